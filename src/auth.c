@@ -1,0 +1,474 @@
+/* auth.c — see auth.h. */
+#include "auth.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "db.h"
+#include "json.h"
+#include "timeutil.h"
+
+/* Throttling: after FREE_FAILURES failures within WINDOW seconds a key
+ * (account or address) waits 30 s, doubling per further failure, at most
+ * MAX_WAIT. Addresses get more slack because offices share one. */
+#define THROTTLE_WINDOW (15 * 60)
+#define THROTTLE_ACCOUNT_FREE 5
+#define THROTTLE_ADDRESS_FREE 30
+#define THROTTLE_MAX_WAIT (15 * 60)
+
+static const char SQL_USER_INSERT[] =
+    "INSERT INTO users(email, name, role, organisation_id, password_hash, lang, created, updated)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)";
+static const char SQL_USER_EMAIL_TAKEN[] = "SELECT 1 FROM users WHERE email = ?1";
+static const char SQL_ORG_EXISTS[] = "SELECT 1 FROM organisations WHERE id = ?1";
+static const char SQL_USER_BY_ID[] =
+    "SELECT id, email, name, role, COALESCE(organisation_id, 0), active, lang FROM users WHERE id = ?1";
+static const char SQL_USER_BY_EMAIL[] =
+    "SELECT id, email, name, role, COALESCE(organisation_id, 0), active, lang, password_hash"
+    " FROM users WHERE email = ?1";
+static const char SQL_SESSION_INSERT[] =
+    "INSERT INTO sessions(id_hash, user_id, csrf, created, last_seen, expires, ip)"
+    " VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)";
+static const char SQL_SESSION_GET[] =
+    "SELECT u.id, u.email, u.name, u.role, COALESCE(u.organisation_id, 0), u.active, u.lang,"
+    "       s.csrf, s.last_seen, s.expires"
+    " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?1";
+static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1";
+static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE id_hash = ?1";
+static const char SQL_SESSION_DELETE_USER[] = "DELETE FROM sessions WHERE user_id = ?1";
+static const char SQL_SESSION_PRUNE[] = "DELETE FROM sessions WHERE expires < ?1 OR last_seen < ?2";
+static const char SQL_FAIL_STATS[] =
+    "SELECT count(*), COALESCE(max(at), 0) FROM login_failures WHERE key = ?1 AND at > ?2";
+static const char SQL_FAIL_INSERT[] = "INSERT INTO login_failures(key, at) VALUES (?1, ?2)";
+static const char SQL_FAIL_CLEAR[] = "DELETE FROM login_failures WHERE key = ?1";
+static const char SQL_FAIL_PRUNE[] = "DELETE FROM login_failures WHERE at < ?1";
+static const char SQL_AUDIT_INSERT[] =
+    "INSERT INTO audit_log(at, user_id, action, object_type, object_id, detail, ip)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+static unsigned long long pw_ops = 2;
+static size_t pw_mem = 19u * 1024 * 1024; /* OWASP's argon2id floor: m=19 MiB, t=2, p=1 */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+
+const char *auth_role_name(enum role r)
+{
+    switch (r) {
+    case ROLE_RESEARCHER:
+        return "researcher";
+    case ROLE_OWNER:
+        return "owner";
+    case ROLE_STAFF:
+        return "staff";
+    default:
+        return "";
+    }
+}
+
+enum role auth_role_parse(const char *s)
+{
+    if (!s)
+        return ROLE_NONE;
+    if (strcmp(s, "researcher") == 0)
+        return ROLE_RESEARCHER;
+    if (strcmp(s, "owner") == 0)
+        return ROLE_OWNER;
+    if (strcmp(s, "staff") == 0)
+        return ROLE_STAFF;
+    return ROLE_NONE;
+}
+
+void auth_set_cost(unsigned long long opslimit, size_t memlimit)
+{
+    if (opslimit >= crypto_pwhash_OPSLIMIT_MIN)
+        pw_ops = opslimit;
+    if (memlimit >= crypto_pwhash_MEMLIMIT_MIN)
+        pw_mem = memlimit;
+}
+
+int auth_init(void)
+{
+    if (sodium_init() < 0)
+        return -1;
+    /* A hash to verify against when the email is unknown, so that an
+     * unknown address costs the same time as a wrong password. */
+    char pw[33];
+    auth_random_hex(pw, 16);
+    if (crypto_pwhash_str(dummy_hash, pw, strlen(pw), pw_ops, pw_mem) != 0)
+        return -1;
+    return 0;
+}
+
+void auth_random_hex(char *out, size_t nbytes)
+{
+    unsigned char buf[64];
+    if (nbytes > sizeof buf)
+        nbytes = sizeof buf;
+    randombytes_buf(buf, nbytes);
+    sodium_bin2hex(out, nbytes * 2 + 1, buf, nbytes);
+    sodium_memzero(buf, sizeof buf);
+}
+
+void auth_token_hash(unsigned char out[32], const char *token)
+{
+    crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
+}
+
+static int contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (n == 0)
+        return 0;
+    for (const char *p = hay; *p; p++)
+        if (strncasecmp(p, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
+int auth_password_check(const char *pw, const char *email, const char *name, const char *field,
+                        struct ls_err *err)
+{
+    size_t n = pw ? strlen(pw) : 0;
+    if (n < AUTH_PASSWORD_MIN)
+        return ls_err_set(err, LS_EVALIDATION, field, "password must have at least %d characters",
+                          AUTH_PASSWORD_MIN);
+    if (n > AUTH_PASSWORD_MAX)
+        return ls_err_set(err, LS_EVALIDATION, field, "password must have at most %d characters",
+                          AUTH_PASSWORD_MAX);
+    if (!json_text_ok(pw, n, 0))
+        return ls_err_set(err, LS_EVALIDATION, field, "password must be UTF-8 text");
+    /* The local part of the email or the name inside the password gives it away. */
+    if (email) {
+        char local[128];
+        snprintf(local, sizeof local, "%.*s", (int)strcspn(email, "@"), email);
+        if (strlen(local) >= 3 && contains_ci(pw, local))
+            return ls_err_set(err, LS_EVALIDATION, field, "password must not contain your email");
+    }
+    if (name) {
+        char word[128];
+        const char *p = name;
+        while (*p) {
+            size_t w = strcspn(p, " -.");
+            snprintf(word, sizeof word, "%.*s", (int)(w < sizeof word ? w : sizeof word - 1), p);
+            if (strlen(word) >= 3 && contains_ci(pw, word))
+                return ls_err_set(err, LS_EVALIDATION, field, "password must not contain your name");
+            p += w;
+            while (*p == ' ' || *p == '-' || *p == '.')
+                p++;
+        }
+    }
+    return LS_OK;
+}
+
+int auth_password_hash(char out[128], const char *pw, struct ls_err *err)
+{
+    if (crypto_pwhash_str(out, pw, strlen(pw), pw_ops, pw_mem) != 0)
+        return ls_err_set(err, LS_EUNAVAILABLE, NULL, "out of memory while hashing the password");
+    return LS_OK;
+}
+
+int auth_password_verify(const char *hash, const char *pw)
+{
+    return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+static int email_ok(const char *e)
+{
+    size_t n = strlen(e);
+    const char *at = strchr(e, '@');
+    if (n < 3 || n > 254 || !at || at == e || strchr(at + 1, '@') || !strchr(at + 1, '.') ||
+        at[1] == '.' || e[n - 1] == '.')
+        return 0;
+    for (const char *p = e; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"' || *p == ',' ||
+            *p == ';' || *p == '\\')
+            return 0;
+    return 1;
+}
+
+int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, struct ls_err *err)
+{
+    if (!u->email || !email_ok(u->email))
+        return ls_err_set(err, LS_EVALIDATION, "email", "'email' must be an email address");
+    if (!u->name || !*u->name || strlen(u->name) > 200 || !json_text_ok(u->name, strlen(u->name), 0))
+        return ls_err_set(err, LS_EVALIDATION, "name", "'name' must be 1 to 200 characters of text");
+    if (u->role == ROLE_NONE)
+        return ls_err_set(err, LS_EVALIDATION, "role",
+                          "'role' must be one of: researcher, owner, staff");
+    if (u->role == ROLE_OWNER && u->organisation_id <= 0)
+        return ls_err_set(err, LS_EVALIDATION, "organisation_id",
+                          "an owner must belong to an organisation");
+    const char *lang = u->lang ? u->lang : "pl";
+    if (strcmp(lang, "pl") && strcmp(lang, "en"))
+        return ls_err_set(err, LS_EVALIDATION, "lang", "'lang' must be pl or en");
+    int rc = auth_password_check(u->password, u->email, u->name, "password", err);
+    if (rc)
+        return rc;
+    char hash[crypto_pwhash_STRBYTES];
+    if ((rc = auth_password_hash(hash, u->password, err)))
+        return rc;
+
+    if ((rc = db_begin_write(db, err)))
+        return rc;
+    sqlite3_stmt *st;
+    if (u->organisation_id > 0) {
+        st = db_stmt(db, SQL_ORG_EXISTS);
+        sqlite3_bind_int64(st, 1, u->organisation_id);
+        int found = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_reset(st);
+        if (!found) {
+            db_rollback(db);
+            return ls_err_set(err, LS_EVALIDATION, "organisation_id", "no such organisation");
+        }
+    }
+    st = db_stmt(db, SQL_USER_EMAIL_TAKEN);
+    sqlite3_bind_text(st, 1, u->email, -1, SQLITE_STATIC);
+    int taken = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    if (taken) {
+        db_rollback(db);
+        return ls_err_set(err, LS_ECONFLICT, "email", "a user with this email already exists");
+    }
+    st = db_stmt(db, SQL_USER_INSERT);
+    sqlite3_bind_text(st, 1, u->email, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, auth_role_name(u->role), -1, SQLITE_STATIC);
+    if (u->organisation_id > 0)
+        sqlite3_bind_int64(st, 4, u->organisation_id);
+    else
+        sqlite3_bind_null(st, 4);
+    sqlite3_bind_text(st, 5, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, lang, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, tu_now());
+    if ((rc = db_step_done(db, st, err))) {
+        db_rollback(db);
+        return rc;
+    }
+    int64_t id = sqlite3_last_insert_rowid(db_handle(db));
+    if ((rc = db_commit(db, err)))
+        return rc;
+    if (out_id)
+        *out_id = id;
+    return LS_OK;
+}
+
+static void read_user(sqlite3_stmt *st, struct arena *a, struct user *u)
+{
+    u->id = sqlite3_column_int64(st, 0);
+    u->email = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
+    u->name = arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
+    u->role = auth_role_parse((const char *)sqlite3_column_text(st, 3));
+    u->organisation_id = sqlite3_column_int64(st, 4);
+    u->active = sqlite3_column_int(st, 5);
+    u->lang = arena_strdup(a, (const char *)sqlite3_column_text(st, 6));
+}
+
+int auth_user_get(struct db *db, int64_t id, struct arena *a, struct user *out, struct ls_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_USER_BY_ID);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_user(st, a, out);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return LS_OK;
+    if (rc == SQLITE_DONE)
+        return ls_err_set(err, LS_ENOTFOUND, NULL, "no such user");
+    return db_fail(db, rc, err);
+}
+
+/* Seconds the key must still wait, 0 if it may try now. */
+static int throttle_wait(struct db *db, const char *key, int free_failures, int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_FAIL_STATS);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, now - THROTTLE_WINDOW);
+    int n = 0;
+    int64_t last = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        n = sqlite3_column_int(st, 0);
+        last = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (n < free_failures)
+        return 0;
+    int shift = n - free_failures;
+    int64_t wait = shift > 10 ? THROTTLE_MAX_WAIT : 30LL << shift;
+    if (wait > THROTTLE_MAX_WAIT)
+        wait = THROTTLE_MAX_WAIT;
+    int64_t left = last + wait - now;
+    return left > 0 ? (int)left : 0;
+}
+
+static void record_failure(struct db *db, const char *key, int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_FAIL_INSERT);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, now);
+    db_step_done(db, st, NULL);
+    st = db_stmt(db, SQL_FAIL_PRUNE);
+    sqlite3_bind_int64(st, 1, now - 2 * THROTTLE_WINDOW);
+    db_step_done(db, st, NULL);
+}
+
+int auth_login(struct db *db, const char *email, const char *password, const char *ip,
+               struct arena *a, struct user *user, const char **token, const char **csrf,
+               struct ls_err *err)
+{
+    int64_t now = tu_now();
+    char email_key[300], ip_key[80];
+    snprintf(email_key, sizeof email_key, "email:%.280s", email);
+    for (char *p = email_key; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    snprintf(ip_key, sizeof ip_key, "ip:%.64s", ip ? ip : "");
+
+    int wait = throttle_wait(db, email_key, THROTTLE_ACCOUNT_FREE, now);
+    int wait_ip = throttle_wait(db, ip_key, THROTTLE_ADDRESS_FREE, now);
+    if (wait_ip > wait)
+        wait = wait_ip;
+    if (wait > 0) {
+        err->retry_after = wait;
+        return ls_err_set(err, LS_ETOOMANY, NULL,
+                          "too many failed sign-ins; try again in %d seconds", wait);
+    }
+
+    sqlite3_stmt *st = db_stmt(db, SQL_USER_BY_EMAIL);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    char hash[crypto_pwhash_STRBYTES];
+    if (found) {
+        read_user(st, a, user);
+        snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(st, 7));
+    } else {
+        memcpy(hash, dummy_hash, sizeof hash);
+    }
+    sqlite3_reset(st);
+    int ok = auth_password_verify(hash, password) && found && user->active;
+    if (!ok) {
+        record_failure(db, email_key, now);
+        record_failure(db, ip_key, now);
+        auth_audit(db, found ? user->id : 0, "session.fail", "user", found ? user->id : 0,
+                   found && !user->active ? "deactivated account" : "wrong email or password",
+                   ip);
+        return ls_err_set(err, LS_EUNAUTH, NULL, "wrong email or password");
+    }
+
+    char *tok = arena_alloc(a, AUTH_TOKEN_HEX + 1);
+    char *csrf_tok = arena_alloc(a, AUTH_TOKEN_HEX + 1);
+    auth_random_hex(tok, 32);
+    auth_random_hex(csrf_tok, 32);
+    unsigned char h[32];
+    auth_token_hash(h, tok);
+    st = db_stmt(db, SQL_SESSION_INSERT);
+    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, user->id);
+    sqlite3_bind_text(st, 3, csrf_tok, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, now);
+    sqlite3_bind_int64(st, 5, now + AUTH_SESSION_ABSOLUTE);
+    sqlite3_bind_text(st, 6, ip ? ip : "", -1, SQLITE_TRANSIENT);
+    int rc = db_step_done(db, st, err);
+    if (rc)
+        return rc;
+    st = db_stmt(db, SQL_FAIL_CLEAR);
+    sqlite3_bind_text(st, 1, email_key, -1, SQLITE_TRANSIENT);
+    db_step_done(db, st, NULL);
+    st = db_stmt(db, SQL_SESSION_PRUNE);
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, now - AUTH_SESSION_IDLE);
+    db_step_done(db, st, NULL);
+    auth_audit(db, user->id, "session.create", "user", user->id, NULL, ip);
+    *token = tok;
+    *csrf = csrf_tok;
+    return LS_OK;
+}
+
+int auth_session_lookup(struct db *db, const char *token, int64_t now, struct arena *a,
+                        struct user *user, const char **csrf, struct ls_err *err)
+{
+    unsigned char h[32];
+    auth_token_hash(h, token);
+    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_GET);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return ls_err_set(err, LS_EUNAUTH, NULL, "no such session");
+    }
+    read_user(st, a, user);
+    *csrf = arena_strdup(a, (const char *)sqlite3_column_text(st, 7));
+    int64_t last_seen = sqlite3_column_int64(st, 8);
+    int64_t expires = sqlite3_column_int64(st, 9);
+    sqlite3_reset(st);
+    if (!user->active || now >= expires || now - last_seen > AUTH_SESSION_IDLE) {
+        st = db_stmt(db, SQL_SESSION_DELETE);
+        sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
+        db_step_done(db, st, NULL);
+        return ls_err_set(err, LS_EUNAUTH, NULL, "session expired");
+    }
+    if (now - last_seen >= 60) {
+        st = db_stmt(db, SQL_SESSION_TOUCH);
+        sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, now);
+        db_step_done(db, st, NULL);
+    }
+    return LS_OK;
+}
+
+void auth_session_delete(struct db *db, const char *token)
+{
+    unsigned char h[32];
+    auth_token_hash(h, token);
+    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_DELETE);
+    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
+    db_step_done(db, st, NULL);
+}
+
+int auth_sessions_revoke_user(struct db *db, int64_t user_id, struct ls_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_DELETE_USER);
+    sqlite3_bind_int64(st, 1, user_id);
+    return db_step_done(db, st, err);
+}
+
+void auth_audit(struct db *db, int64_t actor, const char *action, const char *object_type,
+                int64_t object_id, const char *detail, const char *ip)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_AUDIT_INSERT);
+    if (!st)
+        return;
+    sqlite3_bind_int64(st, 1, tu_now());
+    if (actor > 0)
+        sqlite3_bind_int64(st, 2, actor);
+    sqlite3_bind_text(st, 3, action, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, object_type ? object_type : "", -1, SQLITE_TRANSIENT);
+    if (object_id > 0)
+        sqlite3_bind_int64(st, 5, object_id);
+    sqlite3_bind_text(st, 6, detail ? detail : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 7, ip ? ip : "", -1, SQLITE_TRANSIENT);
+    struct ls_err e = {0};
+    if (db_step_done(db, st, &e) != LS_OK)
+        fprintf(stderr, "labshare: audit write failed: %s\n", e.message);
+}
+
+int authz_is_staff(const struct user *u)
+{
+    return u && u->role == ROLE_STAFF;
+}
+
+int authz_manages_org(const struct user *u, int64_t org_id)
+{
+    if (!u || !u->active)
+        return 0;
+    if (u->role == ROLE_STAFF)
+        return 1;
+    return u->role == ROLE_OWNER && org_id > 0 && u->organisation_id == org_id;
+}

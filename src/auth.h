@@ -1,0 +1,102 @@
+/* auth.h — accounts, passwords, sessions and the authorisation rules.
+ *
+ * Domain code: no civetweb here. Passwords are argon2id (libsodium
+ * crypto_pwhash_str); session ids and tokens are 256-bit random values of
+ * which only a BLAKE2b hash is stored. Authorisation lives in the authz_*
+ * functions so every handler asks the same questions the same way. */
+#ifndef LS_AUTH_H
+#define LS_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "err.h"
+
+struct db;
+
+enum role { ROLE_NONE = 0, ROLE_RESEARCHER = 1, ROLE_OWNER = 2, ROLE_STAFF = 3 };
+
+struct user {
+    int64_t id;
+    const char *email;
+    const char *name;
+    enum role role;
+    int64_t organisation_id; /* 0 = guest, no organisation */
+    int active;
+    const char *lang;        /* "pl" or "en" */
+};
+
+/* Session lifetimes (seconds). */
+#define AUTH_SESSION_IDLE (8 * 3600)
+#define AUTH_SESSION_ABSOLUTE (7 * 24 * 3600)
+#define AUTH_PASSWORD_MIN 10
+#define AUTH_PASSWORD_MAX 256
+#define AUTH_TOKEN_HEX 64 /* 256-bit tokens as lowercase hex */
+
+const char *auth_role_name(enum role r);   /* "researcher", …; "" for ROLE_NONE */
+enum role auth_role_parse(const char *s);  /* ROLE_NONE if unknown */
+
+/* Must run once before threads start (sodium_init). Returns 0 or -1. */
+int auth_init(void);
+
+/* argon2id cost. Tests and benchmarks may lower it through
+ * LABSHARE_ARGON2_MEMLIMIT (bytes); production keeps the default. */
+void auth_set_cost(unsigned long long opslimit, size_t memlimit);
+
+/* Password policy: length, not the email or name. 422 naming `field`. */
+int auth_password_check(const char *password, const char *email, const char *name,
+                        const char *field, struct ls_err *err);
+/* Hash into out (crypto_pwhash_STRBYTES = 128 bytes). */
+int auth_password_hash(char out[128], const char *password, struct ls_err *err);
+/* 1 if password matches hash, in constant time with respect to the password. */
+int auth_password_verify(const char *hash, const char *password);
+
+/* Fills out with `nbytes` random bytes as lowercase hex (2*nbytes+1 chars). */
+void auth_random_hex(char *out, size_t nbytes);
+/* BLAKE2b-256 of a token string, for storage and lookup. */
+void auth_token_hash(unsigned char out[32], const char *token);
+
+struct user_new {
+    const char *email;
+    const char *name;
+    const char *password;
+    enum role role;
+    int64_t organisation_id; /* 0 = none */
+    const char *lang;        /* NULL = "pl" */
+};
+/* Validates and inserts a user. 422 naming the field; 409 if the email is
+ * taken (case-insensitively); 422 'organisation_id' if it does not exist. */
+int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, struct ls_err *err);
+
+/* Loads a user by id into the arena. LS_ENOTFOUND if absent. */
+int auth_user_get(struct db *db, int64_t id, struct arena *a, struct user *out, struct ls_err *err);
+
+/* Checks email/password, applies throttling, creates a session. On success
+ * *user, token (cookie value) and csrf are filled (arena copies). A wrong
+ * email and a wrong password take the same time and give the same answer
+ * (401). Too many recent failures: 429 with err->retry_after. */
+int auth_login(struct db *db, const char *email, const char *password, const char *ip,
+               struct arena *a, struct user *user, const char **token, const char **csrf,
+               struct ls_err *err);
+
+/* Resolves a session cookie. 0 with *user and *csrf filled, or LS_EUNAUTH for
+ * unknown, expired, idle or deactivated. Refreshes last_seen at most once a
+ * minute so reads do not turn into writes. */
+int auth_session_lookup(struct db *db, const char *token, int64_t now, struct arena *a,
+                        struct user *user, const char **csrf, struct ls_err *err);
+void auth_session_delete(struct db *db, const char *token);
+/* Ends every session of a user (deactivation, password change). */
+int auth_sessions_revoke_user(struct db *db, int64_t user_id, struct ls_err *err);
+
+/* Audit log. detail may be NULL. Failures are logged, never fatal. */
+void auth_audit(struct db *db, int64_t actor, const char *action, const char *object_type,
+                int64_t object_id, const char *detail, const char *ip);
+
+/* --- authorisation: one place for every rule --- */
+
+/* Staff, or an owner of organisation org_id. */
+int authz_manages_org(const struct user *u, int64_t org_id);
+int authz_is_staff(const struct user *u);
+
+#endif

@@ -1,0 +1,25 @@
+/* cli.h — sub-commands of the labshare binary (see ../shared/API.md,
+ * "Command line"). Each returns the process exit status: 0 success, 1
+ * failure, 2 bad usage (message on stderr). */
+#ifndef LS_CLI_H
+#define LS_CLI_H
+
+#define CLI_OK 0
+#define CLI_FAIL 1
+#define CLI_USAGE 2
+
+struct db;
+
+/* Opens and migrates the database at path, printing errors. NULL on failure. */
+struct db *cli_open_db(const char *path);
+
+int cli_stats(int argc, char **argv, const char *default_db); /* cli_stats.c */
+
+/* Demo data (demo.c): loads the demo catalogue, accounts and bookings into an
+ * empty database and prints the demo sign-ins. Refuses a database that
+ * already has organisations. */
+int demo_load(struct db *db, int quiet);
+/* Demo bookings (demo_bookings.c), over the demo catalogue; 0 or -1. */
+int demo_bookings(struct db *db);
+
+#endif

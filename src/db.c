@@ -1,0 +1,243 @@
+/* db.c — see db.h. */
+#include "db.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { STMT_CACHE = 512 }; /* power of two, comfortably above the SQL count */
+
+struct db {
+    sqlite3 *h;
+    struct {
+        const char *sql;
+        sqlite3_stmt *st;
+    } cache[STMT_CACHE];
+};
+
+static char cfg_path[4096] = "labshare.db";
+static enum db_sync cfg_sync = DB_SYNC_FULL;
+static _Thread_local struct db *tls_db;
+
+static const char SQL_BEGIN_IMMEDIATE[] = "BEGIN IMMEDIATE";
+static const char SQL_BEGIN[] = "BEGIN";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+
+void db_configure(const char *path, enum db_sync sync)
+{
+    if (path)
+        snprintf(cfg_path, sizeof cfg_path, "%s", path);
+    cfg_sync = sync;
+}
+
+const char *db_path(void)
+{
+    return cfg_path;
+}
+
+int db_open(struct db **out, const char *path, struct ls_err *err)
+{
+    *out = NULL;
+    struct db *db = calloc(1, sizeof *db);
+    if (!db)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "out of memory");
+    int rc = sqlite3_open_v2(path, &db->h,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+    if (rc != SQLITE_OK) {
+        ls_err_set(err, LS_EINTERNAL, NULL, "cannot open database %s: %s", path,
+                   db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+        db_close(db);
+        return LS_EINTERNAL;
+    }
+    sqlite3_extended_result_codes(db->h, 1);
+    sqlite3_busy_timeout(db->h, 10000);
+    char pragmas[512];
+    snprintf(pragmas, sizeof pragmas,
+             "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
+             "PRAGMA cache_size=-4000; PRAGMA temp_store=MEMORY;",
+             cfg_sync == DB_SYNC_NORMAL ? "NORMAL" : "FULL");
+    char *msg = NULL;
+    rc = sqlite3_exec(db->h, pragmas, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        ls_err_set(err, LS_EINTERNAL, NULL, "cannot configure database %s: %s", path,
+                   msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        db_close(db);
+        return LS_EINTERNAL;
+    }
+    *out = db;
+    return LS_OK;
+}
+
+void db_close(struct db *db)
+{
+    if (!db)
+        return;
+    for (int i = 0; i < STMT_CACHE; i++)
+        sqlite3_finalize(db->cache[i].st);
+    if (db->h) {
+        /* Leave a compact WAL behind for the next start and for backups. */
+        sqlite3_exec(db->h, "PRAGMA optimize", NULL, NULL, NULL);
+        sqlite3_close_v2(db->h);
+    }
+    free(db);
+}
+
+sqlite3 *db_handle(struct db *db)
+{
+    return db->h;
+}
+
+struct db *db_thread(void)
+{
+    if (!tls_db) {
+        struct ls_err err = {0};
+        if (db_open(&tls_db, cfg_path, &err) != LS_OK)
+            fprintf(stderr, "labshare: %s\n", err.message);
+    }
+    return tls_db;
+}
+
+void db_thread_close(void)
+{
+    db_close(tls_db);
+    tls_db = NULL;
+}
+
+sqlite3_stmt *db_stmt(struct db *db, const char *sql)
+{
+    uintptr_t h = (uintptr_t)sql;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15ull;
+    unsigned i = (unsigned)(h >> 40) & (STMT_CACHE - 1);
+    for (unsigned probe = 0; probe < STMT_CACHE; probe++, i = (i + 1) & (STMT_CACHE - 1)) {
+        if (db->cache[i].sql == sql) {
+            sqlite3_stmt *st = db->cache[i].st;
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            return st;
+        }
+        if (!db->cache[i].sql) {
+            sqlite3_stmt *st = NULL;
+            int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+            if (rc != SQLITE_OK) {
+                fprintf(stderr, "labshare: prepare failed: %s\n  in: %s\n", sqlite3_errmsg(db->h),
+                        sql);
+                return NULL;
+            }
+            db->cache[i].sql = sql;
+            db->cache[i].st = st;
+            return st;
+        }
+    }
+    fprintf(stderr, "labshare: statement cache full\n");
+    return NULL;
+}
+
+int db_fail(struct db *db, int rc, struct ls_err *err)
+{
+    int primary = rc & 0xff;
+    fprintf(stderr, "labshare: sqlite error %d: %s\n", rc,
+            db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+    if (primary == SQLITE_FULL)
+        return ls_err_set(err, LS_EUNAVAILABLE, NULL, "storage is full; nothing was saved");
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+        return ls_err_set(err, LS_EUNAVAILABLE, NULL, "database busy; try again");
+    if (primary == SQLITE_IOERR)
+        return ls_err_set(err, LS_EUNAVAILABLE, NULL, "storage error; nothing was saved");
+    return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+}
+
+static int exec_cached(struct db *db, const char *sql, struct ls_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(db, rc, err);
+    return LS_OK;
+}
+
+int db_begin_write(struct db *db, struct ls_err *err)
+{
+    return exec_cached(db, SQL_BEGIN_IMMEDIATE, err);
+}
+
+int db_begin_read(struct db *db, struct ls_err *err)
+{
+    return exec_cached(db, SQL_BEGIN, err);
+}
+
+int db_commit(struct db *db, struct ls_err *err)
+{
+    int rc = exec_cached(db, SQL_COMMIT, err);
+    if (rc != LS_OK)
+        db_rollback(db);
+    return rc;
+}
+
+void db_rollback(struct db *db)
+{
+    if (!sqlite3_get_autocommit(db->h))
+        exec_cached(db, SQL_ROLLBACK, NULL);
+}
+
+int db_step_done(struct db *db, sqlite3_stmt *st, struct ls_err *err)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(db, rc, err);
+    return LS_OK;
+}
+
+int db_schema_version(struct db *db)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int db_migrate(struct db *db, struct ls_err *err)
+{
+    int have = db_schema_version(db);
+    if (have < 0)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "cannot read schema version: %s",
+                          sqlite3_errmsg(db->h));
+    if (have > db_nmigrations)
+        return ls_err_set(err, LS_EINTERNAL, NULL,
+                          "database schema version %d is newer than this labshare (knows %d); "
+                          "run a newer labshare or restore a backup",
+                          have, db_nmigrations);
+    for (int i = have; i < db_nmigrations; i++) {
+        char *msg = NULL;
+        char setv[64];
+        snprintf(setv, sizeof setv, "PRAGMA user_version=%d;", i + 1);
+        int rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, &msg);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(db->h, db_migrations[i].sql, NULL, NULL, &msg);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(db->h, setv, NULL, NULL, &msg);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, &msg);
+        if (rc != SQLITE_OK) {
+            ls_err_set(err, LS_EINTERNAL, NULL, "migration %s failed: %s", db_migrations[i].name,
+                       msg ? msg : sqlite3_errmsg(db->h));
+            sqlite3_free(msg);
+            sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+            return LS_EINTERNAL;
+        }
+    }
+    return LS_OK;
+}

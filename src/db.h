@@ -1,0 +1,67 @@
+/* db.h — the SQLite connection, its statement cache and the migrations.
+ *
+ * One connection per server worker thread (SQLite connections must not be
+ * shared between threads without a mutex, and WAL readers never block each
+ * other), opened lazily by db_thread() and closed by db_thread_close() when
+ * civetweb ends the thread. The CLI opens its own with db_open(). */
+#ifndef LS_DB_H
+#define LS_DB_H
+
+#include <sqlite3.h>
+
+#include "err.h"
+
+struct db;
+
+struct db_migration {
+    const char *name; /* "0001_core.sql" */
+    const char *sql;
+};
+extern const struct db_migration db_migrations[]; /* generated from migrations/ */
+extern const int db_nmigrations;
+
+enum db_sync { DB_SYNC_FULL = 0, DB_SYNC_NORMAL = 1 };
+
+/* Opens (creating if needed) the database file with labshare's pragmas: WAL,
+ * foreign keys, busy timeout, the configured synchronous level. The caller
+ * owns *out and releases it with db_close(). */
+int db_open(struct db **out, const char *path, struct ls_err *err);
+void db_close(struct db *db); /* NULL is fine */
+sqlite3 *db_handle(struct db *db);
+
+/* Brings the schema up to date, one transaction per migration file. Refuses
+ * (LS_EINTERNAL, with a message) a database newer than this binary. */
+int db_migrate(struct db *db, struct ls_err *err);
+int db_schema_version(struct db *db);
+
+/* Process-wide settings used by later db_open()/db_thread() calls. */
+void db_configure(const char *path, enum db_sync sync);
+const char *db_path(void);
+
+/* The calling thread's connection (opened on first use), or NULL with a
+ * message on stderr if the file cannot be opened. Borrowed: do not close. */
+struct db *db_thread(void);
+void db_thread_close(void);
+
+/* A prepared statement for `sql`, cached per connection by the pointer
+ * identity of `sql` (so pass a string from a module's static SQL table, not a
+ * built one). Returned reset and with bindings cleared. Borrowed: call
+ * sqlite3_reset() when done with it so it releases its read snapshot. NULL
+ * on a prepare error, logged with the SQL. */
+sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+
+/* Write transactions. db_begin_write takes the write lock at once (BEGIN
+ * IMMEDIATE) so a read-check-write sequence cannot be overtaken. */
+int db_begin_write(struct db *db, struct ls_err *err);
+int db_begin_read(struct db *db, struct ls_err *err);
+int db_commit(struct db *db, struct ls_err *err);
+void db_rollback(struct db *db); /* harmless when no transaction is open */
+
+/* Maps a SQLite result code onto an ls_err: SQLITE_FULL and SQLITE_BUSY
+ * become 503 unavailable, anything else 500 internal. Logs the detail. */
+int db_fail(struct db *db, int rc, struct ls_err *err);
+
+/* Convenience: run a statement that returns no rows (or ignore them). */
+int db_step_done(struct db *db, sqlite3_stmt *st, struct ls_err *err);
+
+#endif

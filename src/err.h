@@ -1,0 +1,60 @@
+/* err.h — the one list of errors labshare answers with.
+ *
+ * Each entry gives the enum name, the HTTP status and the API code string
+ * of ../shared/API.md. Functions return 0 (LS_OK) or one of these; the detail
+ * (field, human message, conflicting ids) goes into a struct ls_err set where
+ * the failure arises. */
+#ifndef LS_ERR_H
+#define LS_ERR_H
+
+#include <stdint.h>
+
+#define LS_ERRORS(X)                                                                               \
+    X(LS_OK, 200, "ok")                                                                            \
+    X(LS_EBADREQ, 400, "bad_request")                                                              \
+    X(LS_EUNAUTH, 401, "unauthenticated")                                                          \
+    X(LS_EFORBIDDEN, 403, "forbidden")                                                             \
+    X(LS_ENOTFOUND, 404, "not_found")                                                              \
+    X(LS_EMETHOD, 405, "method_not_allowed")                                                       \
+    X(LS_ECONFLICT, 409, "conflict")                                                               \
+    X(LS_ETOOLARGE, 413, "payload_too_large")                                                      \
+    X(LS_EVALIDATION, 422, "validation")                                                           \
+    X(LS_ETOOMANY, 429, "too_many_requests")                                                       \
+    X(LS_EINTERNAL, 500, "internal")                                                               \
+    X(LS_EUNAVAILABLE, 503, "unavailable")
+
+enum ls_code {
+#define LS_X_ENUM(name, status, str) name,
+    LS_ERRORS(LS_X_ENUM)
+#undef LS_X_ENUM
+        LS_NCODES
+};
+
+/* How many conflicting ids an error carries at most (the rest are counted). */
+#define LS_ERR_MAX_IDS 32
+
+struct ls_err {
+    enum ls_code code;
+    char field[64];     /* offending field or parameter, "" if none */
+    char message[256];  /* human text, English */
+    int retry_after;    /* seconds, for LS_ETOOMANY; 0 = none */
+    int nconflicts;     /* booking ids that clash (LS_ECONFLICT) */
+    int64_t conflicts[LS_ERR_MAX_IDS];
+    int nblackouts;     /* blackout ids that clash (LS_ECONFLICT) */
+    int64_t blackouts[LS_ERR_MAX_IDS];
+};
+
+/* Records code, field (may be NULL) and a printf-style message in *e and
+ * returns code, so callers can write `return ls_err_set(e, ...)`. */
+int ls_err_set(struct ls_err *e, enum ls_code code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+void ls_err_clear(struct ls_err *e);
+
+/* Adds an id to the conflict (is_blackout = 0) or blackout list. */
+void ls_err_add_conflict(struct ls_err *e, int is_blackout, int64_t id);
+
+int ls_code_status(enum ls_code code);   /* HTTP status, 500 for unknown codes */
+const char *ls_code_name(enum ls_code c); /* API code string */
+
+#endif

@@ -1,0 +1,2 @@
+/* feed.c — the feed domain module (to be filled in). */
+#include "feed.h"

@@ -1,0 +1,713 @@
+/* http.c — civetweb glue, the dispatcher and response helpers (see http.h). */
+#include "http.h"
+
+#include <civetweb.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "db.h"
+#include "json.h"
+#include "timeutil.h"
+
+#define SESSION_COOKIE "labshare_session"
+
+/* Sent with every answer. The front end keeps all script in files, so the
+ * policy can forbid inline script outright. */
+static const char SECURITY_HEADERS[] =
+    "Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "Referrer-Policy: same-origin\r\n"
+    "X-Frame-Options: DENY\r\n";
+
+static struct {
+    char www[4096];
+    char public_url[512];
+    char public_host[256];
+    int trust_proxy;
+    int quiet;
+} cfg;
+
+static volatile sig_atomic_t stop_requested;
+
+const char *http_public_url(void)
+{
+    return cfg.public_url;
+}
+
+const char *http_public_host(void)
+{
+    return cfg.public_host;
+}
+
+/* ------------------------------------------------------------------ */
+/* Route matching                                                       */
+
+int http_match(const char *pattern, const char *path, struct arena *a, const char **params,
+               int *nparams)
+{
+    const char *p = pattern, *s = path;
+    int n = 0;
+    while (*p && *s) {
+        if (*p == '{') {
+            const char *close = strchr(p, '}');
+            if (!close)
+                return 0;
+            /* The placeholder runs to the end of the path segment, minus the
+             * literal suffix that follows it in the pattern ("{token}.ics"). */
+            const char *suffix = close + 1;
+            size_t suffix_len = strcspn(suffix, "/");
+            size_t seg_len = strcspn(s, "/");
+            if (seg_len <= suffix_len || strncmp(s + seg_len - suffix_len, suffix, suffix_len))
+                return 0;
+            if (n >= HTTP_MAX_PARAMS)
+                return 0;
+            if (a)
+                params[n] = arena_strndup(a, s, seg_len - suffix_len);
+            n++;
+            p = suffix + suffix_len;
+            s += seg_len;
+            continue;
+        }
+        if (*p != *s)
+            return 0;
+        p++;
+        s++;
+    }
+    if (*p || *s)
+        return 0;
+    if (nparams)
+        *nparams = n;
+    return 1;
+}
+
+/* Finds the route for method+path; *path_known is set when some route has
+ * that path with another method (405 rather than 404). */
+static const struct route *find_route(const char *method, const char *path, struct arena *a,
+                                      const char **params, int *nparams, int *path_known,
+                                      char *allow, size_t allow_len)
+{
+    *path_known = 0;
+    allow[0] = '\0';
+    if (strcmp(method, "HEAD") == 0)
+        method = "GET";
+    for (const struct route *const *t = http_route_tables; *t; t++)
+        for (const struct route *rt = *t; rt->method; rt++) {
+            if (!http_match(rt->pattern, path, NULL, NULL, NULL))
+                continue;
+            if (strcmp(rt->method, method) == 0) {
+                http_match(rt->pattern, path, a, params, nparams);
+                return rt;
+            }
+            *path_known = 1;
+            if (!strstr(allow, rt->method)) {
+                if (allow[0])
+                    strncat(allow, ", ", allow_len - strlen(allow) - 1);
+                strncat(allow, rt->method, allow_len - strlen(allow) - 1);
+                if (strcmp(rt->method, "GET") == 0)
+                    strncat(allow, ", HEAD", allow_len - strlen(allow) - 1);
+            }
+        }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Responses                                                            */
+
+void http_add_header(struct req *r, const char *name, const char *value)
+{
+    r->extra_headers = arena_printf(&r->arena, "%s%s: %s\r\n",
+                                    r->extra_headers ? r->extra_headers : "", name, value);
+}
+
+int http_send(struct req *r, int status, const char *content_type, const void *body, size_t len)
+{
+    int head = strcmp(r->method, "HEAD") == 0;
+    mg_printf(r->conn,
+              "HTTP/1.1 %d %s\r\n"
+              "Content-Type: %s\r\n"
+              "Content-Length: %zu\r\n"
+              "%s%s"
+              "\r\n",
+              status, mg_get_response_code_text(r->conn, status), content_type, len,
+              SECURITY_HEADERS, r->extra_headers ? r->extra_headers : "");
+    if (!head && len)
+        mg_write(r->conn, body, len);
+    r->status = status;
+    r->bytes = len;
+    r->extra_headers = NULL;
+    return LS_OK;
+}
+
+int http_send_empty(struct req *r, int status)
+{
+    mg_printf(r->conn, "HTTP/1.1 %d %s\r\nContent-Length: 0\r\n%s%s\r\n", status,
+              mg_get_response_code_text(r->conn, status), SECURITY_HEADERS,
+              r->extra_headers ? r->extra_headers : "");
+    r->status = status;
+    r->bytes = 0;
+    r->extra_headers = NULL;
+    return LS_OK;
+}
+
+int http_send_json(struct req *r, int status, cJSON *body)
+{
+    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+    cJSON_Delete(body);
+    if (!text) {
+        const char oom[] = "{\"error\":\"internal\",\"message\":\"out of memory\"}";
+        return http_send(r, 500, "application/json", oom, sizeof oom - 1);
+    }
+    if (!strstr(r->extra_headers ? r->extra_headers : "", "Cache-Control"))
+        http_add_header(r, "Cache-Control", "no-store");
+    http_send(r, status, "application/json; charset=utf-8", text, strlen(text));
+    free(text);
+    return LS_OK;
+}
+
+static cJSON *ids_array(const int64_t *ids, int n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < n && i < LS_ERR_MAX_IDS; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber((double)ids[i]));
+    return a;
+}
+
+int http_send_error(struct req *r)
+{
+    struct ls_err *e = &r->err;
+    if (e->code == LS_OK) {
+        e->code = LS_EINTERNAL;
+        snprintf(e->message, sizeof e->message, "internal error");
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "error", ls_code_name(e->code));
+    cJSON_AddStringToObject(o, "message", e->message);
+    if (e->field[0])
+        cJSON_AddStringToObject(o, "field", e->field);
+    if (e->code == LS_ECONFLICT && (e->nconflicts || e->nblackouts)) {
+        cJSON_AddItemToObject(o, "conflicts", ids_array(e->conflicts, e->nconflicts));
+        cJSON_AddItemToObject(o, "blackouts", ids_array(e->blackouts, e->nblackouts));
+    }
+    if (e->retry_after > 0) {
+        char v[24];
+        snprintf(v, sizeof v, "%d", e->retry_after);
+        http_add_header(r, "Retry-After", v);
+    }
+    if (e->code == LS_ETOOLARGE)
+        http_add_header(r, "Connection", "close");
+    return http_send_json(r, ls_code_status(e->code), o);
+}
+
+int http_send_list(struct req *r, cJSON *items, int64_t total)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "items", items);
+    cJSON_AddNumberToObject(o, "total", (double)total);
+    return http_send_json(r, 200, o);
+}
+
+/* ------------------------------------------------------------------ */
+/* Request accessors                                                    */
+
+int http_param_id(struct req *r, int idx, int64_t *out)
+{
+    const char *s = idx < r->nparams ? r->params[idx] : NULL;
+    char *end = NULL;
+    errno = 0;
+    long long v = s && *s >= '1' && *s <= '9' ? strtoll(s, &end, 10) : 0;
+    if (!s || !end || *end || errno || v <= 0)
+        return ls_err_set(&r->err, LS_ENOTFOUND, NULL, "no such object");
+    *out = v;
+    return LS_OK;
+}
+
+const char *http_header(struct req *r, const char *name)
+{
+    return mg_get_header(r->conn, name);
+}
+
+const char *http_query(struct req *r, const char *name)
+{
+    const char *qs = r->ri->query_string;
+    if (!qs)
+        return NULL;
+    size_t len = strlen(qs);
+    char *buf = arena_alloc(&r->arena, len + 1);
+    int n = mg_get_var(qs, len, name, buf, len + 1);
+    return n >= 0 ? buf : NULL;
+}
+
+int http_query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t *out,
+                   int *present)
+{
+    const char *s = http_query(r, name);
+    if (present)
+        *present = s != NULL;
+    if (!s)
+        return LS_OK;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || errno)
+        return ls_err_set(&r->err, LS_EVALIDATION, name, "'%s' must be a whole number", name);
+    if (v < min || v > max)
+        return ls_err_set(&r->err, LS_EVALIDATION, name, "'%s' must be between %lld and %lld",
+                          name, (long long)min, (long long)max);
+    *out = v;
+    return LS_OK;
+}
+
+int http_query_time(struct req *r, const char *name, int required, int64_t *out, int *present)
+{
+    const char *s = http_query(r, name);
+    if (present)
+        *present = s != NULL;
+    if (!s) {
+        if (required)
+            return ls_err_set(&r->err, LS_EVALIDATION, name, "'%s' is required", name);
+        return LS_OK;
+    }
+    /* '+' in a query string decodes to a space; restore it for offsets. */
+    char *fixed = arena_strdup(&r->arena, s);
+    for (char *p = fixed + (strlen(fixed) > 16 ? 16 : 0); *p; p++)
+        if (*p == ' ')
+            *p = '+';
+    enum tu_status st = tu_parse(fixed, out);
+    if (st == TU_OK)
+        return LS_OK;
+    /* A bare date means its local midnight. */
+    int y, m, d;
+    char tail;
+    if (strlen(fixed) == 10 && sscanf(fixed, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && m >= 1 &&
+        m <= 12 && d >= 1 && d <= 31 && y >= 1970 && y <= 9999) {
+        *out = tu_local_midnight(y, m, d);
+        return LS_OK;
+    }
+    return ls_err_set(&r->err, LS_EVALIDATION, name,
+                      "'%s' must be an RFC 3339 time (e.g. 2026-03-29T09:00:00Z) or a date", name);
+}
+
+int http_query_enum(struct req *r, const char *name, const char *const *choices, const char **out,
+                    int *present)
+{
+    const char *s = http_query(r, name);
+    if (present)
+        *present = s != NULL;
+    if (!s)
+        return LS_OK;
+    for (const char *const *c = choices; *c; c++)
+        if (strcmp(*c, s) == 0) {
+            *out = *c;
+            return LS_OK;
+        }
+    char list[256] = "";
+    for (const char *const *c = choices; *c; c++) {
+        strncat(list, *c, sizeof list - strlen(list) - 1);
+        if (c[1])
+            strncat(list, ", ", sizeof list - strlen(list) - 1);
+    }
+    return ls_err_set(&r->err, LS_EVALIDATION, name, "'%s' must be one of: %s", name, list);
+}
+
+int http_paging(struct req *r, int64_t *limit, int64_t *offset)
+{
+    *limit = 50;
+    *offset = 0;
+    int rc = http_query_int(r, "limit", 1, 500, limit, NULL);
+    if (rc == LS_OK)
+        rc = http_query_int(r, "offset", 0, INT64_MAX / 2, offset, NULL);
+    return rc;
+}
+
+int http_is_https(struct req *r)
+{
+    if (r->ri->is_ssl)
+        return 1;
+    if (cfg.trust_proxy) {
+        const char *p = http_header(r, "X-Forwarded-Proto");
+        return p && strcasecmp(p, "https") == 0;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Dispatch                                                             */
+
+static const char *client_ip(struct req *r)
+{
+    if (cfg.trust_proxy) {
+        const char *xff = http_header(r, "X-Forwarded-For");
+        if (xff && *xff) {
+            /* The proxy appends the address it saw: take the last entry. */
+            const char *last = strrchr(xff, ',');
+            last = last ? last + 1 : xff;
+            while (*last == ' ')
+                last++;
+            if (*last && strlen(last) < 64)
+                return arena_strdup(&r->arena, last);
+        }
+    }
+    return r->ri->remote_addr;
+}
+
+static int read_body(struct req *r, size_t max)
+{
+    long long cl = r->ri->content_length;
+    if (cl > (long long)max)
+        return ls_err_set(&r->err, LS_ETOOLARGE, NULL,
+                          "request body larger than %zu bytes", max);
+    size_t cap = cl >= 0 ? (size_t)cl : max + 1;
+    char *buf = arena_alloc(&r->arena, cap + 1);
+    size_t got = 0;
+    while (got < cap) {
+        int n = mg_read(r->conn, buf + got, cap - got);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    if (got > max)
+        return ls_err_set(&r->err, LS_ETOOLARGE, NULL,
+                          "request body larger than %zu bytes", max);
+    buf[got] = '\0';
+    r->body = buf;
+    r->body_len = got;
+    return LS_OK;
+}
+
+static int is_state_change(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
+}
+
+static int authenticate(struct req *r)
+{
+    const char *cookies = http_header(r, "Cookie");
+    if (!cookies)
+        return LS_OK;
+    char token[AUTH_TOKEN_HEX + 2];
+    if (mg_get_cookie(cookies, SESSION_COOKIE, token, sizeof token) != AUTH_TOKEN_HEX)
+        return LS_OK;
+    struct user *u = arena_alloc(&r->arena, sizeof *u);
+    const char *csrf = NULL;
+    struct ls_err ignore = {0};
+    if (auth_session_lookup(r->db, token, tu_now(), &r->arena, u, &csrf, &ignore) == LS_OK) {
+        r->user = u;
+        r->csrf = csrf;
+        r->session_token = arena_strdup(&r->arena, token);
+    }
+    return LS_OK;
+}
+
+static int check_csrf(struct req *r)
+{
+    if (!is_state_change(r->method) || !r->session_token || (r->route->flags & ROUTE_NO_CSRF))
+        return LS_OK;
+    const char *sent = http_header(r, "X-CSRF-Token");
+    size_t n = r->csrf ? strlen(r->csrf) : 0;
+    if (!sent || strlen(sent) != n || n == 0 || sodium_memcmp(sent, r->csrf, n) != 0)
+        return ls_err_set(&r->err, LS_EFORBIDDEN, "X-CSRF-Token",
+                          "missing or invalid CSRF token (send the X-CSRF-Token header)");
+    return LS_OK;
+}
+
+static int check_role(struct req *r)
+{
+    enum role need = ROLE_NONE;
+    switch (r->route->access) {
+    case ACCESS_PUBLIC:
+        return LS_OK;
+    case ACCESS_USER:
+        need = ROLE_RESEARCHER;
+        break;
+    case ACCESS_OWNER:
+        need = ROLE_OWNER;
+        break;
+    case ACCESS_STAFF:
+        need = ROLE_STAFF;
+        break;
+    }
+    if (!r->user || r->user->role < need)
+        return ls_err_set(&r->err, LS_EFORBIDDEN, NULL, "your role may not do this");
+    return LS_OK;
+}
+
+static int run_route(struct req *r)
+{
+    int rc = authenticate(r);
+    if (rc == LS_OK && r->route->access != ACCESS_PUBLIC && !r->user)
+        rc = ls_err_set(&r->err, LS_EUNAUTH, NULL, "sign in first");
+    if (rc == LS_OK)
+        rc = check_csrf(r);
+    if (rc == LS_OK && r->route->body_max > 0)
+        rc = read_body(r, r->route->body_max);
+    if (rc == LS_OK && r->route->body_max > 0 && !(r->route->flags & ROUTE_RAW_BODY)) {
+        if (r->body_len == 0) {
+            r->json = cJSON_CreateObject();
+        } else {
+            const char *ct = http_header(r, "Content-Type");
+            if (!ct || strncasecmp(ct, "application/json", 16) != 0)
+                rc = ls_err_set(&r->err, LS_EBADREQ, "Content-Type",
+                                "send the body as application/json");
+            else
+                rc = json_parse_object(&r->json, r->body, r->body_len, &r->err);
+        }
+    }
+    if (rc == LS_OK)
+        rc = check_role(r);
+    if (rc == LS_OK)
+        rc = r->route->handler(r);
+    return rc;
+}
+
+static const char *mime_of(const char *path)
+{
+    static const struct {
+        const char *ext, *mime;
+    } types[] = {
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".json", "application/json"},
+        {".webmanifest", "application/manifest+json"},
+        {".txt", "text/plain; charset=utf-8"},
+    };
+    const char *dot = strrchr(path, '.');
+    for (size_t i = 0; dot && i < sizeof types / sizeof *types; i++)
+        if (strcmp(dot, types[i].ext) == 0)
+            return types[i].mime;
+    return "application/octet-stream";
+}
+
+/* Static files from the www directory. Only plain names below it: civetweb
+ * has already cleaned "..", and anything with a dot-segment is refused. */
+static int serve_static(struct req *r)
+{
+    const char *p = r->path;
+    if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD"))
+        return ls_err_set(&r->err, LS_EMETHOD, NULL, "method not allowed");
+    if (strcmp(p, "/") == 0)
+        p = "/index.html";
+    if (strstr(p, "/.") || strstr(p, "//") || strlen(p) > 512)
+        return ls_err_set(&r->err, LS_ENOTFOUND, NULL, "no such page");
+    char *file = arena_printf(&r->arena, "%s%s", cfg.www, p);
+    struct stat st;
+    if (stat(file, &st) != 0 || !S_ISREG(st.st_mode))
+        return ls_err_set(&r->err, LS_ENOTFOUND, NULL, "no such page");
+    /* HTML always revalidates so a new release is picked up; assets too, but
+     * civetweb answers their conditional GETs with 304 cheaply. */
+    char *headers = arena_printf(&r->arena, "%sCache-Control: no-cache\r\n", SECURITY_HEADERS);
+    headers[strlen(headers) - 2] = '\0'; /* mg_send_mime_file2 adds the last CRLF */
+    mg_send_mime_file2(r->conn, file, mime_of(file), headers);
+    r->status = 200;
+    r->bytes = (size_t)st.st_size;
+    return LS_OK;
+}
+
+static void access_log(struct req *r, double ms)
+{
+    if (cfg.quiet)
+        return;
+    char when[TU_UTC_LEN];
+    tu_format_utc(tu_now(), when);
+    /* Feed tokens are credentials: never write them to the log. */
+    const char *path = strncmp(r->path, "/ical/", 6) == 0 ? "/ical/[token]" : r->path;
+    char line[1024];
+    int n = snprintf(line, sizeof line, "%s %s %s %.512s %d %zu %.1fms user=%lld\n", when,
+                     r->client_ip ? r->client_ip : "-", r->method, path, r->status, r->bytes, ms,
+                     r->user ? (long long)r->user->id : 0LL);
+    if (n > 0)
+        fwrite(line, 1, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1, stderr);
+}
+
+static int dispatch(struct mg_connection *conn, void *unused)
+{
+    (void)unused;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct req r;
+    memset(&r, 0, sizeof r);
+    r.conn = conn;
+    r.ri = mg_get_request_info(conn);
+    r.method = r.ri->request_method;
+    r.path = r.ri->local_uri ? r.ri->local_uri : "/";
+    r.client_ip = client_ip(&r);
+    r.db = db_thread();
+
+    int path_known = 0;
+    char allow[64];
+    r.route = find_route(r.method, r.path, &r.arena, r.params, &r.nparams, &path_known, allow,
+                         sizeof allow);
+    int rc;
+    if (!r.db) {
+        rc = ls_err_set(&r.err, LS_EUNAVAILABLE, NULL, "database unavailable");
+    } else if (r.route) {
+        rc = run_route(&r);
+        db_rollback(r.db); /* a handler that failed mid-transaction leaves nothing behind */
+    } else if (path_known) {
+        http_add_header(&r, "Allow", allow);
+        rc = ls_err_set(&r.err, LS_EMETHOD, NULL, "method not allowed; use %s", allow);
+    } else if (strncmp(r.path, "/api/", 5) == 0 || strncmp(r.path, "/ical/", 6) == 0) {
+        rc = ls_err_set(&r.err, LS_ENOTFOUND, NULL, "no such route: %s %.200s", r.method, r.path);
+    } else {
+        rc = serve_static(&r);
+    }
+    if (rc != LS_OK)
+        http_send_error(&r);
+    cJSON_Delete(r.json);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    access_log(&r, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+    arena_release(&r.arena);
+    return r.status ? r.status : 500;
+}
+
+/* civetweb's own errors (malformed request line, oversize headers, timeouts)
+ * answer in the API's JSON shape too. */
+static int on_http_error(struct mg_connection *conn, int status, const char *msg)
+{
+    const char *code = status == 413 || status == 431 ? "payload_too_large"
+                       : status == 404               ? "not_found"
+                       : status >= 500               ? "internal"
+                                                     : "bad_request";
+    char body[512];
+    cJSON *m = cJSON_CreateString(msg ? msg : "");
+    char *quoted = cJSON_PrintUnformatted(m);
+    int n = snprintf(body, sizeof body, "{\"error\":\"%s\",\"message\":%s}", code,
+                     quoted ? quoted : "\"\"");
+    free(quoted);
+    cJSON_Delete(m);
+    if (n < 0 || (size_t)n >= sizeof body)
+        n = snprintf(body, sizeof body, "{\"error\":\"%s\",\"message\":\"\"}", code);
+    mg_printf(conn,
+              "HTTP/1.1 %d %s\r\nContent-Type: application/json; charset=utf-8\r\n"
+              "Content-Length: %d\r\nConnection: close\r\n%s\r\n%s",
+              status, mg_get_response_code_text(conn, status), n, SECURITY_HEADERS, body);
+    return 0;
+}
+
+static void *on_thread_start(const struct mg_context *ctx, int type)
+{
+    (void)ctx;
+    (void)type;
+    return NULL;
+}
+
+static void on_thread_exit(const struct mg_context *ctx, int type, void *p)
+{
+    (void)ctx;
+    (void)type;
+    (void)p;
+    db_thread_close();
+}
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static int on_log_message(const struct mg_connection *conn, const char *message)
+{
+    (void)conn;
+    if (!cfg.quiet)
+        fprintf(stderr, "civetweb: %s\n", message);
+    return 1;
+}
+
+int http_serve(const struct http_config *c)
+{
+    snprintf(cfg.www, sizeof cfg.www, "%s", c->www_dir ? c->www_dir : "www");
+    cfg.trust_proxy = c->trust_proxy;
+    cfg.quiet = c->quiet;
+
+    char threads[16];
+    snprintf(threads, sizeof threads, "%d", c->threads > 0 ? c->threads : 16);
+    const char *options[] = {
+        "listening_ports", c->listen,
+        "num_threads", threads,
+        "request_timeout_ms", "30000",
+        "keep_alive_timeout_ms", "5000",
+        "enable_keep_alive", "yes",
+        "linger_timeout_ms", "1000",
+        "max_request_size", "16384", /* request line + headers */
+        "listen_backlog", "256",
+        "connection_queue", "256",
+        "decode_url", "yes",
+        "enable_auth_domain_check", "no",
+        NULL,
+    };
+    struct mg_callbacks cb;
+    memset(&cb, 0, sizeof cb);
+    cb.init_thread = on_thread_start;
+    cb.exit_thread = on_thread_exit;
+    cb.http_error = on_http_error;
+    cb.log_message = on_log_message;
+
+    mg_init_library(0);
+    struct mg_context *ctx = mg_start(&cb, NULL, options);
+    if (!ctx) {
+        fprintf(stderr, "labshare: cannot listen on %s (in use, or not an address:port?)\n",
+                c->listen);
+        mg_exit_library();
+        return 1;
+    }
+    mg_set_request_handler(ctx, "/", dispatch, NULL);
+
+    struct mg_server_port ports[4];
+    int nports = mg_get_server_ports(ctx, 4, ports);
+    int port = nports > 0 ? ports[0].port : 0;
+    char host[256];
+    snprintf(host, sizeof host, "%s", c->listen);
+    char *colon = strrchr(host, ':');
+    if (colon)
+        *colon = '\0';
+    else
+        snprintf(host, sizeof host, "127.0.0.1");
+    if (strcmp(host, "0.0.0.0") == 0 || host[0] == '\0')
+        snprintf(host, sizeof host, "127.0.0.1");
+    if (c->public_url && *c->public_url)
+        snprintf(cfg.public_url, sizeof cfg.public_url, "%s", c->public_url);
+    else
+        snprintf(cfg.public_url, sizeof cfg.public_url, "http://%s:%d", host, port);
+    size_t ul = strlen(cfg.public_url);
+    while (ul > 0 && cfg.public_url[ul - 1] == '/')
+        cfg.public_url[--ul] = '\0';
+    const char *h = strstr(cfg.public_url, "://");
+    h = h ? h + 3 : cfg.public_url;
+    snprintf(cfg.public_host, sizeof cfg.public_host, "%.*s", (int)strcspn(h, ":/"), h);
+
+    printf("labshare listening on http://%s:%d/ (public URL %s)\n", host, port, cfg.public_url);
+    fflush(stdout);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    while (!stop_requested) {
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    fprintf(stderr, "labshare: stopping (finishing requests in flight)\n");
+    mg_stop(ctx); /* joins the workers; each closes its database in exit_thread */
+    mg_exit_library();
+    db_thread_close();
+    fprintf(stderr, "labshare: stopped\n");
+    return 0;
+}

@@ -1,0 +1,334 @@
+/* main.c — the labshare command line: serve, migrate, demo, user, stats,
+ * backup. Settings come from flags, then LABSHARE_* environment variables,
+ * then built-in defaults. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "auth.h"
+#include "cli.h"
+#include "db.h"
+#include "http.h"
+#include "timeutil.h"
+
+#ifndef LABSHARE_DATADIR
+#define LABSHARE_DATADIR "/usr/share/labshare"
+#endif
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : fallback;
+}
+
+static void usage_main(FILE *f)
+{
+    fputs("usage: labshare <command> [options]\n"
+          "\n"
+          "commands:\n"
+          "  serve    run the HTTP server\n"
+          "  migrate  bring the database schema up to date\n"
+          "  demo     load the demo catalogue, accounts and bookings\n"
+          "  user add create a user (password read from standard input)\n"
+          "  stats    utilisation and indicator figures (indicators, utilisation)\n"
+          "  backup   consistent online copy of the database\n"
+          "\n"
+          "Run 'labshare <command> --help' for a command's options.\n"
+          "Environment: LABSHARE_DB (./labshare.db), LABSHARE_LISTEN (127.0.0.1:8080),\n"
+          "LABSHARE_WWW, LABSHARE_PUBLIC_URL, LABSHARE_TZ (Europe/Warsaw),\n"
+          "LABSHARE_SYNC (full|normal), LABSHARE_THREADS, LABSHARE_TRUST_PROXY (1).\n",
+          f);
+}
+
+static int bad_usage(const char *cmd, const char *msg)
+{
+    fprintf(stderr, "labshare %s: %s (see 'labshare %s --help')\n", cmd, msg, cmd);
+    return CLI_USAGE;
+}
+
+struct db *cli_open_db(const char *path)
+{
+    struct db *db = NULL;
+    struct ls_err err = {0};
+    if (db_open(&db, path, &err) != LS_OK || db_migrate(db, &err) != LS_OK) {
+        fprintf(stderr, "labshare: %s\n", err.message);
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+static const char *default_www(void)
+{
+    const char *w = getenv("LABSHARE_WWW");
+    if (w && *w)
+        return w;
+    struct stat st;
+    if (stat("www/index.html", &st) == 0)
+        return "www";
+    return LABSHARE_DATADIR "/www";
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'},         {"listen", required_argument, 0, 'l'},
+        {"www", required_argument, 0, 'w'},        {"public-url", required_argument, 0, 'u'},
+        {"threads", required_argument, 0, 't'},    {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},             {0, 0, 0, 0},
+    };
+    const char *dbpath = env_or("LABSHARE_DB", "labshare.db");
+    struct http_config cfg = {
+        .listen = env_or("LABSHARE_LISTEN", "127.0.0.1:8080"),
+        .www_dir = default_www(),
+        .public_url = env_or("LABSHARE_PUBLIC_URL", NULL),
+        .threads = atoi(env_or("LABSHARE_THREADS", "16")),
+        .trust_proxy = atoi(env_or("LABSHARE_TRUST_PROXY", "0")),
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': dbpath = optarg; break;
+        case 'l': cfg.listen = optarg; break;
+        case 'w': cfg.www_dir = optarg; break;
+        case 'u': cfg.public_url = optarg; break;
+        case 't': cfg.threads = atoi(optarg); break;
+        case 'q': cfg.quiet = 1; break;
+        case 'h':
+            puts("usage: labshare serve [--db FILE] [--listen HOST:PORT] [--www DIR]\n"
+                 "                      [--public-url URL] [--threads N] [--quiet]\n"
+                 "Migrates the database, then serves HTTP until SIGTERM or SIGINT.\n"
+                 "--listen takes port 0 for an ephemeral port (printed on start).");
+            return CLI_OK;
+        default:
+            return bad_usage("serve", "unknown option");
+        }
+    }
+    if (optind < argc)
+        return bad_usage("serve", "unexpected argument");
+    if (cfg.threads < 1 || cfg.threads > 256)
+        return bad_usage("serve", "--threads must be 1 to 256");
+    struct db *db = cli_open_db(dbpath);
+    if (!db)
+        return CLI_FAIL;
+    db_close(db);
+    db_configure(dbpath, strcmp(env_or("LABSHARE_SYNC", "full"), "normal") == 0 ? DB_SYNC_NORMAL
+                                                                              : DB_SYNC_FULL);
+    return http_serve(&cfg) == 0 ? CLI_OK : CLI_FAIL;
+}
+
+static int cmd_migrate(int argc, char **argv, int demo)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *cmd = demo ? "demo" : "migrate";
+    const char *dbpath = env_or("LABSHARE_DB", "labshare.db");
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+        if (c == 'd')
+            dbpath = optarg;
+        else if (c == 'h') {
+            printf("usage: labshare %s [--db FILE]\n%s\n", cmd,
+                   demo ? "Loads the demo catalogue, accounts and bookings into an empty database."
+                        : "Applies the numbered migrations the database has not seen yet.");
+            return CLI_OK;
+        } else
+            return bad_usage(cmd, "unknown option");
+    }
+    if (optind < argc)
+        return bad_usage(cmd, "unexpected argument");
+    struct db *db = cli_open_db(dbpath);
+    if (!db)
+        return CLI_FAIL;
+    int rc = CLI_OK;
+    if (demo)
+        rc = demo_load(db, 0);
+    else
+        printf("labshare: %s at schema version %d\n", dbpath, db_schema_version(db));
+    db_close(db);
+    return rc;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        puts("usage: labshare user add --email E --name N --role staff|owner|researcher\n"
+             "                         [--organisation ID] [--lang pl|en] --password-stdin\n"
+             "                         [--db FILE]");
+        return argc < 2 ? CLI_USAGE : CLI_OK;
+    }
+    if (strcmp(argv[1], "add") != 0)
+        return bad_usage("user", "unknown sub-command (only 'add')");
+    static const struct option opts[] = {
+        {"email", required_argument, 0, 'e'},     {"name", required_argument, 0, 'n'},
+        {"role", required_argument, 0, 'r'},      {"organisation", required_argument, 0, 'o'},
+        {"lang", required_argument, 0, 'L'},      {"password-stdin", no_argument, 0, 'p'},
+        {"db", required_argument, 0, 'd'},        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    struct user_new u = {0};
+    const char *dbpath = env_or("LABSHARE_DB", "labshare.db");
+    const char *role = NULL;
+    int pw_stdin = 0;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc - 1, argv + 1, "+", opts, NULL)) != -1) {
+        switch (c) {
+        case 'e': u.email = optarg; break;
+        case 'n': u.name = optarg; break;
+        case 'r': role = optarg; break;
+        case 'L': u.lang = optarg; break;
+        case 'p': pw_stdin = 1; break;
+        case 'd': dbpath = optarg; break;
+        case 'o': {
+            char *end;
+            errno = 0;
+            long long v = strtoll(optarg, &end, 10);
+            if (*end || errno || v <= 0)
+                return bad_usage("user", "--organisation must be a positive id");
+            u.organisation_id = v;
+            break;
+        }
+        case 'h':
+            return cmd_user(1, argv);
+        default:
+            return bad_usage("user", "unknown option");
+        }
+    }
+    if (!u.email || !u.name || !role)
+        return bad_usage("user", "--email, --name and --role are required");
+    if (!pw_stdin)
+        return bad_usage("user", "--password-stdin is required (passwords never go on the command line)");
+    u.role = auth_role_parse(role);
+    if (u.role == ROLE_NONE)
+        return bad_usage("user", "--role must be staff, owner or researcher");
+    char pw[AUTH_PASSWORD_MAX + 4];
+    if (!fgets(pw, sizeof pw, stdin)) {
+        fprintf(stderr, "labshare user: no password on standard input\n");
+        return CLI_FAIL;
+    }
+    pw[strcspn(pw, "\r\n")] = '\0';
+    u.password = pw;
+    struct db *db = cli_open_db(dbpath);
+    if (!db)
+        return CLI_FAIL;
+    struct ls_err err = {0};
+    int64_t id = 0;
+    int rc = auth_user_create(db, &u, &id, &err);
+    db_close(db);
+    if (rc != LS_OK) {
+        fprintf(stderr, "labshare user: %s%s%s\n", err.field[0] ? err.field : "",
+                err.field[0] ? ": " : "", err.message);
+        return CLI_FAIL;
+    }
+    printf("created user %lld <%s> (%s)\n", (long long)id, u.email, role);
+    return CLI_OK;
+}
+
+static int cmd_backup(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *dbpath = env_or("LABSHARE_DB", "labshare.db");
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+        if (c == 'd')
+            dbpath = optarg;
+        else if (c == 'h') {
+            puts("usage: labshare backup [--db FILE] OUT\n"
+                 "Writes a consistent copy of the live database to OUT (via OUT.tmp, then\n"
+                 "renamed), using SQLite's online backup: the server keeps running.");
+            return CLI_OK;
+        } else
+            return bad_usage("backup", "unknown option");
+    }
+    if (optind != argc - 1)
+        return bad_usage("backup", "give exactly one output file");
+    const char *out = argv[optind];
+    struct db *src = cli_open_db(dbpath);
+    if (!src)
+        return CLI_FAIL;
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", out);
+    unlink(tmp);
+    sqlite3 *dst = NULL;
+    int rc = sqlite3_open(tmp, &dst);
+    sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(dst, "main", db_handle(src), "main")
+                                        : NULL;
+    if (b) {
+        /* Copy in steps so writers are not held up for the whole copy. */
+        do {
+            rc = sqlite3_backup_step(b, 256);
+            if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+                sqlite3_sleep(20);
+        } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+        sqlite3_backup_finish(b);
+        rc = rc == SQLITE_DONE ? sqlite3_errcode(dst) : rc;
+    } else if (rc == SQLITE_OK) {
+        rc = sqlite3_errcode(dst);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+    const char *msg = dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "labshare backup: %s\n", msg);
+    sqlite3_close(dst);
+    db_close(src);
+    if (rc != SQLITE_OK || rename(tmp, out) != 0) {
+        if (rc == SQLITE_OK)
+            fprintf(stderr, "labshare backup: cannot rename to %s: %s\n", out, strerror(errno));
+        unlink(tmp);
+        return CLI_FAIL;
+    }
+    printf("backup of %s written to %s\n", dbpath, out);
+    return CLI_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage_main(stderr);
+        return CLI_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage_main(stdout);
+        return CLI_OK;
+    }
+    if (tu_init(env_or("LABSHARE_TZ", "Europe/Warsaw")) != 0) {
+        fprintf(stderr, "labshare: unknown time zone '%s' (install tzdata?)\n",
+                env_or("LABSHARE_TZ", "Europe/Warsaw"));
+        return CLI_FAIL;
+    }
+    const char *mem = getenv("LABSHARE_ARGON2_MEMLIMIT");
+    if (mem)
+        auth_set_cost(0, (size_t)strtoull(mem, NULL, 10));
+    if (auth_init() != 0) {
+        fprintf(stderr, "labshare: libsodium failed to initialise\n");
+        return CLI_FAIL;
+    }
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "migrate") == 0)
+        return cmd_migrate(argc - 1, argv + 1, 0);
+    if (strcmp(cmd, "demo") == 0)
+        return cmd_migrate(argc - 1, argv + 1, 1);
+    if (strcmp(cmd, "user") == 0)
+        return cmd_user(argc - 1, argv + 1);
+    if (strcmp(cmd, "stats") == 0)
+        return cli_stats(argc - 1, argv + 1, env_or("LABSHARE_DB", "labshare.db"));
+    if (strcmp(cmd, "backup") == 0)
+        return cmd_backup(argc - 1, argv + 1);
+    fprintf(stderr, "labshare: unknown command '%s'\n", cmd);
+    usage_main(stderr);
+    return CLI_USAGE;
+}

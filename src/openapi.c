@@ -1,0 +1,134 @@
+/* openapi.c — GET /api/v1/openapi.json, generated from the route tables so
+ * the description cannot drift from the code. Object schemas that the
+ * modules document live in openapi_schemas[] below. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+
+/* Component schemas, as JSON text (kept beside the generator so a new field
+ * is one edit away). Modules extend this list as their objects land. */
+static const char SCHEMAS[] =
+    "{"
+    "\"Error\":{\"type\":\"object\",\"required\":[\"error\",\"message\"],\"properties\":{"
+    "\"error\":{\"type\":\"string\",\"enum\":[\"bad_request\",\"validation\",\"unauthenticated\","
+    "\"forbidden\",\"not_found\",\"method_not_allowed\",\"conflict\",\"payload_too_large\","
+    "\"too_many_requests\",\"internal\",\"unavailable\"]},"
+    "\"message\":{\"type\":\"string\"},\"field\":{\"type\":\"string\"},"
+    "\"conflicts\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}},"
+    "\"blackouts\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}}},"
+    "\"User\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"
+    "\"email\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},"
+    "\"role\":{\"type\":\"string\",\"enum\":[\"researcher\",\"owner\",\"staff\"]},"
+    "\"organisation_id\":{\"type\":[\"integer\",\"null\"]},\"active\":{\"type\":\"boolean\"},"
+    "\"lang\":{\"type\":\"string\",\"enum\":[\"pl\",\"en\"]}}}"
+    "}";
+
+static cJSON *error_response(const char *desc)
+{
+    cJSON *resp = cJSON_CreateObject();
+    cJSON_AddStringToObject(resp, "description", desc);
+    cJSON *content = cJSON_AddObjectToObject(resp, "content");
+    cJSON *mt = cJSON_AddObjectToObject(content, "application/json");
+    cJSON *schema = cJSON_AddObjectToObject(mt, "schema");
+    cJSON_AddStringToObject(schema, "$ref", "#/components/schemas/Error");
+    return resp;
+}
+
+static cJSON *operation(const struct route *rt)
+{
+    cJSON *op = cJSON_CreateObject();
+    cJSON_AddStringToObject(op, "summary", rt->summary ? rt->summary : "");
+    cJSON *tags = cJSON_AddArrayToObject(op, "tags");
+    cJSON_AddItemToArray(tags, cJSON_CreateString(rt->tag ? rt->tag : "misc"));
+    char opid[160];
+    snprintf(opid, sizeof opid, "%s %s", rt->method, rt->pattern);
+    cJSON_AddStringToObject(op, "operationId", opid);
+
+    cJSON *params = cJSON_CreateArray();
+    for (const char *p = strchr(rt->pattern, '{'); p; p = strchr(p + 1, '{')) {
+        const char *close = strchr(p, '}');
+        if (!close)
+            break;
+        cJSON *par = cJSON_CreateObject();
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(close - p - 1), p + 1);
+        cJSON_AddStringToObject(par, "name", name);
+        cJSON_AddStringToObject(par, "in", "path");
+        cJSON_AddBoolToObject(par, "required", 1);
+        cJSON *schema = cJSON_AddObjectToObject(par, "schema");
+        cJSON_AddStringToObject(schema, "type", strcmp(name, "id") == 0 ? "integer" : "string");
+        cJSON_AddItemToArray(params, par);
+    }
+    if (cJSON_GetArraySize(params) > 0)
+        cJSON_AddItemToObject(op, "parameters", params);
+    else
+        cJSON_Delete(params);
+
+    if (rt->body_max > 0) {
+        cJSON *rb = cJSON_AddObjectToObject(op, "requestBody");
+        cJSON *content = cJSON_AddObjectToObject(rb, "content");
+        cJSON *mt = cJSON_AddObjectToObject(content, "application/json");
+        cJSON *schema = cJSON_AddObjectToObject(mt, "schema");
+        cJSON_AddStringToObject(schema, "type", "object");
+        cJSON_AddNumberToObject(rb, "x-max-bytes", (double)rt->body_max);
+    }
+    if (rt->access == ACCESS_PUBLIC) {
+        cJSON_AddItemToObject(op, "security", cJSON_CreateArray());
+    }
+    static const char *const who[] = {"anyone", "signed-in user", "owner or staff", "staff"};
+    cJSON_AddStringToObject(op, "x-access", who[rt->access]);
+
+    cJSON *responses = cJSON_AddObjectToObject(op, "responses");
+    cJSON *ok = cJSON_CreateObject();
+    cJSON_AddStringToObject(ok, "description", "success");
+    cJSON_AddItemToObject(responses, strcmp(rt->method, "POST") == 0 ? "2XX" : "200", ok);
+    if (rt->access != ACCESS_PUBLIC)
+        cJSON_AddItemToObject(responses, "401", error_response("not signed in"));
+    cJSON_AddItemToObject(responses, "4XX", error_response("client error"));
+    return op;
+}
+
+cJSON *openapi_document(void)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "openapi", "3.1.0");
+    cJSON *info = cJSON_AddObjectToObject(doc, "info");
+    cJSON_AddStringToObject(info, "title", "labshare");
+    cJSON_AddStringToObject(info, "version", "1");
+    cJSON_AddStringToObject(info, "description",
+                            "Booking of shared laboratories, instruments and desks for the "
+                            "Klaster LifeScience Kraków.");
+    cJSON *servers = cJSON_AddArrayToObject(doc, "servers");
+    cJSON *server = cJSON_CreateObject();
+    cJSON_AddStringToObject(server, "url", http_public_url());
+    cJSON_AddItemToArray(servers, server);
+
+    cJSON *paths = cJSON_AddObjectToObject(doc, "paths");
+    for (const struct route *const *t = http_route_tables; *t; t++)
+        for (const struct route *rt = *t; rt->method; rt++) {
+            cJSON *item = cJSON_GetObjectItemCaseSensitive(paths, rt->pattern);
+            if (!item)
+                item = cJSON_AddObjectToObject(paths, rt->pattern);
+            char m[8];
+            size_t i = 0;
+            for (; rt->method[i] && i < sizeof m - 1; i++)
+                m[i] = (char)(rt->method[i] | 0x20);
+            m[i] = '\0';
+            cJSON_AddItemToObject(item, m, operation(rt));
+        }
+
+    cJSON *components = cJSON_AddObjectToObject(doc, "components");
+    cJSON *schemas = cJSON_Parse(SCHEMAS);
+    cJSON_AddItemToObject(components, "schemas", schemas ? schemas : cJSON_CreateObject());
+    cJSON *sec = cJSON_AddObjectToObject(components, "securitySchemes");
+    cJSON *cookie = cJSON_AddObjectToObject(sec, "session");
+    cJSON_AddStringToObject(cookie, "type", "apiKey");
+    cJSON_AddStringToObject(cookie, "in", "cookie");
+    cJSON_AddStringToObject(cookie, "name", "labshare_session");
+    cJSON *security = cJSON_AddArrayToObject(doc, "security");
+    cJSON *req = cJSON_CreateObject();
+    cJSON_AddItemToObject(req, "session", cJSON_CreateArray());
+    cJSON_AddItemToArray(security, req);
+    return doc;
+}

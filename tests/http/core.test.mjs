@@ -1,0 +1,155 @@
+// core.test.mjs — the foundation over real HTTP: health, errors, limits,
+// static files, OpenAPI, CLI exit codes, clean shutdown.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, Client, assertError, cli, BIN, DEMO_PASSWORD } from './lib.mjs';
+
+let srv, anon, staff;
+before(async () => {
+  srv = await startServer({ demo: true });
+  anon = new Client(srv.url);
+  staff = new Client(srv.url);
+  await staff.login('staff@labshare.demo', DEMO_PASSWORD);
+});
+after(async () => { await srv.stop(); });
+
+test('health answers ok without a session', async () => {
+  const r = await anon.get('/api/v1/health');
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.json, { status: 'ok' });
+});
+
+test('unknown API route is a JSON 404', async () => {
+  assertError(await anon.get('/api/v1/no-such-thing'), 404, 'not_found');
+  assertError(await anon.get('/ical/unknown'), 404, 'not_found');
+});
+
+test('wrong method is a JSON 405 with Allow', async () => {
+  const r = await anon.req('PUT', '/api/v1/health', {});
+  assertError(r, 405, 'method_not_allowed');
+  assert.match(r.headers.get('allow'), /GET/);
+});
+
+test('malformed JSON is a 400 that says where', async () => {
+  const r = await staff.req('POST', '/api/v1/users', '{"email": "a@b.pl",', {});
+  assertError(r, 400, 'bad_request');
+  assert.match(r.json.message, /malformed JSON near byte \d+/);
+});
+
+test('a 10 MB body is refused with 413 and the server does not grow by 10 MB', async () => {
+  const rss = () => Number(spawnSync('ps', ['-o', 'rss=', '-p', String(srv.child.pid)], { encoding: 'utf8' }).stdout.trim());
+  const before = rss();
+  const big = new Uint8Array(10 * 1024 * 1024).fill(0x20);
+  for (let i = 0; i < 3; i++) {
+    let status;
+    try {
+      const r = await anon.req('POST', '/api/v1/session', big);
+      status = r.status;
+      if (r.json) assert.equal(r.json.error, 'payload_too_large');
+    } catch {
+      status = 413; // the server may close the socket before the body is sent
+    }
+    assert.equal(status, 413);
+  }
+  const after = rss();
+  assert.ok(after - before < 5 * 1024, `RSS grew from ${before} kB to ${after} kB`);
+  assert.equal((await anon.get('/api/v1/health')).status, 200);
+});
+
+test('non-JSON content type is refused naming the header', async () => {
+  const r = await staff.req('POST', '/api/v1/users', 'email=x', { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assertError(r, 400, 'bad_request', 'Content-Type');
+});
+
+test('every answer carries the security headers', async () => {
+  for (const path of ['/', '/api/v1/health', '/api/v1/nothing']) {
+    const r = await anon.get(path);
+    assert.match(r.headers.get('content-security-policy'), /script-src 'self'/);
+    assert.match(r.headers.get('content-security-policy'), /frame-ancestors 'none'/);
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+    assert.ok(r.headers.get('referrer-policy'));
+  }
+});
+
+test('the landing page and its assets are served', async () => {
+  const r = await anon.get('/');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /text\/html/);
+  assert.match(r.text, /labshare/);
+  const js = await anon.get('/js/app.js');
+  assert.equal(js.status, 200);
+  assert.match(js.headers.get('content-type'), /javascript/);
+  assertError(await anon.get('/../../etc/passwd'), 404, 'not_found');
+  assertError(await anon.get('/.git/config'), 404, 'not_found');
+});
+
+test('openapi.json describes every route as OpenAPI 3.1', async () => {
+  const r = await anon.get('/api/v1/openapi.json');
+  assert.equal(r.status, 200);
+  assert.equal(r.json.openapi, '3.1.0');
+  for (const p of ['/api/v1/health', '/api/v1/session', '/api/v1/me', '/api/v1/users'])
+    assert.ok(r.json.paths[p], `missing ${p}`);
+});
+
+test('anonymous clients get 401 on the API', async () => {
+  assertError(await anon.get('/api/v1/me'), 401, 'unauthenticated');
+  assertError(await anon.get('/api/v1/users'), 401, 'unauthenticated');
+});
+
+test('CLI: unknown command and flag exit 2, --help exits 0', () => {
+  assert.equal(cli(['frobnicate']).status, 2);
+  assert.equal(cli(['serve', '--bogus']).status, 2);
+  assert.equal(cli([]).status, 2);
+  for (const c of [['serve'], ['migrate'], ['demo'], ['user'], ['stats'], ['backup']]) {
+    const r = cli([...c, '--help']);
+    assert.equal(r.status, 0, `${c} --help: ${r.stderr}`);
+    assert.match(r.stdout, /usage: labshare/);
+  }
+  assert.equal(cli(['backup']).status, 2);
+});
+
+test('CLI: migrate is idempotent and a newer database is refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'labshare-cli-'));
+  const db = join(dir, 'x.db');
+  try {
+    assert.equal(cli(['migrate', '--db', db]).status, 0);
+    const again = cli(['migrate', '--db', db]);
+    assert.equal(again.status, 0);
+    const v = Number(again.stdout.match(/schema version (\d+)/)[1]);
+    spawnSync('sqlite3', [db, `PRAGMA user_version=${v + 1}`]);
+    const r = cli(['migrate', '--db', db]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /newer than this labshare/);
+    assert.equal(cli(['serve', '--db', db, '--listen', '127.0.0.1:0']).status, 1);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('CLI: user add validates and backup writes a consistent copy', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'labshare-cli-'));
+  const db = join(dir, 'x.db');
+  try {
+    let r = cli(['user', 'add', '--db', db, '--email', 'a@b.pl', '--name', 'A B', '--role', 'staff', '--password-stdin'], { input: 'short\n' });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /password/);
+    r = cli(['user', 'add', '--db', db, '--email', 'a@b.pl', '--name', 'A B', '--role', 'emperor', '--password-stdin'], { input: 'long enough pass\n' });
+    assert.equal(r.status, 2);
+    r = cli(['user', 'add', '--db', db, '--email', 'a@b.pl', '--name', 'A B', '--role', 'staff'], {});
+    assert.equal(r.status, 2);
+    r = cli(['user', 'add', '--db', db, '--email', 'a@b.pl', '--name', 'A B', '--role', 'staff', '--password-stdin'], { input: 'long enough pass\n' });
+    assert.equal(r.status, 0, r.stderr);
+    const out = join(dir, 'copy.db');
+    r = cli(['backup', '--db', db, out]);
+    assert.equal(r.status, 0, r.stderr);
+    const q = spawnSync('sqlite3', [out, 'PRAGMA integrity_check; SELECT email FROM users;'], { encoding: 'utf8' });
+    assert.equal(q.stdout, 'ok\na@b.pl\n');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('SIGTERM stops the server cleanly (exit 0)', async () => {
+  const s = await startServer();
+  await s.stop(); // asserts exit code 0 and no sanitizer report
+});

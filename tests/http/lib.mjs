@@ -1,0 +1,132 @@
+// lib.mjs — the HTTP test driver: starts the real labshare binary on an
+// ephemeral loopback port with a temporary database, and a small client that
+// keeps the session cookie and CSRF token like a browser would.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = process.env.LABSHARE_BIN || join(ROOT, 'build', 'labshare');
+export const PASSWORD = 'correct horse battery';
+export const DEMO_PASSWORD = 'lifescience-demo';
+
+// Cheap argon2 in tests (the unit tests cover the production cost).
+const baseEnv = {
+  ...process.env,
+  LABSHARE_ARGON2_MEMLIMIT: '65536',
+  LABSHARE_TZ: 'Europe/Warsaw',
+  LABSHARE_SYNC: 'normal',
+};
+
+/** Runs the CLI synchronously; returns {status, stdout, stderr}. */
+export function cli(args, { input, env = {} } = {}) {
+  const r = spawnSync(BIN, args, { input, env: { ...baseEnv, ...env }, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Starts a server. With demo: true the demo data is loaded first.
+ * Returns {url, db, dir, stop(), stderr()}; stop() sends SIGTERM, waits, and
+ * asserts a clean exit with no sanitizer report.
+ */
+export async function startServer({ demo = false, env = {}, args = [] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'labshare-http-'));
+  const db = join(dir, 'test.db');
+  if (demo) {
+    const r = cli(['demo', '--db', db], { env });
+    assert.equal(r.status, 0, `demo failed: ${r.stderr}`);
+  }
+  const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--www', join(ROOT, 'www'), ...args], {
+    env: { ...baseEnv, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 15000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
+  });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    url, db, dir, child,
+    stderr: () => stderr,
+    async stop({ keep = false } = {}) {
+      child.kill('SIGTERM');
+      const { code, signal } = await exited;
+      assert.equal(signal, null, `server died by ${signal}\n${stderr}`);
+      assert.equal(code, 0, `server exit code ${code}\n${stderr}`);
+      assert.doesNotMatch(stderr, /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/, stderr);
+      if (!keep) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Adds a user through the CLI (as an operator would); returns its id. */
+export function addUser(srv, { email, name = 'Test Person', role = 'researcher', organisation, password = PASSWORD }) {
+  const args = ['user', 'add', '--db', srv.db, '--email', email, '--name', name, '--role', role, '--password-stdin'];
+  if (organisation) args.push('--organisation', String(organisation));
+  const r = cli(args, { input: password + '\n' });
+  assert.equal(r.status, 0, r.stderr);
+  return Number(r.stdout.match(/created user (\d+)/)[1]);
+}
+
+/** A browser-like client: cookie jar of one session cookie plus the CSRF token. */
+export class Client {
+  constructor(base) { this.base = base; this.cookie = null; this.csrf = null; this.user = null; }
+
+  async login(email, password = PASSWORD) {
+    const r = await this.post('/api/v1/session', { email, password });
+    assert.equal(r.status, 200, `login ${email}: ${r.text}`);
+    this.csrf = r.json.csrf;
+    this.user = r.json.user;
+    return r;
+  }
+
+  /** Raw request. body: object (sent as JSON), string (sent as is) or undefined. */
+  async req(method, path, body, { headers = {}, csrf = true } = {}) {
+    const h = { ...headers };
+    if (this.cookie) h.cookie = this.cookie;
+    if (csrf && this.csrf && !['GET', 'HEAD'].includes(method)) h['x-csrf-token'] = this.csrf;
+    let payload;
+    if (body !== undefined) {
+      payload = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+      if (!('content-type' in h)) h['content-type'] = 'application/json';
+    }
+    const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
+    const set = res.headers.get('set-cookie');
+    if (set) {
+      const m = set.match(/labshare_session=([^;]*)/);
+      if (m) this.cookie = m[1] ? `labshare_session=${m[1]}` : null;
+    }
+    const text = method === 'HEAD' ? '' : await res.text();
+    let json = null;
+    if ((res.headers.get('content-type') || '').startsWith('application/json') && text) {
+      try { json = JSON.parse(text); } catch { json = null; }
+    }
+    return { status: res.status, headers: res.headers, text, json };
+  }
+
+  get(path, opts) { return this.req('GET', path, undefined, opts); }
+  post(path, body, opts) { return this.req('POST', path, body ?? {}, opts); }
+  patch(path, body, opts) { return this.req('PATCH', path, body, opts); }
+  put(path, body, opts) { return this.req('PUT', path, body, opts); }
+  del(path, opts) { return this.req('DELETE', path, undefined, opts); }
+}
+
+/** Asserts an API error shape with the given status, code and (optional) field. */
+export function assertError(r, status, code, field) {
+  assert.equal(r.status, status, `expected ${status} ${code}, got ${r.status}: ${r.text}`);
+  assert.ok(r.json, `error body is not JSON: ${r.text}`);
+  assert.equal(r.json.error, code, r.text);
+  assert.equal(typeof r.json.message, 'string');
+  if (field !== undefined) assert.equal(r.json.field, field, r.text);
+}

@@ -1,0 +1,202 @@
+/* test_auth.c — hashing, tokens, sessions, throttling and the rules. */
+#include "testutil.h"
+
+#include <sodium.h>
+
+static int64_t add_user(struct testdb *t, const char *email, enum role role, int64_t org)
+{
+    struct user_new u = {email, "Test Person", "correct horse battery", role, org, "en"};
+    struct ls_err err = {0};
+    int64_t id = 0;
+    assert_int_equal(auth_user_create(t->db, &u, &id, &err), LS_OK);
+    return id;
+}
+
+static void auth__password_hash_is_argon2id_and_verifies(void **state)
+{
+    (void)state;
+    char hash[128];
+    struct ls_err err = {0};
+    assert_int_equal(auth_password_hash(hash, "correct horse battery", &err), LS_OK);
+    assert_non_null(strstr(hash, "$argon2id$"));
+    assert_null(strstr(hash, "correct horse"));
+    assert_true(auth_password_verify(hash, "correct horse battery"));
+    assert_false(auth_password_verify(hash, "correct horse batterx"));
+}
+
+static void auth__password_policy(void **state)
+{
+    (void)state;
+    struct ls_err err = {0};
+    assert_int_equal(auth_password_check("short", "a@b.pl", "A", "password", &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "password");
+    assert_int_equal(auth_password_check("xx-jkowalski-xx", "jkowalski@uj.edu.pl", "Jan", "password", &err),
+                     LS_EVALIDATION);
+    assert_int_equal(auth_password_check("my name is Kowalska!", "a@b.pl", "Ewa Kowalska", "password", &err),
+                     LS_EVALIDATION);
+    assert_int_equal(auth_password_check("a long good passphrase", "jan@uj.edu.pl", "Jan Nowak", "password", &err),
+                     LS_OK);
+}
+
+static void auth__tokens_are_random_256_bit_hex(void **state)
+{
+    (void)state;
+    char a[65], b[65];
+    auth_random_hex(a, 32);
+    auth_random_hex(b, 32);
+    assert_int_equal(strlen(a), 64);
+    assert_string_not_equal(a, b);
+    unsigned char h1[32], h2[32];
+    auth_token_hash(h1, a);
+    auth_token_hash(h2, a);
+    assert_memory_equal(h1, h2, 32);
+}
+
+static void auth__user_create_validates(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    struct ls_err err = {0};
+    struct user_new u = {"not-an-email", "X", "correct horse battery", ROLE_RESEARCHER, 0, NULL};
+    assert_int_equal(auth_user_create(t->db, &u, NULL, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "email");
+    u.email = "x@example.org";
+    u.role = ROLE_OWNER;
+    assert_int_equal(auth_user_create(t->db, &u, NULL, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "organisation_id");
+    u.role = ROLE_RESEARCHER;
+    u.organisation_id = 77;
+    assert_int_equal(auth_user_create(t->db, &u, NULL, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "organisation_id");
+    u.organisation_id = 0;
+    assert_int_equal(auth_user_create(t->db, &u, NULL, &err), LS_OK);
+    u.email = "X@Example.ORG";
+    assert_int_equal(auth_user_create(t->db, &u, NULL, &err), LS_ECONFLICT);
+    testdb_free(t);
+}
+
+static void auth__login_session_and_logout(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    int64_t id = add_user(t, "ewa@example.org", ROLE_RESEARCHER, 0);
+    struct arena a = {0};
+    struct user u;
+    const char *token = NULL, *csrf = NULL;
+    struct ls_err err = {0};
+    assert_int_equal(auth_login(t->db, "EWA@example.org", "correct horse battery", "127.0.0.1", &a,
+                                &u, &token, &csrf, &err),
+                     LS_OK);
+    assert_int_equal(u.id, id);
+    assert_int_equal(strlen(token), 64);
+    /* The database holds only the hash of the session id. */
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(db_handle(t->db), "SELECT count(*) FROM sessions WHERE id_hash = ?1", -1, &st, NULL);
+    sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
+    sqlite3_step(st);
+    assert_int_equal(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+
+    struct user v;
+    const char *csrf2 = NULL;
+    assert_int_equal(auth_session_lookup(t->db, token, tu_now(), &a, &v, &csrf2, &err), LS_OK);
+    assert_string_equal(csrf, csrf2);
+    /* Idle and absolute expiry. */
+    assert_int_equal(auth_session_lookup(t->db, token, tu_now() + AUTH_SESSION_IDLE + 5, &a, &v, &csrf2, &err),
+                     LS_EUNAUTH);
+    assert_int_equal(auth_login(t->db, "ewa@example.org", "correct horse battery", "127.0.0.1", &a,
+                                &u, &token, &csrf, &err),
+                     LS_OK);
+    auth_session_delete(t->db, token);
+    assert_int_equal(auth_session_lookup(t->db, token, tu_now(), &a, &v, &csrf2, &err), LS_EUNAUTH);
+    arena_release(&a);
+    testdb_free(t);
+}
+
+static void auth__deactivation_ends_sessions(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    add_user(t, "jan@example.org", ROLE_RESEARCHER, 0);
+    struct arena a = {0};
+    struct user u;
+    const char *token = NULL, *csrf = NULL;
+    struct ls_err err = {0};
+    assert_int_equal(auth_login(t->db, "jan@example.org", "correct horse battery", "10.0.0.1", &a, &u,
+                                &token, &csrf, &err),
+                     LS_OK);
+    testdb_exec(t, "UPDATE users SET active = 0");
+    assert_int_equal(auth_session_lookup(t->db, token, tu_now(), &a, &u, &csrf, &err), LS_EUNAUTH);
+    assert_int_equal(auth_login(t->db, "jan@example.org", "correct horse battery", "10.0.0.1", &a, &u,
+                                &token, &csrf, &err),
+                     LS_EUNAUTH);
+    arena_release(&a);
+    testdb_free(t);
+}
+
+static void auth__failed_sign_ins_are_throttled(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    add_user(t, "ola@example.org", ROLE_RESEARCHER, 0);
+    struct arena a = {0};
+    struct user u;
+    const char *token = NULL, *csrf = NULL;
+    struct ls_err err = {0};
+    int throttled = 0;
+    for (int i = 0; i < 30; i++) {
+        ls_err_clear(&err);
+        int rc = auth_login(t->db, "ola@example.org", "wrong password!!", "10.0.0.2", &a, &u,
+                            &token, &csrf, &err);
+        if (rc == LS_ETOOMANY) {
+            throttled++;
+            assert_true(err.retry_after > 0 && err.retry_after <= 15 * 60);
+        } else {
+            assert_int_equal(rc, LS_EUNAUTH);
+        }
+    }
+    assert_true(throttled >= 25);
+    /* Even the right password waits while throttled. */
+    assert_int_equal(auth_login(t->db, "ola@example.org", "correct horse battery", "10.0.0.2", &a,
+                                &u, &token, &csrf, &err),
+                     LS_ETOOMANY);
+    /* Unknown emails answer exactly like wrong passwords. */
+    ls_err_clear(&err);
+    assert_int_equal(auth_login(t->db, "nobody@example.org", "whatever at all", "10.0.0.3", &a, &u,
+                                &token, &csrf, &err),
+                     LS_EUNAUTH);
+    assert_string_equal(err.message, "wrong email or password");
+    arena_release(&a);
+    testdb_free(t);
+}
+
+static void auth__authorisation_rules(void **state)
+{
+    (void)state;
+    struct user staff = {.id = 1, .role = ROLE_STAFF, .active = 1};
+    struct user owner = {.id = 2, .role = ROLE_OWNER, .organisation_id = 5, .active = 1};
+    struct user researcher = {.id = 3, .role = ROLE_RESEARCHER, .organisation_id = 5, .active = 1};
+    assert_true(authz_manages_org(&staff, 9));
+    assert_true(authz_manages_org(&owner, 5));
+    assert_false(authz_manages_org(&owner, 6));
+    assert_false(authz_manages_org(&researcher, 5));
+    assert_false(authz_manages_org(NULL, 5));
+    owner.active = 0;
+    assert_false(authz_manages_org(&owner, 5));
+}
+
+int main(void)
+{
+    testutil_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(auth__password_hash_is_argon2id_and_verifies),
+        cmocka_unit_test(auth__password_policy),
+        cmocka_unit_test(auth__tokens_are_random_256_bit_hex),
+        cmocka_unit_test(auth__user_create_validates),
+        cmocka_unit_test(auth__login_session_and_logout),
+        cmocka_unit_test(auth__deactivation_ends_sessions),
+        cmocka_unit_test(auth__failed_sign_ins_are_throttled),
+        cmocka_unit_test(auth__authorisation_rules),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,123 @@
+/* test_json.c — request body parsing and field validation. */
+#include "testutil.h"
+
+#include "json.h"
+
+static cJSON *parse(const char *s)
+{
+    cJSON *j = NULL;
+    struct ls_err err = {0};
+    assert_int_equal(json_parse_object(&j, s, strlen(s), &err), LS_OK);
+    return j;
+}
+
+static void json__malformed_is_bad_request(void **state)
+{
+    (void)state;
+    const char *bad[] = {"{", "[]", "42", "{\"a\":}", "{\"a\":1} x", "nul", "{\"a\":\"\\u\"}"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cJSON *j = NULL;
+        struct ls_err err = {0};
+        assert_int_equal(json_parse_object(&j, bad[i], strlen(bad[i]), &err), LS_EBADREQ);
+        assert_null(j);
+        assert_true(strlen(err.message) > 0);
+    }
+}
+
+static void json__deep_nesting_is_refused(void **state)
+{
+    (void)state;
+    char buf[300];
+    size_t n = 0;
+    buf[n++] = '{';
+    buf[n++] = '"';
+    buf[n++] = 'a';
+    buf[n++] = '"';
+    buf[n++] = ':';
+    for (int i = 0; i < 100; i++)
+        buf[n++] = '[';
+    for (int i = 0; i < 100; i++)
+        buf[n++] = ']';
+    buf[n++] = '}';
+    cJSON *j = NULL;
+    struct ls_err err = {0};
+    assert_int_equal(json_parse_object(&j, buf, n, &err), LS_EBADREQ);
+}
+
+static void json__unknown_field_names_it(void **state)
+{
+    (void)state;
+    cJSON *j = parse("{\"name\":\"x\",\"colour\":\"red\"}");
+    static const char *const allowed[] = {"name", NULL};
+    struct ls_err err = {0};
+    assert_int_equal(json_only(j, allowed, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "colour");
+    cJSON_Delete(j);
+}
+
+static void json__typed_getters_validate(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    cJSON *j = parse("{\"s\":\"  \",\"n\":2.5,\"i\":3,\"b\":true,\"t\":\"2026-05-05T10:00:00Z\","
+                     "\"e\":\"lab\",\"nul\":null,\"big\":1e300}");
+    struct ls_err err = {0};
+    const char *s = NULL;
+    int present = -1;
+    assert_int_equal(json_string(j, "s", 1, 0, 10, &a, &s, NULL, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "s");
+    assert_int_equal(json_string(j, "missing", 0, 0, 10, &a, &s, &present, &err), LS_OK);
+    assert_int_equal(present, 0);
+    assert_int_equal(json_string(j, "missing", 1, 0, 10, &a, &s, &present, &err), LS_EVALIDATION);
+    int64_t i = 0;
+    assert_int_equal(json_int(j, "n", 1, 0, 10, &i, NULL, &err), LS_EVALIDATION);
+    assert_int_equal(json_int(j, "i", 1, 0, 10, &i, NULL, &err), LS_OK);
+    assert_int_equal(i, 3);
+    assert_int_equal(json_int(j, "i", 1, 5, 10, &i, NULL, &err), LS_EVALIDATION);
+    assert_int_equal(json_int(j, "big", 1, 0, 10, &i, NULL, &err), LS_EVALIDATION);
+    double d = 0;
+    int is_null = 0;
+    assert_int_equal(json_number(j, "n", 1, 0, 0, 10, &d, NULL, NULL, &err), LS_OK);
+    assert_true(d == 2.5);
+    assert_int_equal(json_number(j, "nul", 0, 1, 0, 10, &d, &is_null, NULL, &err), LS_OK);
+    assert_int_equal(is_null, 1);
+    assert_int_equal(json_number(j, "nul", 0, 0, 0, 10, &d, &is_null, NULL, &err), LS_EVALIDATION);
+    int b = 0;
+    assert_int_equal(json_bool(j, "b", 1, &b, NULL, &err), LS_OK);
+    assert_int_equal(b, 1);
+    assert_int_equal(json_bool(j, "i", 1, &b, NULL, &err), LS_EVALIDATION);
+    int64_t t = 0;
+    assert_int_equal(json_time(j, "t", 1, &t, NULL, &err), LS_OK);
+    assert_int_equal(json_time(j, "e", 1, &t, NULL, &err), LS_EVALIDATION);
+    static const char *const kinds[] = {"lab", "office", NULL};
+    const char *k = NULL;
+    assert_int_equal(json_enum(j, "e", 1, kinds, &k, NULL, &err), LS_OK);
+    assert_string_equal(k, "lab");
+    assert_int_equal(json_enum(j, "s", 1, kinds, &k, NULL, &err), LS_EVALIDATION);
+    cJSON_Delete(j);
+    arena_release(&a);
+}
+
+static void json__text_must_be_utf8(void **state)
+{
+    (void)state;
+    assert_true(json_text_ok("Kraków – Łódź", strlen("Kraków – Łódź"), 0));
+    assert_false(json_text_ok("\xc3\x28", 2, 0));
+    assert_false(json_text_ok("\xed\xa0\x80", 3, 0)); /* a UTF-16 surrogate */
+    assert_false(json_text_ok("a\x01z", 3, 1));
+    assert_true(json_text_ok("a\nz", 3, 1));
+    assert_false(json_text_ok("a\nz", 3, 0));
+}
+
+int main(void)
+{
+    testutil_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(json__malformed_is_bad_request),
+        cmocka_unit_test(json__deep_nesting_is_refused),
+        cmocka_unit_test(json__unknown_field_names_it),
+        cmocka_unit_test(json__typed_getters_validate),
+        cmocka_unit_test(json__text_must_be_utf8),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,70 @@
+/* testutil.h — shared set-up for the cmocka unit tests: a real SQLite file
+ * in a fresh temporary directory, migrated, with cheap argon2 settings. */
+#ifndef LS_TESTUTIL_H
+#define LS_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "db.h"
+#include "timeutil.h"
+
+struct testdb {
+    char dir[64];
+    char path[128];
+    struct db *db;
+};
+
+/* Creates and migrates a database in a new temporary directory. */
+static inline struct testdb *testdb_new(void)
+{
+    struct testdb *t = calloc(1, sizeof *t);
+    assert_non_null(t);
+    snprintf(t->dir, sizeof t->dir, "/tmp/labshare-test-XXXXXX");
+    assert_non_null(mkdtemp(t->dir));
+    snprintf(t->path, sizeof t->path, "%s/test.db", t->dir);
+    struct ls_err err = {0};
+    assert_int_equal(db_open(&t->db, t->path, &err), LS_OK);
+    assert_int_equal(db_migrate(t->db, &err), LS_OK);
+    return t;
+}
+
+static inline void testdb_free(struct testdb *t)
+{
+    if (!t)
+        return;
+    db_close(t->db);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", t->dir);
+    free(t);
+}
+
+/* Runs a statement with no parameters; fails the test on error. */
+static inline void testdb_exec(struct testdb *t, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db_handle(t->db), sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fail_msg("SQL failed: %s\n%s", msg ? msg : "?", sql);
+}
+
+/* Common process set-up: site zone and cheap password hashing. */
+static inline void testutil_init(void)
+{
+    assert_int_equal(tu_init("Europe/Warsaw"), 0);
+    auth_set_cost(1, 64 * 1024);
+    assert_int_equal(auth_init(), 0);
+}
+
+#endif
