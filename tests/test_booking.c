@@ -4,6 +4,9 @@
 #include "testutil.h"
 
 #include "booking.h"
+#include "catalogue.h"
+#include "cli.h"
+#include "hours.h"
 
 #define NOW 1793534400 /* 2026-11-01T12:00:00Z, a Sunday */
 
@@ -611,6 +614,78 @@ static void booking__availability_shows_open_busy_and_blackouts(void **state)
                      LS_ENOTFOUND);
 }
 
+static void booking__demo_bookings_follow_the_rules(void **state)
+{
+    struct fx *f = *state;
+    /* a 24/7 desk too, so windows across midnight are exercised */
+    testdb_exec(f->t, "INSERT INTO resources(id, lab_id, type, name, slot_minutes, min_minutes,"
+                      " max_minutes, requires_approval, created, updated)"
+                      " VALUES (5, 2, 'desk', 'Desk', 60, 60, 600, 0, 0, 0);"
+                      "INSERT INTO opening_hours(resource_id, weekday, open_min, close_min)"
+                      " WITH RECURSIVE d(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM d WHERE n < 7)"
+                      " SELECT 5, n, 0, 1440 FROM d;");
+    assert_int_equal(demo_bookings(f->t->db), 0);
+    assert_true(count(f, "SELECT count(*) FROM bookings") > 100);
+    assert_int_equal(count(f, "SELECT count(*) FROM bookings a JOIN bookings b"
+                              " ON a.resource_id = b.resource_id AND a.id < b.id"
+                              " WHERE a.status IN ('pending','approved')"
+                              " AND b.status IN ('pending','approved')"
+                              " AND a.start < b.end AND b.start < a.end"),
+                     0);
+    assert_true(count(f, "SELECT count(*) FROM bookings WHERE status = 'approved'") >
+                count(f, "SELECT count(*) FROM bookings WHERE status <> 'approved'"));
+    assert_true(count(f, "SELECT count(*) FROM bookings WHERE status = 'pending'") > 0);
+    assert_true(count(f, "SELECT count(*) FROM bookings WHERE status = 'declined'") > 0);
+    assert_true(count(f, "SELECT count(*) FROM bookings WHERE status = 'cancelled'"
+                         " AND cancelled_at IS NOT NULL") > 0);
+    assert_true(count(f, "SELECT count(*) FROM bookings WHERE no_show = 1") > 0);
+    assert_true(count(f, "SELECT count(*) FROM bookings WHERE series_id IS NOT NULL") >= 6);
+    assert_true(count(f, "SELECT count(*) FROM bookings b JOIN resources r ON r.id = b.resource_id"
+                         " JOIN labs l ON l.id = r.lab_id"
+                         " WHERE b.organisation_id <> l.organisation_id") > 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM bookings WHERE no_show = 1"
+                              " AND (status <> 'approved' OR end > strftime('%s','now'))"),
+                     0);
+    assert_int_equal(count(f, "SELECT count(*) FROM bookings WHERE created > updated"
+                              " OR updated > strftime('%s','now') + 5"),
+                     0);
+    assert_true(count(f, "SELECT count(*) FROM bookings WHERE start < strftime('%s','now')") > 0);
+    assert_true(count(f, "SELECT count(*) FROM bookings WHERE start > strftime('%s','now')") > 0);
+    /* every booking fits its resource's hours, grid, length and sharing rules */
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(f->t->db),
+                                        "SELECT b.resource_id, b.start, b.end, b.user_id"
+                                        " FROM bookings b",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    struct ls_err err = {0};
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        struct resource_rules rr;
+        int64_t start = sqlite3_column_int64(st, 1), end = sqlite3_column_int64(st, 2);
+        assert_int_equal(catalogue_resource_rules(f->t->db, sqlite3_column_int64(st, 0), &rr, &err),
+                         LS_OK);
+        assert_int_equal(hours_fit(&rr.hours, start, end, rr.slot_minutes), HOURS_FITS);
+        assert_true(end - start >= rr.min_minutes * 60 && end - start <= rr.max_minutes * 60);
+        if (rr.requires_training)
+            assert_true(catalogue_user_trained(f->t->db, rr.id, sqlite3_column_int64(st, 3)));
+    }
+    sqlite3_finalize(st);
+    assert_int_equal(count(f, "SELECT count(*) FROM bookings WHERE status = 'pending'"
+                              " AND start < strftime('%s','now')"),
+                     0);
+    assert_int_equal(count(f, "SELECT count(*) FROM bookings b JOIN users u ON u.id = b.user_id"
+                              " WHERE u.role = 'staff'"),
+                     0);
+}
+
+static void booking__demo_bookings_skip_an_empty_catalogue(void **state)
+{
+    struct fx *f = *state;
+    testdb_exec(f->t, "DELETE FROM opening_hours; DELETE FROM resources;");
+    assert_int_equal(demo_bookings(f->t->db), 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM bookings"), 0);
+}
+
 int main(void)
 {
     testutil_init();
@@ -630,6 +705,8 @@ int main(void)
         T(booking__no_show_after_end_by_managers),
         T(booking__list_and_get_follow_visibility),
         T(booking__availability_shows_open_busy_and_blackouts),
+        T(booking__demo_bookings_follow_the_rules),
+        T(booking__demo_bookings_skip_an_empty_catalogue),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
