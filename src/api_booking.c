@@ -64,8 +64,8 @@ static int post_booking(struct req *r)
     if (!rc)
         rc = json_time(r->json, "end", 1, &q.end, NULL, &r->err);
     if (!rc)
-        rc = json_string(r->json, "purpose", 0, 1, BOOKING_PURPOSE_MAX, &r->arena, &q.purpose,
-                         NULL, &r->err);
+        rc = json_string(r->json, "purpose", 0, 1, BOOKING_PURPOSE_MAX, &r->arena, &q.purpose, NULL,
+                         &r->err);
     if (!rc)
         rc = json_string(r->json, "rrule", 0, 1, BOOKING_RRULE_MAX, &r->arena, &q.rrule, NULL,
                          &r->err);
@@ -321,6 +321,7 @@ static int get_availability(struct req *r)
     return http_send_json(r, 200, o);
 }
 
+/* clang-format off */
 const struct route api_booking_routes[] = {
     {"POST", "/api/v1/bookings", post_booking, ACCESS_USER, 16384, 0, "bookings", "Request a booking (optionally recurring with an RRULE)"},
     {"GET", "/api/v1/bookings", get_bookings, ACCESS_USER, 0, 0, "bookings", "List the bookings the caller may see"},
@@ -334,3 +335,4 @@ const struct route api_booking_routes[] = {
     {"GET", "/api/v1/resources/{id}/availability", get_availability, ACCESS_USER, 0, 0, "bookings", "Opening hours, bookings and blackouts of a resource for a week view"},
     {0},
 };
+/* clang-format on */

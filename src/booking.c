@@ -30,9 +30,9 @@
  * then the optional filters, NULL = any. */
 #define BOOKING_LIST_WHERE                                                                         \
     " WHERE (?1 OR b.user_id = ?2 OR (?3 AND l.organisation_id = ?4))"                             \
-    " AND (?5 IS NULL OR b.resource_id = ?5) AND (?6 IS NULL OR r.lab_id = ?6)"                   \
-    " AND (?7 IS NULL OR b.user_id = ?7) AND (?8 IS NULL OR b.organisation_id = ?8)"              \
-    " AND (?9 IS NULL OR b.series_id = ?9) AND (?10 IS NULL OR b.end > ?10)"                      \
+    " AND (?5 IS NULL OR b.resource_id = ?5) AND (?6 IS NULL OR r.lab_id = ?6)"                    \
+    " AND (?7 IS NULL OR b.user_id = ?7) AND (?8 IS NULL OR b.organisation_id = ?8)"               \
+    " AND (?9 IS NULL OR b.series_id = ?9) AND (?10 IS NULL OR b.end > ?10)"                       \
     " AND (?11 IS NULL OR b.start < ?11) AND (?12 IS NULL OR b.status = ?12)"
 
 static const char SQL_GET[] = BOOKING_COLS BOOKING_JOINS " WHERE b.id = ?1";
@@ -41,8 +41,8 @@ static const char SQL_BY_SERIES[] =
 static const char SQL_SERIES_FOLLOWING[] =
     BOOKING_COLS BOOKING_JOINS " WHERE b.series_id = ?1 AND b.start > ?2"
                                " AND b.status IN ('pending','approved') ORDER BY b.start, b.id";
-static const char SQL_LIST[] = BOOKING_COLS BOOKING_JOINS BOOKING_LIST_WHERE
-    " ORDER BY b.start, b.id LIMIT ?13 OFFSET ?14";
+static const char SQL_LIST[] =
+    BOOKING_COLS BOOKING_JOINS BOOKING_LIST_WHERE " ORDER BY b.start, b.id LIMIT ?13 OFFSET ?14";
 static const char SQL_LIST_COUNT[] = "SELECT count(*)" BOOKING_JOINS BOOKING_LIST_WHERE;
 static const char SQL_CONFLICTS[] =
     "SELECT id FROM bookings WHERE resource_id = ?1 AND status = 'approved'"
@@ -126,8 +126,7 @@ static void read_row(sqlite3_stmt *st, struct arena *a, struct booking *b)
 }
 
 /* Loads one booking regardless of who asks; LS_ENOTFOUND if absent. */
-static int load(struct booking *out, struct db *db, struct arena *a, int64_t id,
-                struct ls_err *err)
+static int load(struct booking *out, struct db *db, struct arena *a, int64_t id, struct ls_err *err)
 {
     sqlite3_stmt *st = db_stmt(db, SQL_GET);
     if (!st)
@@ -334,8 +333,8 @@ static int conflict_error(struct ls_err *err, const char *what)
 
 static int64_t wall_seconds(const struct tu_local *l)
 {
-    return tu_days_from_civil(l->year, l->month, l->day) * 86400 + l->hour * 3600 +
-           l->minute * 60 + l->second;
+    return tu_days_from_civil(l->year, l->month, l->day) * 86400 + l->hour * 3600 + l->minute * 60 +
+           l->second;
 }
 
 /* Local wall-clock seconds (as from wall_seconds) → instant. */
@@ -345,8 +344,7 @@ static enum tu_status from_wall(int64_t wall, int64_t *out)
     int64_t sec = wall - days * 86400;
     int y, m, d;
     tu_civil_from_days(days, &y, &m, &d);
-    return tu_from_local(y, m, d, (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60), 0,
-                         out);
+    return tu_from_local(y, m, d, (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60), 0, out);
 }
 
 static struct icaltimetype floating(const struct tu_local *l)
@@ -423,8 +421,12 @@ int booking_expand_rrule(int64_t *starts, int64_t *ends, int *n, const char *rru
                             BOOKING_MAX_OCCURRENCES);
             break;
         }
-        struct tu_local lo = {.year = o.year, .month = o.month, .day = o.day, .hour = o.hour,
-                              .minute = o.minute, .second = o.second};
+        struct tu_local lo = {.year = o.year,
+                              .month = o.month,
+                              .day = o.day,
+                              .hour = o.hour,
+                              .minute = o.minute,
+                              .second = o.second};
         int64_t s, e;
         enum tu_status ts = from_wall(wall_seconds(&lo), &s);
         enum tu_status te = ts == TU_OK ? from_wall(wall_seconds(&lo) + duration, &e) : ts;
@@ -435,7 +437,7 @@ int booking_expand_rrule(int64_t *starts, int64_t *ends, int *n, const char *rru
                             *n + 1, o.year, o.month, o.day, o.hour, o.minute,
                             ts != TU_OK ? "starts at" : "ends at",
                             (ts != TU_OK ? ts : te) == TU_ENONEXISTENT ? "does not exist"
-                                                                      : "happens twice");
+                                                                       : "happens twice");
             break;
         }
         if (s > horizon) {
@@ -496,8 +498,8 @@ int booking_create(struct booking_set *out, struct db *db, struct arena *a,
         return rc;
     if (req->rrule) {
         int64_t horizon = who->now + (int64_t)BOOKING_HORIZON_DAYS * 86400;
-        if ((rc = booking_expand_rrule(starts, ends, &n, req->rrule, req->start, req->end,
-                                       horizon, err)))
+        if ((rc = booking_expand_rrule(starts, ends, &n, req->rrule, req->start, req->end, horizon,
+                                       err)))
             return rc;
         for (int i = 1; i < n; i++)
             if ((rc = check_times(rr, starts[i], ends[i], who->now, i, err)))
@@ -757,8 +759,8 @@ int booking_move(struct booking *out, struct db *db, struct arena *a,
     char fs[TU_UTC_LEN], fe[TU_UTC_LEN];
     tu_format_utc(start, fs);
     tu_format_utc(end, fe);
-    const char *detail = arena_printf(a, "%s–%s%s", fs, fe,
-                                      status != b.status ? ", back to pending" : "");
+    const char *detail =
+        arena_printf(a, "%s–%s%s", fs, fe, status != b.status ? ", back to pending" : "");
     auth_audit(db, who->user->id, "booking.move", "booking", id, detail, who->ip);
 done:
     return finish(out, db, a, id, rc, err);

@@ -41,7 +41,7 @@ enum booking_status {
 };
 
 const char *booking_status_name(enum booking_status s); /* "pending", … */
-int booking_status_parse(const char *s);                 /* enum value, or -1 */
+int booking_status_parse(const char *s);                /* enum value, or -1 */
 
 struct booking {
     int64_t id;
@@ -52,12 +52,12 @@ struct booking {
     const char *purpose;     /* never NULL */
     enum booking_status status;
     int64_t created, updated;
-    int64_t decided_by;      /* who approved or declined; 0 = nobody yet */
-    const char *reason;      /* decline/cancel reason; NULL = none */
-    int64_t series_id;       /* 0 = not recurring */
-    int64_t sequence;        /* raised on every change */
-    int no_show;             /* approved but not used */
-    int64_t cancelled_at;    /* 0 = not cancelled */
+    int64_t decided_by;   /* who approved or declined; 0 = nobody yet */
+    const char *reason;   /* decline/cancel reason; NULL = none */
+    int64_t series_id;    /* 0 = not recurring */
+    int64_t sequence;     /* raised on every change */
+    int no_show;          /* approved but not used */
+    int64_t cancelled_at; /* 0 = not cancelled */
     const char *resource_name;
     const char *user_name;
     int64_t resource_organisation_id; /* the resource's owner organisation */

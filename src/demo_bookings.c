@@ -67,20 +67,26 @@ static double chance(void)
 static const char *purpose_for(const char *type)
 {
     static const char *const instrument[] = {
-        "Live-cell imaging of HeLa cultures", "Protein quantification, plate assay",
-        "Sample QC before sequencing",        "Calibration run and method validation",
-        "Master's thesis measurements",       "Contract analysis for a client",
+        "Live-cell imaging of HeLa cultures",   "Protein quantification, plate assay",
+        "Sample QC before sequencing",          "Calibration run and method validation",
+        "Master's thesis measurements",         "Contract analysis for a client",
         "Pilot experiment, new antibody panel", "Repeat of last week's series",
         "Training session for new lab members", "Stability study, time point 3",
     };
     static const char *const room[] = {
-        "Cell culture work, BSL-2",      "Team workshop",
-        "Sample preparation",            "Practical class for students",
-        "Start-up team working session", "Client visit and demonstration",
+        "Cell culture work, BSL-2",
+        "Team workshop",
+        "Sample preparation",
+        "Practical class for students",
+        "Start-up team working session",
+        "Client visit and demonstration",
     };
     static const char *const desk[] = {
-        "Data analysis", "Writing a grant application", "Visiting researcher",
-        "Hot-desking between lab sessions", "Bioinformatics pipeline work",
+        "Data analysis",
+        "Writing a grant application",
+        "Visiting researcher",
+        "Hot-desking between lab sessions",
+        "Bioinformatics pipeline work",
     };
     if (type && strcmp(type, "room") == 0)
         return room[pick(sizeof room / sizeof *room)];
@@ -137,8 +143,8 @@ static int busy(struct db *db, int64_t res, int64_t s, int64_t e)
 }
 
 /* One weekly series of six through the real booking path. */
-static void weekly_series(struct db *db, const struct resource_rules *rr,
-                          const struct user *users, int nusers, int64_t now)
+static void weekly_series(struct db *db, const struct resource_rules *rr, const struct user *users,
+                          int nusers, int64_t now)
 {
     struct arena a = {0};
     struct tu_local l;

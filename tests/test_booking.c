@@ -37,34 +37,43 @@ static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
     f->t = testdb_new();
-    testdb_exec(f->t,
-                "INSERT INTO organisations(id, name, grp, created, updated) VALUES"
-                " (1, 'Jagiellonian Centre of Innovation', 'BIZ', 0, 0),"
-                " (2, 'Institute of Catalysis', 'R&D', 0, 0);"
-                "INSERT INTO labs(id, organisation_id, name, kind, area_m2, created, updated) VALUES"
-                " (1, 1, 'Imaging lab', 'scientific', 80, 0, 0),"
-                " (2, 2, 'Spectroscopy lab', 'scientific', 60, 0, 0);"
-                "INSERT INTO resources(id, lab_id, type, name, shared, requires_approval,"
-                " requires_training, created, updated) VALUES"
-                " (1, 1, 'instrument', 'Confocal microscope', 1, 0, 0, 0, 0),"
-                " (2, 1, 'instrument', 'Flow cytometer', 1, 1, 0, 0, 0),"
-                " (3, 1, 'instrument', 'Internal PCR', 0, 0, 0, 0, 0),"
-                " (4, 2, 'instrument', 'NMR 600 MHz', 1, 0, 1, 0, 0);"
-                "WITH RECURSIVE d(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM d WHERE n < 5)"
-                " INSERT INTO opening_hours(resource_id, weekday, open_min, close_min)"
-                " SELECT r.id, d.n, 480, 1080 FROM d, resources r;");
-    f->staff = (struct user){.id = add_user(f->t, "staff@x.pl", ROLE_STAFF, 0),
-                             .role = ROLE_STAFF, .active = 1};
+    testdb_exec(
+        f->t, "INSERT INTO organisations(id, name, grp, created, updated) VALUES"
+              " (1, 'Jagiellonian Centre of Innovation', 'BIZ', 0, 0),"
+              " (2, 'Institute of Catalysis', 'R&D', 0, 0);"
+              "INSERT INTO labs(id, organisation_id, name, kind, area_m2, created, updated) VALUES"
+              " (1, 1, 'Imaging lab', 'scientific', 80, 0, 0),"
+              " (2, 2, 'Spectroscopy lab', 'scientific', 60, 0, 0);"
+              "INSERT INTO resources(id, lab_id, type, name, shared, requires_approval,"
+              " requires_training, created, updated) VALUES"
+              " (1, 1, 'instrument', 'Confocal microscope', 1, 0, 0, 0, 0),"
+              " (2, 1, 'instrument', 'Flow cytometer', 1, 1, 0, 0, 0),"
+              " (3, 1, 'instrument', 'Internal PCR', 0, 0, 0, 0, 0),"
+              " (4, 2, 'instrument', 'NMR 600 MHz', 1, 0, 1, 0, 0);"
+              "WITH RECURSIVE d(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM d WHERE n < 5)"
+              " INSERT INTO opening_hours(resource_id, weekday, open_min, close_min)"
+              " SELECT r.id, d.n, 480, 1080 FROM d, resources r;");
+    f->staff = (struct user){
+        .id = add_user(f->t, "staff@x.pl", ROLE_STAFF, 0), .role = ROLE_STAFF, .active = 1};
     f->owner1 = (struct user){.id = add_user(f->t, "owner1@x.pl", ROLE_OWNER, 1),
-                              .role = ROLE_OWNER, .organisation_id = 1, .active = 1};
+                              .role = ROLE_OWNER,
+                              .organisation_id = 1,
+                              .active = 1};
     f->res1 = (struct user){.id = add_user(f->t, "res1@x.pl", ROLE_RESEARCHER, 1),
-                            .role = ROLE_RESEARCHER, .organisation_id = 1, .active = 1};
+                            .role = ROLE_RESEARCHER,
+                            .organisation_id = 1,
+                            .active = 1};
     f->res2 = (struct user){.id = add_user(f->t, "res2@x.pl", ROLE_RESEARCHER, 2),
-                            .role = ROLE_RESEARCHER, .organisation_id = 2, .active = 1};
+                            .role = ROLE_RESEARCHER,
+                            .organisation_id = 2,
+                            .active = 1};
     f->guest = (struct user){.id = add_user(f->t, "guest@x.pl", ROLE_RESEARCHER, 0),
-                             .role = ROLE_RESEARCHER, .active = 1};
+                             .role = ROLE_RESEARCHER,
+                             .active = 1};
     f->owner2 = (struct user){.id = add_user(f->t, "owner2@x.pl", ROLE_OWNER, 2),
-                              .role = ROLE_OWNER, .organisation_id = 2, .active = 1};
+                              .role = ROLE_OWNER,
+                              .organisation_id = 2,
+                              .active = 1};
     *state = f;
     return 0;
 }
@@ -116,23 +125,22 @@ static void booking__status_follows_requires_approval(void **state)
     struct fx *f = *state;
     struct booking_set s;
     struct ls_err err;
-    assert_int_equal(book(f, &f->res2, R_AUTO, at(2026, 11, 2, 10, 0), at(2026, 11, 2, 11, 0), &s,
-                          &err),
-                     LS_OK);
+    assert_int_equal(
+        book(f, &f->res2, R_AUTO, at(2026, 11, 2, 10, 0), at(2026, 11, 2, 11, 0), &s, &err), LS_OK);
     assert_int_equal(s.n, 1);
     assert_int_equal(s.items[0].status, BOOKING_APPROVED);
     assert_int_equal(s.items[0].organisation_id, 2);
     assert_int_equal(s.items[0].user_id, f->res2.id);
     assert_int_equal(s.items[0].series_id, 0);
     assert_string_equal(s.items[0].resource_name, "Confocal microscope");
-    assert_int_equal(book(f, &f->res2, R_APPROVAL, at(2026, 11, 2, 10, 0),
-                          at(2026, 11, 2, 11, 0), &s, &err),
-                     LS_OK);
+    assert_int_equal(
+        book(f, &f->res2, R_APPROVAL, at(2026, 11, 2, 10, 0), at(2026, 11, 2, 11, 0), &s, &err),
+        LS_OK);
     assert_int_equal(s.items[0].status, BOOKING_PENDING);
     /* A manager's own request on an approval resource is pending too (the rule as written). */
-    assert_int_equal(book(f, &f->owner1, R_APPROVAL, at(2026, 11, 3, 10, 0),
-                          at(2026, 11, 3, 11, 0), &s, &err),
-                     LS_OK);
+    assert_int_equal(
+        book(f, &f->owner1, R_APPROVAL, at(2026, 11, 3, 10, 0), at(2026, 11, 3, 11, 0), &s, &err),
+        LS_OK);
     assert_int_equal(s.items[0].status, BOOKING_PENDING);
     assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action = 'booking.create'"), 3);
 }
@@ -148,32 +156,32 @@ static void booking__time_rules_are_422_naming_the_field(void **state)
     assert_string_equal(err.field, "end");
     assert_int_equal(book(f, &f->res1, R_AUTO, mon10, mon10 - 1800, &s, &err), LS_EVALIDATION);
     /* in the past (a weekday in October, in hours, on the grid) */
-    assert_int_equal(book(f, &f->res1, R_AUTO, at(2026, 10, 30, 10, 0), at(2026, 10, 30, 11, 0),
-                          &s, &err),
-                     LS_EVALIDATION);
+    assert_int_equal(
+        book(f, &f->res1, R_AUTO, at(2026, 10, 30, 10, 0), at(2026, 10, 30, 11, 0), &s, &err),
+        LS_EVALIDATION);
     assert_string_equal(err.field, "start");
     assert_non_null(strstr(err.message, "past"));
     /* more than two years ahead */
-    assert_int_equal(book(f, &f->res1, R_AUTO, at(2028, 11, 6, 10, 0), at(2028, 11, 6, 11, 0), &s,
-                          &err),
-                     LS_EVALIDATION);
+    assert_int_equal(
+        book(f, &f->res1, R_AUTO, at(2028, 11, 6, 10, 0), at(2028, 11, 6, 11, 0), &s, &err),
+        LS_EVALIDATION);
     assert_string_equal(err.field, "start");
     assert_non_null(strstr(err.message, "two years"));
     /* outside opening hours: Saturday, before opening, across closing */
-    assert_int_equal(book(f, &f->res1, R_AUTO, at(2026, 11, 7, 10, 0), at(2026, 11, 7, 11, 0), &s,
-                          &err),
-                     LS_EVALIDATION);
+    assert_int_equal(
+        book(f, &f->res1, R_AUTO, at(2026, 11, 7, 10, 0), at(2026, 11, 7, 11, 0), &s, &err),
+        LS_EVALIDATION);
     assert_string_equal(err.field, "start");
-    assert_int_equal(book(f, &f->res1, R_AUTO, at(2026, 11, 2, 7, 30), at(2026, 11, 2, 8, 30), &s,
-                          &err),
-                     LS_EVALIDATION);
-    assert_int_equal(book(f, &f->res1, R_AUTO, at(2026, 11, 2, 17, 30), at(2026, 11, 2, 18, 30),
-                          &s, &err),
-                     LS_EVALIDATION);
+    assert_int_equal(
+        book(f, &f->res1, R_AUTO, at(2026, 11, 2, 7, 30), at(2026, 11, 2, 8, 30), &s, &err),
+        LS_EVALIDATION);
+    assert_int_equal(
+        book(f, &f->res1, R_AUTO, at(2026, 11, 2, 17, 30), at(2026, 11, 2, 18, 30), &s, &err),
+        LS_EVALIDATION);
     /* off the 30-minute grid */
-    assert_int_equal(book(f, &f->res1, R_AUTO, at(2026, 11, 2, 10, 15), at(2026, 11, 2, 11, 15),
-                          &s, &err),
-                     LS_EVALIDATION);
+    assert_int_equal(
+        book(f, &f->res1, R_AUTO, at(2026, 11, 2, 10, 15), at(2026, 11, 2, 11, 15), &s, &err),
+        LS_EVALIDATION);
     assert_string_equal(err.field, "start");
     assert_non_null(strstr(err.message, "grid"));
     assert_int_equal(book(f, &f->res1, R_AUTO, mon10, at(2026, 11, 2, 11, 10), &s, &err),
@@ -184,8 +192,7 @@ static void booking__time_rules_are_422_naming_the_field(void **state)
     assert_int_equal(book(f, &f->res1, R_AUTO, mon10, mon10 + 1800, &s, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "end");
     assert_non_null(strstr(err.message, "at least 60"));
-    assert_int_equal(book(f, &f->res1, R_AUTO, mon10, mon10 + 3 * 3600, &s, &err),
-                     LS_EVALIDATION);
+    assert_int_equal(book(f, &f->res1, R_AUTO, mon10, mon10 + 3 * 3600, &s, &err), LS_EVALIDATION);
     assert_non_null(strstr(err.message, "at most 120"));
     assert_int_equal(book(f, &f->res1, R_AUTO, mon10, mon10 + 2 * 3600, &s, &err), LS_OK);
     /* unknown resource */
@@ -230,7 +237,8 @@ static void booking__rejects_overlap_but_not_back_to_back(void **state)
     struct fx *f = *state;
     struct booking_set s;
     struct ls_err err;
-    int64_t t10 = at(2026, 11, 2, 10, 0), t11 = at(2026, 11, 2, 11, 0), t12 = at(2026, 11, 2, 12, 0);
+    int64_t t10 = at(2026, 11, 2, 10, 0), t11 = at(2026, 11, 2, 11, 0),
+            t12 = at(2026, 11, 2, 12, 0);
     assert_int_equal(book(f, &f->res1, R_AUTO, t10, t11, &s, &err), LS_OK);
     int64_t first = s.items[0].id;
     assert_int_equal(book(f, &f->res2, R_AUTO, t10 + 1800, t11 + 1800, &s, &err), LS_ECONFLICT);
@@ -287,10 +295,9 @@ static void booking__pending_may_overlap_pending_and_approve_rechecks(void **sta
     assert_int_equal(out.status, BOOKING_DECLINED);
     assert_string_equal(out.reason, "busy that day");
     assert_int_equal(booking_decline(&out, f->t->db, &f->a, &owner, b, NULL, &err), LS_ECONFLICT);
-    assert_int_equal(
-        count(f, "SELECT count(*) FROM audit_log WHERE action IN ('booking.approve',"
-                 " 'booking.decline') AND ip IN ('10.0.0.1')"),
-        2);
+    assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action IN ('booking.approve',"
+                              " 'booking.decline') AND ip IN ('10.0.0.1')"),
+                     2);
 }
 
 static void booking__blackouts_conflict(void **state)
@@ -304,15 +311,14 @@ static void booking__blackouts_conflict(void **state)
              " VALUES (7, 1, %lld, %lld, 'service', 0)",
              (long long)at(2026, 11, 2, 12, 0), (long long)at(2026, 11, 2, 14, 0));
     testdb_exec(f->t, sql);
-    assert_int_equal(book(f, &f->res1, R_AUTO, at(2026, 11, 2, 13, 0), at(2026, 11, 2, 15, 0), &s,
-                          &err),
-                     LS_ECONFLICT);
+    assert_int_equal(
+        book(f, &f->res1, R_AUTO, at(2026, 11, 2, 13, 0), at(2026, 11, 2, 15, 0), &s, &err),
+        LS_ECONFLICT);
     assert_int_equal(err.nblackouts, 1);
     assert_int_equal(err.blackouts[0], 7);
     assert_int_equal(err.nconflicts, 0);
-    assert_int_equal(book(f, &f->res1, R_AUTO, at(2026, 11, 2, 14, 0), at(2026, 11, 2, 15, 0), &s,
-                          &err),
-                     LS_OK);
+    assert_int_equal(
+        book(f, &f->res1, R_AUTO, at(2026, 11, 2, 14, 0), at(2026, 11, 2, 15, 0), &s, &err), LS_OK);
 }
 
 static void booking__rrule_stays_10_local_across_march_dst(void **state)
@@ -372,8 +378,8 @@ static void booking__rrule_caps_are_422(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM bookings"), 0);
     assert_int_equal(count(f, "SELECT count(*) FROM series"), 0);
     /* exactly 200 is fine */
-    assert_int_equal(book_at(f, &f->res1, R_AUTO, s0, e0, "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;COUNT=200",
-                             NOW, &s, &err),
+    assert_int_equal(book_at(f, &f->res1, R_AUTO, s0, e0,
+                             "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;COUNT=200", NOW, &s, &err),
                      LS_OK);
     assert_int_equal(s.n, 200);
     assert_int_equal(count(f, "SELECT count(DISTINCT series_id) FROM bookings"), 1);
@@ -385,9 +391,9 @@ static void booking__rrule_is_all_or_nothing(void **state)
     struct booking_set s;
     struct ls_err err;
     /* someone holds the third Monday */
-    assert_int_equal(book(f, &f->res2, R_AUTO, at(2026, 11, 16, 10, 30), at(2026, 11, 16, 11, 0),
-                          &s, &err),
-                     LS_OK);
+    assert_int_equal(
+        book(f, &f->res2, R_AUTO, at(2026, 11, 16, 10, 30), at(2026, 11, 16, 11, 0), &s, &err),
+        LS_OK);
     int64_t taken = s.items[0].id;
     int64_t s0 = at(2026, 11, 2, 10, 0), e0 = at(2026, 11, 2, 11, 0);
     assert_int_equal(book_at(f, &f->res1, R_AUTO, s0, e0, "FREQ=WEEKLY;COUNT=5", NOW, &s, &err),
@@ -454,8 +460,8 @@ static void booking__move_rechecks_and_may_return_to_pending(void **state)
     struct booking_actor booker = {&f->res2, NULL, NOW};
     assert_int_equal(booking_approve(&out, f->t->db, &f->a, &owner, id, &err), LS_OK);
     /* the owner moves it: stays approved */
-    struct booking_change c = {.has_start = 1, .has_end = 1, .start = t10 + 3600,
-                               .end = t11 + 3600};
+    struct booking_change c = {
+        .has_start = 1, .has_end = 1, .start = t10 + 3600, .end = t11 + 3600};
     assert_int_equal(booking_move(&out, f->t->db, &f->a, &owner, id, &c, &err), LS_OK);
     assert_int_equal(out.status, BOOKING_APPROVED);
     assert_int_equal(out.start, t10 + 3600);
@@ -477,9 +483,9 @@ static void booking__move_rechecks_and_may_return_to_pending(void **state)
     c.start = at(2026, 11, 7, 10, 0);
     c.end = at(2026, 11, 7, 11, 0);
     assert_int_equal(booking_move(&out, f->t->db, &f->a, &booker, id, &c, &err), LS_EVALIDATION);
-    assert_int_equal(book(f, &f->res1, R_APPROVAL, at(2026, 11, 3, 10, 0), at(2026, 11, 3, 11, 0),
-                          &s, &err),
-                     LS_OK);
+    assert_int_equal(
+        book(f, &f->res1, R_APPROVAL, at(2026, 11, 3, 10, 0), at(2026, 11, 3, 11, 0), &s, &err),
+        LS_OK);
     assert_int_equal(booking_approve(&out, f->t->db, &f->a, &owner, s.items[0].id, &err), LS_OK);
     c.start = at(2026, 11, 3, 10, 30);
     c.end = at(2026, 11, 3, 11, 30);
@@ -505,8 +511,7 @@ static void booking__no_show_after_end_by_managers(void **state)
     struct booking_actor early = {&f->owner1, NULL, t11 - 1};
     struct booking_actor later = {&f->owner1, NULL, t11};
     struct booking_actor booker = {&f->res2, NULL, t11 + 60};
-    assert_int_equal(booking_set_no_show(&out, f->t->db, &f->a, &early, id, 1, &err),
-                     LS_ECONFLICT);
+    assert_int_equal(booking_set_no_show(&out, f->t->db, &f->a, &early, id, 1, &err), LS_ECONFLICT);
     assert_int_equal(booking_set_no_show(&out, f->t->db, &f->a, &booker, id, 1, &err),
                      LS_EFORBIDDEN);
     assert_int_equal(booking_set_no_show(&out, f->t->db, &f->a, &later, id, 1, &err), LS_OK);
@@ -526,18 +531,17 @@ static void booking__list_and_get_follow_visibility(void **state)
     struct booking_set s, l;
     struct ls_err err;
     struct booking b;
-    assert_int_equal(book(f, &f->res2, R_AUTO, at(2026, 11, 2, 10, 0), at(2026, 11, 2, 11, 0), &s,
-                          &err),
-                     LS_OK);
+    assert_int_equal(
+        book(f, &f->res2, R_AUTO, at(2026, 11, 2, 10, 0), at(2026, 11, 2, 11, 0), &s, &err), LS_OK);
     int64_t on_org1 = s.items[0].id;
     char sql[160];
     snprintf(sql, sizeof sql,
              "INSERT INTO training(resource_id, user_id, granted_at) VALUES (4, %lld, 0)",
              (long long)f->res1.id);
     testdb_exec(f->t, sql);
-    assert_int_equal(book(f, &f->res1, R_TRAINING, at(2026, 11, 2, 9, 0), at(2026, 11, 2, 10, 0),
-                          &s, &err),
-                     LS_OK);
+    assert_int_equal(
+        book(f, &f->res1, R_TRAINING, at(2026, 11, 2, 9, 0), at(2026, 11, 2, 10, 0), &s, &err),
+        LS_OK);
     int64_t on_org2 = s.items[0].id;
     struct booking_filter all = {.status = -1};
     /* researcher: own only */
@@ -559,8 +563,8 @@ static void booking__list_and_get_follow_visibility(void **state)
     fl = (struct booking_filter){.status = BOOKING_PENDING};
     assert_int_equal(booking_list(&l, f->t->db, &f->a, &f->staff, &fl, &err), LS_OK);
     assert_int_equal(l.total, 0);
-    fl = (struct booking_filter){.status = -1, .from = at(2026, 11, 2, 10, 0),
-                                 .to = at(2026, 11, 2, 12, 0)};
+    fl = (struct booking_filter){
+        .status = -1, .from = at(2026, 11, 2, 10, 0), .to = at(2026, 11, 2, 12, 0)};
     assert_int_equal(booking_list(&l, f->t->db, &f->a, &f->staff, &fl, &err), LS_OK);
     assert_int_equal(l.total, 1); /* the 09–10 booking ends at 10: half-open, no overlap */
     fl = (struct booking_filter){.status = -1, .mine = 1};
@@ -578,20 +582,19 @@ static void booking__availability_shows_open_busy_and_blackouts(void **state)
     struct fx *f = *state;
     struct booking_set s;
     struct ls_err err;
-    assert_int_equal(book(f, &f->res2, R_APPROVAL, at(2026, 11, 2, 10, 0), at(2026, 11, 2, 11, 0),
-                          &s, &err),
-                     LS_OK);
-    assert_int_equal(book(f, &f->res1, R_APPROVAL, at(2026, 11, 3, 10, 0), at(2026, 11, 3, 11, 0),
-                          &s, &err),
-                     LS_OK);
+    assert_int_equal(
+        book(f, &f->res2, R_APPROVAL, at(2026, 11, 2, 10, 0), at(2026, 11, 2, 11, 0), &s, &err),
+        LS_OK);
+    assert_int_equal(
+        book(f, &f->res1, R_APPROVAL, at(2026, 11, 3, 10, 0), at(2026, 11, 3, 11, 0), &s, &err),
+        LS_OK);
     int64_t mine = s.items[0].id;
     testdb_exec(f->t, "INSERT INTO blackouts(resource_id, start, end, reason, created)"
                       " VALUES (2, 1794232800, 1794254400, 'holiday', 0)"); /* 9 Nov */
     struct booking_availability av;
     int64_t from = at(2026, 11, 2, 0, 0), to = at(2026, 11, 16, 0, 0);
-    assert_int_equal(booking_availability(&av, f->t->db, &f->a, &f->res1, R_APPROVAL, from, to,
-                                          &err),
-                     LS_OK);
+    assert_int_equal(
+        booking_availability(&av, f->t->db, &f->a, &f->res1, R_APPROVAL, from, to, &err), LS_OK);
     assert_int_equal(av.nopen, 10);
     assert_int_equal(av.open[0].start, at(2026, 11, 2, 8, 0));
     assert_int_equal(av.nbusy, 2);
@@ -602,9 +605,8 @@ static void booking__availability_shows_open_busy_and_blackouts(void **state)
     assert_int_equal(av.nblackouts, 1);
     assert_string_equal(av.blackouts[0].reason, "holiday");
     /* the managing owner sees every id */
-    assert_int_equal(booking_availability(&av, f->t->db, &f->a, &f->owner1, R_APPROVAL, from, to,
-                                          &err),
-                     LS_OK);
+    assert_int_equal(
+        booking_availability(&av, f->t->db, &f->a, &f->owner1, R_APPROVAL, from, to, &err), LS_OK);
     assert_true(av.busy[0].booking_id > 0);
     assert_int_equal(booking_availability(&av, f->t->db, &f->a, &f->res1, R_APPROVAL, from,
                                           from + 63 * 86400, &err),
