@@ -391,13 +391,23 @@ int booking_expand_rrule(int64_t *starts, int64_t *ends, int *n, const char *rru
     tu_to_local(horizon, &lh);
     if (has_until) {
         int64_t until;
-        if (rt.until.is_date)
+        if (rt.until.is_date) {
+            /* A bare date means the whole local day (libical would stop at
+             * its midnight and drop that day's occurrence). */
             until = tu_local_midnight(rt.until.year, rt.until.month, rt.until.day + 1) - 1;
-        else if (icaltime_is_utc(rt.until))
+            rt.until.is_date = 0;
+            rt.until.hour = 23;
+            rt.until.minute = 59;
+            rt.until.second = 59;
+        } else if (icaltime_is_utc(rt.until)) {
             until = tu_days_from_civil(rt.until.year, rt.until.month, rt.until.day) * 86400 +
                     rt.until.hour * 3600 + rt.until.minute * 60 + rt.until.second;
-        else if (tu_from_local(rt.until.year, rt.until.month, rt.until.day, rt.until.hour,
-                               rt.until.minute, rt.until.second, 1, &until) != TU_OK)
+            /* The iteration runs in floating local time: compare like with like. */
+            struct tu_local lu;
+            tu_to_local(until, &lu);
+            rt.until = floating(&lu);
+        } else if (tu_from_local(rt.until.year, rt.until.month, rt.until.day, rt.until.hour,
+                                 rt.until.minute, rt.until.second, 1, &until) != TU_OK)
             until = INT64_MAX;
         if (until > horizon)
             return ls_err_set(err, LS_EVALIDATION, "rrule",

@@ -688,6 +688,55 @@ static void booking__demo_bookings_skip_an_empty_catalogue(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM bookings"), 0);
 }
 
+static void booking__rrule_refuses_local_times_dst_skips_or_repeats(void **state)
+{
+    (void)state;
+    int64_t starts[BOOKING_MAX_OCCURRENCES], ends[BOOKING_MAX_OCCURRENCES];
+    int n = 0;
+    struct ls_err err = {0};
+    int64_t horizon = NOW + (int64_t)BOOKING_HORIZON_DAYS * 86400;
+    /* Sunday 02:30 weekly: the next Sunday's 02:30 does not exist (28 March 2027) */
+    int64_t s = at(2027, 3, 21, 2, 30);
+    assert_int_equal(
+        booking_expand_rrule(starts, ends, &n, "FREQ=WEEKLY;COUNT=2", s, s + 3600, horizon, &err),
+        LS_EVALIDATION);
+    assert_string_equal(err.field, "rrule");
+    assert_non_null(strstr(err.message, "does not exist"));
+    /* …and on 31 October 2027 it happens twice */
+    s = at(2027, 10, 24, 2, 30);
+    assert_int_equal(booking_expand_rrule(starts, ends, &n, "RRULE:FREQ=WEEKLY;COUNT=2", s,
+                                          s + 1800, horizon, &err),
+                     LS_EVALIDATION);
+    assert_non_null(strstr(err.message, "happens twice"));
+    /* a night span crossing the October change keeps its wall-clock length */
+    s = at(2027, 10, 23, 22, 0);
+    assert_int_equal(booking_expand_rrule(starts, ends, &n, "FREQ=DAILY;COUNT=3", s,
+                                          at(2027, 10, 24, 1, 0), horizon, &err),
+                     LS_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(ends[0] - starts[0], 3 * 3600);
+    assert_int_equal(ends[1] - starts[1], 3 * 3600);
+    struct tu_local l;
+    tu_to_local(starts[2], &l);
+    assert_int_equal(l.hour, 22);
+    assert_int_equal(l.day, 25);
+    /* UNTIL as a date includes that whole local day */
+    s = at(2026, 11, 2, 10, 0);
+    assert_int_equal(booking_expand_rrule(starts, ends, &n, "FREQ=DAILY;UNTIL=20261104", s,
+                                          s + 3600, horizon, &err),
+                     LS_OK);
+    assert_int_equal(n, 3);
+    /* a UTC UNTIL is exact: 10:00 CET is 09:00Z */
+    assert_int_equal(booking_expand_rrule(starts, ends, &n, "FREQ=DAILY;UNTIL=20261104T090000Z", s,
+                                          s + 3600, horizon, &err),
+                     LS_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(booking_expand_rrule(starts, ends, &n, "FREQ=DAILY;UNTIL=20261104T085959Z", s,
+                                          s + 3600, horizon, &err),
+                     LS_OK);
+    assert_int_equal(n, 2);
+}
+
 int main(void)
 {
     testutil_init();
@@ -701,6 +750,7 @@ int main(void)
         T(booking__blackouts_conflict),
         T(booking__rrule_stays_10_local_across_march_dst),
         T(booking__rrule_caps_are_422),
+        T(booking__rrule_refuses_local_times_dst_skips_or_repeats),
         T(booking__rrule_is_all_or_nothing),
         T(booking__cancel_one_and_following),
         T(booking__move_rechecks_and_may_return_to_pending),
