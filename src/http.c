@@ -635,12 +635,12 @@ int http_serve(const struct http_config *c)
     cfg.quiet = c->quiet;
 
     char threads[16];
-    snprintf(threads, sizeof threads, "%d", c->threads > 0 ? c->threads : 16);
+    snprintf(threads, sizeof threads, "%d", c->threads > 0 ? c->threads : 64);
     const char *options[] = {
         "listening_ports", c->listen,
         "num_threads", threads,
         "request_timeout_ms", "30000",
-        "keep_alive_timeout_ms", "5000",
+        "keep_alive_timeout_ms", "2000",
         "enable_keep_alive", "yes",
         "linger_timeout_ms", "1000",
         "max_request_size", "16384", /* request line + headers */
