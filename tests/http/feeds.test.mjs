@@ -340,3 +340,18 @@ test('one booking as an .ics download for its booker, owners and staff', async (
   assertError(await ownerB.get(path), 404, 'not_found');
   assertError(await resA.get('/api/v1/bookings/999999/ics'), 404, 'not_found');
 });
+
+test('many subscribers polling at once get the same calendar', async () => {
+  const f = await create(resB, 'lab', 1);
+  const path = new URL(f.url).pathname;
+  const first = await anon.get(path);
+  assert.equal(first.status, 200);
+  const etag = first.headers.get('etag');
+  const answers = await Promise.all(Array.from({ length: 40 }, (_, i) =>
+    anon.get(path, i % 2 ? { headers: { 'if-none-match': etag } } : undefined)));
+  for (const [i, r] of answers.entries()) {
+    if (i % 2) assert.equal(r.status, 304);
+    else { assert.equal(r.status, 200); assert.equal(r.text, first.text); }
+    assert.equal(r.headers.get('etag'), etag);
+  }
+});
