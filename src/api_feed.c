@@ -69,8 +69,7 @@ static int get_feeds(struct req *r)
         return rc;
     struct feed *feeds = NULL;
     int n = 0;
-    if ((rc = feed_list(r->db, r->user->id, limit, offset, &r->arena, &feeds, &n, &total,
-                        &r->err)))
+    if ((rc = feed_list(r->db, r->user->id, limit, offset, &r->arena, &feeds, &n, &total, &r->err)))
         return rc;
     cJSON *items = cJSON_CreateArray();
     for (int i = 0; i < n; i++)
@@ -191,13 +190,14 @@ static int get_booking_ics(struct req *r)
     struct feed_doc d;
     if ((rc = feed_booking_ics(r->db, r->user, id, &site, &r->arena, &d, &r->err)))
         return rc;
-    http_add_header(r, "Content-Disposition",
-                    arena_printf(&r->arena, "attachment; filename=\"booking-%lld.ics\"",
-                                 (long long)id));
+    http_add_header(
+        r, "Content-Disposition",
+        arena_printf(&r->arena, "attachment; filename=\"booking-%lld.ics\"", (long long)id));
     http_add_header(r, "Cache-Control", "private, no-store");
     return http_send(r, 200, "text/calendar; charset=utf-8", d.body, d.len);
 }
 
+/* clang-format off */
 const struct route api_feed_routes[] = {
     {"POST", "/api/v1/feeds", post_feed, ACCESS_USER, 1024, 0, "feeds", "Create a calendar feed link for a resource, lab, organisation or yourself"},
     {"GET", "/api/v1/feeds", get_feeds, ACCESS_USER, 0, 0, "feeds", "Your live calendar feeds (never the token)"},
@@ -206,3 +206,4 @@ const struct route api_feed_routes[] = {
     {"GET", "/api/v1/bookings/{id}/ics", get_booking_ics, ACCESS_USER, 0, 0, "feeds", "One booking as an .ics file to add to a calendar"},
     {0},
 };
+/* clang-format on */

@@ -39,14 +39,13 @@ static const char SQL_FEED_LIST[] =
 static const char SQL_SCOPE_RESOURCE[] =
     "SELECT r.name, max(r.updated, l.updated), l.organisation_id"
     " FROM resources r JOIN labs l ON l.id = r.lab_id WHERE r.id = ?1";
-static const char SQL_SCOPE_LAB[] =
-    "SELECT name, updated, organisation_id FROM labs WHERE id = ?1";
+static const char SQL_SCOPE_LAB[] = "SELECT name, updated, organisation_id FROM labs WHERE id = ?1";
 static const char SQL_SCOPE_ORGANISATION[] =
     "SELECT name, updated, id FROM organisations WHERE id = ?1";
 static const char SQL_SCOPE_USER[] =
     "SELECT name, updated, coalesce(organisation_id, 0) FROM users WHERE id = ?1";
-static const char *const SQL_SCOPE[] = {SQL_SCOPE_RESOURCE, SQL_SCOPE_LAB,
-                                        SQL_SCOPE_ORGANISATION, SQL_SCOPE_USER};
+static const char *const SQL_SCOPE[] = {SQL_SCOPE_RESOURCE, SQL_SCOPE_LAB, SQL_SCOPE_ORGANISATION,
+                                        SQL_SCOPE_USER};
 
 /* Every query over a scope's bookings uses the same joins and window; the
  * scope filter is chosen so that an index on bookings serves it. ?2 = end
@@ -65,9 +64,9 @@ static const char *const SQL_SCOPE[] = {SQL_SCOPE_RESOURCE, SQL_SCOPE_LAB,
 #define WHERE_USER " WHERE b.user_id = ?1"
 
 #define EVENTS_SELECT                                                                              \
-    "SELECT b.id, b.start, b.end, b.created, b.updated, b.sequence, b.status, b.purpose,"         \
-    "       b.user_id, coalesce(b.organisation_id, 0), u.name, coalesce(bo.name, ''),"            \
-    "       coalesce(bo.short_name, ''), r.id, r.name, l.name, coalesce(l.building, ''),"         \
+    "SELECT b.id, b.start, b.end, b.created, b.updated, b.sequence, b.status, b.purpose,"          \
+    "       b.user_id, coalesce(b.organisation_id, 0), u.name, coalesce(bo.name, ''),"             \
+    "       coalesce(bo.short_name, ''), r.id, r.name, l.name, coalesce(l.building, ''),"          \
     "       coalesce(l.address, ''), coalesce(l.city, ''), b.no_show, l.organisation_id"
 #define EVENTS_ORDER " ORDER BY b.start, b.id"
 
@@ -86,7 +85,7 @@ static const char SQL_EVENT_ONE[] = EVENTS_SELECT EVENTS_FROM " WHERE b.id = ?1"
  * one that enters or leaves the window changes the count and the sums, and
  * renamed catalogue rows or bookers raise the max of their updated. */
 #define VERSION_SELECT                                                                             \
-    "SELECT count(*), total(b.updated), total(b.sequence), total(b.id),"                          \
+    "SELECT count(*), total(b.updated), total(b.sequence), total(b.id),"                           \
     "       coalesce(max(b.updated), 0),"                                                          \
     "       coalesce(max(max(r.updated), max(l.updated), max(u.updated),"                          \
     "                    coalesce(max(bo.updated), 0)), 0)"
@@ -306,12 +305,20 @@ struct texts {
 };
 
 static const struct texts TEXTS_EN = {
-    "Booked", "guest", "Booked by", "a member of %s", "Purpose", "Status",
+    "Booked",           "guest",    "Booked by", "a member of %s",     "Purpose", "Status",
     "pending approval", "approved", "cancelled", "Not used (no-show)",
 };
 static const struct texts TEXTS_PL = {
-    "Zarezerwowane", "gość", "Rezerwuje", "osoba z: %s", "Cel", "Status",
-    "oczekuje na akceptację", "zaakceptowana", "anulowana", "Niewykorzystana (nieobecność)",
+    "Zarezerwowane",
+    "gość",
+    "Rezerwuje",
+    "osoba z: %s",
+    "Cel",
+    "Status",
+    "oczekuje na akceptację",
+    "zaakceptowana",
+    "anulowana",
+    "Niewykorzystana (nieobecność)",
 };
 
 static const struct texts *texts_for(const char *lang)
@@ -395,12 +402,12 @@ static void compose(struct ical_event *ev, const struct row *r, int show, int ow
     if (show) {
         const char *who = arena_printf(a, "%s (%s)", r->user_name, org_long);
         if (own)
-            ev->summary = *r->purpose ? arena_printf(a, "%s — %s", r->resource, r->purpose)
-                                      : r->resource;
+            ev->summary =
+                *r->purpose ? arena_printf(a, "%s — %s", r->resource, r->purpose) : r->resource;
         else
-            ev->summary = *r->purpose ? arena_printf(a, "%s — %s: %s", r->resource,
-                                                     r->user_name, r->purpose)
-                                      : arena_printf(a, "%s — %s", r->resource, r->user_name);
+            ev->summary =
+                *r->purpose ? arena_printf(a, "%s — %s: %s", r->resource, r->user_name, r->purpose)
+                            : arena_printf(a, "%s — %s", r->resource, r->user_name);
         desc = arena_printf(a, "%s: %s\n%s: %s", tx->by, who, tx->status, st_text);
         if (*r->purpose)
             desc = arena_printf(a, "%s\n%s: %s", desc, tx->purpose, r->purpose);
@@ -411,8 +418,8 @@ static void compose(struct ical_event *ev, const struct row *r, int show, int ow
                             *r->org_name ? arena_printf(a, tx->member_of, r->org_name) : tx->guest,
                             tx->status, st_text);
         /* The booking itself is not theirs to open; the resource is. */
-        ev->url = arena_printf(a, "%s/#/resources/%lld", site->public_url,
-                               (long long)r->resource_id);
+        ev->url =
+            arena_printf(a, "%s/#/resources/%lld", site->public_url, (long long)r->resource_id);
     }
     if (r->no_show && ev->status == ICAL_CONFIRMED)
         desc = arena_printf(a, "%s\n%s", desc, tx->no_show);

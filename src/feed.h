@@ -37,11 +37,11 @@ struct db;
 
 enum feed_scope { FEED_RESOURCE = 0, FEED_LAB, FEED_ORGANISATION, FEED_USER };
 
-#define FEED_TOKEN_HEX 64         /* 256-bit token as lowercase hex */
-#define FEED_PAST_DAYS 90         /* bookings that ended up to 90 days ago */
-#define FEED_CANCELLED_DAYS 30    /* cancelled bookings stay this long */
-#define FEED_TOUCH_SECONDS 3600   /* last_used written at most this often */
-#define FEED_MAX_PER_USER 200     /* live feeds per user */
+#define FEED_TOKEN_HEX 64       /* 256-bit token as lowercase hex */
+#define FEED_PAST_DAYS 90       /* bookings that ended up to 90 days ago */
+#define FEED_CANCELLED_DAYS 30  /* cancelled bookings stay this long */
+#define FEED_TOUCH_SECONDS 3600 /* last_used written at most this often */
+#define FEED_MAX_PER_USER 200   /* live feeds per user */
 
 const char *feed_scope_name(enum feed_scope s); /* "resource", … */
 /* 0 and *out set, or -1 for an unknown scope word. */
@@ -51,7 +51,7 @@ struct feed {
     int64_t id;
     enum feed_scope scope;
     int64_t scope_id;
-    int64_t user_id;   /* creator */
+    int64_t user_id; /* creator */
     int64_t created;
     int64_t last_used; /* 0 = never fetched */
     const char *name;  /* the scope object's name (arena); "" if it is gone */

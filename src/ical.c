@@ -79,12 +79,12 @@ static icalcomponent *warsaw_vtimezone(void)
 {
     icalcomponent *tz = icalcomponent_new_vtimezone();
     icalcomponent_add_property(tz, icalproperty_new_tzid(ICAL_TZID));
-    icalcomponent_add_component(
-        tz, observance(icalcomponent_new_xstandard(), 10, 25, 3, "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
-                       7200, 3600, "CET"));
-    icalcomponent_add_component(
-        tz, observance(icalcomponent_new_xdaylight(), 3, 29, 2, "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
-                       3600, 7200, "CEST"));
+    icalcomponent_add_component(tz,
+                                observance(icalcomponent_new_xstandard(), 10, 25, 3,
+                                           "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", 7200, 3600, "CET"));
+    icalcomponent_add_component(tz,
+                                observance(icalcomponent_new_xdaylight(), 3, 29, 2,
+                                           "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", 3600, 7200, "CEST"));
     return tz;
 }
 
@@ -116,7 +116,8 @@ static icalcomponent *vevent(const struct ical_event *e, const char *host)
     };
     icalcomponent *v = icalcomponent_new_vevent();
     char uid[320];
-    snprintf(uid, sizeof uid, "booking-%lld@%s", (long long)e->id, host && *host ? host : "localhost");
+    snprintf(uid, sizeof uid, "booking-%lld@%s", (long long)e->id,
+             host && *host ? host : "localhost");
     icalcomponent_add_property(v, icalproperty_new_uid(uid));
     icalcomponent_add_property(v, icalproperty_new_dtstamp(utc_time(e->updated)));
     icalcomponent_add_property(v, zoned(icalproperty_new_dtstart(local_time(e->start))));

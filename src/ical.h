@@ -32,16 +32,16 @@ enum ical_status {
 };
 
 struct ical_event {
-    int64_t id;              /* booking id: UID "booking-<id>@<host>" */
-    int64_t start, end;      /* instants, UTC seconds */
-    int64_t created;         /* CREATED */
-    int64_t updated;         /* LAST-MODIFIED and DTSTAMP */
-    int sequence;            /* SEQUENCE */
+    int64_t id;         /* booking id: UID "booking-<id>@<host>" */
+    int64_t start, end; /* instants, UTC seconds */
+    int64_t created;    /* CREATED */
+    int64_t updated;    /* LAST-MODIFIED and DTSTAMP */
+    int sequence;       /* SEQUENCE */
     enum ical_status status;
-    const char *summary;     /* plain text (escaped here); NULL = none */
+    const char *summary; /* plain text (escaped here); NULL = none */
     const char *location;
     const char *description;
-    const char *url;         /* absolute URL; NULL = none */
+    const char *url; /* absolute URL; NULL = none */
 };
 
 struct ical_calendar {
