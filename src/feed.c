@@ -432,7 +432,8 @@ static void compose(struct ical_event *ev, const struct row *r, int show, int ow
 /* The rendered-feed cache                                              */
 
 #define CACHE_SLOTS 64
-#define CACHE_BODY_MAX (8u << 20) /* larger feeds are rendered every time */
+#define CACHE_BODY_MAX ((size_t)8 << 20) /* larger feeds are rendered every time */
+#define CACHE_BUDGET ((size_t)64 << 20)  /* all cached bodies together */
 
 struct slot {
     char key[80];  /* scope:id:visibility:lang */
@@ -445,6 +446,7 @@ struct slot {
 static struct {
     pthread_mutex_t mu;
     struct slot slot[CACHE_SLOTS];
+    size_t bytes; /* sum of the cached bodies' lengths */
     uint64_t tick;
     struct feed_cache_stats stats;
 } cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
@@ -473,6 +475,22 @@ static int cache_get(const char *key, const char *etag, struct arena *a, struct 
 
 /* Stores body (taking ownership) under key, replacing an older version of the
  * same key, else an empty slot, else the least recently used one. */
+static void cache_drop(struct slot *s)
+{
+    cache.bytes -= s->len;
+    free(s->body);
+    memset(s, 0, sizeof *s);
+}
+
+static struct slot *cache_lru(void)
+{
+    struct slot *lru = NULL;
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        if (cache.slot[i].body && (!lru || cache.slot[i].tick < lru->tick))
+            lru = &cache.slot[i];
+    return lru;
+}
+
 static void cache_put(const char *key, const char *etag, char *body, size_t len)
 {
     pthread_mutex_lock(&cache.mu);
@@ -482,25 +500,24 @@ static void cache_put(const char *key, const char *etag, char *body, size_t len)
         free(body);
         return;
     }
-    struct slot *pick = NULL;
-    for (int i = 0; i < CACHE_SLOTS && !pick; i++)
+    for (int i = 0; i < CACHE_SLOTS; i++)
         if (cache.slot[i].body && strcmp(cache.slot[i].key, key) == 0)
-            pick = &cache.slot[i];
+            cache_drop(&cache.slot[i]); /* an older version of this feed */
+    struct slot *lru;
+    while (cache.bytes + len > CACHE_BUDGET && (lru = cache_lru()))
+        cache_drop(lru);
+    struct slot *pick = NULL;
     for (int i = 0; i < CACHE_SLOTS && !pick; i++)
         if (!cache.slot[i].body)
             pick = &cache.slot[i];
-    if (!pick) {
-        pick = &cache.slot[0];
-        for (int i = 1; i < CACHE_SLOTS; i++)
-            if (cache.slot[i].tick < pick->tick)
-                pick = &cache.slot[i];
-    }
-    free(pick->body);
+    if (!pick)
+        cache_drop(pick = cache_lru());
     snprintf(pick->key, sizeof pick->key, "%s", key);
     snprintf(pick->etag, sizeof pick->etag, "%s", etag);
     pick->body = body;
     pick->len = len;
     pick->tick = ++cache.tick;
+    cache.bytes += len;
     pthread_mutex_unlock(&cache.mu);
 }
 
@@ -514,10 +531,9 @@ void feed_cache_stats(struct feed_cache_stats *out)
 void feed_cache_clear(void)
 {
     pthread_mutex_lock(&cache.mu);
-    for (int i = 0; i < CACHE_SLOTS; i++) {
-        free(cache.slot[i].body);
-        memset(&cache.slot[i], 0, sizeof cache.slot[i]);
-    }
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        if (cache.slot[i].body)
+            cache_drop(&cache.slot[i]);
     memset(&cache.stats, 0, sizeof cache.stats);
     pthread_mutex_unlock(&cache.mu);
 }

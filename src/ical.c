@@ -28,12 +28,18 @@ static struct icaltimetype utc_time(int64_t t)
     return icaltime_from_timet_with_zone((time_t)t, 0, utc_zone);
 }
 
-/* Local wall time in the site zone as a "floating" value: the TZID parameter
- * added next to it says which zone, and the VTIMEZONE below defines it. */
-static struct icaltimetype local_time(int64_t t)
+/* An instant as local wall time in the site zone, TZID=Europe/Warsaw (the
+ * VTIMEZONE below defines it). A wall time repeated by the autumn change
+ * means its first occurrence (RFC 5545 3.3.5), so an instant in the second
+ * pass of that hour is written in UTC instead: rare, and never wrong. */
+static icalproperty *when(icalproperty *(*make)(struct icaltimetype), int64_t t)
 {
     struct tu_local l;
     tu_to_local(t, &l);
+    int64_t first = 0;
+    if (tu_from_local(l.year, l.month, l.day, l.hour, l.minute, l.second, 1, &first) != TU_OK ||
+        first != t)
+        return make(utc_time(t));
     struct icaltimetype v = icaltime_null_time();
     v.year = l.year;
     v.month = l.month;
@@ -43,7 +49,9 @@ static struct icaltimetype local_time(int64_t t)
     v.second = l.second;
     v.is_date = 0;
     v.zone = NULL;
-    return v;
+    icalproperty *p = make(v);
+    icalproperty_add_parameter(p, icalparameter_new_tzid(ICAL_TZID));
+    return p;
 }
 
 static icalproperty *x_prop(const char *name, const char *value)
@@ -101,12 +109,6 @@ int ical_status_of(const char *s)
     return -1;
 }
 
-static icalproperty *zoned(icalproperty *p)
-{
-    icalproperty_add_parameter(p, icalparameter_new_tzid(ICAL_TZID));
-    return p;
-}
-
 static icalcomponent *vevent(const struct ical_event *e, const char *host)
 {
     static const enum icalproperty_status status[] = {
@@ -120,8 +122,8 @@ static icalcomponent *vevent(const struct ical_event *e, const char *host)
              host && *host ? host : "localhost");
     icalcomponent_add_property(v, icalproperty_new_uid(uid));
     icalcomponent_add_property(v, icalproperty_new_dtstamp(utc_time(e->updated)));
-    icalcomponent_add_property(v, zoned(icalproperty_new_dtstart(local_time(e->start))));
-    icalcomponent_add_property(v, zoned(icalproperty_new_dtend(local_time(e->end))));
+    icalcomponent_add_property(v, when(icalproperty_new_dtstart, e->start));
+    icalcomponent_add_property(v, when(icalproperty_new_dtend, e->end));
     if (e->summary)
         icalcomponent_add_property(v, icalproperty_new_summary(e->summary));
     if (e->location && *e->location)

@@ -12,7 +12,9 @@
  *     every historical rule, which some parsers reject;
  *   - per event UID "booking-<id>@<host>", DTSTAMP (UTC), DTSTART/DTEND in
  *     local wall time with TZID=Europe/Warsaw, SUMMARY, LOCATION,
- *     DESCRIPTION, STATUS, SEQUENCE, CREATED, LAST-MODIFIED and URL.
+ *     DESCRIPTION, STATUS, SEQUENCE, CREATED, LAST-MODIFIED and URL (an
+ *     instant in the repeated hour of the autumn change, whose wall time
+ *     would read as its first occurrence, is written in UTC instead).
  * Text is escaped (\ ; , newline), lines are folded at 75 octets without
  * splitting a UTF-8 sequence and end in CRLF (libical does all three; the
  * tests check it). */

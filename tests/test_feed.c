@@ -326,6 +326,16 @@ static void feed__etag_follows_data_and_cache_invalidates(void **state)
     /* subscribers with other visibility get other ETags for the same data */
     struct feed g = make_feed(fx, &fx->res_b, FEED_RESOURCE, 1);
     assert_string_not_equal(get(fx, &g, 0).etag, get(fx, &f, 0).etag);
+    /* both versions live in the cache side by side */
+    struct feed_doc df = get(fx, &f, 1), dg = get(fx, &g, 1);
+    assert_true(df.len != dg.len || memcmp(df.body, dg.body, df.len) != 0);
+    struct feed_cache_stats before, after;
+    feed_cache_stats(&before);
+    get(fx, &f, 1);
+    get(fx, &g, 1);
+    feed_cache_stats(&after);
+    assert_int_equal(after.renders, before.renders);
+    assert_int_equal(after.hits, before.hits + 2);
 }
 
 static void feed__last_used_written_at_most_hourly(void **state)

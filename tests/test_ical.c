@@ -141,6 +141,21 @@ static void ical__local_wall_time_across_dst(void **state)
     free(s);
 }
 
+/* 02:30 happens twice on 25 October 2026: CEST (00:30Z), then CET (01:30Z). */
+static void ical__repeated_autumn_hour_is_unambiguous(void **state)
+{
+    (void)state;
+    struct ical_event ev[2] = {event(5, 1792888200 /* 00:30Z */, 1792891800),
+                               event(6, 1792891800 /* 01:30Z */, 1792895400)};
+    char *s = render(ev, 2, NULL);
+    assert_non_null(strstr(s, "\r\nDTSTART;TZID=Europe/Warsaw:20261025T023000\r\n"));
+    assert_null(strstr(s, "DTEND;TZID=Europe/Warsaw:20261025T023000"));
+    assert_non_null(strstr(s, "\r\nDTEND:20261025T013000Z\r\n"));
+    assert_non_null(strstr(s, "\r\nDTSTART:20261025T013000Z\r\n"));
+    assert_non_null(strstr(s, "\r\nDTEND;TZID=Europe/Warsaw:20261025T033000\r\n"));
+    free(s);
+}
+
 static void ical__status_sequence_and_stamps(void **state)
 {
     (void)state;
@@ -283,6 +298,7 @@ int main(void)
         cmocka_unit_test(ical__calendar_header_without_method),
         cmocka_unit_test(ical__vtimezone_is_plain_warsaw_with_current_rules),
         cmocka_unit_test(ical__local_wall_time_across_dst),
+        cmocka_unit_test(ical__repeated_autumn_hour_is_unambiguous),
         cmocka_unit_test(ical__status_sequence_and_stamps),
         cmocka_unit_test(ical__escapes_text),
         cmocka_unit_test(ical__folds_at_75_octets_on_utf8_boundaries_with_crlf),
