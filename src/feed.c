@@ -558,19 +558,24 @@ static void bind_scope(sqlite3_stmt *st, const struct feed *f, int64_t now)
     sqlite3_bind_int64(st, 3, cancel_cut);
 }
 
-static void hex_etag(char out[40], const char *material)
+/* Quoted hex of a BLAKE2b-128 over NUL-separated parts (NULL-terminated). */
+static void hex_etag(char out[40], const char *const *parts)
 {
-    unsigned char h[16];
+    crypto_generichash_state h;
+    unsigned char d[16];
     char hex[33];
-    crypto_generichash(h, sizeof h, (const unsigned char *)material, strlen(material), NULL, 0);
-    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    crypto_generichash_init(&h, NULL, 0, sizeof d);
+    for (const char *const *p = parts; *p; p++)
+        crypto_generichash_update(&h, (const unsigned char *)*p, strlen(*p) + 1);
+    crypto_generichash_final(&h, d, sizeof d);
+    sodium_bin2hex(hex, sizeof hex, d, sizeof d);
     snprintf(out, 40, "\"%s\"", hex);
 }
 
-int feed_get(struct db *db, const struct feed *f, const struct feed_site *site, int64_t now,
-             int want_body, struct arena *a, struct feed_doc *out, struct ls_err *err)
+static int get_in_snapshot(struct db *db, const struct feed *f, const struct feed_site *site,
+                           int64_t now, int want_body, struct arena *a, struct feed_doc *out,
+                           struct ls_err *err)
 {
-    memset(out, 0, sizeof *out);
     struct user creator;
     int rc = auth_user_get(db, f->user_id, a, &creator, err);
     if (rc == LS_OK && !creator.active)
@@ -622,11 +627,12 @@ int feed_get(struct db *db, const struct feed *f, const struct feed_site *site, 
         lm = max_cat;
     out->last_modified = lm;
     /* Everything the body depends on, so equal ETags mean equal bodies. */
-    char material[1024];
-    snprintf(material, sizeof material, "feed/1|%s|%s|%lld|%.0f|%.0f|%.0f|%lld|%lld|%lld|%s|%s",
-             key, info.name, (long long)count, sum_upd, sum_seq, sum_id, (long long)max_b,
-             (long long)max_cat, (long long)info.updated, site->host, site->public_url);
-    hex_etag(out->etag, material);
+    char version[256];
+    snprintf(version, sizeof version, "feed/1|%s|%lld|%.0f|%.0f|%.0f|%lld|%lld|%lld", key,
+             (long long)count, sum_upd, sum_seq, sum_id, (long long)max_b, (long long)max_cat,
+             (long long)info.updated);
+    const char *parts[] = {version, info.name, site->host, site->public_url, NULL};
+    hex_etag(out->etag, parts);
     if (!want_body || cache_get(key, out->etag, a, out))
         return LS_OK;
 
@@ -669,6 +675,19 @@ int feed_get(struct db *db, const struct feed *f, const struct feed_site *site, 
     out->len = len;
     cache_put(key, out->etag, body, len);
     return LS_OK;
+}
+
+int feed_get(struct db *db, const struct feed *f, const struct feed_site *site, int64_t now,
+             int want_body, struct arena *a, struct feed_doc *out, struct ls_err *err)
+{
+    memset(out, 0, sizeof *out);
+    /* One snapshot, so the body is exactly the version its ETag names. Read
+     * only: ended here so that feed_touch can write afterwards. */
+    int rc = db_begin_read(db, err);
+    if (rc == LS_OK)
+        rc = get_in_snapshot(db, f, site, now, want_body, a, out, err);
+    db_rollback(db);
+    return rc;
 }
 
 int feed_booking_ics(struct db *db, const struct user *u, int64_t booking_id,
