@@ -34,9 +34,23 @@ int main(int argc, char **argv)
 {
     char listen[64];
     snprintf(listen, sizeof listen, "127.0.0.1:%s", argc > 1 ? argv[1] : "8099");
-    const char *opts[] = {"listening_ports", listen, "num_threads", "64", "enable_keep_alive", "yes",
-                          "keep_alive_timeout_ms", "2000", "request_timeout_ms", "30000",
-                          "listen_backlog", "256", "connection_queue", "256", NULL};
+    const char *opts[] = {"listening_ports",
+                          listen,
+                          "num_threads",
+                          "64",
+                          "enable_keep_alive",
+                          "yes",
+                          "tcp_nodelay",
+                          "1",
+                          "keep_alive_timeout_ms",
+                          "2000",
+                          "request_timeout_ms",
+                          "30000",
+                          "listen_backlog",
+                          "256",
+                          "connection_queue",
+                          "256",
+                          NULL};
     struct mg_callbacks cb;
     memset(&cb, 0, sizeof cb);
     mg_init_library(0);

@@ -642,6 +642,7 @@ int http_serve(const struct http_config *c)
         "request_timeout_ms", "30000",
         "keep_alive_timeout_ms", "2000",
         "enable_keep_alive", "yes",
+        "tcp_nodelay", "1", /* headers and body go out in separate writes */
         "linger_timeout_ms", "1000",
         "max_request_size", "16384", /* request line + headers */
         "listen_backlog", "256",
