@@ -35,18 +35,8 @@ static const char SQL_ORGS[] = "SELECT id, grp, member FROM organisations ORDER 
  * booking can start, so the scan below is an index range on start. */
 static const char SQL_MAXLEN[] =
     "SELECT MAX(end - start) FROM bookings WHERE status = 'approved'";
-static const char SQL_BOOKED[] =
-    "SELECT resource_id, organisation_id, "
-    "SUM(MIN(end, ?2) - MAX(start, ?1)), "
-    "SUM(CASE WHEN no_show THEN MIN(end, ?2) - MAX(start, ?1) ELSE 0 END), "
-    "SUM(start >= ?1 OR ?4) "
-    "FROM bookings WHERE status = 'approved' AND start >= ?3 AND start < ?2 AND end > ?1 "
-    "GROUP BY resource_id, organisation_id";
-static const char SQL_USERS[] =
-    "SELECT DISTINCT resource_id, user_id FROM bookings "
-    "WHERE status = 'approved' AND start >= ?3 AND start < ?2 AND end > ?1";
 static const char SQL_HEAT[] =
-    "SELECT resource_id, MAX(start, ?1), MIN(end, ?2) FROM bookings "
+    "SELECT resource_id, MAX(start, ?1), MIN(end, ?2) FROM bookings INDEXED BY bookings_stats "
     "WHERE status = 'approved' AND start >= ?3 AND start < ?2 AND end > ?1";
 static const char SQL_FACTOR_YEAR[] =
     "SELECT year, kg_per_kwh, estimated FROM grid_factors WHERE year = ?1";
@@ -389,52 +379,109 @@ int stats_grid_factor(struct db *db, int year, struct stats_factor *out, struct 
     return LS_OK;
 }
 
-static int compute_booked(struct ctx *c, int64_t from, int64_t to, struct stats_utilisation *u,
-                          struct ls_err *err)
+/* A set of 64-bit keys (open addressing, linear probing) for distinct
+ * (resource, user) pairs: far fewer than bookings, so it stays small. */
+struct set64 {
+    uint64_t *v; /* 0 = empty slot; keys are stored + 1 */
+    size_t n, cap;
+};
+
+static void set_add(struct set64 *s, uint64_t key)
 {
-    int64_t maxlen = max_booking_len(c->db);
+    if (2 * (s->n + 1) > s->cap) {
+        struct set64 g = {.cap = s->cap ? s->cap * 2 : 4096};
+        g.v = calloc(g.cap, sizeof *g.v);
+        if (!g.v)
+            abort();
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->v[i])
+                set_add(&g, s->v[i] - 1);
+        free(s->v);
+        *s = g;
+    }
+    uint64_t k = key + 1;
+    size_t i = (size_t)((k * 0x9E3779B97F4A7C15ull) >> 17) & (s->cap - 1);
+    while (s->v[i] && s->v[i] != k)
+        i = (i + 1) & (s->cap - 1);
+    if (!s->v[i]) {
+        s->v[i] = k;
+        s->n++;
+    }
+}
+
+/* One pass over the approved bookings overlapping [from, to): clipped hours
+ * per resource, split at local year ends for the grid factor of each year,
+ * and the distinct (resource, user) pairs. SQLite reads the rows from the
+ * covering index bookings_stats (migration 0011) as one range on start; a
+ * GROUP BY would sort every row first, which costs more than this loop. */
+static const char SQL_SCAN[] =
+    "SELECT resource_id, organisation_id, MAX(start, ?1), MIN(end, ?2), no_show, user_id "
+    "FROM bookings INDEXED BY bookings_stats "
+    "WHERE status = 'approved' AND start >= ?3 AND start < ?2 AND end > ?1";
+
+#define MAX_YEARS 8
+
+static int scan_bookings(struct ctx *c, int64_t from, int64_t to, struct stats_utilisation *u,
+                         struct set64 *pairs, struct ls_err *err)
+{
+    /* Local year boundaries inside the span and each year's factor. */
+    int64_t edge[MAX_YEARS + 1];
+    double factor[MAX_YEARS];
+    int ny = 0;
     int y0 = local_year(from), y1 = local_year(to - 1);
-    for (int y = y0; y <= y1; y++) {
-        int64_t pf = tu_local_midnight(y, 1, 1), pt = tu_local_midnight(y + 1, 1, 1);
-        if (pf < from)
-            pf = from;
-        if (pt > to)
-            pt = to;
-        if (pt <= pf)
-            continue;
+    for (int y = y0; y <= y1 && ny < MAX_YEARS; y++) {
         struct stats_factor f;
         int rc = stats_grid_factor(c->db, y, &f, err);
         if (rc)
             return rc;
         u->provisional |= f.provisional;
         u->factor_estimated |= f.estimated;
-        sqlite3_stmt *st = db_stmt(c->db, SQL_BOOKED);
-        sqlite3_bind_int64(st, 1, pf);
-        sqlite3_bind_int64(st, 2, pt);
-        sqlite3_bind_int64(st, 3, pf - maxlen);
-        sqlite3_bind_int(st, 4, y == y0); /* count each booking in its first piece only */
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            struct res *r = find_res(c, sqlite3_column_int64(st, 0));
-            if (!r || !r->selected)
-                continue;
-            int org_null = sqlite3_column_type(st, 1) == SQLITE_NULL;
-            int64_t org = sqlite3_column_int64(st, 1);
-            int64_t b = sqlite3_column_int64(st, 2);
-            r->booked += b;
-            r->used += b - sqlite3_column_int64(st, 3);
-            r->bookings += sqlite3_column_int64(st, 4);
-            if (org_null || org != r->org_id)
-                r->cross += b;
-            if (org_commercial(c, org, org_null))
-                r->commercial += b;
-            double kwh = (double)b / 3600.0 * r->power_kw;
-            r->kwh += kwh;
-            r->kg += kwh * f.kg_per_kwh;
-        }
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
-            return db_fail(c->db, rc, err);
+        factor[ny] = f.kg_per_kwh;
+        edge[ny++] = y == y0 ? from : tu_local_midnight(y, 1, 1);
     }
+    edge[ny] = to;
+
+    sqlite3_stmt *st = db_stmt(c->db, SQL_SCAN);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    sqlite3_bind_int64(st, 3, from - max_booking_len(c->db));
+    int rc;
+    struct res *r = NULL;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t rid = sqlite3_column_int64(st, 0);
+        if (!r || r->id != rid)
+            r = find_res(c, rid);
+        if (!r || !r->selected)
+            continue;
+        int org_null = sqlite3_column_type(st, 1) == SQLITE_NULL;
+        int64_t org = sqlite3_column_int64(st, 1);
+        int64_t s = sqlite3_column_int64(st, 2), e = sqlite3_column_int64(st, 3);
+        int64_t b = e - s;
+        r->booked += b;
+        if (!sqlite3_column_int(st, 4))
+            r->used += b;
+        r->bookings++;
+        if (org_null || org != r->org_id)
+            r->cross += b;
+        if (org_commercial(c, org, org_null))
+            r->commercial += b;
+        if (r->power_kw > 0) {
+            for (int i = 0; i < ny; i++) {
+                int64_t ps = s > edge[i] ? s : edge[i], pe = e < edge[i + 1] ? e : edge[i + 1];
+                if (pe > ps) {
+                    double kwh = (double)(pe - ps) / 3600.0 * r->power_kw;
+                    r->kwh += kwh;
+                    r->kg += kwh * factor[i];
+                }
+            }
+        }
+        set_add(pairs, (uint64_t)(r - c->res) << 32 | (uint32_t)sqlite3_column_int64(st, 5));
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(c->db, rc, err);
     return LS_OK;
 }
 
@@ -539,38 +586,22 @@ static int cmp_pair(const void *x, const void *y)
     return (a->user > b->user) - (a->user < b->user);
 }
 
-/* Distinct bookers per row and overall, from DISTINCT (resource, user). */
-static int count_users(struct ctx *c, int64_t from, int64_t to, struct stats_utilisation *u,
-                       struct ls_err *err)
+/* Distinct bookers per row and overall, from the distinct (resource, user)
+ * pairs of the scan. */
+static void count_users(struct ctx *c, const struct set64 *set, struct stats_utilisation *u)
 {
-    sqlite3_stmt *st = db_stmt(c->db, SQL_USERS);
-    sqlite3_bind_int64(st, 1, from);
-    sqlite3_bind_int64(st, 2, to);
-    sqlite3_bind_int64(st, 3, from - max_booking_len(c->db));
-    struct pair *p = NULL;
-    int64_t *users = NULL;
-    size_t n = 0, cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct res *r = find_res(c, sqlite3_column_int64(st, 0));
-        if (!r || !r->selected)
+    struct pair *p = malloc((set->n + 1) * sizeof *p);
+    int64_t *users = malloc((set->n + 1) * sizeof *users);
+    if (!p || !users)
+        abort();
+    size_t n = 0;
+    for (size_t i = 0; i < set->cap; i++) {
+        if (!set->v[i])
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            p = realloc(p, cap * sizeof *p);
-            users = realloc(users, cap * sizeof *users);
-            if (!p || !users)
-                abort();
-        }
-        p[n].group = r->row;
-        p[n].user = users[n] = sqlite3_column_int64(st, 1);
+        uint64_t k = set->v[i] - 1;
+        p[n].group = c->res[k >> 32].row;
+        p[n].user = users[n] = (int64_t)(k & 0xffffffffu);
         n++;
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        free(p);
-        free(users);
-        return db_fail(c->db, rc, err);
     }
     if (n) {
         qsort(p, n, sizeof *p, cmp_pair);
@@ -585,7 +616,6 @@ static int count_users(struct ctx *c, int64_t from, int64_t to, struct stats_uti
     }
     free(p);
     free(users);
-    return LS_OK;
 }
 
 static int check_span(int64_t from, int64_t to, struct ls_err *err)
@@ -607,13 +637,14 @@ static int utilisation(struct db *db, const struct stats_query *q, struct arena 
     out->group_by = q->group_by;
     struct ctx c = {.db = db, .a = a};
     struct res **sel = NULL;
+    struct set64 pairs = {0};
     int rc = check_span(q->from, q->to, err);
     if (!rc)
         rc = load_catalogue(&c, q, err);
     if (!rc)
         rc = compute_available(&c, q->from, q->to, err);
     if (!rc)
-        rc = compute_booked(&c, q->from, q->to, out, err);
+        rc = scan_bookings(&c, q->from, q->to, out, &pairs, err);
     if (rc)
         goto done;
 
@@ -643,8 +674,9 @@ static int utilisation(struct db *db, const struct stats_query *q, struct arena 
     for (int i = 0; i < out->n; i++)
         finish(&out->rows[i].f);
     finish(&out->summary);
-    rc = count_users(&c, q->from, q->to, out, err);
+    count_users(&c, &pairs, out);
 done:
+    free(pairs.v);
     free(sel);
     free(c.res);
     free(c.orgs);
