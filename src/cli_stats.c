@@ -154,16 +154,16 @@ int cli_stats(int argc, char **argv, const char *default_db)
     if (indicators) {
         struct stats_indicators in;
         if (stats_indicators(db, (int)year, &in, &err) == LS_OK) {
-            size_t len;
-            rc = csv ? print_csv(stats_render_indicators_csv(&in, &len), len)
-                     : print_json(stats_render_indicators_json(&in));
+            size_t len = 0;
+            char *text = csv ? stats_render_indicators_csv(&in, &len) : NULL;
+            rc = csv ? print_csv(text, len) : print_json(stats_render_indicators_json(&in));
         }
     } else {
         struct stats_utilisation u;
         if (stats_utilisation(db, &q, &a, &u, &err) == LS_OK) {
-            size_t len;
-            rc = csv ? print_csv(stats_render_utilisation_csv(&u, &len), len)
-                     : print_json(stats_render_utilisation_json(&u));
+            size_t len = 0;
+            char *text = csv ? stats_render_utilisation_csv(&u, &len) : NULL;
+            rc = csv ? print_csv(text, len) : print_json(stats_render_utilisation_json(&u));
         }
     }
     if (rc != CLI_OK)
