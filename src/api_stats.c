@@ -61,8 +61,9 @@ static int read_query(struct req *r, int need_span, struct stats_query *q)
     if (!authz_is_staff(r->user)) {
         /* Owners: their own organisation, whatever they asked for. */
         if (!r->user->organisation_id)
-            return ls_err_set(&r->err, LS_EFORBIDDEN, NULL, "owners without an organisation "
-                                                            "have no statistics");
+            return ls_err_set(&r->err, LS_EFORBIDDEN, NULL,
+                              "owners without an organisation "
+                              "have no statistics");
         if (org && org != r->user->organisation_id)
             return ls_err_set(&r->err, LS_EFORBIDDEN, "organisation_id",
                               "owners see their own organisation only");
@@ -73,8 +74,7 @@ static int read_query(struct req *r, int need_span, struct stats_query *q)
 
 static int get_utilisation(struct req *r)
 {
-    static const char *const groups[] = {"resource", "lab", "organisation", "group", "kind",
-                                         NULL};
+    static const char *const groups[] = {"resource", "lab", "organisation", "group", "kind", NULL};
     struct stats_query q;
     const char *g = "resource";
     int csv = 0;
@@ -209,8 +209,8 @@ static int path_year(struct req *r, int *year)
     char *end = NULL;
     long y = strtol(r->params[0], &end, 10);
     if (!*r->params[0] || *end || y < STATS_YEAR_MIN || y > STATS_YEAR_MAX)
-        return ls_err_set(&r->err, LS_ENOTFOUND, NULL, "no such year (%d to %d)",
-                          STATS_YEAR_MIN, STATS_YEAR_MAX);
+        return ls_err_set(&r->err, LS_ENOTFOUND, NULL, "no such year (%d to %d)", STATS_YEAR_MIN,
+                          STATS_YEAR_MAX);
     *year = (int)y;
     return LS_OK;
 }
@@ -252,8 +252,7 @@ static int delete_grid_factor(struct req *r)
         rc = stats_grid_factor_delete(r->db, year, &r->err);
     if (rc)
         return rc;
-    auth_audit(r->db, r->user->id, "grid_factor.delete", "grid_factor", year, NULL,
-               r->client_ip);
+    auth_audit(r->db, r->user->id, "grid_factor.delete", "grid_factor", year, NULL, r->client_ip);
     return http_send_empty(r, 204);
 }
 
@@ -281,8 +280,8 @@ static int get_energy_defaults(struct req *r)
 static int put_energy_default(struct req *r)
 {
     static const char *const fields[] = {"kind", "kwh_per_m2_year", "source", NULL};
-    static const char *const kinds[] = {"commercial", "scientific", "teaching", "office",
-                                        "coworking", NULL};
+    static const char *const kinds[] = {"commercial", "scientific", "teaching",
+                                        "office",     "coworking",  NULL};
     struct stats_energy_default d = {.kind = r->params[0], .source = ""};
     int known = 0;
     for (int i = 0; kinds[i]; i++)
@@ -310,6 +309,7 @@ static int put_energy_default(struct req *r)
     return http_send_json(r, 200, default_json(&d));
 }
 
+/* clang-format off */
 const struct route api_stats_routes[] = {
     {"GET", "/api/v1/stats/utilisation", get_utilisation, ACCESS_OWNER, 0, 0, "stats", "Utilisation over [from, to) by resource, lab, organisation, group or kind (owners: own organisation); format=csv"},
     {"GET", "/api/v1/stats/indicators", get_indicators, ACCESS_STAFF, 0, 0, "stats", "Infrastructure-path indicators of a year, with the previous year and the strategy's targets; format=csv"},
@@ -322,3 +322,4 @@ const struct route api_stats_routes[] = {
     {"PUT", "/api/v1/stats/energy-defaults/{kind}", put_energy_default, ACCESS_STAFF, 4096, 0, "stats", "Set the default energy intensity of a lab kind"},
     {0},
 };
+/* clang-format on */

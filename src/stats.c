@@ -33,8 +33,7 @@ static const char SQL_BLACKOUTS[] =
 static const char SQL_ORGS[] = "SELECT id, grp, member FROM organisations ORDER BY id";
 /* The longest approved booking bounds how far before `from` an overlapping
  * booking can start, so the scan below is an index range on start. */
-static const char SQL_MAXLEN[] =
-    "SELECT MAX(end - start) FROM bookings WHERE status = 'approved'";
+static const char SQL_MAXLEN[] = "SELECT MAX(end - start) FROM bookings WHERE status = 'approved'";
 static const char SQL_HEAT[] =
     "SELECT resource_id, MAX(start, ?1), MIN(end, ?2) FROM bookings INDEXED BY bookings_stats "
     "WHERE status = 'approved' AND start >= ?3 AND start < ?2 AND end > ?1";
@@ -66,8 +65,8 @@ static const char SQL_DEFAULTS_LIST[] =
 static const char SQL_DEFAULT_PUT[] =
     "UPDATE energy_defaults SET kwh_per_m2_year = ?2, source = ?3 WHERE kind = ?1";
 
-static const char *const group_by_names[] = {"resource", "lab", "organisation", "group",
-                                             "kind", "none", NULL};
+static const char *const group_by_names[] = {"resource", "lab", "organisation", "group", "kind",
+                                             "none",     NULL};
 
 int stats_group_by_parse(const char *s)
 {
@@ -230,8 +229,8 @@ static int load_catalogue(struct ctx *c, const struct stats_query *q, struct ls_
         }
         const char *g = (const char *)sqlite3_column_text(st, 1);
         c->orgs[c->norgs].id = sqlite3_column_int64(st, 0);
-        c->orgs[c->norgs].commercial = !sqlite3_column_int(st, 2) ||
-                                       (g && (strcmp(g, "BioF") == 0 || strcmp(g, "BIZ") == 0));
+        c->orgs[c->norgs].commercial =
+            !sqlite3_column_int(st, 2) || (g && (strcmp(g, "BioF") == 0 || strcmp(g, "BIZ") == 0));
         c->norgs++;
     }
     sqlite3_reset(st);
@@ -411,7 +410,8 @@ static void set_add(struct set64 *s, uint64_t key)
 
 /* One pass over the approved bookings overlapping [from, to): clipped hours
  * per resource, split at local year ends for the grid factor of each year,
- * and the distinct (resource, user) pairs. SQLite reads the rows from the
+ * and the distinct (resource, user) pairs (user ids are kept to 32 bits in
+ * the set's key; ids are rowids far below that). SQLite reads the rows from the
  * covering index bookings_stats (migration 0011) as one range on start; a
  * GROUP BY would sort every row first, which costs more than this loop. */
 static const char SQL_SCAN[] =
@@ -683,7 +683,7 @@ done:
     return rc;
 }
 
-/* Runs fn inside a read transaction unless the caller already holds one,
+/* Opens a read transaction unless the caller already holds one,
  * so every query of a report sees one snapshot. */
 static int begin_snapshot(struct db *db, int *began, struct ls_err *err)
 {

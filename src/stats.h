@@ -51,14 +51,14 @@ struct stats_figures {
     double available_hours;
     double booked_hours;
     double used_hours;
-    double cross_hours;      /* booked hours by another organisation (or a guest) */
-    double commercial_hours; /* booked hours by BioF/BIZ, non-members, guests */
-    double booked_rate;      /* B / A, 0 when A = 0 */
-    double used_rate;        /* U / A */
+    double cross_hours;              /* booked hours by another organisation (or a guest) */
+    double commercial_hours;         /* booked hours by BioF/BIZ, non-members, guests */
+    double booked_rate;              /* B / A, 0 when A = 0 */
+    double used_rate;                /* U / A */
     double cross_organisation_share; /* cross / B, 0 when B = 0 */
-    double commercial_share; /* commercial hours / A (State-aid 20 % note) */
-    int64_t bookings;        /* approved bookings overlapping the span */
-    int64_t users;           /* distinct bookers among them */
+    double commercial_share;         /* commercial hours / A (State-aid 20 % note) */
+    int64_t bookings;                /* approved bookings overlapping the span */
+    int64_t users;                   /* distinct bookers among them */
     double kwh;
     double kg_co2e;
 };
@@ -81,21 +81,21 @@ struct stats_row {
 };
 
 struct stats_query {
-    int64_t from, to;            /* [from, to), to > from, at most STATS_MAX_SPAN */
+    int64_t from, to; /* [from, to), to > from, at most STATS_MAX_SPAN */
     enum stats_group_by group_by;
-    int64_t organisation_id;     /* 0 = every organisation, else only its resources */
-    int include_private;         /* 1 = also resources with shared = 0 */
-    int members_only;            /* 1 = only resources of member organisations */
+    int64_t organisation_id; /* 0 = every organisation, else only its resources */
+    int include_private;     /* 1 = also resources with shared = 0 */
+    int members_only;        /* 1 = only resources of member organisations */
 };
 
 struct stats_utilisation {
     int64_t from, to;
     enum stats_group_by group_by;
-    int n;                   /* rows */
-    struct stats_row *rows;  /* arena */
+    int n;                  /* rows */
+    struct stats_row *rows; /* arena */
     struct stats_figures summary;
-    int provisional;         /* a year in the span has no grid factor of its own */
-    int factor_estimated;    /* a factor used comes from a secondary source */
+    int provisional;      /* a year in the span has no grid factor of its own */
+    int factor_estimated; /* a factor used comes from a secondary source */
 };
 
 /* Computes utilisation over [q->from, q->to). 422 naming "from"/"to" for a
@@ -108,9 +108,9 @@ int stats_utilisation(struct db *db, const struct stats_query *q, struct arena *
  * none is configured. */
 struct stats_factor {
     double kg_per_kwh;
-    int year;        /* the configured year it comes from, 0 if none */
+    int year; /* the configured year it comes from, 0 if none */
     int provisional;
-    int estimated;   /* grid_factors.estimated */
+    int estimated; /* grid_factors.estimated */
 };
 int stats_grid_factor(struct db *db, int year, struct stats_factor *out, struct ls_err *err);
 
@@ -118,7 +118,7 @@ int stats_grid_factor(struct db *db, int year, struct stats_factor *out, struct 
 struct stats_year {
     int year;
     double area_commercial, area_scientific, area_teaching, area_office, area_coworking;
-    double area_total;      /* commercial + scientific + teaching */
+    double area_total; /* commercial + scientific + teaching */
     int64_t shared_labs, shared_resources, shared_services;
     int64_t users;
     double booked_hours, available_hours, rate;

@@ -88,11 +88,20 @@ static char *csv_end(struct sbuf *b, size_t *len)
 
 /* --- utilisation --- */
 
-static const char *const figure_names[] = {
-    "available_hours", "booked_hours",  "used_hours",       "booked_rate",
-    "used_rate",       "cross_organisation_share", "bookings", "users",
-    "kwh",             "kg_co2e",       "cross_organisation_hours", "commercial_hours",
-    "commercial_share", NULL};
+static const char *const figure_names[] = {"available_hours",
+                                           "booked_hours",
+                                           "used_hours",
+                                           "booked_rate",
+                                           "used_rate",
+                                           "cross_organisation_share",
+                                           "bookings",
+                                           "users",
+                                           "kwh",
+                                           "kg_co2e",
+                                           "cross_organisation_hours",
+                                           "commercial_hours",
+                                           "commercial_share",
+                                           NULL};
 
 static void figures_values(const struct stats_figures *f, double v[13])
 {
@@ -120,11 +129,11 @@ static void add_figures(cJSON *o, const struct stats_figures *f)
 }
 
 /* Key columns of each grouping, in output order. */
-static const char *const keys_resource[] = {"resource_id", "name", "shared", "lab_id", "lab_name",
-                                            "organisation_id", "organisation_name", "group",
-                                            "kind", NULL};
-static const char *const keys_lab[] = {"lab_id", "name", "kind", "organisation_id",
-                                       "organisation_name", "group", NULL};
+static const char *const keys_resource[] = {
+    "resource_id",       "name",  "shared", "lab_id", "lab_name", "organisation_id",
+    "organisation_name", "group", "kind",   NULL};
+static const char *const keys_lab[] = {
+    "lab_id", "name", "kind", "organisation_id", "organisation_name", "group", NULL};
 static const char *const keys_org[] = {"organisation_id", "name", "group", NULL};
 static const char *const keys_group[] = {"group", NULL};
 static const char *const keys_kind[] = {"kind", NULL};
@@ -290,11 +299,12 @@ static const struct {
      "with utilisation.rate",
      1, 29, 120},
     {"shared_labs_and_services", "count",
-     "Laboratoria i usługi udostępnione przez platformę (compare shared_labs + shared_services)",
-     1, 30, 160},
+     "Laboratoria i usługi udostępnione przez platformę (compare shared_labs + shared_services)", 1,
+     30, 160},
     {"users", "people per year",
-     "Osoby korzystające ze współdzielonych zasobów i usług (2021 state not given in the strategy: \"?\?\")", 0, 0,
-     200},
+     "Osoby korzystające ze współdzielonych zasobów i usług (2021 state not given in the strategy: "
+     "\"?\?\")",
+     0, 0, 200},
 };
 
 cJSON *stats_render_indicators_json(const struct stats_indicators *in)
@@ -353,20 +363,37 @@ static double ind_value(const struct stats_year *y, int i, int *estimated)
     int fe = y->factor.estimated || !y->factor.year;
     *estimated = 0;
     switch (i) {
-    case 0: return rnd(y->area_commercial, D_AREA);
-    case 1: return rnd(y->area_scientific, D_AREA);
-    case 2: return rnd(y->area_total, D_AREA);
-    case 3: return (double)y->shared_labs;
-    case 4: return (double)y->shared_resources;
-    case 5: return (double)y->shared_services;
-    case 6: return (double)y->users;
-    case 7: return rnd(y->booked_hours, D_HOURS);
-    case 8: return rnd(y->available_hours, D_HOURS);
-    case 9: return rnd(y->rate, D_RATE);
-    case 10: return rnd(y->cross_organisation_share, D_RATE);
-    case 11: *estimated = fe || y->intensity_estimated; return rnd(y->carbon_infrastructure, D_HOURS);
-    case 12: *estimated = fe; return rnd(y->carbon_bookings, D_HOURS);
-    default: *estimated = fe; return y->factor.kg_per_kwh;
+    case 0:
+        return rnd(y->area_commercial, D_AREA);
+    case 1:
+        return rnd(y->area_scientific, D_AREA);
+    case 2:
+        return rnd(y->area_total, D_AREA);
+    case 3:
+        return (double)y->shared_labs;
+    case 4:
+        return (double)y->shared_resources;
+    case 5:
+        return (double)y->shared_services;
+    case 6:
+        return (double)y->users;
+    case 7:
+        return rnd(y->booked_hours, D_HOURS);
+    case 8:
+        return rnd(y->available_hours, D_HOURS);
+    case 9:
+        return rnd(y->rate, D_RATE);
+    case 10:
+        return rnd(y->cross_organisation_share, D_RATE);
+    case 11:
+        *estimated = fe || y->intensity_estimated;
+        return rnd(y->carbon_infrastructure, D_HOURS);
+    case 12:
+        *estimated = fe;
+        return rnd(y->carbon_bookings, D_HOURS);
+    default:
+        *estimated = fe;
+        return y->factor.kg_per_kwh;
     }
 }
 
@@ -374,9 +401,9 @@ char *stats_render_indicators_csv(const struct stats_indicators *in, size_t *len
 {
     struct sbuf b = {0};
     csv_begin(&b);
-    static const char *const head[] = {"indicator", "label_pl", "label_en", "unit", "year",
-                                       "value", "previous_year", "previous_value",
-                                       "estimated", "provisional", NULL};
+    static const char *const head[] = {
+        "indicator",     "label_pl",       "label_en",  "unit",        "year", "value",
+        "previous_year", "previous_value", "estimated", "provisional", NULL};
     for (int i = 0; head[i]; i++)
         csv_text(&b, head[i], head[i + 1] == NULL);
     for (int i = 0; i < (int)(sizeof ind_rows / sizeof ind_rows[0]); i++) {
@@ -477,8 +504,8 @@ char *stats_render_monthly_csv(int year, enum stats_group_by g,
 {
     struct sbuf b = {0};
     csv_begin(&b);
-    static const char *const head[] = {"year", "month", "series", "booked_hours",
-                                       "available_hours", "rate", NULL};
+    static const char *const head[] = {"year", "month", "series", "booked_hours", "available_hours",
+                                       "rate", NULL};
     for (int i = 0; head[i]; i++)
         csv_text(&b, head[i], head[i + 1] == NULL);
     for (int m = 0; m < 12; m++) {

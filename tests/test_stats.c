@@ -130,8 +130,8 @@ static void stats__private_resources_only_on_request(void **state)
     resource(1, 1, 1, 0, "week");
     resource(2, 1, 0, 0, "week");
     assert_int_equal(run(WEEK, STATS_BY_RESOURCE).n, 1);
-    struct stats_query q = {.from = L(2026, 6, 8, 0, 0), .to = L(2026, 6, 15, 0, 0),
-                            .include_private = 1};
+    struct stats_query q = {
+        .from = L(2026, 6, 8, 0, 0), .to = L(2026, 6, 15, 0, 0), .include_private = 1};
     struct stats_utilisation u;
     struct ls_err err = {0};
     assert_int_equal(stats_utilisation(T->db, &q, &A, &u, &err), LS_OK);
@@ -217,8 +217,8 @@ static void stats__cross_organisation_and_commercial_share(void **state)
 {
     (void)state;
     resource(1, 1, 1, 0, "week"); /* owned by org 1 (R&D) */
-    booking(1, 1, "1", L(2026, 6, 8, 8, 0), L(2026, 6, 8, 11, 0), "approved", 0);  /* own: 3 h */
-    booking(1, 2, "2", L(2026, 6, 9, 8, 0), L(2026, 6, 9, 9, 0), "approved", 0);   /* BioF: 1 h */
+    booking(1, 1, "1", L(2026, 6, 8, 8, 0), L(2026, 6, 8, 11, 0), "approved", 0); /* own: 3 h */
+    booking(1, 2, "2", L(2026, 6, 9, 8, 0), L(2026, 6, 9, 9, 0), "approved", 0);  /* BioF: 1 h */
     booking(1, 3, "NULL", L(2026, 6, 10, 8, 0), L(2026, 6, 10, 9, 0), "approved", 0); /* guest */
     struct stats_utilisation u = run(WEEK, STATS_BY_RESOURCE);
     const struct stats_figures *f = &u.rows[0].f;
@@ -239,7 +239,7 @@ static void stats__aggregate_is_hours_weighted(void **state)
     booking(1, 1, "1", L(2026, 6, 8, 8, 0), L(2026, 6, 8, 18, 0), "approved", 0);
     booking(1, 1, "1", L(2026, 6, 9, 8, 0), L(2026, 6, 9, 18, 0), "approved", 0);
     booking(1, 1, "1", L(2026, 6, 10, 8, 0), L(2026, 6, 10, 13, 0), "approved", 0); /* 25 h */
-    booking(2, 2, "2", L(2026, 6, 8, 8, 0), L(2026, 6, 8, 18, 0), "approved", 0);  /* 10 h */
+    booking(2, 2, "2", L(2026, 6, 8, 8, 0), L(2026, 6, 8, 18, 0), "approved", 0);   /* 10 h */
     struct stats_utilisation u = run(WEEK, STATS_BY_LAB);
     assert_int_equal(u.n, 1);
     /* Rates 0.5 and 1.0 average to 0.75; hours-weighted it is 35 / 60. */
@@ -451,8 +451,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(stats__whole_year_round_the_clock, setup, teardown),
         cmocka_unit_test_setup_teardown(stats__dst_sundays, setup, teardown),
         cmocka_unit_test_setup_teardown(stats__span_is_validated, setup, teardown),
-        cmocka_unit_test_setup_teardown(stats__indicators_with_provisional_factor, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(stats__indicators_with_provisional_factor, setup, teardown),
         cmocka_unit_test_setup_teardown(stats__grid_factor_configuration, setup, teardown),
         cmocka_unit_test_setup_teardown(stats__csv_is_rfc4180_with_bom, setup, teardown),
         cmocka_unit_test_setup_teardown(stats__heatmap_by_local_hour, setup, teardown),
