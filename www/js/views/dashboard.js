@@ -153,11 +153,11 @@ function heatMap(hours, max) {
 function resourceTable(items) {
   if (!items.length) return h('p', { class: 'muted' }, t('dash.nodata'));
   return h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
-    h('thead', {}, h('tr', {}, h('th', {}, t('dash.resource')), h('th', {}, t('dash.org')),
+    h('thead', {}, h('tr', {}, h('th', {}, t('dash.resource')), h('th', { class: 'org' }, t('dash.org')),
       h('th', { class: 'num' }, t('dash.rate')), h('th', { class: 'num' }, t('dash.booked')))),
     h('tbody', {}, items.map((i) => h('tr', {},
       h('td', {}, h('a', { href: `#/resources/${i.resource_id}` }, i.name)),
-      h('td', {}, i.organisation_name),
+      h('td', { class: 'org' }, i.organisation_name),
       h('td', { class: 'num' }, pct(i.booked_rate)),
       h('td', { class: 'num' }, num(i.booked_hours, 1)))))));
 }
