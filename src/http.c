@@ -658,6 +658,14 @@ int http_serve(const struct http_config *c)
     cb.http_error = on_http_error;
     cb.log_message = on_log_message;
 
+    /* Handlers first: whoever reads the "listening" line may signal at once. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
     mg_init_library(0);
     struct mg_context *ctx = mg_start(&cb, NULL, options);
     if (!ctx) {
@@ -693,13 +701,6 @@ int http_serve(const struct http_config *c)
 
     printf("labshare listening on http://%s:%d/ (public URL %s)\n", host, port, cfg.public_url);
     fflush(stdout);
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
 
     while (!stop_requested) {
         struct timespec ts = {0, 100 * 1000 * 1000};
