@@ -690,15 +690,16 @@ int http_serve(const struct http_config *c)
     h = h ? h + 3 : cfg.public_url;
     snprintf(cfg.public_host, sizeof cfg.public_host, "%.*s", (int)strcspn(h, ":/"), h);
 
-    printf("labshare listening on http://%s:%d/ (public URL %s)\n", host, port, cfg.public_url);
-    fflush(stdout);
-
+    /* Handlers first: whoever reads the line below may signal at once. */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+
+    printf("labshare listening on http://%s:%d/ (public URL %s)\n", host, port, cfg.public_url);
+    fflush(stdout);
 
     while (!stop_requested) {
         struct timespec ts = {0, 100 * 1000 * 1000};

@@ -358,6 +358,12 @@ test('the audit log records account events and filters them', async () => {
   r = await staff.get(`/api/v1/audit?from=${encodeURIComponent(new Date(Date.now() - 3600e3).toISOString())}&limit=2`);
   assert.equal(r.json.items.length, 2);
   assert.ok(r.json.total > 2);
+  // Accounts made on the command line are audited too, with no actor.
+  const cliId = addUser(srv, { email: `cli-${Date.now()}@example.org` });
+  r = await staff.get(`/api/v1/audit?action=user.create&object_id=${cliId}`);
+  assert.equal(r.json.total, 1);
+  assert.equal(r.json.items[0].user_id, null);
+  assert.equal(r.json.items[0].detail, 'command line');
   assertError(await staff.get('/api/v1/audit?from=yesterday'), 422, 'validation', 'from');
   assertError(await staff.get('/api/v1/audit?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z'), 422, 'validation', 'to');
   assertError(await staff.get('/api/v1/audit?user_id=-3'), 422, 'validation', 'user_id');
