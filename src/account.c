@@ -14,17 +14,19 @@ static const char SQL_LIST[] =
     "SELECT u.id, u.email, u.name, u.role, COALESCE(u.organisation_id, 0), u.active, u.lang,"
     "       o.name, u.created, u.updated"
     " FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id"
-    " WHERE (?1 IS NULL OR instr(lower(u.name), lower(?1)) > 0 OR instr(lower(u.email), lower(?1)) > 0)"
+    " WHERE (?1 IS NULL OR instr(lower(u.name), lower(?1)) > 0"
+    "                   OR instr(lower(u.email), lower(?1)) > 0)"
     "   AND (?2 IS NULL OR u.role = ?2)"
     "   AND (?3 IS NULL OR u.organisation_id = ?3)"
     "   AND (?4 IS NULL OR u.active = ?4)"
     " ORDER BY u.name COLLATE NOCASE, u.id LIMIT ?5 OFFSET ?6";
-static const char SQL_COUNT[] =
-    "SELECT count(*) FROM users u"
-    " WHERE (?1 IS NULL OR instr(lower(u.name), lower(?1)) > 0 OR instr(lower(u.email), lower(?1)) > 0)"
-    "   AND (?2 IS NULL OR u.role = ?2)"
-    "   AND (?3 IS NULL OR u.organisation_id = ?3)"
-    "   AND (?4 IS NULL OR u.active = ?4)";
+static const char SQL_COUNT[] = "SELECT count(*)"
+                                " FROM users u"
+                                " WHERE (?1 IS NULL OR instr(lower(u.name), lower(?1)) > 0"
+                                "                   OR instr(lower(u.email), lower(?1)) > 0)"
+                                "   AND (?2 IS NULL OR u.role = ?2)"
+                                "   AND (?3 IS NULL OR u.organisation_id = ?3)"
+                                "   AND (?4 IS NULL OR u.active = ?4)";
 static const char SQL_GET[] =
     "SELECT u.id, u.email, u.name, u.role, COALESCE(u.organisation_id, 0), u.active, u.lang,"
     "       o.name, u.created, u.updated"
@@ -34,7 +36,8 @@ static const char SQL_UPDATE[] =
     "UPDATE users SET name = ?2, lang = ?3, role = ?4, organisation_id = ?5, active = ?6,"
     " updated = ?7 WHERE id = ?1";
 static const char SQL_HASH[] = "SELECT password_hash FROM users WHERE id = ?1";
-static const char SQL_SET_HASH[] = "UPDATE users SET password_hash = ?2, updated = ?3 WHERE id = ?1";
+static const char SQL_SET_HASH[] =
+    "UPDATE users SET password_hash = ?2, updated = ?3 WHERE id = ?1";
 static const char SQL_SESSIONS_END_OTHERS[] =
     "DELETE FROM sessions WHERE user_id = ?1 AND id_hash IS NOT ?2";
 static const char SQL_FAIL_STATS[] =
@@ -135,8 +138,7 @@ done:
     return rc;
 }
 
-int account_get(struct db *db, int64_t id, struct arena *a, struct account *out,
-                struct ls_err *err)
+int account_get(struct db *db, int64_t id, struct arena *a, struct account *out, struct ls_err *err)
 {
     sqlite3_stmt *st = db_stmt(db, SQL_GET);
     if (!st)
@@ -179,7 +181,8 @@ int account_update(struct db *db, const struct user *actor, int64_t id,
                               "only staff may activate or deactivate accounts");
     }
     if (p->name && !name_ok(p->name))
-        return ls_err_set(err, LS_EVALIDATION, "name", "'name' must be 1 to 200 characters of text");
+        return ls_err_set(err, LS_EVALIDATION, "name",
+                          "'name' must be 1 to 200 characters of text");
     if (p->lang && strcmp(p->lang, "pl") && strcmp(p->lang, "en"))
         return ls_err_set(err, LS_EVALIDATION, "lang", "'lang' must be pl or en");
     if (p->set_role && p->role == ROLE_NONE)
@@ -369,8 +372,8 @@ done:
     return rc;
 }
 
-int account_password_reset(struct db *db, const struct user *actor, int64_t id,
-                           const char *new_pw, const char *ip, struct ls_err *err)
+int account_password_reset(struct db *db, const struct user *actor, int64_t id, const char *new_pw,
+                           const char *ip, struct ls_err *err)
 {
     if (!authz_is_staff(actor))
         return ls_err_set(err, LS_EFORBIDDEN, NULL, "only staff may reset passwords");

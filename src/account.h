@@ -86,16 +86,16 @@ int account_password_change(struct db *db, const struct user *u, const char *cur
 
 /* Staff set a new password for user `id` (policy: 422 naming `password`)
  * and every session of that user ends. LS_ENOTFOUND if there is no user. */
-int account_password_reset(struct db *db, const struct user *actor, int64_t id,
-                           const char *new_pw, const char *ip, struct ls_err *err);
+int account_password_reset(struct db *db, const struct user *actor, int64_t id, const char *new_pw,
+                           const char *ip, struct ls_err *err);
 
 /* --- the audit log (written by auth_audit) --- */
 
 struct audit_entry {
     int64_t id;
-    int64_t at;              /* seconds UTC */
-    int64_t user_id;         /* actor; 0 = anonymous */
-    const char *user_name;   /* actor's name and email, NULL when anonymous */
+    int64_t at;            /* seconds UTC */
+    int64_t user_id;       /* actor; 0 = anonymous */
+    const char *user_name; /* actor's name and email, NULL when anonymous */
     const char *user_email;
     const char *action;      /* "session.create", "user.role", … */
     const char *object_type; /* "user", "booking", … or "" */
@@ -111,7 +111,7 @@ struct audit_filter {
     const char *object_type; /* NULL = any */
     int64_t object_id;       /* 0 = any */
     int has_from, has_to;
-    int64_t from, to;        /* [from, to) in seconds UTC */
+    int64_t from, to; /* [from, to) in seconds UTC */
     int64_t limit, offset;
 };
 

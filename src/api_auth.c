@@ -217,8 +217,7 @@ static int patch_from_json(struct req *r, const char *const *fields, struct acco
 
 static int patch_user(struct req *r)
 {
-    static const char *const fields[] = {"name", "lang", "role", "organisation_id", "active",
-                                         NULL};
+    static const char *const fields[] = {"name", "lang", "role", "organisation_id", "active", NULL};
     static const char *const staff_only[] = {"role", "organisation_id", "active", NULL};
     int64_t id;
     int rc = user_param(r, &id);
@@ -264,8 +263,8 @@ static int post_me_password(struct req *r)
         rc = json_string(r->json, "current", 1, 0, AUTH_PASSWORD_MAX, &r->arena, &current, NULL,
                          &r->err);
     if (!rc)
-        rc = json_string(r->json, "new", 1, 0, AUTH_PASSWORD_MAX, &r->arena, &new_pw, NULL,
-                         &r->err);
+        rc =
+            json_string(r->json, "new", 1, 0, AUTH_PASSWORD_MAX, &r->arena, &new_pw, NULL, &r->err);
     if (!rc)
         rc = account_password_change(r->db, r->user, current, new_pw, r->session_token,
                                      r->client_ip, &r->err);
@@ -311,7 +310,8 @@ static int get_audit(struct req *r)
     f.action = http_query(r, "action");
     f.object_type = http_query(r, "object_type");
     if (f.action && strlen(f.action) > 64)
-        return ls_err_set(&r->err, LS_EVALIDATION, "action", "'action' must be at most 64 characters");
+        return ls_err_set(&r->err, LS_EVALIDATION, "action",
+                          "'action' must be at most 64 characters");
     if (f.object_type && strlen(f.object_type) > 64)
         return ls_err_set(&r->err, LS_EVALIDATION, "object_type",
                           "'object_type' must be at most 64 characters");

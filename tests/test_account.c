@@ -215,25 +215,24 @@ static void account__password_change_policy_and_sessions(void **state)
     assert_int_equal(account_password_change(t->db, &me, PW, "short", mine, NULL, &err),
                      LS_EVALIDATION);
     assert_string_equal(err.field, "new");
-    assert_int_equal(account_password_change(t->db, &me, PW, "hello marta, hi there", mine, NULL,
-                                             &err),
-                     LS_EVALIDATION);
+    assert_int_equal(
+        account_password_change(t->db, &me, PW, "hello marta, hi there", mine, NULL, &err),
+        LS_EVALIDATION);
     assert_string_equal(err.field, "new");
     assert_int_equal(account_password_change(t->db, &me, PW, PW, mine, NULL, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "new");
     assert_true(session_ok(t, &a, other)); /* failures change nothing */
 
-    assert_int_equal(account_password_change(t->db, &me, PW, "a brand new phrase", mine, NULL,
-                                             &err),
-                     LS_OK);
+    assert_int_equal(
+        account_password_change(t->db, &me, PW, "a brand new phrase", mine, NULL, &err), LS_OK);
     assert_true(session_ok(t, &a, mine));
     assert_false(session_ok(t, &a, other));
     assert_int_equal(audit_count(t, "user.password.change", id), 1);
     struct user u;
     const char *tok = NULL, *csrf = NULL;
-    assert_int_equal(auth_login(t->db, "marta@example.org", PW, "127.0.0.1", &a, &u, &tok, &csrf,
-                                &err),
-                     LS_EUNAUTH);
+    assert_int_equal(
+        auth_login(t->db, "marta@example.org", PW, "127.0.0.1", &a, &u, &tok, &csrf, &err),
+        LS_EUNAUTH);
     sign_in(t, &a, "marta@example.org", "a brand new phrase");
     arena_release(&a);
     testdb_free(t);
@@ -248,12 +247,13 @@ static void account__wrong_current_passwords_are_throttled(void **state)
     struct user me = load(t, &a, id);
     struct ls_err err = {0};
     for (int i = 0; i < ACCOUNT_PW_FREE; i++)
-        assert_int_equal(account_password_change(t->db, &me, "guess guess guess", "a brand new phrase",
-                                                 NULL, NULL, &err),
+        assert_int_equal(account_password_change(t->db, &me, "guess guess guess",
+                                                 "a brand new phrase", NULL, NULL, &err),
                          LS_EVALIDATION);
     ls_err_clear(&err);
-    assert_int_equal(account_password_change(t->db, &me, PW, "a brand new phrase", NULL, NULL, &err),
-                     LS_ETOOMANY);
+    assert_int_equal(
+        account_password_change(t->db, &me, PW, "a brand new phrase", NULL, NULL, &err),
+        LS_ETOOMANY);
     assert_true(err.retry_after > 0 && err.retry_after <= ACCOUNT_PW_WINDOW + 1);
     arena_release(&a);
     testdb_free(t);
