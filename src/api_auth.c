@@ -78,6 +78,8 @@ static int get_me(struct req *r)
     return http_send_json(r, 200, api_user_json(r->user));
 }
 
+static cJSON *account_json(const struct account *a);
+
 static int post_user(struct req *r)
 {
     static const char *const fields[] = {"email", "name", "password", "role",
@@ -112,10 +114,10 @@ static int post_user(struct req *r)
     if ((rc = auth_user_create(r->db, &u, &id, &r->err)))
         return rc;
     auth_audit(r->db, r->user->id, "user.create", "user", id, role, r->client_ip);
-    struct user *created = arena_alloc(&r->arena, sizeof *created);
-    if ((rc = auth_user_get(r->db, id, &r->arena, created, &r->err)))
+    struct account created;
+    if ((rc = account_get(r->db, id, &r->arena, &created, &r->err)))
         return rc;
-    return http_send_json(r, 201, api_user_json(created));
+    return http_send_json(r, 201, account_json(&created));
 }
 
 /* A user as staff see it: the public shape plus organisation name and times. */

@@ -29,6 +29,9 @@ async function freshUser(extra = {}) {
   const email = `person${++seq}-${Date.now()}@example.org`;
   const r = await staff.post('/api/v1/users', { email, name: 'Zofia Test', password: PASSWORD, role: 'researcher', ...extra });
   assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.email, email);
+  assert.equal(r.json.organisation_name, null);
+  assert.equal(r.json.active, true);
   const c = new Client(srv.url);
   await c.login(email, PASSWORD);
   return { id: r.json.id, email, client: c };
