@@ -146,10 +146,12 @@ export async function render(root, { params, toast }) {
     const my = ++loadSeq;
     const kept = keep && sel ? { s: layout.days[sel.day].slots[sel.from].start.getTime(), e: layout.days[sel.day].slots[sel.to].end.getTime() } : null;
     sel = null;
-    layout = layoutWeek(monday, res.opening_hours || [], slotMin);
-    const first = layout.days[0], last = layout.days[6];
+    const next = layoutWeek(monday, res.opening_hours || [], slotMin);
+    const first = next.days[0], last = next.days[6];
     weekLabel.textContent = `${t('book.week')}: ${fmtDate(first.start, { dateStyle: undefined, day: 'numeric', month: 'long' })} – ${fmtDate(new Date(last.end.getTime() - 1), { dateStyle: 'long' })}`;
     mount(status);
+    mount(grid, h('p', { class: 'muted' }, t('common.loading')));
+    mount(dayBar);
     let avail = null;
     try {
       avail = await get(`/api/v1/resources/${res.id}/availability${qs({ from: first.start.toISOString(), to: last.end.toISOString() })}`);
@@ -158,6 +160,7 @@ export async function render(root, { params, toast }) {
       mount(status, h('p', { class: 'form-error', role: 'alert' }, t('book.noavail', { msg: e.message })));
     }
     if (my !== loadSeq) return;
+    layout = next;
     classify(avail);
     if (kept) restore(kept);
     paint();
@@ -242,7 +245,7 @@ export async function render(root, { params, toast }) {
       onclick: () => { dayIdx = d; paint(); },
     }, fmtDate(day.start, { dateStyle: undefined, weekday: 'short', day: 'numeric' }))));
     const rows = layout.rows;
-    const selected = (d, i) => sel && sel.day === d && i >= sel.from && i <= sel.to;
+    const selected = (d, i) => !!(sel && sel.day === d && i >= sel.from && i <= sel.to);
     if (!rows.length) {
       mount(grid, h('p', { class: 'muted closed-week' }, t('book.closedweek')));
     } else {

@@ -76,10 +76,11 @@ export function cancelConfirm(booking, { onDone, onClose, toast }) {
   const go = async (scope, btn) => {
     btn.disabled = true;
     try {
-      const body = { reason: reason.value.trim() };
+      const body = {};
+      if (reason.value.trim()) body.reason = reason.value.trim();
       if (booking.series_id) body.scope = scope;
       const r = await post(`/api/v1/bookings/${booking.id}/cancel`, body);
-      const n = r && Array.isArray(r.bookings) ? r.bookings.length : 1;
+      const n = r && Array.isArray(r.cancelled) ? r.cancelled.length : 1;
       toast?.(n > 1 ? t('bk.cancelled.n', { n }) : t('bk.cancelled'));
       onDone?.(r);
     } catch (e) {

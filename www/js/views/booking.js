@@ -44,7 +44,7 @@ export async function render(root, { params, state, toast }) {
     b.organisation_id ? get(`/api/v1/organisations/${b.organisation_id}`).catch(() => null) : null,
   ]);
   const me = state.user;
-  const isManager = manages(me, res || { organisation_id: null });
+  const isManager = manages(me, { organisation_id: b.resource_organisation_id ?? res?.organisation_id ?? null });
   const body = h('div', { class: 'booking-detail' });
   root.append(body);
 
@@ -114,7 +114,7 @@ export async function render(root, { params, state, toast }) {
       parts.push(h('div', { class: 'decide' },
         h('button', { type: 'button', class: 'btn approve', onclick: () => act('approve', {}, t('bkd.approved'), err) }, t('bkd.approve')),
         field(t('bkd.decline.reason'), reason),
-        h('button', { type: 'button', class: 'btn danger decline', onclick: () => act('decline', { reason: reason.value.trim() }, t('bkd.declined'), err) }, t('bkd.decline.send'))));
+        h('button', { type: 'button', class: 'btn danger decline', onclick: () => act('decline', reason.value.trim() ? { reason: reason.value.trim() } : {}, t('bkd.declined'), err) }, t('bkd.decline.send'))));
     }
     if (b.status === 'approved' && ended && !b.no_show)
       parts.push(h('button', { type: 'button', class: 'btn secondary no-show', onclick: () => act('no-show', {}, t('bkd.noshown'), err) }, t('bkd.noshow')));

@@ -113,7 +113,7 @@ export async function render(root, { state, toast }) {
         form.addEventListener('submit', async (ev) => {
           ev.preventDefault();
           try {
-            const r = await post(`/api/v1/bookings/${b.id}/decline`, { reason: reason.value.trim() });
+            const r = await post(`/api/v1/bookings/${b.id}/decline`, reason.value.trim() ? { reason: reason.value.trim() } : {});
             Object.assign(b, r && r.id ? r : { status: 'declined', reason: reason.value.trim() });
             g.context = g.context.filter((x) => x.id !== b.id);
             toast(t('inbox.declined', { who, when }));
