@@ -77,7 +77,7 @@ export async function render(root, { params, navigate, toast }) {
     h('nav', { class: 'tabs', 'aria-label': t('bks.title') },
       h('a', { href: link({ tab: 'upcoming' }), 'aria-current': tab === 'upcoming' ? 'page' : null }, t('bks.upcoming')),
       h('a', { href: link({ tab: 'past' }), 'aria-current': tab === 'past' ? 'page' : null }, t('bks.past'))),
-    h('div', { class: 'toolbar' }, filter),
+    h('div', { class: 'toolbar bookings-toolbar' }, filter),
     items.length ? list : h('p', { class: 'muted' }, t(tab === 'past' ? 'bks.empty.past' : 'bks.empty.upcoming'), ' ',
       tab === 'upcoming' ? h('a', { href: '#/catalogue' }, t('bks.catalogue')) : null),
     data.total > (data.items || []).length ? h('p', { class: 'hint list-foot' }, t('bks.shown', { n: data.items.length, total: data.total })) : null].filter(Boolean));
