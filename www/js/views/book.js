@@ -139,7 +139,7 @@ export async function render(root, { params, toast }) {
       h('div', { class: 'book-side' }, form, result)));
 
   function todayIdx() { const d = localDate(new Date()); const i = Math.round((Date.UTC(d.y, d.m - 1, d.d) - Date.UTC(monday.y, monday.m - 1, monday.d)) / 86400000); return i >= 0 && i < 7 ? i : 0; }
-  function go(n) { monday = addDays(monday, n); dayIdx = 0; sel = null; load(); }
+  function go(n) { monday = addDays(monday, n); sel = null; load(); }
   dayIdx = todayIdx();
 
   async function load({ keep = false } = {}) {
