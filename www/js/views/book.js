@@ -28,7 +28,7 @@ addStrings({
     'book.done.series': 'Utworzono serię: {n} terminów.', 'book.done.open': 'Otwórz rezerwację', 'book.done.mine': 'Przejdź do „Moje rezerwacje”',
     'book.noavail': 'Nie udało się wczytać dostępności: {msg}', 'book.closedweek': 'W tym tygodniu zasób jest zamknięty.',
     'book.badcount': 'Podaj liczbę od 2 do 200.', 'book.baduntil': 'Podaj datę późniejszą niż początek.',
-    'book.resource': 'Strona zasobu',
+    'book.resource': 'Strona zasobu', 'book.continue': 'Dalej: cel i wysłanie',
   },
   en: {
     'book.title': 'Book: {name}', 'book.prev': '← Previous week', 'book.next': 'Next week →', 'book.today': 'Today',
@@ -50,7 +50,7 @@ addStrings({
     'book.done.series': 'Series created: {n} occurrences.', 'book.done.open': 'Open the booking', 'book.done.mine': 'Go to “My bookings”',
     'book.noavail': 'Could not load availability: {msg}', 'book.closedweek': 'The resource is closed this week.',
     'book.badcount': 'Enter a number from 2 to 200.', 'book.baduntil': 'Enter a date after the start.',
-    'book.resource': 'Resource page',
+    'book.resource': 'Resource page', 'book.continue': 'Next: purpose and send',
   },
 });
 
@@ -75,6 +75,9 @@ export async function render(root, { params, toast }) {
   weekLabel.id = 'book-week-label';
   const dayBar = h('div', { class: 'day-switch', role: 'group', 'aria-label': t('book.day') });
   const status = h('div', { class: 'book-status', 'aria-live': 'polite' });
+  // A summary of the choice next to the grid, with a way to the form that
+  // does not Tab through every remaining slot (and, on a phone, scroll).
+  const summary = h('div', { class: 'sel-summary', 'aria-live': 'polite' });
 
   // ---- side form ----
   const startOut = h('output', { class: 'sel-start', name: 'start' }, '—');
@@ -135,7 +138,7 @@ export async function render(root, { params, toast }) {
     h('p', { class: 'muted book-facts' }, facts.join(' · ')),
     tzNote(),
     h('div', { class: 'book-layout' },
-      h('div', { class: 'book-main' }, nav, weekLabel, dayBar, status, grid, legend),
+      h('div', { class: 'book-main' }, nav, weekLabel, dayBar, status, summary, grid, legend),
       h('div', { class: 'book-side' }, form, result)));
 
   function todayIdx() { const d = localDate(new Date()); const i = Math.round((Date.UTC(d.y, d.m - 1, d.d) - Date.UTC(monday.y, monday.m - 1, monday.d)) / 86400000); return i >= 0 && i < 7 ? i : 0; }
@@ -291,6 +294,7 @@ export async function render(root, { params, toast }) {
 
   function paintForm() {
     mount(note);
+    mount(summary);
     duration.replaceChildren();
     if (!sel) {
       startOut.textContent = '—'; endOut.textContent = '—';
@@ -310,6 +314,8 @@ export async function render(root, { params, toast }) {
     const ok = selMinutes() >= minMin && selMinutes() <= maxMin;
     if (!ok) note.textContent = t('book.short', { min: fmtMinutes(minMin) });
     submit.disabled = !ok;
+    mount(summary, h('span', {}, `${t('book.s.selected')}: ${fmtSpan(start, end)}`), ' ',
+      h('button', { type: 'button', class: 'btn small to-form', onclick: () => { purpose.focus(); purpose.scrollIntoView({ block: 'center' }); } }, t('book.continue')));
   }
 
   function fmtSpanStart(d) {
