@@ -39,7 +39,7 @@ export async function render(root, ctx) {
   const energyHint = h('span', {});
   const showDefault = () => {
     const d = KIND_DEFAULT_KWH[kind.value];
-    energy.placeholder = t('energy.default', { kind: t('kind.' + kind.value), v: d });
+    energy.placeholder = t('energy.ph', { v: d });
     energyHint.textContent = t('energy.hint', { v: d });
   };
   kind.addEventListener('change', showDefault);
