@@ -12,16 +12,16 @@ import { formError, changed, accepted, invalidate } from '../catalogue-util.js';
  * body (nodes inside the form), collect() → full body (may throw {field,
  * message}), contract (field names the API always accepts), sample (an
  * existing object: its extra keys are accepted too), done(saved, created)
- * after a save, afterDelete(), ctx (toast).
+ * after a save, afterDelete(), back (the Cancel link, default #/manage), ctx (toast).
  */
 export function editForm(opts) {
-  const { path, title, body, collect, contract, sample, done, afterDelete, ctx } = opts;
+  const { path, title, body, collect, contract, sample, done, afterDelete, ctx, back = '#/manage' } = opts;
   let obj = opts.obj;
   const save = h('button', { type: 'submit', class: 'btn' }, obj ? t('common.save') : t('common.create'));
   const remove = obj ? h('button', { type: 'button', class: 'btn danger', id: 'delete' }, t('common.delete')) : null;
   const form = h('form', { class: 'card cat-form', novalidate: true },
     h('h1', {}, title), body,
-    h('div', { class: 'cat-form-actions' }, save, h('a', { class: 'btn secondary', href: '#/manage' }, t('common.cancel')), remove));
+    h('div', { class: 'cat-form-actions' }, save, h('a', { class: 'btn secondary', href: back }, t('common.cancel')), remove));
 
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();

@@ -51,7 +51,7 @@ export async function render(root, ctx) {
   const desc = h('textarea', { name: 'description' }, v.description ?? '');
 
   root.append(backLink(`#/manage?organisation_id=${orgId}`, t('man.title')), editForm({
-    path: '/api/v1/labs', obj, sample, contract: CONTRACT, ctx,
+    back: `#/manage?organisation_id=${orgId ?? ''}`, path: '/api/v1/labs', obj, sample, contract: CONTRACT, ctx,
     title: obj ? t('edit.lab', { name: obj.name }) : t('edit.lab.new'),
     body: h('div', { class: 'cat-form-grid' },
       field(t('f.organisation'), orgInput), field(t('f.name'), name), field(t('f.kind'), kind),

@@ -31,7 +31,7 @@ export async function render(root, ctx) {
   if (sample && 'description' in sample) extras.push(field(t('f.description'), desc));
 
   root.append(backLink('#/manage', t('man.title')), editForm({
-    path: '/api/v1/organisations', obj, sample, contract: CONTRACT, ctx,
+    back: obj ? `#/manage?organisation_id=${obj.id}` : '#/manage', path: '/api/v1/organisations', obj, sample, contract: CONTRACT, ctx,
     title: obj ? t('edit.org', { name: obj.name }) : t('edit.org.new'),
     body: h('div', { class: 'cat-form-grid' },
       field(t('f.name'), name), field(t('f.short_name'), short), field(t('f.group'), group), field(t('f.package'), pkg),

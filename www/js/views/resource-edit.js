@@ -67,7 +67,7 @@ export async function render(root, ctx) {
   hours.el.setAttribute('aria-labelledby', 'hours-label');
 
   const form = editForm({
-    path: '/api/v1/resources', obj, sample, contract: CONTRACT, ctx,
+    back: `#/manage?organisation_id=${orgId ?? ''}`, path: '/api/v1/resources', obj, sample, contract: CONTRACT, ctx,
     title: obj ? t('edit.res', { name: obj.name }) : t('edit.res.new'),
     body: h('div', { class: 'cat-form-grid' },
       field(t('f.lab'), lab), field(t('f.type'), type), field(t('f.name'), name), field(t('f.category'), category),

@@ -44,7 +44,7 @@ export async function render(root, ctx) {
     h('legend', {}, t('f.resources')), boxes, h('div', { class: 'field-error', 'aria-live': 'polite' }));
 
   root.append(backLink(`#/manage?organisation_id=${orgId}`, t('man.title')), editForm({
-    path: '/api/v1/services', obj, contract: CONTRACT, ctx,
+    back: `#/manage?organisation_id=${orgId ?? ''}`, path: '/api/v1/services', obj, contract: CONTRACT, ctx,
     title: obj ? t('edit.svc', { name: obj.name }) : t('edit.svc.new'),
     body: h('div', { class: 'cat-form-grid' },
       field(t('f.organisation'), orgInput), field(t('f.name'), name),
