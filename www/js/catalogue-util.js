@@ -309,7 +309,7 @@ export function resourceCard(r, lab, org) {
     bits.length ? h('p', { class: 'cat-meta muted' }, bits.join(' · ')) : null,
     badges(r),
     h('div', { class: 'cat-actions' },
-      h('a', { class: 'btn small', href: `#/book/${r.id}` }, t('cat.book')),
+      h('a', { class: 'btn small', href: `#/book/${r.id}`, 'aria-label': `${t('cat.book')}: ${r.name}` }, t('cat.book')),
       h('a', { class: 'btn small secondary', href: `#/resources/${r.id}`, 'aria-label': `${t('cat.details')}: ${r.name}` }, t('cat.details'))));
 }
 
