@@ -32,7 +32,7 @@ export async function render(root, { params, state }) {
       [t('res.lab'), lab || r.lab_name ? h('a', { href: `#/labs/${r.lab_id}` }, lab?.name || r.lab_name) : null],
       [t('res.org'), org || r.organisation_name ? h('a', { href: `#/organisations/${orgId}` }, org ? orgLabel(org) : r.organisation_name) : null],
       [t('lab.building'), lab?.building],
-      [t('lab.address'), [lab?.address, lab?.city || org?.city].filter(Boolean).join(', ')],
+      [t('lab.address'), addressText(lab?.address, lab?.city || r.city || org?.city)],
       [t('lab.bsl'), lab ? 'BSL-' + lab.biosafety_level : null],
       [t('res.power'), power],
     ]),
@@ -48,7 +48,9 @@ export async function render(root, { params, state }) {
     ]),
     h('ul', { class: 'cat-rules' },
       h('li', {}, r.requires_approval ? t('res.approval.yes') : t('res.approval.no')),
-      r.requires_training ? h('li', {}, t('res.training.yes')) : null,
+      r.requires_training ? h('li', {}, t('res.training.yes'),
+        r.trained === true ? h('strong', { class: 'cat-trained' }, ' ' + t('res.trained.you')) : null,
+        r.trained === false ? h('strong', { class: 'cat-untrained' }, ' ' + t('res.trained.not')) : null) : null,
       r.shared ? null : h('li', {}, t('res.shared.no'))));
 
   const days = hoursByDay(r.opening_hours);
@@ -61,6 +63,12 @@ export async function render(root, { params, state }) {
   const avail = h('section', { class: 'card cat-avail' }, h('h2', {}, t('res.avail')), h('p', { class: 'muted' }, t('common.loading')));
   root.append(h('div', { class: 'cat-detail-grid' }, h('div', {}, head, rules, avail), h('div', {}, hours, subscribeBox('resource', r.id))));
   loadAvailability(r, avail);
+}
+
+/** The address, with the city added unless the address already names it. */
+function addressText(address, city) {
+  if (!address) return city || null;
+  return city && !address.toLowerCase().includes(city.toLowerCase()) ? `${address}, ${city}` : address;
 }
 
 /* ---------- the next 7 days ---------- */
