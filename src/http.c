@@ -714,12 +714,22 @@ int http_serve(const struct http_config *c)
     cfg.quiet = c->quiet;
 
     char threads[16];
-    snprintf(threads, sizeof threads, "%d", c->threads > 0 ? c->threads : 16);
+    snprintf(threads, sizeof threads, "%d", c->threads > 0 ? c->threads : HTTP_THREADS_DEFAULT);
+    /* civetweb gives each connection a worker thread for as long as it is
+     * open, from the first byte of a request to the end of keep-alive. A
+     * client that sends half a request line and stalls (slowloris) holds a
+     * thread until request_timeout_ms; idle keep-alive holds one until
+     * keep_alive_timeout_ms. So: many cheap threads (they only open a
+     * database connection when a request is complete), a request deadline
+     * a real client never approaches (10 s for ≤ 64 KiB), short keep-alive.
+     * Beyond num_threads stalled sockets civetweb cannot help: the nginx
+     * front (deploy/nginx.conf) buffers whole requests and limits
+     * connections per address, so only complete requests reach us. */
     const char *options[] = {
         "listening_ports", c->listen,
         "num_threads", threads,
-        "request_timeout_ms", "30000",
-        "keep_alive_timeout_ms", "5000",
+        "request_timeout_ms", "10000",
+        "keep_alive_timeout_ms", "3000",
         "enable_keep_alive", "yes",
         "linger_timeout_ms", "1000",
         /* civetweb's buffer for request line + headers; dispatch() holds
