@@ -1,7 +1,11 @@
 /* fuzz_route.c — the dispatcher's route matcher on any decoded path, against
- * every pattern of every route table. A match must be exact: putting the
- * captured placeholders back into the pattern gives the path again, and no
- * placeholder is empty or spans a '/'. */
+ * every pattern of every route table, before and after the percent-decoding
+ * dispatch() does (mg_url_decode into a guarded buffer; an encoded NUL is
+ * refused there). A match must be exact: putting the captured placeholders
+ * back into the pattern gives the path again, and no placeholder is empty or
+ * spans a '/'. */
+#include <civetweb.h>
+
 #include "fuzz.h"
 #include "http.h"
 
@@ -43,12 +47,28 @@ static const struct route shapes[] = {
     {0},
 };
 
+static void match_all(const char *s);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > 4096)
         return 0;
     struct guarded path = guarded_str(data, size);
-    const char *s = (const char *)path.p;
+    const char *raw = (const char *)path.p;
+    match_all(raw);
+    size_t n = strlen(raw);
+    struct guarded dec = guarded_new(n + 1);
+    int len = mg_url_decode(raw, (int)n, (char *)dec.p, (int)n + 1, 0);
+    FUZZ_CHECK(len >= 0 && (size_t)len <= n, "decoded %d of %zu", len, n);
+    if (strlen((const char *)dec.p) == (size_t)len)
+        match_all((const char *)dec.p);
+    guarded_free(&dec);
+    guarded_free(&path);
+    return 0;
+}
+
+static void match_all(const char *s)
+{
     const struct route *const tables[] = {shapes, NULL};
     for (int pass = 0; pass < 2; pass++)
     for (const struct route *const *t = pass ? tables : http_route_tables; *t; t++)
@@ -72,6 +92,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             arena_release(&a);
         }
-    guarded_free(&path);
-    return 0;
 }
