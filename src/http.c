@@ -204,8 +204,13 @@ int http_send_error(struct req *r)
         snprintf(v, sizeof v, "%d", e->retry_after);
         http_add_header(r, "Retry-After", v);
     }
-    if (e->code == LS_ETOOLARGE)
+    if (e->code == LS_ETOOLARGE) {
+        /* Close instead of keeping the connection: civetweb would otherwise
+         * read and discard the rest of an oversize body to reach the next
+         * request, holding a worker for as long as the client keeps sending. */
         http_add_header(r, "Connection", "close");
+        mg_disable_connection_keep_alive(r->conn);
+    }
     return http_send_json(r, ls_code_status(e->code), o);
 }
 

@@ -57,8 +57,10 @@ test('a head beyond civetweb\'s 64 KiB buffer is still a JSON error and nothing 
 test('a declared oversize body is refused before it is sent', async () => {
   // Headers only: the 413 must come without the server waiting for 10 MB.
   const r = await rawRequest(srv.url, 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
-    'Content-Length: 10485760\r\n\r\n', { timeout: 8000 });
+    'Content-Length: 10485760\r\n\r\n', { timeout: 8000, waitClose: true });
   assertTooLarge(r);
+  // …and closes the connection rather than reading the body to reuse it.
+  assert.ok(r.closed, 'the server kept the connection to read the body');
   await stillServing();
 });
 
@@ -67,8 +69,9 @@ test('a chunked body is held to the same limit, read no further than the limit',
   // final chunk: the answer must come anyway (the rest is never read).
   const chunk = `1000\r\n${' '.repeat(4096)}\r\n`;
   const r = await rawRequest(srv.url, ['POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
-    'Transfer-Encoding: chunked\r\n\r\n', chunk, chunk], { timeout: 8000 });
+    'Transfer-Encoding: chunked\r\n\r\n', chunk, chunk], { timeout: 8000, waitClose: true });
   assertTooLarge(r);
+  assert.ok(r.closed, 'the server kept the connection to read the body');
   // 1 MB chunked, complete: same answer.
   const big = Array.from({ length: 256 }, () => chunk).join('') + '0\r\n\r\n';
   assertTooLarge(await rawRequest(srv.url, ['POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +

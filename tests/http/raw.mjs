@@ -6,9 +6,11 @@ import net from 'node:net';
  * Sends `data` (string or Buffer; or an array of pieces written in turn) to
  * the server at base URL and collects the answer until the server closes,
  * a full response has arrived, or `timeout` ms pass.
+ * With waitClose, waits for the server to close the connection (closed
+ * tells whether it did within the timeout).
  * Returns {status, headers (lower-case names), body, json, raw, closed}.
  */
-export function rawRequest(base, data, { timeout = 5000, keepOpen = false } = {}) {
+export function rawRequest(base, data, { timeout = 5000, keepOpen = false, waitClose = false } = {}) {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
     const sock = net.connect(Number(port), hostname);
@@ -43,7 +45,7 @@ export function rawRequest(base, data, { timeout = 5000, keepOpen = false } = {}
       return m ? raw.length - sep - 4 >= Number(m[1]) : false;
     };
     const timer = setTimeout(() => finish(false), timeout);
-    sock.on('data', (d) => { chunks.push(d); if (complete()) finish(false); });
+    sock.on('data', (d) => { chunks.push(d); if (!waitClose && complete()) finish(false); });
     sock.on('end', () => finish(true));
     sock.on('close', () => finish(true));
     sock.on('error', (e) => { if (chunks.length) finish(true); else if (!done) { done = true; clearTimeout(timer); reject(e); } });
