@@ -72,10 +72,14 @@ test('a chunked body is held to the same limit, read no further than the limit',
     'Transfer-Encoding: chunked\r\n\r\n', chunk, chunk], { timeout: 8000, waitClose: true });
   assertTooLarge(r);
   assert.ok(r.closed, 'the server kept the connection to read the body');
-  // 1 MB chunked, complete: same answer.
+  // 1 MB chunked, written at once: the same answer, unless the server's
+  // close reset the connection before the client read it (as with any
+  // client that writes a body it has been told is too large).
   const big = Array.from({ length: 256 }, () => chunk).join('') + '0\r\n\r\n';
-  assertTooLarge(await rawRequest(srv.url, ['POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
-    'Transfer-Encoding: chunked\r\n\r\n', big], { timeout: 8000 }));
+  const r2 = await rawRequest(srv.url, ['POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+    'Transfer-Encoding: chunked\r\n\r\n', big], { timeout: 8000 });
+  if (r2.status) assertTooLarge(r2);
+  else assert.ok(['EPIPE', 'ECONNRESET'].includes(r2.errorCode), `no answer: ${r2.errorCode}`);
   await stillServing();
 });
 

@@ -8,7 +8,8 @@ import net from 'node:net';
  * a full response has arrived, or `timeout` ms pass.
  * With waitClose, waits for the server to close the connection (closed
  * tells whether it did within the timeout).
- * Returns {status, headers (lower-case names), body, json, raw, closed}.
+ * Returns {status, headers (lower-case names), body, json, raw, closed,
+ * errorCode} (status 0 when no answer arrived).
  */
 export function rawRequest(base, data, { timeout = 5000, keepOpen = false, waitClose = false } = {}) {
   const { hostname, port } = new URL(base);
@@ -16,6 +17,7 @@ export function rawRequest(base, data, { timeout = 5000, keepOpen = false, waitC
     const sock = net.connect(Number(port), hostname);
     const chunks = [];
     let done = false;
+    let errorCode = null;
     const finish = (closed) => {
       if (done) return;
       done = true;
@@ -23,7 +25,7 @@ export function rawRequest(base, data, { timeout = 5000, keepOpen = false, waitC
       if (!keepOpen) sock.destroy();
       const raw = Buffer.concat(chunks).toString('latin1');
       const sep = raw.indexOf('\r\n\r\n');
-      if (sep < 0) { resolve({ status: 0, headers: {}, body: raw, json: null, raw, closed, sock }); return; }
+      if (sep < 0) { resolve({ status: 0, headers: {}, body: raw, json: null, raw, closed, sock, errorCode }); return; }
       const [statusLine, ...lines] = raw.slice(0, sep).split('\r\n');
       const headers = {};
       for (const l of lines) {
@@ -34,7 +36,7 @@ export function rawRequest(base, data, { timeout = 5000, keepOpen = false, waitC
       const body = raw.slice(sep + 4);
       let json = null;
       try { json = JSON.parse(body); } catch { /* not JSON */ }
-      resolve({ status: Number(statusLine.split(' ')[1]), headers, body, json, raw, closed, sock });
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body, json, raw, closed, sock, errorCode });
     };
     const complete = () => {
       const raw = Buffer.concat(chunks).toString('latin1');
@@ -48,7 +50,11 @@ export function rawRequest(base, data, { timeout = 5000, keepOpen = false, waitC
     sock.on('data', (d) => { chunks.push(d); if (!waitClose && complete()) finish(false); });
     sock.on('end', () => finish(true));
     sock.on('close', () => finish(true));
-    sock.on('error', (e) => { if (chunks.length) finish(true); else if (!done) { done = true; clearTimeout(timer); reject(e); } });
+    // A server that closes while we still write (an oversize body) shows as
+    // EPIPE/ECONNRESET: keep what arrived; with nothing, report the code.
+    sock.on('error', (e) => {
+      if (chunks.length || ['EPIPE', 'ECONNRESET'].includes(e.code)) { errorCode = e.code; finish(true); } else if (!done) { done = true; clearTimeout(timer); reject(e); }
+    });
     sock.on('connect', () => {
       for (const piece of Array.isArray(data) ? data : [data]) sock.write(piece);
     });
