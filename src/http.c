@@ -204,8 +204,13 @@ int http_send_error(struct req *r)
         snprintf(v, sizeof v, "%d", e->retry_after);
         http_add_header(r, "Retry-After", v);
     }
-    if (e->code == LS_ETOOLARGE)
+    if (e->code == LS_ETOOLARGE) {
+        /* Close instead of keeping the connection: civetweb would otherwise
+         * read and discard the rest of an oversize body to reach the next
+         * request, holding a worker for as long as the client keeps sending. */
         http_add_header(r, "Connection", "close");
+        mg_disable_connection_keep_alive(r->conn);
+    }
     return http_send_json(r, ls_code_status(e->code), o);
 }
 
@@ -494,7 +499,13 @@ static const char *mime_of(const char *path)
 }
 
 /* Static files from the www directory. Only plain names below it: civetweb
- * has already cleaned "..", and anything with a dot-segment is refused. */
+ * has already removed dot segments, decode_path() refused encoded NULs, and
+ * anything with a dot-segment left (an encoded "%2e%2e") is refused here.
+ *
+ * The files are small and sent whole by http_send(), so every answer —
+ * 200, 304 and errors — carries the same security headers (civetweb's own
+ * file sender answered conditional GETs with a 304 lacking them, and added
+ * a Cache-Control of its own). */
 static int serve_static(struct req *r)
 {
     const char *p = r->path;
@@ -502,20 +513,45 @@ static int serve_static(struct req *r)
         return ls_err_set(&r->err, LS_EMETHOD, NULL, "method not allowed");
     if (strcmp(p, "/") == 0)
         p = "/index.html";
-    if (strstr(p, "/.") || strstr(p, "//") || strlen(p) > 512)
+    if (p[0] != '/' || strstr(p, "/.") || strstr(p, "//") || strchr(p, '\\') || strlen(p) > 512)
         return ls_err_set(&r->err, LS_ENOTFOUND, NULL, "no such page");
     char *file = arena_printf(&r->arena, "%s%s", cfg.www, p);
     struct stat st;
-    if (stat(file, &st) != 0 || !S_ISREG(st.st_mode))
+    if (stat(file, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > 16 * 1024 * 1024)
         return ls_err_set(&r->err, LS_ENOTFOUND, NULL, "no such page");
-    /* HTML always revalidates so a new release is picked up; assets too, but
-     * civetweb answers their conditional GETs with 304 cheaply. */
-    char *headers = arena_printf(&r->arena, "%sCache-Control: no-cache\r\n", SECURITY_HEADERS);
-    headers[strlen(headers) - 2] = '\0'; /* mg_send_mime_file2 adds the last CRLF */
-    mg_send_mime_file2(r->conn, file, mime_of(file), headers);
-    r->status = 200;
-    r->bytes = (size_t)st.st_size;
-    return LS_OK;
+    char etag[48];
+    snprintf(etag, sizeof etag, "\"%llx.%llx\"", (unsigned long long)st.st_mtime,
+             (unsigned long long)st.st_size);
+    char modified[64];
+    struct tm tm;
+    gmtime_r(&st.st_mtime, &tm);
+    strftime(modified, sizeof modified, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    /* Everything revalidates (a new release is picked up at once); an
+     * unchanged file costs a 304. */
+    http_add_header(r, "Cache-Control", "no-cache");
+    http_add_header(r, "ETag", etag);
+    http_add_header(r, "Last-Modified", modified);
+    const char *inm = http_header(r, "If-None-Match");
+    const char *ims = http_header(r, "If-Modified-Since");
+    if ((inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) ||
+        (!inm && ims && strcmp(ims, modified) == 0)) {
+        mg_printf(r->conn, "HTTP/1.1 304 Not Modified\r\n%s%s\r\n", SECURITY_HEADERS,
+                  r->extra_headers);
+        r->status = 304;
+        r->bytes = 0;
+        r->extra_headers = NULL;
+        return LS_OK;
+    }
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return ls_err_set(&r->err, LS_ENOTFOUND, NULL, "no such page");
+    size_t len = (size_t)st.st_size;
+    char *buf = arena_alloc(&r->arena, len + 1);
+    size_t got = fread(buf, 1, len, f);
+    fclose(f);
+    if (got != len)
+        return ls_err_set(&r->err, LS_EINTERNAL, NULL, "cannot read %s", p);
+    return http_send(r, 200, mime_of(file), buf, len);
 }
 
 static void access_log(struct req *r, double ms)
@@ -534,6 +570,38 @@ static void access_log(struct req *r, double ms)
         fwrite(line, 1, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1, stderr);
 }
 
+/* civetweb runs with decode_url=no so that the path is decoded here, once,
+ * where an encoded NUL can be seen: decoded by civetweb, "%00" silently cut
+ * the path short ("/index.html%00.png" served index.html). NULL for such a
+ * path. Dot segments were removed by civetweb before decoding, so an
+ * encoded "%2e%2e" decodes to a ".." that no route matches and
+ * serve_static refuses. */
+static const char *decode_path(struct req *r)
+{
+    const char *raw = r->ri->local_uri ? r->ri->local_uri : "/";
+    size_t n = strlen(raw);
+    if (n > HTTP_HEAD_MAX)
+        return NULL;
+    char *out = arena_alloc(&r->arena, n + 1);
+    int len = mg_url_decode(raw, (int)n, out, (int)n + 1, 0);
+    if (len < 0 || strlen(out) != (size_t)len)
+        return NULL;
+    return out;
+}
+
+/* Request line plus headers as they came (civetweb itself accepts up to its
+ * 64 KiB buffer and answers a bare 400 beyond it; the limit here gives the
+ * API's 413 for the common case). */
+static size_t head_size(const struct mg_request_info *ri)
+{
+    size_t n = strlen(ri->request_method) + strlen(ri->request_uri ? ri->request_uri : "") + 12;
+    if (ri->query_string)
+        n += strlen(ri->query_string) + 1;
+    for (int i = 0; i < ri->num_headers; i++)
+        n += strlen(ri->http_headers[i].name) + strlen(ri->http_headers[i].value) + 4;
+    return n;
+}
+
 static int dispatch(struct mg_connection *conn, void *unused)
 {
     (void)unused;
@@ -544,16 +612,28 @@ static int dispatch(struct mg_connection *conn, void *unused)
     r.conn = conn;
     r.ri = mg_get_request_info(conn);
     r.method = r.ri->request_method;
-    r.path = r.ri->local_uri ? r.ri->local_uri : "/";
+    r.path = decode_path(&r);
+    int undecodable = !r.path;
+    if (undecodable)
+        r.path = "/[undecodable]";
     r.client_ip = client_ip(&r);
     r.db = db_thread();
 
     int path_known = 0;
     char allow[64];
-    r.route = find_route(r.method, r.path, &r.arena, r.params, &r.nparams, &path_known, allow,
-                         sizeof allow);
+    if (!undecodable)
+        r.route = find_route(r.method, r.path, &r.arena, r.params, &r.nparams, &path_known, allow,
+                             sizeof allow);
     int rc;
-    if (!r.db) {
+    if (head_size(r.ri) > HTTP_HEAD_MAX || r.ri->num_headers >= MG_MAX_HEADERS) {
+        /* civetweb keeps only the first MG_MAX_HEADERS headers: refuse
+         * rather than act on a request missing some (a Cookie, a token). */
+        rc = ls_err_set(&r.err, LS_ETOOLARGE, NULL,
+                        "request line and headers must stay under %d bytes and %d headers",
+                        HTTP_HEAD_MAX, MG_MAX_HEADERS - 1);
+    } else if (undecodable) {
+        rc = ls_err_set(&r.err, LS_ENOTFOUND, NULL, "no such page");
+    } else if (!r.db) {
         rc = ls_err_set(&r.err, LS_EUNAVAILABLE, NULL, "database unavailable");
     } else if (r.route) {
         rc = run_route(&r);
@@ -584,6 +664,10 @@ static int on_http_error(struct mg_connection *conn, int status, const char *msg
                        : status >= 500               ? "internal"
                                                      : "bad_request";
     char body[512];
+    /* civetweb says "Malformed message" also when request line and headers
+     * overflow its 64 KiB buffer: it cannot tell the two apart. */
+    if (status == 400 && msg && strstr(msg, "Malformed"))
+        msg = "malformed request, or request line and headers larger than 64 KiB";
     cJSON *m = cJSON_CreateString(msg ? msg : "");
     char *quoted = cJSON_PrintUnformatted(m);
     int n = snprintf(body, sizeof body, "{\"error\":\"%s\",\"message\":%s}", code,
@@ -635,19 +719,31 @@ int http_serve(const struct http_config *c)
     cfg.quiet = c->quiet;
 
     char threads[16];
-    snprintf(threads, sizeof threads, "%d", c->threads > 0 ? c->threads : 64);
+    snprintf(threads, sizeof threads, "%d", c->threads > 0 ? c->threads : HTTP_THREADS_DEFAULT);
+    /* civetweb gives each connection a worker thread for as long as it is
+     * open, from the first byte of a request to the end of keep-alive. A
+     * client that sends half a request line and stalls (slowloris) holds a
+     * thread until request_timeout_ms; idle keep-alive holds one until
+     * keep_alive_timeout_ms. So: many cheap threads (they only open a
+     * database connection when a request is complete), a request deadline
+     * a real client never approaches (10 s for ≤ 64 KiB), short keep-alive.
+     * Beyond num_threads stalled sockets civetweb cannot help: the nginx
+     * front (deploy/nginx.conf) buffers whole requests and limits
+     * connections per address, so only complete requests reach us. */
     const char *options[] = {
         "listening_ports", c->listen,
         "num_threads", threads,
-        "request_timeout_ms", "30000",
-        "keep_alive_timeout_ms", "2000",
+        "request_timeout_ms", "10000",
+        "keep_alive_timeout_ms", "3000",
         "enable_keep_alive", "yes",
         "tcp_nodelay", "1", /* headers and body go out in separate writes */
         "linger_timeout_ms", "1000",
-        "max_request_size", "16384", /* request line + headers */
+        /* civetweb's buffer for request line + headers; dispatch() holds
+         * them to HTTP_HEAD_MAX and answers 413 in the API's shape. */
+        "max_request_size", "65536",
         "listen_backlog", "256",
         "connection_queue", "256",
-        "decode_url", "yes",
+        "decode_url", "no", /* decode_path() */
         "enable_auth_domain_check", "no",
         NULL,
     };

@@ -37,6 +37,8 @@ enum access {
 
 #define HTTP_MAX_PARAMS 4
 #define HTTP_BODY_DEFAULT (64 * 1024) /* a generous limit for JSON objects */
+#define HTTP_HEAD_MAX (16 * 1024)     /* request line + headers; larger is 413 */
+#define HTTP_THREADS_DEFAULT 128      /* workers: one per open connection (see http_serve) */
 
 struct req;
 typedef int (*http_handler)(struct req *r);

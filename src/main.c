@@ -88,7 +88,7 @@ static int cmd_serve(int argc, char **argv)
         .listen = env_or("LABSHARE_LISTEN", "127.0.0.1:8080"),
         .www_dir = default_www(),
         .public_url = env_or("LABSHARE_PUBLIC_URL", NULL),
-        .threads = atoi(env_or("LABSHARE_THREADS", "64")),
+        .threads = atoi(env_or("LABSHARE_THREADS", "128")),
         .trust_proxy = atoi(env_or("LABSHARE_TRUST_PROXY", "0")),
     };
     int c;
@@ -248,7 +248,8 @@ static int cmd_backup(int argc, char **argv)
         else if (c == 'h') {
             puts("usage: labshare backup [--db FILE] OUT\n"
                  "Writes a consistent copy of the live database to OUT (via OUT.tmp, then\n"
-                 "renamed), using SQLite's online backup: the server keeps running.");
+                 "renamed), using SQLite's online backup: the server keeps running. The\n"
+                 "copy is checked (PRAGMA integrity_check) before it takes the name OUT.");
             return CLI_OK;
         } else
             return bad_usage("backup", "unknown option");
@@ -267,11 +268,18 @@ static int cmd_backup(int argc, char **argv)
     sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(dst, "main", db_handle(src), "main")
                                         : NULL;
     if (b) {
-        /* Copy in steps so writers are not held up for the whole copy. */
+        /* One step inside one read transaction: the copy is the snapshot of
+         * a single instant. In WAL mode a reader never blocks the server's
+         * writers, whereas copying in several steps restarts the copy each
+         * time another connection writes in between — under a steady write
+         * load it might never finish. */
+        int busy = 0;
         do {
-            rc = sqlite3_backup_step(b, 256);
-            if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+            rc = sqlite3_backup_step(b, -1);
+            if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && busy++ < 500)
                 sqlite3_sleep(20);
+            else if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+                break;
         } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
         sqlite3_backup_finish(b);
         rc = rc == SQLITE_DONE ? sqlite3_errcode(dst) : rc;
@@ -280,6 +288,17 @@ static int cmd_backup(int argc, char **argv)
     }
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+    if (rc == SQLITE_OK) {
+        /* A copy that does not check out is no backup: verify before the rename. */
+        sqlite3_stmt *st = NULL;
+        rc = sqlite3_prepare_v2(dst, "PRAGMA integrity_check", -1, &st, NULL);
+        if (rc == SQLITE_OK && (sqlite3_step(st) != SQLITE_ROW ||
+                                strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0)) {
+            fprintf(stderr, "labshare backup: the copy fails its integrity check\n");
+            rc = SQLITE_CORRUPT;
+        }
+        sqlite3_finalize(st);
+    }
     const char *msg = dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc);
     if (rc != SQLITE_OK)
         fprintf(stderr, "labshare backup: %s\n", msg);

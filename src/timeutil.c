@@ -153,6 +153,23 @@ static int digits(const char *s, int n, int *out)
     return 0;
 }
 
+/* Every accepted instant must print back as RFC 3339 with a four-digit year,
+ * in UTC (tu_format_utc) and in site time (tu_format_local): an offset can
+ * push 1970-01-01T00:30+01:00 before the epoch, 9999-12-31T23:30-05:00 into
+ * year 10000, and 9999-12-31T23:30Z is in year 10000 in Warsaw (all found
+ * by fuzzing). */
+static enum tu_status in_range(int64_t t, int64_t *out)
+{
+    if (t < 0 || t > TU_MAX)
+        return TU_EFORMAT;
+    struct tu_local l;
+    tu_to_local(t, &l);
+    if (l.year < 1970 || l.year > 9999)
+        return TU_EFORMAT;
+    *out = t;
+    return TU_OK;
+}
+
 enum tu_status tu_parse(const char *s, int64_t *out)
 {
     int y, mo, d, h, mi, sec = 0;
@@ -181,8 +198,13 @@ enum tu_status tu_parse(const char *s, int64_t *out)
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (d > mdays[mo - 1] + (mo == 2 && leap))
         return TU_EFORMAT;
-    if (*p == '\0')
-        return tu_from_local(y, mo, d, h, mi, sec, 0, out);
+    int64_t t;
+    if (*p == '\0') {
+        enum tu_status st = tu_from_local(y, mo, d, h, mi, sec, 0, &t);
+        if (st != TU_OK)
+            return st;
+        return in_range(t, out);
+    }
     int off = 0;
     if ((*p == 'Z' || *p == 'z') && p[1] == '\0') {
         off = 0;
@@ -194,8 +216,7 @@ enum tu_status tu_parse(const char *s, int64_t *out)
     } else {
         return TU_EFORMAT;
     }
-    *out = civil_seconds(y, mo, d, h, mi, sec) - off;
-    return TU_OK;
+    return in_range(civil_seconds(y, mo, d, h, mi, sec) - off, out);
 }
 
 void tu_format_utc(int64_t t, char out[TU_UTC_LEN])

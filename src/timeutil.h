@@ -32,9 +32,13 @@ struct tu_local {
 int tu_init(const char *zone);
 const char *tu_zone(void); /* the IANA name in force */
 
+#define TU_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z, the last printable instant */
+
 /* Parses "YYYY-MM-DDTHH:MM[:SS[.frac]](Z|±HH:MM)". Without an offset the time
  * is read as site-local: a time skipped by DST is TU_ENONEXISTENT, one that
- * happens twice is TU_EAMBIGUOUS. Fractions are truncated. */
+ * happens twice is TU_EAMBIGUOUS. Fractions are truncated. Instants that do
+ * not fall in years 1970-9999 both in UTC and in site time are TU_EFORMAT
+ * (so whatever is accepted prints back in either form). */
 enum tu_status tu_parse(const char *s, int64_t *out);
 
 /* Local wall-clock fields → instant. Same statuses as tu_parse. With

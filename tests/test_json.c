@@ -44,6 +44,32 @@ static void json__deep_nesting_is_refused(void **state)
     assert_int_equal(json_parse_object(&j, buf, n, &err), LS_EBADREQ);
 }
 
+/* 10,000 and 100,000 levels (what tests/http/limits.test.mjs cannot send
+ * through an 8 KiB route): refused by the pre-scan before cJSON recurses. */
+static void json__pathological_nesting_is_refused_early(void **state)
+{
+    (void)state;
+    const size_t depths[] = {10000, 100000};
+    for (size_t k = 0; k < 2; k++) {
+        size_t depth = depths[k];
+        char *buf = malloc(2 * depth + 8);
+        assert_non_null(buf);
+        size_t n = 0;
+        n += (size_t)sprintf(buf, "{\"a\":");
+        for (size_t i = 0; i < depth; i++)
+            buf[n++] = '[';
+        for (size_t i = 0; i < depth; i++)
+            buf[n++] = ']';
+        buf[n++] = '}';
+        cJSON *j = NULL;
+        struct ls_err err = {0};
+        assert_int_equal(json_parse_object(&j, buf, n, &err), LS_EBADREQ);
+        assert_null(j);
+        assert_non_null(strstr(err.message, "nested"));
+        free(buf);
+    }
+}
+
 static void json__unknown_field_names_it(void **state)
 {
     (void)state;
@@ -115,6 +141,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json__malformed_is_bad_request),
         cmocka_unit_test(json__deep_nesting_is_refused),
+        cmocka_unit_test(json__pathological_nesting_is_refused_early),
         cmocka_unit_test(json__unknown_field_names_it),
         cmocka_unit_test(json__typed_getters_validate),
         cmocka_unit_test(json__text_must_be_utf8),

@@ -34,6 +34,29 @@ static void timeutil__rejects_malformed(void **state)
     }
 }
 
+/* Regression (fuzz_rfc3339, tests/fuzz/corpus/rfc3339/crash-*): an offset
+ * moved an accepted time outside what tu_format_utc can print, so the API
+ * would have echoed 1969-… or 0000-… for what it stored. */
+static void timeutil__offsets_cannot_leave_printable_range(void **state)
+{
+    (void)state;
+    const char *bad[] = {"1970-01-01T00:30:00+01:00", "9999-12-31T23:30:00-05:00",
+                         "1970-01-01T00:30:00" /* local, UTC+1 in Warsaw */,
+                         "9999-12-31T23:30:00Z" /* 10000-01-01T00:30+01:00 in Warsaw */};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        int64_t t = 42;
+        assert_int_equal(tu_parse(bad[i], &t), TU_EFORMAT);
+        assert_int_equal(t, 42);
+    }
+    int64_t t;
+    assert_int_equal(tu_parse("1970-01-01T00:00:00Z", &t), TU_OK);
+    assert_int_equal(t, 0);
+    assert_int_equal(tu_parse("9999-12-31T22:59:59Z", &t), TU_OK);
+    char out[TU_LOCAL_LEN];
+    tu_format_local(t, out);
+    assert_string_equal(out, "9999-12-31T23:59:59+01:00");
+}
+
 static void timeutil__local_time_across_dst(void **state)
 {
     (void)state;
@@ -87,6 +110,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(timeutil__parses_offsets_and_z),
         cmocka_unit_test(timeutil__rejects_malformed),
+        cmocka_unit_test(timeutil__offsets_cannot_leave_printable_range),
         cmocka_unit_test(timeutil__local_time_across_dst),
         cmocka_unit_test(timeutil__midnights_and_day_lengths),
         cmocka_unit_test(timeutil__civil_day_arithmetic),

@@ -1,0 +1,136 @@
+// security.test.mjs — security headers on every kind of answer, SQL
+// injection attempts in every query filter and body field that exists, and
+// path traversal against the static file server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { startServer, Client, assertError, addUser } from './lib.mjs';
+import { rawRequest } from './raw.mjs';
+
+let srv, anon, staff;
+before(async () => {
+  srv = await startServer();
+  addUser(srv, { email: 'staff@security.test', role: 'staff' });
+  addUser(srv, { email: 'someone@security.test' });
+  anon = new Client(srv.url);
+  staff = new Client(srv.url);
+  await staff.login('staff@security.test');
+});
+after(async () => { await srv.stop(); });
+
+// Works on fetch Headers and on rawRequest's plain object.
+function header(r, name) {
+  return typeof r.headers.get === 'function' ? r.headers.get(name) : r.headers[name];
+}
+
+function assertSecurityHeaders(r, what) {
+  const csp = header(r, 'content-security-policy') || '';
+  assert.match(csp, /default-src 'self'/, `${what}: CSP missing`);
+  assert.match(csp, /script-src 'self'/, `${what}: CSP script-src`);
+  assert.doesNotMatch(csp, /unsafe-inline/, `${what}: CSP allows inline`);
+  assert.match(csp, /frame-ancestors 'none'/, `${what}: frame-ancestors`);
+  assert.equal(header(r, 'x-content-type-options'), 'nosniff', `${what}: nosniff`);
+  assert.ok(header(r, 'referrer-policy'), `${what}: Referrer-Policy`);
+  assert.equal(header(r, 'x-frame-options'), 'DENY', `${what}: X-Frame-Options`);
+}
+
+test('every kind of answer carries the security headers', async () => {
+  const cases = [];
+  cases.push(['static 200', await anon.get('/')]);
+  cases.push(['static asset 200', await anon.get('/js/app.js')]);
+  const etag = cases[1][1].headers.get('etag');
+  assert.ok(etag, 'static files carry an ETag');
+  const notModified = await anon.get('/js/app.js', { headers: { 'if-none-match': etag } });
+  assert.equal(notModified.status, 304);
+  cases.push(['static 304', notModified]);
+  cases.push(['static 404', await anon.get('/no-such-file.html')]);
+  cases.push(['HEAD', await anon.req('HEAD', '/api/v1/health')]);
+  cases.push(['API 200', await anon.get('/api/v1/health')]);
+  cases.push(['API list 200', await staff.get('/api/v1/users')]);
+  cases.push(['API 401', await anon.get('/api/v1/me')]);
+  cases.push(['API 403 CSRF', await staff.post('/api/v1/users', {}, { csrf: false })]);
+  cases.push(['API 404', await anon.get('/api/v1/nothing')]);
+  cases.push(['API 405', await anon.req('PUT', '/api/v1/health', {})]);
+  cases.push(['API 400', await staff.req('POST', '/api/v1/users', '{"broken":')]);
+  cases.push(['API 422', await staff.post('/api/v1/users', { email: 'x' })]);
+  cases.push(['API 413', await anon.req('POST', '/api/v1/session', 'x'.repeat(5000))]);
+  for (const [what, r] of cases) assertSecurityHeaders(r, what);
+  // Answers from civetweb itself (http_error callback), not the dispatcher.
+  const garbage = await rawRequest(srv.url, 'GARBAGE\r\n\r\n');
+  assert.equal(garbage.status, 400);
+  assert.equal(garbage.json.error, 'bad_request');
+  assertSecurityHeaders(garbage, 'civetweb 400');
+  const head = await rawRequest(srv.url, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(200000)}\r\n\r\n`);
+  assertSecurityHeaders(head, 'civetweb oversize');
+  const oversize = await rawRequest(srv.url, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20000)}\r\nConnection: close\r\n\r\n`);
+  assert.equal(oversize.status, 413);
+  assertSecurityHeaders(oversize, 'oversize head 413');
+  // API answers are never cached; static ones always revalidate.
+  assert.equal(cases[5][1].headers.get('cache-control'), 'no-store');
+  assert.equal(cases[0][1].headers.get('cache-control'), 'no-cache');
+});
+
+test('SQL injection in query filters and paging is inert', async () => {
+  const base = await staff.get('/api/v1/users');
+  assert.equal(base.status, 200);
+  const total = base.json.total;
+  // Paging parameters are numbers: anything else is a 422 naming them.
+  for (const [param, value] of [['limit', '1;DROP TABLE users'], ['limit', '1 OR 1=1'], ['offset', "0' OR '1'='1"],
+    ['offset', '0)--'], ['limit', '50 UNION SELECT password_hash FROM users']]) {
+    const r = await staff.get(`/api/v1/users?${param}=${encodeURIComponent(value)}`);
+    assertError(r, 422, 'validation', param);
+  }
+  // Unknown filters are ignored: the ordinary answer.
+  for (const q of ["' OR 1=1 --", "x'); DROP TABLE users; --", '%', '_', '\\', '"; SELECT * FROM sessions; --']) {
+    const r = await staff.get(`/api/v1/users?q=${encodeURIComponent(q)}&name=${encodeURIComponent(q)}&role=${encodeURIComponent(q)}`);
+    assert.equal(r.status, 200);
+    assert.equal(r.json.total, total);
+  }
+  // Sign-in with an injection as the email is an ordinary failure.
+  for (const email of ["' OR '1'='1", "staff@security.test' --", "staff@security.test'; DELETE FROM users; --"]) {
+    const r = await anon.post('/api/v1/session', { email, password: "' OR '1'='1" });
+    assertError(r, 401, 'unauthenticated');
+  }
+  // Text that looks like SQL is stored and returned verbatim.
+  const name = "Robert'); DROP TABLE users;--";
+  const created = await staff.post('/api/v1/users', { email: 'bobby@security.test', name, password: 'correct horse battery', role: 'researcher' });
+  assert.equal(created.status, 201, created.text);
+  assert.equal(created.json.name, name);
+  const after = await staff.get('/api/v1/users?limit=500');
+  assert.equal(after.json.total, total + 1);
+  assert.ok(after.json.items.some((u) => u.name === name));
+});
+
+test('path traversal never leaves www/', async () => {
+  const passwd = readFileSync('/etc/passwd', 'latin1').slice(0, 20);
+  const attempts = [
+    '/../../../../etc/passwd',
+    '/..%2f..%2f..%2f..%2fetc/passwd',
+    '/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+    '/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+    '/js/..%2f..%2f..%2f..%2fetc%2fpasswd',
+    '/%252e%252e%252f%252e%252e%252fetc%252fpasswd',
+    '/..%5c..%5c..%5cetc%5cpasswd',
+    '/..\\..\\..\\etc\\passwd',
+    '/index.html%00.png',
+    '/js/app.js%00',
+    '/%00../../etc/passwd',
+    '/....//....//etc/passwd',
+    '/.%2e/.%2e/etc/passwd',
+    '/..;/..;/etc/passwd',
+    '//etc/passwd',
+    '/.git/config',
+    '/%2e%67it/config',
+    '/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd',
+  ];
+  for (const path of attempts) {
+    const r = await rawRequest(srv.url, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    assert.ok(r.status === 404 || r.status === 400, `${path}: ${r.status}`);
+    assert.ok(r.json && ['not_found', 'bad_request'].includes(r.json.error), `${path}: ${r.body.slice(0, 100)}`);
+    assert.ok(!r.body.includes(passwd), `${path} leaked /etc/passwd`);
+    assertSecurityHeaders(r, path);
+  }
+  // The same names inside www/ are served, so the 404s are not a blanket refusal.
+  const ok = await rawRequest(srv.url, 'GET /js/../index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.equal(ok.status, 200);
+});
