@@ -47,9 +47,9 @@ static const char SQL_ORG_UPDATE[] =
 #define ORG_WHERE                                                                                  \
     " WHERE (?1 IS NULL OR o.grp = ?1) AND (?2 IS NULL OR o.package = ?2)"                         \
     " AND (?3 < 0 OR o.member = ?3) AND (?4 IS NULL OR o.city = ?4 COLLATE NOCASE)"                \
-    " AND (?5 IS NULL OR instr(o.search, ?5) > 0) AND (?6 IS NULL OR instr(o.search, ?6) > 0)"     \
-    " AND (?7 IS NULL OR instr(o.search, ?7) > 0) AND (?8 IS NULL OR instr(o.search, ?8) > 0)"     \
-    " AND (?9 IS NULL OR instr(o.search, ?9) > 0) AND (?10 IS NULL OR instr(o.search, ?10) > 0)"
+    " AND (?5 IS NULL OR o.search GLOB ?5) AND (?6 IS NULL OR o.search GLOB ?6)"     \
+    " AND (?7 IS NULL OR o.search GLOB ?7) AND (?8 IS NULL OR o.search GLOB ?8)"     \
+    " AND (?9 IS NULL OR o.search GLOB ?9) AND (?10 IS NULL OR o.search GLOB ?10)"
 static const char SQL_ORG_LIST[] = "SELECT " ORG_COLS " FROM organisations o" ORG_WHERE
                                    " ORDER BY o.search, o.id LIMIT ?11 OFFSET ?12";
 static const char SQL_ORG_COUNT[] = "SELECT count(*) FROM organisations o" ORG_WHERE;
@@ -79,9 +79,9 @@ static const char SQL_LAB_UPDATE[] =
     " WHERE (?1 IS NULL OR l.organisation_id = ?1) AND (?2 IS NULL OR l.kind = ?2)"                \
     " AND (?3 IS NULL OR coalesce(l.city, o.city) = ?3 COLLATE NOCASE)"                            \
     " AND (?4 IS NULL OR o.grp = ?4)"                                                              \
-    " AND (?5 IS NULL OR instr(l.search, ?5) > 0) AND (?6 IS NULL OR instr(l.search, ?6) > 0)"     \
-    " AND (?7 IS NULL OR instr(l.search, ?7) > 0) AND (?8 IS NULL OR instr(l.search, ?8) > 0)"     \
-    " AND (?9 IS NULL OR instr(l.search, ?9) > 0) AND (?10 IS NULL OR instr(l.search, ?10) > 0)"
+    " AND (?5 IS NULL OR l.search GLOB ?5) AND (?6 IS NULL OR l.search GLOB ?6)"     \
+    " AND (?7 IS NULL OR l.search GLOB ?7) AND (?8 IS NULL OR l.search GLOB ?8)"     \
+    " AND (?9 IS NULL OR l.search GLOB ?9) AND (?10 IS NULL OR l.search GLOB ?10)"
 static const char SQL_LAB_LIST[] =
     "SELECT " LAB_COLS " FROM labs l JOIN organisations o ON o.id = l.organisation_id" LAB_WHERE
     " ORDER BY l.search, l.id LIMIT ?11 OFFSET ?12";
@@ -136,9 +136,9 @@ static const char SQL_RES_ORG[] =
     "      AND b.status = 'approved' AND b.start < ?12 AND b.end > ?11)"                           \
     "  AND NOT EXISTS (SELECT 1 FROM blackouts x WHERE x.resource_id = r.id"                       \
     "      AND x.start < ?12 AND x.end > ?11)))"                                                   \
-    " AND (?13 IS NULL OR instr(r.search, ?13) > 0) AND (?14 IS NULL OR instr(r.search, ?14) > 0)" \
-    " AND (?15 IS NULL OR instr(r.search, ?15) > 0) AND (?16 IS NULL OR instr(r.search, ?16) > 0)" \
-    " AND (?17 IS NULL OR instr(r.search, ?17) > 0) AND (?18 IS NULL OR instr(r.search, ?18) > 0)"
+    " AND (?13 IS NULL OR r.search GLOB ?13) AND (?14 IS NULL OR r.search GLOB ?14)" \
+    " AND (?15 IS NULL OR r.search GLOB ?15) AND (?16 IS NULL OR r.search GLOB ?16)" \
+    " AND (?17 IS NULL OR r.search GLOB ?17) AND (?18 IS NULL OR r.search GLOB ?18)"
 static const char SQL_RES_LIST[] =
     "SELECT " RES_COLS RES_FROM RES_WHERE " ORDER BY r.search, r.id LIMIT ?19 OFFSET ?20";
 static const char SQL_RES_COUNT[] = "SELECT count(*)" RES_FROM RES_WHERE;
@@ -186,9 +186,9 @@ static const char SQL_SVC_DELETE[] = "DELETE FROM services WHERE id = ?1";
     " WHERE (?1 IS NULL OR s.organisation_id = ?1)"                                                \
     " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM service_resources sr WHERE sr.service_id = s.id"    \
     "      AND sr.resource_id = ?2))"                                                              \
-    " AND (?3 IS NULL OR instr(s.search, ?3) > 0) AND (?4 IS NULL OR instr(s.search, ?4) > 0)"     \
-    " AND (?5 IS NULL OR instr(s.search, ?5) > 0) AND (?6 IS NULL OR instr(s.search, ?6) > 0)"     \
-    " AND (?7 IS NULL OR instr(s.search, ?7) > 0) AND (?8 IS NULL OR instr(s.search, ?8) > 0)"
+    " AND (?3 IS NULL OR s.search GLOB ?3) AND (?4 IS NULL OR s.search GLOB ?4)"     \
+    " AND (?5 IS NULL OR s.search GLOB ?5) AND (?6 IS NULL OR s.search GLOB ?6)"     \
+    " AND (?7 IS NULL OR s.search GLOB ?7) AND (?8 IS NULL OR s.search GLOB ?8)"
 static const char SQL_SVC_LIST[] =
     "SELECT " SVC_COLS " FROM services s JOIN organisations o ON o.id = s.organisation_id" SVC_WHERE
     " ORDER BY s.search, s.id LIMIT ?9 OFFSET ?10";
@@ -439,6 +439,28 @@ static char *fold_join(struct arena *a, const char *const *parts, int n)
     return buf;
 }
 
+/* "*word*" with GLOB's special characters bracketed, so every character of
+ * the word matches itself. GLOB is case-sensitive, which is right for
+ * folded text, and measurably faster than instr() or LIKE on long text. */
+static char *glob_pattern(struct arena *a, const char *word)
+{
+    char *out = arena_alloc(a, 3 * strlen(word) + 3);
+    char *p = out;
+    *p++ = '*';
+    for (; *word; word++) {
+        if (*word == '*' || *word == '?' || *word == '[') {
+            *p++ = '[';
+            *p++ = *word;
+            *p++ = ']';
+        } else {
+            *p++ = *word;
+        }
+    }
+    *p++ = '*';
+    *p = '\0';
+    return out;
+}
+
 /* Binds up to CATALOGUE_Q_TERMS folded words of q at parameters first… */
 static void bind_terms(sqlite3_stmt *st, int first, const char *q, struct arena *a)
 {
@@ -447,7 +469,7 @@ static void bind_terms(sqlite3_stmt *st, int first, const char *q, struct arena 
     char *save = NULL;
     for (char *w = f ? strtok_r(f, " \t\r\n", &save) : NULL; w && k < CATALOGUE_Q_TERMS;
          w = strtok_r(NULL, " \t\r\n", &save))
-        sqlite3_bind_text(st, first + k++, w, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, first + k++, glob_pattern(a, w), -1, SQLITE_TRANSIENT);
     for (; k < CATALOGUE_Q_TERMS; k++)
         sqlite3_bind_null(st, first + k);
 }

@@ -423,6 +423,10 @@ static void catalogue__search_folds_polish_letters_and_needs_every_word(void **s
     assert_int_equal(search(t, "fermentacji", NULL), 2); /* the lab's name */
     assert_int_equal(search(t, "' OR 1=1 --", NULL), 0);
     assert_int_equal(search(t, "%", NULL), 0);
+    assert_int_equal(search(t, "*", NULL), 0); /* GLOB's wildcards match only themselves */
+    assert_int_equal(search(t, "?", NULL), 0);
+    assert_int_equal(search(t, "[a-z]", NULL), 0);
+    assert_int_equal(search(t, "−80", NULL), 1);
     /* renaming the lab or the organisation refreshes what its resources match */
     struct arena a = {0};
     struct lab l;

@@ -505,7 +505,7 @@ test('search: case- and diacritics-insensitive, several words, and safe', async 
   // LIKE wildcards are plain characters: '%' finds only text with a percent sign.
   const pct = (await researcher.get('/api/v1/resources?q=%25&limit=500')).json;
   assert.ok(pct.total >= 1 && pct.items.every((r) => `${r.name} ${r.description}`.includes('%')));
-  for (const q of ["' OR 1=1 --", '"; DROP TABLE resources; --', '_', '\\', "'); DELETE FROM labs; --"]) {
+  for (const q of ["' OR 1=1 --", '"; DROP TABLE resources; --', '_', '\\', "'); DELETE FROM labs; --", '*', '?', '[a-z]*']) {
     const r = await researcher.get(`/api/v1/resources?q=${encodeURIComponent(q)}`);
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.json, { items: [], total: 0 });
