@@ -1,2 +1,960 @@
-/* booking.c — the booking domain module (to be filled in). */
+/* booking.c — see booking.h.
+ *
+ * Every state change runs the same way: BEGIN IMMEDIATE, read the booking
+ * inside the transaction (so its state cannot change under us), check
+ * permission and state, check conflicts when the result may be approved,
+ * write, audit, commit. The write lock is taken before the first read, so
+ * a competing request waits for our commit and then sees our row. */
 #include "booking.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libical/ical.h>
+
+#include "catalogue.h"
+#include "db.h"
+#include "hours.h"
+#include "timeutil.h"
+
+#define BOOKING_COLS                                                                               \
+    "SELECT b.id, b.resource_id, b.user_id, b.organisation_id, b.start, b.end, b.purpose,"         \
+    " b.status, b.created, b.updated, b.decided_by, b.reason, b.series_id, b.sequence,"            \
+    " b.no_show, b.cancelled_at, r.name, u.name, l.organisation_id"
+#define BOOKING_JOINS                                                                              \
+    " FROM bookings b JOIN resources r ON r.id = b.resource_id"                                    \
+    " JOIN labs l ON l.id = r.lab_id JOIN users u ON u.id = b.user_id"
+/* ?1 staff, ?2 viewer id, ?3 viewer is an owner, ?4 viewer's organisation;
+ * then the optional filters, NULL = any. */
+#define BOOKING_LIST_WHERE                                                                         \
+    " WHERE (?1 OR b.user_id = ?2 OR (?3 AND l.organisation_id = ?4))"                             \
+    " AND (?5 IS NULL OR b.resource_id = ?5) AND (?6 IS NULL OR r.lab_id = ?6)"                    \
+    " AND (?7 IS NULL OR b.user_id = ?7) AND (?8 IS NULL OR b.organisation_id = ?8)"               \
+    " AND (?9 IS NULL OR b.series_id = ?9) AND (?10 IS NULL OR b.end > ?10)"                       \
+    " AND (?11 IS NULL OR b.start < ?11) AND (?12 IS NULL OR b.status = ?12)"
+
+static const char SQL_GET[] = BOOKING_COLS BOOKING_JOINS " WHERE b.id = ?1";
+static const char SQL_BY_SERIES[] =
+    BOOKING_COLS BOOKING_JOINS " WHERE b.series_id = ?1 ORDER BY b.start, b.id";
+static const char SQL_SERIES_FOLLOWING[] =
+    BOOKING_COLS BOOKING_JOINS " WHERE b.series_id = ?1 AND b.start > ?2"
+                               " AND b.status IN ('pending','approved') ORDER BY b.start, b.id";
+static const char SQL_LIST[] =
+    BOOKING_COLS BOOKING_JOINS BOOKING_LIST_WHERE " ORDER BY b.start, b.id LIMIT ?13 OFFSET ?14";
+static const char SQL_LIST_COUNT[] = "SELECT count(*)" BOOKING_JOINS BOOKING_LIST_WHERE;
+static const char SQL_CONFLICTS[] =
+    "SELECT id FROM bookings WHERE resource_id = ?1 AND status = 'approved'"
+    " AND start < ?3 AND end > ?2 AND id != ?4 ORDER BY start, id";
+static const char SQL_BLACKOUT_CONFLICTS[] =
+    "SELECT id FROM blackouts WHERE resource_id = ?1 AND start < ?3 AND end > ?2"
+    " ORDER BY start, id";
+static const char SQL_SERIES_INSERT[] =
+    "INSERT INTO series(rrule, created_by, created) VALUES (?1, ?2, ?3)";
+static const char SQL_INSERT[] =
+    "INSERT INTO bookings(resource_id, user_id, organisation_id, start, end, purpose, status,"
+    " created, updated, sequence, series_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, 0, ?9)";
+static const char SQL_DECIDE[] =
+    "UPDATE bookings SET status = ?2, decided_by = ?3, reason = coalesce(?4, reason),"
+    " updated = ?5, sequence = sequence + 1 WHERE id = ?1";
+static const char SQL_CANCEL[] =
+    "UPDATE bookings SET status = 'cancelled', cancelled_at = ?2, reason = coalesce(?3, reason),"
+    " updated = ?2, sequence = sequence + 1 WHERE id = ?1";
+static const char SQL_MOVE[] =
+    "UPDATE bookings SET start = ?2, end = ?3, purpose = ?4, status = ?5,"
+    " decided_by = CASE WHEN ?5 = 'pending' THEN NULL ELSE decided_by END,"
+    " updated = ?6, sequence = sequence + 1 WHERE id = ?1";
+static const char SQL_NO_SHOW[] =
+    "UPDATE bookings SET no_show = ?2, updated = ?3, sequence = sequence + 1 WHERE id = ?1";
+static const char SQL_AVAIL_BUSY[] =
+    "SELECT id, start, end, status, user_id FROM bookings WHERE resource_id = ?1"
+    " AND status IN ('pending','approved') AND start < ?3 AND end > ?2 ORDER BY start, id";
+static const char SQL_AVAIL_BLACKOUTS[] =
+    "SELECT id, start, end, reason FROM blackouts WHERE resource_id = ?1"
+    " AND start < ?3 AND end > ?2 ORDER BY start, id";
+
+static const char *const status_names[] = {"pending", "approved", "declined", "cancelled"};
+
+const char *booking_status_name(enum booking_status s)
+{
+    return (unsigned)s < 4 ? status_names[s] : "pending";
+}
+
+int booking_status_parse(const char *s)
+{
+    for (int i = 0; s && i < 4; i++)
+        if (strcmp(s, status_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                              */
+
+static const char *col_text(sqlite3_stmt *st, int i, struct arena *a)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return s ? arena_strdup(a, (const char *)s) : NULL;
+}
+
+static void read_row(sqlite3_stmt *st, struct arena *a, struct booking *b)
+{
+    memset(b, 0, sizeof *b);
+    b->id = sqlite3_column_int64(st, 0);
+    b->resource_id = sqlite3_column_int64(st, 1);
+    b->user_id = sqlite3_column_int64(st, 2);
+    b->organisation_id = sqlite3_column_int64(st, 3);
+    b->start = sqlite3_column_int64(st, 4);
+    b->end = sqlite3_column_int64(st, 5);
+    b->purpose = col_text(st, 6, a);
+    if (!b->purpose)
+        b->purpose = "";
+    int s = booking_status_parse((const char *)sqlite3_column_text(st, 7));
+    b->status = s < 0 ? BOOKING_PENDING : (enum booking_status)s;
+    b->created = sqlite3_column_int64(st, 8);
+    b->updated = sqlite3_column_int64(st, 9);
+    b->decided_by = sqlite3_column_int64(st, 10);
+    b->reason = col_text(st, 11, a);
+    b->series_id = sqlite3_column_int64(st, 12);
+    b->sequence = sqlite3_column_int64(st, 13);
+    b->no_show = sqlite3_column_int(st, 14);
+    b->cancelled_at = sqlite3_column_int64(st, 15);
+    b->resource_name = col_text(st, 16, a);
+    b->user_name = col_text(st, 17, a);
+    b->resource_organisation_id = sqlite3_column_int64(st, 18);
+}
+
+/* Loads one booking regardless of who asks; LS_ENOTFOUND if absent. */
+static int load(struct booking *out, struct db *db, struct arena *a, int64_t id, struct ls_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_GET);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_row(st, a, out);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return ls_err_set(err, LS_ENOTFOUND, NULL, "no such booking");
+    if (rc != SQLITE_ROW)
+        return db_fail(db, rc, err);
+    return LS_OK;
+}
+
+/* Reads every row of a prepared statement into a growing arena array. */
+static int read_all(struct booking_set *out, struct db *db, sqlite3_stmt *st, struct arena *a,
+                    struct ls_err *err)
+{
+    int cap = 16, rc;
+    out->n = 0;
+    out->items = arena_alloc(a, (size_t)cap * sizeof *out->items);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            struct booking *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *bigger);
+            memcpy(bigger, out->items, (size_t)cap * sizeof *bigger);
+            out->items = bigger;
+            cap *= 2;
+        }
+        read_row(st, a, &out->items[out->n++]);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(db, rc, err);
+    return LS_OK;
+}
+
+static int manages(const struct user *u, const struct booking *b)
+{
+    return authz_manages_org(u, b->resource_organisation_id);
+}
+
+static int visible(const struct user *u, const struct booking *b)
+{
+    return u && (u->id == b->user_id || manages(u, b));
+}
+
+/* Loads a booking the actor may see; the 404 does not reveal whether an
+ * invisible booking exists. */
+static int load_visible(struct booking *out, struct db *db, struct arena *a,
+                        const struct user *viewer, int64_t id, struct ls_err *err)
+{
+    int rc = load(out, db, a, id, err);
+    if (rc == LS_OK && !visible(viewer, out))
+        rc = ls_err_set(err, LS_ENOTFOUND, NULL, "no such booking");
+    return rc;
+}
+
+int booking_get(struct booking *out, struct db *db, struct arena *a, const struct user *viewer,
+                int64_t id, struct ls_err *err)
+{
+    return load_visible(out, db, a, viewer, id, err);
+}
+
+int booking_access(struct db *db, struct arena *a, const struct user *u, int64_t id, int manage,
+                   struct ls_err *err)
+{
+    struct booking b;
+    int rc = load_visible(&b, db, a, u, id, err);
+    if (!rc && manage && !manages(u, &b))
+        rc = ls_err_set(err, LS_EFORBIDDEN, NULL,
+                        "only the resource's owners and staff may decide this booking");
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rules                                                                */
+
+static void local_text(int64_t t, char out[TU_LOCAL_LEN])
+{
+    tu_format_local(t, out);
+}
+
+/* Permission rules (403) for booking resource rr; staff may book anything. */
+static int check_permission(struct db *db, const struct user *u, const struct resource_rules *rr,
+                            struct ls_err *err)
+{
+    if (authz_is_staff(u))
+        return LS_OK;
+    if (!rr->shared && u->organisation_id == 0)
+        return ls_err_set(err, LS_EFORBIDDEN, "resource_id",
+                          "guests may book only resources shared with other organisations");
+    if (!rr->shared && u->organisation_id != rr->organisation_id)
+        return ls_err_set(err, LS_EFORBIDDEN, "resource_id",
+                          "this resource is not shared outside its organisation");
+    if (rr->requires_training && !catalogue_user_trained(db, rr->id, u->id))
+        return ls_err_set(err, LS_EFORBIDDEN, "resource_id",
+                          "this resource requires training; ask its owner to record yours");
+    return LS_OK;
+}
+
+/* The time rules (422) for one span. `occ` > 0 names an occurrence of a
+ * series other than the first; its errors carry field "rrule". */
+static int check_times(const struct resource_rules *rr, int64_t start, int64_t end, int64_t now,
+                       int occ, struct ls_err *err)
+{
+    char when[TU_LOCAL_LEN], prefix[80] = "";
+    if (occ > 0) {
+        local_text(start, when);
+        snprintf(prefix, sizeof prefix, "occurrence %d (%s): ", occ + 1, when);
+    }
+#define FIELD(f) (occ > 0 ? "rrule" : (f))
+    if (end <= start)
+        return ls_err_set(err, LS_EVALIDATION, FIELD("end"), "%s'end' must be after 'start'",
+                          prefix);
+    if (start < now)
+        return ls_err_set(err, LS_EVALIDATION, FIELD("start"), "%s'start' is in the past", prefix);
+    if (start > now + (int64_t)BOOKING_HORIZON_DAYS * 86400)
+        return ls_err_set(err, LS_EVALIDATION, FIELD("start"),
+                          "%sbookings may be made at most two years ahead", prefix);
+    if (end - start < (int64_t)rr->min_minutes * 60)
+        return ls_err_set(err, LS_EVALIDATION, FIELD("end"),
+                          "%sa booking of this resource lasts at least %d minutes", prefix,
+                          rr->min_minutes);
+    if (end - start > (int64_t)rr->max_minutes * 60)
+        return ls_err_set(err, LS_EVALIDATION, FIELD("end"),
+                          "%sa booking of this resource lasts at most %d minutes", prefix,
+                          rr->max_minutes);
+    switch (hours_fit(&rr->hours, start, end, rr->slot_minutes)) {
+    case HOURS_FITS:
+        break;
+    case HOURS_OUTSIDE:
+        return ls_err_set(err, LS_EVALIDATION, FIELD("start"),
+                          "%sthe resource is not open for the whole span", prefix);
+    case HOURS_OFF_GRID: {
+        /* The grid starts at the opening time: a whole number of slots from
+         * a start on the grid ends on it too, so a bad length means a bad end. */
+        int whole = (end - start) % ((int64_t)rr->slot_minutes * 60) == 0;
+        return ls_err_set(err, LS_EVALIDATION, FIELD(whole ? "start" : "end"),
+                          "%sstart and end must lie on the %d-minute slot grid that starts at "
+                          "opening time",
+                          prefix, rr->slot_minutes);
+    }
+    }
+#undef FIELD
+    return LS_OK;
+}
+
+/* Collects into err the approved bookings (except `self`) and blackouts of
+ * the resource overlapping [start, end). Returns the number found, or -1 on
+ * a database error (err set). */
+static int find_conflicts(struct db *db, int64_t resource_id, int64_t start, int64_t end,
+                          int64_t self, struct ls_err *err)
+{
+    int found = 0, rc;
+    sqlite3_stmt *st = db_stmt(db, SQL_CONFLICTS);
+    if (!st) {
+        ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, resource_id);
+    sqlite3_bind_int64(st, 2, start);
+    sqlite3_bind_int64(st, 3, end);
+    sqlite3_bind_int64(st, 4, self);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ls_err_add_conflict(err, 0, sqlite3_column_int64(st, 0)); /* ignores repeats */
+        found++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        db_fail(db, rc, err);
+        return -1;
+    }
+    st = db_stmt(db, SQL_BLACKOUT_CONFLICTS);
+    sqlite3_bind_int64(st, 1, resource_id);
+    sqlite3_bind_int64(st, 2, start);
+    sqlite3_bind_int64(st, 3, end);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ls_err_add_conflict(err, 1, sqlite3_column_int64(st, 0));
+        found++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        db_fail(db, rc, err);
+        return -1;
+    }
+    return found;
+}
+
+/* The 409 for conflicts already collected in err by find_conflicts (the
+ * id lists survive ls_err_set). */
+static int conflict_error(struct ls_err *err, const char *what)
+{
+    int nc = err->nconflicts, nb = err->nblackouts;
+    return ls_err_set(err, LS_ECONFLICT, NULL, "%s overlaps %s", what,
+                      nc && nb ? "approved bookings and blackouts"
+                      : nc     ? "an approved booking"
+                               : "a blackout");
+}
+
+/* ------------------------------------------------------------------ */
+/* Recurrence                                                           */
+
+static int64_t wall_seconds(const struct tu_local *l)
+{
+    return tu_days_from_civil(l->year, l->month, l->day) * 86400 + l->hour * 3600 + l->minute * 60 +
+           l->second;
+}
+
+/* Local wall-clock seconds (as from wall_seconds) → instant. */
+static enum tu_status from_wall(int64_t wall, int64_t *out)
+{
+    int64_t days = wall >= 0 ? wall / 86400 : (wall - 86399) / 86400;
+    int64_t sec = wall - days * 86400;
+    int y, m, d;
+    tu_civil_from_days(days, &y, &m, &d);
+    return tu_from_local(y, m, d, (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60), 0, out);
+}
+
+static struct icaltimetype floating(const struct tu_local *l)
+{
+    struct icaltimetype t = icaltime_null_time();
+    t.year = l->year;
+    t.month = l->month;
+    t.day = l->day;
+    t.hour = l->hour;
+    t.minute = l->minute;
+    t.second = l->second;
+    t.is_date = 0;
+    return t;
+}
+
+int booking_expand_rrule(int64_t *starts, int64_t *ends, int *n, const char *rrule, int64_t start,
+                         int64_t end, int64_t horizon, struct ls_err *err)
+{
+    *n = 0;
+    if (strncasecmp(rrule, "RRULE:", 6) == 0)
+        rrule += 6;
+    if (!*rrule || strlen(rrule) > BOOKING_RRULE_MAX)
+        return ls_err_set(err, LS_EVALIDATION, "rrule", "'rrule' must be an RFC 5545 RRULE value");
+    struct icalrecurrencetype rt = icalrecurrencetype_from_string(rrule);
+    icalerror_clear_errno();
+    if (rt.freq == ICAL_NO_RECURRENCE)
+        return ls_err_set(err, LS_EVALIDATION, "rrule",
+                          "'rrule' is not a valid RFC 5545 RRULE (e.g. FREQ=WEEKLY;COUNT=10)");
+    if (rt.freq == ICAL_SECONDLY_RECURRENCE || rt.freq == ICAL_MINUTELY_RECURRENCE)
+        return ls_err_set(err, LS_EVALIDATION, "rrule",
+                          "'rrule' may repeat at most hourly (FREQ=HOURLY … YEARLY)");
+    int has_until = !icaltime_is_null_time(rt.until);
+    if (rt.count == 0 && !has_until)
+        return ls_err_set(err, LS_EVALIDATION, "rrule",
+                          "'rrule' needs COUNT or UNTIL: a series has at most %d occurrences "
+                          "within two years",
+                          BOOKING_MAX_OCCURRENCES);
+    if (rt.count > BOOKING_MAX_OCCURRENCES)
+        return ls_err_set(err, LS_EVALIDATION, "rrule", "a series has at most %d occurrences",
+                          BOOKING_MAX_OCCURRENCES);
+    struct tu_local ls, le, lh;
+    tu_to_local(start, &ls);
+    tu_to_local(end, &le);
+    tu_to_local(horizon, &lh);
+    if (has_until) {
+        int64_t until;
+        if (rt.until.is_date) {
+            /* A bare date means the whole local day (libical would stop at
+             * its midnight and drop that day's occurrence). */
+            until = tu_local_midnight(rt.until.year, rt.until.month, rt.until.day + 1) - 1;
+            rt.until.is_date = 0;
+            rt.until.hour = 23;
+            rt.until.minute = 59;
+            rt.until.second = 59;
+        } else if (icaltime_is_utc(rt.until)) {
+            until = tu_days_from_civil(rt.until.year, rt.until.month, rt.until.day) * 86400 +
+                    rt.until.hour * 3600 + rt.until.minute * 60 + rt.until.second;
+            /* The iteration runs in floating local time: compare like with like. */
+            struct tu_local lu;
+            tu_to_local(until, &lu);
+            rt.until = floating(&lu);
+        } else if (tu_from_local(rt.until.year, rt.until.month, rt.until.day, rt.until.hour,
+                                 rt.until.minute, rt.until.second, 1, &until) != TU_OK)
+            until = INT64_MAX;
+        if (until > horizon)
+            return ls_err_set(err, LS_EVALIDATION, "rrule",
+                              "the series' UNTIL is more than two years ahead");
+    } else {
+        /* Bound the iteration: a sparse rule (BYMONTHDAY=31;BYMONTH=4) would
+         * otherwise make libical search for decades. Whatever COUNT could
+         * not place before the horizon lies beyond it. */
+        rt.until = floating(&lh);
+    }
+    int64_t duration = wall_seconds(&le) - wall_seconds(&ls);
+    icalrecur_iterator *it = icalrecur_iterator_new(rt, floating(&ls));
+    if (!it)
+        return ls_err_set(err, LS_EVALIDATION, "rrule",
+                          "'rrule' is not a valid RFC 5545 RRULE (e.g. FREQ=WEEKLY;COUNT=10)");
+    int rc = LS_OK;
+    for (struct icaltimetype o = icalrecur_iterator_next(it); !icaltime_is_null_time(o);
+         o = icalrecur_iterator_next(it)) {
+        if (*n == BOOKING_MAX_OCCURRENCES) {
+            rc = ls_err_set(err, LS_EVALIDATION, "rrule", "a series has at most %d occurrences",
+                            BOOKING_MAX_OCCURRENCES);
+            break;
+        }
+        struct tu_local lo = {.year = o.year,
+                              .month = o.month,
+                              .day = o.day,
+                              .hour = o.hour,
+                              .minute = o.minute,
+                              .second = o.second};
+        int64_t s, e;
+        enum tu_status ts = from_wall(wall_seconds(&lo), &s);
+        enum tu_status te = ts == TU_OK ? from_wall(wall_seconds(&lo) + duration, &e) : ts;
+        if (ts != TU_OK || te != TU_OK) {
+            rc = ls_err_set(err, LS_EVALIDATION, "rrule",
+                            "occurrence %d (%04d-%02d-%02d %02d:%02d local) %s a time that %s "
+                            "on the daylight-saving change",
+                            *n + 1, o.year, o.month, o.day, o.hour, o.minute,
+                            ts != TU_OK ? "starts at" : "ends at",
+                            (ts != TU_OK ? ts : te) == TU_ENONEXISTENT ? "does not exist"
+                                                                       : "happens twice");
+            break;
+        }
+        if (s > horizon) {
+            rc = ls_err_set(err, LS_EVALIDATION, "rrule",
+                            "occurrence %d starts more than two years ahead", *n + 1);
+            break;
+        }
+        if (*n == 0 && s != start) {
+            rc = ls_err_set(err, LS_EVALIDATION, "rrule",
+                            "'start' must be the first occurrence of the rule (it falls on %04d-"
+                            "%02d-%02d %02d:%02d local)",
+                            o.year, o.month, o.day, o.hour, o.minute);
+            break;
+        }
+        if (*n > 0 && s < ends[*n - 1]) {
+            rc = ls_err_set(err, LS_EVALIDATION, "rrule",
+                            "occurrence %d overlaps the one before it", *n + 1);
+            break;
+        }
+        starts[*n] = s;
+        ends[*n] = e;
+        (*n)++;
+    }
+    icalrecur_iterator_free(it);
+    if (rc == LS_OK && *n == 0)
+        rc = ls_err_set(err, LS_EVALIDATION, "rrule", "the rule yields no occurrence");
+    if (rc == LS_OK && !has_until && *n < rt.count)
+        rc = ls_err_set(err, LS_EVALIDATION, "rrule",
+                        "the series reaches more than two years ahead");
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Create                                                               */
+
+int booking_create(struct booking_set *out, struct db *db, struct arena *a,
+                   const struct booking_actor *who, const struct booking_request *req,
+                   struct ls_err *err)
+{
+    memset(out, 0, sizeof *out);
+    const struct user *u = who->user;
+    struct resource_rules *rr = arena_alloc(a, sizeof *rr);
+    int rc = catalogue_resource_rules(db, req->resource_id, rr, err);
+    if (rc == LS_ENOTFOUND)
+        return ls_err_set(err, LS_EVALIDATION, "resource_id", "no such resource");
+    if (rc)
+        return rc;
+    if ((rc = check_permission(db, u, rr, err)))
+        return rc;
+    int64_t *starts = arena_alloc(a, BOOKING_MAX_OCCURRENCES * sizeof *starts);
+    int64_t *ends = arena_alloc(a, BOOKING_MAX_OCCURRENCES * sizeof *ends);
+    int n = 1;
+    starts[0] = req->start;
+    ends[0] = req->end;
+    /* The first occurrence's own rules first: a bad start is reported as
+     * such, not as a rule problem. */
+    if ((rc = check_times(rr, req->start, req->end, who->now, 0, err)))
+        return rc;
+    if (req->rrule) {
+        int64_t horizon = who->now + (int64_t)BOOKING_HORIZON_DAYS * 86400;
+        if ((rc = booking_expand_rrule(starts, ends, &n, req->rrule, req->start, req->end, horizon,
+                                       err)))
+            return rc;
+        for (int i = 1; i < n; i++)
+            if ((rc = check_times(rr, starts[i], ends[i], who->now, i, err)))
+                return rc;
+    }
+    const char *status = rr->requires_approval ? "pending" : "approved";
+    const char *purpose = req->purpose ? req->purpose : "";
+
+    if ((rc = db_begin_write(db, err)))
+        return rc;
+    int clashes = 0;
+    for (int i = 0; i < n; i++) {
+        int k = find_conflicts(db, rr->id, starts[i], ends[i], 0, err);
+        if (k < 0) {
+            rc = err->code;
+            goto done;
+        }
+        clashes += k;
+    }
+    if (clashes) {
+        rc = conflict_error(err, n > 1 ? "the series" : "the booking");
+        goto done;
+    }
+    int64_t series_id = 0;
+    if (req->rrule) {
+        sqlite3_stmt *st = db_stmt(db, SQL_SERIES_INSERT);
+        sqlite3_bind_text(st, 1, req->rrule, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, u->id);
+        sqlite3_bind_int64(st, 3, who->now);
+        if ((rc = db_step_done(db, st, err)))
+            goto done;
+        series_id = sqlite3_last_insert_rowid(db_handle(db));
+    }
+    int64_t first_id = 0;
+    for (int i = 0; i < n; i++) {
+        sqlite3_stmt *st = db_stmt(db, SQL_INSERT);
+        sqlite3_bind_int64(st, 1, rr->id);
+        sqlite3_bind_int64(st, 2, u->id);
+        if (u->organisation_id > 0)
+            sqlite3_bind_int64(st, 3, u->organisation_id);
+        sqlite3_bind_int64(st, 4, starts[i]);
+        sqlite3_bind_int64(st, 5, ends[i]);
+        sqlite3_bind_text(st, 6, purpose, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, status, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 8, who->now);
+        if (series_id)
+            sqlite3_bind_int64(st, 9, series_id);
+        if ((rc = db_step_done(db, st, err)))
+            goto done;
+        int64_t id = sqlite3_last_insert_rowid(db_handle(db));
+        if (i == 0)
+            first_id = id;
+        char *detail = arena_printf(a, "resource %lld, %s%s", (long long)rr->id, status,
+                                    series_id ? ", recurring" : "");
+        auth_audit(db, u->id, "booking.create", "booking", id, detail, who->ip);
+    }
+    if ((rc = db_commit(db, err)))
+        goto done;
+    if (series_id) {
+        sqlite3_stmt *st = db_stmt(db, SQL_BY_SERIES);
+        sqlite3_bind_int64(st, 1, series_id);
+        rc = read_all(out, db, st, a, err);
+    } else {
+        out->items = arena_alloc(a, sizeof *out->items);
+        out->n = 1;
+        rc = load(&out->items[0], db, a, first_id, err);
+    }
+    out->total = out->n;
+done:
+    if (rc)
+        db_rollback(db);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Decisions                                                            */
+
+static int wrong_state(struct ls_err *err, const struct booking *b, const char *verb,
+                       const char *need)
+{
+    return ls_err_set(err, LS_ECONFLICT, "status", "only %s bookings can be %s; this one is %s",
+                      need, verb, booking_status_name(b->status));
+}
+
+/* Begins the write transaction and loads the booking for a manager-only
+ * action: 404 if the actor cannot see it, 403 if they see but may not
+ * decide it. */
+static int begin_managed(struct booking *b, struct db *db, struct arena *a,
+                         const struct booking_actor *who, int64_t id, struct ls_err *err)
+{
+    int rc = db_begin_write(db, err);
+    if (!rc)
+        rc = load_visible(b, db, a, who->user, id, err);
+    if (!rc && !manages(who->user, b))
+        rc = ls_err_set(err, LS_EFORBIDDEN, NULL,
+                        "only the resource's owners and staff may decide this booking");
+    return rc;
+}
+
+static int finish(struct booking *out, struct db *db, struct arena *a, int64_t id, int rc,
+                  struct ls_err *err)
+{
+    if (!rc)
+        rc = db_commit(db, err);
+    if (!rc)
+        rc = load(out, db, a, id, err);
+    if (rc)
+        db_rollback(db);
+    return rc;
+}
+
+int booking_approve(struct booking *out, struct db *db, struct arena *a,
+                    const struct booking_actor *who, int64_t id, struct ls_err *err)
+{
+    struct booking b;
+    int rc = begin_managed(&b, db, a, who, id, err);
+    if (!rc && b.status != BOOKING_PENDING)
+        rc = wrong_state(err, &b, "approved", "pending");
+    if (!rc) {
+        int k = find_conflicts(db, b.resource_id, b.start, b.end, b.id, err);
+        if (k < 0)
+            rc = err->code;
+        else if (k > 0)
+            rc = conflict_error(err, "the booking");
+    }
+    if (!rc) {
+        sqlite3_stmt *st = db_stmt(db, SQL_DECIDE);
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, "approved", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, who->user->id);
+        sqlite3_bind_int64(st, 5, who->now);
+        rc = db_step_done(db, st, err);
+    }
+    if (!rc)
+        auth_audit(db, who->user->id, "booking.approve", "booking", id, NULL, who->ip);
+    return finish(out, db, a, id, rc, err);
+}
+
+int booking_decline(struct booking *out, struct db *db, struct arena *a,
+                    const struct booking_actor *who, int64_t id, const char *reason,
+                    struct ls_err *err)
+{
+    struct booking b;
+    int rc = begin_managed(&b, db, a, who, id, err);
+    if (!rc && b.status != BOOKING_PENDING)
+        rc = wrong_state(err, &b, "declined", "pending");
+    if (!rc) {
+        sqlite3_stmt *st = db_stmt(db, SQL_DECIDE);
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, "declined", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, who->user->id);
+        if (reason)
+            sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 5, who->now);
+        rc = db_step_done(db, st, err);
+    }
+    if (!rc)
+        auth_audit(db, who->user->id, "booking.decline", "booking", id, reason, who->ip);
+    return finish(out, db, a, id, rc, err);
+}
+
+static int cancel_one(struct db *db, const struct booking_actor *who, int64_t id,
+                      const char *reason, const char *detail, struct ls_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_CANCEL);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, who->now);
+    if (reason)
+        sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+    int rc = db_step_done(db, st, err);
+    if (!rc)
+        auth_audit(db, who->user->id, "booking.cancel", "booking", id, detail, who->ip);
+    return rc;
+}
+
+int booking_cancel(struct booking_set *out, struct db *db, struct arena *a,
+                   const struct booking_actor *who, int64_t id, const char *reason, int following,
+                   struct ls_err *err)
+{
+    memset(out, 0, sizeof *out);
+    struct booking b;
+    struct booking_set later = {0};
+    int rc = db_begin_write(db, err);
+    if (!rc)
+        rc = load_visible(&b, db, a, who->user, id, err);
+    if (!rc && b.status != BOOKING_PENDING && b.status != BOOKING_APPROVED)
+        rc = wrong_state(err, &b, "cancelled", "pending or approved");
+    if (!rc)
+        rc = cancel_one(db, who, id, reason, reason, err);
+    if (!rc && following && b.series_id) {
+        sqlite3_stmt *st = db_stmt(db, SQL_SERIES_FOLLOWING);
+        sqlite3_bind_int64(st, 1, b.series_id);
+        sqlite3_bind_int64(st, 2, b.start);
+        rc = read_all(&later, db, st, a, err);
+        const char *detail = arena_printf(a, "with the series from booking %lld", (long long)id);
+        for (int i = 0; !rc && i < later.n; i++)
+            rc = cancel_one(db, who, later.items[i].id, reason, detail, err);
+    }
+    if (!rc)
+        rc = db_commit(db, err);
+    if (!rc) {
+        out->items = arena_alloc(a, (size_t)(later.n + 1) * sizeof *out->items);
+        rc = load(&out->items[0], db, a, id, err);
+        for (int i = 0; !rc && i < later.n; i++)
+            rc = load(&out->items[i + 1], db, a, later.items[i].id, err);
+        out->n = out->total = rc ? 0 : later.n + 1;
+    }
+    if (rc)
+        db_rollback(db);
+    return rc;
+}
+
+int booking_move(struct booking *out, struct db *db, struct arena *a,
+                 const struct booking_actor *who, int64_t id, const struct booking_change *c,
+                 struct ls_err *err)
+{
+    struct booking b;
+    struct resource_rules *rr = arena_alloc(a, sizeof *rr);
+    int rc = db_begin_write(db, err);
+    if (!rc)
+        rc = load_visible(&b, db, a, who->user, id, err);
+    if (!rc && b.status != BOOKING_PENDING && b.status != BOOKING_APPROVED)
+        rc = wrong_state(err, &b, "changed", "pending or approved");
+    if (rc)
+        goto done;
+    int64_t start = c->has_start ? c->start : b.start;
+    int64_t end = c->has_end ? c->end : b.end;
+    const char *purpose = c->has_purpose ? c->purpose : b.purpose;
+    enum booking_status status = b.status;
+    int moved = start != b.start || end != b.end;
+    if (moved) {
+        if ((rc = catalogue_resource_rules(db, b.resource_id, rr, err)))
+            goto done;
+        if ((rc = check_times(rr, start, end, who->now, 0, err)))
+            goto done;
+        if (status == BOOKING_APPROVED && rr->requires_approval && !manages(who->user, &b))
+            status = BOOKING_PENDING;
+        int k = find_conflicts(db, b.resource_id, start, end, b.id, err);
+        if (k < 0) {
+            rc = err->code;
+            goto done;
+        }
+        if (k > 0) {
+            rc = conflict_error(err, "the new time");
+            goto done;
+        }
+    }
+    sqlite3_stmt *st = db_stmt(db, SQL_MOVE);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, start);
+    sqlite3_bind_int64(st, 3, end);
+    sqlite3_bind_text(st, 4, purpose, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, booking_status_name(status), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, who->now);
+    if ((rc = db_step_done(db, st, err)))
+        goto done;
+    char fs[TU_UTC_LEN], fe[TU_UTC_LEN];
+    tu_format_utc(start, fs);
+    tu_format_utc(end, fe);
+    const char *detail =
+        arena_printf(a, "%s–%s%s", fs, fe, status != b.status ? ", back to pending" : "");
+    auth_audit(db, who->user->id, "booking.move", "booking", id, detail, who->ip);
+done:
+    return finish(out, db, a, id, rc, err);
+}
+
+int booking_set_no_show(struct booking *out, struct db *db, struct arena *a,
+                        const struct booking_actor *who, int64_t id, int no_show,
+                        struct ls_err *err)
+{
+    struct booking b;
+    int rc = begin_managed(&b, db, a, who, id, err);
+    if (!rc && b.status != BOOKING_APPROVED)
+        rc = wrong_state(err, &b, "marked as no-show", "approved");
+    if (!rc && b.end > who->now)
+        rc = ls_err_set(err, LS_ECONFLICT, NULL,
+                        "a booking can be marked as not used only after it has ended");
+    if (!rc && b.no_show != !!no_show) {
+        sqlite3_stmt *st = db_stmt(db, SQL_NO_SHOW);
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int(st, 2, !!no_show);
+        sqlite3_bind_int64(st, 3, who->now);
+        rc = db_step_done(db, st, err);
+        if (!rc)
+            auth_audit(db, who->user->id, "booking.no_show", "booking", id,
+                       no_show ? "marked as not used" : "no-show mark removed", who->ip);
+    }
+    return finish(out, db, a, id, rc, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lists                                                                */
+
+static void bind_opt(sqlite3_stmt *st, int i, int64_t v)
+{
+    if (v)
+        sqlite3_bind_int64(st, i, v);
+}
+
+static void bind_filter(sqlite3_stmt *st, const struct user *v, const struct booking_filter *f,
+                        int64_t user_id)
+{
+    sqlite3_bind_int(st, 1, authz_is_staff(v));
+    sqlite3_bind_int64(st, 2, v->id);
+    sqlite3_bind_int(st, 3, v->role == ROLE_OWNER && v->organisation_id > 0);
+    sqlite3_bind_int64(st, 4, v->organisation_id);
+    bind_opt(st, 5, f->resource_id);
+    bind_opt(st, 6, f->lab_id);
+    bind_opt(st, 7, user_id);
+    bind_opt(st, 8, f->organisation_id);
+    bind_opt(st, 9, f->series_id);
+    bind_opt(st, 10, f->from);
+    bind_opt(st, 11, f->to);
+    if (f->status >= 0)
+        sqlite3_bind_text(st, 12, booking_status_name((enum booking_status)f->status), -1,
+                          SQLITE_STATIC);
+}
+
+int booking_list(struct booking_set *out, struct db *db, struct arena *a, const struct user *viewer,
+                 const struct booking_filter *f, struct ls_err *err)
+{
+    memset(out, 0, sizeof *out);
+    int64_t user_id = f->user_id;
+    if (f->mine) {
+        if (user_id && user_id != viewer->id) {
+            out->items = arena_alloc(a, sizeof *out->items);
+            return LS_OK;
+        }
+        user_id = viewer->id;
+    }
+    sqlite3_stmt *st = db_stmt(db, SQL_LIST_COUNT);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    bind_filter(st, viewer, f, user_id);
+    int rc = sqlite3_step(st);
+    out->total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return db_fail(db, rc, err);
+    st = db_stmt(db, SQL_LIST);
+    bind_filter(st, viewer, f, user_id);
+    sqlite3_bind_int64(st, 13, f->limit > 0 ? f->limit : 50);
+    sqlite3_bind_int64(st, 14, f->offset);
+    int64_t total = out->total;
+    rc = read_all(out, db, st, a, err);
+    out->total = total;
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Availability                                                         */
+
+struct span_acc {
+    struct arena *a;
+    struct booking_span *items;
+    int n, cap;
+};
+
+static void add_span(int64_t s, int64_t e, void *p)
+{
+    struct span_acc *acc = p;
+    if (acc->n == acc->cap) {
+        int cap = acc->cap ? acc->cap * 2 : 16;
+        struct booking_span *bigger = arena_alloc(acc->a, (size_t)cap * sizeof *bigger);
+        if (acc->n)
+            memcpy(bigger, acc->items, (size_t)acc->n * sizeof *bigger);
+        acc->items = bigger;
+        acc->cap = cap;
+    }
+    acc->items[acc->n++] = (struct booking_span){s, e};
+}
+
+/* Grows an arena array of `size`-byte elements when full. */
+static void *grow(struct arena *a, void *items, int n, int *cap, size_t size)
+{
+    if (n < *cap)
+        return items;
+    int bigger = *cap ? *cap * 2 : 16;
+    void *p = arena_alloc(a, (size_t)bigger * size);
+    if (n)
+        memcpy(p, items, (size_t)n * size);
+    *cap = bigger;
+    return p;
+}
+
+int booking_availability(struct booking_availability *out, struct db *db, struct arena *a,
+                         const struct user *viewer, int64_t resource_id, int64_t from, int64_t to,
+                         struct ls_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (to <= from)
+        return ls_err_set(err, LS_EVALIDATION, "to", "'to' must be after 'from'");
+    if (to - from > (int64_t)BOOKING_AVAIL_MAX_DAYS * 86400)
+        return ls_err_set(err, LS_EVALIDATION, "to", "at most %d days at a time",
+                          BOOKING_AVAIL_MAX_DAYS);
+    struct resource_rules *rr = arena_alloc(a, sizeof *rr);
+    int rc = catalogue_resource_rules(db, resource_id, rr, err);
+    if (rc == LS_ENOTFOUND)
+        return ls_err_set(err, LS_ENOTFOUND, NULL, "no such resource");
+    if (rc)
+        return rc;
+    out->resource_id = resource_id;
+    out->from = from;
+    out->to = to;
+    struct span_acc acc = {a, NULL, 0, 0};
+    hours_layout_span(&rr->hours, from, to, add_span, &acc);
+    out->open = acc.items;
+    out->nopen = acc.n;
+
+    int manager = authz_manages_org(viewer, rr->organisation_id);
+    int cap = 0;
+    sqlite3_stmt *st = db_stmt(db, SQL_AVAIL_BUSY);
+    sqlite3_bind_int64(st, 1, resource_id);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        out->busy = grow(a, out->busy, out->nbusy, &cap, sizeof *out->busy);
+        struct booking_busy *b = &out->busy[out->nbusy++];
+        b->start = sqlite3_column_int64(st, 1);
+        b->end = sqlite3_column_int64(st, 2);
+        int s = booking_status_parse((const char *)sqlite3_column_text(st, 3));
+        b->status = s < 0 ? BOOKING_PENDING : (enum booking_status)s;
+        b->mine = sqlite3_column_int64(st, 4) == viewer->id;
+        b->booking_id = b->mine || manager ? sqlite3_column_int64(st, 0) : 0;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(db, rc, err);
+    cap = 0;
+    st = db_stmt(db, SQL_AVAIL_BLACKOUTS);
+    sqlite3_bind_int64(st, 1, resource_id);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        out->blackouts = grow(a, out->blackouts, out->nblackouts, &cap, sizeof *out->blackouts);
+        struct booking_blackout *b = &out->blackouts[out->nblackouts++];
+        b->id = sqlite3_column_int64(st, 0);
+        b->start = sqlite3_column_int64(st, 1);
+        b->end = sqlite3_column_int64(st, 2);
+        b->reason = col_text(st, 3, a);
+        if (!b->reason)
+            b->reason = "";
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(db, rc, err);
+    return LS_OK;
+}

@@ -1,5 +1,200 @@
-/* booking.h — the booking domain module (to be filled in). */
+/* booking.h — booking requests: the rules of API.md "Booking rules", the
+ * state machine, recurring series, moves, no-shows and availability.
+ *
+ * States: a request is created `pending` (resource requires approval) or
+ * `approved`; pending → approved (approve) or declined (decline); pending or
+ * approved → cancelled (cancel). Declined and cancelled are final.
+ *
+ * Invariant: no two approved bookings of one resource overlap, and no
+ * approved booking overlaps a blackout created before it. Every function
+ * that can make a booking approved (create, approve, move) checks for
+ * conflicts and writes inside one BEGIN IMMEDIATE transaction, so SQLite's
+ * single writer serialises the check with the insert or update: two
+ * simultaneous requests cannot both see "free".
+ *
+ * Domain code (no civetweb, no cJSON). Strings in returned structs live in
+ * the caller's arena. Every change bumps `updated` and `sequence` (feeds'
+ * LAST-MODIFIED and SEQUENCE) and writes the audit log. */
 #ifndef LS_BOOKING_H
 #define LS_BOOKING_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "auth.h"
+#include "err.h"
+
+struct db;
+
+#define BOOKING_MAX_OCCURRENCES 200 /* a recurring request's limit */
+#define BOOKING_HORIZON_DAYS 731    /* "up to two years ahead" (a leap day included) */
+#define BOOKING_AVAIL_MAX_DAYS 62   /* longest availability span */
+#define BOOKING_PURPOSE_MAX 2000    /* bytes */
+#define BOOKING_REASON_MAX 2000     /* bytes */
+#define BOOKING_RRULE_MAX 512       /* bytes */
+
+enum booking_status {
+    BOOKING_PENDING = 0,
+    BOOKING_APPROVED = 1,
+    BOOKING_DECLINED = 2,
+    BOOKING_CANCELLED = 3,
+};
+
+const char *booking_status_name(enum booking_status s); /* "pending", … */
+int booking_status_parse(const char *s);                /* enum value, or -1 */
+
+struct booking {
+    int64_t id;
+    int64_t resource_id;
+    int64_t user_id;         /* the booker */
+    int64_t organisation_id; /* booker's organisation at booking time; 0 = guest */
+    int64_t start, end;      /* half-open [start, end), seconds UTC */
+    const char *purpose;     /* never NULL */
+    enum booking_status status;
+    int64_t created, updated;
+    int64_t decided_by;   /* who approved or declined; 0 = nobody yet */
+    const char *reason;   /* decline/cancel reason; NULL = none */
+    int64_t series_id;    /* 0 = not recurring */
+    int64_t sequence;     /* raised on every change */
+    int no_show;          /* approved but not used */
+    int64_t cancelled_at; /* 0 = not cancelled */
+    const char *resource_name;
+    const char *user_name;
+    int64_t resource_organisation_id; /* the resource's owner organisation */
+};
+
+/* A list of bookings in the caller's arena. */
+struct booking_set {
+    int n;
+    struct booking *items;
+    int64_t total; /* lists: matches before paging */
+};
+
+/* Who acts, from where, and when ("now" is a parameter so tests can stand
+ * at a fixed instant; the server passes tu_now()). */
+struct booking_actor {
+    const struct user *user;
+    const char *ip; /* for the audit log; may be NULL */
+    int64_t now;
+};
+
+struct booking_request {
+    int64_t resource_id;
+    int64_t start, end;
+    const char *purpose; /* NULL = "" */
+    const char *rrule;   /* RFC 5545 RRULE value; NULL = a single booking */
+};
+
+/* Creates a booking, or one per occurrence of req->rrule in one new series,
+ * all-or-nothing. Checks in this order: unknown resource (422 resource_id);
+ * 403 for training, not shared to the booker's organisation, guests on
+ * unshared resources (staff skip these); 422 for end ≤ start, in the past,
+ * beyond two years, shorter/longer than min/max, outside opening hours, off
+ * the slot grid, a bad or too long rrule; 409 with conflicts/blackouts ids.
+ * Status is approved when the resource does not require approval, else
+ * pending. On success *out holds the bookings in start order (one unless
+ * recurring). */
+int booking_create(struct booking_set *out, struct db *db, struct arena *a,
+                   const struct booking_actor *who, const struct booking_request *req,
+                   struct ls_err *err);
+
+/* Expands an RRULE from a first booking [start, end) in site-local wall time
+ * (a 10:00 weekly series stays 10:00 across DST). Fills starts/ends (room
+ * for BOOKING_MAX_OCCURRENCES) and *n. 422 field "rrule" if the rule is
+ * malformed, yields nothing, more than BOOKING_MAX_OCCURRENCES occurrences
+ * or any occurrence starting after `horizon`, or names a local time that does
+ * not exist or happens twice. */
+int booking_expand_rrule(int64_t *starts, int64_t *ends, int *n, const char *rrule, int64_t start,
+                         int64_t end, int64_t horizon, struct ls_err *err);
+
+/* One booking, if the viewer may see it (booker, manager of the resource's
+ * organisation, staff); else LS_ENOTFOUND. */
+int booking_get(struct booking *out, struct db *db, struct arena *a, const struct user *viewer,
+                int64_t id, struct ls_err *err);
+
+/* Answers what a request on booking `id` would answer for permission alone:
+ * 404 if the user cannot see it, 403 if `manage` and they see it but do not
+ * manage its resource. Lets the HTTP layer keep API.md's precedence (404,
+ * 403, then 422 for the body); the actions below check again in their
+ * transaction. */
+int booking_access(struct db *db, struct arena *a, const struct user *u, int64_t id, int manage,
+                   struct ls_err *err);
+
+/* pending → approved by a manager of the resource's organisation or staff.
+ * 404 not visible, 403 not a manager, 409 not pending or now conflicting. */
+int booking_approve(struct booking *out, struct db *db, struct arena *a,
+                    const struct booking_actor *who, int64_t id, struct ls_err *err);
+/* pending → declined, same permissions; reason may be NULL. */
+int booking_decline(struct booking *out, struct db *db, struct arena *a,
+                    const struct booking_actor *who, int64_t id, const char *reason,
+                    struct ls_err *err);
+
+/* pending/approved → cancelled by the booker, a manager or staff. With
+ * following != 0 and a recurring booking, every later pending/approved
+ * occurrence of its series is cancelled too. *out lists what was cancelled,
+ * the named booking first. 409 if the named booking is not pending/approved. */
+int booking_cancel(struct booking_set *out, struct db *db, struct arena *a,
+                   const struct booking_actor *who, int64_t id, const char *reason, int following,
+                   struct ls_err *err);
+
+struct booking_change {
+    int has_start, has_end, has_purpose;
+    int64_t start, end;
+    const char *purpose;
+};
+
+/* Moves (and/or re-describes) a pending or approved booking; the booker, a
+ * manager or staff. New times go through every time rule and the conflict
+ * check again; an approved booking on an approval-required resource goes
+ * back to pending when someone who does not manage the resource moves it. */
+int booking_move(struct booking *out, struct db *db, struct arena *a,
+                 const struct booking_actor *who, int64_t id, const struct booking_change *c,
+                 struct ls_err *err);
+
+/* Marks (or unmarks) an approved booking as not used, after its end;
+ * managers and staff only. 409 if not approved or not over yet. */
+int booking_set_no_show(struct booking *out, struct db *db, struct arena *a,
+                        const struct booking_actor *who, int64_t id, int no_show,
+                        struct ls_err *err);
+
+struct booking_filter {
+    int64_t resource_id, lab_id, user_id, organisation_id, series_id; /* 0 = any */
+    int64_t from, to; /* overlap [from, to); 0 = open */
+    int status;       /* -1 = any */
+    int mine;         /* only the viewer's own */
+    int64_t limit, offset;
+};
+
+/* The bookings the viewer may see (own; owners also those on their
+ * organisation's resources; staff all) matching f, ordered by start. */
+int booking_list(struct booking_set *out, struct db *db, struct arena *a, const struct user *viewer,
+                 const struct booking_filter *f, struct ls_err *err);
+
+struct booking_span {
+    int64_t start, end;
+};
+struct booking_busy {
+    int64_t start, end;
+    enum booking_status status; /* pending or approved */
+    int mine;
+    int64_t booking_id; /* 0 unless mine or the viewer manages the resource */
+};
+struct booking_blackout {
+    int64_t id, start, end;
+    const char *reason;
+};
+struct booking_availability {
+    int64_t resource_id, from, to;
+    int nopen, nbusy, nblackouts;
+    struct booking_span *open; /* opening hours laid out in [from, to), clipped */
+    struct booking_busy *busy; /* pending/approved bookings overlapping [from, to) */
+    struct booking_blackout *blackouts;
+};
+
+/* The week-view data of one resource. 404 unknown resource; 422 ("to") if
+ * to ≤ from or the span exceeds BOOKING_AVAIL_MAX_DAYS. */
+int booking_availability(struct booking_availability *out, struct db *db, struct arena *a,
+                         const struct user *viewer, int64_t resource_id, int64_t from, int64_t to,
+                         struct ls_err *err);
 
 #endif

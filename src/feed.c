@@ -1,2 +1,728 @@
-/* feed.c — the feed domain module (to be filled in). */
+/* feed.c — see feed.h. */
 #include "feed.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "db.h"
+#include "ical.h"
+
+/* ------------------------------------------------------------------ */
+/* SQL                                                                  */
+
+static const char SQL_FEED_INSERT[] =
+    "INSERT INTO feeds(token_hash, scope, scope_id, user_id, created) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char SQL_FEED_COUNT_LIVE[] =
+    "SELECT count(*) FROM feeds WHERE user_id = ?1 AND revoked IS NULL";
+static const char SQL_FEED_BY_TOKEN[] =
+    "SELECT id, scope, scope_id, user_id, created, coalesce(last_used, 0) FROM feeds"
+    " WHERE token_hash = ?1 AND revoked IS NULL";
+static const char SQL_FEED_REVOKE[] =
+    "UPDATE feeds SET revoked = ?3 WHERE id = ?1 AND user_id = ?2 AND revoked IS NULL";
+static const char SQL_FEED_TOUCH[] =
+    "UPDATE feeds SET last_used = ?2 WHERE id = ?1 AND (last_used IS NULL OR last_used <= ?3)";
+static const char SQL_FEED_LIST[] =
+    "SELECT f.id, f.scope, f.scope_id, f.user_id, f.created, coalesce(f.last_used, 0),"
+    "       coalesce(CASE f.scope"
+    "         WHEN 'resource' THEN (SELECT name FROM resources WHERE id = f.scope_id)"
+    "         WHEN 'lab' THEN (SELECT name FROM labs WHERE id = f.scope_id)"
+    "         WHEN 'organisation' THEN (SELECT name FROM organisations WHERE id = f.scope_id)"
+    "         WHEN 'user' THEN (SELECT name FROM users WHERE id = f.scope_id) END, '')"
+    " FROM feeds f WHERE f.user_id = ?1 AND f.revoked IS NULL ORDER BY f.id DESC"
+    " LIMIT ?2 OFFSET ?3";
+
+/* The scope object: its name, newest catalogue change, owning organisation. */
+static const char SQL_SCOPE_RESOURCE[] =
+    "SELECT r.name, max(r.updated, l.updated), l.organisation_id"
+    " FROM resources r JOIN labs l ON l.id = r.lab_id WHERE r.id = ?1";
+static const char SQL_SCOPE_LAB[] = "SELECT name, updated, organisation_id FROM labs WHERE id = ?1";
+static const char SQL_SCOPE_ORGANISATION[] =
+    "SELECT name, updated, id FROM organisations WHERE id = ?1";
+static const char SQL_SCOPE_USER[] =
+    "SELECT name, updated, coalesce(organisation_id, 0) FROM users WHERE id = ?1";
+static const char *const SQL_SCOPE[] = {SQL_SCOPE_RESOURCE, SQL_SCOPE_LAB, SQL_SCOPE_ORGANISATION,
+                                        SQL_SCOPE_USER};
+
+/* Every query over a scope's bookings uses the same joins and window; the
+ * scope filter is chosen so that an index on bookings serves it. ?2 = end
+ * cut-off, ?3 = cancellation cut-off. */
+#define EVENTS_FROM                                                                                \
+    " FROM bookings b JOIN resources r ON r.id = b.resource_id JOIN labs l ON l.id = r.lab_id"     \
+    " JOIN users u ON u.id = b.user_id LEFT JOIN organisations bo ON bo.id = b.organisation_id"
+#define EVENTS_WINDOW                                                                              \
+    " AND b.status <> 'declined' AND b.end > ?2"                                                   \
+    " AND (b.status <> 'cancelled' OR coalesce(b.cancelled_at, b.updated) >= ?3)"
+#define WHERE_RESOURCE " WHERE b.resource_id = ?1"
+#define WHERE_LAB " WHERE b.resource_id IN (SELECT id FROM resources WHERE lab_id = ?1)"
+#define WHERE_ORGANISATION                                                                         \
+    " WHERE b.resource_id IN (SELECT r2.id FROM resources r2 JOIN labs l2 ON l2.id = r2.lab_id"    \
+    " WHERE l2.organisation_id = ?1)"
+#define WHERE_USER " WHERE b.user_id = ?1"
+
+#define EVENTS_SELECT                                                                              \
+    "SELECT b.id, b.start, b.end, b.created, b.updated, b.sequence, b.status, b.purpose,"          \
+    "       b.user_id, coalesce(b.organisation_id, 0), u.name, coalesce(bo.name, ''),"             \
+    "       coalesce(bo.short_name, ''), r.id, r.name, l.name, coalesce(l.building, ''),"          \
+    "       coalesce(l.address, ''), coalesce(l.city, ''), b.no_show, l.organisation_id"
+#define EVENTS_ORDER " ORDER BY b.start, b.id"
+
+static const char SQL_EVENTS_RESOURCE[] =
+    EVENTS_SELECT EVENTS_FROM WHERE_RESOURCE EVENTS_WINDOW EVENTS_ORDER;
+static const char SQL_EVENTS_LAB[] = EVENTS_SELECT EVENTS_FROM WHERE_LAB EVENTS_WINDOW EVENTS_ORDER;
+static const char SQL_EVENTS_ORGANISATION[] =
+    EVENTS_SELECT EVENTS_FROM WHERE_ORGANISATION EVENTS_WINDOW EVENTS_ORDER;
+static const char SQL_EVENTS_USER[] =
+    EVENTS_SELECT EVENTS_FROM WHERE_USER EVENTS_WINDOW EVENTS_ORDER;
+static const char *const SQL_EVENTS[] = {SQL_EVENTS_RESOURCE, SQL_EVENTS_LAB,
+                                         SQL_EVENTS_ORGANISATION, SQL_EVENTS_USER};
+static const char SQL_EVENT_ONE[] = EVENTS_SELECT EVENTS_FROM " WHERE b.id = ?1";
+
+/* The data version: a booking that changes bumps its updated and sequence,
+ * one that enters or leaves the window changes the count and the sums, and
+ * renamed catalogue rows or bookers raise the max of their updated. */
+#define VERSION_SELECT                                                                             \
+    "SELECT count(*), total(b.updated), total(b.sequence), total(b.id),"                           \
+    "       coalesce(max(b.updated), 0),"                                                          \
+    "       coalesce(max(max(r.updated), max(l.updated), max(u.updated),"                          \
+    "                    coalesce(max(bo.updated), 0)), 0)"
+
+static const char SQL_VERSION_RESOURCE[] = VERSION_SELECT EVENTS_FROM WHERE_RESOURCE EVENTS_WINDOW;
+static const char SQL_VERSION_LAB[] = VERSION_SELECT EVENTS_FROM WHERE_LAB EVENTS_WINDOW;
+static const char SQL_VERSION_ORGANISATION[] =
+    VERSION_SELECT EVENTS_FROM WHERE_ORGANISATION EVENTS_WINDOW;
+static const char SQL_VERSION_USER[] = VERSION_SELECT EVENTS_FROM WHERE_USER EVENTS_WINDOW;
+static const char *const SQL_VERSION[] = {SQL_VERSION_RESOURCE, SQL_VERSION_LAB,
+                                          SQL_VERSION_ORGANISATION, SQL_VERSION_USER};
+
+/* ------------------------------------------------------------------ */
+/* Scopes                                                               */
+
+static const char *const SCOPES[] = {"resource", "lab", "organisation", "user"};
+
+const char *feed_scope_name(enum feed_scope s)
+{
+    return (unsigned)s < 4 ? SCOPES[s] : "";
+}
+
+int feed_scope_parse(const char *s, enum feed_scope *out)
+{
+    for (int i = 0; s && i < 4; i++)
+        if (strcmp(s, SCOPES[i]) == 0) {
+            *out = (enum feed_scope)i;
+            return 0;
+        }
+    return -1;
+}
+
+struct scope_info {
+    const char *name;
+    int64_t updated;
+    int64_t org_id; /* owning organisation; for a user scope, the user's */
+};
+
+static int scope_load(struct db *db, enum feed_scope scope, int64_t id, struct arena *a,
+                      struct scope_info *out, struct ls_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_SCOPE[scope]);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->name = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
+        out->updated = sqlite3_column_int64(st, 1);
+        out->org_id = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return ls_err_set(err, LS_ENOTFOUND, "id", "no such %s", feed_scope_name(scope));
+    if (rc != SQLITE_ROW)
+        return db_fail(db, rc, err);
+    return LS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tokens                                                               */
+
+int feed_create(struct db *db, const struct user *u, enum feed_scope scope, int64_t scope_id,
+                int64_t now, char token[FEED_TOKEN_HEX + 1], int64_t *out_id, struct ls_err *err)
+{
+    struct arena a = {0};
+    struct scope_info info;
+    int rc = scope_load(db, scope, scope_id, &a, &info, err);
+    if (rc)
+        goto done;
+    if (scope == FEED_ORGANISATION && !authz_manages_org(u, scope_id)) {
+        rc = ls_err_set(err, LS_EFORBIDDEN, "id",
+                        "only the organisation's owners and staff may subscribe to it");
+        goto done;
+    }
+    if (scope == FEED_USER && scope_id != u->id) {
+        rc = ls_err_set(err, LS_EFORBIDDEN, "id", "a user feed is only for your own bookings");
+        goto done;
+    }
+    sqlite3_stmt *st = db_stmt(db, SQL_FEED_COUNT_LIVE);
+    sqlite3_bind_int64(st, 1, u->id);
+    int64_t live = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (live >= FEED_MAX_PER_USER) {
+        rc = ls_err_set(err, LS_ETOOMANY, NULL,
+                        "you have %d calendar links; revoke some before creating more",
+                        FEED_MAX_PER_USER);
+        goto done;
+    }
+    auth_random_hex(token, FEED_TOKEN_HEX / 2);
+    unsigned char h[32];
+    auth_token_hash(h, token);
+    st = db_stmt(db, SQL_FEED_INSERT);
+    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, feed_scope_name(scope), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, scope_id);
+    sqlite3_bind_int64(st, 4, u->id);
+    sqlite3_bind_int64(st, 5, now);
+    if ((rc = db_step_done(db, st, err)))
+        goto done;
+    if (out_id)
+        *out_id = sqlite3_last_insert_rowid(db_handle(db));
+done:
+    arena_release(&a);
+    return rc;
+}
+
+static void read_feed(sqlite3_stmt *st, struct feed *f)
+{
+    f->id = sqlite3_column_int64(st, 0);
+    if (feed_scope_parse((const char *)sqlite3_column_text(st, 1), &f->scope) != 0)
+        f->scope = FEED_RESOURCE; /* the schema's CHECK makes this unreachable */
+    f->scope_id = sqlite3_column_int64(st, 2);
+    f->user_id = sqlite3_column_int64(st, 3);
+    f->created = sqlite3_column_int64(st, 4);
+    f->last_used = sqlite3_column_int64(st, 5);
+}
+
+int feed_list(struct db *db, int64_t user_id, int64_t limit, int64_t offset, struct arena *a,
+              struct feed **out, int *n, int64_t *total, struct ls_err *err)
+{
+    *n = 0;
+    *out = arena_alloc(a, sizeof **out * (size_t)(limit > 0 ? limit : 1));
+    sqlite3_stmt *st = db_stmt(db, SQL_FEED_COUNT_LIVE);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_int64(st, 1, user_id);
+    *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    st = db_stmt(db, SQL_FEED_LIST);
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_int64(st, 2, limit);
+    sqlite3_bind_int64(st, 3, offset);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit) {
+        struct feed *f = &(*out)[(*n)++];
+        read_feed(st, f);
+        f->name = arena_strdup(a, (const char *)sqlite3_column_text(st, 6));
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return db_fail(db, rc, err);
+    return LS_OK;
+}
+
+int feed_revoke(struct db *db, int64_t user_id, int64_t feed_id, int64_t now, struct ls_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_FEED_REVOKE);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_int64(st, 1, feed_id);
+    sqlite3_bind_int64(st, 2, user_id);
+    sqlite3_bind_int64(st, 3, now);
+    int rc = db_step_done(db, st, err);
+    if (rc)
+        return rc;
+    if (sqlite3_changes(db_handle(db)) == 0)
+        return ls_err_set(err, LS_ENOTFOUND, NULL, "no such feed");
+    return LS_OK;
+}
+
+static int token_ok(const char *t)
+{
+    if (!t || strlen(t) != FEED_TOKEN_HEX)
+        return 0;
+    for (const char *p = t; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return 0;
+    return 1;
+}
+
+int feed_lookup(struct db *db, const char *token, struct arena *a, struct feed *out,
+                struct ls_err *err)
+{
+    (void)a;
+    if (!token_ok(token))
+        return ls_err_set(err, LS_ENOTFOUND, NULL, "no such feed");
+    unsigned char h[32];
+    auth_token_hash(h, token);
+    sqlite3_stmt *st = db_stmt(db, SQL_FEED_BY_TOKEN);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        read_feed(st, out);
+        out->name = "";
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return ls_err_set(err, LS_ENOTFOUND, NULL, "no such feed");
+    if (rc != SQLITE_ROW)
+        return db_fail(db, rc, err);
+    return LS_OK;
+}
+
+void feed_touch(struct db *db, const struct feed *f, int64_t now)
+{
+    if (f->last_used && now - f->last_used < FEED_TOUCH_SECONDS)
+        return;
+    sqlite3_stmt *st = db_stmt(db, SQL_FEED_TOUCH);
+    if (!st)
+        return;
+    sqlite3_bind_int64(st, 1, f->id);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, now - FEED_TOUCH_SECONDS);
+    struct ls_err ignore = {0};
+    db_step_done(db, st, &ignore); /* a busy database only delays the bookkeeping */
+}
+
+/* ------------------------------------------------------------------ */
+/* Texts                                                                */
+
+struct texts {
+    const char *booked, *guest, *by, *member_of, *purpose, *status;
+    const char *st_pending, *st_approved, *st_cancelled, *no_show;
+};
+
+static const struct texts TEXTS_EN = {
+    "Booked",           "guest",    "Booked by", "a member of %s",     "Purpose", "Status",
+    "pending approval", "approved", "cancelled", "Not used (no-show)",
+};
+static const struct texts TEXTS_PL = {
+    "Zarezerwowane",
+    "gość",
+    "Rezerwuje",
+    "osoba z: %s",
+    "Cel",
+    "Status",
+    "oczekuje na akceptację",
+    "zaakceptowana",
+    "anulowana",
+    "Niewykorzystana (nieobecność)",
+};
+
+static const struct texts *texts_for(const char *lang)
+{
+    return lang && strcmp(lang, "pl") == 0 ? &TEXTS_PL : &TEXTS_EN;
+}
+
+struct row {
+    int64_t id, start, end, created, updated;
+    int sequence;
+    const char *status, *purpose;
+    int64_t user_id, org_id;
+    const char *user_name, *org_name, *org_short;
+    int64_t resource_id;
+    const char *resource, *lab, *building, *address, *city;
+    int no_show;
+    int64_t owner_org;
+};
+
+static const char *col(sqlite3_stmt *st, int i, struct arena *a)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return arena_strdup(a, s ? (const char *)s : "");
+}
+
+static void read_row(sqlite3_stmt *st, struct arena *a, struct row *r)
+{
+    r->id = sqlite3_column_int64(st, 0);
+    r->start = sqlite3_column_int64(st, 1);
+    r->end = sqlite3_column_int64(st, 2);
+    r->created = sqlite3_column_int64(st, 3);
+    r->updated = sqlite3_column_int64(st, 4);
+    r->sequence = sqlite3_column_int(st, 5);
+    r->status = col(st, 6, a);
+    r->purpose = col(st, 7, a);
+    r->user_id = sqlite3_column_int64(st, 8);
+    r->org_id = sqlite3_column_int64(st, 9);
+    r->user_name = col(st, 10, a);
+    r->org_name = col(st, 11, a);
+    r->org_short = col(st, 12, a);
+    r->resource_id = sqlite3_column_int64(st, 13);
+    r->resource = col(st, 14, a);
+    r->lab = col(st, 15, a);
+    r->building = col(st, 16, a);
+    r->address = col(st, 17, a);
+    r->city = col(st, 18, a);
+    r->no_show = sqlite3_column_int(st, 19);
+    r->owner_org = sqlite3_column_int64(st, 20);
+}
+
+/* "a, b, c" of the non-empty parts. */
+static const char *join_parts(struct arena *a, const char *const *parts, int n)
+{
+    const char *s = "";
+    for (int i = 0; i < n; i++)
+        if (parts[i] && *parts[i])
+            s = *s ? arena_printf(a, "%s, %s", s, parts[i]) : parts[i];
+    return s;
+}
+
+/* Fills ev from row r. show: whether the booker's name and purpose may be
+ * shown; own: the subscriber's own calendar (the name would be noise). */
+static void compose(struct ical_event *ev, const struct row *r, int show, int own,
+                    const struct texts *tx, const struct feed_site *site, struct arena *a)
+{
+    int status = ical_status_of(r->status);
+    ev->id = r->id;
+    ev->start = r->start;
+    ev->end = r->end;
+    ev->created = r->created;
+    ev->updated = r->updated;
+    ev->sequence = r->sequence;
+    ev->status = status < 0 ? ICAL_CANCELLED : (enum ical_status)status;
+
+    const char *org = *r->org_short ? r->org_short : *r->org_name ? r->org_name : tx->guest;
+    const char *org_long = *r->org_name ? r->org_name : tx->guest;
+    const char *st_text = ev->status == ICAL_TENTATIVE   ? tx->st_pending
+                          : ev->status == ICAL_CONFIRMED ? tx->st_approved
+                                                         : tx->st_cancelled;
+    const char *desc;
+    if (show) {
+        const char *who = arena_printf(a, "%s (%s)", r->user_name, org_long);
+        if (own)
+            ev->summary =
+                *r->purpose ? arena_printf(a, "%s — %s", r->resource, r->purpose) : r->resource;
+        else
+            ev->summary =
+                *r->purpose ? arena_printf(a, "%s — %s: %s", r->resource, r->user_name, r->purpose)
+                            : arena_printf(a, "%s — %s", r->resource, r->user_name);
+        desc = arena_printf(a, "%s: %s\n%s: %s", tx->by, who, tx->status, st_text);
+        if (*r->purpose)
+            desc = arena_printf(a, "%s\n%s: %s", desc, tx->purpose, r->purpose);
+        ev->url = arena_printf(a, "%s/#/bookings/%lld", site->public_url, (long long)r->id);
+    } else {
+        ev->summary = arena_printf(a, "%s — %s (%s)", r->resource, tx->booked, org);
+        desc = arena_printf(a, "%s: %s\n%s: %s", tx->by,
+                            *r->org_name ? arena_printf(a, tx->member_of, r->org_name) : tx->guest,
+                            tx->status, st_text);
+        /* The booking itself is not theirs to open; the resource is. */
+        ev->url =
+            arena_printf(a, "%s/#/resources/%lld", site->public_url, (long long)r->resource_id);
+    }
+    if (r->no_show && ev->status == ICAL_CONFIRMED)
+        desc = arena_printf(a, "%s\n%s", desc, tx->no_show);
+    ev->description = desc;
+    const char *parts[] = {r->lab, r->building, r->address, r->city};
+    ev->location = join_parts(a, parts, 4);
+}
+
+/* ------------------------------------------------------------------ */
+/* The rendered-feed cache                                              */
+
+#define CACHE_SLOTS 64
+#define CACHE_BODY_MAX ((size_t)8 << 20) /* larger feeds are rendered every time */
+#define CACHE_BUDGET ((size_t)64 << 20)  /* all cached bodies together */
+
+struct slot {
+    char key[80];  /* scope:id:visibility:lang */
+    char etag[40]; /* the version the body was rendered from */
+    char *body;    /* malloc'd */
+    size_t len;
+    uint64_t tick; /* last use, for eviction */
+};
+
+static struct {
+    pthread_mutex_t mu;
+    struct slot slot[CACHE_SLOTS];
+    size_t bytes; /* sum of the cached bodies' lengths */
+    uint64_t tick;
+    struct feed_cache_stats stats;
+} cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+/* Copies a cached body into the arena; 1 on a hit. */
+static int cache_get(const char *key, const char *etag, struct arena *a, struct feed_doc *out)
+{
+    int hit = 0;
+    pthread_mutex_lock(&cache.mu);
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        struct slot *s = &cache.slot[i];
+        if (s->body && strcmp(s->key, key) == 0 && strcmp(s->etag, etag) == 0) {
+            char *copy = arena_alloc(a, s->len + 1);
+            memcpy(copy, s->body, s->len);
+            out->body = copy;
+            out->len = s->len;
+            s->tick = ++cache.tick;
+            cache.stats.hits++;
+            hit = 1;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&cache.mu);
+    return hit;
+}
+
+/* Stores body (taking ownership) under key, replacing an older version of the
+ * same key, else an empty slot, else the least recently used one. */
+static void cache_drop(struct slot *s)
+{
+    cache.bytes -= s->len;
+    free(s->body);
+    memset(s, 0, sizeof *s);
+}
+
+static struct slot *cache_lru(void)
+{
+    struct slot *lru = NULL;
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        if (cache.slot[i].body && (!lru || cache.slot[i].tick < lru->tick))
+            lru = &cache.slot[i];
+    return lru;
+}
+
+static void cache_put(const char *key, const char *etag, char *body, size_t len)
+{
+    pthread_mutex_lock(&cache.mu);
+    cache.stats.renders++;
+    if (len > CACHE_BODY_MAX) {
+        pthread_mutex_unlock(&cache.mu);
+        free(body);
+        return;
+    }
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        if (cache.slot[i].body && strcmp(cache.slot[i].key, key) == 0)
+            cache_drop(&cache.slot[i]); /* an older version of this feed */
+    struct slot *lru;
+    while (cache.bytes + len > CACHE_BUDGET && (lru = cache_lru()))
+        cache_drop(lru);
+    struct slot *pick = NULL;
+    for (int i = 0; i < CACHE_SLOTS && !pick; i++)
+        if (!cache.slot[i].body)
+            pick = &cache.slot[i];
+    if (!pick)
+        cache_drop(pick = cache_lru());
+    snprintf(pick->key, sizeof pick->key, "%s", key);
+    snprintf(pick->etag, sizeof pick->etag, "%s", etag);
+    pick->body = body;
+    pick->len = len;
+    pick->tick = ++cache.tick;
+    cache.bytes += len;
+    pthread_mutex_unlock(&cache.mu);
+}
+
+void feed_cache_stats(struct feed_cache_stats *out)
+{
+    pthread_mutex_lock(&cache.mu);
+    *out = cache.stats;
+    pthread_mutex_unlock(&cache.mu);
+}
+
+void feed_cache_clear(void)
+{
+    pthread_mutex_lock(&cache.mu);
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        if (cache.slot[i].body)
+            cache_drop(&cache.slot[i]);
+    memset(&cache.stats, 0, sizeof cache.stats);
+    pthread_mutex_unlock(&cache.mu);
+}
+
+/* ------------------------------------------------------------------ */
+/* Feeds                                                                */
+
+/* Cut-offs move at UTC midnight so that a day's fetches share one version. */
+static void window(int64_t now, int64_t *end_cut, int64_t *cancel_cut)
+{
+    int64_t day = now - ((now % 86400) + 86400) % 86400;
+    *end_cut = day - (int64_t)FEED_PAST_DAYS * 86400;
+    *cancel_cut = day - (int64_t)FEED_CANCELLED_DAYS * 86400;
+}
+
+static void bind_scope(sqlite3_stmt *st, const struct feed *f, int64_t now)
+{
+    int64_t end_cut, cancel_cut;
+    window(now, &end_cut, &cancel_cut);
+    sqlite3_bind_int64(st, 1, f->scope_id);
+    sqlite3_bind_int64(st, 2, end_cut);
+    sqlite3_bind_int64(st, 3, cancel_cut);
+}
+
+/* Quoted hex of a BLAKE2b-128 over NUL-separated parts (NULL-terminated). */
+static void hex_etag(char out[40], const char *const *parts)
+{
+    crypto_generichash_state h;
+    unsigned char d[16];
+    char hex[33];
+    crypto_generichash_init(&h, NULL, 0, sizeof d);
+    for (const char *const *p = parts; *p; p++)
+        crypto_generichash_update(&h, (const unsigned char *)*p, strlen(*p) + 1);
+    crypto_generichash_final(&h, d, sizeof d);
+    sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+    snprintf(out, 40, "\"%s\"", hex);
+}
+
+static int get_in_snapshot(struct db *db, const struct feed *f, const struct feed_site *site,
+                           int64_t now, int want_body, struct arena *a, struct feed_doc *out,
+                           struct ls_err *err)
+{
+    struct user creator;
+    int rc = auth_user_get(db, f->user_id, a, &creator, err);
+    if (rc == LS_OK && !creator.active)
+        rc = ls_err_set(err, LS_ENOTFOUND, NULL, "no such feed");
+    if (rc)
+        return rc;
+    struct scope_info info;
+    if ((rc = scope_load(db, f->scope, f->scope_id, a, &info, err)))
+        return rc == LS_ENOTFOUND ? ls_err_set(err, rc, NULL, "no such feed") : rc;
+
+    /* Who sees names: decided now, from the creator's current standing. */
+    int full;
+    if (f->scope == FEED_USER)
+        full = f->scope_id == creator.id;
+    else
+        full = authz_manages_org(&creator, info.org_id);
+    if (f->scope == FEED_USER && !full)
+        return ls_err_set(err, LS_ENOTFOUND, NULL, "no such feed");
+    char vis = full ? 'f' : creator.organisation_id ? 'o' : 'u';
+    int64_t vis_id = full ? 0 : creator.organisation_id ? creator.organisation_id : creator.id;
+    const char *lang = creator.lang && strcmp(creator.lang, "pl") == 0 ? "pl" : "en";
+    char key[80];
+    snprintf(key, sizeof key, "%d:%lld:%c%lld:%s", (int)f->scope, (long long)f->scope_id, vis,
+             (long long)vis_id, lang);
+
+    sqlite3_stmt *st = db_stmt(db, SQL_VERSION[f->scope]);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    bind_scope(st, f, now);
+    int src = sqlite3_step(st);
+    int64_t count = 0, max_b = 0, max_cat = 0;
+    double sum_upd = 0, sum_seq = 0, sum_id = 0;
+    if (src == SQLITE_ROW) {
+        count = sqlite3_column_int64(st, 0);
+        sum_upd = sqlite3_column_double(st, 1);
+        sum_seq = sqlite3_column_double(st, 2);
+        sum_id = sqlite3_column_double(st, 3);
+        max_b = sqlite3_column_int64(st, 4);
+        max_cat = sqlite3_column_int64(st, 5);
+    }
+    sqlite3_reset(st);
+    if (src != SQLITE_ROW)
+        return db_fail(db, src, err);
+
+    int64_t lm = info.updated;
+    if (max_b > lm)
+        lm = max_b;
+    if (max_cat > lm)
+        lm = max_cat;
+    out->last_modified = lm;
+    /* Everything the body depends on, so equal ETags mean equal bodies. */
+    char version[256];
+    snprintf(version, sizeof version, "feed/1|%s|%lld|%.0f|%.0f|%.0f|%lld|%lld|%lld", key,
+             (long long)count, sum_upd, sum_seq, sum_id, (long long)max_b, (long long)max_cat,
+             (long long)info.updated);
+    const char *parts[] = {version, info.name, site->host, site->public_url, NULL};
+    hex_etag(out->etag, parts);
+    if (!want_body || cache_get(key, out->etag, a, out))
+        return LS_OK;
+
+    /* Render. */
+    st = db_stmt(db, SQL_EVENTS[f->scope]);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    bind_scope(st, f, now);
+    size_t cap = 64, n = 0;
+    struct row *rows = arena_alloc(a, cap * sizeof *rows);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            struct row *bigger = arena_alloc(a, 2 * cap * sizeof *rows);
+            memcpy(bigger, rows, cap * sizeof *rows);
+            rows = bigger;
+            cap *= 2;
+        }
+        read_row(st, a, &rows[n++]);
+    }
+    sqlite3_reset(st);
+    if (src != SQLITE_DONE)
+        return db_fail(db, src, err);
+
+    const struct texts *tx = texts_for(lang);
+    struct ical_event *ev = arena_alloc(a, (n ? n : 1) * sizeof *ev);
+    for (size_t i = 0; i < n; i++) {
+        const struct row *r = &rows[i];
+        int show = full || r->user_id == creator.id ||
+                   (creator.organisation_id && r->org_id == creator.organisation_id);
+        compose(&ev[i], r, show, f->scope == FEED_USER, tx, site, a);
+    }
+    struct ical_calendar cal = {arena_printf(a, "labshare — %s", info.name), site->host};
+    size_t len = 0;
+    char *body = ical_render(&cal, ev, n, &len);
+    if (!body)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "out of memory rendering the calendar");
+    char *copy = arena_alloc(a, len + 1);
+    memcpy(copy, body, len);
+    out->body = copy;
+    out->len = len;
+    cache_put(key, out->etag, body, len);
+    return LS_OK;
+}
+
+int feed_get(struct db *db, const struct feed *f, const struct feed_site *site, int64_t now,
+             int want_body, struct arena *a, struct feed_doc *out, struct ls_err *err)
+{
+    memset(out, 0, sizeof *out);
+    /* One snapshot, so the body is exactly the version its ETag names. Read
+     * only: ended here so that feed_touch can write afterwards. */
+    int rc = db_begin_read(db, err);
+    if (rc == LS_OK)
+        rc = get_in_snapshot(db, f, site, now, want_body, a, out, err);
+    db_rollback(db);
+    return rc;
+}
+
+int feed_booking_ics(struct db *db, const struct user *u, int64_t booking_id,
+                     const struct feed_site *site, struct arena *a, struct feed_doc *out,
+                     struct ls_err *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = db_stmt(db, SQL_EVENT_ONE);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_int64(st, 1, booking_id);
+    struct row r;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_row(st, a, &r);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return ls_err_set(err, LS_ENOTFOUND, NULL, "no such booking");
+    if (rc != SQLITE_ROW)
+        return db_fail(db, rc, err);
+    /* Invisible bookings are 404, as in the booking API. */
+    if (r.user_id != u->id && !authz_manages_org(u, r.owner_org))
+        return ls_err_set(err, LS_ENOTFOUND, NULL, "no such booking");
+    struct ical_event ev;
+    compose(&ev, &r, 1, r.user_id == u->id, texts_for(u->lang), site, a);
+    struct ical_calendar cal = {arena_printf(a, "labshare — %s", r.resource), site->host};
+    size_t len = 0;
+    char *body = ical_render(&cal, &ev, 1, &len);
+    if (!body)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "out of memory rendering the calendar");
+    char *copy = arena_alloc(a, len + 1);
+    memcpy(copy, body, len);
+    free(body);
+    out->body = copy;
+    out->len = len;
+    out->last_modified = r.updated;
+    return LS_OK;
+}

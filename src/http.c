@@ -635,13 +635,14 @@ int http_serve(const struct http_config *c)
     cfg.quiet = c->quiet;
 
     char threads[16];
-    snprintf(threads, sizeof threads, "%d", c->threads > 0 ? c->threads : 16);
+    snprintf(threads, sizeof threads, "%d", c->threads > 0 ? c->threads : 64);
     const char *options[] = {
         "listening_ports", c->listen,
         "num_threads", threads,
         "request_timeout_ms", "30000",
-        "keep_alive_timeout_ms", "5000",
+        "keep_alive_timeout_ms", "2000",
         "enable_keep_alive", "yes",
+        "tcp_nodelay", "1", /* headers and body go out in separate writes */
         "linger_timeout_ms", "1000",
         "max_request_size", "16384", /* request line + headers */
         "listen_backlog", "256",
@@ -656,6 +657,14 @@ int http_serve(const struct http_config *c)
     cb.exit_thread = on_thread_exit;
     cb.http_error = on_http_error;
     cb.log_message = on_log_message;
+
+    /* Handlers first: whoever reads the "listening" line may signal at once. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
 
     mg_init_library(0);
     struct mg_context *ctx = mg_start(&cb, NULL, options);
@@ -692,13 +701,6 @@ int http_serve(const struct http_config *c)
 
     printf("labshare listening on http://%s:%d/ (public URL %s)\n", host, port, cfg.public_url);
     fflush(stdout);
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
 
     while (!stop_requested) {
         struct timespec ts = {0, 100 * 1000 * 1000};

@@ -88,7 +88,7 @@ static int cmd_serve(int argc, char **argv)
         .listen = env_or("LABSHARE_LISTEN", "127.0.0.1:8080"),
         .www_dir = default_www(),
         .public_url = env_or("LABSHARE_PUBLIC_URL", NULL),
-        .threads = atoi(env_or("LABSHARE_THREADS", "16")),
+        .threads = atoi(env_or("LABSHARE_THREADS", "64")),
         .trust_proxy = atoi(env_or("LABSHARE_TRUST_PROXY", "0")),
     };
     int c;

@@ -1,0 +1,47 @@
+-- post_booking.lua — wrk script: POST /api/v1/bookings, each request a
+-- distinct free 30-minute slot on resources 2–17 (open 24/7, no approval),
+-- at night UTC where the generated data has no bookings.
+local counter = 0
+local threads = {}
+local tid = 0
+
+function setup(thread)
+  thread:set("tid", tid)
+  tid = tid + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  counter = 0
+  cookie = os.getenv("BENCH_COOKIE")
+  csrf = os.getenv("BENCH_CSRF")
+  base_day = tonumber(os.getenv("BENCH_BASE_DAY"))
+end
+
+function request()
+  local n = counter * 8 + tid  -- distinct across up to 8 threads
+  counter = counter + 1
+  local resource = 2 + (n % 16)
+  local k = math.floor(n / 16)
+  local day = base_day + 1 + math.floor(k / 16)
+  local start = day * 86400 + (k % 16) * 1800
+  local body = string.format('{"resource_id":%d,"start":"%s","end":"%s","purpose":"bench"}',
+    resource, os.date("!%Y-%m-%dT%H:%M:%SZ", start), os.date("!%Y-%m-%dT%H:%M:%SZ", start + 1800))
+  return wrk.format("POST", "/api/v1/bookings",
+    { ["Content-Type"] = "application/json", ["Cookie"] = cookie, ["X-CSRF-Token"] = csrf }, body)
+end
+
+created = 0
+refused = 0
+function response(status, headers, body)
+  if status == 201 then created = created + 1 else refused = refused + 1 end
+end
+
+function done(summary, latency, requests)
+  local c, r = 0, 0
+  for _, t in ipairs(threads) do
+    c = c + (t:get("created") or 0)
+    r = r + (t:get("refused") or 0)
+  end
+  io.stdout:write(string.format("created=%d refused=%d\n", c, r))
+end
