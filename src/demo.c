@@ -4,7 +4,7 @@
  * The data is a fixed table: no randomness, so two runs give the same
  * catalogue (only created/updated and the blackouts placed relative to
  * "next Monday" depend on the day it runs). Real places of the strategy's
- * seeds keep their figures (JCI, IKiFP PAN 1,270 m² + ~400 m² of the
+ * seeds keep their figures (JCI's 1,770 m² of labs, IKiFP PAN 1,270 m² + ~400 m² of the
  * biorefinery hall, URK 166 m², Browin 199.4 m², a ~3,000 m² therapeutics
  * company); instrument power draws follow METHODS.md's table. Everything
  * goes through catalogue.c, so the demo obeys the same validation as the
@@ -97,16 +97,16 @@ struct demo_lab {
 #define IK_ADDR "ul. Niezapominajek 8, 30-239 Kraków"
 
 static const struct demo_lab LABS[] = {
-    {"jci-mol", "jci", "Laboratorium Biologii Molekularnej LSP", "commercial", 420, 410,
+    {"jci-mol", "jci", "Laboratorium Biologii Molekularnej LSP", "commercial", 620, 410,
      "LifeScience Park, budynek A", LSP, 2,
      "Laboratorium BSL-2: sekwencjonowanie, PCR, hodowle bakteryjne. Zużycie energii z licznika."},
-    {"jci-mic", "jci", "Pracownia Mikroskopii i Obrazowania LSP", "commercial", 180,
+    {"jci-mic", "jci", "Pracownia Mikroskopii i Obrazowania LSP", "commercial", 240,
      LAB_ENERGY_DEFAULT, "LifeScience Park, budynek B", LSP, 1,
      "Mikroskopia konfokalna i fluorescencyjna, stacje analizy obrazu."},
-    {"jci-ms", "jci", "Laboratorium Analityki Chemicznej LSP (LC-MS)", "commercial", 260, 520,
+    {"jci-ms", "jci", "Laboratorium Analityki Chemicznej LSP (LC-MS)", "commercial", 460, 520,
      "LifeScience Park, budynek B", LSP, 1,
      "Spektrometria mas i chromatografia; pompy próżniowe pracują całą dobę."},
-    {"jci-cell", "jci", "Pracownia Hodowli Komórkowych BSL-2 LSP", "commercial", 150,
+    {"jci-cell", "jci", "Pracownia Hodowli Komórkowych BSL-2 LSP", "commercial", 450,
      LAB_ENERGY_DEFAULT, "LifeScience Park, budynek A", LSP, 2,
      "Hodowle komórek ssaczych, komory laminarne klasy II, inkubatory CO₂."},
     {"jci-conf", "jci", "Centrum Konferencyjne LifeScience Park", "office", 600, LAB_ENERGY_DEFAULT,

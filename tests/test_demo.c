@@ -75,6 +75,10 @@ static void demo__loads_the_promised_catalogue(void **state)
                           " WHERE r.type = 'room' AND l.biosafety_level >= 2") >= 3);
     /* the seeds' figures */
     assert_int_equal(scalar(t, "SELECT count(*) FROM labs WHERE area_m2 = 199.4"), 1);
+    assert_int_equal(scalar(t, "SELECT sum(area_m2) FROM labs l JOIN organisations o ON"
+                               " o.id = l.organisation_id WHERE o.short_name = 'JCI'"
+                               " AND l.kind = 'commercial'"),
+                     1770);
     assert_int_equal(scalar(t, "SELECT count(*) FROM labs WHERE area_m2 = 166"), 1);
     assert_int_equal(scalar(t, "SELECT sum(area_m2) FROM labs l JOIN organisations o ON"
                                " o.id = l.organisation_id WHERE o.short_name = 'IKiFP PAN'"
