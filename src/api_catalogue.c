@@ -19,8 +19,8 @@
 #define ID_MAX (INT64_MAX / 2)
 
 /* Output-only fields: sending them back is a 422 that says so. */
-static const char *const READ_ONLY[] = {"id", "created", "updated", "organisation_name",
-                                        "resource_count", NULL};
+static const char *const READ_ONLY[] = {
+    "id", "created", "updated", "organisation_name", "resource_count", NULL};
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                              */
@@ -45,8 +45,7 @@ static int body_only(struct req *r, const char *const *allowed, const char *cons
 static int forbid(struct req *r, const char *what)
 {
     return ls_err_set(&r->err, LS_EFORBIDDEN, NULL,
-                      "only cluster staff or an owner of the organisation may change its %s",
-                      what);
+                      "only cluster staff or an owner of the organisation may change its %s", what);
 }
 
 /* Staff and owners may create; researchers get 403 before their body is
@@ -164,7 +163,8 @@ static cJSON *lab_json(const struct lab *l)
     cJSON *j = cJSON_CreateObject();
     cJSON_AddNumberToObject(j, "id", (double)l->id);
     cJSON_AddNumberToObject(j, "organisation_id", (double)l->organisation_id);
-    cJSON_AddStringToObject(j, "organisation_name", l->organisation_name ? l->organisation_name : "");
+    cJSON_AddStringToObject(j, "organisation_name",
+                            l->organisation_name ? l->organisation_name : "");
     cJSON_AddStringToObject(j, "name", l->name);
     cJSON_AddStringToObject(j, "kind", l->kind);
     cJSON_AddNumberToObject(j, "area_m2", l->area_m2);
@@ -277,7 +277,7 @@ static cJSON *training_json(const struct training *t)
 
 static int org_from_json(struct req *r, struct organisation *o, int create)
 {
-    static const char *const fields[] = {"name", "short_name", "group", "package", "member",
+    static const char *const fields[] = {"name", "short_name", "group",       "package", "member",
                                          "city", "website",    "description", NULL};
     int rc = body_only(r, fields, READ_ONLY);
     if (!rc)
@@ -300,9 +300,9 @@ static int org_from_json(struct req *r, struct organisation *o, int create)
 }
 
 static const char *const LAB_FIELDS[] = {
-    "organisation_id", "name",    "kind", "area_m2",         "energy_kwh_per_m2_year",
-    "building",        "address", "city", "biosafety_level", "description",
-    NULL};
+    "organisation_id",        "name",        "kind",    "area_m2",
+    "energy_kwh_per_m2_year", "building",    "address", "city",
+    "biosafety_level",        "description", NULL};
 
 /* Everything but organisation_id, which the caller reads first (it decides
  * who may write). */
@@ -319,8 +319,8 @@ static int lab_from_json(struct req *r, struct lab *l, int create)
     if (!rc) {
         int is_null = 0, present = 0;
         double v = 0;
-        rc = json_number(r->json, "energy_kwh_per_m2_year", 0, 1, -HUGE_VAL, HUGE_VAL, &v,
-                         &is_null, &present, &r->err);
+        rc = json_number(r->json, "energy_kwh_per_m2_year", 0, 1, -HUGE_VAL, HUGE_VAL, &v, &is_null,
+                         &present, &r->err);
         if (!rc && present) {
             l->energy_is_null = is_null;
             l->energy_kwh_per_m2_year = is_null ? 0 : v;
@@ -387,14 +387,32 @@ static int hours_from_json(struct req *r, struct hours_week *out)
     return LS_OK;
 }
 
-static const char *const RESOURCE_FIELDS[] = {
-    "lab_id",           "type",         "name",          "category",    "description",
-    "shared",           "requires_approval", "requires_training", "power_kw", "standby_kw",
-    "slot_minutes",     "min_minutes",  "max_minutes",   "opening_hours", NULL};
-static const char *const RESOURCE_READ_ONLY[] = {
-    "id",       "created",        "updated", "organisation_id", "organisation_name",
-    "lab_name", "organisation_short_name",   "city",            "biosafety_level",
-    "trained",  NULL};
+static const char *const RESOURCE_FIELDS[] = {"lab_id",
+                                              "type",
+                                              "name",
+                                              "category",
+                                              "description",
+                                              "shared",
+                                              "requires_approval",
+                                              "requires_training",
+                                              "power_kw",
+                                              "standby_kw",
+                                              "slot_minutes",
+                                              "min_minutes",
+                                              "max_minutes",
+                                              "opening_hours",
+                                              NULL};
+static const char *const RESOURCE_READ_ONLY[] = {"id",
+                                                 "created",
+                                                 "updated",
+                                                 "organisation_id",
+                                                 "organisation_name",
+                                                 "lab_name",
+                                                 "organisation_short_name",
+                                                 "city",
+                                                 "biosafety_level",
+                                                 "trained",
+                                                 NULL};
 
 /* Everything but lab_id (read first by the caller). */
 static int resource_from_json(struct req *r, struct resource *res, int create)
@@ -415,8 +433,8 @@ static int resource_from_json(struct req *r, struct resource *res, int create)
     if (!rc)
         rc = bool_field(r, "requires_training", &res->requires_training);
     if (!rc)
-        rc = json_number(r->json, "power_kw", 0, 0, -HUGE_VAL, HUGE_VAL, &res->power_kw, NULL,
-                         NULL, &r->err);
+        rc = json_number(r->json, "power_kw", 0, 0, -HUGE_VAL, HUGE_VAL, &res->power_kw, NULL, NULL,
+                         &r->err);
     if (!rc)
         rc = json_number(r->json, "standby_kw", 0, 0, -HUGE_VAL, HUGE_VAL, &res->standby_kw, NULL,
                          NULL, &r->err);
@@ -533,7 +551,8 @@ static int patch_org(struct req *r)
     if (!rc)
         rc = catalogue_org_get(r->db, id, &r->arena, &o, &r->err);
     if (!rc && !authz_is_staff(r->user))
-        rc = ls_err_set(&r->err, LS_EFORBIDDEN, NULL, "only cluster staff may change organisations");
+        rc =
+            ls_err_set(&r->err, LS_EFORBIDDEN, NULL, "only cluster staff may change organisations");
     if (!rc)
         rc = org_from_json(r, &o, 0);
     if (!rc)
@@ -558,7 +577,8 @@ static int delete_org(struct req *r)
     if (!rc)
         rc = catalogue_org_get(r->db, id, &r->arena, &o, &r->err);
     if (!rc && !authz_is_staff(r->user))
-        rc = ls_err_set(&r->err, LS_EFORBIDDEN, NULL, "only cluster staff may delete organisations");
+        rc =
+            ls_err_set(&r->err, LS_EFORBIDDEN, NULL, "only cluster staff may delete organisations");
     if (!rc)
         rc = catalogue_org_delete(r->db, id, &r->err);
     if (!rc) {
@@ -1160,6 +1180,7 @@ static int delete_service(struct req *r)
 /* Write routes on existing objects are open to every signed-in user at the
  * dispatcher so that an unknown id is 404 before a role's 403; the handler
  * decides. */
+/* clang-format off */
 const struct route api_catalogue_routes[] = {
     {"GET", "/api/v1/organisations", list_orgs, ACCESS_USER, 0, 0, "catalogue", "List organisations (filters group, package, member, city, q)"},
     {"POST", "/api/v1/organisations", post_org, ACCESS_STAFF, BODY_MAX, 0, "catalogue", "Create an organisation (staff)"},
@@ -1190,3 +1211,4 @@ const struct route api_catalogue_routes[] = {
     {"DELETE", "/api/v1/services/{id}", delete_service, ACCESS_USER, 0, 0, "catalogue", "Delete a service (staff or owner)"},
     {0},
 };
+/* clang-format on */

@@ -32,7 +32,7 @@ static const char SQL_TRAINED[] = "SELECT 1 FROM training WHERE resource_id = ?1
 
 /* Organisations */
 #define ORG_COLS                                                                                   \
-    "o.id, o.name, o.short_name, o.grp, o.package, o.member, o.city, o.website, o.description,"   \
+    "o.id, o.name, o.short_name, o.grp, o.package, o.member, o.city, o.website, o.description,"    \
     " o.created, o.updated"
 static const char SQL_ORG_GET[] = "SELECT " ORG_COLS " FROM organisations o WHERE o.id = ?1";
 static const char SQL_ORG_EXISTS[] = "SELECT 1 FROM organisations WHERE id = ?1";
@@ -47,8 +47,8 @@ static const char SQL_ORG_UPDATE[] =
 #define ORG_WHERE                                                                                  \
     " WHERE (?1 IS NULL OR o.grp = ?1) AND (?2 IS NULL OR o.package = ?2)"                         \
     " AND (?3 < 0 OR o.member = ?3) AND (?4 IS NULL OR o.city = ?4 COLLATE NOCASE)"                \
-    " AND (?5 IS NULL OR o.search GLOB ?5) AND (?6 IS NULL OR o.search GLOB ?6)"     \
-    " AND (?7 IS NULL OR o.search GLOB ?7) AND (?8 IS NULL OR o.search GLOB ?8)"     \
+    " AND (?5 IS NULL OR o.search GLOB ?5) AND (?6 IS NULL OR o.search GLOB ?6)"                   \
+    " AND (?7 IS NULL OR o.search GLOB ?7) AND (?8 IS NULL OR o.search GLOB ?8)"                   \
     " AND (?9 IS NULL OR o.search GLOB ?9) AND (?10 IS NULL OR o.search GLOB ?10)"
 static const char SQL_ORG_LIST[] = "SELECT " ORG_COLS " FROM organisations o" ORG_WHERE
                                    " ORDER BY o.search, o.id LIMIT ?11 OFFSET ?12";
@@ -61,8 +61,8 @@ static const char SQL_ORG_DELETE[] = "DELETE FROM organisations WHERE id = ?1";
 
 /* Labs */
 #define LAB_COLS                                                                                   \
-    "l.id, l.organisation_id, l.name, l.kind, l.area_m2, l.energy_kwh_per_m2_year, l.building,"   \
-    " l.address, l.city, l.biosafety_level, l.description, l.created, l.updated, o.name,"         \
+    "l.id, l.organisation_id, l.name, l.kind, l.area_m2, l.energy_kwh_per_m2_year, l.building,"    \
+    " l.address, l.city, l.biosafety_level, l.description, l.created, l.updated, o.name,"          \
     " (SELECT count(*) FROM resources x WHERE x.lab_id = l.id)"
 static const char SQL_LAB_GET[] = "SELECT " LAB_COLS " FROM labs l JOIN organisations o"
                                   " ON o.id = l.organisation_id WHERE l.id = ?1";
@@ -79,8 +79,8 @@ static const char SQL_LAB_UPDATE[] =
     " WHERE (?1 IS NULL OR l.organisation_id = ?1) AND (?2 IS NULL OR l.kind = ?2)"                \
     " AND (?3 IS NULL OR coalesce(l.city, o.city) = ?3 COLLATE NOCASE)"                            \
     " AND (?4 IS NULL OR o.grp = ?4)"                                                              \
-    " AND (?5 IS NULL OR l.search GLOB ?5) AND (?6 IS NULL OR l.search GLOB ?6)"     \
-    " AND (?7 IS NULL OR l.search GLOB ?7) AND (?8 IS NULL OR l.search GLOB ?8)"     \
+    " AND (?5 IS NULL OR l.search GLOB ?5) AND (?6 IS NULL OR l.search GLOB ?6)"                   \
+    " AND (?7 IS NULL OR l.search GLOB ?7) AND (?8 IS NULL OR l.search GLOB ?8)"                   \
     " AND (?9 IS NULL OR l.search GLOB ?9) AND (?10 IS NULL OR l.search GLOB ?10)"
 static const char SQL_LAB_LIST[] =
     "SELECT " LAB_COLS " FROM labs l JOIN organisations o ON o.id = l.organisation_id" LAB_WHERE
@@ -101,9 +101,9 @@ static const char SQL_LAB_SEARCH_SET[] = "UPDATE labs SET search = ?1 WHERE id =
 
 /* Resources */
 #define RES_COLS                                                                                   \
-    "r.id, r.lab_id, r.type, r.name, r.category, r.description, r.shared, r.requires_approval,"   \
-    " r.requires_training, r.power_kw, r.standby_kw, r.slot_minutes, r.min_minutes,"              \
-    " r.max_minutes, r.created, r.updated, l.organisation_id, l.name, o.name, o.short_name,"     \
+    "r.id, r.lab_id, r.type, r.name, r.category, r.description, r.shared, r.requires_approval,"    \
+    " r.requires_training, r.power_kw, r.standby_kw, r.slot_minutes, r.min_minutes,"               \
+    " r.max_minutes, r.created, r.updated, l.organisation_id, l.name, o.name, o.short_name,"       \
     " coalesce(l.city, o.city), l.biosafety_level"
 #define RES_FROM                                                                                   \
     " FROM resources r JOIN labs l ON l.id = r.lab_id JOIN organisations o"                        \
@@ -130,14 +130,14 @@ static const char SQL_RES_ORG[] =
     " AND (?3 IS NULL OR r.type = ?3) AND (?4 IS NULL OR r.category = ?4 COLLATE NOCASE)"          \
     " AND (?5 IS NULL OR coalesce(l.city, o.city) = ?5 COLLATE NOCASE)"                            \
     " AND (?6 IS NULL OR o.grp = ?6) AND (?7 IS NULL OR l.kind = ?7)"                              \
-    " AND (?8 < 0 OR r.shared = ?8) AND (?9 < 0 OR r.requires_approval = ?9)"                     \
+    " AND (?8 < 0 OR r.shared = ?8) AND (?9 < 0 OR r.requires_approval = ?9)"                      \
     " AND l.biosafety_level >= ?10"                                                                \
     " AND (?11 IS NULL OR (NOT EXISTS (SELECT 1 FROM bookings b WHERE b.resource_id = r.id"        \
     "      AND b.status = 'approved' AND b.start < ?12 AND b.end > ?11)"                           \
     "  AND NOT EXISTS (SELECT 1 FROM blackouts x WHERE x.resource_id = r.id"                       \
     "      AND x.start < ?12 AND x.end > ?11)))"                                                   \
-    " AND (?13 IS NULL OR r.search GLOB ?13) AND (?14 IS NULL OR r.search GLOB ?14)" \
-    " AND (?15 IS NULL OR r.search GLOB ?15) AND (?16 IS NULL OR r.search GLOB ?16)" \
+    " AND (?13 IS NULL OR r.search GLOB ?13) AND (?14 IS NULL OR r.search GLOB ?14)"               \
+    " AND (?15 IS NULL OR r.search GLOB ?15) AND (?16 IS NULL OR r.search GLOB ?16)"               \
     " AND (?17 IS NULL OR r.search GLOB ?17) AND (?18 IS NULL OR r.search GLOB ?18)"
 static const char SQL_RES_LIST[] =
     "SELECT " RES_COLS RES_FROM RES_WHERE " ORDER BY r.search, r.id LIMIT ?19 OFFSET ?20";
@@ -149,7 +149,8 @@ static const char SQL_RES_SEARCH_SRC[] =
     "       coalesce(l.city, o.city)"
     " FROM resources r JOIN labs l ON l.id = r.lab_id JOIN organisations o"
     " ON o.id = l.organisation_id"
-    " WHERE (?1 = 0 OR r.id = ?1) AND (?2 = 0 OR r.lab_id = ?2) AND (?3 = 0 OR l.organisation_id = ?3)";
+    " WHERE (?1 = 0 OR r.id = ?1) AND (?2 = 0 OR r.lab_id = ?2) AND (?3 = 0 OR l.organisation_id = "
+    "?3)";
 static const char SQL_RES_SEARCH_SET[] = "UPDATE resources SET search = ?1 WHERE id = ?2";
 
 /* Blackouts */
@@ -166,8 +167,7 @@ static const char SQL_BO_LIST[] =
 static const char SQL_BO_COUNT[] = "SELECT count(*) FROM blackouts" BO_WHERE;
 
 /* Services */
-#define SVC_COLS                                                                                   \
-    "s.id, s.organisation_id, s.name, s.description, s.created, s.updated, o.name"
+#define SVC_COLS "s.id, s.organisation_id, s.name, s.description, s.created, s.updated, o.name"
 static const char SQL_SVC_GET[] = "SELECT " SVC_COLS " FROM services s JOIN organisations o"
                                   " ON o.id = s.organisation_id WHERE s.id = ?1";
 static const char SQL_SVC_RESOURCES[] =
@@ -186,8 +186,8 @@ static const char SQL_SVC_DELETE[] = "DELETE FROM services WHERE id = ?1";
     " WHERE (?1 IS NULL OR s.organisation_id = ?1)"                                                \
     " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM service_resources sr WHERE sr.service_id = s.id"    \
     "      AND sr.resource_id = ?2))"                                                              \
-    " AND (?3 IS NULL OR s.search GLOB ?3) AND (?4 IS NULL OR s.search GLOB ?4)"     \
-    " AND (?5 IS NULL OR s.search GLOB ?5) AND (?6 IS NULL OR s.search GLOB ?6)"     \
+    " AND (?3 IS NULL OR s.search GLOB ?3) AND (?4 IS NULL OR s.search GLOB ?4)"                   \
+    " AND (?5 IS NULL OR s.search GLOB ?5) AND (?6 IS NULL OR s.search GLOB ?6)"                   \
     " AND (?7 IS NULL OR s.search GLOB ?7) AND (?8 IS NULL OR s.search GLOB ?8)"
 static const char SQL_SVC_LIST[] =
     "SELECT " SVC_COLS " FROM services s JOIN organisations o ON o.id = s.organisation_id" SVC_WHERE
@@ -327,8 +327,7 @@ static int check_optional(const char *s, size_t max, const char *field, struct l
     return LS_OK;
 }
 
-static int check_enum(const char *s, const char *const *list, const char *field,
-                      struct ls_err *err)
+static int check_enum(const char *s, const char *const *list, const char *field, struct ls_err *err)
 {
     if (in_list(s, list))
         return LS_OK;
@@ -559,8 +558,7 @@ static int refresh_resource_search(struct db *db, int64_t res_id, int64_t lab_id
     return rc;
 }
 
-static int refresh_service_search(struct db *db, int64_t svc_id, int64_t org_id,
-                                  struct ls_err *err)
+static int refresh_service_search(struct db *db, int64_t svc_id, int64_t org_id, struct ls_err *err)
 {
     struct arena a = {0};
     struct row {
@@ -1249,7 +1247,8 @@ int catalogue_resource_delete(struct db *db, int64_t id, struct ls_err *err)
     if (catalogue_resource_org(db, id) == 0)
         rc = ls_err_set(err, LS_ENOTFOUND, NULL, "no such resource");
     else if (count_by_id(db, SQL_RES_BOOKINGS, id) != 0)
-        rc = ls_err_set(err, LS_ECONFLICT, NULL, "bookings refer to this resource; history is kept");
+        rc =
+            ls_err_set(err, LS_ECONFLICT, NULL, "bookings refer to this resource; history is kept");
     if (!rc) {
         sqlite3_stmt *st = db_stmt(db, SQL_RES_DELETE);
         sqlite3_bind_int64(st, 1, id);
@@ -1449,8 +1448,7 @@ int catalogue_blackout_list(struct db *db, const struct blackout_filter *f, int6
 /* ------------------------------------------------------------------ */
 /* Services                                                             */
 
-static int svc_load_resources(struct db *db, struct arena *a, struct service *s,
-                              struct ls_err *err)
+static int svc_load_resources(struct db *db, struct arena *a, struct service *s, struct ls_err *err)
 {
     sqlite3_stmt *st = db_stmt(db, SQL_SVC_RESOURCES);
     if (!st)

@@ -58,15 +58,15 @@ int catalogue_user_trained(struct db *db, int64_t resource_id, int64_t user_id);
 
 #define CATALOGUE_NAME_MAX 200
 #define CATALOGUE_SHORT_MAX 40
-#define CATALOGUE_TEXT_MAX 4000  /* descriptions */
-#define CATALOGUE_LINE_MAX 300   /* building, address, city, category, reason, website */
-#define CATALOGUE_AREA_MAX 1e6   /* m² */
-#define CATALOGUE_ENERGY_MAX 1e5 /* kWh/m²·year */
-#define CATALOGUE_POWER_MAX 1e3  /* kW */
+#define CATALOGUE_TEXT_MAX 4000      /* descriptions */
+#define CATALOGUE_LINE_MAX 300       /* building, address, city, category, reason, website */
+#define CATALOGUE_AREA_MAX 1e6       /* m² */
+#define CATALOGUE_ENERGY_MAX 1e5     /* kWh/m²·year */
+#define CATALOGUE_POWER_MAX 1e3      /* kW */
 #define CATALOGUE_MINUTES_MAX 527040 /* max_minutes: 366 days */
 #define CATALOGUE_SERVICE_RESOURCES_MAX 100
-#define CATALOGUE_Q_MAX 200      /* bytes of a search string */
-#define CATALOGUE_Q_TERMS 6      /* words of a search string that count */
+#define CATALOGUE_Q_MAX 200 /* bytes of a search string */
+#define CATALOGUE_Q_TERMS 6 /* words of a search string that count */
 
 /* NULL-terminated lists of the API's words. */
 extern const char *const catalogue_groups[];   /* BioF BIZ MED R&D EDU GOV */
@@ -78,14 +78,14 @@ extern const char *const catalogue_types[];    /* room instrument desk */
 /* Objects                                                              */
 
 struct organisation {
-    int64_t id;              /* 0 = not saved yet */
+    int64_t id; /* 0 = not saved yet */
     const char *name;
-    const char *short_name;  /* "" when none */
-    const char *group;       /* one of catalogue_groups */
-    const char *package;     /* one of catalogue_packages */
-    int member;              /* counts in the indicators */
-    const char *city;        /* NULL = unknown */
-    const char *website;     /* NULL = none; http(s) URL */
+    const char *short_name; /* "" when none */
+    const char *group;      /* one of catalogue_groups */
+    const char *package;    /* one of catalogue_packages */
+    int member;             /* counts in the indicators */
+    const char *city;       /* NULL = unknown */
+    const char *website;    /* NULL = none; http(s) URL */
     const char *description;
     int64_t created, updated;
 };
@@ -94,12 +94,12 @@ struct lab {
     int64_t id;
     int64_t organisation_id;
     const char *name;
-    const char *kind;              /* one of catalogue_kinds */
-    double area_m2;                /* > 0 */
-    double energy_kwh_per_m2_year; /* ≥ 0, meaningful unless energy_is_null */
-    int energy_is_null;            /* 1 = default for its kind */
+    const char *kind;                      /* one of catalogue_kinds */
+    double area_m2;                        /* > 0 */
+    double energy_kwh_per_m2_year;         /* ≥ 0, meaningful unless energy_is_null */
+    int energy_is_null;                    /* 1 = default for its kind */
     const char *building, *address, *city; /* NULL = unknown */
-    int biosafety_level;           /* 0..4 */
+    int biosafety_level;                   /* 0..4 */
     const char *description;
     int64_t created, updated;
     /* read-only conveniences filled by get/list */
@@ -223,8 +223,8 @@ struct resource_filter {
     int shared;              /* -1 any */
     int requires_approval;   /* -1 any */
     int biosafety_level_min; /* -1 any */
-    int has_free;               /* 1 = only resources with no approved booking and no
-                                   blackout overlapping [free_from, free_to) */
+    int has_free;            /* 1 = only resources with no approved booking and no
+                                blackout overlapping [free_from, free_to) */
     int64_t free_from, free_to;
 };
 struct service_filter {

@@ -69,8 +69,8 @@ static void demo__loads_the_promised_catalogue(void **state)
                           " opening_hours h WHERE h.resource_id = r.id AND h.open_min = 0"
                           " AND h.close_min = 1440) = 7") >= 5); /* 24/7 */
     assert_true(scalar(t, "SELECT count(*) FROM resources WHERE slot_minutes = 60") >= 10);
-    assert_true(scalar(t, "SELECT count(*) FROM resources WHERE category = 'confocal microscope'")
-                >= 3);
+    assert_true(
+        scalar(t, "SELECT count(*) FROM resources WHERE category = 'confocal microscope'") >= 3);
     assert_true(scalar(t, "SELECT count(*) FROM resources r JOIN labs l ON l.id = r.lab_id"
                           " WHERE r.type = 'room' AND l.biosafety_level >= 2") >= 3);
     /* the seeds' figures */
