@@ -759,6 +759,12 @@ static int list_resources(struct req *r)
     if (!rc && has_from && f.free_to <= f.free_from)
         rc = ls_err_set(&r->err, LS_EVALIDATION, "free_to", "'free_to' must be after 'free_from'");
     f.has_free = has_from;
+    int open = -1;
+    if (!rc)
+        rc = query_bool(r, "open", &open);
+    if (!rc && open == 1 && !has_from)
+        rc = ls_err_set(&r->err, LS_EVALIDATION, "open", "'open' goes with free_from and free_to");
+    f.open_only = open == 1;
     struct resource *items = NULL;
     int n = 0;
     int64_t total = 0;
@@ -1192,7 +1198,7 @@ const struct route api_catalogue_routes[] = {
     {"GET", "/api/v1/labs/{id}", get_lab, ACCESS_USER, 0, 0, "catalogue", "One lab"},
     {"PATCH", "/api/v1/labs/{id}", patch_lab, ACCESS_USER, BODY_MAX, 0, "catalogue", "Change a lab (staff or owner)"},
     {"DELETE", "/api/v1/labs/{id}", delete_lab, ACCESS_USER, 0, 0, "catalogue", "Delete a lab and its resources unless bookings refer to them (staff or owner)"},
-    {"GET", "/api/v1/resources", list_resources, ACCESS_USER, 0, 0, "catalogue", "List resources (filters lab_id, organisation_id, type, category, kind, group, city, shared, requires_approval, biosafety_level_min, q, free_from+free_to)"},
+    {"GET", "/api/v1/resources", list_resources, ACCESS_USER, 0, 0, "catalogue", "List resources (filters lab_id, organisation_id, type, category, kind, group, city, shared, requires_approval, biosafety_level_min, q, free_from+free_to, open)"},
     {"POST", "/api/v1/resources", post_resource, ACCESS_USER, BODY_MAX, 0, "catalogue", "Create a resource (staff or owner of the lab's organisation)"},
     {"GET", "/api/v1/resources/{id}", get_resource, ACCESS_USER, 0, 0, "catalogue", "One resource with its opening hours"},
     {"PATCH", "/api/v1/resources/{id}", patch_resource, ACCESS_USER, BODY_MAX, 0, "catalogue", "Change a resource (staff or owner)"},

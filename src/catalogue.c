@@ -1257,10 +1257,16 @@ int catalogue_resource_delete(struct db *db, int64_t id, struct ls_err *err)
     return tx_end(db, own, rc, err);
 }
 
+static int resource_list_open(struct db *db, const struct resource_filter *f, int64_t limit,
+                              int64_t offset, struct arena *a, struct resource **items, int *n,
+                              int64_t *total, struct ls_err *err);
+
 int catalogue_resource_list(struct db *db, const struct resource_filter *f, int64_t limit,
                             int64_t offset, struct arena *a, struct resource **items, int *n,
                             int64_t *total, struct ls_err *err)
 {
+    if (f->has_free && f->open_only)
+        return resource_list_open(db, f, limit, offset, a, items, n, total, err);
     *items = NULL;
     *n = 0;
     *total = 0;
@@ -1291,16 +1297,19 @@ int catalogue_resource_list(struct db *db, const struct resource_filter *f, int6
             sqlite3_bind_null(st, 12);
         }
         bind_terms(st, 13, f->q, &tmp);
+        /* room for the page only: the count came first (a row that
+         * appears in between is left for the next page) */
+        int64_t cap = *total - offset < limit ? *total - offset : limit;
         if (pass == 1) {
             sqlite3_bind_int64(st, 19, limit);
             sqlite3_bind_int64(st, 20, offset);
-            *items = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof **items);
+            *items = arena_alloc(a, (size_t)(cap > 0 ? cap : 1) * sizeof **items);
         }
         int s;
         while ((s = sqlite3_step(st)) == SQLITE_ROW) {
             if (pass == 0)
                 *total = sqlite3_column_int64(st, 0);
-            else if (*n < limit)
+            else if (*n < cap)
                 res_row(st, a, &(*items)[(*n)++]);
         }
         sqlite3_reset(st);
@@ -1311,6 +1320,51 @@ int catalogue_resource_list(struct db *db, const struct resource_filter *f, int6
         rc = catalogue_hours_load(db, (*items)[i].id, &(*items)[i].hours, err);
     arena_release(&tmp);
     return rc;
+}
+
+struct open_ctx {
+    int64_t from, to;
+    int inside;
+};
+
+static void open_span(int64_t start, int64_t end, void *ctx)
+{
+    struct open_ctx *c = ctx;
+    if (start <= c->from && c->to <= end)
+        c->inside = 1;
+}
+
+/* free + open: opening hours cannot be expressed in SQL, so every free
+ * candidate is laid out over one shared calendar (a day of margin either
+ * side: touching windows merge into one span) and the page is cut in C.
+ * A few thousand resources cost a few milliseconds. */
+static int resource_list_open(struct db *db, const struct resource_filter *f, int64_t limit,
+                              int64_t offset, struct arena *a, struct resource **items, int *n,
+                              int64_t *total, struct ls_err *err)
+{
+    struct resource_filter all = *f;
+    all.open_only = 0;
+    struct resource *rows = NULL;
+    int nrows = 0;
+    int64_t count = 0;
+    int rc = catalogue_resource_list(db, &all, INT32_MAX, 0, a, &rows, &nrows, &count, err);
+    *items = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof **items);
+    *n = 0;
+    *total = 0;
+    if (rc)
+        return rc;
+    struct hours_calendar *cal = hours_calendar_new(f->free_from - 86400, f->free_to + 86400);
+    for (int i = 0; i < nrows; i++) {
+        struct open_ctx c = {f->free_from, f->free_to, 0};
+        hours_layout(cal, &rows[i].hours, open_span, &c);
+        if (!c.inside)
+            continue;
+        if (*total >= offset && *n < limit)
+            (*items)[(*n)++] = rows[i];
+        (*total)++;
+    }
+    hours_calendar_free(cal);
+    return LS_OK;
 }
 
 /* ------------------------------------------------------------------ */

@@ -226,6 +226,8 @@ struct resource_filter {
     int has_free;            /* 1 = only resources with no approved booking and no
                                 blackout overlapping [free_from, free_to) */
     int64_t free_from, free_to;
+    int open_only; /* with has_free: only resources whose opening hours
+                      cover the whole span (what can really be booked) */
 };
 struct service_filter {
     int64_t organisation_id, resource_id;

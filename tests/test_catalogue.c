@@ -384,6 +384,58 @@ static void catalogue__free_span_ignores_pending_and_touching(void **state)
 }
 
 /* Number of resources matching q; the first one's name into first. */
+static int64_t count_open(struct testdb *t, int64_t lab, int64_t from, int64_t to)
+{
+    struct resource_filter f = {0};
+    f.lab_id = lab;
+    f.shared = f.requires_approval = f.biosafety_level_min = -1;
+    f.has_free = f.open_only = 1;
+    f.free_from = from;
+    f.free_to = to;
+    struct arena a = {0};
+    struct resource *items;
+    int n;
+    int64_t total;
+    struct ls_err err = {0};
+    assert_int_equal(catalogue_resource_list(t->db, &f, 1, 0, &a, &items, &n, &total, &err), LS_OK);
+    assert_int_equal(n, total > 0 ? 1 : 0); /* a page of one */
+    arena_release(&a);
+    return total;
+}
+
+static void catalogue__free_and_open_needs_the_opening_hours(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    struct ls_err err = {0};
+    int64_t lab = lab_new(t, org_new(t, "Org", NULL), "Lab");
+    res_new(t, lab, "Office hours", ""); /* Mon-Fri 08-18 */
+    struct resource r;
+    catalogue_resource_defaults(&r);
+    r.lab_id = lab;
+    r.type = "instrument";
+    r.name = "Always";
+    r.hours.n = 7;
+    for (int d = 1; d <= 7; d++)
+        r.hours.w[d - 1] = (struct hours_window){d, 0, 1440};
+    assert_int_equal(catalogue_resource_save(t->db, &r, &err), LS_OK);
+    int64_t tue13, tue17, tue19, tue20, sat10, sat12;
+    /* Tuesday 1 December 2026 and Saturday 5 December, local time */
+    assert_int_equal(tu_from_local(2026, 12, 1, 13, 0, 0, 0, &tue13), TU_OK);
+    assert_int_equal(tu_from_local(2026, 12, 1, 17, 0, 0, 0, &tue17), TU_OK);
+    assert_int_equal(tu_from_local(2026, 12, 1, 19, 0, 0, 0, &tue19), TU_OK);
+    assert_int_equal(tu_from_local(2026, 12, 1, 20, 0, 0, 0, &tue20), TU_OK);
+    assert_int_equal(tu_from_local(2026, 12, 5, 10, 0, 0, 0, &sat10), TU_OK);
+    assert_int_equal(tu_from_local(2026, 12, 5, 12, 0, 0, 0, &sat12), TU_OK);
+    assert_int_equal(count_free(t, lab, tue19, tue20), 2); /* free alone ignores hours */
+    assert_int_equal(count_open(t, lab, tue13, tue17), 2);
+    assert_int_equal(count_open(t, lab, tue19, tue20), 1);
+    assert_int_equal(count_open(t, lab, sat10, sat12), 1);
+    assert_int_equal(count_open(t, lab, tue13, tue20), 1);         /* past closing time */
+    assert_int_equal(count_open(t, lab, tue13 - 86400, tue17), 1); /* across the night */
+    testdb_free(t);
+}
+
 static int64_t search(struct testdb *t, const char *q, char first[64])
 {
     struct resource_filter f = {0};
@@ -512,6 +564,7 @@ int main(void)
         cmocka_unit_test(catalogue__every_write_bumps_updated),
         cmocka_unit_test(catalogue__deletes_refuse_history_and_cascade_the_rest),
         cmocka_unit_test(catalogue__free_span_ignores_pending_and_touching),
+        cmocka_unit_test(catalogue__free_and_open_needs_the_opening_hours),
         cmocka_unit_test(catalogue__search_folds_polish_letters_and_needs_every_word),
         cmocka_unit_test(catalogue__service_resources_belong_to_its_organisation),
         cmocka_unit_test(catalogue__training_grant_and_revoke),
