@@ -223,6 +223,8 @@ static int cmd_user(int argc, char **argv)
     struct ls_err err = {0};
     int64_t id = 0;
     int rc = auth_user_create(db, &u, &id, &err);
+    if (rc == LS_OK)
+        auth_audit(db, 0, "user.create", "user", id, "command line", "");
     db_close(db);
     if (rc != LS_OK) {
         fprintf(stderr, "labshare user: %s%s%s\n", err.field[0] ? err.field : "",

@@ -1,4 +1,4 @@
--- 0008_catalogue_search.sql — folded search text for the catalogue's `q` filter.
+-- 0013_catalogue_search.sql — folded search text for the catalogue's `q` filter.
 -- Each column holds the object's searchable fields lower-cased with Polish
 -- (and common Latin) diacritics folded to ASCII by catalogue.c, so "łódź",
 -- "Łódź" and "lodz" all match; q terms are folded the same way and matched

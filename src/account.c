@@ -1,0 +1,472 @@
+/* account.c — see account.h. */
+#include "account.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "db.h"
+#include "json.h"
+#include "timeutil.h"
+
+static const char SQL_LIST[] =
+    "SELECT u.id, u.email, u.name, u.role, COALESCE(u.organisation_id, 0), u.active, u.lang,"
+    "       o.name, u.created, u.updated"
+    " FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id"
+    " WHERE (?1 IS NULL OR instr(lower(u.name), lower(?1)) > 0"
+    "                   OR instr(lower(u.email), lower(?1)) > 0)"
+    "   AND (?2 IS NULL OR u.role = ?2)"
+    "   AND (?3 IS NULL OR u.organisation_id = ?3)"
+    "   AND (?4 IS NULL OR u.active = ?4)"
+    " ORDER BY u.name COLLATE NOCASE, u.id LIMIT ?5 OFFSET ?6";
+static const char SQL_COUNT[] = "SELECT count(*)"
+                                " FROM users u"
+                                " WHERE (?1 IS NULL OR instr(lower(u.name), lower(?1)) > 0"
+                                "                   OR instr(lower(u.email), lower(?1)) > 0)"
+                                "   AND (?2 IS NULL OR u.role = ?2)"
+                                "   AND (?3 IS NULL OR u.organisation_id = ?3)"
+                                "   AND (?4 IS NULL OR u.active = ?4)";
+static const char SQL_GET[] =
+    "SELECT u.id, u.email, u.name, u.role, COALESCE(u.organisation_id, 0), u.active, u.lang,"
+    "       o.name, u.created, u.updated"
+    " FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id WHERE u.id = ?1";
+static const char SQL_ORG_EXISTS[] = "SELECT 1 FROM organisations WHERE id = ?1";
+static const char SQL_UPDATE[] =
+    "UPDATE users SET name = ?2, lang = ?3, role = ?4, organisation_id = ?5, active = ?6,"
+    " updated = ?7 WHERE id = ?1";
+static const char SQL_HASH[] = "SELECT password_hash FROM users WHERE id = ?1";
+static const char SQL_SET_HASH[] =
+    "UPDATE users SET password_hash = ?2, updated = ?3 WHERE id = ?1";
+static const char SQL_SESSIONS_END_OTHERS[] =
+    "DELETE FROM sessions WHERE user_id = ?1 AND id_hash IS NOT ?2";
+static const char SQL_FAIL_STATS[] =
+    "SELECT count(*), COALESCE(min(at), 0) FROM login_failures WHERE key = ?1 AND at > ?2";
+static const char SQL_FAIL_INSERT[] = "INSERT INTO login_failures(key, at) VALUES (?1, ?2)";
+static const char SQL_FAIL_CLEAR[] = "DELETE FROM login_failures WHERE key = ?1";
+static const char SQL_AUDIT_LIST[] =
+    "SELECT a.id, a.at, COALESCE(a.user_id, 0), u.name, u.email, a.action, a.object_type,"
+    "       COALESCE(a.object_id, 0), a.detail, a.ip"
+    " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"
+    " WHERE (?1 IS NULL OR a.user_id = ?1)"
+    "   AND (?2 IS NULL OR a.action = ?2 OR substr(a.action, 1, length(?2) + 1) = ?2 || '.')"
+    "   AND (?3 IS NULL OR a.object_type = ?3)"
+    "   AND (?4 IS NULL OR a.object_id = ?4)"
+    "   AND (?5 IS NULL OR a.at >= ?5)"
+    "   AND (?6 IS NULL OR a.at < ?6)"
+    " ORDER BY a.at DESC, a.id DESC LIMIT ?7 OFFSET ?8";
+static const char SQL_AUDIT_COUNT[] =
+    "SELECT count(*) FROM audit_log a"
+    " WHERE (?1 IS NULL OR a.user_id = ?1)"
+    "   AND (?2 IS NULL OR a.action = ?2 OR substr(a.action, 1, length(?2) + 1) = ?2 || '.')"
+    "   AND (?3 IS NULL OR a.object_type = ?3)"
+    "   AND (?4 IS NULL OR a.object_id = ?4)"
+    "   AND (?5 IS NULL OR a.at >= ?5)"
+    "   AND (?6 IS NULL OR a.at < ?6)";
+
+static const char *text_col(sqlite3_stmt *st, int i, struct arena *a)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return s ? arena_strdup(a, (const char *)s) : NULL;
+}
+
+static void read_account(sqlite3_stmt *st, struct arena *a, struct account *out)
+{
+    struct user *u = &out->user;
+    u->id = sqlite3_column_int64(st, 0);
+    u->email = text_col(st, 1, a);
+    u->name = text_col(st, 2, a);
+    u->role = auth_role_parse((const char *)sqlite3_column_text(st, 3));
+    u->organisation_id = sqlite3_column_int64(st, 4);
+    u->active = sqlite3_column_int(st, 5);
+    u->lang = text_col(st, 6, a);
+    out->organisation_name = text_col(st, 7, a);
+    out->created = sqlite3_column_int64(st, 8);
+    out->updated = sqlite3_column_int64(st, 9);
+}
+
+static void bind_user_filter(sqlite3_stmt *st, const struct account_filter *f)
+{
+    if (f->q && *f->q)
+        sqlite3_bind_text(st, 1, f->q, -1, SQLITE_STATIC);
+    if (f->role != ROLE_NONE)
+        sqlite3_bind_text(st, 2, auth_role_name(f->role), -1, SQLITE_STATIC);
+    if (f->organisation_id > 0)
+        sqlite3_bind_int64(st, 3, f->organisation_id);
+    if (f->active == 0 || f->active == 1)
+        sqlite3_bind_int(st, 4, f->active);
+}
+
+int account_list(struct db *db, const struct account_filter *f, struct arena *a,
+                 struct account **out, int *n, int64_t *total, struct ls_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    *total = 0;
+    int rc = db_begin_read(db, err); /* count and page from one snapshot */
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = db_stmt(db, SQL_COUNT);
+    if (!st) {
+        rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+        goto done;
+    }
+    bind_user_filter(st, f);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        *total = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW) {
+        rc = db_fail(db, step, err);
+        goto done;
+    }
+    int64_t cap = *total - f->offset;
+    if (cap > f->limit)
+        cap = f->limit;
+    if (cap <= 0)
+        goto done;
+    *out = arena_alloc(a, (size_t)cap * sizeof **out);
+    st = db_stmt(db, SQL_LIST);
+    bind_user_filter(st, f);
+    sqlite3_bind_int64(st, 5, f->limit);
+    sqlite3_bind_int64(st, 6, f->offset);
+    while (*n < cap && (step = sqlite3_step(st)) == SQLITE_ROW)
+        read_account(st, a, &(*out)[(*n)++]);
+    sqlite3_reset(st);
+done:
+    db_rollback(db); /* ends the read transaction */
+    return rc;
+}
+
+int account_get(struct db *db, int64_t id, struct arena *a, struct account *out, struct ls_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_GET);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_account(st, a, out);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return LS_OK;
+    if (rc == SQLITE_DONE)
+        return ls_err_set(err, LS_ENOTFOUND, NULL, "no such user");
+    return db_fail(db, rc, err);
+}
+
+static int name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 200 || !json_text_ok(s, n, 0))
+        return 0;
+    return strspn(s, " \t") < n; /* not all blank */
+}
+
+int account_update(struct db *db, const struct user *actor, int64_t id,
+                   const struct account_patch *p, const char *ip, struct ls_err *err)
+{
+    int staff = authz_is_staff(actor);
+    int self = actor->id == id;
+    if (!staff) {
+        if (!self)
+            return ls_err_set(err, LS_EFORBIDDEN, NULL, "only staff may change other accounts");
+        if (p->set_role)
+            return ls_err_set(err, LS_EFORBIDDEN, "role", "only staff may change roles");
+        if (p->set_organisation)
+            return ls_err_set(err, LS_EFORBIDDEN, "organisation_id",
+                              "only staff may change organisations");
+        if (p->set_active)
+            return ls_err_set(err, LS_EFORBIDDEN, "active",
+                              "only staff may activate or deactivate accounts");
+    }
+    if (p->name && !name_ok(p->name))
+        return ls_err_set(err, LS_EVALIDATION, "name",
+                          "'name' must be 1 to 200 characters of text");
+    if (p->lang && strcmp(p->lang, "pl") && strcmp(p->lang, "en"))
+        return ls_err_set(err, LS_EVALIDATION, "lang", "'lang' must be pl or en");
+    if (p->set_role && p->role == ROLE_NONE)
+        return ls_err_set(err, LS_EVALIDATION, "role",
+                          "'role' must be one of: researcher, owner, staff");
+
+    struct arena a = {0};
+    struct account cur;
+    int rc = db_begin_write(db, err);
+    if (rc)
+        return rc;
+    if ((rc = account_get(db, id, &a, &cur, err)))
+        goto done;
+    enum role role = p->set_role ? p->role : cur.user.role;
+    int64_t org = p->set_organisation ? p->organisation_id : cur.user.organisation_id;
+    int active = p->set_active ? p->active : cur.user.active;
+    if (self && role != cur.user.role) {
+        rc = ls_err_set(err, LS_EVALIDATION, "role",
+                        "you cannot change your own role; ask another staff member");
+        goto done;
+    }
+    if (self && !active) {
+        rc = ls_err_set(err, LS_EVALIDATION, "active", "you cannot deactivate your own account");
+        goto done;
+    }
+    if (role == ROLE_OWNER && org <= 0) {
+        rc = ls_err_set(err, LS_EVALIDATION, "organisation_id",
+                        "an owner must belong to an organisation");
+        goto done;
+    }
+    if (org > 0 && org != cur.user.organisation_id) {
+        sqlite3_stmt *st = db_stmt(db, SQL_ORG_EXISTS);
+        sqlite3_bind_int64(st, 1, org);
+        int found = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_reset(st);
+        if (!found) {
+            rc = ls_err_set(err, LS_EVALIDATION, "organisation_id", "no such organisation");
+            goto done;
+        }
+    }
+    sqlite3_stmt *st = db_stmt(db, SQL_UPDATE);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, p->name ? p->name : cur.user.name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, p->lang ? p->lang : cur.user.lang, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, auth_role_name(role), -1, SQLITE_STATIC);
+    if (org > 0)
+        sqlite3_bind_int64(st, 5, org);
+    else
+        sqlite3_bind_null(st, 5);
+    sqlite3_bind_int(st, 6, active);
+    sqlite3_bind_int64(st, 7, tu_now());
+    if ((rc = db_step_done(db, st, err)))
+        goto done;
+
+    /* Sessions carry no copy of the role, yet a change of what someone may
+     * do should also end whatever they had open under the old terms. */
+    int role_changed = role != cur.user.role;
+    int org_changed = org != cur.user.organisation_id;
+    int active_changed = active != cur.user.active;
+    if ((role_changed || org_changed || (active_changed && !active)) &&
+        (rc = auth_sessions_revoke_user(db, id, err)))
+        goto done;
+    char detail[160];
+    if (role_changed) {
+        snprintf(detail, sizeof detail, "%s -> %s", auth_role_name(cur.user.role),
+                 auth_role_name(role));
+        auth_audit(db, actor->id, "user.role", "user", id, detail, ip);
+    }
+    if (org_changed) {
+        snprintf(detail, sizeof detail, "organisation %lld -> %lld",
+                 (long long)cur.user.organisation_id, (long long)org);
+        auth_audit(db, actor->id, "user.organisation", "user", id, detail, ip);
+    }
+    if (active_changed)
+        auth_audit(db, actor->id, active ? "user.activate" : "user.deactivate", "user", id, NULL,
+                   ip);
+    rc = db_commit(db, err);
+done:
+    if (rc)
+        db_rollback(db);
+    arena_release(&a);
+    return rc;
+}
+
+/* Seconds until a wrong-password key may try again, 0 if it may now. */
+static int pw_throttle_wait(struct db *db, const char *key, int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_FAIL_STATS);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, now - ACCOUNT_PW_WINDOW);
+    int n = 0;
+    int64_t oldest = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        n = sqlite3_column_int(st, 0);
+        oldest = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (n < ACCOUNT_PW_FREE)
+        return 0;
+    /* Failures are not recorded while throttled, so n == ACCOUNT_PW_FREE
+     * and the key may try again once the oldest one leaves the window. */
+    int64_t left = oldest + ACCOUNT_PW_WINDOW - now + 1;
+    return left > 0 ? (int)left : 1;
+}
+
+static int store_hash(struct db *db, int64_t id, const char *hash, struct ls_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_SET_HASH);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, tu_now());
+    int rc = db_step_done(db, st, err);
+    if (rc == LS_OK && sqlite3_changes(db_handle(db)) == 0)
+        rc = ls_err_set(err, LS_ENOTFOUND, NULL, "no such user");
+    return rc;
+}
+
+int account_password_change(struct db *db, const struct user *u, const char *current,
+                            const char *new_pw, const char *keep_token, const char *ip,
+                            struct ls_err *err)
+{
+    int64_t now = tu_now();
+    char key[40];
+    snprintf(key, sizeof key, "password:%lld", (long long)u->id);
+    int wait = pw_throttle_wait(db, key, now);
+    if (wait > 0) {
+        err->retry_after = wait;
+        return ls_err_set(err, LS_ETOOMANY, "current",
+                          "too many wrong passwords; try again in %d seconds", wait);
+    }
+    if (!current || !*current)
+        return ls_err_set(err, LS_EVALIDATION, "current", "give your current password");
+
+    char hash[crypto_pwhash_STRBYTES] = "";
+    sqlite3_stmt *st = db_stmt(db, SQL_HASH);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_int64(st, 1, u->id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW)
+        return step == SQLITE_DONE ? ls_err_set(err, LS_ENOTFOUND, NULL, "no such user")
+                                   : db_fail(db, step, err);
+    if (!auth_password_verify(hash, current)) {
+        st = db_stmt(db, SQL_FAIL_INSERT);
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, now);
+        db_step_done(db, st, NULL);
+        auth_audit(db, u->id, "user.password.fail", "user", u->id, "wrong current password", ip);
+        return ls_err_set(err, LS_EVALIDATION, "current", "the current password is wrong");
+    }
+    int rc = auth_password_check(new_pw, u->email, u->name, "new", err);
+    if (rc)
+        return rc;
+    if (strcmp(new_pw, current) == 0)
+        return ls_err_set(err, LS_EVALIDATION, "new",
+                          "the new password must differ from the current one");
+    char new_hash[crypto_pwhash_STRBYTES];
+    if ((rc = auth_password_hash(new_hash, new_pw, err)))
+        return rc;
+
+    if ((rc = db_begin_write(db, err)))
+        return rc;
+    if ((rc = store_hash(db, u->id, new_hash, err)))
+        goto done;
+    unsigned char keep[32];
+    st = db_stmt(db, SQL_SESSIONS_END_OTHERS);
+    sqlite3_bind_int64(st, 1, u->id);
+    if (keep_token) {
+        auth_token_hash(keep, keep_token);
+        sqlite3_bind_blob(st, 2, keep, sizeof keep, SQLITE_TRANSIENT);
+    }
+    if ((rc = db_step_done(db, st, err)))
+        goto done;
+    st = db_stmt(db, SQL_FAIL_CLEAR);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    if ((rc = db_step_done(db, st, err)))
+        goto done;
+    auth_audit(db, u->id, "user.password.change", "user", u->id, NULL, ip);
+    rc = db_commit(db, err);
+done:
+    if (rc)
+        db_rollback(db);
+    sodium_memzero(new_hash, sizeof new_hash);
+    return rc;
+}
+
+int account_password_reset(struct db *db, const struct user *actor, int64_t id, const char *new_pw,
+                           const char *ip, struct ls_err *err)
+{
+    if (!authz_is_staff(actor))
+        return ls_err_set(err, LS_EFORBIDDEN, NULL, "only staff may reset passwords");
+    struct arena a = {0};
+    struct account target;
+    int rc = account_get(db, id, &a, &target, err);
+    if (rc == LS_OK)
+        rc = auth_password_check(new_pw, target.user.email, target.user.name, "password", err);
+    arena_release(&a);
+    if (rc)
+        return rc;
+    char hash[crypto_pwhash_STRBYTES];
+    if ((rc = auth_password_hash(hash, new_pw, err)))
+        return rc;
+    if ((rc = db_begin_write(db, err)))
+        return rc;
+    if ((rc = store_hash(db, id, hash, err)))
+        goto done;
+    if ((rc = auth_sessions_revoke_user(db, id, err)))
+        goto done;
+    auth_audit(db, actor->id, "user.password.reset", "user", id, NULL, ip);
+    rc = db_commit(db, err);
+done:
+    if (rc)
+        db_rollback(db);
+    sodium_memzero(hash, sizeof hash);
+    return rc;
+}
+
+static void bind_audit_filter(sqlite3_stmt *st, const struct audit_filter *f)
+{
+    if (f->user_id > 0)
+        sqlite3_bind_int64(st, 1, f->user_id);
+    if (f->action && *f->action)
+        sqlite3_bind_text(st, 2, f->action, -1, SQLITE_STATIC);
+    if (f->object_type && *f->object_type)
+        sqlite3_bind_text(st, 3, f->object_type, -1, SQLITE_STATIC);
+    if (f->object_id > 0)
+        sqlite3_bind_int64(st, 4, f->object_id);
+    if (f->has_from)
+        sqlite3_bind_int64(st, 5, f->from);
+    if (f->has_to)
+        sqlite3_bind_int64(st, 6, f->to);
+}
+
+int account_audit_list(struct db *db, const struct audit_filter *f, struct arena *a,
+                       struct audit_entry **out, int *n, int64_t *total, struct ls_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    *total = 0;
+    int rc = db_begin_read(db, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = db_stmt(db, SQL_AUDIT_COUNT);
+    if (!st) {
+        rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+        goto done;
+    }
+    bind_audit_filter(st, f);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        *total = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW) {
+        rc = db_fail(db, step, err);
+        goto done;
+    }
+    int64_t cap = *total - f->offset;
+    if (cap > f->limit)
+        cap = f->limit;
+    if (cap <= 0)
+        goto done;
+    *out = arena_alloc(a, (size_t)cap * sizeof **out);
+    st = db_stmt(db, SQL_AUDIT_LIST);
+    bind_audit_filter(st, f);
+    sqlite3_bind_int64(st, 7, f->limit);
+    sqlite3_bind_int64(st, 8, f->offset);
+    while (*n < cap && sqlite3_step(st) == SQLITE_ROW) {
+        struct audit_entry *e = &(*out)[(*n)++];
+        e->id = sqlite3_column_int64(st, 0);
+        e->at = sqlite3_column_int64(st, 1);
+        e->user_id = sqlite3_column_int64(st, 2);
+        e->user_name = text_col(st, 3, a);
+        e->user_email = text_col(st, 4, a);
+        e->action = text_col(st, 5, a);
+        e->object_type = text_col(st, 6, a);
+        e->object_id = sqlite3_column_int64(st, 7);
+        e->detail = text_col(st, 8, a);
+        e->ip = text_col(st, 9, a);
+    }
+    sqlite3_reset(st);
+done:
+    db_rollback(db);
+    return rc;
+}
