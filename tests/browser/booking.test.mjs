@@ -22,7 +22,7 @@ async function findSetup() {
   const list = await researcher.get('/api/v1/resources?q=confocal&limit=100');
   if (list.status !== 200 || !list.json?.items?.length) return { skip: `no confocal resource (GET /api/v1/resources → ${list.status})` };
   const me = researcher.user;
-  const usable = list.json.items.filter((r) => !r.requires_training && (r.shared || r.organisation_id === me.organisation_id));
+  const usable = list.json.items.filter((r) => (!r.requires_training || r.trained) && (r.shared || r.organisation_id === me.organisation_id));
   const resource = usable.find((r) => r.requires_approval) || usable[0];
   if (!resource) return { skip: 'no confocal resource the demo researcher may book' };
   const from = new Date(), to = new Date(Date.now() + 7 * 86400000);
