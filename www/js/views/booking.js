@@ -19,7 +19,7 @@ addStrings({
     'bkd.invalid': 'Podaj datę i godzinę.',
     'bkd.approve': 'Zatwierdź', 'bkd.decline': 'Odrzuć', 'bkd.decline.reason': 'Powód odrzucenia', 'bkd.decline.send': 'Odrzuć wniosek',
     'bkd.approved': 'Zatwierdzono.', 'bkd.declined': 'Odrzucono.', 'bkd.noshow': 'Oznacz jako niewykorzystaną', 'bkd.noshown': 'Oznaczono jako niewykorzystaną.',
-    'bkd.manage': 'Decyzja opiekuna', 'bkd.book': 'Zarezerwuj ponownie ten zasób',
+    'bkd.manage': 'Decyzja opiekuna', 'bkd.book': 'Zarezerwuj ponownie ten zasób', 'bkd.ics': 'Dodaj do mojego kalendarza (.ics)',
   },
   en: {
     'bkd.title': 'Booking #{id}', 'bkd.user': 'Booked by', 'bkd.org': 'Organisation', 'bkd.start': 'Start', 'bkd.end': 'End',
@@ -32,7 +32,7 @@ addStrings({
     'bkd.invalid': 'Enter a date and time.',
     'bkd.approve': 'Approve', 'bkd.decline': 'Decline', 'bkd.decline.reason': 'Reason for declining', 'bkd.decline.send': 'Decline the request',
     'bkd.approved': 'Approved.', 'bkd.declined': 'Declined.', 'bkd.noshow': 'Mark as no-show', 'bkd.noshown': 'Marked as no-show.',
-    'bkd.manage': 'Owner’s decision', 'bkd.book': 'Book this resource again',
+    'bkd.manage': 'Owner’s decision', 'bkd.book': 'Book this resource again', 'bkd.ics': 'Add to my calendar (.ics)',
   },
 });
 
@@ -85,7 +85,8 @@ export async function render(root, { params, state, toast }) {
         h('div', { class: 'actions' },
           live && !ended && (b.user_id === me?.id || isManager) ? cancelButton(b, { toast, onDone: reload }) : null,
           res ? h('a', { class: 'btn secondary small', href: `#/book/${b.resource_id}` }, t('bkd.book')) : null),
-        h('div', { class: 'booking-calendar-actions' })),
+        h('div', { class: 'booking-calendar-actions' },
+          b.status !== 'declined' ? h('a', { class: 'btn secondary small', href: `/api/v1/bookings/${b.id}/ics`, download: `booking-${b.id}.ics` }, t('bkd.ics')) : null)),
       isManager ? managerBox(ended) : null,
       mayEdit && !started ? moveForm() : null);
   }
