@@ -75,9 +75,13 @@ static int put_mailbox(struct req *r)
         rc = notify_lab_mailbox_get(NULL, r->db, NULL, r->user, id, &r->err);
     if (!rc)
         rc = json_only(r->json, fields, &r->err);
+    /* "email" is required but may be null (clears the mailbox). */
+    int present = 0;
     if (!rc)
-        rc = json_string(r->json, "email", 1, 1, NOTIFY_EMAIL_MAX, &r->arena, &email, NULL,
+        rc = json_string(r->json, "email", 0, 1, NOTIFY_EMAIL_MAX, &r->arena, &email, &present,
                          &r->err);
+    if (!rc && !present)
+        rc = ls_err_set(&r->err, LS_EVALIDATION, "email", "'email' is required (null clears it)");
     if (!rc && email && !*email)
         email = NULL;
     if (!rc)
