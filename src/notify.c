@@ -270,12 +270,13 @@ char *notify_encode_header(struct arena *a, const char *s)
         puts_(&b, s);
         return (char *)done(&b);
     }
-    /* RFC 2047: encoded-words of at most 75 characters, each holding whole
-     * UTF-8 sequences (45 bytes → 60 base64 characters + 12 of framing),
-     * separated by folding white space that decoders drop. */
+    /* RFC 2047: encoded-words holding whole UTF-8 sequences, separated by
+     * folding white space that decoders drop. 36 bytes make 48 base64
+     * characters + 12 of framing, so even after "Subject: " a line stays
+     * within 76 characters. */
     size_t n = strlen(s), i = 0;
     while (i < n) {
-        size_t k = n - i < 45 ? n - i : 45;
+        size_t k = n - i < 36 ? n - i : 36;
         while (k > 0 && i + k < n && ((unsigned char)s[i + k] & 0xC0) == 0x80)
             k--;
         if (i)
@@ -550,9 +551,12 @@ char *notify_mime(struct arena *a, const struct notify_site *s, const char *to,
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     snprintf(stamp, sizeof stamp, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday],
              tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    /* "=_" never occurs in base64 text, so the parts cannot contain these. */
-    const char *mixed = arena_printf(a, "=_mixed_%s", message_id);
-    const char *alt = arena_printf(a, "=_alt_%s", message_id);
+    /* "=_" never occurs in base64 text, so the parts cannot contain these;
+     * the local part of the Message-ID keeps them short (at most 70). */
+    int idlen = (int)strcspn(message_id, "@");
+    idlen = idlen > 50 ? 50 : idlen;
+    const char *mixed = arena_printf(a, "=_mixed_%.*s", idlen, message_id);
+    const char *alt = arena_printf(a, "=_alt_%.*s", idlen, message_id);
     puts_(&b, "From: ");
     puts_(&b, notify_encode_header(a, s->from));
     puts_(&b, "\r\nTo: <");
@@ -564,11 +568,11 @@ char *notify_mime(struct arena *a, const struct notify_site *s, const char *to,
     puts_(&b, "\r\nMessage-ID: <");
     puts_(&b, message_id);
     puts_(&b, ">\r\nMIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n"
-              "Content-Type: multipart/mixed; boundary=\"");
+              "Content-Type: multipart/mixed;\r\n boundary=\"");
     puts_(&b, mixed);
     puts_(&b, "\"\r\n\r\nThis is a MIME message.\r\n--");
     puts_(&b, mixed);
-    puts_(&b, "\r\nContent-Type: multipart/alternative; boundary=\"");
+    puts_(&b, "\r\nContent-Type: multipart/alternative;\r\n boundary=\"");
     puts_(&b, alt);
     puts_(&b, "\"\r\n\r\n");
     part(&b, alt, "text/plain; charset=UTF-8", NULL, m->text);
@@ -577,8 +581,8 @@ char *notify_mime(struct arena *a, const struct notify_site *s, const char *to,
     puts_(&b, alt);
     puts_(&b, "--\r\n");
     if (m->ics) {
-        const char *type = arena_printf(a, "text/calendar; charset=UTF-8; method=%s; "
-                                           "name=\"invite.ics\"", m->method);
+        const char *type = arena_printf(a, "text/calendar; charset=UTF-8; method=%s;\r\n"
+                                           " name=\"invite.ics\"", m->method);
         part(&b, mixed, type, "Content-Disposition: attachment; filename=\"invite.ics\"\r\n",
              m->ics);
     }
