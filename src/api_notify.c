@@ -27,7 +27,7 @@ static int get_prefs(struct req *r)
 static int patch_prefs(struct req *r)
 {
     static const char *const fields[] = {"request", "decision", "change", "reminder", NULL};
-    struct notify_prefs p, q;
+    struct notify_prefs p = {1, 1, 1, 1}, q;
     int rc = json_only(r->json, fields, &r->err);
     /* Read the body into a scratch copy first: a bad field changes nothing. */
     if (!rc)

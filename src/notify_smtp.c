@@ -21,6 +21,21 @@ static void curl_init(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+/* Set when the server stops: a transfer in progress gives up at once (the
+ * message is retried later) instead of holding the shutdown for up to the
+ * transfer timeout. */
+static volatile int aborting;
+
+static int progress_cb(void *p, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    (void)p;
+    (void)dt;
+    (void)dn;
+    (void)ut;
+    (void)un;
+    return __atomic_load_n(&aborting, __ATOMIC_RELAXED) ? 1 : 0;
+}
+
 struct upload {
     const char *data;
     size_t len, pos;
@@ -58,7 +73,9 @@ int notify_smtp_send(const struct notify_smtp *smtp, const char *to, const char 
     curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)up.len);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 20L);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, progress_cb);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, smtp->timeout_s > 0 ? smtp->timeout_s : 60L);
     if (smtp->starttls)
         curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
@@ -209,8 +226,10 @@ void notify_sender_stop(void)
         return;
     pthread_mutex_lock(&sender.mu);
     sender.stop = 1;
+    __atomic_store_n(&aborting, 1, __ATOMIC_RELAXED);
     pthread_cond_signal(&sender.cv);
     pthread_mutex_unlock(&sender.mu);
     pthread_join(sender.thread, NULL);
     sender.running = 0;
+    __atomic_store_n(&aborting, 0, __ATOMIC_RELAXED);
 }
