@@ -238,8 +238,14 @@ test('a refusing SMTP server loses nothing: the message is retried and delivered
   assert.equal(sink.messages.filter(about(b.id)).length, 0);
   sink.refuse(null);
   await sink.waitFor((x) => to('owner@notify.test')(x) && about(b.id)(x));
-  const row = (await outbox('?status=sent')).find((o) => o.booking_id === b.id && o.email === 'owner@notify.test');
-  assert.ok(row && row.attempts >= 2 && row.sent_at, JSON.stringify(row));
+  // The sender marks it sent once the SMTP dialogue is over.
+  let row;
+  for (let i = 0; !row; i++) {
+    row = (await outbox('?status=sent')).find((o) => o.booking_id === b.id && o.email === 'owner@notify.test');
+    assert.ok(row || i < 100, 'never marked sent');
+    if (!row) await new Promise((res) => setTimeout(res, 100));
+  }
+  assert.ok(row.attempts >= 2 && row.sent_at, JSON.stringify(row));
   assert.equal(row.last_error, null);
 });
 
@@ -325,9 +331,22 @@ test('without SMTP messages stay queued and `labshare notify --once` delivers th
     let c = cli(['notify', '--once', '--db', other.db]);
     assert.equal(c.status, 1);
     assert.match(c.stderr, /not configured/);
-    c = await cliAsync(['notify', '--once', '--db', other.db, '--public-url', 'https://labshare.example.org/'], {
-      LABSHARE_SMTP_URL: sink.url, LABSHARE_SMTP_USER: 'mailer', LABSHARE_SMTP_PASSWORD: 'sink-secret', LABSHARE_SMTP_FROM: FROM,
-    });
+    const smtpEnv = {
+      LABSHARE_SMTP_URL: sink.url, LABSHARE_SMTP_USER: 'mailer', LABSHARE_SMTP_PASSWORD: 'sink-secret',
+      LABSHARE_SMTP_FROM: FROM, LABSHARE_NOTIFY_BACKOFF_S: '1',
+    };
+    // STARTTLS required but the server does not offer it: nothing goes out
+    // in clear, the message waits for a retry.
+    c = await cliAsync(['notify', '--once', '--db', other.db], { ...smtpEnv, LABSHARE_SMTP_STARTTLS: '1' });
+    assert.equal(c.status, 0, c.stderr);
+    assert.match(c.stdout, /0 sent, 1 to retry/);
+    assert.equal(sink.messages.filter(to('owner@nosmtp.test')).length, 0);
+    const [row] = (await o.clients.staff.get('/api/v1/outbox')).json.items;
+    assert.equal(row.status, 'queued');
+    assert.equal(row.attempts, 1);
+    assert.ok(row.last_error, 'the reason is kept');
+    await new Promise((res) => setTimeout(res, 2100)); // the 1 s backoff, at whole-second resolution
+    c = await cliAsync(['notify', '--once', '--db', other.db, '--public-url', 'https://labshare.example.org/'], smtpEnv);
     assert.equal(c.status, 0, c.stderr);
     assert.match(c.stdout, /1 sent/);
     const [m] = await sink.waitFor((x) => to('owner@nosmtp.test')(x));
