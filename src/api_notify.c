@@ -114,8 +114,7 @@ static int get_outbox(struct req *r)
         cJSON_AddStringToObject(o, "lang", m->lang);
         cJSON_AddStringToObject(o, "status", m->status);
         cJSON_AddNumberToObject(o, "attempts", (double)m->attempts);
-        json_add_time_or_null(o, "next_attempt", m->next_attempt,
-                              strcmp(m->status, "queued") != 0);
+        json_add_time_or_null(o, "next_attempt", m->next_attempt, strcmp(m->status, "queued") != 0);
         json_add_str_or_null(o, "last_error", m->last_error);
         json_add_time(o, "created", m->created);
         json_add_time_or_null(o, "sent_at", m->sent_at, m->sent_at == 0);
@@ -124,6 +123,7 @@ static int get_outbox(struct req *r)
     return http_send_list(r, items, rows.total);
 }
 
+/* clang-format off */
 const struct route api_notify_routes[] = {
     {"GET", "/api/v1/me/notifications", get_prefs, ACCESS_USER, 0, 0, "notifications", "Which notification e-mails I receive"},
     {"PATCH", "/api/v1/me/notifications", patch_prefs, ACCESS_USER, 1024, 0, "notifications", "Turn kinds of notification e-mail on or off"},
@@ -132,3 +132,4 @@ const struct route api_notify_routes[] = {
     {"GET", "/api/v1/outbox", get_outbox, ACCESS_STAFF, 0, 0, "notifications", "Queued, sent and failed notification e-mails (staff; no bodies)"},
     {0},
 };
+/* clang-format on */

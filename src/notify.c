@@ -221,13 +221,26 @@ char *notify_html_escape(struct arena *a, const char *s)
     struct buf b = {a, NULL, 0, 0};
     for (const char *p = s ? s : ""; *p; p++) {
         switch (*p) {
-        case '&': puts_(&b, "&amp;"); break;
-        case '<': puts_(&b, "&lt;"); break;
-        case '>': puts_(&b, "&gt;"); break;
-        case '"': puts_(&b, "&quot;"); break;
-        case '\'': puts_(&b, "&#39;"); break;
-        case '\n': puts_(&b, "<br>"); break;
-        default: put(&b, p, 1);
+        case '&':
+            puts_(&b, "&amp;");
+            break;
+        case '<':
+            puts_(&b, "&lt;");
+            break;
+        case '>':
+            puts_(&b, "&gt;");
+            break;
+        case '"':
+            puts_(&b, "&quot;");
+            break;
+        case '\'':
+            puts_(&b, "&#39;");
+            break;
+        case '\n':
+            puts_(&b, "<br>");
+            break;
+        default:
+            put(&b, p, 1);
         }
     }
     return (char *)done(&b);
@@ -338,8 +351,8 @@ static const char *span_text(struct arena *a, int64_t start, int64_t end)
 /* The words of one language. */
 struct words {
     const char *subject[6], *intro[6];
-    const char *resource, *when, *zone, *booker, *purpose, *reason, *status, *series, *by,
-        *open, *pending_again, *footer;
+    const char *resource, *when, *zone, *booker, *purpose, *reason, *status, *series, *by, *open,
+        *pending_again, *footer;
     const char *status_name[4];
 };
 
@@ -581,8 +594,10 @@ char *notify_mime(struct arena *a, const struct notify_site *s, const char *to,
     puts_(&b, alt);
     puts_(&b, "--\r\n");
     if (m->ics) {
-        const char *type = arena_printf(a, "text/calendar; charset=UTF-8; method=%s;\r\n"
-                                           " name=\"invite.ics\"", m->method);
+        const char *type = arena_printf(a,
+                                        "text/calendar; charset=UTF-8; method=%s;\r\n"
+                                        " name=\"invite.ics\"",
+                                        m->method);
         part(&b, mixed, type, "Content-Disposition: attachment; filename=\"invite.ics\"\r\n",
              m->ics);
     }
@@ -639,20 +654,34 @@ static int load_event(struct notify_event *e, int64_t *attempts, struct db *db, 
     return rc == SQLITE_ROW ? LS_OK : db_fail(db, rc, err);
 }
 
-static int mark(struct db *db, const char *sql, int64_t id, int64_t v, const char *text,
-                struct ls_err *err)
+static int mark_sent(struct db *db, int64_t id, int64_t at, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, sql);
+    sqlite3_stmt *st = db_stmt(db, SQL_SENT);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     sqlite3_bind_int64(st, 1, id);
-    if (sql == SQL_FAILED) {
-        sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
-    } else {
-        sqlite3_bind_int64(st, 2, v);
-        if (text)
-            sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
-    }
+    sqlite3_bind_int64(st, 2, at);
+    return db_step_done(db, st, err);
+}
+
+static int mark_retry(struct db *db, int64_t id, int64_t next, const char *why, struct ls_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_RETRY);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, next);
+    sqlite3_bind_text(st, 3, why, -1, SQLITE_TRANSIENT);
+    return db_step_done(db, st, err);
+}
+
+static int mark_failed(struct db *db, int64_t id, const char *why, struct ls_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_FAILED);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, why, -1, SQLITE_TRANSIENT);
     return db_step_done(db, st, err);
 }
 
@@ -681,24 +710,24 @@ static int deliver(struct db *db, const struct notify_smtp *smtp, const struct n
     if (rc) {
         /* Cannot happen short of a broken database; keep the reason. */
         snprintf(why, sizeof why, "cannot render: %s", err->message);
-        rc = mark(db, SQL_FAILED, id, 0, why, err);
+        rc = mark_failed(db, id, why, err);
         out->failed++;
         goto done;
     }
-    const char *msgid = arena_printf(&a, "labshare-%lld-%lld@%s", (long long)id,
-                                     (long long)e.queued, site->host);
+    const char *msgid =
+        arena_printf(&a, "labshare-%lld-%lld@%s", (long long)id, (long long)e.queued, site->host);
     const char *msg = notify_mime(&a, site, e.to, &m, now, msgid);
     if (notify_smtp_send(smtp, e.to, msg, why, sizeof why) == 0) {
-        rc = mark(db, SQL_SENT, id, tu_now(), NULL, err);
+        rc = mark_sent(db, id, tu_now(), err);
         out->sent++;
         goto done;
     }
     int64_t next = 0;
     if (notify_retry_at(e.queued, (int)attempts + 1, now, base, &next)) {
-        rc = mark(db, SQL_FAILED, id, 0, why, err);
+        rc = mark_failed(db, id, why, err);
         out->failed++;
     } else {
-        rc = mark(db, SQL_RETRY, id, next, why, err);
+        rc = mark_retry(db, id, next, why, err);
         out->retried++;
     }
 done:
@@ -707,8 +736,7 @@ done:
 }
 
 int notify_run_pass(struct db *db, const struct notify_smtp *smtp, const struct notify_site *site,
-                    int64_t now, int64_t backoff_base, struct notify_pass *out,
-                    struct ls_err *err)
+                    int64_t now, int64_t backoff_base, struct notify_pass *out, struct ls_err *err)
 {
     memset(out, 0, sizeof *out);
     int rc = notify_enqueue_reminders(db, now, &out->reminders, err);
@@ -734,8 +762,7 @@ int notify_run_pass(struct db *db, const struct notify_smtp *smtp, const struct 
 /* ------------------------------------------------------------------ */
 /* Settings and the outbox view                                         */
 
-int notify_prefs_get(struct notify_prefs *out, struct db *db, int64_t user_id,
-                     struct ls_err *err)
+int notify_prefs_get(struct notify_prefs *out, struct db *db, int64_t user_id, struct ls_err *err)
 {
     *out = (struct notify_prefs){1, 1, 1, 1};
     sqlite3_stmt *st = db_stmt(db, SQL_PREFS_GET);
@@ -767,8 +794,8 @@ int notify_prefs_set(struct db *db, int64_t user_id, const struct notify_prefs *
     return db_step_done(db, st, err);
 }
 
-int notify_lab_mailbox_get(const char **email, struct db *db, struct arena *a,
-                           const struct user *u, int64_t lab_id, struct ls_err *err)
+int notify_lab_mailbox_get(const char **email, struct db *db, struct arena *a, const struct user *u,
+                           int64_t lab_id, struct ls_err *err)
 {
     sqlite3_stmt *st = db_stmt(db, SQL_LAB_ORG);
     if (!st)

@@ -30,9 +30,9 @@
 
 struct db;
 
-#define NOTIFY_BACKOFF_BASE 60        /* seconds before the first retry */
-#define NOTIFY_BACKOFF_MAX (6 * 3600) /* longest wait between tries */
-#define NOTIFY_GIVE_UP (24 * 3600)    /* after this long in the queue: failed */
+#define NOTIFY_BACKOFF_BASE 60         /* seconds before the first retry */
+#define NOTIFY_BACKOFF_MAX (6 * 3600)  /* longest wait between tries */
+#define NOTIFY_GIVE_UP (24 * 3600)     /* after this long in the queue: failed */
 #define NOTIFY_REMIND_FROM (24 * 3600) /* reminders: bookings starting this far ahead … */
 #define NOTIFY_REMIND_TO (25 * 3600)   /* … up to this far (exclusive) */
 #define NOTIFY_EMAIL_MAX 254
@@ -114,20 +114,20 @@ char *notify_mime(struct arena *a, const struct notify_site *s, const char *to,
 
 /* Helpers, exposed for tests. */
 char *notify_html_escape(struct arena *a, const char *s);
-char *notify_encode_header(struct arena *a, const char *s); /* RFC 2047 B when needed */
+char *notify_encode_header(struct arena *a, const char *s);            /* RFC 2047 B when needed */
 char *notify_base64_lines(struct arena *a, const char *s, size_t len); /* 76-column, CRLF */
-const char *notify_address(struct arena *a, const char *from); /* "N <a@b>" → "a@b" */
+const char *notify_address(struct arena *a, const char *from);         /* "N <a@b>" → "a@b" */
 int notify_email_ok(const char *s);
 
 /* --- delivery --- */
 
 struct notify_smtp {
-    const char *url;      /* smtp://host:port or smtps://host:port; NULL = not configured */
-    const char *user;     /* NULL = no authentication */
+    const char *url;  /* smtp://host:port or smtps://host:port; NULL = not configured */
+    const char *user; /* NULL = no authentication */
     const char *password;
-    const char *from;     /* envelope and From: address */
-    int starttls;         /* 1 = STARTTLS required */
-    long timeout_s;       /* connect + transfer limit */
+    const char *from; /* envelope and From: address */
+    int starttls;     /* 1 = STARTTLS required */
+    long timeout_s;   /* connect + transfer limit */
 };
 
 /* Sends one message; 0, or 1 with the server's or libcurl's error in errbuf. */
@@ -145,8 +145,7 @@ struct notify_pass {
 
 /* One delivery pass at `now`: queue reminders, then send what is due. */
 int notify_run_pass(struct db *db, const struct notify_smtp *smtp, const struct notify_site *site,
-                    int64_t now, int64_t backoff_base, struct notify_pass *out,
-                    struct ls_err *err);
+                    int64_t now, int64_t backoff_base, struct notify_pass *out, struct ls_err *err);
 
 /* The sender thread of `labshare serve`: a pass every interval_ms on its own
  * database connection. public_url is read at every pass (the server fills
@@ -165,16 +164,15 @@ void notify_sender_stop(void); /* joins the thread; harmless if not started */
 struct notify_prefs {
     int request, decision, change, reminder;
 };
-int notify_prefs_get(struct notify_prefs *out, struct db *db, int64_t user_id,
-                     struct ls_err *err);
+int notify_prefs_get(struct notify_prefs *out, struct db *db, int64_t user_id, struct ls_err *err);
 int notify_prefs_set(struct db *db, int64_t user_id, const struct notify_prefs *p,
                      struct ls_err *err);
 
 /* Whether u may see and set lab_id's mailbox: 404 no lab, 403 unless u
  * manages the lab's organisation. *email (may be NULL) gets the current one
  * (NULL = none) in the arena. */
-int notify_lab_mailbox_get(const char **email, struct db *db, struct arena *a,
-                           const struct user *u, int64_t lab_id, struct ls_err *err);
+int notify_lab_mailbox_get(const char **email, struct db *db, struct arena *a, const struct user *u,
+                           int64_t lab_id, struct ls_err *err);
 /* A lab's shared mailbox (NULL clears). 404 no lab, 403 unless the user
  * manages the lab's organisation, 422 ("email") not an address. */
 int notify_lab_mailbox_set(struct db *db, const struct user *u, int64_t lab_id, const char *email,

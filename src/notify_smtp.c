@@ -65,7 +65,8 @@ int notify_smtp_send(const struct notify_smtp *smtp, const char *to, const char 
     }
     struct curl_slist *rcpt = curl_slist_append(NULL, arena_printf(&a, "<%s>", to));
     curl_easy_setopt(c, CURLOPT_URL, smtp->url);
-    curl_easy_setopt(c, CURLOPT_MAIL_FROM, arena_printf(&a, "<%s>", notify_address(&a, smtp->from)));
+    curl_easy_setopt(c, CURLOPT_MAIL_FROM,
+                     arena_printf(&a, "<%s>", notify_address(&a, smtp->from)));
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
     curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
     curl_easy_setopt(c, CURLOPT_READDATA, &up);

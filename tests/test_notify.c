@@ -44,18 +44,17 @@ static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
     f->t = testdb_new();
-    testdb_exec(f->t,
-                "INSERT INTO organisations(id, name, grp, created, updated) VALUES"
-                " (1, 'Jagiellonian Centre of Innovation', 'BIZ', 0, 0),"
-                " (2, 'Institute of Catalysis', 'R&D', 0, 0);"
-                "INSERT INTO labs(id, organisation_id, name, kind, area_m2, created, updated)"
-                " VALUES (1, 1, 'Imaging lab', 'scientific', 80, 0, 0);"
-                "INSERT INTO resources(id, lab_id, type, name, shared, requires_approval,"
-                " created, updated) VALUES (1, 1, 'instrument', 'Confocal', 1, 0, 0, 0),"
-                " (2, 1, 'instrument', 'Flow cytometer', 1, 1, 0, 0);"
-                "WITH RECURSIVE d(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM d WHERE n < 5)"
-                " INSERT INTO opening_hours(resource_id, weekday, open_min, close_min)"
-                " SELECT r.id, d.n, 480, 1080 FROM d, resources r;");
+    testdb_exec(f->t, "INSERT INTO organisations(id, name, grp, created, updated) VALUES"
+                      " (1, 'Jagiellonian Centre of Innovation', 'BIZ', 0, 0),"
+                      " (2, 'Institute of Catalysis', 'R&D', 0, 0);"
+                      "INSERT INTO labs(id, organisation_id, name, kind, area_m2, created, updated)"
+                      " VALUES (1, 1, 'Imaging lab', 'scientific', 80, 0, 0);"
+                      "INSERT INTO resources(id, lab_id, type, name, shared, requires_approval,"
+                      " created, updated) VALUES (1, 1, 'instrument', 'Confocal', 1, 0, 0, 0),"
+                      " (2, 1, 'instrument', 'Flow cytometer', 1, 1, 0, 0);"
+                      "WITH RECURSIVE d(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM d WHERE n < 5)"
+                      " INSERT INTO opening_hours(resource_id, weekday, open_min, close_min)"
+                      " SELECT r.id, d.n, 480, 1080 FROM d, resources r;");
     f->staff = mk(f->t, "staff@x.pl", ROLE_STAFF, 0, "pl");
     f->owner1 = mk(f->t, "owner1@x.pl", ROLE_OWNER, 1, "pl");
     f->owner1b = mk(f->t, "owner1b@x.pl", ROLE_OWNER, 1, "en");
@@ -117,8 +116,8 @@ static void notify__request_queues_owners_and_mailbox(void **state)
 {
     struct fx *f = *state;
     testdb_exec(f->t, "UPDATE labs SET notify_email = 'imaging@x.pl' WHERE id = 1");
-    int64_t id = book(f, &f->res2, R_APPROVAL, at(2026, 11, 2, 10, 0), at(2026, 11, 2, 11, 0),
-                      NULL);
+    int64_t id =
+        book(f, &f->res2, R_APPROVAL, at(2026, 11, 2, 10, 0), at(2026, 11, 2, 11, 0), NULL);
     assert_int_equal(countf(f, "SELECT count(*) FROM outbox WHERE booking_id = %lld", id), 3);
     assert_int_equal(countf(f,
                             "SELECT count(*) FROM outbox WHERE booking_id = %lld AND kind ="
@@ -229,7 +228,8 @@ static void notify__rolled_back_change_leaves_no_message(void **state)
     db_rollback(f->t->db);
     assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0);
     /* A decision that fails (conflict) queues nothing either. */
-    int64_t b2 = book(f, &f->res1, R_APPROVAL, at(2026, 11, 2, 10, 0), at(2026, 11, 2, 11, 0), NULL);
+    int64_t b2 =
+        book(f, &f->res1, R_APPROVAL, at(2026, 11, 2, 10, 0), at(2026, 11, 2, 11, 0), NULL);
     struct booking_actor owner = {&f->owner1, NULL, NOW};
     struct booking b;
     assert_int_equal(booking_approve(&b, f->t->db, &f->a, &owner, a, &err), LS_OK);
@@ -418,9 +418,8 @@ static void notify__mime_structure_and_escaping(void **state)
     struct notify_mail m;
     struct ls_err err = {0};
     assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
-    assert_string_equal(m.subject,
-                        "Rezerwacja zatwierdzona: Mikroskop <konfokalny> & Żółć, "
-                        "2026-11-02 10:00–12:00");
+    assert_string_equal(m.subject, "Rezerwacja zatwierdzona: Mikroskop <konfokalny> & Żółć, "
+                                   "2026-11-02 10:00–12:00");
     assert_non_null(strstr(m.text, "https://labshare.example.org/#/bookings/42"));
     assert_non_null(strstr(m.text, "<script>alert(1)</script>")); /* plain text stays text */
     assert_non_null(strstr(m.html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
