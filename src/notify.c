@@ -705,6 +705,8 @@ static int deliver(struct db *db, const struct notify_smtp *smtp, const struct n
     int64_t attempts = 0;
     char why[512];
     rc = load_event(&e, &attempts, db, &a, id, err);
+    if (rc && rc != LS_ENOTFOUND)
+        goto done; /* a busy database: the lease runs out and a later pass retries */
     if (!rc)
         rc = notify_compose(&m, &a, &e, site, err);
     if (rc) {
