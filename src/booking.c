@@ -17,6 +17,7 @@
 #include "catalogue.h"
 #include "db.h"
 #include "hours.h"
+#include "notify.h"
 #include "timeutil.h"
 
 #define BOOKING_COLS                                                                               \
@@ -566,6 +567,11 @@ int booking_create(struct booking_set *out, struct db *db, struct arena *a,
                                     series_id ? ", recurring" : "");
         auth_audit(db, u->id, "booking.create", "booking", id, detail, who->ip);
     }
+    /* One message for a whole series; queued in this transaction so it
+     * exists exactly when the request does. */
+    if (rr->requires_approval &&
+        (rc = notify_enqueue(db, NOTIFY_REQUEST, first_id, u->id, n, who->now, err)))
+        goto done;
     if ((rc = db_commit(db, err)))
         goto done;
     if (series_id) {
@@ -645,6 +651,8 @@ int booking_approve(struct booking *out, struct db *db, struct arena *a,
     }
     if (!rc)
         auth_audit(db, who->user->id, "booking.approve", "booking", id, NULL, who->ip);
+    if (!rc)
+        rc = notify_enqueue(db, NOTIFY_APPROVED, id, who->user->id, 1, who->now, err);
     return finish(out, db, a, id, rc, err);
 }
 
@@ -668,6 +676,8 @@ int booking_decline(struct booking *out, struct db *db, struct arena *a,
     }
     if (!rc)
         auth_audit(db, who->user->id, "booking.decline", "booking", id, reason, who->ip);
+    if (!rc)
+        rc = notify_enqueue(db, NOTIFY_DECLINED, id, who->user->id, 1, who->now, err);
     return finish(out, db, a, id, rc, err);
 }
 
@@ -682,6 +692,8 @@ static int cancel_one(struct db *db, const struct booking_actor *who, int64_t id
     int rc = db_step_done(db, st, err);
     if (!rc)
         auth_audit(db, who->user->id, "booking.cancel", "booking", id, detail, who->ip);
+    if (!rc)
+        rc = notify_enqueue(db, NOTIFY_CANCELLED, id, who->user->id, 1, who->now, err);
     return rc;
 }
 
@@ -772,6 +784,12 @@ int booking_move(struct booking *out, struct db *db, struct arena *a,
     const char *detail =
         arena_printf(a, "%s–%s%s", fs, fe, status != b.status ? ", back to pending" : "");
     auth_audit(db, who->user->id, "booking.move", "booking", id, detail, who->ip);
+    /* A booker editing only their own purpose needs no mail about it. */
+    if (moved || who->user->id != b.user_id)
+        rc = notify_enqueue(db, NOTIFY_MOVED, id, who->user->id, 1, who->now, err);
+    /* Back to pending: the owners must decide again. */
+    if (!rc && status != b.status)
+        rc = notify_enqueue(db, NOTIFY_REQUEST, id, who->user->id, 1, who->now, err);
 done:
     return finish(out, db, a, id, rc, err);
 }

@@ -187,3 +187,43 @@ char *ical_render(const struct ical_calendar *cal, const struct ical_event *ev, 
     free(name);
     return out;
 }
+
+static icalproperty *with_cn(icalproperty *p, const char *cn)
+{
+    if (cn && *cn)
+        icalproperty_add_parameter(p, icalparameter_new_cn(cn));
+    return p;
+}
+
+char *ical_render_itip(const struct ical_calendar *cal, const struct ical_event *ev,
+                       const struct ical_itip *itip, size_t *out_len)
+{
+    pthread_once(&utc_once, utc_init);
+    int cancel = itip->method && strcmp(itip->method, "CANCEL") == 0;
+    icalcomponent *c = icalcomponent_new_vcalendar();
+    icalcomponent_add_property(c, icalproperty_new_prodid(PRODID));
+    icalcomponent_add_property(c, icalproperty_new_version("2.0"));
+    icalcomponent_add_property(c, icalproperty_new_calscale("GREGORIAN"));
+    icalcomponent_add_property(
+        c, icalproperty_new_method(cancel ? ICAL_METHOD_CANCEL : ICAL_METHOD_REQUEST));
+    icalcomponent_add_component(c, warsaw_vtimezone());
+    icalcomponent *v = vevent(ev, cal->host);
+    char addr[400];
+    snprintf(addr, sizeof addr, "mailto:%s", itip->organizer ? itip->organizer : "");
+    icalcomponent_add_property(v, with_cn(icalproperty_new_organizer(addr), itip->organizer_name));
+    snprintf(addr, sizeof addr, "mailto:%s", itip->attendee ? itip->attendee : "");
+    icalproperty *att = with_cn(icalproperty_new_attendee(addr), itip->attendee_name);
+    icalproperty_add_parameter(att, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
+    /* The booker asked for this time: nothing to answer. */
+    icalproperty_add_parameter(att, icalparameter_new_partstat(ICAL_PARTSTAT_ACCEPTED));
+    icalproperty_add_parameter(att, icalparameter_new_rsvp(ICAL_RSVP_FALSE));
+    icalcomponent_add_property(v, att);
+    icalcomponent_add_component(c, v);
+    char *text = icalcomponent_as_ical_string_r(c);
+    char *out = text ? strdup(text) : NULL;
+    if (out && out_len)
+        *out_len = strlen(out);
+    icalmemory_free_buffer(text);
+    icalcomponent_free(c);
+    return out;
+}

@@ -62,4 +62,21 @@ int ical_status_of(const char *booking_status);
 char *ical_render(const struct ical_calendar *cal, const struct ical_event *ev, size_t n,
                   size_t *out_len);
 
+/* A scheduling message (RFC 5546 iTIP) about one booking, for e-mail
+ * attachments: METHOD REQUEST (new or changed) or CANCEL, ORGANIZER the
+ * site's sender address, ATTENDEE the booker. The VEVENT is the one the
+ * feeds render (same UID "booking-<id>@<host>" and SEQUENCE), so a client
+ * that also subscribes to a feed sees one event. */
+struct ical_itip {
+    const char *method;         /* "REQUEST" or "CANCEL" */
+    const char *organizer;      /* e-mail address (no "mailto:") */
+    const char *organizer_name; /* CN; NULL = none */
+    const char *attendee;       /* e-mail address */
+    const char *attendee_name;  /* CN; NULL = none */
+};
+
+/* Renders one event as an iTIP calendar; same ownership as ical_render. */
+char *ical_render_itip(const struct ical_calendar *cal, const struct ical_event *ev,
+                       const struct ical_itip *itip, size_t *out_len);
+
 #endif

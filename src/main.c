@@ -3,6 +3,7 @@
  * then built-in defaults. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "cli.h"
 #include "db.h"
 #include "http.h"
+#include "notify.h"
 #include "timeutil.h"
 
 #ifndef LABSHARE_DATADIR
@@ -38,11 +40,14 @@ static void usage_main(FILE *f)
           "  user add create a user (password read from standard input)\n"
           "  stats    utilisation and indicator figures (indicators, utilisation)\n"
           "  backup   consistent online copy of the database\n"
+          "  notify   deliver queued notification e-mails (one pass with --once)\n"
           "\n"
           "Run 'labshare <command> --help' for a command's options.\n"
           "Environment: LABSHARE_DB (./labshare.db), LABSHARE_LISTEN (127.0.0.1:8080),\n"
           "LABSHARE_WWW, LABSHARE_PUBLIC_URL, LABSHARE_TZ (Europe/Warsaw),\n"
-          "LABSHARE_SYNC (full|normal), LABSHARE_THREADS, LABSHARE_TRUST_PROXY (1).\n",
+          "LABSHARE_SYNC (full|normal), LABSHARE_THREADS, LABSHARE_TRUST_PROXY (1),\n"
+          "LABSHARE_SMTP_URL, _USER, _PASSWORD (or _PASSWORD_FILE), _FROM, _STARTTLS (1),\n"
+          "LABSHARE_NOTIFY_INTERVAL_MS (30000), LABSHARE_NOTIFY_BACKOFF_S (60).\n",
           f);
 }
 
@@ -121,7 +126,106 @@ static int cmd_serve(int argc, char **argv)
     db_close(db);
     db_configure(dbpath, strcmp(env_or("LABSHARE_SYNC", "full"), "normal") == 0 ? DB_SYNC_NORMAL
                                                                               : DB_SYNC_FULL);
-    return http_serve(&cfg) == 0 ? CLI_OK : CLI_FAIL;
+    /* With SMTP configured a sender thread delivers the outbox; without,
+     * messages stay queued for `labshare notify` or staff to see. */
+    struct notify_sender_config ncfg = {0};
+    int smtp = notify_smtp_from_env(&ncfg.smtp);
+    if (smtp < 0)
+        return CLI_FAIL;
+    if (smtp == 0) {
+        ncfg.public_url = http_public_url(); /* filled in once listening */
+        ncfg.interval_ms = atoi(env_or("LABSHARE_NOTIFY_INTERVAL_MS", "30000"));
+        ncfg.backoff_base = atoll(env_or("LABSHARE_NOTIFY_BACKOFF_S", "60"));
+        if (notify_sender_start(&ncfg) != 0) {
+            fprintf(stderr, "labshare: cannot start the notification sender\n");
+            return CLI_FAIL;
+        }
+    }
+    int rc = http_serve(&cfg) == 0 ? CLI_OK : CLI_FAIL;
+    notify_sender_stop();
+    return rc;
+}
+
+static volatile sig_atomic_t notify_stop;
+
+static void on_notify_signal(int sig)
+{
+    (void)sig;
+    notify_stop = 1;
+}
+
+static int cmd_notify(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'},  {"public-url", required_argument, 0, 'u'},
+        {"once", no_argument, 0, 'o'},      {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *dbpath = env_or("LABSHARE_DB", "labshare.db");
+    const char *url = env_or("LABSHARE_PUBLIC_URL", "http://127.0.0.1:8080");
+    int once = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': dbpath = optarg; break;
+        case 'u': url = optarg; break;
+        case 'o': once = 1; break;
+        case 'h':
+            puts("usage: labshare notify [--once] [--db FILE] [--public-url URL]\n"
+                 "Queues due reminders and delivers queued notification e-mails over SMTP\n"
+                 "(LABSHARE_SMTP_*): one pass with --once (for a timer), else a pass every\n"
+                 "LABSHARE_NOTIFY_INTERVAL_MS until SIGTERM.");
+            return CLI_OK;
+        default:
+            return bad_usage("notify", "unknown option");
+        }
+    }
+    if (optind < argc)
+        return bad_usage("notify", "unexpected argument");
+    struct notify_smtp smtp;
+    int have = notify_smtp_from_env(&smtp);
+    if (have != 0) {
+        if (have > 0)
+            fprintf(stderr, "labshare notify: SMTP is not configured (LABSHARE_SMTP_URL); "
+                            "messages stay queued\n");
+        return CLI_FAIL;
+    }
+    struct db *db = cli_open_db(dbpath);
+    if (!db)
+        return CLI_FAIL;
+    char base[512], host[256];
+    snprintf(base, sizeof base, "%s", url);
+    size_t n = strlen(base);
+    while (n > 0 && base[n - 1] == '/')
+        base[--n] = '\0';
+    const char *h = strstr(base, "://");
+    h = h ? h + 3 : base;
+    snprintf(host, sizeof host, "%.*s", (int)strcspn(h, ":/"), h);
+    struct notify_site site = {base, host, smtp.from};
+    int64_t backoff = atoll(env_or("LABSHARE_NOTIFY_BACKOFF_S", "60"));
+    int interval = atoi(env_or("LABSHARE_NOTIFY_INTERVAL_MS", "30000"));
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_notify_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    int rc = CLI_OK;
+    do {
+        struct notify_pass p;
+        struct ls_err err = {0};
+        if (notify_run_pass(db, &smtp, &site, tu_now(), backoff, &p, &err) != LS_OK) {
+            fprintf(stderr, "labshare notify: %s\n", err.message);
+            rc = CLI_FAIL;
+        } else {
+            printf("labshare notify: %d reminders queued, %d sent, %d to retry, %d failed\n",
+                   p.reminders, p.sent, p.retried, p.failed);
+            fflush(stdout);
+        }
+        for (int waited = 0; !once && !notify_stop && waited < interval; waited += 100)
+            usleep(100 * 1000);
+    } while (!once && !notify_stop);
+    db_close(db);
+    return rc;
 }
 
 static int cmd_migrate(int argc, char **argv, int demo)
@@ -349,6 +453,8 @@ int main(int argc, char **argv)
         return cli_stats(argc - 1, argv + 1, env_or("LABSHARE_DB", "labshare.db"));
     if (strcmp(cmd, "backup") == 0)
         return cmd_backup(argc - 1, argv + 1);
+    if (strcmp(cmd, "notify") == 0)
+        return cmd_notify(argc - 1, argv + 1);
     fprintf(stderr, "labshare: unknown command '%s'\n", cmd);
     usage_main(stderr);
     return CLI_USAGE;

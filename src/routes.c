@@ -38,5 +38,6 @@ const struct route *const http_route_tables[] = {
     api_booking_routes,
     api_feed_routes,
     api_stats_routes,
+    api_notify_routes,
     NULL,
 };

@@ -1,5 +1,5 @@
 // profile.js — #/profile: who I am, my name and language, my password,
-// and the calendar feed of my own bookings.
+// the calendar feed of my own bookings, and which e-mails I receive.
 import { h, field, showFormError } from '../dom.js';
 import { get, patch, post } from '../api.js';
 import { t, addStrings, setLang } from '../i18n.js';
@@ -17,6 +17,12 @@ addStrings({
     'profile.new.hint': 'Co najmniej 10 znaków; nie może zawierać Twojego imienia ani adresu e-mail.',
     'profile.mismatch': 'Hasła się różnią.', 'profile.changed': 'Hasło zmienione. Inne sesje zostały zakończone.',
     'profile.feeds': 'Zarządzaj linkami do kalendarzy',
+    'notify.title': 'Powiadomienia e-mail',
+    'notify.hint': 'Wiadomości przychodzą w języku wybranym powyżej.',
+    'notify.request': 'Nowe prośby o rezerwację moich zasobów (właściciele)',
+    'notify.decision': 'Zatwierdzenie lub odrzucenie mojej prośby',
+    'notify.change': 'Zmiana terminu lub odwołanie rezerwacji',
+    'notify.reminder': 'Przypomnienie dzień przed rezerwacją',
   },
   en: {
     'profile.title': 'My profile', 'profile.account': 'Account', 'profile.email': 'Email', 'profile.role': 'Role',
@@ -29,6 +35,12 @@ addStrings({
     'profile.new.hint': 'At least 10 characters; must not contain your name or email.',
     'profile.mismatch': 'The passwords differ.', 'profile.changed': 'Password changed. Your other sessions have ended.',
     'profile.feeds': 'Manage calendar links',
+    'notify.title': 'E-mail notifications',
+    'notify.hint': 'Messages come in the language chosen above.',
+    'notify.request': 'New requests for my resources (owners)',
+    'notify.decision': 'My request approved or declined',
+    'notify.change': 'A booking moved or cancelled',
+    'notify.reminder': 'A reminder the day before a booking',
   },
 });
 
@@ -93,8 +105,38 @@ function passwordForm(me, ctx) {
   return form;
 }
 
+const NOTIFY_KINDS = ['request', 'decision', 'change', 'reminder'];
+
+function notifyForm(prefs, me, ctx) {
+  // Requests go to owners only: researchers never receive them.
+  const kinds = me.role === 'researcher' ? NOTIFY_KINDS.slice(1) : NOTIFY_KINDS;
+  const boxes = {};
+  const form = h('form', { class: 'card account-form', novalidate: true, id: 'notify-form' },
+    h('h2', {}, t('notify.title')),
+    h('p', { class: 'hint' }, t('notify.hint')),
+    kinds.map((k) => {
+      boxes[k] = h('input', { type: 'checkbox', name: k, checked: prefs[k] });
+      return h('div', { class: 'field field-check', dataset: { field: k } },
+        h('label', {}, boxes[k], t('notify.' + k)), h('div', { class: 'field-error', 'aria-live': 'polite' }));
+    }),
+    h('button', { type: 'submit', class: 'btn' }, t('common.save')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const body = {};
+    for (const k of kinds) body[k] = boxes[k].checked;
+    try {
+      await patch('/api/v1/me/notifications', body);
+      clearErrors(form);
+      ctx.toast(t('common.saved'));
+    } catch (e) {
+      showFormError(form, e);
+    }
+  });
+  return form;
+}
+
 export async function render(root, ctx) {
-  const me = await get(`/api/v1/users/${ctx.state.user.id}`);
+  const [me, prefs] = await Promise.all([get(`/api/v1/users/${ctx.state.user.id}`), get('/api/v1/me/notifications')]);
   root.append(
     h('h1', {}, t('profile.title')),
     h('div', { class: 'account-grid' },
@@ -109,5 +151,6 @@ export async function render(root, ctx) {
       passwordForm(me, ctx),
       h('div', { class: 'account-feed' },
         subscribeBox('user', me.id),
-        h('p', { class: 'account-feeds-link' }, h('a', { href: '#/feeds' }, t('profile.feeds'))))));
+        h('p', { class: 'account-feeds-link' }, h('a', { href: '#/feeds' }, t('profile.feeds')))),
+      notifyForm(prefs, me, ctx)));
 }
