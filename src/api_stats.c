@@ -246,7 +246,7 @@ static int put_grid_factor(struct req *r)
 
 static int delete_grid_factor(struct req *r)
 {
-    int year;
+    int year = 0;
     int rc = path_year(r, &year);
     if (!rc)
         rc = stats_grid_factor_delete(r->db, year, &r->err);
