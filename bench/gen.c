@@ -217,7 +217,7 @@ int main(int argc, char **argv)
             }
             int64_t len = (1 + pick(4)) * 1800;
             int u = 2 + ORGS + pick(USERS - 1 - ORGS);
-            const char *status = statuses[pick(20)];
+            const char *status = r == 1 ? (b % 10 ? "approved" : "pending") : statuses[pick(20)];
             sqlite3_bind_int(st, 1, r);
             sqlite3_bind_int(st, 2, u);
             if (user_org[u])

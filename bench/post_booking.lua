@@ -3,11 +3,13 @@
 -- at night UTC where the generated data has no bookings.
 local counter = 0
 local threads = {}
-local tid = 0
+local next_tid = 0
 
+-- setup() runs in the main state; each thread reads its number as the
+-- global `tid` (a local of that name would shadow it in the thread's state).
 function setup(thread)
-  thread:set("tid", tid)
-  tid = tid + 1
+  thread:set("tid", next_tid)
+  next_tid = next_tid + 1
   table.insert(threads, thread)
 end
 

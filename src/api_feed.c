@@ -154,23 +154,20 @@ static int send_not_modified(struct req *r, const struct feed_doc *d, const char
 
 static int get_ical(struct req *r)
 {
-    struct feed f;
-    int rc = feed_lookup(r->db, r->params[0], &r->arena, &f, &r->err);
-    if (rc)
-        return rc;
     struct feed_site site = site_of();
     struct feed_doc d;
     int64_t now = tu_now();
     /* A conditional request is answered from the version alone. */
     int conditional = http_header(r, "If-None-Match") || http_header(r, "If-Modified-Since");
-    if ((rc = feed_get(r->db, &f, &site, now, !conditional, &r->arena, &d, &r->err)))
+    int rc = feed_fetch(r->db, r->params[0], &site, now, !conditional, &r->arena, &d, &r->err);
+    if (rc)
         return rc;
-    feed_touch(r->db, &f, now);
     char modified[40];
     http_date(d.last_modified, modified);
     if (conditional && not_modified(r, &d))
         return send_not_modified(r, &d, modified);
-    if (!d.body && (rc = feed_get(r->db, &f, &site, now, 1, &r->arena, &d, &r->err)))
+    if (!d.body &&
+        (rc = feed_fetch(r->db, r->params[0], &site, now, 1, &r->arena, &d, &r->err)))
         return rc;
     http_add_header(r, "ETag", d.etag);
     http_add_header(r, "Last-Modified", modified);

@@ -98,6 +98,9 @@ static const char SQL_LAB_SEARCH_SRC[] =
     " FROM labs l JOIN organisations o ON o.id = l.organisation_id"
     " WHERE (?1 = 0 OR l.id = ?1) AND (?2 = 0 OR l.organisation_id = ?2)";
 static const char SQL_LAB_SEARCH_SET[] = "UPDATE labs SET search = ?1 WHERE id = ?2";
+static const char SQL_ORG_SEARCH_SRC[] =
+    "SELECT id, name, short_name, city, description FROM organisations";
+static const char SQL_ORG_SEARCH_SET[] = "UPDATE organisations SET search = ?1 WHERE id = ?2";
 
 /* Resources */
 #define RES_COLS                                                                                   \
@@ -595,6 +598,55 @@ static int refresh_service_search(struct db *db, int64_t svc_id, int64_t org_id,
         rc = db_step_done(db, st, err);
     }
     arena_release(&a);
+    return rc;
+}
+
+int catalogue_reindex(struct db *db, struct ls_err *err)
+{
+    int rc = db_begin_write(db, err);
+    if (rc)
+        return rc;
+    struct arena a = {0};
+    sqlite3_stmt *st = db_stmt(db, SQL_ORG_SEARCH_SRC);
+    struct {
+        int64_t id;
+        const char *text;
+    } *orgs = NULL;
+    int n = 0, cap = 0, src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            void *bigger = arena_alloc(&a, (size_t)cap * sizeof *orgs);
+            if (n)
+                memcpy(bigger, orgs, (size_t)n * sizeof *orgs);
+            orgs = bigger;
+        }
+        const char *parts[4];
+        for (int i = 0; i < 4; i++)
+            parts[i] = (const char *)sqlite3_column_text(st, i + 1);
+        orgs[n].id = sqlite3_column_int64(st, 0);
+        orgs[n].text = fold_join(&a, parts, 4);
+        n++;
+    }
+    sqlite3_reset(st);
+    if (src != SQLITE_DONE)
+        rc = db_fail(db, src, err);
+    for (int i = 0; rc == LS_OK && i < n; i++) {
+        st = db_stmt(db, SQL_ORG_SEARCH_SET);
+        sqlite3_bind_text(st, 1, orgs[i].text, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, orgs[i].id);
+        rc = db_step_done(db, st, err);
+    }
+    arena_release(&a);
+    if (rc == LS_OK)
+        rc = refresh_lab_search(db, 0, 0, err);
+    if (rc == LS_OK)
+        rc = refresh_resource_search(db, 0, 0, 0, err);
+    if (rc == LS_OK)
+        rc = refresh_service_search(db, 0, 0, err);
+    if (rc == LS_OK)
+        return db_commit(db, err);
+    db_rollback(db);
     return rc;
 }
 

@@ -257,6 +257,11 @@ int catalogue_training_list(struct db *db, int64_t resource_id, int64_t limit, i
                             struct arena *a, struct training **items, int *n, int64_t *total,
                             struct ls_err *err);
 
+/* Rebuilds the search text of every organisation, lab, resource and service
+ * in one transaction (after rows were written by other means than this
+ * module, e.g. a bulk import or the benchmark generator). */
+int catalogue_reindex(struct db *db, struct ls_err *err);
+
 /* Folds text for searching: UTF-8 lower case with Polish and common Latin
  * diacritics folded to ASCII ("Łódź" → "lodz"); other characters kept.
  * Returns an arena string. */

@@ -1,6 +1,8 @@
 /* db.c — see db.h. */
 #include "db.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,11 +12,21 @@ enum { STMT_CACHE = 512 }; /* power of two, comfortably above the SQL count */
 
 struct db {
     sqlite3 *h;
+    int holds_write;            /* this connection holds write_mu */
+    int64_t seen_data_version;  /* for db_generation */
+    int64_t seen_changes;
     struct {
         const char *sql;
         sqlite3_stmt *st;
     } cache[STMT_CACHE];
 };
+
+/* Writers of this process queue here rather than in SQLite's busy handler,
+ * which polls with sleeps: under many simultaneous bookings the lock then
+ * passes straight to the next writer instead of after a nap. */
+static pthread_mutex_t write_mu = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic uint64_t generation = 1;
+static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
 
 static char cfg_path[4096] = "labshare.db";
 static enum db_sync cfg_sync = DB_SYNC_FULL;
@@ -76,6 +88,7 @@ void db_close(struct db *db)
 {
     if (!db)
         return;
+    db_rollback(db);
     for (int i = 0; i < STMT_CACHE; i++)
         sqlite3_finalize(db->cache[i].st);
     if (db->h) {
@@ -165,7 +178,44 @@ static int exec_cached(struct db *db, const char *sql, struct ls_err *err)
 
 int db_begin_write(struct db *db, struct ls_err *err)
 {
-    return exec_cached(db, SQL_BEGIN_IMMEDIATE, err);
+    /* Nested use fails in SQLite ("cannot start a transaction within a
+     * transaction") rather than deadlocking here. */
+    int locked = !db->holds_write;
+    if (locked) {
+        pthread_mutex_lock(&write_mu);
+        db->holds_write = 1;
+    }
+    int rc = exec_cached(db, SQL_BEGIN_IMMEDIATE, err);
+    if (rc != LS_OK && locked) {
+        db->holds_write = 0;
+        pthread_mutex_unlock(&write_mu);
+    }
+    return rc;
+}
+
+static void release_write(struct db *db)
+{
+    if (db->holds_write && sqlite3_get_autocommit(db->h)) {
+        db->holds_write = 0;
+        pthread_mutex_unlock(&write_mu);
+    }
+}
+
+uint64_t db_generation(struct db *db)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_DATA_VERSION);
+    int64_t dv = -1;
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        dv = sqlite3_column_int64(st, 0);
+    if (st)
+        sqlite3_reset(st);
+    int64_t changes = sqlite3_total_changes64(db->h);
+    if (dv < 0 || dv != db->seen_data_version || changes != db->seen_changes) {
+        db->seen_data_version = dv;
+        db->seen_changes = changes;
+        return atomic_fetch_add(&generation, 1) + 1;
+    }
+    return atomic_load(&generation);
 }
 
 int db_begin_read(struct db *db, struct ls_err *err)
@@ -178,6 +228,7 @@ int db_commit(struct db *db, struct ls_err *err)
     int rc = exec_cached(db, SQL_COMMIT, err);
     if (rc != LS_OK)
         db_rollback(db);
+    release_write(db);
     return rc;
 }
 
@@ -185,6 +236,7 @@ void db_rollback(struct db *db)
 {
     if (!sqlite3_get_autocommit(db->h))
         exec_cached(db, SQL_ROLLBACK, NULL);
+    release_write(db);
 }
 
 int db_step_done(struct db *db, sqlite3_stmt *st, struct ls_err *err)

@@ -7,6 +7,8 @@
 #ifndef LS_DB_H
 #define LS_DB_H
 
+#include <stdint.h>
+
 #include <sqlite3.h>
 
 #include "err.h"
@@ -56,6 +58,13 @@ int db_begin_write(struct db *db, struct ls_err *err);
 int db_begin_read(struct db *db, struct ls_err *err);
 int db_commit(struct db *db, struct ls_err *err);
 void db_rollback(struct db *db); /* harmless when no transaction is open */
+
+/* A process-wide number that changes whenever the database may have changed
+ * since it was last asked: on this connection's own writes, on commits by
+ * other connections of this process, and by other processes (PRAGMA
+ * data_version). Caches keep the generation they were filled at and refill
+ * when it moves. Costs one tiny pragma; may move more often than needed. */
+uint64_t db_generation(struct db *db);
 
 /* Maps a SQLite result code onto an ls_err: SQLITE_FULL and SQLITE_BUSY
  * become 503 unavailable, anything else 500 internal. Logs the detail. */

@@ -597,9 +597,9 @@ static int get_in_snapshot(struct db *db, const struct feed *f, const struct fee
     char vis = full ? 'f' : creator.organisation_id ? 'o' : 'u';
     int64_t vis_id = full ? 0 : creator.organisation_id ? creator.organisation_id : creator.id;
     const char *lang = creator.lang && strcmp(creator.lang, "pl") == 0 ? "pl" : "en";
-    char key[80];
-    snprintf(key, sizeof key, "%d:%lld:%c%lld:%s", (int)f->scope, (long long)f->scope_id, vis,
-             (long long)vis_id, lang);
+    char *key = out->key;
+    snprintf(key, sizeof out->key, "%d:%lld:%c%lld:%s", (int)f->scope, (long long)f->scope_id,
+             vis, (long long)vis_id, lang);
 
     sqlite3_stmt *st = db_stmt(db, SQL_VERSION[f->scope]);
     if (!st)
@@ -688,6 +688,83 @@ int feed_get(struct db *db, const struct feed *f, const struct feed_site *site, 
         rc = get_in_snapshot(db, f, site, now, want_body, a, out, err);
     db_rollback(db);
     return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Answers per token                                                    */
+
+#define FETCH_SLOTS 1024 /* direct-mapped by token hash; a collision only costs a refill */
+
+struct fetch_slot {
+    unsigned char hash[32];
+    uint64_t generation;
+    int64_t day;
+    struct feed feed;
+    char key[80];
+    char etag[40];
+    int64_t last_modified;
+};
+
+static struct {
+    pthread_mutex_t mu;
+    struct fetch_slot slot[FETCH_SLOTS];
+} fetched = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static struct fetch_slot *fetch_slot_of(const unsigned char h[32])
+{
+    unsigned i = ((unsigned)h[0] | (unsigned)h[1] << 8) % FETCH_SLOTS;
+    return &fetched.slot[i];
+}
+
+int feed_fetch(struct db *db, const char *token, const struct feed_site *site, int64_t now,
+               int want_body, struct arena *a, struct feed_doc *out, struct ls_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!token_ok(token))
+        return ls_err_set(err, LS_ENOTFOUND, NULL, "no such feed");
+    unsigned char h[32];
+    auth_token_hash(h, token);
+    /* Read the generation first: a change made while we compute moves it
+     * again, so what we store is never newer than its stamp claims. */
+    uint64_t gen = db_generation(db);
+    int64_t day = now - ((now % 86400) + 86400) % 86400;
+
+    pthread_mutex_lock(&fetched.mu);
+    struct fetch_slot *s = fetch_slot_of(h);
+    int hit = s->generation == gen && s->day == day && memcmp(s->hash, h, sizeof h) == 0 &&
+              (s->feed.last_used && now - s->feed.last_used < FEED_TOUCH_SECONDS);
+    if (hit) {
+        memcpy(out->key, s->key, sizeof out->key);
+        memcpy(out->etag, s->etag, sizeof out->etag);
+        out->last_modified = s->last_modified;
+    }
+    pthread_mutex_unlock(&fetched.mu);
+    if (hit && (!want_body || cache_get(out->key, out->etag, a, out)))
+        return LS_OK;
+
+    struct feed f;
+    int rc = feed_lookup(db, token, a, &f, err);
+    if (rc)
+        return rc;
+    if (!f.last_used || now - f.last_used >= FEED_TOUCH_SECONDS) {
+        feed_touch(db, &f, now);
+        f.last_used = now;
+        gen = db_generation(db); /* our own write moved it */
+    }
+    if ((rc = feed_get(db, &f, site, now, want_body, a, out, err)))
+        return rc;
+    pthread_mutex_lock(&fetched.mu);
+    s = fetch_slot_of(h);
+    memcpy(s->hash, h, sizeof h);
+    s->generation = gen;
+    s->day = day;
+    s->feed = f;
+    s->feed.name = "";
+    memcpy(s->key, out->key, sizeof s->key);
+    memcpy(s->etag, out->etag, sizeof s->etag);
+    s->last_modified = out->last_modified;
+    pthread_mutex_unlock(&fetched.mu);
+    return LS_OK;
 }
 
 int feed_booking_ics(struct db *db, const struct user *u, int64_t booking_id,

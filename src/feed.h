@@ -91,6 +91,7 @@ void feed_touch(struct db *db, const struct feed *f, int64_t now);
 
 /* A rendered (or only versioned) calendar. */
 struct feed_doc {
+    char key[80];          /* the rendered-body cache key (scope, visibility, language) */
     char etag[40];         /* strong ETag, quoted: "\"<32 hex>\"" */
     int64_t last_modified; /* newest change among the data shown */
     const char *body;      /* text/calendar (arena copy); NULL unless asked for */
@@ -101,6 +102,14 @@ struct feed_doc {
  * LS_ENOTFOUND when the creator was deactivated or removed. */
 int feed_get(struct db *db, const struct feed *f, const struct feed_site *site, int64_t now,
              int want_body, struct arena *a, struct feed_doc *out, struct ls_err *err);
+
+/* GET /ical/{token}.ics in one call: looks the token up, records the fetch
+ * (feed_touch) and versions the feed (and renders it when want_body),
+ * remembering the answer per token until the database generation or the
+ * UTC day changes, so a subscriber's poll that finds nothing new costs no
+ * query beyond db_generation(). LS_ENOTFOUND for unknown or revoked tokens. */
+int feed_fetch(struct db *db, const char *token, const struct feed_site *site, int64_t now,
+               int want_body, struct arena *a, struct feed_doc *out, struct ls_err *err);
 
 /* A one-event calendar of booking_id for u (the booker, an owner of the
  * resource's organisation, or staff), with the feed's UID. LS_ENOTFOUND if

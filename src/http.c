@@ -3,6 +3,7 @@
 
 #include <civetweb.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,107 @@ static struct {
 } cfg;
 
 static volatile sig_atomic_t stop_requested;
+
+/* Answers of ROUTE_CACHED routes. A catalogue page of 50 resources costs far
+ * more to query and print than to copy, and browsing repeats pages; the
+ * database generation says when a kept answer may no longer hold. */
+#define ANSWER_SLOTS 256
+#define ANSWER_MAX ((size_t)1 << 20)
+#define ANSWER_BUDGET ((size_t)8 << 20)
+
+struct answer {
+    char *key;  /* "<user id>\n<path>?<query>", malloc'd */
+    char *body; /* malloc'd JSON */
+    size_t len;
+    uint64_t generation;
+    uint64_t tick;
+};
+
+static struct {
+    pthread_mutex_t mu;
+    struct answer slot[ANSWER_SLOTS];
+    size_t bytes;
+    uint64_t tick;
+} answers = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void answer_drop(struct answer *a)
+{
+    answers.bytes -= a->len;
+    free(a->key);
+    free(a->body);
+    memset(a, 0, sizeof *a);
+}
+
+/* Copies a kept answer for key at generation into the arena; NULL if none. */
+static char *answer_get(const char *key, uint64_t generation, struct arena *ar, size_t *len)
+{
+    char *copy = NULL;
+    pthread_mutex_lock(&answers.mu);
+    for (int i = 0; i < ANSWER_SLOTS; i++) {
+        struct answer *a = &answers.slot[i];
+        if (!a->key || strcmp(a->key, key) != 0)
+            continue;
+        if (a->generation != generation) {
+            answer_drop(a);
+            break;
+        }
+        copy = arena_alloc(ar, a->len + 1);
+        memcpy(copy, a->body, a->len);
+        *len = a->len;
+        a->tick = ++answers.tick;
+        break;
+    }
+    pthread_mutex_unlock(&answers.mu);
+    return copy;
+}
+
+static void answer_put(const char *key, uint64_t generation, const char *body, size_t len)
+{
+    if (len > ANSWER_MAX)
+        return;
+    char *k = strdup(key), *b = malloc(len);
+    if (!k || !b) {
+        free(k);
+        free(b);
+        return;
+    }
+    memcpy(b, body, len);
+    pthread_mutex_lock(&answers.mu);
+    struct answer *pick = NULL, *lru = NULL;
+    for (int i = 0; i < ANSWER_SLOTS; i++) {
+        struct answer *a = &answers.slot[i];
+        if (a->key && (strcmp(a->key, key) == 0 || a->generation < generation))
+            answer_drop(a); /* the same page, or one from an older generation */
+        if (!a->key && !pick)
+            pick = a;
+        if (a->key && (!lru || a->tick < lru->tick))
+            lru = a;
+    }
+    while (answers.bytes + len > ANSWER_BUDGET || !pick) {
+        struct answer *old = NULL;
+        for (int i = 0; i < ANSWER_SLOTS; i++)
+            if (answers.slot[i].key && (!old || answers.slot[i].tick < old->tick))
+                old = &answers.slot[i];
+        if (!old)
+            break;
+        answer_drop(old);
+        if (!pick)
+            pick = old;
+    }
+    (void)lru;
+    if (pick) {
+        pick->key = k;
+        pick->body = b;
+        pick->len = len;
+        pick->generation = generation;
+        pick->tick = ++answers.tick;
+        answers.bytes += len;
+        k = b = NULL;
+    }
+    pthread_mutex_unlock(&answers.mu);
+    free(k);
+    free(b);
+}
 
 const char *http_public_url(void)
 {
@@ -170,6 +272,8 @@ int http_send_json(struct req *r, int status, cJSON *body)
     }
     if (!strstr(r->extra_headers ? r->extra_headers : "", "Cache-Control"))
         http_add_header(r, "Cache-Control", "no-store");
+    if (r->cache_key && status == 200)
+        answer_put(r->cache_key, r->cache_generation, text, strlen(text));
     http_send(r, status, "application/json; charset=utf-8", text, strlen(text));
     free(text);
     return LS_OK;
@@ -470,6 +574,18 @@ static int run_route(struct req *r)
     }
     if (rc == LS_OK)
         rc = check_role(r);
+    if (rc == LS_OK && (r->route->flags & ROUTE_CACHED) && r->user) {
+        const char *qs = r->ri->query_string;
+        r->cache_key = arena_printf(&r->arena, "%lld\n%s?%s", (long long)r->user->id, r->path,
+                                    qs ? qs : "");
+        r->cache_generation = db_generation(r->db);
+        size_t len = 0;
+        char *body = answer_get(r->cache_key, r->cache_generation, &r->arena, &len);
+        if (body) {
+            http_add_header(r, "Cache-Control", "no-store");
+            return http_send(r, 200, "application/json; charset=utf-8", body, len);
+        }
+    }
     if (rc == LS_OK)
         rc = r->route->handler(r);
     return rc;

@@ -57,6 +57,9 @@ struct route {
 enum {
     ROUTE_NO_CSRF = 1u << 0, /* sign-in: there is no token to echo yet */
     ROUTE_RAW_BODY = 1u << 1, /* body read but not parsed as JSON (r->body) */
+    /* GET answers depend only on the database, the caller and the URL: a 200
+     * is kept per (user, URL) until db_generation() moves (http.c). */
+    ROUTE_CACHED = 1u << 2,
 };
 
 struct req {
@@ -81,6 +84,8 @@ struct req {
     int status;               /* answered status, for the access log */
     size_t bytes;             /* answered body bytes, for the access log */
     char *extra_headers;      /* "Name: value\r\n…" added to the next answer */
+    const char *cache_key;    /* ROUTE_CACHED: where to keep a 200 JSON answer, or NULL */
+    uint64_t cache_generation;
 };
 
 struct http_config {
