@@ -116,12 +116,6 @@ struct ctx {
     int norgs;
 };
 
-static int cmp_i64(const void *x, const void *y)
-{
-    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-    return (a > b) - (a < b);
-}
-
 static struct res *find_res(struct ctx *c, int64_t id)
 {
     int lo = 0, hi = c->nres - 1;
@@ -385,7 +379,8 @@ struct set64 {
     size_t n, cap;
 };
 
-static void set_add(struct set64 *s, uint64_t key)
+/* Adds key; returns 1 if it was not there yet. */
+static int set_add(struct set64 *s, uint64_t key)
 {
     if (2 * (s->n + 1) > s->cap) {
         struct set64 g = {.cap = s->cap ? s->cap * 2 : 4096};
@@ -402,10 +397,11 @@ static void set_add(struct set64 *s, uint64_t key)
     size_t i = (size_t)((k * 0x9E3779B97F4A7C15ull) >> 17) & (s->cap - 1);
     while (s->v[i] && s->v[i] != k)
         i = (i + 1) & (s->cap - 1);
-    if (!s->v[i]) {
-        s->v[i] = k;
-        s->n++;
-    }
+    if (s->v[i])
+        return 0;
+    s->v[i] = k;
+    s->n++;
+    return 1;
 }
 
 /* One pass over the approved bookings overlapping [from, to): clipped hours
@@ -574,48 +570,25 @@ static void finish(struct stats_figures *f)
     f->cross_organisation_share = b > 0 ? f->cross_hours / b : 0;
 }
 
-struct pair {
-    int64_t group, user;
-};
-
-static int cmp_pair(const void *x, const void *y)
-{
-    const struct pair *a = x, *b = y;
-    if (a->group != b->group)
-        return (a->group > b->group) - (a->group < b->group);
-    return (a->user > b->user) - (a->user < b->user);
-}
-
 /* Distinct bookers per row and overall, from the distinct (resource, user)
- * pairs of the scan. */
+ * pairs of the scan: two more hash sets rather than sorting, since rows may
+ * gather many resources (by lab, organisation, …). */
 static void count_users(struct ctx *c, const struct set64 *set, struct stats_utilisation *u)
 {
-    struct pair *p = malloc((set->n + 1) * sizeof *p);
-    int64_t *users = malloc((set->n + 1) * sizeof *users);
-    if (!p || !users)
-        abort();
-    size_t n = 0;
+    struct set64 rows = {0}, users = {0};
     for (size_t i = 0; i < set->cap; i++) {
         if (!set->v[i])
             continue;
         uint64_t k = set->v[i] - 1;
-        p[n].group = c->res[k >> 32].row;
-        p[n].user = users[n] = (int64_t)(k & 0xffffffffu);
-        n++;
-    }
-    if (n) {
-        qsort(p, n, sizeof *p, cmp_pair);
-        qsort(users, n, sizeof *users, cmp_i64);
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (i == 0 || p[i].group != p[i - 1].group || p[i].user != p[i - 1].user)
-            if (p[i].group >= 0 && p[i].group < u->n)
-                u->rows[p[i].group].f.users++;
-        if (i == 0 || users[i] != users[i - 1])
+        int64_t row = c->res[k >> 32].row;
+        uint64_t user = k & 0xffffffffu;
+        if (row >= 0 && row < u->n && set_add(&rows, (uint64_t)row << 32 | user))
+            u->rows[row].f.users++;
+        if (set_add(&users, user))
             u->summary.users++;
     }
-    free(p);
-    free(users);
+    free(rows.v);
+    free(users.v);
 }
 
 static int check_span(int64_t from, int64_t to, struct ls_err *err)
