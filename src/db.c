@@ -32,6 +32,19 @@ static char cfg_path[4096] = "labshare.db";
 static enum db_sync cfg_sync = DB_SYNC_FULL;
 static _Thread_local struct db *tls_db;
 
+/* The server's connections: a request borrows one for its duration. Fewer
+ * connections than worker threads, since civetweb keeps a thread per open
+ * client connection (mostly idle), while each SQLite connection carries its
+ * own schema copy, page cache and prepared statements. */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct db *idle[DB_POOL_MAX];
+    int nidle;
+    int nopen;
+    int max;
+} pool = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER, .max = 8};
+
 static const char SQL_BEGIN_IMMEDIATE[] = "BEGIN IMMEDIATE";
 static const char SQL_BEGIN[] = "BEGIN";
 static const char SQL_COMMIT[] = "COMMIT";
@@ -69,7 +82,10 @@ int db_open(struct db **out, const char *path, struct ls_err *err)
     char pragmas[512];
     snprintf(pragmas, sizeof pragmas,
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
-             "PRAGMA cache_size=-4000; PRAGMA temp_store=MEMORY;",
+             /* Reads go through one shared memory map instead of a copy
+              * per connection: with a connection per worker thread, private
+              * page caches would multiply the same hot pages. */
+             "PRAGMA cache_size=-1000; PRAGMA temp_store=MEMORY;",
              cfg_sync == DB_SYNC_NORMAL ? "NORMAL" : "FULL");
     char *msg = NULL;
     rc = sqlite3_exec(db->h, pragmas, NULL, NULL, &msg);
@@ -118,6 +134,59 @@ void db_thread_close(void)
 {
     db_close(tls_db);
     tls_db = NULL;
+}
+
+void db_pool_size(int n)
+{
+    pthread_mutex_lock(&pool.mu);
+    pool.max = n < 1 ? 1 : n > DB_POOL_MAX ? DB_POOL_MAX : n;
+    pthread_mutex_unlock(&pool.mu);
+}
+
+struct db *db_acquire(void)
+{
+    pthread_mutex_lock(&pool.mu);
+    while (pool.nidle == 0 && pool.nopen >= pool.max)
+        pthread_cond_wait(&pool.cv, &pool.mu);
+    struct db *db = NULL;
+    if (pool.nidle > 0) {
+        db = pool.idle[--pool.nidle];
+        pthread_mutex_unlock(&pool.mu);
+        return db;
+    }
+    pool.nopen++;
+    pthread_mutex_unlock(&pool.mu);
+    struct ls_err err = {0};
+    if (db_open(&db, cfg_path, &err) != LS_OK) {
+        fprintf(stderr, "labshare: %s\n", err.message);
+        pthread_mutex_lock(&pool.mu);
+        pool.nopen--;
+        pthread_cond_signal(&pool.cv);
+        pthread_mutex_unlock(&pool.mu);
+        return NULL;
+    }
+    return db;
+}
+
+void db_release(struct db *db)
+{
+    if (!db)
+        return;
+    db_rollback(db); /* never hand on an open transaction or the write lock */
+    pthread_mutex_lock(&pool.mu);
+    pool.idle[pool.nidle++] = db;
+    pthread_cond_signal(&pool.cv);
+    pthread_mutex_unlock(&pool.mu);
+}
+
+void db_pool_close(void)
+{
+    pthread_mutex_lock(&pool.mu);
+    while (pool.nidle > 0) {
+        db_close(pool.idle[--pool.nidle]);
+        pool.nopen--;
+    }
+    pthread_mutex_unlock(&pool.mu);
 }
 
 sqlite3_stmt *db_stmt(struct db *db, const char *sql)

@@ -40,6 +40,16 @@ int db_schema_version(struct db *db);
 void db_configure(const char *path, enum db_sync sync);
 const char *db_path(void);
 
+/* The server's pool of connections (at most DB_POOL_MAX, default 8): a
+ * request borrows one with db_acquire() — waiting while all are lent — and
+ * gives it back with db_release(), which rolls back anything left open.
+ * NULL if a new connection cannot be opened (logged). */
+#define DB_POOL_MAX 64
+void db_pool_size(int n);
+struct db *db_acquire(void);
+void db_release(struct db *db);
+void db_pool_close(void); /* after the last request */
+
 /* The calling thread's connection (opened on first use), or NULL with a
  * message on stderr if the file cannot be opened. Borrowed: do not close. */
 struct db *db_thread(void);

@@ -733,7 +733,6 @@ static int dispatch(struct mg_connection *conn, void *unused)
     if (undecodable)
         r.path = "/[undecodable]";
     r.client_ip = client_ip(&r);
-    r.db = db_thread();
 
     int path_known = 0;
     char allow[64];
@@ -749,11 +748,14 @@ static int dispatch(struct mg_connection *conn, void *unused)
                         HTTP_HEAD_MAX, MG_MAX_HEADERS - 1);
     } else if (undecodable) {
         rc = ls_err_set(&r.err, LS_ENOTFOUND, NULL, "no such page");
-    } else if (!r.db) {
+    } else if (r.route && !(r.db = db_acquire())) {
         rc = ls_err_set(&r.err, LS_EUNAVAILABLE, NULL, "database unavailable");
     } else if (r.route) {
         rc = run_route(&r);
-        db_rollback(r.db); /* a handler that failed mid-transaction leaves nothing behind */
+        /* Rolls back whatever a failed handler left open, and lends the
+         * connection to the next request. */
+        db_release(r.db);
+        r.db = NULL;
     } else if (path_known) {
         http_add_header(&r, "Allow", allow);
         rc = ls_err_set(&r.err, LS_EMETHOD, NULL, "method not allowed; use %s", allow);
@@ -811,7 +813,6 @@ static void on_thread_exit(const struct mg_context *ctx, int type, void *p)
     (void)ctx;
     (void)type;
     (void)p;
-    db_thread_close();
 }
 
 static void on_signal(int sig)
@@ -834,6 +835,7 @@ int http_serve(const struct http_config *c)
     cfg.trust_proxy = c->trust_proxy;
     cfg.quiet = c->quiet;
 
+    db_pool_size(c->db_connections > 0 ? c->db_connections : 8);
     char threads[16];
     snprintf(threads, sizeof threads, "%d", c->threads > 0 ? c->threads : HTTP_THREADS_DEFAULT);
     /* civetweb gives each connection a worker thread for as long as it is
@@ -919,9 +921,9 @@ int http_serve(const struct http_config *c)
         nanosleep(&ts, NULL);
     }
     fprintf(stderr, "labshare: stopping (finishing requests in flight)\n");
-    mg_stop(ctx); /* joins the workers; each closes its database in exit_thread */
+    mg_stop(ctx); /* joins the workers, so every connection is back in the pool */
     mg_exit_library();
-    db_thread_close();
+    db_pool_close();
     fprintf(stderr, "labshare: stopped\n");
     return 0;
 }

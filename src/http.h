@@ -93,6 +93,7 @@ struct http_config {
     const char *www_dir;     /* static files */
     const char *public_url;  /* "https://labshare.example.org"; NULL = from listen */
     int threads;             /* worker threads */
+    int db_connections;      /* SQLite connections shared by the workers */
     int trust_proxy;         /* honour X-Forwarded-For / X-Forwarded-Proto */
     int quiet;               /* no access log */
 };

@@ -98,6 +98,7 @@ static int cmd_serve(int argc, char **argv)
         .public_url = env_or("LABSHARE_PUBLIC_URL", NULL),
         .threads = atoi(env_or("LABSHARE_THREADS", "128")),
         .trust_proxy = atoi(env_or("LABSHARE_TRUST_PROXY", "0")),
+        .db_connections = atoi(env_or("LABSHARE_DB_CONNECTIONS", "8")),
     };
     int c;
     optind = 1;
