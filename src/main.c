@@ -232,11 +232,24 @@ static int cmd_notify(int argc, char **argv)
     return rc;
 }
 
-static int cmd_migrate(int argc, char **argv, int demo)
+/* The sub-commands that take only --db: what each does once the database
+ * is open and migrated. */
+enum db_command { DBCMD_MIGRATE, DBCMD_DEMO, DBCMD_REINDEX };
+
+static const struct {
+    const char *name, *help;
+} db_commands[] = {
+    [DBCMD_MIGRATE] = {"migrate", "Applies the numbered migrations the database has not seen yet."},
+    [DBCMD_DEMO] = {"demo", "Loads the demo catalogue, accounts and bookings into an empty database."},
+    [DBCMD_REINDEX] = {"reindex", "Rebuilds the catalogue's search text, after rows were imported "
+                                  "with SQL."},
+};
+
+static int cmd_db(int argc, char **argv, enum db_command which)
 {
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *cmd = demo ? "demo" : "migrate";
+    const char *cmd = db_commands[which].name;
     const char *dbpath = env_or("LABSHARE_DB", "labshare.db");
     int c;
     optind = 1;
@@ -244,9 +257,7 @@ static int cmd_migrate(int argc, char **argv, int demo)
         if (c == 'd')
             dbpath = optarg;
         else if (c == 'h') {
-            printf("usage: labshare %s [--db FILE]\n%s\n", cmd,
-                   demo ? "Loads the demo catalogue, accounts and bookings into an empty database."
-                        : "Applies the numbered migrations the database has not seen yet.");
+            printf("usage: labshare %s [--db FILE]\n%s\n", cmd, db_commands[which].help);
             return CLI_OK;
         } else
             return bad_usage(cmd, "unknown option");
@@ -257,45 +268,25 @@ static int cmd_migrate(int argc, char **argv, int demo)
     if (!db)
         return CLI_FAIL;
     int rc = CLI_OK;
-    if (demo)
-        rc = demo_load(db, 0);
-    else
+    struct ls_err err = {0};
+    switch (which) {
+    case DBCMD_MIGRATE:
         printf("labshare: %s at schema version %d\n", dbpath, db_schema_version(db));
+        break;
+    case DBCMD_DEMO:
+        rc = demo_load(db, 0);
+        break;
+    case DBCMD_REINDEX:
+        if (catalogue_reindex(db, &err) != LS_OK) {
+            fprintf(stderr, "labshare reindex: %s\n", err.message);
+            rc = CLI_FAIL;
+        } else {
+            printf("search text rebuilt in %s\n", dbpath);
+        }
+        break;
+    }
     db_close(db);
     return rc;
-}
-
-static int cmd_reindex(int argc, char **argv)
-{
-    static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *dbpath = env_or("LABSHARE_DB", "labshare.db");
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-        if (c == 'd')
-            dbpath = optarg;
-        else if (c == 'h') {
-            puts("usage: labshare reindex [--db FILE]\n"
-                 "Rebuilds the catalogue's search text, after rows were imported with SQL.");
-            return CLI_OK;
-        } else
-            return bad_usage("reindex", "unknown option");
-    }
-    if (optind < argc)
-        return bad_usage("reindex", "unexpected argument");
-    struct db *db = cli_open_db(dbpath);
-    if (!db)
-        return CLI_FAIL;
-    struct ls_err err = {0};
-    int rc = catalogue_reindex(db, &err);
-    db_close(db);
-    if (rc != LS_OK) {
-        fprintf(stderr, "labshare reindex: %s\n", err.message);
-        return CLI_FAIL;
-    }
-    printf("search text rebuilt in %s\n", dbpath);
-    return CLI_OK;
 }
 
 static int cmd_user(int argc, char **argv)
@@ -485,15 +476,15 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "serve") == 0)
         return cmd_serve(argc - 1, argv + 1);
     if (strcmp(cmd, "migrate") == 0)
-        return cmd_migrate(argc - 1, argv + 1, 0);
+        return cmd_db(argc - 1, argv + 1, DBCMD_MIGRATE);
     if (strcmp(cmd, "demo") == 0)
-        return cmd_migrate(argc - 1, argv + 1, 1);
+        return cmd_db(argc - 1, argv + 1, DBCMD_DEMO);
     if (strcmp(cmd, "user") == 0)
         return cmd_user(argc - 1, argv + 1);
     if (strcmp(cmd, "stats") == 0)
         return cli_stats(argc - 1, argv + 1, env_or("LABSHARE_DB", "labshare.db"));
     if (strcmp(cmd, "reindex") == 0)
-        return cmd_reindex(argc - 1, argv + 1);
+        return cmd_db(argc - 1, argv + 1, DBCMD_REINDEX);
     if (strcmp(cmd, "backup") == 0)
         return cmd_backup(argc - 1, argv + 1);
     if (strcmp(cmd, "notify") == 0)

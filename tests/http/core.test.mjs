@@ -153,3 +153,21 @@ test('SIGTERM stops the server cleanly (exit 0)', async () => {
   const s = await startServer();
   await s.stop(); // asserts exit code 0 and no sanitizer report
 });
+
+test('CLI: reindex makes rows imported with SQL searchable', async () => {
+  const s = await startServer({ demo: true });
+  try {
+    const sql = (q) => spawnSync('sqlite3', [s.db, q], { encoding: 'utf8' });
+    sql(`INSERT INTO resources(lab_id, type, name, category, created, updated)
+         VALUES ((SELECT min(id) FROM labs), 'instrument', 'Zażółć Spektrometr Importowany', 'import', 0, 0)`);
+    const c = new Client(s.url);
+    await c.login('researcher@labshare.demo', DEMO_PASSWORD);
+    assert.equal((await c.get('/api/v1/resources?q=importowany')).json.total, 0);
+    const r = cli(['reindex', '--db', s.db]);
+    assert.equal(r.status, 0, r.stderr);
+    const found = await c.get('/api/v1/resources?q=zazolc%20importowany');
+    assert.equal(found.json.total, 1, found.text);
+    assert.equal(found.json.items[0].name, 'Zażółć Spektrometr Importowany');
+    assert.equal(cli(['reindex', '--bogus']).status, 2);
+  } finally { await s.stop(); }
+});
