@@ -32,3 +32,25 @@ test('the profile page turns a kind of notification off', async () => {
   assert.equal(await page.isChecked('#notify-form input[name=reminder]'), false);
   assert.deepEqual(page.errors, []);
 });
+
+test('an owner sets the shared lab mailbox on the lab page, with an inline error first', async () => {
+  const api = new Client(srv.url);
+  await api.login('owner@labshare.demo', DEMO_PASSWORD);
+  const labs = await api.get(`/api/v1/labs?organisation_id=${api.user.organisation_id}&limit=1`);
+  const lab = labs.json.items[0];
+  const page = await newPage(browser);
+  await signIn(page, srv.url, 'owner@labshare.demo', DEMO_PASSWORD);
+  await page.click('.lang button[data-lang=en]');
+  await page.goto(`${srv.url}/#/manage/labs/${lab.id}`);
+  await page.waitForSelector('.lab-mailbox');
+  await page.fill('.lab-mailbox input[name=email]', 'not an address');
+  await page.click('.lab-mailbox button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('.lab-mailbox .field-error').textContent.length > 0);
+  assert.match(await page.textContent('.lab-mailbox .field-error'), /e-?mail/i);
+  await page.fill('.lab-mailbox input[name=email]', 'lab-office@example.org');
+  await page.click('.lab-mailbox button[type=submit]');
+  await page.waitForSelector('.toast');
+  const r = await api.get(`/api/v1/labs/${lab.id}/mailbox`);
+  assert.equal(r.json.email, 'lab-office@example.org');
+  assert.deepEqual(page.errors, []);
+});

@@ -1,13 +1,43 @@
 // lab-edit.js — #/manage/labs/new?organisation_id=N and /:id. The energy
 // intensity may stay empty: the indicators then use the default for the
 // lab's kind (METHODS.md), which the input shows as its placeholder.
-import { h, field } from '../dom.js';
-import { get } from '../api.js';
-import { t } from '../i18n.js';
+import { h, field, showFormError } from '../dom.js';
+import { get, put } from '../api.js';
+import { t, addStrings } from '../i18n.js';
 import { editForm } from '../components/edit-form.js';
 import {
   KINDS, KIND_DEFAULT_KWH, select, textOrNull, numberOrNull, canManage, listAll, orgLabel, backLink,
 } from '../catalogue-util.js';
+
+addStrings({
+  pl: { 'mailbox.title': 'Wspólna skrzynka laboratorium', 'mailbox.lead': 'Kopie powiadomień o nowych wnioskach trafiają też na ten adres (np. sekretariat). Puste pole wyłącza kopie.',
+    'mailbox.email': 'Adres e-mail', 'mailbox.saved': 'Zapisano skrzynkę.' },
+  en: { 'mailbox.title': 'Shared lab mailbox', 'mailbox.lead': 'Notifications of new requests also go to this address (e.g. the lab office). Leave it empty to stop them.',
+    'mailbox.email': 'Email address', 'mailbox.saved': 'Mailbox saved.' },
+});
+
+/* The lab's shared mailbox for notifications (PUT /api/v1/labs/{id}/mailbox). */
+async function mailboxForm(labId, toast) {
+  const current = await get(`/api/v1/labs/${labId}/mailbox`).catch(() => null);
+  if (!current) return null;
+  const email = h('input', { type: 'email', name: 'email', value: current.email ?? '', autocomplete: 'email' });
+  const form = h('form', { class: 'card lab-mailbox', novalidate: true },
+    h('h2', {}, t('mailbox.title')), h('p', { class: 'muted' }, t('mailbox.lead')),
+    field(t('mailbox.email'), email), h('button', { type: 'submit', class: 'btn' }, t('common.save')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      const saved = await put(`/api/v1/labs/${labId}/mailbox`, { email: email.value.trim() || null });
+      email.value = saved.email ?? '';
+      for (const e of form.querySelectorAll('.field-error')) e.textContent = '';
+      form.querySelector('.form-error')?.remove();
+      toast(t('mailbox.saved'));
+    } catch (e) {
+      showFormError(form, e);
+    }
+  });
+  return form;
+}
 
 const CONTRACT = ['organisation_id', 'name', 'kind', 'area_m2', 'energy_kwh_per_m2_year', 'building', 'address', 'biosafety_level', 'description'];
 
@@ -69,4 +99,8 @@ export async function render(root, ctx) {
     done: (saved, created) => { if (created) navigate(`#/manage?organisation_id=${saved.organisation_id}`); },
     afterDelete: () => navigate(`#/manage?organisation_id=${orgId}`),
   }));
+  if (obj) {
+    const mailbox = await mailboxForm(obj.id, ctx.toast);
+    if (mailbox) root.append(mailbox);
+  }
 }
