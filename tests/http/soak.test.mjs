@@ -18,9 +18,11 @@ const SAMPLE_MS = 3000;
 // Each worker thread has its own SQLite connection with a page cache of up
 // to 4 MB (db.c) that fills as that thread meets pages; with civetweb's
 // default 128 threads the caches warm up over many minutes and look like a
-// leak. A few threads warm up within the warm-up and leave a flat line, so
-// what still grows is ours.
-const THREADS = process.env.SOAK_THREADS || '8';
+// leak. Fewer threads warm up sooner. Not too few: a keep-alive connection
+// holds a thread, and with the clients' pooled sockets above the thread
+// count civetweb closes idle ones that a client may be reusing at that
+// instant (8 threads gave a rare "fetch failed").
+const THREADS = process.env.SOAK_THREADS || '32';
 
 const rnd = (n) => Math.floor(Math.random() * n);
 const pick = (a) => a[rnd(a.length)];
