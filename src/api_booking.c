@@ -52,27 +52,34 @@ static int target(struct req *r, int manage, int64_t *id)
     return rc;
 }
 
-static int post_booking(struct req *r)
+int api_booking_request_from_json(struct req *r, struct booking_request *q)
 {
     static const char *const fields[] = {"resource_id", "start", "end", "purpose", "rrule", NULL};
-    struct booking_request q = {0};
+    *q = (struct booking_request){0};
     int rc = json_only(r->json, fields, &r->err);
     if (!rc)
-        rc = json_int(r->json, "resource_id", 1, 1, INT64_MAX / 2, &q.resource_id, NULL, &r->err);
+        rc = json_int(r->json, "resource_id", 1, 1, INT64_MAX / 2, &q->resource_id, NULL, &r->err);
     if (!rc)
-        rc = json_time(r->json, "start", 1, &q.start, NULL, &r->err);
+        rc = json_time(r->json, "start", 1, &q->start, NULL, &r->err);
     if (!rc)
-        rc = json_time(r->json, "end", 1, &q.end, NULL, &r->err);
+        rc = json_time(r->json, "end", 1, &q->end, NULL, &r->err);
     if (!rc)
-        rc = json_string(r->json, "purpose", 0, 1, BOOKING_PURPOSE_MAX, &r->arena, &q.purpose, NULL,
+        rc = json_string(r->json, "purpose", 0, 1, BOOKING_PURPOSE_MAX, &r->arena, &q->purpose,
+                         NULL, &r->err);
+    if (!rc)
+        rc = json_string(r->json, "rrule", 0, 1, BOOKING_RRULE_MAX, &r->arena, &q->rrule, NULL,
                          &r->err);
-    if (!rc)
-        rc = json_string(r->json, "rrule", 0, 1, BOOKING_RRULE_MAX, &r->arena, &q.rrule, NULL,
-                         &r->err);
+    if (!rc && q->rrule && !*q->rrule)
+        q->rrule = NULL;
+    return rc;
+}
+
+static int post_booking(struct req *r)
+{
+    struct booking_request q;
+    int rc = api_booking_request_from_json(r, &q);
     if (rc)
         return rc;
-    if (q.rrule && !*q.rrule)
-        q.rrule = NULL;
     struct booking_actor who = actor(r);
     struct booking_set set;
     if ((rc = booking_create(&set, r->db, &r->arena, &who, &q, &r->err)))

@@ -449,6 +449,11 @@ static int resource_from_json(struct req *r, struct resource *res, int create)
     return rc;
 }
 
+int api_resource_from_json(struct req *r, struct resource *res, int create)
+{
+    return resource_from_json(r, res, create);
+}
+
 static const char *const SERVICE_FIELDS[] = {"organisation_id", "name", "description",
                                              "resource_ids", NULL};
 

@@ -29,21 +29,34 @@ static cJSON *feed_json(const struct feed *f)
     return o;
 }
 
-static int post_feed(struct req *r)
+int api_feed_scope_from_json(struct req *r, int *scope, int64_t *id)
 {
     static const char *const fields[] = {"scope", "id", NULL};
     static const char *const scopes[] = {"resource", "lab", "organisation", "user", NULL};
     const char *scope_s = NULL;
-    int64_t id = 0;
     int rc = json_only(r->json, fields, &r->err);
     if (!rc)
         rc = json_enum(r->json, "scope", 1, scopes, &scope_s, NULL, &r->err);
     if (!rc)
-        rc = json_int(r->json, "id", 1, 1, INT64_MAX / 2, &id, NULL, &r->err);
+        rc = json_int(r->json, "id", 1, 1, INT64_MAX / 2, id, NULL, &r->err);
     if (rc)
         return rc;
-    enum feed_scope scope;
-    feed_scope_parse(scope_s, &scope);
+    enum feed_scope s;
+    if (feed_scope_parse(scope_s, &s) != 0) /* json_enum let through a word feed.c lacks */
+        return ls_err_set(&r->err, LS_EVALIDATION, "scope", "unknown scope");
+    *scope = (int)s;
+    return LS_OK;
+}
+
+static int post_feed(struct req *r)
+{
+    int scope_i = 0;
+    int64_t id = 0;
+    int rc = api_feed_scope_from_json(r, &scope_i, &id);
+    if (rc)
+        return rc;
+    enum feed_scope scope = (enum feed_scope)scope_i;
+    const char *scope_s = feed_scope_name(scope);
     char token[FEED_TOKEN_HEX + 1];
     int64_t feed_id = 0;
     if ((rc = feed_create(r->db, r->user, scope, id, tu_now(), token, &feed_id, &r->err)))

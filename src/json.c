@@ -32,6 +32,12 @@ int json_parse_object(cJSON **out, const char *body, size_t len, struct ls_err *
     for (size_t i = 0; i < len; i++) {
         char c = body[i];
         if (in_str) {
+            /* RFC 8259 §7: control characters must be escaped. cJSON takes
+             * them raw, and a raw NUL would cut a name or value short
+             * unseen (a 422 naming field "" instead of the real one). */
+            if ((unsigned char)c < 0x20)
+                return ls_err_set(err, LS_EBADREQ, NULL,
+                                  "unescaped control character in a JSON string at byte %zu", i);
             if (c == '\\')
                 i++;
             else if (c == '"')

@@ -70,6 +70,31 @@ static void json__pathological_nesting_is_refused_early(void **state)
     }
 }
 
+/* Fuzz finding (tests/fuzz/corpus/booking_body/crash-nul-in-name): cJSON takes
+ * raw control characters in strings, so a NUL inside a member name cut it
+ * to "" and the route answered a 422 naming no field. RFC 8259 wants them
+ * escaped: the body is malformed (400); escaped ones are still text. */
+static void json__raw_control_characters_in_strings_are_malformed(void **state)
+{
+    (void)state;
+    static const char *const bodies[] = {"{\"a\0b\": 1}", "{\"name\": \"a\nb\"}",
+                                         "{\"name\": \"a\x01\"}", "{\"\x1f\": 1}"};
+    static const size_t lens[] = {10, 15, 14, 8};
+    for (size_t k = 0; k < 4; k++) {
+        cJSON *j = NULL;
+        struct ls_err err = {0};
+        assert_int_equal(json_parse_object(&j, bodies[k], lens[k], &err), LS_EBADREQ);
+        assert_null(j);
+        assert_non_null(strstr(err.message, "control character"));
+    }
+    cJSON *j = NULL;
+    struct ls_err err = {0};
+    const char *ok = "{\"name\": \"a\\nb\\t\", \"x\": 1}\n";
+    assert_int_equal(json_parse_object(&j, ok, strlen(ok), &err), LS_OK);
+    assert_string_equal(cJSON_GetObjectItem(j, "name")->valuestring, "a\nb\t");
+    cJSON_Delete(j);
+}
+
 static void json__unknown_field_names_it(void **state)
 {
     (void)state;
@@ -142,6 +167,7 @@ int main(void)
         cmocka_unit_test(json__malformed_is_bad_request),
         cmocka_unit_test(json__deep_nesting_is_refused),
         cmocka_unit_test(json__pathological_nesting_is_refused_early),
+        cmocka_unit_test(json__raw_control_characters_in_strings_are_malformed),
         cmocka_unit_test(json__unknown_field_names_it),
         cmocka_unit_test(json__typed_getters_validate),
         cmocka_unit_test(json__text_must_be_utf8),

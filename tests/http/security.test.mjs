@@ -142,3 +142,82 @@ test('path traversal never leaves www/', async () => {
   const ok = await rawRequest(srv.url, 'GET /js/../index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
   assert.equal(ok.status, 200);
 });
+
+// Every filter of every list route, each given SQL-looking values one at a
+// time on top of a valid query: a text filter answers 200 (nothing matches),
+// a typed one 422 naming the parameter, an unknown one is ignored; never a
+// 5xx, and no table changes.
+test('SQL injection in every filter of every list route is inert', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const sql = (q) => {
+    const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', srv.db, q], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  sql(`INSERT OR IGNORE INTO organisations(id, name, grp, created, updated) VALUES (901, 'Injection Institute', 'R&D', 0, 0);
+       INSERT OR IGNORE INTO labs(id, organisation_id, name, kind, area_m2, created, updated) VALUES (901, 901, 'Inj lab', 'scientific', 10, 0, 0);
+       INSERT OR IGNORE INTO resources(id, lab_id, type, name, category, created, updated) VALUES (901, 901, 'instrument', 'Inj scope', 'microscope', 0, 0);`);
+  const tables = sql("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name;").split('\n');
+  const counts = () => tables.map((t) => `${t}=${sql(`SELECT count(*) FROM "${t}";`)}`).join(' ');
+  const before = counts();
+
+  const from = '2026-01-01T00:00:00Z';
+  const to = '2026-02-01T00:00:00Z';
+  const routes = {
+    '/api/v1/organisations': {},
+    '/api/v1/labs': {},
+    '/api/v1/resources': {},
+    '/api/v1/services': {},
+    '/api/v1/bookings': {},
+    '/api/v1/users': {},
+    '/api/v1/audit': {},
+    '/api/v1/feeds': {},
+    '/api/v1/stats/utilisation': { from, to, group_by: 'resource' },
+    '/api/v1/stats/indicators': { year: '2026' },
+    '/api/v1/stats/heatmap': { from, to },
+    '/api/v1/stats/monthly': { year: '2026' },
+    '/api/v1/stats/grid-factors': {},
+    '/api/v1/stats/energy-defaults': {},
+  };
+  // Text filters known to each route (the rest are typed or ignored).
+  const textFilters = {
+    '/api/v1/organisations': ['q'], '/api/v1/labs': ['q'], '/api/v1/services': ['q'], '/api/v1/users': ['q'],
+    '/api/v1/resources': ['q', 'category', 'city'], '/api/v1/audit': ['action', 'object_type'],
+  };
+  const params = ['q', 'category', 'city', 'action', 'object_type', 'organisation_id', 'lab_id', 'resource_id',
+    'user_id', 'object_id', 'series_id', 'kind', 'type', 'group', 'package', 'member', 'open', 'shared',
+    'requires_approval', 'biosafety_level_min', 'free_from', 'free_to', 'from', 'to', 'status', 'mine', 'role',
+    'active', 'year', 'group_by', 'format', 'include_private', 'limit', 'offset', 'name', 'sort'];
+  const payloads = ['1 OR 1=1', "' OR '1'='1", '1; DROP TABLE bookings;--', "x') UNION SELECT password_hash FROM users--",
+    "%' --", '"; DELETE FROM resources; --', '0x1F', '1e3', '-1', '../../etc/passwd'];
+  let answered = 0;
+  for (const [path, base] of Object.entries(routes)) {
+    const ok = await staff.get(`${path}?${new URLSearchParams(base)}`);
+    assert.equal(ok.status, 200, `${path}: ${ok.text}`);
+    for (const p of params) {
+      for (const v of payloads) {
+        const q = new URLSearchParams({ ...base, [p]: v });
+        const r = await staff.get(`${path}?${q}`);
+        answered++;
+        assert.ok(r.status < 500, `${path} ${p}=${v}: ${r.status} ${r.text}`);
+        if (r.status === 200) {
+          if (r.json && 'total' in r.json) {
+            if ((textFilters[path] || []).includes(p)) assert.equal(r.json.total, 0, `${path} ${p}=${v} matched rows`);
+            else assert.ok(r.json.total <= ok.json.total, `${path} ${p}=${v} widened the list`);
+          }
+        } else {
+          assertError(r, 422, 'validation', p);
+        }
+      }
+    }
+  }
+  // Single objects and feed tokens: the placeholder is not an id → 404.
+  for (const v of payloads) {
+    for (const path of ['/api/v1/resources/', '/api/v1/bookings/', '/api/v1/users/', '/api/v1/labs/', '/ical/']) {
+      const r = await staff.get(path + encodeURIComponent(v) + (path === '/ical/' ? '.ics' : ''));
+      assert.ok(r.status === 404 || r.status === 400, `${path}${v}: ${r.status} ${r.text}`);
+    }
+  }
+  assert.equal(counts(), before, 'a table changed');
+  assert.ok(answered > 4000);
+});
