@@ -106,6 +106,9 @@ test('stored markup is shown as text on every page and never runs', async () => 
   await visit('#/profile', [pay('resname-user', B)]);
 
   await page.click('#signout');
+  // Signing out ends with a navigation home: wait for it, or it can land
+  // after the next sign-in page has loaded and take its form away.
+  await page.waitForSelector('#who a[href="#/login"]');
   await signIn(page, srv.url, 'staff@xss.test', PASSWORD);
   await visit('#/inbox', [pay('pendpurpose', B)]);
   await visit('#/manage', [pay('orgname')]);
