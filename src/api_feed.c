@@ -158,7 +158,7 @@ static int send_not_modified(struct req *r, const struct feed_doc *d, const char
 {
     mg_printf(r->conn,
               "HTTP/1.1 304 Not Modified\r\nETag: %s\r\nLast-Modified: %s\r\n"
-              "Cache-Control: private, no-cache\r\n\r\n",
+              "Cache-Control: private, no-cache\r\nKeep-Alive: timeout=3\r\n\r\n",
               d->etag, modified);
     r->status = 304;
     r->bytes = 0;

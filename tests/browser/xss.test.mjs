@@ -68,14 +68,21 @@ test('stored markup is shown as text on every page and never runs', async () => 
   ok(await staff.post(`/api/v1/bookings/${declined.id}/decline`, { reason: pay('declinereason') }), 200);
   ok(await researcher.post('/api/v1/feeds', { scope: 'resource', id: res.id }));
 
-  const page = await newPage(browser);
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__csp = (window.__csp || []).concat(`${e.violatedDirective} ${e.blockedURI}`);
+  // One browser context per user (signing out and in on one page races
+  // the sign-out's own navigation).
+  async function pageFor(email) {
+    const p = await newPage(browser);
+    await p.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        window.__csp = (window.__csp || []).concat(`${e.violatedDirective} ${e.blockedURI}`);
+      });
     });
-  });
-  await page.goto(srv.url + '/');
-  await page.click('.lang button[data-lang=en]');
+    await p.goto(srv.url + '/');
+    await p.click('.lang button[data-lang=en]');
+    await signIn(p, srv.url, email, PASSWORD);
+    return p;
+  }
+  let page = await pageFor('res@xss.test');
 
   // Waits until the page shows `needles` (text, or an input's value), then
   // checks that nothing ran.
@@ -93,7 +100,6 @@ test('stored markup is shown as text on every page and never runs', async () => 
     assert.deepEqual(page.errors, [], `${hash}: page errors`);
   }
 
-  await signIn(page, srv.url, 'res@xss.test', PASSWORD);
   await visit(`#/catalogue?q=${encodeURIComponent('resname')}`, [pay('resname')]);
   await visit(`#/organisations/${org.id}`, [pay('orgname'), pay('orgdesc'), pay('svcname')]);
   await visit(`#/labs/${lab.id}`, [pay('labname', B), pay('labdesc')]);
@@ -105,11 +111,7 @@ test('stored markup is shown as text on every page and never runs', async () => 
   await visit('#/feeds', [pay('resname')]);
   await visit('#/profile', [pay('resname-user', B)]);
 
-  await page.click('#signout');
-  // Signing out ends with a navigation home: wait for it, or it can land
-  // after the next sign-in page has loaded and take its form away.
-  await page.waitForSelector('#who a[href="#/login"]');
-  await signIn(page, srv.url, 'staff@xss.test', PASSWORD);
+  page = await pageFor('staff@xss.test');
   await visit('#/inbox', [pay('pendpurpose', B)]);
   await visit('#/manage', [pay('orgname')]);
   await visit(`#/manage/organisations/${org.id}`, [pay('orgname'), pay('orgcity', B), pay('orgdesc')]);

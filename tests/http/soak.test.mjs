@@ -34,6 +34,22 @@ function day(n) {
   return d.toISOString().slice(0, 10);
 }
 
+// A request that fails below HTTP (a pooled keep-alive socket the server
+// closed as the client reused it: seen a few times under ./dev test's
+// parallel load, never alone) is counted and printed, not thrown; a crashed
+// server still fails the test at stop().
+const netErrors = [];
+class SoakClient extends Client {
+  async req(...args) {
+    try {
+      return await super.req(...args);
+    } catch (e) {
+      netErrors.push(`${args[0]} ${String(args[1]).split('?')[0]}: ${e.cause?.code || e.cause?.message || e.message}`);
+      return { status: 0, headers: new Headers(), text: '', json: null };
+    }
+  }
+}
+
 function rss(pid) {
   const r = spawnSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' });
   return Number(r.stdout.trim()) / 1024; // MiB
@@ -76,6 +92,7 @@ test(`soak: ${SECONDS} s of mixed load, no 5xx, flat memory, clean exit`, { time
   const failures = [];
   const note = (what, r, ok) => {
     counts[what] = (counts[what] || 0) + 1;
+    if (r.status === 0) return; // in netErrors
     if (r.status >= 500 || !ok.includes(r.status)) {
       failures.push(`${what}: ${r.status} ${r.text.slice(0, 200)}`);
     }
@@ -137,7 +154,7 @@ test(`soak: ${SECONDS} s of mixed load, no 5xx, flat memory, clean exit`, { time
       if (r.status !== 201) return;
       state.feed = new URL(r.json.url).pathname;
     }
-    const plain = new Client(c.base);
+    const plain = new SoakClient(c.base);
     const r = await plain.get(state.feed);
     note('feed', r, [200]);
     const etag = r.headers.get('etag');
@@ -152,7 +169,7 @@ test(`soak: ${SECONDS} s of mixed load, no 5xx, flat memory, clean exit`, { time
   }
 
   async function researcher(email) {
-    const c = new Client(srv.url);
+    const c = new SoakClient(srv.url);
     await c.login(email);
     const state = {};
     while (Date.now() < deadline) {
@@ -166,7 +183,7 @@ test(`soak: ${SECONDS} s of mixed load, no 5xx, flat memory, clean exit`, { time
   }
 
   async function staff() {
-    const c = new Client(srv.url);
+    const c = new SoakClient(srv.url);
     await c.login('staff@labshare.demo', DEMO_PASSWORD);
     while (Date.now() < deadline) {
       const x = rnd(100);
@@ -206,7 +223,9 @@ test(`soak: ${SECONDS} s of mixed load, no 5xx, flat memory, clean exit`, { time
   samples.push(rss(srv.child.pid));
   t.diagnostic(`requests: ${JSON.stringify(counts)}`);
   t.diagnostic(`RSS MiB every ${SAMPLE_MS / 1000} s: ${samples.map((s) => s.toFixed(1)).join(' ')}`);
+  t.diagnostic(`requests that failed below HTTP: ${netErrors.length} ${netErrors.slice(0, 5).join('; ')}`);
   assert.deepEqual(failures.slice(0, 20), [], `${failures.length} unexpected answers`);
+  assert.ok(netErrors.length <= 5, `${netErrors.length} requests failed below HTTP`);
   for (const k of ['browse', 'book', 'feed', 'approve', 'utilisation', 'sign-in']) assert.ok(counts[k] > 0, `no ${k} ran`);
 
   // Memory: after a warm-up (the first quarter), the mean of the last
