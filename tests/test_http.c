@@ -77,6 +77,13 @@ static void http__openapi_lists_every_route(void **state)
             assert_non_null(cJSON_GetObjectItemCaseSensitive(item, m));
         }
     assert_string_equal(cJSON_GetObjectItemCaseSensitive(doc, "openapi")->valuestring, "3.1.0");
+    /* The hand-written schemas parse (a typo would leave them out silently). */
+    cJSON *schemas =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "components"), "schemas");
+    const char *names[] = {"Error", "User", "Organisation", "Lab", "Resource", "Blackout",
+                           "Service", "Booking", "Feed", "UtilisationFigures", "Indicators"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        assert_non_null(cJSON_GetObjectItemCaseSensitive(schemas, names[i]));
     cJSON_Delete(doc);
 }
 
