@@ -432,8 +432,8 @@ static void compose(struct ical_event *ev, const struct row *r, int show, int ow
 /* The rendered-feed cache                                              */
 
 #define CACHE_SLOTS 64
-#define CACHE_BODY_MAX ((size_t)8 << 20) /* larger feeds are rendered every time */
-#define CACHE_BUDGET ((size_t)64 << 20)  /* all cached bodies together */
+#define CACHE_BODY_MAX ((size_t)4 << 20) /* larger feeds are rendered every time */
+#define CACHE_BUDGET ((size_t)16 << 20)  /* all cached bodies together: part of the 64 MB RSS budget */
 
 struct slot {
     char key[80];  /* scope:id:visibility:lang */

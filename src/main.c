@@ -456,6 +456,10 @@ int main(int argc, char **argv)
      * keeps what they freed; with a worker thread per connection that is
      * most of the resident memory. Two arenas serve our short requests. */
     mallopt(M_ARENA_MAX, 2);
+    /* A fixed threshold: large request buffers (rendered feeds, big pages of
+     * JSON) are mapped and unmapped, instead of glibc raising the threshold
+     * after the first free and keeping them in a fragmenting heap. */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage_main(stdout);
