@@ -1,10 +1,11 @@
 /* booking.c — see booking.h.
  *
- * Every state change runs the same way: BEGIN IMMEDIATE, read the booking
- * inside the transaction (so its state cannot change under us), check
- * permission and state, check conflicts when the result may be approved,
- * write, audit, commit. The write lock is taken before the first read, so
- * a competing request waits for our commit and then sees our row. */
+ * Every state change runs the same way, as a db_write_grouped() job: read
+ * the booking inside the write transaction (so its state cannot change
+ * under us), check permission and state, check conflicts when the result
+ * may be approved, write, audit, read back the answer. The write lock is
+ * held before the first read, so a competing request runs after ours (in
+ * the same group or the next) and sees our row. */
 #include "booking.h"
 
 #include <stdio.h>
@@ -45,9 +46,18 @@ static const char SQL_SERIES_FOLLOWING[] =
 static const char SQL_LIST[] =
     BOOKING_COLS BOOKING_JOINS BOOKING_LIST_WHERE " ORDER BY b.start, b.id LIMIT ?13 OFFSET ?14";
 static const char SQL_LIST_COUNT[] = "SELECT count(*)" BOOKING_JOINS BOOKING_LIST_WHERE;
+/* Reads only the index entries that can clash: approved bookings of the
+ * resource ending inside (start, end + the longest approved booking), since
+ * one that overlaps must end there. The bound comes from bookings_length
+ * (O(log n)); without it the range would be every future booking of the
+ * resource. INDEXED BY locks the plan: with ORDER BY start the planner
+ * otherwise prefers bookings_res_start, walking the resource's whole past
+ * and the table besides (67 µs against 11 µs on the 1M-booking bench). */
 static const char SQL_CONFLICTS[] =
-    "SELECT id FROM bookings WHERE resource_id = ?1 AND status = 'approved'"
-    " AND start < ?3 AND end > ?2 AND id != ?4 ORDER BY start, id";
+    "SELECT id FROM bookings INDEXED BY bookings_approved_res_end"
+    " WHERE resource_id = ?1 AND status = 'approved' AND end > ?2"
+    " AND end < ?3 + (SELECT max(end - start) FROM bookings WHERE status = 'approved')"
+    " AND start < ?3 AND id != ?4 ORDER BY start, id";
 static const char SQL_BLACKOUT_CONFLICTS[] =
     "SELECT id FROM blackouts WHERE resource_id = ?1 AND start < ?3 AND end > ?2"
     " ORDER BY start, id";
@@ -484,19 +494,107 @@ int booking_expand_rrule(int64_t *starts, int64_t *ends, int *n, const char *rru
 /* ------------------------------------------------------------------ */
 /* Create                                                               */
 
+/* A state change as db_write_grouped() runs it: maybe on another request's
+ * thread and connection, inside a transaction it shares with other writes.
+ * Everything it reads and writes goes through the db it is handed, and its
+ * results land in the caller's arena and structs. */
+struct job {
+    struct arena *a;
+    const struct booking_actor *who;
+    int64_t id;              /* the booking acted on */
+    struct booking *out;     /* approve, decline, move, no-show */
+    struct booking_set *set; /* create, cancel */
+    const char *reason;      /* decline, cancel */
+    int flag;                /* cancel: the following ones too; no-show: the mark */
+    const struct booking_change *change;
+    /* create */
+    const struct booking_request *req;
+    const struct resource_rules *rr;
+    const int64_t *starts, *ends;
+    int n;
+};
+
+static int create_txn(struct db *db, void *p, struct ls_err *err)
+{
+    struct job *j = p;
+    const struct user *u = j->who->user;
+    const struct resource_rules *rr = j->rr;
+    int clashes = 0;
+    for (int i = 0; i < j->n; i++) {
+        int k = find_conflicts(db, rr->id, j->starts[i], j->ends[i], 0, err);
+        if (k < 0)
+            return err->code;
+        clashes += k;
+    }
+    if (clashes)
+        return conflict_error(err, j->n > 1 ? "the series" : "the booking");
+    int rc;
+    int64_t series_id = 0;
+    if (j->req->rrule) {
+        sqlite3_stmt *st = db_stmt(db, SQL_SERIES_INSERT);
+        sqlite3_bind_text(st, 1, j->req->rrule, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, u->id);
+        sqlite3_bind_int64(st, 3, j->who->now);
+        if ((rc = db_step_done(db, st, err)))
+            return rc;
+        series_id = sqlite3_last_insert_rowid(db_handle(db));
+    }
+    const char *status = rr->requires_approval ? "pending" : "approved";
+    const char *purpose = j->req->purpose ? j->req->purpose : "";
+    int64_t first_id = 0;
+    for (int i = 0; i < j->n; i++) {
+        sqlite3_stmt *st = db_stmt(db, SQL_INSERT);
+        sqlite3_bind_int64(st, 1, rr->id);
+        sqlite3_bind_int64(st, 2, u->id);
+        if (u->organisation_id > 0)
+            sqlite3_bind_int64(st, 3, u->organisation_id);
+        sqlite3_bind_int64(st, 4, j->starts[i]);
+        sqlite3_bind_int64(st, 5, j->ends[i]);
+        sqlite3_bind_text(st, 6, purpose, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, status, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 8, j->who->now);
+        if (series_id)
+            sqlite3_bind_int64(st, 9, series_id);
+        if ((rc = db_step_done(db, st, err)))
+            return rc;
+        int64_t id = sqlite3_last_insert_rowid(db_handle(db));
+        if (i == 0)
+            first_id = id;
+        char *detail = arena_printf(j->a, "resource %lld, %s%s", (long long)rr->id, status,
+                                    series_id ? ", recurring" : "");
+        auth_audit(db, u->id, "booking.create", "booking", id, detail, j->who->ip);
+    }
+    /* One message for a whole series; queued in this transaction so it
+     * exists exactly when the request does. */
+    if (rr->requires_approval &&
+        (rc = notify_enqueue(db, NOTIFY_REQUEST, first_id, u->id, j->n, j->who->now, err)))
+        return rc;
+    struct booking_set *out = j->set;
+    if (series_id) {
+        sqlite3_stmt *st = db_stmt(db, SQL_BY_SERIES);
+        sqlite3_bind_int64(st, 1, series_id);
+        rc = read_all(out, db, st, j->a, err);
+    } else {
+        out->items = arena_alloc(j->a, sizeof *out->items);
+        out->n = 1;
+        rc = load(&out->items[0], db, j->a, first_id, err);
+    }
+    out->total = out->n;
+    return rc;
+}
+
 int booking_create(struct booking_set *out, struct db *db, struct arena *a,
                    const struct booking_actor *who, const struct booking_request *req,
                    struct ls_err *err)
 {
     memset(out, 0, sizeof *out);
-    const struct user *u = who->user;
     struct resource_rules *rr = arena_alloc(a, sizeof *rr);
     int rc = catalogue_resource_rules(db, req->resource_id, rr, err);
     if (rc == LS_ENOTFOUND)
         return ls_err_set(err, LS_EVALIDATION, "resource_id", "no such resource");
     if (rc)
         return rc;
-    if ((rc = check_permission(db, u, rr, err)))
+    if ((rc = check_permission(db, who->user, rr, err)))
         return rc;
     int64_t *starts = arena_alloc(a, BOOKING_MAX_OCCURRENCES * sizeof *starts);
     int64_t *ends = arena_alloc(a, BOOKING_MAX_OCCURRENCES * sizeof *ends);
@@ -516,77 +614,16 @@ int booking_create(struct booking_set *out, struct db *db, struct arena *a,
             if ((rc = check_times(rr, starts[i], ends[i], who->now, i, err)))
                 return rc;
     }
-    const char *status = rr->requires_approval ? "pending" : "approved";
-    const char *purpose = req->purpose ? req->purpose : "";
-
-    if ((rc = db_begin_write(db, err)))
-        return rc;
-    int clashes = 0;
-    for (int i = 0; i < n; i++) {
-        int k = find_conflicts(db, rr->id, starts[i], ends[i], 0, err);
-        if (k < 0) {
-            rc = err->code;
-            goto done;
-        }
-        clashes += k;
-    }
-    if (clashes) {
-        rc = conflict_error(err, n > 1 ? "the series" : "the booking");
-        goto done;
-    }
-    int64_t series_id = 0;
-    if (req->rrule) {
-        sqlite3_stmt *st = db_stmt(db, SQL_SERIES_INSERT);
-        sqlite3_bind_text(st, 1, req->rrule, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, u->id);
-        sqlite3_bind_int64(st, 3, who->now);
-        if ((rc = db_step_done(db, st, err)))
-            goto done;
-        series_id = sqlite3_last_insert_rowid(db_handle(db));
-    }
-    int64_t first_id = 0;
-    for (int i = 0; i < n; i++) {
-        sqlite3_stmt *st = db_stmt(db, SQL_INSERT);
-        sqlite3_bind_int64(st, 1, rr->id);
-        sqlite3_bind_int64(st, 2, u->id);
-        if (u->organisation_id > 0)
-            sqlite3_bind_int64(st, 3, u->organisation_id);
-        sqlite3_bind_int64(st, 4, starts[i]);
-        sqlite3_bind_int64(st, 5, ends[i]);
-        sqlite3_bind_text(st, 6, purpose, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 7, status, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 8, who->now);
-        if (series_id)
-            sqlite3_bind_int64(st, 9, series_id);
-        if ((rc = db_step_done(db, st, err)))
-            goto done;
-        int64_t id = sqlite3_last_insert_rowid(db_handle(db));
-        if (i == 0)
-            first_id = id;
-        char *detail = arena_printf(a, "resource %lld, %s%s", (long long)rr->id, status,
-                                    series_id ? ", recurring" : "");
-        auth_audit(db, u->id, "booking.create", "booking", id, detail, who->ip);
-    }
-    /* One message for a whole series; queued in this transaction so it
-     * exists exactly when the request does. */
-    if (rr->requires_approval &&
-        (rc = notify_enqueue(db, NOTIFY_REQUEST, first_id, u->id, n, who->now, err)))
-        goto done;
-    if ((rc = db_commit(db, err)))
-        goto done;
-    if (series_id) {
-        sqlite3_stmt *st = db_stmt(db, SQL_BY_SERIES);
-        sqlite3_bind_int64(st, 1, series_id);
-        rc = read_all(out, db, st, a, err);
-    } else {
-        out->items = arena_alloc(a, sizeof *out->items);
-        out->n = 1;
-        rc = load(&out->items[0], db, a, first_id, err);
-    }
-    out->total = out->n;
-done:
-    if (rc)
-        db_rollback(db);
+    struct job j = {.a = a,
+                    .who = who,
+                    .set = out,
+                    .req = req,
+                    .rr = rr,
+                    .starts = starts,
+                    .ends = ends,
+                    .n = n};
+    if ((rc = db_write_grouped(db, create_txn, &j, err)))
+        memset(out, 0, sizeof *out);
     return rc;
 }
 
@@ -600,38 +637,28 @@ static int wrong_state(struct ls_err *err, const struct booking *b, const char *
                       need, verb, booking_status_name(b->status));
 }
 
-/* Begins the write transaction and loads the booking for a manager-only
- * action: 404 if the actor cannot see it, 403 if they see but may not
- * decide it. */
-static int begin_managed(struct booking *b, struct db *db, struct arena *a,
-                         const struct booking_actor *who, int64_t id, struct ls_err *err)
+/* Loads the booking for a manager-only action, inside its transaction:
+ * 404 if the actor cannot see it, 403 if they see but may not decide it. */
+static int load_managed(struct booking *b, struct db *db, const struct job *j, struct ls_err *err)
 {
-    int rc = db_begin_write(db, err);
-    if (!rc)
-        rc = load_visible(b, db, a, who->user, id, err);
-    if (!rc && !manages(who->user, b))
+    int rc = load_visible(b, db, j->a, j->who->user, j->id, err);
+    if (!rc && !manages(j->who->user, b))
         rc = ls_err_set(err, LS_EFORBIDDEN, NULL,
                         "only the resource's owners and staff may decide this booking");
     return rc;
 }
 
-static int finish(struct booking *out, struct db *db, struct arena *a, int64_t id, int rc,
-                  struct ls_err *err)
+/* The booking as the change left it, for the answer. */
+static int reload(struct db *db, const struct job *j, int rc, struct ls_err *err)
 {
-    if (!rc)
-        rc = db_commit(db, err);
-    if (!rc)
-        rc = load(out, db, a, id, err);
-    if (rc)
-        db_rollback(db);
-    return rc;
+    return rc ? rc : load(j->out, db, j->a, j->id, err);
 }
 
-int booking_approve(struct booking *out, struct db *db, struct arena *a,
-                    const struct booking_actor *who, int64_t id, struct ls_err *err)
+static int approve_txn(struct db *db, void *p, struct ls_err *err)
 {
+    struct job *j = p;
     struct booking b;
-    int rc = begin_managed(&b, db, a, who, id, err);
+    int rc = load_managed(&b, db, j, err);
     if (!rc && b.status != BOOKING_PENDING)
         rc = wrong_state(err, &b, "approved", "pending");
     if (!rc) {
@@ -643,42 +670,57 @@ int booking_approve(struct booking *out, struct db *db, struct arena *a,
     }
     if (!rc) {
         sqlite3_stmt *st = db_stmt(db, SQL_DECIDE);
-        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 1, j->id);
         sqlite3_bind_text(st, 2, "approved", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, who->user->id);
-        sqlite3_bind_int64(st, 5, who->now);
+        sqlite3_bind_int64(st, 3, j->who->user->id);
+        sqlite3_bind_int64(st, 5, j->who->now);
         rc = db_step_done(db, st, err);
     }
     if (!rc)
-        auth_audit(db, who->user->id, "booking.approve", "booking", id, NULL, who->ip);
+        auth_audit(db, j->who->user->id, "booking.approve", "booking", j->id, NULL, j->who->ip);
     if (!rc)
-        rc = notify_enqueue(db, NOTIFY_APPROVED, id, who->user->id, 1, who->now, err);
-    return finish(out, db, a, id, rc, err);
+        rc = notify_enqueue(db, NOTIFY_APPROVED, j->id, j->who->user->id, 1, j->who->now, err);
+    return reload(db, j, rc, err);
+}
+
+int booking_approve(struct booking *out, struct db *db, struct arena *a,
+                    const struct booking_actor *who, int64_t id, struct ls_err *err)
+{
+    struct job j = {.a = a, .who = who, .id = id, .out = out};
+    return db_write_grouped(db, approve_txn, &j, err);
+}
+
+static int decline_txn(struct db *db, void *p, struct ls_err *err)
+{
+    struct job *j = p;
+    struct booking b;
+    int rc = load_managed(&b, db, j, err);
+    if (!rc && b.status != BOOKING_PENDING)
+        rc = wrong_state(err, &b, "declined", "pending");
+    if (!rc) {
+        sqlite3_stmt *st = db_stmt(db, SQL_DECIDE);
+        sqlite3_bind_int64(st, 1, j->id);
+        sqlite3_bind_text(st, 2, "declined", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, j->who->user->id);
+        if (j->reason)
+            sqlite3_bind_text(st, 4, j->reason, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 5, j->who->now);
+        rc = db_step_done(db, st, err);
+    }
+    if (!rc)
+        auth_audit(db, j->who->user->id, "booking.decline", "booking", j->id, j->reason,
+                   j->who->ip);
+    if (!rc)
+        rc = notify_enqueue(db, NOTIFY_DECLINED, j->id, j->who->user->id, 1, j->who->now, err);
+    return reload(db, j, rc, err);
 }
 
 int booking_decline(struct booking *out, struct db *db, struct arena *a,
                     const struct booking_actor *who, int64_t id, const char *reason,
                     struct ls_err *err)
 {
-    struct booking b;
-    int rc = begin_managed(&b, db, a, who, id, err);
-    if (!rc && b.status != BOOKING_PENDING)
-        rc = wrong_state(err, &b, "declined", "pending");
-    if (!rc) {
-        sqlite3_stmt *st = db_stmt(db, SQL_DECIDE);
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_text(st, 2, "declined", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, who->user->id);
-        if (reason)
-            sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 5, who->now);
-        rc = db_step_done(db, st, err);
-    }
-    if (!rc)
-        auth_audit(db, who->user->id, "booking.decline", "booking", id, reason, who->ip);
-    if (!rc)
-        rc = notify_enqueue(db, NOTIFY_DECLINED, id, who->user->id, 1, who->now, err);
-    return finish(out, db, a, id, rc, err);
+    struct job j = {.a = a, .who = who, .id = id, .out = out, .reason = reason};
+    return db_write_grouped(db, decline_txn, &j, err);
 }
 
 static int cancel_one(struct db *db, const struct booking_actor *who, int64_t id,
@@ -697,125 +739,140 @@ static int cancel_one(struct db *db, const struct booking_actor *who, int64_t id
     return rc;
 }
 
+static int cancel_txn(struct db *db, void *p, struct ls_err *err)
+{
+    struct job *j = p;
+    struct booking b;
+    struct booking_set later = {0};
+    int rc = load_visible(&b, db, j->a, j->who->user, j->id, err);
+    if (!rc && b.status != BOOKING_PENDING && b.status != BOOKING_APPROVED)
+        rc = wrong_state(err, &b, "cancelled", "pending or approved");
+    if (!rc)
+        rc = cancel_one(db, j->who, j->id, j->reason, j->reason, err);
+    if (!rc && j->flag && b.series_id) {
+        sqlite3_stmt *st = db_stmt(db, SQL_SERIES_FOLLOWING);
+        sqlite3_bind_int64(st, 1, b.series_id);
+        sqlite3_bind_int64(st, 2, b.start);
+        rc = read_all(&later, db, st, j->a, err);
+        const char *detail =
+            arena_printf(j->a, "with the series from booking %lld", (long long)j->id);
+        for (int i = 0; !rc && i < later.n; i++)
+            rc = cancel_one(db, j->who, later.items[i].id, j->reason, detail, err);
+    }
+    if (rc)
+        return rc;
+    struct booking_set *out = j->set;
+    out->items = arena_alloc(j->a, (size_t)(later.n + 1) * sizeof *out->items);
+    rc = load(&out->items[0], db, j->a, j->id, err);
+    for (int i = 0; !rc && i < later.n; i++)
+        rc = load(&out->items[i + 1], db, j->a, later.items[i].id, err);
+    out->n = out->total = rc ? 0 : later.n + 1;
+    return rc;
+}
+
 int booking_cancel(struct booking_set *out, struct db *db, struct arena *a,
                    const struct booking_actor *who, int64_t id, const char *reason, int following,
                    struct ls_err *err)
 {
     memset(out, 0, sizeof *out);
-    struct booking b;
-    struct booking_set later = {0};
-    int rc = db_begin_write(db, err);
-    if (!rc)
-        rc = load_visible(&b, db, a, who->user, id, err);
-    if (!rc && b.status != BOOKING_PENDING && b.status != BOOKING_APPROVED)
-        rc = wrong_state(err, &b, "cancelled", "pending or approved");
-    if (!rc)
-        rc = cancel_one(db, who, id, reason, reason, err);
-    if (!rc && following && b.series_id) {
-        sqlite3_stmt *st = db_stmt(db, SQL_SERIES_FOLLOWING);
-        sqlite3_bind_int64(st, 1, b.series_id);
-        sqlite3_bind_int64(st, 2, b.start);
-        rc = read_all(&later, db, st, a, err);
-        const char *detail = arena_printf(a, "with the series from booking %lld", (long long)id);
-        for (int i = 0; !rc && i < later.n; i++)
-            rc = cancel_one(db, who, later.items[i].id, reason, detail, err);
-    }
-    if (!rc)
-        rc = db_commit(db, err);
-    if (!rc) {
-        out->items = arena_alloc(a, (size_t)(later.n + 1) * sizeof *out->items);
-        rc = load(&out->items[0], db, a, id, err);
-        for (int i = 0; !rc && i < later.n; i++)
-            rc = load(&out->items[i + 1], db, a, later.items[i].id, err);
-        out->n = out->total = rc ? 0 : later.n + 1;
-    }
+    struct job j = {.a = a, .who = who, .id = id, .set = out, .reason = reason, .flag = following};
+    int rc = db_write_grouped(db, cancel_txn, &j, err);
     if (rc)
-        db_rollback(db);
+        memset(out, 0, sizeof *out);
     return rc;
 }
 
-int booking_move(struct booking *out, struct db *db, struct arena *a,
-                 const struct booking_actor *who, int64_t id, const struct booking_change *c,
-                 struct ls_err *err)
+static int move_txn(struct db *db, void *p, struct ls_err *err)
 {
+    struct job *j = p;
+    const struct booking_change *c = j->change;
+    const struct user *u = j->who->user;
     struct booking b;
-    struct resource_rules *rr = arena_alloc(a, sizeof *rr);
-    int rc = db_begin_write(db, err);
-    if (!rc)
-        rc = load_visible(&b, db, a, who->user, id, err);
+    int rc = load_visible(&b, db, j->a, u, j->id, err);
     if (!rc && b.status != BOOKING_PENDING && b.status != BOOKING_APPROVED)
         rc = wrong_state(err, &b, "changed", "pending or approved");
     if (rc)
-        goto done;
+        return rc;
     int64_t start = c->has_start ? c->start : b.start;
     int64_t end = c->has_end ? c->end : b.end;
     const char *purpose = c->has_purpose ? c->purpose : b.purpose;
     enum booking_status status = b.status;
     int moved = start != b.start || end != b.end;
     if (moved) {
+        struct resource_rules *rr = arena_alloc(j->a, sizeof *rr);
         if ((rc = catalogue_resource_rules(db, b.resource_id, rr, err)))
-            goto done;
-        if ((rc = check_times(rr, start, end, who->now, 0, err)))
-            goto done;
-        if (status == BOOKING_APPROVED && rr->requires_approval && !manages(who->user, &b))
+            return rc;
+        if ((rc = check_times(rr, start, end, j->who->now, 0, err)))
+            return rc;
+        if (status == BOOKING_APPROVED && rr->requires_approval && !manages(u, &b))
             status = BOOKING_PENDING;
         int k = find_conflicts(db, b.resource_id, start, end, b.id, err);
-        if (k < 0) {
-            rc = err->code;
-            goto done;
-        }
-        if (k > 0) {
-            rc = conflict_error(err, "the new time");
-            goto done;
-        }
+        if (k < 0)
+            return err->code;
+        if (k > 0)
+            return conflict_error(err, "the new time");
     }
     sqlite3_stmt *st = db_stmt(db, SQL_MOVE);
-    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 1, j->id);
     sqlite3_bind_int64(st, 2, start);
     sqlite3_bind_int64(st, 3, end);
     sqlite3_bind_text(st, 4, purpose, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, booking_status_name(status), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, who->now);
+    sqlite3_bind_int64(st, 6, j->who->now);
     if ((rc = db_step_done(db, st, err)))
-        goto done;
+        return rc;
     char fs[TU_UTC_LEN], fe[TU_UTC_LEN];
     tu_format_utc(start, fs);
     tu_format_utc(end, fe);
     const char *detail =
-        arena_printf(a, "%s–%s%s", fs, fe, status != b.status ? ", back to pending" : "");
-    auth_audit(db, who->user->id, "booking.move", "booking", id, detail, who->ip);
+        arena_printf(j->a, "%s–%s%s", fs, fe, status != b.status ? ", back to pending" : "");
+    auth_audit(db, u->id, "booking.move", "booking", j->id, detail, j->who->ip);
     /* A booker editing only their own purpose needs no mail about it. */
-    if (moved || who->user->id != b.user_id)
-        rc = notify_enqueue(db, NOTIFY_MOVED, id, who->user->id, 1, who->now, err);
+    if (moved || u->id != b.user_id)
+        rc = notify_enqueue(db, NOTIFY_MOVED, j->id, u->id, 1, j->who->now, err);
     /* Back to pending: the owners must decide again. */
     if (!rc && status != b.status)
-        rc = notify_enqueue(db, NOTIFY_REQUEST, id, who->user->id, 1, who->now, err);
-done:
-    return finish(out, db, a, id, rc, err);
+        rc = notify_enqueue(db, NOTIFY_REQUEST, j->id, u->id, 1, j->who->now, err);
+    return reload(db, j, rc, err);
+}
+
+int booking_move(struct booking *out, struct db *db, struct arena *a,
+                 const struct booking_actor *who, int64_t id, const struct booking_change *c,
+                 struct ls_err *err)
+{
+    struct job j = {.a = a, .who = who, .id = id, .out = out, .change = c};
+    return db_write_grouped(db, move_txn, &j, err);
+}
+
+static int no_show_txn(struct db *db, void *p, struct ls_err *err)
+{
+    struct job *j = p;
+    struct booking b;
+    int rc = load_managed(&b, db, j, err);
+    if (!rc && b.status != BOOKING_APPROVED)
+        rc = wrong_state(err, &b, "marked as no-show", "approved");
+    if (!rc && b.end > j->who->now)
+        rc = ls_err_set(err, LS_ECONFLICT, NULL,
+                        "a booking can be marked as not used only after it has ended");
+    if (!rc && b.no_show != j->flag) {
+        sqlite3_stmt *st = db_stmt(db, SQL_NO_SHOW);
+        sqlite3_bind_int64(st, 1, j->id);
+        sqlite3_bind_int(st, 2, j->flag);
+        sqlite3_bind_int64(st, 3, j->who->now);
+        rc = db_step_done(db, st, err);
+        if (!rc)
+            auth_audit(db, j->who->user->id, "booking.no_show", "booking", j->id,
+                       j->flag ? "marked as not used" : "no-show mark removed", j->who->ip);
+    }
+    return reload(db, j, rc, err);
 }
 
 int booking_set_no_show(struct booking *out, struct db *db, struct arena *a,
                         const struct booking_actor *who, int64_t id, int no_show,
                         struct ls_err *err)
 {
-    struct booking b;
-    int rc = begin_managed(&b, db, a, who, id, err);
-    if (!rc && b.status != BOOKING_APPROVED)
-        rc = wrong_state(err, &b, "marked as no-show", "approved");
-    if (!rc && b.end > who->now)
-        rc = ls_err_set(err, LS_ECONFLICT, NULL,
-                        "a booking can be marked as not used only after it has ended");
-    if (!rc && b.no_show != !!no_show) {
-        sqlite3_stmt *st = db_stmt(db, SQL_NO_SHOW);
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int(st, 2, !!no_show);
-        sqlite3_bind_int64(st, 3, who->now);
-        rc = db_step_done(db, st, err);
-        if (!rc)
-            auth_audit(db, who->user->id, "booking.no_show", "booking", id,
-                       no_show ? "marked as not used" : "no-show mark removed", who->ip);
-    }
-    return finish(out, db, a, id, rc, err);
+    struct job j = {.a = a, .who = who, .id = id, .out = out, .flag = !!no_show};
+    return db_write_grouped(db, no_show_txn, &j, err);
 }
 
 /* ------------------------------------------------------------------ */

@@ -8,9 +8,11 @@
  * Invariant: no two approved bookings of one resource overlap, and no
  * approved booking overlaps a blackout created before it. Every function
  * that can make a booking approved (create, approve, move) checks for
- * conflicts and writes inside one BEGIN IMMEDIATE transaction, so SQLite's
- * single writer serialises the check with the insert or update: two
- * simultaneous requests cannot both see "free".
+ * conflicts and writes inside one write transaction, so SQLite's single
+ * writer serialises the check with the insert or update: two simultaneous
+ * requests cannot both see "free". Simultaneous changes share a transaction
+ * and its commit (db_write_grouped), each in its own savepoint: a refused
+ * one leaves no trace, and none is answered before the commit is durable.
  *
  * Domain code (no civetweb, no cJSON). Strings in returned structs live in
  * the caller's arena. Every change bumps `updated` and `sequence` (feeds'

@@ -187,6 +187,7 @@ void db_pool_close(void)
         pool.nopen--;
     }
     pthread_mutex_unlock(&pool.mu);
+    db_writer_close();
 }
 
 sqlite3_stmt *db_stmt(struct db *db, const char *sql)
@@ -306,6 +307,195 @@ void db_rollback(struct db *db)
     if (!sqlite3_get_autocommit(db->h))
         exec_cached(db, SQL_ROLLBACK, NULL);
     release_write(db);
+}
+
+/* ------------------------------------------------------------------ */
+/* Group commit                                                         */
+
+/* Bounds one transaction, and so how long the first write of a group waits
+ * for the ones queued behind it. */
+enum { GROUP_MAX = 64 };
+
+struct db_job {
+    db_write_fn fn;
+    void *ctx;
+    const char *file; /* the caller's database: a group writes one file */
+    struct ls_err *err;
+    int rc;
+    int done; /* set by the leader under group.mu once rc is final */
+    struct db_job *next;
+};
+
+/* Writes waiting for a leader, in arrival order. One thread at a time leads:
+ * it takes the queue, runs it as one transaction and wakes the others. */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct db_job *head, *tail;
+    int leading;
+    struct db_group_stats stats;
+    /* The server's groups run on a connection of their own (db_writer_open)
+     * rather than on the leader's pooled one: SQLite empties a connection's
+     * page cache whenever another connection has written, so pooled
+     * connections taking turns would each read every B-tree page of the
+     * write path afresh, while the one writer's cache stays warm. Only the
+     * leader touches it. */
+    struct db *writer;
+    const char *writer_file;
+} group = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+int db_writer_open(struct ls_err *err)
+{
+    struct db *w;
+    int rc = db_open(&w, cfg_path, err);
+    if (rc)
+        return rc;
+    /* Room for the interior pages of every index a booking touches, and
+     * more of their leaves, than the readers' small caches. */
+    sqlite3_exec(w->h, "PRAGMA cache_size=-16000", NULL, NULL, NULL);
+    pthread_mutex_lock(&group.mu);
+    db_close(group.writer);
+    group.writer = w;
+    group.writer_file = sqlite3_db_filename(w->h, "main");
+    pthread_mutex_unlock(&group.mu);
+    return LS_OK;
+}
+
+void db_writer_close(void)
+{
+    pthread_mutex_lock(&group.mu);
+    db_close(group.writer);
+    group.writer = NULL;
+    group.writer_file = NULL;
+    pthread_mutex_unlock(&group.mu);
+}
+
+static const char SQL_SAVEPOINT[] = "SAVEPOINT job";
+static const char SQL_RELEASE[] = "RELEASE job";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO job";
+
+static int run_job(struct db *db, struct db_job *j)
+{
+    int rc = exec_cached(db, SQL_SAVEPOINT, j->err);
+    if (!rc)
+        rc = j->fn(db, j->ctx, j->err);
+    if (!rc)
+        rc = exec_cached(db, SQL_RELEASE, j->err);
+    /* Undo just this job, unless SQLite has already rolled back the whole
+     * transaction (an I/O error or a full disk does that). */
+    if (rc && !sqlite3_get_autocommit(db->h)) {
+        exec_cached(db, SQL_ROLLBACK_TO, NULL);
+        exec_cached(db, SQL_RELEASE, NULL);
+    }
+    return rc;
+}
+
+static void fail_jobs(struct db_job **jobs, int from, int to, int rc, const struct ls_err *err)
+{
+    for (int k = from; k < to; k++) {
+        if (jobs[k]->rc == LS_OK) {
+            *jobs[k]->err = *err;
+            jobs[k]->rc = rc;
+        }
+    }
+}
+
+/* Runs jobs[0..n) in as few transactions as they allow (one, unless SQLite
+ * aborts one under us) and sets every job's rc. */
+static void run_group(struct db *db, struct db_job **jobs, int n)
+{
+    int i = 0;
+    while (i < n) {
+        int first = i;
+        int rc = db_begin_write(db, jobs[i]->err);
+        if (rc) {
+            jobs[i]->rc = rc;
+            fail_jobs(jobs, i + 1, n, rc, jobs[i]->err);
+            return;
+        }
+        int aborted = 0;
+        for (; i < n && !aborted; i++) {
+            jobs[i]->rc = run_job(db, jobs[i]);
+            if (jobs[i]->rc && sqlite3_get_autocommit(db->h)) {
+                /* The writes before it in this transaction are gone too. */
+                fail_jobs(jobs, first, i, jobs[i]->rc, jobs[i]->err);
+                db_rollback(db); /* releases the write lock */
+                aborted = 1;
+            }
+        }
+        if (aborted)
+            continue;
+        struct ls_err cerr = {0};
+        if ((rc = db_commit(db, &cerr)))
+            fail_jobs(jobs, first, n, rc, &cerr);
+    }
+}
+
+int db_write_grouped(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err)
+{
+    struct db_job me = {.fn = fn, .ctx = ctx, .err = err};
+    if (!sqlite3_get_autocommit(db->h))
+        return run_job(db, &me); /* part of the caller's own transaction */
+    me.file = sqlite3_db_filename(db->h, "main");
+    if (!me.file)
+        me.file = "";
+    pthread_mutex_lock(&group.mu);
+    if (group.tail)
+        group.tail->next = &me;
+    else
+        group.head = &me;
+    group.tail = &me;
+    group.stats.waiting++;
+    while (!me.done && group.leading)
+        pthread_cond_wait(&group.cv, &group.mu);
+    if (!me.done) {
+        group.leading = 1;
+        struct db *w = group.writer && strcmp(group.writer_file, me.file) == 0 ? group.writer : db;
+        while (!me.done) {
+            struct db_job *jobs[GROUP_MAX];
+            int n = 0;
+            /* The queued writes to this leader's file, in order; any to
+             * another file (only tests open several) wait for a leader of
+             * their own. */
+            struct db_job **link = &group.head;
+            group.tail = NULL;
+            while (*link) {
+                struct db_job *j = *link;
+                if (n < GROUP_MAX && strcmp(j->file, me.file) == 0) {
+                    jobs[n++] = j;
+                    *link = j->next;
+                } else {
+                    group.tail = j;
+                    link = &j->next;
+                }
+            }
+            group.stats.waiting -= n;
+            pthread_mutex_unlock(&group.mu);
+            run_group(w, jobs, n);
+            pthread_mutex_lock(&group.mu);
+            /* A follower may return (and its job leave the stack) as soon
+             * as it sees done: nothing here touches a job afterwards. */
+            for (int k = 0; k < n; k++)
+                jobs[k]->done = 1;
+            group.stats.writes += (uint64_t)n;
+            group.stats.groups++;
+            if ((uint64_t)n > group.stats.largest)
+                group.stats.largest = (uint64_t)n;
+            pthread_cond_broadcast(&group.cv);
+        }
+        group.leading = 0;
+        /* Whoever queued while this group ran now leads the next one. */
+        pthread_cond_broadcast(&group.cv);
+    }
+    pthread_mutex_unlock(&group.mu);
+    return me.rc;
+}
+
+void db_group_stats(struct db_group_stats *out)
+{
+    pthread_mutex_lock(&group.mu);
+    *out = group.stats;
+    pthread_mutex_unlock(&group.mu);
 }
 
 int db_step_done(struct db *db, sqlite3_stmt *st, struct ls_err *err)

@@ -69,6 +69,38 @@ int db_begin_read(struct db *db, struct ls_err *err);
 int db_commit(struct db *db, struct ls_err *err);
 void db_rollback(struct db *db); /* harmless when no transaction is open */
 
+/* Group commit. A write that can run inside someone else's transaction is
+ * handed to db_write_grouped() as `fn`, which must not begin or commit
+ * itself. The writes waiting when the write lock comes free run one after
+ * another in a single transaction, each inside its own savepoint, and share
+ * one COMMIT (with synchronous=FULL, one WAL sync instead of one each).
+ * `fn` runs on whichever connection and thread leads the group; it sees the
+ * changes of the writes before it, exactly as if they had committed first.
+ *
+ * Returns fn's result once the group's COMMIT is durable: a failing fn has
+ * its own savepoint rolled back and gets its own error, the others go on; a
+ * COMMIT that fails (disk full, I/O error) fails every write of the group
+ * with that error, and none of them is kept. Called while `db` already holds
+ * a write transaction, fn runs at once in a savepoint of it. */
+typedef int (*db_write_fn)(struct db *db, void *ctx, struct ls_err *err);
+int db_write_grouped(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err);
+
+/* Gives the groups a connection of their own on the configured file (the
+ * server opens it at start; without it a group runs on its leader's
+ * connection). Closed by db_writer_close() or db_pool_close(), when no
+ * write is running. */
+int db_writer_open(struct ls_err *err);
+void db_writer_close(void);
+
+/* Counters of the group commit since the process started, for tests and
+ * benchmarks: writes run, groups run (each one COMMIT, unless SQLite aborted
+ * a transaction), the largest group, and the writes queued right now. */
+struct db_group_stats {
+    uint64_t writes, groups, largest;
+    int waiting;
+};
+void db_group_stats(struct db_group_stats *out);
+
 /* A process-wide number that changes whenever the database may have changed
  * since it was last asked: on this connection's own writes, on commits by
  * other connections of this process, and by other processes (PRAGMA

@@ -266,8 +266,11 @@ enum hours_fit hours_fit(const struct hours_week *wk, int64_t start, int64_t end
     if (end <= start)
         return HOURS_OUTSIDE;
     struct fit_ctx f = {start, end, 0};
-    /* Lay out a margin around the request so merged spans are whole. */
-    hours_layout_span(wk, start - 8 * 86400, end + 8 * 86400, fit_span, &f);
+    /* Laying out just [start, end) answers the question: the open span that
+     * holds the booking, clipped to it, is then the whole of it, and any
+     * gap inside splits it in two. No margin is needed, and the tz work is
+     * the booking's two or three days instead of a fortnight of them. */
+    hours_layout_span(wk, start, end, fit_span, &f);
     if (!f.inside)
         return HOURS_OUTSIDE;
     if (slot_minutes < 1)

@@ -839,6 +839,11 @@ int http_serve(const struct http_config *c)
     cfg.quiet = c->quiet;
 
     db_pool_size(c->db_connections > 0 ? c->db_connections : 8);
+    struct ls_err werr = {0};
+    if (db_writer_open(&werr) != LS_OK) {
+        fprintf(stderr, "labshare: %s\n", werr.message);
+        return 1;
+    }
     char threads[16];
     snprintf(threads, sizeof threads, "%d", c->threads > 0 ? c->threads : HTTP_THREADS_DEFAULT);
     /* civetweb gives each connection a worker thread for as long as it is
@@ -927,6 +932,10 @@ int http_serve(const struct http_config *c)
     mg_stop(ctx); /* joins the workers, so every connection is back in the pool */
     mg_exit_library();
     db_pool_close();
-    fprintf(stderr, "labshare: stopped\n");
+    struct db_group_stats gs;
+    db_group_stats(&gs);
+    fprintf(stderr, "labshare: stopped (%llu grouped writes in %llu commits, largest group %llu)\n",
+            (unsigned long long)gs.writes, (unsigned long long)gs.groups,
+            (unsigned long long)gs.largest);
     return 0;
 }

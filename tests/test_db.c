@@ -1,6 +1,10 @@
 /* test_db.c — migrations, pragmas and the statement cache on a real file. */
 #include "testutil.h"
 
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+
 static void db__migrates_to_latest_and_is_idempotent(void **state)
 {
     (void)state;
@@ -180,6 +184,208 @@ static void db__full_storage_is_unavailable_and_corrupts_nothing(void **state)
     testdb_free(t);
 }
 
+/* ------------------------------------------------------------------ */
+/* Group commit                                                         */
+
+/* A write job of the tests: inserts one row, then fails when asked, so that
+ * its savepoint must undo the insert. */
+struct gjob {
+    int k;
+    int fail;       /* answer 409 after inserting */
+    int blob;       /* insert 3,000 bytes into big(k, v) instead of g(k) */
+    int hold_until; /* keep the group open until this many writes queue */
+    int max_pages;  /* 0, or PRAGMA max_page_count for the group's connection */
+    _Atomic int running;
+    struct ls_err err;
+    int rc;
+    struct testdb *t;
+};
+
+static const char SQL_G_INSERT[] = "INSERT INTO g(k) VALUES (?1)";
+static const char SQL_BIG_INSERT[] = "INSERT INTO big(k, v) VALUES (?1, zeroblob(3000))";
+
+static int gjob_fn(struct db *db, void *p, struct ls_err *err)
+{
+    struct gjob *j = p;
+    atomic_store(&j->running, 1);
+    if (j->max_pages) { /* a setting of the connection the group runs on */
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA max_page_count=%d", j->max_pages);
+        sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL);
+    }
+    sqlite3_stmt *st = db_stmt(db, j->blob ? SQL_BIG_INSERT : SQL_G_INSERT);
+    sqlite3_bind_int(st, 1, j->k);
+    int rc = db_step_done(db, st, err);
+    if (rc)
+        return rc;
+    /* Holding the group open until the others have queued behind it makes
+     * the next group provably hold all of them, with no timing involved. */
+    for (struct db_group_stats s;; sched_yield()) {
+        db_group_stats(&s);
+        if (s.waiting >= j->hold_until)
+            break;
+    }
+    if (j->fail)
+        return ls_err_set(err, LS_ECONFLICT, NULL, "job %d refuses", j->k);
+    return LS_OK;
+}
+
+static void *gjob_thread(void *p)
+{
+    struct gjob *j = p;
+    struct db *db = NULL;
+    struct ls_err err = {0};
+    j->rc = db_open(&db, j->t->path, &err);
+    if (j->rc == LS_OK)
+        j->rc = db_write_grouped(db, gjob_fn, j, &j->err);
+    db_close(db);
+    return NULL;
+}
+
+/* Runs jobs[0] as a group of its own that stays open until jobs[1..n) have
+ * all queued behind it on their own threads and connections; they then run
+ * as the next group. */
+static void run_two_groups(struct gjob *jobs, int n)
+{
+    pthread_t th[64];
+    assert_true(n <= 64);
+    jobs[0].hold_until = n - 1;
+    assert_int_equal(pthread_create(&th[0], NULL, gjob_thread, &jobs[0]), 0);
+    while (!atomic_load(&jobs[0].running))
+        sched_yield();
+    for (int i = 1; i < n; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, gjob_thread, &jobs[i]), 0);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+}
+
+static int count_where(struct testdb *t, const char *table, int k)
+{
+    sqlite3_stmt *st;
+    char sql[80];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE k = %d", table, k);
+    assert_int_equal(sqlite3_prepare_v2(db_handle(t->db), sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Twice: groups on their leader's connection, then on the server's one
+ * writer connection. */
+static void db__group_commit_shares_a_transaction_and_isolates_failures(void **state)
+{
+    (void)state;
+    for (int with_writer = 0; with_writer < 2; with_writer++) {
+        struct testdb *t = testdb_new();
+        testdb_exec(t, "CREATE TABLE g(k INTEGER PRIMARY KEY)");
+        struct ls_err werr = {0};
+        if (with_writer) {
+            db_configure(t->path, DB_SYNC_FULL);
+            assert_int_equal(db_writer_open(&werr), LS_OK);
+        }
+        enum { N = 12 };
+        struct gjob jobs[N];
+        memset(jobs, 0, sizeof jobs);
+        for (int i = 0; i < N; i++) {
+            jobs[i].k = i + 1;
+            jobs[i].t = t;
+            jobs[i].fail = i > 0 && i % 3 == 0; /* three of the second group */
+        }
+        struct db_group_stats before, after;
+        db_group_stats(&before);
+        run_two_groups(jobs, N);
+        db_group_stats(&after);
+        assert_int_equal(after.writes - before.writes, N);
+        assert_int_equal(after.groups - before.groups, 2);
+        assert_true(after.largest >= N - 1);
+        assert_int_equal(after.waiting, 0);
+        for (int i = 0; i < N; i++) {
+            if (jobs[i].fail) {
+                assert_int_equal(jobs[i].rc, LS_ECONFLICT);
+                assert_non_null(strstr(jobs[i].err.message, "refuses"));
+                assert_int_equal(count_where(t, "g", jobs[i].k), 0); /* its savepoint undone */
+            } else {
+                assert_int_equal(jobs[i].rc, LS_OK);
+                assert_int_equal(count_where(t, "g", jobs[i].k), 1); /* committed with its group */
+            }
+        }
+        db_writer_close();
+        testdb_free(t);
+    }
+}
+
+static void db__group_commit_inside_an_open_transaction_is_a_savepoint(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    testdb_exec(t, "CREATE TABLE g(k INTEGER PRIMARY KEY)");
+    struct ls_err err = {0};
+    struct db_group_stats before, after;
+    db_group_stats(&before);
+    assert_int_equal(db_begin_write(t->db, &err), LS_OK);
+    struct gjob ok = {.k = 1, .t = t}, bad = {.k = 2, .fail = 1, .t = t};
+    assert_int_equal(db_write_grouped(t->db, gjob_fn, &ok, &ok.err), LS_OK);
+    assert_int_equal(db_write_grouped(t->db, gjob_fn, &bad, &bad.err), LS_ECONFLICT);
+    assert_false(sqlite3_get_autocommit(db_handle(t->db))); /* still the caller's */
+    assert_int_equal(count_where(t, "g", 1), 1);
+    assert_int_equal(count_where(t, "g", 2), 0);
+    db_rollback(t->db); /* the caller decides, and nothing of either stays */
+    assert_int_equal(count_where(t, "g", 1), 0);
+    db_group_stats(&after);
+    assert_int_equal(after.groups, before.groups); /* no group of their own */
+
+    /* Alone, outside a transaction: a group of one, committed. */
+    struct gjob solo = {.k = 3, .t = t};
+    assert_int_equal(db_write_grouped(t->db, gjob_fn, &solo, &solo.err), LS_OK);
+    assert_true(sqlite3_get_autocommit(db_handle(t->db)));
+    assert_int_equal(count_where(t, "g", 3), 1);
+    testdb_free(t);
+}
+
+/* Storage runs out in the middle of a group: whatever SQLite does with the
+ * transaction (a statement or the whole of it rolled back), a write is kept
+ * exactly when it was answered OK, the refused ones answer 503, and the
+ * file stays sound and takes writes again when space returns. */
+static void db__group_commit_on_full_storage_keeps_exactly_what_it_acknowledges(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    testdb_exec(t, "CREATE TABLE big(k INTEGER PRIMARY KEY, v BLOB)");
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(t->db), "PRAGMA page_count", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int pages = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    enum { N = 30 };
+    struct gjob jobs[N];
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < N; i++) /* room for a few rows */
+        jobs[i] = (struct gjob){.k = i + 1, .blob = 1, .max_pages = pages + 12, .t = t};
+    run_two_groups(jobs, N);
+    int ok = 0, full = 0;
+    for (int i = 0; i < N; i++) {
+        int kept = count_where(t, "big", jobs[i].k);
+        if (jobs[i].rc == LS_OK) {
+            ok++;
+            assert_int_equal(kept, 1);
+        } else {
+            full++;
+            assert_int_equal(jobs[i].rc, LS_EUNAVAILABLE);
+            assert_int_equal(kept, 0);
+        }
+    }
+    assert_true(ok > 0);
+    assert_true(full > 0);
+    assert_integrity_ok(t->path);
+
+    struct gjob again = {.k = N + 1, .blob = 1, .t = t};
+    assert_int_equal(db_write_grouped(t->db, gjob_fn, &again, &again.err), LS_OK);
+    assert_int_equal(count_where(t, "big", N + 1), 1);
+    testdb_free(t);
+}
+
 int main(void)
 {
     testutil_init();
@@ -190,6 +396,9 @@ int main(void)
         cmocka_unit_test(db__statement_cache_returns_same_prepared),
         cmocka_unit_test(db__transactions_commit_and_roll_back),
         cmocka_unit_test(db__full_storage_is_unavailable_and_corrupts_nothing),
+        cmocka_unit_test(db__group_commit_shares_a_transaction_and_isolates_failures),
+        cmocka_unit_test(db__group_commit_inside_an_open_transaction_is_a_savepoint),
+        cmocka_unit_test(db__group_commit_on_full_storage_keeps_exactly_what_it_acknowledges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

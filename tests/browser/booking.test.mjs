@@ -45,7 +45,7 @@ async function pickFreeSlot(page) {
     const label = await page.textContent('.week-label');
     await page.click('.week-next');
     await page.waitForFunction((l) => document.querySelector('.week-label').textContent !== l, label);
-    await page.waitForSelector('.week-grid .wk-day, .week-grid .closed-week');
+    await page.waitForSelector('.week-grid .wk-day:visible, .week-grid .closed-week');
     const slots = page.locator('.week-grid button.slot.free:visible');
     const n = Math.min(await slots.count(), 40);
     for (let i = 0; i < n; i++) {
@@ -119,13 +119,15 @@ test('on a phone the week shows one day at a time and slots work from the keyboa
   const page = await newPage(browser, { viewport: { width: 390, height: 844 } });
   await signIn(page, srv.url, 'researcher@labshare.demo', DEMO_PASSWORD);
   await page.goto(`${srv.url}/#/book/${setup.resource.id}`);
-  await page.waitForSelector('.week-grid .wk-day');
+  // Only the chosen day is visible (today's, unless the week starts later):
+  // wait for that one, not for the first of the seven, which may be hidden.
+  await page.waitForSelector('.week-grid .wk-day:visible');
   assert.equal(await page.locator('.week-grid .wk-day:visible').count(), 1);
   // Switch to each day until one has a free slot; choose it with Enter.
   const label = await page.textContent('.week-label');
   await page.click('.week-next');
   await page.waitForFunction((l) => document.querySelector('.week-label').textContent !== l, label);
-  await page.waitForSelector('.week-grid .wk-day, .week-grid .closed-week');
+  await page.waitForSelector('.week-grid .wk-day:visible, .week-grid .closed-week');
   let done = false;
   for (let d = 0; d < 7 && !done; d++) {
     await page.click(`.day-switch button >> nth=${d}`);
