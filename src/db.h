@@ -1,9 +1,9 @@
 /* db.h — the SQLite connection, its statement cache and the migrations.
  *
- * One connection per server worker thread (SQLite connections must not be
- * shared between threads without a mutex, and WAL readers never block each
- * other), opened lazily by db_thread() and closed by db_thread_close() when
- * civetweb ends the thread. The CLI opens its own with db_open(). */
+ * The server lends each request one connection of a small pool (SQLite
+ * connections must not be shared between threads without a mutex, and WAL
+ * readers never block each other); grouped writes run on one writer
+ * connection of their own. The CLI opens its own with db_open(). */
 #ifndef LS_DB_H
 #define LS_DB_H
 

@@ -97,16 +97,20 @@ static void db__transactions_commit_and_roll_back(void **state)
     testdb_free(t);
 }
 
-static int64_t count_users(struct testdb *t)
+/* The one value a query returns (a count, a pragma). */
+static int64_t scalar(struct testdb *t, const char *sql)
 {
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(t->db), "SELECT count(*) FROM users", -1, &st,
-                                        NULL),
-                     SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db_handle(t->db), sql, -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     int64_t n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return n;
+}
+
+static int64_t count_users(struct testdb *t)
+{
+    return scalar(t, "SELECT count(*) FROM users");
 }
 
 static void assert_integrity_ok(const char *path)
@@ -130,11 +134,7 @@ static void db__full_storage_is_unavailable_and_corrupts_nothing(void **state)
     (void)state;
     struct testdb *t = testdb_new();
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(t->db), "PRAGMA page_count", -1, &st, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int pages = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    int pages = (int)scalar(t, "PRAGMA page_count");
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA max_page_count=%d", pages + 3);
     testdb_exec(t, sql);
@@ -261,14 +261,9 @@ static void run_two_groups(struct gjob *jobs, int n)
 
 static int count_where(struct testdb *t, const char *table, int k)
 {
-    sqlite3_stmt *st;
     char sql[80];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE k = %d", table, k);
-    assert_int_equal(sqlite3_prepare_v2(db_handle(t->db), sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n;
+    return (int)scalar(t, sql);
 }
 
 /* Twice: groups on their leader's connection, then on the server's one
@@ -352,12 +347,7 @@ static void db__group_commit_on_full_storage_keeps_exactly_what_it_acknowledges(
     (void)state;
     struct testdb *t = testdb_new();
     testdb_exec(t, "CREATE TABLE big(k INTEGER PRIMARY KEY, v BLOB)");
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(t->db), "PRAGMA page_count", -1, &st, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int pages = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    int pages = (int)scalar(t, "PRAGMA page_count");
     enum { N = 30 };
     struct gjob jobs[N];
     memset(jobs, 0, sizeof jobs);
