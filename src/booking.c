@@ -8,6 +8,7 @@
  * the same group or the next) and sees our row. */
 #include "booking.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,6 +373,91 @@ static struct icaltimetype floating(const struct tu_local *l)
     return t;
 }
 
+/* Whether v is in a BY* list (lists end at ICAL_RECURRENCE_ARRAY_MAX or
+ * when full); an empty list lets everything through. */
+static int by_allows(const short *list, int size, int v)
+{
+    if (list[0] == ICAL_RECURRENCE_ARRAY_MAX)
+        return 1;
+    for (int i = 0; i < size && list[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+        if (list[i] == v)
+            return 1;
+    return 0;
+}
+
+/* BYMONTHDAY/BYYEARDAY: v counts from the end when negative. */
+static int by_allows_signed(const short *list, int size, int v, int last)
+{
+    return by_allows(list, size, v) ||
+           (list[0] != ICAL_RECURRENCE_ARRAY_MAX && by_allows(list, size, v - last - 1));
+}
+
+#define BY_ALLOWS(rt, part, v)                                                                     \
+    by_allows((rt)->part, (int)(sizeof(rt)->part / sizeof *(rt)->part), v)
+
+/* Refuses, cheaply, the rules libical would spend seconds on. libical 3.0
+ * looks for a MONTHLY or YEARLY rule's first month or year with any
+ * occurrence up to the year 20000, and steps an HOURLY, DAILY or WEEKLY
+ * rule whose filters nothing passes hour by hour to its last year: a
+ * single request such as FREQ=MONTHLY;BYDAY=6FR or
+ * FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30 held a worker for 1–7 s (found by
+ * tests/fuzz/fuzz_rrule.c). A series starts on its first occurrence, so its
+ * start must pass the rule's narrowing parts (RFC 5545 3.3.10, "Limit"),
+ * and for MONTHLY/YEARLY the start's own month or year must hold
+ * occurrences; a rule that passes cannot be empty, and libical finds each
+ * next occurrence within one 400-year calendar cycle, then stops at the
+ * horizon. Returns LS_OK or the 422. */
+static int rrule_sane(const struct icalrecurrencetype *rt, struct icaltimetype s,
+                      struct ls_err *err)
+{
+    for (int i = 0; i < ICAL_BY_MONTH_SIZE && rt->by_month[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+        if (icalrecurrencetype_month_is_leap(rt->by_month[i]))
+            return ls_err_set(err, LS_EVALIDATION, "rrule",
+                              "'rrule' may not name leap months (BYMONTH=…L)");
+    int monthly = rt->freq == ICAL_MONTHLY_RECURRENCE, yearly = rt->freq == ICAL_YEARLY_RECURRENCE;
+    /* RFC 5545: numbered weekdays (2MO, -1FR) only in MONTHLY and YEARLY
+     * rules (libical repeats occurrences for the others). */
+    for (int i = 0; i < ICAL_BY_DAY_SIZE && rt->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+        if (!monthly && !yearly && icalrecurrencetype_day_position(rt->by_day[i]) != 0)
+            return ls_err_set(err, LS_EVALIDATION, "rrule",
+                              "'rrule' may number weekdays (BYDAY=2MO) only with FREQ=MONTHLY or "
+                              "YEARLY");
+    int dim = icaltime_days_in_month(s.month, s.year);
+    int diy = icaltime_days_in_year(s.year);
+    int ok = 1;
+    if (!yearly)
+        ok = BY_ALLOWS(rt, by_month, s.month);
+    if (ok && !monthly && !yearly)
+        ok = by_allows_signed(rt->by_month_day, ICAL_BY_MONTHDAY_SIZE, s.day, dim) &&
+             (rt->freq == ICAL_WEEKLY_RECURRENCE || BY_ALLOWS(rt, by_day, icaltime_day_of_week(s)));
+    if (ok && rt->freq == ICAL_HOURLY_RECURRENCE)
+        ok =
+            by_allows_signed(rt->by_year_day, ICAL_BY_YEARDAY_SIZE, icaltime_day_of_year(s), diy) &&
+            BY_ALLOWS(rt, by_hour, s.hour);
+    if (ok && (monthly || yearly)) {
+        /* libical's own expansion of the start's period, in a copy that
+         * steps so far that the search ends after one empty period: its
+         * next month or year lies past the years libical iterates. */
+        struct icalrecurrencetype probe = *rt;
+        probe.interval = SHRT_MAX;
+        probe.count = 0;
+        probe.until = icaltime_null_time();
+        if (monthly) /* BYMONTH makes libical step a month at a time */
+            probe.by_month[0] = ICAL_RECURRENCE_ARRAY_MAX;
+        icalrecur_iterator *it = icalrecur_iterator_new(probe, s);
+        icalerror_clear_errno();
+        ok = it != NULL;
+        if (it)
+            icalrecur_iterator_free(it);
+    }
+    if (!ok)
+        return ls_err_set(err, LS_EVALIDATION, "rrule",
+                          "'start' (%04d-%02d-%02d %02d:%02d local) is not an occurrence of "
+                          "'rrule': a series starts on its first occurrence",
+                          s.year, s.month, s.day, s.hour, s.minute);
+    return LS_OK;
+}
+
 int booking_expand_rrule(int64_t *starts, int64_t *ends, int *n, const char *rrule, int64_t start,
                          int64_t end, int64_t horizon, struct ls_err *err)
 {
@@ -382,6 +468,11 @@ int booking_expand_rrule(int64_t *starts, int64_t *ends, int *n, const char *rru
         return ls_err_set(err, LS_EVALIDATION, "rrule", "'rrule' must be an RFC 5545 RRULE value");
     struct icalrecurrencetype rt = icalrecurrencetype_from_string(rrule);
     icalerror_clear_errno();
+    if (rt.rscale) { /* RFC 7529 calendars: libical's copy is ours to free */
+        icalmemory_free_buffer(rt.rscale);
+        return ls_err_set(err, LS_EVALIDATION, "rrule",
+                          "'rrule' may not name a calendar scale (RSCALE)");
+    }
     if (rt.freq == ICAL_NO_RECURRENCE)
         return ls_err_set(err, LS_EVALIDATION, "rrule",
                           "'rrule' is not a valid RFC 5545 RRULE (e.g. FREQ=WEEKLY;COUNT=10)");
@@ -401,6 +492,9 @@ int booking_expand_rrule(int64_t *starts, int64_t *ends, int *n, const char *rru
     tu_to_local(start, &ls);
     tu_to_local(end, &le);
     tu_to_local(horizon, &lh);
+    int rc = rrule_sane(&rt, floating(&ls), err);
+    if (rc)
+        return rc;
     if (has_until) {
         int64_t until;
         if (rt.until.is_date) {
@@ -435,7 +529,6 @@ int booking_expand_rrule(int64_t *starts, int64_t *ends, int *n, const char *rru
     if (!it)
         return ls_err_set(err, LS_EVALIDATION, "rrule",
                           "'rrule' is not a valid RFC 5545 RRULE (e.g. FREQ=WEEKLY;COUNT=10)");
-    int rc = LS_OK;
     for (struct icaltimetype o = icalrecur_iterator_next(it); !icaltime_is_null_time(o);
          o = icalrecur_iterator_next(it)) {
         if (*n == BOOKING_MAX_OCCURRENCES) {

@@ -737,6 +737,79 @@ static void booking__rrule_refuses_local_times_dst_skips_or_repeats(void **state
     assert_int_equal(n, 2);
 }
 
+/* Rules whose filters the start cannot pass (or whose month or year holds
+ * no occurrence at all) are refused before libical walks them: libical
+ * would search to the year 20000 or step hour by hour for centuries (fuzz
+ * finding, corpus/rrule/slow-*). Legitimate sparse rules still expand. */
+static void booking__rrule_that_cannot_start_is_refused_before_libical_walks(void **state)
+{
+    (void)state;
+    int64_t starts[BOOKING_MAX_OCCURRENCES], ends[BOOKING_MAX_OCCURRENCES];
+    int n = 0;
+    struct ls_err err = {0};
+    int64_t horizon = NOW + (int64_t)BOOKING_HORIZON_DAYS * 86400;
+    int64_t s = at(2026, 11, 27, 9, 0); /* the last Friday of November 2026 */
+    static const char *const never[] = {
+        "FREQ=MONTHLY;BYDAY=53FR;COUNT=6",           /* a 53rd Friday of a month */
+        "FREQ=MONTHLY;BYDAY=6FR;COUNT=6",            /* a 6th Friday */
+        "FREQ=MONTHLY;BYSETPOS=30;BYDAY=FR;COUNT=3", /* the 30th of ≤ 5 Fridays */
+        "FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30;COUNT=3",
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30;COUNT=3",
+        "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30;COUNT=3",
+        "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=3",
+        "FREQ=WEEKLY;BYMONTH=2;COUNT=3", /* a limit the start (November) fails */
+        "FREQ=DAILY;BYDAY=MO;COUNT=3",   /* the start is a Friday */
+    };
+    for (size_t i = 0; i < sizeof never / sizeof *never; i++) {
+        int rc = booking_expand_rrule(starts, ends, &n, never[i], s, s + 3600, horizon, &err);
+        if (rc != LS_EVALIDATION || strcmp(err.field, "rrule") != 0 ||
+            !strstr(err.message, "is not an occurrence"))
+            fail_msg("%s: rc %d field %s (%s)", never[i], rc, err.field, err.message);
+    }
+    /* RFC 5545 forbids numbered weekdays outside MONTHLY/YEARLY, and
+     * RFC 7529 calendars are not ours. */
+    assert_int_equal(booking_expand_rrule(starts, ends, &n, "FREQ=WEEKLY;BYDAY=-1FR;COUNT=2", s,
+                                          s + 3600, horizon, &err),
+                     LS_EVALIDATION);
+    assert_non_null(strstr(err.message, "MONTHLY or YEARLY"));
+    assert_int_equal(booking_expand_rrule(starts, ends, &n, "RSCALE=GREGORIAN;FREQ=MONTHLY;COUNT=2",
+                                          s, s + 3600, horizon, &err),
+                     LS_EVALIDATION);
+    assert_non_null(strstr(err.message, "RSCALE"));
+    /* Real sparse rules: the last Friday, the 5th Friday (only some months
+     * have one), a yearly last-Friday-of-November. */
+    assert_int_equal(booking_expand_rrule(starts, ends, &n, "FREQ=MONTHLY;BYDAY=-1FR;COUNT=6", s,
+                                          s + 3600, horizon, &err),
+                     LS_OK);
+    assert_int_equal(n, 6);
+    struct tu_local l;
+    tu_to_local(starts[5], &l); /* the last Friday of April 2027 */
+    assert_int_equal(l.month, 4);
+    assert_int_equal(l.day, 30);
+    assert_int_equal(booking_expand_rrule(starts, ends, &n, "FREQ=MONTHLY;BYDAY=5FR;COUNT=3", s,
+                                          s + 3600, horizon, &err),
+                     LS_EVALIDATION); /* 27 Nov 2026 is the 4th Friday: not the rule's */
+    assert_non_null(strstr(err.message, "first occurrence"));
+    s = at(2027, 1, 29, 9, 0); /* the 5th Friday of January 2027 */
+    assert_int_equal(booking_expand_rrule(starts, ends, &n, "FREQ=MONTHLY;BYDAY=5FR;COUNT=3", s,
+                                          s + 3600, horizon, &err),
+                     LS_OK);
+    tu_to_local(starts[1], &l); /* then 30 April, 30 July 2027 */
+    assert_int_equal(l.month, 4);
+    assert_int_equal(l.day, 30);
+    tu_to_local(starts[2], &l);
+    assert_int_equal(l.month, 7);
+    assert_int_equal(l.day, 30);
+    s = at(2026, 11, 27, 9, 0);
+    assert_int_equal(booking_expand_rrule(starts, ends, &n,
+                                          "FREQ=YEARLY;BYMONTH=11;BYDAY=-1FR;COUNT=2", s, s + 3600,
+                                          horizon, &err),
+                     LS_OK);
+    tu_to_local(starts[1], &l);
+    assert_int_equal(l.year, 2027);
+    assert_int_equal(l.day, 26);
+}
+
 int main(void)
 {
     testutil_init();
@@ -752,6 +825,7 @@ int main(void)
         T(booking__rrule_caps_are_422),
         T(booking__rrule_refuses_local_times_dst_skips_or_repeats),
         T(booking__rrule_is_all_or_nothing),
+        T(booking__rrule_that_cannot_start_is_refused_before_libical_walks),
         T(booking__cancel_one_and_following),
         T(booking__move_rechecks_and_may_return_to_pending),
         T(booking__no_show_after_end_by_managers),

@@ -1,70 +1,98 @@
-/* fuzz_rrule.c — recurrence rules as booking series will take them: libical's
- * icalrecurrencetype_from_string() on request text, then a bounded walk of
- * icalrecur_iterator from a site-local start. Occurrences must never go
- * backwards, never come before the start, and honour COUNT and UNTIL. */
+/* fuzz_rrule.c — recurrence rules exactly as booking series take them:
+ * booking_expand_rrule() on request text, from one of a few site-local
+ * starts chosen to sit near what breaks calendars (a DST change, a month's
+ * 31st, a leap day), with a two-year horizon as booking_create() gives it.
+ *
+ * The harness drives the server's function rather than libical's iterator
+ * alone: the server refuses SECONDLY/MINUTELY rules and bounds every walk by
+ * the horizon, and those bounds are what keeps a hostile rule from holding a
+ * worker thread (an unbounded FREQ=SECONDLY walk with an impossible BYMONTH
+ * ran past libFuzzer's 10 s timeout). An accepted series must be what the
+ * booking code promises: the start first, strictly increasing and
+ * non-overlapping occurrences of the request's length, none past the horizon
+ * or UNTIL, exactly COUNT of them, at most BOOKING_MAX_OCCURRENCES. A refused
+ * one is a 422 naming `rrule`. */
 #include <libical/ical.h>
 
+#include "booking.h"
+#include "err.h"
 #include "fuzz.h"
+#include "timeutil.h"
 
-#define WALK_MAX 400 /* occurrences taken from one rule */
+/* Starts in site time: the harness's first input byte picks one. */
+static const struct {
+    int y, mo, d, h, mi;
+} starts[] = {
+    {2026, 3, 2, 9, 0},    /* a Monday; the spring DST change is 4 weeks on */
+    {2026, 10, 24, 2, 30}, /* the day before 02:30 happens twice */
+    {2026, 3, 28, 2, 30},  /* the day before 02:30 does not exist */
+    {2026, 1, 31, 14, 0},  /* a 31st: monthly rules skip short months */
+    {2028, 2, 29, 8, 0},   /* a leap day */
+    {2026, 12, 31, 23, 0}, /* the end of a year and of a week-numbering year */
+};
+#define NSTARTS (int)(sizeof starts / sizeof starts[0])
 
-static icaltimezone *zone;
+/* The second byte picks the length in quarter hours, 1..64 (16 h). */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    icalerror_set_errors_are_fatal(0);
-    zone = icaltimezone_get_builtin_timezone("Europe/Warsaw");
-    if (!zone)
-        zone = icaltimezone_get_utc_timezone();
+    if (tu_init("Europe/Warsaw") != 0)
+        abort();
     return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size > 512) /* longer than any rule a form produces */
+    if (size < 2 || size > BOOKING_RRULE_MAX + 16)
         return 0;
-    struct guarded s = guarded_str(data, size);
-    struct icalrecurrencetype r = icalrecurrencetype_from_string((const char *)s.p);
-    icalerror_clear_errno();
-    if (r.freq == ICAL_NO_RECURRENCE) {
+    int which = data[0] % NSTARTS;
+    int64_t length = (int64_t)(data[1] % 64 + 1) * 900;
+    int64_t start;
+    if (tu_from_local(starts[which].y, starts[which].mo, starts[which].d, starts[which].h,
+                      starts[which].mi, 0, 1, &start) != TU_OK)
+        abort();
+    int64_t end = start + length;
+    /* booking_create() measures the horizon from "now"; a request is never
+     * in the past, so now is at most the start. */
+    int64_t horizon = start + (int64_t)BOOKING_HORIZON_DAYS * 86400;
+    struct guarded s = guarded_str(data + 2, size - 2);
+    int64_t st[BOOKING_MAX_OCCURRENCES], en[BOOKING_MAX_OCCURRENCES];
+    int n = -1;
+    struct ls_err err = {0};
+    int rc = booking_expand_rrule(st, en, &n, (const char *)s.p, start, end, horizon, &err);
+    if (rc != LS_OK) {
+        FUZZ_CHECK(rc == LS_EVALIDATION && strcmp(err.field, "rrule") == 0,
+                   "'%s' refused with rc %d field '%s'", (const char *)s.p, rc, err.field);
+        FUZZ_CHECK(err.message[0] != '\0', "'%s' refused without a message", (const char *)s.p);
         guarded_free(&s);
         return 0;
     }
-    /* Monday 2 March 2026, 09:00 site time: a DST change falls inside. */
-    struct icaltimetype start = icaltime_from_timet_with_zone(1772438400, 0, zone);
-    icalrecur_iterator *it = icalrecur_iterator_new(r, start);
-    icalerror_clear_errno();
-    if (!it) {
-        guarded_free(&s);
-        return 0;
+    FUZZ_CHECK(n >= 1 && n <= BOOKING_MAX_OCCURRENCES, "'%s': %d occurrences", (const char *)s.p,
+               n);
+    FUZZ_CHECK(st[0] == start, "'%s': first occurrence %lld is not the start %lld",
+               (const char *)s.p, (long long)st[0], (long long)start);
+    for (int i = 0; i < n; i++) {
+        FUZZ_CHECK(en[i] > st[i], "'%s': occurrence %d is empty", (const char *)s.p, i);
+        /* Wall-clock length is kept; across a DST change the instant length
+         * moves by the hour that changes, never more. */
+        FUZZ_CHECK(en[i] - st[i] >= length - 3600 && en[i] - st[i] <= length + 3600,
+                   "'%s': occurrence %d lasts %lld s, asked %lld", (const char *)s.p, i,
+                   (long long)(en[i] - st[i]), (long long)length);
+        FUZZ_CHECK(st[i] <= horizon, "'%s': occurrence %d past the horizon", (const char *)s.p, i);
+        FUZZ_CHECK(i == 0 || st[i] >= en[i - 1], "'%s': occurrence %d overlaps or precedes %d",
+                   (const char *)s.p, i, i - 1);
     }
-    time_t t0 = icaltime_as_timet_with_zone(start, zone), prev = 0;
-    int n = 0;
-    for (; n < WALK_MAX; n++) {
-        struct icaltimetype next = icalrecur_iterator_next(it);
-        if (icaltime_is_null_time(next))
-            break;
-        time_t t = icaltime_as_timet_with_zone(next, zone);
-        FUZZ_CHECK(t >= t0, "occurrence %d at %lld before the start %lld", n, (long long)t,
-                   (long long)t0);
-        /* libical 3.0 repeats an occurrence for rules RFC 5545 forbids, such
-         * as FREQ=WEEKLY;BYDAY=2MO,WE (an ordinal outside MONTHLY/YEARLY):
-         * corpus/rrule/libical-repeats-*. Booking must reject such rules or
-         * drop repeats; what must never happen is going backwards. */
-        FUZZ_CHECK(n == 0 || t >= prev, "occurrence %d at %lld before %lld", n, (long long)t,
-                   (long long)prev);
-        if (!icaltime_is_null_time(r.until))
-            FUZZ_CHECK(icaltime_compare(next, r.until) <= 0 ||
-                           icaltime_compare_date_only(next, r.until) <= 0,
-                       "occurrence %d after UNTIL", n);
-        prev = t;
-    }
-    if (r.count > 0)
-        FUZZ_CHECK(n <= r.count, "%d occurrences for COUNT=%d", n, r.count);
-    icalrecur_iterator_free(it);
+    /* COUNT is met exactly: a series that cannot place them all within
+     * the horizon is refused, not cut short. */
+    const char *text = (const char *)s.p;
+    if (strncasecmp(text, "RRULE:", 6) == 0)
+        text += 6;
+    struct icalrecurrencetype r = icalrecurrencetype_from_string(text);
     icalerror_clear_errno();
+    FUZZ_CHECK(r.count <= 0 || n == r.count, "'%s': %d occurrences for COUNT=%d", (const char *)s.p,
+               n, r.count);
     guarded_free(&s);
     return 0;
 }

@@ -351,6 +351,13 @@ test('recurring requests are all-or-nothing and capped', async () => {
   assertError(await book(clients.res2, { resource_id: 1, start: at(d, '10:00'), end: at(d, '11:00'), rrule: 'FREQ=DAILY;COUNT=201' }), 422, 'validation', 'rrule');
   assertError(await book(clients.res2, { resource_id: 1, start: at(d, '10:00'), end: at(d, '11:00'), rrule: 'FREQ=WEEKLY' }), 422, 'validation', 'rrule');
   assertError(await book(clients.res2, { resource_id: 1, start: at(d, '10:00'), end: at(d, '11:00'), rrule: 'FREQ=MONTHLY;COUNT=30' }), 422, 'validation', 'rrule');
+  // Rules no month or year can satisfy (libical would search to the year
+  // 20000 for each): refused at once, and the server keeps answering.
+  for (const rrule of ['FREQ=MONTHLY;BYDAY=6FR;COUNT=3', 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30;COUNT=2',
+    'FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30;COUNT=2', 'FREQ=WEEKLY;BYDAY=2TU;COUNT=2']) {
+    const r = await book(clients.res2, { resource_id: 1, start: at(d, '10:00'), end: at(d, '11:00'), rrule });
+    assertError(r, 422, 'validation', 'rrule');
+  }
   assert.equal(sql('SELECT count(*) FROM bookings'), before);
   assert.equal(sql(`SELECT count(*) FROM series s WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.series_id = s.id)`), '0');
 });
