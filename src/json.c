@@ -38,9 +38,15 @@ int json_parse_object(cJSON **out, const char *body, size_t len, struct ls_err *
             if ((unsigned char)c < 0x20)
                 return ls_err_set(err, LS_EBADREQ, NULL,
                                   "unescaped control character in a JSON string at byte %zu", i);
-            if (c == '\\')
+            if (c == '\\') {
+                /* cJSON decodes \u0000 into a NUL that ends the C string: a
+                 * name or value would be cut short just as unseen
+                 * ("a\u0000b" kept as "a"). No field of ours holds a NUL. */
+                if (len - i > 5 && memcmp(body + i + 1, "u0000", 5) == 0)
+                    return ls_err_set(err, LS_EBADREQ, NULL,
+                                      "a JSON string may not contain \\u0000 (byte %zu)", i);
                 i++;
-            else if (c == '"')
+            } else if (c == '"')
                 in_str = 0;
         } else if (c == '"') {
             in_str = 1;

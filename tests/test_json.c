@@ -95,6 +95,31 @@ static void json__raw_control_characters_in_strings_are_malformed(void **state)
     cJSON_Delete(j);
 }
 
+/* Regression for tests/http/bodyfuzz.test.mjs: an escaped NUL decodes into
+ * a C string terminator, so {"\u0000": 1} read as a member named "" and
+ * {"purpose": "a\u0000b"} as "a". Both are a 400; an escaped backslash
+ * followed by "u0000" is ordinary text. */
+static void json__escaped_nul_is_malformed(void **state)
+{
+    (void)state;
+    static const char *const bodies[] = {"{\"\\u0000\": 1}", "{\"purpose\": \"a\\u0000b\"}",
+                                         "{\"x\\u0000y\": [\"\\u0000\"]}"};
+    for (size_t k = 0; k < sizeof bodies / sizeof *bodies; k++) {
+        cJSON *j = NULL;
+        struct ls_err err = {0};
+        assert_int_equal(json_parse_object(&j, bodies[k], strlen(bodies[k]), &err), LS_EBADREQ);
+        assert_null(j);
+        assert_non_null(strstr(err.message, "\\u0000"));
+    }
+    cJSON *j = NULL;
+    struct ls_err err = {0};
+    const char *ok = "{\"path\": \"C:\\\\u0000\", \"e\": \"\\u00e9\"}";
+    assert_int_equal(json_parse_object(&j, ok, strlen(ok), &err), LS_OK);
+    assert_string_equal(cJSON_GetObjectItem(j, "path")->valuestring, "C:\\u0000");
+    assert_string_equal(cJSON_GetObjectItem(j, "e")->valuestring, "\xc3\xa9");
+    cJSON_Delete(j);
+}
+
 static void json__unknown_field_names_it(void **state)
 {
     (void)state;
@@ -168,6 +193,7 @@ int main(void)
         cmocka_unit_test(json__deep_nesting_is_refused),
         cmocka_unit_test(json__pathological_nesting_is_refused_early),
         cmocka_unit_test(json__raw_control_characters_in_strings_are_malformed),
+        cmocka_unit_test(json__escaped_nul_is_malformed),
         cmocka_unit_test(json__unknown_field_names_it),
         cmocka_unit_test(json__typed_getters_validate),
         cmocka_unit_test(json__text_must_be_utf8),
