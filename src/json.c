@@ -52,8 +52,8 @@ int json_parse_object(cJSON **out, const char *body, size_t len, struct ls_err *
             in_str = 1;
         } else if (c == '{' || c == '[') {
             if (++depth > JSON_MAX_DEPTH)
-                return ls_err_set(err, LS_EBADREQ, NULL,
-                                  "JSON nested deeper than %d levels", JSON_MAX_DEPTH);
+                return ls_err_set(err, LS_EBADREQ, NULL, "JSON nested deeper than %d levels",
+                                  JSON_MAX_DEPTH);
         } else if (c == '}' || c == ']') {
             depth--;
         }
@@ -105,7 +105,8 @@ int json_text_ok(const char *s, size_t len, int multiline)
     while (p < e) {
         unsigned c = *p;
         if (c < 0x80) {
-            if (c == 0 || c == 0x7f || (c < 0x20 && !(multiline && (c == '\n' || c == '\t' || c == '\r'))))
+            if (c == 0 || c == 0x7f ||
+                (c < 0x20 && !(multiline && (c == '\n' || c == '\t' || c == '\r'))))
                 return 0;
             p++;
             continue;
@@ -168,8 +169,7 @@ int json_string(const cJSON *obj, const char *name, int required, int nullable, 
         return ls_err_set(err, LS_EVALIDATION, name, "'%s' must be a string", name);
     size_t len = strlen(v->valuestring);
     if (len > maxlen)
-        return ls_err_set(err, LS_EVALIDATION, name, "'%s' is longer than %zu bytes", name,
-                          maxlen);
+        return ls_err_set(err, LS_EVALIDATION, name, "'%s' is longer than %zu bytes", name, maxlen);
     if (!json_text_ok(v->valuestring, len, 1))
         return ls_err_set(err, LS_EVALIDATION, name,
                           "'%s' must be UTF-8 text without control characters", name);
@@ -246,8 +246,7 @@ int json_time(const cJSON *obj, const char *name, int required, int64_t *out, in
     if (!v)
         return rc;
     if (!cJSON_IsString(v))
-        return ls_err_set(err, LS_EVALIDATION, name, "'%s' must be an RFC 3339 time string",
-                          name);
+        return ls_err_set(err, LS_EVALIDATION, name, "'%s' must be an RFC 3339 time string", name);
     switch (tu_parse(v->valuestring, out)) {
     case TU_OK:
         return LS_OK;
@@ -260,8 +259,7 @@ int json_time(const cJSON *obj, const char *name, int required, int64_t *out, in
                           name);
     default:
         return ls_err_set(err, LS_EVALIDATION, name,
-                          "'%s' must be an RFC 3339 time such as 2026-03-29T09:00:00+02:00",
-                          name);
+                          "'%s' must be an RFC 3339 time such as 2026-03-29T09:00:00+02:00", name);
     }
 }
 
