@@ -70,8 +70,9 @@ static const char *text_col(sqlite3_stmt *st, int i, struct arena *a)
     return s ? arena_strdup(a, (const char *)s) : NULL;
 }
 
-static void read_account(sqlite3_stmt *st, struct arena *a, struct account *out)
+static void read_account(sqlite3_stmt *st, struct arena *a, void *item)
 {
+    struct account *out = item;
     struct user *u = &out->user;
     u->id = sqlite3_column_int64(st, 0);
     u->email = text_col(st, 1, a);
@@ -85,8 +86,9 @@ static void read_account(sqlite3_stmt *st, struct arena *a, struct account *out)
     out->updated = sqlite3_column_int64(st, 9);
 }
 
-static void bind_user_filter(sqlite3_stmt *st, const struct account_filter *f)
+static void bind_user_filter(sqlite3_stmt *st, const void *filter)
 {
+    const struct account_filter *f = filter;
     if (f->q && *f->q)
         sqlite3_bind_text(st, 1, f->q, -1, SQLITE_STATIC);
     if (f->role != ROLE_NONE)
@@ -97,21 +99,33 @@ static void bind_user_filter(sqlite3_stmt *st, const struct account_filter *f)
         sqlite3_bind_int(st, 4, f->active);
 }
 
-int account_list(struct db *db, const struct account_filter *f, struct arena *a,
-                 struct account **out, int *n, int64_t *total, struct ls_err *err)
+/* One page of a filtered list and the count of all matches, read from one
+ * snapshot so the two agree. The list statement takes the filter's
+ * parameters, then LIMIT and OFFSET at limit_param and limit_param + 1. */
+struct page_query {
+    const char *count_sql, *list_sql;
+    int limit_param;
+    void (*bind)(sqlite3_stmt *st, const void *filter);
+    void (*read)(sqlite3_stmt *st, struct arena *a, void *item);
+    size_t item_size;
+};
+
+static int read_page(struct db *db, const struct page_query *q, const void *filter, int64_t limit,
+                     int64_t offset, struct arena *a, void **out, int *n, int64_t *total,
+                     struct ls_err *err)
 {
     *out = NULL;
     *n = 0;
     *total = 0;
-    int rc = db_begin_read(db, err); /* count and page from one snapshot */
+    int rc = db_begin_read(db, err);
     if (rc)
         return rc;
-    sqlite3_stmt *st = db_stmt(db, SQL_COUNT);
+    sqlite3_stmt *st = db_stmt(db, q->count_sql);
     if (!st) {
         rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
         goto done;
     }
-    bind_user_filter(st, f);
+    q->bind(st, filter);
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW)
         *total = sqlite3_column_int64(st, 0);
@@ -120,21 +134,33 @@ int account_list(struct db *db, const struct account_filter *f, struct arena *a,
         rc = db_fail(db, step, err);
         goto done;
     }
-    int64_t cap = *total - f->offset;
-    if (cap > f->limit)
-        cap = f->limit;
+    int64_t cap = *total - offset;
+    if (cap > limit)
+        cap = limit;
     if (cap <= 0)
         goto done;
-    *out = arena_alloc(a, (size_t)cap * sizeof **out);
-    st = db_stmt(db, SQL_LIST);
-    bind_user_filter(st, f);
-    sqlite3_bind_int64(st, 5, f->limit);
-    sqlite3_bind_int64(st, 6, f->offset);
-    while (*n < cap && (step = sqlite3_step(st)) == SQLITE_ROW)
-        read_account(st, a, &(*out)[(*n)++]);
+    char *items = arena_alloc(a, (size_t)cap * q->item_size);
+    *out = items;
+    st = db_stmt(db, q->list_sql);
+    q->bind(st, filter);
+    sqlite3_bind_int64(st, q->limit_param, limit);
+    sqlite3_bind_int64(st, q->limit_param + 1, offset);
+    while (*n < cap && sqlite3_step(st) == SQLITE_ROW)
+        q->read(st, a, items + (size_t)(*n)++ * q->item_size);
     sqlite3_reset(st);
 done:
     db_rollback(db); /* ends the read transaction */
+    return rc;
+}
+
+int account_list(struct db *db, const struct account_filter *f, struct arena *a,
+                 struct account **out, int *n, int64_t *total, struct ls_err *err)
+{
+    static const struct page_query q = {SQL_COUNT,        SQL_LIST,     5,
+                                        bind_user_filter, read_account, sizeof(struct account)};
+    void *items;
+    int rc = read_page(db, &q, f, f->limit, f->offset, a, &items, n, total, err);
+    *out = items;
     return rc;
 }
 
@@ -403,8 +429,9 @@ done:
     return rc;
 }
 
-static void bind_audit_filter(sqlite3_stmt *st, const struct audit_filter *f)
+static void bind_audit_filter(sqlite3_stmt *st, const void *filter)
 {
+    const struct audit_filter *f = filter;
     if (f->user_id > 0)
         sqlite3_bind_int64(st, 1, f->user_id);
     if (f->action && *f->action)
@@ -419,54 +446,29 @@ static void bind_audit_filter(sqlite3_stmt *st, const struct audit_filter *f)
         sqlite3_bind_int64(st, 6, f->to);
 }
 
+static void read_audit_entry(sqlite3_stmt *st, struct arena *a, void *item)
+{
+    struct audit_entry *e = item;
+    e->id = sqlite3_column_int64(st, 0);
+    e->at = sqlite3_column_int64(st, 1);
+    e->user_id = sqlite3_column_int64(st, 2);
+    e->user_name = text_col(st, 3, a);
+    e->user_email = text_col(st, 4, a);
+    e->action = text_col(st, 5, a);
+    e->object_type = text_col(st, 6, a);
+    e->object_id = sqlite3_column_int64(st, 7);
+    e->detail = text_col(st, 8, a);
+    e->ip = text_col(st, 9, a);
+}
+
 int account_audit_list(struct db *db, const struct audit_filter *f, struct arena *a,
                        struct audit_entry **out, int *n, int64_t *total, struct ls_err *err)
 {
-    *out = NULL;
-    *n = 0;
-    *total = 0;
-    int rc = db_begin_read(db, err);
-    if (rc)
-        return rc;
-    sqlite3_stmt *st = db_stmt(db, SQL_AUDIT_COUNT);
-    if (!st) {
-        rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-        goto done;
-    }
-    bind_audit_filter(st, f);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        *total = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW) {
-        rc = db_fail(db, step, err);
-        goto done;
-    }
-    int64_t cap = *total - f->offset;
-    if (cap > f->limit)
-        cap = f->limit;
-    if (cap <= 0)
-        goto done;
-    *out = arena_alloc(a, (size_t)cap * sizeof **out);
-    st = db_stmt(db, SQL_AUDIT_LIST);
-    bind_audit_filter(st, f);
-    sqlite3_bind_int64(st, 7, f->limit);
-    sqlite3_bind_int64(st, 8, f->offset);
-    while (*n < cap && sqlite3_step(st) == SQLITE_ROW) {
-        struct audit_entry *e = &(*out)[(*n)++];
-        e->id = sqlite3_column_int64(st, 0);
-        e->at = sqlite3_column_int64(st, 1);
-        e->user_id = sqlite3_column_int64(st, 2);
-        e->user_name = text_col(st, 3, a);
-        e->user_email = text_col(st, 4, a);
-        e->action = text_col(st, 5, a);
-        e->object_type = text_col(st, 6, a);
-        e->object_id = sqlite3_column_int64(st, 7);
-        e->detail = text_col(st, 8, a);
-        e->ip = text_col(st, 9, a);
-    }
-    sqlite3_reset(st);
-done:
-    db_rollback(db);
+    static const struct page_query q = {
+        SQL_AUDIT_COUNT,   SQL_AUDIT_LIST,   7,
+        bind_audit_filter, read_audit_entry, sizeof(struct audit_entry)};
+    void *items;
+    int rc = read_page(db, &q, f, f->limit, f->offset, a, &items, n, total, err);
+    *out = items;
     return rc;
 }
