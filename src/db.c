@@ -82,9 +82,10 @@ int db_open(struct db **out, const char *path, struct ls_err *err)
     char pragmas[512];
     snprintf(pragmas, sizeof pragmas,
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
-             /* Reads go through one shared memory map instead of a copy
-              * per connection: with a connection per worker thread, private
-              * page caches would multiply the same hot pages. */
+             /* Each connection keeps a private page cache, so a small one:
+              * 1 MB per pooled connection (8 MB for the default pool; the
+              * writer's is larger, db_writer_open), and SQLite empties a
+              * reader's cache whenever another connection writes anyway. */
              "PRAGMA cache_size=-1000; PRAGMA temp_store=MEMORY;",
              cfg_sync == DB_SYNC_NORMAL ? "NORMAL" : "FULL");
     char *msg = NULL;

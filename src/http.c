@@ -46,15 +46,22 @@ static volatile sig_atomic_t stop_requested;
 
 /* Answers of ROUTE_CACHED routes. A catalogue page of 50 resources costs far
  * more to query and print than to copy, and browsing repeats pages; the
- * database generation says when a kept answer may no longer hold. */
+ * database generation says when a kept answer may no longer hold.
+ *
+ * Bounded, so that a soak or a crawler fills it once and no further: at most
+ * ANSWER_SLOTS answers of at most ANSWER_MAX each, and keys plus bodies
+ * within ANSWER_BUDGET together (least recently used answers go first). A
+ * key is as long as the request's path and query, up to HTTP_HEAD_MAX, so
+ * keys count against the budget as well. */
 #define ANSWER_SLOTS 256
 #define ANSWER_MAX ((size_t)1 << 20)
 #define ANSWER_BUDGET ((size_t)8 << 20)
 
 struct answer {
-    char *key;  /* "<user id>\n<path>?<query>", malloc'd */
-    char *body; /* malloc'd JSON */
-    size_t len;
+    char *key;   /* "<user id>\n<path>?<query>", malloc'd */
+    char *body;  /* malloc'd JSON */
+    size_t len;  /* of the body */
+    size_t size; /* key and body, as counted in answers.bytes */
     uint64_t generation;
     uint64_t tick;
 };
@@ -62,13 +69,13 @@ struct answer {
 static struct {
     pthread_mutex_t mu;
     struct answer slot[ANSWER_SLOTS];
-    size_t bytes;
+    size_t bytes; /* sum of the slots' size: within ANSWER_BUDGET */
     uint64_t tick;
 } answers = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 static void answer_drop(struct answer *a)
 {
-    answers.bytes -= a->len;
+    answers.bytes -= a->size;
     free(a->key);
     free(a->body);
     memset(a, 0, sizeof *a);
@@ -99,7 +106,8 @@ static char *answer_get(const char *key, uint64_t generation, struct arena *ar, 
 
 static void answer_put(const char *key, uint64_t generation, const char *body, size_t len)
 {
-    if (len > ANSWER_MAX)
+    size_t size = strlen(key) + 1 + len;
+    if (len > ANSWER_MAX || size > ANSWER_BUDGET)
         return;
     char *k = strdup(key), *b = malloc(len);
     if (!k || !b) {
@@ -109,17 +117,15 @@ static void answer_put(const char *key, uint64_t generation, const char *body, s
     }
     memcpy(b, body, len);
     pthread_mutex_lock(&answers.mu);
-    struct answer *pick = NULL, *lru = NULL;
+    struct answer *pick = NULL;
     for (int i = 0; i < ANSWER_SLOTS; i++) {
         struct answer *a = &answers.slot[i];
         if (a->key && (strcmp(a->key, key) == 0 || a->generation < generation))
             answer_drop(a); /* the same page, or one from an older generation */
         if (!a->key && !pick)
             pick = a;
-        if (a->key && (!lru || a->tick < lru->tick))
-            lru = a;
     }
-    while (answers.bytes + len > ANSWER_BUDGET || !pick) {
+    while (answers.bytes + size > ANSWER_BUDGET || !pick) {
         struct answer *old = NULL;
         for (int i = 0; i < ANSWER_SLOTS; i++)
             if (answers.slot[i].key && (!old || answers.slot[i].tick < old->tick))
@@ -130,14 +136,14 @@ static void answer_put(const char *key, uint64_t generation, const char *body, s
         if (!pick)
             pick = old;
     }
-    (void)lru;
     if (pick) {
         pick->key = k;
         pick->body = b;
         pick->len = len;
+        pick->size = size;
         pick->generation = generation;
         pick->tick = ++answers.tick;
-        answers.bytes += len;
+        answers.bytes += size;
         k = b = NULL;
     }
     pthread_mutex_unlock(&answers.mu);
