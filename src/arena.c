@@ -16,6 +16,12 @@ struct arena_block {
     _Alignas(16) unsigned char data[];
 };
 
+struct arena_cleanup {
+    void (*fn)(void *arg);
+    void *arg;
+    struct arena_cleanup *next;
+};
+
 enum { ARENA_MIN_BLOCK = 4096 };
 
 static void *xmalloc(size_t n)
@@ -83,8 +89,21 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
     return p;
 }
 
+void arena_on_release(struct arena *a, void (*fn)(void *arg), void *arg)
+{
+    struct arena_cleanup *c = arena_alloc(a, sizeof *c);
+    c->fn = fn;
+    c->arg = arg;
+    c->next = a->cleanups;
+    a->cleanups = c;
+}
+
 void arena_release(struct arena *a)
 {
+    /* The list lives in the blocks: run it before they go. */
+    for (struct arena_cleanup *c = a->cleanups; c; c = c->next)
+        c->fn(c->arg);
+    a->cleanups = NULL;
     struct arena_block *b = a->head;
     while (b) {
         struct arena_block *next = b->next;

@@ -433,12 +433,24 @@ static void compose(struct ical_event *ev, const struct row *r, int show, int ow
 
 #define CACHE_SLOTS 64
 #define CACHE_BODY_MAX ((size_t)4 << 20) /* larger feeds are rendered every time */
-#define CACHE_BUDGET ((size_t)16 << 20)  /* all cached bodies together: part of the 64 MB RSS budget */
+#define CACHE_BUDGET                                                                               \
+    ((size_t)16 << 20) /* all cached bodies together: part of the 64 MB RSS budget */
+
+/* A rendered body, shared by the cache and the requests sending it: a hit
+ * lends it to the request (its arena gives it back after the answer) instead
+ * of copying up to 4 MB per answer, which cost more than sending it (a fresh
+ * mapping, page faults, zeroing and the copy). refs counts the cache's hold
+ * and each loan, always under cache.mu; the last one out frees it. */
+struct shared_body {
+    size_t refs;
+    size_t len;
+    char text[];
+};
 
 struct slot {
     char key[80];  /* scope:id:visibility:lang */
     char etag[40]; /* the version the body was rendered from */
-    char *body;    /* malloc'd */
+    struct shared_body *body;
     size_t len;
     uint64_t tick; /* last use, for eviction */
 };
@@ -451,7 +463,29 @@ static struct {
     struct feed_cache_stats stats;
 } cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
-/* Copies a cached body into the arena; 1 on a hit. */
+static void body_unref_locked(struct shared_body *b)
+{
+    if (--b->refs == 0)
+        free(b);
+}
+
+static void body_return(void *b)
+{
+    pthread_mutex_lock(&cache.mu);
+    body_unref_locked(b);
+    pthread_mutex_unlock(&cache.mu);
+}
+
+/* Lends b (held under cache.mu) to the request of arena a as out->body. */
+static void body_lend_locked(struct shared_body *b, struct arena *a, struct feed_doc *out)
+{
+    b->refs++;
+    arena_on_release(a, body_return, b);
+    out->body = b->text;
+    out->len = b->len;
+}
+
+/* Lends a cached body to the request; 1 on a hit. */
 static int cache_get(const char *key, const char *etag, struct arena *a, struct feed_doc *out)
 {
     int hit = 0;
@@ -459,10 +493,7 @@ static int cache_get(const char *key, const char *etag, struct arena *a, struct 
     for (int i = 0; i < CACHE_SLOTS; i++) {
         struct slot *s = &cache.slot[i];
         if (s->body && strcmp(s->key, key) == 0 && strcmp(s->etag, etag) == 0) {
-            char *copy = arena_alloc(a, s->len + 1);
-            memcpy(copy, s->body, s->len);
-            out->body = copy;
-            out->len = s->len;
+            body_lend_locked(s->body, a, out);
             s->tick = ++cache.tick;
             cache.stats.hits++;
             hit = 1;
@@ -478,7 +509,7 @@ static int cache_get(const char *key, const char *etag, struct arena *a, struct 
 static void cache_drop(struct slot *s)
 {
     cache.bytes -= s->len;
-    free(s->body);
+    body_unref_locked(s->body); /* requests still sending it keep it */
     memset(s, 0, sizeof *s);
 }
 
@@ -491,13 +522,12 @@ static struct slot *cache_lru(void)
     return lru;
 }
 
-static void cache_put(const char *key, const char *etag, char *body, size_t len)
+static void cache_put(const char *key, const char *etag, struct shared_body *body, size_t len)
 {
     pthread_mutex_lock(&cache.mu);
     cache.stats.renders++;
     if (len > CACHE_BODY_MAX) {
         pthread_mutex_unlock(&cache.mu);
-        free(body);
         return;
     }
     for (int i = 0; i < CACHE_SLOTS; i++)
@@ -515,6 +545,7 @@ static void cache_put(const char *key, const char *etag, char *body, size_t len)
     snprintf(pick->key, sizeof pick->key, "%s", key);
     snprintf(pick->etag, sizeof pick->etag, "%s", etag);
     pick->body = body;
+    body->refs++; /* the cache's hold */
     pick->len = len;
     pick->tick = ++cache.tick;
     cache.bytes += len;
@@ -598,8 +629,8 @@ static int get_in_snapshot(struct db *db, const struct feed *f, const struct fee
     int64_t vis_id = full ? 0 : creator.organisation_id ? creator.organisation_id : creator.id;
     const char *lang = creator.lang && strcmp(creator.lang, "pl") == 0 ? "pl" : "en";
     char *key = out->key;
-    snprintf(key, sizeof out->key, "%d:%lld:%c%lld:%s", (int)f->scope, (long long)f->scope_id,
-             vis, (long long)vis_id, lang);
+    snprintf(key, sizeof out->key, "%d:%lld:%c%lld:%s", (int)f->scope, (long long)f->scope_id, vis,
+             (long long)vis_id, lang);
 
     sqlite3_stmt *st = db_stmt(db, SQL_VERSION[f->scope]);
     if (!st)
@@ -666,13 +697,19 @@ static int get_in_snapshot(struct db *db, const struct feed *f, const struct fee
     }
     struct ical_calendar cal = {arena_printf(a, "labshare — %s", info.name), site->host};
     size_t len = 0;
-    char *body = ical_render(&cal, ev, n, &len);
-    if (!body)
+    char *text = ical_render(&cal, ev, n, &len);
+    struct shared_body *body = text ? malloc(sizeof *body + len + 1) : NULL;
+    if (!body) {
+        free(text);
         return ls_err_set(err, LS_EINTERNAL, NULL, "out of memory rendering the calendar");
-    char *copy = arena_alloc(a, len + 1);
-    memcpy(copy, body, len);
-    out->body = copy;
-    out->len = len;
+    }
+    body->refs = 0;
+    body->len = len;
+    memcpy(body->text, text, len + 1);
+    free(text);
+    pthread_mutex_lock(&cache.mu);
+    body_lend_locked(body, a, out);
+    pthread_mutex_unlock(&cache.mu);
     cache_put(key, out->etag, body, len);
     return LS_OK;
 }

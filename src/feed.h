@@ -94,7 +94,8 @@ struct feed_doc {
     char key[80];          /* the rendered-body cache key (scope, visibility, language) */
     char etag[40];         /* strong ETag, quoted: "\"<32 hex>\"" */
     int64_t last_modified; /* newest change among the data shown */
-    const char *body;      /* text/calendar (arena copy); NULL unless asked for */
+    const char *body;      /* text/calendar, valid until the arena is released (lent by
+                              the rendered-body cache); NULL unless asked for */
     size_t len;
 };
 

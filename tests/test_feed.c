@@ -379,6 +379,26 @@ static void feed__single_booking_ics(void **state)
     assert_int_equal(feed_booking_ics(fx->t->db, &fx->staff, 9999, &SITE, &fx->a, &d, &err), LS_ENOTFOUND);
 }
 
+/* A cached body is lent to the request, not copied: it stays readable while
+ * the cache evicts it, and is freed with the last request holding it (ASan
+ * would see a use after free or a leak). */
+static void feed__lent_body_outlives_eviction(void **state)
+{
+    struct fixture *fx = *state;
+    booking(fx, 1, &fx->res_a, NOW + DAY, "approved", "Lent", 0);
+    struct feed f = make_feed(fx, &fx->owner_a, FEED_RESOURCE, 1);
+    struct feed_doc d1 = get(fx, &f, 1); /* rendered, and lent */
+    struct arena other = {0};
+    struct feed_doc d2;
+    struct ls_err err = {0};
+    assert_int_equal(feed_get(fx->t->db, &f, &SITE, NOW, 1, &other, &d2, &err), LS_OK);
+    assert_ptr_equal(d1.body, d2.body); /* the same text, no copy */
+    feed_cache_clear();                 /* the cache lets go */
+    assert_non_null(strstr(d1.body, "SUMMARY:"));
+    arena_release(&other);
+    assert_memory_equal(d1.body, "BEGIN:VCALENDAR\r\n", 17); /* still the fixture's loan */
+}
+
 int main(void)
 {
     testutil_init();
@@ -388,6 +408,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(feed__names_hidden_unless_owner_staff_or_own_organisation, setup, teardown),
         cmocka_unit_test_setup_teardown(feed__window_and_cancelled_retention, setup, teardown),
         cmocka_unit_test_setup_teardown(feed__etag_follows_data_and_cache_invalidates, setup, teardown),
+        cmocka_unit_test_setup_teardown(feed__lent_body_outlives_eviction, setup, teardown),
         cmocka_unit_test_setup_teardown(feed__last_used_written_at_most_hourly, setup, teardown),
         cmocka_unit_test_setup_teardown(feed__single_booking_ics, setup, teardown),
     };
