@@ -253,6 +253,38 @@ static void stats__aggregate_is_hours_weighted(void **state)
     assert_string_equal(u.rows[0].group, "R&D");
 }
 
+/* Distinct bookers are counted in a bitmap of resources × user ids, or in a
+ * hash set when that grid would be too large (here: one user id of 10^8).
+ * Both ways give the same counts, per row and overall. */
+static void stats__distinct_users_bitmap_and_hash_agree(void **state)
+{
+    (void)state;
+    resource(1, 1, 1, 0, "week");
+    resource(2, 1, 1, 0, "week");
+    resource(3, 2, 1, 0, "week");
+    booking(1, 1, "1", L(2026, 6, 8, 8, 0), L(2026, 6, 8, 9, 0), "approved", 0);
+    booking(1, 1, "1", L(2026, 6, 9, 8, 0), L(2026, 6, 9, 9, 0), "approved", 0); /* repeat */
+    booking(2, 1, "1", L(2026, 6, 8, 8, 0), L(2026, 6, 8, 9, 0), "approved", 0);
+    booking(2, 2, "2", L(2026, 6, 9, 8, 0), L(2026, 6, 9, 9, 0), "approved", 0);
+    booking(3, 3, "NULL", L(2026, 6, 10, 8, 0), L(2026, 6, 10, 9, 0), "approved", 0);
+    int expect_lab[] = {2, 1}; /* lab A: users 1 and 2; lab B: user 3 */
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) /* a user id that makes the grid too large: the hash set */
+            testdb_exec(T, "INSERT INTO users(id, email, name, role, password_hash, created,"
+                           " updated) VALUES (100000000, 'z@x', 'Z', 'researcher', 'x', 0, 0)");
+        struct stats_utilisation u = run(WEEK, STATS_BY_LAB);
+        assert_int_equal(u.n, 2);
+        for (int i = 0; i < 2; i++)
+            assert_int_equal(u.rows[i].f.users, expect_lab[i]);
+        assert_int_equal(u.summary.users, 3);
+        u = run(WEEK, STATS_BY_RESOURCE);
+        assert_int_equal(u.n, 3);
+        assert_int_equal(u.rows[0].f.users, 1);
+        assert_int_equal(u.rows[1].f.users, 2);
+        assert_int_equal(u.rows[2].f.users, 1);
+    }
+}
+
 static void stats__grouping_by_group_and_kind(void **state)
 {
     (void)state;
@@ -436,6 +468,8 @@ int main(void)
     testutil_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(stats__open_week_is_50_hours, setup, teardown),
+        cmocka_unit_test_setup_teardown(stats__distinct_users_bitmap_and_hash_agree, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(stats__private_resources_only_on_request, setup, teardown),
         cmocka_unit_test_setup_teardown(stats__booking_across_midnight_and_year_end_is_clipped,
                                         setup, teardown),
