@@ -556,6 +556,7 @@ void feed_cache_stats(struct feed_cache_stats *out)
 {
     pthread_mutex_lock(&cache.mu);
     *out = cache.stats;
+    out->bytes = cache.bytes;
     pthread_mutex_unlock(&cache.mu);
 }
 

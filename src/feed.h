@@ -123,6 +123,7 @@ int feed_booking_ics(struct db *db, const struct user *u, int64_t booking_id,
 struct feed_cache_stats {
     uint64_t hits;    /* bodies served from the cache */
     uint64_t renders; /* bodies rendered */
+    uint64_t bytes;   /* bodies held now (within the cache's 16 MB) */
 };
 void feed_cache_stats(struct feed_cache_stats *out);
 void feed_cache_clear(void);

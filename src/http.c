@@ -73,6 +73,14 @@ static struct {
     uint64_t tick;
 } answers = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
+size_t http_answer_cache_bytes(void)
+{
+    pthread_mutex_lock(&answers.mu);
+    size_t n = answers.bytes;
+    pthread_mutex_unlock(&answers.mu);
+    return n;
+}
+
 static void answer_drop(struct answer *a)
 {
     answers.bytes -= a->size;

@@ -143,6 +143,9 @@ int http_paging(struct req *r, int64_t *limit, int64_t *offset);
 /* A list answer {"items": items, "total": total}; takes ownership of items. */
 int http_send_list(struct req *r, cJSON *items, int64_t total);
 
+/* Bytes the GET answer cache holds now (keys and bodies, within 8 MB). */
+size_t http_answer_cache_bytes(void);
+
 /* Whether the client reached us over HTTPS (directly or via a trusted proxy). */
 int http_is_https(struct req *r);
 

@@ -23,6 +23,28 @@ test('health answers ok without a session', async () => {
   assert.deepEqual(r.json, { status: 'ok' });
 });
 
+test('diagnostics: memory and cache figures for staff only', async () => {
+  assertError(await anon.get('/api/v1/diagnostics'), 401, 'unauthenticated');
+  const researcher = new Client(srv.url);
+  await researcher.login('researcher@labshare.demo', DEMO_PASSWORD);
+  assertError(await researcher.get('/api/v1/diagnostics'), 403, 'forbidden');
+  const feed = await staff.post('/api/v1/feeds', { scope: 'resource', id: 1 });
+  assert.equal(feed.status, 201, feed.text);
+  const ics = await fetch(feed.json.url);
+  assert.equal(ics.status, 200);
+  const body = await ics.text();
+  const r = await staff.get('/api/v1/diagnostics');
+  assert.equal(r.status, 200, r.text);
+  const d = r.json;
+  assert.ok(['glibc', 'asan'].includes(d.heap_source), r.text);
+  assert.ok(d.heap_in_use_bytes > 0 && d.rss_bytes > d.heap_in_use_bytes / 4, r.text);
+  // The feed just rendered is held by the feed cache, within its budget.
+  assert.ok(d.feed_cache.renders >= 1 && d.feed_cache.bytes >= body.length, r.text);
+  assert.ok(d.feed_cache.bytes <= 16 * 1048576 && d.answer_cache_bytes <= 8 * 1048576, r.text);
+  // Booking writes share commits: never more commits than writes.
+  assert.ok(Number.isInteger(d.group_commit.writes) && d.group_commit.commits <= d.group_commit.writes, r.text);
+});
+
 test('unknown API route is a JSON 404', async () => {
   assertError(await anon.get('/api/v1/no-such-thing'), 404, 'not_found');
   assertError(await anon.get('/ical/unknown'), 404, 'not_found');
