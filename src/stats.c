@@ -329,15 +329,22 @@ done:
 
 /* --- booked hours --- */
 
-static int64_t max_booking_len(struct db *db)
+/* The one integer a query answers; 0 when it answers nothing (or fails:
+ * both callers only bound work with it). */
+static int64_t query_int(struct db *db, const char *sql)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_MAXLEN);
-    int64_t len = 0;
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int64_t v = 0;
     if (st && sqlite3_step(st) == SQLITE_ROW)
-        len = sqlite3_column_int64(st, 0);
+        v = sqlite3_column_int64(st, 0);
     if (st)
         sqlite3_reset(st);
-    return len;
+    return v;
+}
+
+static int64_t max_booking_len(struct db *db)
+{
+    return query_int(db, SQL_MAXLEN);
 }
 
 static int local_year(int64_t t)
@@ -421,12 +428,7 @@ struct pairs {
 static void pairs_init(struct pairs *p, struct db *db, int nres)
 {
     memset(p, 0, sizeof *p);
-    sqlite3_stmt *st = db_stmt(db, SQL_MAX_USER);
-    int64_t max_user = 0;
-    if (st && sqlite3_step(st) == SQLITE_ROW)
-        max_user = sqlite3_column_int64(st, 0);
-    if (st)
-        sqlite3_reset(st);
+    int64_t max_user = query_int(db, SQL_MAX_USER);
     size_t stride = (size_t)max_user + 1;
     if (max_user < 0 || max_user > UINT32_MAX || nres <= 0 || stride > PAIR_BITS_MAX / (size_t)nres)
         return;
