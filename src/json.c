@@ -2,6 +2,7 @@
 #include "json.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "timeutil.h"
@@ -26,40 +27,72 @@ int json_parse_object(cJSON **out, const char *body, size_t len, struct ls_err *
     *out = NULL;
     if (!body || len == 0)
         return ls_err_set(err, LS_EBADREQ, NULL, "request body must be a JSON object");
-    /* A cheap pre-scan bounds nesting before cJSON recurses. */
+    /* A cheap pre-scan bounds nesting before cJSON recurses, and finds the
+     * escaped NULs cJSON would turn into C string terminators: a name or
+     * value cut short unseen ("a\u0000b" kept as "a"). No member name of
+     * ours holds one (400); in a value it becomes \u0001 in a copy, so the
+     * route's own getter refuses it with a 422 naming the field, in the
+     * contract's order of checks. */
     int depth = 0;
-    int in_str = 0;
+    int in_str = 0, str_is_key = 0, expect_key = 0;
+    unsigned char in_object[JSON_MAX_DEPTH + 1] = {0};
+    char *copy = NULL;
     for (size_t i = 0; i < len; i++) {
         char c = body[i];
         if (in_str) {
             /* RFC 8259 §7: control characters must be escaped. cJSON takes
              * them raw, and a raw NUL would cut a name or value short
              * unseen (a 422 naming field "" instead of the real one). */
-            if ((unsigned char)c < 0x20)
+            if ((unsigned char)c < 0x20) {
+                free(copy);
                 return ls_err_set(err, LS_EBADREQ, NULL,
                                   "unescaped control character in a JSON string at byte %zu", i);
+            }
             if (c == '\\') {
-                /* cJSON decodes \u0000 into a NUL that ends the C string: a
-                 * name or value would be cut short just as unseen
-                 * ("a\u0000b" kept as "a"). No field of ours holds a NUL. */
-                if (len - i > 5 && memcmp(body + i + 1, "u0000", 5) == 0)
-                    return ls_err_set(err, LS_EBADREQ, NULL,
-                                      "a JSON string may not contain \\u0000 (byte %zu)", i);
+                if (len - i > 5 && memcmp(body + i + 1, "u0000", 5) == 0) {
+                    if (str_is_key) {
+                        free(copy);
+                        return ls_err_set(err, LS_EBADREQ, NULL,
+                                          "a member name may not contain \\u0000 (byte %zu)", i);
+                    }
+                    if (!copy) {
+                        if (!(copy = malloc(len)))
+                            return ls_err_set(err, LS_EINTERNAL, NULL, "out of memory");
+                        memcpy(copy, body, len);
+                    }
+                    copy[i + 5] = '1';
+                }
                 i++;
-            } else if (c == '"')
+            } else if (c == '"') {
                 in_str = 0;
+            }
         } else if (c == '"') {
             in_str = 1;
+            str_is_key = expect_key;
+            expect_key = 0;
         } else if (c == '{' || c == '[') {
-            if (++depth > JSON_MAX_DEPTH)
+            if (++depth > JSON_MAX_DEPTH) {
+                free(copy);
                 return ls_err_set(err, LS_EBADREQ, NULL, "JSON nested deeper than %d levels",
                                   JSON_MAX_DEPTH);
+            }
+            if (depth > 0)
+                in_object[depth] = c == '{';
+            expect_key = c == '{';
         } else if (c == '}' || c == ']') {
             depth--;
+            expect_key = 0;
+        } else if (c == ',') {
+            expect_key = depth > 0 && in_object[depth];
+        } else if (c == ':') {
+            expect_key = 0;
         }
     }
     const char *end = NULL;
-    cJSON *j = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+    const char *text = copy ? copy : body;
+    cJSON *j = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    end = end ? body + (end - text) : NULL; /* offsets into the caller's body */
+    free(copy);
     if (!j) {
         size_t at = end && end >= body ? (size_t)(end - body) : 0;
         return ls_err_set(err, LS_EBADREQ, NULL, "malformed JSON near byte %zu", at);

@@ -97,22 +97,38 @@ static void json__raw_control_characters_in_strings_are_malformed(void **state)
 
 /* Regression for tests/http/bodyfuzz.test.mjs: an escaped NUL decodes into
  * a C string terminator, so {"\u0000": 1} read as a member named "" and
- * {"purpose": "a\u0000b"} as "a". Both are a 400; an escaped backslash
+ * {"purpose": "a\u0000b"} as "a". In a member name (at any depth) it is a
+ * 400; in a value it reaches the route as a control character, which the
+ * typed getters refuse with a 422 naming the field. An escaped backslash
  * followed by "u0000" is ordinary text. */
-static void json__escaped_nul_is_malformed(void **state)
+static void json__escaped_nul_never_cuts_text(void **state)
 {
     (void)state;
-    static const char *const bodies[] = {"{\"\\u0000\": 1}", "{\"purpose\": \"a\\u0000b\"}",
-                                         "{\"x\\u0000y\": [\"\\u0000\"]}"};
-    for (size_t k = 0; k < sizeof bodies / sizeof *bodies; k++) {
+    static const char *const names[] = {"{\"\\u0000\": 1}", "{\"x\\u0000y\": [\"a\"]}",
+                                        "{\"h\": [{\"open\": 1}, {\"\\u0000\": 2}]}"};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
         cJSON *j = NULL;
         struct ls_err err = {0};
-        assert_int_equal(json_parse_object(&j, bodies[k], strlen(bodies[k]), &err), LS_EBADREQ);
+        assert_int_equal(json_parse_object(&j, names[k], strlen(names[k]), &err), LS_EBADREQ);
         assert_null(j);
-        assert_non_null(strstr(err.message, "\\u0000"));
+        assert_non_null(strstr(err.message, "member name"));
     }
     cJSON *j = NULL;
     struct ls_err err = {0};
+    const char *value =
+        "{\"purpose\": \"a\\u0000b\", \"ids\": [\"\\u0000\"], \"h\": {\"k\": \"\\u0000\"}}";
+    assert_int_equal(json_parse_object(&j, value, strlen(value), &err), LS_OK);
+    assert_string_equal(cJSON_GetObjectItem(j, "purpose")->valuestring, "a\x01"
+                                                                        "b");
+    assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "ids"), 0)->valuestring, "\x01");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "h"), "k")->valuestring, "\x01");
+    struct arena a = {0};
+    const char *purpose = NULL;
+    assert_int_equal(json_string(j, "purpose", 0, 0, 100, &a, &purpose, NULL, &err),
+                     LS_EVALIDATION);
+    assert_string_equal(err.field, "purpose");
+    arena_release(&a);
+    cJSON_Delete(j);
     const char *ok = "{\"path\": \"C:\\\\u0000\", \"e\": \"\\u00e9\"}";
     assert_int_equal(json_parse_object(&j, ok, strlen(ok), &err), LS_OK);
     assert_string_equal(cJSON_GetObjectItem(j, "path")->valuestring, "C:\\u0000");
@@ -193,7 +209,7 @@ int main(void)
         cmocka_unit_test(json__deep_nesting_is_refused),
         cmocka_unit_test(json__pathological_nesting_is_refused_early),
         cmocka_unit_test(json__raw_control_characters_in_strings_are_malformed),
-        cmocka_unit_test(json__escaped_nul_is_malformed),
+        cmocka_unit_test(json__escaped_nul_never_cuts_text),
         cmocka_unit_test(json__unknown_field_names_it),
         cmocka_unit_test(json__typed_getters_validate),
         cmocka_unit_test(json__text_must_be_utf8),
