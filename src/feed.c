@@ -444,7 +444,7 @@ static void compose(struct ical_event *ev, const struct row *r, int show, int ow
 struct shared_body {
     size_t refs;
     size_t len;
-    char text[];
+    char *text; /* ical_render's string, owned */
 };
 
 struct slot {
@@ -465,8 +465,10 @@ static struct {
 
 static void body_unref_locked(struct shared_body *b)
 {
-    if (--b->refs == 0)
+    if (--b->refs == 0) {
+        free(b->text);
         free(b);
+    }
 }
 
 static void body_return(void *b)
@@ -699,15 +701,12 @@ static int get_in_snapshot(struct db *db, const struct feed *f, const struct fee
     struct ical_calendar cal = {arena_printf(a, "labshare — %s", info.name), site->host};
     size_t len = 0;
     char *text = ical_render(&cal, ev, n, &len);
-    struct shared_body *body = text ? malloc(sizeof *body + len + 1) : NULL;
+    struct shared_body *body = text ? malloc(sizeof *body) : NULL;
     if (!body) {
         free(text);
         return ls_err_set(err, LS_EINTERNAL, NULL, "out of memory rendering the calendar");
     }
-    body->refs = 0;
-    body->len = len;
-    memcpy(body->text, text, len + 1);
-    free(text);
+    *body = (struct shared_body){.refs = 0, .len = len, .text = text};
     pthread_mutex_lock(&cache.mu);
     body_lend_locked(body, a, out);
     pthread_mutex_unlock(&cache.mu);
