@@ -106,7 +106,16 @@ static const char SCHEMAS[] =
     "type\":\"number\"}}},\"cross_organisation_share\":{\"type\":\"number\"},\"carbon"
     "_kg_co2e\":{\"type\":\"object\",\"properties\":{\"infrastructure\":{\"type\":\"num"
     "ber\"},\"bookings\":{\"type\":\"number\"}}},\"grid_factor_kg_per_kwh\":{\"type\":"
-    "\"number\"},\"provisional\":{\"type\":\"boolean\"}}}"
+    "\"number\"},\"provisional\":{\"type\":\"boolean\"}}},"
+    /* GET /api/v1/diagnostics (staff) */
+    "\"Diagnostics\":{\"type\":\"object\",\"properties\":{\"rss_bytes\":{\"type\":"
+    "\"integer\"},\"heap_in_use_bytes\":{\"type\":\"integer\"},\"heap_source\":{"
+    "\"enum\":[\"glibc\",\"asan\"]},\"answer_cache_bytes\":{\"type\":\"integer\"},"
+    "\"feed_cache\":{\"type\":\"object\",\"properties\":{\"bytes\":{\"type\":"
+    "\"integer\"},\"hits\":{\"type\":\"integer\"},\"renders\":{\"type\":\"integer\"}}},"
+    "\"group_commit\":{\"type\":\"object\",\"properties\":{\"writes\":{\"type\":"
+    "\"integer\"},\"commits\":{\"type\":\"integer\"},\"largest\":{\"type\":"
+    "\"integer\"}}}}}"
     "}";
 
 static cJSON *error_response(const char *desc)

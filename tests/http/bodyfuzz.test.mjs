@@ -20,19 +20,12 @@
 // server exits cleanly with no sanitizer report.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { startServer, Client, addUser, DEMO_PASSWORD, PASSWORD } from './lib.mjs';
+import { startServer, Client, addUser, sqlite as sql, DEMO_PASSWORD, PASSWORD } from './lib.mjs';
 
 let srv;
 const staff = () => clients.staff;
 const clients = {};
 const ids = {};
-
-function sql(db, q) {
-  const r = spawnSync('sqlite3', ['-batch', db, q], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
 
 let fingerprintSql;
 function fingerprint() {

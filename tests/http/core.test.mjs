@@ -41,6 +41,10 @@ test('diagnostics: memory and cache figures for staff only', async () => {
   // The feed just rendered is held by the feed cache, within its budget.
   assert.ok(d.feed_cache.renders >= 1 && d.feed_cache.bytes >= body.length, r.text);
   assert.ok(d.feed_cache.bytes <= 16 * 1048576 && d.answer_cache_bytes <= 8 * 1048576, r.text);
+  // openapi.json describes every member of the answer.
+  const schema = (await anon.get('/api/v1/openapi.json')).json.components.schemas.Diagnostics;
+  assert.deepEqual(Object.keys(d).sort(), Object.keys(schema.properties).sort());
+  assert.deepEqual(Object.keys(d.feed_cache).sort(), Object.keys(schema.properties.feed_cache.properties).sort());
   // Booking writes share commits: never more commits than writes.
   assert.ok(Number.isInteger(d.group_commit.writes) && d.group_commit.commits <= d.group_commit.writes, r.text);
 });

@@ -79,6 +79,20 @@ export function addUser(srv, { email, name = 'Test Person', role = 'researcher',
   return Number(r.stdout.match(/created user (\d+)/)[1]);
 }
 
+/** Fails (rather than hangs) when `promise` takes longer than `ms`. */
+export function within(ms, promise) {
+  let timer;
+  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms); });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** Runs SQL on a database file with the sqlite3 CLI; the trimmed output. */
+export function sqlite(db, q) {
+  const r = spawnSync('sqlite3', ['-batch', db, q], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
 /** A browser-like client: cookie jar of one session cookie plus the CSRF token. */
 export class Client {
   constructor(base) { this.base = base; this.cookie = null; this.csrf = null; this.user = null; }

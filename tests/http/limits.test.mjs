@@ -3,7 +3,7 @@
 // idle connections. After each abuse the server must go on serving.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, assertError, addUser } from './lib.mjs';
+import { startServer, Client, assertError, addUser, within } from './lib.mjs';
 import { rawRequest, openStalled } from './raw.mjs';
 
 let srv, anon, staff;
@@ -16,12 +16,6 @@ before(async () => {
 });
 after(async () => { await srv.stop(); });
 
-// Fails (rather than hangs) when an answer takes longer than `ms`.
-function within(ms, promise) {
-  let timer;
-  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms); });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
 
 async function stillServing() {
   const r = await within(5000, anon.get('/api/v1/health'));

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import net from 'node:net';
 import https from 'node:https';
 import tls from 'node:tls';
-import { startServer, addUser, ROOT, PASSWORD } from './lib.mjs';
+import { startServer, addUser, within, sqlite, ROOT, PASSWORD } from './lib.mjs';
 import { openStalled } from './raw.mjs';
 
 const NGINX = '/usr/sbin/nginx';
@@ -96,12 +96,6 @@ function get(path, { method = 'GET', headers = {}, body, localAddress } = {}) {
     if (body !== undefined) req.write(body);
     req.end();
   });
-}
-
-function within(ms, promise) {
-  let timer;
-  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms); });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /** A TLS connection to nginx that sends half a request head and stalls. */
@@ -187,8 +181,8 @@ test('labshare sees the client address and HTTPS through the proxy headers', asy
   assert.ok(cookie, 'a session cookie');
   assert.match(cookie, /; Secure/, 'X-Forwarded-Proto: https makes the cookie Secure');
   assert.match(cookie, /HttpOnly/);
-  const ip = spawnSync('sqlite3', [srv.db, "SELECT ip FROM audit_log WHERE action = 'session.create' ORDER BY id DESC LIMIT 1"], { encoding: 'utf8' });
-  assert.equal(ip.stdout.trim(), '127.0.0.2', `audit row: ${ip.stdout} ${ip.stderr}`);
+  const ip = sqlite(srv.db, "SELECT ip FROM audit_log WHERE action = 'session.create' ORDER BY id DESC LIMIT 1");
+  assert.equal(ip, '127.0.0.2', `audit row: ${ip}`);
 });
 
 test('an oversize body is refused by nginx before labshare reads it', async () => {
