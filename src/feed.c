@@ -451,7 +451,6 @@ struct slot {
     char key[80];  /* scope:id:visibility:lang */
     char etag[40]; /* the version the body was rendered from */
     struct shared_body *body;
-    size_t len;
     uint64_t tick; /* last use, for eviction */
 };
 
@@ -506,11 +505,10 @@ static int cache_get(const char *key, const char *etag, struct arena *a, struct 
     return hit;
 }
 
-/* Stores body (taking ownership) under key, replacing an older version of the
- * same key, else an empty slot, else the least recently used one. */
+/* Empties a slot, letting go of the cache's hold on its body. */
 static void cache_drop(struct slot *s)
 {
-    cache.bytes -= s->len;
+    cache.bytes -= s->body->len;
     body_unref_locked(s->body); /* requests still sending it keep it */
     memset(s, 0, sizeof *s);
 }
@@ -524,8 +522,12 @@ static struct slot *cache_lru(void)
     return lru;
 }
 
-static void cache_put(const char *key, const char *etag, struct shared_body *body, size_t len)
+/* Keeps body (a hold of the cache's own) under key, replacing an older
+ * version of the same key, else an empty slot, else the least recently used
+ * one; a body over CACHE_BODY_MAX is not kept. */
+static void cache_put(const char *key, const char *etag, struct shared_body *body)
 {
+    size_t len = body->len;
     pthread_mutex_lock(&cache.mu);
     cache.stats.renders++;
     if (len > CACHE_BODY_MAX) {
@@ -548,7 +550,6 @@ static void cache_put(const char *key, const char *etag, struct shared_body *bod
     snprintf(pick->etag, sizeof pick->etag, "%s", etag);
     pick->body = body;
     body->refs++; /* the cache's hold */
-    pick->len = len;
     pick->tick = ++cache.tick;
     cache.bytes += len;
     pthread_mutex_unlock(&cache.mu);
@@ -710,7 +711,7 @@ static int get_in_snapshot(struct db *db, const struct feed *f, const struct fee
     pthread_mutex_lock(&cache.mu);
     body_lend_locked(body, a, out);
     pthread_mutex_unlock(&cache.mu);
-    cache_put(key, out->etag, body, len);
+    cache_put(key, out->etag, body);
     return LS_OK;
 }
 
