@@ -285,6 +285,24 @@ static void stats__distinct_users_bitmap_and_hash_agree(void **state)
     }
 }
 
+/* Resources are found by id through a direct index while ids are dense, by
+ * binary search when they are sparse (here 1 and 5000): same figures. */
+static void stats__sparse_resource_ids_are_found(void **state)
+{
+    (void)state;
+    resource(1, 1, 1, 0, "week");
+    resource(5000, 2, 1, 0, "week");
+    booking(1, 1, "1", L(2026, 6, 8, 8, 0), L(2026, 6, 8, 10, 0), "approved", 0);
+    booking(5000, 2, "2", L(2026, 6, 9, 8, 0), L(2026, 6, 9, 11, 0), "approved", 0);
+    struct stats_utilisation u = run(WEEK, STATS_BY_RESOURCE);
+    assert_int_equal(u.n, 2);
+    assert_int_equal(u.rows[0].resource_id, 1);
+    assert_float_equal(u.rows[0].f.booked_hours, 2, EPS);
+    assert_int_equal(u.rows[1].resource_id, 5000);
+    assert_float_equal(u.rows[1].f.booked_hours, 3, EPS);
+    assert_float_equal(u.summary.booked_hours, 5, EPS);
+}
+
 static void stats__grouping_by_group_and_kind(void **state)
 {
     (void)state;
@@ -470,6 +488,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(stats__open_week_is_50_hours, setup, teardown),
         cmocka_unit_test_setup_teardown(stats__distinct_users_bitmap_and_hash_agree, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(stats__sparse_resource_ids_are_found, setup, teardown),
         cmocka_unit_test_setup_teardown(stats__private_resources_only_on_request, setup, teardown),
         cmocka_unit_test_setup_teardown(stats__booking_across_midnight_and_year_end_is_clipped,
                                         setup, teardown),
