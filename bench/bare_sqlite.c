@@ -33,8 +33,10 @@ int main(int argc, char **argv)
                  "CREATE INDEX b_rs ON b(resource_id, start);",
                  NULL, NULL, NULL);
     sqlite3_stmt *ins, *begin, *commit;
-    sqlite3_prepare_v2(db, "INSERT INTO b(resource_id,user_id,start,end,purpose,status,created,updated)"
-                           " VALUES (?1,7,?2,?2+1800,'bench','approved',?2,?2)", -1, &ins, NULL);
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO b(resource_id,user_id,start,end,purpose,status,created,updated)"
+                       " VALUES (?1,7,?2,?2+1800,'bench','approved',?2,?2)",
+                       -1, &ins, NULL);
     sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &begin, NULL);
     sqlite3_prepare_v2(db, "COMMIT", -1, &commit, NULL);
     double secs = atof(argv[2]), t0 = now_s();

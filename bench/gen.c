@@ -104,7 +104,12 @@ int main(int argc, char **argv)
         sqlite3_bind_int(st, 2, 1 + (i - 1) % ORGS);
         sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
         int k = pick(10);
-        sqlite3_bind_text(st, 4, kinds[k < 4 ? 0 : k < 8 ? 1 : k == 8 ? 2 : 3 + pick(2)], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4,
+                          kinds[k < 4    ? 0
+                                : k < 8  ? 1
+                                : k == 8 ? 2
+                                         : 3 + pick(2)],
+                          -1, SQLITE_STATIC);
         sqlite3_bind_double(st, 5, 40 + pick(1500));
         sqlite3_bind_int(st, 6, pick(3));
         sqlite3_bind_int64(st, 7, now);
@@ -112,17 +117,19 @@ int main(int argc, char **argv)
     }
     sqlite3_finalize(st);
 
-    static const char *cats[] = {"confocal microscope", "flow cytometer", "NGS sequencer",
-                                 "LC-MS/MS", "ULT freezer", "PCR cycler", "biosafety cabinet",
-                                 "fume hood bench", "BSL-2 room", "hot desk", "seminar room",
-                                 "electron microscope"};
+    static const char *cats[] = {
+        "confocal microscope", "flow cytometer", "NGS sequencer",     "LC-MS/MS",
+        "ULT freezer",         "PCR cycler",     "biosafety cabinet", "fume hood bench",
+        "BSL-2 room",          "hot desk",       "seminar room",      "electron microscope"};
     static const char *types[] = {"instrument", "instrument", "instrument", "instrument",
                                   "instrument", "instrument", "instrument", "room",
-                                  "room", "desk", "room", "instrument"};
-    st = prep("INSERT INTO resources(id,lab_id,type,name,category,description,shared,"
-              "requires_approval,requires_training,power_kw,standby_kw,slot_minutes,min_minutes,"
-              "max_minutes,created,updated) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,0,?9,0.1,30,30,?10,?11,?11)");
-    sqlite3_stmt *oh = prep("INSERT INTO opening_hours(resource_id,weekday,open_min,close_min) VALUES (?1,?2,?3,?4)");
+                                  "room",       "desk",       "room",       "instrument"};
+    st = prep(
+        "INSERT INTO resources(id,lab_id,type,name,category,description,shared,"
+        "requires_approval,requires_training,power_kw,standby_kw,slot_minutes,min_minutes,"
+        "max_minutes,created,updated) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,0,?9,0.1,30,30,?10,?11,?11)");
+    sqlite3_stmt *oh = prep(
+        "INSERT INTO opening_hours(resource_id,weekday,open_min,close_min) VALUES (?1,?2,?3,?4)");
     static int always_open[RESOURCES + 1];
     for (int i = 1; i <= RESOURCES; i++) {
         int c = pick(12);
@@ -160,8 +167,9 @@ int main(int argc, char **argv)
     char hash[crypto_pwhash_STRBYTES];
     if (crypto_pwhash_str(hash, PASSWORD, strlen(PASSWORD), 2, 19u << 20) != 0)
         return 1;
-    st = prep("INSERT INTO users(id,email,name,role,organisation_id,password_hash,lang,created,updated)"
-              " VALUES (?1,?2,?3,?4,?5,?6,'en',?7,?7)");
+    st = prep(
+        "INSERT INTO users(id,email,name,role,organisation_id,password_hash,lang,created,updated)"
+        " VALUES (?1,?2,?3,?4,?5,?6,'en',?7,?7)");
     static int user_org[USERS + 1];
     for (int i = 1; i <= USERS; i++) {
         char email[64], name[64];
@@ -186,11 +194,12 @@ int main(int argc, char **argv)
     /* Bookings: per resource a sequence of non-overlapping spans inside its
      * opening hours, spread over [now - 1 year, now + 1 year). */
     st = prep("INSERT INTO bookings(resource_id,user_id,organisation_id,start,end,purpose,status,"
-              "created,updated,sequence,no_show,cancelled_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?8,?9,?10,?11)");
-    static const char *statuses[] = {"approved", "approved", "approved", "approved", "approved",
-                                     "approved", "approved", "approved", "approved", "approved",
-                                     "approved", "approved", "approved", "approved", "approved",
-                                     "approved", "pending", "cancelled", "cancelled", "declined"};
+              "created,updated,sequence,no_show,cancelled_at) VALUES "
+              "(?1,?2,?3,?4,?5,?6,?7,?8,?8,?9,?10,?11)");
+    static const char *statuses[] = {"approved", "approved", "approved",  "approved",  "approved",
+                                     "approved", "approved", "approved",  "approved",  "approved",
+                                     "approved", "approved", "approved",  "approved",  "approved",
+                                     "approved", "pending",  "cancelled", "cancelled", "declined"};
     int64_t from = now - 365 * 86400LL;
     int64_t from_day = from / 86400;
     int weekdays[730], nweekdays = 0;
@@ -230,7 +239,8 @@ int main(int argc, char **argv)
             sqlite3_bind_text(st, 7, status, -1, SQLITE_STATIC);
             sqlite3_bind_int64(st, 8, start - 7 * 86400);
             sqlite3_bind_int(st, 9, pick(3));
-            sqlite3_bind_int(st, 10, start < now && strcmp(status, "approved") == 0 && pick(30) == 0);
+            sqlite3_bind_int(st, 10,
+                             start < now && strcmp(status, "approved") == 0 && pick(30) == 0);
             if (strcmp(status, "cancelled") == 0)
                 sqlite3_bind_int64(st, 11, start - 86400);
             else
@@ -244,7 +254,8 @@ int main(int argc, char **argv)
     /* The feed benchmark's token, stored hashed like the server stores it. */
     unsigned char h[32];
     crypto_generichash(h, 32, (const unsigned char *)FEED_TOKEN, strlen(FEED_TOKEN), NULL, 0);
-    st = prep("INSERT INTO feeds(token_hash,scope,scope_id,user_id,created) VALUES (?1,'resource',?2,1,?3)");
+    st = prep("INSERT INTO feeds(token_hash,scope,scope_id,user_id,created) VALUES "
+              "(?1,'resource',?2,1,?3)");
     sqlite3_bind_blob(st, 1, h, 32, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, 1);
     sqlite3_bind_int64(st, 3, now);
@@ -253,8 +264,9 @@ int main(int argc, char **argv)
     exec("COMMIT");
     exec("ANALYZE");
     sqlite3_close(db);
-    printf("bookings=%ld\nresources=%d\nusers=%d\npassword=%s\nstaff=user1@bench.labshare\n"
-           "researcher=user%d@bench.labshare\nfeed_token=%s\nfeed_resource=1\npost_resources=2-17\n",
-           made, RESOURCES, USERS, PASSWORD, 2 + ORGS, FEED_TOKEN);
+    printf(
+        "bookings=%ld\nresources=%d\nusers=%d\npassword=%s\nstaff=user1@bench.labshare\n"
+        "researcher=user%d@bench.labshare\nfeed_token=%s\nfeed_resource=1\npost_resources=2-17\n",
+        made, RESOURCES, USERS, PASSWORD, 2 + ORGS, FEED_TOKEN);
     return 0;
 }

@@ -82,7 +82,7 @@ static cJSON *account_json(const struct account *a);
 
 static int post_user(struct req *r)
 {
-    static const char *const fields[] = {"email", "name", "password", "role",
+    static const char *const fields[] = {"email",           "name", "password", "role",
                                          "organisation_id", "lang", NULL};
     static const char *const roles[] = {"researcher", "owner", "staff", NULL};
     static const char *const langs[] = {"pl", "en", NULL};
@@ -95,8 +95,8 @@ static int post_user(struct req *r)
     if (!rc)
         rc = json_string(r->json, "name", 1, 0, 200, &r->arena, &u.name, NULL, &r->err);
     if (!rc)
-        rc = json_string(r->json, "password", 1, 0, AUTH_PASSWORD_MAX, &r->arena, &u.password,
-                         NULL, &r->err);
+        rc = json_string(r->json, "password", 1, 0, AUTH_PASSWORD_MAX, &r->arena, &u.password, NULL,
+                         &r->err);
     if (!rc)
         rc = json_enum(r->json, "role", 1, roles, &role, NULL, &r->err);
     if (!rc) {
@@ -342,17 +342,27 @@ static int get_audit(struct req *r)
 }
 
 const struct route api_auth_routes[] = {
-    {"POST", "/api/v1/session", post_session, ACCESS_PUBLIC, 4096, ROUTE_NO_CSRF, "auth", "Sign in: sets the session cookie, returns the user and the CSRF token"},
-    {"GET", "/api/v1/session", get_session, ACCESS_USER, 0, 0, "auth", "The current session: user and CSRF token"},
+    {"POST", "/api/v1/session", post_session, ACCESS_PUBLIC, 4096, ROUTE_NO_CSRF, "auth",
+     "Sign in: sets the session cookie, returns the user and the CSRF token"},
+    {"GET", "/api/v1/session", get_session, ACCESS_USER, 0, 0, "auth",
+     "The current session: user and CSRF token"},
     {"DELETE", "/api/v1/session", delete_session, ACCESS_USER, 0, 0, "auth", "Sign out"},
     {"GET", "/api/v1/me", get_me, ACCESS_USER, 0, 0, "auth", "The signed-in user"},
     {"POST", "/api/v1/users", post_user, ACCESS_STAFF, 8192, 0, "auth", "Create a user (staff)"},
-    {"GET", "/api/v1/users", get_users, ACCESS_STAFF, 0, 0, "auth", "List users (staff): filters q, role, organisation_id, active"},
-    {"GET", "/api/v1/users/{id}", get_user, ACCESS_USER, 0, 0, "auth", "One user (staff, or the user themself)"},
-    {"PATCH", "/api/v1/users/{id}", patch_user, ACCESS_USER, 4096, 0, "auth", "Change a user (staff: name, role, organisation_id, active, lang; the user themself: name, lang)"},
-    {"POST", "/api/v1/users/{id}/password", post_user_password, ACCESS_STAFF, 4096, 0, "auth", "Set a new password for a user and end their sessions (staff)"},
-    {"PATCH", "/api/v1/me", patch_me, ACCESS_USER, 4096, 0, "auth", "Change your own name or language"},
-    {"POST", "/api/v1/me/password", post_me_password, ACCESS_USER, 4096, 0, "auth", "Change your own password {current, new}; ends your other sessions"},
-    {"GET", "/api/v1/audit", get_audit, ACCESS_STAFF, 0, 0, "auth", "The audit log (staff): filters user_id, action, object_type, object_id, from, to"},
+    {"GET", "/api/v1/users", get_users, ACCESS_STAFF, 0, 0, "auth",
+     "List users (staff): filters q, role, organisation_id, active"},
+    {"GET", "/api/v1/users/{id}", get_user, ACCESS_USER, 0, 0, "auth",
+     "One user (staff, or the user themself)"},
+    {"PATCH", "/api/v1/users/{id}", patch_user, ACCESS_USER, 4096, 0, "auth",
+     "Change a user (staff: name, role, organisation_id, active, lang; the user themself: name, "
+     "lang)"},
+    {"POST", "/api/v1/users/{id}/password", post_user_password, ACCESS_STAFF, 4096, 0, "auth",
+     "Set a new password for a user and end their sessions (staff)"},
+    {"PATCH", "/api/v1/me", patch_me, ACCESS_USER, 4096, 0, "auth",
+     "Change your own name or language"},
+    {"POST", "/api/v1/me/password", post_me_password, ACCESS_USER, 4096, 0, "auth",
+     "Change your own password {current, new}; ends your other sessions"},
+    {"GET", "/api/v1/audit", get_audit, ACCESS_STAFF, 0, 0, "auth",
+     "The audit log (staff): filters user_id, action, object_type, object_id, from, to"},
     {0},
 };

@@ -179,8 +179,7 @@ static int get_ical(struct req *r)
     http_date(d.last_modified, modified);
     if (conditional && not_modified(r, &d))
         return send_not_modified(r, &d, modified);
-    if (!d.body &&
-        (rc = feed_fetch(r->db, r->params[0], &site, now, 1, &r->arena, &d, &r->err)))
+    if (!d.body && (rc = feed_fetch(r->db, r->params[0], &site, now, 1, &r->arena, &d, &r->err)))
         return rc;
     http_add_header(r, "ETag", d.etag);
     http_add_header(r, "Last-Modified", modified);

@@ -25,8 +25,8 @@ static const char SQL_USER_INSERT[] =
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)";
 static const char SQL_USER_EMAIL_TAKEN[] = "SELECT 1 FROM users WHERE email = ?1";
 static const char SQL_ORG_EXISTS[] = "SELECT 1 FROM organisations WHERE id = ?1";
-static const char SQL_USER_BY_ID[] =
-    "SELECT id, email, name, role, COALESCE(organisation_id, 0), active, lang FROM users WHERE id = ?1";
+static const char SQL_USER_BY_ID[] = "SELECT id, email, name, role, COALESCE(organisation_id, 0), "
+                                     "active, lang FROM users WHERE id = ?1";
 static const char SQL_USER_BY_EMAIL[] =
     "SELECT id, email, name, role, COALESCE(organisation_id, 0), active, lang, password_hash"
     " FROM users WHERE email = ?1";
@@ -154,7 +154,8 @@ int auth_password_check(const char *pw, const char *email, const char *name, con
             size_t w = strcspn(p, " -.");
             snprintf(word, sizeof word, "%.*s", (int)(w < sizeof word ? w : sizeof word - 1), p);
             if (strlen(word) >= 3 && contains_ci(pw, word))
-                return ls_err_set(err, LS_EVALIDATION, field, "password must not contain your name");
+                return ls_err_set(err, LS_EVALIDATION, field,
+                                  "password must not contain your name");
             p += w;
             while (*p == ' ' || *p == '-' || *p == '.')
                 p++;
@@ -193,8 +194,10 @@ int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, s
 {
     if (!u->email || !email_ok(u->email))
         return ls_err_set(err, LS_EVALIDATION, "email", "'email' must be an email address");
-    if (!u->name || !*u->name || strlen(u->name) > 200 || !json_text_ok(u->name, strlen(u->name), 0))
-        return ls_err_set(err, LS_EVALIDATION, "name", "'name' must be 1 to 200 characters of text");
+    if (!u->name || !*u->name || strlen(u->name) > 200 ||
+        !json_text_ok(u->name, strlen(u->name), 0))
+        return ls_err_set(err, LS_EVALIDATION, "name",
+                          "'name' must be 1 to 200 characters of text");
     if (u->role == ROLE_NONE)
         return ls_err_set(err, LS_EVALIDATION, "role",
                           "'role' must be one of: researcher, owner, staff");
@@ -356,8 +359,7 @@ int auth_login(struct db *db, const char *email, const char *password, const cha
         record_failure(db, email_key, now);
         record_failure(db, ip_key, now);
         auth_audit(db, found ? user->id : 0, "session.fail", "user", found ? user->id : 0,
-                   found && !user->active ? "deactivated account" : "wrong email or password",
-                   ip);
+                   found && !user->active ? "deactivated account" : "wrong email or password", ip);
         return ls_err_set(err, LS_EUNAUTH, NULL, "wrong email or password");
     }
 

@@ -24,7 +24,7 @@ struct user {
     enum role role;
     int64_t organisation_id; /* 0 = guest, no organisation */
     int active;
-    const char *lang;        /* "pl" or "en" */
+    const char *lang; /* "pl" or "en" */
 };
 
 /* Session lifetimes (seconds). */
@@ -34,8 +34,8 @@ struct user {
 #define AUTH_PASSWORD_MAX 256
 #define AUTH_TOKEN_HEX 64 /* 256-bit tokens as lowercase hex */
 
-const char *auth_role_name(enum role r);   /* "researcher", …; "" for ROLE_NONE */
-enum role auth_role_parse(const char *s);  /* ROLE_NONE if unknown */
+const char *auth_role_name(enum role r);  /* "researcher", …; "" for ROLE_NONE */
+enum role auth_role_parse(const char *s); /* ROLE_NONE if unknown */
 
 /* Must run once before threads start (sodium_init). Returns 0 or -1. */
 int auth_init(void);

@@ -1,6 +1,6 @@
 /* booking.c — see booking.h.
  *
- * Every state change runs the same way, as a db_write_grouped() job: read
+ * Every state change runs the same way, as a db_write() job: read
  * the booking inside the write transaction (so its state cannot change
  * under us), check permission and state, check conflicts when the result
  * may be approved, write, audit, read back the answer. The write lock is
@@ -588,7 +588,7 @@ int booking_expand_rrule(int64_t *starts, int64_t *ends, int *n, const char *rru
 /* ------------------------------------------------------------------ */
 /* Create                                                               */
 
-/* A state change as db_write_grouped() runs it: maybe on another request's
+/* A state change as db_write() runs it: maybe on another request's
  * thread and connection, inside a transaction it shares with other writes.
  * Everything it reads and writes goes through the db it is handed, and its
  * results land in the caller's arena and structs. */
@@ -716,7 +716,7 @@ int booking_create(struct booking_set *out, struct db *db, struct arena *a,
                     .starts = starts,
                     .ends = ends,
                     .n = n};
-    if ((rc = db_write_grouped(db, create_txn, &j, err)))
+    if ((rc = db_write(db, create_txn, &j, err)))
         memset(out, 0, sizeof *out);
     return rc;
 }
@@ -781,7 +781,7 @@ int booking_approve(struct booking *out, struct db *db, struct arena *a,
                     const struct booking_actor *who, int64_t id, struct ls_err *err)
 {
     struct job j = {.a = a, .who = who, .id = id, .out = out};
-    return db_write_grouped(db, approve_txn, &j, err);
+    return db_write(db, approve_txn, &j, err);
 }
 
 static int decline_txn(struct db *db, void *p, struct ls_err *err)
@@ -814,7 +814,7 @@ int booking_decline(struct booking *out, struct db *db, struct arena *a,
                     struct ls_err *err)
 {
     struct job j = {.a = a, .who = who, .id = id, .out = out, .reason = reason};
-    return db_write_grouped(db, decline_txn, &j, err);
+    return db_write(db, decline_txn, &j, err);
 }
 
 static int cancel_one(struct db *db, const struct booking_actor *who, int64_t id,
@@ -870,7 +870,7 @@ int booking_cancel(struct booking_set *out, struct db *db, struct arena *a,
 {
     memset(out, 0, sizeof *out);
     struct job j = {.a = a, .who = who, .id = id, .set = out, .reason = reason, .flag = following};
-    int rc = db_write_grouped(db, cancel_txn, &j, err);
+    int rc = db_write(db, cancel_txn, &j, err);
     if (rc)
         memset(out, 0, sizeof *out);
     return rc;
@@ -935,7 +935,7 @@ int booking_move(struct booking *out, struct db *db, struct arena *a,
                  struct ls_err *err)
 {
     struct job j = {.a = a, .who = who, .id = id, .out = out, .change = c};
-    return db_write_grouped(db, move_txn, &j, err);
+    return db_write(db, move_txn, &j, err);
 }
 
 static int no_show_txn(struct db *db, void *p, struct ls_err *err)
@@ -966,7 +966,7 @@ int booking_set_no_show(struct booking *out, struct db *db, struct arena *a,
                         struct ls_err *err)
 {
     struct job j = {.a = a, .who = who, .id = id, .out = out, .flag = !!no_show};
-    return db_write_grouped(db, no_show_txn, &j, err);
+    return db_write(db, no_show_txn, &j, err);
 }
 
 /* ------------------------------------------------------------------ */

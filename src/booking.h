@@ -11,7 +11,7 @@
  * conflicts and writes inside one write transaction, so SQLite's single
  * writer serialises the check with the insert or update: two simultaneous
  * requests cannot both see "free". Simultaneous changes share a transaction
- * and its commit (db_write_grouped), each in its own savepoint: a refused
+ * and its commit (db_write), each in its own savepoint: a refused
  * one leaves no trace, and none is answered before the commit is durable.
  *
  * Domain code (no civetweb, no cJSON). Strings in returned structs live in

@@ -12,8 +12,8 @@ enum { STMT_CACHE = 512 }; /* power of two, comfortably above the SQL count */
 
 struct db {
     sqlite3 *h;
-    int holds_write;            /* this connection holds write_mu */
-    int64_t seen_data_version;  /* for db_generation */
+    int holds_write;           /* this connection holds write_mu */
+    int64_t seen_data_version; /* for db_generation */
     int64_t seen_changes;
     struct {
         const char *sql;
@@ -68,9 +68,8 @@ int db_open(struct db **out, const char *path, struct ls_err *err)
     struct db *db = calloc(1, sizeof *db);
     if (!db)
         return ls_err_set(err, LS_EINTERNAL, NULL, "out of memory");
-    int rc = sqlite3_open_v2(path, &db->h,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         ls_err_set(err, LS_EINTERNAL, NULL, "cannot open database %s: %s", path,
                    db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
@@ -432,7 +431,7 @@ static void run_group(struct db *db, struct db_job **jobs, int n)
     }
 }
 
-int db_write_grouped(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err)
+int db_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err)
 {
     struct db_job me = {.fn = fn, .ctx = ctx, .err = err};
     if (!sqlite3_get_autocommit(db->h))

@@ -70,7 +70,7 @@ int db_commit(struct db *db, struct ls_err *err);
 void db_rollback(struct db *db); /* harmless when no transaction is open */
 
 /* Group commit. A write that can run inside someone else's transaction is
- * handed to db_write_grouped() as `fn`, which must not begin or commit
+ * handed to db_write() as `fn`, which must not begin or commit
  * itself. The writes waiting when the write lock comes free run one after
  * another in a single transaction, each inside its own savepoint, and share
  * one COMMIT (with synchronous=FULL, one WAL sync instead of one each).
@@ -83,7 +83,7 @@ void db_rollback(struct db *db); /* harmless when no transaction is open */
  * with that error, and none of them is kept. Called while `db` already holds
  * a write transaction, fn runs at once in a savepoint of it. */
 typedef int (*db_write_fn)(struct db *db, void *ctx, struct ls_err *err);
-int db_write_grouped(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err);
+int db_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err);
 
 /* Gives the groups a connection of their own on the configured file (the
  * server opens it at start; without it a group runs on its leader's

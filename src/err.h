@@ -35,12 +35,12 @@ enum ls_code {
 
 struct ls_err {
     enum ls_code code;
-    char field[64];     /* offending field or parameter, "" if none */
-    char message[256];  /* human text, English */
-    int retry_after;    /* seconds, for LS_ETOOMANY; 0 = none */
-    int nconflicts;     /* booking ids that clash (LS_ECONFLICT) */
+    char field[64];    /* offending field or parameter, "" if none */
+    char message[256]; /* human text, English */
+    int retry_after;   /* seconds, for LS_ETOOMANY; 0 = none */
+    int nconflicts;    /* booking ids that clash (LS_ECONFLICT) */
     int64_t conflicts[LS_ERR_MAX_IDS];
-    int nblackouts;     /* blackout ids that clash (LS_ECONFLICT) */
+    int nblackouts; /* blackout ids that clash (LS_ECONFLICT) */
     int64_t blackouts[LS_ERR_MAX_IDS];
 };
 
@@ -54,7 +54,7 @@ void ls_err_clear(struct ls_err *e);
 /* Adds an id to the conflict (is_blackout = 0) or blackout list. */
 void ls_err_add_conflict(struct ls_err *e, int is_blackout, int64_t id);
 
-int ls_code_status(enum ls_code code);   /* HTTP status, 500 for unknown codes */
+int ls_code_status(enum ls_code code);    /* HTTP status, 500 for unknown codes */
 const char *ls_code_name(enum ls_code c); /* API code string */
 
 #endif

@@ -11,7 +11,7 @@ struct hours_day {
     int64_t midnight;      /* UTC instant of local 00:00 */
     int64_t next_midnight; /* UTC instant of the next local 00:00 */
     int weekday;
-    int regular;           /* 1 = no offset change this day: minute m is midnight + 60 m */
+    int regular; /* 1 = no offset change this day: minute m is midnight + 60 m */
     int y, m, d;
 };
 
@@ -67,8 +67,8 @@ static int cmp_window(const void *a, const void *b)
 
 int hours_normalise(struct hours_week *wk, struct ls_err *err)
 {
-    static const char *const days[] = {"", "Monday", "Tuesday", "Wednesday", "Thursday",
-                                       "Friday", "Saturday", "Sunday"};
+    static const char *const days[] = {"",         "Monday", "Tuesday",  "Wednesday",
+                                       "Thursday", "Friday", "Saturday", "Sunday"};
     if (wk->n < 0 || wk->n > HOURS_MAX_WINDOWS)
         return ls_err_set(err, LS_EVALIDATION, "opening_hours", "at most %d windows a week",
                           HOURS_MAX_WINDOWS);
@@ -84,8 +84,8 @@ int hours_normalise(struct hours_week *wk, struct ls_err *err)
     qsort(wk->w, (size_t)wk->n, sizeof wk->w[0], cmp_window);
     for (int i = 1; i < wk->n; i++)
         if (wk->w[i].weekday == wk->w[i - 1].weekday && wk->w[i].open_min < wk->w[i - 1].close_min)
-            return ls_err_set(err, LS_EVALIDATION, "opening_hours",
-                              "on %s two windows overlap", days[wk->w[i].weekday]);
+            return ls_err_set(err, LS_EVALIDATION, "opening_hours", "on %s two windows overlap",
+                              days[wk->w[i].weekday]);
     return LS_OK;
 }
 

@@ -388,8 +388,8 @@ int http_query_int(struct req *r, const char *name, int64_t min, int64_t max, in
     if (!*s || *end || errno)
         return ls_err_set(&r->err, LS_EVALIDATION, name, "'%s' must be a whole number", name);
     if (v < min || v > max)
-        return ls_err_set(&r->err, LS_EVALIDATION, name, "'%s' must be between %lld and %lld",
-                          name, (long long)min, (long long)max);
+        return ls_err_set(&r->err, LS_EVALIDATION, name, "'%s' must be between %lld and %lld", name,
+                          (long long)min, (long long)max);
     *out = v;
     return LS_OK;
 }
@@ -491,8 +491,7 @@ static int read_body(struct req *r, size_t max)
 {
     long long cl = r->ri->content_length;
     if (cl > (long long)max)
-        return ls_err_set(&r->err, LS_ETOOLARGE, NULL,
-                          "request body larger than %zu bytes", max);
+        return ls_err_set(&r->err, LS_ETOOLARGE, NULL, "request body larger than %zu bytes", max);
     size_t cap = cl >= 0 ? (size_t)cl : max + 1;
     char *buf = arena_alloc(&r->arena, cap + 1);
     size_t got = 0;
@@ -503,8 +502,7 @@ static int read_body(struct req *r, size_t max)
         got += (size_t)n;
     }
     if (got > max)
-        return ls_err_set(&r->err, LS_ETOOLARGE, NULL,
-                          "request body larger than %zu bytes", max);
+        return ls_err_set(&r->err, LS_ETOOLARGE, NULL, "request body larger than %zu bytes", max);
     buf[got] = '\0';
     r->body = buf;
     r->body_len = got;
@@ -593,8 +591,8 @@ static int run_route(struct req *r)
         rc = check_role(r);
     if (rc == LS_OK && (r->route->flags & ROUTE_CACHED) && r->user) {
         const char *qs = r->ri->query_string;
-        r->cache_key = arena_printf(&r->arena, "%lld\n%s?%s", (long long)r->user->id, r->path,
-                                    qs ? qs : "");
+        r->cache_key =
+            arena_printf(&r->arena, "%lld\n%s?%s", (long long)r->user->id, r->path, qs ? qs : "");
         r->cache_generation = db_generation(r->db);
         size_t len = 0;
         char *body = answer_get(r->cache_key, r->cache_generation, &r->arena, &len);
@@ -795,9 +793,9 @@ static int dispatch(struct mg_connection *conn, void *unused)
 static int on_http_error(struct mg_connection *conn, int status, const char *msg)
 {
     const char *code = status == 413 || status == 431 ? "payload_too_large"
-                       : status == 404               ? "not_found"
-                       : status >= 500               ? "internal"
-                                                     : "bad_request";
+                       : status == 404                ? "not_found"
+                       : status >= 500                ? "internal"
+                                                      : "bad_request";
     char body[512];
     /* civetweb says "Malformed message" also when request line and headers
      * overflow its 64 KiB buffer: it cannot tell the two apart. */
@@ -871,20 +869,32 @@ int http_serve(const struct http_config *c)
      * front (deploy/nginx.conf) buffers whole requests and limits
      * connections per address, so only complete requests reach us. */
     const char *options[] = {
-        "listening_ports", c->listen,
-        "num_threads", threads,
-        "request_timeout_ms", "10000",
-        "keep_alive_timeout_ms", "3000",
-        "enable_keep_alive", "yes",
-        "tcp_nodelay", "1", /* headers and body go out in separate writes */
-        "linger_timeout_ms", "1000",
+        "listening_ports",
+        c->listen,
+        "num_threads",
+        threads,
+        "request_timeout_ms",
+        "10000",
+        "keep_alive_timeout_ms",
+        "3000",
+        "enable_keep_alive",
+        "yes",
+        "tcp_nodelay",
+        "1", /* headers and body go out in separate writes */
+        "linger_timeout_ms",
+        "1000",
         /* civetweb's buffer for request line + headers; dispatch() holds
          * them to HTTP_HEAD_MAX and answers 413 in the API's shape. */
-        "max_request_size", "65536",
-        "listen_backlog", "256",
-        "connection_queue", "256",
-        "decode_url", "no", /* decode_path() */
-        "enable_auth_domain_check", "no",
+        "max_request_size",
+        "65536",
+        "listen_backlog",
+        "256",
+        "connection_queue",
+        "256",
+        "decode_url",
+        "no", /* decode_path() */
+        "enable_auth_domain_check",
+        "no",
         NULL,
     };
     struct mg_callbacks cb;

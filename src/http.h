@@ -28,7 +28,7 @@ struct mg_request_info;
 struct db;
 
 /* Who may call a route, before any per-object check. */
-enum access {
+enum route_access {
     ACCESS_PUBLIC = 0, /* anyone, no session needed */
     ACCESS_USER,       /* any signed-in user */
     ACCESS_OWNER,      /* owner or staff */
@@ -47,7 +47,7 @@ struct route {
     const char *method;  /* "GET", "POST", "PATCH", "PUT", "DELETE" (GET also serves HEAD) */
     const char *pattern; /* "/api/v1/labs/{id}"; a segment may be "{token}.ics" */
     http_handler handler;
-    enum access access;
+    enum route_access access;
     size_t body_max;     /* 0 = no body read; else the largest accepted JSON body */
     unsigned flags;      /* ROUTE_* */
     const char *tag;     /* OpenAPI tag: "catalogue", "bookings", … */
@@ -55,7 +55,7 @@ struct route {
 };
 
 enum {
-    ROUTE_NO_CSRF = 1u << 0, /* sign-in: there is no token to echo yet */
+    ROUTE_NO_CSRF = 1u << 0,  /* sign-in: there is no token to echo yet */
     ROUTE_RAW_BODY = 1u << 1, /* body read but not parsed as JSON (r->body) */
     /* GET answers depend only on the database, the caller and the URL: a 200
      * is kept per (user, URL) until db_generation() moves (http.c). */
@@ -66,36 +66,36 @@ struct req {
     struct mg_connection *conn;
     const struct mg_request_info *ri;
     const struct route *route;
-    struct db *db;            /* this worker thread's connection */
-    struct arena arena;       /* request memory, released after the reply */
-    const char *method;       /* "HEAD" is reported as such; routes see GET */
-    const char *path;         /* decoded, without query */
+    struct db *db;                       /* this worker thread's connection */
+    struct arena arena;                  /* request memory, released after the reply */
+    const char *method;                  /* "HEAD" is reported as such; routes see GET */
+    const char *path;                    /* decoded, without query */
     const char *params[HTTP_MAX_PARAMS]; /* {placeholders} of the pattern, in order */
     int nparams;
-    const char *body;         /* raw body (NUL-terminated) or NULL */
+    const char *body; /* raw body (NUL-terminated) or NULL */
     size_t body_len;
-    cJSON *json;              /* parsed body (object), owned by the request; never NULL for
-                                 routes with body_max (an empty body reads as {}) */
-    struct user *user;        /* NULL when anonymous */
-    const char *session_token;/* the cookie value, when a session is valid */
-    const char *csrf;         /* the session's CSRF token */
+    cJSON *json;               /* parsed body (object), owned by the request; never NULL for
+                                  routes with body_max (an empty body reads as {}) */
+    struct user *user;         /* NULL when anonymous */
+    const char *session_token; /* the cookie value, when a session is valid */
+    const char *csrf;          /* the session's CSRF token */
     const char *client_ip;
-    struct ls_err err;        /* filled by handlers that return an error */
-    int status;               /* answered status, for the access log */
-    size_t bytes;             /* answered body bytes, for the access log */
-    char *extra_headers;      /* "Name: value\r\n…" added to the next answer */
-    const char *cache_key;    /* ROUTE_CACHED: where to keep a 200 JSON answer, or NULL */
+    struct ls_err err;     /* filled by handlers that return an error */
+    int status;            /* answered status, for the access log */
+    size_t bytes;          /* answered body bytes, for the access log */
+    char *extra_headers;   /* "Name: value\r\n…" added to the next answer */
+    const char *cache_key; /* ROUTE_CACHED: where to keep a 200 JSON answer, or NULL */
     uint64_t cache_generation;
 };
 
 struct http_config {
-    const char *listen;      /* "127.0.0.1:8080" */
-    const char *www_dir;     /* static files */
-    const char *public_url;  /* "https://labshare.example.org"; NULL = from listen */
-    int threads;             /* worker threads */
-    int db_connections;      /* SQLite connections shared by the workers */
-    int trust_proxy;         /* honour X-Forwarded-For / X-Forwarded-Proto */
-    int quiet;               /* no access log */
+    const char *listen;     /* "127.0.0.1:8080" */
+    const char *www_dir;    /* static files */
+    const char *public_url; /* "https://labshare.example.org"; NULL = from listen */
+    int threads;            /* worker threads */
+    int db_connections;     /* SQLite connections shared by the workers */
+    int trust_proxy;        /* honour X-Forwarded-For / X-Forwarded-Proto */
+    int quiet;              /* no access log */
 };
 
 /* Starts civetweb, prints the URL on stdout, serves until SIGTERM/SIGINT,

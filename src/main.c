@@ -86,10 +86,10 @@ static const char *default_www(void)
 static int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'},         {"listen", required_argument, 0, 'l'},
-        {"www", required_argument, 0, 'w'},        {"public-url", required_argument, 0, 'u'},
-        {"threads", required_argument, 0, 't'},    {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},             {0, 0, 0, 0},
+        {"db", required_argument, 0, 'd'},      {"listen", required_argument, 0, 'l'},
+        {"www", required_argument, 0, 'w'},     {"public-url", required_argument, 0, 'u'},
+        {"threads", required_argument, 0, 't'}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     const char *dbpath = env_or("LABSHARE_DB", "labshare.db");
     struct http_config cfg = {
@@ -104,12 +104,24 @@ static int cmd_serve(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': dbpath = optarg; break;
-        case 'l': cfg.listen = optarg; break;
-        case 'w': cfg.www_dir = optarg; break;
-        case 'u': cfg.public_url = optarg; break;
-        case 't': cfg.threads = atoi(optarg); break;
-        case 'q': cfg.quiet = 1; break;
+        case 'd':
+            dbpath = optarg;
+            break;
+        case 'l':
+            cfg.listen = optarg;
+            break;
+        case 'w':
+            cfg.www_dir = optarg;
+            break;
+        case 'u':
+            cfg.public_url = optarg;
+            break;
+        case 't':
+            cfg.threads = atoi(optarg);
+            break;
+        case 'q':
+            cfg.quiet = 1;
+            break;
         case 'h':
             puts("usage: labshare serve [--db FILE] [--listen HOST:PORT] [--www DIR]\n"
                  "                      [--public-url URL] [--threads N] [--quiet]\n"
@@ -129,7 +141,7 @@ static int cmd_serve(int argc, char **argv)
         return CLI_FAIL;
     db_close(db);
     db_configure(dbpath, strcmp(env_or("LABSHARE_SYNC", "full"), "normal") == 0 ? DB_SYNC_NORMAL
-                                                                              : DB_SYNC_FULL);
+                                                                                : DB_SYNC_FULL);
     /* With SMTP configured a sender thread delivers the outbox; without,
      * messages stay queued for `labshare notify` or staff to see. */
     struct notify_sender_config ncfg = {0};
@@ -161,8 +173,10 @@ static void on_notify_signal(int sig)
 static int cmd_notify(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'},  {"public-url", required_argument, 0, 'u'},
-        {"once", no_argument, 0, 'o'},      {"help", no_argument, 0, 'h'},
+        {"db", required_argument, 0, 'd'},
+        {"public-url", required_argument, 0, 'u'},
+        {"once", no_argument, 0, 'o'},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     const char *dbpath = env_or("LABSHARE_DB", "labshare.db");
@@ -171,9 +185,15 @@ static int cmd_notify(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': dbpath = optarg; break;
-        case 'u': url = optarg; break;
-        case 'o': once = 1; break;
+        case 'd':
+            dbpath = optarg;
+            break;
+        case 'u':
+            url = optarg;
+            break;
+        case 'o':
+            once = 1;
+            break;
         case 'h':
             puts("usage: labshare notify [--once] [--db FILE] [--public-url URL]\n"
                  "Queues due reminders and delivers queued notification e-mails over SMTP\n"
@@ -240,7 +260,8 @@ static const struct {
     const char *name, *help;
 } db_commands[] = {
     [DBCMD_MIGRATE] = {"migrate", "Applies the numbered migrations the database has not seen yet."},
-    [DBCMD_DEMO] = {"demo", "Loads the demo catalogue, accounts and bookings into an empty database."},
+    [DBCMD_DEMO] = {"demo",
+                    "Loads the demo catalogue, accounts and bookings into an empty database."},
     [DBCMD_REINDEX] = {"reindex", "Rebuilds the catalogue's search text, after rows were imported "
                                   "with SQL."},
 };
@@ -300,10 +321,14 @@ static int cmd_user(int argc, char **argv)
     if (strcmp(argv[1], "add") != 0)
         return bad_usage("user", "unknown sub-command (only 'add')");
     static const struct option opts[] = {
-        {"email", required_argument, 0, 'e'},     {"name", required_argument, 0, 'n'},
-        {"role", required_argument, 0, 'r'},      {"organisation", required_argument, 0, 'o'},
-        {"lang", required_argument, 0, 'L'},      {"password-stdin", no_argument, 0, 'p'},
-        {"db", required_argument, 0, 'd'},        {"help", no_argument, 0, 'h'},
+        {"email", required_argument, 0, 'e'},
+        {"name", required_argument, 0, 'n'},
+        {"role", required_argument, 0, 'r'},
+        {"organisation", required_argument, 0, 'o'},
+        {"lang", required_argument, 0, 'L'},
+        {"password-stdin", no_argument, 0, 'p'},
+        {"db", required_argument, 0, 'd'},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     struct user_new u = {0};
@@ -314,12 +339,24 @@ static int cmd_user(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc - 1, argv + 1, "+", opts, NULL)) != -1) {
         switch (c) {
-        case 'e': u.email = optarg; break;
-        case 'n': u.name = optarg; break;
-        case 'r': role = optarg; break;
-        case 'L': u.lang = optarg; break;
-        case 'p': pw_stdin = 1; break;
-        case 'd': dbpath = optarg; break;
+        case 'e':
+            u.email = optarg;
+            break;
+        case 'n':
+            u.name = optarg;
+            break;
+        case 'r':
+            role = optarg;
+            break;
+        case 'L':
+            u.lang = optarg;
+            break;
+        case 'p':
+            pw_stdin = 1;
+            break;
+        case 'd':
+            dbpath = optarg;
+            break;
         case 'o': {
             char *end;
             errno = 0;
@@ -338,7 +375,8 @@ static int cmd_user(int argc, char **argv)
     if (!u.email || !u.name || !role)
         return bad_usage("user", "--email, --name and --role are required");
     if (!pw_stdin)
-        return bad_usage("user", "--password-stdin is required (passwords never go on the command line)");
+        return bad_usage("user",
+                         "--password-stdin is required (passwords never go on the command line)");
     u.role = auth_role_parse(role);
     if (u.role == ROLE_NONE)
         return bad_usage("user", "--role must be staff, owner or researcher");
@@ -397,8 +435,8 @@ static int cmd_backup(int argc, char **argv)
     unlink(tmp);
     sqlite3 *dst = NULL;
     int rc = sqlite3_open(tmp, &dst);
-    sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(dst, "main", db_handle(src), "main")
-                                        : NULL;
+    sqlite3_backup *b =
+        rc == SQLITE_OK ? sqlite3_backup_init(dst, "main", db_handle(src), "main") : NULL;
     if (b) {
         /* One step inside one read transaction: the copy is the snapshot of
          * a single instant. In WAL mode a reader never blocks the server's

@@ -89,19 +89,16 @@ static int get_openapi(struct req *r)
 }
 
 const struct route api_core_routes[] = {
-    {"GET", "/api/v1/health", get_health, ACCESS_PUBLIC, 0, 0, "core", "Liveness and database check"},
-    {"GET", "/api/v1/openapi.json", get_openapi, ACCESS_PUBLIC, 0, 0, "core", "This API description (OpenAPI 3.1)"},
-    {"GET", "/api/v1/diagnostics", get_diagnostics, ACCESS_STAFF, 0, 0, "core", "Memory and cache figures of the server process (staff)"},
+    {"GET", "/api/v1/health", get_health, ACCESS_PUBLIC, 0, 0, "core",
+     "Liveness and database check"},
+    {"GET", "/api/v1/openapi.json", get_openapi, ACCESS_PUBLIC, 0, 0, "core",
+     "This API description (OpenAPI 3.1)"},
+    {"GET", "/api/v1/diagnostics", get_diagnostics, ACCESS_STAFF, 0, 0, "core",
+     "Memory and cache figures of the server process (staff)"},
     {0},
 };
 
 const struct route *const http_route_tables[] = {
-    api_core_routes,
-    api_auth_routes,
-    api_catalogue_routes,
-    api_booking_routes,
-    api_feed_routes,
-    api_stats_routes,
-    api_notify_routes,
-    NULL,
+    api_core_routes, api_auth_routes,  api_catalogue_routes, api_booking_routes,
+    api_feed_routes, api_stats_routes, api_notify_routes,    NULL,
 };

@@ -226,8 +226,8 @@ void tu_format_utc(int64_t t, char out[TU_UTC_LEN])
     int64_t rem = t - days * 86400;
     tu_civil_from_days(days, &y, &mo, &d);
     char tmp[64];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", y % 10000, mo, d,
-             (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", y % 10000, mo, d, (int)(rem / 3600),
+             (int)(rem / 60 % 60), (int)(rem % 60));
     memcpy(out, tmp, TU_UTC_LEN - 1);
     out[TU_UTC_LEN - 1] = '\0';
 }
@@ -238,9 +238,9 @@ void tu_format_local(int64_t t, char out[TU_LOCAL_LEN])
     tu_to_local(t, &l);
     int off = l.utc_offset < 0 ? -l.utc_offset : l.utc_offset;
     char tmp[80];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", l.year % 10000,
-             l.month, l.day, l.hour, l.minute, l.second, l.utc_offset < 0 ? '-' : '+',
-             (off / 3600) % 100, off / 60 % 60);
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", l.year % 10000, l.month,
+             l.day, l.hour, l.minute, l.second, l.utc_offset < 0 ? '-' : '+', (off / 3600) % 100,
+             off / 60 % 60);
     memcpy(out, tmp, TU_LOCAL_LEN - 1);
     out[TU_LOCAL_LEN - 1] = '\0';
 }

@@ -21,10 +21,10 @@ enum tu_status {
 };
 
 struct tu_local {
-    int year, month, day;   /* month 1-12, day 1-31 */
+    int year, month, day; /* month 1-12, day 1-31 */
     int hour, minute, second;
-    int weekday;            /* ISO: Monday = 1 … Sunday = 7 */
-    int utc_offset;         /* seconds east of UTC at that instant */
+    int weekday;    /* ISO: Monday = 1 … Sunday = 7 */
+    int utc_offset; /* seconds east of UTC at that instant */
 };
 
 /* Selects the site zone (an IANA name). Returns 0, or -1 if the tz database

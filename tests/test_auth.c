@@ -30,11 +30,14 @@ static void auth__password_policy(void **state)
     struct ls_err err = {0};
     assert_int_equal(auth_password_check("short", "a@b.pl", "A", "password", &err), LS_EVALIDATION);
     assert_string_equal(err.field, "password");
-    assert_int_equal(auth_password_check("xx-jkowalski-xx", "jkowalski@uj.edu.pl", "Jan", "password", &err),
-                     LS_EVALIDATION);
-    assert_int_equal(auth_password_check("my name is Kowalska!", "a@b.pl", "Ewa Kowalska", "password", &err),
-                     LS_EVALIDATION);
-    assert_int_equal(auth_password_check("a long good passphrase", "jan@uj.edu.pl", "Jan Nowak", "password", &err),
+    assert_int_equal(
+        auth_password_check("xx-jkowalski-xx", "jkowalski@uj.edu.pl", "Jan", "password", &err),
+        LS_EVALIDATION);
+    assert_int_equal(
+        auth_password_check("my name is Kowalska!", "a@b.pl", "Ewa Kowalska", "password", &err),
+        LS_EVALIDATION);
+    assert_int_equal(auth_password_check("a long good passphrase", "jan@uj.edu.pl", "Jan Nowak",
+                                         "password", &err),
                      LS_OK);
 }
 
@@ -91,7 +94,8 @@ static void auth__login_session_and_logout(void **state)
     assert_int_equal(strlen(token), 64);
     /* The database holds only the hash of the session id. */
     sqlite3_stmt *st;
-    sqlite3_prepare_v2(db_handle(t->db), "SELECT count(*) FROM sessions WHERE id_hash = ?1", -1, &st, NULL);
+    sqlite3_prepare_v2(db_handle(t->db), "SELECT count(*) FROM sessions WHERE id_hash = ?1", -1,
+                       &st, NULL);
     sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
     sqlite3_step(st);
     assert_int_equal(sqlite3_column_int(st, 0), 0);
@@ -102,8 +106,9 @@ static void auth__login_session_and_logout(void **state)
     assert_int_equal(auth_session_lookup(t->db, token, tu_now(), &a, &v, &csrf2, &err), LS_OK);
     assert_string_equal(csrf, csrf2);
     /* Idle and absolute expiry. */
-    assert_int_equal(auth_session_lookup(t->db, token, tu_now() + AUTH_SESSION_IDLE + 5, &a, &v, &csrf2, &err),
-                     LS_EUNAUTH);
+    assert_int_equal(
+        auth_session_lookup(t->db, token, tu_now() + AUTH_SESSION_IDLE + 5, &a, &v, &csrf2, &err),
+        LS_EUNAUTH);
     assert_int_equal(auth_login(t->db, "ewa@example.org", "correct horse battery", "127.0.0.1", &a,
                                 &u, &token, &csrf, &err),
                      LS_OK);
@@ -122,13 +127,13 @@ static void auth__deactivation_ends_sessions(void **state)
     struct user u;
     const char *token = NULL, *csrf = NULL;
     struct ls_err err = {0};
-    assert_int_equal(auth_login(t->db, "jan@example.org", "correct horse battery", "10.0.0.1", &a, &u,
-                                &token, &csrf, &err),
+    assert_int_equal(auth_login(t->db, "jan@example.org", "correct horse battery", "10.0.0.1", &a,
+                                &u, &token, &csrf, &err),
                      LS_OK);
     testdb_exec(t, "UPDATE users SET active = 0");
     assert_int_equal(auth_session_lookup(t->db, token, tu_now(), &a, &u, &csrf, &err), LS_EUNAUTH);
-    assert_int_equal(auth_login(t->db, "jan@example.org", "correct horse battery", "10.0.0.1", &a, &u,
-                                &token, &csrf, &err),
+    assert_int_equal(auth_login(t->db, "jan@example.org", "correct horse battery", "10.0.0.1", &a,
+                                &u, &token, &csrf, &err),
                      LS_EUNAUTH);
     arena_release(&a);
     testdb_free(t);

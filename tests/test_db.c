@@ -163,8 +163,9 @@ static void db__full_storage_is_unavailable_and_corrupts_nothing(void **state)
     assert_int_equal(count_users(t), created);             /* the failed one is not there */
 
     /* The generic mapping, on a statement of our own. */
-    static const char SQL_FILL[] = "INSERT INTO users(email,name,role,password_hash,lang,created,updated)"
-                                   " VALUES ('fill@x.example',?1,'researcher','x','pl',0,0)";
+    static const char SQL_FILL[] =
+        "INSERT INTO users(email,name,role,password_hash,lang,created,updated)"
+        " VALUES ('fill@x.example',?1,'researcher','x','pl',0,0)";
     st = db_stmt(t->db, SQL_FILL);
     char big[8192];
     memset(big, 'b', sizeof big - 1);
@@ -175,8 +176,8 @@ static void db__full_storage_is_unavailable_and_corrupts_nothing(void **state)
 
     /* Space comes back: the database works and holds exactly what was acknowledged. */
     testdb_exec(t, "PRAGMA max_page_count=1073741823");
-    struct user_new u = {"after@full.example", "After", "correct horse battery", ROLE_RESEARCHER,
-                         0, NULL};
+    struct user_new u = {"after@full.example", "After", "correct horse battery",
+                         ROLE_RESEARCHER,      0,       NULL};
     int64_t id = 0;
     assert_int_equal(auth_user_create(t->db, &u, &id, &err), LS_OK);
     assert_int_equal(count_users(t), created + 1);
@@ -237,7 +238,7 @@ static void *gjob_thread(void *p)
     struct ls_err err = {0};
     j->rc = db_open(&db, j->t->path, &err);
     if (j->rc == LS_OK)
-        j->rc = db_write_grouped(db, gjob_fn, j, &j->err);
+        j->rc = db_write(db, gjob_fn, j, &j->err);
     db_close(db);
     return NULL;
 }
@@ -320,8 +321,8 @@ static void db__group_commit_inside_an_open_transaction_is_a_savepoint(void **st
     db_group_stats(&before);
     assert_int_equal(db_begin_write(t->db, &err), LS_OK);
     struct gjob ok = {.k = 1, .t = t}, bad = {.k = 2, .fail = 1, .t = t};
-    assert_int_equal(db_write_grouped(t->db, gjob_fn, &ok, &ok.err), LS_OK);
-    assert_int_equal(db_write_grouped(t->db, gjob_fn, &bad, &bad.err), LS_ECONFLICT);
+    assert_int_equal(db_write(t->db, gjob_fn, &ok, &ok.err), LS_OK);
+    assert_int_equal(db_write(t->db, gjob_fn, &bad, &bad.err), LS_ECONFLICT);
     assert_false(sqlite3_get_autocommit(db_handle(t->db))); /* still the caller's */
     assert_int_equal(count_where(t, "g", 1), 1);
     assert_int_equal(count_where(t, "g", 2), 0);
@@ -332,7 +333,7 @@ static void db__group_commit_inside_an_open_transaction_is_a_savepoint(void **st
 
     /* Alone, outside a transaction: a group of one, committed. */
     struct gjob solo = {.k = 3, .t = t};
-    assert_int_equal(db_write_grouped(t->db, gjob_fn, &solo, &solo.err), LS_OK);
+    assert_int_equal(db_write(t->db, gjob_fn, &solo, &solo.err), LS_OK);
     assert_true(sqlite3_get_autocommit(db_handle(t->db)));
     assert_int_equal(count_where(t, "g", 3), 1);
     testdb_free(t);
@@ -371,7 +372,7 @@ static void db__group_commit_on_full_storage_keeps_exactly_what_it_acknowledges(
     assert_integrity_ok(t->path);
 
     struct gjob again = {.k = N + 1, .blob = 1, .t = t};
-    assert_int_equal(db_write_grouped(t->db, gjob_fn, &again, &again.err), LS_OK);
+    assert_int_equal(db_write(t->db, gjob_fn, &again, &again.err), LS_OK);
     assert_int_equal(count_where(t, "big", N + 1), 1);
     testdb_free(t);
 }

@@ -43,15 +43,16 @@ static int setup(void **state)
 {
     struct fixture *fx = calloc(1, sizeof *fx);
     fx->t = testdb_new();
-    exec(fx, "INSERT INTO organisations(id, name, short_name, grp, created, updated) VALUES"
-             " (1, 'Jagiellonian Centre of Innovation', 'JCI', 'R&D', %lld, %lld),"
-             " (2, 'Browin', '', 'BioF', %lld, %lld);"
-             "INSERT INTO labs(id, organisation_id, name, kind, area_m2, building, created, updated)"
-             " VALUES (1, 1, 'Microscopy', 'scientific', 100, 'B', %lld, %lld),"
-             " (2, 2, 'Fermentation', 'commercial', 50, NULL, %lld, %lld);"
-             "INSERT INTO resources(id, lab_id, type, name, created, updated) VALUES"
-             " (1, 1, 'instrument', 'Confocal', %lld, %lld), (2, 1, 'room', 'BSL-2 room', %lld, %lld),"
-             " (3, 2, 'instrument', 'Bioreactor', %lld, %lld);",
+    exec(fx,
+         "INSERT INTO organisations(id, name, short_name, grp, created, updated) VALUES"
+         " (1, 'Jagiellonian Centre of Innovation', 'JCI', 'R&D', %lld, %lld),"
+         " (2, 'Browin', '', 'BioF', %lld, %lld);"
+         "INSERT INTO labs(id, organisation_id, name, kind, area_m2, building, created, updated)"
+         " VALUES (1, 1, 'Microscopy', 'scientific', 100, 'B', %lld, %lld),"
+         " (2, 2, 'Fermentation', 'commercial', 50, NULL, %lld, %lld);"
+         "INSERT INTO resources(id, lab_id, type, name, created, updated) VALUES"
+         " (1, 1, 'instrument', 'Confocal', %lld, %lld), (2, 1, 'room', 'BSL-2 room', %lld, %lld),"
+         " (3, 2, 'instrument', 'Bioreactor', %lld, %lld);",
          NOW - 100 * DAY, NOW - 100 * DAY, NOW - 100 * DAY, NOW - 100 * DAY, NOW - 100 * DAY,
          NOW - 100 * DAY, NOW - 100 * DAY, NOW - 100 * DAY, NOW - 100 * DAY, NOW - 100 * DAY,
          NOW - 100 * DAY, NOW - 100 * DAY, NOW - 100 * DAY, NOW - 100 * DAY);
@@ -139,11 +140,13 @@ static void feed__token_is_hashed_looked_up_and_revocable(void **state)
     char token[FEED_TOKEN_HEX + 1];
     int64_t id = 0;
     struct ls_err err = {0};
-    assert_int_equal(feed_create(fx->t->db, &fx->res_a, FEED_RESOURCE, 1, NOW, token, &id, &err), LS_OK);
+    assert_int_equal(feed_create(fx->t->db, &fx->res_a, FEED_RESOURCE, 1, NOW, token, &id, &err),
+                     LS_OK);
     assert_int_equal(strlen(token), 64);
     /* stored: only the BLAKE2b hash */
     sqlite3_stmt *st;
-    sqlite3_prepare_v2(db_handle(fx->t->db), "SELECT token_hash FROM feeds WHERE id = ?1", -1, &st, NULL);
+    sqlite3_prepare_v2(db_handle(fx->t->db), "SELECT token_hash FROM feeds WHERE id = ?1", -1, &st,
+                       NULL);
     sqlite3_bind_int64(st, 1, id);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     unsigned char h[32];
@@ -171,7 +174,8 @@ static void feed__token_is_hashed_looked_up_and_revocable(void **state)
     struct feed *list;
     int n;
     int64_t total;
-    assert_int_equal(feed_list(fx->t->db, fx->res_a.id, 50, 0, &fx->a, &list, &n, &total, &err), LS_OK);
+    assert_int_equal(feed_list(fx->t->db, fx->res_a.id, 50, 0, &fx->a, &list, &n, &total, &err),
+                     LS_OK);
     assert_int_equal(n, 0);
     assert_int_equal(total, 0);
 }
@@ -184,19 +188,26 @@ static void feed__scope_permissions(void **state)
     struct db *db = fx->t->db;
     /* unknown objects */
     for (int s = FEED_RESOURCE; s <= FEED_USER; s++)
-        assert_int_equal(feed_create(db, &fx->staff, (enum feed_scope)s, 999, NOW, token, NULL, &err),
-                         LS_ENOTFOUND);
+        assert_int_equal(
+            feed_create(db, &fx->staff, (enum feed_scope)s, 999, NOW, token, NULL, &err),
+            LS_ENOTFOUND);
     /* resource and lab: anyone signed in */
     assert_int_equal(feed_create(db, &fx->guest, FEED_RESOURCE, 3, NOW, token, NULL, &err), LS_OK);
     assert_int_equal(feed_create(db, &fx->res_b, FEED_LAB, 1, NOW, token, NULL, &err), LS_OK);
     /* organisation: its owners and staff */
-    assert_int_equal(feed_create(db, &fx->res_a, FEED_ORGANISATION, 1, NOW, token, NULL, &err), LS_EFORBIDDEN);
-    assert_int_equal(feed_create(db, &fx->owner_b, FEED_ORGANISATION, 1, NOW, token, NULL, &err), LS_EFORBIDDEN);
-    assert_int_equal(feed_create(db, &fx->owner_a, FEED_ORGANISATION, 1, NOW, token, NULL, &err), LS_OK);
-    assert_int_equal(feed_create(db, &fx->staff, FEED_ORGANISATION, 2, NOW, token, NULL, &err), LS_OK);
+    assert_int_equal(feed_create(db, &fx->res_a, FEED_ORGANISATION, 1, NOW, token, NULL, &err),
+                     LS_EFORBIDDEN);
+    assert_int_equal(feed_create(db, &fx->owner_b, FEED_ORGANISATION, 1, NOW, token, NULL, &err),
+                     LS_EFORBIDDEN);
+    assert_int_equal(feed_create(db, &fx->owner_a, FEED_ORGANISATION, 1, NOW, token, NULL, &err),
+                     LS_OK);
+    assert_int_equal(feed_create(db, &fx->staff, FEED_ORGANISATION, 2, NOW, token, NULL, &err),
+                     LS_OK);
     /* user: only oneself, not even staff for others */
-    assert_int_equal(feed_create(db, &fx->staff, FEED_USER, fx->res_a.id, NOW, token, NULL, &err), LS_EFORBIDDEN);
-    assert_int_equal(feed_create(db, &fx->res_a, FEED_USER, fx->res_a.id, NOW, token, NULL, &err), LS_OK);
+    assert_int_equal(feed_create(db, &fx->staff, FEED_USER, fx->res_a.id, NOW, token, NULL, &err),
+                     LS_EFORBIDDEN);
+    assert_int_equal(feed_create(db, &fx->res_a, FEED_USER, fx->res_a.id, NOW, token, NULL, &err),
+                     LS_OK);
     enum feed_scope s;
     assert_int_equal(feed_scope_parse("organisation", &s), 0);
     assert_int_equal(s, FEED_ORGANISATION);
@@ -213,9 +224,11 @@ static void feed__names_hidden_unless_owner_staff_or_own_organisation(void **sta
 
     struct feed f = make_feed(fx, &fx->res_a, FEED_LAB, 1);
     struct feed_doc d = get(fx, &f, 1);
-    assert_string_equal(summary_of(d.body, by_a, buf, sizeof buf), "Confocal — Anna Kowalska: Staining");
+    assert_string_equal(summary_of(d.body, by_a, buf, sizeof buf),
+                        "Confocal — Anna Kowalska: Staining");
     assert_string_equal(summary_of(d.body, by_b, buf, sizeof buf), "Confocal — Booked (Browin)");
-    assert_string_equal(summary_of(d.body, by_guest, buf, sizeof buf), "BSL-2 room — Booked (guest)");
+    assert_string_equal(summary_of(d.body, by_guest, buf, sizeof buf),
+                        "BSL-2 room — Booked (guest)");
     assert_null(strstr(d.body, "Bartosz"));
     assert_null(strstr(d.body, "Imaging"));
     assert_null(strstr(d.body, "Secret"));
@@ -223,8 +236,10 @@ static void feed__names_hidden_unless_owner_staff_or_own_organisation(void **sta
     /* the owner of the lab's organisation, and staff, see everyone */
     f = make_feed(fx, &fx->owner_a, FEED_LAB, 1);
     d = get(fx, &f, 1);
-    assert_string_equal(summary_of(d.body, by_b, buf, sizeof buf), "Confocal — Bartosz Nowak: Imaging");
-    assert_string_equal(summary_of(d.body, by_guest, buf, sizeof buf), "BSL-2 room — Gustaw Guest: Secret");
+    assert_string_equal(summary_of(d.body, by_b, buf, sizeof buf),
+                        "Confocal — Bartosz Nowak: Imaging");
+    assert_string_equal(summary_of(d.body, by_guest, buf, sizeof buf),
+                        "BSL-2 room — Gustaw Guest: Secret");
 
     /* decided at fetch time: the creator's role changes, so does the feed */
     struct feed g = make_feed(fx, &fx->res_b, FEED_RESOURCE, 1);
@@ -233,7 +248,8 @@ static void feed__names_hidden_unless_owner_staff_or_own_organisation(void **sta
     exec(fx, "UPDATE users SET role = 'staff', organisation_id = NULL WHERE id = %lld",
          (long long)fx->res_b.id);
     d = get(fx, &g, 1);
-    assert_string_equal(summary_of(d.body, by_a, buf, sizeof buf), "Confocal — Anna Kowalska: Staining");
+    assert_string_equal(summary_of(d.body, by_a, buf, sizeof buf),
+                        "Confocal — Anna Kowalska: Staining");
     /* deactivated: gone */
     exec(fx, "UPDATE users SET active = 0 WHERE id = %lld", (long long)fx->res_b.id);
     struct ls_err err = {0};
@@ -247,8 +263,10 @@ static void feed__window_and_cancelled_retention(void **state)
     int64_t recent = booking(fx, 3, &fx->res_b, NOW - 80 * DAY, "approved", "", 0);
     int64_t old = booking(fx, 3, &fx->res_b, NOW - 100 * DAY, "approved", "", 0);
     int64_t declined = booking(fx, 3, &fx->res_b, NOW + 5 * DAY, "declined", "", 0);
-    int64_t cancelled_new = booking(fx, 3, &fx->res_b, NOW + 6 * DAY, "cancelled", "", NOW - 29 * DAY);
-    int64_t cancelled_old = booking(fx, 3, &fx->res_b, NOW + 7 * DAY, "cancelled", "", NOW - 32 * DAY);
+    int64_t cancelled_new =
+        booking(fx, 3, &fx->res_b, NOW + 6 * DAY, "cancelled", "", NOW - 29 * DAY);
+    int64_t cancelled_old =
+        booking(fx, 3, &fx->res_b, NOW + 7 * DAY, "cancelled", "", NOW - 32 * DAY);
     int64_t pending = booking(fx, 3, &fx->res_b, NOW + 8 * DAY, "pending", "", 0);
     struct feed f = make_feed(fx, &fx->owner_b, FEED_RESOURCE, 3);
     struct feed_doc d = get(fx, &f, 1);
@@ -306,7 +324,8 @@ static void feed__etag_follows_data_and_cache_invalidates(void **state)
     assert_string_equal(get(fx, &f, 0).etag, d1.etag);
 
     /* approving the booking changes ETag and Last-Modified, and re-renders */
-    exec(fx, "UPDATE bookings SET status = 'approved', sequence = 1, updated = %lld WHERE id = %lld",
+    exec(fx,
+         "UPDATE bookings SET status = 'approved', sequence = 1, updated = %lld WHERE id = %lld",
          NOW, (long long)b);
     struct feed_doc d3 = get(fx, &f, 1);
     assert_string_not_equal(d3.etag, d1.etag);
@@ -348,16 +367,19 @@ static void feed__last_used_written_at_most_hourly(void **state)
     int n;
     int64_t total;
     struct ls_err err = {0};
-    assert_int_equal(feed_list(fx->t->db, fx->res_a.id, 50, 0, &fx->a, &list, &n, &total, &err), LS_OK);
+    assert_int_equal(feed_list(fx->t->db, fx->res_a.id, 50, 0, &fx->a, &list, &n, &total, &err),
+                     LS_OK);
     assert_int_equal(n, 1);
     assert_int_equal(list[0].last_used, NOW);
     assert_string_equal(list[0].name, "Confocal");
     f.last_used = NOW;
     feed_touch(fx->t->db, &f, NOW + 1800); /* within the hour: no write */
-    assert_int_equal(feed_list(fx->t->db, fx->res_a.id, 50, 0, &fx->a, &list, &n, &total, &err), LS_OK);
+    assert_int_equal(feed_list(fx->t->db, fx->res_a.id, 50, 0, &fx->a, &list, &n, &total, &err),
+                     LS_OK);
     assert_int_equal(list[0].last_used, NOW);
     feed_touch(fx->t->db, &f, NOW + 3600);
-    assert_int_equal(feed_list(fx->t->db, fx->res_a.id, 50, 0, &fx->a, &list, &n, &total, &err), LS_OK);
+    assert_int_equal(feed_list(fx->t->db, fx->res_a.id, 50, 0, &fx->a, &list, &n, &total, &err),
+                     LS_OK);
     assert_int_equal(list[0].last_used, NOW + 3600);
 }
 
@@ -374,9 +396,12 @@ static void feed__single_booking_ics(void **state)
     assert_non_null(strstr(d.body, uid));
     assert_int_equal(feed_booking_ics(fx->t->db, &fx->owner_a, b, &SITE, &fx->a, &d, &err), LS_OK);
     assert_int_equal(feed_booking_ics(fx->t->db, &fx->staff, b, &SITE, &fx->a, &d, &err), LS_OK);
-    assert_int_equal(feed_booking_ics(fx->t->db, &fx->res_a, b, &SITE, &fx->a, &d, &err), LS_ENOTFOUND);
-    assert_int_equal(feed_booking_ics(fx->t->db, &fx->owner_b, b, &SITE, &fx->a, &d, &err), LS_ENOTFOUND);
-    assert_int_equal(feed_booking_ics(fx->t->db, &fx->staff, 9999, &SITE, &fx->a, &d, &err), LS_ENOTFOUND);
+    assert_int_equal(feed_booking_ics(fx->t->db, &fx->res_a, b, &SITE, &fx->a, &d, &err),
+                     LS_ENOTFOUND);
+    assert_int_equal(feed_booking_ics(fx->t->db, &fx->owner_b, b, &SITE, &fx->a, &d, &err),
+                     LS_ENOTFOUND);
+    assert_int_equal(feed_booking_ics(fx->t->db, &fx->staff, 9999, &SITE, &fx->a, &d, &err),
+                     LS_ENOTFOUND);
 }
 
 /* A cached body is lent to the request, not copied: it stays readable while
@@ -403,11 +428,14 @@ int main(void)
 {
     testutil_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(feed__token_is_hashed_looked_up_and_revocable, setup, teardown),
+        cmocka_unit_test_setup_teardown(feed__token_is_hashed_looked_up_and_revocable, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(feed__scope_permissions, setup, teardown),
-        cmocka_unit_test_setup_teardown(feed__names_hidden_unless_owner_staff_or_own_organisation, setup, teardown),
+        cmocka_unit_test_setup_teardown(feed__names_hidden_unless_owner_staff_or_own_organisation,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(feed__window_and_cancelled_retention, setup, teardown),
-        cmocka_unit_test_setup_teardown(feed__etag_follows_data_and_cache_invalidates, setup, teardown),
+        cmocka_unit_test_setup_teardown(feed__etag_follows_data_and_cache_invalidates, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(feed__lent_body_outlives_eviction, setup, teardown),
         cmocka_unit_test_setup_teardown(feed__last_used_written_at_most_hourly, setup, teardown),
         cmocka_unit_test_setup_teardown(feed__single_booking_ics, setup, teardown),

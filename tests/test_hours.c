@@ -55,9 +55,11 @@ static void hours__full_year_is_8760_hours(void **state)
 {
     (void)state;
     struct hours_week wk = all_week(0, 1440);
-    int64_t s = hours_layout_span(&wk, tu_local_midnight(2026, 1, 1), tu_local_midnight(2027, 1, 1), NULL, NULL);
+    int64_t s = hours_layout_span(&wk, tu_local_midnight(2026, 1, 1), tu_local_midnight(2027, 1, 1),
+                                  NULL, NULL);
     assert_int_equal(s, 8760LL * 3600);
-    s = hours_layout_span(&wk, tu_local_midnight(2024, 1, 1), tu_local_midnight(2025, 1, 1), NULL, NULL);
+    s = hours_layout_span(&wk, tu_local_midnight(2024, 1, 1), tu_local_midnight(2025, 1, 1), NULL,
+                          NULL);
     assert_int_equal(s, 8784LL * 3600);
 }
 
@@ -75,11 +77,13 @@ static void hours__adjacent_days_merge(void **state)
     (void)state;
     struct hours_week wk = all_week(0, 1440);
     nspans = 0;
-    hours_layout_span(&wk, at("2026-05-01T00:00:00Z"), at("2026-05-10T00:00:00Z"), count_span, NULL);
+    hours_layout_span(&wk, at("2026-05-01T00:00:00Z"), at("2026-05-10T00:00:00Z"), count_span,
+                      NULL);
     assert_int_equal(nspans, 1);
     hours_default(&wk);
     nspans = 0;
-    int64_t s = hours_layout_span(&wk, tu_local_midnight(2026, 11, 23), tu_local_midnight(2026, 11, 30), count_span, NULL);
+    int64_t s = hours_layout_span(&wk, tu_local_midnight(2026, 11, 23),
+                                  tu_local_midnight(2026, 11, 30), count_span, NULL);
     assert_int_equal(nspans, 5);
     assert_int_equal(s, 50LL * 3600);
 }
@@ -89,12 +93,18 @@ static void hours__dst_window_loses_and_gains_an_hour(void **state)
     (void)state;
     struct hours_week wk = all_week(120, 180); /* 02:00–03:00 daily */
     /* Last Sunday of March 2026 is the 29th: the window does not exist. */
-    assert_int_equal(hours_layout_span(&wk, tu_local_midnight(2026, 3, 29), tu_local_midnight(2026, 3, 30), NULL, NULL), 0);
+    assert_int_equal(hours_layout_span(&wk, tu_local_midnight(2026, 3, 29),
+                                       tu_local_midnight(2026, 3, 30), NULL, NULL),
+                     0);
     /* Last Sunday of October 2026 is the 25th: it lasts two hours. */
-    assert_int_equal(hours_layout_span(&wk, tu_local_midnight(2026, 10, 25), tu_local_midnight(2026, 10, 26), NULL, NULL), 7200);
+    assert_int_equal(hours_layout_span(&wk, tu_local_midnight(2026, 10, 25),
+                                       tu_local_midnight(2026, 10, 26), NULL, NULL),
+                     7200);
     /* An ordinary 08:00–18:00 day is unaffected on the change days. */
     struct hours_week day = all_week(480, 1080);
-    assert_int_equal(hours_layout_span(&day, tu_local_midnight(2026, 3, 29), tu_local_midnight(2026, 3, 30), NULL, NULL), 36000);
+    assert_int_equal(hours_layout_span(&day, tu_local_midnight(2026, 3, 29),
+                                       tu_local_midnight(2026, 3, 30), NULL, NULL),
+                     36000);
 }
 
 static void hours__fit_and_slot_grid(void **state)
@@ -103,19 +113,30 @@ static void hours__fit_and_slot_grid(void **state)
     struct hours_week wk;
     hours_default(&wk); /* Mon–Fri 08:00–18:00 */
     /* Tuesday 24 November 2026, local time. */
-    assert_int_equal(hours_fit(&wk, at("2026-11-24T09:00:00"), at("2026-11-24T11:00:00"), 30), HOURS_FITS);
-    assert_int_equal(hours_fit(&wk, at("2026-11-24T17:00:00"), at("2026-11-24T18:00:00"), 30), HOURS_FITS);
-    assert_int_equal(hours_fit(&wk, at("2026-11-24T17:00:00"), at("2026-11-24T18:30:00"), 30), HOURS_OUTSIDE);
-    assert_int_equal(hours_fit(&wk, at("2026-11-24T07:30:00"), at("2026-11-24T09:00:00"), 30), HOURS_OUTSIDE);
-    assert_int_equal(hours_fit(&wk, at("2026-11-24T09:10:00"), at("2026-11-24T10:00:00"), 30), HOURS_OFF_GRID);
-    assert_int_equal(hours_fit(&wk, at("2026-11-28T09:00:00"), at("2026-11-28T10:00:00"), 30), HOURS_OUTSIDE); /* Saturday */
+    assert_int_equal(hours_fit(&wk, at("2026-11-24T09:00:00"), at("2026-11-24T11:00:00"), 30),
+                     HOURS_FITS);
+    assert_int_equal(hours_fit(&wk, at("2026-11-24T17:00:00"), at("2026-11-24T18:00:00"), 30),
+                     HOURS_FITS);
+    assert_int_equal(hours_fit(&wk, at("2026-11-24T17:00:00"), at("2026-11-24T18:30:00"), 30),
+                     HOURS_OUTSIDE);
+    assert_int_equal(hours_fit(&wk, at("2026-11-24T07:30:00"), at("2026-11-24T09:00:00"), 30),
+                     HOURS_OUTSIDE);
+    assert_int_equal(hours_fit(&wk, at("2026-11-24T09:10:00"), at("2026-11-24T10:00:00"), 30),
+                     HOURS_OFF_GRID);
+    assert_int_equal(hours_fit(&wk, at("2026-11-28T09:00:00"), at("2026-11-28T10:00:00"), 30),
+                     HOURS_OUTSIDE); /* Saturday */
     /* 45-minute slots from 08:00: 08:45 is on the grid, 09:00 is not; 18:00 closes. */
-    assert_int_equal(hours_fit(&wk, at("2026-11-24T08:45:00"), at("2026-11-24T10:15:00"), 45), HOURS_FITS);
-    assert_int_equal(hours_fit(&wk, at("2026-11-24T09:00:00"), at("2026-11-24T10:30:00"), 45), HOURS_OFF_GRID);
+    assert_int_equal(hours_fit(&wk, at("2026-11-24T08:45:00"), at("2026-11-24T10:15:00"), 45),
+                     HOURS_FITS);
+    assert_int_equal(hours_fit(&wk, at("2026-11-24T09:00:00"), at("2026-11-24T10:30:00"), 45),
+                     HOURS_OFF_GRID);
     /* A 24/7 resource can be booked across midnight and across the DST change. */
     struct hours_week all = all_week(0, 1440);
-    assert_int_equal(hours_fit(&all, at("2026-11-24T22:00:00"), at("2026-11-25T02:00:00"), 30), HOURS_FITS);
-    assert_int_equal(hours_fit(&all, at("2026-03-28T22:00:00+01:00"), at("2026-03-29T05:00:00+02:00"), 30), HOURS_FITS);
+    assert_int_equal(hours_fit(&all, at("2026-11-24T22:00:00"), at("2026-11-25T02:00:00"), 30),
+                     HOURS_FITS);
+    assert_int_equal(
+        hours_fit(&all, at("2026-03-28T22:00:00+01:00"), at("2026-03-29T05:00:00+02:00"), 30),
+        HOURS_FITS);
 }
 
 int main(void)

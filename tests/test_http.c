@@ -24,7 +24,8 @@ static void http__match_literal_and_params(void **state)
     assert_string_equal(p[0], "abc123");
     assert_false(http_match("/ical/{token}.ics", "/ical/.ics", &a, p, &n));
     assert_false(http_match("/ical/{token}.ics", "/ical/abc.ical", &a, p, &n));
-    assert_true(http_match("/api/v1/bookings/{id}/approve", "/api/v1/bookings/5/approve", &a, p, &n));
+    assert_true(
+        http_match("/api/v1/bookings/{id}/approve", "/api/v1/bookings/5/approve", &a, p, &n));
     assert_string_equal(p[0], "5");
     arena_release(&a);
 }
@@ -78,10 +79,11 @@ static void http__openapi_lists_every_route(void **state)
         }
     assert_string_equal(cJSON_GetObjectItemCaseSensitive(doc, "openapi")->valuestring, "3.1.0");
     /* The hand-written schemas parse (a typo would leave them out silently). */
-    cJSON *schemas =
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "components"), "schemas");
-    const char *names[] = {"Error", "User", "Organisation", "Lab", "Resource", "Blackout",
-                           "Service", "Booking", "Feed", "UtilisationFigures", "Indicators"};
+    cJSON *schemas = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(doc, "components"), "schemas");
+    const char *names[] = {"Error",     "User",    "Organisation", "Lab",  "Resource",
+                           "Blackout",  "Service", "Booking",      "Feed", "UtilisationFigures",
+                           "Indicators"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         assert_non_null(cJSON_GetObjectItemCaseSensitive(schemas, names[i]));
     cJSON_Delete(doc);

@@ -88,19 +88,30 @@ static void ical__vtimezone_is_plain_warsaw_with_current_rules(void **state)
     icalcomponent *c = parse(s);
     assert_int_equal(count_children(c, ICAL_VTIMEZONE_COMPONENT), 1);
     icalcomponent *tz = icalcomponent_get_first_component(c, ICAL_VTIMEZONE_COMPONENT);
-    assert_string_equal(icalproperty_get_tzid(icalcomponent_get_first_property(tz, ICAL_TZID_PROPERTY)),
-                        "Europe/Warsaw");
+    assert_string_equal(
+        icalproperty_get_tzid(icalcomponent_get_first_property(tz, ICAL_TZID_PROPERTY)),
+        "Europe/Warsaw");
     assert_int_equal(count_children(tz, ICAL_XSTANDARD_COMPONENT), 1);
     assert_int_equal(count_children(tz, ICAL_XDAYLIGHT_COMPONENT), 1);
     icalcomponent *std = icalcomponent_get_first_component(tz, ICAL_XSTANDARD_COMPONENT);
     icalcomponent *dst = icalcomponent_get_first_component(tz, ICAL_XDAYLIGHT_COMPONENT);
-    assert_int_equal(icalproperty_get_tzoffsetto(icalcomponent_get_first_property(std, ICAL_TZOFFSETTO_PROPERTY)), 3600);
-    assert_int_equal(icalproperty_get_tzoffsetto(icalcomponent_get_first_property(dst, ICAL_TZOFFSETTO_PROPERTY)), 7200);
-    assert_string_equal(icalproperty_get_tzname(icalcomponent_get_first_property(std, ICAL_TZNAME_PROPERTY)), "CET");
-    assert_string_equal(icalproperty_get_tzname(icalcomponent_get_first_property(dst, ICAL_TZNAME_PROPERTY)), "CEST");
+    assert_int_equal(icalproperty_get_tzoffsetto(
+                         icalcomponent_get_first_property(std, ICAL_TZOFFSETTO_PROPERTY)),
+                     3600);
+    assert_int_equal(icalproperty_get_tzoffsetto(
+                         icalcomponent_get_first_property(dst, ICAL_TZOFFSETTO_PROPERTY)),
+                     7200);
+    assert_string_equal(
+        icalproperty_get_tzname(icalcomponent_get_first_property(std, ICAL_TZNAME_PROPERTY)),
+        "CET");
+    assert_string_equal(
+        icalproperty_get_tzname(icalcomponent_get_first_property(dst, ICAL_TZNAME_PROPERTY)),
+        "CEST");
     assert_non_null(strstr(s, "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\n"));
     assert_non_null(strstr(s, "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\n"));
-    assert_int_equal(icalproperty_get_dtstart(icalcomponent_get_first_property(std, ICAL_DTSTART_PROPERTY)).year, 1970);
+    assert_int_equal(
+        icalproperty_get_dtstart(icalcomponent_get_first_property(std, ICAL_DTSTART_PROPERTY)).year,
+        1970);
     icalcomponent_free(c);
     free(s);
 }
@@ -121,7 +132,8 @@ static void ical__local_wall_time_across_dst(void **state)
     /* Resolve the times with the VTIMEZONE we sent, as a client would. */
     icaltimezone *zone = icaltimezone_new();
     assert_true(icaltimezone_set_component(
-        zone, icalcomponent_new_clone(icalcomponent_get_first_component(c, ICAL_VTIMEZONE_COMPONENT))));
+        zone,
+        icalcomponent_new_clone(icalcomponent_get_first_component(c, ICAL_VTIMEZONE_COMPONENT))));
     for (int i = 0; i < 2; i++) {
         char uid[64];
         snprintf(uid, sizeof uid, "booking-%d@%s", i + 1, HOST);
@@ -133,7 +145,8 @@ static void ical__local_wall_time_across_dst(void **state)
         struct icaltimetype t = icalproperty_get_dtstart(p);
         assert_int_equal(t.hour, 10);
         assert_int_equal((int64_t)icaltime_as_timet_with_zone(t, zone), ev[i].start);
-        struct icaltimetype e = icalproperty_get_dtend(icalcomponent_get_first_property(v, ICAL_DTEND_PROPERTY));
+        struct icaltimetype e =
+            icalproperty_get_dtend(icalcomponent_get_first_property(v, ICAL_DTEND_PROPERTY));
         assert_int_equal((int64_t)icaltime_as_timet_with_zone(e, zone), ev[i].end);
     }
     icaltimezone_free(zone, 1);
@@ -181,7 +194,8 @@ static void ical__status_sequence_and_stamps(void **state)
         assert_true(icaltime_is_utc(stamp));
         assert_int_equal((int64_t)icaltime_as_timet(stamp), ev[i].updated);
         icalproperty *lm = icalcomponent_get_first_property(v, ICAL_LASTMODIFIED_PROPERTY);
-        assert_int_equal((int64_t)icaltime_as_timet(icalproperty_get_lastmodified(lm)), ev[i].updated);
+        assert_int_equal((int64_t)icaltime_as_timet(icalproperty_get_lastmodified(lm)),
+                         ev[i].updated);
         icalproperty *cr = icalcomponent_get_first_property(v, ICAL_CREATED_PROPERTY);
         assert_int_equal((int64_t)icaltime_as_timet(icalproperty_get_created(cr)), ev[i].created);
         icalproperty *url = icalcomponent_get_first_property(v, ICAL_URL_PROPERTY);
@@ -216,8 +230,11 @@ static void ical__escapes_text(void **state)
 static int utf8_ok(const unsigned char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
-        int k = s[i] < 0x80 ? 1 : (s[i] & 0xE0) == 0xC0 ? 2 : (s[i] & 0xF0) == 0xE0 ? 3
-                                  : (s[i] & 0xF8) == 0xF0 ? 4 : 0;
+        int k = s[i] < 0x80             ? 1
+                : (s[i] & 0xE0) == 0xC0 ? 2
+                : (s[i] & 0xF0) == 0xE0 ? 3
+                : (s[i] & 0xF8) == 0xF0 ? 4
+                                        : 0;
         if (!k || i + (size_t)k > n)
             return 0;
         for (int j = 1; j < k; j++)
@@ -237,15 +254,17 @@ static void ical__folds_at_75_octets_on_utf8_boundaries_with_crlf(void **state)
         strcat(longtext, "Zażółć gęślą jaźń — ");
     strcat(longtext, "koniec");
     ev.summary = longtext;
-    ev.description = "ąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąą";
-    ev.location = "Łódź, ul. Piotrkowska 1; Śródmieście, budynek ŻÓŁTY, piętro trzecie, pokój 301A-ĘĄ";
+    ev.description =
+        "ąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąąą";
+    ev.location =
+        "Łódź, ul. Piotrkowska 1; Śródmieście, budynek ŻÓŁTY, piętro trzecie, pokój 301A-ĘĄ";
     size_t len;
     char *s = render(&ev, 1, &len);
     int folded = 0;
     const char *line = s;
     while (*line) {
         const char *nl = strchr(line, '\n');
-        assert_non_null(nl);               /* the text ends with a line end */
+        assert_non_null(nl);                      /* the text ends with a line end */
         assert_true(nl > line && nl[-1] == '\r'); /* every line end is CRLF */
         size_t n = (size_t)(nl - 1 - line);
         assert_true(n <= 75);

@@ -15,7 +15,8 @@ static void timeutil__parses_offsets_and_z(void **state)
     int64_t b = parse_ok("2026-03-29T07:00:00Z");
     assert_int_equal(a, b);
     assert_int_equal(parse_ok("1970-01-01T00:00:00Z"), 0);
-    assert_int_equal(parse_ok("2026-01-01T00:00:00.123456-01:30"), parse_ok("2026-01-01T01:30:00Z"));
+    assert_int_equal(parse_ok("2026-01-01T00:00:00.123456-01:30"),
+                     parse_ok("2026-01-01T01:30:00Z"));
     char buf[TU_UTC_LEN];
     tu_format_utc(a, buf);
     assert_string_equal(buf, "2026-03-29T07:00:00Z");
@@ -24,10 +25,17 @@ static void timeutil__parses_offsets_and_z(void **state)
 static void timeutil__rejects_malformed(void **state)
 {
     (void)state;
-    const char *bad[] = {"", "2026", "2026-13-01T00:00Z", "2026-02-30T10:00:00Z",
-                         "2026-02-28T24:00:00Z", "2026-02-28T10:60:00Z", "2026-02-28 10:00:00+2",
-                         "2026-02-28T10:00:00+02:00junk", "abcd-ef-ghTij:kl:mnZ",
-                         "2026-02-28T10:00:00.Z", "1969-12-31T23:59:59Z"};
+    const char *bad[] = {"",
+                         "2026",
+                         "2026-13-01T00:00Z",
+                         "2026-02-30T10:00:00Z",
+                         "2026-02-28T24:00:00Z",
+                         "2026-02-28T10:60:00Z",
+                         "2026-02-28 10:00:00+2",
+                         "2026-02-28T10:00:00+02:00junk",
+                         "abcd-ef-ghTij:kl:mnZ",
+                         "2026-02-28T10:00:00.Z",
+                         "1969-12-31T23:59:59Z"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         int64_t t;
         assert_int_equal(tu_parse(bad[i], &t), TU_EFORMAT);

@@ -109,15 +109,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (int i = 0; i < wk.n; i++) {
         const struct hours_window *w = &wk.w[i];
-        FUZZ_CHECK(w->weekday >= 1 && w->weekday <= 7 && w->open_min >= 0 &&
-                       w->close_min <= 1440 && w->open_min < w->close_min,
+        FUZZ_CHECK(w->weekday >= 1 && w->weekday <= 7 && w->open_min >= 0 && w->close_min <= 1440 &&
+                       w->open_min < w->close_min,
                    "window %d kept out of range", i);
         if (i > 0 && w->weekday == wk.w[i - 1].weekday)
             FUZZ_CHECK(w->open_min >= wk.w[i - 1].close_min, "overlap kept");
         if (i > 0)
-            FUZZ_CHECK(w->weekday > wk.w[i - 1].weekday ||
-                           (w->weekday == wk.w[i - 1].weekday &&
-                            w->open_min > wk.w[i - 1].open_min),
+            FUZZ_CHECK(w->weekday > wk.w[i - 1].weekday || (w->weekday == wk.w[i - 1].weekday &&
+                                                            w->open_min > wk.w[i - 1].open_min),
                        "not sorted");
     }
 
@@ -129,8 +128,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int64_t total = hours_layout_span(&wk, from, to, on_span, &sp);
     FUZZ_CHECK(total == sp.sum, "total %lld but spans sum to %lld", (long long)total,
                (long long)sp.sum);
-    FUZZ_CHECK(total >= 0 && total <= to - from, "total %lld for a span of %lld",
-               (long long)total, (long long)(to - from));
+    FUZZ_CHECK(total >= 0 && total <= to - from, "total %lld for a span of %lld", (long long)total,
+               (long long)(to - from));
     if (wk.n == 0)
         FUZZ_CHECK(total == 0, "closed week laid out %lld s", (long long)total);
 
@@ -142,8 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int64_t end = start + (int64_t)(take(&c, 2) % 600 + 1) * 300;
     int slot = (int)(take(&c, 1) % 121);
     enum hours_fit fit = hours_fit(&wk, start, end, slot);
-    FUZZ_CHECK(fit == HOURS_FITS || fit == HOURS_OUTSIDE || fit == HOURS_OFF_GRID, "fit %d",
-               fit);
+    FUZZ_CHECK(fit == HOURS_FITS || fit == HOURS_OUTSIDE || fit == HOURS_OFF_GRID, "fit %d", fit);
     if (end <= to) {
         int inside = 0;
         for (int i = 0; i < sp.n; i++)
@@ -154,8 +152,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(fit != HOURS_OUTSIDE, "booking %lld..%lld inside a span but OUTSIDE",
                        (long long)start, (long long)end);
         if (fit != HOURS_OUTSIDE)
-            FUZZ_CHECK(inside, "booking %lld..%lld fits but lies in no open span",
-                       (long long)start, (long long)end);
+            FUZZ_CHECK(inside, "booking %lld..%lld fits but lies in no open span", (long long)start,
+                       (long long)end);
     }
     return 0;
 }

@@ -55,8 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(cJSON_IsObject(j), "parse ok but not an object");
 
     struct arena a = {0};
-    static const char *const allowed[] = {"name", "email", "start", "end", "count", "area_m2",
-                                          "kind", "active", "note", NULL};
+    static const char *const allowed[] = {"name",    "email", "start",  "end",  "count",
+                                          "area_m2", "kind",  "active", "note", NULL};
     struct ls_err e2 = {0};
     if (json_only(j, allowed, &e2) != LS_OK)
         FUZZ_CHECK(e2.code == LS_EVALIDATION, "json_only gave %d", e2.code);

@@ -74,9 +74,15 @@ static void convert(cJSON *j, int create)
     r.json = j;
     /* What a stored resource looks like before a patch overlays the body
      * (and the defaults a create starts from). */
-    struct resource res = {.type = "instrument", .name = "Confocal", .category = "",
-                           .description = "", .shared = 1, .requires_approval = 1,
-                           .slot_minutes = 30, .min_minutes = 30, .max_minutes = 480};
+    struct resource res = {.type = "instrument",
+                           .name = "Confocal",
+                           .category = "",
+                           .description = "",
+                           .shared = 1,
+                           .requires_approval = 1,
+                           .slot_minutes = 30,
+                           .min_minutes = 30,
+                           .max_minutes = 480};
     if (create)
         res.name = "";
     hours_default(&res.hours);

@@ -26,8 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char utc[TU_UTC_LEN], local[TU_LOCAL_LEN];
         tu_format_utc(t, utc);
         int64_t again = 0;
-        FUZZ_CHECK(tu_parse(utc, &again) == TU_OK && again == t,
-                   "'%s' -> %lld prints as %s", (const char *)s.p, (long long)t, utc);
+        FUZZ_CHECK(tu_parse(utc, &again) == TU_OK && again == t, "'%s' -> %lld prints as %s",
+                   (const char *)s.p, (long long)t, utc);
         tu_format_local(t, local);
         FUZZ_CHECK(tu_parse(local, &again) == TU_OK && again == t,
                    "'%s' -> %lld prints locally as %s", (const char *)s.p, (long long)t, local);

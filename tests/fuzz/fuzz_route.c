@@ -71,25 +71,25 @@ static void match_all(const char *s)
 {
     const struct route *const tables[] = {shapes, NULL};
     for (int pass = 0; pass < 2; pass++)
-    for (const struct route *const *t = pass ? tables : http_route_tables; *t; t++)
-        for (const struct route *rt = *t; rt->method; rt++) {
-            int plain = http_match(rt->pattern, s, NULL, NULL, NULL);
-            struct arena a = {0};
-            const char *params[HTTP_MAX_PARAMS] = {0};
-            int n = -1;
-            int m = http_match(rt->pattern, s, &a, params, &n);
-            FUZZ_CHECK(plain == m, "'%s' vs '%s': %d without arena, %d with", rt->pattern, s,
-                       plain, m);
-            if (m) {
-                FUZZ_CHECK(n >= 0 && n <= HTTP_MAX_PARAMS, "nparams %d", n);
-                for (int i = 0; i < n; i++) {
-                    FUZZ_CHECK(params[i] && params[i][0], "empty placeholder %d", i);
-                    FUZZ_CHECK(!strchr(params[i], '/'), "placeholder '%s' spans '/'",
-                               params[i]);
+        for (const struct route *const *t = pass ? tables : http_route_tables; *t; t++)
+            for (const struct route *rt = *t; rt->method; rt++) {
+                int plain = http_match(rt->pattern, s, NULL, NULL, NULL);
+                struct arena a = {0};
+                const char *params[HTTP_MAX_PARAMS] = {0};
+                int n = -1;
+                int m = http_match(rt->pattern, s, &a, params, &n);
+                FUZZ_CHECK(plain == m, "'%s' vs '%s': %d without arena, %d with", rt->pattern, s,
+                           plain, m);
+                if (m) {
+                    FUZZ_CHECK(n >= 0 && n <= HTTP_MAX_PARAMS, "nparams %d", n);
+                    for (int i = 0; i < n; i++) {
+                        FUZZ_CHECK(params[i] && params[i][0], "empty placeholder %d", i);
+                        FUZZ_CHECK(!strchr(params[i], '/'), "placeholder '%s' spans '/'",
+                                   params[i]);
+                    }
+                    FUZZ_CHECK(rebuild_equals(rt->pattern, params, n, s),
+                               "'%s' matched '%s' but does not rebuild", s, rt->pattern);
                 }
-                FUZZ_CHECK(rebuild_equals(rt->pattern, params, n, s),
-                           "'%s' matched '%s' but does not rebuild", s, rt->pattern);
+                arena_release(&a);
             }
-            arena_release(&a);
-        }
 }
