@@ -148,6 +148,37 @@ static int scope_load(struct db *db, enum feed_scope scope, int64_t id, struct a
 /* ------------------------------------------------------------------ */
 /* Tokens                                                               */
 
+struct create_job {
+    unsigned char hash[32];
+    enum feed_scope scope;
+    int64_t scope_id, user_id, now, id;
+};
+
+/* The limit and the insert in one unit, so parallel requests cannot pass
+ * the limit together. */
+static int create_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct create_job *j = ctx;
+    sqlite3_stmt *st = db_stmt(db, SQL_FEED_COUNT_LIVE);
+    sqlite3_bind_int64(st, 1, j->user_id);
+    int64_t live = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (live >= FEED_MAX_PER_USER)
+        return ls_err_set(err, LS_ETOOMANY, NULL,
+                          "you have %d calendar links; revoke some before creating more",
+                          FEED_MAX_PER_USER);
+    st = db_stmt(db, SQL_FEED_INSERT);
+    sqlite3_bind_blob(st, 1, j->hash, sizeof j->hash, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, feed_scope_name(j->scope), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, j->scope_id);
+    sqlite3_bind_int64(st, 4, j->user_id);
+    sqlite3_bind_int64(st, 5, j->now);
+    int rc = db_step_done(db, st, err);
+    if (!rc)
+        j->id = sqlite3_last_insert_rowid(db_handle(db));
+    return rc;
+}
+
 int feed_create(struct db *db, const struct user *u, enum feed_scope scope, int64_t scope_id,
                 int64_t now, char token[FEED_TOKEN_HEX + 1], int64_t *out_id, struct ls_err *err)
 {
@@ -165,29 +196,13 @@ int feed_create(struct db *db, const struct user *u, enum feed_scope scope, int6
         rc = ls_err_set(err, LS_EFORBIDDEN, "id", "a user feed is only for your own bookings");
         goto done;
     }
-    sqlite3_stmt *st = db_stmt(db, SQL_FEED_COUNT_LIVE);
-    sqlite3_bind_int64(st, 1, u->id);
-    int64_t live = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    if (live >= FEED_MAX_PER_USER) {
-        rc = ls_err_set(err, LS_ETOOMANY, NULL,
-                        "you have %d calendar links; revoke some before creating more",
-                        FEED_MAX_PER_USER);
-        goto done;
-    }
     auth_random_hex(token, FEED_TOKEN_HEX / 2);
-    unsigned char h[32];
-    auth_token_hash(h, token);
-    st = db_stmt(db, SQL_FEED_INSERT);
-    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, feed_scope_name(scope), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, scope_id);
-    sqlite3_bind_int64(st, 4, u->id);
-    sqlite3_bind_int64(st, 5, now);
-    if ((rc = db_step_done(db, st, err)))
+    struct create_job j = {{0}, scope, scope_id, u->id, now, 0};
+    auth_token_hash(j.hash, token);
+    if ((rc = db_write(db, create_txn, &j, err)))
         goto done;
     if (out_id)
-        *out_id = sqlite3_last_insert_rowid(db_handle(db));
+        *out_id = j.id;
 done:
     arena_release(&a);
     return rc;
@@ -231,18 +246,43 @@ int feed_list(struct db *db, int64_t user_id, int64_t limit, int64_t offset, str
     return LS_OK;
 }
 
-int feed_revoke(struct db *db, int64_t user_id, int64_t feed_id, int64_t now, struct ls_err *err)
+static const char SQL_FEED_OWNER[] = "SELECT user_id FROM feeds WHERE id = :id AND revoked IS NULL";
+
+int feed_owner(struct db *db, int64_t feed_id, int64_t *user_id, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_FEED_REVOKE);
+    sqlite3_stmt *st = db_stmt(db, SQL_FEED_OWNER);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, feed_id);
-    sqlite3_bind_int64(st, 2, user_id);
-    sqlite3_bind_int64(st, 3, now);
-    int rc = db_step_done(db, st, err);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), feed_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *user_id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return ls_err_set(err, LS_ENOTFOUND, NULL, "no such feed");
+    return rc == SQLITE_ROW ? LS_OK : db_fail(db, rc, err);
+}
+
+struct revoke {
+    int64_t feed_id, user_id, now;
+};
+
+static void bind_revoke(sqlite3_stmt *st, const void *ctx)
+{
+    const struct revoke *v = ctx;
+    sqlite3_bind_int64(st, 1, v->feed_id);
+    sqlite3_bind_int64(st, 2, v->user_id);
+    sqlite3_bind_int64(st, 3, v->now);
+}
+
+int feed_revoke(struct db *db, int64_t user_id, int64_t feed_id, int64_t now, struct ls_err *err)
+{
+    struct revoke v = {feed_id, user_id, now};
+    int changes = 0;
+    int rc = db_write_one(db, SQL_FEED_REVOKE, bind_revoke, &v, &changes, NULL, err);
     if (rc)
         return rc;
-    if (sqlite3_changes(db_handle(db)) == 0)
+    if (changes == 0)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such feed");
     return LS_OK;
 }
@@ -282,18 +322,26 @@ int feed_lookup(struct db *db, const char *token, struct arena *a, struct feed *
     return LS_OK;
 }
 
+struct touch {
+    int64_t id, now;
+};
+
+static void bind_touch(sqlite3_stmt *st, const void *ctx)
+{
+    const struct touch *t = ctx;
+    sqlite3_bind_int64(st, 1, t->id);
+    sqlite3_bind_int64(st, 2, t->now);
+    sqlite3_bind_int64(st, 3, t->now - FEED_TOUCH_SECONDS);
+}
+
 void feed_touch(struct db *db, const struct feed *f, int64_t now)
 {
     if (f->last_used && now - f->last_used < FEED_TOUCH_SECONDS)
         return;
-    sqlite3_stmt *st = db_stmt(db, SQL_FEED_TOUCH);
-    if (!st)
-        return;
-    sqlite3_bind_int64(st, 1, f->id);
-    sqlite3_bind_int64(st, 2, now);
-    sqlite3_bind_int64(st, 3, now - FEED_TOUCH_SECONDS);
+    struct touch t = {f->id, now};
     struct ls_err ignore = {0};
-    db_step_done(db, st, &ignore); /* a busy database only delays the bookkeeping */
+    /* A busy database only delays the bookkeeping. */
+    db_write_one(db, SQL_FEED_TOUCH, bind_touch, &t, NULL, NULL, &ignore);
 }
 
 /* ------------------------------------------------------------------ */
@@ -724,7 +772,7 @@ int feed_get(struct db *db, const struct feed *f, const struct feed_site *site, 
     int rc = db_begin_read(db, err);
     if (rc == LS_OK)
         rc = get_in_snapshot(db, f, site, now, want_body, a, out, err);
-    db_rollback(db);
+    db_end_read(db);
     return rc;
 }
 

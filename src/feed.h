@@ -80,6 +80,9 @@ int feed_list(struct db *db, int64_t user_id, int64_t limit, int64_t offset, str
  * exist or is already revoked. */
 int feed_revoke(struct db *db, int64_t user_id, int64_t feed_id, int64_t now, struct ls_err *err);
 
+/* Who created live feed feed_id: LS_ENOTFOUND when there is none. */
+int feed_owner(struct db *db, int64_t feed_id, int64_t *user_id, struct ls_err *err);
+
 /* Resolves a URL token to its live feed. LS_ENOTFOUND for malformed,
  * unknown or revoked tokens. */
 int feed_lookup(struct db *db, const char *token, struct arena *a, struct feed *out,

@@ -139,24 +139,22 @@ int notify_enqueue(struct db *db, enum notify_kind kind, int64_t id, int64_t act
     return rc;
 }
 
+static void bind_reminders(sqlite3_stmt *st, const void *ctx)
+{
+    int64_t now = *(const int64_t *)ctx;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, now + NOTIFY_REMIND_FROM);
+    sqlite3_bind_int64(st, 3, now + NOTIFY_REMIND_TO);
+}
+
 int notify_enqueue_reminders(struct db *db, int64_t now, int *queued, struct ls_err *err)
 {
     if (queued)
         *queued = 0;
-    int rc = db_begin_write(db, err);
-    if (rc)
-        return rc;
-    sqlite3_stmt *st = db_stmt(db, SQL_REMINDERS);
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, now + NOTIFY_REMIND_FROM);
-    sqlite3_bind_int64(st, 3, now + NOTIFY_REMIND_TO);
-    rc = db_step_done(db, st, err);
+    int changes = 0;
+    int rc = db_write_one(db, SQL_REMINDERS, bind_reminders, &now, &changes, NULL, err);
     if (!rc && queued)
-        *queued = sqlite3_changes(db_handle(db));
-    if (!rc)
-        rc = db_commit(db, err);
-    if (rc)
-        db_rollback(db);
+        *queued = changes;
     return rc;
 }
 
@@ -654,35 +652,51 @@ static int load_event(struct notify_event *e, int64_t *attempts, struct db *db, 
     return rc == SQLITE_ROW ? LS_OK : db_fail(db, rc, err);
 }
 
+/* An outbox row's change: ?1 the row, ?2 a time, ?3 a text (as its
+ * statement takes them). */
+struct mark {
+    int64_t id, at;
+    const char *why;
+};
+
+static void bind_mark(sqlite3_stmt *st, const void *ctx)
+{
+    const struct mark *m = ctx;
+    sqlite3_bind_int64(st, 1, m->id);
+    if (sqlite3_bind_parameter_count(st) >= 2 && m->at)
+        sqlite3_bind_int64(st, 2, m->at);
+    if (m->why)
+        sqlite3_bind_text(st, sqlite3_bind_parameter_count(st), m->why, -1, SQLITE_TRANSIENT);
+}
+
 static int mark_sent(struct db *db, int64_t id, int64_t at, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_SENT);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, at);
-    return db_step_done(db, st, err);
+    struct mark m = {id, at, NULL};
+    return db_write_one(db, SQL_SENT, bind_mark, &m, NULL, NULL, err);
 }
 
 static int mark_retry(struct db *db, int64_t id, int64_t next, const char *why, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_RETRY);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, next);
-    sqlite3_bind_text(st, 3, why, -1, SQLITE_TRANSIENT);
-    return db_step_done(db, st, err);
+    struct mark m = {id, next, why};
+    return db_write_one(db, SQL_RETRY, bind_mark, &m, NULL, NULL, err);
 }
 
 static int mark_failed(struct db *db, int64_t id, const char *why, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_FAILED);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, why, -1, SQLITE_TRANSIENT);
-    return db_step_done(db, st, err);
+    struct mark m = {id, 0, why};
+    return db_write_one(db, SQL_FAILED, bind_mark, &m, NULL, NULL, err);
+}
+
+struct claim {
+    int64_t id, until, now;
+};
+
+static void bind_claim(sqlite3_stmt *st, const void *ctx)
+{
+    const struct claim *c = ctx;
+    sqlite3_bind_int64(st, 1, c->id);
+    sqlite3_bind_int64(st, 2, c->until);
+    sqlite3_bind_int64(st, 3, c->now);
 }
 
 /* Delivers outbox row `id` if it is still due and nobody else took it. */
@@ -690,14 +704,10 @@ static int deliver(struct db *db, const struct notify_smtp *smtp, const struct n
                    int64_t id, int64_t now, int64_t base, struct notify_pass *out,
                    struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_CLAIM);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, now + 600);
-    sqlite3_bind_int64(st, 3, now);
-    int rc = db_step_done(db, st, err);
-    if (rc || sqlite3_changes(db_handle(db)) == 0)
+    struct claim c = {id, now + 600, now};
+    int claimed = 0;
+    int rc = db_write_one(db, SQL_CLAIM, bind_claim, &c, &claimed, NULL, err);
+    if (rc || claimed == 0)
         return rc;
     struct arena a = {0};
     struct notify_event e;
@@ -782,18 +792,26 @@ int notify_prefs_get(struct notify_prefs *out, struct db *db, int64_t user_id, s
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? LS_OK : db_fail(db, rc, err);
 }
 
+struct prefs_row {
+    int64_t user_id;
+    const struct notify_prefs *p;
+};
+
+static void bind_prefs(sqlite3_stmt *st, const void *ctx)
+{
+    const struct prefs_row *r = ctx;
+    sqlite3_bind_int64(st, 1, r->user_id);
+    sqlite3_bind_int(st, 2, !!r->p->request);
+    sqlite3_bind_int(st, 3, !!r->p->decision);
+    sqlite3_bind_int(st, 4, !!r->p->change);
+    sqlite3_bind_int(st, 5, !!r->p->reminder);
+}
+
 int notify_prefs_set(struct db *db, int64_t user_id, const struct notify_prefs *p,
                      struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_PREFS_SET);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_int(st, 2, !!p->request);
-    sqlite3_bind_int(st, 3, !!p->decision);
-    sqlite3_bind_int(st, 4, !!p->change);
-    sqlite3_bind_int(st, 5, !!p->reminder);
-    return db_step_done(db, st, err);
+    struct prefs_row r = {user_id, p};
+    return db_write_one(db, SQL_PREFS_SET, bind_prefs, &r, NULL, NULL, err);
 }
 
 int notify_lab_mailbox_get(const char **email, struct db *db, struct arena *a, const struct user *u,
@@ -819,14 +837,20 @@ int notify_lab_mailbox_get(const char **email, struct db *db, struct arena *a, c
     return LS_OK;
 }
 
-int notify_lab_mailbox_set(struct db *db, const struct user *u, int64_t lab_id, const char *email,
-                           const char *ip, struct ls_err *err)
+struct mailbox_job {
+    const struct user *u;
+    int64_t lab_id;
+    const char *email, *ip;
+};
+
+static int mailbox_txn(struct db *db, void *ctx, struct ls_err *err)
 {
-    int rc = db_begin_write(db, err);
-    if (rc)
-        return rc;
+    const struct mailbox_job *j = ctx;
+    const struct user *u = j->u;
+    int64_t lab_id = j->lab_id;
+    const char *email = j->email, *ip = j->ip;
     sqlite3_stmt *st;
-    rc = notify_lab_mailbox_get(NULL, db, NULL, u, lab_id, err);
+    int rc = notify_lab_mailbox_get(NULL, db, NULL, u, lab_id, err);
     if (!rc && email && !notify_email_ok(email))
         rc = ls_err_set(err, LS_EVALIDATION, "email", "not an e-mail address");
     if (!rc) {
@@ -839,11 +863,14 @@ int notify_lab_mailbox_set(struct db *db, const struct user *u, int64_t lab_id, 
     }
     if (!rc)
         auth_audit(db, u->id, "lab.mailbox", "lab", lab_id, email ? email : "cleared", ip);
-    if (!rc)
-        rc = db_commit(db, err);
-    if (rc)
-        db_rollback(db);
     return rc;
+}
+
+int notify_lab_mailbox_set(struct db *db, const struct user *u, int64_t lab_id, const char *email,
+                           const char *ip, struct ls_err *err)
+{
+    struct mailbox_job j = {u, lab_id, email, ip};
+    return db_write(db, mailbox_txn, &j, err);
 }
 
 int notify_outbox_list(struct notify_rows *out, struct db *db, struct arena *a, const char *status,

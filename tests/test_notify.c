@@ -215,17 +215,31 @@ static void notify__move_tells_the_booker_and_reopens_the_request(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0);
 }
 
+/* A unit of work that queues a message and then is refused. */
+struct refused_unit {
+    struct fx *f;
+    int64_t booking;
+    int enqueued, queued_inside;
+};
+
+static int enqueue_then_refuse(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct refused_unit *u = ctx;
+    u->enqueued = notify_enqueue(db, NOTIFY_APPROVED, u->booking, u->f->owner1.id, 1, NOW, err);
+    u->queued_inside = (int)count(u->f, "SELECT count(*) FROM outbox");
+    return ls_err_set(err, LS_ECONFLICT, NULL, "refused on purpose");
+}
+
 static void notify__rolled_back_change_leaves_no_message(void **state)
 {
     struct fx *f = *state;
     struct ls_err err = {0};
     int64_t a = book(f, &f->res2, R_APPROVAL, at(2026, 11, 2, 10, 0), at(2026, 11, 2, 11, 0), NULL);
     testdb_exec(f->t, "DELETE FROM outbox");
-    assert_int_equal(db_begin_write(f->t->db, &err), LS_OK);
-    assert_int_equal(notify_enqueue(f->t->db, NOTIFY_APPROVED, a, f->owner1.id, 1, NOW, &err),
-                     LS_OK);
-    assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 1);
-    db_rollback(f->t->db);
+    struct refused_unit u = {f, a, -1, -1};
+    assert_int_equal(db_write(f->t->db, enqueue_then_refuse, &u, &err), LS_ECONFLICT);
+    assert_int_equal(u.enqueued, LS_OK);
+    assert_int_equal(u.queued_inside, 1);
     assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0);
     /* A decision that fails (conflict) queues nothing either. */
     int64_t b2 =
