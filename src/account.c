@@ -7,7 +7,7 @@
 #include <sodium.h>
 
 #include "db.h"
-#include "json.h"
+#include "field.h"
 #include "timeutil.h"
 
 static const char SQL_LIST[] =
@@ -184,7 +184,7 @@ int account_get(struct db *db, int64_t id, struct arena *a, struct account *out,
 static int name_ok(const char *s)
 {
     size_t n = strlen(s);
-    if (n == 0 || n > 200 || !json_text_ok(s, n, 0))
+    if (n == 0 || n > 200 || !field_text_ok(s, n, 0))
         return 0;
     return strspn(s, " \t") < n; /* not all blank */
 }

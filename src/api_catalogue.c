@@ -122,7 +122,7 @@ static const char *audit_detail(const struct ctype *t, const void *obj)
     const struct field *f = field_find(&t->shape, "name");
     if (!f)
         f = field_find(&t->shape, "reason");
-    return f && obj ? *FIELD_CAT(obj, f, const char *) : NULL;
+    return f && obj ? *FIELD_CAT(obj, f, char *) : NULL;
 }
 
 static void audit(struct db *db, struct req *r, const struct ctype *t, const char *verb, int64_t id,

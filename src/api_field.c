@@ -435,7 +435,7 @@ cJSON *api_field_json(const struct shape *sh, const void *obj)
             break;
         case FT_TEXT:
         case FT_ENUM: {
-            const char *v = *FIELD_CAT(obj, f, const char *);
+            const char *v = *FIELD_CAT(obj, f, char *);
             if (v)
                 cJSON_AddStringToObject(o, f->name, v);
             else
@@ -484,7 +484,7 @@ cJSON *api_field_json(const struct shape *sh, const void *obj)
             if (!f->ref)
                 break;
             cJSON *a = cJSON_AddArrayToObject(o, f->name);
-            const char *items = *FIELD_CAT(obj, f, const char *);
+            const char *items = *FIELD_CAT(obj, f, char *);
             int n = *(const int *)(const void *)((const char *)obj + f->count);
             for (int i = 0; items && i < n; i++)
                 cJSON_AddItemToArray(a, api_field_json(f->ref, items + (size_t)i * f->ref->size));

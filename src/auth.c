@@ -9,7 +9,7 @@
 #include <sodium.h>
 
 #include "db.h"
-#include "json.h"
+#include "field.h"
 #include "timeutil.h"
 
 /* Throttling: after FREE_FAILURES failures within WINDOW seconds a key
@@ -138,7 +138,7 @@ int auth_password_check(const char *pw, const char *email, const char *name, con
     if (n > AUTH_PASSWORD_MAX)
         return ls_err_set(err, LS_EVALIDATION, field, "password must have at most %d characters",
                           AUTH_PASSWORD_MAX);
-    if (!json_text_ok(pw, n, 0))
+    if (!field_text_ok(pw, n, 0))
         return ls_err_set(err, LS_EVALIDATION, field, "password must be UTF-8 text");
     /* The local part of the email or the name inside the password gives it away. */
     if (email) {
@@ -237,7 +237,7 @@ int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, s
     if (!u->email || !email_ok(u->email))
         return ls_err_set(err, LS_EVALIDATION, "email", "'email' must be an email address");
     if (!u->name || !*u->name || strlen(u->name) > 200 ||
-        !json_text_ok(u->name, strlen(u->name), 0))
+        !field_text_ok(u->name, strlen(u->name), 0))
         return ls_err_set(err, LS_EVALIDATION, "name",
                           "'name' must be 1 to 200 characters of text");
     if (u->role == ROLE_NONE)

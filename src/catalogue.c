@@ -899,7 +899,7 @@ static void bind_value(sqlite3_stmt *st, const struct field *f, const void *obj)
     }
     case FT_TEXT:
     case FT_ENUM: {
-        const char *v = *FIELD_CAT(obj, f, const char *);
+        const char *v = *FIELD_CAT(obj, f, char *);
         if (v)
             sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
         else
@@ -1169,7 +1169,7 @@ static void bind_filter(sqlite3_stmt *st, const struct ctype *t, const void *fil
         if (!given)
             continue; /* db_stmt cleared the bindings: NULL */
         if (f->flags & FF_TERMS) {
-            const char *q = *FIELD_CAT(filter, f, const char *);
+            const char *q = *FIELD_CAT(filter, f, char *);
             char *folded = catalogue_fold(a, q);
             int k = 0;
             char *save = NULL;

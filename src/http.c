@@ -394,85 +394,30 @@ const char *http_query(struct req *r, const char *name)
     return n >= 0 ? buf : NULL;
 }
 
-int http_query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t *out,
-                   int *present)
+static int query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t *out)
 {
     const char *s = http_query(r, name);
-    if (present)
-        *present = s != NULL;
     if (!s)
         return LS_OK;
     char *end = NULL;
     errno = 0;
     long long v = strtoll(s, &end, 10);
     if (!*s || *end || errno)
-        return ls_err_set(&r->err, LS_EVALIDATION, name, "'%s' must be a whole number", name);
+        return ls_err_set(&r->err, LS_EVALIDATION, name, "{field} must be a whole number");
     if (v < min || v > max)
-        return ls_err_set(&r->err, LS_EVALIDATION, name, "'%s' must be between %lld and %lld", name,
+        return ls_err_set(&r->err, LS_EVALIDATION, name, "{field} must be between %lld and %lld",
                           (long long)min, (long long)max);
     *out = v;
     return LS_OK;
-}
-
-int http_query_time(struct req *r, const char *name, int required, int64_t *out, int *present)
-{
-    const char *s = http_query(r, name);
-    if (present)
-        *present = s != NULL;
-    if (!s) {
-        if (required)
-            return ls_err_set(&r->err, LS_EVALIDATION, name, "'%s' is required", name);
-        return LS_OK;
-    }
-    /* '+' in a query string decodes to a space; restore it for offsets. */
-    char *fixed = arena_strdup(&r->arena, s);
-    for (char *p = fixed + (strlen(fixed) > 16 ? 16 : 0); *p; p++)
-        if (*p == ' ')
-            *p = '+';
-    enum tu_status st = tu_parse(fixed, out);
-    if (st == TU_OK)
-        return LS_OK;
-    /* A bare date means its local midnight. */
-    int y, m, d;
-    char tail;
-    if (strlen(fixed) == 10 && sscanf(fixed, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && m >= 1 &&
-        m <= 12 && d >= 1 && d <= 31 && y >= 1970 && y <= 9999) {
-        *out = tu_local_midnight(y, m, d);
-        return LS_OK;
-    }
-    return ls_err_set(&r->err, LS_EVALIDATION, name,
-                      "'%s' must be an RFC 3339 time (e.g. 2026-03-29T09:00:00Z) or a date", name);
-}
-
-int http_query_enum(struct req *r, const char *name, const char *const *choices, const char **out,
-                    int *present)
-{
-    const char *s = http_query(r, name);
-    if (present)
-        *present = s != NULL;
-    if (!s)
-        return LS_OK;
-    for (const char *const *c = choices; *c; c++)
-        if (strcmp(*c, s) == 0) {
-            *out = *c;
-            return LS_OK;
-        }
-    char list[256] = "";
-    for (const char *const *c = choices; *c; c++) {
-        strncat(list, *c, sizeof list - strlen(list) - 1);
-        if (c[1])
-            strncat(list, ", ", sizeof list - strlen(list) - 1);
-    }
-    return ls_err_set(&r->err, LS_EVALIDATION, name, "'%s' must be one of: %s", name, list);
 }
 
 int http_paging(struct req *r, int64_t *limit, int64_t *offset)
 {
     *limit = 50;
     *offset = 0;
-    int rc = http_query_int(r, "limit", 1, 500, limit, NULL);
+    int rc = query_int(r, "limit", 1, 500, limit);
     if (rc == LS_OK)
-        rc = http_query_int(r, "offset", 0, INT64_MAX / 2, offset, NULL);
+        rc = query_int(r, "offset", 0, INT64_MAX / 2, offset);
     return rc;
 }
 

@@ -203,15 +203,6 @@ int http_param_id(struct req *r, int idx, int64_t *out);
 const char *http_header(struct req *r, const char *name);
 /* Decoded query parameter (arena copy) or NULL when absent. */
 const char *http_query(struct req *r, const char *name);
-/* Query parameter as an integer in [min, max]; absent leaves *out alone and
- * sets *present 0. Bad values are 422 naming the parameter. */
-int http_query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t *out,
-                   int *present);
-/* Query parameter as an RFC 3339 instant (see tu_parse); 422 if malformed. */
-int http_query_time(struct req *r, const char *name, int required, int64_t *out, int *present);
-/* Query parameter that must be one of `choices` (NULL-terminated); 422 else. */
-int http_query_enum(struct req *r, const char *name, const char *const *choices, const char **out,
-                    int *present);
 /* `limit` (default 50, 1..500, larger is 422) and `offset` (≥ 0). */
 int http_paging(struct req *r, int64_t *limit, int64_t *offset);
 /* A list answer {"items": items, "total": total}; takes ownership of items. */

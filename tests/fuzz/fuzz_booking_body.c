@@ -7,6 +7,7 @@
 #include "booking.h"
 #include "feed.h"
 #include "fuzz.h"
+#include "field.h"
 #include "json.h"
 #include "timeutil.h"
 
@@ -46,7 +47,7 @@ static void booking_body(cJSON *j)
         if (q.purpose) {
             size_t n = strlen(q.purpose);
             FUZZ_CHECK(n <= BOOKING_PURPOSE_MAX, "purpose of %zu bytes", n);
-            FUZZ_CHECK(json_text_ok(q.purpose, n, 1), "purpose is not text");
+            FUZZ_CHECK(field_text_ok(q.purpose, n, 1), "purpose is not text");
         }
         if (q.rrule) {
             size_t n = strlen(q.rrule);
