@@ -104,9 +104,12 @@ static int read_ids(const struct field *f, const cJSON *v, struct arena *a, stru
     return LS_OK;
 }
 
+static int read_object(const struct field *f, const cJSON *v, int staff, struct arena *a, void *obj,
+                       struct ls_err *err);
+
 /* Converts one present member into the struct, then checks it. */
-static int read_one(const struct field *f, const cJSON *v, int creating, struct arena *a, void *obj,
-                    struct ls_err *err)
+static int read_one(const struct field *f, const cJSON *v, int creating, int staff, struct arena *a,
+                    void *obj, struct ls_err *err)
 {
     int null = cJSON_IsNull(v);
     if (null && !(f->flags & FF_NULLABLE) && !(f->type == FT_TEXT && !(f->flags & FF_REQUIRED)))
@@ -204,14 +207,52 @@ static int read_one(const struct field *f, const cJSON *v, int creating, struct 
             return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be a whole number");
         *FIELD_AT(obj, f, int64_t) = (int64_t)v->valuedouble;
         return LS_OK;
-    case FT_OBJECT:
+    case FT_OBJECT: {
+        if (!f->ref || !f->ref->size) /* documented only: keys the data chooses */
+            return ls_err_set(err, LS_EVALIDATION, f->name, "{field} is read-only");
+        int rc = read_object(f, v, staff, a, obj, err);
+        if (rc)
+            return rc;
+        break;
+    }
     case FT_LIST:
-        /* Nested input is read by its own route, never generically. */
+        /* Nested lists are read by their own route, never generically. */
         return ls_err_set(err, LS_EVALIDATION, f->name, "{field} is read-only");
     case FT_NONE:
         return LS_OK;
     }
     return field_check_one(f, obj, creating, err);
+}
+
+/* A nested object replaces the whole value: its members are read over the
+ * nested shape's defaults (not over the old value) with its required
+ * members required, and an error names "parent.member". null makes a
+ * nullable object null. */
+static int read_object(const struct field *f, const cJSON *v, int staff, struct arena *a, void *obj,
+                       struct ls_err *err)
+{
+    void *nested = FIELD_AT(obj, f, char);
+    field_defaults(f->ref, nested);
+    if (cJSON_IsNull(v)) { /* read_one refused null for a non-nullable object */
+        field_object_set_present(f, obj, 0);
+        return LS_OK;
+    }
+    if (!cJSON_IsObject(v))
+        return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be an object");
+    uint64_t present = 0;
+    int rc = api_field_read(f->ref, v, 1, staff, NULL, a, nested, &present, err);
+    if (rc) {
+        if (err->field[0]) {
+            char child[sizeof err->field];
+            snprintf(child, sizeof child, "%s", err->field);
+            field_path(err->field, sizeof err->field, f, child);
+        } else {
+            snprintf(err->field, sizeof err->field, "%s", f->name);
+        }
+        return rc;
+    }
+    field_object_set_present(f, obj, 1);
+    return LS_OK;
 }
 
 int api_field_read(const struct shape *sh, const cJSON *json, int creating, int staff,
@@ -247,7 +288,7 @@ int api_field_read(const struct shape *sh, const cJSON *json, int creating, int 
                 return ls_err_set(err, LS_EVALIDATION, f->name, "{field} is required");
             continue;
         }
-        int rc = read_one(f, v, creating, a, obj, err);
+        int rc = read_one(f, v, creating, staff, a, obj, err);
         if (rc)
             return rc;
         *present |= UINT64_C(1) << bit;
@@ -477,7 +518,9 @@ cJSON *api_field_json(const struct shape *sh, const void *obj)
             cJSON_AddNumberToObject(o, f->name, (double)*FIELD_CAT(obj, f, int64_t));
             break;
         case FT_OBJECT:
-            if (f->ref)
+            if (f->ref && !field_object_present(f, obj))
+                cJSON_AddNullToObject(o, f->name);
+            else if (f->ref)
                 cJSON_AddItemToObject(o, f->name, api_field_json(f->ref, FIELD_CAT(obj, f, char)));
             break;
         case FT_LIST: {
@@ -552,7 +595,7 @@ static cJSON *window_schema(void)
         "}");
 }
 
-static cJSON *field_schema(const struct field *f)
+static cJSON *field_schema(const struct field *f, enum api_schema_mode mode)
 {
     cJSON *s = cJSON_CreateObject();
     int nullable = (f->flags & FF_NULLABLE) != 0;
@@ -631,8 +674,20 @@ static cJSON *field_schema(const struct field *f)
         break;
     case FT_OBJECT:
         if (f->ref) {
+            /* In a body a nested object is given whole: its own required
+             * members are required (SCHEMA_CREATE) in a change too. */
+            enum api_schema_mode m = mode == SCHEMA_ANSWER ? SCHEMA_ANSWER : SCHEMA_CREATE;
+            cJSON *one = f->ref->name && m == SCHEMA_ANSWER ? schema_ref(f->ref->name)
+                                                            : api_field_schema(f->ref, m);
             cJSON_Delete(s);
-            s = f->ref->name ? schema_ref(f->ref->name) : api_field_schema(f->ref, SCHEMA_ANSWER);
+            if (nullable) {
+                s = cJSON_CreateObject();
+                cJSON *any = cJSON_AddArrayToObject(s, "anyOf");
+                cJSON_AddItemToArray(any, one);
+                cJSON_AddItemToArray(any, cJSON_Parse("{\"type\":\"null\"}"));
+            } else {
+                s = one;
+            }
         } else { /* keys chosen by the data (a group's name): described in .help */
             cJSON_AddStringToObject(s, "type", "object");
             cJSON_AddItemToObject(s, "additionalProperties", cJSON_CreateObject());
@@ -688,7 +743,7 @@ cJSON *api_field_schema(const struct shape *sh, enum api_schema_mode mode)
             continue;
         if (mode == SCHEMA_ANSWER && (f->flags & FF_IN))
             continue;
-        cJSON_AddItemToObject(props, f->name, field_schema(f));
+        cJSON_AddItemToObject(props, f->name, field_schema(f, mode));
         if ((mode == SCHEMA_CREATE && (f->flags & FF_REQUIRED)) || mode == SCHEMA_ANSWER)
             cJSON_AddItemToArray(req, cJSON_CreateString(f->name));
     }
@@ -715,7 +770,7 @@ void api_field_params(const struct shape *sh, cJSON *parameters)
         cJSON_AddBoolToObject(p, "required", 0);
         if (f->help)
             cJSON_AddStringToObject(p, "description", f->help);
-        cJSON *schema = field_schema(f);
+        cJSON *schema = field_schema(f, SCHEMA_ANSWER);
         cJSON_DeleteItemFromObject(schema, "default");
         if (f->type == FT_TIME)
             cJSON_AddStringToObject(schema, "description",
@@ -727,6 +782,18 @@ void api_field_params(const struct shape *sh, cJSON *parameters)
 
 const char *api_field_label(const struct shape *sh, const char *name, enum msg_lang lang)
 {
+    /* "prices.internal": the member's own label (nested labels say whole
+     * what they are: "Internal rate (per hour)"). */
+    const char *dot = name ? strchr(name, '.') : NULL;
+    if (dot) {
+        char parent[64];
+        snprintf(parent, sizeof parent, "%.*s", (int)(dot - name), name);
+        const struct field *p = field_find(sh, parent);
+        if (!p || p->type != FT_OBJECT || !p->ref)
+            return NULL;
+        const char *l = api_field_label(p->ref, dot + 1, lang);
+        return l ? l : (p->label[lang] ? p->label[lang] : NULL);
+    }
     const struct field *f = field_find(sh, name);
     return f && f->label[lang] ? f->label[lang] : NULL;
 }

@@ -59,6 +59,24 @@ const char *field_choice_list(struct arena *a, const struct field_choice *choice
     return out;
 }
 
+void field_path(char *out, size_t n, const struct field *parent, const char *child)
+{
+    snprintf(out, n, "%s.%s", parent->name, child ? child : "");
+}
+
+int field_object_present(const struct field *f, const void *obj)
+{
+    if (!(f->flags & FF_NULLABLE))
+        return 1;
+    return *(const int *)(const void *)((const char *)obj + f->present) != 0;
+}
+
+void field_object_set_present(const struct field *f, void *obj, int present)
+{
+    if (f->flags & FF_NULLABLE)
+        *(int *)(void *)((char *)obj + f->present) = present != 0;
+}
+
 int field_default_bool(const struct field *f)
 {
     return f->def && strcmp(f->def, "true") == 0;
@@ -105,6 +123,7 @@ void field_defaults(const struct shape *sh, void *obj)
         case FT_OBJECT:
             if (f->ref && f->ref->size)
                 field_defaults(f->ref, FIELD_AT(obj, f, char));
+            field_object_set_present(f, obj, 0); /* a nullable object starts null */
             break;
         case FT_IDS:
         case FT_LIST:
@@ -151,8 +170,11 @@ void field_copy(const struct shape *sh, void *dst, const void *src, uint64_t pre
     int i = 0;
     FIELD_FOR_EACH(f, sh)
     {
-        if (present & (UINT64_C(1) << i))
+        if (present & (UINT64_C(1) << i)) {
             memcpy((char *)dst + f->offset, (const char *)src + f->offset, value_size(f));
+            if (f->type == FT_OBJECT)
+                field_object_set_present(f, dst, field_object_present(f, src));
+        }
         i++;
     }
 }
@@ -296,6 +318,19 @@ static int check_number(const struct field *f, double v, struct ls_err *err)
     return LS_OK;
 }
 
+/* A nested object is a value as a whole: its required members apply as
+ * when creating, and a failure names "parent.member". */
+static int check_object(const struct field *f, void *obj, struct ls_err *err)
+{
+    int rc = field_check(f->ref, FIELD_AT(obj, f, char), 1, err);
+    if (rc && err && err->field[0]) {
+        char child[sizeof err->field];
+        snprintf(child, sizeof child, "%s", err->field);
+        field_path(err->field, sizeof err->field, f, child);
+    }
+    return rc;
+}
+
 int field_check_one(const struct field *f, void *obj, int creating, struct ls_err *err)
 {
     switch (f->type) {
@@ -383,8 +418,11 @@ int field_check_one(const struct field *f, void *obj, int creating, struct ls_er
         }
         return LS_OK;
     }
-    case FT_LONG:
     case FT_OBJECT:
+        if (!f->ref || !f->ref->size || !field_object_present(f, obj))
+            return LS_OK;
+        return check_object(f, obj, err);
+    case FT_LONG:
     case FT_LIST:
     case FT_NONE:
         break;

@@ -104,6 +104,10 @@ const char *const msg_pairs[][MSG_NLANGS] = {
     {"missing or invalid CSRF token (send the X-CSRF-Token header)",
      "brak lub zły token CSRF (wyślij nagłówek X-CSRF-Token)"},
     {"send the body as application/json", "wyślij treść jako application/json"},
+    /* prices, statements and State aid (price.c, statement.c, economic.c) */
+    {"{field} must be an object", "{field}: podaj obiekt JSON"},
+    {"{field} must be an amount with at most two decimals",
+     "{field}: podaj kwotę z najwyżej dwoma miejscami po przecinku"},
 };
 
 const size_t msg_npairs = sizeof msg_pairs / sizeof msg_pairs[0];
