@@ -16,6 +16,25 @@ extern const struct route api_booking_routes[];   /* bookings (api_booking.c) */
 extern const struct route api_feed_routes[];      /* feeds and /ical (api_feed.c) */
 extern const struct route api_stats_routes[];     /* statistics (api_stats.c) */
 extern const struct route api_notify_routes[];    /* notification settings, outbox (api_notify.c) */
+extern const struct route api_price_routes[];     /* quotes, package discounts (api_price.c) */
+extern const struct route api_statement_routes[]; /* monthly statements (api_statement.c) */
+extern const struct route api_economic_routes[];  /* State aid: economic use (api_economic.c) */
+
+/* The price a booking keeps (api_price.c). */
+extern const struct shape api_price_shape;
+
+/* A month's statement as the API answers it (api_statement.c), for the
+ * command line too: JSON (caller owns it) and CSV (malloc'd, caller frees;
+ * polish: semicolons, decimal commas). */
+struct statement;
+cJSON *api_statement_json(const struct statement *s);
+char *api_statement_csv(const struct statement *s, int polish, size_t *len);
+
+/* Economic use of funded resources (api_economic.c), for the command line
+ * too. */
+struct economic_use;
+cJSON *api_economic_json(const struct economic_use *u);
+char *api_economic_csv(const struct economic_use *u, int polish, size_t *len);
 
 /* The public JSON shape of a user (no secrets). Caller owns the result. */
 cJSON *api_user_json(const struct user *u);

@@ -108,6 +108,30 @@ const char *const msg_pairs[][MSG_NLANGS] = {
     {"{field} must be an object", "{field}: podaj obiekt JSON"},
     {"{field} must be an amount with at most two decimals",
      "{field}: podaj kwotę z najwyżej dwoma miejscami po przecinku"},
+    {"the price list of this resource has no rate for your customer class (%s), so you may not "
+     "book it",
+     "cennik tego zasobu nie ma stawki dla Twojej grupy klientów (%s), więc nie możesz go "
+     "zarezerwować"},
+    {"only the resource's owners and staff may set {field}",
+     "{field}: może ustawić tylko opiekun zasobu lub biuro klastra"},
+    {"{field} is required for bookings by your organisation",
+     "{field}: pole wymagane przy rezerwacjach Twojej organizacji"},
+    {"economic use of this resource in %d would reach %.2f %% of its available hours, above its "
+     "State-aid cap of %.2f %%",
+     "wykorzystanie gospodarcze tego zasobu w roku %d sięgnęłoby %.2f %% godzin dostępnych, "
+     "ponad limit pomocy publicznej %.2f %%"},
+    {"change {field} on its own, without other changes",
+     "{field}: zmień to pole osobno, bez innych zmian"},
+    {"{field} may be at most %d days after the start", "{field}: najwyżej %d dni po początku"},
+    {"{field} must be a month as YYYY-MM", "{field}: podaj miesiąc w postaci RRRR-MM"},
+    {"owners without an organisation have no statements",
+     "opiekun bez organizacji nie ma zestawień"},
+    {"owners see their own organisation's statements only",
+     "opiekun widzi tylko zestawienia swojej organizacji"},
+    {"owners without an organisation have no funded resources",
+     "opiekun bez organizacji nie ma zasobów finansowanych"},
+    {"owners see the economic use of their own organisation only",
+     "opiekun widzi tylko wykorzystanie gospodarcze swojej organizacji"},
 };
 
 const size_t msg_npairs = sizeof msg_pairs / sizeof msg_pairs[0];

@@ -31,6 +31,16 @@
                   " WHERE b.id = ?2 AND" PREF_ON
 static const char SQL_TO_OWNERS[] = TO_OWNERS;
 static const char SQL_TO_OWNERS_IF_BOOKER[] = TO_OWNERS " AND b.user_id = ?3";
+/* Every active owner of the resource's organisation (the actor too: the
+ * cap concerns them whoever approved), the detail as the reason (?7). */
+static const char SQL_ECONOMIC_TO_OWNERS[] =
+    OUTBOX_INSERT " SELECT ?1, b.id, u.id, u.email, u.lang, nullif(?3, 0), b.start, b.end,"
+                  " b.sequence, b.status, ?7, ?4, ?5, ?5"
+                  " FROM bookings b JOIN resources r ON r.id = b.resource_id"
+                  " JOIN labs l ON l.id = r.lab_id"
+                  " JOIN users u ON u.organisation_id = l.organisation_id AND u.role = 'owner'"
+                  " AND u.active = 1 LEFT JOIN notify_prefs p ON p.user_id = u.id"
+                  " WHERE b.id = ?2 AND" PREF_ON;
 static const char SQL_TO_MAILBOX[] =
     OUTBOX_INSERT " SELECT ?1, b.id, NULL, l.notify_email, 'pl', nullif(?3, 0), " SNAPSHOT
                   " FROM bookings b JOIN resources r ON r.id = b.resource_id"
@@ -82,20 +92,21 @@ static const char SQL_OUTBOX_LIST[] =
     "SELECT id, booking_id, user_id, attempts, next_attempt, created, sent_at, kind, email, lang,"
     " status, last_error FROM outbox" OUTBOX_WHERE " ORDER BY id DESC LIMIT ?2 OFFSET ?3";
 
-static const char *const kind_names[] = {"request",   "approved", "declined",
-                                         "cancelled", "moved",    "reminder"};
-/* The opt-out column that governs each kind. */
-static const char *const kind_pref[] = {"request", "decision", "decision",
-                                        "change",  "change",   "reminder"};
+static const char *const kind_names[NOTIFY_KINDS] = {"request", "approved", "declined", "cancelled",
+                                                     "moved",   "reminder", "economic"};
+/* The opt-out column that governs each kind: the cap is news for owners,
+ * like a request. */
+static const char *const kind_pref[NOTIFY_KINDS] = {"request", "decision", "decision", "change",
+                                                    "change",  "reminder", "request"};
 
 const char *notify_kind_name(enum notify_kind k)
 {
-    return (unsigned)k < 6 ? kind_names[k] : "request";
+    return (unsigned)k < NOTIFY_KINDS ? kind_names[k] : "request";
 }
 
 int notify_kind_parse(const char *s)
 {
-    for (int i = 0; s && i < 6; i++)
+    for (int i = 0; s && i < NOTIFY_KINDS; i++)
         if (strcmp(s, kind_names[i]) == 0)
             return i;
     return -1;
@@ -116,6 +127,22 @@ static int insert_for(struct db *db, const char *sql, enum notify_kind kind, int
     sqlite3_bind_int(st, 4, occurrences > 1 ? occurrences : 1);
     sqlite3_bind_int64(st, 5, now);
     sqlite3_bind_text(st, 6, kind_pref[kind], -1, SQLITE_STATIC);
+    return db_step_done(db, st, err);
+}
+
+int notify_enqueue_economic(struct db *db, int64_t id, int64_t actor_id, const char *detail,
+                            int64_t now, struct ls_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_ECONOMIC_TO_OWNERS);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_text(st, 1, kind_names[NOTIFY_ECONOMIC], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 3, actor_id);
+    sqlite3_bind_int(st, 4, 1);
+    sqlite3_bind_int64(st, 5, now);
+    sqlite3_bind_text(st, 6, kind_pref[NOTIFY_ECONOMIC], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, detail, -1, SQLITE_TRANSIENT);
     return db_step_done(db, st, err);
 }
 
@@ -348,20 +375,32 @@ static const char *span_text(struct arena *a, int64_t start, int64_t end)
 
 /* The words of one language. */
 struct words {
-    const char *subject[6], *intro[6];
+    const char *subject[NOTIFY_KINDS], *intro[NOTIFY_KINDS];
     const char *resource, *when, *zone, *booker, *purpose, *reason, *status, *series, *by, *open,
         *pending_again, *footer;
     const char *status_name[4];
+    /* economic: "year: share of the available hours (cap)" and the rule */
+    const char *economic_use, *economic_fmt, *economic_rule;
+    char decimal; /* the decimal mark of the language */
 };
 
 static const struct words PL = {
     .subject = {"Nowa prośba o rezerwację", "Rezerwacja zatwierdzona", "Rezerwacja odrzucona",
-                "Rezerwacja odwołana", "Rezerwacja zmieniona", "Przypomnienie o rezerwacji"},
+                "Rezerwacja odwołana", "Rezerwacja zmieniona", "Przypomnienie o rezerwacji",
+                "Wykorzystanie gospodarcze blisko limitu pomocy publicznej"},
     .intro = {"Nowa prośba o rezerwację zasobu, który wymaga Twojego zatwierdzenia.",
               "Twoja rezerwacja została zatwierdzona.",
               "Twoja prośba o rezerwację została odrzucona.", "Rezerwacja została odwołana.",
               "Rezerwacja została zmieniona; aktualny termin poniżej.",
-              "Przypominamy o jutrzejszej rezerwacji."},
+              "Przypominamy o jutrzejszej rezerwacji.",
+              "Wykorzystanie gospodarcze zasobu finansowanego ze środków publicznych przekroczyło "
+              "80 % limitu. Ta rezerwacja przesunęła je ponad ten próg."},
+    .economic_use = "Wykorzystanie gospodarcze",
+    .economic_fmt = "%d: %.2f %% godzin dostępnych (limit %.2f %%)",
+    .economic_rule = "Zasada: wykorzystanie gospodarcze infrastruktury badawczej finansowanej "
+                     "ze środków publicznych nie może przekroczyć 20 % jej rocznej wydajności "
+                     "(ramy pomocy państwa na B+R+I, 2022/C 414/01, pkt 2.1.1).",
+    .decimal = ',',
     .resource = "Zasób",
     .when = "Termin",
     .zone = "czas warszawski",
@@ -380,11 +419,19 @@ static const struct words PL = {
 
 static const struct words EN = {
     .subject = {"New booking request", "Booking approved", "Booking declined", "Booking cancelled",
-                "Booking changed", "Booking reminder"},
+                "Booking changed", "Booking reminder", "Economic use near the State-aid cap"},
     .intro = {"A new request to book a resource that needs your approval.",
               "Your booking has been approved.", "Your booking request has been declined.",
               "A booking has been cancelled.", "A booking has been changed; its time is below.",
-              "A reminder of your booking tomorrow."},
+              "A reminder of your booking tomorrow.",
+              "The economic use of a publicly funded resource has passed 80 % of its cap. This "
+              "booking took it past that mark."},
+    .economic_use = "Economic use",
+    .economic_fmt = "%d: %.2f %% of the available hours (cap %.2f %%)",
+    .economic_rule = "The rule: economic use of publicly funded research infrastructure must "
+                     "stay within 20 % of its annual capacity (EU framework for State aid for "
+                     "R&D&I, 2022/C 414/01, section 2.1.1).",
+    .decimal = '.',
     .resource = "Resource",
     .when = "When",
     .zone = "Warsaw time",
@@ -399,6 +446,27 @@ static const struct words EN = {
     .footer = "Sent automatically by labshare. You can turn notifications off in your profile.",
     .status_name = {"pending", "approved", "declined", "cancelled"},
 };
+
+static void row(struct buf *text, struct buf *html, const char *label, const char *value);
+
+/* The economic-use line from the queued "year|share|cap", in w's words and
+ * decimal mark. */
+static void economic_rows(struct buf *text, struct buf *html, const struct words *w,
+                          const char *detail)
+{
+    int year;
+    double share, cap;
+    if (!detail || sscanf(detail, "%d|%lf|%lf", &year, &share, &cap) != 3)
+        return;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    char *line = arena_printf(text->a, w->economic_fmt, year, 100 * share, 100 * cap);
+#pragma GCC diagnostic pop
+    for (char *p = line; *p; p++)
+        if (*p == '.')
+            *p = w->decimal;
+    row(text, html, w->economic_use, line);
+}
 
 static const char *status_word(const struct words *w, const char *status)
 {
@@ -469,7 +537,7 @@ int notify_compose(struct notify_mail *out, struct arena *a, const struct notify
 {
     memset(out, 0, sizeof *out);
     const struct words *w = e->lang && strcmp(e->lang, "en") == 0 ? &EN : &PL;
-    unsigned k = (unsigned)e->kind < 6 ? (unsigned)e->kind : 0;
+    unsigned k = (unsigned)e->kind < NOTIFY_KINDS ? (unsigned)e->kind : 0;
     const char *when = span_text(a, e->start, e->end);
     out->subject = arena_printf(a, "%s: %s, %s", w->subject[k], e->resource, when);
     const char *link =
@@ -500,8 +568,15 @@ int notify_compose(struct notify_mail *out, struct arena *a, const struct notify
     row(&text, &html, w->status, status_word(w, e->status));
     if (e->kind == NOTIFY_DECLINED || e->kind == NOTIFY_CANCELLED)
         row(&text, &html, w->reason, e->reason);
+    if (e->kind == NOTIFY_ECONOMIC)
+        economic_rows(&text, &html, w, e->reason);
     if (e->actor_name && e->kind != NOTIFY_REQUEST)
         row(&text, &html, w->by, e->actor_name);
+    if (e->kind == NOTIFY_ECONOMIC) { /* the rule the figure is about */
+        puts_(&text, "\n");
+        puts_(&text, w->economic_rule);
+        puts_(&text, "\n");
+    }
     puts_(&text, "\n");
     puts_(&text, w->open);
     puts_(&text, ": ");
@@ -509,7 +584,13 @@ int notify_compose(struct notify_mail *out, struct arena *a, const struct notify
     puts_(&text, "\n\n-- \n");
     puts_(&text, w->footer);
     puts_(&text, "\n");
-    puts_(&html, "</table>\n<p><a href=\"");
+    puts_(&html, "</table>\n");
+    if (e->kind == NOTIFY_ECONOMIC) {
+        puts_(&html, "<p>");
+        puts_(&html, notify_html_escape(a, w->economic_rule));
+        puts_(&html, "</p>\n");
+    }
+    puts_(&html, "<p><a href=\"");
     puts_(&html, notify_html_escape(a, link));
     puts_(&html, "\">");
     puts_(&html, notify_html_escape(a, w->open));

@@ -44,7 +44,9 @@ enum notify_kind {
     NOTIFY_CANCELLED,   /* → booker; owners too when the booker cancels */
     NOTIFY_MOVED,       /* → booker */
     NOTIFY_REMINDER,    /* the day before → booker */
+    NOTIFY_ECONOMIC,    /* a funded resource's economic use passed 80 % of its cap → owners */
 };
+#define NOTIFY_KINDS 7
 
 const char *notify_kind_name(enum notify_kind k); /* "request", … */
 int notify_kind_parse(const char *s);             /* enum value, or -1 */
@@ -57,6 +59,13 @@ int notify_kind_parse(const char *s);             /* enum value, or -1 */
  * errors; the caller rolls back. */
 int notify_enqueue(struct db *db, enum notify_kind kind, int64_t id, int64_t actor_id,
                    int occurrences, int64_t now, struct ls_err *err);
+
+/* Queues the e-mail telling the owners of booking id's resource that its
+ * economic use passed 80 % of its State-aid cap (economic.h), inside the
+ * caller's write. detail is "year|share|cap" (fractions), rendered in each
+ * recipient's language. Governed by the owners' `request` preference. */
+int notify_enqueue_economic(struct db *db, int64_t id, int64_t actor_id, const char *detail,
+                            int64_t now, struct ls_err *err);
 
 /* Queues a reminder for each approved booking starting in
  * [now + NOTIFY_REMIND_FROM, now + NOTIFY_REMIND_TO) that has none yet.

@@ -99,7 +99,8 @@ static int book_at(struct fx *f, const struct user *u, int64_t res, int64_t s, i
                    const char *rrule, int64_t now, struct booking_set *out, struct ls_err *err)
 {
     struct booking_actor who = {u, "127.0.0.1", now};
-    struct booking_request q = {res, s, e, "test", rrule};
+    struct booking_request q = {
+        .resource_id = res, .start = s, .end = e, .purpose = "test", .rrule = rrule};
     ls_err_clear(err);
     return booking_create(out, f->t->db, &f->a, &who, &q, err);
 }

@@ -85,7 +85,8 @@ static int64_t book(struct fx *f, const struct user *u, int64_t res, int64_t s, 
                     const char *rrule)
 {
     struct booking_actor who = {u, "127.0.0.1", NOW};
-    struct booking_request q = {res, s, e, "test", rrule};
+    struct booking_request q = {
+        .resource_id = res, .start = s, .end = e, .purpose = "test", .rrule = rrule};
     struct booking_set out;
     struct ls_err err = {0};
     assert_int_equal(booking_create(&out, f->t->db, &f->a, &who, &q, &err), LS_OK);
