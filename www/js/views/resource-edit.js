@@ -10,9 +10,11 @@ import {
   TYPES, TYPICAL_DRAW, select, checkbox, numberOrNull, canManage, listAll, formError, localInputToIso,
   orgLabel, backLink, invalidate,
 } from '../catalogue-util.js';
+import { pricesFields, fundingFields } from '../money.js';
 
 const CONTRACT = ['lab_id', 'type', 'name', 'category', 'shared', 'requires_approval', 'requires_training', 'power_kw',
-  'standby_kw', 'slot_minutes', 'min_minutes', 'max_minutes', 'opening_hours'];
+  'standby_kw', 'slot_minutes', 'min_minutes', 'max_minutes', 'opening_hours', 'prices', 'funding', 'charge_no_show',
+  'late_cancel_hours'];
 const DEFAULT_HOURS = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, open: '08:00', close: '18:00' }));
 const sortHours = (hs) => [...(hs || [])].sort((a, b) => a.weekday - b.weekday || a.open.localeCompare(b.open));
 
@@ -42,7 +44,8 @@ export async function render(root, ctx) {
   }
   const orgName = new Map(orgs.map((o) => [o.id, orgLabel(o)]));
   const v = obj || { type: 'instrument', shared: true, requires_approval: true, requires_training: false, power_kw: 0, standby_kw: 0,
-    slot_minutes: 30, min_minutes: 30, max_minutes: 480, opening_hours: DEFAULT_HOURS, lab_id: wantLab || labs[0].id };
+    slot_minutes: 30, min_minutes: 30, max_minutes: 480, opening_hours: DEFAULT_HOURS, lab_id: wantLab || labs[0].id,
+    prices: null, funding: null, charge_no_show: true, late_cancel_hours: 24 };
 
   const lab = select('lab_id', labs.map((l) => [l.id, orgName.size ? `${l.name} — ${orgName.get(l.organisation_id) || ''}` : l.name]), v.lab_id);
   const type = select('type', TYPES.map((x) => [x, t('type.' + x)]), v.type);
@@ -65,6 +68,9 @@ export async function render(root, ctx) {
     hours.el, h('div', { class: 'field-error', 'aria-live': 'polite' }));
   hours.el.setAttribute('role', 'group');
   hours.el.setAttribute('aria-labelledby', 'hours-label');
+  const prices = pricesFields(v.prices), funding = fundingFields(v.funding);
+  const chargeNoShow = checkbox('charge_no_show', t('f.charge_no_show'), v.charge_no_show);
+  const lateCancel = num('late_cancel_hours', v.late_cancel_hours, { inputmode: 'numeric' });
 
   const form = editForm({
     back: `#/manage?organisation_id=${orgId ?? ''}`, path: '/api/v1/resources', obj, sample, contract: CONTRACT, ctx,
@@ -75,7 +81,8 @@ export async function render(root, ctx) {
       h('div', { class: 'cat-checks cat-wide' }, shared, approval, training),
       field(t('f.power_kw'), power, draws), field(t('f.standby_kw'), standby),
       field(t('f.slot_minutes'), slot), field(t('f.min_minutes'), min), field(t('f.max_minutes'), max),
-      hoursField),
+      hoursField, prices.el, funding.el,
+      h('div', { class: 'cat-checks' }, chargeNoShow), field(t('f.late_cancel_hours'), lateCancel, t('f.late_cancel_hours.hint'))),
     collect: () => ({
       lab_id: Number(lab.value), type: type.value, name: name.value.trim(), category: category.value.trim(),
       description: desc.value.trim(),
@@ -84,6 +91,8 @@ export async function render(root, ctx) {
       power_kw: numberOrNull(power.value) ?? 0, standby_kw: numberOrNull(standby.value) ?? 0,
       slot_minutes: numberOrNull(slot.value), min_minutes: numberOrNull(min.value), max_minutes: numberOrNull(max.value),
       opening_hours: sortHours(hours.value()),
+      prices: prices.value(), funding: funding.value(),
+      charge_no_show: chargeNoShow.querySelector('input').checked, late_cancel_hours: numberOrNull(lateCancel.value),
     }),
     done: (saved, created) => {
       if (created) { navigate(`#/manage/resources/${saved.id}`); return; }
