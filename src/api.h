@@ -30,6 +30,14 @@ struct statement;
 cJSON *api_statement_json(const struct statement *s);
 char *api_statement_csv(const struct statement *s, int polish, size_t *len);
 
+/* The organisation a report (statements, economic use) covers for the
+ * caller: staff whatever they asked for (0 = every organisation); an owner
+ * always their own, 403 when they ask for another or have none
+ * (api_statement.c). */
+int api_report_organisation(struct req *r, int64_t asked, int64_t *out);
+/* Answers a CSV text (malloc'd; freed here) as the attachment `name`. */
+int api_send_csv(struct req *r, char *text, size_t len, const char *name);
+
 /* Economic use of funded resources (api_economic.c), for the command line
  * too. */
 struct economic_use;

@@ -246,38 +246,51 @@ char *api_statement_csv(const struct statement *s, int polish, size_t *len)
     return csv_end(&c, len);
 }
 
+int api_report_organisation(struct req *r, int64_t asked, int64_t *out)
+{
+    *out = asked;
+    if (authz_is_staff(r->user))
+        return LS_OK;
+    if (!r->user->organisation_id)
+        return ls_err_set(&r->err, LS_EFORBIDDEN, NULL,
+                          "owners without an organisation have no reports of their own");
+    if (asked && asked != r->user->organisation_id)
+        return ls_err_set(&r->err, LS_EFORBIDDEN, "organisation_id",
+                          "owners see their own organisation's reports only");
+    *out = r->user->organisation_id;
+    return LS_OK;
+}
+
+int api_send_csv(struct req *r, char *text, size_t len, const char *name)
+{
+    http_add_header(r, "Content-Disposition",
+                    arena_printf(&r->arena, "attachment; filename=\"%s\"", name));
+    int rc = http_send(r, 200, "text/csv; charset=utf-8", text, len);
+    free(text);
+    return rc;
+}
+
 static int get_statements(struct req *r)
 {
     const struct statement_params *p = r->query;
     int year, month;
     if (statement_parse_month(p->month, &year, &month) != 0)
         return ls_err_set(&r->err, LS_EVALIDATION, "month", "{field} must be a month as YYYY-MM");
-    int64_t org = p->organisation_id;
-    if (!authz_is_staff(r->user)) {
-        if (!r->user->organisation_id)
-            return ls_err_set(&r->err, LS_EFORBIDDEN, NULL,
-                              "owners without an organisation have no statements");
-        if (org && org != r->user->organisation_id)
-            return ls_err_set(&r->err, LS_EFORBIDDEN, "organisation_id",
-                              "owners see their own organisation's statements only");
-        org = r->user->organisation_id;
-    }
+    int64_t org;
+    int rc = api_report_organisation(r, p->organisation_id, &org);
     struct statement s;
-    int rc = statement_month(r->db, year, month, org, tu_now(), &r->arena, &s, &r->err);
+    if (!rc)
+        rc = statement_month(r->db, year, month, org, tu_now(), &r->arena, &s, &r->err);
     if (rc)
         return rc;
     if (strcmp(p->format, "csv") != 0)
         return http_send_json(r, 200, api_statement_json(&s));
     size_t len;
     char *text = api_statement_csv(&s, strcmp(p->locale, "pl") == 0, &len);
-    const char *name = org ? arena_printf(&r->arena, "labshare-statement-%s-organisation-%lld.csv",
-                                          s.month_name, (long long)org)
-                           : arena_printf(&r->arena, "labshare-statement-%s.csv", s.month_name);
-    http_add_header(r, "Content-Disposition",
-                    arena_printf(&r->arena, "attachment; filename=\"%s\"", name));
-    rc = http_send(r, 200, "text/csv; charset=utf-8", text, len);
-    free(text);
-    return rc;
+    return api_send_csv(r, text, len,
+                        org ? arena_printf(&r->arena, "labshare-statement-%s-organisation-%lld.csv",
+                                           s.month_name, (long long)org)
+                            : arena_printf(&r->arena, "labshare-statement-%s.csv", s.month_name));
 }
 
 /* clang-format off */

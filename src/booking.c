@@ -147,20 +147,7 @@ static void read_row(sqlite3_stmt *st, struct arena *a, struct booking *b)
     b->project = col_text(st, 19, a);
     b->cost_centre = col_text(st, 20, a);
     b->economic = sqlite3_column_int(st, 21);
-    b->has_price = sqlite3_column_type(st, 22) != SQLITE_NULL;
-    if (b->has_price) {
-        struct price *p = &b->price;
-        p->currency = col_text(st, 22, a);
-        int c = price_class_parse((const char *)sqlite3_column_text(st, 23));
-        p->cls = c < 0 ? PRICE_NON_MEMBER : (enum price_class)c;
-        p->rate_minor =
-            sqlite3_column_type(st, 24) == SQLITE_NULL ? PRICE_NONE : sqlite3_column_int64(st, 24);
-        p->seconds = sqlite3_column_int64(st, 25);
-        p->net_minor =
-            sqlite3_column_type(st, 26) == SQLITE_NULL ? PRICE_NONE : sqlite3_column_int64(st, 26);
-        p->occurrences = 1;
-        price_finish(p);
-    }
+    b->has_price = price_read(&b->price, st, 22, a);
     b->cancelled_by = sqlite3_column_int64(st, 27);
 }
 

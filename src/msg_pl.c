@@ -124,14 +124,10 @@ const char *const msg_pairs[][MSG_NLANGS] = {
      "{field}: zmień to pole osobno, bez innych zmian"},
     {"{field} may be at most %d days after the start", "{field}: najwyżej %d dni po początku"},
     {"{field} must be a month as YYYY-MM", "{field}: podaj miesiąc w postaci RRRR-MM"},
-    {"owners without an organisation have no statements",
-     "opiekun bez organizacji nie ma zestawień"},
-    {"owners see their own organisation's statements only",
+    {"owners without an organisation have no reports of their own",
+     "opiekun bez organizacji nie ma własnych zestawień"},
+    {"owners see their own organisation's reports only",
      "opiekun widzi tylko zestawienia swojej organizacji"},
-    {"owners without an organisation have no funded resources",
-     "opiekun bez organizacji nie ma zasobów finansowanych"},
-    {"owners see the economic use of their own organisation only",
-     "opiekun widzi tylko wykorzystanie gospodarcze swojej organizacji"},
 };
 
 const size_t msg_npairs = sizeof msg_pairs / sizeof msg_pairs[0];

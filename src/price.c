@@ -186,6 +186,26 @@ void price_finish(struct price *p)
     p->hours = (double)p->seconds / 3600.0;
 }
 
+int price_read(struct price *out, sqlite3_stmt *st, int col, struct arena *a)
+{
+    memset(out, 0, sizeof *out);
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return 0;
+    out->currency = col_text(st, col, a);
+    int c = price_class_parse((const char *)sqlite3_column_text(st, col + 1));
+    out->cls = c < 0 ? PRICE_NON_MEMBER : (enum price_class)c;
+    out->rate_minor = sqlite3_column_type(st, col + 2) == SQLITE_NULL
+                          ? PRICE_NONE
+                          : sqlite3_column_int64(st, col + 2);
+    out->seconds = sqlite3_column_int64(st, col + 3);
+    out->net_minor = sqlite3_column_type(st, col + 4) == SQLITE_NULL
+                         ? PRICE_NONE
+                         : sqlite3_column_int64(st, col + 4);
+    out->occurrences = 1;
+    price_finish(out);
+    return 1;
+}
+
 int price_compute(struct db *db, const struct resource *r, const struct price_customer *c,
                   const int64_t *starts, const int64_t *ends, int n, struct price *out,
                   struct ls_err *err)

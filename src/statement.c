@@ -102,20 +102,7 @@ static void read_line(sqlite3_stmt *st, struct arena *a, struct statement_line *
     l->project = text(st, 11, a);
     l->cost_centre = text(st, 12, a);
     l->economic = sqlite3_column_int(st, 13);
-    l->has_price = sqlite3_column_type(st, 22) != SQLITE_NULL;
-    if (l->has_price) {
-        struct price *p = &l->price;
-        p->currency = text(st, 22, a);
-        int c = price_class_parse((const char *)sqlite3_column_text(st, 23));
-        p->cls = c < 0 ? PRICE_NON_MEMBER : (enum price_class)c;
-        p->rate_minor =
-            sqlite3_column_type(st, 24) == SQLITE_NULL ? PRICE_NONE : sqlite3_column_int64(st, 24);
-        p->seconds = sqlite3_column_int64(st, 25);
-        p->net_minor =
-            sqlite3_column_type(st, 26) == SQLITE_NULL ? PRICE_NONE : sqlite3_column_int64(st, 26);
-        p->occurrences = 1;
-        price_finish(p);
-    }
+    l->has_price = price_read(&l->price, st, 22, a);
 }
 
 /* Adds a line to the total of (organisation, currency) in a growing list. */

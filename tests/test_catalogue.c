@@ -237,16 +237,6 @@ static void catalogue__resource_validation_names_the_field(void **state)
     testdb_free(t);
 }
 
-static int64_t count_rows(struct testdb *t, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(t->db), sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
 static void catalogue__nested_objects_are_columns_of_the_row(void **state)
 {
     (void)state;
@@ -262,7 +252,7 @@ static void catalogue__nested_objects_are_columns_of_the_row(void **state)
     assert_false(r.has_funding);
     assert_int_equal(r.charge_no_show, 1);
     assert_int_equal(r.late_cancel_hours, 24);
-    assert_int_equal(count_rows(t, "SELECT count(*) FROM resources WHERE price_currency IS NULL"
+    assert_int_equal(testdb_int(t, "SELECT count(*) FROM resources WHERE price_currency IS NULL"
                                    " AND price_internal IS NULL AND funding_cap IS NULL"),
                      1);
     /* Written: each member under its own column, null rates as NULL. */
@@ -276,7 +266,7 @@ static void catalogue__nested_objects_are_columns_of_the_row(void **state)
     r.funding.programme = "FENG";
     r.funding.economic_cap = 0.2;
     assert_int_equal(catalogue_update(t->db, &catalogue_resource, &r, NULL, &err), LS_OK);
-    assert_int_equal(count_rows(t, "SELECT count(*) FROM resources WHERE price_currency = 'EUR'"
+    assert_int_equal(testdb_int(t, "SELECT count(*) FROM resources WHERE price_currency = 'EUR'"
                                    " AND price_internal = 0 AND price_member_academic = 12.5"
                                    " AND price_member_commercial IS NULL"
                                    " AND price_non_member = 99.99 AND funding_programme = 'FENG'"
@@ -292,7 +282,7 @@ static void catalogue__nested_objects_are_columns_of_the_row(void **state)
     /* Null again: every column NULL, read back as null. */
     back.has_funding = 0;
     assert_int_equal(catalogue_update(t->db, &catalogue_resource, &back, NULL, &err), LS_OK);
-    assert_int_equal(count_rows(t, "SELECT count(*) FROM resources WHERE funding_programme IS NULL"
+    assert_int_equal(testdb_int(t, "SELECT count(*) FROM resources WHERE funding_programme IS NULL"
                                    " AND funding_cap IS NULL"),
                      1);
     assert_int_equal(catalogue_get(t->db, &catalogue_resource, id, 0, &a, &r, &err), LS_OK);
@@ -312,7 +302,7 @@ static void catalogue__nested_objects_are_columns_of_the_row(void **state)
     r.funding.economic_cap = 0.2;
     assert_int_equal(catalogue_update(t->db, &catalogue_resource, &r, NULL, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "late_cancel_hours");
-    assert_int_equal(count_rows(t, "SELECT count(*) FROM resources WHERE price_non_member = 99.99"
+    assert_int_equal(testdb_int(t, "SELECT count(*) FROM resources WHERE price_non_member = 99.99"
                                    " AND funding_cap IS NULL AND late_cancel_hours = 24"),
                      1);
     arena_release(&a);

@@ -59,6 +59,18 @@ static inline void testdb_exec(struct testdb *t, const char *sql)
         fail_msg("SQL failed: %s\n%s", msg ? msg : "?", sql);
 }
 
+/* The one integer a query answers (a count); fails the test otherwise. */
+static inline int64_t testdb_int(struct testdb *t, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db_handle(t->db), sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("SQL failed: %s\n%s", sqlite3_errmsg(db_handle(t->db)), sql);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
 /* Common process set-up: site zone and cheap password hashing. */
 static inline void testutil_init(void)
 {
