@@ -31,6 +31,8 @@ addStrings({
     'f.charge_no_show': 'Nieobecności są płatne', 'f.late_cancel_hours': 'Późne odwołanie: godzin przed początkiem',
     'f.late_cancel_hours.hint': 'Odwołanie przez rezerwującego później niż tyle godzin przed początkiem jest płatne; 0 = nigdy.',
     'f.requires_cost_centre': 'Rezerwacje wymagają MPK',
+    'res.prices': 'Cennik (netto za godzinę)', 'res.free': 'bezpłatnie', 'res.norate': 'nie może rezerwować',
+    'res.funding': 'Finansowanie publiczne', 'res.funding.text': '{programme}; wykorzystanie gospodarcze do {cap} godzin w roku',
   },
   en: {
     'cls.internal': 'internal (the owning organisation)', 'cls.member_academic': 'cluster member, academic',
@@ -53,6 +55,8 @@ addStrings({
     'f.charge_no_show': 'No-shows are charged', 'f.late_cancel_hours': 'Late cancellation: hours before the start',
     'f.late_cancel_hours.hint': 'A booker’s cancellation later than this before the start is charged; 0 = never.',
     'f.requires_cost_centre': 'Bookings need a cost centre',
+    'res.prices': 'Price list (net per hour)', 'res.free': 'free of charge', 'res.norate': 'may not book',
+    'res.funding': 'Public funding', 'res.funding.text': '{programme}; economic use up to {cap} of the year\'s hours',
   },
 });
 
@@ -127,4 +131,18 @@ export function fundingFields(funding) {
       return { programme: programme.value.trim(), economic_cap: typeof pct === 'number' ? Math.round(pct * 1e4) / 1e6 : pct };
     },
   };
+}
+
+/** The resource page's facts about money: its price list (before member
+ * discounts) and its public funding. */
+export function priceFacts(r) {
+  if (!('prices' in r)) return [];
+  const p = r.prices;
+  const out = [[t('res.prices'), p
+    ? h('ul', { class: 'cat-prices' }, CLASSES.map((c) => h('li', {}, `${className(c)}: `,
+      p[c] === null ? t('res.norate') : fmtMoney(p[c], p.currency))))
+    : t('res.free')]];
+  if (r.funding)
+    out.push([t('res.funding'), t('res.funding.text', { programme: r.funding.programme, cap: fmtNumber(r.funding.economic_cap * 100, 1) + ' %' })]);
+  return out;
 }

@@ -8,6 +8,7 @@ import {
   lookups, resourceOrgId, canManage, facts, badges, hoursByDay, windowText, minutesText, num, orgLabel,
   localParts, localToDate, addDays, isoZ, backLink,
 } from '../catalogue-util.js';
+import { priceFacts } from '../money.js';
 
 export async function render(root, { params, state }) {
   const r = await get(`/api/v1/resources/${encodeURIComponent(params.id)}`);
@@ -45,6 +46,7 @@ export async function render(root, { params, state }) {
     facts([
       [t('res.slot'), minutesText(r.slot_minutes)],
       [t('res.minmax'), t('res.range', { a: minutesText(r.min_minutes), b: minutesText(r.max_minutes) })],
+      ...priceFacts(r),
     ]),
     h('ul', { class: 'cat-rules' },
       h('li', {}, r.requires_approval ? t('res.approval.yes') : t('res.approval.no')),
