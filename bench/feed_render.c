@@ -84,7 +84,7 @@ int main(int argc, char **argv)
         char email[64], name[64];
         snprintf(email, sizeof email, "user%d@bench.test", i);
         snprintf(name, sizeof name, "Użytkownik Testowy %d", i);
-        struct user_new u = {email, name, "bench-password-1", i ? ROLE_RESEARCHER : ROLE_OWNER,
+        struct user_new u = {email,     name, "bench-password-1", i ? ROLE_RESEARCHER : ROLE_OWNER,
                              1 + i % 2, "pl"};
         if (auth_user_create(db, &u, &uids[i], &err))
             die("user", &err);

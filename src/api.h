@@ -31,8 +31,8 @@ int api_booking_request_from_json(struct req *r, struct booking_request *q);
 /* POST/PATCH /api/v1/resources, everything but lab_id: create = 1 makes
  * type and name required; absent fields leave *res as it was. */
 int api_resource_from_json(struct req *r, struct resource *res, int create);
-/* POST /api/v1/feeds: scope word (FEED_* of feed.h) and id. */
-int api_feed_scope_from_json(struct req *r, int *scope, int64_t *id);
+/* POST /api/v1/feeds: scope word (FEED_* of feed.h), id and past_days. */
+int api_feed_scope_from_json(struct req *r, int *scope, int64_t *id, int *past_days);
 
 /* OpenAPI 3.1 document generated from the route tables (openapi.c).
  * Caller owns the result. */

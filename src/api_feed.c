@@ -3,7 +3,9 @@
  * and the single-booking .ics download. */
 #include <civetweb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "api.h"
@@ -24,14 +26,15 @@ static cJSON *feed_json(const struct feed *f)
     cJSON_AddStringToObject(o, "scope", feed_scope_name(f->scope));
     cJSON_AddNumberToObject(o, "scope_id", (double)f->scope_id);
     cJSON_AddStringToObject(o, "name", f->name ? f->name : "");
+    cJSON_AddNumberToObject(o, "past_days", f->past_days);
     json_add_time(o, "created", f->created);
     json_add_time_or_null(o, "last_used", f->last_used, f->last_used == 0);
     return o;
 }
 
-int api_feed_scope_from_json(struct req *r, int *scope, int64_t *id)
+int api_feed_scope_from_json(struct req *r, int *scope, int64_t *id, int *past_days)
 {
-    static const char *const fields[] = {"scope", "id", NULL};
+    static const char *const fields[] = {"scope", "id", "past_days", NULL};
     static const char *const scopes[] = {"resource", "lab", "organisation", "user", NULL};
     const char *scope_s = NULL;
     int rc = json_only(r->json, fields, &r->err);
@@ -39,8 +42,12 @@ int api_feed_scope_from_json(struct req *r, int *scope, int64_t *id)
         rc = json_enum(r->json, "scope", 1, scopes, &scope_s, NULL, &r->err);
     if (!rc)
         rc = json_int(r->json, "id", 1, 1, INT64_MAX / 2, id, NULL, &r->err);
+    int64_t days = FEED_PAST_DAYS_DEFAULT;
+    if (!rc)
+        rc = json_int(r->json, "past_days", 0, 0, FEED_PAST_DAYS_MAX, &days, NULL, &r->err);
     if (rc)
         return rc;
+    *past_days = (int)days;
     enum feed_scope s;
     if (feed_scope_parse(scope_s, &s) != 0) /* json_enum let through a word feed.c lacks */
         return ls_err_set(&r->err, LS_EVALIDATION, "scope", "unknown scope");
@@ -50,16 +57,17 @@ int api_feed_scope_from_json(struct req *r, int *scope, int64_t *id)
 
 static int post_feed(struct req *r)
 {
-    int scope_i = 0;
+    int scope_i = 0, past_days = FEED_PAST_DAYS_DEFAULT;
     int64_t id = 0;
-    int rc = api_feed_scope_from_json(r, &scope_i, &id);
+    int rc = api_feed_scope_from_json(r, &scope_i, &id, &past_days);
     if (rc)
         return rc;
     enum feed_scope scope = (enum feed_scope)scope_i;
     const char *scope_s = feed_scope_name(scope);
     char token[FEED_TOKEN_HEX + 1];
     int64_t feed_id = 0;
-    if ((rc = feed_create(r->db, r->user, scope, id, tu_now(), token, &feed_id, &r->err)))
+    if ((rc =
+             feed_create(r->db, r->user, scope, id, past_days, tu_now(), token, &feed_id, &r->err)))
         return rc;
     auth_audit(r->db, r->user->id, "feed.create", "feed", feed_id, scope_s, r->client_ip);
     const char *url = arena_printf(&r->arena, "%s/ical/%s.ics", http_public_url(), token);
@@ -71,6 +79,7 @@ static int post_feed(struct req *r)
     cJSON_AddStringToObject(o, "webcal_url", webcal);
     cJSON_AddStringToObject(o, "scope", scope_s);
     cJSON_AddNumberToObject(o, "scope_id", (double)id);
+    cJSON_AddNumberToObject(o, "past_days", past_days);
     return http_send_json(r, 201, o);
 }
 
@@ -117,8 +126,8 @@ static int not_modified(struct req *r, const struct feed_doc *d)
 {
     const char *inm = http_header(r, "If-None-Match");
     if (inm) {
-        const char *tag = d->etag;
-        size_t tlen = strlen(tag);
+        const char *tag = d->etag, *tag_gz = d->etag_gz;
+        size_t tlen = strlen(tag), glen = strlen(tag_gz);
         const char *p = inm;
         while (*p) {
             p += strspn(p, " \t,");
@@ -135,7 +144,9 @@ static int not_modified(struct req *r, const struct feed_doc *d)
                 v += 2;
                 vlen -= 2;
             }
-            if (vlen == tlen && memcmp(v, tag, tlen) == 0)
+            /* Either representation's validator names this version. */
+            if ((vlen == tlen && memcmp(v, tag, tlen) == 0) ||
+                (vlen == glen && memcmp(v, tag_gz, glen) == 0))
                 return 1;
             p += len;
         }
@@ -154,15 +165,44 @@ static int not_modified(struct req *r, const struct feed_doc *d)
 
 /* 304 carries the validators and no body (and so no Content-Length, which
  * would have to be the full body's). */
-static int send_not_modified(struct req *r, const struct feed_doc *d, const char *modified)
+static int send_not_modified(struct req *r, const struct feed_doc *d, const char *modified, int gz)
 {
     mg_printf(r->conn,
               "HTTP/1.1 304 Not Modified\r\nETag: %s\r\nLast-Modified: %s\r\n"
-              "Cache-Control: private, no-cache\r\nKeep-Alive: timeout=3\r\n\r\n",
-              d->etag, modified);
+              "Cache-Control: private, no-cache\r\nVary: Accept-Encoding\r\n"
+              "Keep-Alive: timeout=3\r\n\r\n",
+              gz ? d->etag_gz : d->etag, modified);
     r->status = 304;
     r->bytes = 0;
     return LS_OK;
+}
+
+/* Whether Accept-Encoding accepts gzip: a "gzip" (or "x-gzip") coding,
+ * else "*", whose q is not zero (RFC 9110 12.5.3). */
+static int accepts_gzip(struct req *r)
+{
+    const char *ae = http_header(r, "Accept-Encoding");
+    int star = 0, gzip = -1;
+    for (const char *p = ae; p && *p;) {
+        p += strspn(p, " \t,");
+        size_t item = strcspn(p, ","), len = strcspn(p, ",;");
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        int ok = 1;
+        const char *q = p + len;
+        while ((q = memchr(q, ';', (size_t)(p + item - q))) != NULL) {
+            q += 1 + strspn(q + 1, " \t");
+            if ((*q == 'q' || *q == 'Q') && q[1] == '=')
+                ok = strtod(q + 2, NULL) > 0;
+        }
+        if ((len == 4 && strncasecmp(p, "gzip", 4) == 0) ||
+            (len == 6 && strncasecmp(p, "x-gzip", 6) == 0))
+            gzip = ok;
+        else if (len == 1 && *p == '*')
+            star = ok;
+        p += item;
+    }
+    return gzip >= 0 ? gzip : star;
 }
 
 static int get_ical(struct req *r)
@@ -170,22 +210,30 @@ static int get_ical(struct req *r)
     struct feed_site site = site_of();
     struct feed_doc d;
     int64_t now = tu_now();
+    int gz = accepts_gzip(r);
+    int want = FEED_WANT_BODY | (gz ? FEED_WANT_GZIP : 0);
     /* A conditional request is answered from the version alone. */
     int conditional = http_header(r, "If-None-Match") || http_header(r, "If-Modified-Since");
-    int rc = feed_fetch(r->db, r->params[0], &site, now, !conditional, &r->arena, &d, &r->err);
+    int rc =
+        feed_fetch(r->db, r->params[0], &site, now, conditional ? 0 : want, &r->arena, &d, &r->err);
     if (rc)
         return rc;
     char modified[40];
     http_date(d.last_modified, modified);
     if (conditional && not_modified(r, &d))
-        return send_not_modified(r, &d, modified);
-    if (!d.body && (rc = feed_fetch(r->db, r->params[0], &site, now, 1, &r->arena, &d, &r->err)))
+        return send_not_modified(r, &d, modified, gz);
+    if (!d.body && (rc = feed_fetch(r->db, r->params[0], &site, now, want, &r->arena, &d, &r->err)))
         return rc;
-    http_add_header(r, "ETag", d.etag);
+    http_add_header(r, "ETag", gz ? d.etag_gz : d.etag);
     http_add_header(r, "Last-Modified", modified);
     /* A secret URL: no shared caches; clients revalidate with the ETag. */
     http_add_header(r, "Cache-Control", "private, no-cache");
+    http_add_header(r, "Vary", "Accept-Encoding");
     http_add_header(r, "Content-Disposition", "inline; filename=\"labshare.ics\"");
+    if (gz) {
+        http_add_header(r, "Content-Encoding", "gzip");
+        return http_send(r, 200, "text/calendar; charset=utf-8", d.gz, d.gz_len);
+    }
     return http_send(r, 200, "text/calendar; charset=utf-8", d.body, d.len);
 }
 

@@ -36,7 +36,7 @@ static struct icaltimetype utc_time(int64_t t)
 static int64_t eu_change(int year, int month)
 {
     int64_t last = tu_days_from_civil(year, month, 31); /* March and October have 31 days */
-    int back = tu_weekday(year, month, 31) % 7;        /* Sunday = 7 → 0 */
+    int back = tu_weekday(year, month, 31) % 7;         /* Sunday = 7 → 0 */
     return (last - back) * 86400 + 3600;
 }
 
@@ -249,7 +249,8 @@ static icalcomponent *vcalendar(const struct ical_calendar *cal, const char *met
     icalcomponent_add_property(c, icalproperty_new_version("2.0"));
     icalcomponent_add_property(c, icalproperty_new_calscale("GREGORIAN"));
     if (method)
-        icalcomponent_add_property(c, icalproperty_new_method(icalproperty_string_to_method(method)));
+        icalcomponent_add_property(c,
+                                   icalproperty_new_method(icalproperty_string_to_method(method)));
     if (!method) {
         char *name = plain_name(cal->name);
         if (!name) {

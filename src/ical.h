@@ -46,10 +46,10 @@ enum ical_status {
 struct ical_event {
     int64_t id;           /* UID "<kind>-<id>@<host>" */
     const char *uid_kind; /* "booking" (NULL) or "blackout" */
-    int64_t start, end; /* instants, UTC seconds */
-    int64_t created;    /* CREATED */
-    int64_t updated;    /* LAST-MODIFIED and DTSTAMP */
-    int sequence;       /* SEQUENCE */
+    int64_t start, end;   /* instants, UTC seconds */
+    int64_t created;      /* CREATED */
+    int64_t updated;      /* LAST-MODIFIED and DTSTAMP */
+    int sequence;         /* SEQUENCE */
     enum ical_status status;
     const char *summary; /* plain text (escaped here); NULL = none */
     const char *location;

@@ -449,7 +449,7 @@ static int render_ics(struct notify_mail *out, struct arena *a, const struct not
         .description = e->purpose,
         .url = arena_printf(a, "%s/#/bookings/%lld", s->public_url, (long long)e->booking_id),
     };
-    struct ical_calendar cal = {"labshare", s->host};
+    struct ical_calendar cal = {"labshare", s->host, 0};
     struct ical_itip itip = {
         .method = cancel ? "CANCEL" : "REQUEST",
         .organizer = notify_address(a, s->from),

@@ -335,9 +335,32 @@ static unsigned rnd(unsigned n)
 static char *random_text(char *buf, size_t cap)
 {
     static const char *const pieces[] = {
-        "a",  "Mikroskop",     " ",  ";", ",", "\\", "\n", ":", "\"", "\t", "\r", "\b", "\f",
-        "ą",  "Żółć",          "—",  "€", "😀", "x",   "  ",  ";;", "ab:cd", "http://x/y?a=1;b",
-        "\x01", "Pracownia mikroskopii konfokalnej i wielofotonowej", "ęęęęęęęęęęęęęęę",
+        "a",
+        "Mikroskop",
+        " ",
+        ";",
+        ",",
+        "\\",
+        "\n",
+        ":",
+        "\"",
+        "\t",
+        "\r",
+        "\b",
+        "\f",
+        "ą",
+        "Żółć",
+        "—",
+        "€",
+        "😀",
+        "x",
+        "  ",
+        ";;",
+        "ab:cd",
+        "http://x/y?a=1;b",
+        "\x01",
+        "Pracownia mikroskopii konfokalnej i wielofotonowej",
+        "ęęęęęęęęęęęęęęę",
     };
     size_t len = 0, want = rnd(4) == 0 ? rnd(400) : rnd(90);
     buf[0] = '\0';
@@ -395,8 +418,8 @@ static void ical__writer_matches_libical_tree(void **state)
                 size_t k = 0;
                 while (k < la && k < lb && a[k] == b[k])
                     k++;
-                fail_msg("events %d..%d differ at byte %zu:\nwriter: %.200s\nlibical: %.200s",
-                         from, from + 49, k, a + (k > 80 ? k - 80 : 0), b + (k > 80 ? k - 80 : 0));
+                fail_msg("events %d..%d differ at byte %zu:\nwriter: %.200s\nlibical: %.200s", from,
+                         from + 49, k, a + (k > 80 ? k - 80 : 0), b + (k > 80 ? k - 80 : 0));
             }
             free(a);
             free(b);
