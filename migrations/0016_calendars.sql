@@ -24,7 +24,9 @@ CREATE TABLE calendar_sources (
     http_modified TEXT,               -- its Last-Modified (sent as If-Modified-Since)
     last_fetch    INTEGER,            -- the last attempt (NULL = never)
     last_status   TEXT CHECK (last_status IN ('ok','not_modified','error')),
-    error         TEXT,               -- why the last attempt failed; NULL after a success
+    error         TEXT,               -- why the last attempt failed (English detail); NULL after a success
+    error_code    TEXT,               -- its kind, for translated texts: too_large, refused, redirects,
+                                      -- timeout, network, http, invalid; NULL after a success
     events        INTEGER NOT NULL DEFAULT 0, -- blackouts it holds now
     next_fetch    INTEGER             -- when the refresher takes it next; NULL for files
 ) STRICT;

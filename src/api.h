@@ -16,6 +16,7 @@ extern const struct route api_booking_routes[];   /* bookings (api_booking.c) */
 extern const struct route api_feed_routes[];      /* feeds and /ical (api_feed.c) */
 extern const struct route api_stats_routes[];     /* statistics (api_stats.c) */
 extern const struct route api_notify_routes[];    /* notification settings, outbox (api_notify.c) */
+extern const struct route api_import_routes[];    /* calendar sources, .ics upload (api_import.c) */
 
 /* The public JSON shape of a user (no secrets). Caller owns the result. */
 cJSON *api_user_json(const struct user *u);
