@@ -240,8 +240,15 @@ static int check_line(char *s, int line, char stack[][24], int *stack_line, int 
     } else if (strcmp(name, "RRULE") == 0) {
         icalerror_clear_errno();
         struct icalrecurrencetype r = icalrecurrencetype_from_string(value);
-        if (r.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR)
+        int bad = r.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR;
+        if (r.rscale)
+            icalmemory_free_buffer(r.rscale);
+        if (bad)
             return bad_line(err, line, "not a recurrence rule");
+        /* A walk second by second or minute by minute costs libical too
+         * much to let a file ask for it. */
+        if (r.freq == ICAL_SECONDLY_RECURRENCE || r.freq == ICAL_MINUTELY_RECURRENCE)
+            return bad_line(err, line, "a rule may repeat at most hourly");
     }
     return LS_OK;
 }
@@ -535,6 +542,59 @@ static struct vevent *override_of(struct vevent *ev, int n, const char *uid,
 
 #define MAX_STEPS 200000 /* iterations of one rule: hourly for 20 years */
 
+/* Whether BYMONTH and BYMONTHDAY can meet at all: when they cannot
+ * (BYMONTH=2;BYMONTHDAY=30), libical searches period by period for
+ * centuries before it gives up. */
+static int rule_possible(const struct icalrecurrencetype *r)
+{
+    if (r->by_month_day[0] == ICAL_RECURRENCE_ARRAY_MAX)
+        return 1;
+    static const int longest[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    for (int m = 1; m <= 12; m++) {
+        int allowed = r->by_month[0] == ICAL_RECURRENCE_ARRAY_MAX;
+        for (int i = 0;
+             !allowed && i < ICAL_BY_MONTH_SIZE && r->by_month[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+            allowed = r->by_month[i] == m;
+        for (int i = 0; allowed && i < ICAL_BY_MONTHDAY_SIZE &&
+                        r->by_month_day[i] != ICAL_RECURRENCE_ARRAY_MAX;
+             i++) {
+            int d = r->by_month_day[i] < 0 ? -r->by_month_day[i] : r->by_month_day[i];
+            if (d >= 1 && d <= longest[m])
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* The rule bounded by `to`: libical stops at UNTIL, so a rule without an
+ * end (or one far ahead) ends at the window, in the start's own terms. */
+static void bound_rule(struct icalrecurrencetype *r, struct icaltimetype dtstart, int64_t to)
+{
+    int64_t until = INT64_MAX;
+    if (!icaltime_is_null_time(r->until) && instant(r->until, &until) != 0)
+        until = INT64_MAX;
+    if (until <= to)
+        return;
+    struct icaltimetype u;
+    if (dtstart.zone || icaltime_is_utc(dtstart)) {
+        u = icaltime_from_timet_with_zone((time_t)to, dtstart.is_date,
+                                          dtstart.zone ? (icaltimezone *)dtstart.zone
+                                                       : icaltimezone_get_utc_timezone());
+    } else {
+        struct tu_local l;
+        tu_to_local(to, &l);
+        u = icaltime_null_time();
+        u.year = l.year;
+        u.month = l.month;
+        u.day = l.day;
+        u.hour = dtstart.is_date ? 0 : l.hour;
+        u.minute = dtstart.is_date ? 0 : l.minute;
+        u.second = dtstart.is_date ? 0 : l.second;
+        u.is_date = dtstart.is_date;
+    }
+    r->until = u;
+}
+
 /* One occurrence starting at occ (an iterator's or an RDATE's time). */
 static void occurrence(struct spans *out, struct vevent *ev, int nev, struct vevent *m,
                        const struct exdates *x, struct icaltimetype occ, int64_t at, int64_t length,
@@ -586,6 +646,10 @@ static void expand_master(struct spans *out, struct vevent *ev, int nev, struct 
     }
     for (; rr; rr = icalcomponent_get_next_property(m->c, ICAL_RRULE_PROPERTY)) {
         struct icalrecurrencetype rule = icalproperty_get_rrule(rr);
+        if (rule.freq == ICAL_SECONDLY_RECURRENCE || rule.freq == ICAL_MINUTELY_RECURRENCE ||
+            !rule_possible(&rule))
+            continue;
+        bound_rule(&rule, dtstart, to);
         icalrecur_iterator *it = icalrecur_iterator_new(rule, dtstart);
         if (!it)
             continue;
