@@ -230,14 +230,29 @@ static void import__text_is_cleaned_and_floods_refused(void **state)
     assert_int_equal(import_parse(evil, strlen(evil), 0, 4102444800LL, &a, &b, &n, &err), LS_OK);
     assert_int_equal(n, 1);
     assert_string_equal(b[0].reason, "a b c");
-    /* every minute for two years is far more than a source may hold */
+    /* every hour for two years is far more than a source may hold */
     const char *flood = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:f\r\n"
-                        "DTSTART:20270101T080000Z\r\nDURATION:PT1M\r\nRRULE:FREQ=MINUTELY\r\n"
+                        "DTSTART:20270101T080000Z\r\nDURATION:PT1M\r\nRRULE:FREQ=HOURLY\r\n"
                         "END:VEVENT\r\nEND:VCALENDAR\r\n";
     assert_int_equal(import_parse(flood, strlen(flood), 1798761600LL, 1798761600LL + 2 * 365 * DAY,
                                   &a, &b, &n, &err),
                      LS_EVALIDATION);
     assert_string_equal(err.field, "file");
+    /* rules libical would walk for centuries: refused, or skipped quickly */
+    const char *minutely = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:m\r\n"
+                           "DTSTART:20270101T080000Z\r\nRRULE:FREQ=MINUTELY;COUNT=3\r\n"
+                           "END:VEVENT\r\nEND:VCALENDAR\r\n";
+    assert_int_equal(import_parse(minutely, strlen(minutely), 0, 4102444800LL, &a, &b, &n, &err),
+                     LS_EVALIDATION);
+    assert_string_equal(err.message, "line 6: a rule may repeat at most hourly");
+    const char *never = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:n\r\n"
+                        "DTSTART:20270101T080000Z\r\nDURATION:PT1H\r\n"
+                        "RRULE:FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30\r\n"
+                        "END:VEVENT\r\nEND:VCALENDAR\r\n";
+    assert_int_equal(import_parse(never, strlen(never), 1798761600LL, 1798761600LL + 2 * 365 * DAY,
+                                  &a, &b, &n, &err),
+                     LS_OK);
+    assert_int_equal(n, 0);
     arena_release(&a);
 }
 
