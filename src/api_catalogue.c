@@ -240,6 +240,8 @@ static cJSON *blackout_json(const struct blackout *b)
     json_add_time(j, "end", b->end);
     cJSON_AddStringToObject(j, "reason", b->reason ? b->reason : "");
     json_add_time(j, "created", b->created);
+    json_add_id_or_null(j, "source_id", b->source_id); /* imported calendars */
+    json_add_str_or_null(j, "uid", b->uid);
     return j;
 }
 

@@ -158,15 +158,16 @@ static const char SQL_RES_SEARCH_SET[] = "UPDATE resources SET search = ?1 WHERE
 
 /* Blackouts */
 static const char SQL_BO_GET[] =
-    "SELECT id, resource_id, start, end, reason, created FROM blackouts WHERE id = ?1";
+    "SELECT id, resource_id, start, end, reason, created, coalesce(source_id, 0), uid"
+    " FROM blackouts WHERE id = ?1";
 static const char SQL_BO_INSERT[] =
     "INSERT INTO blackouts(resource_id, start, end, reason, created) VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char SQL_BO_DELETE[] = "DELETE FROM blackouts WHERE id = ?1 RETURNING resource_id";
 #define BO_WHERE                                                                                   \
     " WHERE resource_id = ?1 AND (?2 IS NULL OR end > ?2) AND (?3 IS NULL OR start < ?3)"
 static const char SQL_BO_LIST[] =
-    "SELECT id, resource_id, start, end, reason, created FROM blackouts" BO_WHERE
-    " ORDER BY start, id LIMIT ?4 OFFSET ?5";
+    "SELECT id, resource_id, start, end, reason, created, coalesce(source_id, 0), uid"
+    " FROM blackouts" BO_WHERE " ORDER BY start, id LIMIT ?4 OFFSET ?5";
 static const char SQL_BO_COUNT[] = "SELECT count(*) FROM blackouts" BO_WHERE;
 
 /* Services */
@@ -1440,6 +1441,8 @@ static void bo_row(sqlite3_stmt *st, struct arena *a, struct blackout *b)
     b->end = sqlite3_column_int64(st, 3);
     b->reason = col_text(st, 4, a);
     b->created = sqlite3_column_int64(st, 5);
+    b->source_id = sqlite3_column_int64(st, 6); /* imported (calendar_import.h) */
+    b->uid = sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : col_text(st, 7, a);
 }
 
 int catalogue_blackout_get(struct db *db, int64_t id, struct arena *a, struct blackout *out,
