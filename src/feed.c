@@ -691,15 +691,13 @@ static unsigned char *gzip(const char *s, size_t len, size_t *out_len)
     return out;
 }
 
-/* Lends b (held under cache.mu) to the request of arena a as out->body,
- * and its gzip form when want asks for it. The compression runs outside
- * the lock; two requests that race compress twice and keep the first. */
-static int body_lend(struct shared_body *b, int want, struct arena *a, struct feed_doc *out)
+/* Gives the request of arena a the body b it holds a reference to (freed
+ * with the arena), and its gzip form when want asks for it (gz: the form as
+ * read under the lock, NULL if none yet). The compression runs outside the
+ * lock; two requests that race compress twice and keep the first. */
+static int body_give(struct shared_body *b, unsigned char *gz, int want, struct arena *a,
+                     struct feed_doc *out)
 {
-    pthread_mutex_lock(&cache.mu);
-    b->refs++;
-    unsigned char *gz = b->gz;
-    pthread_mutex_unlock(&cache.mu);
     arena_on_release(a, body_return, b);
     out->body = b->text;
     out->len = b->len;
@@ -727,36 +725,39 @@ static int body_lend(struct shared_body *b, int want, struct arena *a, struct fe
     return LS_OK;
 }
 
-/* The cached body of key at etag, with a hold for the caller; NULL on a miss. */
-static struct shared_body *cache_get(const char *key, const char *etag)
+/* Lends a fresh body (not yet shared) to the request. */
+static int body_lend(struct shared_body *b, int want, struct arena *a, struct feed_doc *out)
+{
+    pthread_mutex_lock(&cache.mu);
+    b->refs++;
+    unsigned char *gz = b->gz;
+    pthread_mutex_unlock(&cache.mu);
+    return body_give(b, gz, want, a, out);
+}
+
+/* Lends the cached body of key at etag to the request, in one hold of the
+ * lock; 1 on a hit, 0 on a miss, -1 when out of memory compressing it. */
+static int cache_lend(const char *key, const char *etag, int want, struct arena *a,
+                      struct feed_doc *out)
 {
     struct shared_body *found = NULL;
+    unsigned char *gz = NULL;
     pthread_mutex_lock(&cache.mu);
     for (int i = 0; i < CACHE_SLOTS; i++) {
         struct slot *s = &cache.slot[i];
         if (s->body && strcmp(s->key, key) == 0 && strcmp(s->etag, etag) == 0) {
             found = s->body;
-            found->refs++;
+            found->refs++; /* the request's hold */
+            gz = found->gz;
             s->tick = ++cache.tick;
             cache.stats.hits++;
             break;
         }
     }
     pthread_mutex_unlock(&cache.mu);
-    return found;
-}
-
-/* Lends the cached body to the request; 1 on a hit, 0 on a miss, -1 when
- * out of memory compressing it. */
-static int cache_lend(const char *key, const char *etag, int want, struct arena *a,
-                      struct feed_doc *out)
-{
-    struct shared_body *b = cache_get(key, etag);
-    if (!b)
+    if (!found)
         return 0;
-    int rc = body_lend(b, want, a, out);
-    body_return(b); /* body_lend took the request's own hold */
-    return rc ? -1 : 1;
+    return body_give(found, gz, want, a, out) ? -1 : 1;
 }
 
 /* Empties a slot, letting go of the cache's hold on its body. */
