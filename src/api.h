@@ -16,6 +16,7 @@ extern const struct route api_booking_routes[];   /* bookings (api_booking.c) */
 extern const struct route api_feed_routes[];      /* feeds and /ical (api_feed.c) */
 extern const struct route api_stats_routes[];     /* statistics (api_stats.c) */
 extern const struct route api_notify_routes[];    /* notification settings, outbox (api_notify.c) */
+extern const struct route api_import_routes[];    /* calendar sources, .ics upload (api_import.c) */
 
 /* The public JSON shape of a user (no secrets). Caller owns the result. */
 cJSON *api_user_json(const struct user *u);
@@ -35,8 +36,8 @@ extern const struct route_object api_booking_object;
 struct booking_request;
 /* POST /api/v1/bookings: resource_id, start, end, purpose, rrule ("" = none). */
 int api_booking_request_from_json(struct req *r, struct booking_request *q);
-/* POST /api/v1/feeds: scope word (FEED_* of feed.h) and id. */
-int api_feed_scope_from_json(struct req *r, int *scope, int64_t *id);
+/* POST /api/v1/feeds: scope word (FEED_* of feed.h), id and past_days. */
+int api_feed_scope_from_json(struct req *r, int *scope, int64_t *id, int *past_days);
 
 /* OpenAPI 3.1 document generated from the route tables (openapi.c).
  * Caller owns the result. */

@@ -197,6 +197,11 @@ static const struct field BLACKOUT_FIELDS[] = {
           LABEL("Reason", "Powód")),
     FIELD(struct blackout, created, "created", FT_TIME, FF_OUT, .column = "created",
           LABEL("Created", "Utworzono")),
+    FIELD(struct blackout, source_id, "source_id", FT_ID, FF_OUT | FF_NULLABLE,
+          .column = "source_id", LABEL("Imported from", "Zaimportowano z"),
+          .help = "the calendar source it was imported from; null = entered by hand"),
+    FIELD(struct blackout, uid, "uid", FT_TEXT, FF_OUT | FF_NULLABLE, .column = "uid",
+          LABEL("Event UID", "UID wydarzenia"), .help = "the imported event's UID"),
     FIELD_END,
 };
 

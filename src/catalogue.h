@@ -87,6 +87,8 @@ struct blackout {
     int64_t start, end; /* half-open, seconds UTC */
     const char *reason;
     int64_t created;
+    int64_t source_id; /* the calendar it was imported from; 0 = entered by hand */
+    const char *uid;   /* the imported event's UID; NULL = entered by hand */
 };
 
 struct service {

@@ -107,6 +107,7 @@ struct route {
      * (ROUTE_PAGED). NULL = described by `answer_type`. */
     const struct shape *answer;
     const char *answer_type; /* media type of a non-JSON answer ("text/calendar") */
+    const char *body_type;   /* media type of a ROUTE_RAW_BODY body ("text/calendar") */
 };
 
 enum {

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "db.h"
 #include "http.h"
+#include "calendar_import.h"
 #include "notify.h"
 #include "timeutil.h"
 
@@ -86,11 +87,19 @@ static const char *default_www(void)
 static int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'},      {"listen", required_argument, 0, 'l'},
-        {"www", required_argument, 0, 'w'},     {"public-url", required_argument, 0, 'u'},
-        {"threads", required_argument, 0, 't'}, {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
+        {"db", required_argument, 0, 'd'},
+        {"listen", required_argument, 0, 'l'},
+        {"www", required_argument, 0, 'w'},
+        {"public-url", required_argument, 0, 'u'},
+        {"threads", required_argument, 0, 't'},
+        {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},
+        {"import-allow-private", no_argument, 0, 'P'},
+        {"import-interval", required_argument, 0, 'I'},
+        {0, 0, 0, 0},
     };
+    int allow_private = 0;
+    const char *interval = env_or("LABSHARE_IMPORT_INTERVAL", "900");
     const char *dbpath = env_or("LABSHARE_DB", "labshare.db");
     struct http_config cfg = {
         .listen = env_or("LABSHARE_LISTEN", "127.0.0.1:8080"),
@@ -122,11 +131,21 @@ static int cmd_serve(int argc, char **argv)
         case 'q':
             cfg.quiet = 1;
             break;
+        case 'P':
+            allow_private = 1;
+            break;
+        case 'I':
+            interval = optarg;
+            break;
         case 'h':
             puts("usage: labshare serve [--db FILE] [--listen HOST:PORT] [--www DIR]\n"
                  "                      [--public-url URL] [--threads N] [--quiet]\n"
+                 "                      [--import-allow-private] [--import-interval SECONDS]\n"
                  "Migrates the database, then serves HTTP until SIGTERM or SIGINT.\n"
-                 "--listen takes port 0 for an ephemeral port (printed on start).");
+                 "--listen takes port 0 for an ephemeral port (printed on start).\n"
+                 "--import-allow-private lets calendar imports fetch loopback, private and\n"
+                 "link-local addresses (refused by default); --import-interval sets how\n"
+                 "often subscribed calendars are fetched (default 900 s).");
             return CLI_OK;
         default:
             return bad_usage("serve", "unknown option");
@@ -136,6 +155,11 @@ static int cmd_serve(int argc, char **argv)
         return bad_usage("serve", "unexpected argument");
     if (cfg.threads < 1 || cfg.threads > 256)
         return bad_usage("serve", "--threads must be 1 to 256");
+    char *iend = NULL;
+    long import_s = strtol(interval, &iend, 10);
+    if (!*interval || *iend || import_s < 1 || import_s > 7 * 86400)
+        return bad_usage("serve", "--import-interval must be 1 to 604800 seconds");
+    import_configure(allow_private, (int)import_s);
     struct db *db = cli_open_db(dbpath);
     if (!db)
         return CLI_FAIL;
@@ -157,7 +181,13 @@ static int cmd_serve(int argc, char **argv)
             return CLI_FAIL;
         }
     }
+    if (import_refresher_start() != 0) {
+        notify_sender_stop();
+        fprintf(stderr, "labshare: cannot start the calendar refresher\n");
+        return CLI_FAIL;
+    }
     int rc = http_serve(&cfg) == 0 ? CLI_OK : CLI_FAIL;
+    import_refresher_stop();
     notify_sender_stop();
     return rc;
 }

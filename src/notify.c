@@ -1,5 +1,6 @@
 /* notify.c — see notify.h. Queueing, rendering and the delivery pass; the
- * SMTP transfer and the sender thread are in notify_smtp.c. */
+ * SMTP transfer is in notify_smtp.c (below this), the sender thread in
+ * notify_sender.c (above). */
 #include "notify.h"
 
 #include <stdio.h>
@@ -31,6 +32,16 @@
                   " WHERE b.id = ?2 AND" PREF_ON
 static const char SQL_TO_OWNERS[] = TO_OWNERS;
 static const char SQL_TO_OWNERS_IF_BOOKER[] = TO_OWNERS " AND b.user_id = ?3";
+/* An imported calendar's clash: every active owner, the calendar and event
+ * as the reason (?7). */
+static const char SQL_CONFLICT_TO_OWNERS[] =
+    OUTBOX_INSERT " SELECT ?1, b.id, u.id, u.email, u.lang, NULL, b.start, b.end, b.sequence,"
+                  " b.status, ?7, 1, ?5, ?5"
+                  " FROM bookings b JOIN resources r ON r.id = b.resource_id"
+                  " JOIN labs l ON l.id = r.lab_id"
+                  " JOIN users u ON u.organisation_id = l.organisation_id AND u.role = 'owner'"
+                  " AND u.active = 1 LEFT JOIN notify_prefs p ON p.user_id = u.id"
+                  " WHERE b.id = ?2 AND" PREF_ON;
 static const char SQL_TO_MAILBOX[] =
     OUTBOX_INSERT " SELECT ?1, b.id, NULL, l.notify_email, 'pl', nullif(?3, 0), " SNAPSHOT
                   " FROM bookings b JOIN resources r ON r.id = b.resource_id"
@@ -55,12 +66,18 @@ static const char SQL_DUE[] = "SELECT id FROM outbox WHERE status = 'queued' AND
  * skips a message this one is sending. */
 static const char SQL_CLAIM[] = "UPDATE outbox SET next_attempt = ?2 WHERE id = ?1"
                                 " AND status = 'queued' AND next_attempt <= ?3";
+/* `invited`: an earlier message about the booking to the same address
+ * carried an invitation (approved, moved) and was not given up on. */
 static const char SQL_LOAD[] =
     "SELECT o.kind, o.email, o.lang, o.b_start, o.b_end, o.b_sequence, o.b_status, o.reason,"
     " o.occurrences, o.created, o.attempts, o.booking_id, b.purpose, b.created, r.name, l.name,"
-    " u.name, u.email, a.name FROM outbox o JOIN bookings b ON b.id = o.booking_id"
+    " u.name, u.email, a.name, t.name,"
+    " EXISTS (SELECT 1 FROM outbox i WHERE i.booking_id = o.booking_id AND i.email = o.email"
+    "  AND i.id < o.id AND i.kind IN ('approved', 'moved') AND i.status <> 'failed')"
+    " FROM outbox o JOIN bookings b ON b.id = o.booking_id"
     " JOIN resources r ON r.id = b.resource_id JOIN labs l ON l.id = r.lab_id"
-    " JOIN users u ON u.id = b.user_id LEFT JOIN users a ON a.id = o.actor_id WHERE o.id = ?1";
+    " JOIN users u ON u.id = b.user_id LEFT JOIN users a ON a.id = o.actor_id"
+    " LEFT JOIN users t ON t.id = o.user_id WHERE o.id = ?1";
 static const char SQL_SENT[] = "UPDATE outbox SET status = 'sent', sent_at = ?2,"
                                " attempts = attempts + 1, last_error = NULL WHERE id = ?1";
 static const char SQL_RETRY[] = "UPDATE outbox SET attempts = attempts + 1, next_attempt = ?2,"
@@ -82,20 +99,21 @@ static const char SQL_OUTBOX_LIST[] =
     "SELECT id, booking_id, user_id, attempts, next_attempt, created, sent_at, kind, email, lang,"
     " status, last_error FROM outbox" OUTBOX_WHERE " ORDER BY id DESC LIMIT ?2 OFFSET ?3";
 
-static const char *const kind_names[] = {"request",   "approved", "declined",
-                                         "cancelled", "moved",    "reminder"};
-/* The opt-out column that governs each kind. */
-static const char *const kind_pref[] = {"request", "decision", "decision",
-                                        "change",  "change",   "reminder"};
+static const char *const kind_names[NOTIFY_KINDS] = {"request", "approved", "declined", "cancelled",
+                                                     "moved",   "reminder", "conflict"};
+/* The opt-out column that governs each kind: a clash with an imported
+ * calendar is news for owners, like a request. */
+static const char *const kind_pref[NOTIFY_KINDS] = {"request", "decision", "decision", "change",
+                                                    "change",  "reminder", "request"};
 
 const char *notify_kind_name(enum notify_kind k)
 {
-    return (unsigned)k < 6 ? kind_names[k] : "request";
+    return (unsigned)k < NOTIFY_KINDS ? kind_names[k] : "request";
 }
 
 int notify_kind_parse(const char *s)
 {
-    for (int i = 0; s && i < 6; i++)
+    for (int i = 0; s && i < NOTIFY_KINDS; i++)
         if (strcmp(s, kind_names[i]) == 0)
             return i;
     return -1;
@@ -116,6 +134,20 @@ static int insert_for(struct db *db, const char *sql, enum notify_kind kind, int
     sqlite3_bind_int(st, 4, occurrences > 1 ? occurrences : 1);
     sqlite3_bind_int64(st, 5, now);
     sqlite3_bind_text(st, 6, kind_pref[kind], -1, SQLITE_STATIC);
+    return db_step_done(db, st, err);
+}
+
+int notify_enqueue_conflict(struct db *db, int64_t id, const char *what, int64_t now,
+                            struct ls_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_CONFLICT_TO_OWNERS);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_text(st, 1, kind_names[NOTIFY_CONFLICT], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 5, now);
+    sqlite3_bind_text(st, 6, kind_pref[NOTIFY_CONFLICT], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, what, -1, SQLITE_TRANSIENT);
     return db_step_done(db, st, err);
 }
 
@@ -306,6 +338,59 @@ char *notify_encode_header(struct arena *a, const char *s)
     return (char *)done(&b);
 }
 
+const char *notify_display_name(struct arena *a, const char *from)
+{
+    const char *lt = from ? strrchr(from, '<') : NULL;
+    if (!lt)
+        return NULL;
+    const char *p = from, *e = lt;
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    /* A configured "\"Name, Inc.\" <a@b>" is unquoted here and quoted again
+     * by notify_mailbox. */
+    if (e - p >= 2 && *p == '"' && e[-1] == '"') {
+        p++;
+        e--;
+    }
+    return e > p ? arena_strndup(a, p, (size_t)(e - p)) : NULL;
+}
+
+char *notify_mailbox(struct arena *a, const char *name, const char *addr)
+{
+    struct buf b = {a, NULL, 0, 0};
+    if (name && *name) {
+        int ascii = 1, special = 0;
+        for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+            if (*p < 0x20 || *p >= 0x7f)
+                ascii = 0;
+            else if (strchr("()<>[]:;@\\,.\"", *p))
+                special = 1;
+        }
+        if (!ascii) {
+            /* An encoded-word is a whole phrase: commas and quotes inside
+             * it are encoded, so the address after it stays intact. */
+            puts_(&b, notify_encode_header(a, name));
+        } else if (special) {
+            puts_(&b, "\"");
+            for (const char *p = name; *p; p++) {
+                if (*p == '"' || *p == '\\')
+                    put(&b, "\\", 1);
+                put(&b, p, 1);
+            }
+            puts_(&b, "\"");
+        } else {
+            puts_(&b, name);
+        }
+        puts_(&b, " ");
+    }
+    puts_(&b, "<");
+    puts_(&b, addr);
+    puts_(&b, ">");
+    return (char *)done(&b);
+}
+
 const char *notify_address(struct arena *a, const char *from)
 {
     const char *lt = from ? strrchr(from, '<') : NULL;
@@ -348,26 +433,30 @@ static const char *span_text(struct arena *a, int64_t start, int64_t end)
 
 /* The words of one language. */
 struct words {
-    const char *subject[6], *intro[6];
-    const char *resource, *when, *zone, *booker, *purpose, *reason, *status, *series, *by, *open,
-        *pending_again, *footer;
+    const char *subject[NOTIFY_KINDS], *intro[NOTIFY_KINDS];
+    const char *resource, *when, *zone, *booker, *purpose, *reason, *calendar, *status, *series,
+        *by, *open, *pending_again, *footer;
     const char *status_name[4];
 };
 
 static const struct words PL = {
     .subject = {"Nowa prośba o rezerwację", "Rezerwacja zatwierdzona", "Rezerwacja odrzucona",
-                "Rezerwacja odwołana", "Rezerwacja zmieniona", "Przypomnienie o rezerwacji"},
+                "Rezerwacja odwołana", "Rezerwacja zmieniona", "Przypomnienie o rezerwacji",
+                "Importowany kalendarz blokuje rezerwację"},
     .intro = {"Nowa prośba o rezerwację zasobu, który wymaga Twojego zatwierdzenia.",
               "Twoja rezerwacja została zatwierdzona.",
               "Twoja prośba o rezerwację została odrzucona.", "Rezerwacja została odwołana.",
               "Rezerwacja została zmieniona; aktualny termin poniżej.",
-              "Przypominamy o jutrzejszej rezerwacji."},
+              "Przypominamy o jutrzejszej rezerwacji.",
+              "Zaimportowany kalendarz zasobu wyklucza termin tej rezerwacji. Rezerwacja nie "
+              "została odwołana: zdecyduj, co z nią zrobić."},
     .resource = "Zasób",
     .when = "Termin",
     .zone = "czas warszawski",
     .booker = "Rezerwujący",
     .purpose = "Cel",
     .reason = "Powód",
+    .calendar = "Kalendarz",
     .status = "Status",
     .series = "Terminów w serii",
     .by = "Zmiany dokonał(a)",
@@ -380,17 +469,20 @@ static const struct words PL = {
 
 static const struct words EN = {
     .subject = {"New booking request", "Booking approved", "Booking declined", "Booking cancelled",
-                "Booking changed", "Booking reminder"},
+                "Booking changed", "Booking reminder", "An imported calendar blocks a booking"},
     .intro = {"A new request to book a resource that needs your approval.",
               "Your booking has been approved.", "Your booking request has been declined.",
               "A booking has been cancelled.", "A booking has been changed; its time is below.",
-              "A reminder of your booking tomorrow."},
+              "A reminder of your booking tomorrow.",
+              "An imported calendar of the resource rules out the time of this booking. The "
+              "booking has not been cancelled: decide what to do with it."},
     .resource = "Resource",
     .when = "When",
     .zone = "Warsaw time",
     .booker = "Booked by",
     .purpose = "Purpose",
     .reason = "Reason",
+    .calendar = "Calendar",
     .status = "Status",
     .series = "Bookings in the series",
     .by = "Changed by",
@@ -428,7 +520,9 @@ static void row(struct buf *text, struct buf *html, const char *label, const cha
 static int render_ics(struct notify_mail *out, struct arena *a, const struct notify_event *e,
                       const struct notify_site *s, struct ls_err *err)
 {
-    int cancel = e->kind == NOTIFY_CANCELLED;
+    /* A CANCEL only reaches a calendar that got the event: never an
+     * owner's, never a booker's whose request was still pending. */
+    int cancel = (e->kind == NOTIFY_CANCELLED || e->kind == NOTIFY_DECLINED) && e->invited;
     if (e->kind != NOTIFY_APPROVED && e->kind != NOTIFY_MOVED && !cancel)
         return LS_OK;
     int st = cancel ? ICAL_CANCELLED : ical_status_of(e->status);
@@ -446,8 +540,9 @@ static int render_ics(struct notify_mail *out, struct arena *a, const struct not
         .location = e->lab,
         .description = e->purpose,
         .url = arena_printf(a, "%s/#/bookings/%lld", s->public_url, (long long)e->booking_id),
+        .opaque = 1, /* the booker's own time: busy in their calendar */
     };
-    struct ical_calendar cal = {"labshare", s->host};
+    struct ical_calendar cal = {"labshare", s->host, 0};
     struct ical_itip itip = {
         .method = cancel ? "CANCEL" : "REQUEST",
         .organizer = notify_address(a, s->from),
@@ -469,7 +564,7 @@ int notify_compose(struct notify_mail *out, struct arena *a, const struct notify
 {
     memset(out, 0, sizeof *out);
     const struct words *w = e->lang && strcmp(e->lang, "en") == 0 ? &EN : &PL;
-    unsigned k = (unsigned)e->kind < 6 ? (unsigned)e->kind : 0;
+    unsigned k = (unsigned)e->kind < NOTIFY_KINDS ? (unsigned)e->kind : 0;
     const char *when = span_text(a, e->start, e->end);
     out->subject = arena_printf(a, "%s: %s, %s", w->subject[k], e->resource, when);
     const char *link =
@@ -500,6 +595,8 @@ int notify_compose(struct notify_mail *out, struct arena *a, const struct notify
     row(&text, &html, w->status, status_word(w, e->status));
     if (e->kind == NOTIFY_DECLINED || e->kind == NOTIFY_CANCELLED)
         row(&text, &html, w->reason, e->reason);
+    if (e->kind == NOTIFY_CONFLICT)
+        row(&text, &html, w->calendar, e->reason);
     if (e->actor_name && e->kind != NOTIFY_REQUEST)
         row(&text, &html, w->by, e->actor_name);
     puts_(&text, "\n");
@@ -548,7 +645,7 @@ static void part(struct buf *b, const char *boundary, const char *type, const ch
     puts_(b, notify_base64_lines(b->a, c, strlen(c)));
 }
 
-char *notify_mime(struct arena *a, const struct notify_site *s, const char *to,
+char *notify_mime(struct arena *a, const struct notify_site *s, const char *to, const char *to_name,
                   const struct notify_mail *m, int64_t date, const char *message_id)
 {
     struct buf b = {a, NULL, 0, 0};
@@ -569,10 +666,10 @@ char *notify_mime(struct arena *a, const struct notify_site *s, const char *to,
     const char *mixed = arena_printf(a, "=_mixed_%.*s", idlen, message_id);
     const char *alt = arena_printf(a, "=_alt_%.*s", idlen, message_id);
     puts_(&b, "From: ");
-    puts_(&b, notify_encode_header(a, s->from));
-    puts_(&b, "\r\nTo: <");
-    puts_(&b, to);
-    puts_(&b, ">\r\nSubject: ");
+    puts_(&b, notify_mailbox(a, notify_display_name(a, s->from), notify_address(a, s->from)));
+    puts_(&b, "\r\nTo: ");
+    puts_(&b, notify_mailbox(a, to_name, to));
+    puts_(&b, "\r\nSubject: ");
     puts_(&b, notify_encode_header(a, m->subject));
     puts_(&b, "\r\nDate: ");
     puts_(&b, stamp);
@@ -588,21 +685,41 @@ char *notify_mime(struct arena *a, const struct notify_site *s, const char *to,
     puts_(&b, "\"\r\n\r\n");
     part(&b, alt, "text/plain; charset=UTF-8", NULL, m->text);
     part(&b, alt, "text/html; charset=UTF-8", NULL, m->html);
+    /* The invitation as an alternative of the text (what calendar-aware
+     * mail clients act on) and as a file (for the others). */
+    if (m->ics)
+        part(&b, alt, arena_printf(a, "text/calendar; charset=UTF-8; method=%s", m->method), NULL,
+             m->ics);
     puts_(&b, "--");
     puts_(&b, alt);
     puts_(&b, "--\r\n");
     if (m->ics) {
-        const char *type = arena_printf(a,
-                                        "text/calendar; charset=UTF-8; method=%s;\r\n"
-                                        " name=\"invite.ics\"",
-                                        m->method);
-        part(&b, mixed, type, "Content-Disposition: attachment; filename=\"invite.ics\"\r\n",
-             m->ics);
+        part(&b, mixed, "application/ics; name=\"invite.ics\"",
+             "Content-Disposition: attachment; filename=\"invite.ics\"\r\n", m->ics);
     }
     puts_(&b, "--");
     puts_(&b, mixed);
     puts_(&b, "--\r\n");
     return (char *)done(&b);
+}
+
+int notify_smtp_from_env(struct notify_smtp *out)
+{
+    int rc = notify_smtp_read_env(out);
+    if (rc)
+        return rc;
+    struct arena a = {0};
+    const char *addr = out->from ? notify_address(&a, out->from) : NULL;
+    int ok = addr && notify_email_ok(addr) && strlen(addr) < sizeof out->envelope;
+    if (ok)
+        snprintf(out->envelope, sizeof out->envelope, "%s", addr);
+    arena_release(&a);
+    if (!ok) {
+        fprintf(stderr, "labshare: LABSHARE_SMTP_FROM must be the sender address "
+                        "(a@b or Name <a@b>)\n");
+        return -1;
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -645,6 +762,8 @@ static int load_event(struct notify_event *e, int64_t *attempts, struct db *db, 
         e->booker_name = col(st, 16, a);
         e->booker_email = col(st, 17, a);
         e->actor_name = col(st, 18, a);
+        e->to_name = col(st, 19, a);
+        e->invited = sqlite3_column_int(st, 20);
     }
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
@@ -728,7 +847,7 @@ static int deliver(struct db *db, const struct notify_smtp *smtp, const struct n
     }
     const char *msgid =
         arena_printf(&a, "labshare-%lld-%lld@%s", (long long)id, (long long)e.queued, site->host);
-    const char *msg = notify_mime(&a, site, e.to, &m, now, msgid);
+    const char *msg = notify_mime(&a, site, e.to, e.to_name, &m, now, msgid);
     if (notify_smtp_send(smtp, e.to, msg, why, sizeof why) == 0) {
         rc = mark_sent(db, id, tu_now(), err);
         out->sent++;

@@ -193,10 +193,16 @@ static cJSON *operation(struct components *c, const struct route *rt)
     if (rt->body_max > 0) {
         cJSON *rb = cJSON_AddObjectToObject(op, "requestBody");
         cJSON_AddBoolToObject(rb, "required", rt->creating);
-        if (rt->body)
+        if (rt->body) {
             cJSON_AddItemToObject(rb, "content",
                                   json_content(shape_schema(
                                       c, rt->body, rt->creating ? SCHEMA_CREATE : SCHEMA_CHANGE)));
+        } else if (rt->body_type) {
+            cJSON *content = cJSON_AddObjectToObject(rb, "content");
+            cJSON *mt = cJSON_AddObjectToObject(content, rt->body_type);
+            cJSON *schema = cJSON_AddObjectToObject(mt, "schema");
+            cJSON_AddStringToObject(schema, "type", "string");
+        }
         cJSON_AddNumberToObject(rb, "x-max-bytes", (double)rt->body_max);
     }
     if (rt->access == ACCESS_PUBLIC)

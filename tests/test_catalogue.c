@@ -302,7 +302,7 @@ static void catalogue__deletes_refuse_history_and_cascade_the_rest(void **state)
     int64_t free_res = res_new(t, lab, "Free", "");
     int64_t user = user_new(t, "a@example.org", org);
     booking_row(t, booked, user, 1000, 2000, "declined");
-    struct blackout b = {0, free_res, 5000, 9000, "service", 0};
+    struct blackout b = {0, free_res, 5000, 9000, "service", 0, 0, NULL};
     assert_int_equal(save(t->db, &catalogue_blackout, &b, &err), LS_OK);
     int created = 0;
     assert_int_equal(catalogue_training_grant(t->db, free_res, user, 0, &created, &err), LS_OK);
@@ -410,11 +410,11 @@ static void catalogue__free_span_ignores_pending_and_touching(void **state)
     assert_int_equal(count_free(t, lab, T0, T0 + 4 * H), 1);
     assert_int_equal(count_free(t, lab, T0 + 2 * H, T0 + 3 * H), 2); /* back to back */
     assert_int_equal(count_free(t, lab, T0, T0 + H), 2);
-    struct blackout b = {0, r2, T0 + 3 * H, T0 + 5 * H, "", 0};
+    struct blackout b = {0, r2, T0 + 3 * H, T0 + 5 * H, "", 0, 0, NULL};
     assert_int_equal(save(t->db, &catalogue_blackout, &b, &err), LS_OK);
     assert_int_equal(count_free(t, lab, T0, T0 + 4 * H), 0);
     assert_int_equal(count_free(t, lab, T0 + 5 * H, T0 + 6 * H), 2);
-    struct blackout bad = {0, r2, T0, T0, "", 0};
+    struct blackout bad = {0, r2, T0, T0, "", 0, 0, NULL};
     assert_int_equal(save(t->db, &catalogue_blackout, &bad, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "end");
     testdb_free(t);

@@ -11,6 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import ICAL from 'ical.js';
 import { startServer, Client, addUser, assertError, cli, BIN } from './lib.mjs';
 import { startSmtpSink } from './smtp-sink.mjs';
+import { parseEverywhere } from './icalparsers.mjs';
 
 let srv, sink;
 const users = {};
@@ -84,7 +85,7 @@ before(async () => {
       LABSHARE_SMTP_URL: sink.url,
       LABSHARE_SMTP_USER: 'mailer',
       LABSHARE_SMTP_PASSWORD: 'sink-secret',
-      LABSHARE_SMTP_FROM: `labshare <${FROM}>`,
+      LABSHARE_SMTP_FROM: `Łabshare, Kraków <${FROM}>`,
       LABSHARE_NOTIFY_INTERVAL_MS: '150',
       LABSHARE_NOTIFY_BACKOFF_S: '1',
     },
@@ -124,6 +125,13 @@ test('a request reaches the owners in Polish with escaped HTML and a link', asyn
   const b = await request();
   const [m] = await sink.waitFor((x) => to('owner@notify.test')(x) && about(b.id)(x));
   assert.equal(m.from, FROM);
+  // RFC 5322/2047: the display name encoded, the address outside it intact
+  assert.match(m.root.headers.from, /^=\?UTF-8\?B\?[^<>]*\?= <noreply@labshare\.test>$/);
+  assert.match(m.root.headers.to, /^=\?UTF-8\?B\?[^<>]*\?= <owner@notify\.test>$/);
+  assert.equal(m.fromName, 'Łabshare, Kraków');
+  assert.equal(m.toName, 'Łucja owner');
+  assert.ok(!Number.isNaN(Date.parse(m.root.headers.date)), m.root.headers.date);
+  assert.ok(Math.abs(Date.parse(m.root.headers.date) - Date.now()) < 120000, 'Date is now');
   assert.match(m.rawSubject, /^=\?UTF-8\?B\?/);
   assert.match(m.subject, /^Nowa prośba o rezerwację: Cytometr <FACS> & sorter, \d{4}-\d\d-\d\d \d\d:00–\d\d:00$/);
   assert.equal(m.root.type, 'multipart/mixed');
@@ -171,10 +179,17 @@ test('approval reaches the booker in English with an iTIP REQUEST matching the f
   const [m] = await sink.waitFor((x) => to('res@notify.test')(x) && about(b.id)(x) && /approved/.test(x.subject));
   assert.match(m.subject, /^Booking approved: Cytometr <FACS> & sorter, /);
   assert.match(m.text, /Your booking has been approved\./);
-  assert.ok(m.calendar, 'an invite.ics part');
+  // the invitation is an alternative of the text, and a file beside it
+  assert.deepEqual(m.root.parts.map((p) => p.type), ['multipart/alternative', 'application/ics']);
+  assert.deepEqual(m.root.parts[0].parts.map((p) => p.type), ['text/plain', 'text/html', 'text/calendar']);
+  assert.ok(m.calendar, 'a text/calendar part');
   assert.equal(m.calendar.params.method, 'REQUEST');
-  assert.equal(m.calendar.params.name, 'invite.ics');
-  assert.match(m.calendar.headers['content-disposition'], /attachment; filename="invite.ics"/);
+  const file = m.root.parts[1];
+  assert.equal(file.params.name, 'invite.ics');
+  assert.match(file.headers['content-disposition'], /attachment; filename="invite.ics"/);
+  assert.equal(file.text, m.calendar.text);
+  parseEverywhere([m.calendar.text], 'invitation');
+  assert.match(m.calendar.text, /\r\nTRANSP:OPAQUE\r\n/);
   const cal = new ICAL.Component(ICAL.parse(m.calendar.text));
   assert.equal(cal.getFirstPropertyValue('method'), 'REQUEST');
   const ev = cal.getFirstSubcomponent('vevent');
@@ -201,6 +216,7 @@ test('decline and cancellation mails; the booker cancelling tells the owners', a
   assert.equal(r.status, 200, r.text);
   let [m] = await sink.waitFor((x) => to('respl@notify.test')(x) && about(d.id)(x));
   assert.match(m.subject, /^Rezerwacja odrzucona: /);
+  assert.equal(m.calendar, undefined, 'a request never sent to a calendar is not cancelled in one');
   assert.match(m.text, /Powód: przegląd <serwisowy>/);
   assert.ok(m.html.includes('przegląd &lt;serwisowy&gt;'));
 
@@ -218,6 +234,9 @@ test('decline and cancellation mails; the booker cancelling tells the owners', a
   assert.equal(ev.getFirstSubcomponent('vevent').getFirstPropertyValue('sequence'), seq);
   [m] = await sink.waitFor((x) => to('owner@notify.test')(x) && about(c.id)(x) && /odwołana/.test(x.subject));
   assert.match(m.text, /Rezerwacja została odwołana\./);
+  // owners never had the event in a calendar: no CANCEL for them
+  assert.equal(m.calendar, undefined);
+  assert.ok(!m.raw.includes('METHOD:CANCEL'));
 });
 
 test('a refusing SMTP server loses nothing: the message is retried and delivered', async () => {
@@ -286,6 +305,27 @@ test('per-user opt-outs are respected and validated', async () => {
   assertError(await new Client(srv.url).get('/api/v1/me/notifications'), 401, 'unauthenticated');
 });
 
+test('a booking approved at once sends its invitation', async () => {
+  const d = day(4, 3);
+  const r = await clients.res.post('/api/v1/bookings', { resource_id: 2, start: at(d, '09:00'), end: at(d, '10:00') });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.status, 'approved');
+  const [m] = await sink.waitFor((x) => to('res@notify.test')(x) && about(r.json.id)(x) && /approved/.test(x.subject));
+  assert.equal(m.calendar.params.method, 'REQUEST');
+  const ev = new ICAL.Component(ICAL.parse(m.calendar.text)).getFirstSubcomponent('vevent');
+  assert.equal(ev.getFirstPropertyValue('status'), 'CONFIRMED');
+  assert.equal(ev.getFirstPropertyValue('transp'), 'OPAQUE');
+  assert.equal(ev.getFirstPropertyValue('dtstart').toJSDate().getTime(), Date.parse(r.json.start));
+  // no request to the owners: nothing to decide
+  assert.equal(sink.messages.filter((x) => to('owner@notify.test')(x) && about(r.json.id)(x)).length, 0);
+  // and its cancellation now reaches the booker's calendar as a CANCEL
+  const c = await clients.res.post(`/api/v1/bookings/${r.json.id}/cancel`, {});
+  assert.equal(c.status, 200, c.text);
+  const [x] = await sink.waitFor((y) => to('res@notify.test')(y) && about(r.json.id)(y) && /cancelled/.test(y.subject));
+  assert.equal(x.calendar.params.method, 'CANCEL');
+  parseEverywhere([x.calendar.text], 'cancellation');
+});
+
 test('a reminder the day before, once', async () => {
   const slotMs = 30 * 60 * 1000;
   const start = Math.ceil((Date.now() + 24 * 3600 * 1000 + 60 * 1000) / slotMs) * slotMs;
@@ -294,7 +334,7 @@ test('a reminder the day before, once', async () => {
   });
   assert.equal(r.status, 201, r.text);
   assert.equal(r.json.status, 'approved');
-  const [m] = await sink.waitFor((x) => to('res@notify.test')(x) && about(r.json.id)(x));
+  const [m] = await sink.waitFor((x) => to('res@notify.test')(x) && about(r.json.id)(x) && /reminder/.test(x.subject));
   assert.match(m.subject, /^Booking reminder: Biurko 24\/7, /);
   await new Promise((res) => setTimeout(res, 600));
   assert.equal(sql(srv.db, `SELECT count(*) FROM outbox WHERE booking_id = ${r.json.id} AND kind = 'reminder'`), '1');

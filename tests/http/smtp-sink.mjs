@@ -119,6 +119,14 @@ function decodeWords(v) {
     (_, b) => Buffer.from(b, 'base64').toString('utf8'));
 }
 
+/** The display name of a "name <addr>" mailbox, decoded and unquoted; null without one. */
+function displayName(v) {
+  const m = (v || '').match(/^(.*?)\s*<[^<>]*>$/);
+  if (!m || !m[1]) return null;
+  const name = decodeWords(m[1]);
+  return name.startsWith('"') ? name.slice(1, -1).replace(/\\(.)/g, '$1') : name;
+}
+
 function headersOf(text) {
   const h = {};
   const unfolded = text.replace(/\r\n[ \t]/g, ' ');
@@ -166,6 +174,8 @@ export function parseMime(raw) {
   return {
     root,
     subject: decodeWords(root.headers.subject || ''),
+    fromName: displayName(root.headers.from),
+    toName: displayName(root.headers.to),
     rawSubject: root.headers.subject || '',
     text: find('text/plain')?.text,
     html: find('text/html')?.text,

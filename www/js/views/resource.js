@@ -4,6 +4,7 @@ import { h } from '../dom.js';
 import { get, qs } from '../api.js';
 import { t, fmtDate, fmtTime, fmtNumber } from '../i18n.js';
 import { subscribeBox } from '../components/subscribe.js';
+import { calendarSources } from '../components/calendar-sources.js';
 import {
   lookups, resourceOrgId, canManage, facts, badges, hoursByDay, windowText, minutesText, num, orgLabel,
   localParts, localToDate, addDays, isoZ, backLink,
@@ -61,7 +62,8 @@ export async function render(root, { params, state }) {
       h('td', {}, ws.length ? ws.map(windowText).join(', ') : h('span', { class: 'muted' }, t('hours.closed'))))))));
 
   const avail = h('section', { class: 'card cat-avail' }, h('h2', {}, t('res.avail')), h('p', { class: 'muted' }, t('common.loading')));
-  root.append(h('div', { class: 'cat-detail-grid' }, h('div', {}, head, rules, avail), h('div', {}, hours, subscribeBox('resource', r.id))));
+  root.append(h('div', { class: 'cat-detail-grid' }, h('div', {}, head, rules, avail),
+    h('div', {}, hours, subscribeBox('resource', r.id), canManage(state.user, orgId) ? calendarSources(r.id) : null)));
   loadAvailability(r, avail);
 }
 
