@@ -369,17 +369,24 @@ static int64_t rows_missing(struct testdb *t, const char *a, const char *b, cons
     return n;
 }
 
-/* tests/fixtures/legacy-bd80956-demo.db.gz: `labshare demo` and a few API
- * calls by the labshare of commit bd80956 (the count numbering, 11 files);
- * how to make it again: tests/README.md. Opened by this build, it is
- * migrated, and every row of every table it had is still there with the
- * same value in every column it had. */
-static void db__upgrade_keeps_every_row_of_an_earlier_build(void **state)
+/* Databases written by earlier labshares with the demo data and a few API
+ * calls (tests/README.md, "The upgrade fixture", says how each was made):
+ * the file, and the marks it was written with. */
+static const struct fixture {
+    const char *file;
+    int application_id, user_version; /* as written */
+    int version;                      /* db_schema_version() before the upgrade */
+} FIXTURES[] = {
+    /* bd80956: the count numbering, 11 files = up to 0015 */
+    {"legacy-bd80956-demo.db.gz", 0, 11, 15},
+};
+
+/* Opened by this build, each fixture is migrated, and every row of every
+ * table it had is still there with the same value in every column it had. */
+static void upgrade_fixture(const struct fixture *fx)
 {
-    (void)state;
-    const char *root = LABSHARE_SOURCE_ROOT; /* meson.build */
     char gz[1024], before[200], sql[256];
-    snprintf(gz, sizeof gz, "%s/tests/fixtures/legacy-bd80956-demo.db.gz", root);
+    snprintf(gz, sizeof gz, "%s/tests/fixtures/%s", LABSHARE_SOURCE_ROOT, fx->file);
 
     struct testdb *t = calloc(1, sizeof *t);
     assert_non_null(t);
@@ -391,9 +398,9 @@ static void db__upgrade_keeps_every_row_of_an_earlier_build(void **state)
     gunzip_to(gz, before);
     struct ls_err err = {0};
     assert_int_equal(db_open(&t->db, t->path, &err), LS_OK);
-    assert_int_equal(query_int(t, "PRAGMA application_id"), 0);
-    assert_int_equal(query_int(t, "PRAGMA user_version"), 11);
-    assert_int_equal(db_schema_version(t->db), 15);
+    assert_int_equal(query_int(t, "PRAGMA application_id"), fx->application_id);
+    assert_int_equal(query_int(t, "PRAGMA user_version"), fx->user_version);
+    assert_int_equal(db_schema_version(t->db), fx->version);
 
     assert_int_equal(db_migrate(t->db, &err), LS_OK);
     char *fresh = fresh_schema();
@@ -438,6 +445,13 @@ static void db__upgrade_keeps_every_row_of_an_earlier_build(void **state)
     assert_true(tables >= 20);
     assert_true(rows > 8000);
     testdb_free(t);
+}
+
+static void db__upgrade_keeps_every_row_of_an_earlier_build(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof FIXTURES / sizeof FIXTURES[0]; i++)
+        upgrade_fixture(&FIXTURES[i]);
 }
 
 int main(void)
