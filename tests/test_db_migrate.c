@@ -15,19 +15,6 @@ static int last_number(void)
     return db_migrations[db_nmigrations - 1].number;
 }
 
-/* An empty database file in a new temporary directory, not migrated. */
-static struct testdb *rawdb_new(void)
-{
-    struct testdb *t = calloc(1, sizeof *t);
-    assert_non_null(t);
-    snprintf(t->dir, sizeof t->dir, "/tmp/labshare-test-XXXXXX");
-    assert_non_null(mkdtemp(t->dir));
-    snprintf(t->path, sizeof t->path, "%s/test.db", t->dir);
-    struct ls_err err = {0};
-    assert_int_equal(db_open(&t->db, t->path, &err), LS_OK);
-    return t;
-}
-
 /* The first integer of the first row of `sql`. */
 static int64_t query_int(struct testdb *t, const char *sql)
 {
@@ -106,7 +93,7 @@ static void db__fresh_database_is_at_the_last_file_number(void **state)
     assert_true(db_nmigrations >= 11);
     for (int i = 1; i < db_nmigrations; i++) /* numbered, not counted */
         assert_true(db_migrations[i].number > db_migrations[i - 1].number);
-    struct testdb *t = rawdb_new();
+    struct testdb *t = testdb_new_empty();
     assert_int_equal(db_schema_version(t->db), 0);
     struct ls_err err = {0};
     assert_int_equal(db_migrate(t->db, &err), LS_OK);
@@ -126,7 +113,7 @@ static void db__every_older_count_upgrades_to_the_file_it_reached(void **state)
     static const int reached[] = {1, 2, 3, 4, 5, 6, 7, 11, 13, 14, 15};
     char *fresh = fresh_schema();
     for (int k = 1; k <= 11; k++) {
-        struct testdb *t = rawdb_new();
+        struct testdb *t = testdb_new_empty();
         apply_counting(t, k);
         testdb_exec(t, "INSERT INTO settings(key, value) VALUES ('kept', 'yes')");
         assert_int_equal(query_int(t, "PRAGMA user_version"), k);
@@ -149,7 +136,7 @@ static void db__stopped_after_0011_is_not_taken_for_an_older_count(void **state)
 {
     (void)state;
     char *fresh = fresh_schema();
-    struct testdb *t = rawdb_new();
+    struct testdb *t = testdb_new_empty();
     for (int i = 0; db_migrations[i].number <= 11; i++) {
         testdb_exec(t, "BEGIN IMMEDIATE");
         testdb_exec(t, db_migrations[i].sql);
@@ -192,19 +179,19 @@ static void db__refuses_newer_unknown_and_foreign_databases(void **state)
     assert_refused(t, "newer than this labshare", MARK, last_number() + 1);
     testdb_free(t);
 
-    t = rawdb_new(); /* a count beyond any labshare's (11) */
+    t = testdb_new_empty(); /* a count beyond any labshare's (11) */
     apply_counting(t, 11);
     set_marks(t, 0, 12);
     assert_refused(t, "old numbering", 0, 12);
     testdb_free(t);
 
-    t = rawdb_new(); /* at 0012, which this labshare has no file of */
+    t = testdb_new_empty(); /* at 0012, which this labshare has no file of */
     apply_counting(t, 8);
     set_marks(t, MARK, 12);
     assert_refused(t, "not a migration this labshare has", MARK, 12);
     testdb_free(t);
 
-    t = rawdb_new(); /* another program's file */
+    t = testdb_new_empty(); /* another program's file */
     set_marks(t, 0x12345678, 3);
     assert_refused(t, "not a labshare database", 0x12345678, 3);
     testdb_free(t);
@@ -256,7 +243,7 @@ static char *read_all(const char *path)
 static void db__build_finds_migrations_by_number_and_refuses_bad_names(void **state)
 {
     (void)state;
-    struct testdb *t = rawdb_new(); /* only for its temporary directory */
+    struct testdb *t = testdb_new_empty(); /* only for its temporary directory */
     char m[160], path[256];
     snprintf(m, sizeof m, "%s/m", t->dir);
     assert_int_equal(mkdir(m, 0700), 0);
