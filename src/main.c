@@ -61,18 +61,6 @@ static int bad_usage(const char *cmd, const char *msg)
     return CLI_USAGE;
 }
 
-struct db *cli_open_db(const char *path)
-{
-    struct db *db = NULL;
-    struct ls_err err = {0};
-    if (db_open(&db, path, &err) != LS_OK || db_migrate(db, &err) != LS_OK) {
-        fprintf(stderr, "labshare: %s\n", err.message);
-        db_close(db);
-        return NULL;
-    }
-    return db;
-}
-
 static const char *default_www(void)
 {
     const char *w = getenv("LABSHARE_WWW");
