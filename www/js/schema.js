@@ -86,11 +86,21 @@ export function listPath(name) {
   throw new Error(`openapi.json has no list route of ${name}`);
 }
 
+/** Whether the document has a route ("delete", "/api/v1/labs/{id}"). */
+export const hasRoute = (method, path) => !!doc.paths?.[path]?.[method.toLowerCase()];
+
 /** The operation of a route ("get", "/api/v1/labs"). */
 export function operation(method, path) {
   const op = doc.paths?.[path]?.[method.toLowerCase()];
   if (!op) throw new Error(`openapi.json has no route ${method.toUpperCase()} ${path}`);
   return op;
+}
+
+/** The body schema a route accepts (a component's, or one written inline), e.g. ("post", "/api/v1/bookings/{id}/decline"). */
+export function bodySchema(method, path) {
+  const s = operation(method, path).requestBody?.content?.['application/json']?.schema;
+  if (!s) throw new Error(`openapi.json: ${method.toUpperCase()} ${path} takes no JSON body`);
+  return s.$ref ? schema(s.$ref.slice(REF.length)) : s;
 }
 
 /** A query parameter's schema and label. */

@@ -40,8 +40,8 @@ let seq = 0;
  * organisation), initial (values of a new object beyond the schema's
  * defaults), context ({organisation_id}: preferred choice of a reference
  * with no value), hooks ({key: (control, form) => Node}), title, back (the
- * Cancel link; none when absent), ctx (toast), createPath / itemPath
- * (default: the type's list route and /{id} under it), submitLabel,
+ * Cancel link; none when absent), ctx (toast), createPath (default: the
+ * type's list route; an object is changed at /{id} under it), submitLabel,
  * createdText (the toast), compact (no card, no title), done(saved, created),
  * afterDelete().
  * The form element carries .controls (key → control) and .fill(values).
@@ -51,9 +51,9 @@ export async function schemaForm(opts) {
   let obj = opts.obj || null;
   const bodyName = type + (obj ? 'Change' : 'Create');
   const req = S.hasSchema(type + 'Create') ? S.required(type + 'Create') : new Set();
-  const fields = S.writable(bodyName);
+  const fields = S.writable(bodyName).filter(([, p]) => !p['x-staff-only'] || user?.role === 'staff');
   const base = opts.createPath || S.listPath(type);
-  const itemPath = (id) => (opts.itemPath ? opts.itemPath(id) : `${base}/${id}`);
+  const itemPath = (id) => `${base}/${id}`;
   const start = obj || { ...defaultsOf(fields), ...(opts.initial || {}) };
   const uid = `sf${++seq}`;
 
@@ -73,7 +73,7 @@ export async function schemaForm(opts) {
 
   const save = h('button', { type: 'submit', class: opts.compact ? 'btn small' : 'btn' },
     opts.submitLabel || (obj ? t('common.save') : t('common.create')));
-  const canDelete = obj && afterDelete;
+  const canDelete = obj && afterDelete && S.hasRoute('delete', `${base}/{id}`);
   const remove = canDelete ? h('button', { type: 'button', class: 'btn danger', id: 'delete' }, t('common.delete')) : null;
   const note = req.size ? h('p', { class: 'hint form-note' }, t('form.required')) : null;
   const form = opts.compact
@@ -165,7 +165,7 @@ function same(c, was, now) {
 
 const orgOf = (name, o) => (name === 'Organisation' ? o.id : o.organisation_id);
 
-/** Objects each referenced type offers, newest schema first: staff any, others their organisation's. */
+/** The objects each referenced type offers (staff: any; others: their organisation's), by organisation and name. */
 async function loadRefs(fields, user) {
   const names = [...new Set(fields.map(([, p]) => p['x-ref']).filter(Boolean))];
   const lists = await Promise.all(names.map((n) => listAll(S.listPath(n))));
