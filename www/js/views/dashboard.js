@@ -3,9 +3,9 @@
 // organisation, utilisation only). Every chart is inline SVG drawn here;
 // every panel links its figures as CSV (format=csv).
 import { h, mount, field, showFormError } from '../dom.js';
+import { label, choices, choiceLabel, limits } from '../schema.js';
 import { get, put, del, qs } from '../api.js';
 import { t, addStrings, fmtNumber } from '../i18n.js';
-import { label, choices, choiceLabel, limits } from '../schema.js';
 
 addStrings({
   pl: {

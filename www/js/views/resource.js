@@ -4,11 +4,11 @@ import { h } from '../dom.js';
 import { get, qs } from '../api.js';
 import { t, fmtDate, fmtTime, fmtNumber } from '../i18n.js';
 import { subscribeBox } from '../components/subscribe.js';
-import { label } from '../schema.js';
 import {
   lookups, resourceOrgId, canManage, facts, badges, hoursByDay, windowText, minutesText, num, orgLabel,
   localParts, localToDate, addDays, isoZ, backLink,
 } from '../catalogue-util.js';
+import { label } from '../schema.js';
 
 export async function render(root, { params, state }) {
   const r = await get(`/api/v1/resources/${encodeURIComponent(params.id)}`);
