@@ -220,11 +220,11 @@ export function energyDefaults(user) {
   if (!roleMayCall(user, 'GET', ENERGY_DEFAULTS)) return Promise.resolve(new Map(Object.entries(PUBLISHED_KWH)));
   return cached('energy-defaults', async () => new Map((await listAll(ENERGY_DEFAULTS)).map((d) => [d.kind, d.kwh_per_m2_year])));
 }
-/** The lab's energy intensity, or the default of its kind (`defaults` from energyDefaults()). */
-export function energyText(lab, defaults) {
+/** The lab's energy intensity, or the default of its kind as the user may read it. */
+export async function energyText(lab, user) {
   if (lab.energy_kwh_per_m2_year !== null && lab.energy_kwh_per_m2_year !== undefined)
     return t('lab.kwh', { v: num(lab.energy_kwh_per_m2_year) });
-  const v = defaults.get(lab.kind);
+  const v = (await energyDefaults(user)).get(lab.kind);
   return t('energy.default', { kind: choiceLabel('Lab', 'kind', lab.kind), v: v === undefined ? '—' : num(v) });
 }
 export function minutesText(n) {

@@ -4,13 +4,13 @@ import { h } from '../dom.js';
 import { get } from '../api.js';
 import { t } from '../i18n.js';
 import { subscribeBox } from '../components/subscribe.js';
+import { lookups, listAll, canManage, facts, energyText, num, orgLabel, resourceCard, backLink } from '../catalogue-util.js';
 import { label, choiceLabel } from '../schema.js';
-import { lookups, listAll, canManage, facts, energyDefaults, energyText, num, orgLabel, resourceCard, backLink } from '../catalogue-util.js';
 
 export async function render(root, { params, state }) {
   const id = encodeURIComponent(params.id);
-  const [lab, resources, look, defaults] = await Promise.all([
-    get(`/api/v1/labs/${id}`), listAll('/api/v1/resources', { lab_id: params.id }), lookups(), energyDefaults(state.user)]);
+  const [lab, resources, look] = await Promise.all([
+    get(`/api/v1/labs/${id}`), listAll('/api/v1/resources', { lab_id: params.id }), lookups()]);
   let org = look.orgs.get(lab.organisation_id);
   if (!org) org = await get(`/api/v1/organisations/${lab.organisation_id}`).catch(() => null);
   const estimated = lab.energy_kwh_per_m2_year === null || lab.energy_kwh_per_m2_year === undefined;
@@ -25,7 +25,7 @@ export async function render(root, { params, state }) {
         facts([
           [label('Lab', 'kind'), choiceLabel('Lab', 'kind', lab.kind)],
           [label('Lab', 'area_m2'), num(lab.area_m2)],
-          [label('Lab', 'energy_kwh_per_m2_year'), [energyText(lab, defaults), estimated ? [' ', h('span', { class: 'badge estimated' }, t('energy.estimated'))] : null]],
+          [label('Lab', 'energy_kwh_per_m2_year'), [await energyText(lab, state.user), estimated ? [' ', h('span', { class: 'badge estimated' }, t('energy.estimated'))] : null]],
           [label('Lab', 'biosafety_level'), 'BSL-' + lab.biosafety_level],
           [label('Lab', 'building'), lab.building],
           [label('Lab', 'address'), lab.address],
