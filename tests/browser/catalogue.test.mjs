@@ -95,6 +95,7 @@ test('owner creates a lab (inline 422 on the area), a resource with hours, edits
   await page.waitForSelector('input[name=area_m2]');
   const labName = 'Bench lab ' + XSS;
   await page.fill('input[name=name]', labName);
+  await page.selectOption('select[name=kind]', 'scientific'); // required, no default: the owner chooses
   await page.fill('input[name=area_m2]', '-5');
   await page.click('form.cat-form button[type=submit]');
   const areaError = page.locator('.field[data-field=area_m2] .field-error');
@@ -115,6 +116,7 @@ test('owner creates a lab (inline 422 on the area), a resource with hours, edits
   await page.waitForSelector('.hours-editor');
   await page.selectOption('select[name=lab_id]', String(lab.id));
   const resName = 'Bench spectrometer ' + XSS;
+  await page.selectOption('select[name=type]', 'instrument'); // required, no default
   await page.fill('input[name=name]', resName);
   await page.fill('input[name=category]', 'spectrometer');
   await page.fill('input[name=power_kw]', '0.4');
