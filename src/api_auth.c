@@ -93,7 +93,7 @@ static const struct field NEW_USER_TABLE[] = {
     FIELD(struct user_new, name, "name", FT_TEXT, FF_REQUIRED, .max = 200,
           LABEL("Name", "Imię i nazwisko")),
     FIELD(struct user_new, password, "password", FT_TEXT, FF_REQUIRED | FF_IN,
-          .max = AUTH_PASSWORD_MAX, LABEL("Password", "Hasło")),
+          .min = AUTH_PASSWORD_MIN, .max = AUTH_PASSWORD_MAX, LABEL("Password", "Hasło")),
     FIELD(struct user_new, role, "role", FT_CODE, FF_REQUIRED, .min = 1, .choices = ROLES,
           LABEL("Role", "Rola")),
     FIELD(struct user_new, organisation_id, "organisation_id", FT_ID, FF_NULLABLE,
@@ -137,15 +137,15 @@ struct passwords {
 static const struct field MY_PASSWORD_TABLE[] = {
     FIELD(struct passwords, current, "current", FT_TEXT, FF_REQUIRED | FF_IN,
           .max = AUTH_PASSWORD_MAX, LABEL("Current password", "Obecne hasło")),
-    FIELD(struct passwords, new_pw, "new", FT_TEXT, FF_REQUIRED | FF_IN, .max = AUTH_PASSWORD_MAX,
-          LABEL("New password", "Nowe hasło")),
+    FIELD(struct passwords, new_pw, "new", FT_TEXT, FF_REQUIRED | FF_IN, .min = AUTH_PASSWORD_MIN,
+          .max = AUTH_PASSWORD_MAX, LABEL("New password", "Nowe hasło")),
     FIELD_END,
 };
 static const struct shape my_password_shape = {.fields = MY_PASSWORD_TABLE,
                                                .size = sizeof(struct passwords)};
 static const struct field SET_PASSWORD_TABLE[] = {
     FIELD(struct passwords, password, "password", FT_TEXT, FF_REQUIRED | FF_IN,
-          .max = AUTH_PASSWORD_MAX, LABEL("New password", "Nowe hasło")),
+          .min = AUTH_PASSWORD_MIN, .max = AUTH_PASSWORD_MAX, LABEL("New password", "Nowe hasło")),
     FIELD_END,
 };
 static const struct shape set_password_shape = {.fields = SET_PASSWORD_TABLE,

@@ -126,8 +126,8 @@ static int read_one(const struct field *f, const cJSON *v, int creating, struct 
         if (!cJSON_IsNumber(v) || !whole(v->valuedouble))
             return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be a whole number");
         if (v->valuedouble < -2e9 || v->valuedouble > 2e9)
-            return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be between %g and %g",
-                              f->min, f->max);
+            return ls_err_set(err, LS_EVALIDATION, f->name,
+                              "{field} must be between %.10g and %.10g", f->min, f->max);
         *FIELD_AT(obj, f, int) = (int)v->valuedouble;
         break;
     case FT_NUM:
@@ -297,8 +297,8 @@ static int query_one(const struct field *f, const char *s, struct arena *a, void
             return LS_OK;
         }
         if (v < -2000000000LL || v > 2000000000LL)
-            return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be between %g and %g",
-                              f->min, f->max);
+            return ls_err_set(err, LS_EVALIDATION, f->name,
+                              "{field} must be between %.10g and %.10g", f->min, f->max);
         *FIELD_AT(obj, f, int) = (int)v;
         return field_check_one(f, obj, 0, err);
     }
@@ -576,6 +576,8 @@ static cJSON *field_schema(const struct field *f)
         break;
     case FT_TEXT:
         cJSON_AddItemToObject(s, "type", type_of("string", nullable));
+        if (f->min > 0)
+            cJSON_AddNumberToObject(s, "minLength", f->min);
         if (f->max > 0)
             cJSON_AddNumberToObject(s, "maxLength", f->max);
         if (f->flags & FF_URL)
@@ -615,6 +617,11 @@ static cJSON *field_schema(const struct field *f)
         cJSON_AddNumberToObject(s, "maxItems", HOURS_MAX_WINDOWS);
         cJSON_AddItemToObject(s, "items", window_schema());
         cJSON_AddStringToObject(s, "x-widget", "opening-hours");
+        if (!(f->flags & FF_OUT)) {
+            struct hours_week def;
+            hours_default(&def);
+            cJSON_AddItemToObject(s, "default", hours_json(&def));
+        }
         break;
     case FT_CODE: {
         cJSON_AddItemToObject(s, "type", type_of("string", nullable));

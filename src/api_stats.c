@@ -517,7 +517,7 @@ const struct route api_stats_routes[] = {
     {.method = "GET", .pattern = "/api/v1/stats/grid-factors", .handler = get_grid_factors, .access = ACCESS_STAFF, .flags = ROUTE_PAGED, .tag = "stats", .summary = "Configured grid emission factors per year", .answer = &factor_shape},
     {.method = "PUT", .pattern = "/api/v1/stats/grid-factors/{year}", .handler = put_grid_factor, .access = ACCESS_STAFF, .body_max = 4096, .tag = "stats", .summary = "Set the grid emission factor of a year: 201 new, 200 replaced", .body = &factor_shape, .creating = 1, .answer = &factor_shape},
     {.method = "DELETE", .pattern = "/api/v1/stats/grid-factors/{year}", .handler = delete_grid_factor, .access = ACCESS_STAFF, .flags = ROUTE_EMPTY, .tag = "stats", .summary = "Remove the grid emission factor of a year"},
-    {.method = "GET", .pattern = "/api/v1/stats/energy-defaults", .handler = get_energy_defaults, .access = ACCESS_STAFF, .flags = ROUTE_PAGED, .tag = "stats", .summary = "Default energy intensity per lab kind", .answer = &default_shape},
+    {.method = "GET", .pattern = "/api/v1/stats/energy-defaults", .handler = get_energy_defaults, .access = ACCESS_USER, .flags = ROUTE_PAGED, .tag = "stats", .summary = "Default energy intensity per lab kind (the forms' hint for a lab's own figure)", .answer = &default_shape},
     {.method = "PUT", .pattern = "/api/v1/stats/energy-defaults/{kind}", .handler = put_energy_default, .access = ACCESS_STAFF, .body_max = 4096, .tag = "stats", .summary = "Set the default energy intensity of a lab kind", .body = &default_shape, .creating = 1, .answer = &default_shape},
     {0},
 };

@@ -44,10 +44,10 @@ enum feed_scope { FEED_RESOURCE = 0, FEED_LAB, FEED_ORGANISATION, FEED_USER };
 #define FEED_TOKEN_HEX 64          /* 256-bit token as lowercase hex */
 #define FEED_PAST_DAYS_DEFAULT 180 /* bookings that ended up to 180 days ago … */
 #define FEED_PAST_DAYS_DEFAULT_TEXT "180"
-#define FEED_PAST_DAYS_MAX 3650    /* … or as the feed asks, 0 to 3650 */
-#define FEED_CANCELLED_DAYS 30     /* cancelled bookings stay this long */
-#define FEED_TOUCH_SECONDS 3600    /* last_used written at most this often */
-#define FEED_MAX_PER_USER 200      /* live feeds per user */
+#define FEED_PAST_DAYS_MAX 3650 /* … or as the feed asks, 0 to 3650 */
+#define FEED_CANCELLED_DAYS 30  /* cancelled bookings stay this long */
+#define FEED_TOUCH_SECONDS 3600 /* last_used written at most this often */
+#define FEED_MAX_PER_USER 200   /* live feeds per user */
 
 const char *feed_scope_name(enum feed_scope s); /* "resource", … */
 /* 0 and *out set, or -1 for an unknown scope word. */

@@ -277,6 +277,9 @@ static int check_text(const struct field *f, void *obj, int creating, struct ls_
     if (f->max > 0 && field_chars(*v) > (size_t)f->max)
         return ls_err_set(err, LS_EVALIDATION, f->name, "{field} is longer than %d characters",
                           (int)f->max);
+    if (f->min > 0 && field_chars(*v) < (size_t)f->min)
+        return ls_err_set(err, LS_EVALIDATION, f->name, "{field} needs at least %d characters",
+                          (int)f->min);
     if ((f->flags & FF_URL) && !url_ok(*v))
         return ls_err_set(err, LS_EVALIDATION, f->name,
                           "{field} must be an http:// or https:// address");
@@ -289,7 +292,8 @@ static int check_number(const struct field *f, double v, struct ls_err *err)
     if (!(f->min == 0 && f->max == 0) && (low || v > f->max)) {
         if (f->flags & FF_ABOVE_MIN)
             return ls_err_set(err, LS_EVALIDATION, f->name,
-                              "{field} must be greater than %g and at most %g", f->min, f->max);
+                              "{field} must be greater than %.10g and at most %.10g", f->min,
+                              f->max);
         return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be between %g and %g", f->min,
                           f->max);
     }
