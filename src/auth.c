@@ -176,7 +176,7 @@ int auth_password_verify(const char *hash, const char *pw)
     return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 }
 
-static int email_ok(const char *e)
+int auth_email_ok(const char *e)
 {
     size_t n = strlen(e);
     const char *at = strchr(e, '@');
@@ -190,9 +190,9 @@ static int email_ok(const char *e)
     return 1;
 }
 
-int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, struct ls_err *err)
+int auth_user_check(const struct user_new *u, struct ls_err *err)
 {
-    if (!u->email || !email_ok(u->email))
+    if (!u->email || !auth_email_ok(u->email))
         return ls_err_set(err, LS_EVALIDATION, "email", "'email' must be an email address");
     if (!u->name || !*u->name || strlen(u->name) > 200 ||
         !json_text_ok(u->name, strlen(u->name), 0))
@@ -207,34 +207,27 @@ int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, s
     const char *lang = u->lang ? u->lang : "pl";
     if (strcmp(lang, "pl") && strcmp(lang, "en"))
         return ls_err_set(err, LS_EVALIDATION, "lang", "'lang' must be pl or en");
-    int rc = auth_password_check(u->password, u->email, u->name, "password", err);
-    if (rc)
-        return rc;
-    char hash[crypto_pwhash_STRBYTES];
-    if ((rc = auth_password_hash(hash, u->password, err)))
-        return rc;
+    return LS_OK;
+}
 
-    if ((rc = db_begin_write(db, err)))
-        return rc;
+int auth_user_insert(struct db *db, const struct user_new *u, const char *password_hash,
+                     int64_t *out_id, struct ls_err *err)
+{
     sqlite3_stmt *st;
     if (u->organisation_id > 0) {
         st = db_stmt(db, SQL_ORG_EXISTS);
         sqlite3_bind_int64(st, 1, u->organisation_id);
         int found = sqlite3_step(st) == SQLITE_ROW;
         sqlite3_reset(st);
-        if (!found) {
-            db_rollback(db);
+        if (!found)
             return ls_err_set(err, LS_EVALIDATION, "organisation_id", "no such organisation");
-        }
     }
     st = db_stmt(db, SQL_USER_EMAIL_TAKEN);
     sqlite3_bind_text(st, 1, u->email, -1, SQLITE_STATIC);
     int taken = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_reset(st);
-    if (taken) {
-        db_rollback(db);
+    if (taken)
         return ls_err_set(err, LS_ECONFLICT, "email", "a user with this email already exists");
-    }
     st = db_stmt(db, SQL_USER_INSERT);
     sqlite3_bind_text(st, 1, u->email, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
@@ -243,18 +236,42 @@ int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, s
         sqlite3_bind_int64(st, 4, u->organisation_id);
     else
         sqlite3_bind_null(st, 4);
-    sqlite3_bind_text(st, 5, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, lang, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, password_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, u->lang ? u->lang : "pl", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 7, tu_now());
-    if ((rc = db_step_done(db, st, err))) {
-        db_rollback(db);
+    int rc = db_step_done(db, st, err);
+    if (rc == LS_OK && out_id)
+        *out_id = sqlite3_last_insert_rowid(db_handle(db));
+    return rc;
+}
+
+struct user_insert_job {
+    const struct user_new *u;
+    const char *hash;
+    int64_t id;
+};
+
+static int user_insert_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct user_insert_job *j = ctx;
+    return auth_user_insert(db, j->u, j->hash, &j->id, err);
+}
+
+int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, struct ls_err *err)
+{
+    int rc = auth_user_check(u, err);
+    if (!rc)
+        rc = auth_password_check(u->password, u->email, u->name, "password", err);
+    if (rc)
         return rc;
-    }
-    int64_t id = sqlite3_last_insert_rowid(db_handle(db));
-    if ((rc = db_commit(db, err)))
+    char hash[crypto_pwhash_STRBYTES];
+    if ((rc = auth_password_hash(hash, u->password, err)))
+        return rc;
+    struct user_insert_job j = {u, hash, 0};
+    if ((rc = db_write(db, user_insert_txn, &j, err)))
         return rc;
     if (out_id)
-        *out_id = id;
+        *out_id = j.id;
     return LS_OK;
 }
 
@@ -363,15 +380,31 @@ int auth_login(struct db *db, const char *email, const char *password, const cha
         return ls_err_set(err, LS_EUNAUTH, NULL, "wrong email or password");
     }
 
+    int rc = auth_session_create(db, user, ip, a, token, csrf, err);
+    if (rc)
+        return rc;
+    st = db_stmt(db, SQL_FAIL_CLEAR);
+    sqlite3_bind_text(st, 1, email_key, -1, SQLITE_TRANSIENT);
+    db_step_done(db, st, NULL);
+    auth_audit(db, user->id, "session.create", "user", user->id, NULL, ip);
+    return LS_OK;
+}
+
+int auth_session_create(struct db *db, const struct user *u, const char *ip, struct arena *a,
+                        const char **token, const char **csrf, struct ls_err *err)
+{
+    int64_t now = tu_now();
     char *tok = arena_alloc(a, AUTH_TOKEN_HEX + 1);
     char *csrf_tok = arena_alloc(a, AUTH_TOKEN_HEX + 1);
     auth_random_hex(tok, 32);
     auth_random_hex(csrf_tok, 32);
     unsigned char h[32];
     auth_token_hash(h, tok);
-    st = db_stmt(db, SQL_SESSION_INSERT);
+    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_INSERT);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, user->id);
+    sqlite3_bind_int64(st, 2, u->id);
     sqlite3_bind_text(st, 3, csrf_tok, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, now);
     sqlite3_bind_int64(st, 5, now + AUTH_SESSION_ABSOLUTE);
@@ -379,14 +412,10 @@ int auth_login(struct db *db, const char *email, const char *password, const cha
     int rc = db_step_done(db, st, err);
     if (rc)
         return rc;
-    st = db_stmt(db, SQL_FAIL_CLEAR);
-    sqlite3_bind_text(st, 1, email_key, -1, SQLITE_TRANSIENT);
-    db_step_done(db, st, NULL);
     st = db_stmt(db, SQL_SESSION_PRUNE);
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, now - AUTH_SESSION_IDLE);
     db_step_done(db, st, NULL);
-    auth_audit(db, user->id, "session.create", "user", user->id, NULL, ip);
     *token = tok;
     *csrf = csrf_tok;
     return LS_OK;
