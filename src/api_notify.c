@@ -108,7 +108,7 @@ static int get_outbox(struct req *r)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "id", (double)m->id);
         cJSON_AddStringToObject(o, "kind", m->kind);
-        cJSON_AddNumberToObject(o, "booking_id", (double)m->booking_id);
+        json_add_id_or_null(o, "booking_id", m->booking_id); /* null: an account message */
         json_add_id_or_null(o, "user_id", m->user_id);
         cJSON_AddStringToObject(o, "email", m->email);
         cJSON_AddStringToObject(o, "lang", m->lang);
