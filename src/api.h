@@ -16,9 +16,20 @@ extern const struct route api_booking_routes[];   /* bookings (api_booking.c) */
 extern const struct route api_feed_routes[];      /* feeds and /ical (api_feed.c) */
 extern const struct route api_stats_routes[];     /* statistics (api_stats.c) */
 extern const struct route api_notify_routes[];    /* notification settings, outbox (api_notify.c) */
+extern const struct route api_accounts_routes[];  /* invitations, resets, registrations, personal
+                                                     data, sign-in settings (api_accounts.c) */
+extern const struct route api_oidc_routes[];      /* /auth/oidc/start, /callback (api_oidc.c) */
 
 /* The public JSON shape of a user (no secrets). Caller owns the result. */
 cJSON *api_user_json(const struct user *u);
+
+/* Sets (max_age > 0) or clears (token "", max_age 0) the session cookie:
+ * HttpOnly, SameSite=Lax, Secure over HTTPS (api_auth.c). */
+void api_set_session_cookie(struct req *r, const char *token, int max_age);
+
+/* The caller's language: the signed-in user's, else the first of pl/en in
+ * Accept-Language, else "pl" (api_accounts.c). */
+const char *api_lang(struct req *r);
 
 /* Body → struct conversions of three routes, exposed so that the fuzz
  * harnesses (tests/fuzz/) run exactly what the handlers run. Each reads only

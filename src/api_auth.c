@@ -23,7 +23,7 @@ cJSON *api_user_json(const struct user *u)
     return o;
 }
 
-static void set_session_cookie(struct req *r, const char *token, int max_age)
+void api_set_session_cookie(struct req *r, const char *token, int max_age)
 {
     char *v = arena_printf(&r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s",
                            SESSION_COOKIE, token, max_age, http_is_https(r) ? "; Secure" : "");
@@ -49,7 +49,7 @@ static int post_session(struct req *r)
         return rc;
     if (r->session_token) /* replace, never stack, sessions in one browser */
         auth_session_delete(r->db, r->session_token);
-    set_session_cookie(r, token, AUTH_SESSION_ABSOLUTE);
+    api_set_session_cookie(r, token, AUTH_SESSION_ABSOLUTE);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "user", api_user_json(u));
     cJSON_AddStringToObject(o, "csrf", csrf);
@@ -69,7 +69,7 @@ static int delete_session(struct req *r)
     if (r->session_token)
         auth_session_delete(r->db, r->session_token);
     auth_audit(r->db, r->user->id, "session.delete", "user", r->user->id, NULL, r->client_ip);
-    set_session_cookie(r, "", 0);
+    api_set_session_cookie(r, "", 0);
     return http_send_empty(r, 204);
 }
 

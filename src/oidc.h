@@ -50,6 +50,7 @@ enum oidc_failure {
     OIDC_EMAIL_UNVERIFIED, /* the provider has not verified the address */
     OIDC_GUESTS_CLOSED,    /* not a member's domain, and guests may not register */
     OIDC_DEACTIVATED,      /* the matching account is deactivated */
+    OIDC_INTERNAL,         /* labshare itself failed (database) */
     OIDC_NFAILURES
 };
 const char *oidc_failure_name(enum oidc_failure f); /* "signature", … (logs, tests) */
