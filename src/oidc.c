@@ -259,6 +259,7 @@ static struct {
     char *jwks_uri; /* whose keys these are */
     struct oidc_jwks *keys;
     int64_t keys_at;
+    int64_t refetch_at; /* the last fetch for a token naming an unknown key */
 } cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 void oidc_cache_clear(void)
@@ -270,7 +271,7 @@ void oidc_cache_clear(void)
     oidc_jwks_release(cache.keys);
     cache.issuer = cache.doc = cache.jwks_uri = NULL;
     cache.keys = NULL;
-    cache.doc_at = cache.keys_at = 0;
+    cache.doc_at = cache.keys_at = cache.refetch_at = 0;
     pthread_mutex_unlock(&cache.mu);
 }
 
@@ -563,12 +564,15 @@ static struct oidc_jwks *keys_for(const struct oidc_config *c, const char *jwks_
     int64_t now = tu_now();
     struct oidc_jwks *k = NULL;
     pthread_mutex_lock(&cache.mu);
-    /* A refetch after an unknown kid waits for OIDC_JWKS_MIN_REFETCH since
-     * the last fetch, so tokens naming made-up keys cannot drive us to
-     * fetch on every request. */
+    /* Refetches for unknown kids come at most every OIDC_JWKS_MIN_REFETCH
+     * seconds, so tokens naming made-up keys cannot make us fetch on every
+     * request. */
     int mine = cache.jwks_uri && strcmp(cache.jwks_uri, jwks_uri) == 0;
-    if (mine && now - cache.keys_at < (refetch ? OIDC_JWKS_MIN_REFETCH : OIDC_CACHE_TTL))
+    int stale = !mine || now - cache.keys_at >= OIDC_CACHE_TTL;
+    if (!stale && (!refetch || now - cache.refetch_at < OIDC_JWKS_MIN_REFETCH))
         k = jwks_retain(cache.keys);
+    else if (refetch)
+        cache.refetch_at = now;
     pthread_mutex_unlock(&cache.mu);
     if (k)
         return k;
