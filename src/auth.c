@@ -117,6 +117,16 @@ void auth_token_hash(unsigned char out[32], const char *token)
     crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
 }
 
+int auth_token_ok(const char *t)
+{
+    if (!t || strlen(t) != AUTH_TOKEN_HEX)
+        return 0;
+    for (; *t; t++)
+        if (!((*t >= '0' && *t <= '9') || (*t >= 'a' && *t <= 'f')))
+            return 0;
+    return 1;
+}
+
 static int contains_ci(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);

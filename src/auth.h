@@ -56,6 +56,9 @@ int auth_password_verify(const char *hash, const char *password);
 void auth_random_hex(char *out, size_t nbytes);
 /* BLAKE2b-256 of a token string, for storage and lookup. */
 void auth_token_hash(unsigned char out[32], const char *token);
+/* 1 if t has the form of the tokens auth_random_hex(…, 32) makes: exactly
+ * AUTH_TOKEN_HEX lowercase hex digits (links, states). */
+int auth_token_ok(const char *t);
 
 struct user_new {
     const char *email;

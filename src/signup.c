@@ -319,17 +319,6 @@ static void new_token(char token[AUTH_TOKEN_HEX + 1], unsigned char hash[32])
     auth_token_hash(hash, token);
 }
 
-/* A token as links carry it: exactly 64 lowercase hex digits. */
-static int token_ok(const char *t)
-{
-    if (!t || strlen(t) != AUTH_TOKEN_HEX)
-        return 0;
-    for (const char *p = t; *p; p++)
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-            return 0;
-    return 1;
-}
-
 /* Runs st (a SELECT by :hash whose first columns are id, expires and the
  * used-at time) for the token and leaves it on the row: 404 for a malformed
  * or unknown token, 410 for one used or expired (st reset then). */
@@ -338,7 +327,7 @@ static int link_row(struct db *db, sqlite3_stmt *st, const char *token, int64_t 
 {
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    if (!token_ok(token)) {
+    if (!auth_token_ok(token)) {
         sqlite3_reset(st);
         return ls_err_set(err, LS_ENOTFOUND, "token", "this link is not valid");
     }

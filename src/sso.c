@@ -304,21 +304,11 @@ static int failure(enum oidc_failure *why, enum oidc_failure f, enum ls_code cod
     return ls_err_set(err, code, NULL, "%s", msg);
 }
 
-static int hex64(const char *s)
-{
-    if (!s || strlen(s) != AUTH_TOKEN_HEX)
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-            return 0;
-    return 1;
-}
-
 int sso_finish(struct user *user, const char **session, const char **csrf, enum oidc_failure *why,
                struct db *db, struct arena *a, const struct sso_callback *cb, struct ls_err *err)
 {
     *why = OIDC_OK;
-    if (!hex64(cb->state))
+    if (!auth_token_ok(cb->state))
         return failure(why, OIDC_STATE, LS_EBADREQ, err, "this sign-in is unknown or was used");
     struct login login = {0};
     struct take_job tj = {cb->state, &login};
@@ -329,9 +319,9 @@ int sso_finish(struct user *user, const char **session, const char **csrf, enum 
         return failure(why, OIDC_STATE, LS_EBADREQ, err,
                        "this sign-in is unknown, was used, or took too long");
     unsigned char mine[32];
-    if (hex64(cb->cookie))
+    if (auth_token_ok(cb->cookie))
         auth_token_hash(mine, cb->cookie);
-    if (!hex64(cb->cookie) || sodium_memcmp(mine, login.browser_hash, 32) != 0)
+    if (!auth_token_ok(cb->cookie) || sodium_memcmp(mine, login.browser_hash, 32) != 0)
         return failure(why, OIDC_BROWSER, LS_EBADREQ, err,
                        "this sign-in was started in another browser");
     if (cb->error)

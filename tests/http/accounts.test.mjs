@@ -298,6 +298,9 @@ test('registration: a member domain makes a researcher there, others a guest, kn
   assert.equal(v.json.user.lang, 'pl');
   assert.equal((await c.get('/api/v1/me')).json.email, email);
   assertError(await new Client(srv.url).post(`/api/v1/registrations/${token}/verify`, {}), 410, 'gone', 'token');
+  assertError(await anon.post(`/api/v1/registrations/${'0'.repeat(64)}/verify`, {}), 404, 'not_found', 'token');
+  assertError(await anon.post('/api/v1/registrations/not-a-token/verify', {}), 404, 'not_found', 'token');
+  assertError(await anon.post(`/api/v1/registrations/${token}/verify`, { extra: 1 }), 422, 'validation', 'extra');
   await new Client(srv.url).login(email, 'my own pass phrase');
 
   // An address of a non-member's domain, or of none: a guest.
