@@ -85,12 +85,12 @@ function routes() {
     ['staff', 'POST', '/api/v1/feeds', { scope: 'resource', id: ids.res }],
     ['staff', 'PUT', '/api/v1/stats/grid-factors/2026', { kg_per_kwh: 0.7 }],
     ['staff', 'PUT', '/api/v1/stats/energy-defaults/scientific', { kwh_per_m2_year: 250 }],
-    ['staff', 'POST', '/api/v1/invitations', { email: 'fuzz.invited@test.pl', role: 'researcher', organisation_id: ids.org, lang: 'en' }],
+    // The account routes anyone may call (staff's invitation and settings
+    // bodies are covered by tests/http/accounts.test.mjs).
     ['anon', 'POST', `/api/v1/invitations/${ids.invitation}/accept`, { name: 'Fuzz Invited', password: 'fuzz invited phrase' }],
     ['anon', 'POST', '/api/v1/password-reset', { email: 'fuzz.me@test.pl' }],
     ['anon', 'POST', `/api/v1/password-reset/${ids.reset}`, { password: 'fuzz reset phrase 1' }],
     ['anon', 'POST', '/api/v1/registrations', { email: 'fuzz.reg@test.pl', name: 'Fuzz Reg', password: 'fuzz register phrase', lang: 'pl' }],
-    ['staff', 'PATCH', '/api/v1/settings/accounts', { guest_registration: true, oidc_name: 'Fuzz provider' }],
   ];
 }
 
