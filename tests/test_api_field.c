@@ -104,6 +104,54 @@ static const char *get(void *ctx, const char *name)
     return NULL;
 }
 
+/* An organisation's e-mail domains: a list of texts in, a list out, an
+ * array of strings in the schema; anything but texts is refused. */
+static void api_field__reads_and_writes_lists_of_words(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    struct ls_err err = {0};
+    struct organisation o;
+    uint64_t present = 0;
+    catalogue_defaults(&catalogue_organisation, &o);
+    cJSON *j = parse("{\"email_domains\": [\"uj.edu.pl\", \"agh.edu.pl\"]}");
+    assert_int_equal(
+        api_field_read(&catalogue_organisation.shape, j, 0, 1, NULL, &a, &o, &present, &err),
+        LS_OK);
+    cJSON_Delete(j);
+    assert_int_equal(o.email_domains.n, 2);
+    assert_string_equal(o.email_domains.v[0], "agh.edu.pl"); /* sorted */
+    cJSON *out = api_field_json(&catalogue_organisation.shape, &o);
+    cJSON *list = cJSON_GetObjectItem(out, "email_domains");
+    assert_true(cJSON_IsArray(list));
+    assert_string_equal(cJSON_GetArrayItem(list, 1)->valuestring, "uj.edu.pl");
+    cJSON_Delete(out);
+    const char *bad[] = {"{\"email_domains\": \"uj.edu.pl\"}", "{\"email_domains\": [1]}",
+                         "{\"email_domains\": [null]}", "{\"email_domains\": [\"\"]}"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        j = parse(bad[i]);
+        assert_int_equal(
+            api_field_read(&catalogue_organisation.shape, j, 0, 1, NULL, &a, &o, &present, &err),
+            LS_EVALIDATION);
+        assert_string_equal(err.field, "email_domains");
+        cJSON_Delete(j);
+    }
+    /* Only staff set them. */
+    j = parse("{\"email_domains\": []}");
+    assert_int_equal(
+        api_field_read(&catalogue_organisation.shape, j, 0, 0, NULL, &a, &o, &present, &err),
+        LS_EFORBIDDEN);
+    cJSON_Delete(j);
+    cJSON *schema = api_field_schema(&catalogue_organisation.shape, SCHEMA_CHANGE);
+    cJSON *p = cJSON_GetObjectItem(cJSON_GetObjectItem(schema, "properties"), "email_domains");
+    assert_string_equal(cJSON_GetObjectItem(p, "type")->valuestring, "array");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "items"), "type")->valuestring,
+                        "string");
+    assert_int_equal(cJSON_GetObjectItem(p, "maxItems")->valueint, 50);
+    cJSON_Delete(schema);
+    arena_release(&a);
+}
+
 static void api_field__reads_query_parameters(void **state)
 {
     (void)state;
@@ -172,6 +220,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(api_field__reads_a_body_in_the_contracts_order),
         cmocka_unit_test(api_field__writes_json_from_the_table),
+        cmocka_unit_test(api_field__reads_and_writes_lists_of_words),
         cmocka_unit_test(api_field__reads_query_parameters),
         cmocka_unit_test(api_field__schemas_carry_limits_labels_and_enumerations),
     };
