@@ -95,16 +95,25 @@ const char *const msg_pairs[][MSG_NLANGS] = {
     {"no such resource", "nie ma takiego zasobu"},
     {"{field}: no such user", "{field}: nie ma takiego użytkownika"},
     {"no such training record", "nie ma takiego wpisu o szkoleniu"},
-    /* http.c */
+    /* http.c, routes.c */
     {"internal error", "błąd wewnętrzny"},
     {"sign in first", "najpierw się zaloguj"},
     {"your role may not do this", "twoja rola na to nie pozwala"},
-    {"you may not do this to this %s", "nie możesz tego zrobić z tym obiektem (%s)"},
+    {"you may not do this", "brak uprawnień do tej operacji"},
     {"no such object", "nie ma takiego obiektu"},
     {"database unavailable", "baza danych jest niedostępna"},
-    {"missing or invalid CSRF token (send the X-CSRF-Token header)",
-     "brak lub zły token CSRF (wyślij nagłówek X-CSRF-Token)"},
-    {"send the body as application/json", "wyślij treść jako application/json"},
+    {"{field} is missing or invalid", "{field}: brak lub nieprawidłowa wartość"},
+    {"{field} must be application/json", "{field}: wyślij treść jako application/json"},
+    {"{field} must be between %lld and %lld", "{field}: podaj wartość od %lld do %lld"},
+    {"the request body is larger than %zu bytes",
+     "treść żądania jest za duża (limit w bajtach: %zu)"},
+    {"the request line and headers may take at most %d bytes and %d headers",
+     "wiersz żądania i nagłówki są za duże (limit w bajtach: %d, limit nagłówków: %d)"},
+    {"method not allowed", "niedozwolona metoda HTTP"},
+    {"method not allowed; use %s", "niedozwolona metoda HTTP; dozwolone: %s"},
+    {"no such page", "nie ma takiej strony"},
+    {"no such route: %s %.200s", "nie ma takiego adresu: %s %.200s"},
+    {"cannot read %s", "nie można odczytać pliku %s"},
 };
 
 const size_t msg_npairs = sizeof msg_pairs / sizeof msg_pairs[0];
