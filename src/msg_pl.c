@@ -114,6 +114,47 @@ const char *const msg_pairs[][MSG_NLANGS] = {
     {"no such page", "nie ma takiej strony"},
     {"no such route: %s %.200s", "nie ma takiego adresu: %s %.200s"},
     {"cannot read %s", "nie można odczytać pliku %s"},
+    /* json.c */
+    {"request body must be a JSON object", "treść żądania musi być obiektem JSON"},
+    {"unescaped control character in a JSON string at byte %zu",
+     "niezakodowany znak sterujący w tekście JSON (bajt %zu)"},
+    {"a member name may not contain \\u0000 (byte %zu)",
+     "nazwa pola w JSON nie może zawierać \\u0000 (bajt %zu)"},
+    {"JSON nested deeper than %d levels",
+     "JSON jest zagnieżdżony zbyt głęboko (limit poziomów: %d)"},
+    {"malformed JSON near byte %zu", "niepoprawny JSON w pobliżu bajtu %zu"},
+    {"trailing data after JSON near byte %zu", "zbędne dane po końcu JSON w pobliżu bajtu %zu"},
+    /* db.c, db_migrate.c: mostly logged, at start-up or by the command line */
+    {"out of memory", "brak pamięci"},
+    {"database error", "błąd bazy danych"},
+    {"database busy; try again", "baza danych jest zajęta; spróbuj ponownie"},
+    {"storage is full; nothing was saved", "brak miejsca na dysku; nic nie zostało zapisane"},
+    {"storage error; nothing was saved", "błąd dysku; nic nie zostało zapisane"},
+    {"cannot open database %s: %s", "nie można otworzyć bazy danych %s: %s"},
+    {"cannot configure database %s: %s", "nie można skonfigurować bazy danych %s: %s"},
+    {"cannot read schema version: %s", "nie można odczytać wersji schematu bazy danych: %s"},
+    {"not a labshare database (application_id %d); check --db",
+     "to nie jest baza danych labshare (application_id %d); sprawdź --db"},
+    {"database records %d migrations in the old numbering, which no labshare wrote; restore a "
+     "backup",
+     "baza danych podaje liczbę migracji w starej numeracji (%d), jakiej nie zapisał żaden "
+     "labshare; przywróć kopię zapasową"},
+    {"database schema version %d is newer than this labshare (knows %d); run a newer labshare or "
+     "restore a backup",
+     "wersja schematu bazy danych (%d) jest nowsza niż ta, którą zna ten labshare (%d); uruchom "
+     "nowszy labshare lub przywróć kopię zapasową"},
+    {"database schema version %d is not a migration this labshare has; run the labshare that "
+     "wrote it or restore a backup",
+     "wersja schematu bazy danych (%d) nie odpowiada żadnej migracji tego labshare; uruchom "
+     "labshare, który ją zapisał, lub przywróć kopię zapasową"},
+    {"migration %s is out of order: numbers must increase",
+     "migracja %s jest w złej kolejności: numery muszą rosnąć"},
+    {"migration %04d, shipped before, is missing from this build",
+     "w tej kompilacji brakuje migracji %04d, która była już wydana"},
+    {"cannot start a migration: %s", "nie można rozpocząć migracji: %s"},
+    {"migration %s failed: %s", "migracja %s nie powiodła się: %s"},
+    {"rewriting the old schema version failed: %s",
+     "nie udało się przepisać starej wersji schematu: %s"},
 };
 
 const size_t msg_npairs = sizeof msg_pairs / sizeof msg_pairs[0];
