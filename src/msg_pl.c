@@ -146,6 +146,18 @@ const char *const msg_pairs[][MSG_NLANGS] = {
      "kalendarz użytkownika może pokazywać tylko twoje własne rezerwacje"},
     {"out of memory rendering the calendar", "brak pamięci przy tworzeniu kalendarza"},
     {"out of memory compressing the calendar", "brak pamięci przy kompresji kalendarza"},
+    /* api_stats.c */
+    {"{field} may be at most 5 years after the start", "{field}: najwyżej 5 lat po początku"},
+    {"owners without an organisation have no statistics",
+     "opiekun bez przypisanej organizacji nie ma statystyk"},
+    {"{field}: owners see their own organisation only",
+     "{field}: opiekun widzi tylko własną organizację"},
+    {"no such year (%d to %d)", "nie ma takiego roku (możliwe lata: od %d do %d)"},
+    {"{field} must match the URL", "{field}: wartość musi być taka sama jak w adresie URL"},
+    {"no such lab kind", "nie ma takiego typu laboratorium"},
+    /* api_notify.c, api_booking.c */
+    {"{field} is required (null clears it)", "{field}: pole wymagane (null usuwa wartość)"},
+    {"send a new start, end or purpose", "podaj nowy początek, koniec lub cel"},
     /* http.c, routes.c */
     {"internal error", "błąd wewnętrzny"},
     {"sign in first", "najpierw się zaloguj"},
