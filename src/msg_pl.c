@@ -110,7 +110,7 @@ const char *const msg_pairs[][MSG_NLANGS] = {
     {"line %d: not a duration", "wiersz %d: to nie jest czas trwania"},
     {"line %d: not a recurrence rule", "wiersz %d: to nie jest reguła powtarzania (RRULE)"},
     {"line %d: a rule may repeat at most hourly",
-     "wiersz %d: reguła może powtarzać się najwyżej co godzinę"},
+     "wiersz %d: reguła może powtarzać się najczęściej co godzinę"},
     {"line %d: text after END:VCALENDAR", "wiersz %d: tekst po END:VCALENDAR"},
     {"line %d: BEGIN:%s is never closed", "wiersz %d: BEGIN:%s nie ma pasującego END"},
     {"line 1: the file is empty", "wiersz 1: plik jest pusty"},
@@ -149,7 +149,7 @@ const char *const msg_pairs[][MSG_NLANGS] = {
     /* api_stats.c */
     {"{field} may be at most 5 years after the start", "{field}: najwyżej 5 lat po początku"},
     {"owners without an organisation have no statistics",
-     "opiekun bez przypisanej organizacji nie ma statystyk"},
+     "opiekun bez przypisanej organizacji nie ma dostępu do statystyk"},
     {"{field}: owners see their own organisation only",
      "{field}: opiekun widzi tylko własną organizację"},
     {"no such year (%d to %d)", "nie ma takiego roku (możliwe lata: od %d do %d)"},
