@@ -40,6 +40,15 @@ static int whole(double v)
     return isfinite(v) && v == floor(v);
 }
 
+/* An int field's value beyond what an int holds: the field's own bounds,
+ * or those of an int when it has none. */
+static int int_range_error(const struct field *f, struct ls_err *err)
+{
+    int bounded = !(f->min == 0 && f->max == 0);
+    return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be between %.10g and %.10g",
+                      bounded ? f->min : -2e9, bounded ? f->max : 2e9);
+}
+
 /* opening_hours: [{"weekday": 1-7, "open": "HH:MM", "close": "HH:MM"}]. */
 static int read_hours(const struct field *f, const cJSON *a, struct hours_week *out,
                       struct ls_err *err)
@@ -145,8 +154,7 @@ static int read_one(const struct field *f, const cJSON *v, int creating, struct 
         if (!cJSON_IsNumber(v) || !whole(v->valuedouble))
             return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be a whole number");
         if (v->valuedouble < -2e9 || v->valuedouble > 2e9)
-            return ls_err_set(err, LS_EVALIDATION, f->name,
-                              "{field} must be between %.10g and %.10g", f->min, f->max);
+            return int_range_error(f, err);
         *FIELD_AT(obj, f, int) = (int)v->valuedouble;
         break;
     case FT_NUM:
@@ -322,8 +330,7 @@ static int query_one(const struct field *f, const char *s, struct arena *a, void
             return LS_OK;
         }
         if (v < -2000000000LL || v > 2000000000LL)
-            return ls_err_set(err, LS_EVALIDATION, f->name,
-                              "{field} must be between %.10g and %.10g", f->min, f->max);
+            return int_range_error(f, err);
         *FIELD_AT(obj, f, int) = (int)v;
         return field_check_one(f, obj, 0, err);
     }

@@ -435,16 +435,19 @@ static int res_check_filter(const void *filter, uint64_t present, struct ls_err 
     uint64_t from = field_bit(sh, "free_from"), to = field_bit(sh, "free_to");
     uint64_t open = field_bit(sh, "open");
     if (!(present & from) != !(present & to))
-        return ls_err_set(err, LS_EVALIDATION, (present & from) ? "free_to" : "free_from",
-                          "free_from and free_to go together");
+        return ls_err_set(
+            err, LS_EVALIDATION, (present & from) ? "free_to" : "free_from",
+            "{field} is required: a search for free resources needs both the start and the end");
     if ((present & from) && f->free_to <= f->free_from)
-        return ls_err_set(err, LS_EVALIDATION, "free_to", "{field} must be after free_from");
+        return ls_err_set(err, LS_EVALIDATION, "free_to", "{field} must be after the start");
     if ((present & from) && f->free_to - f->free_from > CATALOGUE_FREE_MAX_DAYS * 86400LL)
         return ls_err_set(err, LS_EVALIDATION, "free_to",
-                          "{field} may be at most %d days after free_from",
+                          "{field} may be at most %d days after the start",
                           CATALOGUE_FREE_MAX_DAYS);
     if ((present & open) && f->open && !(present & from))
-        return ls_err_set(err, LS_EVALIDATION, "open", "{field} goes with free_from and free_to");
+        return ls_err_set(
+            err, LS_EVALIDATION, "open",
+            "{field} applies only to a search for free resources (give the start and the end)");
     return LS_OK;
 }
 
@@ -490,7 +493,8 @@ static int blackout_check(struct db *db, void *obj, const void *old, struct ls_e
     if (b->end <= b->start)
         return ls_err_set(err, LS_EVALIDATION, "end", "{field} must be after the start");
     if (b->end - b->start > 3 * 366 * 86400LL)
-        return ls_err_set(err, LS_EVALIDATION, "end", "a blackout may last at most three years");
+        return ls_err_set(err, LS_EVALIDATION, "end",
+                          "{field}: a blackout may last at most three years");
     return LS_OK;
 }
 

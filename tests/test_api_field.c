@@ -71,6 +71,39 @@ static void api_field__reads_a_body_in_the_contracts_order(void **state)
     arena_release(&a);
 }
 
+/* A number past what an int holds names the field's own bounds, or an
+ * int's when the field has none (never "between 0 and 0"). */
+struct counter {
+    int n;
+};
+static const struct field COUNTER_FIELDS[] = {
+    FIELD(struct counter, n, "n", FT_INT, 0, LABEL("Count", "Liczba")),
+    FIELD_END,
+};
+static const struct shape counter_shape = {.fields = COUNTER_FIELDS,
+                                           .size = sizeof(struct counter)};
+
+static void api_field__huge_ints_name_the_bounds(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    struct ls_err err = {0};
+    struct lab l;
+    uint64_t present = 0;
+    assert_int_equal(read_lab("{\"biosafety_level\": 5e9}", 0, 0, &l, &present, &err, &a),
+                     LS_EVALIDATION);
+    assert_string_equal(err.message, "{field} must be between 0 and 4");
+    struct counter c = {0};
+    cJSON *j = parse("{\"n\": -5e9}");
+    assert_int_equal(api_field_read(&counter_shape, j, 1, 0, NULL, &a, &c, &present, &err),
+                     LS_EVALIDATION);
+    cJSON_Delete(j);
+    assert_string_equal(err.field, "n");
+    assert_string_equal(err.message, "{field} must be between -2000000000 and 2000000000");
+    assert_string_equal(err.message_pl, "{field}: podaj wartość od -2000000000 do 2000000000");
+    arena_release(&a);
+}
+
 static void api_field__writes_json_from_the_table(void **state)
 {
     (void)state;
@@ -219,6 +252,7 @@ int main(void)
     testutil_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(api_field__reads_a_body_in_the_contracts_order),
+        cmocka_unit_test(api_field__huge_ints_name_the_bounds),
         cmocka_unit_test(api_field__writes_json_from_the_table),
         cmocka_unit_test(api_field__reads_and_writes_lists_of_words),
         cmocka_unit_test(api_field__reads_query_parameters),
