@@ -54,7 +54,7 @@ static const struct field BOOKING_FIELDS[] = {
       LABEL("Economic use (State aid)", "Wykorzystanie gospodarcze (pomoc publiczna)"),
       .help = "counts against a funded resource's cap; PATCH by its owners and staff"),
     B(price, "price", FT_OBJECT, FF_OUT | FF_NULLABLE, .ref = &api_price_shape,
-      .present = offsetof(struct booking, has_price), LABEL("Price", "Cena"),
+      LABEL("Price", "Cena"),
       .help = "as quoted when the booking was made, kept; null for bookings made before prices"),
     FIELD_END,
 };

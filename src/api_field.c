@@ -40,6 +40,15 @@ static int whole(double v)
     return isfinite(v) && v == floor(v);
 }
 
+/* An int field's value beyond what an int holds: the field's own bounds,
+ * or those of an int when it has none. */
+static int int_range_error(const struct field *f, struct ls_err *err)
+{
+    int bounded = !(f->min == 0 && f->max == 0);
+    return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be between %.10g and %.10g",
+                      bounded ? f->min : -2e9, bounded ? f->max : 2e9);
+}
+
 /* opening_hours: [{"weekday": 1-7, "open": "HH:MM", "close": "HH:MM"}]. */
 static int read_hours(const struct field *f, const cJSON *a, struct hours_week *out,
                       struct ls_err *err)
@@ -104,6 +113,25 @@ static int read_ids(const struct field *f, const cJSON *v, struct arena *a, stru
     return LS_OK;
 }
 
+static int read_words(const struct field *f, const cJSON *v, struct arena *a,
+                      struct field_words *out, struct ls_err *err)
+{
+    if (!cJSON_IsArray(v))
+        return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be a list of texts");
+    int n = cJSON_GetArraySize(v);
+    if (f->max > 0 && n > (int)f->max)
+        return ls_err_set(err, LS_EVALIDATION, f->name, "{field} holds at most %d items",
+                          (int)f->max);
+    out->v = arena_alloc(a, (size_t)(n ? n : 1) * sizeof *out->v);
+    out->n = 0;
+    for (const cJSON *c = v->child; c; c = c->next) {
+        if (!cJSON_IsString(c) || !c->valuestring)
+            return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be a list of texts");
+        out->v[out->n++] = arena_strdup(a, c->valuestring);
+    }
+    return LS_OK;
+}
+
 static int read_object(const struct field *f, const cJSON *v, int staff, struct arena *a, void *obj,
                        struct ls_err *err);
 
@@ -129,8 +157,7 @@ static int read_one(const struct field *f, const cJSON *v, int creating, int sta
         if (!cJSON_IsNumber(v) || !whole(v->valuedouble))
             return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be a whole number");
         if (v->valuedouble < -2e9 || v->valuedouble > 2e9)
-            return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be between %g and %g",
-                              f->min, f->max);
+            return int_range_error(f, err);
         *FIELD_AT(obj, f, int) = (int)v->valuedouble;
         break;
     case FT_NUM:
@@ -185,6 +212,12 @@ static int read_one(const struct field *f, const cJSON *v, int creating, int sta
             return rc;
         break;
     }
+    case FT_WORDS: {
+        int rc = read_words(f, v, a, FIELD_AT(obj, f, struct field_words), err);
+        if (rc)
+            return rc;
+        break;
+    }
     case FT_HOURS: {
         int rc = read_hours(f, v, FIELD_AT(obj, f, struct hours_week), err);
         if (rc)
@@ -232,11 +265,11 @@ static int read_object(const struct field *f, const cJSON *v, int staff, struct 
                        struct ls_err *err)
 {
     void *nested = FIELD_AT(obj, f, char);
-    field_defaults(f->ref, nested);
     if (cJSON_IsNull(v)) { /* read_one refused null for a non-nullable object */
-        field_object_set_present(f, obj, 0);
+        field_object_clear(f, obj);
         return LS_OK;
     }
+    field_defaults(f->ref, nested);
     if (!cJSON_IsObject(v))
         return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be an object");
     uint64_t present = 0;
@@ -251,7 +284,6 @@ static int read_object(const struct field *f, const cJSON *v, int staff, struct 
         }
         return rc;
     }
-    field_object_set_present(f, obj, 1);
     return LS_OK;
 }
 
@@ -338,8 +370,7 @@ static int query_one(const struct field *f, const char *s, struct arena *a, void
             return LS_OK;
         }
         if (v < -2000000000LL || v > 2000000000LL)
-            return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be between %g and %g",
-                              f->min, f->max);
+            return int_range_error(f, err);
         *FIELD_AT(obj, f, int) = (int)v;
         return field_check_one(f, obj, 0, err);
     }
@@ -392,6 +423,7 @@ static int query_one(const struct field *f, const char *s, struct arena *a, void
             return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be a whole number");
         return LS_OK;
     case FT_IDS:
+    case FT_WORDS:
     case FT_HOURS:
     case FT_OBJECT:
     case FT_LIST:
@@ -499,6 +531,13 @@ cJSON *api_field_json(const struct shape *sh, const void *obj)
             cJSON *a = cJSON_AddArrayToObject(o, f->name);
             for (int i = 0; i < ids->n; i++)
                 cJSON_AddItemToArray(a, cJSON_CreateNumber((double)ids->v[i]));
+            break;
+        }
+        case FT_WORDS: {
+            const struct field_words *w = FIELD_CAT(obj, f, struct field_words);
+            cJSON *a = cJSON_AddArrayToObject(o, f->name);
+            for (int i = 0; i < w->n; i++)
+                cJSON_AddItemToArray(a, cJSON_CreateString(w->v[i]));
             break;
         }
         case FT_HOURS:
@@ -619,6 +658,8 @@ static cJSON *field_schema(const struct field *f, enum api_schema_mode mode)
         break;
     case FT_TEXT:
         cJSON_AddItemToObject(s, "type", type_of("string", nullable));
+        if (f->min > 0)
+            cJSON_AddNumberToObject(s, "minLength", f->min);
         if (f->max > 0)
             cJSON_AddNumberToObject(s, "maxLength", f->max);
         if (f->flags & FF_URL)
@@ -626,7 +667,8 @@ static cJSON *field_schema(const struct field *f, enum api_schema_mode mode)
         if (f->flags & FF_MULTILINE)
             cJSON_AddBoolToObject(s, "x-multiline", 1);
         break;
-    case FT_ENUM: {
+    case FT_ENUM:
+    case FT_CODE: { /* the same words, held as text or as a number */
         cJSON_AddItemToObject(s, "type", type_of("string", nullable));
         cJSON *e = cJSON_AddArrayToObject(s, "enum");
         cJSON *labels = cJSON_AddObjectToObject(s, "x-enum-labels");
@@ -653,22 +695,27 @@ static cJSON *field_schema(const struct field *f, enum api_schema_mode mode)
             cJSON_AddStringToObject(s, "x-ref", f->ref->name);
         break;
     }
+    case FT_WORDS: {
+        cJSON_AddStringToObject(s, "type", "array");
+        cJSON *items = cJSON_AddObjectToObject(s, "items");
+        cJSON_AddStringToObject(items, "type", "string");
+        cJSON_AddNumberToObject(items, "minLength", 1);
+        cJSON_AddNumberToObject(items, "maxLength", FIELD_WORD_MAX);
+        if (f->max > 0)
+            cJSON_AddNumberToObject(s, "maxItems", f->max);
+        break;
+    }
     case FT_HOURS:
         cJSON_AddStringToObject(s, "type", "array");
         cJSON_AddNumberToObject(s, "maxItems", HOURS_MAX_WINDOWS);
         cJSON_AddItemToObject(s, "items", window_schema());
         cJSON_AddStringToObject(s, "x-widget", "opening-hours");
-        break;
-    case FT_CODE: {
-        cJSON_AddItemToObject(s, "type", type_of("string", nullable));
-        cJSON *e = cJSON_AddArrayToObject(s, "enum");
-        cJSON *labels = cJSON_AddObjectToObject(s, "x-enum-labels");
-        for (const struct field_choice *c = f->choices; c && c->value; c++) {
-            cJSON_AddItemToArray(e, cJSON_CreateString(c->value));
-            add_labels(labels, c->value, c->label);
+        if (!(f->flags & FF_OUT)) {
+            struct hours_week def;
+            hours_default(&def);
+            cJSON_AddItemToObject(s, "default", hours_json(&def));
         }
         break;
-    }
     case FT_LONG:
         cJSON_AddItemToObject(s, "type", type_of("integer", nullable));
         break;
@@ -680,13 +727,15 @@ static cJSON *field_schema(const struct field *f, enum api_schema_mode mode)
             cJSON *one = f->ref->name && m == SCHEMA_ANSWER ? schema_ref(f->ref->name)
                                                             : api_field_schema(f->ref, m);
             cJSON_Delete(s);
+            s = one;
             if (nullable) {
-                s = cJSON_CreateObject();
-                cJSON *any = cJSON_AddArrayToObject(s, "anyOf");
-                cJSON_AddItemToArray(any, one);
-                cJSON_AddItemToArray(any, cJSON_Parse("{\"type\":\"null\"}"));
-            } else {
-                s = one;
+                cJSON *either = cJSON_CreateObject();
+                cJSON *alt = cJSON_AddArrayToObject(either, "oneOf");
+                cJSON_AddItemToArray(alt, s);
+                cJSON *none = cJSON_CreateObject();
+                cJSON_AddStringToObject(none, "type", "null");
+                cJSON_AddItemToArray(alt, none);
+                s = either;
             }
         } else { /* keys chosen by the data (a group's name): described in .help */
             cJSON_AddStringToObject(s, "type", "object");

@@ -67,8 +67,7 @@ static const struct field LINE_FIELDS[] = {
     L(no_show, "no_show", FT_BOOL, 0, LABEL("Not used", "Niewykorzystana")),
     L(late_cancellation, "late_cancellation", FT_BOOL, 0,
       LABEL("Late cancellation", "Późne odwołanie")),
-    L(price, "price", FT_OBJECT, FF_NULLABLE, .ref = &api_price_shape,
-      .present = offsetof(struct statement_line, has_price), LABEL("Price", "Cena"),
+    L(price, "price", FT_OBJECT, FF_NULLABLE, .ref = &api_price_shape, LABEL("Price", "Cena"),
       .help = "as frozen on the booking; null for bookings made before prices were kept"),
     L(kg_co2e, "kg_co2e", FT_NUM, 0, LABEL("Carbon (kg CO2e)", "Ślad węglowy (kg CO2e)"),
       .help = "hours × power_kw × the grid factor of their year; 0 for a late cancellation"),
@@ -225,14 +224,14 @@ char *api_statement_csv(const struct statement *s, int polish, size_t *len)
         bool_cell(&c, l->economic);
         bool_cell(&c, l->no_show);
         bool_cell(&c, l->late_cancellation);
-        csv_text(&c, l->has_price ? p->class_name : "", 0);
-        csv_text(&c, l->has_price ? p->currency : "", 0);
-        if (l->has_price && p->rate_minor != PRICE_NONE)
+        csv_text(&c, l->price.currency ? p->class_name : "", 0);
+        csv_text(&c, l->price.currency ? p->currency : "", 0);
+        if (l->price.currency && p->rate_minor != PRICE_NONE)
             csv_num(&c, p->rate, 0);
         else
             csv_text(&c, "", 0);
-        csv_num(&c, l->has_price ? p->hours : (double)(l->end - l->start) / 3600.0, 0);
-        if (l->has_price && p->net_minor != PRICE_NONE)
+        csv_num(&c, l->price.currency ? p->hours : (double)(l->end - l->start) / 3600.0, 0);
+        if (l->price.currency && p->net_minor != PRICE_NONE)
             csv_num(&c, p->net, 0);
         else
             csv_text(&c, "", 0);

@@ -147,7 +147,7 @@ static void read_row(sqlite3_stmt *st, struct arena *a, struct booking *b)
     b->project = col_text(st, 19, a);
     b->cost_centre = col_text(st, 20, a);
     b->economic = sqlite3_column_int(st, 21);
-    b->has_price = price_read(&b->price, st, 22, a);
+    price_read(&b->price, st, 22, a);
     b->cancelled_by = sqlite3_column_int64(st, 27);
 }
 
@@ -789,6 +789,10 @@ static int create_txn(struct db *db, void *p, struct ls_err *err)
                                     series_id ? ", recurring" : "");
         auth_audit(db, u->id, "booking.create", "booking", id, detail, j->who->ip);
         audit_override(db, j->who, id, &o);
+        /* Approved at once: the booker's invitation, as an approval sends. */
+        if (!rr->requires_approval &&
+            (rc = notify_enqueue(db, NOTIFY_APPROVED, id, u->id, 1, j->who->now, err)))
+            return rc;
     }
     /* Approved at once: the owners may have to hear of the cap. */
     if (!rr->requires_approval && j->money->economic &&

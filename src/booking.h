@@ -69,8 +69,8 @@ struct booking {
     /* Accounts and State aid (price.h, economic.h). */
     const char *project, *cost_centre; /* NULL = none */
     int economic;                      /* counts against a funded resource's cap */
-    struct price price;                /* frozen when the booking was created */
-    int has_price;                     /* 0 for bookings made before prices were kept */
+    struct price price;                /* frozen when the booking was created; all zero (currency
+                                          NULL) for bookings made before prices were kept */
     int64_t cancelled_by;              /* who cancelled it; 0 = nobody (yet) */
 };
 

@@ -56,7 +56,8 @@ struct organisation {
     const char *city;       /* NULL = unknown */
     const char *website;    /* NULL = none; http(s) URL */
     const char *description;
-    int requires_cost_centre; /* its users must give a cost centre when booking */
+    int requires_cost_centre;         /* its users must give a cost centre when booking */
+    struct field_words email_domains; /* who registers with such an address joins it */
     int64_t created, updated;
 };
 
@@ -86,14 +87,12 @@ struct resource {
     int shared, requires_approval, requires_training;
     double power_kw, standby_kw;
     int slot_minutes, min_minutes, max_minutes;
-    struct hours_week hours; /* normalised by save */
-    struct price_list prices;
-    int has_prices; /* 0 = no price list: free */
-    struct funding funding;
-    int has_funding;       /* 0 = not publicly funded */
-    int charge_no_show;    /* statements charge no-shows */
-    int late_cancel_hours; /* a booker's cancellation this close to the start is charged;
-                              0 = never */
+    struct hours_week hours;  /* normalised by save */
+    struct price_list prices; /* all zero (currency NULL) = no price list: free */
+    struct funding funding;   /* all zero (programme NULL) = not publicly funded */
+    int charge_no_show;       /* statements charge no-shows */
+    int late_cancel_hours;    /* a booker's cancellation this close to the start is charged;
+                                 0 = never */
     int64_t created, updated;
     /* read only, from the joins */
     int64_t organisation_id;
@@ -109,6 +108,8 @@ struct blackout {
     int64_t start, end; /* half-open, seconds UTC */
     const char *reason;
     int64_t created;
+    int64_t source_id; /* the calendar it was imported from; 0 = entered by hand */
+    const char *uid;   /* the imported event's UID; NULL = entered by hand */
 };
 
 struct service {

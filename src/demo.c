@@ -666,18 +666,16 @@ static void demo_money(struct resource *r)
     for (int i = 0; i < COUNT(MONEY); i++) {
         if (strcmp(MONEY[i].resource, r->name) != 0)
             continue;
-        r->has_prices = 1;
         r->prices = (struct price_list){"PLN", MONEY[i].internal, MONEY[i].academic,
                                         MONEY[i].commercial, MONEY[i].non_member};
         if (MONEY[i].programme) {
-            r->has_funding = 1;
             r->funding = (struct funding){MONEY[i].programme, CATALOGUE_DEFAULT_CAP};
         }
     }
 }
 
 /* The demo's bookings are written as history, past the booking rules: their
- * economic flag takes the default of API.md, as migration 0016 gave it to
+ * economic flag takes the default of API.md, as migration 0018 gave it to
  * the bookings before it. */
 static const char SQL_ECONOMIC_DEFAULT[] =
     "UPDATE bookings SET economic = 1 WHERE organisation_id IS NULL OR organisation_id IN"

@@ -117,7 +117,7 @@ static int funding_of(struct db *db, int64_t resource_id, struct arena *a, int *
 {
     struct resource *r = arena_alloc(a, sizeof *r);
     int rc = catalogue_get(db, &catalogue_resource, resource_id, 0, a, r, err);
-    *funded = rc == LS_OK && r->has_funding;
+    *funded = rc == LS_OK && r->funding.programme != NULL;
     *cap = r->funding.economic_cap;
     return rc;
 }
@@ -212,8 +212,8 @@ int economic_use(struct db *db, int year, int64_t organisation_id, int64_t now, 
 {
     memset(out, 0, sizeof *out);
     if (year < STATS_YEAR_MIN || year > STATS_YEAR_MAX)
-        return ls_err_set(err, LS_EVALIDATION, "year", "{field} must be between %d and %d",
-                          STATS_YEAR_MIN, STATS_YEAR_MAX);
+        return ls_err_set(err, LS_EVALIDATION, "year", "{field} must be between %.10g and %.10g",
+                          (double)STATS_YEAR_MIN, (double)STATS_YEAR_MAX);
     out->year = year;
     int64_t from = tu_local_midnight(year, 1, 1), to = tu_local_midnight(year + 1, 1, 1);
     out->provisional = now < to;

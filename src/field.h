@@ -44,12 +44,15 @@ enum field_type {
     FT_OBJECT,   /* a nested struct of shape .ref, at .offset (documented only when
                     .ref is NULL: an object whose keys the data chooses). A value as a
                     whole: given in a body, it replaces the nested struct (members not
-                    given take their defaults). With FF_NULLABLE, .present is the
-                    offset of an int that is 0 when the object is null. Stored in the
-                    row as the nested fields' own .column names */
+                    given take their defaults). With FF_NULLABLE, a struct of zero bytes
+                    is null (so a present one must hold a non-zero member: a required
+                    text or enumeration). Stored in the row as the nested fields' own
+                    .column names */
     FT_LIST,     /* a pointer at .offset to an array of .ref-shaped structs, with
                     an int count at .count (documented only when .ref is NULL: rows
                     of numbers) */
+    FT_WORDS,    /* struct field_words: short one-line texts (FIELD_WORD_MAX characters
+                    each; .max = most items), stored in .link like FT_IDS */
 };
 
 enum {
@@ -66,7 +69,7 @@ enum {
                                creating needs the right to manage it; a change must
                                keep the same owning organisation */
     FF_TERMS = 1u << 10,    /* filters: folded search words matched against `search` */
-    FF_SORTED = 1u << 11,   /* FT_IDS: kept sorted and unique */
+    FF_SORTED = 1u << 11,   /* FT_IDS, FT_WORDS: kept sorted and unique */
 };
 
 /* One word of an enumeration and how people read it. */
@@ -81,7 +84,14 @@ struct field_ids {
     int64_t *v; /* arena or caller memory */
 };
 
-/* Where an FT_IDS value is stored: link(owner_column, item_column). */
+/* A set of short texts held in the struct (an FT_WORDS value). */
+struct field_words {
+    int n;
+    const char **v; /* arena or caller memory */
+};
+#define FIELD_WORD_MAX 255
+
+/* Where an FT_IDS or FT_WORDS value is stored: link(owner_column, item_column). */
 struct field_link {
     const char *table; /* "service_resources" */
     const char *owner; /* column naming the object: "service_id" */
@@ -109,10 +119,8 @@ struct field {
     const char *help;                   /* one line for the API description; may be NULL */
     const struct shape *ref;            /* FT_ID/FT_IDS: the type the ids name;
                                            FT_OBJECT/FT_LIST: the nested shape */
-    const struct field_link *link;      /* FT_IDS: where the set is stored */
+    const struct field_link *link;      /* FT_IDS, FT_WORDS: where the set is stored */
     size_t count;                       /* FT_LIST: offset of the int count */
-    size_t present;                     /* FT_OBJECT with FF_NULLABLE: offset of the int
-                                           that says the object is there (0 = null) */
 };
 
 /* A described struct. */
@@ -149,9 +157,10 @@ uint64_t field_bit(const struct shape *sh, const char *name);
  * parent's name, a dot, the member's). Writes into out (size n). */
 void field_path(char *out, size_t n, const struct field *parent, const char *child);
 
-/* Whether a FT_OBJECT value is there (always, unless FF_NULLABLE and null). */
+/* Whether a FT_OBJECT value is there (always, unless FF_NULLABLE and its
+ * struct is all zero bytes); clearing a nullable one zeroes its struct. */
 int field_object_present(const struct field *f, const void *obj);
-void field_object_set_present(const struct field *f, void *obj, int present);
+void field_object_clear(const struct field *f, void *obj);
 
 /* Typed access to a field's value inside its struct. */
 #define FIELD_AT(obj, f, T) ((T *)(void *)((char *)(obj) + (f)->offset))

@@ -146,7 +146,7 @@ int price_discounts_put(struct db *db, const struct price_discounts *d, struct l
     for (size_t i = 0; i < sizeof given / sizeof *given; i++)
         if (!isfinite(given[i].v) || given[i].v < 0 || given[i].v > PRICE_DISCOUNT_MAX)
             return ls_err_set(err, LS_EVALIDATION, given[i].name,
-                              "{field} must be between %g and %g", 0.0, PRICE_DISCOUNT_MAX);
+                              "{field} must be between %.10g and %.10g", 0.0, PRICE_DISCOUNT_MAX);
     return db_write(db, put_txn, (void *)d, err);
 }
 
@@ -163,7 +163,7 @@ int64_t price_net_minor(int64_t rate_minor, int64_t seconds)
 
 int64_t price_rate_minor(const struct resource *r, enum price_class cls, double discount_percent)
 {
-    if (!r->has_prices)
+    if (!r->prices.currency)
         return 0; /* no price list: free */
     double list = cls == PRICE_INTERNAL            ? r->prices.internal
                   : cls == PRICE_MEMBER_ACADEMIC   ? r->prices.member_academic
@@ -212,7 +212,7 @@ int price_compute(struct db *db, const struct resource *r, const struct price_cu
 {
     memset(out, 0, sizeof *out);
     out->cls = price_class_of(c, r->organisation_id);
-    out->currency = r->has_prices && r->prices.currency ? r->prices.currency : PRICE_CURRENCY;
+    out->currency = r->prices.currency ? r->prices.currency : PRICE_CURRENCY;
     double discount = 0;
     if (out->cls == PRICE_MEMBER_ACADEMIC || out->cls == PRICE_MEMBER_COMMERCIAL) {
         struct price_discounts d;

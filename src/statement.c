@@ -102,14 +102,14 @@ static void read_line(sqlite3_stmt *st, struct arena *a, struct statement_line *
     l->project = text(st, 11, a);
     l->cost_centre = text(st, 12, a);
     l->economic = sqlite3_column_int(st, 13);
-    l->has_price = price_read(&l->price, st, 22, a);
+    price_read(&l->price, st, 22, a);
 }
 
 /* Adds a line to the total of (organisation, currency) in a growing list. */
 static void add_to(struct arena *a, struct statement_total **list, int *n, int *cap, int64_t org,
                    const char *name, const struct statement_line *l)
 {
-    const char *currency = l->has_price ? l->price.currency : PRICE_CURRENCY;
+    const char *currency = l->price.currency ? l->price.currency : PRICE_CURRENCY;
     struct statement_total *t = NULL;
     for (int i = 0; i < *n && !t; i++)
         if ((*list)[i].organisation_id == org && strcmp((*list)[i].currency, currency) == 0)
@@ -130,8 +130,8 @@ static void add_to(struct arena *a, struct statement_total **list, int *n, int *
         t->currency = currency;
     }
     t->lines++;
-    t->seconds += l->has_price ? l->price.seconds : l->end - l->start;
-    if (l->has_price && l->price.net_minor != PRICE_NONE)
+    t->seconds += l->price.currency ? l->price.seconds : l->end - l->start;
+    if (l->price.currency && l->price.net_minor != PRICE_NONE)
         t->net_minor += l->price.net_minor;
     t->kg_co2e += l->kg_co2e;
 }

@@ -48,8 +48,8 @@ struct statement_line {
     int economic;
     int no_show;           /* approved but not used (charged) */
     int late_cancellation; /* cancelled late by the booker (charged) */
-    struct price price;    /* as frozen on the booking */
-    int has_price;         /* 0 for bookings made before prices were kept */
+    struct price price;    /* as frozen on the booking; all zero (currency NULL) for
+                              bookings made before prices were kept */
     double kg_co2e;
 };
 

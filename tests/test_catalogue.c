@@ -248,52 +248,50 @@ static void catalogue__nested_objects_are_columns_of_the_row(void **state)
     struct resource r;
     /* New resources: free, not funded, no-shows charged, 24 h. */
     assert_int_equal(catalogue_get(t->db, &catalogue_resource, id, 0, &a, &r, &err), LS_OK);
-    assert_false(r.has_prices);
-    assert_false(r.has_funding);
+    assert_null(r.prices.currency); /* null: a struct of zero bytes */
+    assert_null(r.funding.programme);
     assert_int_equal(r.charge_no_show, 1);
     assert_int_equal(r.late_cancel_hours, 24);
-    assert_int_equal(testdb_int(t, "SELECT count(*) FROM resources WHERE price_currency IS NULL"
-                                   " AND price_internal IS NULL AND funding_cap IS NULL"),
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM resources WHERE price_currency IS NULL"
+                                     " AND price_internal IS NULL AND funding_cap IS NULL"),
                      1);
     /* Written: each member under its own column, null rates as NULL. */
-    r.has_prices = 1;
     r.prices.currency = "EUR";
     r.prices.internal = 0;
     r.prices.member_academic = 12.5;
     r.prices.member_commercial = NAN;
     r.prices.non_member = 99.99;
-    r.has_funding = 1;
     r.funding.programme = "FENG";
     r.funding.economic_cap = 0.2;
     assert_int_equal(catalogue_update(t->db, &catalogue_resource, &r, NULL, &err), LS_OK);
-    assert_int_equal(testdb_int(t, "SELECT count(*) FROM resources WHERE price_currency = 'EUR'"
-                                   " AND price_internal = 0 AND price_member_academic = 12.5"
-                                   " AND price_member_commercial IS NULL"
-                                   " AND price_non_member = 99.99 AND funding_programme = 'FENG'"
-                                   " AND funding_cap = 0.2"),
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM resources WHERE price_currency = 'EUR'"
+                                     " AND price_internal = 0 AND price_member_academic = 12.5"
+                                     " AND price_member_commercial IS NULL"
+                                     " AND price_non_member = 99.99 AND funding_programme = 'FENG'"
+                                     " AND funding_cap = 0.2"),
                      1);
     struct resource back;
     assert_int_equal(catalogue_get(t->db, &catalogue_resource, id, 0, &a, &back, &err), LS_OK);
-    assert_true(back.has_prices && back.has_funding);
+    assert_true(back.prices.currency && back.funding.programme);
     assert_string_equal(back.prices.currency, "EUR");
     assert_true(back.prices.member_academic == 12.5);
     assert_true(isnan(back.prices.member_commercial));
     assert_string_equal(back.funding.programme, "FENG");
     /* Null again: every column NULL, read back as null. */
-    back.has_funding = 0;
+    memset(&back.funding, 0, sizeof back.funding);
     assert_int_equal(catalogue_update(t->db, &catalogue_resource, &back, NULL, &err), LS_OK);
-    assert_int_equal(testdb_int(t, "SELECT count(*) FROM resources WHERE funding_programme IS NULL"
-                                   " AND funding_cap IS NULL"),
+    assert_int_equal(testdb_count(t,
+                                  "SELECT count(*) FROM resources WHERE funding_programme IS NULL"
+                                  " AND funding_cap IS NULL"),
                      1);
     assert_int_equal(catalogue_get(t->db, &catalogue_resource, id, 0, &a, &r, &err), LS_OK);
-    assert_false(r.has_funding);
-    assert_true(r.has_prices);
+    assert_null(r.funding.programme);
+    assert_non_null(r.prices.currency);
     /* Members are checked inside the write; a refused write leaves the row alone. */
     r.prices.non_member = 10.005;
     assert_int_equal(catalogue_update(t->db, &catalogue_resource, &r, NULL, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "prices.non_member");
     r.prices.non_member = 10;
-    r.has_funding = 1;
     r.funding.programme = "FENG";
     r.funding.economic_cap = 1.2;
     assert_int_equal(catalogue_update(t->db, &catalogue_resource, &r, NULL, &err), LS_EVALIDATION);
@@ -302,8 +300,8 @@ static void catalogue__nested_objects_are_columns_of_the_row(void **state)
     r.funding.economic_cap = 0.2;
     assert_int_equal(catalogue_update(t->db, &catalogue_resource, &r, NULL, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "late_cancel_hours");
-    assert_int_equal(testdb_int(t, "SELECT count(*) FROM resources WHERE price_non_member = 99.99"
-                                   " AND funding_cap IS NULL AND late_cancel_hours = 24"),
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM resources WHERE price_non_member = 99.99"
+                                     " AND funding_cap IS NULL AND late_cancel_hours = 24"),
                      1);
     arena_release(&a);
     testdb_free(t);
@@ -374,7 +372,7 @@ static void catalogue__deletes_refuse_history_and_cascade_the_rest(void **state)
     int64_t free_res = res_new(t, lab, "Free", "");
     int64_t user = user_new(t, "a@example.org", org);
     booking_row(t, booked, user, 1000, 2000, "declined");
-    struct blackout b = {0, free_res, 5000, 9000, "service", 0};
+    struct blackout b = {0, free_res, 5000, 9000, "service", 0, 0, NULL};
     assert_int_equal(save(t->db, &catalogue_blackout, &b, &err), LS_OK);
     int created = 0;
     assert_int_equal(catalogue_training_grant(t->db, free_res, user, 0, &created, &err), LS_OK);
@@ -482,11 +480,11 @@ static void catalogue__free_span_ignores_pending_and_touching(void **state)
     assert_int_equal(count_free(t, lab, T0, T0 + 4 * H), 1);
     assert_int_equal(count_free(t, lab, T0 + 2 * H, T0 + 3 * H), 2); /* back to back */
     assert_int_equal(count_free(t, lab, T0, T0 + H), 2);
-    struct blackout b = {0, r2, T0 + 3 * H, T0 + 5 * H, "", 0};
+    struct blackout b = {0, r2, T0 + 3 * H, T0 + 5 * H, "", 0, 0, NULL};
     assert_int_equal(save(t->db, &catalogue_blackout, &b, &err), LS_OK);
     assert_int_equal(count_free(t, lab, T0, T0 + 4 * H), 0);
     assert_int_equal(count_free(t, lab, T0 + 5 * H, T0 + 6 * H), 2);
-    struct blackout bad = {0, r2, T0, T0, "", 0};
+    struct blackout bad = {0, r2, T0, T0, "", 0, 0, NULL};
     assert_int_equal(save(t->db, &catalogue_blackout, &bad, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "end");
     testdb_free(t);
@@ -621,6 +619,48 @@ static void catalogue__service_resources_belong_to_its_organisation(void **state
     testdb_free(t);
 }
 
+/* An organisation's e-mail domains: canonical, sorted, stored in their own
+ * table, and each one belongs to one organisation. */
+static void catalogue__email_domains_are_canonical_and_owned_once(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    struct ls_err err = {0};
+    struct arena a = {0};
+    int64_t o2 = org_new(t, "Two", NULL);
+    struct organisation o;
+    catalogue_defaults(&catalogue_organisation, &o);
+    o.name = "One";
+    o.group = "BioF";
+    char d1[] = "UJ.edu.PL", d2[] = "chem.uj.edu.pl";
+    const char *mine[] = {d1, d2};
+    o.email_domains = (struct field_words){2, mine};
+    assert_int_equal(save(t->db, &catalogue_organisation, &o, &err), LS_OK);
+    struct organisation g;
+    assert_int_equal(catalogue_get(t->db, &catalogue_organisation, o.id, 0, &a, &g, &err), LS_OK);
+    assert_int_equal(g.email_domains.n, 2);
+    assert_string_equal(g.email_domains.v[0], "chem.uj.edu.pl");
+    assert_string_equal(g.email_domains.v[1], "uj.edu.pl");
+    /* Another organisation may not take one; what it had stays. */
+    struct organisation two;
+    assert_int_equal(catalogue_get(t->db, &catalogue_organisation, o2, 0, &a, &two, &err), LS_OK);
+    char taken[] = "uj.edu.pl";
+    const char *theirs[] = {taken};
+    two.email_domains = (struct field_words){1, theirs};
+    assert_int_equal(save(t->db, &catalogue_organisation, &two, &err), LS_ECONFLICT);
+    assert_string_equal(err.field, "email_domains");
+    char bad[] = "-uj.edu.pl";
+    theirs[0] = bad;
+    assert_int_equal(save(t->db, &catalogue_organisation, &two, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "email_domains");
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM organisation_email_domains"), 2);
+    /* Deleting the organisation frees its domains. */
+    assert_int_equal(catalogue_delete(t->db, &catalogue_organisation, o.id, &err), LS_OK);
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM organisation_email_domains"), 0);
+    arena_release(&a);
+    testdb_free(t);
+}
+
 static void catalogue__training_grant_and_revoke(void **state)
 {
     (void)state;
@@ -664,6 +704,7 @@ int main(void)
         cmocka_unit_test(catalogue__free_needs_the_opening_hours_and_a_bounded_span),
         cmocka_unit_test(catalogue__search_folds_polish_letters_and_needs_every_word),
         cmocka_unit_test(catalogue__service_resources_belong_to_its_organisation),
+        cmocka_unit_test(catalogue__email_domains_are_canonical_and_owned_once),
         cmocka_unit_test(catalogue__training_grant_and_revoke),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -132,20 +132,20 @@ static void economic__owners_are_told_once_a_year_past_80_percent(void **state)
     int64_t s = at(2027, 3, 1, 8, 0), e = s + avail / 5 * 8 / 10 - 1; /* just under 80 % */
     approved(t, 1, s, e, 1);
     assert_int_equal(economic_note(t->db, 1, &s, &e, 1, 1, 2, 1800000000, &err), LS_OK);
-    assert_int_equal(testdb_int(t, "SELECT count(*) FROM outbox"), 0);
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM outbox"), 0);
     int64_t s2 = at(2027, 10, 4, 8, 0), e2 = s2 + 3600;
     approved(t, 1, s2, e2, 1);
     assert_int_equal(economic_note(t->db, 1, &s2, &e2, 1, 2, 2, 1800000000, &err), LS_OK);
-    assert_int_equal(testdb_int(t, "SELECT count(*) FROM outbox WHERE kind = 'economic'"
-                                   " AND email = 'owner@x.pl' AND booking_id = 2"
-                                   " AND reason LIKE '2027|0.16%|0.200000'"),
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM outbox WHERE kind = 'economic'"
+                                     " AND email = 'owner@x.pl' AND booking_id = 2"
+                                     " AND reason LIKE '2027|0.16%|0.200000'"),
                      1);
-    assert_int_equal(testdb_int(t, "SELECT count(*) FROM economic_alerts WHERE resource_id = 1"
-                                   " AND year = 2027 AND booking_id = 2"),
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM economic_alerts WHERE resource_id = 1"
+                                     " AND year = 2027 AND booking_id = 2"),
                      1);
     approved(t, 1, s2 + 86400, e2 + 86400, 1);
     assert_int_equal(economic_note(t->db, 1, &s2, &e2, 1, 3, 2, 1800000000, &err), LS_OK);
-    assert_int_equal(testdb_int(t, "SELECT count(*) FROM outbox"), 1); /* once */
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM outbox"), 1); /* once */
     testdb_free(t);
 }
 

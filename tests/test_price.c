@@ -34,7 +34,6 @@ static struct resource priced(double internal, double academic, double commercia
     struct resource r;
     catalogue_defaults(&catalogue_resource, &r);
     r.organisation_id = 5;
-    r.has_prices = 1;
     r.prices = (struct price_list){"PLN", internal, academic, commercial, other};
     return r;
 }
@@ -49,7 +48,7 @@ static void price__member_rates_take_the_discount_rounded_to_the_grosz(void **st
     assert_true(price_rate_minor(&r, PRICE_MEMBER_COMMERCIAL, 10) == 11111);
     assert_true(price_rate_minor(&r, PRICE_MEMBER_COMMERCIAL, 0) == 12345);
     assert_true(price_rate_minor(&r, PRICE_NON_MEMBER, 0) == PRICE_NONE);
-    r.has_prices = 0; /* no price list: free */
+    memset(&r.prices, 0, sizeof r.prices); /* no price list: free */
     assert_true(price_rate_minor(&r, PRICE_NON_MEMBER, 0) == 0);
     /* net = rate × hours, half away from zero: 90.45 × 1.5 h = 135.675 → 135.68 */
     assert_true(price_net_minor(9045, 5400) == 13568);

@@ -1,12 +1,10 @@
 // money.js — what the money pages share: words for customer classes and
 // prices in both languages, amounts formatted for people (rounded here only:
-// the API gives exact figures), and the price-list and funding fields of the
-// resource form.
-import { h, field } from './dom.js';
+// the API gives exact figures). The price list and funding of the resource
+// form are nested objects the schema form builds (components/schema-form.js).
+import { h } from './dom.js';
 import { t, addStrings, getLang, fmtNumber } from './i18n.js';
-import { checkbox, numberOrNull } from './catalogue-util.js';
 
-export const CURRENCIES = ['PLN', 'EUR', 'USD', 'GBP', 'CHF'];
 export const CLASSES = ['internal', 'member_academic', 'member_commercial', 'non_member'];
 
 addStrings({
@@ -21,16 +19,6 @@ addStrings({
     'price.economic': 'Wykorzystanie gospodarcze (pomoc publiczna)', 'price.economic.yes': 'tak — liczy się do limitu 20 %',
     'price.economic.no': 'nie', 'price.economic.set': 'Oznacz jako gospodarcze', 'price.economic.unset': 'Oznacz jako niegospodarcze',
     'price.economic.saved': 'Zapisano.', 'price.notpriced': 'brak (rezerwacja sprzed cennika)',
-    'f.prices': 'Cennik (stawki netto za godzinę)', 'f.prices.on': 'Zasób jest płatny (bez cennika: bezpłatny)',
-    'f.currency': 'Waluta', 'f.rate.internal': 'Stawka wewnętrzna', 'f.rate.member_academic': 'Członkowie – nauka (EDU, R&D, MED, GOV)',
-    'f.rate.member_commercial': 'Członkowie – biznes (BioF, BIZ)', 'f.rate.non_member': 'Spoza klastra (i goście)',
-    'f.rate.hint': 'Puste pole: ta grupa nie może rezerwować. Stawki członków obniża rabat pakietu.',
-    'f.funding': 'Finansowanie publiczne (pomoc publiczna)', 'f.funding.on': 'Zasób kupiony ze środków publicznych',
-    'f.programme': 'Program finansowania', 'f.cap': 'Limit wykorzystania gospodarczego (%)',
-    'f.cap.hint': 'Ramy pomocy państwa na B+R+I (2022/C 414/01, pkt 2.1.1): do 20 % rocznej dostępności.',
-    'f.charge_no_show': 'Nieobecności są płatne', 'f.late_cancel_hours': 'Późne odwołanie: godzin przed początkiem',
-    'f.late_cancel_hours.hint': 'Odwołanie przez rezerwującego później niż tyle godzin przed początkiem jest płatne; 0 = nigdy.',
-    'f.requires_cost_centre': 'Rezerwacje wymagają MPK',
     'res.prices': 'Cennik (netto za godzinę)', 'res.free': 'bezpłatnie', 'res.norate': 'nie może rezerwować',
     'res.funding': 'Finansowanie publiczne', 'res.funding.text': '{programme}; wykorzystanie gospodarcze do {cap} godzin w roku',
   },
@@ -45,16 +33,6 @@ addStrings({
     'price.economic': 'Economic use (State aid)', 'price.economic.yes': 'yes — counts towards the 20 % cap',
     'price.economic.no': 'no', 'price.economic.set': 'Mark as economic use', 'price.economic.unset': 'Mark as not economic',
     'price.economic.saved': 'Saved.', 'price.notpriced': 'none (booked before prices were kept)',
-    'f.prices': 'Price list (net rates per hour)', 'f.prices.on': 'The resource is charged for (without a price list: free)',
-    'f.currency': 'Currency', 'f.rate.internal': 'Internal rate', 'f.rate.member_academic': 'Members, academic (EDU, R&D, MED, GOV)',
-    'f.rate.member_commercial': 'Members, commercial (BioF, BIZ)', 'f.rate.non_member': 'Non-members (and guests)',
-    'f.rate.hint': 'Empty: that class may not book. Member rates are lowered by the package discount.',
-    'f.funding': 'Public funding (State aid)', 'f.funding.on': 'Bought with public money',
-    'f.programme': 'Funding programme', 'f.cap': 'Cap on economic use (%)',
-    'f.cap.hint': 'EU framework for State aid for R&D&I (2022/C 414/01, 2.1.1): up to 20 % of the annual capacity.',
-    'f.charge_no_show': 'No-shows are charged', 'f.late_cancel_hours': 'Late cancellation: hours before the start',
-    'f.late_cancel_hours.hint': 'A booker’s cancellation later than this before the start is charged; 0 = never.',
-    'f.requires_cost_centre': 'Bookings need a cost centre',
     'res.prices': 'Price list (net per hour)', 'res.free': 'free of charge', 'res.norate': 'may not book',
     'res.funding': 'Public funding', 'res.funding.text': '{programme}; economic use up to {cap} of the year\'s hours',
   },
@@ -83,54 +61,6 @@ export function priceLines(p) {
     t('price.class', { cls: className(p.class) }),
   ];
   return lines;
-}
-
-/** The price-list fields of the resource form: value() gives null or the object. */
-export function pricesFields(prices) {
-  const on = checkbox('prices_on', t('f.prices.on'), !!prices);
-  const currency = h('select', { name: 'prices.currency' }, CURRENCIES.map((c) => h('option', { value: c, selected: (prices?.currency || 'PLN') === c }, c)));
-  const rates = Object.fromEntries(CLASSES.map((c) => [c, h('input', {
-    type: 'text', inputmode: 'decimal', name: `prices.${c}`, value: prices && prices[c] != null ? String(prices[c]) : '',
-  })]));
-  const box = h('div', { class: 'cat-form-grid money-rates' },
-    field(t('f.currency'), currency), CLASSES.map((c) => field(t('f.rate.' + c), rates[c])));
-  const show = () => { box.hidden = !on.querySelector('input').checked; };
-  on.querySelector('input').addEventListener('change', show);
-  show();
-  const el = h('fieldset', { class: 'cat-wide money-fieldset', dataset: { field: 'prices' } },
-    h('legend', {}, t('f.prices')), on, box, h('p', { class: 'hint' }, t('f.rate.hint')), h('div', { class: 'field-error', 'aria-live': 'polite' }));
-  return {
-    el,
-    value() {
-      if (!on.querySelector('input').checked) return null;
-      const out = { currency: currency.value };
-      for (const c of CLASSES) out[c] = numberOrNull(rates[c].value);
-      return out;
-    },
-  };
-}
-
-/** The funding fields: value() gives null or {programme, economic_cap}. */
-export function fundingFields(funding) {
-  const on = checkbox('funding_on', t('f.funding.on'), !!funding);
-  const programme = h('input', { type: 'text', name: 'funding.programme', value: funding?.programme ?? '' });
-  const cap = h('input', { type: 'text', inputmode: 'decimal', name: 'funding.economic_cap',
-    value: funding ? String(Math.round(funding.economic_cap * 1e6) / 1e4) : '20' });
-  const box = h('div', { class: 'cat-form-grid' }, field(t('f.programme'), programme), field(t('f.cap'), cap, t('f.cap.hint')));
-  const show = () => { box.hidden = !on.querySelector('input').checked; };
-  on.querySelector('input').addEventListener('change', show);
-  show();
-  const el = h('fieldset', { class: 'cat-wide money-fieldset', dataset: { field: 'funding' } },
-    h('legend', {}, t('f.funding')), on, box, h('div', { class: 'field-error', 'aria-live': 'polite' }));
-  return {
-    el,
-    value() {
-      if (!on.querySelector('input').checked) return null;
-      const pct = numberOrNull(cap.value);
-      // The form speaks percent, the API a fraction: 20 → 0.2 (exactly, to a millionth).
-      return { programme: programme.value.trim(), economic_cap: typeof pct === 'number' ? Math.round(pct * 1e4) / 1e6 : pct };
-    },
-  };
 }
 
 /** The resource page's facts about money: its price list (before member

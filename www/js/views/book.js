@@ -7,6 +7,7 @@ import { t, addStrings, fmtDate, fmtTime, getLang } from '../i18n.js';
 import { weekStart, addDays, parseDateKey, dateKey, layoutWeek, localDate, toOffsetString, weeklyRrule } from '../localtime.js';
 import { statusBadge, fmtSpan, fmtMinutes, tzNote, findClashes, clashList, forbiddenText, weeklySpans, clearErrors } from './booking-common.js';
 import { priceLines } from '../money.js';
+import { limits } from '../schema.js';
 
 addStrings({
   pl: {
@@ -98,9 +99,9 @@ export async function render(root, { params, toast, state }) {
   const startOut = h('output', { class: 'sel-start', name: 'start' }, '—');
   const endOut = h('output', { class: 'sel-end' }, '—');
   const duration = h('select', { name: 'end', disabled: true });
-  const purpose = h('textarea', { name: 'purpose', maxlength: '2000', rows: '3' });
-  const project = h('input', { type: 'text', name: 'project', maxlength: '200' });
-  const costCentre = h('input', { type: 'text', name: 'cost_centre', maxlength: '100', required: needsCostCentre });
+  const purpose = h('textarea', { name: 'purpose', maxlength: limits('BookingRequestCreate', 'purpose').maxLength, rows: '3' });
+  const project = h('input', { type: 'text', name: 'project', maxlength: limits('BookingRequestCreate', 'project').maxLength });
+  const costCentre = h('input', { type: 'text', name: 'cost_centre', maxlength: limits('BookingRequestCreate', 'cost_centre').maxLength, required: needsCostCentre });
   // The price before the request is sent (a series: its total), from the
   // server's quote, so the form shows exactly what the booking will keep.
   const quote = h('div', { class: 'book-quote', 'aria-live': 'polite', dataset: { field: 'quote' } });

@@ -1,4 +1,4 @@
--- 0016_money.sql — prices, accounts and State aid (API.md § Prices, accounts
+-- 0018_money.sql — prices, accounts and State aid (API.md § Prices, accounts
 -- and State aid; README § Prices, statements and State aid).
 -- Money on a booking is kept in minor units (grosze for PLN) as integers, so
 -- a statement's totals are exact sums of its lines.
@@ -78,34 +78,39 @@ CREATE TABLE economic_alerts (
 ) STRICT, WITHOUT ROWID;
 
 -- The outbox gains the kind 'economic' (owners: economic use passed 80 % of
--- the cap). SQLite cannot change a CHECK, so the table is rebuilt with the
--- same columns and rows. 'conflict' (imported calendars, migration
--- 0016_calendars on another branch) is allowed too, so the two rebuilds
--- compose in either order.
+-- the cap; it names the booking that passed the mark). SQLite cannot change
+-- a CHECK, so the table is rebuilt as 0017 left it, with the same rows.
 CREATE TABLE outbox_new (
     id           INTEGER PRIMARY KEY,
-    kind         TEXT NOT NULL CHECK (kind IN ('request','approved','declined','cancelled','moved','reminder','conflict','economic')),
-    booking_id   INTEGER NOT NULL REFERENCES bookings(id),
-    user_id      INTEGER REFERENCES users(id),   -- recipient; NULL = a lab's shared mailbox
-    email        TEXT NOT NULL,                  -- recipient address at enqueue time
+    kind         TEXT NOT NULL CHECK (kind IN ('request','approved','declined','cancelled','moved','reminder','conflict',
+                     'economic',
+                     'invitation','password_reset','reset_unknown','verify_email','account_exists')),
+    booking_id   INTEGER REFERENCES bookings(id),   -- the booking; NULL for account messages
+    user_id      INTEGER REFERENCES users(id),      -- recipient; NULL = a lab's mailbox or someone without an account
+    email        TEXT NOT NULL,                     -- recipient address at enqueue time
     lang         TEXT NOT NULL DEFAULT 'pl' CHECK (lang IN ('pl','en')),
-    actor_id     INTEGER REFERENCES users(id),   -- who made the change; NULL = the system (reminders)
-    b_start      INTEGER NOT NULL,               -- the booking as it was after the change
-    b_end        INTEGER NOT NULL,
-    b_sequence   INTEGER NOT NULL,
-    b_status     TEXT NOT NULL,
-    reason       TEXT,                           -- decline/cancel reason; 'economic': "year|share|cap"
-    occurrences  INTEGER NOT NULL DEFAULT 1,     -- a recurring request: how many bookings
+    actor_id     INTEGER REFERENCES users(id),      -- who made the change or sent the invitation; NULL = the system
+    b_start      INTEGER,                           -- the booking as it was after the change (booking messages)
+    b_end        INTEGER,
+    b_sequence   INTEGER,
+    b_status     TEXT,
+    reason       TEXT,                              -- decline/cancel reason; 'conflict': the calendar and event; 'economic': "year|share|cap"
+    occurrences  INTEGER NOT NULL DEFAULT 1,        -- a recurring request: how many bookings
     status       TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued','sent','failed')),
-    attempts     INTEGER NOT NULL DEFAULT 0,     -- delivery attempts so far
-    next_attempt INTEGER NOT NULL,               -- not before this instant
-    last_error   TEXT,                           -- the last delivery failure, for staff
+    attempts     INTEGER NOT NULL DEFAULT 0,        -- delivery attempts so far
+    next_attempt INTEGER NOT NULL,                  -- not before this instant
+    last_error   TEXT,                              -- the last delivery failure, for staff
     created      INTEGER NOT NULL,
-    sent_at      INTEGER
+    sent_at      INTEGER,
+    link_token   TEXT,      -- account messages: the link's secret token, erased once sent or failed
+    link_expires INTEGER,   -- account messages: when the link stops working
+    organisation_id INTEGER REFERENCES organisations(id) ON DELETE SET NULL, -- invitations: the organisation offered
+    role         TEXT,      -- invitations: the role offered
+    CHECK ((booking_id IS NULL) = (kind IN ('invitation','password_reset','reset_unknown','verify_email','account_exists')))
 ) STRICT;
 INSERT INTO outbox_new SELECT id, kind, booking_id, user_id, email, lang, actor_id, b_start, b_end,
     b_sequence, b_status, reason, occurrences, status, attempts, next_attempt, last_error, created,
-    sent_at FROM outbox;
+    sent_at, link_token, link_expires, organisation_id, role FROM outbox;
 DROP TABLE outbox;
 ALTER TABLE outbox_new RENAME TO outbox;
 CREATE INDEX outbox_due ON outbox(status, next_attempt);
