@@ -40,6 +40,9 @@ char *api_statement_csv(const struct statement *s, int polish, size_t *len);
  * always their own, 403 when they ask for another or have none
  * (api_statement.c). */
 int api_report_organisation(struct req *r, int64_t asked, int64_t *out);
+/* The report parameters format (json, csv) and locale (en, pl: the CSV's
+ * separators) of statements and economic use (api_statement.c). */
+extern const struct field_choice api_report_formats[], api_report_locales[];
 /* Answers a CSV text (malloc'd; freed here) as the attachment `name`. */
 int api_send_csv(struct req *r, char *text, size_t len, const char *name);
 

@@ -12,16 +12,6 @@
 #include "stats.h"
 #include "timeutil.h"
 
-static const struct field_choice FORMATS[] = {
-    {"json", {"JSON", "JSON"}},
-    {"csv", {"CSV", "CSV"}},
-    {NULL, {NULL, NULL}},
-};
-static const struct field_choice LOCALES[] = {
-    {"en", {"RFC 4180 (comma, decimal point)", "RFC 4180 (przecinek, kropka dziesiętna)"}},
-    {"pl", {"Polish Excel (semicolon, decimal comma)", "polski Excel (średnik, przecinek)"}},
-    {NULL, {NULL, NULL}},
-};
 static const struct field_choice STATUSES[] = {
     {"ok", {"within the cap", "w granicach limitu"}},
     {"warning", {"80 % of the cap or more", "co najmniej 80 % limitu"}},
@@ -39,10 +29,10 @@ static const struct field PARAMS[] = {
           .max = STATS_YEAR_MAX, LABEL("Year", "Rok")),
     FIELD(struct economic_params, organisation_id, "organisation_id", FT_ID, 0,
           LABEL("Organisation", "Organizacja"), .help = "owners: always their own"),
-    FIELD(struct economic_params, format, "format", FT_ENUM, 0, .choices = FORMATS, .def = "json",
-          LABEL("Format", "Format")),
-    FIELD(struct economic_params, locale, "locale", FT_ENUM, 0, .choices = LOCALES, .def = "en",
-          LABEL("CSV dialect", "Format CSV")),
+    FIELD(struct economic_params, format, "format", FT_ENUM, 0, .choices = api_report_formats,
+          .def = "json", LABEL("Format", "Format")),
+    FIELD(struct economic_params, locale, "locale", FT_ENUM, 0, .choices = api_report_locales,
+          .def = "en", LABEL("CSV dialect", "Format CSV")),
     FIELD_END,
 };
 static const struct shape params_shape = {.fields = PARAMS, .size = sizeof(struct economic_params)};

@@ -15,12 +15,12 @@
 #include "statement.h"
 #include "timeutil.h"
 
-static const struct field_choice FORMATS[] = {
+const struct field_choice api_report_formats[] = {
     {"json", {"JSON", "JSON"}},
     {"csv", {"CSV", "CSV"}},
     {NULL, {NULL, NULL}},
 };
-static const struct field_choice LOCALES[] = {
+const struct field_choice api_report_locales[] = {
     {"en", {"RFC 4180 (comma, decimal point)", "RFC 4180 (przecinek, kropka dziesiętna)"}},
     {"pl", {"Polish Excel (semicolon, decimal comma)", "polski Excel (średnik, przecinek)"}},
     {NULL, {NULL, NULL}},
@@ -36,10 +36,10 @@ static const struct field PARAMS[] = {
     FIELD(struct statement_params, organisation_id, "organisation_id", FT_ID, 0,
           LABEL("Organisation", "Organizacja"),
           .help = "as provider and as customer; owners: always their own"),
-    FIELD(struct statement_params, format, "format", FT_ENUM, 0, .choices = FORMATS, .def = "json",
-          LABEL("Format", "Format")),
-    FIELD(struct statement_params, locale, "locale", FT_ENUM, 0, .choices = LOCALES, .def = "en",
-          LABEL("CSV dialect", "Format CSV")),
+    FIELD(struct statement_params, format, "format", FT_ENUM, 0, .choices = api_report_formats,
+          .def = "json", LABEL("Format", "Format")),
+    FIELD(struct statement_params, locale, "locale", FT_ENUM, 0, .choices = api_report_locales,
+          .def = "en", LABEL("CSV dialect", "Format CSV")),
     FIELD_END,
 };
 static const struct shape params_shape = {.fields = PARAMS,
