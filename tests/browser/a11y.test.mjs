@@ -1,5 +1,5 @@
 // a11y.test.mjs — every page of www/js/routes.js, on the demo data, in
-// Polish and English, on a desktop and a 390 px phone (pages.mjs ALL_COMBOS):
+// Polish and English, on a desktop and a 390 px phone (pages.mjs SWEEP_COMBOS):
 // axe-core finds nothing critical or serious, nothing scrolls sideways,
 // no page shows an error, and a screenshot of each is kept
 // (build/screenshots/a11y-<combo>-<page>.png). Each page is visited as the
@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, Client, DEMO_PASSWORD, ROOT } from '../http/lib.mjs';
 import { launch, newPage, signIn, until } from './lib.mjs';
-import { ALL_COMBOS, setLang, shot, axeFindings, sideways } from './pages.mjs';
+import { SWEEP_COMBOS, setLang, shot, axeFindings, sideways } from './pages.mjs';
 
 let srv, browser, ids;
 before(async () => {
@@ -77,7 +77,7 @@ async function show(page, hash) {
   });
 }
 
-for (const combo of ALL_COMBOS) {
+for (const combo of SWEEP_COMBOS) {
   test(`every page in ${combo.name}: no critical or serious axe finding, nothing sideways, a screenshot`, async () => {
     const failures = [];
     for (const [who, hashes] of Object.entries(PAGES())) {
