@@ -12,8 +12,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, DEMO_PASSWORD, sqlite } from '../http/lib.mjs';
-import { launch, newPage, signIn, until } from './lib.mjs';
-import { COMBOS, PHONE, DESKTOP, setLang, shot, pickFreeSlot, nextAnswer, fieldError, cardOverflow, sideways } from './pages.mjs';
+import { launch, newPage, signIn, until, pickFreeSlot } from './lib.mjs';
+import { COMBOS, PHONE, setLang, shot, nextAnswer, fieldError, cardOverflow, sideways } from './pages.mjs';
 
 let srv, browser, staffApi, researcherApi, doc;
 before(async () => {

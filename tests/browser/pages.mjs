@@ -1,7 +1,7 @@
 // pages.mjs — what the browser tests of the daily pages share: the language
 // and screen combinations they run in, the page's language switch, axe-core,
 // the "nothing sticks out of its card" check, screenshots kept as artefacts
-// (build/screenshots/, not committed) and choosing a free slot on #/book.
+// (build/screenshots/, not committed), waiting for an answer or a field's error.
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -92,30 +92,6 @@ export function cardOverflow(page) {
 
 /** How far the page scrolls sideways (0 when it fits). */
 export const sideways = (page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-
-/**
- * On #/book/<id>, steps to next week(s) and clicks free slots until one
- * makes a valid selection (the submit button is enabled).
- */
-export async function pickFreeSlot(page) {
-  for (let week = 0; week < 4; week++) {
-    const label = await page.textContent('.week-label');
-    await page.click('.week-next');
-    await until(page, (l) => document.querySelector('.week-label').textContent !== l, label);
-    await page.waitForSelector('.week-grid .wk-day:visible, .week-grid .closed-week');
-    const phone = await page.locator('.day-switch:visible').count();
-    for (let d = 0; d < (phone ? 7 : 1); d++) {
-      if (phone) await page.click(`.day-switch button >> nth=${d}`);
-      const slots = page.locator('.week-grid button.slot.free:visible');
-      const n = Math.min(await slots.count(), 40);
-      for (let i = 0; i < n; i++) {
-        await slots.nth(i).click();
-        if (await page.isEnabled('.book-submit')) return;
-      }
-    }
-  }
-  assert.fail('no bookable free slot found in the next four weeks');
-}
 
 /** The API's answer to the next request the page makes that `match`es (method and path start). */
 export function nextAnswer(page, method, pathStart) {
