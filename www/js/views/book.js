@@ -325,8 +325,10 @@ export async function render(root, { params, toast, state }) {
             return h('button', { type: 'button', class: cls, 'aria-label': label, 'aria-pressed': String(on), dataset: { start: sl.start.toISOString() },
               onclick: () => pick(d, i) }, text);
           }
+          // Named by the whole label, read once: an aria-label that does not
+          // hold the short visible word ("yours") confuses speech input.
           if ((sl.state === 'mine' || sl.state === 'minepending') && sl.bookingId)
-            return h('a', { class: cls, href: `#/bookings/${sl.bookingId}`, 'aria-label': label }, text);
+            return h('a', { class: cls, href: `#/bookings/${sl.bookingId}`, title: label }, h('span', { class: 'sr' }, label), h('span', { 'aria-hidden': 'true' }, text));
           return h('div', { class: cls, title: label }, h('span', { class: 'sr' }, label), h('span', { 'aria-hidden': 'true' }, text));
         });
         return h('div', { class: ['wk-col', 'wk-day', d === dayIdx && 'cur'], role: 'group', 'aria-label': fmtDate(day.start, { dateStyle: 'full' }) }, head, cells);
