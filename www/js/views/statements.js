@@ -38,9 +38,12 @@ addStrings({
 
 const pad = (n) => String(n).padStart(2, '0');
 
+/** A table's box: it scrolls sideways on a phone, so it takes the focus (keyboard users scroll it too) and is named. */
+const scrollBox = (label, table) => h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label }, table);
+
 function totalsTable(list, who) {
   if (!list.length) return h('p', { class: 'muted' }, t('st.none'));
-  return h('div', { class: 'table-wrap' }, h('table', { class: `data statement-totals ${who}` },
+  return scrollBox(t(who === 'customers' ? 'st.customers' : 'st.providers'), h('table', { class: `data statement-totals ${who}` },
     h('thead', {}, h('tr', {}, h('th', {}, t(who === 'customers' ? 'st.customer' : 'st.provider')), h('th', { class: 'num' }, t('st.count')),
       h('th', { class: 'num' }, t('st.hours')), h('th', { class: 'num' }, t('st.net')), h('th', { class: 'num' }, t('st.kg')))),
     h('tbody', {}, list.map((x) => h('tr', { dataset: { organisation: x.organisation_id ?? '' } },
@@ -53,7 +56,7 @@ function totalsTable(list, who) {
 
 function linesTable(lines) {
   if (!lines.length) return h('p', { class: 'muted' }, t('st.none'));
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'data statement-lines' },
+  return scrollBox(t('st.lines'), h('table', { class: 'data statement-lines' },
     h('thead', {}, h('tr', {}, ['when', 'resource', 'customer', 'booker', 'project', 'cc', 'class', 'rate', 'hours', 'net'].map((k) =>
       h('th', { class: ['rate', 'hours', 'net'].includes(k) ? 'num' : null }, t('st.' + k))))),
     h('tbody', {}, lines.map((l) => {
