@@ -12,7 +12,7 @@ addStrings({
     'st.title': 'Zestawienie miesięczne', 'st.month': 'Miesiąc', 'st.org': 'Organizacja',
     'st.all': 'wszystkie organizacje', 'st.show': 'Pokaż', 'st.provisional': 'Miesiąc jeszcze trwa: zestawienie jest wstępne.',
     'st.lead': 'Jedna pozycja na każdą zatwierdzoną rezerwację rozpoczętą w miesiącu (także niewykorzystane, jeśli zasób je nalicza) i na każde późne odwołanie przez rezerwującego. Ceny netto zapisane przy rezerwacji.',
-    'st.lines': 'Pozycje', 'st.customers': 'Według klientów', 'st.providers': 'Według dostawców', 'st.none': 'Brak pozycji w tym miesiącu.',
+    'st.lines': 'Pozycje', 'st.customers': 'Według klientów', 'st.providers': 'Według dostawców', 'st.none': 'Brak pozycji w tym miesiącu.', 'st.more': 'Pokaż kolejne: {n} (pozostało {left})',
     'st.when': 'Termin', 'st.resource': 'Zasób', 'st.customer': 'Klient', 'st.provider': 'Dostawca', 'st.booker': 'Rezerwujący',
     'st.project': 'Projekt', 'st.cc': 'MPK', 'st.class': 'Grupa', 'st.rate': 'Stawka/h', 'st.hours': 'Godziny', 'st.net': 'Netto',
     'st.kg': 'kg CO2e', 'st.count': 'Pozycji', 'st.guests': 'goście (bez organizacji)', 'st.noshow': 'niewykorzystana',
@@ -25,7 +25,7 @@ addStrings({
     'st.title': 'Monthly statement', 'st.month': 'Month', 'st.org': 'Organisation',
     'st.all': 'all organisations', 'st.show': 'Show', 'st.provisional': 'The month is not over: the statement is provisional.',
     'st.lead': 'One line per approved booking that starts in the month (no-shows too where the resource charges them) and per late cancellation by the booker. Net prices as kept when booked.',
-    'st.lines': 'Lines', 'st.customers': 'By customer', 'st.providers': 'By provider', 'st.none': 'No lines this month.',
+    'st.lines': 'Lines', 'st.customers': 'By customer', 'st.providers': 'By provider', 'st.none': 'No lines this month.', 'st.more': 'Show {n} more ({left} left)',
     'st.when': 'When', 'st.resource': 'Resource', 'st.customer': 'Customer', 'st.provider': 'Provider', 'st.booker': 'Booked by',
     'st.project': 'Project', 'st.cc': 'Cost centre', 'st.class': 'Class', 'st.rate': 'Rate/h', 'st.hours': 'Hours', 'st.net': 'Net',
     'st.kg': 'kg CO2e', 'st.count': 'Lines', 'st.guests': 'guests (no organisation)', 'st.noshow': 'not used',
@@ -54,27 +54,43 @@ function totalsTable(list, who) {
       h('td', { class: 'num' }, fmtNumber(x.kg_co2e, 2)))))));
 }
 
+/** Lines shown at first and added by each "show more" (the CSV always has them all). */
+const LINES_STEP = 100;
+
 function linesTable(lines) {
   if (!lines.length) return h('p', { class: 'muted' }, t('st.none'));
-  return scrollBox(t('st.lines'), h('table', { class: 'data statement-lines' },
+  const body = h('tbody', {});
+  const more = h('button', { type: 'button', class: 'btn secondary small statement-more' });
+  let shown = 0;
+  const showMore = () => {
+    body.append(...lines.slice(shown, shown + LINES_STEP).map(lineRow));
+    shown = Math.min(lines.length, shown + LINES_STEP);
+    more.textContent = t('st.more', { n: Math.min(LINES_STEP, lines.length - shown), left: lines.length - shown });
+    more.hidden = shown >= lines.length;
+  };
+  more.addEventListener('click', showMore);
+  showMore();
+  return h('div', {}, scrollBox(t('st.lines'), h('table', { class: 'data statement-lines' },
     h('thead', {}, h('tr', {}, ['when', 'resource', 'customer', 'booker', 'project', 'cc', 'class', 'rate', 'hours', 'net'].map((k) =>
       h('th', { class: ['rate', 'hours', 'net'].includes(k) ? 'num' : null }, t('st.' + k))))),
-    h('tbody', {}, lines.map((l) => {
-      const p = l.price;
-      const marks = [l.no_show && t('st.noshow'), l.late_cancellation && t('st.late'), l.economic && t('st.economic')].filter(Boolean);
-      return h('tr', { dataset: { booking: l.booking_id } },
-        h('td', {}, h('a', { href: `#/bookings/${l.booking_id}` }, fmtDateTime(l.start)),
-          marks.length ? h('div', { class: 'hint' }, marks.join(' · ')) : null),
-        h('td', {}, l.resource_name),
-        h('td', {}, l.customer_name ?? t('st.guests')),
-        h('td', {}, l.user_name),
-        h('td', {}, l.project ?? ''),
-        h('td', {}, l.cost_centre ?? ''),
-        h('td', {}, p ? className(p.class) : '—'),
-        h('td', { class: 'num' }, p && p.rate !== null ? fmtMoney(p.rate, p.currency) : t('st.norate')),
-        h('td', { class: 'num' }, fmtHours(p ? p.hours : (Date.parse(l.end) - Date.parse(l.start)) / 3600000)),
-        h('td', { class: 'num net' }, p && p.net !== null ? fmtMoney(p.net, p.currency) : '—'));
-    }))));
+    body)), more);
+}
+
+function lineRow(l) {
+  const p = l.price;
+  const marks = [l.no_show && t('st.noshow'), l.late_cancellation && t('st.late'), l.economic && t('st.economic')].filter(Boolean);
+  return h('tr', { dataset: { booking: l.booking_id } },
+    h('td', {}, h('a', { href: `#/bookings/${l.booking_id}` }, fmtDateTime(l.start)),
+      marks.length ? h('div', { class: 'hint' }, marks.join(' · ')) : null),
+    h('td', {}, l.resource_name),
+    h('td', {}, l.customer_name ?? t('st.guests')),
+    h('td', {}, l.user_name),
+    h('td', {}, l.project ?? ''),
+    h('td', {}, l.cost_centre ?? ''),
+    h('td', {}, p ? className(p.class) : '—'),
+    h('td', { class: 'num' }, p && p.rate !== null ? fmtMoney(p.rate, p.currency) : t('st.norate')),
+    h('td', { class: 'num' }, fmtHours(p ? p.hours : (Date.parse(l.end) - Date.parse(l.start)) / 3600000)),
+    h('td', { class: 'num net' }, p && p.net !== null ? fmtMoney(p.net, p.currency) : '—'));
 }
 
 async function discountsCard(toast) {
