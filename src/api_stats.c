@@ -10,18 +10,25 @@
 #include <string.h>
 
 #include "api.h"
+#include "csv.h"
 #include "json.h"
 #include "stats.h"
 #include "stats_render.h"
 
 static const char *const formats[] = {"json", "csv", NULL};
+static const char *const locales[] = {"en", "pl", NULL};
 
-/* Reads format=json|csv; *csv = 1 for CSV. */
-static int want_csv(struct req *r, int *csv)
+/* Reads format=json|csv (*csv = 1 for CSV) and locale=en|pl, the CSV
+ * dialect (csv.h; checked with JSON too, so a typo is never silent). */
+static int want_csv(struct req *r, int *csv, enum csv_locale *locale)
 {
-    const char *f = "json";
+    const char *f = "json", *l = "en";
     int rc = http_query_enum(r, "format", formats, &f, NULL);
+    if (rc == LS_OK)
+        rc = http_query_enum(r, "locale", locales, &l, NULL);
     *csv = rc == LS_OK && strcmp(f, "csv") == 0;
+    if (rc == LS_OK)
+        csv_locale_parse(l, locale);
     return rc;
 }
 
@@ -78,11 +85,12 @@ static int get_utilisation(struct req *r)
     struct stats_query q;
     const char *g = "resource";
     int csv = 0;
+    enum csv_locale locale = CSV_RFC4180;
     int rc = read_query(r, 1, &q);
     if (!rc)
         rc = http_query_enum(r, "group_by", groups, &g, NULL);
     if (!rc)
-        rc = want_csv(r, &csv);
+        rc = want_csv(r, &csv, &locale);
     if (rc)
         return rc;
     q.group_by = (enum stats_group_by)stats_group_by_parse(g);
@@ -92,7 +100,7 @@ static int get_utilisation(struct req *r)
     if (csv) {
         char name[128];
         size_t len;
-        char *text = stats_render_utilisation_csv(&u, &len);
+        char *text = stats_render_utilisation_csv(&u, locale, &len);
         stats_render_csv_name(name, sizeof name, arena_printf(&r->arena, "utilisation-by-%s", g),
                               q.from, q.to);
         return send_csv(r, text, len, name);
@@ -114,9 +122,10 @@ static int read_year(struct req *r, int *year)
 static int get_indicators(struct req *r)
 {
     int year, csv = 0;
+    enum csv_locale locale = CSV_RFC4180;
     int rc = read_year(r, &year);
     if (!rc)
-        rc = want_csv(r, &csv);
+        rc = want_csv(r, &csv, &locale);
     if (rc)
         return rc;
     struct stats_indicators in;
@@ -124,7 +133,7 @@ static int get_indicators(struct req *r)
         return rc;
     if (csv) {
         size_t len;
-        char *text = stats_render_indicators_csv(&in, &len);
+        char *text = stats_render_indicators_csv(&in, locale, &len);
         return send_csv(r, text, len, arena_printf(&r->arena, "labshare-indicators-%d.csv", year));
     }
     return http_send_json(r, 200, stats_render_indicators_json(&in));
@@ -134,9 +143,10 @@ static int get_heatmap(struct req *r)
 {
     struct stats_query q;
     int csv = 0;
+    enum csv_locale locale = CSV_RFC4180;
     int rc = read_query(r, 1, &q);
     if (!rc)
-        rc = want_csv(r, &csv);
+        rc = want_csv(r, &csv, &locale);
     if (rc)
         return rc;
     struct stats_heatmap hm;
@@ -145,7 +155,7 @@ static int get_heatmap(struct req *r)
     if (csv) {
         char name[128];
         size_t len;
-        char *text = stats_render_heatmap_csv(&hm, &len);
+        char *text = stats_render_heatmap_csv(&hm, locale, &len);
         stats_render_csv_name(name, sizeof name, "heatmap", q.from, q.to);
         return send_csv(r, text, len, name);
     }
@@ -158,13 +168,14 @@ static int get_monthly(struct req *r)
     struct stats_query q;
     const char *g = "none";
     int year, csv = 0;
+    enum csv_locale locale = CSV_RFC4180;
     int rc = read_year(r, &year);
     if (!rc)
         rc = read_query(r, 0, &q);
     if (!rc)
         rc = http_query_enum(r, "group_by", groups, &g, NULL);
     if (!rc)
-        rc = want_csv(r, &csv);
+        rc = want_csv(r, &csv, &locale);
     if (rc)
         return rc;
     q.group_by = (enum stats_group_by)stats_group_by_parse(g);
@@ -173,7 +184,7 @@ static int get_monthly(struct req *r)
         return rc;
     if (csv) {
         size_t len;
-        char *text = stats_render_monthly_csv(year, q.group_by, months, &len);
+        char *text = stats_render_monthly_csv(year, q.group_by, months, locale, &len);
         return send_csv(r, text, len, arena_printf(&r->arena, "labshare-monthly-%d.csv", year));
     }
     return http_send_json(r, 200, stats_render_monthly_json(year, q.group_by, months));
@@ -311,10 +322,10 @@ static int put_energy_default(struct req *r)
 
 /* clang-format off */
 const struct route api_stats_routes[] = {
-    {"GET", "/api/v1/stats/utilisation", get_utilisation, ACCESS_OWNER, 0, 0, "stats", "Utilisation over [from, to) by resource, lab, organisation, group or kind (owners: own organisation); format=csv"},
-    {"GET", "/api/v1/stats/indicators", get_indicators, ACCESS_STAFF, 0, 0, "stats", "Infrastructure-path indicators of a year, with the previous year and the strategy's targets; format=csv"},
-    {"GET", "/api/v1/stats/heatmap", get_heatmap, ACCESS_OWNER, 0, 0, "stats", "Booked hours by local hour of the week (7 × 24) over [from, to); format=csv"},
-    {"GET", "/api/v1/stats/monthly", get_monthly, ACCESS_OWNER, 0, 0, "stats", "Booked and available hours per month of a year, optionally by group or kind; format=csv"},
+    {"GET", "/api/v1/stats/utilisation", get_utilisation, ACCESS_OWNER, 0, 0, "stats", "Utilisation over [from, to) by resource, lab, organisation, group or kind (owners: own organisation); format=csv (locale=pl: semicolons and decimal commas)"},
+    {"GET", "/api/v1/stats/indicators", get_indicators, ACCESS_STAFF, 0, 0, "stats", "Infrastructure-path indicators of a year, with the previous year and the strategy's targets; format=csv (locale=pl: semicolons and decimal commas)"},
+    {"GET", "/api/v1/stats/heatmap", get_heatmap, ACCESS_OWNER, 0, 0, "stats", "Booked hours by local hour of the week (7 × 24) over [from, to); format=csv (locale=pl: semicolons and decimal commas)"},
+    {"GET", "/api/v1/stats/monthly", get_monthly, ACCESS_OWNER, 0, 0, "stats", "Booked and available hours per month of a year, optionally by group or kind; format=csv (locale=pl: semicolons and decimal commas)"},
     {"GET", "/api/v1/stats/grid-factors", get_grid_factors, ACCESS_STAFF, 0, 0, "stats", "Configured grid emission factors per year"},
     {"PUT", "/api/v1/stats/grid-factors/{year}", put_grid_factor, ACCESS_STAFF, 4096, 0, "stats", "Set the grid emission factor of a year"},
     {"DELETE", "/api/v1/stats/grid-factors/{year}", delete_grid_factor, ACCESS_STAFF, 0, 0, "stats", "Remove the grid emission factor of a year"},

@@ -1,10 +1,11 @@
 // dashboard.js — #/dashboard: utilisation and the strategy's Infrastructure-path
 // indicators, for the cluster council (staff) and for lab owners (their own
 // organisation, utilisation only). Every chart is inline SVG drawn here;
-// every panel links its figures as CSV (format=csv).
+// every panel links its figures as CSV (format=csv; in Polish the dialect
+// Polish Excel opens as is: locale=pl, semicolons and decimal commas).
 import { h, mount, field, showFormError } from '../dom.js';
 import { get, put, del, qs } from '../api.js';
-import { t, addStrings, fmtNumber } from '../i18n.js';
+import { t, addStrings, fmtNumber, getLang } from '../i18n.js';
 
 addStrings({
   pl: {
@@ -90,7 +91,8 @@ function nextDay(s) {
 }
 
 function csvLink(path, params) {
-  return h('a', { class: 'csv', href: path + qs({ ...params, format: 'csv' }), download: '' }, t('dash.csv'));
+  const locale = getLang() === 'pl' ? { locale: 'pl' } : {};
+  return h('a', { class: 'csv', href: path + qs({ ...params, format: 'csv', ...locale }), download: '' }, t('dash.csv'));
 }
 
 function panel(title, csv, ...body) {
