@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "timeutil.h"
 
 static int depth_of(const cJSON *item, int depth)
@@ -134,43 +135,7 @@ int json_only(const cJSON *obj, const char *const *allowed, struct ls_err *err)
 
 int json_text_ok(const char *s, size_t len, int multiline)
 {
-    const unsigned char *p = (const unsigned char *)s, *e = p + len;
-    while (p < e) {
-        unsigned c = *p;
-        if (c < 0x80) {
-            if (c == 0 || c == 0x7f ||
-                (c < 0x20 && !(multiline && (c == '\n' || c == '\t' || c == '\r'))))
-                return 0;
-            p++;
-            continue;
-        }
-        int n;
-        unsigned cp;
-        if ((c & 0xe0) == 0xc0) {
-            n = 1;
-            cp = c & 0x1f;
-        } else if ((c & 0xf0) == 0xe0) {
-            n = 2;
-            cp = c & 0x0f;
-        } else if ((c & 0xf8) == 0xf0) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        if (e - p <= n)
-            return 0;
-        for (int i = 1; i <= n; i++) {
-            if ((p[i] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (p[i] & 0x3f);
-        }
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return 0;
-        p += n + 1;
-    }
-    return 1;
+    return text_check(s, len, multiline) == TEXT_OK;
 }
 
 static const cJSON *member(const cJSON *obj, const char *name, int required, int *present,
@@ -201,11 +166,20 @@ int json_string(const cJSON *obj, const char *name, int required, int nullable, 
     if (!cJSON_IsString(v) || !v->valuestring)
         return ls_err_set(err, LS_EVALIDATION, name, "'%s' must be a string", name);
     size_t len = strlen(v->valuestring);
-    if (len > maxlen)
-        return ls_err_set(err, LS_EVALIDATION, name, "'%s' is longer than %zu bytes", name, maxlen);
-    if (!json_text_ok(v->valuestring, len, 1))
+    switch (text_check(v->valuestring, len, 1)) {
+    case TEXT_OK:
+        break;
+    case TEXT_INVISIBLE:
+        return ls_err_set(err, LS_EVALIDATION, name,
+                          "'%s' must not contain invisible or text-direction characters", name);
+    default:
         return ls_err_set(err, LS_EVALIDATION, name,
                           "'%s' must be UTF-8 text without control characters", name);
+    }
+    /* Characters, not bytes: 2000 Polish letters fit a 2000 limit. */
+    if (text_chars(v->valuestring, len) > maxlen)
+        return ls_err_set(err, LS_EVALIDATION, name, "'%s' is longer than %zu characters", name,
+                          maxlen);
     if (required) {
         size_t i = 0;
         while (i < len && strchr(" \t\r\n", v->valuestring[i]))

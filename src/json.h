@@ -28,9 +28,11 @@ int json_parse_object(cJSON **out, const char *body, size_t len, struct ls_err *
 int json_only(const cJSON *obj, const char *const *allowed, struct ls_err *err);
 
 /* Strings: NULL-valued members are refused unless nullable (then *out = NULL).
- * Strings are copied into the arena, checked for valid UTF-8, no control
- * characters except \n and \t, and at most maxlen bytes. With required, an
- * empty (all-blank) string is refused too. */
+ * Strings are copied into the arena, checked by text_check() (text.h:
+ * UTF-8, no control characters but tab and line breaks, no direction
+ * controls or invisible characters), and hold at most maxlen characters
+ * (code points, not bytes). With required, an empty (all-blank) string is
+ * refused too. */
 int json_string(const cJSON *obj, const char *name, int required, int nullable, size_t maxlen,
                 struct arena *a, const char **out, int *present, struct ls_err *err);
 int json_int(const cJSON *obj, const char *name, int required, int64_t min, int64_t max,
@@ -52,8 +54,8 @@ void json_add_time_or_null(cJSON *obj, const char *name, int64_t t, int is_null)
 void json_add_id_or_null(cJSON *obj, const char *name, int64_t id); /* 0 → null */
 void json_add_str_or_null(cJSON *obj, const char *name, const char *s);
 
-/* Checks a string for valid UTF-8 without control characters (\t \n \r
- * allowed when multiline). Returns 1 if fine. */
+/* text_check() (text.h) == TEXT_OK: valid UTF-8 without control, direction
+ * or invisible characters (\t \n \r allowed when multiline). 1 if fine. */
 int json_text_ok(const char *s, size_t len, int multiline);
 
 #endif

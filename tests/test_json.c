@@ -201,6 +201,57 @@ static void json__text_must_be_utf8(void **state)
     assert_false(json_text_ok("a\nz", 3, 0));
 }
 
+/* Limits are characters: 2000 Polish letters (4000 bytes) fit a limit of
+ * 2000, the 2001st does not. */
+static void json__string_limits_count_characters(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    struct ls_err err = {0};
+    char *body = malloc(2 * 2001 + 16);
+    assert_non_null(body);
+    for (int n = 2000; n <= 2001; n++) {
+        size_t o = (size_t)sprintf(body, "{\"p\":\"");
+        for (int i = 0; i < n; i++)
+            o += (size_t)sprintf(body + o, "ą");
+        o += (size_t)sprintf(body + o, "\"}");
+        cJSON *j = NULL;
+        assert_int_equal(json_parse_object(&j, body, o, &err), LS_OK);
+        const char *s = NULL;
+        int rc = json_string(j, "p", 1, 0, 2000, &a, &s, NULL, &err);
+        if (n == 2000) {
+            assert_int_equal(rc, LS_OK);
+            assert_int_equal(strlen(s), 4000);
+        } else {
+            assert_int_equal(rc, LS_EVALIDATION);
+            assert_string_equal(err.field, "p");
+            assert_non_null(strstr(err.message, "2000 characters"));
+        }
+        cJSON_Delete(j);
+    }
+    free(body);
+    arena_release(&a);
+}
+
+/* A direction override or a zero-width space in a string is a 422 naming
+ * the field, also when escaped in the JSON. */
+static void json__invisible_text_names_the_field(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    struct ls_err err = {0};
+    const char *bodies[] = {"{\"name\":\"\\u202egnp.exe\"}", "{\"name\":\"Ad\\u200bmin\"}",
+                            "{\"name\":\"Ad\xe2\x81\xa6min\"}", "{\"name\":\"x\\u0085\"}"};
+    for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++) {
+        cJSON *j = parse(bodies[i]);
+        const char *s = NULL;
+        assert_int_equal(json_string(j, "name", 1, 0, 200, &a, &s, NULL, &err), LS_EVALIDATION);
+        assert_string_equal(err.field, "name");
+        cJSON_Delete(j);
+    }
+    arena_release(&a);
+}
+
 int main(void)
 {
     testutil_init();
@@ -213,6 +264,8 @@ int main(void)
         cmocka_unit_test(json__unknown_field_names_it),
         cmocka_unit_test(json__typed_getters_validate),
         cmocka_unit_test(json__text_must_be_utf8),
+        cmocka_unit_test(json__string_limits_count_characters),
+        cmocka_unit_test(json__invisible_text_names_the_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
