@@ -279,6 +279,17 @@ int http_send_empty(struct req *r, int status)
     return LS_OK;
 }
 
+int http_send_not_modified(struct req *r)
+{
+    /* No Content-Length: a 304's would have to be the full body's. */
+    mg_printf(r->conn, "HTTP/1.1 304 Not Modified\r\n%s%s\r\n", SECURITY_HEADERS,
+              r->extra_headers ? r->extra_headers : "");
+    r->status = 304;
+    r->bytes = 0;
+    r->extra_headers = NULL;
+    return LS_OK;
+}
+
 int http_send_json(struct req *r, int status, cJSON *body)
 {
     char *text = body ? cJSON_PrintUnformatted(body) : NULL;
@@ -665,14 +676,8 @@ static int serve_static(struct req *r)
     const char *inm = http_header(r, "If-None-Match");
     const char *ims = http_header(r, "If-Modified-Since");
     if ((inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) ||
-        (!inm && ims && strcmp(ims, modified) == 0)) {
-        mg_printf(r->conn, "HTTP/1.1 304 Not Modified\r\n%s%s\r\n", SECURITY_HEADERS,
-                  r->extra_headers);
-        r->status = 304;
-        r->bytes = 0;
-        r->extra_headers = NULL;
-        return LS_OK;
-    }
+        (!inm && ims && strcmp(ims, modified) == 0))
+        return http_send_not_modified(r);
     FILE *f = fopen(file, "rb");
     if (!f)
         return ls_err_set(&r->err, LS_ENOTFOUND, NULL, "no such page");
@@ -685,14 +690,51 @@ static int serve_static(struct req *r)
     return http_send(r, 200, mime_of(file), buf, len);
 }
 
+/* 1 if the segment s (n bytes) looks like a secret token: 32 or more hex
+ * digits, whatever their case, maybe with a suffix (".ics"). */
+static int token_like(const char *s, size_t n)
+{
+    size_t hex = 0;
+    while (hex < n && strchr("0123456789abcdefABCDEF", s[hex]))
+        hex++;
+    return hex >= 32 && (hex == n || s[hex] == '.');
+}
+
+/* The path as the access log may show it. Tokens in paths are credentials
+ * (feeds, invitations, password resets): everything under /ical/ in any
+ * case (an /ICAL/<token>.ics misses the route but carries the token all
+ * the same) and any segment that looks like a token become "[token]". */
+static const char *log_path(struct req *r)
+{
+    if (strncasecmp(r->path, "/ical/", 6) == 0)
+        return "/ical/[token]";
+    size_t n = strlen(r->path);
+    char *out = arena_alloc(&r->arena, n + 1); /* "[token]" is shorter than a token */
+    size_t o = 0;
+    for (const char *p = r->path; *p;) {
+        size_t seg = strcspn(p, "/");
+        if (token_like(p, seg)) {
+            memcpy(out + o, "[token]", 7);
+            o += 7;
+        } else {
+            memcpy(out + o, p, seg);
+            o += seg;
+        }
+        p += seg;
+        if (*p == '/')
+            out[o++] = *p++;
+    }
+    out[o] = '\0';
+    return out;
+}
+
 static void access_log(struct req *r, double ms)
 {
     if (cfg.quiet)
         return;
     char when[TU_UTC_LEN];
     tu_format_utc(tu_now(), when);
-    /* Feed tokens are credentials: never write them to the log. */
-    const char *path = strncmp(r->path, "/ical/", 6) == 0 ? "/ical/[token]" : r->path;
+    const char *path = log_path(r);
     char line[1024];
     int n = snprintf(line, sizeof line, "%s %s %s %.512s %d %zu %.1fms user=%lld\n", when,
                      r->client_ip ? r->client_ip : "-", r->method, path, r->status, r->bytes, ms,
@@ -895,6 +937,15 @@ int http_serve(const struct http_config *c)
         "no", /* decode_path() */
         "enable_auth_domain_check",
         "no",
+        /* No CORS: civetweb would answer preflights itself (before any
+         * handler) with Access-Control-Allow-Origin: *. The API is for the
+         * same origin; other sites' scripts get no CORS headers at all. */
+        "access_control_allow_origin",
+        "",
+        "access_control_allow_methods",
+        "",
+        "access_control_allow_headers",
+        "",
         NULL,
     };
     struct mg_callbacks cb;

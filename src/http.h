@@ -116,6 +116,9 @@ int http_send_json(struct req *r, int status, cJSON *body);
 int http_send(struct req *r, int status, const char *content_type, const void *body, size_t len);
 /* Sends 204 No Content. */
 int http_send_empty(struct req *r, int status);
+/* Sends 304 Not Modified with the security headers and the added ones
+ * (validators, Cache-Control), without a body or Content-Length. */
+int http_send_not_modified(struct req *r);
 /* Sends the error in r->err (or a 500 when none is set) in the API's shape. */
 int http_send_error(struct req *r);
 /* Adds a response header for the next http_send*: value copied. */
