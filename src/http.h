@@ -36,9 +36,12 @@ enum route_access {
 };
 
 #define HTTP_MAX_PARAMS 4
-#define HTTP_BODY_DEFAULT (64 * 1024) /* a generous limit for JSON objects */
-#define HTTP_HEAD_MAX (16 * 1024)     /* request line + headers; larger is 413 */
-#define HTTP_THREADS_DEFAULT 128      /* workers: one per open connection (see http_serve) */
+#define HTTP_BODY_DEFAULT (64 * 1024)      /* a generous limit for JSON objects */
+#define HTTP_HEAD_MAX (16 * 1024)          /* request line + headers; larger is 413 */
+#define HTTP_THREADS_DEFAULT 128           /* workers: one per open connection (see http_serve) */
+#define HTTP_REQUEST_TIMEOUT_DEFAULT 10    /* s for a request's head and body to arrive */
+#define HTTP_KEEP_ALIVE_DEFAULT 5          /* s an idle keep-alive connection stays open */
+#define HTTP_CLIENT_CONNECTIONS_DEFAULT 32 /* open connections per client address */
 
 struct req;
 typedef int (*http_handler)(struct req *r);
@@ -96,6 +99,10 @@ struct http_config {
     int db_connections;     /* SQLite connections shared by the workers */
     int trust_proxy;        /* honour X-Forwarded-For / X-Forwarded-Proto */
     int quiet;              /* no access log */
+    int request_timeout;    /* s; 0 = HTTP_REQUEST_TIMEOUT_DEFAULT */
+    int keep_alive;         /* s; 0 = HTTP_KEEP_ALIVE_DEFAULT */
+    int client_connections; /* per address; 0 = no limit; -1 = the default (none behind
+                               a trusted proxy, else HTTP_CLIENT_CONNECTIONS_DEFAULT) */
 };
 
 /* Starts civetweb, prints the URL on stdout, serves until SIGTERM/SIGINT,

@@ -49,9 +49,24 @@ static void usage_main(FILE *f)
           "Environment: LABSHARE_DB (./labshare.db), LABSHARE_LISTEN (127.0.0.1:8080),\n"
           "LABSHARE_WWW, LABSHARE_PUBLIC_URL, LABSHARE_TZ (Europe/Warsaw),\n"
           "LABSHARE_SYNC (full|normal), LABSHARE_THREADS, LABSHARE_TRUST_PROXY (1),\n"
+          "LABSHARE_REQUEST_TIMEOUT (10 s), LABSHARE_KEEP_ALIVE_TIMEOUT (5 s),\n"
+          "LABSHARE_CLIENT_CONNECTIONS (32 per address; 0 = no limit),\n"
           "LABSHARE_SMTP_URL, _USER, _PASSWORD (or _PASSWORD_FILE), _FROM, _STARTTLS (1),\n"
           "LABSHARE_NOTIFY_INTERVAL_MS (30000), LABSHARE_NOTIFY_BACKOFF_S (60).\n",
           f);
+}
+
+/* A whole decimal number in [min, max] (atoi() reads "5x" as 5 and "x" as
+ * 0); -1 for anything else. */
+static int parse_bounded(const char *s, int min, int max, int *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = s ? strtol(s, &end, 10) : 0;
+    if (!s || !*s || *end || errno || v < min || v > max)
+        return -1;
+    *out = (int)v;
+    return 0;
 }
 
 static int bad_usage(const char *cmd, const char *msg)
@@ -86,11 +101,23 @@ static const char *default_www(void)
 static int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'},      {"listen", required_argument, 0, 'l'},
-        {"www", required_argument, 0, 'w'},     {"public-url", required_argument, 0, 'u'},
-        {"threads", required_argument, 0, 't'}, {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
+        {"db", required_argument, 0, 'd'},
+        {"listen", required_argument, 0, 'l'},
+        {"www", required_argument, 0, 'w'},
+        {"public-url", required_argument, 0, 'u'},
+        {"threads", required_argument, 0, 't'},
+        {"quiet", no_argument, 0, 'q'},
+        {"request-timeout", required_argument, 0, 'R'},
+        {"keep-alive-timeout", required_argument, 0, 'K'},
+        {"client-connections", required_argument, 0, 'C'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
+    /* Limits on connections (README "Configuration"): flags, then
+     * LABSHARE_* variables, then the defaults. */
+    const char *request_s = env_or("LABSHARE_REQUEST_TIMEOUT", NULL);
+    const char *keep_alive_s = env_or("LABSHARE_KEEP_ALIVE_TIMEOUT", NULL);
+    const char *client_s = env_or("LABSHARE_CLIENT_CONNECTIONS", NULL);
     const char *dbpath = env_or("LABSHARE_DB", "labshare.db");
     struct http_config cfg = {
         .listen = env_or("LABSHARE_LISTEN", "127.0.0.1:8080"),
@@ -99,6 +126,7 @@ static int cmd_serve(int argc, char **argv)
         .threads = atoi(env_or("LABSHARE_THREADS", "128")),
         .trust_proxy = atoi(env_or("LABSHARE_TRUST_PROXY", "0")),
         .db_connections = atoi(env_or("LABSHARE_DB_CONNECTIONS", "8")),
+        .client_connections = -1,
     };
     int c;
     optind = 1;
@@ -122,11 +150,26 @@ static int cmd_serve(int argc, char **argv)
         case 'q':
             cfg.quiet = 1;
             break;
+        case 'R':
+            request_s = optarg;
+            break;
+        case 'K':
+            keep_alive_s = optarg;
+            break;
+        case 'C':
+            client_s = optarg;
+            break;
         case 'h':
             puts("usage: labshare serve [--db FILE] [--listen HOST:PORT] [--www DIR]\n"
                  "                      [--public-url URL] [--threads N] [--quiet]\n"
+                 "                      [--request-timeout S] [--keep-alive-timeout S]\n"
+                 "                      [--client-connections N]\n"
                  "Migrates the database, then serves HTTP until SIGTERM or SIGINT.\n"
-                 "--listen takes port 0 for an ephemeral port (printed on start).");
+                 "--listen takes port 0 for an ephemeral port (printed on start).\n"
+                 "--request-timeout: seconds for a request's head and body to arrive (10);\n"
+                 "--keep-alive-timeout: seconds an idle connection stays open (5);\n"
+                 "--client-connections: connections one address may hold (32; 0 = no\n"
+                 "limit; no limit by default with LABSHARE_TRUST_PROXY=1).");
             return CLI_OK;
         default:
             return bad_usage("serve", "unknown option");
@@ -136,6 +179,12 @@ static int cmd_serve(int argc, char **argv)
         return bad_usage("serve", "unexpected argument");
     if (cfg.threads < 1 || cfg.threads > 256)
         return bad_usage("serve", "--threads must be 1 to 256");
+    if (request_s && parse_bounded(request_s, 1, 300, &cfg.request_timeout) != 0)
+        return bad_usage("serve", "--request-timeout must be 1 to 300 seconds");
+    if (keep_alive_s && parse_bounded(keep_alive_s, 1, 300, &cfg.keep_alive) != 0)
+        return bad_usage("serve", "--keep-alive-timeout must be 1 to 300 seconds");
+    if (client_s && parse_bounded(client_s, 0, 100000, &cfg.client_connections) != 0)
+        return bad_usage("serve", "--client-connections must be 0 (no limit) to 100000");
     struct db *db = cli_open_db(dbpath);
     if (!db)
         return CLI_FAIL;
