@@ -204,52 +204,47 @@ int conn_accepted(int fd, const struct sockaddr *sa, socklen_t len)
     return 1;
 }
 
-int conn_opened(const struct mg_connection *conn, void **conn_data)
+/* The slot of conn, under the mutex; NULL if the filter never saw it.
+ * civetweb fills the request info (the peer's address and port) before
+ * the first request is read, but hides it from init_connection (there
+ * mg_get_request_info() is NULL), so a connection finds its slot on first
+ * use and keeps it as civetweb's connection data. */
+static struct slot *slot_of(const struct mg_connection *conn)
 {
+    struct slot *s = mg_get_user_connection_data(conn);
+    if (s)
+        return s->used && s->conn == conn ? s : NULL;
     const struct mg_request_info *ri = mg_get_request_info(conn);
     struct slot me = {0};
-    *conn_data = NULL;
     if (!ri)
-        return 0;
+        return NULL;
     if (inet_pton(AF_INET, ri->remote_addr, me.addr) != 1) {
-        unsigned char a6[16];
-        if (inet_pton(AF_INET6, ri->remote_addr, a6) != 1)
-            return 0;
         struct in6_addr in6;
-        memcpy(&in6, a6, 16);
+        if (inet_pton(AF_INET6, ri->remote_addr, &in6) != 1)
+            return NULL;
         if (IN6_IS_ADDR_V4MAPPED(&in6)) {
-            memcpy(me.addr, a6 + 12, 4);
+            memcpy(me.addr, in6.s6_addr + 12, 4);
         } else {
-            memcpy(me.addr, a6, 16);
+            memcpy(me.addr, in6.s6_addr, 16);
             me.v6 = 1;
         }
     }
     me.port = (uint16_t)ri->remote_port;
-    pthread_mutex_lock(&tab.mu);
     for (int fd = 0; fd < tab.hi; fd++) {
-        struct slot *s = &tab.slot[fd];
+        s = &tab.slot[fd];
         if (s->used && !s->conn && s->port == me.port && s->v6 == me.v6 &&
             memcmp(s->addr, me.addr, 16) == 0) {
             s->conn = conn;
-            *conn_data = s;
-            break;
+            mg_set_user_connection_data(conn, s);
+            return s;
         }
     }
-    int warn = !*conn_data && !tab.warned;
-    if (warn)
+    if (!tab.warned) {
         tab.warned = 1;
-    pthread_mutex_unlock(&tab.mu);
-    if (warn)
         fprintf(stderr, "labshare: a connection the accept filter did not see: "
                         "served without per-address and request time limits\n");
-    return 0;
-}
-
-/* The slot of conn, checked under the mutex (NULL if unguarded). */
-static struct slot *slot_of(const struct mg_connection *conn)
-{
-    struct slot *s = mg_get_user_connection_data(conn);
-    return s && s->used && s->conn == conn ? s : NULL;
+    }
+    return NULL;
 }
 
 void conn_closed(const struct mg_connection *conn)

@@ -27,8 +27,8 @@
  *   unread bytes sends a reset that destroys the answer in flight.
  *
  * Connections the filter never saw (a build without accept_filter.c, such
- * as the unit tests) are served without these limits; conn_opened() says
- * so once on stderr. */
+ * as the unit tests) are served without these limits; conn.c says so once
+ * on stderr. */
 #ifndef LS_CONN_H
 #define LS_CONN_H
 
@@ -55,8 +55,7 @@ void conn_stop(void);
  * was refused and is closed (the caller must forget it). */
 int conn_accepted(int fd, const struct sockaddr *sa, socklen_t len);
 
-/* civetweb callbacks: init_connection, connection_close, end_request. */
-int conn_opened(const struct mg_connection *conn, void **conn_data);
+/* civetweb callbacks: connection_close, end_request. */
 void conn_closed(const struct mg_connection *conn);
 void conn_request_done(const struct mg_connection *conn);
 

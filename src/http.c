@@ -941,11 +941,6 @@ static void on_thread_exit(const struct mg_context *ctx, int type, void *p)
     (void)p;
 }
 
-static int on_init_connection(const struct mg_connection *conn, void **conn_data)
-{
-    return conn_opened(conn, conn_data);
-}
-
 static void on_connection_close(const struct mg_connection *conn)
 {
     conn_closed(conn);
@@ -1067,7 +1062,6 @@ int http_serve(const struct http_config *c)
     cb.exit_thread = on_thread_exit;
     cb.http_error = on_http_error;
     cb.log_message = on_log_message;
-    cb.init_connection = on_init_connection;
     cb.connection_close = on_connection_close;
     cb.end_request = on_end_request;
 

@@ -166,6 +166,9 @@ static const char SCHEMAS[] =
     "\"integer\"},\"hits\":{\"type\":\"integer\"},\"renders\":{\"type\":\"integer\"}}},"
     "\"group_commit\":{\"type\":\"object\",\"properties\":{\"writes\":{\"type\":"
     "\"integer\"},\"commits\":{\"type\":\"integer\"},\"largest\":{\"type\":"
+    "\"integer\"}}},"
+    "\"connections\":{\"type\":\"object\",\"properties\":{\"open\":{\"type\":"
+    "\"integer\"},\"refused\":{\"type\":\"integer\"},\"timed_out\":{\"type\":"
     "\"integer\"}}}}}"
     "}";
 

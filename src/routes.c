@@ -10,6 +10,7 @@
 size_t __sanitizer_get_current_allocated_bytes(void);
 #endif
 
+#include "conn.h"
 #include "db.h"
 #include "feed.h"
 
@@ -57,7 +58,8 @@ static uint64_t rss_bytes(void)
 }
 
 /* Memory and cache figures for operators (and the soak test): what the
- * process holds and what its bounded caches hold of it. */
+ * process holds and what its bounded caches hold of it; and the
+ * connection limits' counts (conn.h). */
 static int get_diagnostics(struct req *r)
 {
     const char *source;
@@ -66,6 +68,8 @@ static int get_diagnostics(struct req *r)
     feed_cache_stats(&fc);
     struct db_group_stats gs;
     db_group_stats(&gs);
+    struct conn_stats cs;
+    conn_get_stats(&cs);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "rss_bytes", (double)rss_bytes());
     cJSON_AddNumberToObject(o, "heap_in_use_bytes", (double)heap);
@@ -79,6 +83,10 @@ static int get_diagnostics(struct req *r)
     cJSON_AddNumberToObject(g, "writes", (double)gs.writes);
     cJSON_AddNumberToObject(g, "commits", (double)gs.groups);
     cJSON_AddNumberToObject(g, "largest", (double)gs.largest);
+    cJSON *c = cJSON_AddObjectToObject(o, "connections");
+    cJSON_AddNumberToObject(c, "open", cs.open);
+    cJSON_AddNumberToObject(c, "refused", (double)cs.refused);
+    cJSON_AddNumberToObject(c, "timed_out", (double)cs.timed_out);
     return http_send_json(r, 200, o);
 }
 
