@@ -282,7 +282,9 @@ int conn_expired(const struct mg_connection *conn)
 {
     pthread_mutex_lock(&tab.mu);
     struct slot *s = slot_of(conn);
-    int expired = s && s->expired;
+    /* Also when the watchdog has not come round yet: civetweb's own read
+     * timeout (the same length) may have ended the read a tick earlier. */
+    int expired = s && (s->expired || (s->deadline && now_ms() >= s->deadline));
     pthread_mutex_unlock(&tab.mu);
     return expired;
 }

@@ -61,7 +61,8 @@ void conn_request_done(const struct mg_connection *conn);
 
 /* The request's body has been read (or it has none): its clock stops. */
 void conn_body_done(const struct mg_connection *conn);
-/* 1 if the request's deadline passed (the socket is shut for reading). */
+/* 1 if the request's deadline has passed (the watchdog shuts the socket for
+ * reading, if it has not yet). */
 int conn_expired(const struct mg_connection *conn);
 /* After an answer that ends the connection: FIN, then drain (see above). */
 void conn_finish(struct mg_connection *conn);
