@@ -106,7 +106,7 @@ export class Client {
   }
 
   /** Raw request. body: object (sent as JSON), string (sent as is) or undefined. */
-  async req(method, path, body, { headers = {}, csrf = true } = {}) {
+  async req(method, path, body, { headers = {}, csrf = true, signal } = {}) {
     const h = { ...headers };
     if (this.cookie) h.cookie = this.cookie;
     if (csrf && this.csrf && !['GET', 'HEAD'].includes(method)) h['x-csrf-token'] = this.csrf;
@@ -115,7 +115,7 @@ export class Client {
       payload = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
       if (!('content-type' in h)) h['content-type'] = 'application/json';
     }
-    const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
+    const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual', signal });
     const set = res.headers.get('set-cookie');
     if (set) {
       const m = set.match(/labshare_session=([^;]*)/);
