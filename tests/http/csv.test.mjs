@@ -4,7 +4,7 @@
 // commas, byte-order mark).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, addUser, assertError, cli } from './lib.mjs';
+import { startServer, Client, addUser, assertError, cli, parseCsv } from './lib.mjs';
 
 let srv, staff;
 // Names an attacker with an owner's rights could give their resources.
@@ -36,27 +36,6 @@ before(async () => {
   }
 });
 after(async () => { await srv.stop(); });
-
-/** RFC 4180 with a given separator: quoted fields, doubled quotes, CRLF records. */
-function parseCsv(text, sep = ',') {
-  const rows = [];
-  let row = [], f = '', i = 0, quoted = false;
-  while (i < text.length) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { f += '"'; i += 2; continue; }
-      if (c === '"') { quoted = false; i++; continue; }
-      f += c; i++; continue;
-    }
-    if (c === '"') { quoted = true; i++; continue; }
-    if (c === sep) { row.push(f); f = ''; i++; continue; }
-    if (c === '\r' && text[i + 1] === '\n') { row.push(f); rows.push(row); row = []; f = ''; i += 2; continue; }
-    assert.notEqual(c, '\n', 'bare LF in CSV');
-    f += c; i++;
-  }
-  assert.equal(f, '', 'last record must end with CRLF');
-  return rows;
-}
 
 /** The body as bytes: fetch's text() would hide the byte-order mark. */
 async function rawCsv(path) {

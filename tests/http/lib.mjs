@@ -144,3 +144,24 @@ export function assertError(r, status, code, field) {
   assert.equal(typeof r.json.message, 'string');
   if (field !== undefined) assert.equal(r.json.field, field, r.text);
 }
+
+/** RFC 4180 with a given separator: quoted fields, doubled quotes, CRLF records. */
+export function parseCsv(text, sep = ',') {
+  const rows = [];
+  let row = [], f = '', i = 0, quoted = false;
+  while (i < text.length) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { f += '"'; i += 2; continue; }
+      if (c === '"') { quoted = false; i++; continue; }
+      f += c; i++; continue;
+    }
+    if (c === '"') { quoted = true; i++; continue; }
+    if (c === sep) { row.push(f); f = ''; i++; continue; }
+    if (c === '\r' && text[i + 1] === '\n') { row.push(f); rows.push(row); row = []; f = ''; i += 2; continue; }
+    assert.notEqual(c, '\n', 'bare LF in CSV');
+    f += c; i++;
+  }
+  assert.equal(f, '', 'last record must end with CRLF');
+  return rows;
+}
