@@ -829,7 +829,7 @@ static int check_framing(struct req *r)
     int rc = framing_check(r->ri->http_version, h, n, &f, &r->err);
     if (rc != LS_OK)
         closing = 1;
-    else if (f.body == FRAMING_NONE)
+    else if (f.body == FRAMING_NONE || (f.body == FRAMING_LENGTH && f.length == 0))
         conn_body_done(r->conn);
     return rc;
 }
@@ -1003,6 +1003,7 @@ int http_serve(const struct http_config *c)
     struct ls_err werr = {0};
     if (db_writer_open(&werr) != LS_OK) {
         fprintf(stderr, "labshare: %s\n", werr.message);
+        conn_stop();
         return 1;
     }
     char threads[16];

@@ -180,11 +180,15 @@ static int cmd_serve(int argc, char **argv)
     if (cfg.threads < 1 || cfg.threads > 256)
         return bad_usage("serve", "--threads must be 1 to 256");
     if (request_s && parse_bounded(request_s, 1, 300, &cfg.request_timeout) != 0)
-        return bad_usage("serve", "--request-timeout must be 1 to 300 seconds");
+        return bad_usage("serve",
+                         "--request-timeout (LABSHARE_REQUEST_TIMEOUT) must be 1 to 300 seconds");
     if (keep_alive_s && parse_bounded(keep_alive_s, 1, 300, &cfg.keep_alive) != 0)
-        return bad_usage("serve", "--keep-alive-timeout must be 1 to 300 seconds");
+        return bad_usage(
+            "serve", "--keep-alive-timeout (LABSHARE_KEEP_ALIVE_TIMEOUT) must be 1 to 300 seconds");
     if (client_s && parse_bounded(client_s, 0, 100000, &cfg.client_connections) != 0)
-        return bad_usage("serve", "--client-connections must be 0 (no limit) to 100000");
+        return bad_usage(
+            "serve",
+            "--client-connections (LABSHARE_CLIENT_CONNECTIONS) must be 0 (no limit) to 100000");
     struct db *db = cli_open_db(dbpath);
     if (!db)
         return CLI_FAIL;
