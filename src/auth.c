@@ -9,7 +9,7 @@
 #include <sodium.h>
 
 #include "db.h"
-#include "json.h"
+#include "field.h"
 #include "timeutil.h"
 
 /* Throttling: after FREE_FAILURES failures within WINDOW seconds a key
@@ -140,7 +140,7 @@ int auth_password_check(const char *pw, const char *email, const char *name, con
     if (n > AUTH_PASSWORD_MAX)
         return ls_err_set(err, LS_EVALIDATION, field, "password must have at most %d characters",
                           AUTH_PASSWORD_MAX);
-    if (!json_text_ok(pw, n, 0))
+    if (!field_text_ok(pw, n, 0))
         return ls_err_set(err, LS_EVALIDATION, field, "password must be UTF-8 text");
     /* The local part of the email or the name inside the password gives it away. */
     if (email) {
@@ -192,12 +192,54 @@ static int email_ok(const char *e)
     return 1;
 }
 
+struct create_job {
+    const struct user_new *u;
+    const char *lang, *hash;
+    int64_t id;
+};
+
+static int create_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct create_job *j = ctx;
+    const struct user_new *u = j->u;
+    sqlite3_stmt *st;
+    if (u->organisation_id > 0) {
+        st = db_stmt(db, SQL_ORG_EXISTS);
+        sqlite3_bind_int64(st, 1, u->organisation_id);
+        int found = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_reset(st);
+        if (!found)
+            return ls_err_set(err, LS_EVALIDATION, "organisation_id", "{field}: not found");
+    }
+    st = db_stmt(db, SQL_USER_EMAIL_TAKEN);
+    sqlite3_bind_text(st, 1, u->email, -1, SQLITE_STATIC);
+    int taken = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    if (taken)
+        return ls_err_set(err, LS_ECONFLICT, "email", "a user with this e-mail already exists");
+    st = db_stmt(db, SQL_USER_INSERT);
+    sqlite3_bind_text(st, 1, u->email, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, auth_role_name(u->role), -1, SQLITE_STATIC);
+    if (u->organisation_id > 0)
+        sqlite3_bind_int64(st, 4, u->organisation_id);
+    else
+        sqlite3_bind_null(st, 4);
+    sqlite3_bind_text(st, 5, j->hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, j->lang, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, tu_now());
+    int rc = db_step_done(db, st, err);
+    if (!rc)
+        j->id = sqlite3_last_insert_rowid(db_handle(db));
+    return rc;
+}
+
 int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, struct ls_err *err)
 {
     if (!u->email || !email_ok(u->email))
         return ls_err_set(err, LS_EVALIDATION, "email", "'email' must be an email address");
     if (!u->name || !*u->name || strlen(u->name) > 200 ||
-        !json_text_ok(u->name, strlen(u->name), 0))
+        !field_text_ok(u->name, strlen(u->name), 0))
         return ls_err_set(err, LS_EVALIDATION, "name",
                           "'name' must be 1 to 200 characters of text");
     if (u->role == ROLE_NONE)
@@ -216,47 +258,11 @@ int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, s
     if ((rc = auth_password_hash(hash, u->password, err)))
         return rc;
 
-    if ((rc = db_begin_write(db, err)))
-        return rc;
-    sqlite3_stmt *st;
-    if (u->organisation_id > 0) {
-        st = db_stmt(db, SQL_ORG_EXISTS);
-        sqlite3_bind_int64(st, 1, u->organisation_id);
-        int found = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_reset(st);
-        if (!found) {
-            db_rollback(db);
-            return ls_err_set(err, LS_EVALIDATION, "organisation_id", "no such organisation");
-        }
-    }
-    st = db_stmt(db, SQL_USER_EMAIL_TAKEN);
-    sqlite3_bind_text(st, 1, u->email, -1, SQLITE_STATIC);
-    int taken = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    if (taken) {
-        db_rollback(db);
-        return ls_err_set(err, LS_ECONFLICT, "email", "a user with this email already exists");
-    }
-    st = db_stmt(db, SQL_USER_INSERT);
-    sqlite3_bind_text(st, 1, u->email, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, auth_role_name(u->role), -1, SQLITE_STATIC);
-    if (u->organisation_id > 0)
-        sqlite3_bind_int64(st, 4, u->organisation_id);
-    else
-        sqlite3_bind_null(st, 4);
-    sqlite3_bind_text(st, 5, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, lang, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 7, tu_now());
-    if ((rc = db_step_done(db, st, err))) {
-        db_rollback(db);
-        return rc;
-    }
-    int64_t id = sqlite3_last_insert_rowid(db_handle(db));
-    if ((rc = db_commit(db, err)))
+    struct create_job j = {u, lang, hash, 0};
+    if ((rc = db_write(db, create_txn, &j, err)))
         return rc;
     if (out_id)
-        *out_id = id;
+        *out_id = j.id;
     return LS_OK;
 }
 
@@ -319,7 +325,7 @@ static int throttle_wait(struct db *db, const char *key, int free_failures, int6
  * (12 of them checked passwords against a limit of 5). The claim records
  * the attempt as a failure at once, through db_write() and so under the
  * database's write lock, across processes too; a successful sign-in takes
- * it back (throttle_release), so successes never count. */
+ * it back (login_txn), so successes never count. */
 struct throttle_claim {
     const char *email_key, *ip_key;
     int64_t now;
@@ -340,7 +346,7 @@ static int insert_failure(struct db *db, const char *key, int64_t now, int64_t *
     return rc;
 }
 
-static int throttle_claim_fn(struct db *db, void *ctx, struct ls_err *err)
+static int throttle_claim_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct throttle_claim *c = ctx;
     sqlite3_stmt *st = db_stmt(db, SQL_FAIL_PRUNE);
@@ -361,23 +367,54 @@ static int throttle_claim_fn(struct db *db, void *ctx, struct ls_err *err)
     return rc;
 }
 
-/* After a successful sign-in: the account's failures are forgotten, and
- * this attempt's claim on the address is taken back. */
-static int throttle_release_fn(struct db *db, void *ctx, struct ls_err *err)
+/* What a sign-in writes, failed or not, as one unit of the write path. */
+struct login_job {
+    const char *email_key, *ip_key, *ip;
+    int64_t now;
+    const struct user *user; /* NULL when the e-mail is unknown */
+    const char *detail;      /* failure: why, for the audit log */
+    unsigned char hash[32];  /* success: the session's hashed token */
+    const char *csrf;
+    int64_t ip_claim; /* success: the address's claim row, taken back */
+};
+
+static int login_failed_txn(struct db *db, void *ctx, struct ls_err *err)
 {
-    struct throttle_claim *c = ctx;
-    sqlite3_stmt *st = db_stmt(db, SQL_FAIL_CLEAR);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_text(st, 1, c->email_key, -1, SQLITE_TRANSIENT);
+    (void)err;
+    struct login_job *j = ctx;
+    /* The attempt's claim (throttle_claim_txn) is its failure's record. */
+    int64_t id = j->user ? j->user->id : 0;
+    auth_audit(db, id, "session.fail", "user", id, j->detail, j->ip);
+    return LS_OK;
+}
+
+static int login_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct login_job *j = ctx;
+    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_INSERT);
+    sqlite3_bind_blob(st, 1, j->hash, sizeof j->hash, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, j->user->id);
+    sqlite3_bind_text(st, 3, j->csrf, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, j->now);
+    sqlite3_bind_int64(st, 5, j->now + AUTH_SESSION_ABSOLUTE);
+    sqlite3_bind_text(st, 6, j->ip ? j->ip : "", -1, SQLITE_TRANSIENT);
     int rc = db_step_done(db, st, err);
     if (rc)
         return rc;
+    /* A success never counts: the account's failures are forgotten and
+     * this attempt's claim on the address taken back. */
+    st = db_stmt(db, SQL_FAIL_CLEAR);
+    sqlite3_bind_text(st, 1, j->email_key, -1, SQLITE_TRANSIENT);
+    db_step_done(db, st, NULL);
     st = db_stmt(db, SQL_FAIL_DELETE_ROW);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, c->ip_row);
-    return db_step_done(db, st, err);
+    sqlite3_bind_int64(st, 1, j->ip_claim);
+    db_step_done(db, st, NULL);
+    st = db_stmt(db, SQL_SESSION_PRUNE);
+    sqlite3_bind_int64(st, 1, j->now);
+    sqlite3_bind_int64(st, 2, j->now - AUTH_SESSION_IDLE);
+    db_step_done(db, st, NULL);
+    auth_audit(db, j->user->id, "session.create", "user", j->user->id, NULL, j->ip);
+    return LS_OK;
 }
 
 int auth_login(struct db *db, const char *email, const char *password, const char *ip,
@@ -392,7 +429,7 @@ int auth_login(struct db *db, const char *email, const char *password, const cha
     snprintf(ip_key, sizeof ip_key, "ip:%.64s", ip ? ip : "");
 
     struct throttle_claim claim = {.email_key = email_key, .ip_key = ip_key, .now = now};
-    int rc = db_write(db, throttle_claim_fn, &claim, err);
+    int rc = db_write(db, throttle_claim_txn, &claim, err);
     if (rc)
         return rc;
     if (claim.wait > 0) {
@@ -415,10 +452,12 @@ int auth_login(struct db *db, const char *email, const char *password, const cha
     }
     sqlite3_reset(st);
     int ok = auth_password_verify(hash, password) && found && user->active;
+    struct login_job j = {email_key, ip_key, ip,   now,         found ? user : NULL,
+                          NULL,      {0},    NULL, claim.ip_row};
     if (!ok) {
-        /* The claim stays: it is this failure's record. */
-        auth_audit(db, found ? user->id : 0, "session.fail", "user", found ? user->id : 0,
-                   found && !user->active ? "deactivated account" : "wrong email or password", ip);
+        j.detail = found && !user->active ? "deactivated account" : "wrong email or password";
+        struct ls_err ignore = {0};
+        db_write(db, login_failed_txn, &j, &ignore);
         return ls_err_set(err, LS_EUNAUTH, NULL, "wrong email or password");
     }
 
@@ -426,28 +465,36 @@ int auth_login(struct db *db, const char *email, const char *password, const cha
     char *csrf_tok = arena_alloc(a, AUTH_TOKEN_HEX + 1);
     auth_random_hex(tok, 32);
     auth_random_hex(csrf_tok, 32);
-    unsigned char h[32];
-    auth_token_hash(h, tok);
-    st = db_stmt(db, SQL_SESSION_INSERT);
-    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, user->id);
-    sqlite3_bind_text(st, 3, csrf_tok, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, now);
-    sqlite3_bind_int64(st, 5, now + AUTH_SESSION_ABSOLUTE);
-    sqlite3_bind_text(st, 6, ip ? ip : "", -1, SQLITE_TRANSIENT);
-    rc = db_step_done(db, st, err);
+    auth_token_hash(j.hash, tok);
+    j.csrf = csrf_tok;
+    rc = db_write(db, login_txn, &j, err);
     if (rc)
         return rc;
-    struct ls_err ignore = {0};
-    db_write(db, throttle_release_fn, &claim, &ignore); /* a leftover claim only delays */
-    st = db_stmt(db, SQL_SESSION_PRUNE);
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, now - AUTH_SESSION_IDLE);
-    db_step_done(db, st, NULL);
-    auth_audit(db, user->id, "session.create", "user", user->id, NULL, ip);
     *token = tok;
     *csrf = csrf_tok;
     return LS_OK;
+}
+
+struct session_job {
+    unsigned char hash[32];
+    int64_t now;
+};
+
+static int session_delete_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct session_job *j = ctx;
+    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_DELETE);
+    sqlite3_bind_blob(st, 1, j->hash, sizeof j->hash, SQLITE_TRANSIENT);
+    return db_step_done(db, st, err);
+}
+
+static int session_touch_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct session_job *j = ctx;
+    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_TOUCH);
+    sqlite3_bind_blob(st, 1, j->hash, sizeof j->hash, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, j->now);
+    return db_step_done(db, st, err);
 }
 
 int auth_session_lookup(struct db *db, const char *token, int64_t now, struct arena *a,
@@ -468,54 +515,69 @@ int auth_session_lookup(struct db *db, const char *token, int64_t now, struct ar
     int64_t last_seen = sqlite3_column_int64(st, 8);
     int64_t expires = sqlite3_column_int64(st, 9);
     sqlite3_reset(st);
+    struct ls_err ignore = {0};
+    struct session_job j = {{0}, now};
+    memcpy(j.hash, h, sizeof h);
     if (!user->active || now >= expires || now - last_seen > AUTH_SESSION_IDLE) {
-        st = db_stmt(db, SQL_SESSION_DELETE);
-        sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-        db_step_done(db, st, NULL);
+        db_write(db, session_delete_txn, &j, &ignore);
         return ls_err_set(err, LS_EUNAUTH, NULL, "session expired");
     }
-    if (now - last_seen >= 60) {
-        st = db_stmt(db, SQL_SESSION_TOUCH);
-        sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 2, now);
-        db_step_done(db, st, NULL);
-    }
+    /* Reads stay reads: last_seen moves at most once a minute. */
+    if (now - last_seen >= 60)
+        db_write(db, session_touch_txn, &j, &ignore);
     return LS_OK;
 }
 
 void auth_session_delete(struct db *db, const char *token)
 {
-    unsigned char h[32];
-    auth_token_hash(h, token);
-    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_DELETE);
-    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-    db_step_done(db, st, NULL);
+    struct session_job j = {{0}, 0};
+    auth_token_hash(j.hash, token);
+    struct ls_err ignore = {0};
+    db_write(db, session_delete_txn, &j, &ignore);
+}
+
+static int revoke_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_DELETE_USER);
+    sqlite3_bind_int64(st, 1, *(const int64_t *)ctx);
+    return db_step_done(db, st, err);
 }
 
 int auth_sessions_revoke_user(struct db *db, int64_t user_id, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_DELETE_USER);
-    sqlite3_bind_int64(st, 1, user_id);
+    return db_write(db, revoke_txn, &user_id, err);
+}
+
+struct audit_job {
+    int64_t actor, object_id;
+    const char *action, *object_type, *detail, *ip;
+};
+
+static int audit_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    const struct audit_job *j = ctx;
+    sqlite3_stmt *st = db_stmt(db, SQL_AUDIT_INSERT);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_int64(st, 1, tu_now());
+    if (j->actor > 0)
+        sqlite3_bind_int64(st, 2, j->actor);
+    sqlite3_bind_text(st, 3, j->action, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, j->object_type ? j->object_type : "", -1, SQLITE_TRANSIENT);
+    if (j->object_id > 0)
+        sqlite3_bind_int64(st, 5, j->object_id);
+    sqlite3_bind_text(st, 6, j->detail ? j->detail : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 7, j->ip ? j->ip : "", -1, SQLITE_TRANSIENT);
     return db_step_done(db, st, err);
 }
 
 void auth_audit(struct db *db, int64_t actor, const char *action, const char *object_type,
                 int64_t object_id, const char *detail, const char *ip)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_AUDIT_INSERT);
-    if (!st)
-        return;
-    sqlite3_bind_int64(st, 1, tu_now());
-    if (actor > 0)
-        sqlite3_bind_int64(st, 2, actor);
-    sqlite3_bind_text(st, 3, action, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, object_type ? object_type : "", -1, SQLITE_TRANSIENT);
-    if (object_id > 0)
-        sqlite3_bind_int64(st, 5, object_id);
-    sqlite3_bind_text(st, 6, detail ? detail : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 7, ip ? ip : "", -1, SQLITE_TRANSIENT);
+    /* Inside a unit of work this is part of it; alone, a write of its own. */
+    struct audit_job j = {actor, object_id, action, object_type, detail, ip};
     struct ls_err e = {0};
-    if (db_step_done(db, st, &e) != LS_OK)
+    if (db_write(db, audit_txn, &j, &e) != LS_OK)
         fprintf(stderr, "labshare: audit write failed: %s\n", e.message);
 }
 

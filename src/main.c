@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "db.h"
 #include "http.h"
+#include "calendar_import.h"
 #include "notify.h"
 #include "timeutil.h"
 
@@ -75,18 +76,6 @@ static int bad_usage(const char *cmd, const char *msg)
     return CLI_USAGE;
 }
 
-struct db *cli_open_db(const char *path)
-{
-    struct db *db = NULL;
-    struct ls_err err = {0};
-    if (db_open(&db, path, &err) != LS_OK || db_migrate(db, &err) != LS_OK) {
-        fprintf(stderr, "labshare: %s\n", err.message);
-        db_close(db);
-        return NULL;
-    }
-    return db;
-}
-
 static const char *default_www(void)
 {
     const char *w = getenv("LABSHARE_WWW");
@@ -111,8 +100,12 @@ static int cmd_serve(int argc, char **argv)
         {"keep-alive-timeout", required_argument, 0, 'K'},
         {"client-connections", required_argument, 0, 'C'},
         {"help", no_argument, 0, 'h'},
+        {"import-allow-private", no_argument, 0, 'P'},
+        {"import-interval", required_argument, 0, 'I'},
         {0, 0, 0, 0},
     };
+    int allow_private = 0;
+    const char *interval = env_or("LABSHARE_IMPORT_INTERVAL", "900");
     /* Limits on connections (README "Configuration"): flags, then
      * LABSHARE_* variables, then the defaults. */
     const char *request_s = env_or("LABSHARE_REQUEST_TIMEOUT", NULL);
@@ -159,17 +152,27 @@ static int cmd_serve(int argc, char **argv)
         case 'C':
             client_s = optarg;
             break;
+        case 'P':
+            allow_private = 1;
+            break;
+        case 'I':
+            interval = optarg;
+            break;
         case 'h':
             puts("usage: labshare serve [--db FILE] [--listen HOST:PORT] [--www DIR]\n"
                  "                      [--public-url URL] [--threads N] [--quiet]\n"
                  "                      [--request-timeout S] [--keep-alive-timeout S]\n"
                  "                      [--client-connections N]\n"
+                 "                      [--import-allow-private] [--import-interval SECONDS]\n"
                  "Migrates the database, then serves HTTP until SIGTERM or SIGINT.\n"
                  "--listen takes port 0 for an ephemeral port (printed on start).\n"
                  "--request-timeout: seconds for a request's head and body to arrive (10);\n"
                  "--keep-alive-timeout: seconds an idle connection stays open (5);\n"
                  "--client-connections: connections one address may hold (32; 0 = no\n"
-                 "limit; no limit by default with LABSHARE_TRUST_PROXY=1).");
+                 "limit; no limit by default with LABSHARE_TRUST_PROXY=1).\n"
+                 "--import-allow-private lets calendar imports fetch loopback, private and\n"
+                 "link-local addresses (refused by default); --import-interval sets how\n"
+                 "often subscribed calendars are fetched (default 900 s).");
             return CLI_OK;
         default:
             return bad_usage("serve", "unknown option");
@@ -189,6 +192,11 @@ static int cmd_serve(int argc, char **argv)
         return bad_usage(
             "serve",
             "--client-connections (LABSHARE_CLIENT_CONNECTIONS) must be 0 (no limit) to 100000");
+    char *iend = NULL;
+    long import_s = strtol(interval, &iend, 10);
+    if (!*interval || *iend || import_s < 1 || import_s > 7 * 86400)
+        return bad_usage("serve", "--import-interval must be 1 to 604800 seconds");
+    import_configure(allow_private, (int)import_s);
     struct db *db = cli_open_db(dbpath);
     if (!db)
         return CLI_FAIL;
@@ -210,7 +218,13 @@ static int cmd_serve(int argc, char **argv)
             return CLI_FAIL;
         }
     }
+    if (import_refresher_start() != 0) {
+        notify_sender_stop();
+        fprintf(stderr, "labshare: cannot start the calendar refresher\n");
+        return CLI_FAIL;
+    }
     int rc = http_serve(&cfg) == 0 ? CLI_OK : CLI_FAIL;
+    import_refresher_stop();
     notify_sender_stop();
     return rc;
 }

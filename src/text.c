@@ -2,6 +2,7 @@
 #include "text.h"
 
 #include <stdint.h>
+#include <string.h>
 
 /* Decodes one code point at p (before end); returns its length in bytes, 0
  * if the bytes there are not UTF-8 (RFC 3629: no overlong forms, no
@@ -96,4 +97,31 @@ size_t text_chars(const char *s, size_t len)
         if (((unsigned char)s[i] & 0xc0) != 0x80)
             n++;
     return n;
+}
+
+char *text_clean(char *out, const char *s, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    size_t w = 0, chars = 0;
+    while (p < end && chars < max) {
+        uint32_t c;
+        int n = decode(p, end, &c);
+        if (!n) {
+            p++;
+            continue;
+        }
+        if (c == '\t' || c == '\n' || c == '\r') {
+            if (w && out[w - 1] != ' ') { /* a run of breaks is one space */
+                out[w++] = ' ';
+                chars++;
+            }
+        } else if (!is_control(c, 0) && !is_invisible(c) && c != 0x200c && c != 0x200d) {
+            memcpy(out + w, p, (size_t)n);
+            w += (size_t)n;
+            chars++;
+        }
+        p += n;
+    }
+    out[w] = '\0';
+    return out;
 }

@@ -44,4 +44,12 @@ enum text_verdict text_check(const char *s, size_t len, int multiline);
 /* Characters (code points) in len bytes of valid UTF-8. */
 size_t text_chars(const char *s, size_t len);
 
+/* For text from elsewhere (an imported calendar): copies into out (at least
+ * strlen(s) + 1 bytes) at most max characters of s that text_check()
+ * accepts as one line — bytes that are not UTF-8, control, direction and
+ * invisible characters (joiners included) dropped, a run of tabs and line
+ * breaks made one space (none at the start) — and returns out. The result passes text_check(…, 0).
+ */
+char *text_clean(char *out, const char *s, size_t max);
+
 #endif

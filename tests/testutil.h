@@ -24,8 +24,8 @@ struct testdb {
     struct db *db;
 };
 
-/* Creates and migrates a database in a new temporary directory. */
-static inline struct testdb *testdb_new(void)
+/* Opens a new, empty database in a new temporary directory. */
+static inline struct testdb *testdb_new_empty(void)
 {
     struct testdb *t = calloc(1, sizeof *t);
     assert_non_null(t);
@@ -34,6 +34,14 @@ static inline struct testdb *testdb_new(void)
     snprintf(t->path, sizeof t->path, "%s/test.db", t->dir);
     struct ls_err err = {0};
     assert_int_equal(db_open(&t->db, t->path, &err), LS_OK);
+    return t;
+}
+
+/* Creates and migrates a database in a new temporary directory. */
+static inline struct testdb *testdb_new(void)
+{
+    struct testdb *t = testdb_new_empty();
+    struct ls_err err = {0};
     assert_int_equal(db_migrate(t->db, &err), LS_OK);
     return t;
 }

@@ -20,6 +20,17 @@ export async function newPage(browser, { viewport = { width: 1280, height: 900 }
   return page;
 }
 
+/**
+ * Waits until `predicate(arg)`, run in the page, is truthy; fails after the
+ * page's timeout. Checked every 100 ms rather than on each animation frame
+ * (Playwright's default): a headless page on a busy machine may draw no
+ * frame for a long time, and a frame-driven wait then times out although the
+ * page is ready. Prefer a selector or a response where one says the same.
+ */
+export function until(page, predicate, arg) {
+  return page.waitForFunction(predicate, arg, { polling: 100 });
+}
+
 export async function signIn(page, url, email, password) {
   await page.goto(url + '/#/login');
   await page.fill('input[name=email]', email);

@@ -86,6 +86,22 @@ export function within(ms, promise) {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Polls `check` (sync or async) until it returns a truthy value, which is
+ * returned; fails after `timeout` ms. Only for a state that no event
+ * announces (a row the server writes after an SMTP dialogue, say): wherever
+ * there is an event or a response to wait for, wait for that instead.
+ */
+export async function eventually(check, { timeout = 15000, what = 'the condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`${what} did not hold within ${timeout} ms`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
 /** Runs SQL on a database file with the sqlite3 CLI; the trimmed output. */
 export function sqlite(db, q) {
   const r = spawnSync('sqlite3', ['-batch', db, q], { encoding: 'utf8' });

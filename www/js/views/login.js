@@ -2,7 +2,7 @@
 import { h, field, showFormError } from '../dom.js';
 import { post } from '../api.js';
 import { t } from '../i18n.js';
-import { signedIn } from '../app.js';
+import { signedIn } from '../shell.js';
 
 export async function render(root, { navigate }) {
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true });

@@ -2,6 +2,7 @@
 // organisation, language or active flag, set a new password.
 import { h, mount, field, showFormError } from '../dom.js';
 import { get, post, patch, qs } from '../api.js';
+import { choices, limits } from '../schema.js';
 import { t, addStrings, fmtDate } from '../i18n.js';
 
 addStrings({
@@ -43,7 +44,7 @@ addStrings({
   },
 });
 
-const ROLES = ['researcher', 'owner', 'staff'];
+const ROLES = choices('User', 'role');
 const PAGE = 25;
 
 function clearErrors(form) {
@@ -77,19 +78,19 @@ function orgControl(orgs, value) {
 const orgValue = (el) => (el.value === '' ? null : (/^\d+$/.test(el.value) ? Number(el.value) : el.value));
 
 function roleSelect(value) {
-  return h('select', { name: 'role' }, ROLES.map((r) => h('option', { value: r, selected: r === value }, t('role.' + r))));
+  return h('select', { name: 'role' }, ROLES.map(([r, text]) => h('option', { value: r, selected: r === value }, text)));
 }
 function langSelect(value) {
-  return h('select', { name: 'lang' }, ['pl', 'en'].map((l) => h('option', { value: l, selected: l === value }, t('lang.' + l))));
+  return h('select', { name: 'lang' }, choices('User', 'lang').map(([l, text]) => h('option', { value: l, selected: l === value }, text)));
 }
 
 function createForm(orgs, onCreated, toast) {
-  const email = h('input', { type: 'email', name: 'email', autocomplete: 'off', required: true });
-  const name = h('input', { type: 'text', name: 'name', autocomplete: 'off', required: true, maxlength: 200 });
+  const email = h('input', { type: 'email', name: 'email', autocomplete: 'off', required: true, maxlength: limits('NewUserCreate', 'email').maxLength });
+  const name = h('input', { type: 'text', name: 'name', autocomplete: 'off', required: true, maxlength: limits('NewUserCreate', 'name').maxLength });
   const role = roleSelect('researcher');
   const org = orgControl(orgs, null);
   const lang = langSelect('pl');
-  const password = h('input', { type: 'password', name: 'password', autocomplete: 'new-password', required: true });
+  const password = h('input', { type: 'password', name: 'password', autocomplete: 'new-password', required: true, maxlength: limits('NewUserCreate', 'password').maxLength });
   const form = h('form', { class: 'card account-form', id: 'create-user', novalidate: true },
     h('h2', {}, t('users.create')),
     h('div', { class: 'account-fields' },
@@ -114,7 +115,7 @@ function createForm(orgs, onCreated, toast) {
 }
 
 function editPanel(user, orgs, { onSaved, onClose, toast, self }) {
-  const name = h('input', { type: 'text', name: 'name', value: user.name, required: true, maxlength: 200 });
+  const name = h('input', { type: 'text', name: 'name', value: user.name, required: true, maxlength: limits('UserChangeChange', 'name').maxLength });
   const role = roleSelect(user.role);
   const org = orgControl(orgs, user.organisation_id);
   const lang = langSelect(user.lang);
@@ -167,7 +168,7 @@ export async function render(root, ctx) {
 
   const q = h('input', { type: 'search', name: 'q', class: 'search', value: filter.q, placeholder: t('users.search'), 'aria-label': t('users.search') });
   const role = h('select', { name: 'role', class: 'filter', 'aria-label': t('users.role') },
-    h('option', { value: '' }, t('users.role.any')), ROLES.map((r) => h('option', { value: r, selected: filter.role === r }, t('role.' + r))));
+    h('option', { value: '' }, t('users.role.any')), ROLES.map(([r, text]) => h('option', { value: r, selected: filter.role === r }, text)));
   const active = h('select', { name: 'active', class: 'filter', 'aria-label': t('users.col.status') },
     [['', 'users.active.any'], ['true', 'users.active.yes'], ['false', 'users.active.no']].map(([v, k]) =>
       h('option', { value: v, selected: filter.active === v }, t(k))));
