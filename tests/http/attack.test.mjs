@@ -12,10 +12,10 @@
 // memory bound is on RSS for the plain build; under AddressSanitizer (whose
 // shadow memory and quarantine are in the RSS) on the allocator's count of
 // the heap in use, as GET /api/v1/diagnostics reports it.
-//
-// Two attacks, "calendar" and "trickle", are fixed by the dispatcher and
-// resource-list changes of issue 18 made elsewhere (the database connection
-// taken after the body; free_from/free_to bounded to 366 days).
+// The attacks: calendar (the day-by-day free/open search over 8000 years),
+// trickle (bodies a byte at a time), idle, slowloris, oversize (2 MB
+// bodies), signin (parallel password guesses), framing (smuggling, broken
+// chunks, no Host, CORS preflights, hostile text, a wrong-case feed path).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';

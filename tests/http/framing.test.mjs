@@ -37,7 +37,7 @@ test('Content-Length and Transfer-Encoding together are a 400, and the smuggled 
   // The classic CL.TE desync: by Content-Length the body is "0\r\n\r\n"; by
   // chunked encoding it ends at once and a second request follows it.
   const smuggled = 'GET /api/v1/no-such-thing HTTP/1.1\r\nHost: x\r\n\r\n';
-  const r = await assertRefused(`POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+  const r = await assertRefused(`POST /api/v1/session HTTP/1.1\r\nHost: x\r\nAccept-Language: en\r\nContent-Type: application/json\r\n` +
     `Content-Length: ${5 + smuggled.length}\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n${smuggled}`, 'CL+TE');
   assert.match(r.json.message, /both Content-Length and Transfer-Encoding/);
   assert.equal(r.json.field, 'Transfer-Encoding');
@@ -66,8 +66,8 @@ test('a malformed chunk size is a 400, never a handler run with an empty body', 
   const before = failures();
   for (const [what, body] of [['not hex', 'zz\r\n{}\r\n0\r\n\r\n'], ['an extension', '2;x=1\r\n{}\r\n0\r\n\r\n'],
     ['no CRLF after the data', `${LOGIN.length.toString(16)}\r\n${LOGIN}XX0\r\n\r\n`]]) {
-    const r = await assertRefused(['POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
-      'Transfer-Encoding: chunked\r\n\r\n', body], what);
+    const r = await assertRefused(['POST /api/v1/session HTTP/1.1\r\nHost: x\r\nAccept-Language: en\r\n' +
+      'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n', body], what);
     assert.match(r.json.message, /chunks are malformed|cut short/, what);
   }
   // Before, the route ran with what had been read: "" (a 422 'email is
