@@ -40,7 +40,8 @@ function percentile(sorted, p) {
 
 /**
  * Keeps `count` connections from `from` open; each writes `data` and then
- * one `drip` every `every` ms; a closed one is replaced at once.
+ * one `drip` every `every` ms; a closed one (refused, or cut at its
+ * deadline) is replaced 0.1 s later.
  */
 function holdConnections(url, { from, count, data = null, drip = null, every = 300 }, state) {
   const { hostname, port } = new URL(url);
@@ -57,7 +58,7 @@ function holdConnections(url, { from, count, data = null, drip = null, every = 3
     });
     sock.on('data', (d) => state.count(`answer ${String(d).slice(9, 12)}`));
     sock.on('error', () => {});
-    sock.on('close', () => { clearInterval(timer); socks.delete(sock); setImmediate(open); });
+    sock.on('close', () => { clearInterval(timer); socks.delete(sock); setTimeout(open, 100); });
   };
   for (let i = 0; i < count; i++) open();
   return () => { for (const s of socks) s.destroy(); };

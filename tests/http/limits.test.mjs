@@ -57,8 +57,8 @@ function closedWithin(sock, ms) {
 /**
  * Keeps `count` connections from localAddress open, each sending `data`
  * (a head, part of one, or nothing) and then one byte of `drip` every
- * `every` ms, and opens a new one whenever the server closes one. Counts
- * the 429s of refused connections.
+ * `every` ms, and opens a new one 0.1 s after the server closes one.
+ * Counts the 429s of refused connections.
  */
 function attackers(url, { count, localAddress, data = null, drip = null, every = 500 }) {
   const { hostname, port } = new URL(url);
@@ -76,7 +76,7 @@ function attackers(url, { count, localAddress, data = null, drip = null, every =
     });
     sock.on('data', (d) => { if (String(d).startsWith('HTTP/1.1 429')) state.refused++; });
     sock.on('error', () => {});
-    sock.on('close', () => { clearInterval(timer); socks.delete(sock); setImmediate(open); });
+    sock.on('close', () => { clearInterval(timer); socks.delete(sock); setTimeout(open, 100); });
   };
   for (let i = 0; i < count; i++) open();
   state.stop = () => { state.running = false; for (const s of socks) s.destroy(); };
@@ -321,7 +321,7 @@ test('the defaults: 10 s for a request, however slowly it trickles', async () =>
 
 test('many idle and many slow connections do not keep health from answering within 1 s', async () => {
   // 200 idle and 200 half-sent heads from two addresses (each capped at 32
-  // connections, every refused one reconnecting at once), and 100 more
+  // connections, every refused one reconnecting 0.1 s later), and 100 more
   // from a third that trickle a head byte by byte: for 12 s, longer than a
   // request may take, so the cut ones come back.
   const idle = attackers(srv.url, { count: 200, localAddress: '127.0.0.7' });
