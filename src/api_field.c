@@ -585,7 +585,8 @@ static cJSON *field_schema(const struct field *f)
         if (f->flags & FF_MULTILINE)
             cJSON_AddBoolToObject(s, "x-multiline", 1);
         break;
-    case FT_ENUM: {
+    case FT_ENUM:
+    case FT_CODE: { /* the same words, held as text or as a number */
         cJSON_AddItemToObject(s, "type", type_of("string", nullable));
         cJSON *e = cJSON_AddArrayToObject(s, "enum");
         cJSON *labels = cJSON_AddObjectToObject(s, "x-enum-labels");
@@ -623,16 +624,6 @@ static cJSON *field_schema(const struct field *f)
             cJSON_AddItemToObject(s, "default", hours_json(&def));
         }
         break;
-    case FT_CODE: {
-        cJSON_AddItemToObject(s, "type", type_of("string", nullable));
-        cJSON *e = cJSON_AddArrayToObject(s, "enum");
-        cJSON *labels = cJSON_AddObjectToObject(s, "x-enum-labels");
-        for (const struct field_choice *c = f->choices; c && c->value; c++) {
-            cJSON_AddItemToArray(e, cJSON_CreateString(c->value));
-            add_labels(labels, c->value, c->label);
-        }
-        break;
-    }
     case FT_LONG:
         cJSON_AddItemToObject(s, "type", type_of("integer", nullable));
         break;

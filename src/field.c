@@ -241,8 +241,8 @@ static int check_number(const struct field *f, double v, struct ls_err *err)
             return ls_err_set(err, LS_EVALIDATION, f->name,
                               "{field} must be greater than %.10g and at most %.10g", f->min,
                               f->max);
-        return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be between %g and %g", f->min,
-                          f->max);
+        return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be between %.10g and %.10g",
+                          f->min, f->max);
     }
     return LS_OK;
 }
