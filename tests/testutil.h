@@ -67,6 +67,17 @@ static inline void testdb_exec(struct testdb *t, const char *sql)
         fail_msg("SQL failed: %s\n%s", msg ? msg : "?", sql);
 }
 
+/* The first column of the first row of a query with no parameters. */
+static inline int64_t testdb_count(struct testdb *t, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db_handle(t->db), sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("SQL failed: %s\n%s", sqlite3_errmsg(db_handle(t->db)), sql);
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return n;
+}
+
 /* Common process set-up: site zone and cheap password hashing. */
 static inline void testutil_init(void)
 {

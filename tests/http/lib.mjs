@@ -109,6 +109,24 @@ export function sqlite(db, q) {
   return r.stdout.trim();
 }
 
+/**
+ * fetch, sent a second time when the server had already closed the pooled
+ * keep-alive socket it went out on. The server drops idle connections after
+ * 3 s; a test that blocks Node's event loop (spawnSync of the CLI, sqlite3)
+ * keeps undici from noticing, and the next request then meets a socket
+ * closed before a byte of it was read — the request never ran, so sending
+ * it again is safe for every method. Any other failure is thrown as is.
+ */
+export async function fetchOnce(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    const code = e?.cause?.code;
+    if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') throw e;
+    return fetch(url, init);
+  }
+}
+
 /** A browser-like client: cookie jar of one session cookie plus the CSRF token. */
 export class Client {
   constructor(base) { this.base = base; this.cookie = null; this.csrf = null; this.user = null; }
@@ -131,7 +149,7 @@ export class Client {
       payload = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
       if (!('content-type' in h)) h['content-type'] = 'application/json';
     }
-    const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual', signal });
+    const res = await fetchOnce(this.base + path, { method, headers: h, body: payload, redirect: 'manual', signal });
     const set = res.headers.get('set-cookie');
     if (set) {
       const m = set.match(/labshare_session=([^;]*)/);
