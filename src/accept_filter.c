@@ -8,7 +8,8 @@
  * executable defines accept(): libcivetweb.so's call to accept() binds to
  * the executable's definition before libc's (ELF symbol interposition;
  * the linker exports it because a shared library on the link line
- * references it). This one calls the next accept() in the search order —
+ * references it; the build's -fvisibility=hidden would hide it, so it is
+ * marked visible). This one calls the next accept() in the search order —
  * libc's, or AddressSanitizer's wrapper of it — and shows the result to
  * conn_accepted().
  *
@@ -33,7 +34,7 @@ static void find_next(void)
     next_accept = (accept_fn)dlsym(RTLD_NEXT, "accept");
 }
 
-int accept(int fd, struct sockaddr *addr, socklen_t *len)
+__attribute__((visibility("default"))) int accept(int fd, struct sockaddr *addr, socklen_t *len)
 {
     pthread_once(&once, find_next);
     if (!next_accept) {

@@ -93,7 +93,7 @@ test('limits count characters: 2000 Polish letters are a valid purpose, 2001 are
   assert.equal(r.json.purpose, purpose);
   const long = await researcher.post('/api/v1/bookings', { resource_id: resourceId, ...nextSlot(), purpose: `${purpose}ą` });
   assertError(long, 422, 'validation', 'purpose');
-  assert.match(long.json.message, /2000 znaków/);
+  assert.match(long.json.message, /limit znaków: 2000/);
 });
 
 test('the command line refuses the same names', () => {
