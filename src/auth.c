@@ -199,7 +199,9 @@ int auth_email_ok(const char *e)
         if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"' || *p == ',' ||
             *p == ';' || *p == '\\')
             return 0;
-    return 1;
+    /* An address is shown as a name is (user lists, invitations): the same
+     * text rules, also for addresses that come from a provider's claims. */
+    return field_text_ok(e, n, 0);
 }
 
 int auth_user_check(const struct user_new *u, struct ls_err *err)

@@ -80,6 +80,20 @@ static void auth__user_create_validates(void **state)
     testdb_free(t);
 }
 
+/* Addresses are shown like names, and those of a provider's claims reach
+ * auth_email_ok() without the field rules: it holds them to the text rules. */
+static void auth__email_refuses_invisible_and_direction_characters(void **state)
+{
+    (void)state;
+    assert_true(auth_email_ok("anna.nowak@uj.edu.pl"));
+    assert_true(auth_email_ok("zofia.żak@przykład.pl"));
+    assert_false(auth_email_ok("admin\xe2\x80\xae@uj.edu.pl")); /* U+202E */
+    assert_false(auth_email_ok("ad\xe2\x80\x8bmin@uj.edu.pl")); /* U+200B */
+    assert_false(auth_email_ok("admin@uj\xc2\xad.edu.pl"));     /* U+00AD */
+    assert_false(auth_email_ok("admin\xc2\x9b@uj.edu.pl"));     /* C1 control */
+    assert_false(auth_email_ok("admin\xff@uj.edu.pl"));         /* not UTF-8 */
+}
+
 static void auth__login_session_and_logout(void **state)
 {
     (void)state;
@@ -294,6 +308,7 @@ int main(void)
         cmocka_unit_test(auth__password_policy),
         cmocka_unit_test(auth__tokens_are_random_256_bit_hex),
         cmocka_unit_test(auth__user_create_validates),
+        cmocka_unit_test(auth__email_refuses_invisible_and_direction_characters),
         cmocka_unit_test(auth__login_session_and_logout),
         cmocka_unit_test(auth__deactivation_ends_sessions),
         cmocka_unit_test(auth__failed_sign_ins_are_throttled),

@@ -70,6 +70,21 @@ test('names refuse direction overrides, invisible and control characters, naming
   assert.equal(sqlite(srv.db, "SELECT count(*) FROM users WHERE email LIKE 'x%'"), '0');
 });
 
+test('the account routes hold names, addresses and e-mail domains to the same rules', async () => {
+  const anon = new Client(srv.url);
+  const org = await staff.post('/api/v1/organisations', { name: 'Instytut Kont', group: 'R&D' });
+  assert.equal(org.status, 201, org.text);
+  let n = 0;
+  for (const bad of Object.values(HOSTILE)) {
+    n++;
+    assertError(await anon.post('/api/v1/registrations', { email: `reg${n}@text.test`, name: bad, password: 'my own pass phrase' }),
+      422, 'validation', 'name');
+    assertError(await staff.post('/api/v1/invitations', { email: `in${bad}vite@text.test`, role: 'researcher' }), 422, 'validation', 'email');
+    assertError(await staff.patch(`/api/v1/organisations/${org.json.id}`, { email_domains: [`text${bad}.test`] }), 422, 'validation', 'email_domains');
+  }
+  for (const t of ['registrations', 'invitations', 'organisation_email_domains']) assert.equal(sqlite(srv.db, `SELECT count(*) FROM ${t}`), '0', t);
+});
+
 test('booking purposes refuse the same, and the message is plain', async () => {
   for (const purpose of Object.values(HOSTILE)) {
     const r = await researcher.post('/api/v1/bookings', { resource_id: resourceId, ...nextSlot(), purpose });
