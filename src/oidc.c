@@ -707,7 +707,7 @@ int oidc_exchange_code(const char **id_token, const char **access_token, enum oi
     const char *idt = json_str(doc, "id_token");
     if (status != 200) {
         const char *e = json_str(doc, "error");
-        /* Two literal formats: clang's -Wformat-security refuses a built one. */
+        /* The provider's words are an argument, never the format. */
         rc = e ? ls_err_set(err, failed(why, OIDC_PROVIDER_ERROR), NULL,
                             "the provider refused the code: %.100s", e)
                : ls_err_set(err, failed(why, OIDC_PROVIDER_ERROR), NULL,
