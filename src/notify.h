@@ -44,6 +44,7 @@ enum notify_kind {
     NOTIFY_CANCELLED,   /* → booker; owners too when the booker cancels */
     NOTIFY_MOVED,       /* → booker */
     NOTIFY_REMINDER,    /* the day before → booker */
+    NOTIFY_TRAINING,    /* a request for training → the resource's owners (no booking) */
 };
 
 const char *notify_kind_name(enum notify_kind k); /* "request", … */
@@ -57,6 +58,12 @@ int notify_kind_parse(const char *s);             /* enum value, or -1 */
  * errors; the caller rolls back. */
 int notify_enqueue(struct db *db, enum notify_kind kind, int64_t id, int64_t actor_id,
                    int occurrences, int64_t now, struct ls_err *err);
+
+/* Queues the message about training request `request_id` (a row of
+ * training_requests) to the owners of its resource's organisation, inside
+ * the caller's open write transaction. Owners who turned requests off get
+ * nothing. */
+int notify_enqueue_training(struct db *db, int64_t request_id, int64_t now, struct ls_err *err);
 
 /* Queues a reminder for each approved booking starting in
  * [now + NOTIFY_REMIND_FROM, now + NOTIFY_REMIND_TO) that has none yet.
@@ -90,6 +97,14 @@ struct notify_event {
     const char *booker_name, *booker_email;
     const char *actor_name; /* NULL = the system */
     const char *to;         /* recipient address */
+    /* The recipient was sent an invitation for the booking before (an
+     * approval or a change carries one): a decline or cancellation then
+     * carries an iTIP CANCEL for their calendar. */
+    int invited;
+    /* Training requests: the resource and the requester's organisation
+     * (booker_name is the requester, reason their message). */
+    int64_t resource_id;
+    const char *organisation; /* NULL = a guest */
 };
 
 struct notify_mail {

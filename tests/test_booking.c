@@ -294,7 +294,12 @@ static void booking__pending_may_overlap_pending_and_approve_rechecks(void **sta
                      LS_OK);
     assert_int_equal(out.status, BOOKING_DECLINED);
     assert_string_equal(out.reason, "busy that day");
-    assert_int_equal(booking_decline(&out, f->t->db, &f->a, &owner, b, NULL, &err), LS_ECONFLICT);
+    assert_int_equal(booking_decline(&out, f->t->db, &f->a, &owner, b, "again", &err),
+                     LS_ECONFLICT);
+    /* a decline needs a reason (422 before the state's 409) */
+    assert_int_equal(booking_decline(&out, f->t->db, &f->a, &owner, b, NULL, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "reason");
+    assert_int_equal(booking_decline(&out, f->t->db, &f->a, &owner, b, "", &err), LS_EVALIDATION);
     assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action IN ('booking.approve',"
                               " 'booking.decline') AND ip IN ('10.0.0.1')"),
                      2);

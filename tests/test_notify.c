@@ -8,6 +8,7 @@
 #include <libical/ical.h>
 
 #include "booking.h"
+#include "catalogue.h"
 #include "notify.h"
 
 #define NOW 1793534400 /* 2026-11-01T12:00:00Z, a Sunday */
@@ -561,23 +562,38 @@ static void notify__itip_attachment_parses_back(void **state)
     check_itip(ics, ICAL_METHOD_REQUEST, "CONFIRMED", 3);
     free(ics);
 
-    e = event(NOTIFY_CANCELLED, "pl");
-    e.sequence = 4;
-    assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
-    assert_string_equal(m.method, "CANCEL");
-    check_itip(m.ics, ICAL_METHOD_CANCEL, "CANCELLED", 4);
-    assert_non_null(strstr(m.text, "Powód: awaria <lasera> & \"serwis\""));
-    assert_non_null(strstr(m.html, "awaria &lt;lasera&gt; &amp; &quot;serwis&quot;"));
+    /* A cancellation or a decline takes back an invitation sent before. */
+    enum notify_kind back[] = {NOTIFY_CANCELLED, NOTIFY_DECLINED};
+    for (int i = 0; i < 2; i++) {
+        e = event(back[i], "pl");
+        e.sequence = 4;
+        e.invited = 1;
+        assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
+        assert_string_equal(m.method, "CANCEL");
+        check_itip(m.ics, ICAL_METHOD_CANCEL, "CANCELLED", 4);
+        assert_non_null(strstr(m.text, "Powód: awaria <lasera> & \"serwis\""));
+        assert_non_null(strstr(m.html, "awaria &lt;lasera&gt; &amp; &quot;serwis&quot;"));
+    }
 
-    /* Requests, declines and reminders carry no invitation. */
-    enum notify_kind none[] = {NOTIFY_REQUEST, NOTIFY_DECLINED, NOTIFY_REMINDER};
-    for (int i = 0; i < 3; i++) {
+    /* Requests and reminders carry no invitation; nor does a cancellation
+     * or decline of what never reached the calendar. */
+    enum notify_kind none[] = {NOTIFY_REQUEST, NOTIFY_DECLINED, NOTIFY_CANCELLED, NOTIFY_REMINDER};
+    for (int i = 0; i < 4; i++) {
         e = event(none[i], "en");
         assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
         assert_null(m.ics);
         mime = notify_mime(&f->a, &SITE, e.to, &m, NOW, "x@y");
         assert_null(strstr(mime, "text/calendar"));
     }
+
+    /* A reason the server wrote reads in the recipient's language. */
+    e = event(NOTIFY_CANCELLED, "pl");
+    e.reason = CATALOGUE_WHY_HOURS;
+    assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
+    assert_non_null(strstr(m.text, "Powód: Godziny otwarcia zasobu zmieniły się"));
+    e.lang = "en";
+    assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
+    assert_non_null(strstr(m.text, "Reason: " CATALOGUE_WHY_HOURS));
 }
 
 static void notify__email_addresses(void **state)
