@@ -609,6 +609,37 @@ static void notify__email_addresses(void **state)
     assert_string_equal(notify_address(&f->a, "noreply@x.pl"), "noreply@x.pl");
 }
 
+/* A training request to the owners: who, from where, their words, where to
+ * record it; both languages; no address; no invitation. */
+static void notify__training_request_in_both_languages(void **state)
+{
+    struct fx *f = *state;
+    struct ls_err err = {0};
+    struct notify_mail m;
+    struct notify_event e = event(NOTIFY_TRAINING, "pl");
+    e.booking_id = 0;
+    e.resource_id = 7;
+    e.organisation = "Life Science Garage";
+    e.reason = "sortuję <komórki>";
+    assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
+    assert_string_equal(m.subject, "Prośba o szkolenie: Mikroskop <konfokalny> & Żółć");
+    assert_non_null(strstr(m.text, "Prosi: Zażółć Gęślą\n"));
+    assert_non_null(strstr(m.text, "Organizacja: Life Science Garage\n"));
+    assert_non_null(strstr(m.text, "Wiadomość: sortuję <komórki>\n"));
+    assert_non_null(strstr(m.text, "https://labshare.example.org/#/manage/resources/7"));
+    assert_non_null(strstr(m.html, "sortuję &lt;komórki&gt;"));
+    assert_null(strstr(m.text, "res2@x.pl"));
+    assert_null(m.ics);
+    e.lang = "en";
+    e.organisation = NULL;
+    assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
+    assert_string_equal(m.subject, "Training request: Mikroskop <konfokalny> & Żółć");
+    assert_non_null(strstr(m.text, "Asked by: Zażółć Gęślą\n"));
+    assert_non_null(strstr(m.text, "Organisation: guest (no organisation)\n"));
+    assert_non_null(strstr(m.text, "Record the training: "));
+    assert_int_equal(notify_kind_parse("training_request"), NOTIFY_TRAINING);
+}
+
 int main(void)
 {
     testutil_init();
@@ -631,6 +662,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(notify__html_escape, setup, teardown),
         cmocka_unit_test_setup_teardown(notify__itip_attachment_parses_back, setup, teardown),
         cmocka_unit_test_setup_teardown(notify__email_addresses, setup, teardown),
+        cmocka_unit_test_setup_teardown(notify__training_request_in_both_languages, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
