@@ -12,7 +12,8 @@ import { formError, changed, accepted, invalidate } from '../catalogue-util.js';
  * body (nodes inside the form), collect() → full body (may throw {field,
  * message}), contract (field names the API always accepts), sample (an
  * existing object: its extra keys are accepted too), done(saved, created)
- * after a save, afterDelete(), back (the Cancel link, default #/manage), ctx (toast).
+ * after a save, afterDelete(), back (the Cancel link, default #/manage), ctx (toast),
+ * patch(path, diff) (optional: how a change is sent; null = the user backed out).
  */
 export function editForm(opts) {
   const { path, title, body, collect, contract, sample, done, afterDelete, ctx, back = '#/manage' } = opts;
@@ -39,7 +40,9 @@ export function editForm(opts) {
       } else {
         const diff = changed(obj, full);
         if (!Object.keys(diff).length) { ctx.toast(t('edit.nochange')); return; }
-        obj = await patch(`${path}/${obj.id}`, diff);
+        const saved = await (opts.patch || patch)(`${path}/${obj.id}`, diff);
+        if (!saved) return; // backed out (a change that would cancel bookings)
+        obj = saved;
         invalidate();
         clearErrors(form);
         ctx.toast(t('common.saved'));

@@ -1,14 +1,16 @@
 // resource-edit.js — #/manage/resources/new?organisation_id=N (or lab_id=N)
 // and /:id: every field of a resource with an opening-hours editor; for an
 // existing resource also its blackouts and the users trained on it.
-import { h, field, mount } from '../dom.js';
-import { get, post, del } from '../api.js';
-import { t, fmtDateTime } from '../i18n.js';
-import { editForm, clearErrors } from '../components/edit-form.js';
+import { h, field } from '../dom.js';
+import { get, patch } from '../api.js';
+import { t } from '../i18n.js';
+import { editForm } from '../components/edit-form.js';
 import { hoursEditor } from '../components/hours-editor.js';
+import { confirmImpact } from '../components/impact.js';
+import { blackoutsBox } from '../components/blackouts.js';
+import { trainingBox } from '../components/training.js';
 import {
-  TYPES, TYPICAL_DRAW, select, checkbox, numberOrNull, canManage, listAll, formError, localInputToIso,
-  orgLabel, backLink, invalidate,
+  TYPES, TYPICAL_DRAW, select, checkbox, numberOrNull, canManage, listAll, orgLabel, backLink,
 } from '../catalogue-util.js';
 
 const CONTRACT = ['lab_id', 'type', 'name', 'category', 'shared', 'requires_approval', 'requires_training', 'power_kw',
@@ -66,8 +68,12 @@ export async function render(root, ctx) {
   hours.el.setAttribute('role', 'group');
   hours.el.setAttribute('aria-labelledby', 'hours-label');
 
+  // Narrower opening hours or an end to sharing may break bookings: the
+  // owner sees which before confirming (impact.js).
+  const impact = h('div', { class: 'impact-slot', 'aria-live': 'polite' });
   const form = editForm({
     back: `#/manage?organisation_id=${orgId ?? ''}`, path: '/api/v1/resources', obj, sample, contract: CONTRACT, ctx,
+    patch: (path, diff) => confirmImpact(impact, (q) => patch(path + q, diff)),
     title: obj ? t('edit.res', { name: obj.name }) : t('edit.res.new'),
     body: h('div', { class: 'cat-form-grid' },
       field(t('f.lab'), lab), field(t('f.type'), type), field(t('f.name'), name), field(t('f.category'), category),
@@ -92,98 +98,9 @@ export async function render(root, ctx) {
     afterDelete: () => navigate(`#/manage?organisation_id=${orgId}`),
   });
 
-  root.append(backLink(`#/manage?organisation_id=${orgId}`, t('man.title')), form);
+  root.append(backLink(`#/manage?organisation_id=${orgId}`, t('man.title')), form, impact);
   if (obj) {
     root.append(h('p', { class: 'cat-links' }, h('a', { href: `#/resources/${obj.id}` }, t('man.view'), ': ', obj.name)),
-      blackoutsBox(obj, ctx), trainedBox(obj, ctx));
+      blackoutsBox(obj, ctx), trainingBox(obj, ctx));
   }
-}
-
-/* ---------- blackouts ---------- */
-
-function blackoutsBox(res, ctx) {
-  const list = h('div', {});
-  const start = h('input', { type: 'datetime-local', name: 'start', step: 60 });
-  const end = h('input', { type: 'datetime-local', name: 'end', step: 60 });
-  const reason = h('input', { type: 'text', name: 'reason', maxlength: 200 });
-  const form = h('form', { class: 'cat-inline-form', novalidate: true, id: 'blackout-form' },
-    field(t('f.start'), start), field(t('f.end'), end), field(t('f.reason'), reason),
-    h('button', { type: 'submit', class: 'btn small' }, t('bo.add')));
-
-  async function load() {
-    let items;
-    try { items = await listAll(`/api/v1/resources/${res.id}/blackouts`); } catch (e) {
-      mount(list, h('p', { class: 'field-error' }, e.message)); return;
-    }
-    items = items.filter((b) => new Date(b.end) > new Date()).sort((a, b) => a.start.localeCompare(b.start));
-    mount(list, items.length ? h('ul', { class: 'cat-list' }, items.map((b) => h('li', {},
-      h('span', {}, `${fmtDateTime(b.start)} – ${fmtDateTime(b.end)}`, b.reason ? [' · ', b.reason] : null),
-      h('button', { type: 'button', class: 'btn small secondary', 'aria-label': `${t('common.delete')}: ${fmtDateTime(b.start)}`,
-        onclick: async () => {
-          if (!confirm(t('edit.confirm', { name: `${fmtDateTime(b.start)} – ${fmtDateTime(b.end)}` }))) return;
-          try { await del(`/api/v1/blackouts/${b.id}`); ctx.toast(t('edit.deleted')); load(); } catch (e) { ctx.toast(e.message, 'bad'); }
-        } }, t('common.delete'))))) : h('p', { class: 'muted' }, t('bo.none')));
-  }
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    try {
-      await post(`/api/v1/resources/${res.id}/blackouts`,
-        { start: localInputToIso(start.value) || start.value, end: localInputToIso(end.value) || end.value, reason: reason.value.trim() });
-      invalidate();
-      ctx.toast(t('bo.added'));
-      start.value = end.value = reason.value = '';
-      load();
-    } catch (e) { formError(form, e); }
-  });
-  load();
-  return h('section', { class: 'card cat-sub', id: 'blackouts' }, h('h2', {}, t('bo.title')), list, form);
-}
-
-/* ---------- trained users ---------- */
-
-function trainedBox(res, ctx) {
-  const list = h('div', {});
-  const who = h('input', { type: 'text', name: 'user_id', autocomplete: 'off' });
-  const form = h('form', { class: 'cat-inline-form', novalidate: true, id: 'trained-form' },
-    field(t('tr.user'), who, t('tr.hint')), h('button', { type: 'submit', class: 'btn small' }, t('tr.add')));
-  const base = `/api/v1/resources/${res.id}/trained`;
-
-  async function load() {
-    let items;
-    try { items = await listAll(base); } catch (e) {
-      mount(list, h('p', { class: 'muted' }, e.status === 404 || e.status === 405 ? t('tr.nolist') : e.message)); return;
-    }
-    mount(list, items.length ? h('ul', { class: 'cat-list' }, items.map((u) => {
-      const id = u.user_id ?? u.id;
-      const label = [u.name, u.email].filter(Boolean).join(' · ') || `#${id}`;
-      return h('li', {}, h('span', {}, label, h('span', { class: 'muted' }, ` (#${id})`)),
-        h('button', { type: 'button', class: 'btn small secondary', 'aria-label': `${t('common.delete')}: ${label}`,
-          onclick: async () => {
-            try { await del(`${base}/${id}`); ctx.toast(t('tr.removed')); load(); } catch (e) { ctx.toast(e.message, 'bad'); }
-          } }, t('common.delete')));
-    })) : h('p', { class: 'muted' }, t('tr.none')));
-  }
-
-  async function resolve(text) {
-    if (/^\d+$/.test(text)) return Number(text);
-    if (!text.includes('@')) return text; // the server names the field
-    if (ctx.state.user.role !== 'staff') throw { field: 'user_id', message: t('tr.idonly') };
-    const users = await listAll('/api/v1/users', { q: text });
-    const u = users.find((x) => (x.email || '').toLowerCase() === text.toLowerCase());
-    if (!u) throw { field: 'user_id', message: t('tr.notfound') };
-    return u.id;
-  }
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    try {
-      await post(base, { user_id: await resolve(who.value.trim()) });
-      ctx.toast(t('tr.added'));
-      who.value = '';
-      load();
-    } catch (e) { formError(form, e); }
-  });
-  load();
-  return h('section', { class: 'card cat-sub', id: 'trained' }, h('h2', {}, t('tr.title')), list, form);
 }
