@@ -1743,9 +1743,9 @@ static const char *email_for(const struct user *viewer, int64_t user, int64_t or
     return authz_sees_email(viewer, user, org) ? col_str(st, col, a) : NULL;
 }
 
-static void read_training(sqlite3_stmt *st, const struct user *viewer, struct arena *a,
-                          struct training *t)
+static void read_training(sqlite3_stmt *st, const struct user *viewer, struct arena *a, void *item)
 {
+    struct training *t = item;
     t->resource_id = sqlite3_column_int64(st, 0);
     t->user_id = sqlite3_column_int64(st, 1);
     t->user_name = col_str(st, 2, a);
@@ -1825,27 +1825,48 @@ int catalogue_training_revoke(struct db *db, int64_t resource_id, int64_t user_i
     return db_write(db, revoke_txn, &j, err);
 }
 
-int catalogue_training_list(struct db *db, const struct user *viewer, int64_t resource_id,
-                            int64_t limit, int64_t offset, struct arena *a, struct training **items,
-                            int *n, int64_t *total, struct ls_err *err)
+/* One page of a resource's rows (training records, requests): count, then
+ * the rows, each read by `read` into an arena array of `size`-byte items. */
+typedef void (*row_reader)(sqlite3_stmt *st, const struct user *viewer, struct arena *a,
+                           void *item);
+
+static int resource_page(struct db *db, const char *count_sql, const char *list_sql,
+                         int64_t resource_id, const struct user *viewer, int64_t limit,
+                         int64_t offset, struct arena *a, size_t size, row_reader read,
+                         void **items, int *n, int64_t *total, struct ls_err *err)
 {
     *items = NULL;
     *n = 0;
-    *total = count_by_id(db, SQL_TRAIN_COUNT, resource_id);
+    *total = count_by_id(db, count_sql, resource_id);
     if (*total < 0)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_stmt *st = db_stmt(db, SQL_TRAIN_LIST);
+    sqlite3_stmt *st = db_stmt(db, list_sql);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", resource_id);
     bind_i64(st, "limit", limit);
     bind_i64(st, "offset", offset);
-    *items = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof **items);
+    char *page = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * size);
     int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
-        read_training(st, viewer, a, &(*items)[(*n)++]);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW && *n < limit) {
+        void *item = page + (size_t)(*n)++ * size;
+        memset(item, 0, size);
+        read(st, viewer, a, item);
+    }
     sqlite3_reset(st);
+    *items = page;
     return s == SQLITE_DONE || s == SQLITE_ROW ? LS_OK : db_fail(db, s, err);
+}
+
+int catalogue_training_list(struct db *db, const struct user *viewer, int64_t resource_id,
+                            int64_t limit, int64_t offset, struct arena *a, struct training **items,
+                            int *n, int64_t *total, struct ls_err *err)
+{
+    void *page = NULL;
+    int rc = resource_page(db, SQL_TRAIN_COUNT, SQL_TRAIN_LIST, resource_id, viewer, limit, offset,
+                           a, sizeof **items, read_training, &page, n, total, err);
+    *items = page;
+    return rc;
 }
 
 int catalogue_training_get(struct db *db, const struct user *viewer, int64_t resource_id,
@@ -1967,9 +1988,9 @@ static const char SQL_REQ_LIST[] = REQ_COLS " WHERE q.resource_id = :id AND q.an
 static const char SQL_REQ_COUNT[] =
     "SELECT count(*) FROM training_requests WHERE resource_id = :id AND answered_at IS NULL";
 
-static void read_request(sqlite3_stmt *st, const struct user *viewer, struct arena *a,
-                         struct training_request *q)
+static void read_request(sqlite3_stmt *st, const struct user *viewer, struct arena *a, void *item)
 {
+    struct training_request *q = item;
     q->id = sqlite3_column_int64(st, 0);
     q->resource_id = sqlite3_column_int64(st, 1);
     q->user_id = sqlite3_column_int64(st, 2);
@@ -2053,21 +2074,9 @@ int catalogue_training_requests(struct db *db, const struct user *viewer, int64_
                                 struct training_request **items, int *n, int64_t *total,
                                 struct ls_err *err)
 {
-    *items = NULL;
-    *n = 0;
-    *total = count_by_id(db, SQL_REQ_COUNT, resource_id);
-    if (*total < 0)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_stmt *st = db_stmt(db, SQL_REQ_LIST);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_i64(st, "id", resource_id);
-    bind_i64(st, "limit", limit);
-    bind_i64(st, "offset", offset);
-    *items = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof **items);
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
-        read_request(st, viewer, a, &(*items)[(*n)++]);
-    sqlite3_reset(st);
-    return s == SQLITE_DONE || s == SQLITE_ROW ? LS_OK : db_fail(db, s, err);
+    void *page = NULL;
+    int rc = resource_page(db, SQL_REQ_COUNT, SQL_REQ_LIST, resource_id, viewer, limit, offset, a,
+                           sizeof **items, read_request, &page, n, total, err);
+    *items = page;
+    return rc;
 }

@@ -12,30 +12,16 @@
 // Dates are relative to today; the catalogue is written with sqlite3.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import ICAL from 'ical.js';
-import { startServer, Client, addUser } from '../http/lib.mjs';
+import { startServer, Client, addUser, sqlite, futureDay as day, localAt as at, PASSWORD } from '../http/lib.mjs';
 import { startSmtpSink } from '../http/smtp-sink.mjs';
 import { launch, newPage, signIn } from './lib.mjs';
 
-const PASSWORD = 'correct horse battery';
 let srv, sink, browser;
 const users = {};
 const api = {};
 
-function sql(q) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', srv.db, q], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
-// ISO weekday `weekday` of the week `weeks` after next: always ahead.
-function day(weeks, weekday = 1) {
-  const d = new Date();
-  const today = ((d.getUTCDay() + 6) % 7) + 1;
-  d.setUTCDate(d.getUTCDate() + (8 - today) + 7 * weeks + (weekday - 1));
-  return d.toISOString().slice(0, 10);
-}
-const at = (date, hm) => `${date}T${hm}:00`;
+const sql = (q) => sqlite(srv.db, q);
 
 before(async () => {
   sink = await startSmtpSink();

@@ -15,30 +15,15 @@
 // working as the calendar moves on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import ICAL from 'ical.js';
-import { startServer, Client, addUser, assertError } from './lib.mjs';
+import { startServer, Client, addUser, assertError, sqlite, futureDay as day, localAt as at } from './lib.mjs';
 import { startSmtpSink } from './smtp-sink.mjs';
 
 let srv, sink;
 const users = {};
 const clients = {};
 
-function sql(q) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', srv.db, q], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
-
-// The date (YYYY-MM-DD) of ISO weekday `weekday` in the week `weeks` after
-// next week: always ahead, never today.
-function day(weeks, weekday = 1) {
-  const d = new Date();
-  const today = ((d.getUTCDay() + 6) % 7) + 1;
-  d.setUTCDate(d.getUTCDate() + (8 - today) + 7 * weeks + (weekday - 1));
-  return d.toISOString().slice(0, 10);
-}
-const at = (date, hm) => `${date}T${hm}:00`;
+const sql = (q) => sqlite(srv.db, q);
 const enc = encodeURIComponent;
 
 // Resources: 1 needs approval, 2 books at once, 3 needs training (org 1);
