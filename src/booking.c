@@ -258,11 +258,11 @@ static int check_permission(struct db *db, const struct user *u, const struct re
 enum { RULES_NEW = 0, RULES_APPROVE = 1 };
 
 /* The booker's side of the permission rules for an existing booking b
- * (someone else may be acting: a manager approving or moving it). The
- * booker as they are now; staff may book anything. `training` says whether
- * training counts (moves: yes; approvals: no, see RULES_APPROVE). A move
- * answers 403 as creating does; an approval 409, the approver being
- * allowed and the booking being what no longer fits. */
+ * (someone else may be acting: a manager approving or moving it), with the
+ * booker as they are now; staff may book anything. Sharing always counts;
+ * training only for RULES_NEW (a move), not for an approval. A move answers
+ * 403 as creating does; an approval 409, the approver being allowed and the
+ * booking being what no longer fits. */
 static int check_booker(struct db *db, struct arena *a, const struct booking *b,
                         const struct resource_rules *rr, const struct user *actor, int rules,
                         struct ls_err *err)

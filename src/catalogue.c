@@ -541,8 +541,6 @@ static int hours_same(const struct hours_week *a, const struct hours_week *b)
     return 1;
 }
 
-static int open_throughout(const struct hours_week *wk, int64_t from, int64_t to);
-
 /* New opening hours must still hold every live booking; a resource that
  * stops being shared keeps only its own organisation's (and staff's). */
 static int res_bookings(struct db *db, const void *obj, const void *old,
@@ -1780,7 +1778,9 @@ static int grant_txn(struct db *db, void *ctx, struct ls_err *err)
     if (!rc)
         j->created = sqlite3_changes(db_handle(db)) > 0;
     /* Whoever asked to be trained has been answered. */
-    if (!rc && (st = db_stmt(db, SQL_TRAIN_ANSWER))) {
+    if (!rc && !(st = db_stmt(db, SQL_TRAIN_ANSWER)))
+        rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    if (!rc) {
         bind_i64(st, "resource", j->resource_id);
         bind_i64(st, "user", j->user_id);
         if (j->granted_by)
@@ -1918,14 +1918,14 @@ static const char SQL_CANDIDATES[] =
     " FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id"
     " WHERE u.active = 1 AND (:staff OR u.organisation_id = :org"
     "   OR EXISTS (SELECT 1 FROM training t JOIN resources r ON r.id = t.resource_id"
-    "              JOIN labs l ON l.id = r.lab_id WHERE t.user_id = u.id AND l.organisation_id = "
-    ":org)"
+    "              JOIN labs l ON l.id = r.lab_id"
+    "              WHERE t.user_id = u.id AND l.organisation_id = :org)"
     "   OR EXISTS (SELECT 1 FROM training_requests q JOIN resources r ON r.id = q.resource_id"
-    "              JOIN labs l ON l.id = r.lab_id WHERE q.user_id = u.id AND l.organisation_id = "
-    ":org))"
+    "              JOIN labs l ON l.id = r.lab_id"
+    "              WHERE q.user_id = u.id AND l.organisation_id = :org))"
     " AND (:pattern IS NULL OR fold(u.name) GLOB :pattern"
-    "   OR ((:staff OR u.organisation_id = :org OR u.id = :viewer) AND fold(u.email) GLOB "
-    ":pattern))"
+    "   OR ((:staff OR u.organisation_id = :org OR u.id = :viewer)"
+    "       AND fold(u.email) GLOB :pattern))"
     " ORDER BY u.name COLLATE NOCASE, u.id LIMIT :limit";
 
 int catalogue_training_candidates(struct db *db, const struct user *viewer, int64_t resource_id,
