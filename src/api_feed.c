@@ -3,7 +3,9 @@
  * and the single-booking .ics download. */
 #include <civetweb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "api.h"
@@ -32,6 +34,8 @@ static const struct field FEED_FIELDS[] = {
           LABEL("Calendar of", "Kalendarz")),
     FIELD(struct feed, scope_id, "scope_id", FT_ID, FF_OUT, LABEL("Of which", "Którego")),
     FIELD(struct feed, name, "name", FT_TEXT, FF_OUT, LABEL("Name", "Nazwa")),
+    FIELD(struct feed, past_days, "past_days", FT_INT, FF_OUT,
+          LABEL("Days of past events", "Dni minionych wydarzeń")),
     FIELD(struct feed, created, "created", FT_TIME, FF_OUT, LABEL("Created", "Utworzono")),
     FIELD(struct feed, last_used, "last_used", FT_TIME, FF_OUT | FF_NULLABLE,
           LABEL("Last fetched", "Ostatnio pobrany")),
@@ -44,7 +48,7 @@ static const struct shape feed_shape = {"Feed",
                                         "A live calendar feed link (never its token)"};
 
 struct feed_request {
-    int scope;
+    int scope, past_days;
     int64_t id;
 };
 static const struct field REQUEST_FIELDS[] = {
@@ -52,6 +56,10 @@ static const struct field REQUEST_FIELDS[] = {
           LABEL("Calendar of", "Kalendarz")),
     FIELD(struct feed_request, id, "id", FT_ID, FF_REQUIRED, LABEL("Of which", "Którego"),
           .help = "the resource, lab, organisation or user"),
+    FIELD(struct feed_request, past_days, "past_days", FT_INT, 0, .min = 0,
+          .max = FEED_PAST_DAYS_MAX, .def = FEED_PAST_DAYS_DEFAULT_TEXT,
+          LABEL("Days of past events", "Dni minionych wydarzeń"),
+          .help = "events that ended earlier are left out"),
     FIELD_END,
 };
 static const struct shape request_shape = {"FeedRequest",
@@ -62,7 +70,7 @@ static const struct shape request_shape = {"FeedRequest",
 
 struct feed_link {
     int64_t id, scope_id;
-    int scope;
+    int scope, past_days;
     const char *url, *webcal_url;
 };
 static const struct field LINK_FIELDS[] = {
@@ -74,6 +82,8 @@ static const struct field LINK_FIELDS[] = {
     FIELD(struct feed_link, scope, "scope", FT_CODE, FF_OUT, .choices = SCOPES,
           LABEL("Calendar of", "Kalendarz")),
     FIELD(struct feed_link, scope_id, "scope_id", FT_ID, FF_OUT, LABEL("Of which", "Którego")),
+    FIELD(struct feed_link, past_days, "past_days", FT_INT, FF_OUT,
+          LABEL("Days of past events", "Dni minionych wydarzeń")),
     FIELD_END,
 };
 static const struct shape link_shape = {"FeedLink",
@@ -98,7 +108,7 @@ static cJSON *feed_json(const struct feed *f)
     return api_field_json(&feed_shape, f);
 }
 
-int api_feed_scope_from_json(struct req *r, int *scope, int64_t *id)
+int api_feed_scope_from_json(struct req *r, int *scope, int64_t *id, int *past_days)
 {
     struct feed_request q;
     uint64_t present = 0;
@@ -106,6 +116,7 @@ int api_feed_scope_from_json(struct req *r, int *scope, int64_t *id)
     int rc = api_field_read(&request_shape, r->json, 1, 0, NULL, &r->arena, &q, &present, &r->err);
     *scope = q.scope;
     *id = q.id;
+    *past_days = q.past_days;
     return rc;
 }
 
@@ -116,14 +127,16 @@ static int post_feed(struct req *r)
     const char *scope_s = feed_scope_name(scope);
     char token[FEED_TOKEN_HEX + 1];
     int64_t feed_id = 0;
-    int rc = feed_create(r->db, r->user, scope, q->id, tu_now(), token, &feed_id, &r->err);
+    int rc =
+        feed_create(r->db, r->user, scope, q->id, q->past_days, tu_now(), token, &feed_id, &r->err);
     if (rc)
         return rc;
     auth_audit(r->db, r->user->id, "feed.create", "feed", feed_id, scope_s, r->client_ip);
     const char *url = arena_printf(&r->arena, "%s/ical/%s.ics", http_public_url(), token);
     const char *rest = strstr(url, "://");
-    struct feed_link link = {feed_id, q->id, q->scope, url,
-                             arena_printf(&r->arena, "webcal://%s", rest ? rest + 3 : url)};
+    struct feed_link link = {
+        feed_id,      q->id, q->scope,
+        q->past_days, url,   arena_printf(&r->arena, "webcal://%s", rest ? rest + 3 : url)};
     return http_send_json(r, 201, api_field_json(&link_shape, &link));
 }
 
@@ -166,8 +179,8 @@ static int not_modified(struct req *r, const struct feed_doc *d)
 {
     const char *inm = http_header(r, "If-None-Match");
     if (inm) {
-        const char *tag = d->etag;
-        size_t tlen = strlen(tag);
+        const char *tag = d->etag, *tag_gz = d->etag_gz;
+        size_t tlen = strlen(tag), glen = strlen(tag_gz);
         const char *p = inm;
         while (*p) {
             p += strspn(p, " \t,");
@@ -184,7 +197,9 @@ static int not_modified(struct req *r, const struct feed_doc *d)
                 v += 2;
                 vlen -= 2;
             }
-            if (vlen == tlen && memcmp(v, tag, tlen) == 0)
+            /* Either representation's validator names this version. */
+            if ((vlen == tlen && memcmp(v, tag, tlen) == 0) ||
+                (vlen == glen && memcmp(v, tag_gz, glen) == 0))
                 return 1;
             p += len;
         }
@@ -203,15 +218,44 @@ static int not_modified(struct req *r, const struct feed_doc *d)
 
 /* 304 carries the validators and no body (and so no Content-Length, which
  * would have to be the full body's). */
-static int send_not_modified(struct req *r, const struct feed_doc *d, const char *modified)
+static int send_not_modified(struct req *r, const struct feed_doc *d, const char *modified, int gz)
 {
     mg_printf(r->conn,
               "HTTP/1.1 304 Not Modified\r\nETag: %s\r\nLast-Modified: %s\r\n"
-              "Cache-Control: private, no-cache\r\nKeep-Alive: timeout=3\r\n\r\n",
-              d->etag, modified);
+              "Cache-Control: private, no-cache\r\nVary: Accept-Encoding\r\n"
+              "Keep-Alive: timeout=3\r\n\r\n",
+              gz ? d->etag_gz : d->etag, modified);
     r->status = 304;
     r->bytes = 0;
     return LS_OK;
+}
+
+/* Whether Accept-Encoding accepts gzip: a "gzip" (or "x-gzip") coding,
+ * else "*", whose q is not zero (RFC 9110 12.5.3). */
+static int accepts_gzip(struct req *r)
+{
+    const char *ae = http_header(r, "Accept-Encoding");
+    int star = 0, gzip = -1;
+    for (const char *p = ae; p && *p;) {
+        p += strspn(p, " \t,");
+        size_t item = strcspn(p, ","), len = strcspn(p, ",;");
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        int ok = 1;
+        const char *q = p + len;
+        while ((q = memchr(q, ';', (size_t)(p + item - q))) != NULL) {
+            q += 1 + strspn(q + 1, " \t");
+            if ((*q == 'q' || *q == 'Q') && q[1] == '=')
+                ok = strtod(q + 2, NULL) > 0;
+        }
+        if ((len == 4 && strncasecmp(p, "gzip", 4) == 0) ||
+            (len == 6 && strncasecmp(p, "x-gzip", 6) == 0))
+            gzip = ok;
+        else if (len == 1 && *p == '*')
+            star = ok;
+        p += item;
+    }
+    return gzip >= 0 ? gzip : star;
 }
 
 static int get_ical(struct req *r)
@@ -219,22 +263,30 @@ static int get_ical(struct req *r)
     struct feed_site site = site_of();
     struct feed_doc d;
     int64_t now = tu_now();
+    int gz = accepts_gzip(r);
+    int want = FEED_WANT_BODY | (gz ? FEED_WANT_GZIP : 0);
     /* A conditional request is answered from the version alone. */
     int conditional = http_header(r, "If-None-Match") || http_header(r, "If-Modified-Since");
-    int rc = feed_fetch(r->db, r->params[0], &site, now, !conditional, &r->arena, &d, &r->err);
+    int rc =
+        feed_fetch(r->db, r->params[0], &site, now, conditional ? 0 : want, &r->arena, &d, &r->err);
     if (rc)
         return rc;
     char modified[40];
     http_date(d.last_modified, modified);
     if (conditional && not_modified(r, &d))
-        return send_not_modified(r, &d, modified);
-    if (!d.body && (rc = feed_fetch(r->db, r->params[0], &site, now, 1, &r->arena, &d, &r->err)))
+        return send_not_modified(r, &d, modified, gz);
+    if (!d.body && (rc = feed_fetch(r->db, r->params[0], &site, now, want, &r->arena, &d, &r->err)))
         return rc;
-    http_add_header(r, "ETag", d.etag);
+    http_add_header(r, "ETag", gz ? d.etag_gz : d.etag);
     http_add_header(r, "Last-Modified", modified);
     /* A secret URL: no shared caches; clients revalidate with the ETag. */
     http_add_header(r, "Cache-Control", "private, no-cache");
+    http_add_header(r, "Vary", "Accept-Encoding");
     http_add_header(r, "Content-Disposition", "inline; filename=\"labshare.ics\"");
+    if (gz) {
+        http_add_header(r, "Content-Encoding", "gzip");
+        return http_send(r, 200, "text/calendar; charset=utf-8", d.gz, d.gz_len);
+    }
     return http_send(r, 200, "text/calendar; charset=utf-8", d.body, d.len);
 }
 

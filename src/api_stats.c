@@ -318,7 +318,8 @@ static int read_query(struct req *r, int need_span, struct stats_query *q)
         if (q->to <= q->from)
             return ls_err_set(&r->err, LS_EVALIDATION, "to", "{field} must be after the start");
         if (q->to - q->from > STATS_MAX_SPAN)
-            return ls_err_set(&r->err, LS_EVALIDATION, "to", "the span may cover at most 5 years");
+            return ls_err_set(&r->err, LS_EVALIDATION, "to",
+                              "{field} may be at most 5 years after the start");
     }
     q->include_private = p->include_private;
     q->organisation_id = p->organisation_id;
@@ -329,7 +330,7 @@ static int read_query(struct req *r, int need_span, struct stats_query *q)
                               "owners without an organisation have no statistics");
         if (p->organisation_id && p->organisation_id != r->user->organisation_id)
             return ls_err_set(&r->err, LS_EFORBIDDEN, "organisation_id",
-                              "owners see their own organisation only");
+                              "{field}: owners see their own organisation only");
         q->organisation_id = r->user->organisation_id;
     }
     return LS_OK;
@@ -517,7 +518,7 @@ const struct route api_stats_routes[] = {
     {.method = "GET", .pattern = "/api/v1/stats/grid-factors", .handler = get_grid_factors, .access = ACCESS_STAFF, .flags = ROUTE_PAGED, .tag = "stats", .summary = "Configured grid emission factors per year", .answer = &factor_shape},
     {.method = "PUT", .pattern = "/api/v1/stats/grid-factors/{year}", .handler = put_grid_factor, .access = ACCESS_STAFF, .body_max = 4096, .tag = "stats", .summary = "Set the grid emission factor of a year: 201 new, 200 replaced", .body = &factor_shape, .creating = 1, .answer = &factor_shape},
     {.method = "DELETE", .pattern = "/api/v1/stats/grid-factors/{year}", .handler = delete_grid_factor, .access = ACCESS_STAFF, .flags = ROUTE_EMPTY, .tag = "stats", .summary = "Remove the grid emission factor of a year"},
-    {.method = "GET", .pattern = "/api/v1/stats/energy-defaults", .handler = get_energy_defaults, .access = ACCESS_STAFF, .flags = ROUTE_PAGED, .tag = "stats", .summary = "Default energy intensity per lab kind", .answer = &default_shape},
+    {.method = "GET", .pattern = "/api/v1/stats/energy-defaults", .handler = get_energy_defaults, .access = ACCESS_USER, .flags = ROUTE_PAGED, .tag = "stats", .summary = "Default energy intensity per lab kind (the forms' hint for a lab's own figure)", .answer = &default_shape},
     {.method = "PUT", .pattern = "/api/v1/stats/energy-defaults/{kind}", .handler = put_energy_default, .access = ACCESS_STAFF, .body_max = 4096, .tag = "stats", .summary = "Set the default energy intensity of a lab kind", .body = &default_shape, .creating = 1, .answer = &default_shape},
     {0},
 };

@@ -706,6 +706,10 @@ static int create_txn(struct db *db, void *p, struct ls_err *err)
         char *detail = arena_printf(j->a, "resource %lld, %s%s", (long long)rr->id, status,
                                     series_id ? ", recurring" : "");
         auth_audit(db, u->id, "booking.create", "booking", id, detail, j->who->ip);
+        /* Approved at once: the booker's invitation, as an approval sends. */
+        if (!rr->requires_approval &&
+            (rc = notify_enqueue(db, NOTIFY_APPROVED, id, u->id, 1, j->who->now, err)))
+            return rc;
     }
     /* One message for a whole series; queued in this transaction so it
      * exists exactly when the request does. */

@@ -43,6 +43,7 @@ struct organisation {
     const char *city;       /* NULL = unknown */
     const char *website;    /* NULL = none; http(s) URL */
     const char *description;
+    struct field_words email_domains; /* who registers with such an address joins it */
     int64_t created, updated;
 };
 
@@ -89,6 +90,8 @@ struct blackout {
     int64_t start, end; /* half-open, seconds UTC */
     const char *reason;
     int64_t created;
+    int64_t source_id; /* the calendar it was imported from; 0 = entered by hand */
+    const char *uid;   /* the imported event's UID; NULL = entered by hand */
 };
 
 struct service {

@@ -15,7 +15,10 @@
 
 struct db;
 
+/* migrations/NNNN_name.sql, embedded by tools/embed.c in the order of their
+ * numbers (strictly increasing; no list is kept by hand). */
 struct db_migration {
+    int number;       /* NNNN: the schema version once the file is applied */
     const char *name; /* "0001_core.sql" */
     const char *sql;
 };
@@ -31,9 +34,15 @@ int db_open(struct db **out, const char *path, struct ls_err *err);
 void db_close(struct db *db); /* NULL is fine */
 sqlite3 *db_handle(struct db *db);
 
-/* Brings the schema up to date, one transaction per migration file. Refuses
- * (LS_EINTERNAL, with a message) a database newer than this binary. */
+/* Brings the schema up to date, one transaction per migration file, each
+ * recording its number as the schema version (src/db_migrate.c). A database
+ * of the older numbering (a count of files) is recognised and carried over
+ * without losing a row. Refuses (LS_EINTERNAL, with a message) a database
+ * newer than this binary, at a version it has no file for, or not labshare's,
+ * and changes nothing then; a failed file leaves the files before it applied. */
 int db_migrate(struct db *db, struct ls_err *err);
+/* The number of the last migration file applied (0 for an empty database),
+ * or -1 if it cannot be read or db_migrate() would refuse the database. */
 int db_schema_version(struct db *db);
 
 /* Process-wide settings used by later db_open()/db_thread() calls. */

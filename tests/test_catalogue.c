@@ -302,7 +302,7 @@ static void catalogue__deletes_refuse_history_and_cascade_the_rest(void **state)
     int64_t free_res = res_new(t, lab, "Free", "");
     int64_t user = user_new(t, "a@example.org", org);
     booking_row(t, booked, user, 1000, 2000, "declined");
-    struct blackout b = {0, free_res, 5000, 9000, "service", 0};
+    struct blackout b = {0, free_res, 5000, 9000, "service", 0, 0, NULL};
     assert_int_equal(save(t->db, &catalogue_blackout, &b, &err), LS_OK);
     int created = 0;
     assert_int_equal(catalogue_training_grant(t->db, free_res, user, 0, &created, &err), LS_OK);
@@ -410,11 +410,11 @@ static void catalogue__free_span_ignores_pending_and_touching(void **state)
     assert_int_equal(count_free(t, lab, T0, T0 + 4 * H), 1);
     assert_int_equal(count_free(t, lab, T0 + 2 * H, T0 + 3 * H), 2); /* back to back */
     assert_int_equal(count_free(t, lab, T0, T0 + H), 2);
-    struct blackout b = {0, r2, T0 + 3 * H, T0 + 5 * H, "", 0};
+    struct blackout b = {0, r2, T0 + 3 * H, T0 + 5 * H, "", 0, 0, NULL};
     assert_int_equal(save(t->db, &catalogue_blackout, &b, &err), LS_OK);
     assert_int_equal(count_free(t, lab, T0, T0 + 4 * H), 0);
     assert_int_equal(count_free(t, lab, T0 + 5 * H, T0 + 6 * H), 2);
-    struct blackout bad = {0, r2, T0, T0, "", 0};
+    struct blackout bad = {0, r2, T0, T0, "", 0, 0, NULL};
     assert_int_equal(save(t->db, &catalogue_blackout, &bad, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "end");
     testdb_free(t);
@@ -545,6 +545,48 @@ static void catalogue__service_resources_belong_to_its_organisation(void **state
     assert_int_equal(catalogue_get(t->db, &catalogue_service, s.id, 0, &a, &g, &err), LS_OK);
     assert_int_equal(g.resources.n, 1);
     assert_int_equal(g.resources.v[0], mine);
+    arena_release(&a);
+    testdb_free(t);
+}
+
+/* An organisation's e-mail domains: canonical, sorted, stored in their own
+ * table, and each one belongs to one organisation. */
+static void catalogue__email_domains_are_canonical_and_owned_once(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    struct ls_err err = {0};
+    struct arena a = {0};
+    int64_t o2 = org_new(t, "Two", NULL);
+    struct organisation o;
+    catalogue_defaults(&catalogue_organisation, &o);
+    o.name = "One";
+    o.group = "BioF";
+    char d1[] = "UJ.edu.PL", d2[] = "chem.uj.edu.pl";
+    const char *mine[] = {d1, d2};
+    o.email_domains = (struct field_words){2, mine};
+    assert_int_equal(save(t->db, &catalogue_organisation, &o, &err), LS_OK);
+    struct organisation g;
+    assert_int_equal(catalogue_get(t->db, &catalogue_organisation, o.id, 0, &a, &g, &err), LS_OK);
+    assert_int_equal(g.email_domains.n, 2);
+    assert_string_equal(g.email_domains.v[0], "chem.uj.edu.pl");
+    assert_string_equal(g.email_domains.v[1], "uj.edu.pl");
+    /* Another organisation may not take one; what it had stays. */
+    struct organisation two;
+    assert_int_equal(catalogue_get(t->db, &catalogue_organisation, o2, 0, &a, &two, &err), LS_OK);
+    char taken[] = "uj.edu.pl";
+    const char *theirs[] = {taken};
+    two.email_domains = (struct field_words){1, theirs};
+    assert_int_equal(save(t->db, &catalogue_organisation, &two, &err), LS_ECONFLICT);
+    assert_string_equal(err.field, "email_domains");
+    char bad[] = "-uj.edu.pl";
+    theirs[0] = bad;
+    assert_int_equal(save(t->db, &catalogue_organisation, &two, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "email_domains");
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM organisation_email_domains"), 2);
+    /* Deleting the organisation frees its domains. */
+    assert_int_equal(catalogue_delete(t->db, &catalogue_organisation, o.id, &err), LS_OK);
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM organisation_email_domains"), 0);
     arena_release(&a);
     testdb_free(t);
 }
@@ -834,6 +876,7 @@ int main(void)
         cmocka_unit_test(catalogue__free_needs_the_opening_hours_and_a_bounded_span),
         cmocka_unit_test(catalogue__search_folds_polish_letters_and_needs_every_word),
         cmocka_unit_test(catalogue__service_resources_belong_to_its_organisation),
+        cmocka_unit_test(catalogue__email_domains_are_canonical_and_owned_once),
         cmocka_unit_test(catalogue__training_grant_and_revoke),
         cmocka_unit_test(catalogue__changes_refuse_or_cancel_the_bookings_they_break),
         cmocka_unit_test(catalogue__training_is_found_asked_for_and_never_shows_foreign_addresses),

@@ -1,33 +1,10 @@
-/* test_db.c — migrations, pragmas and the statement cache on a real file. */
+/* test_db.c — pragmas, the statement cache and the write path on a real file
+ * (migrations: test_db_migrate.c). */
 #include "testutil.h"
 
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
-
-static void db__migrates_to_latest_and_is_idempotent(void **state)
-{
-    (void)state;
-    struct testdb *t = testdb_new();
-    assert_int_equal(db_schema_version(t->db), db_nmigrations);
-    struct ls_err err = {0};
-    assert_int_equal(db_migrate(t->db, &err), LS_OK);
-    assert_int_equal(db_schema_version(t->db), db_nmigrations);
-    testdb_free(t);
-}
-
-static void db__refuses_newer_schema(void **state)
-{
-    (void)state;
-    struct testdb *t = testdb_new();
-    char sql[64];
-    snprintf(sql, sizeof sql, "PRAGMA user_version=%d", db_nmigrations + 1);
-    testdb_exec(t, sql);
-    struct ls_err err = {0};
-    assert_int_equal(db_migrate(t->db, &err), LS_EINTERNAL);
-    assert_non_null(strstr(err.message, "newer"));
-    testdb_free(t);
-}
 
 static void db__wal_and_foreign_keys_on(void **state)
 {
@@ -400,8 +377,6 @@ int main(void)
 {
     testutil_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(db__migrates_to_latest_and_is_idempotent),
-        cmocka_unit_test(db__refuses_newer_schema),
         cmocka_unit_test(db__wal_and_foreign_keys_on),
         cmocka_unit_test(db__statement_cache_returns_same_prepared),
         cmocka_unit_test(db__write_commits_or_leaves_nothing),

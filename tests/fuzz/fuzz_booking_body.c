@@ -64,9 +64,9 @@ static void feed_body(cJSON *j)
 {
     struct req r = {0};
     r.json = j;
-    int scope = -1;
+    int scope = -1, past_days = -1;
     int64_t id = 0;
-    int rc = api_feed_scope_from_json(&r, &scope, &id);
+    int rc = api_feed_scope_from_json(&r, &scope, &id, &past_days);
     if (rc == LS_OK) {
         FUZZ_CHECK(scope >= FEED_RESOURCE && scope <= FEED_USER, "scope %d", scope);
         enum feed_scope back;
@@ -74,6 +74,7 @@ static void feed_body(cJSON *j)
                        (int)back == scope,
                    "scope %d does not round-trip", scope);
         FUZZ_CHECK(id >= 1 && id <= INT64_MAX / 2, "id %lld", (long long)id);
+        FUZZ_CHECK(past_days >= 0 && past_days <= FEED_PAST_DAYS_MAX, "past_days %d", past_days);
     } else {
         check_error(&r, rc, "feed body");
     }

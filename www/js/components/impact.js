@@ -8,6 +8,7 @@
 import { h, mount } from '../dom.js';
 import { get, qs } from '../api.js';
 import { t, addStrings } from '../i18n.js';
+import { param } from '../schema.js';
 import { statusBadge, fmtSpan } from '../views/booking-common.js';
 
 addStrings({
@@ -59,7 +60,7 @@ export async function confirmImpact(slot, write, { kind = 'change' } = {}) {
 
 async function warn(slot, ids, write, kind) {
   const shown = await Promise.all(ids.slice(0, SHOWN).map((id) => get(`/api/v1/bookings/${id}`).catch(() => ({ id }))));
-  const message = h('textarea', { name: 'message', rows: 3, maxlength: 2000, id: 'impact-message', 'aria-describedby': 'impact-message-hint' });
+  const message = h('textarea', { name: 'message', rows: 3, maxlength: param('/api/v1/resources/{id}/blackouts', 'message', 'post').maxLength, id: 'impact-message', 'aria-describedby': 'impact-message-hint' });
   const err = h('div', { class: 'form-error', role: 'alert' });
   const confirm = h('button', { type: 'button', class: 'btn danger impact-confirm' }, t('impact.confirm'));
   const back = h('button', { type: 'button', class: 'btn secondary impact-back' }, t('impact.back'));

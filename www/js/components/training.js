@@ -7,7 +7,7 @@
 import { h, field, mount } from '../dom.js';
 import { get, post, del, qs } from '../api.js';
 import { t, addStrings, fmtDate } from '../i18n.js';
-import { clearErrors } from './edit-form.js';
+import { clearErrors } from './schema-form.js';
 import { listAll, formError } from '../catalogue-util.js';
 
 addStrings({

@@ -10,6 +10,7 @@ import { get, post, qs } from '../api.js';
 import { t, addStrings } from '../i18n.js';
 import { statusBadge, fmtSpan, tzNote } from './booking-common.js';
 import { listAll } from '../catalogue-util.js';
+import { bodySchema } from '../schema.js';
 
 addStrings({
   pl: {
@@ -48,7 +49,7 @@ const overlaps = (a, b) => Date.parse(a.start) < Date.parse(b.end) && Date.parse
 
 /** A decline form: the reason is required (the booker is told it). */
 function declineForm(onSend, onBack) {
-  const reason = h('input', { type: 'text', name: 'reason', maxlength: '500', required: true, 'aria-label': t('inbox.reason'), placeholder: t('inbox.reason') });
+  const reason = h('input', { type: 'text', name: 'reason', maxlength: bodySchema('post', '/api/v1/bookings/{id}/decline').properties.reason.maxLength, required: true, 'aria-label': t('inbox.reason'), placeholder: t('inbox.reason') });
   const err = h('div', { class: 'field-error', role: 'alert' });
   const form = h('form', { class: 'decline-form', novalidate: true }, reason,
     h('button', { type: 'submit', class: 'btn danger small' }, t('inbox.decline.send')),

@@ -1,4 +1,4 @@
--- 0016_training_requests.sql — researchers ask the owners of a resource
+-- 0018_training_requests.sql — researchers ask the owners of a resource
 -- that requires training to train them, from the resource's page; the
 -- owners are e-mailed. The outbox therefore also carries messages that
 -- concern no booking.
@@ -21,19 +21,20 @@ CREATE UNIQUE INDEX training_requests_open ON training_requests(resource_id, use
 CREATE INDEX training_requests_user ON training_requests(user_id);
 
 -- The outbox gains the kind 'training_request' (to the owners; no booking).
--- SQLite cannot change a CHECK or relax NOT NULL in place, so the table is
--- copied with the same columns and rows.
+-- SQLite cannot change a CHECK in place, so the table is copied with the
+-- same columns (those of 0017) and rows, plus the request it carries.
 CREATE TABLE outbox_new (
     id           INTEGER PRIMARY KEY,
-    kind         TEXT NOT NULL CHECK (kind IN ('request','approved','declined','cancelled','moved',
-                                               'reminder','training_request')),
-    booking_id   INTEGER REFERENCES bookings(id),   -- the booking; NULL for training requests
-    user_id      INTEGER REFERENCES users(id),      -- recipient; NULL = a lab's shared mailbox
+    kind         TEXT NOT NULL CHECK (kind IN ('request','approved','declined','cancelled','moved','reminder','conflict',
+                     'invitation','password_reset','reset_unknown','verify_email','account_exists',
+                     'training_request')),
+    booking_id   INTEGER REFERENCES bookings(id),   -- the booking; NULL for account messages and training requests
+    user_id      INTEGER REFERENCES users(id),      -- recipient; NULL = a lab's mailbox or someone without an account
     email        TEXT NOT NULL,                     -- recipient address at enqueue time
     lang         TEXT NOT NULL DEFAULT 'pl' CHECK (lang IN ('pl','en')),
-    actor_id     INTEGER REFERENCES users(id),      -- who made the change or asked; NULL = the system
-    b_start      INTEGER,                           -- the booking as it was after the change
-    b_end        INTEGER,                           --   (booking messages only)
+    actor_id     INTEGER REFERENCES users(id),      -- who made the change, invited or asked; NULL = the system
+    b_start      INTEGER,                           -- the booking as it was after the change (booking messages)
+    b_end        INTEGER,
     b_sequence   INTEGER,
     b_status     TEXT,
     reason       TEXT,                              -- decline/cancel reason; a training request's message
@@ -44,16 +45,21 @@ CREATE TABLE outbox_new (
     last_error   TEXT,                              -- the last delivery failure, for staff
     created      INTEGER NOT NULL,
     sent_at      INTEGER,
-    training_request_id INTEGER REFERENCES training_requests(id) ON DELETE CASCADE, -- kind 'training_request': which
-    CHECK ((kind = 'training_request') = (training_request_id IS NOT NULL)),
-    CHECK (kind = 'training_request' OR (booking_id IS NOT NULL AND b_start IS NOT NULL
-           AND b_end IS NOT NULL AND b_sequence IS NOT NULL AND b_status IS NOT NULL))
+    link_token   TEXT,      -- account messages: the link's secret token, erased once sent or failed
+    link_expires INTEGER,   -- account messages: when the link stops working
+    organisation_id INTEGER REFERENCES organisations(id) ON DELETE SET NULL, -- invitations: the organisation offered
+    role         TEXT,      -- invitations: the role offered
+    training_request_id INTEGER REFERENCES training_requests(id) ON DELETE CASCADE, -- kind 'training_request': which request
+    CHECK ((booking_id IS NULL) = (kind IN ('invitation','password_reset','reset_unknown','verify_email',
+                                            'account_exists','training_request'))),
+    CHECK ((kind = 'training_request') = (training_request_id IS NOT NULL))
 ) STRICT;
 INSERT INTO outbox_new(id, kind, booking_id, user_id, email, lang, actor_id, b_start, b_end, b_sequence,
                        b_status, reason, occurrences, status, attempts, next_attempt, last_error, created,
-                       sent_at)
+                       sent_at, link_token, link_expires, organisation_id, role)
     SELECT id, kind, booking_id, user_id, email, lang, actor_id, b_start, b_end, b_sequence,
-           b_status, reason, occurrences, status, attempts, next_attempt, last_error, created, sent_at
+           b_status, reason, occurrences, status, attempts, next_attempt, last_error, created, sent_at,
+           link_token, link_expires, organisation_id, role
     FROM outbox;
 DROP TABLE outbox;
 ALTER TABLE outbox_new RENAME TO outbox;
