@@ -695,7 +695,7 @@ static void catalogue__changes_refuse_or_cancel_the_bookings_they_break(void **s
 
     /* a blackout over [09:00, 13:00) Monday: a ends as it starts, the
      * declined one is history; b is live (pending counts) */
-    struct blackout bo = {0, res, local(7, 9), local(7, 13), "laser service", 0};
+    struct blackout bo = {0, res, local(7, 9), local(7, 13), "laser service", 0, 0, NULL};
     assert_int_equal(catalogue_create_fx(t->db, &catalogue_blackout, &bo, &refuse, &err),
                      LS_ECONFLICT);
     assert_string_equal(err.field, "cancel_bookings");
