@@ -310,9 +310,10 @@ static const struct field RES_FILTER[] = {
                     " AND b.status = 'approved' AND b.start < :free_to AND b.end > :free_from)"
                     " AND NOT EXISTS (SELECT 1 FROM blackouts x WHERE x.resource_id = r.id"
                     " AND x.start < :free_to AND x.end > :free_from)",
-          LABEL("Free from", "Wolne od"),
+          LABEL("Bookable from", "Do zarezerwowania od"),
           .help = "with free_to: only resources bookable for the whole span"),
-    FIELD(struct resource_filter, free_to, "free_to", FT_TIME, 0, LABEL("Free until", "Wolne do"),
+    FIELD(struct resource_filter, free_to, "free_to", FT_TIME, 0,
+          LABEL("Bookable until", "Do zarezerwowania do"),
           .help = "at most 366 days after free_from"),
     FIELD(struct resource_filter, open, "open", FT_BOOL, 0,
           LABEL("Open throughout", "Otwarte przez cały czas"),

@@ -238,7 +238,7 @@ test('narrower opening hours: 409 with the bookings they no longer hold; cancel_
   const e = (await clients.res1.get(`/api/v1/bookings/${early.id}`)).json;
   assert.equal(e.reason, 'Godziny otwarcia zasobu zmieniły się i nie obejmują już tej rezerwacji.');
   assert.equal(e.decided_by, users.owner1);
-  const [m] = await sink.waitFor((x) => to('res1')(x) && about(early.id)(x));
+  const [m] = await sink.waitFor((x) => to('res1')(x) && about(early.id)(x) && /odwołana/.test(x.subject));
   assert.match(m.text, /Powód: Godziny otwarcia zasobu zmieniły się/);
   // a day closed altogether: resource 1 loses Thursdays (the pending late one)
   const before1 = snapshot(1);
@@ -268,7 +268,7 @@ test('sharing turned off: the bookings of other organisations and guests go, the
   assert.equal(r.json.shared, false);
   assert.equal(statuses([own.id, other.id, guest.id, staff.id]), 'approved,cancelled,cancelled,approved');
   for (const id of listed) assert.equal(sql(`SELECT reason FROM bookings WHERE id = ${id}`), 'Internal use only from now on.');
-  await sink.waitFor((m) => to('guest')(m) && about(guest.id)(m));
+  await sink.waitFor((m) => to('guest')(m) && about(guest.id)(m) && /odwołana/.test(m.subject));
   // shared again for the tests below
   assert.equal((await clients.owner1.patch('/api/v1/resources/2', { shared: true })).status, 200);
 });
@@ -345,6 +345,10 @@ test('a decline needs a reason; the booker is told, with a CANCEL only for what 
   let [m] = await sink.waitFor((x) => to('res2')(x) && about(p.id)(x) && /declined/.test(x.subject));
   assert.match(m.text, /Reason: The instrument is reserved for a course\./);
   assert.equal(m.calendar, undefined);
+  // the booker's own feed keeps the declined request, cancelled
+  const fp = (await userFeed('res2')).get(p.id);
+  assert.ok(fp, 'the declined booking is in its booker\'s feed');
+  assert.equal(fp.getFirstPropertyValue('status'), 'CANCELLED');
 
   // approved (an invitation went out), moved back to pending by its booker
   // (a new one), then declined: the calendar's copy is taken back
