@@ -47,18 +47,24 @@ addStrings({
 
 const overlaps = (a, b) => Date.parse(a.start) < Date.parse(b.end) && Date.parse(b.start) < Date.parse(a.end);
 
-/** A decline form: the reason is required (the booker is told it). */
+/** A decline form: the reason is required (the booker is told it); its
+ * error is said next to it (aria-describedby). */
+let declines = 0;
 function declineForm(onSend, onBack) {
-  const reason = h('input', { type: 'text', name: 'reason', maxlength: bodySchema('post', '/api/v1/bookings/{id}/decline').properties.reason.maxLength, required: true, 'aria-label': t('inbox.reason'), placeholder: t('inbox.reason') });
-  const err = h('div', { class: 'field-error', role: 'alert' });
+  const err = h('div', { class: 'field-error', role: 'alert', id: `decline-err-${++declines}` });
+  const reason = h('input', { type: 'text', name: 'reason', maxlength: bodySchema('post', '/api/v1/bookings/{id}/decline').properties.reason.maxLength, required: true, 'aria-label': t('inbox.reason'), placeholder: t('inbox.reason'), 'aria-describedby': err.id });
   const form = h('form', { class: 'decline-form', novalidate: true }, reason,
     h('button', { type: 'submit', class: 'btn danger small' }, t('inbox.decline.send')),
     h('button', { type: 'button', class: 'btn secondary small', onclick: onBack }, t('inbox.decline.back')), err);
+  const invalid = (message) => { err.textContent = message; reason.setAttribute('aria-invalid', 'true'); reason.focus(); };
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const why = reason.value.trim();
-    if (!why) { err.textContent = t('inbox.reason.needed'); reason.setAttribute('aria-invalid', 'true'); reason.focus(); return; }
-    try { await onSend(why); } catch (e) { err.textContent = e.message; }
+    if (!why) { invalid(t('inbox.reason.needed')); return; }
+    try { await onSend(why); } catch (e) {
+      if (e.field === 'reason') invalid(e.message);
+      else err.textContent = e.message;
+    }
   });
   setTimeout(() => reason.focus());
   return form;
@@ -136,7 +142,7 @@ export async function render(root, { state, toast }) {
           black.length ? [h('strong', {}, t('inbox.c.blackout')), h('ul', {}, black.map((x) => h('li', {}, fmtSpan(x.start, x.end), x.reason ? ` — ${x.reason}` : '')))] : null,
           pend.length ? [h('strong', {}, t('inbox.c.pending')), h('ul', {}, pend.map(item))] : null);
       const actions = h('div', { class: 'ii-actions' });
-      const err = h('div', { class: 'field-error', role: 'alert' });
+      const err = h('div', { class: 'field-error', role: 'alert', id: `inbox-err-${b.id}` });
       const when = fmtSpan(b.start, b.end);
       const approve = async (btn) => {
         btn.disabled = true;
