@@ -188,8 +188,10 @@ test('a researcher asks for training on the resource page; the owner finds them 
   await page.fill('#training-ask textarea[name=message]', 'Sortuję komórki co tydzień.');
   await page.click('#training-ask button[type=submit]');
   await page.waitForSelector('#training-ask p:has-text("opiekunowie dostali wiadomość")');
-  const [m] = await sink.waitFor((x) => x.to.includes('owner@owner.test') && /Prośba o szkolenie: Cell sorter/.test(x.subject));
-  assert.match(m.text, /Prosi: Ben Booker/);
+  // In the owner's language: English, which they chose with the switch (it
+  // is saved to their account) in the first test.
+  const [m] = await sink.waitFor((x) => x.to.includes('owner@owner.test') && /Training request: Cell sorter/.test(x.subject));
+  assert.match(m.text, /Asked by: Ben Booker/);
   assert.ok(!m.text.includes('ben@owner.test'));
   await page.context().close();
 
