@@ -675,7 +675,7 @@ static void demo_money(struct resource *r)
 }
 
 /* The demo's bookings are written as history, past the booking rules: their
- * economic flag takes the default of API.md, as migration 0018 gave it to
+ * economic flag takes the default of API.md, as migration 0019 gave it to
  * the bookings before it. */
 static const char SQL_ECONOMIC_DEFAULT[] =
     "UPDATE bookings SET economic = 1 WHERE organisation_id IS NULL OR organisation_id IN"

@@ -106,7 +106,7 @@ void price_finish(struct price *p);
 
 /* Reads a price kept on a booking from five columns of a row, from `col`
  * on: price_currency, price_class, price_rate, price_seconds, price_net
- * (migration 0018). Returns 0 (and *out zeroed) when the booking has none. */
+ * (migration 0019). Returns 0 (and *out zeroed) when the booking has none. */
 struct sqlite3_stmt;
 int price_read(struct price *out, struct sqlite3_stmt *st, int col, struct arena *a);
 

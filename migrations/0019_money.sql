@@ -79,22 +79,23 @@ CREATE TABLE economic_alerts (
 
 -- The outbox gains the kind 'economic' (owners: economic use passed 80 % of
 -- the cap; it names the booking that passed the mark). SQLite cannot change
--- a CHECK, so the table is rebuilt as 0017 left it, with the same rows.
+-- a CHECK, so the table is rebuilt as 0018 left it, with the same rows.
 CREATE TABLE outbox_new (
     id           INTEGER PRIMARY KEY,
     kind         TEXT NOT NULL CHECK (kind IN ('request','approved','declined','cancelled','moved','reminder','conflict',
                      'economic',
-                     'invitation','password_reset','reset_unknown','verify_email','account_exists')),
-    booking_id   INTEGER REFERENCES bookings(id),   -- the booking; NULL for account messages
+                     'invitation','password_reset','reset_unknown','verify_email','account_exists',
+                     'training_request')),
+    booking_id   INTEGER REFERENCES bookings(id),   -- the booking; NULL for account messages and training requests
     user_id      INTEGER REFERENCES users(id),      -- recipient; NULL = a lab's mailbox or someone without an account
     email        TEXT NOT NULL,                     -- recipient address at enqueue time
     lang         TEXT NOT NULL DEFAULT 'pl' CHECK (lang IN ('pl','en')),
-    actor_id     INTEGER REFERENCES users(id),      -- who made the change or sent the invitation; NULL = the system
+    actor_id     INTEGER REFERENCES users(id),      -- who made the change, invited or asked; NULL = the system
     b_start      INTEGER,                           -- the booking as it was after the change (booking messages)
     b_end        INTEGER,
     b_sequence   INTEGER,
     b_status     TEXT,
-    reason       TEXT,                              -- decline/cancel reason; 'conflict': the calendar and event; 'economic': "year|share|cap"
+    reason       TEXT,                              -- decline/cancel reason; 'conflict': the calendar and event; 'economic': "year|share|cap"; a training request's message
     occurrences  INTEGER NOT NULL DEFAULT 1,        -- a recurring request: how many bookings
     status       TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued','sent','failed')),
     attempts     INTEGER NOT NULL DEFAULT 0,        -- delivery attempts so far
@@ -106,12 +107,20 @@ CREATE TABLE outbox_new (
     link_expires INTEGER,   -- account messages: when the link stops working
     organisation_id INTEGER REFERENCES organisations(id) ON DELETE SET NULL, -- invitations: the organisation offered
     role         TEXT,      -- invitations: the role offered
-    CHECK ((booking_id IS NULL) = (kind IN ('invitation','password_reset','reset_unknown','verify_email','account_exists')))
+    training_request_id INTEGER REFERENCES training_requests(id) ON DELETE CASCADE, -- kind 'training_request': which request
+    CHECK ((booking_id IS NULL) = (kind IN ('invitation','password_reset','reset_unknown','verify_email',
+                                            'account_exists','training_request'))),
+    CHECK ((kind = 'training_request') = (training_request_id IS NOT NULL))
 ) STRICT;
-INSERT INTO outbox_new SELECT id, kind, booking_id, user_id, email, lang, actor_id, b_start, b_end,
-    b_sequence, b_status, reason, occurrences, status, attempts, next_attempt, last_error, created,
-    sent_at, link_token, link_expires, organisation_id, role FROM outbox;
+INSERT INTO outbox_new(id, kind, booking_id, user_id, email, lang, actor_id, b_start, b_end, b_sequence,
+                       b_status, reason, occurrences, status, attempts, next_attempt, last_error, created,
+                       sent_at, link_token, link_expires, organisation_id, role, training_request_id)
+    SELECT id, kind, booking_id, user_id, email, lang, actor_id, b_start, b_end, b_sequence,
+           b_status, reason, occurrences, status, attempts, next_attempt, last_error, created, sent_at,
+           link_token, link_expires, organisation_id, role, training_request_id
+    FROM outbox;
 DROP TABLE outbox;
 ALTER TABLE outbox_new RENAME TO outbox;
 CREATE INDEX outbox_due ON outbox(status, next_attempt);
 CREATE INDEX outbox_booking ON outbox(booking_id, kind);
+CREATE INDEX outbox_training ON outbox(training_request_id) WHERE training_request_id IS NOT NULL;
