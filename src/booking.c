@@ -411,9 +411,9 @@ static int conflict_error(struct ls_err *err, const char *what)
     const char *en = nc && nb ? "approved bookings and blackouts"
                      : nc     ? "an approved booking"
                               : "a blackout";
-    const char *pl = nc && nb ? "zatwierdzone rezerwacje i blokady"
+    const char *pl = nc && nb ? "zatwierdzone rezerwacje i wyłączenia"
                      : nc     ? "zatwierdzoną rezerwację"
-                              : "blokadę";
+                              : "wyłączenie";
     char m_en[160], m_pl[160];
     snprintf(m_en, sizeof m_en, "%s overlaps %s", what, en);
     snprintf(m_pl, sizeof m_pl, "%s nachodzi na %s", what_pl, pl);

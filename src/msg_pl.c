@@ -316,6 +316,7 @@ const char *const msg_pairs[][MSG_NLANGS] = {
      "organizacja może mieć najwyżej %d domen e-mail"},
     {"an owner must belong to an organisation", "właściciel musi należeć do organizacji"},
     {"at most %d days at a time", "najwyżej %d dni naraz"},
+    {"cannot render an account message", "nie można utworzyć wiadomości dotyczącej konta"},
     {"cannot render the calendar attachment", "nie udało się utworzyć załącznika kalendarza"},
     {"cannot start an HTTP request", "nie udało się rozpocząć zapytania HTTP"},
     {"could not fetch %s: %s", "nie udało się pobrać %s: %s"},

@@ -145,6 +145,11 @@ const char *notify_kind_name(enum notify_kind k)
     return (unsigned)k < NOTIFY_NKINDS ? kind_names[k] : "request";
 }
 
+int notify_kind_is_account(enum notify_kind k)
+{
+    return k >= NOTIFY_INVITATION && k <= NOTIFY_ACCOUNT_EXISTS;
+}
+
 int notify_kind_parse(const char *s)
 {
     for (int i = 0; s && i < NOTIFY_NKINDS; i++)
@@ -1077,8 +1082,10 @@ static int deliver(struct db *db, const struct notify_smtp *smtp, const struct n
     if (rc && rc != LS_ENOTFOUND)
         goto done; /* a busy database: the lease runs out and a later pass retries */
     if (!rc)
-        rc = account ? notify_compose_account(&m, &a, &ae, site, err)
-                     : notify_compose(&m, &a, &e, site, err);
+        rc = !account ? notify_compose(&m, &a, &e, site, err)
+             : site->compose_account
+                 ? site->compose_account(&m, &a, &ae, site, err)
+                 : ls_err_set(err, LS_EINTERNAL, NULL, "cannot render an account message");
     if (rc) {
         /* Cannot happen short of a broken database; keep the reason. */
         snprintf(why, sizeof why, "cannot render: %s", err->message);

@@ -118,10 +118,19 @@ int notify_retry_at(int64_t created, int attempts, int64_t now, int64_t base, in
 
 /* --- rendering --- */
 
+struct notify_mail;
+struct notify_account_event;
 struct notify_site {
     const char *public_url; /* "https://labshare.example.org", no trailing slash */
     const char *host;       /* for UIDs and Message-IDs */
     const char *from;       /* sender address, "a@b" or "Name <a@b>" */
+    /* Renders an account message (invitation, reset, …) for a delivery pass:
+     * notify_compose_account of notify_account.c, which builds on this
+     * module, so the caller hands it down rather than this layer reaching
+     * up. NULL: account messages are marked failed as unrenderable. */
+    int (*compose_account)(struct notify_mail *out, struct arena *a,
+                           const struct notify_account_event *e, const struct notify_site *s,
+                           struct ls_err *err);
 };
 
 /* Everything a message says. */

@@ -344,7 +344,7 @@ static void notify__failed_delivery_is_retried_later(void **state)
     struct notify_smtp smtp = {"smtp://127.0.0.1:1", NULL, NULL, "noreply@x.pl",
                                "noreply@x.pl",       0,    5};
     struct notify_site site = {"https://labshare.example.org", "labshare.example.org",
-                               "noreply@x.pl"};
+                               "noreply@x.pl", notify_compose_account};
     struct notify_pass p;
     assert_int_equal(notify_run_pass(f->t->db, &smtp, &site, NOW, 60, &p, &err), LS_OK);
     assert_int_equal(p.sent, 0);
@@ -437,7 +437,8 @@ static struct notify_event event(enum notify_kind kind, const char *lang)
 }
 
 static const struct notify_site SITE = {"https://labshare.example.org", "labshare.example.org",
-                                        "Labshare <noreply@labshare.example.org>"};
+                                        "Labshare <noreply@labshare.example.org>",
+                                        notify_compose_account};
 
 static void notify__mime_structure_and_escaping(void **state)
 {
@@ -704,7 +705,7 @@ static void notify__mailboxes_keep_the_address(void **state)
     assert_string_equal(notify_display_name(a, "\"Lab, Inc.\" <n@x.pl>"), "Lab, Inc.");
     assert_null(notify_display_name(a, "n@x.pl"));
     struct notify_site site = {"https://l.example.org", "l.example.org",
-                               "Łabshare, Kraków <noreply@l.example.org>"};
+                               "Łabshare, Kraków <noreply@l.example.org>", notify_compose_account};
     struct notify_mail m = {"Temat", "tekst", "<p>t</p>", NULL, NULL};
     char *mime = notify_mime(a, &site, "to@x.pl", "Zażółć, Gęślą", &m, NOW, "id@x");
     assert_true(strncmp(mime, "From: =?UTF-8?B?", 16) == 0);
