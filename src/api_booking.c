@@ -113,7 +113,7 @@ static const struct field CHANGE_FIELDS[] = {
           .help = "the resource's owners and staff; on its own, without other changes"),
     FIELD(struct change_body, override_cap, "override_economic_cap", FT_BOOL, FF_STAFF | FF_IN,
           LABEL("Go over the State-aid cap", "Przekrocz limit pomocy publicznej"),
-          .help = "staff, with economic: true (audited)"),
+          .help = "staff, with economic: true or a new time (audited)"),
     FIELD_END,
 };
 static const struct shape change_shape = {.fields = CHANGE_FIELDS,
@@ -413,6 +413,7 @@ static int patch_booking(struct req *r)
         .start = in->start,
         .end = in->end,
         .purpose = in->purpose,
+        .override_cap = in->override_cap,
     };
     struct booking_actor who = actor(r);
     struct booking b;

@@ -1219,6 +1219,7 @@ static int move_txn(struct db *db, void *p, struct ls_err *err)
     const char *purpose = c->has_purpose ? c->purpose : b.purpose;
     enum booking_status status = b.status;
     int moved = start != b.start || end != b.end;
+    struct override o = {{0}};
     if (moved) {
         struct resource_rules *rr = arena_alloc(j->a, sizeof *rr);
         if ((rc = catalogue_resource_rules(db, b.resource_id, rr, err)))
@@ -1235,6 +1236,11 @@ static int move_txn(struct db *db, void *p, struct ls_err *err)
             return err->code;
         if (k > 0)
             return conflict_error(err, "the new time");
+        /* Economic use that stays approved counts at its new length. */
+        if (status == BOOKING_APPROVED && b.economic &&
+            (rc = money_guard(db, j->who, c->override_cap, b.resource_id, &start, &end, 1, b.id, &o,
+                              err)))
+            return rc;
     }
     sqlite3_stmt *st = db_stmt(db, SQL_MOVE);
     sqlite3_bind_int64(st, 1, j->id);
@@ -1251,6 +1257,7 @@ static int move_txn(struct db *db, void *p, struct ls_err *err)
     const char *detail =
         arena_printf(j->a, "%s–%s%s", fs, fe, status != b.status ? ", back to pending" : "");
     auth_audit(db, u->id, "booking.move", "booking", j->id, detail, j->who->ip);
+    audit_override(db, j->who, j->id, &o);
     /* A booker editing only their own purpose needs no mail about it. */
     if (moved || u->id != b.user_id)
         rc = notify_enqueue(db, NOTIFY_MOVED, j->id, u->id, 1, j->who->now, err);

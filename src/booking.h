@@ -189,13 +189,16 @@ struct booking_change {
     int has_start, has_end, has_purpose;
     int64_t start, end;
     const char *purpose;
+    int override_cap; /* staff: an approved economic booking may go over the State-aid cap */
 };
 
 /* Moves (and/or re-describes) a pending or approved booking; the booker, a
  * manager or staff. New times go through every rule of creation again —
  * the booker's sharing and training (403), the time rules (422), conflicts
- * (409) — and an approved booking on an approval-required resource goes
- * back to pending when someone who does not manage the resource moves it.
+ * (409), the State-aid cap for an economic booking that stays approved
+ * (409 economic_cap unless staff override) — and an approved booking on an
+ * approval-required resource goes back to pending when someone who does
+ * not manage the resource moves it.
  * Every change raises its sequence. */
 int booking_move(struct booking *out, struct db *db, struct arena *a,
                  const struct booking_actor *who, int64_t id, const struct booking_change *c,

@@ -1084,14 +1084,14 @@ static void booking__moves_and_approvals_recheck_what_changed(void **state)
         book(f, &f->res2, R_TRAINING, at(2026, 11, 4, 9, 0), at(2026, 11, 4, 10, 0), &s, &err),
         LS_OK);
     testdb_exec(f->t, "DELETE FROM training");
-    struct booking_change c = {1, 1, 0, at(2026, 11, 4, 11, 0), at(2026, 11, 4, 12, 0), NULL};
+    struct booking_change c = {1, 1, 0, at(2026, 11, 4, 11, 0), at(2026, 11, 4, 12, 0), NULL, 0};
     assert_int_equal(booking_move(&b, f->t->db, &f->a, &res2, s.items[0].id, &c, &err),
                      LS_EFORBIDDEN);
     assert_non_null(strstr(err.message, "training"));
     assert_int_equal(booking_move(&b, f->t->db, &f->a, &owner2, s.items[0].id, &c, &err),
                      LS_EFORBIDDEN);
     assert_non_null(strstr(err.message, "booker"));
-    struct booking_change purpose = {0, 0, 1, 0, 0, "calibration"};
+    struct booking_change purpose = {0, 0, 1, 0, 0, "calibration", 0};
     assert_int_equal(booking_move(&b, f->t->db, &f->a, &res2, s.items[0].id, &purpose, &err),
                      LS_OK);
 

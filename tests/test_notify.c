@@ -215,7 +215,7 @@ static void notify__move_tells_the_booker_and_reopens_the_request(void **state)
     int64_t a = book(f, &f->res2, R_APPROVAL, at(2026, 11, 2, 10, 0), at(2026, 11, 2, 11, 0), NULL);
     assert_int_equal(booking_approve(&b, f->t->db, &f->a, &owner, a, &err), LS_OK);
     testdb_exec(f->t, "DELETE FROM outbox");
-    struct booking_change c = {1, 1, 0, at(2026, 11, 2, 12, 0), at(2026, 11, 2, 13, 0), NULL};
+    struct booking_change c = {1, 1, 0, at(2026, 11, 2, 12, 0), at(2026, 11, 2, 13, 0), NULL, 0};
     assert_int_equal(booking_move(&b, f->t->db, &f->a, &booker, a, &c, &err), LS_OK);
     assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'moved'"
                               " AND email = 'res2@x.pl' AND b_status = 'pending'"),
@@ -223,7 +223,7 @@ static void notify__move_tells_the_booker_and_reopens_the_request(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'request'"), 2);
     /* Only the purpose, by the booker: no mail. */
     testdb_exec(f->t, "DELETE FROM outbox");
-    struct booking_change p = {0, 0, 1, 0, 0, "new purpose"};
+    struct booking_change p = {0, 0, 1, 0, 0, "new purpose", 0};
     assert_int_equal(booking_move(&b, f->t->db, &f->a, &booker, a, &p, &err), LS_OK);
     assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0);
 }

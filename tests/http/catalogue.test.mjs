@@ -6,6 +6,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startServer, Client, assertError, DEMO_PASSWORD } from './lib.mjs';
+// Dates in next year: always ahead, so the test passes whatever today is.
+// Its spring DST change falls on the last Sunday of March.
+const Y = new Date().getUTCFullYear() + 1;
+const lastSunday = (m) => { const d = new Date(Date.UTC(Y, m, 0)); d.setUTCDate(d.getUTCDate() - d.getUTCDay()); return d.toISOString().slice(0, 10); };
+const SPRING = lastSunday(3);
 
 let srv, anon, staff, owner, researcher, otherOwner;
 let jci, uj; // organisation ids of owner@ and researcher@
@@ -161,16 +166,16 @@ test('resource: defaults for omitted fields', async () => {
 test('blackout: create, read, list, delete', async () => {
   const lab = await newLab();
   const res = await newResource(lab.id);
-  const body = { start: '2027-03-28T01:00:00+01:00', end: '2027-03-28T05:00:00+02:00', reason: 'Serwis' };
+  const body = { start: `${SPRING}T01:00:00+01:00`, end: `${SPRING}T05:00:00+02:00`, reason: 'Serwis' };
   const c = await owner.post(`/api/v1/resources/${res.id}/blackouts`, body);
   assert.equal(c.status, 201, c.text);
-  assertFields(c.json, { resource_id: res.id, start: '2027-03-28T00:00:00Z', end: '2027-03-28T03:00:00Z', reason: 'Serwis' });
+  assertFields(c.json, { resource_id: res.id, start: `${SPRING}T00:00:00Z`, end: `${SPRING}T03:00:00Z`, reason: 'Serwis' });
   assert.deepEqual((await researcher.get(`/api/v1/blackouts/${c.json.id}`)).json, c.json);
   const l = await researcher.get(`/api/v1/resources/${res.id}/blackouts`);
   assert.equal(l.json.total, 1);
   assert.deepEqual(l.json.items[0], c.json);
-  assert.equal((await researcher.get(`/api/v1/resources/${res.id}/blackouts?from=2027-04-01`)).json.total, 0);
-  const noReason = await owner.post(`/api/v1/resources/${res.id}/blackouts`, { start: '2027-05-01T08:00:00Z', end: '2027-05-01T09:00:00Z' });
+  assert.equal((await researcher.get(`/api/v1/resources/${res.id}/blackouts?from=${Y}-04-01`)).json.total, 0);
+  const noReason = await owner.post(`/api/v1/resources/${res.id}/blackouts`, { start: `${Y}-05-01T08:00:00Z`, end: `${Y}-05-01T09:00:00Z` });
   assert.equal(noReason.json.reason, '');
   assert.equal((await owner.del(`/api/v1/blackouts/${c.json.id}`)).status, 204);
   assertError(await owner.get(`/api/v1/blackouts/${c.json.id}`), 404, 'not_found');
@@ -307,12 +312,12 @@ test('every bad resource field is a 422 naming it, and nothing is written', asyn
 test('every bad blackout field is a 422 naming it', async () => {
   const lab = await newLab();
   const res = await newResource(lab.id);
-  const ok = { start: '2027-01-10T08:00:00Z', end: '2027-01-10T10:00:00Z' };
+  const ok = { start: `${Y}-01-10T08:00:00Z`, end: `${Y}-01-10T10:00:00Z` };
   const cases = [
     [{ end: ok.end }, 'start'], [{ start: ok.start }, 'end'], [{ ...ok, start: 'tomorrow' }, 'start'],
-    [{ ...ok, end: ok.start }, 'end'], [{ ...ok, end: '2027-01-10T07:00:00Z' }, 'end'],
+    [{ ...ok, end: ok.start }, 'end'], [{ ...ok, end: `${Y}-01-10T07:00:00Z` }, 'end'],
     [{ ...ok, reason: 5 }, 'reason'], [{ ...ok, colour: 1 }, 'colour'],
-    [{ ...ok, start: '2027-03-28T02:30:00' }, 'start'],
+    [{ ...ok, start: `${SPRING}T02:30:00` }, 'start'],
   ];
   for (const [body, field] of cases) assertError(await owner.post(`/api/v1/resources/${res.id}/blackouts`, body), 422, 'validation', field);
   assert.equal((await owner.get(`/api/v1/resources/${res.id}/blackouts`)).json.total, 0);
@@ -339,7 +344,7 @@ test('researchers read everything and write nothing', async () => {
   assertError(await researcher.patch(`/api/v1/labs/${lab.id}`, { name: 'y' }), 403, 'forbidden');
   assertError(await researcher.patch(`/api/v1/resources/${res.id}`, { name: 'y' }), 403, 'forbidden');
   assertError(await researcher.del(`/api/v1/resources/${res.id}`), 403, 'forbidden');
-  assertError(await researcher.post(`/api/v1/resources/${res.id}/blackouts`, { start: '2027-01-01T00:00:00Z', end: '2027-01-02T00:00:00Z' }), 403, 'forbidden');
+  assertError(await researcher.post(`/api/v1/resources/${res.id}/blackouts`, { start: `${Y}-01-01T00:00:00Z`, end: `${Y}-01-02T00:00:00Z` }), 403, 'forbidden');
   assertError(await researcher.post(`/api/v1/resources/${res.id}/trained`, { user_id: researcher.user.id }), 403, 'forbidden');
   assertError(await researcher.patch(`/api/v1/organisations/${jci}`, { name: 'y' }), 403, 'forbidden');
   assert.equal((await owner.get(`/api/v1/resources/${res.id}`)).json.name, 'Test instrument');
@@ -349,14 +354,14 @@ test('an owner of another organisation may read but not change a visible lab', a
   const lab = await newLab();
   const res = await newResource(lab.id);
   const svc = (await owner.post('/api/v1/services', { organisation_id: jci, name: 'S' })).json;
-  const bo = (await owner.post(`/api/v1/resources/${res.id}/blackouts`, { start: '2027-02-01T00:00:00Z', end: '2027-02-02T00:00:00Z' })).json;
+  const bo = (await owner.post(`/api/v1/resources/${res.id}/blackouts`, { start: `${Y}-02-01T00:00:00Z`, end: `${Y}-02-02T00:00:00Z` })).json;
   assert.equal((await otherOwner.get(`/api/v1/labs/${lab.id}`)).status, 200);
   assertError(await otherOwner.patch(`/api/v1/labs/${lab.id}`, { name: 'mine now' }), 403, 'forbidden');
   assertError(await otherOwner.del(`/api/v1/labs/${lab.id}`), 403, 'forbidden');
   assertError(await otherOwner.post('/api/v1/labs', { organisation_id: jci, name: 'x', kind: 'office', area_m2: 1 }), 403, 'forbidden');
   assertError(await otherOwner.post('/api/v1/resources', { lab_id: lab.id, type: 'desk', name: 'x' }), 403, 'forbidden');
   assertError(await otherOwner.patch(`/api/v1/resources/${res.id}`, { name: 'x' }), 403, 'forbidden');
-  assertError(await otherOwner.post(`/api/v1/resources/${res.id}/blackouts`, { start: '2027-01-01T00:00:00Z', end: '2027-01-02T00:00:00Z' }), 403, 'forbidden');
+  assertError(await otherOwner.post(`/api/v1/resources/${res.id}/blackouts`, { start: `${Y}-01-01T00:00:00Z`, end: `${Y}-01-02T00:00:00Z` }), 403, 'forbidden');
   assertError(await otherOwner.del(`/api/v1/blackouts/${bo.id}`), 403, 'forbidden');
   assertError(await otherOwner.patch(`/api/v1/services/${svc.id}`, { name: 'x' }), 403, 'forbidden');
   assertError(await otherOwner.del(`/api/v1/services/${svc.id}`), 403, 'forbidden');
@@ -377,7 +382,7 @@ test('unknown ids are 404 for every object and method', async () => {
   for (const noun of ['organisations', 'labs', 'resources', 'services'])
     assertError(await staff.patch(`/api/v1/${noun}/999999`, { name: 'x' }), 404, 'not_found');
   assertError(await staff.get('/api/v1/resources/999999/blackouts'), 404, 'not_found');
-  assertError(await staff.post('/api/v1/resources/999999/blackouts', { start: '2027-01-01T00:00:00Z', end: '2027-01-02T00:00:00Z' }), 404, 'not_found');
+  assertError(await staff.post('/api/v1/resources/999999/blackouts', { start: `${Y}-01-01T00:00:00Z`, end: `${Y}-01-02T00:00:00Z` }), 404, 'not_found');
   assertError(await staff.post('/api/v1/resources/999999/trained', { user_id: 1 }), 404, 'not_found');
 });
 
@@ -402,7 +407,7 @@ test('delete policy: history is never lost; otherwise objects go with what descr
   const lab = await newLab();
   const kept = await newResource(lab.id, { name: 'Booked one' });
   const gone = await newResource(lab.id, { name: 'Unbooked one' });
-  const bo = (await owner.post(`/api/v1/resources/${gone.id}/blackouts`, { start: '2027-02-01T00:00:00Z', end: '2027-02-02T00:00:00Z' })).json;
+  const bo = (await owner.post(`/api/v1/resources/${gone.id}/blackouts`, { start: `${Y}-02-01T00:00:00Z`, end: `${Y}-02-02T00:00:00Z` })).json;
   await owner.post(`/api/v1/resources/${gone.id}/trained`, { user_id: researcher.user.id });
   const svc = (await owner.post('/api/v1/services', { organisation_id: jci, name: 'Uses both', resource_ids: [kept.id, gone.id] })).json;
   sql(`INSERT INTO bookings(resource_id, user_id, organisation_id, start, end, status, created, updated)
@@ -486,9 +491,9 @@ test('lists: filters', async () => {
   assert.ok(rd.json.total >= 1 && rd.json.items.every((o) => o.group === 'R&D'));
   const svc = await researcher.get(`/api/v1/services?organisation_id=${jci}`);
   assert.ok(svc.json.total >= 3 && svc.json.items.every((s) => s.organisation_id === jci));
-  assertError(await researcher.get('/api/v1/resources?free_from=2027-01-01T00:00:00Z'), 422, 'validation', 'free_to');
-  assertError(await researcher.get('/api/v1/resources?free_to=2027-01-01T00:00:00Z'), 422, 'validation', 'free_from');
-  assertError(await researcher.get('/api/v1/resources?free_from=2027-01-02T00:00:00Z&free_to=2027-01-01T00:00:00Z'), 422, 'validation', 'free_to');
+  assertError(await researcher.get(`/api/v1/resources?free_from=${Y}-01-01T00:00:00Z`), 422, 'validation', 'free_to');
+  assertError(await researcher.get(`/api/v1/resources?free_to=${Y}-01-01T00:00:00Z`), 422, 'validation', 'free_from');
+  assertError(await researcher.get(`/api/v1/resources?free_from=${Y}-01-02T00:00:00Z&free_to=${Y}-01-01T00:00:00Z`), 422, 'validation', 'free_to');
   assertError(await researcher.get('/api/v1/resources?free_from=soon&free_to=later'), 422, 'validation', 'free_from');
 });
 

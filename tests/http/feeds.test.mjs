@@ -14,6 +14,12 @@ import { gunzipSync } from 'node:zlib';
 import ICAL from 'ical.js';
 import { startServer, Client, addUser, assertError } from './lib.mjs';
 import { parseEverywhere } from './icalparsers.mjs';
+// Dates in next year: always ahead, so the test passes whatever today is.
+// Its spring DST change falls on the last Sunday of March.
+const Y = new Date().getUTCFullYear() + 1;
+const lastSunday = (m) => { const d = new Date(Date.UTC(Y, m, 0)); d.setUTCDate(d.getUTCDate() - d.getUTCDay()); return d.toISOString().slice(0, 10); };
+const SPRING = lastSunday(3);
+const SPRING_AFTER = new Date(Date.parse(SPRING) + 86400000).toISOString().slice(0, 10);
 
 let srv, anon, staff, ownerA, ownerB, resA, resB, guest;
 const ids = {};
@@ -76,15 +82,15 @@ before(async () => {
       await c.login(`${n}@f.test`);
       return c;
     }));
-  // Mikroskop: 10:00 local just after the spring and the autumn DST changes of 2027.
-  ids.spring = booking({ resource: 1, user: ids.resB, org: 2, start: '2027-03-29T08:00:00Z', end: '2027-03-29T10:00:00Z', purpose: 'Imaging; cells, day 1', status: 'pending' });
-  ids.autumn = booking({ resource: 1, user: ids.resA, org: 1, start: '2027-11-02T09:00:00Z', end: '2027-11-02T11:00:00Z', purpose: 'Zażółć gęślą jaźń' });
-  ids.declined = booking({ resource: 1, user: ids.resA, org: 1, start: '2027-04-01T08:00:00Z', end: '2027-04-01T09:00:00Z', status: 'declined' });
-  ids.oldCancel = booking({ resource: 1, user: ids.resA, org: 1, start: '2027-04-02T08:00:00Z', end: '2027-04-02T09:00:00Z', status: 'cancelled', cancelledAt: NOW - 40 * 86400 });
-  ids.newCancel = booking({ resource: 1, user: ids.resB, org: 2, start: '2027-04-03T08:00:00Z', end: '2027-04-03T09:00:00Z', status: 'cancelled', cancelledAt: NOW - 86400 });
+  // Mikroskop: 10:00 local just after the spring and the autumn DST changes of next year.
+  ids.spring = booking({ resource: 1, user: ids.resB, org: 2, start: `${SPRING_AFTER}T08:00:00Z`, end: `${SPRING_AFTER}T10:00:00Z`, purpose: 'Imaging; cells, day 1', status: 'pending' });
+  ids.autumn = booking({ resource: 1, user: ids.resA, org: 1, start: `${Y}-11-02T09:00:00Z`, end: `${Y}-11-02T11:00:00Z`, purpose: 'Zażółć gęślą jaźń' });
+  ids.declined = booking({ resource: 1, user: ids.resA, org: 1, start: `${Y}-04-01T08:00:00Z`, end: `${Y}-04-01T09:00:00Z`, status: 'declined' });
+  ids.oldCancel = booking({ resource: 1, user: ids.resA, org: 1, start: `${Y}-04-02T08:00:00Z`, end: `${Y}-04-02T09:00:00Z`, status: 'cancelled', cancelledAt: NOW - 40 * 86400 });
+  ids.newCancel = booking({ resource: 1, user: ids.resB, org: 2, start: `${Y}-04-03T08:00:00Z`, end: `${Y}-04-03T09:00:00Z`, status: 'cancelled', cancelledAt: NOW - 86400 });
   ids.ancient = booking({ resource: 1, user: ids.resA, org: 1, start: new Date((NOW - 200 * 86400) * 1000).toISOString(), end: new Date((NOW - 200 * 86400 + 3600) * 1000).toISOString() });
-  ids.guestB = booking({ resource: 2, user: ids.guest, org: null, start: '2027-05-04T08:00:00Z', end: '2027-05-04T09:00:00Z' });
-  ids.onB = booking({ resource: 3, user: ids.resB, org: 2, start: '2027-05-05T08:00:00Z', end: '2027-05-05T09:00:00Z', purpose: 'Fermentacja' });
+  ids.guestB = booking({ resource: 2, user: ids.guest, org: null, start: `${Y}-05-04T08:00:00Z`, end: `${Y}-05-04T09:00:00Z` });
+  ids.onB = booking({ resource: 3, user: ids.resB, org: 2, start: `${Y}-05-05T08:00:00Z`, end: `${Y}-05-05T09:00:00Z`, purpose: 'Fermentacja' });
 });
 after(async () => { await srv.stop(); });
 
@@ -185,8 +191,8 @@ test('a resource feed is valid iCalendar with Europe/Warsaw times across DST', a
     assert.equal(e.startDate.minute, 0);
     assert.equal(e.endDate.hour, 12);
   }
-  assert.equal(spring.startDate.toJSDate().toISOString(), '2027-03-29T08:00:00.000Z');
-  assert.equal(autumn.startDate.toJSDate().toISOString(), '2027-11-02T09:00:00.000Z');
+  assert.equal(spring.startDate.toJSDate().toISOString(), `${SPRING_AFTER}T08:00:00.000Z`);
+  assert.equal(autumn.startDate.toJSDate().toISOString(), `${Y}-11-02T09:00:00.000Z`);
   assert.equal(spring.component.getFirstPropertyValue('status'), 'TENTATIVE');
   assert.equal(autumn.component.getFirstPropertyValue('status'), 'CONFIRMED');
   assert.equal(byId.get(ids.newCancel).component.getFirstPropertyValue('status'), 'CANCELLED');
@@ -401,7 +407,7 @@ test('the repeated October hour is written in UTC and read right by all four par
 });
 
 test('renaming the booker, resource or lab moves the event\'s LAST-MODIFIED and DTSTAMP', async () => {
-  const id = booking({ resource: 3, user: ids.resB, org: 2, start: '2027-06-01T08:00:00Z', end: '2027-06-01T09:00:00Z', purpose: 'Rename' });
+  const id = booking({ resource: 3, user: ids.resB, org: 2, start: `${Y}-06-01T08:00:00Z`, end: `${Y}-06-01T09:00:00Z`, purpose: 'Rename' });
   const f = await create(ownerB, 'resource', 3);
   const before = (await fetchFeed(anon, f.url)).byId.get(id);
   const lm0 = before.component.getFirstPropertyValue('last-modified').toUnixTime();

@@ -357,6 +357,45 @@ test('State aid: the guard refuses the request that would cross the cap and acce
   assert.deepEqual(ind.state_aid, { funded_resources: 1, economic_hours: 11, non_economic_hours: 3 });
 });
 
+test('State aid: a whole series is approved against the cap together, all or nothing', async () => {
+  // Open Mondays 08–18 all year: 52 or 53 Mondays, so a cap of 1 % is 5.2 or 5.3 h.
+  const room = await created(await staff.post('/api/v1/resources', {
+    lab_id: (await staff.get(`/api/v1/resources/${res.R3}`)).json.lab_id, type: 'room', name: 'Pracownia BSL-1',
+    slot_minutes: 60, min_minutes: 60, max_minutes: 600, opening_hours: [{ weekday: 1, open: '08:00', close: '18:00' }],
+    funding: { programme: 'FENG 2.1', economic_cap: 0.01 },
+  }));
+  const first = new Date(Date.UTC(Y, 5, 1));
+  while (first.getUTCDay() !== 1) first.setUTCDate(first.getUTCDate() + 1);
+  const [m, d] = [first.getUTCMonth() + 1, first.getUTCDate()];
+  // A request is checked with all its occurrences (2 × 2 h fits); then 2 h of
+  // someone else's are approved, and the series no longer fits whole (2 + 4 > 5.2),
+  // though each occurrence would on its own (2 + 2).
+  const r = await bookerN.post('/api/v1/bookings', { resource_id: room.id, start: local(Y, m, d, 8), end: local(Y, m, d, 10), rrule: 'FREQ=WEEKLY;COUNT=2', cost_centre: 'MPK-9' });
+  assert.equal(r.status, 201, r.text);
+  const ids = r.json.bookings.map((b) => b.id);
+  assert.equal(ids.length, 2);
+  assert.ok(r.json.bookings.every((b) => b.economic && b.status === 'pending'));
+  const [m2, d2] = [first.getUTCMonth() + 1, first.getUTCDate() + 14];
+  const other = await created(await bookerC.post('/api/v1/bookings', { resource_id: room.id, start: local(Y, m2, d2, 8), end: local(Y, m2, d2, 10), cost_centre: 'MPK-9' }));
+  assert.equal(other.economic, true);
+  assert.equal((await ownerP.post(`/api/v1/bookings/${other.id}/approve`, {})).status, 200);
+  assertError(await ownerP.post(`/api/v1/bookings/${ids[0]}/approve`, { series: true }), 409, 'economic_cap', 'economic');
+  for (const id of ids) assert.equal((await ownerP.get(`/api/v1/bookings/${id}`)).json.status, 'pending', 'none approved');
+  // One by one: the first fits, the second would cross the cap.
+  assert.equal((await ownerP.post(`/api/v1/bookings/${ids[0]}/approve`, {})).status, 200);
+  assertError(await ownerP.post(`/api/v1/bookings/${ids[1]}/approve`, {}), 409, 'economic_cap', 'economic');
+  // Moving the approved one counts its new length: 2 + 4 h is over, 2 + 3 h fits; staff may override.
+  assertError(await ownerP.patch(`/api/v1/bookings/${ids[0]}`, { end: local(Y, m, d, 12) }), 409, 'economic_cap', 'economic');
+  assert.equal((await ownerP.get(`/api/v1/bookings/${ids[0]}`)).json.end, local(Y, m, d, 10), 'nothing written');
+  const fits = await ownerP.patch(`/api/v1/bookings/${ids[0]}`, { end: local(Y, m, d, 11) });
+  assert.equal(fits.status, 200, fits.text);
+  assert.equal(fits.json.status, 'approved');
+  assertError(await ownerP.patch(`/api/v1/bookings/${ids[0]}`, { end: local(Y, m, d, 12), override_economic_cap: true }), 403, 'forbidden', 'override_economic_cap');
+  const forced = await staff.patch(`/api/v1/bookings/${ids[0]}`, { end: local(Y, m, d, 12), override_economic_cap: true });
+  assert.equal(forced.status, 200, forced.text);
+  assert.equal(sqlite(srv.db, `SELECT count(*) FROM audit_log WHERE action = 'booking.economic_cap_override' AND object_id = ${ids[0]}`), '1');
+});
+
 test('bad inputs are 422s naming the field, and nothing is half-written', async () => {
   const before = (await staff.get(`/api/v1/resources/${res.R1}`)).json;
   const bad = [
