@@ -17,6 +17,32 @@ static const char *const names[] = {
 #undef LS_X_NAME
 };
 
+/* 1 if fmt has a floating conversion (%f, %.2f, %.10g…). */
+static int has_float(const char *fmt)
+{
+    for (const char *p = strchr(fmt, '%'); p; p = strchr(p, '%')) {
+        p++;
+        if (*p == '%') {
+            p++;
+            continue;
+        }
+        p += strspn(p, "-+ #0123456789.");
+        if (*p == 'f' || *p == 'g' || *p == 'e')
+            return 1;
+    }
+    return 0;
+}
+
+/* Polish writes 1,15 where English writes 1.15. Only for messages with a
+ * floating conversion, whose other arguments are integers and words: there
+ * a dot between two digits is always a number's. */
+static void decimal_commas(char *s)
+{
+    for (char *p = s; *p; p++)
+        if (*p == '.' && p > s && p[-1] >= '0' && p[-1] <= '9' && p[1] >= '0' && p[1] <= '9')
+            *p = ',';
+}
+
 int ls_err_set(struct ls_err *e, enum ls_code code, const char *field, const char *fmt, ...)
 {
     if (!e)
@@ -34,6 +60,8 @@ int ls_err_set(struct ls_err *e, enum ls_code code, const char *field, const cha
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
     vsnprintf(e->message_pl, sizeof e->message_pl, msg_pl(fmt), pl);
 #pragma GCC diagnostic pop
+    if (has_float(fmt))
+        decimal_commas(e->message_pl);
     va_end(pl);
     va_end(ap);
     return code;

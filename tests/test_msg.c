@@ -118,6 +118,26 @@ static void msg__errors_are_written_in_both_languages(void **state)
     assert_string_equal(e.field, "");
 }
 
+/* Numbers in Polish messages take a decimal comma; English keeps its point. */
+static void msg__polish_numbers_take_a_decimal_comma(void **state)
+{
+    (void)state;
+    struct ls_err e = {0};
+    ls_err_set(&e, LS_EVALIDATION, "area_m2", "{field} must be between %.10g and %.10g", 0.5, 1e6);
+    assert_string_equal(e.message, "{field} must be between 0.5 and 1000000");
+    assert_string_equal(e.message_pl, "{field}: podaj wartość od 0,5 do 1000000");
+    ls_err_set(&e, LS_EECONOMIC_CAP, "economic",
+               "economic use of this resource in %d would reach %.2f %% of its available hours, "
+               "above its State-aid cap of %.2f %%",
+               2027, 1.153, 1.0);
+    assert_non_null(strstr(e.message, "2027 would reach 1.15 % of"));
+    assert_non_null(strstr(e.message_pl, "w roku 2027 sięgnęłoby 1,15 % godzin"));
+    assert_non_null(strstr(e.message_pl, "publicznej 1,00 %"));
+    /* Without a floating conversion nothing changes, dots in dates included. */
+    ls_err_set(&e, LS_EVALIDATION, "x", "%s", "v1.2");
+    assert_string_equal(e.message_pl, "v1.2");
+}
+
 /* The reasons the server writes into a cancelled booking are shown in each
  * reader's language: each has a Polish form. */
 static void msg__cancellation_sentences_are_translated(void **state)
@@ -137,6 +157,7 @@ int main(void)
         cmocka_unit_test(msg__every_pair_takes_the_same_arguments),
         cmocka_unit_test(msg__lookup_finds_the_polish_form),
         cmocka_unit_test(msg__language_of_the_answer),
+        cmocka_unit_test(msg__polish_numbers_take_a_decimal_comma),
         cmocka_unit_test(msg__field_label_replaces_the_placeholder),
         cmocka_unit_test(msg__errors_are_written_in_both_languages),
         cmocka_unit_test(msg__cancellation_sentences_are_translated),
