@@ -1,0 +1,158 @@
+/* test_jsonw.c — the JSON writer prints what cJSON prints for the same
+ * values, byte for byte, and its text parses back to them. */
+#include "testutil.h"
+
+#include "json.h"
+#include "jsonw.h"
+
+/* Compares the writer's text with cJSON_PrintUnformatted of the tree. */
+static void same_as_cjson(const struct jw *w, cJSON *tree)
+{
+    char *want = cJSON_PrintUnformatted(tree);
+    assert_non_null(want);
+    assert_string_equal(w->buf, want);
+    assert_int_equal(w->len, strlen(want));
+    free(want);
+    cJSON_Delete(tree);
+}
+
+static void jsonw__strings_escape_as_cjson_does(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    char every[256];
+    for (int i = 1; i < 256; i++)
+        every[i - 1] = (char)i; /* every byte but NUL, control and non-ASCII included */
+    every[255] = '\0';
+    const char *texts[] = {
+        "",
+        "plain",
+        "quote \" and backslash \\",
+        "line\nbreak\ttab\rcr\b\f",
+        "\x01\x1f",
+        "zażółć gęślą jaźń — “Kraków”",
+        "</script>",
+        every,
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        struct jw w;
+        jw_init(&w, &a, 0); /* the smallest start: growth is exercised too */
+        jw_object(&w, NULL);
+        jw_string(&w, "s", texts[i]);
+        jw_end(&w);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "s", texts[i]);
+        same_as_cjson(&w, o);
+        cJSON *back = cJSON_Parse(w.buf);
+        assert_non_null(back);
+        assert_string_equal(cJSON_GetObjectItem(back, "s")->valuestring, texts[i]);
+        cJSON_Delete(back);
+    }
+    arena_release(&a);
+}
+
+static void jsonw__values_and_nesting_match_cjson(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    const int64_t ints[] = {0, 1, -1, 42, 2147483647, -2147483647, 2147483648LL, 999999999999999LL};
+    const int64_t times[] = {0,          1,      86399,       86400, 951782400 /* 2000-02-29 */,
+                             1793534400, TU_MAX, 4102444800LL /* 2100-01-01 */};
+    struct jw w;
+    jw_init(&w, &a, 16);
+    jw_object(&w, NULL);
+    jw_array(&w, "ints");
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
+        jw_int(&w, NULL, ints[i]);
+    jw_end(&w);
+    jw_array(&w, "times");
+    for (size_t i = 0; i < sizeof times / sizeof *times; i++)
+        jw_time(&w, NULL, times[i]);
+    jw_end(&w);
+    jw_array(&w, "empty");
+    jw_end(&w);
+    jw_object(&w, "inner");
+    jw_bool(&w, "yes", 1);
+    jw_bool(&w, "no", 0);
+    jw_null(&w, "nothing");
+    jw_string(&w, "null_string", NULL);
+    jw_id_or_null(&w, "id", 7);
+    jw_id_or_null(&w, "no_id", 0);
+    jw_time_or_null(&w, "when", 1793534400, 0);
+    jw_time_or_null(&w, "never", 0, 1);
+    jw_object(&w, "empty");
+    jw_end(&w);
+    jw_end(&w);
+    jw_end(&w);
+    jw_end(&w); /* one too many: ignored */
+
+    cJSON *o = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(o, "ints");
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)ints[i]));
+    arr = cJSON_AddArrayToObject(o, "times");
+    for (size_t i = 0; i < sizeof times / sizeof *times; i++) {
+        char s[TU_UTC_LEN];
+        tu_format_utc(times[i], s);
+        cJSON_AddItemToArray(arr, cJSON_CreateString(s));
+    }
+    cJSON_AddArrayToObject(o, "empty");
+    cJSON *in = cJSON_AddObjectToObject(o, "inner");
+    cJSON_AddBoolToObject(in, "yes", 1);
+    cJSON_AddBoolToObject(in, "no", 0);
+    cJSON_AddNullToObject(in, "nothing");
+    cJSON_AddNullToObject(in, "null_string");
+    json_add_id_or_null(in, "id", 7);
+    json_add_id_or_null(in, "no_id", 0);
+    json_add_time_or_null(in, "when", 1793534400, 0);
+    json_add_time_or_null(in, "never", 0, 1);
+    cJSON_AddObjectToObject(in, "empty");
+    same_as_cjson(&w, o);
+    arena_release(&a);
+}
+
+/* cJSON prints a double with 15 digits, so ids from 10^15 on would come out
+ * rounded in exponent form; the writer prints every digit. */
+static void jsonw__large_integers_keep_every_digit(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    struct jw w;
+    jw_init(&w, &a, 0);
+    jw_array(&w, NULL);
+    jw_int(&w, NULL, 9007199254740993LL);
+    jw_int(&w, NULL, INT64_MIN);
+    jw_end(&w);
+    assert_string_equal(w.buf, "[9007199254740993,-9223372036854775808]");
+    arena_release(&a);
+}
+
+static void jsonw__every_second_of_a_leap_day_formats_as_timeutil(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    /* 2028-02-28 to 2028-03-01 in steps that cross every field's carry. */
+    for (int64_t t = 1835308800 - 3600; t < 1835308800 + 3 * 86400; t += 599) {
+        struct jw w;
+        jw_init(&w, &a, 0);
+        jw_time(&w, NULL, t);
+        char s[TU_UTC_LEN + 2];
+        s[0] = '"';
+        tu_format_utc(t, s + 1);
+        strcat(s, "\"");
+        assert_string_equal(w.buf, s);
+    }
+    arena_release(&a);
+}
+
+int main(void)
+{
+    testutil_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(jsonw__strings_escape_as_cjson_does),
+        cmocka_unit_test(jsonw__values_and_nesting_match_cjson),
+        cmocka_unit_test(jsonw__large_integers_keep_every_digit),
+        cmocka_unit_test(jsonw__every_second_of_a_leap_day_formats_as_timeutil),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
