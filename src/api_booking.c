@@ -9,32 +9,83 @@
 #include "booking.h"
 #include "db.h"
 #include "json.h"
+#include "jsonw.h"
 #include "timeutil.h"
 
-static cJSON *booking_json(const struct booking *b)
+/* Bytes a booking's JSON takes, but for its texts: sizes the answer's
+ * buffer so a page is written without growing it. */
+#define BOOKING_JSON_FIXED 440
+
+static size_t booking_json_size(const struct booking *b)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "id", (double)b->id);
-    cJSON_AddNumberToObject(o, "resource_id", (double)b->resource_id);
-    cJSON_AddNumberToObject(o, "user_id", (double)b->user_id);
-    json_add_id_or_null(o, "organisation_id", b->organisation_id);
-    json_add_time(o, "start", b->start);
-    json_add_time(o, "end", b->end);
-    cJSON_AddStringToObject(o, "purpose", b->purpose);
-    cJSON_AddStringToObject(o, "status", booking_status_name(b->status));
-    json_add_time(o, "created", b->created);
-    json_add_time(o, "updated", b->updated);
-    json_add_id_or_null(o, "decided_by", b->decided_by);
-    json_add_str_or_null(o, "reason", b->reason);
-    json_add_id_or_null(o, "series_id", b->series_id);
+    size_t n = BOOKING_JSON_FIXED + strlen(b->purpose);
+    n += b->reason ? strlen(b->reason) : 0;
+    n += b->resource_name ? strlen(b->resource_name) : 0;
+    return n + (b->user_name ? strlen(b->user_name) : 0);
+}
+
+static void booking_members(struct jw *w, const struct booking *b)
+{
+    jw_int(w, "id", b->id);
+    jw_int(w, "resource_id", b->resource_id);
+    jw_int(w, "user_id", b->user_id);
+    jw_id_or_null(w, "organisation_id", b->organisation_id);
+    jw_time(w, "start", b->start);
+    jw_time(w, "end", b->end);
+    jw_string(w, "purpose", b->purpose);
+    jw_string(w, "status", booking_status_name(b->status));
+    jw_time(w, "created", b->created);
+    jw_time(w, "updated", b->updated);
+    jw_id_or_null(w, "decided_by", b->decided_by);
+    jw_string(w, "reason", b->reason);
+    jw_id_or_null(w, "series_id", b->series_id);
     /* Extras beyond API.md's minimum. */
-    cJSON_AddNumberToObject(o, "sequence", (double)b->sequence);
-    cJSON_AddBoolToObject(o, "no_show", b->no_show);
-    json_add_time_or_null(o, "cancelled_at", b->cancelled_at, b->cancelled_at == 0);
-    json_add_str_or_null(o, "resource_name", b->resource_name);
-    json_add_str_or_null(o, "user_name", b->user_name);
-    json_add_id_or_null(o, "resource_organisation_id", b->resource_organisation_id);
-    return o;
+    jw_int(w, "sequence", b->sequence);
+    jw_bool(w, "no_show", b->no_show);
+    jw_time_or_null(w, "cancelled_at", b->cancelled_at, b->cancelled_at == 0);
+    jw_string(w, "resource_name", b->resource_name);
+    jw_string(w, "user_name", b->user_name);
+    jw_id_or_null(w, "resource_organisation_id", b->resource_organisation_id);
+}
+
+static size_t bookings_json_size(const struct booking *items, int n)
+{
+    size_t size = 64;
+    for (int i = 0; i < n; i++)
+        size += booking_json_size(&items[i]);
+    return size;
+}
+
+static void write_item(const struct booking *b, void *ctx)
+{
+    struct jw *w = ctx;
+    jw_object(w, NULL);
+    booking_members(w, b);
+    jw_end(w);
+}
+
+static void booking_array(struct jw *w, const char *key, const struct booking *items, int n)
+{
+    jw_array(w, key);
+    for (int i = 0; i < n; i++)
+        write_item(&items[i], w);
+    jw_end(w);
+}
+
+/* Answers one booking, and with `key` the bookings of `set` as an array
+ * member of that name (a series created, the bookings cancelled). */
+static int send_booking(struct req *r, int status, const struct booking *b, const char *key,
+                        const struct booking_set *set)
+{
+    struct jw w;
+    jw_init(&w, &r->arena,
+            booking_json_size(b) + (key ? bookings_json_size(set->items, set->n) : 0));
+    jw_object(&w, NULL);
+    booking_members(&w, b);
+    if (key)
+        booking_array(&w, key, set->items, set->n);
+    jw_end(&w);
+    return http_send_json_text(r, status, w.buf, w.len);
 }
 
 static struct booking_actor actor(struct req *r)
@@ -84,22 +135,17 @@ static int post_booking(struct req *r)
     struct booking_set set;
     if ((rc = booking_create(&set, r->db, &r->arena, &who, &q, &r->err)))
         return rc;
-    cJSON *o = booking_json(&set.items[0]);
-    if (q.rrule) {
-        cJSON *all = cJSON_AddArrayToObject(o, "bookings");
-        for (int i = 0; i < set.n; i++)
-            cJSON_AddItemToArray(all, booking_json(&set.items[i]));
-    }
     char *loc = arena_printf(&r->arena, "/api/v1/bookings/%lld", (long long)set.items[0].id);
     http_add_header(r, "Location", loc);
-    return http_send_json(r, 201, o);
+    return send_booking(r, 201, &set.items[0], q.rrule ? "bookings" : NULL, &set);
 }
 
 static int get_bookings(struct req *r)
 {
     static const char *const statuses[] = {"pending", "approved", "declined", "cancelled", NULL};
+    static const char *const orders[] = {"asc", "desc", NULL};
     struct booking_filter f = {.status = -1};
-    const char *status = NULL;
+    const char *status = NULL, *order = "asc";
     int64_t mine = 0;
     int has_status = 0;
     int rc = http_paging(r, &f.limit, &f.offset);
@@ -108,9 +154,12 @@ static int get_bookings(struct req *r)
     if (!rc)
         rc = http_query_int(r, "lab_id", 1, INT64_MAX / 2, &f.lab_id, NULL);
     if (!rc)
-        rc = http_query_int(r, "user_id", 1, INT64_MAX / 2, &f.user_id, NULL);
-    if (!rc)
         rc = http_query_int(r, "organisation_id", 1, INT64_MAX / 2, &f.organisation_id, NULL);
+    if (!rc)
+        rc = http_query_int(r, "booker_organisation_id", 1, INT64_MAX / 2,
+                            &f.booker_organisation_id, NULL);
+    if (!rc)
+        rc = http_query_int(r, "user_id", 1, INT64_MAX / 2, &f.user_id, NULL);
     if (!rc)
         rc = http_query_int(r, "series_id", 1, INT64_MAX / 2, &f.series_id, NULL);
     if (!rc)
@@ -121,20 +170,26 @@ static int get_bookings(struct req *r)
         rc = http_query_enum(r, "status", statuses, &status, &has_status);
     if (!rc)
         rc = http_query_int(r, "mine", 0, 1, &mine, NULL);
-    if (!rc && f.from && f.to && f.to <= f.from)
-        rc = ls_err_set(&r->err, LS_EVALIDATION, "to", "'to' must be after 'from'");
+    if (!rc)
+        rc = http_query_enum(r, "order", orders, &order, NULL);
     if (rc)
         return rc;
     if (has_status)
         f.status = booking_status_parse(status);
     f.mine = mine == 1;
-    struct booking_set set;
-    if ((rc = booking_list(&set, r->db, &r->arena, r->user, &f, &r->err)))
+    f.desc = strcmp(order, "desc") == 0;
+    /* Rows go into the text as they are read: no copies of the page. */
+    struct jw w;
+    jw_init(&w, &r->arena, (size_t)(f.limit > 0 ? f.limit : 50) * (BOOKING_JSON_FIXED + 64));
+    jw_object(&w, NULL);
+    jw_array(&w, "items");
+    int64_t total;
+    if ((rc = booking_list_each(r->db, &r->arena, r->user, &f, write_item, &w, &total, &r->err)))
         return rc;
-    cJSON *items = cJSON_CreateArray();
-    for (int i = 0; i < set.n; i++)
-        cJSON_AddItemToArray(items, booking_json(&set.items[i]));
-    return http_send_list(r, items, set.total);
+    jw_end(&w);
+    jw_int(&w, "total", total);
+    jw_end(&w);
+    return http_send_json_text(r, 200, w.buf, w.len);
 }
 
 static int get_booking(struct req *r)
@@ -146,7 +201,7 @@ static int get_booking(struct req *r)
         rc = booking_get(&b, r->db, &r->arena, r->user, id, &r->err);
     if (rc)
         return rc;
-    return http_send_json(r, 200, booking_json(&b));
+    return send_booking(r, 200, &b, NULL, NULL);
 }
 
 static int post_approve(struct req *r)
@@ -162,7 +217,7 @@ static int post_approve(struct req *r)
         rc = booking_approve(&b, r->db, &r->arena, &who, id, &r->err);
     if (rc)
         return rc;
-    return http_send_json(r, 200, booking_json(&b));
+    return send_booking(r, 200, &b, NULL, NULL);
 }
 
 static int post_decline(struct req *r)
@@ -182,7 +237,7 @@ static int post_decline(struct req *r)
         rc = booking_decline(&b, r->db, &r->arena, &who, id, reason, &r->err);
     if (rc)
         return rc;
-    return http_send_json(r, 200, booking_json(&b));
+    return send_booking(r, 200, &b, NULL, NULL);
 }
 
 static int post_cancel(struct req *r)
@@ -206,13 +261,8 @@ static int post_cancel(struct req *r)
                             strcmp(scope, "following") == 0, &r->err);
     if (rc)
         return rc;
-    cJSON *o = booking_json(&set.items[0]);
-    if (strcmp(scope, "following") == 0) {
-        cJSON *all = cJSON_AddArrayToObject(o, "cancelled");
-        for (int i = 0; i < set.n; i++)
-            cJSON_AddItemToArray(all, booking_json(&set.items[i]));
-    }
-    return http_send_json(r, 200, o);
+    return send_booking(r, 200, &set.items[0], strcmp(scope, "following") == 0 ? "cancelled" : NULL,
+                        &set);
 }
 
 static int patch_booking(struct req *r)
@@ -238,7 +288,7 @@ static int patch_booking(struct req *r)
         rc = booking_move(&b, r->db, &r->arena, &who, id, &c, &r->err);
     if (rc)
         return rc;
-    return http_send_json(r, 200, booking_json(&b));
+    return send_booking(r, 200, &b, NULL, NULL);
 }
 
 static int no_show(struct req *r, int64_t id, int mark)
@@ -248,7 +298,7 @@ static int no_show(struct req *r, int64_t id, int mark)
     int rc = booking_set_no_show(&b, r->db, &r->arena, &who, id, mark, &r->err);
     if (rc)
         return rc;
-    return http_send_json(r, 200, booking_json(&b));
+    return send_booking(r, 200, &b, NULL, NULL);
 }
 
 static int post_no_show(struct req *r)
@@ -331,7 +381,7 @@ static int get_availability(struct req *r)
 /* clang-format off */
 const struct route api_booking_routes[] = {
     {"POST", "/api/v1/bookings", post_booking, ACCESS_USER, 16384, 0, "bookings", "Request a booking (optionally recurring with an RRULE)"},
-    {"GET", "/api/v1/bookings", get_bookings, ACCESS_USER, 0, 0, "bookings", "List the bookings the caller may see"},
+    {"GET", "/api/v1/bookings", get_bookings, ACCESS_USER, 0, 0, "bookings", "List the bookings the caller may see (own; owners also those on their organisation's resources; staff all). Filters: resource_id, lab_id and organisation_id (of the resource), booker_organisation_id (the booker's at booking time), user_id, series_id, status, mine=1, from/to (overlapping [from, to), at most 366 days when both are given). Ordered by start; order=desc for newest first. limit (at most 500) and offset"},
     {"GET", "/api/v1/bookings/{id}", get_booking, ACCESS_USER, 0, 0, "bookings", "One booking"},
     {"PATCH", "/api/v1/bookings/{id}", patch_booking, ACCESS_USER, 8192, 0, "bookings", "Move a booking or change its purpose"},
     {"POST", "/api/v1/bookings/{id}/approve", post_approve, ACCESS_USER, 1024, 0, "bookings", "Approve a pending booking (owner of the resource's organisation, staff)"},
