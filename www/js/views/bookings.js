@@ -30,7 +30,7 @@ export async function render(root, { params, navigate, toast }) {
   const link = (over) => '#/bookings' + qs({ tab: over.tab ?? tab, status: over.status ?? status });
 
   const now = new Date().toISOString();
-  const data = await get('/api/v1/bookings' + qs({ mine: 1, status, limit: LIMIT, ...(tab === 'past' ? { to: now } : { from: now }) }));
+  const data = await get('/api/v1/bookings' + qs({ mine: 1, status, limit: LIMIT, ...(tab === 'past' ? { to: now, order: 'desc' } : { from: now }) }));
   // "Upcoming" = not yet ended; "past" = ended (a running booking is upcoming).
   const items = (data.items || []).filter((b) => (tab === 'past' ? Date.parse(b.end) <= Date.now() : Date.parse(b.end) > Date.now()));
   items.sort((a, b) => (tab === 'past' ? Date.parse(b.start) - Date.parse(a.start) : Date.parse(a.start) - Date.parse(b.start)));
