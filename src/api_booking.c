@@ -12,56 +12,58 @@
 #include "jsonw.h"
 #include "timeutil.h"
 
-/* Bytes a booking's JSON takes, but for its texts: sizes the answer's
- * buffer so a page is written without growing it. */
-#define BOOKING_JSON_FIXED 440
-
-static size_t booking_json_size(const struct booking *b)
+/* A booking's members, written raw (jsonw.h's low level): a page of 500
+ * is written in one pass with no per-member bookkeeping. At most
+ * booking_json_max() bytes. */
+static size_t booking_json_max(const struct booking *b)
 {
-    size_t n = BOOKING_JSON_FIXED + strlen(b->purpose);
-    n += b->reason ? strlen(b->reason) : 0;
-    n += b->resource_name ? strlen(b->resource_name) : 0;
-    return n + (b->user_name ? strlen(b->user_name) : 0);
+    size_t texts = strlen(b->purpose) + (b->reason ? strlen(b->reason) : 0) +
+                   (b->resource_name ? strlen(b->resource_name) : 0) +
+                   (b->user_name ? strlen(b->user_name) : 0);
+    return 320 + 8 * JW_INT_MAX + 5 * JW_TIME_MAX + JW_STRING_MAX(texts) + 4 * JW_STRING_MAX(0);
 }
 
-static void booking_members(struct jw *w, const struct booking *b)
+static char *id_or_null(char *p, int64_t id)
 {
-    jw_int(w, "id", b->id);
-    jw_int(w, "resource_id", b->resource_id);
-    jw_int(w, "user_id", b->user_id);
-    jw_id_or_null(w, "organisation_id", b->organisation_id);
-    jw_time(w, "start", b->start);
-    jw_time(w, "end", b->end);
-    jw_string(w, "purpose", b->purpose);
-    jw_string(w, "status", booking_status_name(b->status));
-    jw_time(w, "created", b->created);
-    jw_time(w, "updated", b->updated);
-    jw_id_or_null(w, "decided_by", b->decided_by);
-    jw_string(w, "reason", b->reason);
-    jw_id_or_null(w, "series_id", b->series_id);
+    return id > 0 ? jw_put_int(p, id) : JW_PUT(p, "null");
+}
+
+static char *string_or_null(char *p, const char *s)
+{
+    return s ? jw_put_string(p, s) : JW_PUT(p, "null");
+}
+
+static char *booking_members(struct jw *w, char *p, const struct booking *b)
+{
+    p = jw_put_int(JW_PUT(p, "\"id\":"), b->id);
+    p = jw_put_int(JW_PUT(p, ",\"resource_id\":"), b->resource_id);
+    p = jw_put_int(JW_PUT(p, ",\"user_id\":"), b->user_id);
+    p = id_or_null(JW_PUT(p, ",\"organisation_id\":"), b->organisation_id);
+    p = jw_put_time(w, JW_PUT(p, ",\"start\":"), b->start);
+    p = jw_put_time(w, JW_PUT(p, ",\"end\":"), b->end);
+    p = jw_put_string(JW_PUT(p, ",\"purpose\":"), b->purpose);
+    p = jw_put_string(JW_PUT(p, ",\"status\":"), booking_status_name(b->status));
+    p = jw_put_time(w, JW_PUT(p, ",\"created\":"), b->created);
+    p = jw_put_time(w, JW_PUT(p, ",\"updated\":"), b->updated);
+    p = id_or_null(JW_PUT(p, ",\"decided_by\":"), b->decided_by);
+    p = string_or_null(JW_PUT(p, ",\"reason\":"), b->reason);
+    p = id_or_null(JW_PUT(p, ",\"series_id\":"), b->series_id);
     /* Extras beyond API.md's minimum. */
-    jw_int(w, "sequence", b->sequence);
-    jw_bool(w, "no_show", b->no_show);
-    jw_time_or_null(w, "cancelled_at", b->cancelled_at, b->cancelled_at == 0);
-    jw_string(w, "resource_name", b->resource_name);
-    jw_string(w, "user_name", b->user_name);
-    jw_id_or_null(w, "resource_organisation_id", b->resource_organisation_id);
+    p = jw_put_int(JW_PUT(p, ",\"sequence\":"), b->sequence);
+    p = b->no_show ? JW_PUT(p, ",\"no_show\":true") : JW_PUT(p, ",\"no_show\":false");
+    p = JW_PUT(p, ",\"cancelled_at\":");
+    p = b->cancelled_at ? jw_put_time(w, p, b->cancelled_at) : JW_PUT(p, "null");
+    p = string_or_null(JW_PUT(p, ",\"resource_name\":"), b->resource_name);
+    p = string_or_null(JW_PUT(p, ",\"user_name\":"), b->user_name);
+    return id_or_null(JW_PUT(p, ",\"resource_organisation_id\":"), b->resource_organisation_id);
 }
 
-static size_t bookings_json_size(const struct booking *items, int n)
-{
-    size_t size = 64;
-    for (int i = 0; i < n; i++)
-        size += booking_json_size(&items[i]);
-    return size;
-}
-
+/* One booking as an array element (ctx: the writer). */
 static void write_item(const struct booking *b, void *ctx)
 {
     struct jw *w = ctx;
-    jw_object(w, NULL);
-    booking_members(w, b);
-    jw_end(w);
+    char *p = JW_PUT(jw_value(w, NULL, booking_json_max(b) + 2), "{");
+    jw_done(w, JW_PUT(booking_members(w, p, b), "}"));
 }
 
 static void booking_array(struct jw *w, const char *key, const struct booking *items, int n)
@@ -72,16 +74,19 @@ static void booking_array(struct jw *w, const char *key, const struct booking *i
     jw_end(w);
 }
 
+/* Bytes a page of n bookings typically takes, to size its buffer. */
+#define BOOKING_JSON_TYPICAL 480
+
 /* Answers one booking, and with `key` the bookings of `set` as an array
  * member of that name (a series created, the bookings cancelled). */
 static int send_booking(struct req *r, int status, const struct booking *b, const char *key,
                         const struct booking_set *set)
 {
     struct jw w;
-    jw_init(&w, &r->arena,
-            booking_json_size(b) + (key ? bookings_json_size(set->items, set->n) : 0));
+    jw_init(&w, &r->arena, (size_t)(1 + (key ? set->n : 0)) * BOOKING_JSON_TYPICAL);
     jw_object(&w, NULL);
-    booking_members(&w, b);
+    char *p = jw_value(&w, NULL, booking_json_max(b));
+    jw_done(&w, booking_members(&w, p, b));
     if (key)
         booking_array(&w, key, set->items, set->n);
     jw_end(&w);
@@ -180,7 +185,7 @@ static int get_bookings(struct req *r)
     f.desc = strcmp(order, "desc") == 0;
     /* Rows go into the text as they are read: no copies of the page. */
     struct jw w;
-    jw_init(&w, &r->arena, (size_t)(f.limit > 0 ? f.limit : 50) * (BOOKING_JSON_FIXED + 64));
+    jw_init(&w, &r->arena, (size_t)(f.limit > 0 ? f.limit : 50) * BOOKING_JSON_TYPICAL);
     jw_object(&w, NULL);
     jw_array(&w, "items");
     int64_t total;

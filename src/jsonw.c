@@ -100,15 +100,13 @@ static char *room(struct jw *w, size_t n)
     return w->buf + w->len;
 }
 
-static void done(struct jw *w, char *end)
+void jw_done(struct jw *w, char *end)
 {
     w->len = (size_t)(end - w->buf);
     w->buf[w->len] = '\0';
 }
 
-/* The separator and "key": in front of every value. Reserves `more` bytes
- * beyond them for the value and returns where it goes. */
-static char *member(struct jw *w, const char *key, size_t more)
+char *jw_value(struct jw *w, const char *key, size_t more)
 {
     size_t klen = key ? strlen(key) : 0;
     char *p = room(w, klen + 4 + more);
@@ -127,9 +125,9 @@ static char *member(struct jw *w, const char *key, size_t more)
 
 static void put_raw(struct jw *w, const char *key, const char *s, size_t n)
 {
-    char *p = member(w, key, n);
+    char *p = jw_value(w, key, n);
     memcpy(p, s, n);
-    done(w, p + n);
+    jw_done(w, p + n);
 }
 
 static void open_level(struct jw *w, const char *key, char open, char close)
@@ -157,11 +155,10 @@ void jw_end(struct jw *w)
         return;
     char *p = room(w, 1);
     *p++ = w->close[w->depth--];
-    done(w, p);
+    jw_done(w, p);
 }
 
-/* Writes v's decimal digits at p; returns the end. */
-static char *digits(char *p, int64_t v)
+char *jw_put_int(char *p, int64_t v)
 {
     char tmp[24];
     int n = 0;
@@ -179,8 +176,8 @@ static char *digits(char *p, int64_t v)
 
 void jw_int(struct jw *w, const char *key, int64_t v)
 {
-    char *p = member(w, key, 24);
-    done(w, digits(p, v));
+    char *p = jw_value(w, key, 24);
+    jw_done(w, jw_put_int(p, v));
 }
 
 void jw_bool(struct jw *w, const char *key, int v)
@@ -204,21 +201,26 @@ void jw_id_or_null(struct jw *w, const char *key, int64_t id)
         jw_null(w, key);
 }
 
-void jw_string(struct jw *w, const char *key, const char *s)
+/* Bytes cJSON escapes: control characters, '"' and '\\'. */
+static const unsigned char plain[256] = {
+    [' '] = 1,
+    ['!'] = 1,
+    ['#' ... '['] = 1,
+    [']' ... 255] = 1,
+};
+
+char *jw_put_string(char *p, const char *s)
 {
-    if (!s) {
-        jw_null(w, key);
-        return;
-    }
-    size_t n = strlen(s);
-    /* Worst case: every byte a six-byte \u00XX escape. */
-    char *p = member(w, key, 6 * n + 2);
     *p++ = '"';
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c >= 32 && *c != '"' && *c != '\\') {
-            *p++ = (char)*c;
-            continue;
-        }
+    const unsigned char *c = (const unsigned char *)s;
+    for (;;) {
+        const unsigned char *run = c;
+        while (plain[*c])
+            c++;
+        memcpy(p, run, (size_t)(c - run));
+        p += c - run;
+        if (!*c)
+            break;
         *p++ = '\\';
         switch (*c) {
         case '"':
@@ -247,9 +249,20 @@ void jw_string(struct jw *w, const char *key, const char *s)
             *p++ = "0123456789abcdef"[*c >> 4];
             *p++ = "0123456789abcdef"[*c & 15];
         }
+        c++;
     }
     *p++ = '"';
-    done(w, p);
+    return p;
+}
+
+void jw_string(struct jw *w, const char *key, const char *s)
+{
+    if (!s) {
+        jw_null(w, key);
+        return;
+    }
+    char *p = jw_value(w, key, JW_STRING_MAX(strlen(s)));
+    jw_done(w, jw_put_string(p, s));
 }
 
 static char *two(char *p, int v)
@@ -259,9 +272,8 @@ static char *two(char *p, int v)
     return p;
 }
 
-void jw_time(struct jw *w, const char *key, int64_t t)
+char *jw_put_time(struct jw *w, char *p, int64_t t)
 {
-    char *p = member(w, key, TU_UTC_LEN + 2);
     *p++ = '"';
     if (t < 0 || t > TU_MAX) { /* outside 1970–9999: as tu_format_utc writes it */
         char s[TU_UTC_LEN];
@@ -269,16 +281,24 @@ void jw_time(struct jw *w, const char *key, int64_t t)
         memcpy(p, s, TU_UTC_LEN - 1);
         p += TU_UTC_LEN - 1;
     } else {
-        int y, mo, d;
-        int64_t rem = t % 86400;
-        tu_civil_from_days(t / 86400, &y, &mo, &d);
-        p = two(p, y / 100);
-        p = two(p, y % 100);
-        *p++ = '-';
-        p = two(p, mo);
-        *p++ = '-';
-        p = two(p, d);
-        *p++ = 'T';
+        /* The dates of the last days written are kept: a page's times
+         * (start, end, created, updated) fall on few days, and the civil
+         * date costs divisions. */
+        int64_t day = t / 86400, rem = t % 86400;
+        struct jw_date *k = &w->dates[day & 3];
+        if (k->day != day + 1) {
+            int y, mo, d;
+            tu_civil_from_days(day, &y, &mo, &d);
+            char *q = two(two(k->text, y / 100), y % 100);
+            *q++ = '-';
+            q = two(q, mo);
+            *q++ = '-';
+            q = two(q, d);
+            *q = 'T';
+            k->day = day + 1;
+        }
+        memcpy(p, k->text, 11);
+        p += 11;
         p = two(p, (int)(rem / 3600));
         *p++ = ':';
         p = two(p, (int)(rem / 60 % 60));
@@ -287,7 +307,13 @@ void jw_time(struct jw *w, const char *key, int64_t t)
         *p++ = 'Z';
     }
     *p++ = '"';
-    done(w, p);
+    return p;
+}
+
+void jw_time(struct jw *w, const char *key, int64_t t)
+{
+    char *p = jw_value(w, key, JW_TIME_MAX);
+    jw_done(w, jw_put_time(w, p, t));
 }
 
 void jw_time_or_null(struct jw *w, const char *key, int64_t t, int is_null)

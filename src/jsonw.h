@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 
@@ -36,6 +37,10 @@ struct jw {
     int depth;
     unsigned char first[JW_MAX_DEPTH]; /* nothing written yet at this depth */
     char close[JW_MAX_DEPTH];          /* '}' or ']' that ends this depth */
+    struct jw_date {                   /* dates written lately, by day % 4 */
+        int64_t day;                   /* days since 1970 + 1; 0 = none */
+        char text[12];                 /* "YYYY-MM-DDT" */
+    } dates[4];
 };
 
 /* Starts an empty text; size_hint bytes are reserved at once (the buffer
@@ -59,5 +64,28 @@ void jw_string(struct jw *w, const char *key, const char *s); /* NULL → null *
 void jw_time(struct jw *w, const char *key, int64_t t);       /* RFC 3339 UTC "…Z" */
 void jw_time_or_null(struct jw *w, const char *key, int64_t t, int is_null);
 void jw_id_or_null(struct jw *w, const char *key, int64_t id); /* ≤ 0 → null */
+
+/* Low level, for many objects of one shape (a page of bookings): no
+ * per-member bookkeeping. jw_value() writes the separator and "key": (key
+ * NULL: none, as for an array element or members written raw into an open
+ * object), reserves n bytes for what follows and returns where it goes; the
+ * jw_put_* helpers write there and return the end; jw_done() ends the text
+ * at that end. Keys written raw must be literals as above. */
+char *jw_value(struct jw *w, const char *key, size_t n);
+void jw_done(struct jw *w, char *end);
+#define JW_INT_MAX 20                      /* bytes jw_put_int may write */
+#define JW_TIME_MAX 22                     /* bytes jw_put_time may write */
+#define JW_STRING_MAX(len) (6 * (len) + 2) /* bytes jw_put_string may write */
+char *jw_put_int(char *p, int64_t v);
+char *jw_put_time(struct jw *w, char *p, int64_t t); /* quoted RFC 3339 UTC */
+char *jw_put_string(char *p, const char *s);         /* quoted and escaped */
+/* Copies n bytes of s to p; returns the end. */
+static inline char *jw_put_raw(char *p, const char *s, size_t n)
+{
+    memcpy(p, s, n);
+    return p + n;
+}
+/* Copies a string literal: p = JW_PUT(p, ",\"id\":") (p evaluated once). */
+#define JW_PUT(p, lit) jw_put_raw((p), (lit), sizeof(lit) - 1)
 
 #endif

@@ -111,6 +111,47 @@ static void jsonw__values_and_nesting_match_cjson(void **state)
     arena_release(&a);
 }
 
+/* The low level writes the same text as the members one by one. */
+static void jsonw__raw_members_match_the_member_calls(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    struct jw raw, one;
+    jw_init(&raw, &a, 0);
+    jw_init(&one, &a, 0);
+    jw_object(&raw, NULL);
+    jw_object(&one, NULL);
+    jw_int(&raw, "n", 2);
+    jw_int(&one, "n", 2);
+    jw_array(&raw, "items");
+    jw_array(&one, "items");
+    for (int i = 0; i < 3; i++) {
+        char *p = JW_PUT(jw_value(&raw, NULL, 200), "{\"id\":");
+        p = jw_put_int(p, i);
+        p = jw_put_string(JW_PUT(p, ",\"s\":"), "a\"b");
+        p = jw_put_time(&raw, JW_PUT(p, ",\"t\":"), 1793534400 + i * 86400);
+        jw_done(&raw, JW_PUT(p, "}"));
+        jw_object(&one, NULL);
+        jw_int(&one, "id", i);
+        jw_string(&one, "s", "a\"b");
+        jw_time(&one, "t", 1793534400 + i * 86400);
+        jw_end(&one);
+    }
+    jw_end(&raw);
+    jw_end(&one);
+    char *p = jw_value(&raw, NULL, 64); /* members written raw into an open object */
+    jw_done(&raw, JW_PUT(p, "\"tail\":true"));
+    jw_bool(&one, "tail", 1);
+    jw_end(&raw);
+    jw_end(&one);
+    assert_string_equal(raw.buf, one.buf);
+    assert_int_equal(raw.len, strlen(raw.buf));
+    cJSON *back = cJSON_Parse(raw.buf);
+    assert_non_null(back);
+    cJSON_Delete(back);
+    arena_release(&a);
+}
+
 /* cJSON prints a double with 15 digits, so ids from 10^15 on would come out
  * rounded in exponent form; the writer prints every digit. */
 static void jsonw__large_integers_keep_every_digit(void **state)
@@ -131,6 +172,12 @@ static void jsonw__every_second_of_a_leap_day_formats_as_timeutil(void **state)
 {
     (void)state;
     struct arena a = {0};
+    /* One writer for all: the kept date of the last day must never leak
+     * into another day's time. */
+    struct jw all;
+    jw_init(&all, &a, 0);
+    jw_array(&all, NULL);
+    char want[64 * 1024] = "[";
     /* 2028-02-28 to 2028-03-01 in steps that cross every field's carry. */
     for (int64_t t = 1835308800 - 3600; t < 1835308800 + 3 * 86400; t += 599) {
         struct jw w;
@@ -141,7 +188,16 @@ static void jsonw__every_second_of_a_leap_day_formats_as_timeutil(void **state)
         tu_format_utc(t, s + 1);
         strcat(s, "\"");
         assert_string_equal(w.buf, s);
+        jw_time(&all, NULL, t);
+        jw_time(&all, NULL, t - 86400 * 400); /* another day in between */
+        char prev[TU_UTC_LEN];
+        tu_format_utc(t - 86400 * 400, prev);
+        snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s,\"%s\"", want[1] ? "," : "",
+                 s, prev);
     }
+    jw_end(&all);
+    strcat(want, "]");
+    assert_string_equal(all.buf, want);
     arena_release(&a);
 }
 
@@ -151,6 +207,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(jsonw__strings_escape_as_cjson_does),
         cmocka_unit_test(jsonw__values_and_nesting_match_cjson),
+        cmocka_unit_test(jsonw__raw_members_match_the_member_calls),
         cmocka_unit_test(jsonw__large_integers_keep_every_digit),
         cmocka_unit_test(jsonw__every_second_of_a_leap_day_formats_as_timeutil),
     };
