@@ -69,9 +69,17 @@ static const char SQL_MOVE[] =
     " updated = ?6, sequence = sequence + 1 WHERE id = ?1";
 static const char SQL_NO_SHOW[] =
     "UPDATE bookings SET no_show = ?2, updated = ?3, sequence = sequence + 1 WHERE id = ?1";
+/* The longest booking: how long before `from` one that overlaps [from, to)
+ * may start (see Lists below). */
+#define LONGEST_APPROVED                                                                           \
+    "coalesce((SELECT max(end - start) FROM bookings WHERE status = 'approved'), 0)"
+#define LONGEST_OTHER                                                                              \
+    "coalesce((SELECT max(end - start) FROM bookings WHERE status != 'approved'), 0)"
+/* A week of one resource: a range on start (not the resource's whole past). */
 static const char SQL_AVAIL_BUSY[] =
-    "SELECT id, start, end, status, user_id FROM bookings WHERE resource_id = ?1"
-    " AND status IN ('pending','approved') AND start < ?3 AND end > ?2 ORDER BY start, id";
+    "SELECT id, start, end, status, user_id FROM bookings INDEXED BY bookings_res_start"
+    " WHERE resource_id = ?1 AND status IN ('pending','approved') AND start < ?3 AND end > ?2"
+    " AND start > ?2 - max(" LONGEST_APPROVED ", " LONGEST_OTHER ") ORDER BY start, id";
 static const char SQL_AVAIL_BLACKOUTS[] =
     "SELECT id, start, end, reason FROM blackouts WHERE resource_id = ?1"
     " AND start < ?3 AND end > ?2 ORDER BY start, id";
@@ -985,8 +993,8 @@ static void *grow(struct arena *a, void *items, int n, int *cap, size_t size)
  * [from, to) becomes a range on start: a booking that overlaps it starts
  * before `to` and at most the longest booking's length before `from`. That
  * length comes from bookings_length (approved) and bookings_length_other
- * (the rest) in O(log n), so the range holds the bookings of the span and
- * hardly more, however many lie outside it. */
+ * (the rest) in O(log n) (LONGEST_* above), so the range holds the bookings
+ * of the span and hardly more, however many lie outside it. */
 enum {
     L_SERIES = 1u << 0,
     L_RESOURCE = 1u << 1,
@@ -1002,11 +1010,6 @@ enum {
     L_STATUS_SHIFT = 11, /* bits 11-13: status + 1; 0 = any */
     L_KEYS = 1u << 14,
 };
-
-#define LONGEST_APPROVED                                                                           \
-    "coalesce((SELECT max(end - start) FROM bookings WHERE status = 'approved'), 0)"
-#define LONGEST_OTHER                                                                              \
-    "coalesce((SELECT max(end - start) FROM bookings WHERE status != 'approved'), 0)"
 
 /* Terms in the order they are written; values always bound by name. */
 static const struct {
