@@ -988,7 +988,7 @@ static void *grow(struct arena *a, void *items, int n, int *cap, size_t size)
  * parts below, so that every filter is a plain term the planner can use (a
  * "?N IS NULL OR …" term cannot drive an index), and its driving index is
  * named (INDEXED BY): the plan is the same with or without ANALYZE's
- * statistics, and tests/test_booking.c checks it per combination.
+ * statistics, and tests/test_booking_list.c checks it per combination.
  *
  * [from, to) becomes a range on start: a booking that overlaps it starts
  * before `to` and at most the longest booking's length before `from`. That
@@ -1157,7 +1157,7 @@ static struct list_query list_query(const struct user *v, const struct booking_f
 {
     struct list_query q = {0};
     q.user_id = f->user_id;
-    q.limit = f->limit > 0 && f->limit <= BOOKING_LIST_MAX ? f->limit : 50;
+    q.limit = f->limit <= 0 ? 50 : f->limit < BOOKING_LIST_MAX ? f->limit : BOOKING_LIST_MAX;
     int staff = authz_is_staff(v);
     int owner = !staff && v->role == ROLE_OWNER && v->organisation_id > 0;
     if (f->mine || (!staff && !owner)) {
