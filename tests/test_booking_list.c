@@ -45,17 +45,6 @@ static int64_t add_user(struct testdb *t, const char *email, enum role role, int
     return id;
 }
 
-static void exec_fmt(struct fx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void exec_fmt(struct fx *f, const char *fmt, ...)
-{
-    char sql[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    testdb_exec(f->t, sql);
-}
-
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
@@ -94,10 +83,12 @@ static int setup(void **state)
                           .organisation_id = people[i].org,
                           .active = 1};
     /* An owner without an organisation cannot be created as such. */
-    exec_fmt(f, "UPDATE users SET role = 'owner' WHERE id = %lld", (long long)f->users[6].id);
+    testdb_execf(f->t, "UPDATE users SET role = 'owner' WHERE id = %lld",
+                 (long long)f->users[6].id);
     for (int i = 0; i < 3; i++) {
-        exec_fmt(f, "INSERT INTO series(id, rrule, created_by, created) VALUES (%d, 'x', %lld, 0)",
-                 i + 1, (long long)f->users[3].id);
+        testdb_execf(f->t,
+                     "INSERT INTO series(id, rrule, created_by, created) VALUES (%d, 'x', %lld, 0)",
+                     i + 1, (long long)f->users[3].id);
         f->series[i] = i + 1;
     }
     static const int64_t lab_of[7] = {0, 1, 1, 2, 3, 3, 4}, org_of_lab[5] = {0, 1, 1, 2, 3};
@@ -126,12 +117,12 @@ static int setup(void **state)
         char series[24] = "NULL";
         if (r->series_id)
             snprintf(series, sizeof series, "%lld", (long long)r->series_id);
-        exec_fmt(f,
-                 "INSERT INTO bookings(id, resource_id, user_id, organisation_id, start, end,"
-                 " purpose, status, created, updated, series_id) VALUES (%lld, %lld, %lld, %s,"
-                 " %lld, %lld, 'p%d', '%s', 0, 0, %s)",
-                 (long long)r->id, (long long)r->resource_id, (long long)r->user_id, booker,
-                 (long long)r->start, (long long)r->end, i, st[r->status], series);
+        testdb_execf(f->t,
+                     "INSERT INTO bookings(id, resource_id, user_id, organisation_id, start, end,"
+                     " purpose, status, created, updated, series_id) VALUES (%lld, %lld, %lld, %s,"
+                     " %lld, %lld, 'p%d', '%s', 0, 0, %s)",
+                     (long long)r->id, (long long)r->resource_id, (long long)r->user_id, booker,
+                     (long long)r->start, (long long)r->end, i, st[r->status], series);
     }
     testdb_exec(f->t, "COMMIT");
     *state = f;
@@ -402,10 +393,11 @@ static void list__span_rules_are_422_on_to(void **state)
 static void list__a_long_booking_reaches_into_the_span(void **state)
 {
     struct fx *f = *state;
-    exec_fmt(f,
-             "INSERT INTO bookings(id, resource_id, user_id, start, end, status, created, updated)"
-             " VALUES (9001, 6, %lld, %d, %d, 'pending', 0, 0)",
-             (long long)f->users[0].id, T0 - 400 * DAY, T0 + 400 * DAY);
+    testdb_execf(
+        f->t,
+        "INSERT INTO bookings(id, resource_id, user_id, start, end, status, created, updated)"
+        " VALUES (9001, 6, %lld, %d, %d, 'pending', 0, 0)",
+        (long long)f->users[0].id, T0 - 400 * DAY, T0 + 400 * DAY);
     struct booking_filter q = {
         .status = BOOKING_PENDING, .resource_id = 6, .from = T0 + 100 * DAY, .to = T0 + 101 * DAY};
     struct booking_set s;
