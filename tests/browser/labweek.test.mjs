@@ -36,7 +36,7 @@ before(async () => {
       INSERT INTO opening_hours(resource_id, weekday, open_min, close_min) SELECT 3, n, 0, 1440 FROM d;`);
   ids.owner = addUser(srv, { email: 'owner@week.test', name: 'Olga Owner', role: 'owner', organisation: 1 });
   ids.res1 = addUser(srv, { email: 'res1@week.test', name: 'Rafał Researcher', organisation: 1 });
-  ids.res2 = addUser(srv, { email: 'res2@week.test', name: 'Rita Other', organisation: 2 });
+  ids.res2 = addUser(srv, { email: 'res2@week.test', name: 'Rita <b>Other</b>', organisation: 2 });
   const add = (id, res, user, org, s, e, status) => sqlite(srv.db,
     `INSERT INTO bookings(id, resource_id, user_id, organisation_id, start, end, purpose, status, created, updated)
      VALUES (${id}, ${res}, ${user}, ${org}, ${secs(s)}, ${secs(e)}, 'work', '${status}', 0, 0)`);
@@ -103,8 +103,9 @@ test('an owner sees every booking of the lab in one request, in the right cells'
   const rows = await page.$$eval('.lw-grid tbody th[scope=row] a', (as) => as.map((a) => a.textContent));
   assert.deepEqual(rows, ['Cell culture room', 'Confocal microscope', 'Flow cytometer']);
   assert.equal(await page.$$eval('.lw-grid thead th[scope=col]', (t) => t.length), 8);
-  assert.deepEqual(await cell(page, 'Confocal microscope', 0), ['09:00–10:30Rafał Researcher', '11:00–12:00Rita Other']);
-  assert.deepEqual(await cell(page, 'Flow cytometer', 2), ['14:00–15:00Rita Other']);
+  assert.deepEqual(await cell(page, 'Confocal microscope', 0), ['09:00–10:30Rafał Researcher', '11:00–12:00Rita <b>Other</b>']);
+  assert.deepEqual(await cell(page, 'Flow cytometer', 2), ['14:00–15:00Rita <b>Other</b>']);
+  assert.equal(await page.$$eval('.lw-grid b', (b) => b.length), 0, 'names are text, never markup');
   assert.deepEqual(await cell(page, 'Flow cytometer', 3), [], 'a cancelled booking is not shown');
   assert.deepEqual(await cell(page, 'Cell culture room', 5), ['22:00–→Rafał Researcher']);
   assert.deepEqual(await cell(page, 'Cell culture room', 6), ['→–08:00Rafał Researcher']);
