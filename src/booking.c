@@ -1032,8 +1032,10 @@ static const struct {
 /* The index that reads the fewest entries for a combination: a series (at
  * most BOOKING_MAX_OCCURRENCES), a resource's or a user's range, a lab's or
  * organisation's resources' ranges when the span is bounded (sorted after;
- * open-ended, a sort would read everything, so bookings_start gives the
- * order and stops at the page), else the span of all bookings. */
+ * open-ended, a sort would read everything, so a list index gives the
+ * order and stops at the page), the pending requests' span, else the span
+ * of all bookings (bookings_list and bookings_pending hold every column the
+ * filters read, so only the page's rows visit the table; migration 0016). */
 static const char *list_index(unsigned key)
 {
     if (key & L_SERIES)
@@ -1044,7 +1046,9 @@ static const char *list_index(unsigned key)
         return "bookings_user_start";
     if ((key & (L_LAB | L_ORG)) && (key & L_FROM) && (key & L_TO))
         return "bookings_res_start";
-    return "bookings_start";
+    if ((key >> L_STATUS_SHIFT & 7) == BOOKING_PENDING + 1)
+        return "bookings_pending";
+    return "bookings_list";
 }
 
 struct sql_buf {
