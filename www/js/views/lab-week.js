@@ -58,7 +58,7 @@ export async function render(root, { params, state }) {
   let loadSeq = 0;
   let pos = { r: 0, c: 1, i: 0 }; // the grid's one Tab stop: row, column (0 = resource), item
 
-  const weekLabel = h('h2', { class: 'week-label', id: 'lw-week-label', 'aria-live': 'polite' });
+  const weekLabel = h('h2', { class: 'week-label', 'aria-live': 'polite' });
   const status = h('p', { class: 'lw-status', 'aria-live': 'polite' });
   const grid = h('div', { class: 'lw-wrap' });
   const nav = h('div', { class: 'toolbar week-nav' },
@@ -136,10 +136,10 @@ export async function render(root, { params, state }) {
         h('span', { class: 'wk-date' }, fmtDate(d.start, { dateStyle: undefined, day: 'numeric', month: 'short' })))));
     const rows = resources.map((res) => {
       const open = new Set((res.opening_hours || []).filter((w) => hhmm(w.close) > hhmm(w.open)).map((w) => Number(w.weekday)));
-      const mine = byResource.get(res.id) || [];
+      const ofRes = byResource.get(res.id) || [];
       const cells = days.map((d) => {
         const s0 = d.start.getTime(), e0 = d.end.getTime();
-        const here = mine.filter((b) => Date.parse(b.start) < e0 && Date.parse(b.end) > s0)
+        const here = ofRes.filter((b) => Date.parse(b.start) < e0 && Date.parse(b.end) > s0)
           .sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || a.id - b.id);
         const closed = !open.has(d.weekday);
         const label = fmtDate(d.start, { dateStyle: undefined, weekday: 'long', day: 'numeric', month: 'long' });
