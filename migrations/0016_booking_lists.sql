@@ -13,8 +13,3 @@ CREATE INDEX bookings_length_other ON bookings(end - start) WHERE status != 'app
 -- index alone. It replaces bookings_start (0004), its first column.
 DROP INDEX bookings_start;
 CREATE INDEX bookings_list ON bookings(start, id, end, status, resource_id, user_id, organisation_id);
-
--- Pending requests by time (the owners' inbox, `status=pending`): a few
--- among many, read without walking the others.
-CREATE INDEX bookings_pending ON bookings(start, id, end, status, resource_id, user_id, organisation_id)
-    WHERE status = 'pending';
