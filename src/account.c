@@ -7,7 +7,7 @@
 #include <sodium.h>
 
 #include "db.h"
-#include "json.h"
+#include "field.h"
 #include "timeutil.h"
 
 static const char SQL_LIST[] =
@@ -149,7 +149,7 @@ static int read_page(struct db *db, const struct page_query *q, const void *filt
         q->read(st, a, items + (size_t)(*n)++ * q->item_size);
     sqlite3_reset(st);
 done:
-    db_rollback(db); /* ends the read transaction */
+    db_end_read(db);
     return rc;
 }
 
@@ -184,43 +184,33 @@ int account_get(struct db *db, int64_t id, struct arena *a, struct account *out,
 static int name_ok(const char *s)
 {
     size_t n = strlen(s);
-    if (n == 0 || n > 200 || !json_text_ok(s, n, 0))
+    if (n == 0 || n > 200 || !field_text_ok(s, n, 0))
         return 0;
     return strspn(s, " \t") < n; /* not all blank */
 }
 
-int account_update(struct db *db, const struct user *actor, int64_t id,
-                   const struct account_patch *p, const char *ip, struct ls_err *err)
-{
-    int staff = authz_is_staff(actor);
-    int self = actor->id == id;
-    if (!staff) {
-        if (!self)
-            return ls_err_set(err, LS_EFORBIDDEN, NULL, "only staff may change other accounts");
-        if (p->set_role)
-            return ls_err_set(err, LS_EFORBIDDEN, "role", "only staff may change roles");
-        if (p->set_organisation)
-            return ls_err_set(err, LS_EFORBIDDEN, "organisation_id",
-                              "only staff may change organisations");
-        if (p->set_active)
-            return ls_err_set(err, LS_EFORBIDDEN, "active",
-                              "only staff may activate or deactivate accounts");
-    }
-    if (p->name && !name_ok(p->name))
-        return ls_err_set(err, LS_EVALIDATION, "name",
-                          "'name' must be 1 to 200 characters of text");
-    if (p->lang && strcmp(p->lang, "pl") && strcmp(p->lang, "en"))
-        return ls_err_set(err, LS_EVALIDATION, "lang", "'lang' must be pl or en");
-    if (p->set_role && p->role == ROLE_NONE)
-        return ls_err_set(err, LS_EVALIDATION, "role",
-                          "'role' must be one of: researcher, owner, staff");
+struct update_job {
+    const struct user *actor;
+    int64_t id;
+    const struct account_patch *p;
+    const char *ip;
+    int self;
+};
 
+/* The change itself, in one unit of the write path: read, check, write,
+ * end sessions, audit. */
+static int update_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    const struct update_job *j = ctx;
+    const struct user *actor = j->actor;
+    int64_t id = j->id;
+    const struct account_patch *p = j->p;
+    const char *ip = j->ip;
+    int self = j->self;
     struct arena a = {0};
     struct account cur;
-    int rc = db_begin_write(db, err);
+    int rc = account_get(db, id, &a, &cur, err);
     if (rc)
-        return rc;
-    if ((rc = account_get(db, id, &a, &cur, err)))
         goto done;
     enum role role = p->set_role ? p->role : cur.user.role;
     int64_t org = p->set_organisation ? p->organisation_id : cur.user.organisation_id;
@@ -285,11 +275,97 @@ int account_update(struct db *db, const struct user *actor, int64_t id,
     if (active_changed)
         auth_audit(db, actor->id, active ? "user.activate" : "user.deactivate", "user", id, NULL,
                    ip);
-    rc = db_commit(db, err);
 done:
-    if (rc)
-        db_rollback(db);
     arena_release(&a);
+    return rc;
+}
+
+int account_update(struct db *db, const struct user *actor, int64_t id,
+                   const struct account_patch *p, const char *ip, struct ls_err *err)
+{
+    int staff = authz_is_staff(actor);
+    int self = actor->id == id;
+    if (!staff) {
+        if (!self)
+            return ls_err_set(err, LS_EFORBIDDEN, NULL, "only staff may change other accounts");
+        if (p->set_role)
+            return ls_err_set(err, LS_EFORBIDDEN, "role", "only staff may change roles");
+        if (p->set_organisation)
+            return ls_err_set(err, LS_EFORBIDDEN, "organisation_id",
+                              "only staff may change organisations");
+        if (p->set_active)
+            return ls_err_set(err, LS_EFORBIDDEN, "active",
+                              "only staff may activate or deactivate accounts");
+    }
+    if (p->name && !name_ok(p->name))
+        return ls_err_set(err, LS_EVALIDATION, "name",
+                          "'name' must be 1 to 200 characters of text");
+    if (p->lang && strcmp(p->lang, "pl") && strcmp(p->lang, "en"))
+        return ls_err_set(err, LS_EVALIDATION, "lang", "'lang' must be pl or en");
+    if (p->set_role && p->role == ROLE_NONE)
+        return ls_err_set(err, LS_EVALIDATION, "role",
+                          "'role' must be one of: researcher, owner, staff");
+
+    struct update_job j = {actor, id, p, ip, self};
+    return db_write(db, update_txn, &j, err);
+}
+
+/* What a password change writes, as units of the write path. */
+struct password_job {
+    int64_t user_id;
+    const char *hash;       /* the new hash */
+    const char *keep_token; /* the session that stays open, or NULL */
+    const char *key;        /* throttling key */
+    const char *ip;
+    int64_t actor, now;
+};
+
+static int password_fail_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    (void)err;
+    const struct password_job *j = ctx;
+    sqlite3_stmt *st = db_stmt(db, SQL_FAIL_INSERT);
+    sqlite3_bind_text(st, 1, j->key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, j->now);
+    db_step_done(db, st, NULL);
+    auth_audit(db, j->user_id, "user.password.fail", "user", j->user_id, "wrong current password",
+               j->ip);
+    return LS_OK;
+}
+
+static int store_hash(struct db *db, int64_t id, const char *hash, struct ls_err *err);
+
+static int password_change_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    const struct password_job *j = ctx;
+    int rc = store_hash(db, j->user_id, j->hash, err);
+    if (rc)
+        return rc;
+    unsigned char keep[32];
+    sqlite3_stmt *st = db_stmt(db, SQL_SESSIONS_END_OTHERS);
+    sqlite3_bind_int64(st, 1, j->user_id);
+    if (j->keep_token) {
+        auth_token_hash(keep, j->keep_token);
+        sqlite3_bind_blob(st, 2, keep, sizeof keep, SQLITE_TRANSIENT);
+    }
+    if ((rc = db_step_done(db, st, err)))
+        return rc;
+    st = db_stmt(db, SQL_FAIL_CLEAR);
+    sqlite3_bind_text(st, 1, j->key, -1, SQLITE_TRANSIENT);
+    if ((rc = db_step_done(db, st, err)))
+        return rc;
+    auth_audit(db, j->user_id, "user.password.change", "user", j->user_id, NULL, j->ip);
+    return LS_OK;
+}
+
+static int password_reset_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    const struct password_job *j = ctx;
+    int rc = store_hash(db, j->user_id, j->hash, err);
+    if (!rc)
+        rc = auth_sessions_revoke_user(db, j->user_id, err);
+    if (!rc)
+        auth_audit(db, j->actor, "user.password.reset", "user", j->user_id, NULL, j->ip);
     return rc;
 }
 
@@ -355,11 +431,9 @@ int account_password_change(struct db *db, const struct user *u, const char *cur
         return step == SQLITE_DONE ? ls_err_set(err, LS_ENOTFOUND, NULL, "no such user")
                                    : db_fail(db, step, err);
     if (!auth_password_verify(hash, current)) {
-        st = db_stmt(db, SQL_FAIL_INSERT);
-        sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 2, now);
-        db_step_done(db, st, NULL);
-        auth_audit(db, u->id, "user.password.fail", "user", u->id, "wrong current password", ip);
+        struct password_job pj = {u->id, NULL, NULL, key, ip, 0, now};
+        struct ls_err ignore = {0};
+        db_write(db, password_fail_txn, &pj, &ignore);
         return ls_err_set(err, LS_EVALIDATION, "current", "the current password is wrong");
     }
     int rc = auth_password_check(new_pw, u->email, u->name, "new", err);
@@ -372,28 +446,8 @@ int account_password_change(struct db *db, const struct user *u, const char *cur
     if ((rc = auth_password_hash(new_hash, new_pw, err)))
         return rc;
 
-    if ((rc = db_begin_write(db, err)))
-        return rc;
-    if ((rc = store_hash(db, u->id, new_hash, err)))
-        goto done;
-    unsigned char keep[32];
-    st = db_stmt(db, SQL_SESSIONS_END_OTHERS);
-    sqlite3_bind_int64(st, 1, u->id);
-    if (keep_token) {
-        auth_token_hash(keep, keep_token);
-        sqlite3_bind_blob(st, 2, keep, sizeof keep, SQLITE_TRANSIENT);
-    }
-    if ((rc = db_step_done(db, st, err)))
-        goto done;
-    st = db_stmt(db, SQL_FAIL_CLEAR);
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-    if ((rc = db_step_done(db, st, err)))
-        goto done;
-    auth_audit(db, u->id, "user.password.change", "user", u->id, NULL, ip);
-    rc = db_commit(db, err);
-done:
-    if (rc)
-        db_rollback(db);
+    struct password_job pj = {u->id, new_hash, keep_token, key, ip, 0, now};
+    rc = db_write(db, password_change_txn, &pj, err);
     sodium_memzero(new_hash, sizeof new_hash);
     return rc;
 }
@@ -414,17 +468,8 @@ int account_password_reset(struct db *db, const struct user *actor, int64_t id, 
     char hash[crypto_pwhash_STRBYTES];
     if ((rc = auth_password_hash(hash, new_pw, err)))
         return rc;
-    if ((rc = db_begin_write(db, err)))
-        return rc;
-    if ((rc = store_hash(db, id, hash, err)))
-        goto done;
-    if ((rc = auth_sessions_revoke_user(db, id, err)))
-        goto done;
-    auth_audit(db, actor->id, "user.password.reset", "user", id, NULL, ip);
-    rc = db_commit(db, err);
-done:
-    if (rc)
-        db_rollback(db);
+    struct password_job pj = {id, hash, NULL, NULL, ip, actor->id, 0};
+    rc = db_write(db, password_reset_txn, &pj, err);
     sodium_memzero(hash, sizeof hash);
     return rc;
 }

@@ -6,62 +6,255 @@
 #include "account.h"
 #include "api.h"
 #include "db.h"
+#include "api_field.h"
+#include "catalogue.h"
 #include "json.h"
 
 #define SESSION_COOKIE "labshare_session"
 
+const struct field_choice api_roles[] = {
+    {"researcher", {"researcher", "badacz(ka)"}},
+    {"owner", {"lab owner", "opiekun(ka) laboratorium"}},
+    {"staff", {"cluster staff", "biuro klastra"}},
+    {NULL, {NULL, NULL}},
+};
+const struct field_choice api_langs[] = {
+    {"pl", {"Polish", "polski"}},
+    {"en", {"English", "angielski"}},
+    {NULL, {NULL, NULL}},
+};
+
+#define U(member, json, ft, fl, ...)                                                               \
+    FIELD(struct user, member, json, ft, FF_OUT | (fl), __VA_ARGS__)
+#define USER_FIELDS(st, prefix)                                                                    \
+    FIELD(st, prefix id, "id", FT_ID, FF_OUT, LABEL("Id", "Identyfikator")),                       \
+        FIELD(st, prefix email, "email", FT_TEXT, FF_OUT, LABEL("E-mail", "E-mail")),              \
+        FIELD(st, prefix name, "name", FT_TEXT, FF_OUT, LABEL("Name", "Imię i nazwisko")),         \
+        FIELD(st, prefix role, "role", FT_CODE, FF_OUT, .min = 1, .choices = api_roles,            \
+              LABEL("Role", "Rola")),                                                              \
+        FIELD(st, prefix organisation_id, "organisation_id", FT_ID, FF_OUT | FF_NULLABLE,          \
+              .ref = &catalogue_organisation.shape, LABEL("Organisation", "Organizacja")),         \
+        FIELD(st, prefix active, "active", FT_BOOL, FF_OUT, LABEL("Active", "Aktywne")),           \
+        FIELD(st, prefix lang, "lang", FT_ENUM, FF_OUT, .choices = api_langs,                      \
+              LABEL("Language", "Język"))
+static const struct field USER_TABLE[] = {USER_FIELDS(struct user, ), FIELD_END};
+const struct shape api_user_shape = {
+    "User", USER_TABLE, sizeof(struct user), {"user", "użytkownik"}, "A user (no secrets)"};
+static const struct field ACCOUNT_TABLE[] = {
+    USER_FIELDS(struct account, user.),
+    FIELD(struct account, organisation_name, "organisation_name", FT_TEXT, FF_OUT | FF_NULLABLE,
+          LABEL("Organisation", "Organizacja")),
+    FIELD(struct account, created, "created", FT_TIME, FF_OUT, LABEL("Created", "Utworzono")),
+    FIELD(struct account, updated, "updated", FT_TIME, FF_OUT, LABEL("Updated", "Zmieniono")),
+    FIELD_END,
+};
+static const struct shape account_shape = {"Account",
+                                           ACCOUNT_TABLE,
+                                           sizeof(struct account),
+                                           {"user", "użytkownik"},
+                                           "A user as staff see it: with organisation and times"};
+
+struct session_answer {
+    struct user user;
+    const char *csrf;
+};
+static const struct field SESSION_TABLE[] = {
+    FIELD(struct session_answer, user, "user", FT_OBJECT, FF_OUT, .ref = &api_user_shape,
+          LABEL("User", "Użytkownik")),
+    FIELD(struct session_answer, csrf, "csrf", FT_TEXT, FF_OUT, LABEL("CSRF token", "Token CSRF"),
+          .help = "send it as X-CSRF-Token with every state-changing request"),
+    FIELD_END,
+};
+const struct shape api_session_shape = {"Session",
+                                        SESSION_TABLE,
+                                        sizeof(struct session_answer),
+                                        {"session", "sesja"},
+                                        "The signed-in user and the session's CSRF token"};
+
+struct sign_in {
+    const char *email, *password;
+};
+static const struct field SIGN_IN_TABLE[] = {
+    FIELD(struct sign_in, email, "email", FT_TEXT, FF_REQUIRED, .max = 254,
+          LABEL("E-mail", "E-mail")),
+    FIELD(struct sign_in, password, "password", FT_TEXT, FF_REQUIRED | FF_IN,
+          .max = AUTH_PASSWORD_MAX, LABEL("Password", "Hasło")),
+    FIELD_END,
+};
+static const struct shape sign_in_shape = {"SignIn",
+                                           SIGN_IN_TABLE,
+                                           sizeof(struct sign_in),
+                                           {"sign-in", "logowanie"},
+                                           "E-mail and password"};
+
+static const struct field NEW_USER_TABLE[] = {
+    FIELD(struct user_new, email, "email", FT_TEXT, FF_REQUIRED, .max = 254,
+          LABEL("E-mail", "E-mail")),
+    FIELD(struct user_new, name, "name", FT_TEXT, FF_REQUIRED, .max = 200,
+          LABEL("Name", "Imię i nazwisko")),
+    FIELD(struct user_new, password, "password", FT_TEXT, FF_REQUIRED | FF_IN,
+          .min = AUTH_PASSWORD_MIN, .max = AUTH_PASSWORD_MAX, LABEL("Password", "Hasło")),
+    FIELD(struct user_new, role, "role", FT_CODE, FF_REQUIRED, .min = 1, .choices = api_roles,
+          LABEL("Role", "Rola")),
+    FIELD(struct user_new, organisation_id, "organisation_id", FT_ID, FF_NULLABLE,
+          .ref = &catalogue_organisation.shape, LABEL("Organisation", "Organizacja"),
+          .help = "null for a guest"),
+    FIELD(struct user_new, lang, "lang", FT_ENUM, 0, .choices = api_langs, .def = "pl",
+          LABEL("Language", "Język")),
+    FIELD_END,
+};
+static const struct shape new_user_shape = {"NewUser",
+                                            NEW_USER_TABLE,
+                                            sizeof(struct user_new),
+                                            {"user", "użytkownik"},
+                                            "A user staff create"};
+
+#define CHANGE_FIELDS(staff)                                                                       \
+    FIELD(struct account_patch, name, "name", FT_TEXT, FF_REQUIRED, .max = 200,                    \
+          LABEL("Name", "Imię i nazwisko")),                                                       \
+        FIELD(struct account_patch, lang, "lang", FT_ENUM, 0, .choices = api_langs,                \
+              LABEL("Language", "Język"))
+static const struct field CHANGE_TABLE[] = {
+    CHANGE_FIELDS(),
+    FIELD(struct account_patch, role, "role", FT_CODE, FF_STAFF, .min = 1, .choices = api_roles,
+          LABEL("Role", "Rola")),
+    FIELD(struct account_patch, organisation_id, "organisation_id", FT_ID, FF_STAFF | FF_NULLABLE,
+          .ref = &catalogue_organisation.shape, LABEL("Organisation", "Organizacja")),
+    FIELD(struct account_patch, active, "active", FT_BOOL, FF_STAFF, LABEL("Active", "Aktywne")),
+    FIELD_END,
+};
+static const struct shape change_shape = {"UserChange",
+                                          CHANGE_TABLE,
+                                          sizeof(struct account_patch),
+                                          {"user", "użytkownik"},
+                                          "Staff change anything; a user their name and language"};
+static const struct field ME_TABLE[] = {CHANGE_FIELDS(), FIELD_END};
+static const struct shape me_shape = {.fields = ME_TABLE, .size = sizeof(struct account_patch)};
+
+struct passwords {
+    const char *current, *new_pw, *password;
+};
+static const struct field MY_PASSWORD_TABLE[] = {
+    FIELD(struct passwords, current, "current", FT_TEXT, FF_REQUIRED | FF_IN,
+          .max = AUTH_PASSWORD_MAX, LABEL("Current password", "Obecne hasło")),
+    FIELD(struct passwords, new_pw, "new", FT_TEXT, FF_REQUIRED | FF_IN, .min = AUTH_PASSWORD_MIN,
+          .max = AUTH_PASSWORD_MAX, LABEL("New password", "Nowe hasło")),
+    FIELD_END,
+};
+static const struct shape my_password_shape = {.fields = MY_PASSWORD_TABLE,
+                                               .size = sizeof(struct passwords)};
+static const struct field SET_PASSWORD_TABLE[] = {
+    FIELD(struct passwords, password, "password", FT_TEXT, FF_REQUIRED | FF_IN,
+          .min = AUTH_PASSWORD_MIN, .max = AUTH_PASSWORD_MAX, LABEL("New password", "Nowe hasło")),
+    FIELD_END,
+};
+static const struct shape set_password_shape = {.fields = SET_PASSWORD_TABLE,
+                                                .size = sizeof(struct passwords)};
+
+static const struct field USERS_QUERY_TABLE[] = {
+    FIELD(struct account_filter, q, "q", FT_TEXT, 0, .max = 200,
+          LABEL("Name or e-mail", "Imię, nazwisko lub e-mail")),
+    FIELD(struct account_filter, role, "role", FT_CODE, 0, .min = 1, .choices = api_roles,
+          LABEL("Role", "Rola")),
+    FIELD(struct account_filter, organisation_id, "organisation_id", FT_ID, 0,
+          LABEL("Organisation", "Organizacja")),
+    FIELD(struct account_filter, active, "active", FT_BOOL, 0, LABEL("Active", "Aktywne")),
+    FIELD_END,
+};
+static const struct shape users_query = {.fields = USERS_QUERY_TABLE,
+                                         .size = sizeof(struct account_filter)};
+
+static const struct field AUDIT_QUERY_TABLE[] = {
+    FIELD(struct audit_filter, user_id, "user_id", FT_ID, 0, LABEL("Who", "Kto")),
+    FIELD(struct audit_filter, action, "action", FT_TEXT, 0, .max = 64, LABEL("Action", "Czynność"),
+          .help = "exact, or the part before a dot"),
+    FIELD(struct audit_filter, object_type, "object_type", FT_TEXT, 0, .max = 64,
+          LABEL("Object type", "Rodzaj obiektu")),
+    FIELD(struct audit_filter, object_id, "object_id", FT_ID, 0, LABEL("Object", "Obiekt")),
+    FIELD(struct audit_filter, from, "from", FT_TIME, 0, LABEL("From", "Od")),
+    FIELD(struct audit_filter, to, "to", FT_TIME, 0, LABEL("To", "Do")),
+    FIELD_END,
+};
+static const struct shape audit_query = {.fields = AUDIT_QUERY_TABLE,
+                                         .size = sizeof(struct audit_filter)};
+#define E(member, json, ft, fl, ...)                                                               \
+    FIELD(struct audit_entry, member, json, ft, FF_OUT | (fl), __VA_ARGS__)
+static const struct field AUDIT_TABLE[] = {
+    E(id, "id", FT_ID, 0, LABEL("Id", "Identyfikator")),
+    E(at, "at", FT_TIME, 0, LABEL("When", "Kiedy")),
+    E(user_id, "user_id", FT_ID, FF_NULLABLE, LABEL("Who", "Kto")),
+    E(user_name, "user_name", FT_TEXT, FF_NULLABLE, LABEL("Who", "Kto")),
+    E(user_email, "user_email", FT_TEXT, FF_NULLABLE, LABEL("E-mail", "E-mail")),
+    E(action, "action", FT_TEXT, 0, LABEL("Action", "Czynność")),
+    E(object_type, "object_type", FT_TEXT, 0, LABEL("Object type", "Rodzaj obiektu")),
+    E(object_id, "object_id", FT_ID, FF_NULLABLE, LABEL("Object", "Obiekt")),
+    E(detail, "detail", FT_TEXT, 0, LABEL("Detail", "Szczegóły")),
+    E(ip, "ip", FT_TEXT, 0, LABEL("Address", "Adres")),
+    FIELD_END,
+};
+static const struct shape audit_shape = {"AuditEntry",
+                                         AUDIT_TABLE,
+                                         sizeof(struct audit_entry),
+                                         {"audit entry", "wpis dziennika"},
+                                         "One security-relevant event"};
+
 cJSON *api_user_json(const struct user *u)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "id", (double)u->id);
-    cJSON_AddStringToObject(o, "email", u->email ? u->email : "");
-    cJSON_AddStringToObject(o, "name", u->name ? u->name : "");
-    cJSON_AddStringToObject(o, "role", auth_role_name(u->role));
-    json_add_id_or_null(o, "organisation_id", u->organisation_id);
-    cJSON_AddBoolToObject(o, "active", u->active);
-    cJSON_AddStringToObject(o, "lang", u->lang ? u->lang : "pl");
-    return o;
+    return api_field_json(&api_user_shape, u);
 }
 
-static void set_session_cookie(struct req *r, const char *token, int max_age)
+/* Users: staff see anyone, everyone else only themselves (403 before any
+ * lookup, so the answer says nothing about which ids exist). */
+static int locate_user(const struct route_object *o, struct req *r, int64_t id, void **obj,
+                       int64_t *org, int64_t *owner)
+{
+    (void)o;
+    (void)r;
+    *obj = NULL;
+    *org = 0; /* nobody but staff manages accounts */
+    *owner = id;
+    return LS_OK;
+}
+const struct route_object api_user_object = {"user", &account_shape, locate_user, NULL, 0};
+
+void api_set_session_cookie(struct req *r, const char *token, int max_age)
 {
     char *v = arena_printf(&r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s",
                            SESSION_COOKIE, token, max_age, http_is_https(r) ? "; Secure" : "");
     http_add_header(r, "Set-Cookie", v);
 }
 
-static int post_session(struct req *r)
+void api_start_session(struct req *r, const char *token)
 {
-    static const char *const fields[] = {"email", "password", NULL};
-    const char *email = NULL, *password = NULL;
-    int rc = json_only(r->json, fields, &r->err);
-    if (!rc)
-        rc = json_string(r->json, "email", 1, 0, 254, &r->arena, &email, NULL, &r->err);
-    if (!rc)
-        rc = json_string(r->json, "password", 1, 0, AUTH_PASSWORD_MAX, &r->arena, &password, NULL,
-                         &r->err);
-    if (rc)
-        return rc;
-    struct user *u = arena_alloc(&r->arena, sizeof *u);
-    const char *token = NULL, *csrf = NULL;
-    if ((rc = auth_login(r->db, email, password, r->client_ip, &r->arena, u, &token, &csrf,
-                         &r->err)))
-        return rc;
     if (r->session_token) /* replace, never stack, sessions in one browser */
         auth_session_delete(r->db, r->session_token);
-    set_session_cookie(r, token, AUTH_SESSION_ABSOLUTE);
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "user", api_user_json(u));
-    cJSON_AddStringToObject(o, "csrf", csrf);
-    return http_send_json(r, 200, o);
+    api_set_session_cookie(r, token, AUTH_SESSION_ABSOLUTE);
+}
+
+int api_send_session(struct req *r, int status, const struct user *u, const char *token,
+                     const char *csrf)
+{
+    api_start_session(r, token);
+    struct session_answer a = {*u, csrf};
+    return http_send_json(r, status, api_field_json(&api_session_shape, &a));
+}
+
+static int post_session(struct req *r)
+{
+    const struct sign_in *in = r->input;
+    struct user *u = arena_alloc(&r->arena, sizeof *u);
+    const char *token = NULL, *csrf = NULL;
+    int rc = auth_login(r->db, in->email, in->password, r->client_ip, &r->arena, u, &token, &csrf,
+                        &r->err);
+    if (rc)
+        return rc;
+    return api_send_session(r, 200, u, token, csrf);
 }
 
 static int get_session(struct req *r)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "user", api_user_json(r->user));
-    cJSON_AddStringToObject(o, "csrf", r->csrf);
-    return http_send_json(r, 200, o);
+    struct session_answer a = {*r->user, r->csrf};
+    return http_send_json(r, 200, api_field_json(&api_session_shape, &a));
 }
 
 static int delete_session(struct req *r)
@@ -69,7 +262,7 @@ static int delete_session(struct req *r)
     if (r->session_token)
         auth_session_delete(r->db, r->session_token);
     auth_audit(r->db, r->user->id, "session.delete", "user", r->user->id, NULL, r->client_ip);
-    set_session_cookie(r, "", 0);
+    api_set_session_cookie(r, "", 0);
     return http_send_empty(r, 204);
 }
 
@@ -82,38 +275,13 @@ static cJSON *account_json(const struct account *a);
 
 static int post_user(struct req *r)
 {
-    static const char *const fields[] = {"email",           "name", "password", "role",
-                                         "organisation_id", "lang", NULL};
-    static const char *const roles[] = {"researcher", "owner", "staff", NULL};
-    static const char *const langs[] = {"pl", "en", NULL};
-    struct user_new u = {0};
-    const char *role = NULL;
-    int64_t org = 0;
-    int rc = json_only(r->json, fields, &r->err);
-    if (!rc)
-        rc = json_string(r->json, "email", 1, 0, 254, &r->arena, &u.email, NULL, &r->err);
-    if (!rc)
-        rc = json_string(r->json, "name", 1, 0, 200, &r->arena, &u.name, NULL, &r->err);
-    if (!rc)
-        rc = json_string(r->json, "password", 1, 0, AUTH_PASSWORD_MAX, &r->arena, &u.password, NULL,
-                         &r->err);
-    if (!rc)
-        rc = json_enum(r->json, "role", 1, roles, &role, NULL, &r->err);
-    if (!rc) {
-        const cJSON *o = cJSON_GetObjectItemCaseSensitive(r->json, "organisation_id");
-        if (o && !cJSON_IsNull(o))
-            rc = json_int(r->json, "organisation_id", 0, 1, INT64_MAX / 2, &org, NULL, &r->err);
-    }
-    if (!rc)
-        rc = json_enum(r->json, "lang", 0, langs, &u.lang, NULL, &r->err);
+    const struct user_new *u = r->input;
+    int64_t id = 0;
+    int rc = auth_user_create(r->db, u, &id, &r->err);
     if (rc)
         return rc;
-    u.role = auth_role_parse(role);
-    u.organisation_id = org;
-    int64_t id = 0;
-    if ((rc = auth_user_create(r->db, &u, &id, &r->err)))
-        return rc;
-    auth_audit(r->db, r->user->id, "user.create", "user", id, role, r->client_ip);
+    auth_audit(r->db, r->user->id, "user.create", "user", id, auth_role_name(u->role),
+               r->client_ip);
     struct account created;
     if ((rc = account_get(r->db, id, &r->arena, &created, &r->err)))
         return rc;
@@ -123,40 +291,24 @@ static int post_user(struct req *r)
 /* A user as staff see it: the public shape plus organisation name and times. */
 static cJSON *account_json(const struct account *a)
 {
-    cJSON *o = api_user_json(&a->user);
-    json_add_str_or_null(o, "organisation_name", a->organisation_name);
-    json_add_time(o, "created", a->created);
-    json_add_time(o, "updated", a->updated);
-    return o;
+    return api_field_json(&account_shape, a);
 }
 
 static int get_users(struct req *r)
 {
-    static const char *const roles[] = {"researcher", "owner", "staff", NULL};
-    static const char *const bools[] = {"true", "false", "1", "0", NULL};
-    struct account_filter f = {.active = -1};
-    const char *role = NULL, *active = NULL;
-    int has_role = 0, has_active = 0;
-    int rc = http_paging(r, &f.limit, &f.offset);
-    if (!rc)
-        rc = http_query_enum(r, "role", roles, &role, &has_role);
-    if (!rc)
-        rc = http_query_int(r, "organisation_id", 1, INT64_MAX / 2, &f.organisation_id, NULL);
-    if (!rc)
-        rc = http_query_enum(r, "active", bools, &active, &has_active);
-    if (rc)
-        return rc;
-    f.q = http_query(r, "q");
-    if (f.q && strlen(f.q) > 200)
-        return ls_err_set(&r->err, LS_EVALIDATION, "q", "'q' must be at most 200 characters");
-    if (has_role)
-        f.role = auth_role_parse(role);
-    if (has_active)
-        f.active = active[0] == 't' || active[0] == '1';
+    struct account_filter f = *(const struct account_filter *)r->query;
+    uint64_t has = r->query_present;
+    if (!(has & field_bit(&users_query, "role")))
+        f.role = ROLE_NONE;
+    if (!(has & field_bit(&users_query, "active")))
+        f.active = -1;
+    f.limit = r->limit;
+    f.offset = r->offset;
     struct account *list = NULL;
     int n = 0;
     int64_t total = 0;
-    if ((rc = account_list(r->db, &f, &r->arena, &list, &n, &total, &r->err)))
+    int rc = account_list(r->db, &f, &r->arena, &list, &n, &total, &r->err);
+    if (rc)
         return rc;
     cJSON *items = cJSON_CreateArray();
     for (int i = 0; i < n; i++)
@@ -164,90 +316,44 @@ static int get_users(struct req *r)
     return http_send_list(r, items, total);
 }
 
-/* Staff see everyone; anyone else only themselves (403 before any lookup,
- * so the answer says nothing about which ids exist). */
-static int user_param(struct req *r, int64_t *id)
-{
-    int rc = http_param_id(r, 0, id);
-    if (rc)
-        return rc;
-    if (!authz_is_staff(r->user) && *id != r->user->id)
-        return ls_err_set(&r->err, LS_EFORBIDDEN, NULL, "only staff may see other accounts");
-    return LS_OK;
-}
-
 static int get_user(struct req *r)
 {
-    int64_t id;
-    int rc = user_param(r, &id);
-    if (rc)
-        return rc;
     struct account a;
-    if ((rc = account_get(r->db, id, &r->arena, &a, &r->err)))
-        return rc;
-    return http_send_json(r, 200, account_json(&a));
+    int rc = account_get(r->db, r->obj_id, &r->arena, &a, &r->err);
+    return rc ? rc : http_send_json(r, 200, account_json(&a));
 }
 
-/* Reads a PATCH body into p; `fields` lists what this route accepts. */
-static int patch_from_json(struct req *r, const char *const *fields, struct account_patch *p)
+/* The change the body asks for: what was sent, and nothing else. */
+static struct account_patch patch_of(struct req *r, const struct shape *sh)
 {
-    static const char *const roles[] = {"researcher", "owner", "staff", NULL};
-    static const char *const langs[] = {"pl", "en", NULL};
-    const char *role = NULL;
-    int rc = json_only(r->json, fields, &r->err);
-    if (!rc)
-        rc = json_string(r->json, "name", 0, 0, 200, &r->arena, &p->name, NULL, &r->err);
-    if (!rc)
-        rc = json_enum(r->json, "lang", 0, langs, &p->lang, NULL, &r->err);
-    if (!rc)
-        rc = json_enum(r->json, "role", 0, roles, &role, &p->set_role, &r->err);
-    if (!rc && p->set_role)
-        p->role = auth_role_parse(role);
-    if (!rc) {
-        const cJSON *o = cJSON_GetObjectItemCaseSensitive(r->json, "organisation_id");
-        p->set_organisation = o != NULL;
-        if (o && !cJSON_IsNull(o))
-            rc = json_int(r->json, "organisation_id", 0, 1, INT64_MAX / 2, &p->organisation_id,
-                          NULL, &r->err);
-    }
-    if (!rc)
-        rc = json_bool(r->json, "active", 0, &p->active, &p->set_active, &r->err);
-    if (!rc && p->name && !*p->name)
-        rc = ls_err_set(&r->err, LS_EVALIDATION, "name", "'name' must not be empty");
-    return rc;
+    struct account_patch p = *(const struct account_patch *)r->input;
+    uint64_t has = r->input_present;
+    if (!(has & field_bit(sh, "name")))
+        p.name = NULL;
+    if (!(has & field_bit(sh, "lang")))
+        p.lang = NULL;
+    p.set_role = (has & field_bit(sh, "role")) != 0;
+    p.set_organisation = (has & field_bit(sh, "organisation_id")) != 0;
+    p.set_active = (has & field_bit(sh, "active")) != 0;
+    return p;
 }
 
 static int patch_user(struct req *r)
 {
-    static const char *const fields[] = {"name", "lang", "role", "organisation_id", "active", NULL};
-    static const char *const staff_only[] = {"role", "organisation_id", "active", NULL};
-    int64_t id;
-    int rc = user_param(r, &id);
+    struct account_patch p = patch_of(r, &change_shape);
+    int rc = account_update(r->db, r->user, r->obj_id, &p, r->client_ip, &r->err);
     if (rc)
         return rc;
-    /* 403 before 422: a user editing themselves may not even ask for these. */
-    if (!authz_is_staff(r->user))
-        for (const char *const *f = staff_only; *f; f++)
-            if (cJSON_GetObjectItemCaseSensitive(r->json, *f))
-                return ls_err_set(&r->err, LS_EFORBIDDEN, *f, "only staff may change '%s'", *f);
-    struct account_patch p = {0};
-    if ((rc = patch_from_json(r, fields, &p)))
-        return rc;
-    if ((rc = account_update(r->db, r->user, id, &p, r->client_ip, &r->err)))
-        return rc;
     struct account a;
-    if ((rc = account_get(r->db, id, &r->arena, &a, &r->err)))
+    if ((rc = account_get(r->db, r->obj_id, &r->arena, &a, &r->err)))
         return rc;
     return http_send_json(r, 200, account_json(&a));
 }
 
 static int patch_me(struct req *r)
 {
-    static const char *const fields[] = {"name", "lang", NULL};
-    struct account_patch p = {0};
-    int rc = patch_from_json(r, fields, &p);
-    if (!rc)
-        rc = account_update(r->db, r->user, r->user->id, &p, r->client_ip, &r->err);
+    struct account_patch p = patch_of(r, &me_shape);
+    int rc = account_update(r->db, r->user, r->user->id, &p, r->client_ip, &r->err);
     if (rc)
         return rc;
     struct user *u = arena_alloc(&r->arena, sizeof *u);
@@ -258,111 +364,78 @@ static int patch_me(struct req *r)
 
 static int post_me_password(struct req *r)
 {
-    static const char *const fields[] = {"current", "new", NULL};
-    const char *current = NULL, *new_pw = NULL;
-    int rc = json_only(r->json, fields, &r->err);
-    if (!rc)
-        rc = json_string(r->json, "current", 1, 0, AUTH_PASSWORD_MAX, &r->arena, &current, NULL,
-                         &r->err);
-    if (!rc)
-        rc =
-            json_string(r->json, "new", 1, 0, AUTH_PASSWORD_MAX, &r->arena, &new_pw, NULL, &r->err);
-    if (!rc)
-        rc = account_password_change(r->db, r->user, current, new_pw, r->session_token,
+    const struct passwords *p = r->input;
+    int rc = account_password_change(r->db, r->user, p->current, p->new_pw, r->session_token,
                                      r->client_ip, &r->err);
-    if (rc)
-        return rc;
-    return http_send_empty(r, 204);
+    return rc ? rc : http_send_empty(r, 204);
 }
 
 static int post_user_password(struct req *r)
 {
-    static const char *const fields[] = {"password", NULL};
-    const char *pw = NULL;
-    int64_t id;
-    int rc = http_param_id(r, 0, &id);
-    if (!rc)
-        rc = json_only(r->json, fields, &r->err);
-    if (!rc)
-        rc = json_string(r->json, "password", 1, 0, AUTH_PASSWORD_MAX, &r->arena, &pw, NULL,
-                         &r->err);
-    if (!rc)
-        rc = account_password_reset(r->db, r->user, id, pw, r->client_ip, &r->err);
-    if (rc)
-        return rc;
-    return http_send_empty(r, 204);
+    const struct passwords *p = r->input;
+    int rc = account_password_reset(r->db, r->user, r->obj_id, p->password, r->client_ip, &r->err);
+    return rc ? rc : http_send_empty(r, 204);
 }
 
 static int get_audit(struct req *r)
 {
-    struct audit_filter f = {0};
-    int rc = http_paging(r, &f.limit, &f.offset);
-    if (!rc)
-        rc = http_query_int(r, "user_id", 1, INT64_MAX / 2, &f.user_id, NULL);
-    if (!rc)
-        rc = http_query_int(r, "object_id", 1, INT64_MAX / 2, &f.object_id, NULL);
-    if (!rc)
-        rc = http_query_time(r, "from", 0, &f.from, &f.has_from);
-    if (!rc)
-        rc = http_query_time(r, "to", 0, &f.to, &f.has_to);
-    if (rc)
-        return rc;
+    struct audit_filter f = *(const struct audit_filter *)r->query;
+    f.has_from = (r->query_present & field_bit(&audit_query, "from")) != 0;
+    f.has_to = (r->query_present & field_bit(&audit_query, "to")) != 0;
+    f.limit = r->limit;
+    f.offset = r->offset;
     if (f.has_from && f.has_to && f.to <= f.from)
-        return ls_err_set(&r->err, LS_EVALIDATION, "to", "'to' must be after 'from'");
-    f.action = http_query(r, "action");
-    f.object_type = http_query(r, "object_type");
-    if (f.action && strlen(f.action) > 64)
-        return ls_err_set(&r->err, LS_EVALIDATION, "action",
-                          "'action' must be at most 64 characters");
-    if (f.object_type && strlen(f.object_type) > 64)
-        return ls_err_set(&r->err, LS_EVALIDATION, "object_type",
-                          "'object_type' must be at most 64 characters");
+        return ls_err_set(&r->err, LS_EVALIDATION, "to", "{field} must be after the start");
     struct audit_entry *list = NULL;
     int n = 0;
     int64_t total = 0;
-    if ((rc = account_audit_list(r->db, &f, &r->arena, &list, &n, &total, &r->err)))
+    int rc = account_audit_list(r->db, &f, &r->arena, &list, &n, &total, &r->err);
+    if (rc)
         return rc;
     cJSON *items = cJSON_CreateArray();
-    for (int i = 0; i < n; i++) {
-        const struct audit_entry *e = &list[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "id", (double)e->id);
-        json_add_time(o, "at", e->at);
-        json_add_id_or_null(o, "user_id", e->user_id);
-        json_add_str_or_null(o, "user_name", e->user_name);
-        json_add_str_or_null(o, "user_email", e->user_email);
-        cJSON_AddStringToObject(o, "action", e->action ? e->action : "");
-        cJSON_AddStringToObject(o, "object_type", e->object_type ? e->object_type : "");
-        json_add_id_or_null(o, "object_id", e->object_id);
-        cJSON_AddStringToObject(o, "detail", e->detail ? e->detail : "");
-        cJSON_AddStringToObject(o, "ip", e->ip ? e->ip : "");
-        cJSON_AddItemToArray(items, o);
-    }
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(items, api_field_json(&audit_shape, &list[i]));
     return http_send_list(r, items, total);
 }
 
+#define AUTH_ROUTE(m, p, h, acc, ...)                                                              \
+    {                                                                                              \
+        .method = m, .pattern = p, .handler = h, .access = acc, .tag = "auth", __VA_ARGS__         \
+    }
+
 const struct route api_auth_routes[] = {
-    {"POST", "/api/v1/session", post_session, ACCESS_PUBLIC, 4096, ROUTE_NO_CSRF, "auth",
-     "Sign in: sets the session cookie, returns the user and the CSRF token"},
-    {"GET", "/api/v1/session", get_session, ACCESS_USER, 0, 0, "auth",
-     "The current session: user and CSRF token"},
-    {"DELETE", "/api/v1/session", delete_session, ACCESS_USER, 0, 0, "auth", "Sign out"},
-    {"GET", "/api/v1/me", get_me, ACCESS_USER, 0, 0, "auth", "The signed-in user"},
-    {"POST", "/api/v1/users", post_user, ACCESS_STAFF, 8192, 0, "auth", "Create a user (staff)"},
-    {"GET", "/api/v1/users", get_users, ACCESS_STAFF, 0, 0, "auth",
-     "List users (staff): filters q, role, organisation_id, active"},
-    {"GET", "/api/v1/users/{id}", get_user, ACCESS_USER, 0, 0, "auth",
-     "One user (staff, or the user themself)"},
-    {"PATCH", "/api/v1/users/{id}", patch_user, ACCESS_USER, 4096, 0, "auth",
-     "Change a user (staff: name, role, organisation_id, active, lang; the user themself: name, "
-     "lang)"},
-    {"POST", "/api/v1/users/{id}/password", post_user_password, ACCESS_STAFF, 4096, 0, "auth",
-     "Set a new password for a user and end their sessions (staff)"},
-    {"PATCH", "/api/v1/me", patch_me, ACCESS_USER, 4096, 0, "auth",
-     "Change your own name or language"},
-    {"POST", "/api/v1/me/password", post_me_password, ACCESS_USER, 4096, 0, "auth",
-     "Change your own password {current, new}; ends your other sessions"},
-    {"GET", "/api/v1/audit", get_audit, ACCESS_STAFF, 0, 0, "auth",
-     "The audit log (staff): filters user_id, action, object_type, object_id, from, to"},
+    AUTH_ROUTE("POST", "/api/v1/session", post_session, ACCESS_PUBLIC, .body_max = 4096,
+               .flags = ROUTE_NO_CSRF, .body = &sign_in_shape, .creating = 1,
+               .answer = &api_session_shape,
+               .summary = "Sign in: sets the session cookie, returns the user and the CSRF token"),
+    AUTH_ROUTE("GET", "/api/v1/session", get_session, ACCESS_USER, .answer = &api_session_shape,
+               .summary = "The current session: user and CSRF token"),
+    AUTH_ROUTE("DELETE", "/api/v1/session", delete_session, ACCESS_USER, .flags = ROUTE_EMPTY,
+               .summary = "Sign out"),
+    AUTH_ROUTE("GET", "/api/v1/me", get_me, ACCESS_USER, .answer = &api_user_shape,
+               .summary = "The signed-in user"),
+    AUTH_ROUTE("POST", "/api/v1/users", post_user, ACCESS_STAFF, .body_max = 8192,
+               .flags = ROUTE_CREATES, .body = &new_user_shape, .creating = 1,
+               .answer = &account_shape, .summary = "Create a user"),
+    AUTH_ROUTE("GET", "/api/v1/users", get_users, ACCESS_STAFF, .flags = ROUTE_PAGED,
+               .query = &users_query, .answer = &account_shape, .summary = "List users"),
+    AUTH_ROUTE("GET", "/api/v1/users/{id}", get_user, ACCESS_USER, .object = &api_user_object,
+               .need = NEED_OWN, .answer = &account_shape,
+               .summary = "One user (staff, or the user themself)"),
+    AUTH_ROUTE("PATCH", "/api/v1/users/{id}", patch_user, ACCESS_USER, .body_max = 4096,
+               .object = &api_user_object, .need = NEED_OWN, .body = &change_shape,
+               .answer = &account_shape,
+               .summary = "Change a user (staff: anything; the user themself: name and language)"),
+    AUTH_ROUTE("POST", "/api/v1/users/{id}/password", post_user_password, ACCESS_STAFF,
+               .body_max = 4096, .flags = ROUTE_EMPTY, .object = &api_user_object,
+               .need = NEED_STAFF, .body = &set_password_shape, .creating = 1,
+               .summary = "Set a new password for a user and end their sessions"),
+    AUTH_ROUTE("PATCH", "/api/v1/me", patch_me, ACCESS_USER, .body_max = 4096, .body = &me_shape,
+               .answer = &api_user_shape, .summary = "Change your own name or language"),
+    AUTH_ROUTE("POST", "/api/v1/me/password", post_me_password, ACCESS_USER, .body_max = 4096,
+               .flags = ROUTE_EMPTY, .body = &my_password_shape, .creating = 1,
+               .summary = "Change your own password; ends your other sessions"),
+    AUTH_ROUTE("GET", "/api/v1/audit", get_audit, ACCESS_STAFF, .flags = ROUTE_PAGED,
+               .query = &audit_query, .answer = &audit_shape, .summary = "The audit log"),
     {0},
 };

@@ -8,12 +8,227 @@
 #include "api.h"
 #include "booking.h"
 #include "db.h"
+#include "api_field.h"
+#include "catalogue.h"
 #include "json.h"
 #include "jsonw.h"
 #include "timeutil.h"
 
-/* A booking's members, written raw (jsonw.h's low level): a page of 500
- * is written in one pass with no per-member bookkeeping. At most
+static const struct field_choice STATUSES[] = {
+    {"pending", {"pending", "oczekująca"}},
+    {"approved", {"approved", "zatwierdzona"}},
+    {"declined", {"declined", "odrzucona"}},
+    {"cancelled", {"cancelled", "anulowana"}},
+    {NULL, {NULL, NULL}},
+};
+
+#define B(member, json, ft, fl, ...) FIELD(struct booking, member, json, ft, fl, __VA_ARGS__)
+static const struct field BOOKING_FIELDS[] = {
+    B(id, "id", FT_ID, FF_OUT, LABEL("Id", "Identyfikator")),
+    B(resource_id, "resource_id", FT_ID, FF_OUT, .ref = &catalogue_resource.shape,
+      LABEL("Resource", "Zasób")),
+    B(user_id, "user_id", FT_ID, FF_OUT, LABEL("Booked by", "Rezerwujący")),
+    B(organisation_id, "organisation_id", FT_ID, FF_OUT | FF_NULLABLE,
+      LABEL("Booker's organisation", "Organizacja rezerwującego"),
+      .help = "the booker's, at booking time; null for guests"),
+    B(start, "start", FT_TIME, FF_OUT, LABEL("Start", "Początek")),
+    B(end, "end", FT_TIME, FF_OUT, LABEL("End", "Koniec")),
+    B(purpose, "purpose", FT_TEXT, FF_OUT, LABEL("Purpose", "Cel")),
+    B(status, "status", FT_CODE, FF_OUT, .choices = STATUSES, LABEL("Status", "Stan")),
+    B(created, "created", FT_TIME, FF_OUT, LABEL("Requested", "Utworzono")),
+    B(updated, "updated", FT_TIME, FF_OUT, LABEL("Updated", "Zmieniono")),
+    B(decided_by, "decided_by", FT_ID, FF_OUT | FF_NULLABLE, LABEL("Decided by", "Decyzja")),
+    B(reason, "reason", FT_TEXT, FF_OUT | FF_NULLABLE, LABEL("Reason", "Powód")),
+    B(series_id, "series_id", FT_ID, FF_OUT | FF_NULLABLE, LABEL("Series", "Seria")),
+    B(sequence, "sequence", FT_LONG, FF_OUT, LABEL("Version", "Wersja"),
+      .help = "raised on every change (the feeds' SEQUENCE)"),
+    B(no_show, "no_show", FT_BOOL, FF_OUT, LABEL("Not used", "Niewykorzystana")),
+    B(cancelled_at, "cancelled_at", FT_TIME, FF_OUT | FF_NULLABLE, LABEL("Cancelled", "Anulowano")),
+    B(resource_name, "resource_name", FT_TEXT, FF_OUT | FF_NULLABLE, LABEL("Resource", "Zasób")),
+    B(user_name, "user_name", FT_TEXT, FF_OUT | FF_NULLABLE, LABEL("Booked by", "Rezerwujący")),
+    B(resource_organisation_id, "resource_organisation_id", FT_ID, FF_OUT | FF_NULLABLE,
+      LABEL("Resource's organisation", "Organizacja zasobu")),
+    FIELD_END,
+};
+static const struct shape booking_shape = {
+    "Booking",
+    BOOKING_FIELDS,
+    sizeof(struct booking),
+    {"booking", "rezerwacja"},
+    "A booking; the answer to a recurring request adds series_id and bookings (all of them), "
+    "and to cancelling the following occurrences `cancelled`"};
+
+#define Q(member, json, ft, fl, ...)                                                               \
+    FIELD(struct booking_request, member, json, ft, fl, __VA_ARGS__)
+static const struct field REQUEST_FIELDS[] = {
+    Q(resource_id, "resource_id", FT_ID, FF_REQUIRED, .ref = &catalogue_resource.shape,
+      LABEL("Resource", "Zasób")),
+    Q(start, "start", FT_TIME, FF_REQUIRED, LABEL("Start", "Początek")),
+    Q(end, "end", FT_TIME, FF_REQUIRED, LABEL("End", "Koniec")),
+    Q(purpose, "purpose", FT_TEXT, FF_MULTILINE, .max = BOOKING_PURPOSE_MAX,
+      LABEL("Purpose", "Cel")),
+    Q(rrule, "rrule", FT_TEXT, FF_NULLABLE | FF_IN, .max = BOOKING_RRULE_MAX,
+      LABEL("Repeat", "Powtarzanie"),
+      .help = "RFC 5545 RRULE, e.g. FREQ=WEEKLY;COUNT=10 (site-local time)"),
+    FIELD_END,
+};
+static const struct shape request_shape = {"BookingRequest",
+                                           REQUEST_FIELDS,
+                                           sizeof(struct booking_request),
+                                           {"booking request", "prośba o rezerwację"},
+                                           "A request for one booking or a series"};
+
+struct change_body {
+    int64_t start, end;
+    const char *purpose;
+};
+static const struct field CHANGE_FIELDS[] = {
+    FIELD(struct change_body, start, "start", FT_TIME, 0, LABEL("Start", "Początek")),
+    FIELD(struct change_body, end, "end", FT_TIME, 0, LABEL("End", "Koniec")),
+    FIELD(struct change_body, purpose, "purpose", FT_TEXT, FF_MULTILINE, .max = BOOKING_PURPOSE_MAX,
+          LABEL("Purpose", "Cel")),
+    FIELD_END,
+};
+static const struct shape change_shape = {.fields = CHANGE_FIELDS,
+                                          .size = sizeof(struct change_body)};
+
+struct decision_body {
+    const char *reason, *scope;
+    int no_show;
+};
+static const struct field_choice SCOPES[] = {
+    {"one", {"this one", "tylko ta"}},
+    {"following", {"this and the following ones", "ta i następne"}},
+    {NULL, {NULL, NULL}},
+};
+static const struct field APPROVE_FIELDS[] = {FIELD_END};
+static const struct shape approve_shape = {.fields = APPROVE_FIELDS,
+                                           .size = sizeof(struct decision_body)};
+static const struct field DECLINE_FIELDS[] = {
+    FIELD(struct decision_body, reason, "reason", FT_TEXT, FF_NULLABLE | FF_MULTILINE,
+          .max = BOOKING_REASON_MAX, LABEL("Reason", "Powód")),
+    FIELD_END,
+};
+static const struct shape decline_shape = {.fields = DECLINE_FIELDS,
+                                           .size = sizeof(struct decision_body)};
+static const struct field CANCEL_FIELDS[] = {
+    FIELD(struct decision_body, reason, "reason", FT_TEXT, FF_NULLABLE | FF_MULTILINE,
+          .max = BOOKING_REASON_MAX, LABEL("Reason", "Powód")),
+    FIELD(struct decision_body, scope, "scope", FT_ENUM, 0, .choices = SCOPES, .def = "one",
+          LABEL("Which bookings", "Które rezerwacje")),
+    FIELD_END,
+};
+static const struct shape cancel_shape = {.fields = CANCEL_FIELDS,
+                                          .size = sizeof(struct decision_body)};
+static const struct field NO_SHOW_FIELDS[] = {
+    FIELD(struct decision_body, no_show, "no_show", FT_BOOL, 0, .def = "true",
+          LABEL("Not used", "Niewykorzystana")),
+    FIELD_END,
+};
+static const struct shape no_show_shape = {.fields = NO_SHOW_FIELDS,
+                                           .size = sizeof(struct decision_body)};
+
+/* GET /api/v1/bookings */
+struct list_query {
+    int64_t resource_id, lab_id, organisation_id, booker_organisation_id, user_id, series_id, from,
+        to;
+    int status, mine;
+    const char *order;
+};
+static const struct field_choice ORDERS[] = {
+    {"asc", {"oldest first", "od najwcześniejszej"}},
+    {"desc", {"newest first", "od najpóźniejszej"}},
+    {NULL, {NULL, NULL}},
+};
+#define L(member, json, ft, fl, ...) FIELD(struct list_query, member, json, ft, fl, __VA_ARGS__)
+static const struct field LIST_FIELDS[] = {
+    L(resource_id, "resource_id", FT_ID, 0, LABEL("Resource", "Zasób")),
+    L(lab_id, "lab_id", FT_ID, 0, LABEL("Lab", "Laboratorium"), .help = "the resource's lab"),
+    L(organisation_id, "organisation_id", FT_ID, 0,
+      LABEL("Resource's organisation", "Organizacja zasobu"),
+      .help = "the organisation of the resource's lab"),
+    L(booker_organisation_id, "booker_organisation_id", FT_ID, 0,
+      LABEL("Booker's organisation", "Organizacja rezerwującego"),
+      .help = "the booker's, at booking time"),
+    L(user_id, "user_id", FT_ID, 0, LABEL("Booked by", "Rezerwujący")),
+    L(series_id, "series_id", FT_ID, 0, LABEL("Series", "Seria")),
+    L(from, "from", FT_TIME, 0, LABEL("From", "Od"), .help = "bookings ending after it"),
+    L(to, "to", FT_TIME, 0, LABEL("To", "Do"),
+      .help = "bookings starting before it; at most 366 days after from"),
+    L(status, "status", FT_CODE, 0, .choices = STATUSES, LABEL("Status", "Stan")),
+    L(mine, "mine", FT_BOOL, 0, LABEL("Only mine", "Tylko moje")),
+    L(order, "order", FT_ENUM, 0, .choices = ORDERS, .def = "asc", LABEL("Order", "Kolejność"),
+      .help = "by start (then id); desc: newest first"),
+    FIELD_END,
+};
+static const struct shape list_shape = {.fields = LIST_FIELDS, .size = sizeof(struct list_query)};
+
+/* GET /api/v1/resources/{id}/availability */
+struct span_query {
+    int64_t from, to;
+};
+static const struct field SPAN_FIELDS[] = {
+    FIELD(struct span_query, from, "from", FT_TIME, 0, LABEL("From", "Od"),
+          .help = "default: this week's Monday"),
+    FIELD(struct span_query, to, "to", FT_TIME, 0, LABEL("To", "Do"),
+          .help = "default: a week after from"),
+    FIELD_END,
+};
+static const struct shape span_shape = {.fields = SPAN_FIELDS, .size = sizeof(struct span_query)};
+
+static const struct field OPEN_FIELDS[] = {
+    FIELD(struct booking_span, start, "start", FT_TIME, FF_OUT, LABEL("Start", "Początek")),
+    FIELD(struct booking_span, end, "end", FT_TIME, FF_OUT, LABEL("End", "Koniec")),
+    FIELD_END,
+};
+static const struct shape open_shape = {.fields = OPEN_FIELDS, .size = sizeof(struct booking_span)};
+static const struct field BUSY_FIELDS[] = {
+    FIELD(struct booking_busy, start, "start", FT_TIME, FF_OUT, LABEL("Start", "Początek")),
+    FIELD(struct booking_busy, end, "end", FT_TIME, FF_OUT, LABEL("End", "Koniec")),
+    FIELD(struct booking_busy, status, "status", FT_CODE, FF_OUT, .choices = STATUSES,
+          LABEL("Status", "Stan")),
+    FIELD(struct booking_busy, mine, "mine", FT_BOOL, FF_OUT, LABEL("Mine", "Moja")),
+    FIELD(struct booking_busy, booking_id, "booking_id", FT_ID, FF_OUT | FF_NULLABLE,
+          LABEL("Booking", "Rezerwacja"), .help = "only the viewer's own, or to its managers"),
+    FIELD_END,
+};
+static const struct shape busy_shape = {.fields = BUSY_FIELDS, .size = sizeof(struct booking_busy)};
+static const struct field AV_BLACKOUT_FIELDS[] = {
+    FIELD(struct booking_blackout, id, "id", FT_ID, FF_OUT, LABEL("Id", "Identyfikator")),
+    FIELD(struct booking_blackout, start, "start", FT_TIME, FF_OUT, LABEL("Start", "Początek")),
+    FIELD(struct booking_blackout, end, "end", FT_TIME, FF_OUT, LABEL("End", "Koniec")),
+    FIELD(struct booking_blackout, reason, "reason", FT_TEXT, FF_OUT, LABEL("Reason", "Powód")),
+    FIELD_END,
+};
+static const struct shape av_blackout_shape = {.fields = AV_BLACKOUT_FIELDS,
+                                               .size = sizeof(struct booking_blackout)};
+#define A(member, json, ft, ...)                                                                   \
+    FIELD(struct booking_availability, member, json, ft, FF_OUT, __VA_ARGS__)
+static const struct field AVAILABILITY_FIELDS[] = {
+    A(resource_id, "resource_id", FT_ID, LABEL("Resource", "Zasób")),
+    A(from, "from", FT_TIME, LABEL("From", "Od")),
+    A(to, "to", FT_TIME, LABEL("To", "Do")),
+    A(open, "open", FT_LIST, .ref = &open_shape,
+      .count = offsetof(struct booking_availability, nopen), LABEL("Open", "Otwarte"),
+      .help = "opening hours laid out in [from, to)"),
+    A(busy, "busy", FT_LIST, .ref = &busy_shape,
+      .count = offsetof(struct booking_availability, nbusy), LABEL("Booked", "Zarezerwowane")),
+    A(blackouts, "blackouts", FT_LIST, .ref = &av_blackout_shape,
+      .count = offsetof(struct booking_availability, nblackouts), LABEL("Blackouts", "Wyłączenia")),
+    FIELD_END,
+};
+static const struct shape availability_shape = {
+    "Availability",
+    AVAILABILITY_FIELDS,
+    sizeof(struct booking_availability),
+    {"availability", "dostępność"},
+    "A resource's week view: opening hours, bookings, blackouts"};
+
+/* A list's bookings are written raw (jsonw.h's low level): a page of 500
+ * in one pass with no per-member bookkeeping, where building booking_shape's
+ * cJSON tree per row cost more than the query. The members are
+ * booking_shape's, in its order and format: tests/http/booking.test.mjs
+ * checks that a list's item equals GET /api/v1/bookings/{id}. At most
  * booking_json_max() bytes. */
 static size_t booking_json_max(const struct booking *b)
 {
@@ -66,130 +281,90 @@ static void write_item(const struct booking *b, void *ctx)
     jw_done(w, JW_PUT(booking_members(w, p, b), "}"));
 }
 
-static void booking_array(struct jw *w, const char *key, const struct booking *items, int n)
-{
-    jw_array(w, key);
-    for (int i = 0; i < n; i++)
-        write_item(&items[i], w);
-    jw_end(w);
-}
-
-/* Bytes a page of n bookings typically takes, to size its buffer. */
+/* Bytes a booking typically takes, to size a page's buffer. */
 #define BOOKING_JSON_TYPICAL 480
 
-/* Answers one booking, and with `key` the bookings of `set` as an array
- * member of that name (a series created, the bookings cancelled). */
-static int send_booking(struct req *r, int status, const struct booking *b, const char *key,
-                        const struct booking_set *set)
+static cJSON *booking_json(const struct booking *b)
 {
-    struct jw w;
-    jw_init(&w, &r->arena, (size_t)(1 + (key ? set->n : 0)) * BOOKING_JSON_TYPICAL);
-    jw_object(&w, NULL);
-    char *p = jw_value(&w, NULL, booking_json_max(b));
-    jw_done(&w, booking_members(&w, p, b));
-    if (key)
-        booking_array(&w, key, set->items, set->n);
-    jw_end(&w);
-    return http_send_json_text(r, status, w.buf, w.len);
+    return api_field_json(&booking_shape, b);
 }
+
+/* Bookings are private: the booker, the managers of the resource's
+ * organisation and staff see one (booking_get), anyone else gets 404. */
+static int locate_booking(const struct route_object *o, struct req *r, int64_t id, void **obj,
+                          int64_t *org, int64_t *owner)
+{
+    (void)o;
+    struct booking *b = arena_alloc(&r->arena, sizeof *b);
+    int rc = booking_get(b, r->db, &r->arena, r->user, id, &r->err);
+    if (rc)
+        return rc;
+    *obj = b;
+    *org = b->resource_organisation_id;
+    *owner = b->user_id;
+    return LS_OK;
+}
+
+const struct route_object api_booking_object = {"booking", &booking_shape, locate_booking, NULL, 1};
 
 static struct booking_actor actor(struct req *r)
 {
     return (struct booking_actor){r->user, r->client_ip, tu_now()};
 }
 
-/* The booking named in the path, checked for permission before the body is
- * (404, then 403 when `manage`, then the body's 422). */
-static int target(struct req *r, int manage, int64_t *id)
-{
-    int rc = http_param_id(r, 0, id);
-    if (!rc)
-        rc = booking_access(r->db, &r->arena, r->user, *id, manage, &r->err);
-    return rc;
-}
-
 int api_booking_request_from_json(struct req *r, struct booking_request *q)
 {
-    static const char *const fields[] = {"resource_id", "start", "end", "purpose", "rrule", NULL};
-    *q = (struct booking_request){0};
-    int rc = json_only(r->json, fields, &r->err);
-    if (!rc)
-        rc = json_int(r->json, "resource_id", 1, 1, INT64_MAX / 2, &q->resource_id, NULL, &r->err);
-    if (!rc)
-        rc = json_time(r->json, "start", 1, &q->start, NULL, &r->err);
-    if (!rc)
-        rc = json_time(r->json, "end", 1, &q->end, NULL, &r->err);
-    if (!rc)
-        rc = json_string(r->json, "purpose", 0, 1, BOOKING_PURPOSE_MAX, &r->arena, &q->purpose,
-                         NULL, &r->err);
-    if (!rc)
-        rc = json_string(r->json, "rrule", 0, 1, BOOKING_RRULE_MAX, &r->arena, &q->rrule, NULL,
-                         &r->err);
-    if (!rc && q->rrule && !*q->rrule)
-        q->rrule = NULL;
-    return rc;
+    uint64_t present = 0;
+    field_defaults(&request_shape, q);
+    return api_field_read(&request_shape, r->json, 1, 0, NULL, &r->arena, q, &present, &r->err);
 }
 
 static int post_booking(struct req *r)
 {
-    struct booking_request q;
-    int rc = api_booking_request_from_json(r, &q);
-    if (rc)
-        return rc;
+    const struct booking_request *q = r->input;
     struct booking_actor who = actor(r);
     struct booking_set set;
-    if ((rc = booking_create(&set, r->db, &r->arena, &who, &q, &r->err)))
+    int rc = booking_create(&set, r->db, &r->arena, &who, q, &r->err);
+    if (rc)
         return rc;
+    cJSON *o = booking_json(&set.items[0]);
+    if (q->rrule) {
+        cJSON *all = cJSON_AddArrayToObject(o, "bookings");
+        for (int i = 0; i < set.n; i++)
+            cJSON_AddItemToArray(all, booking_json(&set.items[i]));
+    }
     char *loc = arena_printf(&r->arena, "/api/v1/bookings/%lld", (long long)set.items[0].id);
     http_add_header(r, "Location", loc);
-    return send_booking(r, 201, &set.items[0], q.rrule ? "bookings" : NULL, &set);
+    return http_send_json(r, 201, o);
 }
 
 static int get_bookings(struct req *r)
 {
-    static const char *const statuses[] = {"pending", "approved", "declined", "cancelled", NULL};
-    static const char *const orders[] = {"asc", "desc", NULL};
-    struct booking_filter f = {.status = -1};
-    const char *status = NULL, *order = "asc";
-    int64_t mine = 0;
-    int has_status = 0;
-    int rc = http_paging(r, &f.limit, &f.offset);
-    if (!rc)
-        rc = http_query_int(r, "resource_id", 1, INT64_MAX / 2, &f.resource_id, NULL);
-    if (!rc)
-        rc = http_query_int(r, "lab_id", 1, INT64_MAX / 2, &f.lab_id, NULL);
-    if (!rc)
-        rc = http_query_int(r, "organisation_id", 1, INT64_MAX / 2, &f.organisation_id, NULL);
-    if (!rc)
-        rc = http_query_int(r, "booker_organisation_id", 1, INT64_MAX / 2,
-                            &f.booker_organisation_id, NULL);
-    if (!rc)
-        rc = http_query_int(r, "user_id", 1, INT64_MAX / 2, &f.user_id, NULL);
-    if (!rc)
-        rc = http_query_int(r, "series_id", 1, INT64_MAX / 2, &f.series_id, NULL);
-    if (!rc)
-        rc = http_query_time(r, "from", 0, &f.from, NULL);
-    if (!rc)
-        rc = http_query_time(r, "to", 0, &f.to, NULL);
-    if (!rc)
-        rc = http_query_enum(r, "status", statuses, &status, &has_status);
-    if (!rc)
-        rc = http_query_int(r, "mine", 0, 1, &mine, NULL);
-    if (!rc)
-        rc = http_query_enum(r, "order", orders, &order, NULL);
-    if (rc)
-        return rc;
-    if (has_status)
-        f.status = booking_status_parse(status);
-    f.mine = mine == 1;
-    f.desc = strcmp(order, "desc") == 0;
+    const struct list_query *q = r->query;
+    uint64_t has = r->query_present;
+    struct booking_filter f = {
+        .resource_id = q->resource_id,
+        .lab_id = q->lab_id,
+        .organisation_id = q->organisation_id,
+        .booker_organisation_id = q->booker_organisation_id,
+        .user_id = q->user_id,
+        .series_id = q->series_id,
+        .from = q->from,
+        .to = q->to,
+        .status = (has & field_bit(&list_shape, "status")) ? q->status : -1,
+        .mine = q->mine,
+        .desc = q->order && strcmp(q->order, "desc") == 0,
+        .limit = r->limit,
+        .offset = r->offset,
+    };
     /* Rows go into the text as they are read: no copies of the page. */
     struct jw w;
     jw_init(&w, &r->arena, (size_t)(f.limit > 0 ? f.limit : 50) * BOOKING_JSON_TYPICAL);
     jw_object(&w, NULL);
     jw_array(&w, "items");
     int64_t total;
-    if ((rc = booking_list_each(r->db, &r->arena, r->user, &f, write_item, &w, &total, &r->err)))
+    int rc = booking_list_each(r->db, &r->arena, r->user, &f, write_item, &w, &total, &r->err);
+    if (rc)
         return rc;
     jw_end(&w);
     jw_int(&w, "total", total);
@@ -199,144 +374,90 @@ static int get_bookings(struct req *r)
 
 static int get_booking(struct req *r)
 {
-    int64_t id;
-    struct booking b;
-    int rc = http_param_id(r, 0, &id);
-    if (!rc)
-        rc = booking_get(&b, r->db, &r->arena, r->user, id, &r->err);
-    if (rc)
-        return rc;
-    return send_booking(r, 200, &b, NULL, NULL);
+    return http_send_json(r, 200, booking_json(r->obj));
 }
 
 static int post_approve(struct req *r)
 {
-    static const char *const fields[] = {NULL};
-    int64_t id;
     struct booking b;
-    int rc = target(r, 1, &id);
-    if (!rc)
-        rc = json_only(r->json, fields, &r->err);
     struct booking_actor who = actor(r);
-    if (!rc)
-        rc = booking_approve(&b, r->db, &r->arena, &who, id, &r->err);
-    if (rc)
-        return rc;
-    return send_booking(r, 200, &b, NULL, NULL);
+    int rc = booking_approve(&b, r->db, &r->arena, &who, r->obj_id, &r->err);
+    return rc ? rc : http_send_json(r, 200, booking_json(&b));
 }
 
 static int post_decline(struct req *r)
 {
-    static const char *const fields[] = {"reason", NULL};
-    int64_t id;
-    const char *reason = NULL;
+    const struct decision_body *d = r->input;
     struct booking b;
-    int rc = target(r, 1, &id);
-    if (!rc)
-        rc = json_only(r->json, fields, &r->err);
-    if (!rc)
-        rc = json_string(r->json, "reason", 0, 1, BOOKING_REASON_MAX, &r->arena, &reason, NULL,
-                         &r->err);
     struct booking_actor who = actor(r);
-    if (!rc)
-        rc = booking_decline(&b, r->db, &r->arena, &who, id, reason, &r->err);
-    if (rc)
-        return rc;
-    return send_booking(r, 200, &b, NULL, NULL);
+    int rc = booking_decline(&b, r->db, &r->arena, &who, r->obj_id, d->reason, &r->err);
+    return rc ? rc : http_send_json(r, 200, booking_json(&b));
 }
 
 static int post_cancel(struct req *r)
 {
-    static const char *const fields[] = {"reason", "scope", NULL};
-    static const char *const scopes[] = {"one", "following", NULL};
-    int64_t id;
-    const char *reason = NULL, *scope = "one";
-    int rc = target(r, 0, &id);
-    if (!rc)
-        rc = json_only(r->json, fields, &r->err);
-    if (!rc)
-        rc = json_string(r->json, "reason", 0, 1, BOOKING_REASON_MAX, &r->arena, &reason, NULL,
-                         &r->err);
-    if (!rc)
-        rc = json_enum(r->json, "scope", 0, scopes, &scope, NULL, &r->err);
+    const struct decision_body *d = r->input;
+    int following = strcmp(d->scope, "following") == 0;
     struct booking_actor who = actor(r);
     struct booking_set set;
-    if (!rc)
-        rc = booking_cancel(&set, r->db, &r->arena, &who, id, reason,
-                            strcmp(scope, "following") == 0, &r->err);
+    int rc = booking_cancel(&set, r->db, &r->arena, &who, r->obj_id, d->reason, following, &r->err);
     if (rc)
         return rc;
-    return send_booking(r, 200, &set.items[0], strcmp(scope, "following") == 0 ? "cancelled" : NULL,
-                        &set);
+    cJSON *o = booking_json(&set.items[0]);
+    if (following) {
+        cJSON *all = cJSON_AddArrayToObject(o, "cancelled");
+        for (int i = 0; i < set.n; i++)
+            cJSON_AddItemToArray(all, booking_json(&set.items[i]));
+    }
+    return http_send_json(r, 200, o);
 }
 
 static int patch_booking(struct req *r)
 {
-    static const char *const fields[] = {"start", "end", "purpose", NULL};
-    int64_t id;
-    struct booking_change c = {0};
-    int rc = target(r, 0, &id);
-    if (!rc)
-        rc = json_only(r->json, fields, &r->err);
-    if (!rc)
-        rc = json_time(r->json, "start", 0, &c.start, &c.has_start, &r->err);
-    if (!rc)
-        rc = json_time(r->json, "end", 0, &c.end, &c.has_end, &r->err);
-    if (!rc)
-        rc = json_string(r->json, "purpose", 0, 0, BOOKING_PURPOSE_MAX, &r->arena, &c.purpose,
-                         &c.has_purpose, &r->err);
-    if (!rc && !c.has_start && !c.has_end && !c.has_purpose)
-        rc = ls_err_set(&r->err, LS_EVALIDATION, "start", "send 'start', 'end' or 'purpose'");
+    const struct change_body *in = r->input;
+    uint64_t has = r->input_present;
+    const struct shape *sh = &change_shape;
+    struct booking_change c = {
+        .has_start = (has & field_bit(sh, "start")) != 0,
+        .has_end = (has & field_bit(sh, "end")) != 0,
+        .has_purpose = (has & field_bit(sh, "purpose")) != 0,
+        .start = in->start,
+        .end = in->end,
+        .purpose = in->purpose,
+    };
+    if (!has)
+        return ls_err_set(&r->err, LS_EVALIDATION, "start", "send a new start, end or purpose");
     struct booking_actor who = actor(r);
     struct booking b;
-    if (!rc)
-        rc = booking_move(&b, r->db, &r->arena, &who, id, &c, &r->err);
-    if (rc)
-        return rc;
-    return send_booking(r, 200, &b, NULL, NULL);
+    int rc = booking_move(&b, r->db, &r->arena, &who, r->obj_id, &c, &r->err);
+    return rc ? rc : http_send_json(r, 200, booking_json(&b));
 }
 
-static int no_show(struct req *r, int64_t id, int mark)
+static int no_show(struct req *r, int mark)
 {
     struct booking b;
     struct booking_actor who = actor(r);
-    int rc = booking_set_no_show(&b, r->db, &r->arena, &who, id, mark, &r->err);
-    if (rc)
-        return rc;
-    return send_booking(r, 200, &b, NULL, NULL);
+    int rc = booking_set_no_show(&b, r->db, &r->arena, &who, r->obj_id, mark, &r->err);
+    return rc ? rc : http_send_json(r, 200, booking_json(&b));
 }
 
 static int post_no_show(struct req *r)
 {
-    static const char *const fields[] = {"no_show", NULL};
-    int64_t id;
-    int mark = 1;
-    int rc = target(r, 1, &id);
-    if (!rc)
-        rc = json_only(r->json, fields, &r->err);
-    if (!rc)
-        rc = json_bool(r->json, "no_show", 0, &mark, NULL, &r->err);
-    return rc ? rc : no_show(r, id, mark);
+    return no_show(r, ((const struct decision_body *)r->input)->no_show);
 }
 
 static int delete_no_show(struct req *r)
 {
-    int64_t id;
-    int rc = target(r, 1, &id);
-    return rc ? rc : no_show(r, id, 0);
+    return no_show(r, 0);
 }
 
 static int get_availability(struct req *r)
 {
-    int64_t id, from = 0, to = 0;
-    int has_from = 0, has_to = 0;
-    int rc = http_param_id(r, 0, &id);
-    if (!rc)
-        rc = http_query_time(r, "from", 0, &from, &has_from);
-    if (!rc)
-        rc = http_query_time(r, "to", 0, &to, &has_to);
-    if (rc)
-        return rc;
+    const struct span_query *q = r->query;
+    const struct shape *sh = &span_shape;
+    int has_from = (r->query_present & field_bit(sh, "from")) != 0;
+    int has_to = (r->query_present & field_bit(sh, "to")) != 0;
+    int64_t from = q->from, to = q->to;
     if (!has_from && !has_to) { /* this week, Monday to Monday, local time */
         struct tu_local l;
         tu_to_local(tu_now(), &l);
@@ -348,53 +469,50 @@ static int get_availability(struct req *r)
         from = to - 7 * 86400;
     }
     struct booking_availability av;
-    if ((rc = booking_availability(&av, r->db, &r->arena, r->user, id, from, to, &r->err)))
-        return rc;
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "resource_id", (double)av.resource_id);
-    json_add_time(o, "from", av.from);
-    json_add_time(o, "to", av.to);
-    cJSON *open = cJSON_AddArrayToObject(o, "open");
-    for (int i = 0; i < av.nopen; i++) {
-        cJSON *s = cJSON_CreateObject();
-        json_add_time(s, "start", av.open[i].start);
-        json_add_time(s, "end", av.open[i].end);
-        cJSON_AddItemToArray(open, s);
-    }
-    cJSON *busy = cJSON_AddArrayToObject(o, "busy");
-    for (int i = 0; i < av.nbusy; i++) {
-        cJSON *s = cJSON_CreateObject();
-        json_add_time(s, "start", av.busy[i].start);
-        json_add_time(s, "end", av.busy[i].end);
-        cJSON_AddStringToObject(s, "status", booking_status_name(av.busy[i].status));
-        cJSON_AddBoolToObject(s, "mine", av.busy[i].mine);
-        json_add_id_or_null(s, "booking_id", av.busy[i].booking_id);
-        cJSON_AddItemToArray(busy, s);
-    }
-    cJSON *bl = cJSON_AddArrayToObject(o, "blackouts");
-    for (int i = 0; i < av.nblackouts; i++) {
-        cJSON *s = cJSON_CreateObject();
-        cJSON_AddNumberToObject(s, "id", (double)av.blackouts[i].id);
-        json_add_time(s, "start", av.blackouts[i].start);
-        json_add_time(s, "end", av.blackouts[i].end);
-        cJSON_AddStringToObject(s, "reason", av.blackouts[i].reason);
-        cJSON_AddItemToArray(bl, s);
-    }
-    return http_send_json(r, 200, o);
+    int rc = booking_availability(&av, r->db, &r->arena, r->user, r->obj_id, from, to, &r->err);
+    return rc ? rc : http_send_json(r, 200, api_field_json(&availability_shape, &av));
 }
 
-/* clang-format off */
+#define BOOKING_ROUTE(m, p, h, ...)                                                                \
+    {                                                                                              \
+        .method = m, .pattern = p, .handler = h, .access = ACCESS_USER, .tag = "bookings",         \
+        __VA_ARGS__                                                                                \
+    }
+
 const struct route api_booking_routes[] = {
-    {"POST", "/api/v1/bookings", post_booking, ACCESS_USER, 16384, 0, "bookings", "Request a booking (optionally recurring with an RRULE)"},
-    {"GET", "/api/v1/bookings", get_bookings, ACCESS_USER, 0, 0, "bookings", "List the bookings the caller may see (own; owners also those on their organisation's resources; staff all). Filters: resource_id, lab_id and organisation_id (of the resource), booker_organisation_id (the booker's at booking time), user_id, series_id, status, mine=1, from/to (overlapping [from, to), at most 366 days when both are given). Ordered by start; order=desc for newest first. limit (at most 500) and offset"},
-    {"GET", "/api/v1/bookings/{id}", get_booking, ACCESS_USER, 0, 0, "bookings", "One booking"},
-    {"PATCH", "/api/v1/bookings/{id}", patch_booking, ACCESS_USER, 8192, 0, "bookings", "Move a booking or change its purpose"},
-    {"POST", "/api/v1/bookings/{id}/approve", post_approve, ACCESS_USER, 1024, 0, "bookings", "Approve a pending booking (owner of the resource's organisation, staff)"},
-    {"POST", "/api/v1/bookings/{id}/decline", post_decline, ACCESS_USER, 8192, 0, "bookings", "Decline a pending booking (owner of the resource's organisation, staff)"},
-    {"POST", "/api/v1/bookings/{id}/cancel", post_cancel, ACCESS_USER, 8192, 0, "bookings", "Cancel a booking, or it and the rest of its series"},
-    {"POST", "/api/v1/bookings/{id}/no-show", post_no_show, ACCESS_USER, 1024, 0, "bookings", "Mark an ended approved booking as not used"},
-    {"DELETE", "/api/v1/bookings/{id}/no-show", delete_no_show, ACCESS_USER, 0, 0, "bookings", "Remove a no-show mark"},
-    {"GET", "/api/v1/resources/{id}/availability", get_availability, ACCESS_USER, 0, 0, "bookings", "Opening hours, bookings and blackouts of a resource for a week view"},
+    BOOKING_ROUTE("POST", "/api/v1/bookings", post_booking, .body_max = 16384,
+                  .flags = ROUTE_CREATES, .body = &request_shape, .creating = 1,
+                  .answer = &booking_shape,
+                  .summary = "Request a booking (optionally recurring with an RRULE)"),
+    BOOKING_ROUTE("GET", "/api/v1/bookings", get_bookings, .flags = ROUTE_PAGED,
+                  .query = &list_shape, .answer = &booking_shape,
+                  .summary = "The bookings the caller may see (own; owners also those on their "
+                             "organisation's resources; staff all), ordered by start"),
+    BOOKING_ROUTE("GET", "/api/v1/bookings/{id}", get_booking, .object = &api_booking_object,
+                  .answer = &booking_shape, .summary = "One booking"),
+    BOOKING_ROUTE("PATCH", "/api/v1/bookings/{id}", patch_booking, .body_max = 8192,
+                  .object = &api_booking_object, .need = NEED_OWN, .body = &change_shape,
+                  .answer = &booking_shape, .summary = "Move a booking or change its purpose"),
+    BOOKING_ROUTE("POST", "/api/v1/bookings/{id}/approve", post_approve, .body_max = 1024,
+                  .object = &api_booking_object, .need = NEED_MANAGE, .body = &approve_shape,
+                  .answer = &booking_shape, .summary = "Approve a pending booking"),
+    BOOKING_ROUTE("POST", "/api/v1/bookings/{id}/decline", post_decline, .body_max = 8192,
+                  .object = &api_booking_object, .need = NEED_MANAGE, .body = &decline_shape,
+                  .answer = &booking_shape, .summary = "Decline a pending booking"),
+    BOOKING_ROUTE("POST", "/api/v1/bookings/{id}/cancel", post_cancel, .body_max = 8192,
+                  .object = &api_booking_object, .need = NEED_OWN, .body = &cancel_shape,
+                  .answer = &booking_shape,
+                  .summary = "Cancel a booking, or it and the rest of its series"),
+    BOOKING_ROUTE("POST", "/api/v1/bookings/{id}/no-show", post_no_show, .body_max = 1024,
+                  .object = &api_booking_object, .need = NEED_MANAGE, .body = &no_show_shape,
+                  .answer = &booking_shape,
+                  .summary = "Mark an ended approved booking as not used"),
+    BOOKING_ROUTE("DELETE", "/api/v1/bookings/{id}/no-show", delete_no_show,
+                  .object = &api_booking_object, .need = NEED_MANAGE, .answer = &booking_shape,
+                  .summary = "Remove a no-show mark"),
+    BOOKING_ROUTE("GET", "/api/v1/resources/{id}/availability", get_availability,
+                  .object = &api_resource_object, .query = &span_shape,
+                  .answer = &availability_shape,
+                  .summary = "Opening hours, bookings and blackouts of a resource for a week view"),
     {0},
 };
-/* clang-format on */

@@ -4,132 +4,149 @@
 
 #include <string.h>
 
+#include "api_field.h"
 #include "json.h"
 #include "notify.h"
 
-static cJSON *prefs_json(const struct notify_prefs *p)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddBoolToObject(o, "request", p->request);
-    cJSON_AddBoolToObject(o, "decision", p->decision);
-    cJSON_AddBoolToObject(o, "change", p->change);
-    cJSON_AddBoolToObject(o, "reminder", p->reminder);
-    return o;
-}
+#define PREF(member, en, pl)                                                                       \
+    FIELD(struct notify_prefs, member, #member, FT_BOOL, 0, .def = "true", LABEL(en, pl))
+static const struct field PREF_FIELDS[] = {
+    PREF(request, "New requests for my resources", "Nowe prośby o rezerwację moich zasobów"),
+    PREF(decision, "Decisions on my requests", "Decyzje w sprawie moich próśb"),
+    PREF(change, "Changes to my bookings", "Zmiany moich rezerwacji"),
+    PREF(reminder, "Reminders before a booking", "Przypomnienia przed rezerwacją"),
+    FIELD_END,
+};
+static const struct shape prefs_shape = {"NotificationSettings",
+                                         PREF_FIELDS,
+                                         sizeof(struct notify_prefs),
+                                         {"notification settings", "ustawienia powiadomień"},
+                                         "Which kinds of notification e-mail a user receives"};
+
+struct mailbox {
+    int64_t lab_id;
+    const char *email;
+};
+static const struct field MAILBOX_FIELDS[] = {
+    FIELD(struct mailbox, lab_id, "lab_id", FT_ID, FF_OUT, LABEL("Lab", "Laboratorium")),
+    FIELD(struct mailbox, email, "email", FT_TEXT, FF_NULLABLE, .max = NOTIFY_EMAIL_MAX,
+          LABEL("Lab mailbox", "Skrzynka laboratorium"),
+          .help = "required; null clears it (requests then go to the owners)"),
+    FIELD_END,
+};
+static const struct shape mailbox_shape = {"LabMailbox",
+                                           MAILBOX_FIELDS,
+                                           sizeof(struct mailbox),
+                                           {"lab mailbox", "skrzynka laboratorium"},
+                                           "Where a lab's new requests are also sent"};
+
+static const struct field_choice OUTBOX_STATUSES[] = {
+    {"queued", {"queued", "w kolejce"}},
+    {"sent", {"sent", "wysłane"}},
+    {"failed", {"failed", "nieudane"}},
+    {NULL, {NULL, NULL}},
+};
+struct outbox_query {
+    const char *status;
+};
+static const struct field OUTBOX_QUERY[] = {
+    FIELD(struct outbox_query, status, "status", FT_ENUM, 0, .choices = OUTBOX_STATUSES,
+          LABEL("Status", "Stan")),
+    FIELD_END,
+};
+static const struct shape outbox_query = {.fields = OUTBOX_QUERY,
+                                          .size = sizeof(struct outbox_query)};
+
+#define ROW(member, json, ft, fl, en, pl)                                                          \
+    FIELD(struct notify_row, member, json, ft, FF_OUT | (fl), LABEL(en, pl))
+static const struct field OUTBOX_FIELDS[] = {
+    ROW(id, "id", FT_ID, 0, "Id", "Identyfikator"),
+    ROW(kind, "kind", FT_TEXT, 0, "Kind", "Rodzaj"),
+    FIELD(struct notify_row, booking_id, "booking_id", FT_ID, FF_OUT | FF_NULLABLE,
+          LABEL("Booking", "Rezerwacja"), .help = "null for an account message"),
+    ROW(user_id, "user_id", FT_ID, FF_NULLABLE, "User", "Użytkownik"),
+    ROW(email, "email", FT_TEXT, 0, "E-mail", "E-mail"),
+    ROW(lang, "lang", FT_TEXT, 0, "Language", "Język"),
+    ROW(status, "status", FT_TEXT, 0, "Status", "Stan"),
+    ROW(attempts, "attempts", FT_LONG, 0, "Attempts", "Próby"),
+    ROW(next_attempt, "next_attempt", FT_TIME, FF_NULLABLE, "Next attempt", "Następna próba"),
+    ROW(last_error, "last_error", FT_TEXT, FF_NULLABLE, "Last error", "Ostatni błąd"),
+    ROW(created, "created", FT_TIME, 0, "Queued", "Dodano"),
+    ROW(sent_at, "sent_at", FT_TIME, FF_NULLABLE, "Sent", "Wysłano"),
+    FIELD_END,
+};
+static const struct shape outbox_shape = {"OutboxMessage",
+                                          OUTBOX_FIELDS,
+                                          sizeof(struct notify_row),
+                                          {"message", "wiadomość"},
+                                          "A notification e-mail in the outbox"};
 
 static int get_prefs(struct req *r)
 {
     struct notify_prefs p;
     int rc = notify_prefs_get(&p, r->db, r->user->id, &r->err);
-    return rc ? rc : http_send_json(r, 200, prefs_json(&p));
+    return rc ? rc : http_send_json(r, 200, api_field_json(&prefs_shape, &p));
 }
 
 static int patch_prefs(struct req *r)
 {
-    static const char *const fields[] = {"request", "decision", "change", "reminder", NULL};
-    struct notify_prefs p = {1, 1, 1, 1}, q;
-    int rc = json_only(r->json, fields, &r->err);
-    /* Read the body into a scratch copy first: a bad field changes nothing. */
-    if (!rc)
-        rc = notify_prefs_get(&p, r->db, r->user->id, &r->err);
-    q = p;
-    if (!rc)
-        rc = json_bool(r->json, "request", 0, &q.request, NULL, &r->err);
-    if (!rc)
-        rc = json_bool(r->json, "decision", 0, &q.decision, NULL, &r->err);
-    if (!rc)
-        rc = json_bool(r->json, "change", 0, &q.change, NULL, &r->err);
-    if (!rc)
-        rc = json_bool(r->json, "reminder", 0, &q.reminder, NULL, &r->err);
-    if (!rc)
-        rc = notify_prefs_set(r->db, r->user->id, &q, &r->err);
-    return rc ? rc : http_send_json(r, 200, prefs_json(&q));
+    struct notify_prefs p;
+    int rc = notify_prefs_get(&p, r->db, r->user->id, &r->err);
+    if (rc)
+        return rc;
+    field_copy(&prefs_shape, &p, r->input, r->input_present);
+    if ((rc = notify_prefs_set(r->db, r->user->id, &p, &r->err)))
+        return rc;
+    return http_send_json(r, 200, api_field_json(&prefs_shape, &p));
 }
 
 static int mailbox_reply(struct req *r, int64_t lab_id, const char *email)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "lab_id", (double)lab_id);
-    json_add_str_or_null(o, "email", email);
-    return http_send_json(r, 200, o);
+    struct mailbox m = {lab_id, email};
+    return http_send_json(r, 200, api_field_json(&mailbox_shape, &m));
 }
 
 static int get_mailbox(struct req *r)
 {
-    int64_t id;
     const char *email = NULL;
-    int rc = http_param_id(r, 0, &id);
-    if (!rc)
-        rc = notify_lab_mailbox_get(&email, r->db, &r->arena, r->user, id, &r->err);
-    return rc ? rc : mailbox_reply(r, id, email);
+    int rc = notify_lab_mailbox_get(&email, r->db, &r->arena, r->user, r->obj_id, &r->err);
+    return rc ? rc : mailbox_reply(r, r->obj_id, email);
 }
 
 static int put_mailbox(struct req *r)
 {
-    static const char *const fields[] = {"email", NULL};
-    int64_t id;
-    const char *email = NULL;
-    /* 404 and 403 before the body's 422 (API.md precedence). */
-    int rc = http_param_id(r, 0, &id);
-    if (!rc)
-        rc = notify_lab_mailbox_get(NULL, r->db, NULL, r->user, id, &r->err);
-    if (!rc)
-        rc = json_only(r->json, fields, &r->err);
+    const struct mailbox *m = r->input;
     /* "email" is required but may be null (clears the mailbox). */
-    int present = 0;
-    if (!rc)
-        rc = json_string(r->json, "email", 0, 1, NOTIFY_EMAIL_MAX, &r->arena, &email, &present,
-                         &r->err);
-    if (!rc && !present)
-        rc = ls_err_set(&r->err, LS_EVALIDATION, "email", "'email' is required (null clears it)");
-    if (!rc && email && !*email)
-        email = NULL;
-    if (!rc)
-        rc = notify_lab_mailbox_set(r->db, r->user, id, email, r->client_ip, &r->err);
-    return rc ? rc : mailbox_reply(r, id, email);
+    if (!(r->input_present & field_bit(&mailbox_shape, "email")))
+        return ls_err_set(&r->err, LS_EVALIDATION, "email", "{field} is required (null clears it)");
+    int rc = notify_lab_mailbox_set(r->db, r->user, r->obj_id, m->email, r->client_ip, &r->err);
+    return rc ? rc : mailbox_reply(r, r->obj_id, m->email);
 }
 
 static int get_outbox(struct req *r)
 {
-    static const char *const statuses[] = {"queued", "sent", "failed", NULL};
-    const char *status = NULL;
-    int64_t limit, offset;
+    const struct outbox_query *q = r->query;
     struct notify_rows rows;
-    int rc = http_query_enum(r, "status", statuses, &status, NULL);
-    if (!rc)
-        rc = http_paging(r, &limit, &offset);
-    if (!rc)
-        rc = notify_outbox_list(&rows, r->db, &r->arena, status, limit, offset, &r->err);
+    int rc = notify_outbox_list(&rows, r->db, &r->arena, q->status, r->limit, r->offset, &r->err);
     if (rc)
         return rc;
     cJSON *items = cJSON_CreateArray();
     for (int i = 0; i < rows.n; i++) {
-        const struct notify_row *m = &rows.items[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "id", (double)m->id);
-        cJSON_AddStringToObject(o, "kind", m->kind);
-        cJSON_AddNumberToObject(o, "booking_id", (double)m->booking_id);
-        json_add_id_or_null(o, "user_id", m->user_id);
-        cJSON_AddStringToObject(o, "email", m->email);
-        cJSON_AddStringToObject(o, "lang", m->lang);
-        cJSON_AddStringToObject(o, "status", m->status);
-        cJSON_AddNumberToObject(o, "attempts", (double)m->attempts);
-        json_add_time_or_null(o, "next_attempt", m->next_attempt, strcmp(m->status, "queued") != 0);
-        json_add_str_or_null(o, "last_error", m->last_error);
-        json_add_time(o, "created", m->created);
-        json_add_time_or_null(o, "sent_at", m->sent_at, m->sent_at == 0);
-        cJSON_AddItemToArray(items, o);
+        struct notify_row m = rows.items[i];
+        if (strcmp(m.status, "queued") != 0) /* only a queued message waits for an attempt */
+            m.next_attempt = 0;
+        cJSON_AddItemToArray(items, api_field_json(&outbox_shape, &m));
     }
     return http_send_list(r, items, rows.total);
 }
 
 /* clang-format off */
 const struct route api_notify_routes[] = {
-    {"GET", "/api/v1/me/notifications", get_prefs, ACCESS_USER, 0, 0, "notifications", "Which notification e-mails I receive"},
-    {"PATCH", "/api/v1/me/notifications", patch_prefs, ACCESS_USER, 1024, 0, "notifications", "Turn kinds of notification e-mail on or off"},
-    {"GET", "/api/v1/labs/{id}/mailbox", get_mailbox, ACCESS_OWNER, 0, 0, "notifications", "A lab's shared mailbox for new requests"},
-    {"PUT", "/api/v1/labs/{id}/mailbox", put_mailbox, ACCESS_OWNER, 1024, 0, "notifications", "Set or clear a lab's shared mailbox (owner of its organisation, staff)"},
-    {"GET", "/api/v1/outbox", get_outbox, ACCESS_STAFF, 0, 0, "notifications", "Queued, sent and failed notification e-mails (staff; no bodies)"},
+    {.method = "GET", .pattern = "/api/v1/me/notifications", .handler = get_prefs, .access = ACCESS_USER, .tag = "notifications", .summary = "Which notification e-mails I receive", .answer = &prefs_shape},
+    {.method = "PATCH", .pattern = "/api/v1/me/notifications", .handler = patch_prefs, .access = ACCESS_USER, .body_max = 1024, .tag = "notifications", .summary = "Turn kinds of notification e-mail on or off", .body = &prefs_shape, .answer = &prefs_shape},
+    {.method = "GET", .pattern = "/api/v1/labs/{id}/mailbox", .handler = get_mailbox, .access = ACCESS_OWNER, .tag = "notifications", .summary = "A lab's shared mailbox for new requests", .object = &api_lab_object, .need = NEED_MANAGE, .answer = &mailbox_shape},
+    {.method = "PUT", .pattern = "/api/v1/labs/{id}/mailbox", .handler = put_mailbox, .access = ACCESS_OWNER, .body_max = 1024, .tag = "notifications", .summary = "Set or clear a lab's shared mailbox", .object = &api_lab_object, .need = NEED_MANAGE, .body = &mailbox_shape, .answer = &mailbox_shape},
+    {.method = "GET", .pattern = "/api/v1/outbox", .handler = get_outbox, .access = ACCESS_STAFF, .flags = ROUTE_PAGED, .tag = "notifications", .summary = "Queued, sent and failed notification e-mails (no bodies)", .query = &outbox_query, .answer = &outbox_shape},
     {0},
 };
 /* clang-format on */

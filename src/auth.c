@@ -9,7 +9,7 @@
 #include <sodium.h>
 
 #include "db.h"
-#include "json.h"
+#include "field.h"
 #include "timeutil.h"
 
 /* Throttling: after FREE_FAILURES failures within WINDOW seconds a key
@@ -117,6 +117,16 @@ void auth_token_hash(unsigned char out[32], const char *token)
     crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
 }
 
+int auth_token_ok(const char *t)
+{
+    if (!t || strlen(t) != AUTH_TOKEN_HEX)
+        return 0;
+    for (; *t; t++)
+        if (!((*t >= '0' && *t <= '9') || (*t >= 'a' && *t <= 'f')))
+            return 0;
+    return 1;
+}
+
 static int contains_ci(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);
@@ -138,7 +148,7 @@ int auth_password_check(const char *pw, const char *email, const char *name, con
     if (n > AUTH_PASSWORD_MAX)
         return ls_err_set(err, LS_EVALIDATION, field, "password must have at most %d characters",
                           AUTH_PASSWORD_MAX);
-    if (!json_text_ok(pw, n, 0))
+    if (!field_text_ok(pw, n, 0))
         return ls_err_set(err, LS_EVALIDATION, field, "password must be UTF-8 text");
     /* The local part of the email or the name inside the password gives it away. */
     if (email) {
@@ -176,7 +186,7 @@ int auth_password_verify(const char *hash, const char *pw)
     return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 }
 
-static int email_ok(const char *e)
+int auth_email_ok(const char *e)
 {
     size_t n = strlen(e);
     const char *at = strchr(e, '@');
@@ -190,12 +200,12 @@ static int email_ok(const char *e)
     return 1;
 }
 
-int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, struct ls_err *err)
+int auth_user_check(const struct user_new *u, struct ls_err *err)
 {
-    if (!u->email || !email_ok(u->email))
+    if (!u->email || !auth_email_ok(u->email))
         return ls_err_set(err, LS_EVALIDATION, "email", "'email' must be an email address");
     if (!u->name || !*u->name || strlen(u->name) > 200 ||
-        !json_text_ok(u->name, strlen(u->name), 0))
+        !field_text_ok(u->name, strlen(u->name), 0))
         return ls_err_set(err, LS_EVALIDATION, "name",
                           "'name' must be 1 to 200 characters of text");
     if (u->role == ROLE_NONE)
@@ -207,34 +217,27 @@ int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, s
     const char *lang = u->lang ? u->lang : "pl";
     if (strcmp(lang, "pl") && strcmp(lang, "en"))
         return ls_err_set(err, LS_EVALIDATION, "lang", "'lang' must be pl or en");
-    int rc = auth_password_check(u->password, u->email, u->name, "password", err);
-    if (rc)
-        return rc;
-    char hash[crypto_pwhash_STRBYTES];
-    if ((rc = auth_password_hash(hash, u->password, err)))
-        return rc;
+    return LS_OK;
+}
 
-    if ((rc = db_begin_write(db, err)))
-        return rc;
+int auth_user_insert(struct db *db, const struct user_new *u, const char *password_hash,
+                     int64_t *out_id, struct ls_err *err)
+{
     sqlite3_stmt *st;
     if (u->organisation_id > 0) {
         st = db_stmt(db, SQL_ORG_EXISTS);
         sqlite3_bind_int64(st, 1, u->organisation_id);
         int found = sqlite3_step(st) == SQLITE_ROW;
         sqlite3_reset(st);
-        if (!found) {
-            db_rollback(db);
-            return ls_err_set(err, LS_EVALIDATION, "organisation_id", "no such organisation");
-        }
+        if (!found)
+            return ls_err_set(err, LS_EVALIDATION, "organisation_id", "{field}: not found");
     }
     st = db_stmt(db, SQL_USER_EMAIL_TAKEN);
     sqlite3_bind_text(st, 1, u->email, -1, SQLITE_STATIC);
     int taken = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_reset(st);
-    if (taken) {
-        db_rollback(db);
-        return ls_err_set(err, LS_ECONFLICT, "email", "a user with this email already exists");
-    }
+    if (taken)
+        return ls_err_set(err, LS_ECONFLICT, "email", "a user with this e-mail already exists");
     st = db_stmt(db, SQL_USER_INSERT);
     sqlite3_bind_text(st, 1, u->email, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
@@ -243,18 +246,42 @@ int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, s
         sqlite3_bind_int64(st, 4, u->organisation_id);
     else
         sqlite3_bind_null(st, 4);
-    sqlite3_bind_text(st, 5, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, lang, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, password_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, u->lang ? u->lang : "pl", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 7, tu_now());
-    if ((rc = db_step_done(db, st, err))) {
-        db_rollback(db);
+    int rc = db_step_done(db, st, err);
+    if (rc == LS_OK && out_id)
+        *out_id = sqlite3_last_insert_rowid(db_handle(db));
+    return rc;
+}
+
+struct user_insert_job {
+    const struct user_new *u;
+    const char *hash;
+    int64_t id;
+};
+
+static int user_insert_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct user_insert_job *j = ctx;
+    return auth_user_insert(db, j->u, j->hash, &j->id, err);
+}
+
+int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, struct ls_err *err)
+{
+    int rc = auth_user_check(u, err);
+    if (!rc)
+        rc = auth_password_check(u->password, u->email, u->name, "password", err);
+    if (rc)
         return rc;
-    }
-    int64_t id = sqlite3_last_insert_rowid(db_handle(db));
-    if ((rc = db_commit(db, err)))
+    char hash[crypto_pwhash_STRBYTES];
+    if ((rc = auth_password_hash(hash, u->password, err)))
+        return rc;
+    struct user_insert_job j = {u, hash, 0};
+    if ((rc = db_write(db, user_insert_txn, &j, err)))
         return rc;
     if (out_id)
-        *out_id = id;
+        *out_id = j.id;
     return LS_OK;
 }
 
@@ -320,6 +347,40 @@ static void record_failure(struct db *db, const char *key, int64_t now)
     db_step_done(db, st, NULL);
 }
 
+/* What a sign-in writes, failed or not, as one unit of the write path. */
+struct login_job {
+    const char *email_key, *ip_key, *ip;
+    int64_t now;
+    const struct user *user; /* NULL when the e-mail is unknown */
+    const char *detail;      /* failure: why, for the audit log */
+    struct arena *a;         /* success: where the session's token and CSRF go */
+    const char **token, **csrf;
+};
+
+static int login_failed_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    (void)err;
+    struct login_job *j = ctx;
+    record_failure(db, j->email_key, j->now);
+    record_failure(db, j->ip_key, j->now);
+    int64_t id = j->user ? j->user->id : 0;
+    auth_audit(db, id, "session.fail", "user", id, j->detail, j->ip);
+    return LS_OK;
+}
+
+static int login_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct login_job *j = ctx;
+    int rc = auth_session_create(db, j->user, j->ip, j->a, j->token, j->csrf, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = db_stmt(db, SQL_FAIL_CLEAR);
+    sqlite3_bind_text(st, 1, j->email_key, -1, SQLITE_TRANSIENT);
+    db_step_done(db, st, NULL);
+    auth_audit(db, j->user->id, "session.create", "user", j->user->id, NULL, j->ip);
+    return LS_OK;
+}
+
 int auth_login(struct db *db, const char *email, const char *password, const char *ip,
                struct arena *a, struct user *user, const char **token, const char **csrf,
                struct ls_err *err)
@@ -355,23 +416,31 @@ int auth_login(struct db *db, const char *email, const char *password, const cha
     }
     sqlite3_reset(st);
     int ok = auth_password_verify(hash, password) && found && user->active;
+    struct login_job j = {email_key, ip_key, ip, now, found ? user : NULL, NULL, a, token, csrf};
     if (!ok) {
-        record_failure(db, email_key, now);
-        record_failure(db, ip_key, now);
-        auth_audit(db, found ? user->id : 0, "session.fail", "user", found ? user->id : 0,
-                   found && !user->active ? "deactivated account" : "wrong email or password", ip);
-        return ls_err_set(err, LS_EUNAUTH, NULL, "wrong email or password");
+        j.detail = found && !user->active ? "deactivated account" : "wrong email or password";
+        struct ls_err ignore = {0};
+        db_write(db, login_failed_txn, &j, &ignore);
+        return ls_err_set(err, LS_EUNAUTH, NULL, "wrong e-mail or password");
     }
+    return db_write(db, login_txn, &j, err);
+}
 
+int auth_session_create(struct db *db, const struct user *u, const char *ip, struct arena *a,
+                        const char **token, const char **csrf, struct ls_err *err)
+{
+    int64_t now = tu_now();
     char *tok = arena_alloc(a, AUTH_TOKEN_HEX + 1);
     char *csrf_tok = arena_alloc(a, AUTH_TOKEN_HEX + 1);
     auth_random_hex(tok, 32);
     auth_random_hex(csrf_tok, 32);
     unsigned char h[32];
     auth_token_hash(h, tok);
-    st = db_stmt(db, SQL_SESSION_INSERT);
+    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_INSERT);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, user->id);
+    sqlite3_bind_int64(st, 2, u->id);
     sqlite3_bind_text(st, 3, csrf_tok, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, now);
     sqlite3_bind_int64(st, 5, now + AUTH_SESSION_ABSOLUTE);
@@ -379,17 +448,35 @@ int auth_login(struct db *db, const char *email, const char *password, const cha
     int rc = db_step_done(db, st, err);
     if (rc)
         return rc;
-    st = db_stmt(db, SQL_FAIL_CLEAR);
-    sqlite3_bind_text(st, 1, email_key, -1, SQLITE_TRANSIENT);
-    db_step_done(db, st, NULL);
     st = db_stmt(db, SQL_SESSION_PRUNE);
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, now - AUTH_SESSION_IDLE);
     db_step_done(db, st, NULL);
-    auth_audit(db, user->id, "session.create", "user", user->id, NULL, ip);
     *token = tok;
     *csrf = csrf_tok;
     return LS_OK;
+}
+
+struct session_job {
+    unsigned char hash[32];
+    int64_t now;
+};
+
+static int session_delete_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct session_job *j = ctx;
+    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_DELETE);
+    sqlite3_bind_blob(st, 1, j->hash, sizeof j->hash, SQLITE_TRANSIENT);
+    return db_step_done(db, st, err);
+}
+
+static int session_touch_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct session_job *j = ctx;
+    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_TOUCH);
+    sqlite3_bind_blob(st, 1, j->hash, sizeof j->hash, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, j->now);
+    return db_step_done(db, st, err);
 }
 
 int auth_session_lookup(struct db *db, const char *token, int64_t now, struct arena *a,
@@ -410,54 +497,69 @@ int auth_session_lookup(struct db *db, const char *token, int64_t now, struct ar
     int64_t last_seen = sqlite3_column_int64(st, 8);
     int64_t expires = sqlite3_column_int64(st, 9);
     sqlite3_reset(st);
+    struct ls_err ignore = {0};
+    struct session_job j = {{0}, now};
+    memcpy(j.hash, h, sizeof h);
     if (!user->active || now >= expires || now - last_seen > AUTH_SESSION_IDLE) {
-        st = db_stmt(db, SQL_SESSION_DELETE);
-        sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-        db_step_done(db, st, NULL);
+        db_write(db, session_delete_txn, &j, &ignore);
         return ls_err_set(err, LS_EUNAUTH, NULL, "session expired");
     }
-    if (now - last_seen >= 60) {
-        st = db_stmt(db, SQL_SESSION_TOUCH);
-        sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 2, now);
-        db_step_done(db, st, NULL);
-    }
+    /* Reads stay reads: last_seen moves at most once a minute. */
+    if (now - last_seen >= 60)
+        db_write(db, session_touch_txn, &j, &ignore);
     return LS_OK;
 }
 
 void auth_session_delete(struct db *db, const char *token)
 {
-    unsigned char h[32];
-    auth_token_hash(h, token);
-    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_DELETE);
-    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-    db_step_done(db, st, NULL);
+    struct session_job j = {{0}, 0};
+    auth_token_hash(j.hash, token);
+    struct ls_err ignore = {0};
+    db_write(db, session_delete_txn, &j, &ignore);
+}
+
+static int revoke_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_DELETE_USER);
+    sqlite3_bind_int64(st, 1, *(const int64_t *)ctx);
+    return db_step_done(db, st, err);
 }
 
 int auth_sessions_revoke_user(struct db *db, int64_t user_id, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_DELETE_USER);
-    sqlite3_bind_int64(st, 1, user_id);
+    return db_write(db, revoke_txn, &user_id, err);
+}
+
+struct audit_job {
+    int64_t actor, object_id;
+    const char *action, *object_type, *detail, *ip;
+};
+
+static int audit_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    const struct audit_job *j = ctx;
+    sqlite3_stmt *st = db_stmt(db, SQL_AUDIT_INSERT);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_int64(st, 1, tu_now());
+    if (j->actor > 0)
+        sqlite3_bind_int64(st, 2, j->actor);
+    sqlite3_bind_text(st, 3, j->action, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, j->object_type ? j->object_type : "", -1, SQLITE_TRANSIENT);
+    if (j->object_id > 0)
+        sqlite3_bind_int64(st, 5, j->object_id);
+    sqlite3_bind_text(st, 6, j->detail ? j->detail : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 7, j->ip ? j->ip : "", -1, SQLITE_TRANSIENT);
     return db_step_done(db, st, err);
 }
 
 void auth_audit(struct db *db, int64_t actor, const char *action, const char *object_type,
                 int64_t object_id, const char *detail, const char *ip)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_AUDIT_INSERT);
-    if (!st)
-        return;
-    sqlite3_bind_int64(st, 1, tu_now());
-    if (actor > 0)
-        sqlite3_bind_int64(st, 2, actor);
-    sqlite3_bind_text(st, 3, action, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, object_type ? object_type : "", -1, SQLITE_TRANSIENT);
-    if (object_id > 0)
-        sqlite3_bind_int64(st, 5, object_id);
-    sqlite3_bind_text(st, 6, detail ? detail : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 7, ip ? ip : "", -1, SQLITE_TRANSIENT);
+    /* Inside a unit of work this is part of it; alone, a write of its own. */
+    struct audit_job j = {actor, object_id, action, object_type, detail, ip};
     struct ls_err e = {0};
-    if (db_step_done(db, st, &e) != LS_OK)
+    if (db_write(db, audit_txn, &j, &e) != LS_OK)
         fprintf(stderr, "labshare: audit write failed: %s\n", e.message);
 }
 

@@ -251,40 +251,40 @@ static int check_times(const struct resource_rules *rr, int64_t start, int64_t e
         local_text(start, when);
         snprintf(prefix, sizeof prefix, "occurrence %d (%s): ", occ + 1, when);
     }
-#define FIELD(f) (occ > 0 ? "rrule" : (f))
+#define WHICH(f) (occ > 0 ? "rrule" : (f))
     if (end <= start)
-        return ls_err_set(err, LS_EVALIDATION, FIELD("end"), "%s'end' must be after 'start'",
+        return ls_err_set(err, LS_EVALIDATION, WHICH("end"), "%s'end' must be after 'start'",
                           prefix);
     if (start < now)
-        return ls_err_set(err, LS_EVALIDATION, FIELD("start"), "%s'start' is in the past", prefix);
+        return ls_err_set(err, LS_EVALIDATION, WHICH("start"), "%s'start' is in the past", prefix);
     if (start > now + (int64_t)BOOKING_HORIZON_DAYS * 86400)
-        return ls_err_set(err, LS_EVALIDATION, FIELD("start"),
+        return ls_err_set(err, LS_EVALIDATION, WHICH("start"),
                           "%sbookings may be made at most two years ahead", prefix);
     if (end - start < (int64_t)rr->min_minutes * 60)
-        return ls_err_set(err, LS_EVALIDATION, FIELD("end"),
+        return ls_err_set(err, LS_EVALIDATION, WHICH("end"),
                           "%sa booking of this resource lasts at least %d minutes", prefix,
                           rr->min_minutes);
     if (end - start > (int64_t)rr->max_minutes * 60)
-        return ls_err_set(err, LS_EVALIDATION, FIELD("end"),
+        return ls_err_set(err, LS_EVALIDATION, WHICH("end"),
                           "%sa booking of this resource lasts at most %d minutes", prefix,
                           rr->max_minutes);
     switch (hours_fit(&rr->hours, start, end, rr->slot_minutes)) {
     case HOURS_FITS:
         break;
     case HOURS_OUTSIDE:
-        return ls_err_set(err, LS_EVALIDATION, FIELD("start"),
+        return ls_err_set(err, LS_EVALIDATION, WHICH("start"),
                           "%sthe resource is not open for the whole span", prefix);
     case HOURS_OFF_GRID: {
         /* The grid starts at the opening time: a whole number of slots from
          * a start on the grid ends on it too, so a bad length means a bad end. */
         int whole = (end - start) % ((int64_t)rr->slot_minutes * 60) == 0;
-        return ls_err_set(err, LS_EVALIDATION, FIELD(whole ? "start" : "end"),
+        return ls_err_set(err, LS_EVALIDATION, WHICH(whole ? "start" : "end"),
                           "%sstart and end must lie on the %d-minute slot grid that starts at "
                           "opening time",
                           prefix, rr->slot_minutes);
     }
     }
-#undef FIELD
+#undef WHICH
     return LS_OK;
 }
 
@@ -656,6 +656,10 @@ static int create_txn(struct db *db, void *p, struct ls_err *err)
         char *detail = arena_printf(j->a, "resource %lld, %s%s", (long long)rr->id, status,
                                     series_id ? ", recurring" : "");
         auth_audit(db, u->id, "booking.create", "booking", id, detail, j->who->ip);
+        /* Approved at once: the booker's invitation, as an approval sends. */
+        if (!rr->requires_approval &&
+            (rc = notify_enqueue(db, NOTIFY_APPROVED, id, u->id, 1, j->who->now, err)))
+            return rc;
     }
     /* One message for a whole series; queued in this transaction so it
      * exists exactly when the request does. */
@@ -1259,11 +1263,10 @@ int booking_list_each(struct db *db, struct arena *a, const struct user *viewer,
 {
     *total = 0;
     if (f->from && f->to && f->to <= f->from)
-        return ls_err_set(err, LS_EVALIDATION, "to",
-                          "the end of the range must be after its start");
+        return ls_err_set(err, LS_EVALIDATION, "to", "{field} must be after the start");
     if (f->from && f->to && f->to - f->from > (int64_t)BOOKING_LIST_MAX_DAYS * 86400)
-        return ls_err_set(err, LS_EVALIDATION, "to", "the range may span at most %d days",
-                          BOOKING_LIST_MAX_DAYS);
+        return ls_err_set(err, LS_EVALIDATION, "to",
+                          "{field} may be at most %d days after the start", BOOKING_LIST_MAX_DAYS);
     struct list_query q = list_query(viewer, f);
     if (q.empty)
         return LS_OK;
@@ -1310,7 +1313,7 @@ done:
     list_stmt_done(count, cowned);
     list_stmt_done(st, owned);
     if (txn)
-        db_rollback(db); /* ends the read transaction */
+        db_end_read(db);
     return rc;
 }
 

@@ -1,19 +1,22 @@
 /* catalogue.h — organisations, labs, resources, opening hours, blackouts,
  * services and training records: what can be booked and who owns it.
  *
+ * Each catalogue type is described once, as data (struct ctype: a field
+ * table, field.h, plus its table, joins, owner and hooks), and generic code
+ * reads, lists, creates, changes and deletes every type the same way. A rule
+ * that belongs to one type only (the slot grid's limits, a service's
+ * resources belonging to its organisation, history kept on delete) is a hook
+ * of that type, not a copy of the generic code.
+ *
  * Domain code (no civetweb, no cJSON). The booking, feed and stats modules
  * read the catalogue through the functions below rather than repeating its
- * SQL.
+ * SQL. Objects are plain structs whose strings live in the caller's arena
+ * (when loaded) or anywhere the caller likes (when saved).
  *
- * Objects are plain structs whose strings live in the caller's arena (when
- * loaded) or anywhere the caller likes (when saved). Saving validates the
- * whole object and answers 422 naming the offending field, so the HTTP
- * layer, the demo loader and tests share one set of rules. PATCH is "load,
- * overlay the fields given, save": the same validation applies.
- *
- * Writes run inside the caller's transaction when one is open (the HTTP
- * handlers open one before loading, so a read-check-write cannot be
- * overtaken; the demo loader wraps everything in one), else in their own. */
+ * Writes go through the one write path (db_write, db.h): called outside a
+ * write each function runs in a transaction of its own; called inside one
+ * (the HTTP layer's unit of work, the demo loader) it runs in a savepoint of
+ * it, so a refused write leaves nothing behind either way. */
 #ifndef LS_CATALOGUE_H
 #define LS_CATALOGUE_H
 
@@ -21,9 +24,244 @@
 
 #include "arena.h"
 #include "err.h"
+#include "field.h"
 #include "hours.h"
 
 struct db;
+
+/* ------------------------------------------------------------------ */
+/* Objects                                                              */
+
+struct organisation {
+    int64_t id; /* 0 = not saved yet */
+    const char *name;
+    const char *short_name; /* "" when none */
+    const char *group;      /* interest group, one of catalogue_groups */
+    const char *package;    /* membership package, one of catalogue_packages */
+    int member;             /* counts in the indicators */
+    const char *city;       /* NULL = unknown */
+    const char *website;    /* NULL = none; http(s) URL */
+    const char *description;
+    struct field_words email_domains; /* who registers with such an address joins it */
+    int64_t created, updated;
+};
+
+struct lab {
+    int64_t id;
+    int64_t organisation_id;
+    const char *name;
+    const char *kind;                      /* one of catalogue_kinds */
+    double area_m2;                        /* > 0 */
+    double energy_kwh_per_m2_year;         /* ≥ 0; NAN = the default for its kind */
+    const char *building, *address, *city; /* NULL = unknown */
+    int biosafety_level;                   /* 0..4 */
+    const char *description;
+    int64_t created, updated;
+    /* read only, from the joins */
+    const char *organisation_name;
+    int resource_count;
+};
+
+struct resource {
+    int64_t id;
+    int64_t lab_id;
+    const char *type; /* one of catalogue_types */
+    const char *name;
+    const char *category; /* free text, "" when none */
+    const char *description;
+    int shared, requires_approval, requires_training;
+    double power_kw, standby_kw;
+    int slot_minutes, min_minutes, max_minutes;
+    struct hours_week hours; /* normalised by save */
+    int64_t created, updated;
+    /* read only, from the joins */
+    int64_t organisation_id;
+    const char *lab_name, *organisation_name, *organisation_short_name;
+    const char *city;    /* the lab's city, else its organisation's; NULL = unknown */
+    int biosafety_level; /* its lab's */
+    int trained;         /* the viewer is trained on it */
+};
+
+struct blackout {
+    int64_t id;
+    int64_t resource_id;
+    int64_t start, end; /* half-open, seconds UTC */
+    const char *reason;
+    int64_t created;
+    int64_t source_id; /* the calendar it was imported from; 0 = entered by hand */
+    const char *uid;   /* the imported event's UID; NULL = entered by hand */
+};
+
+struct service {
+    int64_t id;
+    int64_t organisation_id;
+    const char *name;
+    const char *description;
+    struct field_ids resources; /* sorted and unique after save */
+    int64_t created, updated;
+    const char *organisation_name; /* read only */
+};
+
+struct training {
+    int64_t resource_id, user_id;
+    const char *user_name, *user_email;
+    int64_t granted_by; /* 0 = unknown */
+    int64_t granted_at;
+};
+
+/* List filters: which members are given is the caller's presence mask
+ * (bit i = field i of the type's filter shape). */
+struct org_filter {
+    const char *group, *package, *q, *city;
+    int member;
+};
+struct lab_filter {
+    int64_t organisation_id;
+    const char *kind, *group, *city, *q;
+};
+struct resource_filter {
+    int64_t lab_id, organisation_id;
+    const char *type, *kind, *group, *category, *city, *q;
+    int shared, requires_approval, biosafety_level_min;
+    /* Bookable for the whole of [free_from, free_to): open throughout it,
+     * with no blackout and no approved booking in it. */
+    int64_t free_from, free_to;
+    int open; /* accepted for compatibility: free_from/free_to imply it */
+};
+struct service_filter {
+    int64_t organisation_id, resource_id;
+    const char *q;
+};
+struct blackout_filter {
+    int64_t resource_id; /* from the path */
+    int64_t from, to;
+};
+
+/* ------------------------------------------------------------------ */
+/* Types                                                                */
+
+/* Search texts of other rows that show this type's names: refreshed when a
+ * row of this type changes. `where` selects them by the changed row's :id. */
+struct ctype_cascade {
+    const struct ctype *type;
+    const char *where; /* "organisation_id = :id" */
+};
+
+struct ctype {
+    struct shape shape; /* first: a ctype is a shape (field.h) */
+    const char *table;  /* "labs" */
+    const char *alias;  /* "l": the table's alias in `from` */
+    const char *from;   /* "labs l JOIN organisations o ON o.id = l.organisation_id" */
+    const char *owner;  /* over `from`: the organisation that manages a row */
+    const char *search; /* correlated subquery writing `search` with fold(…) over the
+                           unaliased table, or NULL for types without one */
+    const struct ctype_cascade *cascades; /* ends with a NULL type */
+    const char *order;                    /* list order */
+    const struct shape *filter;           /* list query parameters */
+    int has_updated;                      /* rows carry `updated` */
+    /* Rules beyond single fields, after the field checks, inside the write
+     * (old is NULL when creating). 422 naming a field. */
+    int (*check)(struct db *db, void *obj, const void *old, struct ls_err *err);
+    /* Cross-parameter rules of a list's filter. */
+    int (*check_filter)(const void *filter, uint64_t present, struct ls_err *err);
+    /* A list condition SQL cannot express: 1 to keep the row. When set and
+     * `wants` says the filter asks for it, lists judge every row in C. */
+    int (*keep)(struct db *db, const void *filter, const void *row);
+    int (*wants_keep)(const void *filter, uint64_t present);
+    /* Before a delete: 409 when history refers to the row; removes what only
+     * describes it. After any write: rows that show this one (touches). */
+    int (*before_delete)(struct db *db, int64_t id, struct ls_err *err);
+    int (*after_write)(struct db *db, const void *obj, int64_t id, struct ls_err *err);
+};
+
+extern const struct ctype catalogue_organisation, catalogue_lab, catalogue_resource,
+    catalogue_service, catalogue_blackout;
+/* Their list filters (each type's .filter). */
+extern const struct shape catalogue_org_filter, catalogue_lab_filter, catalogue_resource_filter,
+    catalogue_service_filter, catalogue_blackout_filter;
+
+/* The enumerations (field.h choices, ending with a NULL value). */
+extern const struct field_choice catalogue_groups[];   /* BioF BIZ MED R&D EDU GOV */
+extern const struct field_choice catalogue_packages[]; /* standard silver gold none */
+extern const struct field_choice catalogue_kinds[];    /* commercial scientific teaching office
+                                                          coworking */
+extern const struct field_choice catalogue_types[];    /* room instrument desk */
+
+#define CATALOGUE_NAME_MAX 200
+#define CATALOGUE_SHORT_MAX 40
+#define CATALOGUE_TEXT_MAX 4000      /* descriptions, characters */
+#define CATALOGUE_LINE_MAX 300       /* building, address, city, category, reason, website */
+#define CATALOGUE_AREA_MAX 1e6       /* m² */
+#define CATALOGUE_ENERGY_MAX 1e5     /* kWh/m²·year */
+#define CATALOGUE_POWER_MAX 1e3      /* kW */
+#define CATALOGUE_MINUTES_MAX 527040 /* max_minutes: 366 days */
+#define CATALOGUE_SERVICE_RESOURCES_MAX 100
+#define CATALOGUE_Q_MAX 200         /* characters of a search string */
+#define CATALOGUE_Q_TERMS 6         /* words of a search string that count */
+#define CATALOGUE_FREE_MAX_DAYS 366 /* longest free_from..free_to span */
+
+/* The type a shape describes, when it is a catalogue type (else NULL). */
+const struct ctype *catalogue_type_of(const struct shape *sh);
+
+/* ------------------------------------------------------------------ */
+/* Generic operations. `obj` points at the type's struct.              */
+
+/* A new object with the API's defaults (strings static). */
+void catalogue_defaults(const struct ctype *t, void *obj);
+
+/* Loads one object. viewer (0 = nobody) fills per-viewer columns (a
+ * resource's `trained`). LS_ENOTFOUND (field NULL) if absent. */
+int catalogue_get(struct db *db, const struct ctype *t, int64_t id, int64_t viewer, struct arena *a,
+                  void *obj, struct ls_err *err);
+
+/* The organisation that manages object id (through its joins): 0 when the
+ * type has none, LS_ENOTFOUND when there is no such object. */
+int catalogue_owner(struct db *db, const struct ctype *t, int64_t id, int64_t *org,
+                    struct ls_err *err);
+
+/* One page (limit, offset) of the objects matching the filter (an object of
+ * t->filter, with `present` saying which members are given) in *items (an
+ * arena array of *n objects), and the number of matches in *total. */
+int catalogue_list(struct db *db, const struct ctype *t, const void *filter, uint64_t present,
+                   int64_t viewer, int64_t limit, int64_t offset, struct arena *a, void **items,
+                   int *n, int64_t *total, struct ls_err *err);
+
+/* The type's cross-parameter rules for a list's filter (t->check_filter):
+ * 422 naming the parameter. */
+int catalogue_check_filter(const struct ctype *t, const void *filter, uint64_t present,
+                           struct ls_err *err);
+
+/* Creates obj (its id is ignored): checks every field and the type's rules
+ * (422 naming the field), writes it and what hangs on it (opening hours,
+ * links, search text), and sets id, created and updated. */
+int catalogue_create(struct db *db, const struct ctype *t, void *obj, struct ls_err *err);
+
+/* Writes a changed object: obj holds the new values, old what was loaded
+ * (NULL: loaded again here). Same checks as creating; a FF_PARENT field may
+ * only move to a parent of the same organisation. 404 if obj->id is gone. */
+int catalogue_update(struct db *db, const struct ctype *t, void *obj, const void *old,
+                     struct ls_err *err);
+
+/* Deletes an object. History is never lost: an organisation, lab or
+ * resource that any booking refers to is refused with 409, as is an
+ * organisation that still has labs or users. Otherwise the object goes
+ * with what only describes it (opening hours, blackouts, training records,
+ * service links; an organisation's services; a lab's resources). */
+int catalogue_delete(struct db *db, const struct ctype *t, int64_t id, struct ls_err *err);
+
+/* The id, created and updated of an object (0 where the type has none). */
+int64_t catalogue_id(const struct ctype *t, const void *obj);
+
+/* Rebuilds the search text of every row of every type in one transaction
+ * (after rows were written by other means than this module, e.g. a bulk
+ * import or the benchmark generator). */
+int catalogue_reindex(struct db *db, struct ls_err *err);
+
+/* Folds text for searching (fold.h) into the arena. */
+char *catalogue_fold(struct arena *a, const char *s);
+
+/* ------------------------------------------------------------------ */
+/* What the booking rules need                                          */
 
 /* Everything the booking rules need to know about one resource. */
 struct resource_rules {
@@ -45,226 +283,24 @@ int catalogue_resource_rules(struct db *db, int64_t resource_id, struct resource
 /* Opening hours of a resource (empty = closed). */
 int catalogue_hours_load(struct db *db, int64_t resource_id, struct hours_week *out,
                          struct ls_err *err);
-/* Replaces a resource's opening hours; run inside the caller's write
- * transaction. wk must be normalised (hours_normalise). */
-int catalogue_hours_save(struct db *db, int64_t resource_id, const struct hours_week *wk,
-                         struct ls_err *err);
 
 /* 1 if the user is recorded as trained on the resource, else 0. */
 int catalogue_user_trained(struct db *db, int64_t resource_id, int64_t user_id);
 
-/* ------------------------------------------------------------------ */
-/* Limits and enumerations                                              */
-
-#define CATALOGUE_NAME_MAX 200
-#define CATALOGUE_SHORT_MAX 40
-#define CATALOGUE_TEXT_MAX 4000      /* descriptions */
-#define CATALOGUE_LINE_MAX 300       /* building, address, city, category, reason, website */
-#define CATALOGUE_AREA_MAX 1e6       /* m² */
-#define CATALOGUE_ENERGY_MAX 1e5     /* kWh/m²·year */
-#define CATALOGUE_POWER_MAX 1e3      /* kW */
-#define CATALOGUE_MINUTES_MAX 527040 /* max_minutes: 366 days */
-#define CATALOGUE_SERVICE_RESOURCES_MAX 100
-#define CATALOGUE_Q_MAX 200 /* bytes of a search string */
-#define CATALOGUE_Q_TERMS 6 /* words of a search string that count */
-
-/* NULL-terminated lists of the API's words. */
-extern const char *const catalogue_groups[];   /* BioF BIZ MED R&D EDU GOV */
-extern const char *const catalogue_packages[]; /* standard silver gold none */
-extern const char *const catalogue_kinds[];    /* commercial scientific teaching office coworking */
-extern const char *const catalogue_types[];    /* room instrument desk */
-
-/* ------------------------------------------------------------------ */
-/* Objects                                                              */
-
-struct organisation {
-    int64_t id; /* 0 = not saved yet */
-    const char *name;
-    const char *short_name; /* "" when none */
-    const char *group;      /* one of catalogue_groups */
-    const char *package;    /* one of catalogue_packages */
-    int member;             /* counts in the indicators */
-    const char *city;       /* NULL = unknown */
-    const char *website;    /* NULL = none; http(s) URL */
-    const char *description;
-    int64_t created, updated;
-};
-
-struct lab {
-    int64_t id;
-    int64_t organisation_id;
-    const char *name;
-    const char *kind;                      /* one of catalogue_kinds */
-    double area_m2;                        /* > 0 */
-    double energy_kwh_per_m2_year;         /* ≥ 0, meaningful unless energy_is_null */
-    int energy_is_null;                    /* 1 = default for its kind */
-    const char *building, *address, *city; /* NULL = unknown */
-    int biosafety_level;                   /* 0..4 */
-    const char *description;
-    int64_t created, updated;
-    /* read-only conveniences filled by get/list */
-    const char *organisation_name;
-    int resource_count;
-};
-
-struct resource {
-    int64_t id;
-    int64_t lab_id;
-    const char *type; /* one of catalogue_types */
-    const char *name;
-    const char *category; /* free text, "" when none */
-    const char *description;
-    int shared, requires_approval, requires_training;
-    double power_kw, standby_kw;
-    int slot_minutes, min_minutes, max_minutes;
-    struct hours_week hours; /* normalised by save */
-    int64_t created, updated;
-    /* read-only conveniences filled by get/list */
-    int64_t organisation_id;
-    const char *lab_name, *organisation_name, *organisation_short_name;
-    const char *city;    /* the lab's city, else its organisation's; NULL = unknown */
-    int biosafety_level; /* its lab's */
-};
-
-struct blackout {
-    int64_t id;
-    int64_t resource_id;
-    int64_t start, end; /* half-open, seconds UTC */
-    const char *reason;
-    int64_t created;
-};
-
-struct service {
-    int64_t id;
-    int64_t organisation_id;
-    const char *name;
-    const char *description;
-    int nresources;
-    int64_t *resource_ids; /* arena or caller memory; sorted and unique after save */
-    int64_t created, updated;
-    const char *organisation_name; /* read-only convenience */
-};
-
-struct training {
-    int64_t resource_id, user_id;
-    const char *user_name, *user_email;
-    int64_t granted_by; /* 0 = unknown */
-    int64_t granted_at;
-};
-
-/* Defaults of the API for a new object (strings static). */
-void catalogue_org_defaults(struct organisation *out);
-void catalogue_lab_defaults(struct lab *out);
-void catalogue_resource_defaults(struct resource *out);
-
-/* ------------------------------------------------------------------ */
-/* Reads. Strings go to the arena. LS_ENOTFOUND (field NULL) if absent.  */
-
-int catalogue_org_get(struct db *db, int64_t id, struct arena *a, struct organisation *out,
-                      struct ls_err *err);
-int catalogue_lab_get(struct db *db, int64_t id, struct arena *a, struct lab *out,
-                      struct ls_err *err);
-int catalogue_resource_get(struct db *db, int64_t id, struct arena *a, struct resource *out,
-                           struct ls_err *err);
-int catalogue_blackout_get(struct db *db, int64_t id, struct arena *a, struct blackout *out,
-                           struct ls_err *err);
-int catalogue_service_get(struct db *db, int64_t id, struct arena *a, struct service *out,
-                          struct ls_err *err);
 /* The organisation that owns a resource (through its lab); 0 if none. */
 int64_t catalogue_resource_org(struct db *db, int64_t resource_id);
 
 /* ------------------------------------------------------------------ */
-/* Writes. Save inserts when id is 0 (setting id, created, updated) and
- * updates otherwise (bumping updated). 422 naming the field on invalid
- * input; 404 when updating an object that does not exist. */
+/* Training records                                                     */
 
-int catalogue_org_save(struct db *db, struct organisation *o, struct ls_err *err);
-int catalogue_lab_save(struct db *db, struct lab *l, struct ls_err *err);
-int catalogue_resource_save(struct db *db, struct resource *r, struct ls_err *err);
-int catalogue_blackout_add(struct db *db, struct blackout *b, struct ls_err *err);
-int catalogue_service_save(struct db *db, struct service *s, struct ls_err *err);
-
-/* Deletes. History is never lost: an organisation, lab or resource that any
- * booking refers to is refused with 409, as is an organisation that still
- * has labs or users. Otherwise the object goes with what only describes it
- * (opening hours, blackouts, training records, service links; an
- * organisation's services; a lab's resources). */
-int catalogue_org_delete(struct db *db, int64_t id, struct ls_err *err);
-int catalogue_lab_delete(struct db *db, int64_t id, struct ls_err *err);
-int catalogue_resource_delete(struct db *db, int64_t id, struct ls_err *err);
-int catalogue_blackout_delete(struct db *db, int64_t id, struct ls_err *err);
-int catalogue_service_delete(struct db *db, int64_t id, struct ls_err *err);
-
-/* Training records. grant: 422 'user_id' if there is no such user; *created
- * is 1 when the record is new, 0 when it existed. revoke: 404 if absent. */
+/* grant: 422 'user_id' if there is no such user; *created is 1 when the
+ * record is new, 0 when it existed. revoke: 404 if absent. */
 int catalogue_training_grant(struct db *db, int64_t resource_id, int64_t user_id,
                              int64_t granted_by, int *created, struct ls_err *err);
 int catalogue_training_revoke(struct db *db, int64_t resource_id, int64_t user_id,
                               struct ls_err *err);
-
-/* ------------------------------------------------------------------ */
-/* Lists: one page (limit, offset) in *items (arena array of *n) and the
- * number of matches in *total. Filters left 0/NULL (or -1 where noted) do
- * not filter. `q` matches every word (at most CATALOGUE_Q_TERMS) against
- * the folded search text, case- and diacritics-insensitively. */
-
-struct org_filter {
-    const char *group, *package, *q, *city;
-    int member; /* -1 any */
-};
-struct lab_filter {
-    int64_t organisation_id;
-    const char *kind, *q, *city;
-    const char *group; /* its organisation's interest group */
-};
-struct resource_filter {
-    int64_t lab_id, organisation_id;
-    const char *type, *q, *category, *city, *group, *kind;
-    int shared;              /* -1 any */
-    int requires_approval;   /* -1 any */
-    int biosafety_level_min; /* -1 any */
-    int has_free;            /* 1 = only resources with no approved booking and no
-                                blackout overlapping [free_from, free_to) */
-    int64_t free_from, free_to;
-    int open_only; /* with has_free: only resources whose opening hours
-                      cover the whole span (what can really be booked) */
-};
-struct service_filter {
-    int64_t organisation_id, resource_id;
-    const char *q;
-};
-struct blackout_filter {
-    int64_t resource_id;
-    int64_t from, to; /* 0 = open-ended */
-};
-
-int catalogue_org_list(struct db *db, const struct org_filter *f, int64_t limit, int64_t offset,
-                       struct arena *a, struct organisation **items, int *n, int64_t *total,
-                       struct ls_err *err);
-int catalogue_lab_list(struct db *db, const struct lab_filter *f, int64_t limit, int64_t offset,
-                       struct arena *a, struct lab **items, int *n, int64_t *total,
-                       struct ls_err *err);
-int catalogue_resource_list(struct db *db, const struct resource_filter *f, int64_t limit,
-                            int64_t offset, struct arena *a, struct resource **items, int *n,
-                            int64_t *total, struct ls_err *err);
-int catalogue_service_list(struct db *db, const struct service_filter *f, int64_t limit,
-                           int64_t offset, struct arena *a, struct service **items, int *n,
-                           int64_t *total, struct ls_err *err);
-int catalogue_blackout_list(struct db *db, const struct blackout_filter *f, int64_t limit,
-                            int64_t offset, struct arena *a, struct blackout **items, int *n,
-                            int64_t *total, struct ls_err *err);
 int catalogue_training_list(struct db *db, int64_t resource_id, int64_t limit, int64_t offset,
                             struct arena *a, struct training **items, int *n, int64_t *total,
                             struct ls_err *err);
-
-/* Rebuilds the search text of every organisation, lab, resource and service
- * in one transaction (after rows were written by other means than this
- * module, e.g. a bulk import or the benchmark generator). */
-int catalogue_reindex(struct db *db, struct ls_err *err);
-
-/* Folds text for searching: UTF-8 lower case with Polish and common Latin
- * diacritics folded to ASCII ("Łódź" → "lodz"); other characters kept.
- * Returns an arena string. */
-char *catalogue_fold(struct arena *a, const char *s);
 
 #endif

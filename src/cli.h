@@ -10,7 +10,8 @@
 
 struct db;
 
-/* Opens and migrates the database at path, printing errors. NULL on failure. */
+/* Opens and migrates the database at path, printing errors. NULL on failure;
+ * the caller owns the connection and closes it with db_close(). (cli.c) */
 struct db *cli_open_db(const char *path);
 
 int cli_stats(int argc, char **argv, const char *default_db); /* cli_stats.c */

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fold.h"
+
 enum { STMT_CACHE = 512 }; /* power of two, comfortably above the SQL count */
 
 struct db {
@@ -36,6 +38,8 @@ static _Thread_local struct db *tls_db;
  * connections than worker threads, since civetweb keeps a thread per open
  * client connection (mostly idle), while each SQLite connection carries its
  * own schema copy, page cache and prepared statements. */
+static void db_rollback(struct db *db);
+
 static struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -62,6 +66,31 @@ const char *db_path(void)
     return cfg_path;
 }
 
+/* fold(a, b, …): the non-empty text arguments joined by one space, folded
+ * for searching (fold.h). The catalogue's search columns are written with
+ * it, so one UPDATE refreshes them without a round trip through C. */
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += (size_t)sqlite3_value_bytes(argv[i]) + 1;
+    char *buf = sqlite3_malloc64(len), *p = buf;
+    if (!buf) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    for (int i = 0; i < argc; i++) {
+        const char *s = (const char *)sqlite3_value_text(argv[i]);
+        if (!s || !*s)
+            continue;
+        if (p != buf)
+            *p++ = ' ';
+        p += fold_into(p, s);
+    }
+    *p = '\0';
+    sqlite3_result_text(ctx, buf, (int)(p - buf), sqlite3_free);
+}
+
 int db_open(struct db **out, const char *path, struct ls_err *err)
 {
     *out = NULL;
@@ -77,6 +106,8 @@ int db_open(struct db **out, const char *path, struct ls_err *err)
         return LS_EINTERNAL;
     }
     sqlite3_extended_result_codes(db->h, 1);
+    sqlite3_create_function(db->h, "fold", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_fold,
+                            NULL, NULL);
     sqlite3_busy_timeout(db->h, 10000);
     char pragmas[512];
     snprintf(pragmas, sizeof pragmas,
@@ -165,6 +196,9 @@ struct db *db_acquire(void)
         pthread_mutex_unlock(&pool.mu);
         return NULL;
     }
+    /* Requests read here and write through db_write() on the writer
+     * connection: a write that bypassed the write path fails at once. */
+    sqlite3_exec(db->h, "PRAGMA query_only=1", NULL, NULL, NULL);
     return db;
 }
 
@@ -246,7 +280,7 @@ static int exec_cached(struct db *db, const char *sql, struct ls_err *err)
     return LS_OK;
 }
 
-int db_begin_write(struct db *db, struct ls_err *err)
+static int db_begin_write(struct db *db, struct ls_err *err)
 {
     /* Nested use fails in SQLite ("cannot start a transaction within a
      * transaction") rather than deadlocking here. */
@@ -293,7 +327,12 @@ int db_begin_read(struct db *db, struct ls_err *err)
     return exec_cached(db, SQL_BEGIN, err);
 }
 
-int db_commit(struct db *db, struct ls_err *err)
+void db_end_read(struct db *db)
+{
+    db_rollback(db);
+}
+
+static int db_commit(struct db *db, struct ls_err *err)
 {
     int rc = exec_cached(db, SQL_COMMIT, err);
     if (rc != LS_OK)
@@ -302,7 +341,7 @@ int db_commit(struct db *db, struct ls_err *err)
     return rc;
 }
 
-void db_rollback(struct db *db)
+static void db_rollback(struct db *db)
 {
     if (!sqlite3_get_autocommit(db->h))
         exec_cached(db, SQL_ROLLBACK, NULL);
@@ -434,8 +473,8 @@ static void run_group(struct db *db, struct db_job **jobs, int n)
 int db_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err)
 {
     struct db_job me = {.fn = fn, .ctx = ctx, .err = err};
-    if (!sqlite3_get_autocommit(db->h))
-        return run_job(db, &me); /* part of the caller's own transaction */
+    if (db->holds_write)
+        return run_job(db, &me); /* part of the transaction this connection runs */
     me.file = sqlite3_db_filename(db->h, "main");
     if (!me.file)
         me.file = "";
@@ -491,6 +530,39 @@ int db_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err)
     return me.rc;
 }
 
+struct one_job {
+    const char *sql;
+    db_bind_fn bind;
+    const void *ctx;
+    int changes;
+    int64_t rowid;
+};
+
+static int one_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct one_job *j = ctx;
+    sqlite3_stmt *st = db_stmt(db, j->sql);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    j->bind(st, j->ctx);
+    int rc = db_step_done(db, st, err);
+    j->changes = sqlite3_changes(db->h);
+    j->rowid = sqlite3_last_insert_rowid(db->h);
+    return rc;
+}
+
+int db_write_one(struct db *db, const char *sql, db_bind_fn bind, const void *ctx, int *changes,
+                 int64_t *rowid, struct ls_err *err)
+{
+    struct one_job j = {sql, bind, ctx, 0, 0};
+    int rc = db_write(db, one_txn, &j, err);
+    if (changes)
+        *changes = rc ? 0 : j.changes;
+    if (rowid)
+        *rowid = rc ? 0 : j.rowid;
+    return rc;
+}
+
 void db_group_stats(struct db_group_stats *out)
 {
     pthread_mutex_lock(&group.mu);
@@ -506,49 +578,5 @@ int db_step_done(struct db *db, sqlite3_stmt *st, struct ls_err *err)
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
         return db_fail(db, rc, err);
-    return LS_OK;
-}
-
-int db_schema_version(struct db *db)
-{
-    sqlite3_stmt *st = NULL;
-    int v = -1;
-    if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-int db_migrate(struct db *db, struct ls_err *err)
-{
-    int have = db_schema_version(db);
-    if (have < 0)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "cannot read schema version: %s",
-                          sqlite3_errmsg(db->h));
-    if (have > db_nmigrations)
-        return ls_err_set(err, LS_EINTERNAL, NULL,
-                          "database schema version %d is newer than this labshare (knows %d); "
-                          "run a newer labshare or restore a backup",
-                          have, db_nmigrations);
-    for (int i = have; i < db_nmigrations; i++) {
-        char *msg = NULL;
-        char setv[64];
-        snprintf(setv, sizeof setv, "PRAGMA user_version=%d;", i + 1);
-        int rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, &msg);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_exec(db->h, db_migrations[i].sql, NULL, NULL, &msg);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_exec(db->h, setv, NULL, NULL, &msg);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, &msg);
-        if (rc != SQLITE_OK) {
-            ls_err_set(err, LS_EINTERNAL, NULL, "migration %s failed: %s", db_migrations[i].name,
-                       msg ? msg : sqlite3_errmsg(db->h));
-            sqlite3_free(msg);
-            sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-            return LS_EINTERNAL;
-        }
-    }
     return LS_OK;
 }

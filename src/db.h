@@ -15,7 +15,10 @@
 
 struct db;
 
+/* migrations/NNNN_name.sql, embedded by tools/embed.c in the order of their
+ * numbers (strictly increasing; no list is kept by hand). */
 struct db_migration {
+    int number;       /* NNNN: the schema version once the file is applied */
     const char *name; /* "0001_core.sql" */
     const char *sql;
 };
@@ -31,9 +34,15 @@ int db_open(struct db **out, const char *path, struct ls_err *err);
 void db_close(struct db *db); /* NULL is fine */
 sqlite3 *db_handle(struct db *db);
 
-/* Brings the schema up to date, one transaction per migration file. Refuses
- * (LS_EINTERNAL, with a message) a database newer than this binary. */
+/* Brings the schema up to date, one transaction per migration file, each
+ * recording its number as the schema version (src/db_migrate.c). A database
+ * of the older numbering (a count of files) is recognised and carried over
+ * without losing a row. Refuses (LS_EINTERNAL, with a message) a database
+ * newer than this binary, at a version it has no file for, or not labshare's,
+ * and changes nothing then; a failed file leaves the files before it applied. */
 int db_migrate(struct db *db, struct ls_err *err);
+/* The number of the last migration file applied (0 for an empty database),
+ * or -1 if it cannot be read or db_migrate() would refuse the database. */
 int db_schema_version(struct db *db);
 
 /* Process-wide settings used by later db_open()/db_thread() calls. */
@@ -62,28 +71,42 @@ void db_thread_close(void);
  * on a prepare error, logged with the SQL. */
 sqlite3_stmt *db_stmt(struct db *db, const char *sql);
 
-/* Write transactions. db_begin_write takes the write lock at once (BEGIN
- * IMMEDIATE) so a read-check-write sequence cannot be overtaken. */
-int db_begin_write(struct db *db, struct ls_err *err);
+/* A read transaction: one snapshot for several statements (a report that
+ * must add up). db_end_read ends it; harmless when none is open. */
 int db_begin_read(struct db *db, struct ls_err *err);
-int db_commit(struct db *db, struct ls_err *err);
-void db_rollback(struct db *db); /* harmless when no transaction is open */
+void db_end_read(struct db *db);
 
-/* Group commit. A write that can run inside someone else's transaction is
- * handed to db_write() as `fn`, which must not begin or commit
- * itself. The writes waiting when the write lock comes free run one after
- * another in a single transaction, each inside its own savepoint, and share
- * one COMMIT (with synchronous=FULL, one WAL sync instead of one each).
- * `fn` runs on whichever connection and thread leads the group; it sees the
- * changes of the writes before it, exactly as if they had committed first.
+/* The one write path. Every write of labshare — a booking, a catalogue
+ * change, a sign-in's session, the audit log, feed bookkeeping — is a
+ * function handed to db_write(), which serialises writers, owns the
+ * transaction and commits; `fn` never begins or commits itself. The
+ * server's pooled connections are read-only (PRAGMA query_only): a write
+ * anywhere else fails loudly instead of slipping past the write lock.
+ *
+ * Group commit. The writes waiting when the write lock comes free run one
+ * after another in a single transaction, each inside its own savepoint, and
+ * share one COMMIT (with synchronous=FULL, one WAL sync instead of one each). The writes waiting
+ * when the write lock comes free run one after another in a single transaction, each inside its own
+ * savepoint, and share one COMMIT (with synchronous=FULL, one WAL sync instead of one each). `fn`
+ * runs on whichever connection and thread leads the group; it sees the changes of the writes before
+ * it, exactly as if they had committed first.
  *
  * Returns fn's result once the group's COMMIT is durable: a failing fn has
  * its own savepoint rolled back and gets its own error, the others go on; a
  * COMMIT that fails (disk full, I/O error) fails every write of the group
  * with that error, and none of them is kept. Called while `db` already holds
- * a write transaction, fn runs at once in a savepoint of it. */
+ * a write transaction (a db_write inside another's fn), fn runs at once in
+ * a savepoint of it: units of work compose. */
 typedef int (*db_write_fn)(struct db *db, void *ctx, struct ls_err *err);
 int db_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err);
+
+/* One statement through the write path, for writes that are one statement:
+ * bind(st, ctx) binds its values (SQL from the caller's static table, as
+ * for db_stmt). *changes (rows changed) and *rowid (last insert) may be
+ * NULL. */
+typedef void (*db_bind_fn)(sqlite3_stmt *st, const void *ctx);
+int db_write_one(struct db *db, const char *sql, db_bind_fn bind, const void *ctx, int *changes,
+                 int64_t *rowid, struct ls_err *err);
 
 /* Gives the groups a connection of their own on the configured file (the
  * server opens it at start; without it a group runs on its leader's

@@ -9,6 +9,7 @@
  * company); instrument power draws follow METHODS.md's table. Everything
  * goes through catalogue.c, so the demo obeys the same validation as the
  * API. Every demo account shares one password, printed at the end. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -698,13 +699,14 @@ static int64_t local_at(int64_t now, int day, int hour)
     return t;
 }
 
-static int load_catalogue(struct db *db, struct ids *ids, struct ls_err *err)
+static int load_catalogue(struct db *db, void *ctx, struct ls_err *err)
 {
+    struct ids *ids = ctx;
     int rc = LS_OK;
     for (int i = 0; !rc && i < COUNT(ORGS); i++) {
         const struct demo_org *d = &ORGS[i];
         struct organisation o;
-        catalogue_org_defaults(&o);
+        catalogue_defaults(&catalogue_organisation, &o);
         o.name = d->name;
         o.short_name = d->short_name;
         o.group = d->group;
@@ -713,31 +715,30 @@ static int load_catalogue(struct db *db, struct ids *ids, struct ls_err *err)
         o.city = d->city;
         o.website = d->website;
         o.description = d->description;
-        rc = catalogue_org_save(db, &o, err);
+        rc = catalogue_create(db, &catalogue_organisation, &o, err);
         ids->org[i] = o.id;
     }
     for (int i = 0; !rc && i < COUNT(LABS); i++) {
         const struct demo_lab *d = &LABS[i];
         struct lab l;
-        catalogue_lab_defaults(&l);
+        catalogue_defaults(&catalogue_lab, &l);
         l.organisation_id = org_id(ids, d->org);
         l.name = d->name;
         l.kind = d->kind;
         l.area_m2 = d->area_m2;
-        l.energy_is_null = d->energy < 0;
-        l.energy_kwh_per_m2_year = d->energy < 0 ? 0 : d->energy;
+        l.energy_kwh_per_m2_year = d->energy < 0 ? NAN : d->energy;
         l.building = d->building;
         l.address = d->address;
         l.city = strstr(d->address ? d->address : "", "Łódź") ? "Łódź" : "Kraków";
         l.biosafety_level = d->biosafety_level;
         l.description = d->description;
-        rc = catalogue_lab_save(db, &l, err);
+        rc = catalogue_create(db, &catalogue_lab, &l, err);
         ids->lab[i] = l.id;
     }
     for (int i = 0; !rc && i < COUNT(RESOURCES); i++) {
         const struct demo_res *d = &RESOURCES[i];
         struct resource r;
-        catalogue_resource_defaults(&r);
+        catalogue_defaults(&catalogue_resource, &r);
         r.lab_id = lab_id(ids, d->lab);
         r.type = d->type;
         r.name = d->name;
@@ -752,30 +753,32 @@ static int load_catalogue(struct db *db, struct ids *ids, struct ls_err *err)
         r.min_minutes = d->min;
         r.max_minutes = d->max;
         preset_hours(d->hours, &r.hours);
-        rc = catalogue_resource_save(db, &r, err);
+        rc = catalogue_create(db, &catalogue_resource, &r, err);
         ids->res[i] = r.id;
     }
     for (int i = 0; !rc && i < COUNT(SERVICES); i++) {
         const struct demo_service *d = &SERVICES[i];
         int64_t links[4];
-        struct service s = {0};
+        struct service s;
+        catalogue_defaults(&catalogue_service, &s);
         s.organisation_id = org_id(ids, d->org);
         s.name = d->name;
         s.description = d->description;
-        s.resource_ids = links;
+        s.resources.v = links;
         for (int k = 0; k < 4 && d->resources[k]; k++)
-            links[s.nresources++] = res_id(ids, d->resources[k]);
-        rc = catalogue_service_save(db, &s, err);
+            links[s.resources.n++] = res_id(ids, d->resources[k]);
+        rc = catalogue_create(db, &catalogue_service, &s, err);
     }
     int64_t now = tu_now();
     for (int i = 0; !rc && i < COUNT(BLACKOUTS); i++) {
         const struct demo_blackout *d = &BLACKOUTS[i];
-        struct blackout b = {0};
+        struct blackout b;
+        catalogue_defaults(&catalogue_blackout, &b);
         b.resource_id = res_id(ids, d->resource);
         b.start = local_at(now, d->day0, d->hour0);
         b.end = local_at(now, d->day1, d->hour1);
         b.reason = d->reason;
-        rc = catalogue_blackout_add(db, &b, err);
+        rc = catalogue_create(db, &catalogue_blackout, &b, err);
     }
     return rc;
 }
@@ -793,13 +796,7 @@ int demo_load(struct db *db, int quiet)
     static struct ids ids; /* large; the CLI runs one demo_load at a time */
     memset(&ids, 0, sizeof ids);
     /* The catalogue goes in as one transaction: all of it or nothing. */
-    int rc = db_begin_write(db, &err);
-    if (!rc)
-        rc = load_catalogue(db, &ids, &err);
-    if (!rc)
-        rc = db_commit(db, &err);
-    else
-        db_rollback(db);
+    int rc = db_write(db, load_catalogue, &ids, &err);
     if (rc) {
         fprintf(stderr, "labshare demo: catalogue: %s%s%s\n", err.message,
                 err.field[0] ? " — " : "", err.field);

@@ -180,52 +180,30 @@ static void weekly_series(struct db *db, const struct resource_rules *rr, const 
     arena_release(&a);
 }
 
-int demo_bookings(struct db *db)
-{
-    int64_t now = tu_now();
-    struct ls_err err = {0};
-    struct user *users = calloc(MAX_USERS, sizeof *users);
-    int64_t *res_ids = calloc(MAX_RESOURCES, sizeof *res_ids);
-    char(*res_types)[16] = calloc(MAX_RESOURCES, sizeof *res_types);
-    struct resource_rules *rr = calloc(1, sizeof *rr);
-    int nusers = 0, nres = 0, rc = 0;
-    if (!users || !res_ids || !res_types || !rr) {
-        rc = -1;
-        goto done;
-    }
-    sqlite3_stmt *st = db_stmt(db, SQL_USERS);
-    while (st && nusers < MAX_USERS && sqlite3_step(st) == SQLITE_ROW) {
-        struct user *u = &users[nusers++];
-        u->id = sqlite3_column_int64(st, 0);
-        u->role = auth_role_parse((const char *)sqlite3_column_text(st, 1));
-        u->organisation_id = sqlite3_column_int64(st, 2);
-        u->active = 1;
-    }
-    if (st)
-        sqlite3_reset(st);
-    st = db_stmt(db, SQL_RESOURCES);
-    while (st && nres < MAX_RESOURCES && sqlite3_step(st) == SQLITE_ROW) {
-        res_ids[nres] = sqlite3_column_int64(st, 0);
-        snprintf(res_types[nres], sizeof res_types[nres], "%s", sqlite3_column_text(st, 1));
-        nres++;
-    }
-    if (st)
-        sqlite3_reset(st);
-    if (nusers == 0 || nres == 0)
-        goto done; /* nothing to book, or nobody to book it */
-
-    /* A recurring series on a few resources first, while calendars are empty. */
-    for (int i = 0; i < nres; i += 4) {
-        if (catalogue_resource_rules(db, res_ids[i], rr, &err) == LS_OK)
-            weekly_series(db, rr, users, nusers, now);
-    }
-
+/* The months of bookings, as one unit of the write path. */
+struct fill_job {
+    const struct user *users;
+    int nusers;
+    const int64_t *res_ids;
+    char (*res_types)[16];
+    int nres;
+    struct resource_rules *rr;
+    int64_t now;
     struct tu_local today;
-    tu_to_local(now, &today);
-    if (db_begin_write(db, &err) != LS_OK) {
-        rc = -1;
-        goto done;
-    }
+};
+
+static int fill_txn(struct db *db, void *ctx, struct ls_err *errp)
+{
+    struct fill_job *j = ctx;
+    const struct user *users = j->users;
+    int nusers = j->nusers, nres = j->nres;
+    const int64_t *res_ids = j->res_ids;
+    char(*res_types)[16] = j->res_types;
+    struct resource_rules *rr = j->rr;
+    int64_t now = j->now;
+    struct tu_local today = j->today;
+    struct ls_err err = {0};
+    int rc = 0;
     for (int i = 0; i < nres && rc == 0; i++) {
         if (catalogue_resource_rules(db, res_ids[i], rr, &err) != LS_OK)
             continue;
@@ -362,10 +340,56 @@ int demo_bookings(struct db *db)
             }
         }
     }
-    if (rc == 0 && db_commit(db, &err) != LS_OK)
+    if (rc)
+        *errp = err;
+    return rc ? (err.code ? (int)err.code : LS_EINTERNAL) : LS_OK;
+}
+
+int demo_bookings(struct db *db)
+{
+    int64_t now = tu_now();
+    struct ls_err err = {0};
+    struct user *users = calloc(MAX_USERS, sizeof *users);
+    int64_t *res_ids = calloc(MAX_RESOURCES, sizeof *res_ids);
+    char(*res_types)[16] = calloc(MAX_RESOURCES, sizeof *res_types);
+    struct resource_rules *rr = calloc(1, sizeof *rr);
+    int nusers = 0, nres = 0, rc = 0;
+    if (!users || !res_ids || !res_types || !rr) {
         rc = -1;
-    if (rc != 0) {
-        db_rollback(db);
+        goto done;
+    }
+    sqlite3_stmt *st = db_stmt(db, SQL_USERS);
+    while (st && nusers < MAX_USERS && sqlite3_step(st) == SQLITE_ROW) {
+        struct user *u = &users[nusers++];
+        u->id = sqlite3_column_int64(st, 0);
+        u->role = auth_role_parse((const char *)sqlite3_column_text(st, 1));
+        u->organisation_id = sqlite3_column_int64(st, 2);
+        u->active = 1;
+    }
+    if (st)
+        sqlite3_reset(st);
+    st = db_stmt(db, SQL_RESOURCES);
+    while (st && nres < MAX_RESOURCES && sqlite3_step(st) == SQLITE_ROW) {
+        res_ids[nres] = sqlite3_column_int64(st, 0);
+        snprintf(res_types[nres], sizeof res_types[nres], "%s", sqlite3_column_text(st, 1));
+        nres++;
+    }
+    if (st)
+        sqlite3_reset(st);
+    if (nusers == 0 || nres == 0)
+        goto done; /* nothing to book, or nobody to book it */
+
+    /* A recurring series on a few resources first, while calendars are empty. */
+    for (int i = 0; i < nres; i += 4) {
+        if (catalogue_resource_rules(db, res_ids[i], rr, &err) == LS_OK)
+            weekly_series(db, rr, users, nusers, now);
+    }
+
+    struct tu_local today;
+    tu_to_local(now, &today);
+    struct fill_job j = {users, nusers, res_ids, res_types, nres, rr, now, today};
+    if (db_write(db, fill_txn, &j, &err) != LS_OK) {
+        rc = -1;
         fprintf(stderr, "labshare demo: bookings: %s\n", err.message);
     }
 done:

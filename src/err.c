@@ -25,9 +25,35 @@ int ls_err_set(struct ls_err *e, enum ls_code code, const char *field, const cha
     snprintf(e->field, sizeof e->field, "%s", field ? field : "");
     va_list ap;
     va_start(ap, fmt);
+    va_list pl;
+    va_copy(pl, ap);
     vsnprintf(e->message, sizeof e->message, fmt, ap);
+    /* The Polish form takes the same arguments in the same order
+     * (tests/test_msg.c checks every pair). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    vsnprintf(e->message_pl, sizeof e->message_pl, msg_pl(fmt), pl);
+#pragma GCC diagnostic pop
+    va_end(pl);
     va_end(ap);
     return code;
+}
+
+int ls_err_set_both(struct ls_err *e, enum ls_code code, const char *field, const char *en,
+                    const char *pl)
+{
+    if (!e)
+        return code;
+    e->code = code;
+    snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+    snprintf(e->message, sizeof e->message, "%s", en);
+    snprintf(e->message_pl, sizeof e->message_pl, "%s", pl);
+    return code;
+}
+
+const char *ls_err_message(const struct ls_err *e, enum msg_lang lang)
+{
+    return lang == MSG_PL && e->message_pl[0] ? e->message_pl : e->message;
 }
 
 void ls_err_clear(struct ls_err *e)

@@ -13,16 +13,20 @@
  * "Booked (<booker's organisation>)" for the rest. A deactivated creator's
  * feeds answer 404.
  *
- * Window: non-declined bookings that end after now − FEED_PAST_DAYS, cancelled
- * ones only until FEED_CANCELLED_DAYS after their cancellation (so calendar
- * apps see STATUS:CANCELLED and remove them). Cut-offs move once a day.
+ * Window: bookings that end after now − the feed's past_days (default
+ * FEED_PAST_DAYS_DEFAULT); cancelled and declined ones, as STATUS:CANCELLED,
+ * only until FEED_CANCELLED_DAYS after their cancellation or decline (so
+ * calendar apps remove them). Resource and lab feeds also show the
+ * blackouts in that window ("Unavailable"). Cut-offs move once a day.
  *
  * Generation is cheap for thousands of subscribers: each fetch runs one
  * aggregate query (count and sums of updated/sequence/id over the window plus
  * the catalogue's updated times) whose result, hashed with the visibility,
  * is the ETag. Conditional requests are answered from that alone; a changed
  * version re-renders once and the text is cached in memory per (scope,
- * scope id, visibility, language). */
+ * scope id, window, visibility, language), with its gzip form made once
+ * when a client first asks for it. A feed's Last-Modified never moves
+ * backwards: each feed remembers the version it last answered. */
 #ifndef LS_FEED_H
 #define LS_FEED_H
 
@@ -37,8 +41,10 @@ struct db;
 
 enum feed_scope { FEED_RESOURCE = 0, FEED_LAB, FEED_ORGANISATION, FEED_USER };
 
-#define FEED_TOKEN_HEX 64       /* 256-bit token as lowercase hex */
-#define FEED_PAST_DAYS 90       /* bookings that ended up to 90 days ago */
+#define FEED_TOKEN_HEX 64          /* 256-bit token as lowercase hex */
+#define FEED_PAST_DAYS_DEFAULT 180 /* bookings that ended up to 180 days ago … */
+#define FEED_PAST_DAYS_DEFAULT_TEXT "180"
+#define FEED_PAST_DAYS_MAX 3650 /* … or as the feed asks, 0 to 3650 */
 #define FEED_CANCELLED_DAYS 30  /* cancelled bookings stay this long */
 #define FEED_TOUCH_SECONDS 3600 /* last_used written at most this often */
 #define FEED_MAX_PER_USER 200   /* live feeds per user */
@@ -53,8 +59,11 @@ struct feed {
     int64_t scope_id;
     int64_t user_id; /* creator */
     int64_t created;
-    int64_t last_used; /* 0 = never fetched */
-    const char *name;  /* the scope object's name (arena); "" if it is gone */
+    int64_t last_used;     /* 0 = never fetched */
+    int past_days;         /* the window: events that ended up to this many days ago */
+    const char *name;      /* the scope object's name (arena); "" if it is gone */
+    char seen_etag[40];    /* the version last answered ("" = none) … */
+    int64_t seen_modified; /* … and its Last-Modified */
 };
 
 /* Where the feed is published: UIDs use host, links use public_url. */
@@ -66,10 +75,12 @@ struct feed_site {
 /* Creates a feed for u. Permission: resource and lab, anyone signed in;
  * organisation, its owners and staff; user, only that user. LS_ENOTFOUND if
  * the scope object does not exist, LS_EFORBIDDEN if u may not subscribe to
- * it, LS_ETOOMANY past FEED_MAX_PER_USER live feeds. On success token
+ * it, LS_ETOOMANY past FEED_MAX_PER_USER live feeds, LS_EVALIDATION
+ * ("past_days") outside 0..FEED_PAST_DAYS_MAX. On success token
  * (FEED_TOKEN_HEX + 1 bytes) holds the secret and *out_id the feed id. */
 int feed_create(struct db *db, const struct user *u, enum feed_scope scope, int64_t scope_id,
-                int64_t now, char token[FEED_TOKEN_HEX + 1], int64_t *out_id, struct ls_err *err);
+                int past_days, int64_t now, char token[FEED_TOKEN_HEX + 1], int64_t *out_id,
+                struct ls_err *err);
 
 /* The live feeds of user_id, newest first, with names. *out is an arena
  * array of *n feeds; *total counts all live feeds. */
@@ -79,6 +90,9 @@ int feed_list(struct db *db, int64_t user_id, int64_t limit, int64_t offset, str
 /* Revokes a live feed of user_id. LS_ENOTFOUND if it is not theirs, does not
  * exist or is already revoked. */
 int feed_revoke(struct db *db, int64_t user_id, int64_t feed_id, int64_t now, struct ls_err *err);
+
+/* Who created live feed feed_id: LS_ENOTFOUND when there is none. */
+int feed_owner(struct db *db, int64_t feed_id, int64_t *user_id, struct ls_err *err);
 
 /* Resolves a URL token to its live feed. LS_ENOTFOUND for malformed,
  * unknown or revoked tokens. */
@@ -91,18 +105,25 @@ void feed_touch(struct db *db, const struct feed *f, int64_t now);
 
 /* A rendered (or only versioned) calendar. */
 struct feed_doc {
-    char key[80];          /* the rendered-body cache key (scope, visibility, language) */
+    char key[80];          /* the rendered-body cache key (scope, window, visibility, language) */
     char etag[40];         /* strong ETag, quoted: "\"<32 hex>\"" */
-    int64_t last_modified; /* newest change among the data shown */
+    char etag_gz[44];      /* the gzip form's: "\"<32 hex>-gz\"" */
+    int64_t last_modified; /* feed_get: newest change among the data shown; feed_fetch:
+                              never earlier than an earlier version's */
     const char *body;      /* text/calendar, valid until the arena is released (lent by
                               the rendered-body cache); NULL unless asked for */
     size_t len;
+    const char *gz; /* the body gzipped, lent like it; NULL unless FEED_WANT_GZIP */
+    size_t gz_len;
 };
 
-/* Versions, and with want_body renders, the feed f for now. Answers
+/* What feed_get and feed_fetch are asked for besides the version. */
+enum { FEED_WANT_BODY = 1, FEED_WANT_GZIP = 2 };
+
+/* Versions, and with want (FEED_WANT_*) renders, the feed f for now. Answers
  * LS_ENOTFOUND when the creator was deactivated or removed. */
 int feed_get(struct db *db, const struct feed *f, const struct feed_site *site, int64_t now,
-             int want_body, struct arena *a, struct feed_doc *out, struct ls_err *err);
+             int want, struct arena *a, struct feed_doc *out, struct ls_err *err);
 
 /* GET /ical/{token}.ics in one call: looks the token up, records the fetch
  * (feed_touch) and versions the feed (and renders it when want_body),
@@ -110,11 +131,12 @@ int feed_get(struct db *db, const struct feed *f, const struct feed_site *site, 
  * UTC day changes, so a subscriber's poll that finds nothing new costs no
  * query beyond db_generation(). LS_ENOTFOUND for unknown or revoked tokens. */
 int feed_fetch(struct db *db, const char *token, const struct feed_site *site, int64_t now,
-               int want_body, struct arena *a, struct feed_doc *out, struct ls_err *err);
+               int want, struct arena *a, struct feed_doc *out, struct ls_err *err);
 
-/* A one-event calendar of booking_id for u (the booker, an owner of the
- * resource's organisation, or staff), with the feed's UID. LS_ENOTFOUND if
- * there is no such booking or u may not see it. */
+/* A one-event file of booking_id for u (the booker, an owner of the
+ * resource's organisation, or staff), with the feed's UID, METHOD:PUBLISH
+ * and none of the feed's properties. LS_ENOTFOUND if there is no such
+ * booking or u may not see it. */
 int feed_booking_ics(struct db *db, const struct user *u, int64_t booking_id,
                      const struct feed_site *site, struct arena *a, struct feed_doc *out,
                      struct ls_err *err);
@@ -123,7 +145,7 @@ int feed_booking_ics(struct db *db, const struct user *u, int64_t booking_id,
 struct feed_cache_stats {
     uint64_t hits;    /* bodies served from the cache */
     uint64_t renders; /* bodies rendered */
-    uint64_t bytes;   /* bodies held now (within the cache's 16 MB) */
+    uint64_t bytes;   /* bodies and their gzip forms held now (within the cache's budget) */
 };
 void feed_cache_stats(struct feed_cache_stats *out);
 void feed_cache_clear(void);

@@ -67,25 +67,25 @@ static int cmp_window(const void *a, const void *b)
 
 int hours_normalise(struct hours_week *wk, struct ls_err *err)
 {
-    static const char *const days[] = {"",         "Monday", "Tuesday",  "Wednesday",
-                                       "Thursday", "Friday", "Saturday", "Sunday"};
     if (wk->n < 0 || wk->n > HOURS_MAX_WINDOWS)
-        return ls_err_set(err, LS_EVALIDATION, "opening_hours", "at most %d windows a week",
-                          HOURS_MAX_WINDOWS);
+        return ls_err_set(err, LS_EVALIDATION, "opening_hours",
+                          "{field}: at most %d windows a week", HOURS_MAX_WINDOWS);
     for (int i = 0; i < wk->n; i++) {
         const struct hours_window *w = &wk->w[i];
         if (w->weekday < 1 || w->weekday > 7)
-            return ls_err_set(err, LS_EVALIDATION, "opening_hours", "weekday must be 1 to 7");
+            return ls_err_set(err, LS_EVALIDATION, "opening_hours",
+                              "{field}: the weekday must be 1 (Monday) to 7 (Sunday)");
         if (w->open_min < 0 || w->open_min > 1439 || w->close_min > 1440 ||
             w->close_min <= w->open_min)
             return ls_err_set(err, LS_EVALIDATION, "opening_hours",
-                              "on %s the window must close after it opens", days[w->weekday]);
+                              "{field}: on weekday %d a window must close after it opens",
+                              w->weekday);
     }
     qsort(wk->w, (size_t)wk->n, sizeof wk->w[0], cmp_window);
     for (int i = 1; i < wk->n; i++)
         if (wk->w[i].weekday == wk->w[i - 1].weekday && wk->w[i].open_min < wk->w[i - 1].close_min)
-            return ls_err_set(err, LS_EVALIDATION, "opening_hours", "on %s two windows overlap",
-                              days[wk->w[i].weekday]);
+            return ls_err_set(err, LS_EVALIDATION, "opening_hours",
+                              "{field}: on weekday %d two windows overlap", wk->w[i].weekday);
     return LS_OK;
 }
 

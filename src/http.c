@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "api_field.h"
 #include "db.h"
 #include "json.h"
 #include "timeutil.h"
@@ -309,16 +310,35 @@ static cJSON *ids_array(const int64_t *ids, int n)
     return a;
 }
 
+/* How the form labels a field the error names, in the answer's language:
+ * from the route's body, query and object shapes, else the names no shape
+ * describes (msg.c), else the name itself. */
+static const char *field_label(struct req *r, const char *name)
+{
+    const struct route *rt = r->route;
+    const struct shape *shapes[4] = {rt ? rt->body : NULL, rt ? rt->query : NULL,
+                                     rt && rt->object ? rt->object->shape : NULL,
+                                     rt ? rt->answer : NULL};
+    for (int i = 0; i < 4; i++) {
+        const char *l = shapes[i] ? api_field_label(shapes[i], name, r->lang) : NULL;
+        if (l)
+            return l;
+    }
+    const char *l = msg_field_label(name, r->lang);
+    return l ? l : name;
+}
+
 int http_send_error(struct req *r)
 {
     struct ls_err *e = &r->err;
-    if (e->code == LS_OK) {
-        e->code = LS_EINTERNAL;
-        snprintf(e->message, sizeof e->message, "internal error");
-    }
+    if (e->code == LS_OK)
+        ls_err_set(e, LS_EINTERNAL, NULL, "internal error");
+    char text[512];
+    msg_put_field(text, sizeof text, ls_err_message(e, r->lang),
+                  e->field[0] ? field_label(r, e->field) : NULL);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "error", ls_code_name(e->code));
-    cJSON_AddStringToObject(o, "message", e->message);
+    cJSON_AddStringToObject(o, "message", text);
     if (e->field[0])
         cJSON_AddStringToObject(o, "field", e->field);
     if (e->code == LS_ECONFLICT && (e->nconflicts || e->nblackouts)) {
@@ -379,85 +399,30 @@ const char *http_query(struct req *r, const char *name)
     return n >= 0 ? buf : NULL;
 }
 
-int http_query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t *out,
-                   int *present)
+static int query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t *out)
 {
     const char *s = http_query(r, name);
-    if (present)
-        *present = s != NULL;
     if (!s)
         return LS_OK;
     char *end = NULL;
     errno = 0;
     long long v = strtoll(s, &end, 10);
     if (!*s || *end || errno)
-        return ls_err_set(&r->err, LS_EVALIDATION, name, "'%s' must be a whole number", name);
+        return ls_err_set(&r->err, LS_EVALIDATION, name, "{field} must be a whole number");
     if (v < min || v > max)
-        return ls_err_set(&r->err, LS_EVALIDATION, name, "'%s' must be between %lld and %lld", name,
+        return ls_err_set(&r->err, LS_EVALIDATION, name, "{field} must be between %lld and %lld",
                           (long long)min, (long long)max);
     *out = v;
     return LS_OK;
-}
-
-int http_query_time(struct req *r, const char *name, int required, int64_t *out, int *present)
-{
-    const char *s = http_query(r, name);
-    if (present)
-        *present = s != NULL;
-    if (!s) {
-        if (required)
-            return ls_err_set(&r->err, LS_EVALIDATION, name, "'%s' is required", name);
-        return LS_OK;
-    }
-    /* '+' in a query string decodes to a space; restore it for offsets. */
-    char *fixed = arena_strdup(&r->arena, s);
-    for (char *p = fixed + (strlen(fixed) > 16 ? 16 : 0); *p; p++)
-        if (*p == ' ')
-            *p = '+';
-    enum tu_status st = tu_parse(fixed, out);
-    if (st == TU_OK)
-        return LS_OK;
-    /* A bare date means its local midnight. */
-    int y, m, d;
-    char tail;
-    if (strlen(fixed) == 10 && sscanf(fixed, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && m >= 1 &&
-        m <= 12 && d >= 1 && d <= 31 && y >= 1970 && y <= 9999) {
-        *out = tu_local_midnight(y, m, d);
-        return LS_OK;
-    }
-    return ls_err_set(&r->err, LS_EVALIDATION, name,
-                      "'%s' must be an RFC 3339 time (e.g. 2026-03-29T09:00:00Z) or a date", name);
-}
-
-int http_query_enum(struct req *r, const char *name, const char *const *choices, const char **out,
-                    int *present)
-{
-    const char *s = http_query(r, name);
-    if (present)
-        *present = s != NULL;
-    if (!s)
-        return LS_OK;
-    for (const char *const *c = choices; *c; c++)
-        if (strcmp(*c, s) == 0) {
-            *out = *c;
-            return LS_OK;
-        }
-    char list[256] = "";
-    for (const char *const *c = choices; *c; c++) {
-        strncat(list, *c, sizeof list - strlen(list) - 1);
-        if (c[1])
-            strncat(list, ", ", sizeof list - strlen(list) - 1);
-    }
-    return ls_err_set(&r->err, LS_EVALIDATION, name, "'%s' must be one of: %s", name, list);
 }
 
 int http_paging(struct req *r, int64_t *limit, int64_t *offset)
 {
     *limit = 50;
     *offset = 0;
-    int rc = http_query_int(r, "limit", 1, 500, limit, NULL);
+    int rc = query_int(r, "limit", 1, 500, limit);
     if (rc == LS_OK)
-        rc = http_query_int(r, "offset", 0, INT64_MAX / 2, offset, NULL);
+        rc = query_int(r, "offset", 0, INT64_MAX / 2, offset);
     return rc;
 }
 
@@ -496,7 +461,8 @@ static int read_body(struct req *r, size_t max)
 {
     long long cl = r->ri->content_length;
     if (cl > (long long)max)
-        return ls_err_set(&r->err, LS_ETOOLARGE, NULL, "request body larger than %zu bytes", max);
+        return ls_err_set(&r->err, LS_ETOOLARGE, NULL, "the request body is larger than %zu bytes",
+                          max);
     size_t cap = cl >= 0 ? (size_t)cl : max + 1;
     char *buf = arena_alloc(&r->arena, cap + 1);
     size_t got = 0;
@@ -507,7 +473,8 @@ static int read_body(struct req *r, size_t max)
         got += (size_t)n;
     }
     if (got > max)
-        return ls_err_set(&r->err, LS_ETOOLARGE, NULL, "request body larger than %zu bytes", max);
+        return ls_err_set(&r->err, LS_ETOOLARGE, NULL, "the request body is larger than %zu bytes",
+                          max);
     buf[got] = '\0';
     r->body = buf;
     r->body_len = got;
@@ -519,6 +486,14 @@ static int is_state_change(const char *m)
     return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
 }
 
+int http_manages(const struct user *u, int64_t org)
+{
+    return authz_manages_org(u, org);
+}
+
+/* Looks the session up on a connection borrowed for that one read (and a
+ * refresh of last_seen through the write path at most once a minute): no
+ * connection is held while the body arrives. */
 static int authenticate(struct req *r)
 {
     const char *cookies = http_header(r, "Cookie");
@@ -527,14 +502,18 @@ static int authenticate(struct req *r)
     char token[AUTH_TOKEN_HEX + 2];
     if (mg_get_cookie(cookies, SESSION_COOKIE, token, sizeof token) != AUTH_TOKEN_HEX)
         return LS_OK;
+    struct db *db = db_acquire();
+    if (!db)
+        return ls_err_set(&r->err, LS_EUNAVAILABLE, NULL, "database unavailable");
     struct user *u = arena_alloc(&r->arena, sizeof *u);
     const char *csrf = NULL;
     struct ls_err ignore = {0};
-    if (auth_session_lookup(r->db, token, tu_now(), &r->arena, u, &csrf, &ignore) == LS_OK) {
+    if (auth_session_lookup(db, token, tu_now(), &r->arena, u, &csrf, &ignore) == LS_OK) {
         r->user = u;
         r->csrf = csrf;
         r->session_token = arena_strdup(&r->arena, token);
     }
+    db_release(db);
     return LS_OK;
 }
 
@@ -545,8 +524,7 @@ static int check_csrf(struct req *r)
     const char *sent = http_header(r, "X-CSRF-Token");
     size_t n = r->csrf ? strlen(r->csrf) : 0;
     if (!sent || strlen(sent) != n || n == 0 || sodium_memcmp(sent, r->csrf, n) != 0)
-        return ls_err_set(&r->err, LS_EFORBIDDEN, "X-CSRF-Token",
-                          "missing or invalid CSRF token (send the X-CSRF-Token header)");
+        return ls_err_set(&r->err, LS_EFORBIDDEN, "X-CSRF-Token", "{field} is missing or invalid");
     return LS_OK;
 }
 
@@ -571,9 +549,107 @@ static int check_role(struct req *r)
     return LS_OK;
 }
 
-static int run_route(struct req *r)
+/* 403 naming the kind of object in the caller's language (the nouns differ
+ * by language, so both texts are written here). */
+static int not_allowed(struct req *r, const struct route_object *o)
+{
+    const char *const *noun = o->shape ? o->shape->noun : NULL;
+    if (!noun || !noun[MSG_EN] || !noun[MSG_PL])
+        return ls_err_set(&r->err, LS_EFORBIDDEN, NULL, "you may not do this");
+    char en[160], pl[160];
+    snprintf(en, sizeof en, "you may not do this to this %s", noun[MSG_EN]);
+    snprintf(pl, sizeof pl, "brak uprawnień do tej operacji (obiekt: %s)", noun[MSG_PL]);
+    return ls_err_set_both(&r->err, LS_EFORBIDDEN, NULL, en, pl);
+}
+
+/* The object the route names, located and checked against the route's
+ * need: the one place where API.md's "404 before 403" is applied. */
+static int load_object(struct req *r)
+{
+    const struct route *rt = r->route;
+    const struct route_object *o = rt->object;
+    if (!o)
+        return LS_OK;
+    int64_t id = 0;
+    if (rt->object_field) {
+        /* Created inside the object the body names: not finding it is the
+         * body's fault (422), not the path's. */
+        int rc = json_int(r->json, rt->object_field, 1, 1, INT64_MAX / 2, &id, NULL, &r->err);
+        if (rc)
+            return rc;
+    } else if (http_param_id(r, 0, &id) != LS_OK) {
+        return ls_err_set(&r->err, LS_ENOTFOUND, NULL, "no such object");
+    }
+    int64_t org = 0, owner = 0;
+    void *obj = NULL;
+    int rc = o->locate(o, r, id, &obj, &org, &owner);
+    int mine = r->user && owner && owner == r->user->id;
+    int manages = r->user && http_manages(r->user, org);
+    if (rc == LS_OK && o->private && !mine && !manages)
+        rc = ls_err_set(&r->err, LS_ENOTFOUND, NULL, "no such object");
+    if (rc == LS_ENOTFOUND && rt->object_field)
+        return ls_err_set(&r->err, LS_EVALIDATION, rt->object_field, "{field}: not found");
+    if (rc)
+        return rc;
+    r->obj_id = id;
+    r->obj = obj;
+    r->obj_org = org;
+    r->obj_owner = owner;
+    int allowed = 1;
+    switch (rt->need) {
+    case NEED_SEE:
+        break;
+    case NEED_MANAGE:
+        allowed = manages;
+        break;
+    case NEED_STAFF:
+        allowed = authz_is_staff(r->user);
+        break;
+    case NEED_OWN:
+        allowed = mine || manages;
+        break;
+    case NEED_SELF:
+        allowed = mine;
+        break;
+    }
+    if (!allowed)
+        return not_allowed(r, o);
+    return LS_OK;
+}
+
+static const char *query_getter(void *ctx, const char *name)
+{
+    return http_query(ctx, name);
+}
+
+/* The body and query parameters against the route's shapes. */
+static int read_input(struct req *r)
+{
+    const struct route *rt = r->route;
+    int rc = LS_OK;
+    if (rt->body && rt->body->size) {
+        r->input = arena_alloc(&r->arena, rt->body->size);
+        field_defaults(rt->body, r->input);
+        rc = api_field_read(rt->body, r->json, rt->creating, authz_is_staff(r->user), NULL,
+                            &r->arena, r->input, &r->input_present, &r->err);
+    }
+    if (!rc && (rt->flags & ROUTE_PAGED))
+        rc = http_paging(r, &r->limit, &r->offset);
+    if (!rc && rt->query && rt->query->size) {
+        r->query = arena_alloc(&r->arena, rt->query->size);
+        field_defaults(rt->query, r->query);
+        rc = api_field_query(rt->query, query_getter, r, &r->arena, r->query, &r->query_present,
+                             &r->err);
+    }
+    return rc;
+}
+
+/* Everything before the handler that needs no database connection. */
+static int before_db(struct req *r)
 {
     int rc = authenticate(r);
+    if (rc == LS_OK)
+        r->lang = msg_lang_pick(r->user ? r->user->lang : NULL, http_header(r, "Accept-Language"));
     if (rc == LS_OK && r->route->access != ACCESS_PUBLIC && !r->user)
         rc = ls_err_set(&r->err, LS_EUNAUTH, NULL, "sign in first");
     if (rc == LS_OK)
@@ -587,17 +663,26 @@ static int run_route(struct req *r)
             const char *ct = http_header(r, "Content-Type");
             if (!ct || strncasecmp(ct, "application/json", 16) != 0)
                 rc = ls_err_set(&r->err, LS_EBADREQ, "Content-Type",
-                                "send the body as application/json");
+                                "{field} must be application/json");
             else
                 rc = json_parse_object(&r->json, r->body, r->body_len, &r->err);
         }
     }
     if (rc == LS_OK)
         rc = check_role(r);
+    return rc;
+}
+
+/* The handler's part, on a connection of the pool. */
+static int with_db(struct req *r)
+{
+    int rc = load_object(r);
+    if (rc == LS_OK)
+        rc = read_input(r);
     if (rc == LS_OK && (r->route->flags & ROUTE_CACHED) && r->user) {
         const char *qs = r->ri->query_string;
-        r->cache_key =
-            arena_printf(&r->arena, "%lld\n%s?%s", (long long)r->user->id, r->path, qs ? qs : "");
+        r->cache_key = arena_printf(&r->arena, "%lld\n%s\n%s?%s", (long long)r->user->id,
+                                    msg_lang_code(r->lang), r->path, qs ? qs : "");
         r->cache_generation = db_generation(r->db);
         size_t len = 0;
         char *body = answer_get(r->cache_key, r->cache_generation, &r->arena, &len);
@@ -608,6 +693,21 @@ static int run_route(struct req *r)
     }
     if (rc == LS_OK)
         rc = r->route->handler(r);
+    return rc;
+}
+
+static int run_route(struct req *r)
+{
+    int rc = before_db(r);
+    if (rc != LS_OK)
+        return rc;
+    if (!(r->db = db_acquire()))
+        return ls_err_set(&r->err, LS_EUNAVAILABLE, NULL, "database unavailable");
+    rc = with_db(r);
+    /* Rolls back whatever a failed handler left open, and lends the
+     * connection to the next request. */
+    db_release(r->db);
+    r->db = NULL;
     return rc;
 }
 
@@ -753,6 +853,7 @@ static int dispatch(struct mg_connection *conn, void *unused)
     if (undecodable)
         r.path = "/[undecodable]";
     r.client_ip = client_ip(&r);
+    r.lang = msg_lang_pick(NULL, http_header(&r, "Accept-Language"));
 
     int path_known = 0;
     char allow[64];
@@ -764,18 +865,12 @@ static int dispatch(struct mg_connection *conn, void *unused)
         /* civetweb keeps only the first MG_MAX_HEADERS headers: refuse
          * rather than act on a request missing some (a Cookie, a token). */
         rc = ls_err_set(&r.err, LS_ETOOLARGE, NULL,
-                        "request line and headers must stay under %d bytes and %d headers",
+                        "the request line and headers may take at most %d bytes and %d headers",
                         HTTP_HEAD_MAX, MG_MAX_HEADERS - 1);
     } else if (undecodable) {
         rc = ls_err_set(&r.err, LS_ENOTFOUND, NULL, "no such page");
-    } else if (r.route && !(r.db = db_acquire())) {
-        rc = ls_err_set(&r.err, LS_EUNAVAILABLE, NULL, "database unavailable");
     } else if (r.route) {
         rc = run_route(&r);
-        /* Rolls back whatever a failed handler left open, and lends the
-         * connection to the next request. */
-        db_release(r.db);
-        r.db = NULL;
     } else if (path_known) {
         http_add_header(&r, "Allow", allow);
         rc = ls_err_set(&r.err, LS_EMETHOD, NULL, "method not allowed; use %s", allow);

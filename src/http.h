@@ -1,16 +1,25 @@
 /* http.h — the HTTP layer: route table, request context, responses.
  *
  * Every route of the server is a `struct route` in one of the api_*.c
- * tables, gathered in routes.c. The dispatcher (http.c) matches method and
- * path, authenticates the session, checks the CSRF token on state changes,
- * reads and parses the JSON body within the route's limit, checks the role,
- * and then calls the handler. Handlers do only their job: they answer with
- * http_send_json()/http_send() and return LS_OK, or return an error code with
- * r->err filled in, which the dispatcher turns into the API's error shape.
+ * tables, gathered in routes.c. A route says who may call it, which object
+ * its path names and what the caller needs on that object, and the shapes
+ * (field.h) of its body, query parameters and answer. The dispatcher
+ * (http.c) does everything those say, once, in the contract's order
+ * (../shared/API.md § Conventions):
  *
- * Order of checks (../shared/API.md): 401 unauthenticated, 403 CSRF, 400
- * malformed JSON, then the route's role (403), then the handler's own
- * 404 / 403 / 422 / 409. */
+ *   401 unauthenticated (the session looked up on a briefly borrowed
+ *       database connection), 403 missing or wrong CSRF token, the body read
+ *       with no database connection held, 400 malformed JSON, 403 the route's
+ *       role, then on a pooled connection: 404 the object named by the path
+ *       absent or not visible, 403 visible but not the caller's to act on,
+ *       422 the body and query parameters against their shapes.
+ *
+ * Handlers then start with the caller (r->user), the object (r->obj_id,
+ * r->obj, r->obj_org) and the typed input (r->input, r->query) in hand, do
+ * their job (their own 422 and 409 rules, writes through db_write) and
+ * answer with http_send_json()/http_send(), or return an error code with
+ * r->err filled in, which the dispatcher turns into the API's error shape
+ * in the caller's language. */
 #ifndef LS_HTTP_H
 #define LS_HTTP_H
 
@@ -22,6 +31,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "err.h"
+#include "msg.h"
 
 struct mg_connection;
 struct mg_request_info;
@@ -35,13 +45,39 @@ enum route_access {
     ACCESS_STAFF,      /* staff only */
 };
 
+/* What the caller needs on the object the path names (the first {id}), in
+ * the contract's order: an object that does not exist, or that the caller
+ * may not see, is 404; one the caller sees but may not act on is 403. */
+enum object_need {
+    NEED_SEE = 0, /* it exists and the caller may see it */
+    NEED_MANAGE,  /* … and the caller is staff or an owner of its organisation */
+    NEED_STAFF,   /* … and the caller is staff */
+    NEED_OWN,     /* … and it is the caller's own, or the caller manages it */
+    NEED_SELF,    /* … and it is the caller's own (a feed, a user's own record) */
+};
+
 #define HTTP_MAX_PARAMS 4
 #define HTTP_BODY_DEFAULT (64 * 1024) /* a generous limit for JSON objects */
 #define HTTP_HEAD_MAX (16 * 1024)     /* request line + headers; larger is 413 */
 #define HTTP_THREADS_DEFAULT 128      /* workers: one per open connection (see http_serve) */
 
 struct req;
+struct shape;
 typedef int (*http_handler)(struct req *r);
+
+/* An object a path names, and how to find it. */
+struct route_object {
+    const char *name;          /* "lab": for the description of access */
+    const struct shape *shape; /* its schema (may be NULL) */
+    /* Finds object `id`: LS_OK with *org (the organisation that manages it,
+     * 0 = none) and *owner (the user it belongs to, 0 = none), and *obj (its
+     * struct in r->arena, or NULL when the locator only checks); else
+     * LS_ENOTFOUND with r->err set. */
+    int (*locate)(const struct route_object *o, struct req *r, int64_t id, void **obj, int64_t *org,
+                  int64_t *owner);
+    const void *arg; /* the locator's data (a catalogue type) */
+    int private;     /* only its owner, its organisation's managers and staff see it */
+};
 
 struct route {
     const char *method;  /* "GET", "POST", "PATCH", "PUT", "DELETE" (GET also serves HEAD) */
@@ -52,6 +88,26 @@ struct route {
     unsigned flags;      /* ROUTE_* */
     const char *tag;     /* OpenAPI tag: "catalogue", "bookings", … */
     const char *summary; /* one line, for OpenAPI */
+    /* The object the path's first {id} names — or, for a route that
+     * creates something inside it, the body member `object_field` names
+     * (422 rather than 404 when it is missing or names nothing) — located,
+     * checked against `need` (404/403) and handed to the handler (r->obj). */
+    const struct route_object *object;
+    enum object_need need;
+    const char *object_field;
+    /* The request body, read by the dispatcher into r->input (a struct of
+     * the shape's size) after the object's checks; creating: required
+     * fields must be there. */
+    const struct shape *body;
+    int creating;
+    /* Query parameters, read into r->query after the body. Paged lists also
+     * take limit and offset (ROUTE_PAGED). */
+    const struct shape *query;
+    /* The answer (OpenAPI): an object of this shape, or a page of them
+     * (ROUTE_PAGED). NULL = described by `answer_type`. */
+    const struct shape *answer;
+    const char *answer_type; /* media type of a non-JSON answer ("text/calendar") */
+    const char *body_type;   /* media type of a ROUTE_RAW_BODY body ("text/calendar") */
 };
 
 enum {
@@ -60,13 +116,21 @@ enum {
     /* GET answers depend only on the database, the caller and the URL: a 200
      * is kept per (user, URL) until db_generation() moves (http.c). */
     ROUTE_CACHED = 1u << 2,
+    ROUTE_PAGED = 1u << 3,     /* a list: limit/offset, {"items", "total"} */
+    ROUTE_CREATES = 1u << 4,   /* answers 201 with the new object */
+    ROUTE_EMPTY = 1u << 5,     /* answers 204 */
+    ROUTE_ACCEPTED = 1u << 6,  /* answers 202: the work (an e-mail) happens later */
+    ROUTE_REDIRECTS = 1u << 7, /* a browser route: answers 302 (or an HTML page) */
+    /* The path's {token} is an e-mailed link: 404 when unknown, 410 when
+     * used or expired. */
+    ROUTE_LINK = 1u << 8,
 };
 
 struct req {
     struct mg_connection *conn;
     const struct mg_request_info *ri;
     const struct route *route;
-    struct db *db;                       /* this worker thread's connection */
+    struct db *db;                       /* a pooled connection, lent for the handler */
     struct arena arena;                  /* request memory, released after the reply */
     const char *method;                  /* "HEAD" is reported as such; routes see GET */
     const char *path;                    /* decoded, without query */
@@ -80,6 +144,19 @@ struct req {
     const char *session_token; /* the cookie value, when a session is valid */
     const char *csrf;          /* the session's CSRF token */
     const char *client_ip;
+    enum msg_lang lang; /* of the answer's texts (msg.h) */
+    /* The route's object (route->object): its id, struct (NULL when the
+     * locator only checks), managing organisation and owning user. */
+    int64_t obj_id;
+    void *obj;
+    int64_t obj_org, obj_owner;
+    /* route->body read into a struct; bit i of input_present = field i given. */
+    void *input;
+    uint64_t input_present;
+    /* route->query read into a struct; bit i of query_present = field i given. */
+    void *query;
+    uint64_t query_present;
+    int64_t limit, offset; /* ROUTE_PAGED */
     struct ls_err err;     /* filled by handlers that return an error */
     int status;            /* answered status, for the access log */
     size_t bytes;          /* answered body bytes, for the access log */
@@ -87,6 +164,9 @@ struct req {
     const char *cache_key; /* ROUTE_CACHED: where to keep a 200 JSON answer, or NULL */
     uint64_t cache_generation;
 };
+
+/* Whether u may manage (staff, or owner of) organisation org. */
+int http_manages(const struct user *u, int64_t org);
 
 struct http_config {
     const char *listen;     /* "127.0.0.1:8080" */
@@ -132,15 +212,6 @@ int http_param_id(struct req *r, int idx, int64_t *out);
 const char *http_header(struct req *r, const char *name);
 /* Decoded query parameter (arena copy) or NULL when absent. */
 const char *http_query(struct req *r, const char *name);
-/* Query parameter as an integer in [min, max]; absent leaves *out alone and
- * sets *present 0. Bad values are 422 naming the parameter. */
-int http_query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t *out,
-                   int *present);
-/* Query parameter as an RFC 3339 instant (see tu_parse); 422 if malformed. */
-int http_query_time(struct req *r, const char *name, int required, int64_t *out, int *present);
-/* Query parameter that must be one of `choices` (NULL-terminated); 422 else. */
-int http_query_enum(struct req *r, const char *name, const char *const *choices, const char **out,
-                    int *present);
 /* `limit` (default 50, 1..500, larger is 422) and `offset` (≥ 0). */
 int http_paging(struct req *r, int64_t *limit, int64_t *offset);
 /* A list answer {"items": items, "total": total}; takes ownership of items. */

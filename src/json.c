@@ -110,67 +110,11 @@ int json_parse_object(cJSON **out, const char *body, size_t len, struct ls_err *
     }
     if (depth_of(j, 1) > JSON_MAX_DEPTH) {
         cJSON_Delete(j);
-        return ls_err_set(err, LS_EBADREQ, NULL, "JSON nested too deeply");
+        return ls_err_set(err, LS_EBADREQ, NULL, "JSON nested deeper than %d levels",
+                          JSON_MAX_DEPTH);
     }
     *out = j;
     return LS_OK;
-}
-
-int json_only(const cJSON *obj, const char *const *allowed, struct ls_err *err)
-{
-    for (const cJSON *c = obj ? obj->child : NULL; c; c = c->next) {
-        int ok = 0;
-        for (const char *const *a = allowed; *a; a++)
-            if (c->string && strcmp(c->string, *a) == 0) {
-                ok = 1;
-                break;
-            }
-        if (!ok)
-            return ls_err_set(err, LS_EVALIDATION, c->string ? c->string : "",
-                              "unknown field '%.64s'", c->string ? c->string : "");
-    }
-    return LS_OK;
-}
-
-int json_text_ok(const char *s, size_t len, int multiline)
-{
-    const unsigned char *p = (const unsigned char *)s, *e = p + len;
-    while (p < e) {
-        unsigned c = *p;
-        if (c < 0x80) {
-            if (c == 0 || c == 0x7f ||
-                (c < 0x20 && !(multiline && (c == '\n' || c == '\t' || c == '\r'))))
-                return 0;
-            p++;
-            continue;
-        }
-        int n;
-        unsigned cp;
-        if ((c & 0xe0) == 0xc0) {
-            n = 1;
-            cp = c & 0x1f;
-        } else if ((c & 0xf0) == 0xe0) {
-            n = 2;
-            cp = c & 0x0f;
-        } else if ((c & 0xf8) == 0xf0) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        if (e - p <= n)
-            return 0;
-        for (int i = 1; i <= n; i++) {
-            if ((p[i] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (p[i] & 0x3f);
-        }
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return 0;
-        p += n + 1;
-    }
-    return 1;
 }
 
 static const cJSON *member(const cJSON *obj, const char *name, int required, int *present,
@@ -181,40 +125,8 @@ static const cJSON *member(const cJSON *obj, const char *name, int required, int
         *present = v != NULL;
     *rc = LS_OK;
     if (!v && required)
-        *rc = ls_err_set(err, LS_EVALIDATION, name, "'%s' is required", name);
+        *rc = ls_err_set(err, LS_EVALIDATION, name, "{field} is required");
     return v;
-}
-
-int json_string(const cJSON *obj, const char *name, int required, int nullable, size_t maxlen,
-                struct arena *a, const char **out, int *present, struct ls_err *err)
-{
-    int rc;
-    const cJSON *v = member(obj, name, required, present, err, &rc);
-    if (!v)
-        return rc;
-    if (cJSON_IsNull(v)) {
-        if (!nullable || required)
-            return ls_err_set(err, LS_EVALIDATION, name, "'%s' must not be null", name);
-        *out = NULL;
-        return LS_OK;
-    }
-    if (!cJSON_IsString(v) || !v->valuestring)
-        return ls_err_set(err, LS_EVALIDATION, name, "'%s' must be a string", name);
-    size_t len = strlen(v->valuestring);
-    if (len > maxlen)
-        return ls_err_set(err, LS_EVALIDATION, name, "'%s' is longer than %zu bytes", name, maxlen);
-    if (!json_text_ok(v->valuestring, len, 1))
-        return ls_err_set(err, LS_EVALIDATION, name,
-                          "'%s' must be UTF-8 text without control characters", name);
-    if (required) {
-        size_t i = 0;
-        while (i < len && strchr(" \t\r\n", v->valuestring[i]))
-            i++;
-        if (i == len)
-            return ls_err_set(err, LS_EVALIDATION, name, "'%s' must not be empty", name);
-    }
-    *out = arena_strndup(a, v->valuestring, len);
-    return LS_OK;
 }
 
 int json_int(const cJSON *obj, const char *name, int required, int64_t min, int64_t max,
@@ -225,97 +137,12 @@ int json_int(const cJSON *obj, const char *name, int required, int64_t min, int6
     if (!v)
         return rc;
     if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble != floor(v->valuedouble))
-        return ls_err_set(err, LS_EVALIDATION, name, "'%s' must be a whole number", name);
+        return ls_err_set(err, LS_EVALIDATION, name, "{field} must be a whole number");
     if (v->valuedouble < (double)min || v->valuedouble > (double)max)
-        return ls_err_set(err, LS_EVALIDATION, name, "'%s' must be between %lld and %lld", name,
+        return ls_err_set(err, LS_EVALIDATION, name, "{field} must be between %lld and %lld",
                           (long long)min, (long long)max);
     *out = (int64_t)v->valuedouble;
     return LS_OK;
-}
-
-int json_number(const cJSON *obj, const char *name, int required, int nullable, double min,
-                double max, double *out, int *is_null, int *present, struct ls_err *err)
-{
-    int rc;
-    const cJSON *v = member(obj, name, required, present, err, &rc);
-    if (is_null)
-        *is_null = 0;
-    if (!v)
-        return rc;
-    if (cJSON_IsNull(v)) {
-        if (!nullable || required)
-            return ls_err_set(err, LS_EVALIDATION, name, "'%s' must not be null", name);
-        if (is_null)
-            *is_null = 1;
-        return LS_OK;
-    }
-    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
-        return ls_err_set(err, LS_EVALIDATION, name, "'%s' must be a number", name);
-    if (v->valuedouble < min || v->valuedouble > max)
-        return ls_err_set(err, LS_EVALIDATION, name, "'%s' must be between %g and %g", name, min,
-                          max);
-    *out = v->valuedouble;
-    return LS_OK;
-}
-
-int json_bool(const cJSON *obj, const char *name, int required, int *out, int *present,
-              struct ls_err *err)
-{
-    int rc;
-    const cJSON *v = member(obj, name, required, present, err, &rc);
-    if (!v)
-        return rc;
-    if (!cJSON_IsBool(v))
-        return ls_err_set(err, LS_EVALIDATION, name, "'%s' must be true or false", name);
-    *out = cJSON_IsTrue(v);
-    return LS_OK;
-}
-
-int json_time(const cJSON *obj, const char *name, int required, int64_t *out, int *present,
-              struct ls_err *err)
-{
-    int rc;
-    const cJSON *v = member(obj, name, required, present, err, &rc);
-    if (!v)
-        return rc;
-    if (!cJSON_IsString(v))
-        return ls_err_set(err, LS_EVALIDATION, name, "'%s' must be an RFC 3339 time string", name);
-    switch (tu_parse(v->valuestring, out)) {
-    case TU_OK:
-        return LS_OK;
-    case TU_ENONEXISTENT:
-        return ls_err_set(err, LS_EVALIDATION, name,
-                          "'%s' names a local time skipped by the daylight-saving change", name);
-    case TU_EAMBIGUOUS:
-        return ls_err_set(err, LS_EVALIDATION, name,
-                          "'%s' names a local time that happens twice; give an explicit offset",
-                          name);
-    default:
-        return ls_err_set(err, LS_EVALIDATION, name,
-                          "'%s' must be an RFC 3339 time such as 2026-03-29T09:00:00+02:00", name);
-    }
-}
-
-int json_enum(const cJSON *obj, const char *name, int required, const char *const *choices,
-              const char **out, int *present, struct ls_err *err)
-{
-    int rc;
-    const cJSON *v = member(obj, name, required, present, err, &rc);
-    if (!v)
-        return rc;
-    if (cJSON_IsString(v))
-        for (const char *const *c = choices; *c; c++)
-            if (strcmp(*c, v->valuestring) == 0) {
-                *out = *c;
-                return LS_OK;
-            }
-    char list[256] = "";
-    for (const char *const *c = choices; *c; c++) {
-        strncat(list, *c, sizeof list - strlen(list) - 1);
-        if (c[1])
-            strncat(list, ", ", sizeof list - strlen(list) - 1);
-    }
-    return ls_err_set(err, LS_EVALIDATION, name, "'%s' must be one of: %s", name, list);
 }
 
 void json_add_time(cJSON *obj, const char *name, int64_t t)
@@ -323,28 +150,4 @@ void json_add_time(cJSON *obj, const char *name, int64_t t)
     char buf[TU_UTC_LEN];
     tu_format_utc(t, buf);
     cJSON_AddStringToObject(obj, name, buf);
-}
-
-void json_add_time_or_null(cJSON *obj, const char *name, int64_t t, int is_null)
-{
-    if (is_null)
-        cJSON_AddNullToObject(obj, name);
-    else
-        json_add_time(obj, name, t);
-}
-
-void json_add_id_or_null(cJSON *obj, const char *name, int64_t id)
-{
-    if (id > 0)
-        cJSON_AddNumberToObject(obj, name, (double)id);
-    else
-        cJSON_AddNullToObject(obj, name);
-}
-
-void json_add_str_or_null(cJSON *obj, const char *name, const char *s)
-{
-    if (s)
-        cJSON_AddStringToObject(obj, name, s);
-    else
-        cJSON_AddNullToObject(obj, name);
 }

@@ -1,9 +1,7 @@
 /* json.h — typed access to JSON request bodies, for the api_* layer.
  *
- * Every getter validates one field and, on failure, fills *err with a 422
- * naming that field. A missing optional field leaves *out untouched and sets
- * *present (when given) to 0, so callers pre-load defaults. Domain modules
- * never see cJSON: api_<noun>.c turns a body into a typed struct with these. */
+ * Request bodies are parsed here and read into typed structs through their
+ * field tables (api_field.h). Domain modules never see cJSON. */
 #ifndef LS_JSON_H
 #define LS_JSON_H
 
@@ -23,37 +21,14 @@
  * message. The caller owns *out (cJSON_Delete). */
 int json_parse_object(cJSON **out, const char *body, size_t len, struct ls_err *err);
 
-/* 422 on the first member of obj whose name is not in the NULL-terminated
- * list `allowed` (the API rejects unknown fields). */
-int json_only(const cJSON *obj, const char *const *allowed, struct ls_err *err);
-
-/* Strings: NULL-valued members are refused unless nullable (then *out = NULL).
- * Strings are copied into the arena, checked for valid UTF-8, no control
- * characters except \n and \t, and at most maxlen bytes. With required, an
- * empty (all-blank) string is refused too. */
-int json_string(const cJSON *obj, const char *name, int required, int nullable, size_t maxlen,
-                struct arena *a, const char **out, int *present, struct ls_err *err);
+/* A positive whole number at obj.name: 422 naming it when absent (if
+ * required), not a number, or outside [min, max]. (Bodies are read through
+ * their field tables, api_field.h; this serves the dispatcher, which reads
+ * the id of the object a create names before the body's shape.) */
 int json_int(const cJSON *obj, const char *name, int required, int64_t min, int64_t max,
              int64_t *out, int *present, struct ls_err *err);
-int json_number(const cJSON *obj, const char *name, int required, int nullable, double min,
-                double max, double *out, int *is_null, int *present, struct ls_err *err);
-int json_bool(const cJSON *obj, const char *name, int required, int *out, int *present,
-              struct ls_err *err);
-/* RFC 3339 instant (see tu_parse) → seconds UTC. */
-int json_time(const cJSON *obj, const char *name, int required, int64_t *out, int *present,
-              struct ls_err *err);
-/* One of a NULL-terminated list of words; *out points into `choices`. */
-int json_enum(const cJSON *obj, const char *name, int required, const char *const *choices,
-              const char **out, int *present, struct ls_err *err);
 
-/* Output helpers. */
-void json_add_time(cJSON *obj, const char *name, int64_t t); /* RFC 3339 UTC, "…Z" */
-void json_add_time_or_null(cJSON *obj, const char *name, int64_t t, int is_null);
-void json_add_id_or_null(cJSON *obj, const char *name, int64_t id); /* 0 → null */
-void json_add_str_or_null(cJSON *obj, const char *name, const char *s);
-
-/* Checks a string for valid UTF-8 without control characters (\t \n \r
- * allowed when multiline). Returns 1 if fine. */
-int json_text_ok(const char *s, size_t len, int multiline);
+/* RFC 3339 UTC, "…Z". */
+void json_add_time(cJSON *obj, const char *name, int64_t t);
 
 #endif

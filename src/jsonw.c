@@ -193,14 +193,6 @@ void jw_null(struct jw *w, const char *key)
     put_raw(w, key, "null", 4);
 }
 
-void jw_id_or_null(struct jw *w, const char *key, int64_t id)
-{
-    if (id > 0)
-        jw_int(w, key, id);
-    else
-        jw_null(w, key);
-}
-
 /* Bytes cJSON escapes: control characters, '"' and '\\'. */
 static const unsigned char plain[256] = {
     [' '] = 1,
@@ -314,12 +306,4 @@ void jw_time(struct jw *w, const char *key, int64_t t)
 {
     char *p = jw_value(w, key, JW_TIME_MAX);
     jw_done(w, jw_put_time(w, p, t));
-}
-
-void jw_time_or_null(struct jw *w, const char *key, int64_t t, int is_null)
-{
-    if (is_null)
-        jw_null(w, key);
-    else
-        jw_time(w, key, t);
 }

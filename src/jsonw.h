@@ -62,8 +62,6 @@ void jw_bool(struct jw *w, const char *key, int v);
 void jw_null(struct jw *w, const char *key);
 void jw_string(struct jw *w, const char *key, const char *s); /* NULL → null */
 void jw_time(struct jw *w, const char *key, int64_t t);       /* RFC 3339 UTC "…Z" */
-void jw_time_or_null(struct jw *w, const char *key, int64_t t, int is_null);
-void jw_id_or_null(struct jw *w, const char *key, int64_t id); /* ≤ 0 → null */
 
 /* Low level, for many objects of one shape (a page of bookings): no
  * per-member bookkeeping. jw_value() writes the separator and "key": (key

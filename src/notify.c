@@ -1,5 +1,6 @@
 /* notify.c — see notify.h. Queueing, rendering and the delivery pass; the
- * SMTP transfer and the sender thread are in notify_smtp.c. */
+ * SMTP transfer is in notify_smtp.c (below this), the sender thread in
+ * notify_sender.c (above). */
 #include "notify.h"
 
 #include <stdio.h>
@@ -31,6 +32,16 @@
                   " WHERE b.id = ?2 AND" PREF_ON
 static const char SQL_TO_OWNERS[] = TO_OWNERS;
 static const char SQL_TO_OWNERS_IF_BOOKER[] = TO_OWNERS " AND b.user_id = ?3";
+/* An imported calendar's clash: every active owner, the calendar and event
+ * as the reason (?7). */
+static const char SQL_CONFLICT_TO_OWNERS[] =
+    OUTBOX_INSERT " SELECT ?1, b.id, u.id, u.email, u.lang, NULL, b.start, b.end, b.sequence,"
+                  " b.status, ?7, 1, ?5, ?5"
+                  " FROM bookings b JOIN resources r ON r.id = b.resource_id"
+                  " JOIN labs l ON l.id = r.lab_id"
+                  " JOIN users u ON u.organisation_id = l.organisation_id AND u.role = 'owner'"
+                  " AND u.active = 1 LEFT JOIN notify_prefs p ON p.user_id = u.id"
+                  " WHERE b.id = ?2 AND" PREF_ON;
 static const char SQL_TO_MAILBOX[] =
     OUTBOX_INSERT " SELECT ?1, b.id, NULL, l.notify_email, 'pl', nullif(?3, 0), " SNAPSHOT
                   " FROM bookings b JOIN resources r ON r.id = b.resource_id"
@@ -55,18 +66,37 @@ static const char SQL_DUE[] = "SELECT id FROM outbox WHERE status = 'queued' AND
  * skips a message this one is sending. */
 static const char SQL_CLAIM[] = "UPDATE outbox SET next_attempt = ?2 WHERE id = ?1"
                                 " AND status = 'queued' AND next_attempt <= ?3";
+/* `invited`: an earlier message about the booking to the same address
+ * carried an invitation (approved, moved) and was not given up on. */
 static const char SQL_LOAD[] =
     "SELECT o.kind, o.email, o.lang, o.b_start, o.b_end, o.b_sequence, o.b_status, o.reason,"
     " o.occurrences, o.created, o.attempts, o.booking_id, b.purpose, b.created, r.name, l.name,"
-    " u.name, u.email, a.name FROM outbox o JOIN bookings b ON b.id = o.booking_id"
+    " u.name, u.email, a.name, t.name,"
+    " EXISTS (SELECT 1 FROM outbox i WHERE i.booking_id = o.booking_id AND i.email = o.email"
+    "  AND i.id < o.id AND i.kind IN ('approved', 'moved') AND i.status <> 'failed')"
+    " FROM outbox o JOIN bookings b ON b.id = o.booking_id"
     " JOIN resources r ON r.id = b.resource_id JOIN labs l ON l.id = r.lab_id"
-    " JOIN users u ON u.id = b.user_id LEFT JOIN users a ON a.id = o.actor_id WHERE o.id = ?1";
-static const char SQL_SENT[] = "UPDATE outbox SET status = 'sent', sent_at = ?2,"
-                               " attempts = attempts + 1, last_error = NULL WHERE id = ?1";
+    " JOIN users u ON u.id = b.user_id LEFT JOIN users a ON a.id = o.actor_id"
+    " LEFT JOIN users t ON t.id = o.user_id WHERE o.id = ?1";
+/* An account message's link token is erased once the message is out (or
+ * given up): it is kept in clear only while it waits to be rendered. */
+static const char SQL_SENT[] =
+    "UPDATE outbox SET status = 'sent', sent_at = ?2,"
+    " attempts = attempts + 1, last_error = NULL, link_token = NULL WHERE id = ?1";
 static const char SQL_RETRY[] = "UPDATE outbox SET attempts = attempts + 1, next_attempt = ?2,"
                                 " last_error = ?3 WHERE id = ?1";
 static const char SQL_FAILED[] = "UPDATE outbox SET status = 'failed', attempts = attempts + 1,"
-                                 " last_error = ?2 WHERE id = ?1";
+                                 " last_error = ?2, link_token = NULL WHERE id = ?1";
+static const char SQL_ACCOUNT_INSERT[] =
+    "INSERT INTO outbox(kind, user_id, email, lang, actor_id, link_token, link_expires,"
+    " organisation_id, role, created, next_attempt)"
+    " VALUES (:kind, nullif(:user, 0), :email, :lang, nullif(:actor, 0), :token, :expires,"
+    " nullif(:org, 0), :role, :now, :now)";
+static const char SQL_ACCOUNT_LOAD[] =
+    "SELECT o.kind, o.email, o.lang, o.link_token, o.link_expires, o.role, o.created, o.attempts,"
+    " a.name, g.name FROM outbox o LEFT JOIN users a ON a.id = o.actor_id"
+    " LEFT JOIN organisations g ON g.id = o.organisation_id"
+    " WHERE o.id = :id AND o.booking_id IS NULL";
 static const char SQL_PREFS_GET[] =
     "SELECT request, decision, change, reminder FROM notify_prefs WHERE user_id = ?1";
 static const char SQL_PREFS_SET[] =
@@ -82,20 +112,23 @@ static const char SQL_OUTBOX_LIST[] =
     "SELECT id, booking_id, user_id, attempts, next_attempt, created, sent_at, kind, email, lang,"
     " status, last_error FROM outbox" OUTBOX_WHERE " ORDER BY id DESC LIMIT ?2 OFFSET ?3";
 
-static const char *const kind_names[] = {"request",   "approved", "declined",
-                                         "cancelled", "moved",    "reminder"};
-/* The opt-out column that governs each kind. */
-static const char *const kind_pref[] = {"request", "decision", "decision",
-                                        "change",  "change",   "reminder"};
+static const char *const kind_names[NOTIFY_NKINDS] = {
+    "request",  "approved",   "declined",       "cancelled",     "moved",        "reminder",
+    "conflict", "invitation", "password_reset", "reset_unknown", "verify_email", "account_exists"};
+/* The opt-out column that governs each booking kind (account messages are
+ * asked for and have none): a clash with an imported calendar is news for
+ * owners, like a request. */
+static const char *const kind_pref[NOTIFY_CONFLICT + 1] = {
+    "request", "decision", "decision", "change", "change", "reminder", "request"};
 
 const char *notify_kind_name(enum notify_kind k)
 {
-    return (unsigned)k < 6 ? kind_names[k] : "request";
+    return (unsigned)k < NOTIFY_NKINDS ? kind_names[k] : "request";
 }
 
 int notify_kind_parse(const char *s)
 {
-    for (int i = 0; s && i < 6; i++)
+    for (int i = 0; s && i < NOTIFY_NKINDS; i++)
         if (strcmp(s, kind_names[i]) == 0)
             return i;
     return -1;
@@ -119,6 +152,20 @@ static int insert_for(struct db *db, const char *sql, enum notify_kind kind, int
     return db_step_done(db, st, err);
 }
 
+int notify_enqueue_conflict(struct db *db, int64_t id, const char *what, int64_t now,
+                            struct ls_err *err)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_CONFLICT_TO_OWNERS);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_text(st, 1, kind_names[NOTIFY_CONFLICT], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 5, now);
+    sqlite3_bind_text(st, 6, kind_pref[NOTIFY_CONFLICT], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, what, -1, SQLITE_TRANSIENT);
+    return db_step_done(db, st, err);
+}
+
 int notify_enqueue(struct db *db, enum notify_kind kind, int64_t id, int64_t actor_id,
                    int occurrences, int64_t now, struct ls_err *err)
 {
@@ -139,24 +186,50 @@ int notify_enqueue(struct db *db, enum notify_kind kind, int64_t id, int64_t act
     return rc;
 }
 
+static void bind_reminders(sqlite3_stmt *st, const void *ctx)
+{
+    int64_t now = *(const int64_t *)ctx;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, now + NOTIFY_REMIND_FROM);
+    sqlite3_bind_int64(st, 3, now + NOTIFY_REMIND_TO);
+}
+
+int notify_enqueue_account(struct db *db, const struct notify_account_msg *m, int64_t now,
+                           struct ls_err *err)
+{
+    if (!notify_kind_is_account(m->kind))
+        return ls_err_set(err, LS_EINTERNAL, NULL, "not an account message");
+    sqlite3_stmt *st = db_stmt(db, SQL_ACCOUNT_INSERT);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":kind"), kind_names[m->kind], -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":user"), m->user_id);
+    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":email"), m->email, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":lang"),
+                      m->lang && strcmp(m->lang, "en") == 0 ? "en" : "pl", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":actor"), m->actor_id);
+    if (m->link_token) {
+        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":token"), m->link_token, -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":expires"), m->link_expires);
+    }
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":org"), m->organisation_id);
+    if (m->role)
+        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":role"), m->role, -1,
+                          SQLITE_STATIC);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":now"), now);
+    return db_step_done(db, st, err);
+}
+
 int notify_enqueue_reminders(struct db *db, int64_t now, int *queued, struct ls_err *err)
 {
     if (queued)
         *queued = 0;
-    int rc = db_begin_write(db, err);
-    if (rc)
-        return rc;
-    sqlite3_stmt *st = db_stmt(db, SQL_REMINDERS);
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, now + NOTIFY_REMIND_FROM);
-    sqlite3_bind_int64(st, 3, now + NOTIFY_REMIND_TO);
-    rc = db_step_done(db, st, err);
+    int changes = 0;
+    int rc = db_write_one(db, SQL_REMINDERS, bind_reminders, &now, &changes, NULL, err);
     if (!rc && queued)
-        *queued = sqlite3_changes(db_handle(db));
-    if (!rc)
-        rc = db_commit(db, err);
-    if (rc)
-        db_rollback(db);
+        *queued = changes;
     return rc;
 }
 
@@ -308,6 +381,59 @@ char *notify_encode_header(struct arena *a, const char *s)
     return (char *)done(&b);
 }
 
+const char *notify_display_name(struct arena *a, const char *from)
+{
+    const char *lt = from ? strrchr(from, '<') : NULL;
+    if (!lt)
+        return NULL;
+    const char *p = from, *e = lt;
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    /* A configured "\"Name, Inc.\" <a@b>" is unquoted here and quoted again
+     * by notify_mailbox. */
+    if (e - p >= 2 && *p == '"' && e[-1] == '"') {
+        p++;
+        e--;
+    }
+    return e > p ? arena_strndup(a, p, (size_t)(e - p)) : NULL;
+}
+
+char *notify_mailbox(struct arena *a, const char *name, const char *addr)
+{
+    struct buf b = {a, NULL, 0, 0};
+    if (name && *name) {
+        int ascii = 1, special = 0;
+        for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+            if (*p < 0x20 || *p >= 0x7f)
+                ascii = 0;
+            else if (strchr("()<>[]:;@\\,.\"", *p))
+                special = 1;
+        }
+        if (!ascii) {
+            /* An encoded-word is a whole phrase: commas and quotes inside
+             * it are encoded, so the address after it stays intact. */
+            puts_(&b, notify_encode_header(a, name));
+        } else if (special) {
+            puts_(&b, "\"");
+            for (const char *p = name; *p; p++) {
+                if (*p == '"' || *p == '\\')
+                    put(&b, "\\", 1);
+                put(&b, p, 1);
+            }
+            puts_(&b, "\"");
+        } else {
+            puts_(&b, name);
+        }
+        puts_(&b, " ");
+    }
+    puts_(&b, "<");
+    puts_(&b, addr);
+    puts_(&b, ">");
+    return (char *)done(&b);
+}
+
 const char *notify_address(struct arena *a, const char *from)
 {
     const char *lt = from ? strrchr(from, '<') : NULL;
@@ -350,26 +476,30 @@ static const char *span_text(struct arena *a, int64_t start, int64_t end)
 
 /* The words of one language. */
 struct words {
-    const char *subject[6], *intro[6];
-    const char *resource, *when, *zone, *booker, *purpose, *reason, *status, *series, *by, *open,
-        *pending_again, *footer;
+    const char *subject[NOTIFY_BOOKING_KINDS], *intro[NOTIFY_BOOKING_KINDS];
+    const char *resource, *when, *zone, *booker, *purpose, *reason, *calendar, *status, *series,
+        *by, *open, *pending_again, *footer;
     const char *status_name[4];
 };
 
 static const struct words PL = {
     .subject = {"Nowa prośba o rezerwację", "Rezerwacja zatwierdzona", "Rezerwacja odrzucona",
-                "Rezerwacja odwołana", "Rezerwacja zmieniona", "Przypomnienie o rezerwacji"},
+                "Rezerwacja odwołana", "Rezerwacja zmieniona", "Przypomnienie o rezerwacji",
+                "Importowany kalendarz blokuje rezerwację"},
     .intro = {"Nowa prośba o rezerwację zasobu, który wymaga Twojego zatwierdzenia.",
               "Twoja rezerwacja została zatwierdzona.",
               "Twoja prośba o rezerwację została odrzucona.", "Rezerwacja została odwołana.",
               "Rezerwacja została zmieniona; aktualny termin poniżej.",
-              "Przypominamy o jutrzejszej rezerwacji."},
+              "Przypominamy o jutrzejszej rezerwacji.",
+              "Zaimportowany kalendarz zasobu wyklucza termin tej rezerwacji. Rezerwacja nie "
+              "została odwołana: zdecyduj, co z nią zrobić."},
     .resource = "Zasób",
     .when = "Termin",
     .zone = "czas warszawski",
     .booker = "Rezerwujący",
     .purpose = "Cel",
     .reason = "Powód",
+    .calendar = "Kalendarz",
     .status = "Status",
     .series = "Terminów w serii",
     .by = "Zmiany dokonał(a)",
@@ -382,17 +512,20 @@ static const struct words PL = {
 
 static const struct words EN = {
     .subject = {"New booking request", "Booking approved", "Booking declined", "Booking cancelled",
-                "Booking changed", "Booking reminder"},
+                "Booking changed", "Booking reminder", "An imported calendar blocks a booking"},
     .intro = {"A new request to book a resource that needs your approval.",
               "Your booking has been approved.", "Your booking request has been declined.",
               "A booking has been cancelled.", "A booking has been changed; its time is below.",
-              "A reminder of your booking tomorrow."},
+              "A reminder of your booking tomorrow.",
+              "An imported calendar of the resource rules out the time of this booking. The "
+              "booking has not been cancelled: decide what to do with it."},
     .resource = "Resource",
     .when = "When",
     .zone = "Warsaw time",
     .booker = "Booked by",
     .purpose = "Purpose",
     .reason = "Reason",
+    .calendar = "Calendar",
     .status = "Status",
     .series = "Bookings in the series",
     .by = "Changed by",
@@ -430,7 +563,9 @@ static void row(struct buf *text, struct buf *html, const char *label, const cha
 static int render_ics(struct notify_mail *out, struct arena *a, const struct notify_event *e,
                       const struct notify_site *s, struct ls_err *err)
 {
-    int cancel = e->kind == NOTIFY_CANCELLED;
+    /* A CANCEL only reaches a calendar that got the event: never an
+     * owner's, never a booker's whose request was still pending. */
+    int cancel = (e->kind == NOTIFY_CANCELLED || e->kind == NOTIFY_DECLINED) && e->invited;
     if (e->kind != NOTIFY_APPROVED && e->kind != NOTIFY_MOVED && !cancel)
         return LS_OK;
     int st = cancel ? ICAL_CANCELLED : ical_status_of(e->status);
@@ -448,8 +583,9 @@ static int render_ics(struct notify_mail *out, struct arena *a, const struct not
         .location = e->lab,
         .description = e->purpose,
         .url = arena_printf(a, "%s/#/bookings/%lld", s->public_url, (long long)e->booking_id),
+        .opaque = 1, /* the booker's own time: busy in their calendar */
     };
-    struct ical_calendar cal = {"labshare", s->host};
+    struct ical_calendar cal = {"labshare", s->host, 0};
     struct ical_itip itip = {
         .method = cancel ? "CANCEL" : "REQUEST",
         .organizer = notify_address(a, s->from),
@@ -471,7 +607,7 @@ int notify_compose(struct notify_mail *out, struct arena *a, const struct notify
 {
     memset(out, 0, sizeof *out);
     const struct words *w = e->lang && strcmp(e->lang, "en") == 0 ? &EN : &PL;
-    unsigned k = (unsigned)e->kind < 6 ? (unsigned)e->kind : 0;
+    unsigned k = (unsigned)e->kind < NOTIFY_BOOKING_KINDS ? (unsigned)e->kind : 0;
     const char *when = span_text(a, e->start, e->end);
     out->subject = arena_printf(a, "%s: %s, %s", w->subject[k], e->resource, when);
     const char *link =
@@ -502,6 +638,8 @@ int notify_compose(struct notify_mail *out, struct arena *a, const struct notify
     row(&text, &html, w->status, status_word(w, e->status));
     if (e->kind == NOTIFY_DECLINED || e->kind == NOTIFY_CANCELLED)
         row(&text, &html, w->reason, e->reason);
+    if (e->kind == NOTIFY_CONFLICT)
+        row(&text, &html, w->calendar, e->reason);
     if (e->actor_name && e->kind != NOTIFY_REQUEST)
         row(&text, &html, w->by, e->actor_name);
     puts_(&text, "\n");
@@ -550,7 +688,7 @@ static void part(struct buf *b, const char *boundary, const char *type, const ch
     puts_(b, notify_base64_lines(b->a, c, strlen(c)));
 }
 
-char *notify_mime(struct arena *a, const struct notify_site *s, const char *to,
+char *notify_mime(struct arena *a, const struct notify_site *s, const char *to, const char *to_name,
                   const struct notify_mail *m, int64_t date, const char *message_id)
 {
     struct buf b = {a, NULL, 0, 0};
@@ -571,10 +709,10 @@ char *notify_mime(struct arena *a, const struct notify_site *s, const char *to,
     const char *mixed = arena_printf(a, "=_mixed_%.*s", idlen, message_id);
     const char *alt = arena_printf(a, "=_alt_%.*s", idlen, message_id);
     puts_(&b, "From: ");
-    puts_(&b, notify_encode_header(a, s->from));
-    puts_(&b, "\r\nTo: <");
-    puts_(&b, to);
-    puts_(&b, ">\r\nSubject: ");
+    puts_(&b, notify_mailbox(a, notify_display_name(a, s->from), notify_address(a, s->from)));
+    puts_(&b, "\r\nTo: ");
+    puts_(&b, notify_mailbox(a, to_name, to));
+    puts_(&b, "\r\nSubject: ");
     puts_(&b, notify_encode_header(a, m->subject));
     puts_(&b, "\r\nDate: ");
     puts_(&b, stamp);
@@ -590,21 +728,41 @@ char *notify_mime(struct arena *a, const struct notify_site *s, const char *to,
     puts_(&b, "\"\r\n\r\n");
     part(&b, alt, "text/plain; charset=UTF-8", NULL, m->text);
     part(&b, alt, "text/html; charset=UTF-8", NULL, m->html);
+    /* The invitation as an alternative of the text (what calendar-aware
+     * mail clients act on) and as a file (for the others). */
+    if (m->ics)
+        part(&b, alt, arena_printf(a, "text/calendar; charset=UTF-8; method=%s", m->method), NULL,
+             m->ics);
     puts_(&b, "--");
     puts_(&b, alt);
     puts_(&b, "--\r\n");
     if (m->ics) {
-        const char *type = arena_printf(a,
-                                        "text/calendar; charset=UTF-8; method=%s;\r\n"
-                                        " name=\"invite.ics\"",
-                                        m->method);
-        part(&b, mixed, type, "Content-Disposition: attachment; filename=\"invite.ics\"\r\n",
-             m->ics);
+        part(&b, mixed, "application/ics; name=\"invite.ics\"",
+             "Content-Disposition: attachment; filename=\"invite.ics\"\r\n", m->ics);
     }
     puts_(&b, "--");
     puts_(&b, mixed);
     puts_(&b, "--\r\n");
     return (char *)done(&b);
+}
+
+int notify_smtp_from_env(struct notify_smtp *out)
+{
+    int rc = notify_smtp_read_env(out);
+    if (rc)
+        return rc;
+    struct arena a = {0};
+    const char *addr = out->from ? notify_address(&a, out->from) : NULL;
+    int ok = addr && notify_email_ok(addr) && strlen(addr) < sizeof out->envelope;
+    if (ok)
+        snprintf(out->envelope, sizeof out->envelope, "%s", addr);
+    arena_release(&a);
+    if (!ok) {
+        fprintf(stderr, "labshare: LABSHARE_SMTP_FROM must be the sender address "
+                        "(a@b or Name <a@b>)\n");
+        return -1;
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -647,6 +805,8 @@ static int load_event(struct notify_event *e, int64_t *attempts, struct db *db, 
         e->booker_name = col(st, 16, a);
         e->booker_email = col(st, 17, a);
         e->actor_name = col(st, 18, a);
+        e->to_name = col(st, 19, a);
+        e->invited = sqlite3_column_int(st, 20);
     }
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
@@ -654,35 +814,84 @@ static int load_event(struct notify_event *e, int64_t *attempts, struct db *db, 
     return rc == SQLITE_ROW ? LS_OK : db_fail(db, rc, err);
 }
 
-static int mark_sent(struct db *db, int64_t id, int64_t at, struct ls_err *err)
+/* An outbox row's change: ?1 the row, ?2 a time, ?3 a text (as its
+ * statement takes them). */
+struct mark {
+    int64_t id, at;
+    const char *why;
+};
+
+static void bind_mark(sqlite3_stmt *st, const void *ctx)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_SENT);
+    const struct mark *m = ctx;
+    sqlite3_bind_int64(st, 1, m->id);
+    if (sqlite3_bind_parameter_count(st) >= 2 && m->at)
+        sqlite3_bind_int64(st, 2, m->at);
+    if (m->why)
+        sqlite3_bind_text(st, sqlite3_bind_parameter_count(st), m->why, -1, SQLITE_TRANSIENT);
+}
+
+/* Reads account message `id` into *ae, and into e what delivery needs
+ * (recipient, queue time). LS_ENOTFOUND, err untouched, for a booking
+ * message. */
+static int load_account_event(struct notify_account_event *ae, struct notify_event *e,
+                              int64_t *attempts, struct db *db, struct arena *a, int64_t id,
+                              struct ls_err *err)
+{
+    memset(ae, 0, sizeof *ae);
+    memset(e, 0, sizeof *e);
+    sqlite3_stmt *st = db_stmt(db, SQL_ACCOUNT_LOAD);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, at);
-    return db_step_done(db, st, err);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        int k = notify_kind_parse((const char *)sqlite3_column_text(st, 0));
+        ae->kind = k < 0 ? NOTIFY_REQUEST : (enum notify_kind)k;
+        ae->to = e->to = col(st, 1, a);
+        ae->lang = col(st, 2, a);
+        ae->link_token = col(st, 3, a);
+        ae->link_expires = sqlite3_column_int64(st, 4);
+        ae->role = col(st, 5, a);
+        e->queued = sqlite3_column_int64(st, 6);
+        *attempts = sqlite3_column_int64(st, 7);
+        ae->actor_name = col(st, 8, a);
+        ae->organisation_name = col(st, 9, a);
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return LS_ENOTFOUND;
+    return rc == SQLITE_ROW ? LS_OK : db_fail(db, rc, err);
+}
+
+static int mark_sent(struct db *db, int64_t id, int64_t at, struct ls_err *err)
+{
+    struct mark m = {id, at, NULL};
+    return db_write_one(db, SQL_SENT, bind_mark, &m, NULL, NULL, err);
 }
 
 static int mark_retry(struct db *db, int64_t id, int64_t next, const char *why, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_RETRY);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, next);
-    sqlite3_bind_text(st, 3, why, -1, SQLITE_TRANSIENT);
-    return db_step_done(db, st, err);
+    struct mark m = {id, next, why};
+    return db_write_one(db, SQL_RETRY, bind_mark, &m, NULL, NULL, err);
 }
 
 static int mark_failed(struct db *db, int64_t id, const char *why, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_FAILED);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, why, -1, SQLITE_TRANSIENT);
-    return db_step_done(db, st, err);
+    struct mark m = {id, 0, why};
+    return db_write_one(db, SQL_FAILED, bind_mark, &m, NULL, NULL, err);
+}
+
+struct claim {
+    int64_t id, until, now;
+};
+
+static void bind_claim(sqlite3_stmt *st, const void *ctx)
+{
+    const struct claim *c = ctx;
+    sqlite3_bind_int64(st, 1, c->id);
+    sqlite3_bind_int64(st, 2, c->until);
+    sqlite3_bind_int64(st, 3, c->now);
 }
 
 /* Delivers outbox row `id` if it is still due and nobody else took it. */
@@ -690,25 +899,26 @@ static int deliver(struct db *db, const struct notify_smtp *smtp, const struct n
                    int64_t id, int64_t now, int64_t base, struct notify_pass *out,
                    struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_CLAIM);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, now + 600);
-    sqlite3_bind_int64(st, 3, now);
-    int rc = db_step_done(db, st, err);
-    if (rc || sqlite3_changes(db_handle(db)) == 0)
+    struct claim c = {id, now + 600, now};
+    int claimed = 0;
+    int rc = db_write_one(db, SQL_CLAIM, bind_claim, &c, &claimed, NULL, err);
+    if (rc || claimed == 0)
         return rc;
     struct arena a = {0};
     struct notify_event e;
     struct notify_mail m;
     int64_t attempts = 0;
     char why[512];
-    rc = load_event(&e, &attempts, db, &a, id, err);
+    struct notify_account_event ae;
+    rc = load_account_event(&ae, &e, &attempts, db, &a, id, err);
+    int account = rc == LS_OK;
+    if (rc == LS_ENOTFOUND) /* a booking message */
+        rc = load_event(&e, &attempts, db, &a, id, err);
     if (rc && rc != LS_ENOTFOUND)
         goto done; /* a busy database: the lease runs out and a later pass retries */
     if (!rc)
-        rc = notify_compose(&m, &a, &e, site, err);
+        rc = account ? notify_compose_account(&m, &a, &ae, site, err)
+                     : notify_compose(&m, &a, &e, site, err);
     if (rc) {
         /* Cannot happen short of a broken database; keep the reason. */
         snprintf(why, sizeof why, "cannot render: %s", err->message);
@@ -718,7 +928,7 @@ static int deliver(struct db *db, const struct notify_smtp *smtp, const struct n
     }
     const char *msgid =
         arena_printf(&a, "labshare-%lld-%lld@%s", (long long)id, (long long)e.queued, site->host);
-    const char *msg = notify_mime(&a, site, e.to, &m, now, msgid);
+    const char *msg = notify_mime(&a, site, e.to, e.to_name, &m, now, msgid);
     if (notify_smtp_send(smtp, e.to, msg, why, sizeof why) == 0) {
         rc = mark_sent(db, id, tu_now(), err);
         out->sent++;
@@ -782,18 +992,26 @@ int notify_prefs_get(struct notify_prefs *out, struct db *db, int64_t user_id, s
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? LS_OK : db_fail(db, rc, err);
 }
 
+struct prefs_row {
+    int64_t user_id;
+    const struct notify_prefs *p;
+};
+
+static void bind_prefs(sqlite3_stmt *st, const void *ctx)
+{
+    const struct prefs_row *r = ctx;
+    sqlite3_bind_int64(st, 1, r->user_id);
+    sqlite3_bind_int(st, 2, !!r->p->request);
+    sqlite3_bind_int(st, 3, !!r->p->decision);
+    sqlite3_bind_int(st, 4, !!r->p->change);
+    sqlite3_bind_int(st, 5, !!r->p->reminder);
+}
+
 int notify_prefs_set(struct db *db, int64_t user_id, const struct notify_prefs *p,
                      struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_PREFS_SET);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_int(st, 2, !!p->request);
-    sqlite3_bind_int(st, 3, !!p->decision);
-    sqlite3_bind_int(st, 4, !!p->change);
-    sqlite3_bind_int(st, 5, !!p->reminder);
-    return db_step_done(db, st, err);
+    struct prefs_row r = {user_id, p};
+    return db_write_one(db, SQL_PREFS_SET, bind_prefs, &r, NULL, NULL, err);
 }
 
 int notify_lab_mailbox_get(const char **email, struct db *db, struct arena *a, const struct user *u,
@@ -819,14 +1037,20 @@ int notify_lab_mailbox_get(const char **email, struct db *db, struct arena *a, c
     return LS_OK;
 }
 
-int notify_lab_mailbox_set(struct db *db, const struct user *u, int64_t lab_id, const char *email,
-                           const char *ip, struct ls_err *err)
+struct mailbox_job {
+    const struct user *u;
+    int64_t lab_id;
+    const char *email, *ip;
+};
+
+static int mailbox_txn(struct db *db, void *ctx, struct ls_err *err)
 {
-    int rc = db_begin_write(db, err);
-    if (rc)
-        return rc;
+    const struct mailbox_job *j = ctx;
+    const struct user *u = j->u;
+    int64_t lab_id = j->lab_id;
+    const char *email = j->email, *ip = j->ip;
     sqlite3_stmt *st;
-    rc = notify_lab_mailbox_get(NULL, db, NULL, u, lab_id, err);
+    int rc = notify_lab_mailbox_get(NULL, db, NULL, u, lab_id, err);
     if (!rc && email && !notify_email_ok(email))
         rc = ls_err_set(err, LS_EVALIDATION, "email", "not an e-mail address");
     if (!rc) {
@@ -839,11 +1063,14 @@ int notify_lab_mailbox_set(struct db *db, const struct user *u, int64_t lab_id, 
     }
     if (!rc)
         auth_audit(db, u->id, "lab.mailbox", "lab", lab_id, email ? email : "cleared", ip);
-    if (!rc)
-        rc = db_commit(db, err);
-    if (rc)
-        db_rollback(db);
     return rc;
+}
+
+int notify_lab_mailbox_set(struct db *db, const struct user *u, int64_t lab_id, const char *email,
+                           const char *ip, struct ls_err *err)
+{
+    struct mailbox_job j = {u, lab_id, email, ip};
+    return db_write(db, mailbox_txn, &j, err);
 }
 
 int notify_outbox_list(struct notify_rows *out, struct db *db, struct arena *a, const char *status,

@@ -9,7 +9,7 @@
  * recipient's language only when it is delivered.
  *
  * Delivery (notify_run_pass) takes due rows one at a time outside any
- * transaction, sends them over SMTP (notify_smtp.c, libcurl) and marks each
+ * transaction, sends them over SMTP (notify_smtp.h, libcurl) and marks each
  * sent, or schedules a retry with exponential backoff (base, 2×, 4× … at
  * most NOTIFY_BACKOFF_MAX), or gives up as failed once the next try would
  * fall more than NOTIFY_GIVE_UP after the message was queued. Each pass
@@ -27,6 +27,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "err.h"
+#include "notify_smtp.h"
 
 struct db;
 
@@ -44,7 +45,17 @@ enum notify_kind {
     NOTIFY_CANCELLED,   /* → booker; owners too when the booker cancels */
     NOTIFY_MOVED,       /* → booker */
     NOTIFY_REMINDER,    /* the day before → booker */
+    NOTIFY_CONFLICT,    /* an imported calendar blocks a booked time → owners */
+    /* Account messages (signup.c): about a link, not a booking; they are
+     * asked for, so no opt-out applies. */
+    NOTIFY_INVITATION,     /* → the invited address: a link to accept */
+    NOTIFY_PASSWORD_RESET, /* → an account's address: a link to set a password */
+    NOTIFY_RESET_UNKNOWN,  /* → an address without an active account that asked for one */
+    NOTIFY_VERIFY_EMAIL,   /* → a registering address: a link to confirm it */
+    NOTIFY_ACCOUNT_EXISTS, /* → a registering address that already has an account */
 };
+#define NOTIFY_BOOKING_KINDS (NOTIFY_CONFLICT + 1) /* the kinds about a booking */
+#define NOTIFY_NKINDS (NOTIFY_ACCOUNT_EXISTS + 1)
 
 const char *notify_kind_name(enum notify_kind k); /* "request", … */
 int notify_kind_parse(const char *s);             /* enum value, or -1 */
@@ -57,6 +68,26 @@ int notify_kind_parse(const char *s);             /* enum value, or -1 */
  * errors; the caller rolls back. */
 int notify_enqueue(struct db *db, enum notify_kind kind, int64_t id, int64_t actor_id,
                    int occurrences, int64_t now, struct ls_err *err);
+
+/* An account message to queue. Strings are borrowed for the call. */
+struct notify_account_msg {
+    enum notify_kind kind;   /* NOTIFY_INVITATION … NOTIFY_ACCOUNT_EXISTS */
+    const char *email;       /* recipient */
+    const char *lang;        /* "pl" or "en" */
+    int64_t user_id;         /* the recipient's account; 0 = none */
+    int64_t actor_id;        /* who sent the invitation; 0 = none */
+    const char *link_token;  /* the link's secret token; NULL = no link */
+    int64_t link_expires;    /* when the link stops working */
+    int64_t organisation_id; /* invitations: the organisation offered; 0 = none */
+    const char *role;        /* invitations: the role offered */
+};
+
+/* Queues an account message inside the caller's open write transaction.
+ * The link's token waits in the outbox row (the one place it is kept in
+ * clear, since the message is rendered at delivery) and is erased once the
+ * message is sent or given up. */
+int notify_enqueue_account(struct db *db, const struct notify_account_msg *m, int64_t now,
+                           struct ls_err *err);
 
 /* Queues a reminder for each approved booking starting in
  * [now + NOTIFY_REMIND_FROM, now + NOTIFY_REMIND_TO) that has none yet.
@@ -90,6 +121,9 @@ struct notify_event {
     const char *booker_name, *booker_email;
     const char *actor_name; /* NULL = the system */
     const char *to;         /* recipient address */
+    const char *to_name;    /* recipient's name for the To: header; NULL = none */
+    int invited; /* an invitation (iTIP REQUEST) for this booking went to `to` before: only
+                    then does a cancellation or decline carry an iTIP CANCEL */
 };
 
 struct notify_mail {
@@ -100,43 +134,70 @@ struct notify_mail {
     const char *method;  /* "REQUEST" or "CANCEL" with ics */
 };
 
-/* Renders the message in e->lang. LS_EINTERNAL only if libical fails. */
+/* Renders the message in e->lang: an iTIP REQUEST for approvals and moves,
+ * a CANCEL for cancellations and declines of a booking the recipient was
+ * invited to, none otherwise. LS_EINTERNAL only if libical fails. */
 int notify_compose(struct notify_mail *out, struct arena *a, const struct notify_event *e,
                    const struct notify_site *s, struct ls_err *err);
 
-/* The whole RFC 5322 message: headers (From, To, Subject as RFC 2047
- * encoded-words when not plain ASCII, Date, Message-ID, MIME-Version) and a
- * multipart/mixed body holding multipart/alternative (text/plain,
- * text/html; UTF-8, base64) and the text/calendar attachment invite.ics.
- * Lines end in CRLF. */
-char *notify_mime(struct arena *a, const struct notify_site *s, const char *to,
+/* What an account message says (notify_account.c). */
+struct notify_account_event {
+    enum notify_kind kind;
+    const char *lang;              /* "pl" or "en" */
+    const char *to;                /* recipient address */
+    const char *link_token;        /* NULL = none (or already erased) */
+    int64_t link_expires;          /* seconds UTC */
+    const char *actor_name;        /* invitations: who invites */
+    const char *organisation_name; /* invitations: NULL = none */
+    const char *role;              /* invitations: "researcher", "owner", "staff" */
+};
+
+/* 1 for the account kinds (NOTIFY_INVITATION …). */
+int notify_kind_is_account(enum notify_kind k);
+/* The page a link of this kind opens: "<public_url>/#/invitation/<token>",
+ * "/#/reset/…", "/#/verify/…"; NULL for kinds without a link. */
+const char *notify_account_link(struct arena *a, const struct notify_site *s, enum notify_kind k,
+                                const char *token);
+/* Renders an account message in e->lang (text and HTML, no attachment). */
+int notify_compose_account(struct notify_mail *out, struct arena *a,
+                           const struct notify_account_event *e, const struct notify_site *s,
+                           struct ls_err *err);
+
+/* The whole RFC 5322 message: headers (From and To as mailboxes whose
+ * display names are RFC 2047 encoded-words when not plain ASCII and quoted
+ * when they hold specials, the address always intact; Subject encoded
+ * likewise; Date, Message-ID, MIME-Version) and a multipart/mixed body
+ * holding multipart/alternative (text/plain, text/html and, with an
+ * invitation, text/calendar with its method; UTF-8, base64), plus the same
+ * calendar as the attachment invite.ics (application/ics). Lines end in
+ * CRLF. to_name may be NULL. */
+char *notify_mime(struct arena *a, const struct notify_site *s, const char *to, const char *to_name,
                   const struct notify_mail *m, int64_t date, const char *message_id);
+
+/* Queues the owners' message that an imported calendar (`what`: its name
+ * and the event) now blocks the time of booking `id`, inside the caller's
+ * write transaction. */
+int notify_enqueue_conflict(struct db *db, int64_t id, const char *what, int64_t now,
+                            struct ls_err *err);
 
 /* Helpers, exposed for tests. */
 char *notify_html_escape(struct arena *a, const char *s);
-char *notify_encode_header(struct arena *a, const char *s);            /* RFC 2047 B when needed */
+char *notify_encode_header(struct arena *a, const char *s); /* RFC 2047 B when needed */
+/* A mailbox "name <addr>" for From/To: the name an encoded-word when not
+ * ASCII, a quoted-string when it holds RFC 5322 specials (a comma), as is
+ * otherwise; just "<addr>" without a name. */
+char *notify_mailbox(struct arena *a, const char *name, const char *addr);
+const char *notify_display_name(struct arena *a, const char *from);    /* "N <a@b>" → "N" */
 char *notify_base64_lines(struct arena *a, const char *s, size_t len); /* 76-column, CRLF */
 const char *notify_address(struct arena *a, const char *from);         /* "N <a@b>" → "a@b" */
 int notify_email_ok(const char *s);
 
 /* --- delivery --- */
 
-struct notify_smtp {
-    const char *url;  /* smtp://host:port or smtps://host:port; NULL = not configured */
-    const char *user; /* NULL = no authentication */
-    const char *password;
-    const char *from; /* envelope and From: address */
-    int starttls;     /* 1 = STARTTLS required */
-    long timeout_s;   /* connect + transfer limit */
-};
-
-/* Sends one message; 0, or 1 with the server's or libcurl's error in errbuf. */
-int notify_smtp_send(const struct notify_smtp *smtp, const char *to, const char *message,
-                     char *errbuf, size_t errlen);
-
-/* Reads LABSHARE_SMTP_URL, _USER, _PASSWORD (or _PASSWORD_FILE), _FROM and
- * _STARTTLS. Returns 0 when SMTP is configured, 1 when not (no URL), -1 on
- * a bad setting (message on stderr). Strings are static or from getenv. */
+/* The SMTP settings from the environment (notify_smtp_read_env) with the
+ * sender checked: LABSHARE_SMTP_FROM must be "a@b" or "Name <a@b>"; its
+ * address becomes the envelope sender. 0 configured, 1 not (no URL), -1 a
+ * bad setting (message on stderr). */
 int notify_smtp_from_env(struct notify_smtp *out);
 
 struct notify_pass {

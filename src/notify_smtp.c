@@ -1,18 +1,13 @@
-/* notify_smtp.c — SMTP delivery with libcurl, its settings from the
- * environment, and the sender thread of `labshare serve` (see notify.h). */
-#include "notify.h"
+/* notify_smtp.c — see notify_smtp.h. */
+#include "notify_smtp.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <curl/curl.h>
-
-#include "db.h"
-#include "timeutil.h"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 
@@ -21,10 +16,20 @@ static void curl_init(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+void notify_smtp_init(void)
+{
+    pthread_once(&curl_once, curl_init);
+}
+
 /* Set when the server stops: a transfer in progress gives up at once (the
  * message is retried later) instead of holding the shutdown for up to the
  * transfer timeout. */
 static volatile int aborting;
+
+void notify_smtp_abort(int on)
+{
+    __atomic_store_n(&aborting, on, __ATOMIC_RELAXED);
+}
 
 static int progress_cb(void *p, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
@@ -57,16 +62,17 @@ int notify_smtp_send(const struct notify_smtp *smtp, const char *to, const char 
     pthread_once(&curl_once, curl_init);
     char cerr[CURL_ERROR_SIZE] = "";
     struct upload up = {message, strlen(message), 0};
-    struct arena a = {0};
     CURL *c = curl_easy_init();
     if (!c) {
         snprintf(errbuf, errlen, "libcurl failed to initialise");
         return 1;
     }
-    struct curl_slist *rcpt = curl_slist_append(NULL, arena_printf(&a, "<%s>", to));
+    char rcpt_addr[300], from_addr[300];
+    snprintf(rcpt_addr, sizeof rcpt_addr, "<%s>", to);
+    snprintf(from_addr, sizeof from_addr, "<%s>", smtp->envelope);
+    struct curl_slist *rcpt = curl_slist_append(NULL, rcpt_addr);
     curl_easy_setopt(c, CURLOPT_URL, smtp->url);
-    curl_easy_setopt(c, CURLOPT_MAIL_FROM,
-                     arena_printf(&a, "<%s>", notify_address(&a, smtp->from)));
+    curl_easy_setopt(c, CURLOPT_MAIL_FROM, from_addr);
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
     curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
     curl_easy_setopt(c, CURLOPT_READDATA, &up);
@@ -95,7 +101,6 @@ int notify_smtp_send(const struct notify_smtp *smtp, const char *to, const char 
     }
     curl_slist_free_all(rcpt);
     curl_easy_cleanup(c);
-    arena_release(&a);
     return rc == CURLE_OK ? 0 : 1;
 }
 
@@ -105,7 +110,7 @@ static const char *env(const char *name)
     return v && *v ? v : NULL;
 }
 
-int notify_smtp_from_env(struct notify_smtp *out)
+int notify_smtp_read_env(struct notify_smtp *out)
 {
     static char password[512];
     memset(out, 0, sizeof *out);
@@ -133,104 +138,8 @@ int notify_smtp_from_env(struct notify_smtp *out)
         out->password = password;
     }
     out->from = env("LABSHARE_SMTP_FROM");
-    struct arena a = {0};
-    int from_ok = out->from && notify_email_ok(notify_address(&a, out->from));
-    arena_release(&a);
-    if (!from_ok) {
-        fprintf(stderr, "labshare: LABSHARE_SMTP_FROM must be the sender address "
-                        "(a@b or Name <a@b>)\n");
-        return -1;
-    }
     const char *tls = env("LABSHARE_SMTP_STARTTLS");
     out->starttls = tls && strcmp(tls, "1") == 0;
     out->timeout_s = 60;
     return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* The sender thread                                                    */
-
-static struct {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int running, stop;
-    struct notify_sender_config cfg;
-} sender = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
-
-/* The host part of a URL, for UIDs and Message-IDs. */
-static void url_host(const char *url, char *out, size_t len)
-{
-    const char *h = strstr(url, "://");
-    h = h ? h + 3 : url;
-    snprintf(out, len, "%.*s", (int)strcspn(h, ":/"), h);
-}
-
-static void one_pass(struct db *db, const struct notify_sender_config *c)
-{
-    char url[512], host[256];
-    snprintf(url, sizeof url, "%s", c->public_url ? c->public_url : "");
-    if (!url[0])
-        return; /* the server is not listening yet: links would be wrong */
-    url_host(url, host, sizeof host);
-    struct notify_site site = {url, host, c->smtp.from};
-    struct notify_pass p;
-    struct ls_err err = {0};
-    if (notify_run_pass(db, &c->smtp, &site, tu_now(), c->backoff_base, &p, &err))
-        fprintf(stderr, "labshare: notifications: %s\n", err.message);
-    else if (p.sent || p.retried || p.failed)
-        fprintf(stderr, "labshare: notifications: %d sent, %d to retry, %d failed\n", p.sent,
-                p.retried, p.failed);
-}
-
-static void *sender_main(void *arg)
-{
-    (void)arg;
-    struct db *db = db_thread();
-    pthread_mutex_lock(&sender.mu);
-    while (!sender.stop) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        long long ns = ts.tv_nsec + (long long)sender.cfg.interval_ms * 1000000;
-        ts.tv_sec += (time_t)(ns / 1000000000);
-        ts.tv_nsec = (long)(ns % 1000000000);
-        while (!sender.stop && pthread_cond_timedwait(&sender.cv, &sender.mu, &ts) == 0)
-            ;
-        if (sender.stop)
-            break;
-        pthread_mutex_unlock(&sender.mu);
-        if (db)
-            one_pass(db, &sender.cfg);
-        pthread_mutex_lock(&sender.mu);
-    }
-    pthread_mutex_unlock(&sender.mu);
-    db_thread_close();
-    return NULL;
-}
-
-int notify_sender_start(const struct notify_sender_config *cfg)
-{
-    pthread_once(&curl_once, curl_init);
-    sender.cfg = *cfg;
-    if (sender.cfg.interval_ms < 10)
-        sender.cfg.interval_ms = 10;
-    sender.stop = 0;
-    if (pthread_create(&sender.thread, NULL, sender_main, NULL) != 0)
-        return 1;
-    sender.running = 1;
-    return 0;
-}
-
-void notify_sender_stop(void)
-{
-    if (!sender.running)
-        return;
-    pthread_mutex_lock(&sender.mu);
-    sender.stop = 1;
-    __atomic_store_n(&aborting, 1, __ATOMIC_RELAXED);
-    pthread_cond_signal(&sender.cv);
-    pthread_mutex_unlock(&sender.mu);
-    pthread_join(sender.thread, NULL);
-    sender.running = 0;
-    __atomic_store_n(&aborting, 0, __ATOMIC_RELAXED);
 }

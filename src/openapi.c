@@ -1,196 +1,123 @@
-/* openapi.c — GET /api/v1/openapi.json, generated from the route tables so
- * the description cannot drift from the code. Object schemas that the
- * modules document live in openapi_schemas[] below. */
+/* openapi.c — GET /api/v1/openapi.json, generated from the route tables and
+ * the field tables they name, so the description cannot drift from the
+ * code: every route's parameters, body, answer, errors and access come
+ * from its `struct route`, every schema from a shape (field.h). */
 #include <stdio.h>
 #include <string.h>
 
 #include "api.h"
+#include "api_field.h"
 
-/* Component schemas, as JSON text (kept beside the generator so a new field
- * is one edit away). Modules extend this list as their objects land. */
-static const char SCHEMAS[] =
-    "{"
-    "\"Error\":{\"type\":\"object\",\"required\":[\"error\",\"message\"],\"properties\":{"
-    "\"error\":{\"type\":\"string\",\"enum\":[\"bad_request\",\"validation\",\"unauthenticated\","
-    "\"forbidden\",\"not_found\",\"method_not_allowed\",\"conflict\",\"payload_too_large\","
-    "\"too_many_requests\",\"internal\",\"unavailable\"]},"
-    "\"message\":{\"type\":\"string\"},\"field\":{\"type\":\"string\"},"
-    "\"conflicts\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}},"
-    "\"blackouts\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}}},"
-    "\"User\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"
-    "\"email\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},"
-    "\"role\":{\"type\":\"string\",\"enum\":[\"researcher\",\"owner\",\"staff\"]},"
-    "\"organisation_id\":{\"type\":[\"integer\",\"null\"]},\"active\":{\"type\":\"boolean\"},"
-    "\"lang\":{\"type\":\"string\",\"enum\":[\"pl\",\"en\"]}}},"
-    "\"Organisation\":{\"type\":\"object\",\"required\":[\"id\",\"name\",\"short_name\",\"group\","
-    "\"package\","
-    "\"member\",\"city\"],\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":true},\"name\":"
-    "{\"type\":\"string\","
-    "\"maxLength\":200},\"short_name\":{\"type\":\"string\",\"maxLength\":40,\"default\":\"\"},"
-    "\"group\":{\"type\":\"string\","
-    "\"enum\":[\"BioF\",\"BIZ\",\"MED\",\"R&D\",\"EDU\",\"GOV\"]},\"package\":{\"type\":\"string\","
-    "\"enum\":[\"standard\","
-    "\"silver\",\"gold\",\"none\"],\"default\":\"none\"},\"member\":{\"type\":\"boolean\","
-    "\"default\":true},\"city\":{\"type\":[\"string\","
-    "\"null\"],\"default\":null},\"website\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\","
-    "\"default\":null},"
-    "\"description\":{\"type\":\"string\",\"maxLength\":4000,\"default\":\"\"},\"created\":{"
-    "\"type\":\"string\","
-    "\"format\":\"date-time\",\"readOnly\":true},\"updated\":{\"type\":\"string\",\"format\":"
-    "\"date-time\","
-    "\"readOnly\":true}}},\"Lab\":{\"type\":\"object\",\"required\":[\"id\",\"organisation_id\","
-    "\"name\",\"kind\","
-    "\"area_m2\"],\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":true},\"organisation_"
-    "id\":{\"type\":\"integer\"},"
-    "\"organisation_name\":{\"type\":\"string\",\"readOnly\":true},\"name\":{\"type\":\"string\","
-    "\"maxLength\":200},"
-    "\"kind\":{\"type\":\"string\",\"enum\":[\"commercial\",\"scientific\",\"teaching\",\"office\","
-    "\"coworking\"]},"
-    "\"area_m2\":{\"type\":\"number\",\"exclusiveMinimum\":0},\"energy_kwh_per_m2_year\":{\"type\":"
-    "[\"number\","
-    "\"null\"],\"minimum\":0,\"default\":null,\"description\":\"null = the default intensity for "
-    "its kind\"},"
-    "\"building\":{\"type\":[\"string\",\"null\"],\"default\":null},\"address\":{\"type\":["
-    "\"string\",\"null\"],"
-    "\"default\":null},\"city\":{\"type\":[\"string\",\"null\"],\"default\":null},\"biosafety_"
-    "level\":{\"type\":\"integer\","
-    "\"minimum\":0,\"maximum\":4,\"default\":0},\"description\":{\"type\":\"string\",\"default\":"
-    "\"\"},\"resource_count\":{\"type\":\"integer\","
-    "\"readOnly\":true},\"created\":{\"type\":\"string\",\"format\":\"date-time\",\"readOnly\":"
-    "true},\"updated\":{\"type\":\"string\","
-    "\"format\":\"date-time\",\"readOnly\":true}}},\"OpeningWindow\":{\"type\":\"object\","
-    "\"required\":[\"weekday\","
-    "\"open\",\"close\"],\"properties\":{\"weekday\":{\"type\":\"integer\",\"minimum\":1,"
-    "\"maximum\":7,\"description\":\"ISO weekday,"
-    " Monday = "
-    "1\"},\"open\":{\"type\":\"string\",\"pattern\":\"^([01][0-9]|2[0-3]):[0-5][0-9]$\"},\"close\":"
-    "{\"type\":\"string\","
-    "\"pattern\":\"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$\"}}},\"Resource\":{\"type\":\"object\","
-    "\"required\":[\"id\","
-    "\"lab_id\",\"type\",\"name\"],\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":true},"
-    "\"lab_id\":{\"type\":\"integer\"},"
-    "\"organisation_id\":{\"type\":\"integer\",\"readOnly\":true},\"lab_name\":{\"type\":"
-    "\"string\",\"readOnly\":true},"
-    "\"organisation_name\":{\"type\":\"string\",\"readOnly\":true},\"organisation_short_name\":{"
-    "\"type\":\"string\","
-    "\"readOnly\":true},\"type\":{\"type\":\"string\",\"enum\":[\"room\",\"instrument\",\"desk\"]},"
-    "\"name\":{\"type\":\"string\","
-    "\"maxLength\":200},\"category\":{\"type\":\"string\",\"default\":\"\"},\"description\":{"
-    "\"type\":\"string\","
-    "\"default\":\"\"},\"shared\":{\"type\":\"boolean\",\"default\":true},\"requires_approval\":{"
-    "\"type\":\"boolean\","
-    "\"default\":true},\"requires_training\":{\"type\":\"boolean\",\"default\":false},\"power_kw\":"
-    "{\"type\":\"number\","
-    "\"minimum\":0,\"default\":0},\"standby_kw\":{\"type\":\"number\",\"minimum\":0,\"default\":0},"
-    "\"slot_minutes\":{\"type\":\"integer\","
-    "\"minimum\":1,\"maximum\":1440,\"default\":30},\"min_minutes\":{\"type\":\"integer\","
-    "\"minimum\":1,\"default\":30},"
-    "\"max_minutes\":{\"type\":\"integer\",\"minimum\":1,\"default\":480,\"description\":\"at "
-    "least min_minutes\"},"
-    "\"opening_hours\":{\"type\":\"array\",\"maxItems\":28,\"items\":{\"$ref\":\"#/components/"
-    "schemas/OpeningWindow\"},"
-    "\"description\":\"empty = closed; default Mon-Fri "
-    "08:00-18:00\"},\"city\":{\"type\":[\"string\","
-    "\"null\"],\"readOnly\":true},\"biosafety_level\":{\"type\":\"integer\",\"readOnly\":true,"
-    "\"description\":\"its lab's\"},"
-    "\"trained\":{\"type\":\"boolean\",\"readOnly\":true,\"description\":\"whether the signed-in "
-    "user is trained on it\"},"
-    "\"created\":{\"type\":\"string\",\"format\":\"date-time\",\"readOnly\":true},\"updated\":{"
-    "\"type\":\"string\","
-    "\"format\":\"date-time\",\"readOnly\":true}}},\"Blackout\":{\"type\":\"object\",\"required\":["
-    "\"id\",\"resource_id\","
-    "\"start\",\"end\",\"reason\"],\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":true},"
-    "\"resource_id\":{\"type\":\"integer\","
-    "\"readOnly\":true},\"start\":{\"type\":\"string\",\"format\":\"date-time\"},\"end\":{\"type\":"
-    "\"string\","
-    "\"format\":\"date-time\",\"description\":\"after "
-    "start\"},\"reason\":{\"type\":\"string\",\"default\":\"\"},"
-    "\"created\":{\"type\":\"string\",\"format\":\"date-time\",\"readOnly\":true}}},\"Service\":{"
-    "\"type\":\"object\","
-    "\"required\":[\"id\",\"organisation_id\",\"name\",\"description\",\"resource_ids\"],"
-    "\"properties\":{\"id\":{\"type\":\"integer\","
-    "\"readOnly\":true},\"organisation_id\":{\"type\":\"integer\"},\"organisation_name\":{\"type\":"
-    "\"string\","
-    "\"readOnly\":true},\"name\":{\"type\":\"string\",\"maxLength\":200},\"description\":{\"type\":"
-    "\"string\","
-    "\"default\":\"\"},\"resource_ids\":{\"type\":\"array\",\"maxItems\":100,\"items\":{\"type\":"
-    "\"integer\"},"
-    "\"description\":\"resources of the same "
-    "organisation\"},\"created\":{\"type\":\"string\",\"format\":\"date-time\","
-    "\"readOnly\":true},\"updated\":{\"type\":\"string\",\"format\":\"date-time\",\"readOnly\":"
-    "true}}},\"Training\":{\"type\":\"object\","
-    "\"properties\":{\"resource_id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"},"
-    "\"name\":{\"type\":\"string\"},"
-    "\"email\":{\"type\":\"string\"},\"granted_by\":{\"type\":[\"integer\",\"null\"]},\"granted_"
-    "at\":{\"type\":\"string\","
-    "\"format\":\"date-time\"}}}"
-    ",\"Booking\":{\"type\":\"object\",\"required\":[\"resource_id\",\"start\",\"end\"],\"p"
-    "roperties\":{\"id\":{\"type\":\"integer\",\"readOnly\":true},\"resource_id\":{\"ty"
-    "pe\":\"integer\"},\"user_id\":{\"type\":\"integer\",\"readOnly\":true},\"organisat"
-    "ion_id\":{\"type\":[\"integer\",\"null\"],\"readOnly\":true},\"start\":{\"type\":\"s"
-    "tring\",\"format\":\"date-time\"},\"end\":{\"type\":\"string\",\"format\":\"date-tim"
-    "e\"},\"purpose\":{\"type\":\"string\"},\"status\":{\"type\":\"string\",\"enum\":[\"pen"
-    "ding\",\"approved\",\"declined\",\"cancelled\"],\"readOnly\":true},\"created\":{\""
-    "type\":\"string\",\"format\":\"date-time\"},\"updated\":{\"type\":\"string\",\"forma"
-    "t\":\"date-time\"},\"decided_by\":{\"type\":[\"integer\",\"null\"]},\"reason\":{\"ty"
-    "pe\":[\"string\",\"null\"]},\"series_id\":{\"type\":[\"integer\",\"null\"]},\"sequen"
-    "ce\":{\"type\":\"integer\"},\"no_show\":{\"type\":\"boolean\"},\"rrule\":{\"type\":\"s"
-    "tring\",\"writeOnly\":true,\"description\":\"RFC 5545 RRULE, e.g. FREQ=WEEKL"
-    "Y;COUNT=10\"}}},\"Feed\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"int"
-    "eger\"},\"scope\":{\"type\":\"string\",\"enum\":[\"resource\",\"lab\",\"organisation"
-    "\",\"user\"]},\"scope_id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"cre"
-    "ated\":{\"type\":\"string\",\"format\":\"date-time\"},\"last_used\":{\"type\":[\"str"
-    "ing\",\"null\"],\"format\":\"date-time\"},\"url\":{\"type\":\"string\",\"description"
-    "\":\"only in the answer to POST /api/v1/feeds\"},\"webcal_url\":{\"type\":\"st"
-    "ring\"}}},\"UtilisationFigures\":{\"type\":\"object\",\"properties\":{\"availabl"
-    "e_hours\":{\"type\":\"number\"},\"booked_hours\":{\"type\":\"number\"},\"used_hour"
-    "s\":{\"type\":\"number\"},\"booked_rate\":{\"type\":\"number\"},\"used_rate\":{\"typ"
-    "e\":\"number\"},\"cross_organisation_share\":{\"type\":\"number\"},\"bookings\":{"
-    "\"type\":\"number\"},\"users\":{\"type\":\"number\"},\"kwh\":{\"type\":\"number\"},\"kg"
-    "_co2e\":{\"type\":\"number\"}}},\"Indicators\":{\"type\":\"object\",\"properties\":"
-    "{\"year\":{\"type\":\"integer\"},\"lab_area_m2\":{\"type\":\"object\",\"properties\""
-    ":{\"commercial\":{\"type\":\"number\"},\"scientific\":{\"type\":\"number\"},\"total"
-    "\":{\"type\":\"number\"}}},\"shared_labs\":{\"type\":\"integer\"},\"shared_resourc"
-    "es\":{\"type\":\"integer\"},\"shared_services\":{\"type\":\"integer\"},\"users\":{\""
-    "type\":\"integer\"},\"utilisation\":{\"type\":\"object\",\"properties\":{\"booked_"
-    "hours\":{\"type\":\"number\"},\"available_hours\":{\"type\":\"number\"},\"rate\":{\""
-    "type\":\"number\"}}},\"cross_organisation_share\":{\"type\":\"number\"},\"carbon"
-    "_kg_co2e\":{\"type\":\"object\",\"properties\":{\"infrastructure\":{\"type\":\"num"
-    "ber\"},\"bookings\":{\"type\":\"number\"}}},\"grid_factor_kg_per_kwh\":{\"type\":"
-    "\"number\"},\"provisional\":{\"type\":\"boolean\"}}},"
-    /* GET /api/v1/diagnostics (staff) */
-    "\"Diagnostics\":{\"type\":\"object\",\"properties\":{\"rss_bytes\":{\"type\":"
-    "\"integer\"},\"heap_in_use_bytes\":{\"type\":\"integer\"},\"heap_source\":{"
-    "\"enum\":[\"glibc\",\"asan\"]},\"answer_cache_bytes\":{\"type\":\"integer\"},"
-    "\"feed_cache\":{\"type\":\"object\",\"properties\":{\"bytes\":{\"type\":"
-    "\"integer\"},\"hits\":{\"type\":\"integer\"},\"renders\":{\"type\":\"integer\"}}},"
-    "\"group_commit\":{\"type\":\"object\",\"properties\":{\"writes\":{\"type\":"
-    "\"integer\"},\"commits\":{\"type\":\"integer\"},\"largest\":{\"type\":"
-    "\"integer\"}}}}}"
-    "}";
+static cJSON *ref_to(const char *name)
+{
+    cJSON *o = cJSON_CreateObject();
+    char ref[128];
+    snprintf(ref, sizeof ref, "#/components/schemas/%s", name);
+    cJSON_AddStringToObject(o, "$ref", ref);
+    return o;
+}
+
+static cJSON *json_content(cJSON *schema)
+{
+    cJSON *content = cJSON_CreateObject();
+    cJSON *mt = cJSON_AddObjectToObject(content, "application/json");
+    cJSON_AddItemToObject(mt, "schema", schema);
+    return content;
+}
+
+/* Component schemas the routes use, collected as the paths are written. */
+struct components {
+    cJSON *schemas;
+};
+
+/* Named shapes nested in sh (objects and lists of them) become components
+ * too: their schemas refer to them by name. */
+static void add_nested(struct components *c, const struct shape *sh)
+{
+    FIELD_FOR_EACH(f, sh)
+    {
+        if ((f->type != FT_OBJECT && f->type != FT_LIST) || !f->ref)
+            continue;
+        if (f->ref->name && !cJSON_GetObjectItemCaseSensitive(c->schemas, f->ref->name))
+            cJSON_AddItemToObject(c->schemas, f->ref->name,
+                                  api_field_schema(f->ref, SCHEMA_ANSWER));
+        add_nested(c, f->ref);
+    }
+}
+
+/* A shape as a schema: named shapes become components (answers as the
+ * name, bodies as <name>Create / <name>Change), unnamed ones inline. */
+static cJSON *shape_schema(struct components *c, const struct shape *sh, enum api_schema_mode mode)
+{
+    add_nested(c, sh);
+    if (!sh->name)
+        return api_field_schema(sh, mode);
+    char name[96];
+    snprintf(name, sizeof name, "%s%s", sh->name,
+             mode == SCHEMA_CREATE   ? "Create"
+             : mode == SCHEMA_CHANGE ? "Change"
+                                     : "");
+    if (!cJSON_GetObjectItemCaseSensitive(c->schemas, name))
+        cJSON_AddItemToObject(c->schemas, name, api_field_schema(sh, mode));
+    return ref_to(name);
+}
 
 static cJSON *error_response(const char *desc)
 {
     cJSON *resp = cJSON_CreateObject();
     cJSON_AddStringToObject(resp, "description", desc);
-    cJSON *content = cJSON_AddObjectToObject(resp, "content");
-    cJSON *mt = cJSON_AddObjectToObject(content, "application/json");
-    cJSON *schema = cJSON_AddObjectToObject(mt, "schema");
-    cJSON_AddStringToObject(schema, "$ref", "#/components/schemas/Error");
+    cJSON_AddItemToObject(resp, "content", json_content(ref_to("Error")));
     return resp;
 }
 
-static cJSON *operation(const struct route *rt)
-{
-    cJSON *op = cJSON_CreateObject();
-    cJSON_AddStringToObject(op, "summary", rt->summary ? rt->summary : "");
-    cJSON *tags = cJSON_AddArrayToObject(op, "tags");
-    cJSON_AddItemToArray(tags, cJSON_CreateString(rt->tag ? rt->tag : "misc"));
-    char opid[160];
-    snprintf(opid, sizeof opid, "%s %s", rt->method, rt->pattern);
-    cJSON_AddStringToObject(op, "operationId", opid);
+static const char *const ROLE_WORDS[] = {"anyone", "any signed-in user", "owners and staff",
+                                         "staff"};
 
-    cJSON *params = cJSON_CreateArray();
+/* Who may call a route, as it really is: the role the dispatcher checks
+ * and what the caller needs on the object the path names. */
+static cJSON *access_of(const struct route *rt)
+{
+    cJSON *a = cJSON_CreateObject();
+    static const char *const roles[] = {"public", "user", "owner", "staff"};
+    static const char *const needs[] = {"see", "manage", "staff", "own", "self"};
+    cJSON_AddStringToObject(a, "role", roles[rt->access]);
+    char text[256];
+    snprintf(text, sizeof text, "%s", ROLE_WORDS[rt->access]);
+    if (rt->object) {
+        cJSON_AddStringToObject(a, "object", rt->object->name);
+        cJSON_AddStringToObject(a, "need", needs[rt->need]);
+        if (rt->object_field)
+            cJSON_AddStringToObject(a, "object_from", rt->object_field);
+        const char *o = rt->object->name;
+        switch (rt->need) {
+        case NEED_SEE:
+            if (rt->object->private)
+                snprintf(text, sizeof text,
+                         "who may see the %s: its owner, staff, or an owner of "
+                         "its organisation",
+                         o);
+            break;
+        case NEED_MANAGE:
+            snprintf(text, sizeof text, "staff, or an owner of the %s's organisation", o);
+            break;
+        case NEED_STAFF:
+            snprintf(text, sizeof text, "staff");
+            break;
+        case NEED_OWN:
+            snprintf(text, sizeof text, "the %s's owner, staff, or an owner of its organisation",
+                     o);
+            break;
+        case NEED_SELF:
+            snprintf(text, sizeof text, "the %s's owner", o);
+            break;
+        }
+    }
+    cJSON_AddStringToObject(a, "text", text);
+    return a;
+}
+
+static void add_path_params(cJSON *params, const struct route *rt)
+{
     for (const char *p = strchr(rt->pattern, '{'); p; p = strchr(p + 1, '{')) {
         const char *close = strchr(p, '}');
         if (!close)
@@ -202,9 +129,62 @@ static cJSON *operation(const struct route *rt)
         cJSON_AddStringToObject(par, "in", "path");
         cJSON_AddBoolToObject(par, "required", 1);
         cJSON *schema = cJSON_AddObjectToObject(par, "schema");
-        cJSON_AddStringToObject(schema, "type", strcmp(name, "id") == 0 ? "integer" : "string");
+        int is_id = strcmp(name, "id") == 0 || strstr(name, "_id") != NULL;
+        cJSON_AddStringToObject(schema, "type", is_id ? "integer" : "string");
+        if (is_id)
+            cJSON_AddNumberToObject(schema, "minimum", 1);
         cJSON_AddItemToArray(params, par);
     }
+}
+
+static void add_paging(cJSON *params)
+{
+    static const char *const paging[] = {
+        "{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"description\":\"page size\","
+        "\"schema\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":500,\"default\":50}}",
+        "{\"name\":\"offset\",\"in\":\"query\",\"required\":false,\"description\":\"items to "
+        "skip\",\"schema\":{\"type\":\"integer\",\"minimum\":0,\"default\":0}}",
+    };
+    for (size_t i = 0; i < sizeof paging / sizeof *paging; i++)
+        cJSON_AddItemToArray(params, cJSON_Parse(paging[i]));
+}
+
+static cJSON *answer_schema(struct components *c, const struct route *rt)
+{
+    cJSON *item = shape_schema(c, rt->answer, SCHEMA_ANSWER);
+    if (!(rt->flags & ROUTE_PAGED))
+        return item;
+    cJSON *page = cJSON_CreateObject();
+    cJSON_AddStringToObject(page, "type", "object");
+    cJSON *req = cJSON_AddArrayToObject(page, "required");
+    cJSON_AddItemToArray(req, cJSON_CreateString("items"));
+    cJSON_AddItemToArray(req, cJSON_CreateString("total"));
+    cJSON *props = cJSON_AddObjectToObject(page, "properties");
+    cJSON *items = cJSON_AddObjectToObject(props, "items");
+    cJSON_AddStringToObject(items, "type", "array");
+    cJSON_AddItemToObject(items, "items", item);
+    cJSON *total = cJSON_AddObjectToObject(props, "total");
+    cJSON_AddStringToObject(total, "type", "integer");
+    cJSON_AddStringToObject(total, "description", "matches before paging");
+    return page;
+}
+
+static cJSON *operation(struct components *c, const struct route *rt)
+{
+    cJSON *op = cJSON_CreateObject();
+    cJSON_AddStringToObject(op, "summary", rt->summary ? rt->summary : "");
+    cJSON *tags = cJSON_AddArrayToObject(op, "tags");
+    cJSON_AddItemToArray(tags, cJSON_CreateString(rt->tag ? rt->tag : "misc"));
+    char opid[160];
+    snprintf(opid, sizeof opid, "%s %s", rt->method, rt->pattern);
+    cJSON_AddStringToObject(op, "operationId", opid);
+
+    cJSON *params = cJSON_CreateArray();
+    add_path_params(params, rt);
+    if (rt->flags & ROUTE_PAGED)
+        add_paging(params);
+    if (rt->query)
+        api_field_params(rt->query, params);
     if (cJSON_GetArraySize(params) > 0)
         cJSON_AddItemToObject(op, "parameters", params);
     else
@@ -212,26 +192,99 @@ static cJSON *operation(const struct route *rt)
 
     if (rt->body_max > 0) {
         cJSON *rb = cJSON_AddObjectToObject(op, "requestBody");
-        cJSON *content = cJSON_AddObjectToObject(rb, "content");
-        cJSON *mt = cJSON_AddObjectToObject(content, "application/json");
-        cJSON *schema = cJSON_AddObjectToObject(mt, "schema");
-        cJSON_AddStringToObject(schema, "type", "object");
+        cJSON_AddBoolToObject(rb, "required", rt->creating);
+        if (rt->body) {
+            cJSON_AddItemToObject(rb, "content",
+                                  json_content(shape_schema(
+                                      c, rt->body, rt->creating ? SCHEMA_CREATE : SCHEMA_CHANGE)));
+        } else if (rt->body_type) {
+            cJSON *content = cJSON_AddObjectToObject(rb, "content");
+            cJSON *mt = cJSON_AddObjectToObject(content, rt->body_type);
+            cJSON *schema = cJSON_AddObjectToObject(mt, "schema");
+            cJSON_AddStringToObject(schema, "type", "string");
+        }
         cJSON_AddNumberToObject(rb, "x-max-bytes", (double)rt->body_max);
     }
-    if (rt->access == ACCESS_PUBLIC) {
+    if (rt->access == ACCESS_PUBLIC)
         cJSON_AddItemToObject(op, "security", cJSON_CreateArray());
-    }
-    static const char *const who[] = {"anyone", "signed-in user", "owner or staff", "staff"};
-    cJSON_AddStringToObject(op, "x-access", who[rt->access]);
+    cJSON_AddItemToObject(op, "x-access", access_of(rt));
 
     cJSON *responses = cJSON_AddObjectToObject(op, "responses");
     cJSON *ok = cJSON_CreateObject();
-    cJSON_AddStringToObject(ok, "description", "success");
-    cJSON_AddItemToObject(responses, strcmp(rt->method, "POST") == 0 ? "2XX" : "200", ok);
+    const char *status = (rt->flags & ROUTE_CREATES)     ? "201"
+                         : (rt->flags & ROUTE_EMPTY)     ? "204"
+                         : (rt->flags & ROUTE_ACCEPTED)  ? "202"
+                         : (rt->flags & ROUTE_REDIRECTS) ? "302"
+                                                         : "200";
+    cJSON_AddStringToObject(ok, "description",
+                            (rt->flags & ROUTE_CREATES)     ? "created"
+                            : (rt->flags & ROUTE_EMPTY)     ? "done"
+                            : (rt->flags & ROUTE_ACCEPTED)  ? "accepted: an e-mail follows"
+                            : (rt->flags & ROUTE_REDIRECTS) ? "the browser goes on (Location)"
+                                                            : "success");
+    if (rt->answer) {
+        cJSON_AddItemToObject(ok, "content", json_content(answer_schema(c, rt)));
+    } else if (rt->answer_type) {
+        cJSON *content = cJSON_AddObjectToObject(ok, "content");
+        cJSON *mt = cJSON_AddObjectToObject(content, rt->answer_type);
+        cJSON *schema = cJSON_AddObjectToObject(mt, "schema");
+        cJSON_AddStringToObject(schema, "type", "string");
+    }
+    cJSON_AddItemToObject(responses, status, ok);
+    if (rt->body_max > 0 && !(rt->flags & ROUTE_RAW_BODY))
+        cJSON_AddItemToObject(responses, "400", error_response("malformed JSON"));
     if (rt->access != ACCESS_PUBLIC)
         cJSON_AddItemToObject(responses, "401", error_response("not signed in"));
-    cJSON_AddItemToObject(responses, "4XX", error_response("client error"));
+    if (rt->access != ACCESS_PUBLIC)
+        cJSON_AddItemToObject(responses, "403",
+                              error_response("not allowed (role, object or CSRF token)"));
+    if (rt->object && !rt->object_field)
+        cJSON_AddItemToObject(responses, "404",
+                              error_response("no such object, or not yours "
+                                             "to see"));
+    if (rt->flags & ROUTE_LINK) {
+        cJSON_AddItemToObject(responses, "404", error_response("no such link"));
+        cJSON_AddItemToObject(responses, "410", error_response("the link was used or has expired"));
+    }
+    if (rt->body_max > 0)
+        cJSON_AddItemToObject(responses, "413", error_response("body too large"));
+    if (rt->body || rt->query || (rt->flags & ROUTE_PAGED) || rt->object_field)
+        cJSON_AddItemToObject(responses, "422", error_response("a field or parameter is wrong"));
+    if (strcmp(rt->method, "GET") != 0)
+        cJSON_AddItemToObject(responses, "409", error_response("conflicts with what exists"));
+    cJSON_AddItemToObject(responses, "503", error_response("database unavailable"));
     return op;
+}
+
+static cJSON *error_schema(void)
+{
+    cJSON *s = cJSON_CreateObject();
+    cJSON_AddStringToObject(s, "type", "object");
+    cJSON *req = cJSON_AddArrayToObject(s, "required");
+    cJSON_AddItemToArray(req, cJSON_CreateString("error"));
+    cJSON_AddItemToArray(req, cJSON_CreateString("message"));
+    cJSON *props = cJSON_AddObjectToObject(s, "properties");
+    cJSON *code = cJSON_AddObjectToObject(props, "error");
+    cJSON_AddStringToObject(code, "type", "string");
+    cJSON *e = cJSON_AddArrayToObject(code, "enum");
+    for (int i = 1; i < LS_NCODES; i++)
+        cJSON_AddItemToArray(e, cJSON_CreateString(ls_code_name((enum ls_code)i)));
+    cJSON *msg = cJSON_AddObjectToObject(props, "message");
+    cJSON_AddStringToObject(msg, "type", "string");
+    cJSON_AddStringToObject(msg, "description",
+                            "in the caller's language (the user's, else Accept-Language, else "
+                            "Polish), naming the field as the forms label it");
+    cJSON *field = cJSON_AddObjectToObject(props, "field");
+    cJSON_AddStringToObject(field, "type", "string");
+    cJSON_AddStringToObject(field, "description", "the JSON name of the field or parameter");
+    const char *ids[] = {"conflicts", "blackouts", "bookings"};
+    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
+        cJSON *a = cJSON_AddObjectToObject(props, ids[i]);
+        cJSON_AddStringToObject(a, "type", "array");
+        cJSON *items = cJSON_AddObjectToObject(a, "items");
+        cJSON_AddStringToObject(items, "type", "integer");
+    }
+    return s;
 }
 
 cJSON *openapi_document(void)
@@ -240,7 +293,7 @@ cJSON *openapi_document(void)
     cJSON_AddStringToObject(doc, "openapi", "3.1.0");
     cJSON *info = cJSON_AddObjectToObject(doc, "info");
     cJSON_AddStringToObject(info, "title", "labshare");
-    cJSON_AddStringToObject(info, "version", "1");
+    cJSON_AddStringToObject(info, "version", "1.1");
     cJSON_AddStringToObject(info, "description",
                             "Booking of shared laboratories, instruments and desks for the "
                             "Klaster LifeScience Kraków.");
@@ -249,6 +302,8 @@ cJSON *openapi_document(void)
     cJSON_AddStringToObject(server, "url", http_public_url());
     cJSON_AddItemToArray(servers, server);
 
+    struct components c = {cJSON_CreateObject()};
+    cJSON_AddItemToObject(c.schemas, "Error", error_schema());
     cJSON *paths = cJSON_AddObjectToObject(doc, "paths");
     for (const struct route *const *t = http_route_tables; *t; t++)
         for (const struct route *rt = *t; rt->method; rt++) {
@@ -260,12 +315,11 @@ cJSON *openapi_document(void)
             for (; rt->method[i] && i < sizeof m - 1; i++)
                 m[i] = (char)(rt->method[i] | 0x20);
             m[i] = '\0';
-            cJSON_AddItemToObject(item, m, operation(rt));
+            cJSON_AddItemToObject(item, m, operation(&c, rt));
         }
 
     cJSON *components = cJSON_AddObjectToObject(doc, "components");
-    cJSON *schemas = cJSON_Parse(SCHEMAS);
-    cJSON_AddItemToObject(components, "schemas", schemas ? schemas : cJSON_CreateObject());
+    cJSON_AddItemToObject(components, "schemas", c.schemas);
     cJSON *sec = cJSON_AddObjectToObject(components, "securitySchemes");
     cJSON *cookie = cJSON_AddObjectToObject(sec, "session");
     cJSON_AddStringToObject(cookie, "type", "apiKey");

@@ -12,6 +12,53 @@ size_t __sanitizer_get_current_allocated_bytes(void);
 
 #include "db.h"
 #include "feed.h"
+#include "field.h"
+
+#define D(json, ft, ...)                                                                           \
+    {                                                                                              \
+        .name = (json), .type = (ft), .flags = FF_OUT, __VA_ARGS__                                 \
+    }
+static const struct field HEALTH_FIELDS[] = {
+    D("status", FT_TEXT, LABEL("Status", "Stan"), .help = "\"ok\""),
+    FIELD_END,
+};
+static const struct shape health_shape = {
+    "Health", HEALTH_FIELDS, 0, {"health", "stan"}, "The process answers and its database too"};
+static const struct field FEED_CACHE_FIELDS[] = {
+    D("bytes", FT_LONG, LABEL("Bytes", "Bajty")),
+    D("hits", FT_LONG, LABEL("Hits", "Trafienia")),
+    D("renders", FT_LONG, LABEL("Renders", "Renderowania")),
+    FIELD_END,
+};
+static const struct shape feed_cache_shape = {.fields = FEED_CACHE_FIELDS};
+static const struct field GROUP_FIELDS[] = {
+    D("writes", FT_LONG, LABEL("Writes", "Zapisy")),
+    D("commits", FT_LONG, LABEL("Commits", "Zatwierdzenia")),
+    D("largest", FT_LONG, LABEL("Largest group", "Największa grupa")),
+    FIELD_END,
+};
+static const struct shape group_shape = {.fields = GROUP_FIELDS};
+static const struct field_choice HEAP_SOURCES[] = {
+    {"glibc", {"glibc", "glibc"}},
+    {"asan", {"AddressSanitizer", "AddressSanitizer"}},
+    {NULL, {NULL, NULL}},
+};
+static const struct field DIAGNOSTICS_FIELDS[] = {
+    D("rss_bytes", FT_LONG, LABEL("Resident memory", "Pamięć rezydentna")),
+    D("heap_in_use_bytes", FT_LONG, LABEL("Heap in use", "Sterta w użyciu")),
+    D("heap_source", FT_ENUM, .choices = HEAP_SOURCES, LABEL("Heap count from", "Źródło")),
+    D("answer_cache_bytes", FT_LONG, LABEL("Answer cache", "Pamięć podręczna odpowiedzi")),
+    D("feed_cache", FT_OBJECT, .ref = &feed_cache_shape,
+      LABEL("Feed cache", "Pamięć podręczna kalendarzy")),
+    D("group_commit", FT_OBJECT, .ref = &group_shape,
+      LABEL("Group commit", "Grupowe zatwierdzanie")),
+    FIELD_END,
+};
+static const struct shape diagnostics_shape = {"Diagnostics",
+                                               DIAGNOSTICS_FIELDS,
+                                               0,
+                                               {"diagnostics", "diagnostyka"},
+                                               "Memory and cache figures of the server process"};
 
 static int get_health(struct req *r)
 {
@@ -89,16 +136,40 @@ static int get_openapi(struct req *r)
 }
 
 const struct route api_core_routes[] = {
-    {"GET", "/api/v1/health", get_health, ACCESS_PUBLIC, 0, 0, "core",
-     "Liveness and database check"},
-    {"GET", "/api/v1/openapi.json", get_openapi, ACCESS_PUBLIC, 0, 0, "core",
-     "This API description (OpenAPI 3.1)"},
-    {"GET", "/api/v1/diagnostics", get_diagnostics, ACCESS_STAFF, 0, 0, "core",
-     "Memory and cache figures of the server process (staff)"},
+    {.method = "GET",
+     .pattern = "/api/v1/health",
+     .handler = get_health,
+     .access = ACCESS_PUBLIC,
+     .tag = "core",
+     .summary = "Liveness and database check",
+     .answer = &health_shape},
+    {.method = "GET",
+     .pattern = "/api/v1/openapi.json",
+     .handler = get_openapi,
+     .access = ACCESS_PUBLIC,
+     .tag = "core",
+     .summary = "This API description (OpenAPI 3.1)",
+     .answer_type = "application/json"},
+    {.method = "GET",
+     .pattern = "/api/v1/diagnostics",
+     .handler = get_diagnostics,
+     .access = ACCESS_STAFF,
+     .tag = "core",
+     .summary = "Memory and cache figures of the server process",
+     .answer = &diagnostics_shape},
     {0},
 };
 
 const struct route *const http_route_tables[] = {
-    api_core_routes, api_auth_routes,  api_catalogue_routes, api_booking_routes,
-    api_feed_routes, api_stats_routes, api_notify_routes,    NULL,
+    api_core_routes,
+    api_auth_routes,
+    api_catalogue_routes,
+    api_booking_routes,
+    api_feed_routes,
+    api_stats_routes,
+    api_notify_routes,
+    api_import_routes,
+    api_accounts_routes,
+    api_oidc_routes,
+    NULL,
 };

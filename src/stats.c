@@ -769,7 +769,7 @@ static int begin_snapshot(struct db *db, int *began, struct ls_err *err)
 static void end_snapshot(struct db *db, int began)
 {
     if (began)
-        db_rollback(db); /* read-only: nothing to keep */
+        db_end_read(db);
 }
 
 int stats_utilisation(struct db *db, const struct stats_query *q, struct arena *a,
@@ -968,6 +968,27 @@ int stats_grid_factors_list(struct db *db, struct arena *a, struct stats_grid_fa
     return LS_OK;
 }
 
+struct factor_job {
+    const struct stats_grid_factor_row *f;
+    int created;
+};
+
+static int factor_put_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct factor_job *j = ctx;
+    const struct stats_grid_factor_row *f = j->f;
+    sqlite3_stmt *st = db_stmt(db, SQL_FACTOR_EXISTS);
+    sqlite3_bind_int(st, 1, f->year);
+    j->created = sqlite3_step(st) != SQLITE_ROW;
+    sqlite3_reset(st);
+    st = db_stmt(db, SQL_FACTOR_PUT);
+    sqlite3_bind_int(st, 1, f->year);
+    sqlite3_bind_double(st, 2, f->kg_per_kwh);
+    sqlite3_bind_text(st, 3, f->source ? f->source : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, f->estimated ? 1 : 0);
+    return db_step_done(db, st, err);
+}
+
 int stats_grid_factor_put(struct db *db, const struct stats_grid_factor_row *f, int *created,
                           struct ls_err *err)
 {
@@ -977,34 +998,22 @@ int stats_grid_factor_put(struct db *db, const struct stats_grid_factor_row *f, 
     if (!(f->kg_per_kwh >= 0 && f->kg_per_kwh <= 5) || isnan(f->kg_per_kwh))
         return ls_err_set(err, LS_EVALIDATION, "kg_per_kwh",
                           "'kg_per_kwh' must be between 0 and 5 kg CO2e per kWh");
-    int rc = db_begin_write(db, err);
-    if (rc)
-        return rc;
-    sqlite3_stmt *st = db_stmt(db, SQL_FACTOR_EXISTS);
-    sqlite3_bind_int(st, 1, f->year);
-    *created = sqlite3_step(st) != SQLITE_ROW;
-    sqlite3_reset(st);
-    st = db_stmt(db, SQL_FACTOR_PUT);
-    sqlite3_bind_int(st, 1, f->year);
-    sqlite3_bind_double(st, 2, f->kg_per_kwh);
-    sqlite3_bind_text(st, 3, f->source ? f->source : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, f->estimated ? 1 : 0);
-    rc = db_step_done(db, st, err);
-    if (!rc)
-        rc = db_commit(db, err);
-    else
-        db_rollback(db);
+    struct factor_job j = {f, 0};
+    int rc = db_write(db, factor_put_txn, &j, err);
+    *created = !rc && j.created;
     return rc;
+}
+
+static void bind_year(sqlite3_stmt *st, const void *ctx)
+{
+    sqlite3_bind_int(st, 1, *(const int *)ctx);
 }
 
 int stats_grid_factor_delete(struct db *db, int year, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_FACTOR_DELETE);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int(st, 1, year);
-    int rc = db_step_done(db, st, err);
-    if (!rc && sqlite3_changes(db_handle(db)) == 0)
+    int changes = 0;
+    int rc = db_write_one(db, SQL_FACTOR_DELETE, bind_year, &year, &changes, NULL, err);
+    if (!rc && changes == 0)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no grid factor for %d", year);
     return rc;
 }
@@ -1031,20 +1040,23 @@ int stats_energy_defaults_list(struct db *db, struct arena *a, struct stats_ener
     return LS_OK;
 }
 
+static void bind_default(sqlite3_stmt *st, const void *ctx)
+{
+    const struct stats_energy_default *d = ctx;
+    sqlite3_bind_text(st, 1, d->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 2, d->kwh_per_m2_year);
+    sqlite3_bind_text(st, 3, d->source ? d->source : "", -1, SQLITE_STATIC);
+}
+
 int stats_energy_default_put(struct db *db, const struct stats_energy_default *d,
                              struct ls_err *err)
 {
     if (!(d->kwh_per_m2_year >= 0 && d->kwh_per_m2_year <= 100000))
         return ls_err_set(err, LS_EVALIDATION, "kwh_per_m2_year",
                           "'kwh_per_m2_year' must be between 0 and 100000");
-    sqlite3_stmt *st = db_stmt(db, SQL_DEFAULT_PUT);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_text(st, 1, d->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_double(st, 2, d->kwh_per_m2_year);
-    sqlite3_bind_text(st, 3, d->source ? d->source : "", -1, SQLITE_STATIC);
-    int rc = db_step_done(db, st, err);
-    if (!rc && sqlite3_changes(db_handle(db)) == 0)
+    int changes = 0;
+    int rc = db_write_one(db, SQL_DEFAULT_PUT, bind_default, d, &changes, NULL, err);
+    if (!rc && changes == 0)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such lab kind");
     return rc;
 }

@@ -1,17 +1,26 @@
 /* test_catalogue.c — validation, defaults, hours, deletes, free spans, search. */
 #include "testutil.h"
 
+#include <math.h>
+
 #include "catalogue.h"
+
+/* Creates an object (id 0) or writes a changed one, as the API does. */
+static int save(struct db *db, const struct ctype *t, void *obj, struct ls_err *err)
+{
+    return catalogue_id(t, obj) ? catalogue_update(db, t, obj, NULL, err)
+                                : catalogue_create(db, t, obj, err);
+}
 
 static int64_t org_new(struct testdb *t, const char *name, const char *city)
 {
     struct organisation o;
     struct ls_err err = {0};
-    catalogue_org_defaults(&o);
+    catalogue_defaults(&catalogue_organisation, &o);
     o.name = name;
     o.group = "BioF";
     o.city = city;
-    assert_int_equal(catalogue_org_save(t->db, &o, &err), LS_OK);
+    assert_int_equal(save(t->db, &catalogue_organisation, &o, &err), LS_OK);
     assert_true(o.id > 0);
     return o.id;
 }
@@ -20,12 +29,12 @@ static int64_t lab_new(struct testdb *t, int64_t org, const char *name)
 {
     struct lab l;
     struct ls_err err = {0};
-    catalogue_lab_defaults(&l);
+    catalogue_defaults(&catalogue_lab, &l);
     l.organisation_id = org;
     l.name = name;
     l.kind = "scientific";
     l.area_m2 = 40;
-    assert_int_equal(catalogue_lab_save(t->db, &l, &err), LS_OK);
+    assert_int_equal(save(t->db, &catalogue_lab, &l, &err), LS_OK);
     return l.id;
 }
 
@@ -33,12 +42,12 @@ static int64_t res_new(struct testdb *t, int64_t lab, const char *name, const ch
 {
     struct resource r;
     struct ls_err err = {0};
-    catalogue_resource_defaults(&r);
+    catalogue_defaults(&catalogue_resource, &r);
     r.lab_id = lab;
     r.type = "instrument";
     r.name = name;
     r.category = category;
-    assert_int_equal(catalogue_resource_save(t->db, &r, &err), LS_OK);
+    assert_int_equal(save(t->db, &catalogue_resource, &r, &err), LS_OK);
     return r.id;
 }
 
@@ -79,37 +88,38 @@ static void catalogue__organisation_defaults_and_validation(void **state)
     struct testdb *t = testdb_new();
     struct ls_err err = {0};
     struct organisation o;
-    catalogue_org_defaults(&o);
+    catalogue_defaults(&catalogue_organisation, &o);
     assert_string_equal(o.package, "none");
     assert_int_equal(o.member, 1);
     o.group = "BIZ";
-    assert_int_equal(catalogue_org_save(t->db, &o, &err), LS_EVALIDATION);
+    assert_int_equal(save(t->db, &catalogue_organisation, &o, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "name");
     o.name = "  ";
-    assert_int_equal(catalogue_org_save(t->db, &o, &err), LS_EVALIDATION);
+    assert_int_equal(save(t->db, &catalogue_organisation, &o, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "name");
     o.name = "Org";
     o.group = "biz";
-    assert_int_equal(catalogue_org_save(t->db, &o, &err), LS_EVALIDATION);
+    assert_int_equal(save(t->db, &catalogue_organisation, &o, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "group");
     o.group = "R&D";
     o.package = "platinum";
-    assert_int_equal(catalogue_org_save(t->db, &o, &err), LS_EVALIDATION);
+    assert_int_equal(save(t->db, &catalogue_organisation, &o, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "package");
     o.package = "gold";
     o.website = "javascript:alert(1)";
-    assert_int_equal(catalogue_org_save(t->db, &o, &err), LS_EVALIDATION);
+    assert_int_equal(save(t->db, &catalogue_organisation, &o, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "website");
     o.website = "https://example.org";
     o.city = "   "; /* blank optional text is stored as unknown */
-    assert_int_equal(catalogue_org_save(t->db, &o, &err), LS_OK);
+    assert_int_equal(save(t->db, &catalogue_organisation, &o, &err), LS_OK);
     struct arena a = {0};
     struct organisation g;
-    assert_int_equal(catalogue_org_get(t->db, o.id, &a, &g, &err), LS_OK);
+    assert_int_equal(catalogue_get(t->db, &catalogue_organisation, o.id, 0, &a, &g, &err), LS_OK);
     assert_null(g.city);
     assert_string_equal(g.group, "R&D");
     assert_string_equal(g.website, "https://example.org");
-    assert_int_equal(catalogue_org_get(t->db, o.id + 100, &a, &g, &err), LS_ENOTFOUND);
+    assert_int_equal(catalogue_get(t->db, &catalogue_organisation, o.id + 100, 0, &a, &g, &err),
+                     LS_ENOTFOUND);
     arena_release(&a);
     testdb_free(t);
 }
@@ -121,37 +131,36 @@ static void catalogue__lab_validation_names_the_field(void **state)
     struct ls_err err = {0};
     int64_t org = org_new(t, "Org", "Kraków");
     struct lab l;
-    catalogue_lab_defaults(&l);
-    assert_int_equal(l.energy_is_null, 1);
+    catalogue_defaults(&catalogue_lab, &l);
+    assert_true(isnan(l.energy_kwh_per_m2_year));
     l.organisation_id = org + 1;
     l.name = "Lab";
     l.kind = "scientific";
     l.area_m2 = 10;
-    assert_int_equal(catalogue_lab_save(t->db, &l, &err), LS_EVALIDATION);
+    assert_int_equal(save(t->db, &catalogue_lab, &l, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "organisation_id");
     l.organisation_id = org;
     l.kind = "garage";
-    assert_int_equal(catalogue_lab_save(t->db, &l, &err), LS_EVALIDATION);
+    assert_int_equal(save(t->db, &catalogue_lab, &l, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "kind");
     l.kind = "office";
     l.area_m2 = 0;
-    assert_int_equal(catalogue_lab_save(t->db, &l, &err), LS_EVALIDATION);
+    assert_int_equal(save(t->db, &catalogue_lab, &l, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "area_m2");
     l.area_m2 = 12.5;
-    l.energy_is_null = 0;
     l.energy_kwh_per_m2_year = -1;
-    assert_int_equal(catalogue_lab_save(t->db, &l, &err), LS_EVALIDATION);
+    assert_int_equal(save(t->db, &catalogue_lab, &l, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "energy_kwh_per_m2_year");
     l.energy_kwh_per_m2_year = 300;
     l.biosafety_level = 5;
-    assert_int_equal(catalogue_lab_save(t->db, &l, &err), LS_EVALIDATION);
+    assert_int_equal(save(t->db, &catalogue_lab, &l, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "biosafety_level");
     l.biosafety_level = 2;
-    assert_int_equal(catalogue_lab_save(t->db, &l, &err), LS_OK);
+    assert_int_equal(save(t->db, &catalogue_lab, &l, &err), LS_OK);
     struct arena a = {0};
     struct lab g;
-    assert_int_equal(catalogue_lab_get(t->db, l.id, &a, &g, &err), LS_OK);
-    assert_true(g.area_m2 == 12.5 && g.energy_kwh_per_m2_year == 300 && !g.energy_is_null);
+    assert_int_equal(catalogue_get(t->db, &catalogue_lab, l.id, 0, &a, &g, &err), LS_OK);
+    assert_true(g.area_m2 == 12.5 && g.energy_kwh_per_m2_year == 300);
     assert_string_equal(g.organisation_name, "Org");
     arena_release(&a);
     testdb_free(t);
@@ -166,7 +175,7 @@ static void catalogue__resource_defaults_follow_the_api(void **state)
     struct arena a = {0};
     struct ls_err err = {0};
     struct resource r;
-    assert_int_equal(catalogue_resource_get(t->db, id, &a, &r, &err), LS_OK);
+    assert_int_equal(catalogue_get(t->db, &catalogue_resource, id, 0, &a, &r, &err), LS_OK);
     assert_int_equal(r.shared, 1);
     assert_int_equal(r.requires_approval, 1);
     assert_int_equal(r.requires_training, 0);
@@ -192,39 +201,39 @@ static void catalogue__resource_validation_names_the_field(void **state)
     struct ls_err err = {0};
     int64_t lab = lab_new(t, org_new(t, "Org", NULL), "Lab");
     struct resource r;
-    catalogue_resource_defaults(&r);
+    catalogue_defaults(&catalogue_resource, &r);
     r.lab_id = lab + 7;
     r.type = "instrument";
     r.name = "X";
-    assert_int_equal(catalogue_resource_save(t->db, &r, &err), LS_EVALIDATION);
+    assert_int_equal(save(t->db, &catalogue_resource, &r, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "lab_id");
     r.lab_id = lab;
     r.type = "robot";
-    assert_int_equal(catalogue_resource_save(t->db, &r, &err), LS_EVALIDATION);
+    assert_int_equal(save(t->db, &catalogue_resource, &r, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "type");
     r.type = "desk";
     r.power_kw = -0.5;
-    assert_int_equal(catalogue_resource_save(t->db, &r, &err), LS_EVALIDATION);
+    assert_int_equal(save(t->db, &catalogue_resource, &r, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "power_kw");
     r.power_kw = 0.05;
     r.slot_minutes = 0;
-    assert_int_equal(catalogue_resource_save(t->db, &r, &err), LS_EVALIDATION);
+    assert_int_equal(save(t->db, &catalogue_resource, &r, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "slot_minutes");
     r.slot_minutes = 60;
     r.min_minutes = 120;
     r.max_minutes = 60;
-    assert_int_equal(catalogue_resource_save(t->db, &r, &err), LS_EVALIDATION);
+    assert_int_equal(save(t->db, &catalogue_resource, &r, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "max_minutes");
     r.max_minutes = 120;
     r.hours.n = 2;
     r.hours.w[0] = (struct hours_window){2, 8 * 60, 12 * 60};
     r.hours.w[1] = (struct hours_window){2, 11 * 60, 13 * 60};
-    assert_int_equal(catalogue_resource_save(t->db, &r, &err), LS_EVALIDATION);
+    assert_int_equal(save(t->db, &catalogue_resource, &r, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "opening_hours");
     /* min need not be a multiple of the slot: bookings are whole slots anyway */
     r.hours.w[1] = (struct hours_window){2, 12 * 60, 13 * 60};
     r.min_minutes = 90;
-    assert_int_equal(catalogue_resource_save(t->db, &r, &err), LS_OK);
+    assert_int_equal(save(t->db, &catalogue_resource, &r, &err), LS_OK);
     testdb_free(t);
 }
 
@@ -235,7 +244,7 @@ static void catalogue__hours_round_trip_sorted_with_24_00(void **state)
     int64_t lab = lab_new(t, org_new(t, "Org", NULL), "Lab");
     struct ls_err err = {0};
     struct resource r;
-    catalogue_resource_defaults(&r);
+    catalogue_defaults(&catalogue_resource, &r);
     r.lab_id = lab;
     r.type = "room";
     r.name = "Room";
@@ -243,7 +252,7 @@ static void catalogue__hours_round_trip_sorted_with_24_00(void **state)
     r.hours.w[0] = (struct hours_window){7, 0, 1440};
     r.hours.w[1] = (struct hours_window){1, 13 * 60, 1440};
     r.hours.w[2] = (struct hours_window){1, 7 * 60 + 30, 12 * 60};
-    assert_int_equal(catalogue_resource_save(t->db, &r, &err), LS_OK);
+    assert_int_equal(save(t->db, &catalogue_resource, &r, &err), LS_OK);
     struct hours_week wk;
     assert_int_equal(catalogue_hours_load(t->db, r.id, &wk, &err), LS_OK);
     assert_int_equal(wk.n, 3);
@@ -257,7 +266,7 @@ static void catalogue__hours_round_trip_sorted_with_24_00(void **state)
     assert_int_equal(rules.lab_id, lab);
     /* closed: no windows at all */
     r.hours.n = 0;
-    assert_int_equal(catalogue_resource_save(t->db, &r, &err), LS_OK);
+    assert_int_equal(save(t->db, &catalogue_resource, &r, &err), LS_OK);
     assert_int_equal(catalogue_hours_load(t->db, r.id, &wk, &err), LS_OK);
     assert_int_equal(wk.n, 0);
     testdb_free(t);
@@ -269,15 +278,15 @@ static void catalogue__every_write_bumps_updated(void **state)
     struct testdb *t = testdb_new();
     struct ls_err err = {0};
     struct organisation o;
-    catalogue_org_defaults(&o);
+    catalogue_defaults(&catalogue_organisation, &o);
     o.name = "Org";
     o.group = "EDU";
-    assert_int_equal(catalogue_org_save(t->db, &o, &err), LS_OK);
+    assert_int_equal(save(t->db, &catalogue_organisation, &o, &err), LS_OK);
     int64_t first = o.updated;
-    assert_int_equal(catalogue_org_save(t->db, &o, &err), LS_OK);
+    assert_int_equal(save(t->db, &catalogue_organisation, &o, &err), LS_OK);
     assert_true(o.updated > first); /* even within the same second */
     int64_t second = o.updated;
-    assert_int_equal(catalogue_org_save(t->db, &o, &err), LS_OK);
+    assert_int_equal(save(t->db, &catalogue_organisation, &o, &err), LS_OK);
     assert_true(o.updated > second);
     testdb_free(t);
 }
@@ -293,27 +302,28 @@ static void catalogue__deletes_refuse_history_and_cascade_the_rest(void **state)
     int64_t free_res = res_new(t, lab, "Free", "");
     int64_t user = user_new(t, "a@example.org", org);
     booking_row(t, booked, user, 1000, 2000, "declined");
-    struct blackout b = {0, free_res, 5000, 9000, "service", 0};
-    assert_int_equal(catalogue_blackout_add(t->db, &b, &err), LS_OK);
+    struct blackout b = {0, free_res, 5000, 9000, "service", 0, 0, NULL};
+    assert_int_equal(save(t->db, &catalogue_blackout, &b, &err), LS_OK);
     int created = 0;
     assert_int_equal(catalogue_training_grant(t->db, free_res, user, 0, &created, &err), LS_OK);
 
-    assert_int_equal(catalogue_resource_delete(t->db, booked, &err), LS_ECONFLICT);
-    assert_int_equal(catalogue_lab_delete(t->db, lab, &err), LS_ECONFLICT);
-    assert_int_equal(catalogue_org_delete(t->db, org, &err), LS_ECONFLICT);
-    assert_int_equal(catalogue_resource_delete(t->db, free_res, &err), LS_OK);
-    assert_int_equal(catalogue_resource_delete(t->db, free_res, &err), LS_ENOTFOUND);
+    assert_int_equal(catalogue_delete(t->db, &catalogue_resource, booked, &err), LS_ECONFLICT);
+    assert_int_equal(catalogue_delete(t->db, &catalogue_lab, lab, &err), LS_ECONFLICT);
+    assert_int_equal(catalogue_delete(t->db, &catalogue_organisation, org, &err), LS_ECONFLICT);
+    assert_int_equal(catalogue_delete(t->db, &catalogue_resource, free_res, &err), LS_OK);
+    assert_int_equal(catalogue_delete(t->db, &catalogue_resource, free_res, &err), LS_ENOTFOUND);
     struct arena a = {0};
     struct blackout g;
-    assert_int_equal(catalogue_blackout_get(t->db, b.id, &a, &g, &err), LS_ENOTFOUND);
+    assert_int_equal(catalogue_get(t->db, &catalogue_blackout, b.id, 0, &a, &g, &err),
+                     LS_ENOTFOUND);
     assert_int_equal(catalogue_user_trained(t->db, free_res, user), 0);
 
     /* a lab without bookings goes with its resources and their hours */
     int64_t lab2 = lab_new(t, org, "Lab 2");
     int64_t r2 = res_new(t, lab2, "R2", "");
-    assert_int_equal(catalogue_lab_delete(t->db, lab2, &err), LS_OK);
+    assert_int_equal(catalogue_delete(t->db, &catalogue_lab, lab2, &err), LS_OK);
     struct resource gr;
-    assert_int_equal(catalogue_resource_get(t->db, r2, &a, &gr, &err), LS_ENOTFOUND);
+    assert_int_equal(catalogue_get(t->db, &catalogue_resource, r2, 0, &a, &gr, &err), LS_ENOTFOUND);
     struct hours_week wk;
     assert_int_equal(catalogue_hours_load(t->db, r2, &wk, &err), LS_OK);
     assert_int_equal(wk.n, 0);
@@ -321,37 +331,64 @@ static void catalogue__deletes_refuse_history_and_cascade_the_rest(void **state)
     /* an organisation with users is kept; an empty one goes with its services */
     int64_t org2 = org_new(t, "Org 2", NULL);
     user_new(t, "b@example.org", org2);
-    assert_int_equal(catalogue_org_delete(t->db, org2, &err), LS_ECONFLICT);
+    assert_int_equal(catalogue_delete(t->db, &catalogue_organisation, org2, &err), LS_ECONFLICT);
     int64_t org3 = org_new(t, "Org 3", NULL);
     struct service s = {0};
     s.organisation_id = org3;
     s.name = "Advice";
-    assert_int_equal(catalogue_service_save(t->db, &s, &err), LS_OK);
-    assert_int_equal(catalogue_org_delete(t->db, org3, &err), LS_OK);
+    assert_int_equal(save(t->db, &catalogue_service, &s, &err), LS_OK);
+    assert_int_equal(catalogue_delete(t->db, &catalogue_organisation, org3, &err), LS_OK);
     struct service gs;
-    assert_int_equal(catalogue_service_get(t->db, s.id, &a, &gs, &err), LS_ENOTFOUND);
+    assert_int_equal(catalogue_get(t->db, &catalogue_service, s.id, 0, &a, &gs, &err),
+                     LS_ENOTFOUND);
     arena_release(&a);
     testdb_free(t);
 }
 
-static int64_t count_free(struct testdb *t, int64_t lab, int64_t from, int64_t to)
+/* Resources of a lab bookable for the whole of [from, to); a page of
+ * `limit`. */
+static int64_t count_free_page(struct testdb *t, int64_t lab, int64_t from, int64_t to,
+                               int64_t limit)
 {
+    const struct shape *sh = &catalogue_resource_filter;
     struct resource_filter f = {0};
     f.lab_id = lab;
-    f.shared = f.requires_approval = f.biosafety_level_min = -1;
-    f.has_free = 1;
     f.free_from = from;
     f.free_to = to;
+    uint64_t present =
+        field_bit(sh, "lab_id") | field_bit(sh, "free_from") | field_bit(sh, "free_to");
     struct arena a = {0};
-    struct resource *items;
+    void *items;
     int n;
     int64_t total;
     struct ls_err err = {0};
-    assert_int_equal(catalogue_resource_list(t->db, &f, 50, 0, &a, &items, &n, &total, &err),
+    assert_int_equal(catalogue_check_filter(&catalogue_resource, &f, present, &err), LS_OK);
+    assert_int_equal(catalogue_list(t->db, &catalogue_resource, &f, present, 0, limit, 0, &a,
+                                    &items, &n, &total, &err),
                      LS_OK);
-    assert_int_equal(n, total);
+    assert_int_equal(n, total < limit ? total : limit);
     arena_release(&a);
     return total;
+}
+
+static int64_t count_free(struct testdb *t, int64_t lab, int64_t from, int64_t to)
+{
+    return count_free_page(t, lab, from, to, 50);
+}
+
+static int64_t res_always(struct testdb *t, int64_t lab, const char *name)
+{
+    struct resource r;
+    struct ls_err err = {0};
+    catalogue_defaults(&catalogue_resource, &r);
+    r.lab_id = lab;
+    r.type = "instrument";
+    r.name = name;
+    r.hours.n = 7;
+    for (int d = 1; d <= 7; d++)
+        r.hours.w[d - 1] = (struct hours_window){d, 0, 1440};
+    assert_int_equal(save(t->db, &catalogue_resource, &r, &err), LS_OK);
+    return r.id;
 }
 
 static void catalogue__free_span_ignores_pending_and_touching(void **state)
@@ -361,8 +398,8 @@ static void catalogue__free_span_ignores_pending_and_touching(void **state)
     struct ls_err err = {0};
     int64_t org = org_new(t, "Org", NULL);
     int64_t lab = lab_new(t, org, "Lab");
-    int64_t r1 = res_new(t, lab, "R1", "");
-    int64_t r2 = res_new(t, lab, "R2", "");
+    int64_t r1 = res_always(t, lab, "R1");
+    int64_t r2 = res_always(t, lab, "R2");
     int64_t user = user_new(t, "a@example.org", 0);
     const int64_t H = 3600, T0 = 1900000000;
     assert_int_equal(count_free(t, lab, T0, T0 + 4 * H), 2);
@@ -373,52 +410,24 @@ static void catalogue__free_span_ignores_pending_and_touching(void **state)
     assert_int_equal(count_free(t, lab, T0, T0 + 4 * H), 1);
     assert_int_equal(count_free(t, lab, T0 + 2 * H, T0 + 3 * H), 2); /* back to back */
     assert_int_equal(count_free(t, lab, T0, T0 + H), 2);
-    struct blackout b = {0, r2, T0 + 3 * H, T0 + 5 * H, "", 0};
-    assert_int_equal(catalogue_blackout_add(t->db, &b, &err), LS_OK);
+    struct blackout b = {0, r2, T0 + 3 * H, T0 + 5 * H, "", 0, 0, NULL};
+    assert_int_equal(save(t->db, &catalogue_blackout, &b, &err), LS_OK);
     assert_int_equal(count_free(t, lab, T0, T0 + 4 * H), 0);
     assert_int_equal(count_free(t, lab, T0 + 5 * H, T0 + 6 * H), 2);
-    struct blackout bad = {0, r2, T0, T0, "", 0};
-    assert_int_equal(catalogue_blackout_add(t->db, &bad, &err), LS_EVALIDATION);
+    struct blackout bad = {0, r2, T0, T0, "", 0, 0, NULL};
+    assert_int_equal(save(t->db, &catalogue_blackout, &bad, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "end");
     testdb_free(t);
 }
 
-/* Number of resources matching q; the first one's name into first. */
-static int64_t count_open(struct testdb *t, int64_t lab, int64_t from, int64_t to)
-{
-    struct resource_filter f = {0};
-    f.lab_id = lab;
-    f.shared = f.requires_approval = f.biosafety_level_min = -1;
-    f.has_free = f.open_only = 1;
-    f.free_from = from;
-    f.free_to = to;
-    struct arena a = {0};
-    struct resource *items;
-    int n;
-    int64_t total;
-    struct ls_err err = {0};
-    assert_int_equal(catalogue_resource_list(t->db, &f, 1, 0, &a, &items, &n, &total, &err), LS_OK);
-    assert_int_equal(n, total > 0 ? 1 : 0); /* a page of one */
-    arena_release(&a);
-    return total;
-}
-
-static void catalogue__free_and_open_needs_the_opening_hours(void **state)
+static void catalogue__free_needs_the_opening_hours_and_a_bounded_span(void **state)
 {
     (void)state;
     struct testdb *t = testdb_new();
     struct ls_err err = {0};
     int64_t lab = lab_new(t, org_new(t, "Org", NULL), "Lab");
     res_new(t, lab, "Office hours", ""); /* Mon-Fri 08-18 */
-    struct resource r;
-    catalogue_resource_defaults(&r);
-    r.lab_id = lab;
-    r.type = "instrument";
-    r.name = "Always";
-    r.hours.n = 7;
-    for (int d = 1; d <= 7; d++)
-        r.hours.w[d - 1] = (struct hours_window){d, 0, 1440};
-    assert_int_equal(catalogue_resource_save(t->db, &r, &err), LS_OK);
+    res_always(t, lab, "Always");
     int64_t tue13, tue17, tue19, tue20, sat10, sat12;
     /* Tuesday 1 December 2026 and Saturday 5 December, local time */
     assert_int_equal(tu_from_local(2026, 12, 1, 13, 0, 0, 0, &tue13), TU_OK);
@@ -427,29 +436,43 @@ static void catalogue__free_and_open_needs_the_opening_hours(void **state)
     assert_int_equal(tu_from_local(2026, 12, 1, 20, 0, 0, 0, &tue20), TU_OK);
     assert_int_equal(tu_from_local(2026, 12, 5, 10, 0, 0, 0, &sat10), TU_OK);
     assert_int_equal(tu_from_local(2026, 12, 5, 12, 0, 0, 0, &sat12), TU_OK);
-    assert_int_equal(count_free(t, lab, tue19, tue20), 2); /* free alone ignores hours */
-    assert_int_equal(count_open(t, lab, tue13, tue17), 2);
-    assert_int_equal(count_open(t, lab, tue19, tue20), 1);
-    assert_int_equal(count_open(t, lab, sat10, sat12), 1);
-    assert_int_equal(count_open(t, lab, tue13, tue20), 1);         /* past closing time */
-    assert_int_equal(count_open(t, lab, tue13 - 86400, tue17), 1); /* across the night */
+    assert_int_equal(count_free(t, lab, tue13, tue17), 2);
+    assert_int_equal(count_free(t, lab, tue19, tue20), 1);
+    assert_int_equal(count_free(t, lab, sat10, sat12), 1);
+    assert_int_equal(count_free(t, lab, tue13, tue20), 1);         /* past closing time */
+    assert_int_equal(count_free(t, lab, tue13 - 86400, tue17), 1); /* across the night */
+    assert_int_equal(count_free_page(t, lab, tue13, tue17, 1), 2); /* paged in C */
+    /* A span longer than a year is refused before any work is done. */
+    const struct shape *sh = &catalogue_resource_filter;
+    struct resource_filter f = {.free_from = tue13, .free_to = tue13 + 367 * 86400LL};
+    uint64_t both = field_bit(sh, "free_from") | field_bit(sh, "free_to");
+    assert_int_equal(catalogue_check_filter(&catalogue_resource, &f, both, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "free_to");
+    assert_int_equal(
+        catalogue_check_filter(&catalogue_resource, &f, field_bit(sh, "free_to"), &err),
+        LS_EVALIDATION);
+    assert_string_equal(err.field, "free_from");
+    f.free_to = tue13 - 1;
+    assert_int_equal(catalogue_check_filter(&catalogue_resource, &f, both, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "free_to");
     testdb_free(t);
 }
 
 static int64_t search(struct testdb *t, const char *q, char first[64])
 {
     struct resource_filter f = {0};
-    f.shared = f.requires_approval = f.biosafety_level_min = -1;
     f.q = q;
     struct arena a = {0};
-    struct resource *items;
+    void *items;
     int n;
     int64_t total;
     struct ls_err err = {0};
-    assert_int_equal(catalogue_resource_list(t->db, &f, 50, 0, &a, &items, &n, &total, &err),
+    assert_int_equal(catalogue_list(t->db, &catalogue_resource, &f,
+                                    field_bit(&catalogue_resource_filter, "q"), 0, 50, 0, &a,
+                                    &items, &n, &total, &err),
                      LS_OK);
     if (first)
-        snprintf(first, 64, "%s", n ? items[0].name : "");
+        snprintf(first, 64, "%s", n ? ((struct resource *)items)[0].name : "");
     arena_release(&a);
     return total;
 }
@@ -482,15 +505,15 @@ static void catalogue__search_folds_polish_letters_and_needs_every_word(void **s
     /* renaming the lab or the organisation refreshes what its resources match */
     struct arena a = {0};
     struct lab l;
-    assert_int_equal(catalogue_lab_get(t->db, lab, &a, &l, &err), LS_OK);
+    assert_int_equal(catalogue_get(t->db, &catalogue_lab, lab, 0, &a, &l, &err), LS_OK);
     l.name = "Pracownia Chłodnicza";
-    assert_int_equal(catalogue_lab_save(t->db, &l, &err), LS_OK);
+    assert_int_equal(save(t->db, &catalogue_lab, &l, &err), LS_OK);
     assert_int_equal(search(t, "fermentacji", NULL), 0);
     assert_int_equal(search(t, "chlodnicza", NULL), 2);
     struct organisation o;
-    assert_int_equal(catalogue_org_get(t->db, org, &a, &o, &err), LS_OK);
+    assert_int_equal(catalogue_get(t->db, &catalogue_organisation, org, 0, &a, &o, &err), LS_OK);
     o.name = "Żywiec Zdrój";
-    assert_int_equal(catalogue_org_save(t->db, &o, &err), LS_OK);
+    assert_int_equal(save(t->db, &catalogue_organisation, &o, &err), LS_OK);
     assert_int_equal(search(t, "zywiec", NULL), 2);
     arena_release(&a);
     testdb_free(t);
@@ -505,22 +528,65 @@ static void catalogue__service_resources_belong_to_its_organisation(void **state
     int64_t mine = res_new(t, lab_new(t, o1, "L1"), "Mine", "");
     int64_t theirs = res_new(t, lab_new(t, o2, "L2"), "Theirs", "");
     int64_t ids[3] = {mine, theirs, mine};
-    struct service s = {0};
+    struct service s;
+    catalogue_defaults(&catalogue_service, &s);
     s.organisation_id = o1;
     s.name = "Service";
-    s.resource_ids = ids;
-    s.nresources = 3;
-    assert_int_equal(catalogue_service_save(t->db, &s, &err), LS_EVALIDATION);
+    s.resources.v = ids;
+    s.resources.n = 3;
+    assert_int_equal(save(t->db, &catalogue_service, &s, &err), LS_EVALIDATION);
     assert_string_equal(err.field, "resource_ids");
     ids[0] = ids[1] = ids[2] = mine; /* save sorted and folded the array in place */
-    s.nresources = 3;
-    assert_int_equal(catalogue_service_save(t->db, &s, &err), LS_OK);
-    assert_int_equal(s.nresources, 1); /* duplicates folded */
+    s.resources.n = 3;
+    assert_int_equal(save(t->db, &catalogue_service, &s, &err), LS_OK);
+    assert_int_equal(s.resources.n, 1); /* duplicates folded */
     struct arena a = {0};
     struct service g;
-    assert_int_equal(catalogue_service_get(t->db, s.id, &a, &g, &err), LS_OK);
-    assert_int_equal(g.nresources, 1);
-    assert_int_equal(g.resource_ids[0], mine);
+    assert_int_equal(catalogue_get(t->db, &catalogue_service, s.id, 0, &a, &g, &err), LS_OK);
+    assert_int_equal(g.resources.n, 1);
+    assert_int_equal(g.resources.v[0], mine);
+    arena_release(&a);
+    testdb_free(t);
+}
+
+/* An organisation's e-mail domains: canonical, sorted, stored in their own
+ * table, and each one belongs to one organisation. */
+static void catalogue__email_domains_are_canonical_and_owned_once(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    struct ls_err err = {0};
+    struct arena a = {0};
+    int64_t o2 = org_new(t, "Two", NULL);
+    struct organisation o;
+    catalogue_defaults(&catalogue_organisation, &o);
+    o.name = "One";
+    o.group = "BioF";
+    char d1[] = "UJ.edu.PL", d2[] = "chem.uj.edu.pl";
+    const char *mine[] = {d1, d2};
+    o.email_domains = (struct field_words){2, mine};
+    assert_int_equal(save(t->db, &catalogue_organisation, &o, &err), LS_OK);
+    struct organisation g;
+    assert_int_equal(catalogue_get(t->db, &catalogue_organisation, o.id, 0, &a, &g, &err), LS_OK);
+    assert_int_equal(g.email_domains.n, 2);
+    assert_string_equal(g.email_domains.v[0], "chem.uj.edu.pl");
+    assert_string_equal(g.email_domains.v[1], "uj.edu.pl");
+    /* Another organisation may not take one; what it had stays. */
+    struct organisation two;
+    assert_int_equal(catalogue_get(t->db, &catalogue_organisation, o2, 0, &a, &two, &err), LS_OK);
+    char taken[] = "uj.edu.pl";
+    const char *theirs[] = {taken};
+    two.email_domains = (struct field_words){1, theirs};
+    assert_int_equal(save(t->db, &catalogue_organisation, &two, &err), LS_ECONFLICT);
+    assert_string_equal(err.field, "email_domains");
+    char bad[] = "-uj.edu.pl";
+    theirs[0] = bad;
+    assert_int_equal(save(t->db, &catalogue_organisation, &two, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "email_domains");
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM organisation_email_domains"), 2);
+    /* Deleting the organisation frees its domains. */
+    assert_int_equal(catalogue_delete(t->db, &catalogue_organisation, o.id, &err), LS_OK);
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM organisation_email_domains"), 0);
     arena_release(&a);
     testdb_free(t);
 }
@@ -564,9 +630,10 @@ int main(void)
         cmocka_unit_test(catalogue__every_write_bumps_updated),
         cmocka_unit_test(catalogue__deletes_refuse_history_and_cascade_the_rest),
         cmocka_unit_test(catalogue__free_span_ignores_pending_and_touching),
-        cmocka_unit_test(catalogue__free_and_open_needs_the_opening_hours),
+        cmocka_unit_test(catalogue__free_needs_the_opening_hours_and_a_bounded_span),
         cmocka_unit_test(catalogue__search_folds_polish_letters_and_needs_every_word),
         cmocka_unit_test(catalogue__service_resources_belong_to_its_organisation),
+        cmocka_unit_test(catalogue__email_domains_are_canonical_and_owned_once),
         cmocka_unit_test(catalogue__training_grant_and_revoke),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,33 +1,10 @@
-/* test_db.c — migrations, pragmas and the statement cache on a real file. */
+/* test_db.c — pragmas, the statement cache and the write path on a real file
+ * (migrations: test_db_migrate.c). */
 #include "testutil.h"
 
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
-
-static void db__migrates_to_latest_and_is_idempotent(void **state)
-{
-    (void)state;
-    struct testdb *t = testdb_new();
-    assert_int_equal(db_schema_version(t->db), db_nmigrations);
-    struct ls_err err = {0};
-    assert_int_equal(db_migrate(t->db, &err), LS_OK);
-    assert_int_equal(db_schema_version(t->db), db_nmigrations);
-    testdb_free(t);
-}
-
-static void db__refuses_newer_schema(void **state)
-{
-    (void)state;
-    struct testdb *t = testdb_new();
-    char sql[64];
-    snprintf(sql, sizeof sql, "PRAGMA user_version=%d", db_nmigrations + 1);
-    testdb_exec(t, sql);
-    struct ls_err err = {0};
-    assert_int_equal(db_migrate(t->db, &err), LS_EINTERNAL);
-    assert_non_null(strstr(err.message, "newer"));
-    testdb_free(t);
-}
 
 static void db__wal_and_foreign_keys_on(void **state)
 {
@@ -69,31 +46,34 @@ static void db__statement_cache_returns_same_prepared(void **state)
     testdb_free(t);
 }
 
-static void db__transactions_commit_and_roll_back(void **state)
+static const char INS[] = "INSERT INTO settings(key, value) VALUES (?1, 'v')";
+
+/* Inserts key ctx, then fails on purpose when the key says so. */
+static int insert_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    const char *key = ctx;
+    sqlite3_stmt *st = db_stmt(db, INS);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int rc = db_step_done(db, st, err);
+    if (!rc && strcmp(key, "refused") == 0)
+        rc = ls_err_set(err, LS_ECONFLICT, NULL, "refused on purpose");
+    return rc;
+}
+
+static void db__write_commits_or_leaves_nothing(void **state)
 {
     (void)state;
-    static const char INS[] = "INSERT INTO settings(key, value) VALUES (?1, 'v')";
     static const char CNT[] = "SELECT count(*) FROM settings";
     struct testdb *t = testdb_new();
     struct ls_err err = {0};
-    assert_int_equal(db_begin_write(t->db, &err), LS_OK);
-    sqlite3_stmt *st = db_stmt(t->db, INS);
-    sqlite3_bind_text(st, 1, "a", -1, SQLITE_STATIC);
-    assert_int_equal(db_step_done(t->db, st, &err), LS_OK);
-    db_rollback(t->db);
-    assert_int_equal(db_begin_write(t->db, &err), LS_OK);
-    st = db_stmt(t->db, INS);
-    sqlite3_bind_text(st, 1, "b", -1, SQLITE_STATIC);
-    assert_int_equal(db_step_done(t->db, st, &err), LS_OK);
-    assert_int_equal(db_commit(t->db, &err), LS_OK);
-    st = db_stmt(t->db, CNT);
+    assert_int_equal(db_write(t->db, insert_txn, "refused", &err), LS_ECONFLICT);
+    assert_int_equal(db_write(t->db, insert_txn, "b", &err), LS_OK);
+    sqlite3_stmt *st = db_stmt(t->db, CNT);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(st, 0), 1);
     sqlite3_reset(st);
-    /* A duplicate key is an error code, not a crash. */
-    st = db_stmt(t->db, INS);
-    sqlite3_bind_text(st, 1, "b", -1, SQLITE_STATIC);
-    assert_int_equal(db_step_done(t->db, st, &err), LS_EINTERNAL);
+    /* A duplicate key is an error code, not a crash, and writes nothing. */
+    assert_int_equal(db_write(t->db, insert_txn, "b", &err), LS_EINTERNAL);
     testdb_free(t);
 }
 
@@ -311,7 +291,25 @@ static void db__group_commit_shares_a_transaction_and_isolates_failures(void **s
     }
 }
 
-static void db__group_commit_inside_an_open_transaction_is_a_savepoint(void **state)
+/* A unit of work made of two others: one kept, one refused; then the
+ * outer unit refuses too. */
+struct outer {
+    struct testdb *t;
+    int inner_ok_rc, inner_bad_rc, g1_inside, g2_inside;
+};
+
+static int outer_fn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct outer *o = ctx;
+    struct gjob ok = {.k = 1, .t = o->t}, bad = {.k = 2, .fail = 1, .t = o->t};
+    o->inner_ok_rc = db_write(db, gjob_fn, &ok, &ok.err);
+    o->inner_bad_rc = db_write(db, gjob_fn, &bad, &bad.err);
+    o->g1_inside = count_where(o->t, "g", 1);
+    o->g2_inside = count_where(o->t, "g", 2);
+    return ls_err_set(err, LS_ECONFLICT, NULL, "the outer unit changes its mind");
+}
+
+static void db__write_inside_a_write_is_a_savepoint(void **state)
 {
     (void)state;
     struct testdb *t = testdb_new();
@@ -319,17 +317,15 @@ static void db__group_commit_inside_an_open_transaction_is_a_savepoint(void **st
     struct ls_err err = {0};
     struct db_group_stats before, after;
     db_group_stats(&before);
-    assert_int_equal(db_begin_write(t->db, &err), LS_OK);
-    struct gjob ok = {.k = 1, .t = t}, bad = {.k = 2, .fail = 1, .t = t};
-    assert_int_equal(db_write(t->db, gjob_fn, &ok, &ok.err), LS_OK);
-    assert_int_equal(db_write(t->db, gjob_fn, &bad, &bad.err), LS_ECONFLICT);
-    assert_false(sqlite3_get_autocommit(db_handle(t->db))); /* still the caller's */
-    assert_int_equal(count_where(t, "g", 1), 1);
-    assert_int_equal(count_where(t, "g", 2), 0);
-    db_rollback(t->db); /* the caller decides, and nothing of either stays */
-    assert_int_equal(count_where(t, "g", 1), 0);
+    struct outer o = {.t = t};
+    assert_int_equal(db_write(t->db, outer_fn, &o, &err), LS_ECONFLICT);
+    assert_int_equal(o.inner_ok_rc, LS_OK);
+    assert_int_equal(o.inner_bad_rc, LS_ECONFLICT);
+    assert_int_equal(o.g1_inside, 1);            /* seen inside the unit */
+    assert_int_equal(o.g2_inside, 0);            /* its savepoint undone */
+    assert_int_equal(count_where(t, "g", 1), 0); /* the outer decides: nothing stays */
     db_group_stats(&after);
-    assert_int_equal(after.groups, before.groups); /* no group of their own */
+    assert_int_equal(after.groups, before.groups + 1); /* one group: the outer one */
 
     /* Alone, outside a transaction: a group of one, committed. */
     struct gjob solo = {.k = 3, .t = t};
@@ -381,14 +377,12 @@ int main(void)
 {
     testutil_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(db__migrates_to_latest_and_is_idempotent),
-        cmocka_unit_test(db__refuses_newer_schema),
         cmocka_unit_test(db__wal_and_foreign_keys_on),
         cmocka_unit_test(db__statement_cache_returns_same_prepared),
-        cmocka_unit_test(db__transactions_commit_and_roll_back),
+        cmocka_unit_test(db__write_commits_or_leaves_nothing),
         cmocka_unit_test(db__full_storage_is_unavailable_and_corrupts_nothing),
         cmocka_unit_test(db__group_commit_shares_a_transaction_and_isolates_failures),
-        cmocka_unit_test(db__group_commit_inside_an_open_transaction_is_a_savepoint),
+        cmocka_unit_test(db__write_inside_a_write_is_a_savepoint),
         cmocka_unit_test(db__group_commit_on_full_storage_keeps_exactly_what_it_acknowledges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -101,7 +101,9 @@ static struct feed make_feed(struct fixture *fx, const struct user *u, enum feed
     char token[FEED_TOKEN_HEX + 1];
     int64_t fid = 0;
     struct ls_err err = {0};
-    assert_int_equal(feed_create(fx->t->db, u, scope, id, NOW, token, &fid, &err), LS_OK);
+    assert_int_equal(
+        feed_create(fx->t->db, u, scope, id, FEED_PAST_DAYS_DEFAULT, NOW, token, &fid, &err),
+        LS_OK);
     struct feed f;
     assert_int_equal(feed_lookup(fx->t->db, token, &fx->a, &f, &err), LS_OK);
     assert_int_equal(f.id, fid);
@@ -140,7 +142,8 @@ static void feed__token_is_hashed_looked_up_and_revocable(void **state)
     char token[FEED_TOKEN_HEX + 1];
     int64_t id = 0;
     struct ls_err err = {0};
-    assert_int_equal(feed_create(fx->t->db, &fx->res_a, FEED_RESOURCE, 1, NOW, token, &id, &err),
+    assert_int_equal(feed_create(fx->t->db, &fx->res_a, FEED_RESOURCE, 1, FEED_PAST_DAYS_DEFAULT,
+                                 NOW, token, &id, &err),
                      LS_OK);
     assert_int_equal(strlen(token), 64);
     /* stored: only the BLAKE2b hash */
@@ -186,27 +189,45 @@ static void feed__scope_permissions(void **state)
     char token[FEED_TOKEN_HEX + 1];
     struct ls_err err = {0};
     struct db *db = fx->t->db;
-    /* unknown objects */
-    for (int s = FEED_RESOURCE; s <= FEED_USER; s++)
-        assert_int_equal(
-            feed_create(db, &fx->staff, (enum feed_scope)s, 999, NOW, token, NULL, &err),
-            LS_ENOTFOUND);
+    /* unknown objects, named in both languages */
+    static const char *const missing[][2] = {{"no such resource", "nie ma takiego zasobu"},
+                                             {"no such lab", "nie ma takiego laboratorium"},
+                                             {"no such organisation", "nie ma takiej organizacji"},
+                                             {"no such user", "nie ma takiego użytkownika"}};
+    for (int s = FEED_RESOURCE; s <= FEED_USER; s++) {
+        assert_int_equal(feed_create(db, &fx->staff, (enum feed_scope)s, 999,
+                                     FEED_PAST_DAYS_DEFAULT, NOW, token, NULL, &err),
+                         LS_ENOTFOUND);
+        assert_string_equal(err.field, "id");
+        assert_string_equal(err.message, missing[s][0]);
+        assert_string_equal(err.message_pl, missing[s][1]);
+    }
     /* resource and lab: anyone signed in */
-    assert_int_equal(feed_create(db, &fx->guest, FEED_RESOURCE, 3, NOW, token, NULL, &err), LS_OK);
-    assert_int_equal(feed_create(db, &fx->res_b, FEED_LAB, 1, NOW, token, NULL, &err), LS_OK);
-    /* organisation: its owners and staff */
-    assert_int_equal(feed_create(db, &fx->res_a, FEED_ORGANISATION, 1, NOW, token, NULL, &err),
-                     LS_EFORBIDDEN);
-    assert_int_equal(feed_create(db, &fx->owner_b, FEED_ORGANISATION, 1, NOW, token, NULL, &err),
-                     LS_EFORBIDDEN);
-    assert_int_equal(feed_create(db, &fx->owner_a, FEED_ORGANISATION, 1, NOW, token, NULL, &err),
+    assert_int_equal(feed_create(db, &fx->guest, FEED_RESOURCE, 3, FEED_PAST_DAYS_DEFAULT, NOW,
+                                 token, NULL, &err),
                      LS_OK);
-    assert_int_equal(feed_create(db, &fx->staff, FEED_ORGANISATION, 2, NOW, token, NULL, &err),
+    assert_int_equal(
+        feed_create(db, &fx->res_b, FEED_LAB, 1, FEED_PAST_DAYS_DEFAULT, NOW, token, NULL, &err),
+        LS_OK);
+    /* organisation: its owners and staff */
+    assert_int_equal(feed_create(db, &fx->res_a, FEED_ORGANISATION, 1, FEED_PAST_DAYS_DEFAULT, NOW,
+                                 token, NULL, &err),
+                     LS_EFORBIDDEN);
+    assert_int_equal(feed_create(db, &fx->owner_b, FEED_ORGANISATION, 1, FEED_PAST_DAYS_DEFAULT,
+                                 NOW, token, NULL, &err),
+                     LS_EFORBIDDEN);
+    assert_int_equal(feed_create(db, &fx->owner_a, FEED_ORGANISATION, 1, FEED_PAST_DAYS_DEFAULT,
+                                 NOW, token, NULL, &err),
+                     LS_OK);
+    assert_int_equal(feed_create(db, &fx->staff, FEED_ORGANISATION, 2, FEED_PAST_DAYS_DEFAULT, NOW,
+                                 token, NULL, &err),
                      LS_OK);
     /* user: only oneself, not even staff for others */
-    assert_int_equal(feed_create(db, &fx->staff, FEED_USER, fx->res_a.id, NOW, token, NULL, &err),
+    assert_int_equal(feed_create(db, &fx->staff, FEED_USER, fx->res_a.id, FEED_PAST_DAYS_DEFAULT,
+                                 NOW, token, NULL, &err),
                      LS_EFORBIDDEN);
-    assert_int_equal(feed_create(db, &fx->res_a, FEED_USER, fx->res_a.id, NOW, token, NULL, &err),
+    assert_int_equal(feed_create(db, &fx->res_a, FEED_USER, fx->res_a.id, FEED_PAST_DAYS_DEFAULT,
+                                 NOW, token, NULL, &err),
                      LS_OK);
     enum feed_scope s;
     assert_int_equal(feed_scope_parse("organisation", &s), 0);
@@ -260,9 +281,13 @@ static void feed__window_and_cancelled_retention(void **state)
 {
     struct fixture *fx = *state;
     int64_t future = booking(fx, 3, &fx->res_b, NOW + 10 * DAY, "approved", "", 0);
-    int64_t recent = booking(fx, 3, &fx->res_b, NOW - 80 * DAY, "approved", "", 0);
-    int64_t old = booking(fx, 3, &fx->res_b, NOW - 100 * DAY, "approved", "", 0);
+    int64_t recent = booking(fx, 3, &fx->res_b, NOW - 170 * DAY, "approved", "", 0);
+    int64_t old = booking(fx, 3, &fx->res_b, NOW - 190 * DAY, "approved", "", 0);
+    /* declined a day ago (its updated): kept as CANCELLED; 40 days ago: gone */
     int64_t declined = booking(fx, 3, &fx->res_b, NOW + 5 * DAY, "declined", "", 0);
+    int64_t declined_old = booking(fx, 3, &fx->res_b, NOW + 4 * DAY, "declined", "", 0);
+    exec(fx, "UPDATE bookings SET updated = %lld WHERE id = %lld", NOW - 40 * DAY,
+         (long long)declined_old);
     int64_t cancelled_new =
         booking(fx, 3, &fx->res_b, NOW + 6 * DAY, "cancelled", "", NOW - 29 * DAY);
     int64_t cancelled_old =
@@ -275,17 +300,35 @@ static void feed__window_and_cancelled_retention(void **state)
     assert_non_null(summary_of(d.body, recent, buf, sizeof buf));
     assert_non_null(summary_of(d.body, pending, buf, sizeof buf));
     assert_non_null(summary_of(d.body, cancelled_new, buf, sizeof buf));
+    assert_non_null(summary_of(d.body, declined, buf, sizeof buf));
     assert_null(summary_of(d.body, old, buf, sizeof buf));
-    assert_null(summary_of(d.body, declined, buf, sizeof buf));
+    assert_null(summary_of(d.body, declined_old, buf, sizeof buf));
     assert_null(summary_of(d.body, cancelled_old, buf, sizeof buf));
-    /* the cancelled one says so */
+    assert_non_null(strstr(d.body, "Status: declined"));
+    /* the cancelled and the declined one say so */
     icalcomponent *c = icalparser_parse_string(d.body);
     int cancelled = 0;
     for (icalcomponent *v = icalcomponent_get_first_component(c, ICAL_VEVENT_COMPONENT); v;
          v = icalcomponent_get_next_component(c, ICAL_VEVENT_COMPONENT))
         cancelled += icalcomponent_get_status(v) == ICAL_STATUS_CANCELLED;
     icalcomponent_free(c);
-    assert_int_equal(cancelled, 1);
+    assert_int_equal(cancelled, 2);
+    /* a feed with past_days 0 leaves out everything that has ended */
+    char token[FEED_TOKEN_HEX + 1];
+    struct ls_err err = {0};
+    assert_int_equal(
+        feed_create(fx->t->db, &fx->owner_b, FEED_RESOURCE, 3, 0, NOW, token, NULL, &err), LS_OK);
+    struct feed z;
+    assert_int_equal(feed_lookup(fx->t->db, token, &fx->a, &z, &err), LS_OK);
+    assert_int_equal(z.past_days, 0);
+    struct feed_doc dz = get(fx, &z, 1);
+    assert_null(summary_of(dz.body, recent, buf, sizeof buf));
+    assert_non_null(summary_of(dz.body, future, buf, sizeof buf));
+    assert_string_not_equal(dz.etag, d.etag);
+    assert_int_equal(
+        feed_create(fx->t->db, &fx->owner_b, FEED_RESOURCE, 3, 3651, NOW, token, NULL, &err),
+        LS_EVALIDATION);
+    assert_string_equal(err.field, "past_days");
     /* a user feed: that user's bookings, wherever they are */
     int64_t mine_elsewhere = booking(fx, 1, &fx->res_b, NOW + DAY, "approved", "", 0);
     struct feed u = make_feed(fx, &fx->res_b, FEED_USER, fx->res_b.id);

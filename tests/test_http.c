@@ -78,7 +78,20 @@ static void http__openapi_lists_every_route(void **state)
             assert_non_null(cJSON_GetObjectItemCaseSensitive(item, m));
         }
     assert_string_equal(cJSON_GetObjectItemCaseSensitive(doc, "openapi")->valuestring, "3.1.0");
-    /* The hand-written schemas parse (a typo would leave them out silently). */
+    /* Every route describes itself whole: a body that takes JSON has a shape
+     * (never a bare object), every answer has a shape, a media type or is
+     * empty, and the access says who may call it. */
+    for (const struct route *const *t = http_route_tables; *t; t++)
+        for (const struct route *r = *t; r->method; r++) {
+            if (r->body_max > 0)
+                assert_true(r->body || ((r->flags & ROUTE_RAW_BODY) && r->body_type));
+            assert_true(r->answer || r->answer_type || (r->flags & ROUTE_EMPTY));
+            if (strchr(r->pattern, '{') && strncmp(r->pattern, "/ical/", 6) &&
+                !strstr(r->pattern, "{year}") && !strstr(r->pattern, "{kind}") &&
+                !(r->flags & ROUTE_LINK))
+                assert_non_null(r->object);
+        }
+    /* The shapes every client relies on are components. */
     cJSON *schemas = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(doc, "components"), "schemas");
     const char *names[] = {"Error",     "User",    "Organisation", "Lab",  "Resource",

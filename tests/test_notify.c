@@ -146,11 +146,18 @@ static void notify__series_is_one_message(void **state)
                      2);
 }
 
-static void notify__auto_approved_and_own_requests_queue_nothing(void **state)
+static void notify__auto_approved_invites_and_own_requests_skip_the_owner(void **state)
 {
     struct fx *f = *state;
-    book(f, &f->res2, R_AUTO, at(2026, 11, 2, 10, 0), at(2026, 11, 2, 11, 0), NULL);
-    assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0);
+    /* Approved at once: no request, but the booker's invitation. */
+    int64_t id = book(f, &f->res2, R_AUTO, at(2026, 11, 2, 10, 0), at(2026, 11, 2, 11, 0), NULL);
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 1);
+    assert_int_equal(countf(f,
+                            "SELECT count(*) FROM outbox WHERE booking_id = %lld AND kind ="
+                            " 'approved' AND email = 'res2@x.pl' AND b_status = 'approved'",
+                            (long long)id),
+                     1);
+    testdb_exec(f->t, "DELETE FROM outbox");
     /* An owner's own request goes to the other owner only. */
     book(f, &f->owner1, R_APPROVAL, at(2026, 11, 3, 10, 0), at(2026, 11, 3, 11, 0), NULL);
     assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 1);
@@ -190,7 +197,11 @@ static void notify__decisions_reach_the_booker(void **state)
     /* An owner cancels: only the booker. */
     int64_t c = book(f, &f->res2, R_AUTO, at(2026, 11, 4, 10, 0), at(2026, 11, 4, 11, 0), NULL);
     assert_int_equal(booking_cancel(&set, f->t->db, &f->a, &owner, c, "broken", 0, &err), LS_OK);
-    assert_int_equal(countf(f, "SELECT count(*) FROM outbox WHERE booking_id = %lld", c), 1);
+    assert_int_equal(countf(f,
+                            "SELECT count(*) FROM outbox WHERE booking_id = %lld AND kind ="
+                            " 'cancelled'",
+                            c),
+                     1);
 }
 
 static void notify__move_tells_the_booker_and_reopens_the_request(void **state)
@@ -215,17 +226,31 @@ static void notify__move_tells_the_booker_and_reopens_the_request(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0);
 }
 
+/* A unit of work that queues a message and then is refused. */
+struct refused_unit {
+    struct fx *f;
+    int64_t booking;
+    int enqueued, queued_inside;
+};
+
+static int enqueue_then_refuse(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct refused_unit *u = ctx;
+    u->enqueued = notify_enqueue(db, NOTIFY_APPROVED, u->booking, u->f->owner1.id, 1, NOW, err);
+    u->queued_inside = (int)count(u->f, "SELECT count(*) FROM outbox");
+    return ls_err_set(err, LS_ECONFLICT, NULL, "refused on purpose");
+}
+
 static void notify__rolled_back_change_leaves_no_message(void **state)
 {
     struct fx *f = *state;
     struct ls_err err = {0};
     int64_t a = book(f, &f->res2, R_APPROVAL, at(2026, 11, 2, 10, 0), at(2026, 11, 2, 11, 0), NULL);
     testdb_exec(f->t, "DELETE FROM outbox");
-    assert_int_equal(db_begin_write(f->t->db, &err), LS_OK);
-    assert_int_equal(notify_enqueue(f->t->db, NOTIFY_APPROVED, a, f->owner1.id, 1, NOW, &err),
-                     LS_OK);
-    assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 1);
-    db_rollback(f->t->db);
+    struct refused_unit u = {f, a, -1, -1};
+    assert_int_equal(db_write(f->t->db, enqueue_then_refuse, &u, &err), LS_ECONFLICT);
+    assert_int_equal(u.enqueued, LS_OK);
+    assert_int_equal(u.queued_inside, 1);
     assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0);
     /* A decision that fails (conflict) queues nothing either. */
     int64_t b2 =
@@ -314,7 +339,8 @@ static void notify__failed_delivery_is_retried_later(void **state)
     struct ls_err err = {0};
     book(f, &f->res2, R_APPROVAL, at(2026, 11, 2, 10, 0), at(2026, 11, 2, 11, 0), NULL);
     /* Nothing listens on port 1: the connection is refused at once. */
-    struct notify_smtp smtp = {"smtp://127.0.0.1:1", NULL, NULL, "noreply@x.pl", 0, 5};
+    struct notify_smtp smtp = {"smtp://127.0.0.1:1", NULL, NULL, "noreply@x.pl",
+                               "noreply@x.pl",       0,    5};
     struct notify_site site = {"https://labshare.example.org", "labshare.example.org",
                                "noreply@x.pl"};
     struct notify_pass p;
@@ -429,23 +455,27 @@ static void notify__mime_structure_and_escaping(void **state)
     assert_non_null(m.ics);
     assert_string_equal(m.method, "REQUEST");
 
-    char *mime = notify_mime(&f->a, &SITE, "res2@x.pl", &m, 1793534400, "id-1@labshare");
+    char *mime = notify_mime(&f->a, &SITE, "res2@x.pl", NULL, &m, 1793534400, "id-1@labshare");
+    assert_true(strncmp(mime, "From: Labshare <noreply@labshare.example.org>\r\n", 47) == 0);
     assert_non_null(strstr(mime, "\r\nTo: <res2@x.pl>\r\n"));
     assert_non_null(strstr(mime, "\r\nDate: Sun, 01 Nov 2026 12:00:00 +0000\r\n"));
     assert_non_null(strstr(mime, "\r\nMessage-ID: <id-1@labshare>\r\n"));
     assert_non_null(strstr(mime, "\r\nMIME-Version: 1.0\r\n"));
     assert_non_null(strstr(mime, "Content-Type: multipart/mixed;\r\n boundary=\"=_mixed_id-1\""));
-    /* Order: mixed { alternative { plain, html }, calendar }. */
+    /* Order: mixed { alternative { plain, html, calendar }, invite.ics }. */
     const char *alt = strstr(mime, "--=_mixed_id-1\r\nContent-Type: multipart/alternative");
     const char *plain = strstr(mime, "--=_alt_id-1\r\nContent-Type: text/plain; charset=UTF-8");
     const char *html = strstr(mime, "--=_alt_id-1\r\nContent-Type: text/html; charset=UTF-8");
+    const char *cal = strstr(mime, "--=_alt_id-1\r\nContent-Type: text/calendar; "
+                                   "charset=UTF-8; method=REQUEST\r\n");
     const char *alt_end = strstr(mime, "--=_alt_id-1--\r\n");
-    const char *cal = strstr(mime, "--=_mixed_id-1\r\nContent-Type: text/calendar; "
-                                   "charset=UTF-8; method=REQUEST;\r\n name=\"invite.ics\"");
+    const char *file = strstr(mime, "--=_mixed_id-1\r\nContent-Type: application/ics; "
+                                    "name=\"invite.ics\"\r\n");
     const char *end = strstr(mime, "--=_mixed_id-1--\r\n");
-    assert_true(alt && plain && html && alt_end && cal && end);
-    assert_true(alt < plain && plain < html && html < alt_end && alt_end < cal && cal < end);
-    assert_non_null(strstr(cal, "Content-Disposition: attachment; filename=\"invite.ics\""));
+    assert_true(alt && plain && html && cal && alt_end && file && end);
+    assert_true(alt < plain && plain < html && html < cal && cal < alt_end && alt_end < file &&
+                file < end);
+    assert_non_null(strstr(file, "Content-Disposition: attachment; filename=\"invite.ics\""));
     /* Every line of the message is CRLF-terminated and at most 78 characters. */
     for (const char *p = mime; *p;) {
         const char *nl = strchr(p, '\n');
@@ -542,16 +572,27 @@ static void notify__itip_attachment_parses_back(void **state)
                         "Booking approved: Mikroskop <konfokalny> & Żółć, 2026-11-02 10:00–12:00");
     check_itip(m.ics, ICAL_METHOD_REQUEST, "CONFIRMED", 3);
     /* The attachment survives the MIME round trip. */
-    char *mime = notify_mime(&f->a, &SITE, e.to, &m, NOW, "x@y");
+    char *mime = notify_mime(&f->a, &SITE, e.to, NULL, &m, NOW, "x@y");
     char *ics = part_body(mime, "text/calendar");
     check_itip(ics, ICAL_METHOD_REQUEST, "CONFIRMED", 3);
     free(ics);
 
+    assert_non_null(strstr(m.ics, "\r\nTRANSP:OPAQUE\r\n"));
+
+    /* A cancellation carries a CANCEL only to a calendar that was invited. */
     e = event(NOTIFY_CANCELLED, "pl");
     e.sequence = 4;
     assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
+    assert_null(m.ics);
+    e.invited = 1;
+    assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
     assert_string_equal(m.method, "CANCEL");
     check_itip(m.ics, ICAL_METHOD_CANCEL, "CANCELLED", 4);
+    e = event(NOTIFY_DECLINED, "pl");
+    e.invited = 1;
+    assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
+    assert_string_equal(m.method, "CANCEL");
+    e = event(NOTIFY_CANCELLED, "pl");
     assert_non_null(strstr(m.text, "Powód: awaria <lasera> & \"serwis\""));
     assert_non_null(strstr(m.html, "awaria &lt;lasera&gt; &amp; &quot;serwis&quot;"));
 
@@ -561,7 +602,7 @@ static void notify__itip_attachment_parses_back(void **state)
         e = event(none[i], "en");
         assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
         assert_null(m.ics);
-        mime = notify_mime(&f->a, &SITE, e.to, &m, NOW, "x@y");
+        mime = notify_mime(&f->a, &SITE, e.to, NULL, &m, NOW, "x@y");
         assert_null(strstr(mime, "text/calendar"));
     }
 }
@@ -579,14 +620,41 @@ static void notify__email_addresses(void **state)
     assert_string_equal(notify_address(&f->a, "noreply@x.pl"), "noreply@x.pl");
 }
 
+/* From and To: a non-ASCII display name is an encoded-word before the
+ * intact address, a name with a comma is quoted, a bare address has none. */
+static void notify__mailboxes_keep_the_address(void **state)
+{
+    struct fx *f = *state;
+    struct arena *a = &f->a;
+    assert_string_equal(notify_mailbox(a, "labshare", "n@x.pl"), "labshare <n@x.pl>");
+    assert_string_equal(notify_mailbox(a, NULL, "n@x.pl"), "<n@x.pl>");
+    assert_string_equal(notify_mailbox(a, "Lab, Inc.", "n@x.pl"), "\"Lab, Inc.\" <n@x.pl>");
+    assert_string_equal(notify_mailbox(a, "say \"hi\"", "n@x.pl"), "\"say \\\"hi\\\"\" <n@x.pl>");
+    const char *enc = notify_mailbox(a, "Łabshare, Kraków", "n@x.pl");
+    assert_true(strncmp(enc, "=?UTF-8?B?", 10) == 0);
+    const char *tail = enc + strlen(enc) - strlen(" <n@x.pl>");
+    assert_string_equal(tail, " <n@x.pl>");
+    assert_null(strchr(enc, ','));
+    assert_string_equal(notify_display_name(a, "Łabshare <n@x.pl>"), "Łabshare");
+    assert_string_equal(notify_display_name(a, "\"Lab, Inc.\" <n@x.pl>"), "Lab, Inc.");
+    assert_null(notify_display_name(a, "n@x.pl"));
+    struct notify_site site = {"https://l.example.org", "l.example.org",
+                               "Łabshare, Kraków <noreply@l.example.org>"};
+    struct notify_mail m = {"Temat", "tekst", "<p>t</p>", NULL, NULL};
+    char *mime = notify_mime(a, &site, "to@x.pl", "Zażółć, Gęślą", &m, NOW, "id@x");
+    assert_true(strncmp(mime, "From: =?UTF-8?B?", 16) == 0);
+    assert_non_null(strstr(mime, "?= <noreply@l.example.org>\r\nTo: =?UTF-8?B?"));
+    assert_non_null(strstr(mime, "?= <to@x.pl>\r\nSubject: Temat\r\n"));
+}
+
 int main(void)
 {
     testutil_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(notify__request_queues_owners_and_mailbox, setup, teardown),
         cmocka_unit_test_setup_teardown(notify__series_is_one_message, setup, teardown),
-        cmocka_unit_test_setup_teardown(notify__auto_approved_and_own_requests_queue_nothing, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            notify__auto_approved_invites_and_own_requests_skip_the_owner, setup, teardown),
         cmocka_unit_test_setup_teardown(notify__decisions_reach_the_booker, setup, teardown),
         cmocka_unit_test_setup_teardown(notify__move_tells_the_booker_and_reopens_the_request,
                                         setup, teardown),
@@ -598,6 +666,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(notify__failed_delivery_is_retried_later, setup, teardown),
         cmocka_unit_test_setup_teardown(notify__mime_structure_and_escaping, setup, teardown),
         cmocka_unit_test_setup_teardown(notify__subject_is_rfc2047, setup, teardown),
+        cmocka_unit_test_setup_teardown(notify__mailboxes_keep_the_address, setup, teardown),
         cmocka_unit_test_setup_teardown(notify__html_escape, setup, teardown),
         cmocka_unit_test_setup_teardown(notify__itip_attachment_parses_back, setup, teardown),
         cmocka_unit_test_setup_teardown(notify__email_addresses, setup, teardown),

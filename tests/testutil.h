@@ -24,8 +24,8 @@ struct testdb {
     struct db *db;
 };
 
-/* Creates and migrates a database in a new temporary directory. */
-static inline struct testdb *testdb_new(void)
+/* Opens a new, empty database in a new temporary directory. */
+static inline struct testdb *testdb_new_empty(void)
 {
     struct testdb *t = calloc(1, sizeof *t);
     assert_non_null(t);
@@ -34,6 +34,14 @@ static inline struct testdb *testdb_new(void)
     snprintf(t->path, sizeof t->path, "%s/test.db", t->dir);
     struct ls_err err = {0};
     assert_int_equal(db_open(&t->db, t->path, &err), LS_OK);
+    return t;
+}
+
+/* Creates and migrates a database in a new temporary directory. */
+static inline struct testdb *testdb_new(void)
+{
+    struct testdb *t = testdb_new_empty();
+    struct ls_err err = {0};
     assert_int_equal(db_migrate(t->db, &err), LS_OK);
     return t;
 }
@@ -72,6 +80,17 @@ static inline void testdb_execf(struct testdb *t, const char *fmt, ...)
     if (n < 0 || (size_t)n >= sizeof sql)
         fail_msg("SQL longer than %zu bytes: %s…", sizeof sql, sql);
     testdb_exec(t, sql);
+}
+
+/* The first column of the first row of a query with no parameters. */
+static inline int64_t testdb_count(struct testdb *t, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db_handle(t->db), sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("SQL failed: %s\n%s", sqlite3_errmsg(db_handle(t->db)), sql);
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return n;
 }
 
 /* Common process set-up: site zone and cheap password hashing. */

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, DEMO_PASSWORD } from '../http/lib.mjs';
-import { launch, newPage, signIn } from './lib.mjs';
+import { launch, newPage, signIn, until } from './lib.mjs';
 
 let srv, browser;
 before(async () => { srv = await startServer({ demo: true }); browser = await launch(); });
@@ -34,7 +34,7 @@ test('staff create a user, who signs in, changes their password and signs out', 
   // Search finds them; the audit page shows the creation.
   await admin.fill('input[name=q]', 'nowy');
   await admin.click('form.toolbar button[type=submit]');
-  await admin.waitForFunction(() => document.querySelectorAll('#users-table tbody tr').length === 1);
+  await until(admin, () => document.querySelectorAll('#users-table tbody tr').length === 1);
   await admin.click('.admin-tabs a[href="#/admin/audit"]');
   await admin.waitForSelector('#audit-table tbody tr');
   assert.match(await admin.textContent('#audit-table'), /account created/);
@@ -76,10 +76,10 @@ test('profile saves the language; admin pages work on a phone', async () => {
   await page.waitForSelector('#password-form');
   await page.selectOption('select[name=lang]', 'en');
   await page.click('form.account-form:not(#password-form) button[type=submit]');
-  await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'My profile');
+  await until(page, () => document.querySelector('h1')?.textContent === 'My profile');
   await page.selectOption('select[name=lang]', 'pl');
   await page.click('form.account-form:not(#password-form) button[type=submit]');
-  await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Mój profil');
+  await until(page, () => document.querySelector('h1')?.textContent === 'Mój profil');
   await page.goto(srv.url + '/#/admin/users');
   await page.waitForSelector('#users-table tbody tr');
   const width = await page.evaluate(() => document.documentElement.scrollWidth);

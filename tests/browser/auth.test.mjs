@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, DEMO_PASSWORD } from '../http/lib.mjs';
-import { launch, newPage, signIn } from './lib.mjs';
+import { launch, newPage, signIn, until } from './lib.mjs';
 
 let srv, browser;
 before(async () => { srv = await startServer({ demo: true }); browser = await launch(); });
@@ -31,7 +31,7 @@ test('wrong password shows an error; right one signs in and out', async () => {
   await page.reload();
   await page.waitForSelector('#signout');
   await page.click('.lang button[data-lang=pl]');
-  await page.waitForFunction(() => document.querySelector('#signout').textContent === 'Wyloguj');
+  await until(page, () => document.querySelector('#signout').textContent === 'Wyloguj');
   await page.click('#signout');
   await page.waitForSelector('#who a[href="#/login"]');
   assert.deepEqual(page.errors, []);

@@ -1,55 +1,41 @@
 // catalogue.test.mjs — a researcher finds and opens a resource, filters the
 // catalogue; an owner creates a lab (fixing an inline 422), a resource with
 // opening hours, and edits it; markup in names stays text.
-// Skipped while the catalogue API is not there (GET /api/v1/labs → 404).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, DEMO_PASSWORD } from '../http/lib.mjs';
-import { launch, newPage, signIn } from './lib.mjs';
+import { launch, newPage, signIn, until } from './lib.mjs';
 
 const XSS = '<script>alert(1)</script>';
 
 const srv = await startServer({ demo: true });
 const researcher = new Client(srv.url);
 await researcher.login('researcher@labshare.demo', DEMO_PASSWORD);
-const probe = await researcher.get('/api/v1/labs');
-const skip = probe.status === 404 || probe.status === 405 ? 'catalogue API not merged yet (GET /api/v1/labs is 404)' : false;
-let browser;
-after(async () => { await browser?.close(); await srv.stop(); });
+const browser = await launch();
+after(async () => { await browser.close(); await srv.stop(); });
 
 const owner = new Client(srv.url);
-let confocal; // a confocal resource to search for: the demo's, else one made here
-if (!skip) {
-  browser = await launch();
-  await owner.login('owner@labshare.demo', DEMO_PASSWORD);
-  const found = await researcher.get('/api/v1/resources?q=confocal');
-  assert.equal(found.status, 200, found.text);
-  confocal = found.json.items[0];
-  if (!confocal) {
-    const org = owner.user.organisation_id;
-    const lab = await owner.post('/api/v1/labs', { organisation_id: org, name: 'Imaging lab', kind: 'scientific', area_m2: 80 });
-    assert.equal(lab.status, 201, lab.text);
-    const r = await owner.post('/api/v1/resources', { lab_id: lab.json.id, type: 'instrument', name: 'Confocal microscope', category: 'confocal microscope' });
-    assert.equal(r.status, 201, r.text);
-    confocal = r.json;
-  }
-  confocal = (await researcher.get(`/api/v1/resources/${confocal.id}`)).json; // with its opening hours
-}
+await owner.login('owner@labshare.demo', DEMO_PASSWORD);
+// The demo's first confocal resource, with its opening hours.
+const found = await researcher.get('/api/v1/resources?q=confocal');
+assert.equal(found.status, 200, found.text);
+assert.ok(found.json.items.length > 0, 'the demo has a confocal resource');
+const confocal = (await researcher.get(`/api/v1/resources/${found.json.items[0].id}`)).json;
 
 async function all(client, path) {
   const r = await client.get(path + (path.includes('?') ? '&' : '?') + 'limit=500');
   assert.equal(r.status, 200, r.text);
   return r.json;
 }
-const statusIs = (page, text) => page.waitForFunction((x) => document.querySelector('.cat-status')?.textContent === x, text);
+const statusIs = (page, text) => until(page, (x) => document.querySelector('.cat-status')?.textContent === x, text);
 
-test('researcher searches, opens a resource, sees hours and a Book link, goes back', { skip }, async () => {
+test('researcher searches, opens a resource, sees hours and a Book link, goes back', async () => {
   const page = await newPage(browser);
   await signIn(page, srv.url, 'researcher@labshare.demo', DEMO_PASSWORD);
   await page.goto(srv.url + '/#/catalogue');
   await page.waitForSelector('.cat-status');
   await page.fill('input[name=q]', 'confocal');
-  await page.waitForFunction(() => location.hash.includes('q=confocal'));
+  await until(page, () => location.hash.includes('q=confocal'));
   const expected = (await all(researcher, '/api/v1/resources?q=confocal')).total;
   await statusIs(page, `${expected} results`);
   const card = page.locator(`.cat-card[data-id="${confocal.id}"]`);
@@ -74,7 +60,7 @@ test('researcher searches, opens a resource, sees hours and a Book link, goes ba
   assert.deepEqual(page.errors, []);
 });
 
-test('filters by type, lab kind and organisation match the API', { skip }, async () => {
+test('filters by type, lab kind and organisation match the API', async () => {
   const page = await newPage(browser);
   await signIn(page, srv.url, 'researcher@labshare.demo', DEMO_PASSWORD);
   await page.goto(srv.url + '/#/catalogue');
@@ -99,7 +85,7 @@ test('filters by type, lab kind and organisation match the API', { skip }, async
   assert.deepEqual(page.errors, []);
 });
 
-test('owner creates a lab (inline 422 on the area), a resource with hours, edits it; markup stays text', { skip }, async () => {
+test('owner creates a lab (inline 422 on the area), a resource with hours, edits it; markup stays text', async () => {
   const page = await newPage(browser);
   page.on('dialog', (d) => { page.errors.push('unexpected dialog: ' + d.message()); d.dismiss(); });
   await signIn(page, srv.url, 'owner@labshare.demo', DEMO_PASSWORD);
@@ -109,6 +95,7 @@ test('owner creates a lab (inline 422 on the area), a resource with hours, edits
   await page.waitForSelector('input[name=area_m2]');
   const labName = 'Bench lab ' + XSS;
   await page.fill('input[name=name]', labName);
+  await page.selectOption('select[name=kind]', 'scientific'); // required, no default: the owner chooses
   await page.fill('input[name=area_m2]', '-5');
   await page.click('form.cat-form button[type=submit]');
   const areaError = page.locator('.field[data-field=area_m2] .field-error');
@@ -129,6 +116,7 @@ test('owner creates a lab (inline 422 on the area), a resource with hours, edits
   await page.waitForSelector('.hours-editor');
   await page.selectOption('select[name=lab_id]', String(lab.id));
   const resName = 'Bench spectrometer ' + XSS;
+  await page.selectOption('select[name=type]', 'instrument'); // required, no default
   await page.fill('input[name=name]', resName);
   await page.fill('input[name=category]', 'spectrometer');
   await page.fill('input[name=power_kw]', '0.4');
@@ -171,10 +159,10 @@ test('owner creates a lab (inline 422 on the area), a resource with hours, edits
   assert.deepEqual(page.errors, []);
 });
 
-test('the catalogue fits a phone screen', { skip }, async () => {
+test('the catalogue fits a phone screen', async () => {
   const page = await newPage(browser, { viewport: { width: 390, height: 844 } });
   await signIn(page, srv.url, 'researcher@labshare.demo', DEMO_PASSWORD);
-  for (const hash of ['#/catalogue', `#/resources/${confocal?.id}`]) {
+  for (const hash of ['#/catalogue', `#/resources/${confocal.id}`]) {
     await page.goto(srv.url + '/' + hash);
     await page.waitForSelector('.cat-status, .cat-hours');
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${hash} overflows at 390px`);

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, DEMO_PASSWORD } from '../http/lib.mjs';
-import { launch, newPage, signIn } from './lib.mjs';
+import { launch, newPage, signIn, until } from './lib.mjs';
 
 let srv, browser;
 before(async () => { srv = await startServer({ demo: true }); browser = await launch(); });
@@ -45,7 +45,7 @@ test('an owner sets the shared lab mailbox on the lab page, with an inline error
   await page.waitForSelector('.lab-mailbox');
   await page.fill('.lab-mailbox input[name=email]', 'not an address');
   await page.click('.lab-mailbox button[type=submit]');
-  await page.waitForFunction(() => document.querySelector('.lab-mailbox .field-error').textContent.length > 0);
+  await until(page, () => document.querySelector('.lab-mailbox .field-error').textContent.length > 0);
   assert.match(await page.textContent('.lab-mailbox .field-error'), /e-?mail/i);
   await page.fill('.lab-mailbox input[name=email]', 'lab-office@example.org');
   await page.click('.lab-mailbox button[type=submit]');

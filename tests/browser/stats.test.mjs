@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startServer, addUser, PASSWORD } from '../http/lib.mjs';
-import { launch, newPage, signIn } from './lib.mjs';
+import { launch, newPage, signIn, until } from './lib.mjs';
 
 let srv, browser;
 const YEAR = new Date().getFullYear();
@@ -29,16 +29,26 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await srv?.stop(); });
 
+// The dashboard's own GET of the indicators (not a CSV link fetched by hand).
+const indicatorsGet = (r) => r.request().method() === 'GET' && /\/api\/v1\/stats\/indicators\?/.test(r.url()) && !/format=csv/.test(r.url());
+const gridFactorPut = (r) => r.request().method() === 'PUT' && r.url().includes(`/api/v1/stats/grid-factors/${YEAR}`);
+// This year's cell of the carbon-footprint row, once the table shows it.
+const carbonThisYear = (page) => page.locator('table.dash-ind tbody tr', { hasText: 'Ślad węglowy infrastruktury' }).locator('td').nth(1);
+
 test('staff see the indicator table, charts and CSV links', async () => {
   const page = await newPage(browser);
   await signIn(page, srv.url, 'staff@x.pl', PASSWORD);
   await page.click('.lang button[data-lang=pl]');
+  // Every wait is for the answer and what it renders, never for a time: a
+  // busy machine only makes them come later.
+  const shown = page.waitForResponse(indicatorsGet);
   await page.goto(srv.url + '/#/dashboard');
+  assert.equal((await shown).status(), 200);
   await page.waitForSelector('table.dash-ind');
   const table = await page.textContent('table.dash-ind');
   assert.match(table, /Powierzchnia laboratoriów komercyjnych/);
   assert.match(table, /Ślad węglowy infrastruktury B&R&I/);
-  assert.match(table, /wstępne/); // no grid factor for this year yet
+  assert.match(await carbonThisYear(page).textContent(), /wstępne/); // no grid factor for this year yet
   assert.ok(await page.locator('svg.chart.line polyline').count() === 1);
   assert.equal(await page.locator('svg.chart.heat rect.cell').count(), 7 * 24);
   const csv = await page.getAttribute('a.csv >> nth=0', 'href');
@@ -47,11 +57,22 @@ test('staff see the indicator table, charts and CSV links', async () => {
   assert.match(res, /text\/csv/);
   // Grid factor settings: a bad value is shown next to its field.
   await page.fill('.dash-gf input[name=year]', String(YEAR));
+  let put = page.waitForResponse(gridFactorPut);
   await page.click('.dash-gf button[type=submit]');
+  assert.equal((await put).status(), 422);
   await page.waitForSelector('.dash-gf [data-field=kg_per_kwh] .field-error:not(:empty)');
   await page.fill('.dash-gf input[name=kg_per_kwh]', '0.5');
+  const before = await page.$('table.dash-ind');
+  put = page.waitForResponse(gridFactorPut);
+  const reloaded = page.waitForResponse(indicatorsGet);
   await page.click('.dash-gf button[type=submit]');
-  await page.waitForFunction(() => !document.querySelector('table.dash-ind')?.textContent.includes('wstępne'));
+  assert.equal((await put).status(), 201); // a new year's factor
+  assert.equal((await reloaded).status(), 200);
+  // The table drawn from that answer replaces the old one: this year's
+  // footprint is final now.
+  await until(page, (el) => !el.isConnected, before);
+  await page.waitForSelector('table.dash-ind');
+  assert.doesNotMatch(await carbonThisYear(page).textContent(), /wstępne/);
   assert.deepEqual(page.errors, []);
 });
 

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, addUser, PASSWORD } from '../http/lib.mjs';
-import { launch, newPage, signIn } from './lib.mjs';
+import { launch, newPage, signIn, until } from './lib.mjs';
 
 const A = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">';
 const B = `"'><svg onload="window.__xss=1"><b>`;
@@ -85,15 +85,21 @@ test('stored markup is shown as text on every page and never runs', async () => 
   let page = await pageFor('res@xss.test');
 
   // Waits until the page shows `needles` (text, or an input's value), then
-  // checks that nothing ran.
+  // checks that nothing ran, and that the markup never became elements: an
+  // <img onerror>, <svg onload> or inline <script> in the page would run (or
+  // break the CSP) later, so finding no inline script and no on… attribute
+  // is the proof, with no wait for an error that may or may not come.
   async function visit(hash, needles) {
     await page.goto(`${srv.url}/${hash}`);
     for (const n of needles) {
-      await page.waitForFunction((s) => document.body.innerText.includes(s) ||
-        [...document.querySelectorAll('input, textarea')].some((i) => i.value.includes(s)), n, { timeout: 10000 })
+      await until(page, (s) => document.body.innerText.includes(s) ||
+        [...document.querySelectorAll('input, textarea')].some((i) => i.value.includes(s)), n)
         .catch(() => assert.fail(`${hash}: "${n}" is not shown literally`));
     }
-    await page.waitForTimeout(100); // an onerror would fire by now
+    const injected = await page.evaluate(() => [...document.querySelectorAll('*')]
+      .filter((e) => (e.tagName === 'SCRIPT' && !e.src) || [...e.attributes].some((a) => a.name.startsWith('on')))
+      .map((e) => e.outerHTML.slice(0, 80)));
+    assert.deepEqual(injected, [], `${hash}: markup became elements`);
     const state = await page.evaluate(() => ({ xss: window.__xss, csp: window.__csp || [] }));
     assert.equal(state.xss, undefined, `${hash}: injected script ran`);
     assert.deepEqual(state.csp, [], `${hash}: CSP violation`);

@@ -7,6 +7,7 @@
 #include "booking.h"
 #include "feed.h"
 #include "fuzz.h"
+#include "field.h"
 #include "json.h"
 #include "timeutil.h"
 
@@ -46,7 +47,7 @@ static void booking_body(cJSON *j)
         if (q.purpose) {
             size_t n = strlen(q.purpose);
             FUZZ_CHECK(n <= BOOKING_PURPOSE_MAX, "purpose of %zu bytes", n);
-            FUZZ_CHECK(json_text_ok(q.purpose, n, 1), "purpose is not text");
+            FUZZ_CHECK(field_text_ok(q.purpose, n, 1), "purpose is not text");
         }
         if (q.rrule) {
             size_t n = strlen(q.rrule);
@@ -63,9 +64,9 @@ static void feed_body(cJSON *j)
 {
     struct req r = {0};
     r.json = j;
-    int scope = -1;
+    int scope = -1, past_days = -1;
     int64_t id = 0;
-    int rc = api_feed_scope_from_json(&r, &scope, &id);
+    int rc = api_feed_scope_from_json(&r, &scope, &id, &past_days);
     if (rc == LS_OK) {
         FUZZ_CHECK(scope >= FEED_RESOURCE && scope <= FEED_USER, "scope %d", scope);
         enum feed_scope back;
@@ -73,6 +74,7 @@ static void feed_body(cJSON *j)
                        (int)back == scope,
                    "scope %d does not round-trip", scope);
         FUZZ_CHECK(id >= 1 && id <= INT64_MAX / 2, "id %lld", (long long)id);
+        FUZZ_CHECK(past_days >= 0 && past_days <= FEED_PAST_DAYS_MAX, "past_days %d", past_days);
     } else {
         check_error(&r, rc, "feed body");
     }

@@ -1,14 +1,16 @@
-/* fuzz_resource_body.c — a request body through the conversion of
- * POST/PATCH /api/v1/resources (api_resource_from_json, opening_hours
- * included), after json_parse_object as the dispatcher runs it, both as a
- * create (type and name required) and as a patch of a stored resource: no
- * crash, leak or UB, and an accepted body gives a resource catalogue.c may
- * save as it is (known type, text within limits, numbers in range, opening
- * windows sorted, in range and apart). */
+/* fuzz_resource_body.c — a request body through what the dispatcher runs
+ * for POST/PATCH /api/v1/resources: json_parse_object, then api_field_read
+ * over the resource's field table (opening_hours included), both as a
+ * create (lab_id, type and name required) and as a patch of a stored
+ * resource: no crash, leak or UB, and an accepted body gives a resource
+ * catalogue.c may save as it is (known type, text within limits, numbers in
+ * range, opening windows sorted, in range and apart). */
 #include <math.h>
 
 #include "api.h"
+#include "api_field.h"
 #include "catalogue.h"
+#include "field.h"
 #include "fuzz.h"
 #include "hours.h"
 #include "json.h"
@@ -26,17 +28,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void check_text(const char *s, size_t max, const char *what)
 {
     FUZZ_CHECK(s, "%s is NULL", what);
-    size_t n = strlen(s);
-    FUZZ_CHECK(n <= max, "%s of %zu bytes", what, n);
-    FUZZ_CHECK(json_text_ok(s, n, 1), "%s is not text", what);
+    size_t n = field_chars(s);
+    FUZZ_CHECK(n <= max, "%s of %zu characters", what, n);
+    FUZZ_CHECK(field_text_ok(s, strlen(s), 1), "%s is not text", what);
 }
 
 static void check_resource(const struct resource *res, int create)
 {
-    int known = 0;
-    for (const char *const *t = catalogue_types; *t; t++)
-        known |= strcmp(res->type, *t) == 0;
-    FUZZ_CHECK(known, "type '%s'", res->type);
+    FUZZ_CHECK(field_choice(catalogue_types, res->type) != NULL, "type %s", res->type);
     check_text(res->name, CATALOGUE_NAME_MAX, "name");
     if (create)
         FUZZ_CHECK(res->name[0], "a resource created without a name");
@@ -70,33 +69,30 @@ static void check_resource(const struct resource *res, int create)
 
 static void convert(cJSON *j, int create)
 {
-    struct req r = {0};
-    r.json = j;
+    struct arena a = {0};
+    struct ls_err err = {0};
     /* What a stored resource looks like before a patch overlays the body
      * (and the defaults a create starts from). */
-    struct resource res = {.type = "instrument",
-                           .name = "Confocal",
-                           .category = "",
-                           .description = "",
-                           .shared = 1,
-                           .requires_approval = 1,
-                           .slot_minutes = 30,
-                           .min_minutes = 30,
-                           .max_minutes = 480};
-    if (create)
-        res.name = "";
-    hours_default(&res.hours);
-    int rc = api_resource_from_json(&r, &res, create);
+    struct resource res;
+    catalogue_defaults(&catalogue_resource, &res);
+    if (!create) {
+        res.lab_id = 1;
+        res.type = "instrument";
+        res.name = "Confocal";
+    }
+    uint64_t present = 0;
+    int rc =
+        api_field_read(&catalogue_resource.shape, j, create, 1, NULL, &a, &res, &present, &err);
     if (rc == LS_OK) {
         check_resource(&res, create);
     } else {
         FUZZ_CHECK(rc == LS_EVALIDATION, "gave %d", rc);
         /* The field names the offending member: "" only for a member named "". */
-        FUZZ_CHECK(r.err.field[0] || cJSON_GetObjectItemCaseSensitive(j, ""),
-                   "a 422 that names no field: %s", r.err.message);
-        FUZZ_CHECK(r.err.message[0], "a 422 without a message");
+        FUZZ_CHECK(err.field[0] || cJSON_GetObjectItemCaseSensitive(j, ""),
+                   "a 422 that names no field: %s", err.message);
+        FUZZ_CHECK(err.message[0] && err.message_pl[0], "a 422 without a message");
     }
-    arena_release(&r.arena);
+    arena_release(&a);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

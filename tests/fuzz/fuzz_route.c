@@ -39,11 +39,11 @@ static int rebuild_equals(const char *pattern, const char **params, int n, const
 /* Placeholder shapes the API uses, matched even before the modules that
  * own them are linked in. */
 static const struct route shapes[] = {
-    {"GET", "/api/v1/labs/{id}", NULL, 0, 0, 0, NULL, NULL},
-    {"POST", "/api/v1/bookings/{id}/approve", NULL, 0, 0, 0, NULL, NULL},
-    {"GET", "/api/v1/resources/{id}/bookings/{b}", NULL, 0, 0, 0, NULL, NULL},
-    {"GET", "/ical/{token}.ics", NULL, 0, 0, 0, NULL, NULL},
-    {"GET", "/{a}/{b}/{c}/{d}/{e}", NULL, 0, 0, 0, NULL, NULL}, /* more than HTTP_MAX_PARAMS */
+    {.method = "GET", .pattern = "/api/v1/labs/{id}"},
+    {.method = "POST", .pattern = "/api/v1/bookings/{id}/approve"},
+    {.method = "GET", .pattern = "/api/v1/resources/{id}/bookings/{b}"},
+    {.method = "GET", .pattern = "/ical/{token}.ics"},
+    {.method = "GET", .pattern = "/{a}/{b}/{c}/{d}/{e}"}, /* more than HTTP_MAX_PARAMS */
     {0},
 };
 

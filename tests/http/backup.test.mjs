@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { EventEmitter, once } from 'node:events';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,7 @@ test('backup under write load restores to a consistent, working server', async (
 
     // Two writers creating users as fast as the server takes them.
     const acked = new Map(); // id → email
+    const acks = new EventEmitter(); // 'ack' after each acknowledged user
     let stop = false;
     const writer = async (w) => {
       for (let i = 0; !stop; i++) {
@@ -49,16 +51,22 @@ test('backup under write load restores to a consistent, working server', async (
         const r = await staff.post('/api/v1/users', { email, name: `Writer ${w} user ${i}`, password: PASSWORD, role: 'researcher' });
         assert.equal(r.status, 201, r.text);
         acked.set(r.json.id, email);
+        acks.emit('ack');
       }
     };
     const writers = [writer(1), writer(2)];
-    while (acked.size < 40) await new Promise((r) => setTimeout(r, 20));
+    // Resolves once n users are acknowledged; fails as soon as a writer does.
+    const acknowledged = (n) => Promise.race([
+      (async () => { while (acked.size < n) await once(acks, 'ack'); })(),
+      Promise.all(writers),
+    ]);
+    await acknowledged(40);
 
     const before = new Set(acked.keys());
     const b = await runBackup(srv.db, copy);
     const during = new Set(acked.keys());
     assert.equal(b.code, 0, b.stderr);
-    while (acked.size < during.size + 10) await new Promise((r) => setTimeout(r, 20));
+    await acknowledged(during.size + 10);
     stop = true;
     await Promise.all(writers);
     assert.ok(existsSync(copy) && !existsSync(`${copy}.tmp`));

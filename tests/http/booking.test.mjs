@@ -306,6 +306,16 @@ test('lists: lab_id and organisation_id of the resource, booker_organisation_id,
   assert.deepEqual(ids(await clients.res1.get(`/api/v1/bookings?lab_id=1&${span}`)), []);
   assert.deepEqual(ids(await clients.res2.get(`/api/v1/bookings?organisation_id=1&${span}`)), [a.id, b.id, c.id]);
 
+  // A list's items are written row by row, not from the Booking shape's
+  // tree: each is the same object GET /api/v1/bookings/{id} answers.
+  for (const item of lab1.json.items)
+    assert.deepEqual(item, (await clients.staff.get(`/api/v1/bookings/${item.id}`)).json);
+  // The filters are documented where the forms and clients read them.
+  const doc = (await clients.staff.get('/api/v1/openapi.json')).json;
+  const params = doc.paths['/api/v1/bookings'].get.parameters.map((p) => p.name);
+  for (const p of ['lab_id', 'organisation_id', 'booker_organisation_id', 'order', 'from', 'to', 'limit', 'offset'])
+    assert.ok(params.includes(p), `GET /api/v1/bookings does not document ${p}`);
+
   assertError(await clients.staff.get('/api/v1/bookings?order=newest'), 422, 'validation', 'order');
   assertError(await clients.staff.get('/api/v1/bookings?lab_id=0'), 422, 'validation', 'lab_id');
   assertError(await clients.staff.get('/api/v1/bookings?booker_organisation_id=x'), 422, 'validation', 'booker_organisation_id');

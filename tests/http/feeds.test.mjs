@@ -1,13 +1,19 @@
-// feeds.test.mjs — iCalendar feeds over real HTTP, parsed with ical.js
-// (Mozilla's parser, the one Thunderbird uses): permissions per scope,
-// local times across DST, stable UIDs, SEQUENCE, cancellations, conditional
-// GET, revocation and the token never being stored in clear.
+// feeds.test.mjs — iCalendar feeds over real HTTP, every one parsed back by
+// ical.js (Thunderbird's parser), libical, python-icalendar and vobject
+// (icalparsers.mjs): permissions per scope, local times across DST and the
+// repeated October hour, stable UIDs, SEQUENCE, cancellations and declines,
+// blackouts, the past_days window, gzip, conditional GET with a
+// Last-Modified that never moves backwards, revocation and the token never
+// being stored in clear.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import ICAL from 'ical.js';
 import { startServer, Client, addUser, assertError } from './lib.mjs';
+import { parseEverywhere } from './icalparsers.mjs';
 
 let srv, anon, staff, ownerA, ownerB, resA, resB, guest;
 const ids = {};
@@ -33,11 +39,15 @@ async function fetchFeed(client, url, headers = {}) {
   const path = new URL(url).pathname;
   const res = await client.get(path, { headers });
   if (res.status !== 200) return { res };
+  parseEverywhere([res.text], 'feed');
   const comp = new ICAL.Component(ICAL.parse(res.text));
   for (const tz of comp.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(tz);
   const events = comp.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
-  const byId = new Map(events.map((e) => [Number(e.uid.match(/^booking-(\d+)@/)[1]), e]));
-  return { res, comp, events, byId };
+  const byId = new Map(events.filter((e) => e.uid.startsWith('booking-'))
+    .map((e) => [Number(e.uid.match(/^booking-(\d+)@/)[1]), e]));
+  const blackouts = new Map(events.filter((e) => e.uid.startsWith('blackout-'))
+    .map((e) => [Number(e.uid.match(/^blackout-(\d+)@/)[1]), e]));
+  return { res, comp, events, byId, blackouts };
 }
 
 before(async () => {
@@ -158,8 +168,11 @@ test('a resource feed is valid iCalendar with Europe/Warsaw times across DST', a
   assert.equal(tzs[0].getAllSubcomponents('standard').length, 1);
   assert.equal(tzs[0].getAllSubcomponents('daylight').length, 1);
 
-  // declined never, cancelled > 30 days ago no longer, older than 90 days no longer
-  assert.deepEqual([...byId.keys()].sort((a, b) => a - b), [ids.spring, ids.autumn, ids.newCancel].sort((a, b) => a - b));
+  // declined within 30 days as cancelled, cancelled > 30 days ago no longer,
+  // ended more than 180 days ago (the default window) no longer
+  assert.deepEqual([...byId.keys()].sort((a, b) => a - b), [ids.spring, ids.autumn, ids.declined, ids.newCancel].sort((a, b) => a - b));
+  assert.equal(byId.get(ids.declined).component.getFirstPropertyValue('status'), 'CANCELLED');
+  assert.match(byId.get(ids.declined).description, /Status: odrzucona/);
   for (const e of events) {
     assert.match(e.uid, /^booking-\d+@127\.0\.0\.1$/);
     assert.equal(e.startDate.zone.tzid, 'Europe/Warsaw');
@@ -228,7 +241,7 @@ test('conditional GET: ETag, Last-Modified, 304, HEAD; SEQUENCE and STATUS follo
   const first = await fetchFeed(anon, f.url);
   const etag = first.res.headers.get('etag');
   const lm = first.res.headers.get('last-modified');
-  assert.match(etag, /^"[0-9a-f]{32}"$/);
+  assert.match(etag, /^"[0-9a-f]{32}-gz"$/, 'fetch() asks for gzip');
   assert.ok(!Number.isNaN(Date.parse(lm)));
   const path = new URL(f.url).pathname;
   let r = await anon.get(path, { headers: { 'if-none-match': etag } });
@@ -243,9 +256,9 @@ test('conditional GET: ETag, Last-Modified, 304, HEAD; SEQUENCE and STATUS follo
   assert.equal(r.status, 200);
   r = await anon.get(path, { headers: { 'if-none-match': '"other"' } });
   assert.equal(r.status, 200);
-  const head = await anon.req('HEAD', path);
+  const head = await anon.req('HEAD', path, undefined, { headers: { 'accept-encoding': 'identity' } });
   assert.equal(head.status, 200);
-  assert.equal(head.headers.get('etag'), etag);
+  assert.equal(head.headers.get('etag'), etag.replace('-gz', ''));
   assert.equal(Number(head.headers.get('content-length')), Buffer.byteLength(first.res.text));
   // the same data renders the same bytes and UIDs
   const again = await fetchFeed(anon, f.url);
@@ -284,7 +297,7 @@ test('listing shows my feeds without tokens; revoking makes the URL 404', async 
   const list = await guest.get('/api/v1/feeds');
   assert.equal(list.status, 200);
   const mine = list.json.items.find((x) => x.id === f.id);
-  assert.deepEqual(Object.keys(mine).sort(), ['created', 'id', 'last_used', 'name', 'scope', 'scope_id']);
+  assert.deepEqual(Object.keys(mine).sort(), ['created', 'id', 'last_used', 'name', 'past_days', 'scope', 'scope_id']);
   assert.equal(mine.scope, 'resource');
   assert.equal(mine.scope_id, 2);
   assert.equal(mine.name, 'Sala BSL-2');
@@ -330,11 +343,15 @@ test('one booking as an .ics download for its booker, owners and staff', async (
     assert.equal(r.status, 200, r.text);
     assert.equal(r.headers.get('content-type'), 'text/calendar; charset=utf-8');
     assert.match(r.headers.get('content-disposition'), /^attachment; filename="booking-\d+\.ics"$/);
+    parseEverywhere([r.text], 'booking file');
     const comp = new ICAL.Component(ICAL.parse(r.text));
     const ev = comp.getAllSubcomponents('vevent');
     assert.equal(ev.length, 1);
     assert.equal(ev[0].getFirstPropertyValue('uid'), `booking-${ids.autumn}@127.0.0.1`);
-    assert.equal(comp.getFirstPropertyValue('method'), null);
+    // one event to add, not a feed (API.md § Calendar details)
+    assert.equal(comp.getFirstPropertyValue('method'), 'PUBLISH');
+    for (const p of ['x-wr-calname', 'x-wr-timezone', 'refresh-interval', 'x-published-ttl'])
+      assert.equal(comp.getFirstPropertyValue(p), null, p);
   }
   assertError(await resB.get(path), 404, 'not_found');
   assertError(await ownerB.get(path), 404, 'not_found');
@@ -354,4 +371,175 @@ test('many subscribers polling at once get the same calendar', async () => {
     else { assert.equal(r.status, 200); assert.equal(r.text, first.text); }
     assert.equal(r.headers.get('etag'), etag);
   }
+});
+
+/** The last Sunday of October of the first year whose one is ahead of now, 01:00 UTC (the change). */
+function nextAutumnChange() {
+  for (let y = new Date().getUTCFullYear(); ; y++) {
+    const d = new Date(Date.UTC(y, 9, 31, 1));
+    d.setUTCDate(31 - d.getUTCDay());
+    if (d.getTime() > Date.now() + 86400000) return d.getTime() / 1000;
+  }
+}
+const iso = (t) => new Date(t * 1000).toISOString();
+const stamp = (t) => iso(t).replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+
+test('the repeated October hour is written in UTC and read right by all four parsers', async () => {
+  const change = nextAutumnChange();
+  // 02:30 CEST (first pass) to 02:30 CET (second pass), and an ordinary 03:00–04:00 CET
+  const a = booking({ resource: 2, user: ids.resA, org: 1, start: iso(change - 1800), end: iso(change + 1800) });
+  const b = booking({ resource: 2, user: ids.resA, org: 1, start: iso(change + 3600), end: iso(change + 7200) });
+  const f = await create(ownerA, 'resource', 2);
+  const { res, byId } = await fetchFeed(anon, f.url);
+  assert.match(res.text, new RegExp(`\\r\\nDTSTART:${stamp(change - 1800)}\\r\\n`));
+  assert.match(res.text, new RegExp(`\\r\\nDTEND:${stamp(change + 1800)}\\r\\n`));
+  assert.match(res.text, /\r\nDTSTART;TZID=Europe\/Warsaw:\d{8}T030000\r\n/);
+  assert.equal(byId.get(a).startDate.toUnixTime(), change - 1800);
+  assert.equal(byId.get(a).endDate.toUnixTime(), change + 1800);
+  assert.equal(byId.get(b).startDate.toUnixTime(), change + 3600);
+  // parseEverywhere (in fetchFeed) held libical, python-icalendar and vobject to the same instants
+});
+
+test('renaming the booker, resource or lab moves the event\'s LAST-MODIFIED and DTSTAMP', async () => {
+  const id = booking({ resource: 3, user: ids.resB, org: 2, start: '2027-06-01T08:00:00Z', end: '2027-06-01T09:00:00Z', purpose: 'Rename' });
+  const f = await create(ownerB, 'resource', 3);
+  const before = (await fetchFeed(anon, f.url)).byId.get(id);
+  const lm0 = before.component.getFirstPropertyValue('last-modified').toUnixTime();
+  sql(`UPDATE users SET name = 'Bartosz Nowak-Kowalski', updated = ${NOW + 100} WHERE id = ${ids.resB}`);
+  const after = (await fetchFeed(anon, f.url)).byId.get(id);
+  assert.match(after.summary, /Bartosz Nowak-Kowalski/);
+  assert.equal(after.component.getFirstPropertyValue('last-modified').toUnixTime(), NOW + 100);
+  assert.equal(after.component.getFirstPropertyValue('dtstamp').toUnixTime(), NOW + 100);
+  assert.ok(NOW + 100 > lm0);
+  assert.equal(after.sequence, before.sequence, 'a rename is not a new time or status');
+  sql(`UPDATE labs SET name = 'Lab fermentacji i hodowli', updated = ${NOW + 200} WHERE id = 2`);
+  const lab = (await fetchFeed(anon, f.url)).byId.get(id);
+  assert.match(lab.location, /Lab fermentacji i hodowli/);
+  assert.equal(lab.component.getFirstPropertyValue('last-modified').toUnixTime(), NOW + 200);
+});
+
+test('blackouts are events of resource and lab feeds, in the subscriber\'s language', async () => {
+  const start = new Date(Date.now() + 20 * 86400000);
+  start.setUTCHours(6, 0, 0, 0);
+  const end = new Date(start.getTime() + 4 * 3600000);
+  let r = await ownerA.post('/api/v1/resources/1/blackouts', { start: start.toISOString(), end: end.toISOString(), reason: 'Serwis lasera' });
+  assert.equal(r.status, 201, r.text);
+  const x = r.json.id;
+  for (const [client, scope, id, word] of [[ownerA, 'resource', 1, 'Niedostępne'], [resA, 'lab', 1, 'Niedostępne']]) {
+    const f = await create(client, scope, id);
+    const { blackouts } = await fetchFeed(anon, f.url);
+    const e = blackouts.get(x);
+    assert.ok(e, `${scope} feed lacks the blackout`);
+    assert.equal(e.uid, `blackout-${x}@127.0.0.1`);
+    assert.equal(e.summary, `${word}: Mikroskop konfokalny — Serwis lasera`);
+    assert.equal(e.startDate.toUnixTime(), start.getTime() / 1000);
+    assert.equal(e.endDate.toUnixTime(), end.getTime() / 1000);
+  }
+  // an English reader
+  const en = new Client(srv.url);
+  addUser(srv, { email: 'en@f.test', organisation: 2, name: 'Edward English' });
+  await en.login('en@f.test');
+  assert.equal((await en.patch('/api/v1/me', { lang: 'en' })).status, 200);
+  const f = await create(en, 'resource', 1);
+  const { blackouts } = await fetchFeed(anon, f.url);
+  assert.match(blackouts.get(x).summary, /^Unavailable: Mikroskop konfokalny — Serwis lasera$/);
+  // user and organisation feeds hold bookings only
+  const u = await create(resA, 'user', ids.resA);
+  assert.equal((await fetchFeed(anon, u.url)).blackouts.size, 0);
+  ids.blackout = x;
+});
+
+test('a feed\'s Last-Modified never moves backwards, even when its newest row leaves', async () => {
+  const f = await create(ownerA, 'resource', 1);
+  const path = new URL(f.url).pathname;
+  sql(`UPDATE blackouts SET created = ${NOW + 5000} WHERE id = ${ids.blackout}`);
+  const first = await fetchFeed(anon, f.url);
+  const lm1 = Date.parse(first.res.headers.get('last-modified'));
+  assert.equal(lm1, (NOW + 5000) * 1000);
+  // the newest change was the blackout; it goes
+  assert.equal((await ownerA.del(`/api/v1/blackouts/${ids.blackout}`)).status, 204);
+  const second = await fetchFeed(anon, f.url);
+  assert.equal(second.blackouts.size, 0);
+  const lm2 = Date.parse(second.res.headers.get('last-modified'));
+  assert.ok(lm2 > lm1, `Last-Modified went from ${lm1} to ${lm2}`);
+  // a client holding the first version must get the second
+  const r = await anon.get(path, { headers: { 'if-modified-since': first.res.headers.get('last-modified') } });
+  assert.equal(r.status, 200);
+  // and the second version keeps its date
+  const third = await anon.get(path);
+  assert.equal(third.headers.get('last-modified'), second.res.headers.get('last-modified'));
+  assert.equal((await anon.get(path, { headers: { 'if-modified-since': second.res.headers.get('last-modified') } })).status, 304);
+});
+
+test('past_days: 180 by default, 0 to 3650, checked', async () => {
+  let r = await resA.post('/api/v1/feeds', { scope: 'resource', id: 1 });
+  assert.equal(r.json.past_days, 180);
+  assertError(await resA.post('/api/v1/feeds', { scope: 'resource', id: 1, past_days: 3651 }), 422, 'validation', 'past_days');
+  assertError(await resA.post('/api/v1/feeds', { scope: 'resource', id: 1, past_days: -1 }), 422, 'validation', 'past_days');
+  assertError(await resA.post('/api/v1/feeds', { scope: 'resource', id: 1, past_days: 'all' }), 422, 'validation', 'past_days');
+  const past = booking({ resource: 1, user: ids.resA, org: 1, start: iso(NOW - 10 * 86400), end: iso(NOW - 10 * 86400 + 3600) });
+  r = await resA.post('/api/v1/feeds', { scope: 'resource', id: 1, past_days: 0 });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.past_days, 0);
+  assert.ok(!(await fetchFeed(anon, r.json.url)).byId.has(past));
+  r = await resA.post('/api/v1/feeds', { scope: 'resource', id: 1, past_days: 3650 });
+  const all = await fetchFeed(anon, r.json.url);
+  assert.ok(all.byId.has(past) && all.byId.has(ids.ancient));
+  const listed = (await resA.get('/api/v1/feeds')).json.items.find((x) => x.id === r.json.id);
+  assert.equal(listed.past_days, 3650);
+});
+
+/** A GET with the raw bytes (fetch() would inflate gzip by itself). */
+function rawGet(url, headers) {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
+test('Accept-Encoding: gzip answers gzip with its own ETag; q=0 and identity do not', async () => {
+  const f = await create(ownerA, 'lab', 1);
+  const plain = await rawGet(f.url, {});
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.match(plain.headers.vary, /Accept-Encoding/);
+  const gz = await rawGet(f.url, { 'accept-encoding': 'br;q=1, gzip;q=0.8' });
+  assert.equal(gz.status, 200);
+  assert.equal(gz.headers['content-encoding'], 'gzip');
+  assert.equal(Number(gz.headers['content-length']), gz.body.length);
+  assert.ok(gz.body.length < plain.body.length / 2);
+  assert.equal(gunzipSync(gz.body).toString(), plain.body.toString());
+  assert.equal(gz.headers.etag, plain.headers.etag.replace(/"$/, '-gz"'));
+  // both validators name the version
+  for (const tag of [gz.headers.etag, plain.headers.etag]) {
+    const r = await rawGet(f.url, { 'accept-encoding': 'gzip', 'if-none-match': tag });
+    assert.equal(r.status, 304);
+    assert.equal(r.headers.etag, gz.headers.etag);
+  }
+  for (const ae of ['gzip;q=0', 'identity', 'deflate', 'gzip;q=0.000'])
+    assert.equal((await rawGet(f.url, { 'accept-encoding': ae })).headers['content-encoding'], undefined, ae);
+  assert.equal((await rawGet(f.url, { 'accept-encoding': '*' })).headers['content-encoding'], 'gzip');
+});
+
+test('a feed over 4 MB is cached too', async () => {
+  // 8,000 bookings with long purposes on a resource of its own (some 5 MB)
+  sql(`INSERT INTO resources(id, lab_id, type, name, created, updated) VALUES (9, 1, 'desk', 'Biurko duże', ${NOW}, ${NOW});
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8000)
+    INSERT INTO bookings(resource_id, user_id, organisation_id, start, end, purpose, status, created, updated)
+    SELECT 9, ${ids.resA}, 1, ${NOW + 86400} + i * 3600, ${NOW + 86400} + i * 3600 + 1800,
+      'Pomiar ' || i || ': ' || printf('%.100c', 'x'), 'approved', ${NOW}, ${NOW} FROM n;`);
+  const f = await create(ownerA, 'resource', 9);
+  const stats = async () => (await staff.get('/api/v1/diagnostics')).json.feed_cache;
+  const first = await anon.get(new URL(f.url).pathname);
+  assert.equal(first.status, 200);
+  assert.ok(Buffer.byteLength(first.text) > 4 * 1024 * 1024, `${Buffer.byteLength(first.text)} bytes`);
+  const s1 = await stats();
+  const again = await anon.get(new URL(f.url).pathname);
+  assert.equal(again.text, first.text);
+  const s2 = await stats();
+  assert.equal(s2.renders, s1.renders, 'rendered again');
+  assert.equal(s2.hits, s1.hits + 1);
+  sql('DELETE FROM bookings WHERE resource_id = 9; DELETE FROM resources WHERE id = 9;');
 });

@@ -86,11 +86,45 @@ export function within(ms, promise) {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Polls `check` (sync or async) until it returns a truthy value, which is
+ * returned; fails after `timeout` ms. Only for a state that no event
+ * announces (a row the server writes after an SMTP dialogue, say): wherever
+ * there is an event or a response to wait for, wait for that instead.
+ */
+export async function eventually(check, { timeout = 15000, what = 'the condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`${what} did not hold within ${timeout} ms`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
 /** Runs SQL on a database file with the sqlite3 CLI; the trimmed output. */
 export function sqlite(db, q) {
   const r = spawnSync('sqlite3', ['-batch', db, q], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
+}
+
+/**
+ * fetch, sent a second time when the server had already closed the pooled
+ * keep-alive socket it went out on. The server drops idle connections after
+ * 3 s; a test that blocks Node's event loop (spawnSync of the CLI, sqlite3)
+ * keeps undici from noticing, and the next request then meets a socket
+ * closed before a byte of it was read — the request never ran, so sending
+ * it again is safe for every method. Any other failure is thrown as is.
+ */
+export async function fetchOnce(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    const code = e?.cause?.code;
+    if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') throw e;
+    return fetch(url, init);
+  }
 }
 
 /** A browser-like client: cookie jar of one session cookie plus the CSRF token. */
@@ -115,7 +149,7 @@ export class Client {
       payload = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
       if (!('content-type' in h)) h['content-type'] = 'application/json';
     }
-    const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
+    const res = await fetchOnce(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
     const set = res.headers.get('set-cookie');
     if (set) {
       const m = set.match(/labshare_session=([^;]*)/);

@@ -2,12 +2,16 @@
 // tests: EHLO/HELO, optional AUTH PLAIN, MAIL, RCPT, DATA (with dot
 // unstuffing), RSET, NOOP, QUIT. It records every accepted message and can
 // be told to refuse MAIL with a given reply (451 temporary, 550 permanent)
-// until told otherwise. Also a minimal MIME reader for the assertions.
+// until told otherwise, and records each refusal. Tests wait on what the sink
+// sees (a message, a refusal), never on the clock. Also a minimal MIME
+// reader for the assertions.
 import net from 'node:net';
 
 export async function startSmtpSink({ user, password } = {}) {
   const messages = [];
-  const waiters = [];
+  const refusals = []; // {reply, from}: every MAIL answered with the refusal
+  const listeners = new Set(); // called whenever messages or refusals grow
+  const changed = () => { for (const l of [...listeners]) l(); };
   let refuse = null; // e.g. '451 4.3.0 try later'
   const sockets = new Set();
 
@@ -40,7 +44,7 @@ export async function startSmtpSink({ user, password } = {}) {
             const m = { from: mail.from, to: mail.to, raw, ...parseMime(raw) };
             messages.push(m);
             reply('250 2.0.0 queued');
-            for (const w of waiters.splice(0)) w();
+            changed();
             mail = null;
             data = [];
           } else {
@@ -66,7 +70,12 @@ export async function startSmtpSink({ user, password } = {}) {
           }
           case 'MAIL':
             if (!authed) { reply('530 5.7.0 authentication required'); break; }
-            if (refuse) { reply(refuse); break; }
+            if (refuse) {
+              reply(refuse);
+              refusals.push({ reply: refuse, from: (line.match(/<([^>]*)>/) || [])[1] });
+              changed();
+              break;
+            }
             mail = { from: (line.match(/<([^>]*)>/) || [])[1], to: [] };
             reply('250 2.1.0 ok');
             break;
@@ -90,21 +99,38 @@ export async function startSmtpSink({ user, password } = {}) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = server.address().port;
+  // Resolves with the entries of `list` that satisfy pred as soon as there is
+  // one (checked on every arrival); fails after `timeout` ms.
+  const waitIn = (list, pred, timeout, what) => new Promise((resolve, reject) => {
+    const check = () => {
+      const found = list.filter(pred);
+      if (!found.length) return;
+      listeners.delete(check);
+      clearTimeout(timer);
+      resolve(found);
+    };
+    const timer = setTimeout(() => {
+      listeners.delete(check);
+      reject(new Error(`${what} within ${timeout} ms; have ${messages.map((m) => `${m.to} ${m.subject}`).join(' | ')}` +
+        `; refused ${refusals.length}`));
+    }, timeout);
+    listeners.add(check);
+    check();
+  });
   return {
     port,
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    refusals,
     /** Refuse MAIL with this reply ('451 …' or '550 …'); null accepts again. */
     refuse(line) { refuse = line; },
-    /** Resolves with the messages to `rcpt` once pred holds for at least one. */
-    async waitFor(pred, { timeout = 15000 } = {}) {
-      const deadline = Date.now() + timeout;
-      for (;;) {
-        const found = messages.filter(pred);
-        if (found.length) return found;
-        if (Date.now() > deadline) throw new Error(`no matching mail within ${timeout} ms; have ${messages.map((m) => `${m.to} ${m.subject}`).join(' | ')}`);
-        await new Promise((resolve) => { waiters.push(resolve); setTimeout(resolve, 200); });
-      }
+    /** Resolves with the accepted messages matching pred once there is one. */
+    waitFor(pred, { timeout = 15000 } = {}) {
+      return waitIn(messages, pred, timeout, 'no matching mail');
+    },
+    /** Resolves once the n-th refusal (counting from 1) has been answered. */
+    waitForRefusals(n, { timeout = 15000 } = {}) {
+      return waitIn(refusals, (_, i) => i === n - 1, timeout, `no refusal number ${n}`);
     },
     async close() {
       for (const s of sockets) s.destroy();
@@ -117,6 +143,14 @@ function decodeWords(v) {
   // Space between adjacent encoded-words is not part of the text (RFC 2047).
   return v.replace(/\?=\s+=\?/g, '?==?').replace(/=\?UTF-8\?B\?([^?]*)\?=/gi,
     (_, b) => Buffer.from(b, 'base64').toString('utf8'));
+}
+
+/** The display name of a "name <addr>" mailbox, decoded and unquoted; null without one. */
+function displayName(v) {
+  const m = (v || '').match(/^(.*?)\s*<[^<>]*>$/);
+  if (!m || !m[1]) return null;
+  const name = decodeWords(m[1]);
+  return name.startsWith('"') ? name.slice(1, -1).replace(/\\(.)/g, '$1') : name;
 }
 
 function headersOf(text) {
@@ -166,6 +200,8 @@ export function parseMime(raw) {
   return {
     root,
     subject: decodeWords(root.headers.subject || ''),
+    fromName: displayName(root.headers.from),
+    toName: displayName(root.headers.to),
     rawSubject: root.headers.subject || '',
     text: find('text/plain')?.text,
     html: find('text/html')?.text,

@@ -19,11 +19,12 @@ export function setCsrf(token) {
   else sessionStorage.removeItem('labshare.csrf');
 }
 
-export async function api(method, path, body) {
+export async function api(method, path, body, bodyType = 'application/json') {
   const headers = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (body !== undefined) headers['content-type'] = bodyType;
   if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  const payload = body === undefined || bodyType !== 'application/json' ? body : JSON.stringify(body);
+  const res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
   if (res.status === 204) return null;
   const type = res.headers.get('content-type') || '';
   const data = type.startsWith('application/json') ? await res.json() : await res.text();
@@ -36,6 +37,8 @@ export const post = (p, b) => api('POST', p, b ?? {});
 export const patch = (p, b) => api('PATCH', p, b);
 export const put = (p, b) => api('PUT', p, b);
 export const del = (p) => api('DELETE', p);
+/** POSTs a body as it is (a file's text), with its content type. */
+export const upload = (p, body, type) => api('POST', p, body, type);
 
 /** Builds a query string from an object, skipping empty values. */
 export function qs(params) {

@@ -1,10 +1,10 @@
-// app.js — the single-page shell: session, language, header, hash router.
+// app.js — the single-page shell: language, header, hash router (the session,
+// navigation and the toast, which views use too, live in shell.js below it).
 import { h, mount } from './dom.js';
-import { api, get, setCsrf, ApiError } from './api.js';
+import { api, get, ApiError } from './api.js';
 import { t, setLang, getLang } from './i18n.js';
 import { routes } from './routes.js';
-
-export const state = { user: null };
+import { state, signedIn, signedOut, navigate, toast } from './shell.js';
 
 function compile(pattern) {
   const names = [];
@@ -12,18 +12,6 @@ function compile(pattern) {
   return { re, names };
 }
 const table = routes.map((r) => ({ ...r, ...compile(r.pattern) }));
-
-export function navigate(hash) {
-  if (location.hash === hash) render();
-  else location.hash = hash;
-}
-
-export function toast(msg, kind = 'ok') {
-  const el = document.getElementById('toast');
-  mount(el, h('div', { class: ['toast', kind] }, msg));
-  clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => el.replaceChildren(), 4000);
-}
 
 function allowed(nav) {
   if (!nav) return false;
@@ -49,19 +37,12 @@ function renderHeader() {
 
 async function signOut() {
   try { await api('DELETE', '/api/v1/session'); } catch { /* already gone */ }
-  state.user = null;
-  setCsrf(null);
+  signedOut();
   navigate('#/');
 }
 
-export function signedIn(body) {
-  state.user = body.user;
-  setCsrf(body.csrf);
-  if (body.user.lang && body.user.lang !== getLang() && !localStorage.getItem('labshare.lang')) setLang(body.user.lang);
-}
-
 let seq = 0;
-export async function render() {
+async function render() {
   const my = ++seq;
   renderHeader();
   const main = document.getElementById('main');
@@ -88,7 +69,7 @@ export async function render() {
     document.title = (root.querySelector('h1')?.textContent || 'labshare') + ' · labshare';
   } catch (e) {
     if (my !== seq) return;
-    if (e instanceof ApiError && e.status === 401) { state.user = null; setCsrf(null); navigate('#/login'); return; }
+    if (e instanceof ApiError && e.status === 401) { signedOut(); navigate('#/login'); return; }
     mount(main, h('section', { class: 'card error' }, h('h1', {}, t('common.error')), h('p', {}, e.message)));
   }
 }
@@ -96,7 +77,7 @@ export async function render() {
 async function boot() {
   for (const b of document.querySelectorAll('.lang button'))
     b.addEventListener('click', () => { setLang(b.dataset.lang); render(); });
-  try { signedIn(await get('/api/v1/session')); } catch { state.user = null; setCsrf(null); }
+  try { signedIn(await get('/api/v1/session')); } catch { signedOut(); }
   window.addEventListener('hashchange', render);
   render();
 }

@@ -1,21 +1,34 @@
-// hours-editor.js — weekly opening hours: per weekday, any number of
-// HH:MM–HH:MM windows ("24:00" closes at midnight), presets for 24/7 and
-// Mon–Fri 08:00–18:00. value() gives the API's
+// hours-editor.js — the x-widget "opening-hours" of a schema: per weekday,
+// any number of HH:MM–HH:MM windows ("24:00" closes at midnight), presets for
+// 24/7 and Mon–Fri 08:00–18:00. The weekdays and time patterns are the
+// property's item schema (openapi.json). value() gives the API's
 // [{"weekday","open","close"}] list; invalid rows are reported, not dropped.
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
 import '../catalogue-util.js'; // registers the strings used here
 
-const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+/** The "Mon–Fri 8–18" preset. */
+export const workWeek = () => [1, 2, 3, 4, 5].map((weekday) => ({ weekday, open: '08:00', close: '18:00' }));
+/** Windows by weekday, then opening time (the order the API's answers are compared in). */
+export const sortHours = (hs) => [...(hs || [])].sort((a, b) => a.weekday - b.weekday || a.open.localeCompare(b.open));
 
-export function hoursEditor(initial = []) {
-  const days = new Map([1, 2, 3, 4, 5, 6, 7].map((d) => [d, h('div', { class: 'hours-windows' })]));
+/**
+ * initial: windows to show; items: the property's item schema ({weekday,
+ * open, close} with minimum/maximum and patterns); field: the JSON name its
+ * errors carry.
+ */
+export function hoursEditor(initial, { items, field }) {
+  const { weekday, open: openP, close: closeP } = items.properties;
+  const OPEN = new RegExp(openP.pattern), CLOSE = new RegExp(closeP.pattern);
+  const weekdays = [];
+  for (let d = weekday.minimum; d <= weekday.maximum; d++) weekdays.push(d);
+  const days = new Map(weekdays.map((d) => [d, h('div', { class: 'hours-windows' })]));
 
   function windowRow(day, w = { open: '08:00', close: '18:00' }) {
-    const attrs = (label) => ({ type: 'text', inputmode: 'numeric', pattern: '([01][0-9]|2[0-4]):[0-5][0-9]', maxlength: 5, size: 5,
+    const attrs = (label, pattern) => ({ type: 'text', inputmode: 'numeric', pattern, maxlength: 5, size: 5,
       placeholder: 'HH:MM', 'aria-label': `${t('wd.' + day)} — ${label}` });
-    const open = h('input', { ...attrs(t('hours.open')), class: 'hours-open', value: w.open });
-    const close = h('input', { ...attrs(t('hours.close')), class: 'hours-close', value: w.close });
+    const open = h('input', { ...attrs(t('hours.open'), openP.pattern), class: 'hours-open', value: w.open });
+    const close = h('input', { ...attrs(t('hours.close'), closeP.pattern), class: 'hours-close', value: w.close });
     const row = h('div', { class: 'hours-window' }, open, h('span', { 'aria-hidden': 'true' }, '–'), close,
       h('button', { type: 'button', class: 'btn small secondary hours-remove', 'aria-label': `${t('hours.remove')}: ${t('wd.' + day)}`,
         onclick: () => { const next = row.nextElementSibling || row.previousElementSibling; row.remove(); sync(day); (next?.querySelector('input') || addButtons.get(day)).focus(); } }, '×'));
@@ -39,7 +52,7 @@ export function hoursEditor(initial = []) {
     const add = h('button', { type: 'button', class: 'link hours-add', 'aria-label': `${t('hours.add')}: ${t('wd.' + d)}` }, '+ ' + t('hours.add'));
     add.addEventListener('click', () => {
       const last = box.querySelector('.hours-window:last-child .hours-close')?.value;
-      const row = windowRow(d, last && last < '24:00' && TIME.test(last) ? { open: last, close: '24:00' } : undefined);
+      const row = windowRow(d, last && OPEN.test(last) ? { open: last, close: '24:00' } : undefined);
       box.append(row); sync(d); row.querySelector('input').focus();
     });
     addButtons.set(d, add);
@@ -50,12 +63,12 @@ export function hoursEditor(initial = []) {
   const preset = (label, fn) => h('button', { type: 'button', class: 'btn small secondary', onclick: () => set(fn()) }, label);
   const el = h('div', { class: 'hours-editor' },
     h('div', { class: 'hours-presets' },
-      preset(t('hours.presetWork'), () => [1, 2, 3, 4, 5].map((weekday) => ({ weekday, open: '08:00', close: '18:00' }))),
-      preset(t('hours.preset247'), () => [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, open: '00:00', close: '24:00' }))),
+      preset(t('hours.presetWork'), workWeek),
+      preset(t('hours.preset247'), () => weekdays.map((weekday) => ({ weekday, open: '00:00', close: '24:00' }))),
       preset(t('hours.clear'), () => [])),
     rows,
     h('div', { class: 'hint' }, t('hours.format')));
-  set(initial);
+  set(initial || []);
 
   /** The windows as the API wants them; throws {field, message} on a malformed row. */
   function value() {
@@ -63,9 +76,9 @@ export function hoursEditor(initial = []) {
     for (const [d, box] of days) {
       for (const row of box.querySelectorAll('.hours-window')) {
         const open = row.querySelector('.hours-open').value.trim(), close = row.querySelector('.hours-close').value.trim();
-        if (!TIME.test(open) || !TIME.test(close) || open === '24:00' || close <= open) {
-          row.querySelector(TIME.test(open) && open !== '24:00' ? '.hours-close' : '.hours-open').setAttribute('aria-invalid', 'true');
-          throw { field: 'opening_hours', message: t('hours.bad', { day: t('wd.' + d) }) };
+        if (!OPEN.test(open) || !CLOSE.test(close) || close <= open) {
+          row.querySelector(OPEN.test(open) ? '.hours-close' : '.hours-open').setAttribute('aria-invalid', 'true');
+          throw { field, message: t('hours.bad', { day: t('wd.' + d) }) };
         }
         out.push({ weekday: d, open, close });
       }

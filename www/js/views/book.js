@@ -6,6 +6,7 @@ import { get, post, qs } from '../api.js';
 import { t, addStrings, fmtDate, fmtTime, getLang } from '../i18n.js';
 import { weekStart, addDays, parseDateKey, dateKey, layoutWeek, localDate, toOffsetString, weeklyRrule } from '../localtime.js';
 import { statusBadge, fmtSpan, fmtMinutes, tzNote, findClashes, clashList, forbiddenText, weeklySpans, clearErrors } from './booking-common.js';
+import { limits } from '../schema.js';
 
 addStrings({
   pl: {
@@ -83,7 +84,7 @@ export async function render(root, { params, toast }) {
   const startOut = h('output', { class: 'sel-start', name: 'start' }, '—');
   const endOut = h('output', { class: 'sel-end' }, '—');
   const duration = h('select', { name: 'end', disabled: true });
-  const purpose = h('textarea', { name: 'purpose', maxlength: '2000', rows: '3' });
+  const purpose = h('textarea', { name: 'purpose', maxlength: limits('BookingRequestCreate', 'purpose').maxLength, rows: '3' });
   const repeat = h('select', { name: 'rrule' },
     h('option', { value: '' }, t('book.repeat.none')),
     h('option', { value: 'count' }, t('book.repeat.count')),

@@ -5,11 +5,11 @@ import { h, mount } from '../dom.js';
 import { get, post, qs } from '../api.js';
 import { t, addStrings, fmtDate, fmtTime, getLang } from '../i18n.js';
 import { ZONE, localDate, addDays, localMidnight, zonedParts, localToInstant } from '../localtime.js';
+import { bodySchema, choiceLabel } from '../schema.js';
 
 addStrings({
   pl: {
     'bk.tz': 'Godziny według czasu krakowskiego.',
-    'bk.status.pending': 'oczekuje', 'bk.status.approved': 'zatwierdzona', 'bk.status.declined': 'odrzucona', 'bk.status.cancelled': 'anulowana',
     'bk.noshow': 'nieobecność', 'bk.series': 'seria',
     'bk.cancel': 'Anuluj rezerwację', 'bk.cancel.q': 'Anulować tę rezerwację?', 'bk.cancel.one': 'Tylko tę',
     'bk.cancel.following': 'Tę i następne w serii', 'bk.cancel.yes': 'Tak, anuluj', 'bk.cancel.keep': 'Nie, zostaw',
@@ -18,12 +18,11 @@ addStrings({
     'bk.clash.blackout': 'wyłączenie', 'bk.clash.unknown': 'Termin koliduje z inną rezerwacją lub wyłączeniem.',
     'bk.forbidden.training': 'To urządzenie wymaga szkolenia. Skontaktuj się z opiekunem laboratorium, aby zostać przeszkolonym.',
     'bk.forbidden.shared': 'Ten zasób nie jest udostępniany innym organizacjom.',
-    'bk.details': 'Szczegóły', 'bk.resource': 'Zasób', 'bk.when': 'Termin', 'bk.status': 'Status', 'bk.purpose': 'Cel',
+    'bk.details': 'Szczegóły', 'bk.when': 'Termin',
     'bk.mine': 'Moje rezerwacje', 'bk.min': '{n} min', 'bk.hours': '{h} h {m} min',
   },
   en: {
     'bk.tz': 'Times in Kraków time.',
-    'bk.status.pending': 'pending', 'bk.status.approved': 'approved', 'bk.status.declined': 'declined', 'bk.status.cancelled': 'cancelled',
     'bk.noshow': 'no-show', 'bk.series': 'series',
     'bk.cancel': 'Cancel booking', 'bk.cancel.q': 'Cancel this booking?', 'bk.cancel.one': 'This one only',
     'bk.cancel.following': 'This and following in the series', 'bk.cancel.yes': 'Yes, cancel', 'bk.cancel.keep': 'No, keep it',
@@ -32,7 +31,7 @@ addStrings({
     'bk.clash.blackout': 'a blackout', 'bk.clash.unknown': 'The time clashes with another booking or a blackout.',
     'bk.forbidden.training': 'This instrument requires training. Ask the lab owner to train you first.',
     'bk.forbidden.shared': 'This resource is not offered to other organisations.',
-    'bk.details': 'Details', 'bk.resource': 'Resource', 'bk.when': 'When', 'bk.status': 'Status', 'bk.purpose': 'Purpose',
+    'bk.details': 'Details', 'bk.when': 'When',
     'bk.mine': 'My bookings', 'bk.min': '{n} min', 'bk.hours': '{h} h {m} min',
   },
 });
@@ -40,7 +39,7 @@ addStrings({
 export { ZONE };
 
 export function statusBadge(b) {
-  return [h('span', { class: ['badge', b.status] }, t('bk.status.' + b.status)),
+  return [h('span', { class: ['badge', b.status] }, choiceLabel('Booking', 'status', b.status)),
     b.no_show ? h('span', { class: 'badge cancelled' }, t('bk.noshow')) : null];
 }
 
@@ -71,7 +70,7 @@ export function manages(user, resource) {
  * called after the cancel succeeded; onClose() when kept.
  */
 export function cancelConfirm(booking, { onDone, onClose, toast }) {
-  const reason = h('input', { type: 'text', name: 'reason', maxlength: '500', class: 'cancel-reason', 'aria-label': t('bk.cancel.reason'), placeholder: t('bk.cancel.reason') });
+  const reason = h('input', { type: 'text', name: 'reason', maxlength: bodySchema('post', '/api/v1/bookings/{id}/cancel').properties.reason.maxLength, class: 'cancel-reason', 'aria-label': t('bk.cancel.reason'), placeholder: t('bk.cancel.reason') });
   const err = h('div', { class: 'field-error', role: 'alert' });
   const go = async (scope, btn) => {
     btn.disabled = true;

@@ -6,6 +6,7 @@ import { get, post, patch } from '../api.js';
 import { t, addStrings, fmtDateTime } from '../i18n.js';
 import { toLocalInput, fromLocalInput, toOffsetString, LocalTimeError } from '../localtime.js';
 import { statusBadge, fmtSpan, fmtMinutes, tzNote, cancelButton, manages, findClashes, clashList, clearErrors } from './booking-common.js';
+import { bodySchema, label } from '../schema.js';
 
 addStrings({
   pl: {
@@ -68,11 +69,11 @@ export async function render(root, { params, state, toast }) {
       h('section', { class: 'card' },
         h('p', {}, statusBadge(b), ' ', h('strong', {}, fmtSpan(b.start, b.end))),
         h('dl', { class: 'facts' },
-          h('dt', {}, t('bk.resource')), h('dd', {}, h('a', { href: `#/resources/${b.resource_id}` }, b.resource_name || res?.name || `#${b.resource_id}`)),
+          h('dt', {}, label('Booking', 'resource_id')), h('dd', {}, h('a', { href: `#/resources/${b.resource_id}` }, b.resource_name || res?.name || `#${b.resource_id}`)),
           h('dt', {}, t('bkd.start')), h('dd', {}, fmtDateTime(b.start, { dateStyle: 'full' })),
           h('dt', {}, t('bkd.end')), h('dd', {}, fmtDateTime(b.end, { dateStyle: 'full' })),
           h('dt', {}, t('bkd.duration')), h('dd', {}, fmtMinutes(Math.round((Date.parse(b.end) - Date.parse(b.start)) / 60000))),
-          h('dt', {}, t('bk.purpose')), h('dd', { class: 'purpose' }, b.purpose || '—'),
+          h('dt', {}, label('Booking', 'purpose')), h('dd', { class: 'purpose' }, b.purpose || '—'),
           h('dt', {}, t('bkd.user')), h('dd', {}, who(b.user_id, b.user_name)),
           h('dt', {}, t('bkd.org')), h('dd', {}, org ? org.name : b.organisation_id == null ? '—' : `#${b.organisation_id}`),
           b.series_id ? [h('dt', {}, t('bkd.series')), h('dd', {}, `#${b.series_id}`)] : null,
@@ -111,7 +112,7 @@ export async function render(root, { params, state, toast }) {
     const err = h('div', { class: 'form-error', role: 'alert' });
     const parts = [];
     if (b.status === 'pending') {
-      const reason = h('input', { type: 'text', name: 'reason', maxlength: '500' });
+      const reason = h('input', { type: 'text', name: 'reason', maxlength: bodySchema('post', '/api/v1/bookings/{id}/decline').properties.reason.maxLength });
       parts.push(h('div', { class: 'decide' },
         h('button', { type: 'button', class: 'btn approve', onclick: () => act('approve', {}, t('bkd.approved'), err) }, t('bkd.approve')),
         field(t('bkd.decline.reason'), reason),
@@ -126,11 +127,11 @@ export async function render(root, { params, state, toast }) {
   function moveForm() {
     const start = h('input', { type: 'datetime-local', name: 'start', value: toLocalInput(new Date(b.start)), step: '60' });
     const end = h('input', { type: 'datetime-local', name: 'end', value: toLocalInput(new Date(b.end)), step: '60' });
-    const purpose = h('textarea', { name: 'purpose', maxlength: '2000', rows: '2' }, b.purpose || '');
+    const purpose = h('textarea', { name: 'purpose', maxlength: bodySchema('patch', '/api/v1/bookings/{id}').properties.purpose.maxLength, rows: '2' }, b.purpose || '');
     const form = h('form', { class: 'card move-form', novalidate: true },
       h('h2', {}, t('bkd.move')), h('p', { class: 'hint' }, t('bkd.move.hint')),
       h('div', { class: 'row' }, field(t('bkd.start'), start), field(t('bkd.end'), end)),
-      field(t('bk.purpose'), purpose),
+      field(label('Booking', 'purpose'), purpose),
       h('button', { type: 'submit', class: 'btn' }, t('bkd.move.save')));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();

@@ -4,29 +4,30 @@ import { h, mount } from '../dom.js';
 import { get, qs } from '../api.js';
 import { t, addStrings } from '../i18n.js';
 import { statusBadge, fmtSpan, tzNote, cancelButton } from './booking-common.js';
+import { choices, label } from '../schema.js';
 
 addStrings({
   pl: {
-    'bks.title': 'Moje rezerwacje', 'bks.upcoming': 'Nadchodzące', 'bks.past': 'Minione', 'bks.status': 'Status',
+    'bks.title': 'Moje rezerwacje', 'bks.upcoming': 'Nadchodzące', 'bks.past': 'Minione',
     'bks.empty.upcoming': 'Nie masz nadchodzących rezerwacji. Wybierz zasób w katalogu, aby coś zarezerwować.',
     'bks.empty.past': 'Brak minionych rezerwacji.', 'bks.shown': 'Pokazano {n} z {total}.', 'bks.catalogue': 'Przejdź do katalogu',
     'bks.reason': 'Powód: {r}',
   },
   en: {
-    'bks.title': 'My bookings', 'bks.upcoming': 'Upcoming', 'bks.past': 'Past', 'bks.status': 'Status',
+    'bks.title': 'My bookings', 'bks.upcoming': 'Upcoming', 'bks.past': 'Past',
     'bks.empty.upcoming': 'You have no upcoming bookings. Pick a resource in the catalogue to book one.',
     'bks.empty.past': 'No past bookings.', 'bks.shown': 'Showing {n} of {total}.', 'bks.catalogue': 'Go to the catalogue',
     'bks.reason': 'Reason: {r}',
   },
 });
 
-const STATUSES = ['pending', 'approved', 'declined', 'cancelled'];
+const STATUSES = choices('Booking', 'status');
 const LIMIT = 200;
 
 export async function render(root, { params, navigate, toast }) {
   const q = params.query || new URLSearchParams();
   const tab = q.get('tab') === 'past' ? 'past' : 'upcoming';
-  const status = STATUSES.includes(q.get('status')) ? q.get('status') : '';
+  const status = STATUSES.some(([s]) => s === q.get('status')) ? q.get('status') : '';
   const link = (over) => '#/bookings' + qs({ tab: over.tab ?? tab, status: over.status ?? status });
 
   const now = new Date().toISOString();
@@ -35,9 +36,9 @@ export async function render(root, { params, navigate, toast }) {
   const items = (data.items || []).filter((b) => (tab === 'past' ? Date.parse(b.end) <= Date.now() : Date.parse(b.end) > Date.now()));
   items.sort((a, b) => (tab === 'past' ? Date.parse(b.start) - Date.parse(a.start) : Date.parse(a.start) - Date.parse(b.start)));
 
-  const filter = h('select', { class: 'filter', name: 'status', 'aria-label': t('bks.status') },
-    h('option', { value: '' }, `${t('bks.status')}: ${t('common.all')}`),
-    STATUSES.map((s) => h('option', { value: s, selected: s === status }, t('bk.status.' + s))));
+  const filter = h('select', { class: 'filter', name: 'status', 'aria-label': label('Booking', 'status') },
+    h('option', { value: '' }, `${label('Booking', 'status')}: ${t('common.all')}`),
+    STATUSES.map(([s, text]) => h('option', { value: s, selected: s === status }, text)));
   filter.addEventListener('change', () => navigate(link({ status: filter.value })));
 
   const list = h('ul', { class: 'booking-list' });

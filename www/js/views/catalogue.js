@@ -5,8 +5,9 @@
 import { h, mount } from '../dom.js';
 import { qs } from '../api.js';
 import { t } from '../i18n.js';
+import { choices, limits, param, paramLabel } from '../schema.js';
 import {
-  TYPES, KINDS, lookups, listAll, resourceOrgId, resourceCard, labCard, serviceCard, options,
+  lookups, listAll, resourceOrgId, resourceCard, labCard, serviceCard, options,
   localInputToIso, orgLabel,
 } from '../catalogue-util.js';
 
@@ -48,28 +49,34 @@ export async function render(root, { params }) {
 
   /* --- controls --- */
   const search = h('input', { type: 'search', name: 'q', class: 'search', value: f.q, placeholder: t('cat.search.ph'),
-    'aria-label': t('cat.search'), autocomplete: 'off' });
+    'aria-label': t('cat.search'), autocomplete: 'off', maxlength: param('/api/v1/resources', 'q').maxLength });
   const controls = {};
   const ctl = (key, label, input) => {
     controls[key] = input;
     input.id = 'cat-f-' + key;
     return h('div', { class: 'cat-filter' }, h('label', { for: input.id }, label), input);
   };
+  // Labels of the filters are those of the resource list's query parameters.
+  const L = (key) => paramLabel('/api/v1/resources', key);
   const orgPairs = [['', t('cat.f.anyf')], ...look.orgList.slice().sort((a, b) => a.name.localeCompare(b.name)).map((o) => [o.id, orgLabel(o)])];
+  const bsl = limits('Lab', 'biosafety_level');
+  const bslLevels = [];
+  for (let n = Math.max(1, bsl.min); n <= bsl.max; n++) bslLevels.push([n, 'BSL-' + n]);
   const filterFields = [];
   if (f.view === 'resources')
-    filterFields.push(ctl('type', t('cat.f.type'), h('select', { name: 'type' }, options([['', t('cat.f.any')], ...TYPES.map((x) => [x, t('type.' + x)])], f.type))));
+    filterFields.push(ctl('type', L('type'), h('select', { name: 'type' }, options([['', t('cat.f.any')], ...choices('Resource', 'type')], f.type))));
   if (f.view !== 'services')
-    filterFields.push(ctl('kind', t('cat.f.kind'), h('select', { name: 'kind' }, options([['', t('cat.f.any')], ...KINDS.map((x) => [x, t('kind.' + x)])], f.kind))));
-  filterFields.push(ctl('organisation_id', t('cat.f.org'), h('select', { name: 'organisation_id' }, options(orgPairs, f.organisation_id))));
+    filterFields.push(ctl('kind', L('kind'), h('select', { name: 'kind' }, options([['', t('cat.f.any')], ...choices('Lab', 'kind')], f.kind))));
+  filterFields.push(ctl('organisation_id', L('organisation_id'), h('select', { name: 'organisation_id' }, options(orgPairs, f.organisation_id))));
   const catList = h('datalist', { id: 'cat-categories' });
   if (f.view === 'resources')
-    filterFields.push(ctl('category', t('cat.f.category'), h('input', { type: 'text', name: 'category', value: f.category, list: 'cat-categories', autocomplete: 'off' })));
+    filterFields.push(ctl('category', L('category'), h('input', { type: 'text', name: 'category', value: f.category, list: 'cat-categories', autocomplete: 'off',
+      maxlength: limits('Resource', 'category').maxLength })));
   if (f.view !== 'services')
-    filterFields.push(ctl('bsl', t('cat.f.bsl'), h('select', { name: 'bsl' }, options([['', t('cat.f.any')], ...[1, 2, 3, 4].map((n) => [n, 'BSL-' + n])], f.bsl))));
+    filterFields.push(ctl('bsl', L('biosafety_level_min'), h('select', { name: 'bsl' }, options([['', t('cat.f.any')], ...bslLevels], f.bsl))));
   if (f.view === 'resources') {
-    filterFields.push(ctl('free_from', t('cat.f.free_from'), h('input', { type: 'datetime-local', name: 'free_from', value: f.free_from, step: 60 })));
-    filterFields.push(ctl('free_to', t('cat.f.free_to'), h('input', { type: 'datetime-local', name: 'free_to', value: f.free_to, step: 60 })));
+    filterFields.push(ctl('free_from', L('free_from'), h('input', { type: 'datetime-local', name: 'free_from', value: f.free_from, step: 60 })));
+    filterFields.push(ctl('free_to', L('free_to'), h('input', { type: 'datetime-local', name: 'free_to', value: f.free_to, step: 60 })));
   }
   const clear = h('button', { type: 'button', class: 'link cat-clear' }, t('cat.f.clear'));
   const activeFilters = () => KEYS[f.view].filter((k) => k !== 'q' && f[k]).length;

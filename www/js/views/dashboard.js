@@ -3,6 +3,7 @@
 // organisation, utilisation only). Every chart is inline SVG drawn here;
 // every panel links its figures as CSV (format=csv).
 import { h, mount, field, showFormError } from '../dom.js';
+import { label, choices, choiceLabel, limits } from '../schema.js';
 import { get, put, del, qs } from '../api.js';
 import { t, addStrings, fmtNumber } from '../i18n.js';
 
@@ -35,12 +36,10 @@ addStrings({
     'dash.carbon.infra': 'Infrastruktura (laboratoria członków)', 'dash.carbon.book': 'Energia rezerwacji',
     'dash.carbon.factor': 'Wskaźnik emisji: {f} kg CO2e/kWh (rok {y})',
     'dash.carbon.note': 'Metoda: GHG Protocol, zakres 2, metoda lokalizacyjna. Infrastruktura = Σ powierzchnia laboratorium × intensywność zużycia energii (własna lub domyślna CIBSE TM46: 160 kWh/m²·rok dla laboratoriów, 95 dla biur i coworkingu) × wskaźnik emisji KOBiZE dla roku. Rezerwacje = godziny × moc urządzenia × wskaźnik. Intensywność całego budynku zawiera już urządzenia pracujące stale, więc moc czuwania nie jest doliczana. „Wstępne”: brak wskaźnika dla tego roku, użyto najnowszego. „Szacunek”: wartości domyślne lub źródło wtórne.',
-    'dash.settings': 'Wskaźniki emisji dla energii elektrycznej', 'dash.gf.year': 'Rok', 'dash.gf.value': 'kg CO2e/kWh',
-    'dash.gf.source': 'Źródło', 'dash.gf.est': 'Źródło wtórne (szacunek)', 'dash.gf.add': 'Zapisz wskaźnik',
+    'dash.settings': 'Wskaźniki emisji dla energii elektrycznej', 'dash.gf.add': 'Zapisz wskaźnik',
     'dash.gf.edit': 'Edytuj', 'dash.gf.deleted': 'Usunięto wskaźnik.',
     'dash.nodata': 'Brak danych w tym okresie.', 'dash.months': 'sty lut mar kwi maj cze lip sie wrz paź lis gru',
     'dash.days': 'pn wt śr cz pt sb nd',
-    'kind.commercial': 'komercyjne', 'kind.scientific': 'naukowe', 'kind.teaching': 'dydaktyczne', 'kind.office': 'biurowe', 'kind.coworking': 'coworking',
   },
   en: {
     'dash.title': 'Utilisation statistics', 'dash.title.owner': 'Statistics of your organisation',
@@ -70,12 +69,10 @@ addStrings({
     'dash.carbon.infra': 'Infrastructure (member labs)', 'dash.carbon.book': 'Energy of bookings',
     'dash.carbon.factor': 'Grid factor: {f} kg CO2e/kWh (year {y})',
     'dash.carbon.note': 'Method: GHG Protocol scope 2, location-based. Infrastructure = Σ lab floor area × energy intensity (the lab\'s own or the CIBSE TM46 default: 160 kWh/m²·year for labs, 95 for offices and coworking) × the KOBiZE grid factor of the year. Bookings = hours × instrument power × factor. A whole-building intensity already contains always-on equipment, so standby is not added. "Provisional": no factor for that year yet, the latest one is used. "Estimated": defaults or a secondary source.',
-    'dash.settings': 'Grid emission factors', 'dash.gf.year': 'Year', 'dash.gf.value': 'kg CO2e/kWh',
-    'dash.gf.source': 'Source', 'dash.gf.est': 'Secondary source (estimated)', 'dash.gf.add': 'Save factor',
+    'dash.settings': 'Grid emission factors', 'dash.gf.add': 'Save factor',
     'dash.gf.edit': 'Edit', 'dash.gf.deleted': 'Factor removed.',
     'dash.nodata': 'No data in this period.', 'dash.months': 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec',
     'dash.days': 'Mon Tue Wed Thu Fri Sat Sun',
-    'kind.commercial': 'commercial', 'kind.scientific': 'scientific', 'kind.teaching': 'teaching', 'kind.office': 'office', 'kind.coworking': 'coworking',
   },
 });
 
@@ -218,7 +215,7 @@ export async function render(root, { state, params, toast }) {
     panels.push(panel(t('dash.bygroup'), csvLink('/api/v1/stats/utilisation', { ...span, group_by: 'group' }),
       barChart(byGroup.items.map((i) => ({ label: i.group, value: i.booked_rate })))));
     panels.push(panel(t('dash.bykind'), csvLink('/api/v1/stats/utilisation', { ...span, group_by: 'kind' }),
-      barChart(byKind.items.map((i) => ({ label: t('kind.' + i.kind), value: i.booked_rate })))));
+      barChart(byKind.items.map((i) => ({ label: choiceLabel('Lab', 'kind', i.kind), value: i.booked_rate })))));
     panels.push(panel(t('dash.heat'), csvLink('/api/v1/stats/heatmap', span), heatMap(heat.hours, heat.max)));
     const sorted = [...byRes.items].sort((a, b) => b.booked_rate - a.booked_rate || a.resource_id - b.resource_id);
     panels.push(panel(t('dash.top'), csvLink('/api/v1/stats/utilisation', { ...span, group_by: 'resource' }), resourceTable(sorted.slice(0, 10))));
@@ -226,7 +223,7 @@ export async function render(root, { state, params, toast }) {
     if (ind) {
       const a = ind.lab_area_m2;
       panels.push(panel(t('dash.area'), csvLink('/api/v1/stats/indicators', { year }),
-        barChart(['commercial', 'scientific', 'teaching', 'office', 'coworking'].map((k) => ({ label: t('kind.' + k), value: a[k] || 0 })),
+        barChart(choices('Lab', 'kind').map(([k, text]) => ({ label: text, value: a[k] || 0 })),
           { max: 1, fmt: (v) => num(v) })));
       panels.push(carbonPanel(ind));
       panels.push(await settingsPanel());
@@ -274,19 +271,20 @@ export async function render(root, { state, params, toast }) {
 
   async function settingsPanel() {
     const list = await get('/api/v1/stats/grid-factors');
-    const yIn = h('input', { type: 'number', name: 'year', min: 2000, max: 2100, value: year });
-    const vIn = h('input', { type: 'number', name: 'kg_per_kwh', min: 0, max: 5, step: '0.001' });
-    const sIn = h('input', { type: 'text', name: 'source', maxlength: 500 });
+    const G = 'GridFactor', Y = limits(G, 'year'), V = limits(G, 'kg_per_kwh');
+    const yIn = h('input', { type: 'number', name: 'year', min: Y.min, max: Y.max, value: year });
+    const vIn = h('input', { type: 'number', name: 'kg_per_kwh', min: V.min, max: V.max, step: '0.001' });
+    const sIn = h('input', { type: 'text', name: 'source', maxlength: limits(G, 'source').maxLength });
     const eIn = h('input', { type: 'checkbox', name: 'estimated' });
     const f = h('form', { class: 'dash-gf', novalidate: true },
-      field(t('dash.gf.year'), yIn), field(t('dash.gf.value'), vIn), field(t('dash.gf.source'), sIn),
-      h('label', { class: 'check' }, eIn, ' ', t('dash.gf.est')),
+      field(label(G, 'year'), yIn), field(label(G, 'kg_per_kwh'), vIn), field(label(G, 'source'), sIn),
+      h('label', { class: 'check' }, eIn, ' ', label(G, 'estimated')),
       h('button', { class: 'btn small', type: 'submit' }, t('dash.gf.add')));
     f.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       try {
         const y = yIn.value.trim();
-        if (!/^\d{4}$/.test(y)) throw { field: 'year', message: '2000–2100' };
+        if (!/^\d+$/.test(y)) throw { field: 'year', message: `${label(G, 'year')}: ${Y.min}–${Y.max}` };
         await put(`/api/v1/stats/grid-factors/${y}`, { kg_per_kwh: vIn.value === '' ? null : Number(vIn.value), source: sIn.value, estimated: eIn.checked });
         toast(t('common.saved'));
         await load();
@@ -294,8 +292,8 @@ export async function render(root, { state, params, toast }) {
     });
     return panel(t('dash.settings'), null,
       h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
-        h('thead', {}, h('tr', {}, h('th', {}, t('dash.gf.year')), h('th', { class: 'num' }, t('dash.gf.value')),
-          h('th', {}, t('dash.gf.source')), h('th', {}, ''))),
+        h('thead', {}, h('tr', {}, h('th', {}, label(G, 'year')), h('th', { class: 'num' }, label(G, 'kg_per_kwh')),
+          h('th', {}, label(G, 'source')), h('th', {}, ''))),
         h('tbody', {}, list.items.map((g) => h('tr', {},
           h('td', {}, String(g.year)), h('td', { class: 'num' }, fmtNumber(g.kg_per_kwh, 3)),
           h('td', {}, g.source, ' ', labels(g.estimated, false)),

@@ -5,6 +5,7 @@ import { h, mount } from '../dom.js';
 import { get, post, qs } from '../api.js';
 import { t, addStrings } from '../i18n.js';
 import { statusBadge, fmtSpan, tzNote } from './booking-common.js';
+import { bodySchema } from '../schema.js';
 
 addStrings({
   pl: {
@@ -113,7 +114,7 @@ export async function render(root, { state, toast }) {
         } catch (e) { btn.disabled = false; err.textContent = e.message; toast(e.message, 'bad'); }
       };
       const showDecline = () => {
-        const reason = h('input', { type: 'text', name: 'reason', maxlength: '500', 'aria-label': t('inbox.reason'), placeholder: t('inbox.reason') });
+        const reason = h('input', { type: 'text', name: 'reason', maxlength: bodySchema('post', '/api/v1/bookings/{id}/decline').properties.reason.maxLength, 'aria-label': t('inbox.reason'), placeholder: t('inbox.reason') });
         const form = h('form', { class: 'decline-form', novalidate: true }, reason,
           h('button', { type: 'submit', class: 'btn danger small' }, t('inbox.decline.send')),
           h('button', { type: 'button', class: 'btn secondary small', onclick: () => { paintRow(b); rows.get(b.id).querySelector('.decline-open')?.focus(); } }, t('inbox.decline.back')));

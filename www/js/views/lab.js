@@ -6,6 +6,7 @@ import { t } from '../i18n.js';
 import { subscribeBox } from '../components/subscribe.js';
 import './lab-week.js'; // its strings: the link to the lab's week
 import { lookups, listAll, canManage, facts, energyText, num, orgLabel, resourceCard, backLink } from '../catalogue-util.js';
+import { label, choiceLabel } from '../schema.js';
 
 export async function render(root, { params, state }) {
   const id = encodeURIComponent(params.id);
@@ -23,13 +24,13 @@ export async function render(root, { params, state }) {
         org ? h('p', { class: 'cat-where' }, h('a', { href: `#/organisations/${org.id}` }, orgLabel(org))) : null,
         lab.description ? h('p', { class: 'cat-desc' }, lab.description) : null,
         facts([
-          [t('lab.kind'), t('kind.' + lab.kind)],
-          [t('lab.area'), t('lab.m2', { v: num(lab.area_m2) })],
-          [t('lab.energy'), [energyText(lab), estimated ? [' ', h('span', { class: 'badge estimated' }, t('energy.estimated'))] : null]],
-          [t('lab.bsl'), 'BSL-' + lab.biosafety_level],
-          [t('lab.building'), lab.building],
-          [t('lab.address'), lab.address],
-          [t('lab.city'), lab.city || org?.city],
+          [label('Lab', 'kind'), choiceLabel('Lab', 'kind', lab.kind)],
+          [label('Lab', 'area_m2'), num(lab.area_m2)],
+          [label('Lab', 'energy_kwh_per_m2_year'), [await energyText(lab, state.user), estimated ? [' ', h('span', { class: 'badge estimated' }, t('energy.estimated'))] : null]],
+          [label('Lab', 'biosafety_level'), 'BSL-' + lab.biosafety_level],
+          [label('Lab', 'building'), lab.building],
+          [label('Lab', 'address'), lab.address],
+          [label('Lab', 'city'), lab.city || org?.city],
         ]),
         canManage(state.user, lab.organisation_id)
           ? h('div', { class: 'cat-actions' }, h('a', { class: 'btn secondary', href: `#/manage/labs/${lab.id}` }, t('lab.edit'))) : null),

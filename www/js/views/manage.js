@@ -4,6 +4,7 @@
 import { h } from '../dom.js';
 import { get } from '../api.js';
 import { t } from '../i18n.js';
+import { label, choiceLabel } from '../schema.js';
 import { listAll, orgLabel, options, num, invalidate } from '../catalogue-util.js';
 
 export async function render(root, { params, state, navigate }) {
@@ -22,7 +23,7 @@ export async function render(root, { params, state, navigate }) {
     root.append(h('section', { class: 'card' },
       h('div', { class: 'cat-section-head' }, h('h2', {}, t('man.orgs')),
         h('a', { class: 'btn small', href: '#/manage/organisations/new' }, '+ ' + t('man.newOrg'))),
-      orgs.length ? table([t('f.name'), t('f.group'), t('f.city'), ''], orgs.map((o) => [
+      orgs.length ? table([label('Organisation', 'name'), label('Organisation', 'group'), label('Organisation', 'city'), ''], orgs.map((o) => [
         h('a', { href: `#/organisations/${o.id}` }, orgLabel(o)), o.group, o.city || '',
         h('a', { href: `#/manage/organisations/${o.id}`, 'aria-label': `${t('common.edit')}: ${o.name}` }, t('common.edit'))]))
         : h('p', { class: 'muted' }, t('man.empty'))));
@@ -53,20 +54,20 @@ export async function render(root, { params, state, navigate }) {
   root.append(
     h('section', { class: 'card', id: 'man-labs' },
       h('div', { class: 'cat-section-head' }, h('h2', {}, t('man.labs')), h('a', { class: 'btn small', href: '#/manage/labs/new' + q }, '+ ' + t('man.newLab'))),
-      labs.length ? table([t('f.name'), t('f.kind'), t('f.area_m2'), ''], labs.map((l) => [
-        h('a', { href: `#/labs/${l.id}` }, l.name), t('kind.' + l.kind), num(l.area_m2),
+      labs.length ? table([label('Lab', 'name'), label('Lab', 'kind'), label('Lab', 'area_m2'), ''], labs.map((l) => [
+        h('a', { href: `#/labs/${l.id}` }, l.name), choiceLabel('Lab', 'kind', l.kind), num(l.area_m2),
         h('a', { href: `#/manage/labs/${l.id}`, 'aria-label': `${t('common.edit')}: ${l.name}` }, t('common.edit'))]))
         : h('p', { class: 'muted' }, t('man.empty'))),
     h('section', { class: 'card', id: 'man-resources' },
       h('div', { class: 'cat-section-head' }, h('h2', {}, t('man.resources')),
         labs.length ? h('a', { class: 'btn small', href: '#/manage/resources/new' + q }, '+ ' + t('man.newRes')) : h('span', { class: 'hint' }, t('edit.nolabs'))),
-      resources.length ? table([t('f.name'), t('f.type'), t('f.lab'), ''], resources.map((r) => [
-        h('a', { href: `#/resources/${r.id}` }, r.name), t('type.' + r.type), labName.get(r.lab_id) || r.lab_name || '',
+      resources.length ? table([label('Resource', 'name'), label('Resource', 'type'), label('Resource', 'lab_id'), ''], resources.map((r) => [
+        h('a', { href: `#/resources/${r.id}` }, r.name), choiceLabel('Resource', 'type', r.type), labName.get(r.lab_id) || r.lab_name || '',
         h('a', { href: `#/manage/resources/${r.id}`, 'aria-label': `${t('common.edit')}: ${r.name}` }, t('common.edit'))]))
         : h('p', { class: 'muted' }, t('man.empty'))),
     h('section', { class: 'card', id: 'man-services' },
       h('div', { class: 'cat-section-head' }, h('h2', {}, t('man.services')), h('a', { class: 'btn small', href: '#/manage/services/new' + q }, '+ ' + t('man.newSvc'))),
-      own.length ? table([t('f.name'), t('f.resources'), ''], own.map((s) => [
+      own.length ? table([label('Service', 'name'), label('Service', 'resource_ids'), ''], own.map((s) => [
         s.name, String((s.resource_ids || []).length),
         h('a', { href: `#/manage/services/${s.id}`, 'aria-label': `${t('common.edit')}: ${s.name}` }, t('common.edit'))]))
         : h('p', { class: 'muted' }, t('man.empty'))));

@@ -3,6 +3,7 @@ import { h } from '../dom.js';
 import { get } from '../api.js';
 import { t } from '../i18n.js';
 import { subscribeBox } from '../components/subscribe.js';
+import { label, choiceLabel } from '../schema.js';
 import { listAll, canManage, facts, labCard, serviceCard, backLink } from '../catalogue-util.js';
 
 export async function render(root, { params, state }) {
@@ -28,11 +29,11 @@ export async function render(root, { params, state }) {
         h('h1', {}, org.name, org.short_name ? h('span', { class: 'muted cat-short' }, ` (${org.short_name})`) : null),
         org.description ? h('p', { class: 'cat-desc' }, org.description) : null,
         facts([
-          [t('org.group'), t('group.' + org.group)],
-          [t('org.member'), org.member ? t('f.yes') : t('f.no')],
-          [t('org.package'), org.package ? t('package.' + org.package) : null],
-          [t('f.city'), org.city],
-          [t('org.website'), website],
+          [label('Organisation', 'group'), choiceLabel('Organisation', 'group', org.group)],
+          [label('Organisation', 'member'), org.member ? t('f.yes') : t('f.no')],
+          [label('Organisation', 'package'), org.package ? choiceLabel('Organisation', 'package', org.package) : null],
+          [label('Organisation', 'city'), org.city],
+          [label('Organisation', 'website'), website],
         ]),
         state.user?.role === 'staff'
           ? h('div', { class: 'cat-actions' }, h('a', { class: 'btn secondary', href: `#/manage/organisations/${org.id}` }, t('org.edit'))) : null),

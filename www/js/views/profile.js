@@ -4,13 +4,13 @@ import { h, field, showFormError } from '../dom.js';
 import { get, patch, post } from '../api.js';
 import { t, addStrings, setLang } from '../i18n.js';
 import { subscribeBox } from '../components/subscribe.js';
+import { choices, limits, schema } from '../schema.js';
 
 addStrings({
   pl: {
     'profile.title': 'Mój profil', 'profile.account': 'Konto', 'profile.email': 'E-mail', 'profile.role': 'Rola',
     'profile.organisation': 'Organizacja', 'profile.guest': 'gość (bez organizacji)',
     'profile.details': 'Dane', 'profile.name': 'Imię i nazwisko', 'profile.lang': 'Język',
-    'profile.lang.pl': 'polski', 'profile.lang.en': 'angielski',
     'profile.lang.hint': 'Zapisywany na serwerze, używany po każdym zalogowaniu.',
     'profile.password': 'Zmiana hasła', 'profile.current': 'Obecne hasło', 'profile.new': 'Nowe hasło',
     'profile.confirm': 'Powtórz nowe hasło', 'profile.change': 'Zmień hasło',
@@ -23,12 +23,13 @@ addStrings({
     'notify.decision': 'Zatwierdzenie lub odrzucenie mojej prośby',
     'notify.change': 'Zmiana terminu lub odwołanie rezerwacji',
     'notify.reminder': 'Przypomnienie dzień przed rezerwacją',
+    'profile.data': 'Moje dane', 'profile.data.download': 'Pobierz moje dane (JSON)',
+    'profile.data.hint': 'Wszystko, co labshare przechowuje o Tobie: konto, rezerwacje, sesje, kanały kalendarza, wiadomości i wpisy dziennika (RODO, art. 15 i 20). Aby usunąć swoje dane, napisz do koordynatora klastra.',
   },
   en: {
     'profile.title': 'My profile', 'profile.account': 'Account', 'profile.email': 'Email', 'profile.role': 'Role',
     'profile.organisation': 'Organisation', 'profile.guest': 'guest (no organisation)',
     'profile.details': 'Details', 'profile.name': 'Name', 'profile.lang': 'Language',
-    'profile.lang.pl': 'Polish', 'profile.lang.en': 'English',
     'profile.lang.hint': 'Saved on the server and used whenever you sign in.',
     'profile.password': 'Change password', 'profile.current': 'Current password', 'profile.new': 'New password',
     'profile.confirm': 'Repeat the new password', 'profile.change': 'Change password',
@@ -41,6 +42,8 @@ addStrings({
     'notify.decision': 'My request approved or declined',
     'notify.change': 'A booking moved or cancelled',
     'notify.reminder': 'A reminder the day before a booking',
+    'profile.data': 'My data', 'profile.data.download': 'Download my data (JSON)',
+    'profile.data.hint': 'Everything labshare keeps about you: account, bookings, sessions, calendar feeds, messages and log entries (GDPR articles 15 and 20). To have your data erased, write to the cluster’s staff.',
   },
 });
 
@@ -52,9 +55,9 @@ function clearErrors(form) {
 }
 
 function detailsForm(me, ctx) {
-  const name = h('input', { type: 'text', name: 'name', value: me.name, autocomplete: 'name', required: true, maxlength: 200 });
+  const name = h('input', { type: 'text', name: 'name', value: me.name, autocomplete: 'name', required: true, maxlength: limits('UserChangeChange', 'name').maxLength });
   const lang = h('select', { name: 'lang' },
-    ['pl', 'en'].map((l) => h('option', { value: l, selected: me.lang === l }, t('profile.lang.' + l))));
+    choices('UserChangeChange', 'lang').map(([l, text]) => h('option', { value: l, selected: me.lang === l }, text)));
   const form = h('form', { class: 'card account-form', novalidate: true },
     h('h2', {}, t('profile.details')),
     field(t('profile.name'), name),
@@ -105,11 +108,11 @@ function passwordForm(me, ctx) {
   return form;
 }
 
-const NOTIFY_KINDS = ['request', 'decision', 'change', 'reminder'];
+const NOTIFY_KINDS = Object.keys(schema('NotificationSettingsChange').properties);
 
 function notifyForm(prefs, me, ctx) {
   // Requests go to owners only: researchers never receive them.
-  const kinds = me.role === 'researcher' ? NOTIFY_KINDS.slice(1) : NOTIFY_KINDS;
+  const kinds = me.role === 'researcher' ? NOTIFY_KINDS.filter((k) => k !== 'request') : NOTIFY_KINDS;
   const boxes = {};
   const form = h('form', { class: 'card account-form', novalidate: true, id: 'notify-form' },
     h('h2', {}, t('notify.title')),
@@ -152,5 +155,9 @@ export async function render(root, ctx) {
       h('div', { class: 'account-feed' },
         subscribeBox('user', me.id),
         h('p', { class: 'account-feeds-link' }, h('a', { href: '#/feeds' }, t('profile.feeds')))),
-      notifyForm(prefs, me, ctx)));
+      notifyForm(prefs, me, ctx),
+      h('section', { class: 'card', id: 'my-data' },
+        h('h2', {}, t('profile.data')),
+        h('p', { class: 'hint' }, t('profile.data.hint')),
+        h('a', { class: 'btn secondary', href: '/api/v1/me/export', download: 'labshare-my-data.json' }, t('profile.data.download')))));
 }

@@ -4,10 +4,12 @@ import { h } from '../dom.js';
 import { get, qs } from '../api.js';
 import { t, fmtDate, fmtTime, fmtNumber } from '../i18n.js';
 import { subscribeBox } from '../components/subscribe.js';
+import { calendarSources } from '../components/calendar-sources.js';
 import {
   lookups, resourceOrgId, canManage, facts, badges, hoursByDay, windowText, minutesText, num, orgLabel,
   localParts, localToDate, addDays, isoZ, backLink,
 } from '../catalogue-util.js';
+import { label } from '../schema.js';
 
 export async function render(root, { params, state }) {
   const r = await get(`/api/v1/resources/${encodeURIComponent(params.id)}`);
@@ -29,11 +31,11 @@ export async function render(root, { params, state }) {
     badges(r),
     r.description ? h('p', { class: 'cat-desc' }, r.description) : null,
     facts([
-      [t('res.lab'), lab || r.lab_name ? h('a', { href: `#/labs/${r.lab_id}` }, lab?.name || r.lab_name) : null],
-      [t('res.org'), org || r.organisation_name ? h('a', { href: `#/organisations/${orgId}` }, org ? orgLabel(org) : r.organisation_name) : null],
-      [t('lab.building'), lab?.building],
-      [t('lab.address'), addressText(lab?.address, lab?.city || r.city || org?.city)],
-      [t('lab.bsl'), lab ? 'BSL-' + lab.biosafety_level : null],
+      [label('Resource', 'lab_id'), lab || r.lab_name ? h('a', { href: `#/labs/${r.lab_id}` }, lab?.name || r.lab_name) : null],
+      [label('Resource', 'organisation_id'), org || r.organisation_name ? h('a', { href: `#/organisations/${orgId}` }, org ? orgLabel(org) : r.organisation_name) : null],
+      [label('Lab', 'building'), lab?.building],
+      [label('Lab', 'address'), addressText(lab?.address, lab?.city || r.city || org?.city)],
+      [label('Resource', 'biosafety_level'), lab ? 'BSL-' + lab.biosafety_level : null],
       [t('res.power'), power],
     ]),
     h('div', { class: 'cat-actions' },
@@ -43,7 +45,7 @@ export async function render(root, { params, state }) {
   const rules = h('section', { class: 'card' },
     h('h2', {}, t('res.booking')),
     facts([
-      [t('res.slot'), minutesText(r.slot_minutes)],
+      [label('Resource', 'slot_minutes'), num(r.slot_minutes, 0)],
       [t('res.minmax'), t('res.range', { a: minutesText(r.min_minutes), b: minutesText(r.max_minutes) })],
     ]),
     h('ul', { class: 'cat-rules' },
@@ -61,7 +63,8 @@ export async function render(root, { params, state }) {
       h('td', {}, ws.length ? ws.map(windowText).join(', ') : h('span', { class: 'muted' }, t('hours.closed'))))))));
 
   const avail = h('section', { class: 'card cat-avail' }, h('h2', {}, t('res.avail')), h('p', { class: 'muted' }, t('common.loading')));
-  root.append(h('div', { class: 'cat-detail-grid' }, h('div', {}, head, rules, avail), h('div', {}, hours, subscribeBox('resource', r.id))));
+  root.append(h('div', { class: 'cat-detail-grid' }, h('div', {}, head, rules, avail),
+    h('div', {}, hours, subscribeBox('resource', r.id), canManage(state.user, orgId) ? calendarSources(r.id) : null)));
   loadAvailability(r, avail);
 }
 

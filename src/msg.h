@@ -1,0 +1,48 @@
+/* msg.h — the two languages of every text the server writes for people.
+ *
+ * Messages are written in English in the code (ls_err_set's format, say);
+ * msg_pl.c maps each English format to its Polish form, with the same
+ * conversions in the same order (tests/test_msg.c checks every pair, and
+ * tests/lint checks that every format in src/ has a Polish form). A message
+ * names a field as "{field}": the HTTP layer replaces it with the field's
+ * label in the caller's language, as the forms label it, so neither
+ * language shows a raw JSON name.
+ *
+ * The language of an answer: the signed-in user's `lang`, else the first of
+ * pl/en in Accept-Language, else Polish (../shared/API.md § Errors in the
+ * user's language). */
+#ifndef LS_MSG_H
+#define LS_MSG_H
+
+#include <stddef.h>
+
+enum msg_lang { MSG_EN = 0, MSG_PL = 1, MSG_NLANGS = 2 };
+
+/* The Polish format for an English one, or fmt itself when there is none. */
+const char *msg_pl(const char *fmt);
+
+/* The format in a language. */
+const char *msg_format(const char *fmt, enum msg_lang lang);
+
+/* "pl" / "en" (else MSG_PL). */
+enum msg_lang msg_lang_parse(const char *code);
+const char *msg_lang_code(enum msg_lang lang);
+
+/* The answer's language: the user's language when signed in (user_lang
+ * non-NULL), else the first of "pl"/"en" in an Accept-Language header by
+ * its q-values, else Polish. */
+enum msg_lang msg_lang_pick(const char *user_lang, const char *accept_language);
+
+/* Labels of names that no shape describes (headers, paging parameters),
+ * or NULL. */
+const char *msg_field_label(const char *name, enum msg_lang lang);
+
+/* Writes text into out (size n) with each "{field}" replaced by label.
+ * Truncates safely. */
+void msg_put_field(char *out, size_t n, const char *text, const char *label);
+
+/* The translation table, for tests: pairs[i][MSG_EN], pairs[i][MSG_PL]. */
+extern const char *const msg_pairs[][MSG_NLANGS];
+extern const size_t msg_npairs;
+
+#endif
