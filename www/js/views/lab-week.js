@@ -17,6 +17,7 @@ import { t, addStrings, fmtDate, fmtTime } from '../i18n.js';
 import { weekStart, weekDays, addDays, parseDateKey, dateKey, localDate, hhmm } from '../localtime.js';
 import { tzNote } from './booking-common.js';
 import { listAll, canManage, backLink } from '../catalogue-util.js';
+import { choiceLabel } from '../schema.js';
 
 addStrings({
   pl: {
@@ -177,7 +178,7 @@ export async function render(root, { params, state }) {
       fmtDate(day.start, { dateStyle: undefined, weekday: 'long', day: 'numeric', month: 'long' }),
       `${fmtTime(s)}–${fmtTime(e)}`,
       before ? t('lw.from_before') : null, after ? t('lw.into_next') : null,
-      who, t('bk.status.' + b.status)].filter(Boolean).join(', ');
+      who, choiceLabel('Booking', 'status', b.status)].filter(Boolean).join(', ');
     return h('a', { href: `#/bookings/${b.id}`, class: ['lw-booking', b.status, own && 'mine'], tabindex: '-1', 'aria-label': spoken, dataset: { id: String(b.id) } },
       h('span', { class: 'lw-time' }, time), who ? h('span', { class: 'lw-who' }, who) : null);
   }
