@@ -69,17 +69,11 @@ static const char SQL_MOVE[] =
     " updated = ?6, sequence = sequence + 1 WHERE id = ?1";
 static const char SQL_NO_SHOW[] =
     "UPDATE bookings SET no_show = ?2, updated = ?3, sequence = sequence + 1 WHERE id = ?1";
-/* The longest booking: how long before `from` one that overlaps [from, to)
- * may start (see Lists below). */
-#define LONGEST_APPROVED                                                                           \
-    "coalesce((SELECT max(end - start) FROM bookings WHERE status = 'approved'), 0)"
-#define LONGEST_OTHER                                                                              \
-    "coalesce((SELECT max(end - start) FROM bookings WHERE status != 'approved'), 0)"
 /* A week of one resource: a range on start (not the resource's whole past). */
 static const char SQL_AVAIL_BUSY[] =
     "SELECT id, start, end, status, user_id FROM bookings INDEXED BY bookings_res_start"
     " WHERE resource_id = ?1 AND status IN ('pending','approved') AND start < ?3 AND end > ?2"
-    " AND start > ?2 - max(" LONGEST_APPROVED ", " LONGEST_OTHER ") ORDER BY start, id";
+    " AND start > ?2 - " BOOKING_SQL_LONGEST " ORDER BY start, id";
 static const char SQL_AVAIL_BLACKOUTS[] =
     "SELECT id, start, end, reason FROM blackouts WHERE resource_id = ?1"
     " AND start < ?3 AND end > ?2 ORDER BY start, id";
@@ -997,7 +991,7 @@ static void *grow(struct arena *a, void *items, int n, int *cap, size_t size)
  * [from, to) becomes a range on start: a booking that overlaps it starts
  * before `to` and at most the longest booking's length before `from`. That
  * length comes from bookings_length (approved) and bookings_length_other
- * (the rest) in O(log n) (LONGEST_* above), so the range holds the bookings
+ * (the rest) in O(log n) (BOOKING_SQL_LONGEST_*, booking.h), so the range holds the bookings
  * of the span and hardly more, however many lie outside it. */
 enum {
     L_SERIES = 1u << 0,
@@ -1040,7 +1034,7 @@ static const struct {
  * order and stops at the page), else the span of all bookings
  * (bookings_list holds every column the filters read, so only the page's
  * rows visit the table, and a total is counted from the index alone;
- * migration 0016). A partial index of the pending requests would spare the
+ * migration 0018). A partial index of the pending requests would spare the
  * inbox's list a walk over the other bookings' index entries, but cost every
  * pending request one more random index page (a quarter fewer pending
  * POSTs a second in A/B runs, bench/RESULTS.md), so there is none. */
@@ -1109,9 +1103,9 @@ static void list_build(char *out, unsigned key)
     if (key & L_FROM) {
         sql_add(&b, glue);
         sql_add(&b, "b.end > :from AND b.start > :from - ");
-        sql_add(&b, status == BOOKING_APPROVED ? LONGEST_APPROVED
-                    : status >= 0              ? LONGEST_OTHER
-                                               : "max(" LONGEST_APPROVED ", " LONGEST_OTHER ")");
+        sql_add(&b, status == BOOKING_APPROVED ? BOOKING_SQL_LONGEST_APPROVED
+                    : status >= 0              ? BOOKING_SQL_LONGEST_OTHER
+                                               : BOOKING_SQL_LONGEST);
     }
     if (!(key & L_COUNT)) {
         sql_add(&b, key & L_DESC ? " ORDER BY b.start DESC, b.id DESC" : " ORDER BY b.start, b.id");

@@ -159,6 +159,17 @@ int booking_set_no_show(struct booking *out, struct db *db, struct arena *a,
                         const struct booking_actor *who, int64_t id, int no_show,
                         struct ls_err *err);
 
+/* SQL: the longest booking's length, any status, read in O(log n) from
+ * bookings_length (approved) and bookings_length_other (the rest). A
+ * booking that ends after T starts after T minus it, so "end > T" becomes a
+ * range on start for indexes that lead with it (lists, availability, feeds).
+ * Refers to the table as `bookings`, unaliased. */
+#define BOOKING_SQL_LONGEST_APPROVED                                                               \
+    "coalesce((SELECT max(end - start) FROM bookings WHERE status = 'approved'), 0)"
+#define BOOKING_SQL_LONGEST_OTHER                                                                  \
+    "coalesce((SELECT max(end - start) FROM bookings WHERE status != 'approved'), 0)"
+#define BOOKING_SQL_LONGEST "max(" BOOKING_SQL_LONGEST_APPROVED ", " BOOKING_SQL_LONGEST_OTHER ")"
+
 #define BOOKING_LIST_MAX 500       /* items a page */
 #define BOOKING_LIST_MAX_DAYS 366  /* longest [from, to) of a list, both given */
 #define BOOKING_LIST_CACHED_SQL 48 /* filter combinations kept prepared (see booking.c) */
