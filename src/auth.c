@@ -203,20 +203,20 @@ int auth_email_ok(const char *e)
 int auth_user_check(const struct user_new *u, struct ls_err *err)
 {
     if (!u->email || !auth_email_ok(u->email))
-        return ls_err_set(err, LS_EVALIDATION, "email", "'email' must be an email address");
+        return ls_err_set(err, LS_EVALIDATION, "email", "{field} must be an e-mail address");
     if (!u->name || !*u->name || strlen(u->name) > 200 ||
         !field_text_ok(u->name, strlen(u->name), 0))
         return ls_err_set(err, LS_EVALIDATION, "name",
-                          "'name' must be 1 to 200 characters of text");
+                          "{field} must be 1 to 200 characters of text");
     if (u->role == ROLE_NONE)
         return ls_err_set(err, LS_EVALIDATION, "role",
-                          "'role' must be one of: researcher, owner, staff");
+                          "{field} must be one of: researcher, owner, staff");
     if (u->role == ROLE_OWNER && u->organisation_id <= 0)
         return ls_err_set(err, LS_EVALIDATION, "organisation_id",
                           "an owner must belong to an organisation");
     const char *lang = u->lang ? u->lang : "pl";
     if (strcmp(lang, "pl") && strcmp(lang, "en"))
-        return ls_err_set(err, LS_EVALIDATION, "lang", "'lang' must be pl or en");
+        return ls_err_set(err, LS_EVALIDATION, "lang", "{field} must be pl or en");
     return LS_OK;
 }
 

@@ -32,11 +32,14 @@ static enum ls_code code_of(enum oidc_failure f)
     return f == OIDC_UNREACHABLE ? LS_EUNAVAILABLE : LS_EBADREQ;
 }
 
-static int fail(enum oidc_failure *why, enum oidc_failure f, struct ls_err *err, const char *msg)
+/* Records why a sign-in failed and gives the error code that goes with it:
+ * ls_err_set(err, failed(why, f), NULL, "…") keeps each message a literal
+ * format with its Polish pair in msg_pl.c. */
+static enum ls_code failed(enum oidc_failure *why, enum oidc_failure f)
 {
     if (why)
         *why = f;
-    return ls_err_set(err, code_of(f), NULL, "%s", msg);
+    return code_of(f);
 }
 
 /* The same, keeping the message err already holds (a fetch's reason). */
@@ -158,7 +161,7 @@ static int fetch(char **out, size_t *len, long *status, struct arena *a, const s
     curl_slist_free_all(headers);
     int ret = LS_OK;
     if (rc != CURLE_OK) {
-        ret = ls_err_set(err, LS_EUNAVAILABLE, NULL, "%s: %s", f->url,
+        ret = ls_err_set(err, LS_EUNAVAILABLE, NULL, "could not fetch %s: %s", f->url,
                          b.too_big   ? "answer too large"
                          : errbuf[0] ? errbuf
                                      : curl_easy_strerror(rc));
@@ -207,7 +210,8 @@ int oidc_discovery_parse(struct oidc_discovery *out, enum oidc_failure *why, str
     cJSON *doc = cJSON_ParseWithLength(json, len);
     if (!cJSON_IsObject(doc)) {
         cJSON_Delete(doc);
-        return fail(why, OIDC_MALFORMED, err, "the discovery document is not a JSON object");
+        return ls_err_set(err, failed(why, OIDC_MALFORMED), NULL,
+                          "the discovery document is not a JSON object");
     }
     int rc = LS_OK;
     const char *iss = json_str(doc, "issuer");
@@ -216,13 +220,14 @@ int oidc_discovery_parse(struct oidc_discovery *out, enum oidc_failure *why, str
     const char *jwks = json_str(doc, "jwks_uri");
     const char *info = json_str(doc, "userinfo_endpoint");
     if (!iss || strcmp(iss, expect_issuer) != 0) {
-        rc = fail(why, OIDC_ISSUER, err, "the discovery document names another issuer");
+        rc = ls_err_set(err, failed(why, OIDC_ISSUER), NULL,
+                        "the discovery document names another issuer");
     } else if (!oidc_url_allowed(authz, allow_http_loopback) ||
                !oidc_url_allowed(token, allow_http_loopback) ||
                !oidc_url_allowed(jwks, allow_http_loopback) ||
                (info && !oidc_url_allowed(info, allow_http_loopback))) {
-        rc = fail(why, OIDC_MALFORMED, err,
-                  "the discovery document lacks an endpoint or names one that is not https");
+        rc = ls_err_set(err, failed(why, OIDC_MALFORMED), NULL,
+                        "the discovery document lacks an endpoint or names one that is not https");
     } else {
         out->issuer = arena_strdup(a, iss);
         out->authorization_endpoint = arena_strdup(a, authz);
@@ -279,7 +284,8 @@ int oidc_discover(struct oidc_discovery *out, enum oidc_failure *why, struct are
                   const struct oidc_config *c, struct ls_err *err)
 {
     if (!c->issuer || !*c->issuer || !c->client_id || !*c->client_id)
-        return fail(why, OIDC_NOT_CONFIGURED, err, "single sign-on is not configured");
+        return ls_err_set(err, failed(why, OIDC_NOT_CONFIGURED), NULL,
+                          "single sign-on is not configured");
     int64_t now = tu_now();
     const char *doc = NULL;
     size_t len = 0;
@@ -301,7 +307,8 @@ int oidc_discover(struct oidc_discovery *out, enum oidc_failure *why, struct are
         if (rc)
             return fail_as(why, OIDC_UNREACHABLE, err);
         if (status != 200)
-            return fail(why, OIDC_UNREACHABLE, err, "the provider's discovery document is missing");
+            return ls_err_set(err, failed(why, OIDC_UNREACHABLE), NULL,
+                              "the provider's discovery document is missing");
         doc = body;
     }
     int rc = oidc_discovery_parse(out, why, a, doc, len, c->issuer, c->allow_http_loopback, err);
@@ -455,11 +462,13 @@ int oidc_verify_id_token(struct oidc_claims *out, enum oidc_failure *why, struct
     memset(out, 0, sizeof *out);
     size_t len = jwt ? strlen(jwt) : 0;
     if (len == 0 || len > OIDC_TOKEN_MAX)
-        return fail(why, OIDC_MALFORMED, err, "the ID token is missing or too long");
+        return ls_err_set(err, failed(why, OIDC_MALFORMED), NULL,
+                          "the ID token is missing or too long");
     cjose_err ce;
     cjose_jws_t *jws = cjose_jws_import(jwt, len, &ce);
     if (!jws)
-        return fail(why, OIDC_MALFORMED, err, "the ID token is not a signed JWT");
+        return ls_err_set(err, failed(why, OIDC_MALFORMED), NULL,
+                          "the ID token is not a signed JWT");
     int rc = LS_OK;
     cJSON *claims = NULL;
     cjose_header_t *hdr = cjose_jws_get_protected(jws);
@@ -468,7 +477,8 @@ int oidc_verify_id_token(struct oidc_claims *out, enum oidc_failure *why, struct
     char *crit = hdr ? cjose_header_get_raw(hdr, "crit", &ce) : NULL;
     int rsa = alg && strcmp(alg, "RS256") == 0;
     if (!alg || (!rsa && strcmp(alg, "ES256") != 0) || crit) {
-        rc = fail(why, OIDC_ALGORITHM, err, "the ID token is not signed with RS256 or ES256");
+        rc = ls_err_set(err, failed(why, OIDC_ALGORITHM), NULL,
+                        "the ID token is not signed with RS256 or ES256");
         goto done;
     }
     /* By kid when the token names one; else every key of the alg's type. */
@@ -481,23 +491,27 @@ int oidc_verify_id_token(struct oidc_claims *out, enum oidc_failure *why, struct
         verified = cjose_jws_verify(jws, key->jwk, &ce);
     }
     if (!tried) {
-        rc = fail(why, OIDC_UNKNOWN_KEY, err, "the provider has no key the ID token names");
+        rc = ls_err_set(err, failed(why, OIDC_UNKNOWN_KEY), NULL,
+                        "the provider has no key the ID token names");
         goto done;
     }
     if (!verified) {
-        rc = fail(why, OIDC_SIGNATURE, err, "the ID token's signature does not verify");
+        rc = ls_err_set(err, failed(why, OIDC_SIGNATURE), NULL,
+                        "the ID token's signature does not verify");
         goto done;
     }
     uint8_t *payload = NULL;
     size_t plen = 0;
     if (!cjose_jws_get_plaintext(jws, &payload, &plen, &ce) ||
         !cJSON_IsObject(claims = cJSON_ParseWithLength((const char *)payload, plen))) {
-        rc = fail(why, OIDC_MALFORMED, err, "the ID token's claims are not a JSON object");
+        rc = ls_err_set(err, failed(why, OIDC_MALFORMED), NULL,
+                        "the ID token's claims are not a JSON object");
         goto done;
     }
     const char *iss = json_str(claims, "iss");
     if (!iss || strcmp(iss, x->issuer) != 0) {
-        rc = fail(why, OIDC_ISSUER, err, "the ID token comes from another issuer");
+        rc = ls_err_set(err, failed(why, OIDC_ISSUER), NULL,
+                        "the ID token comes from another issuer");
         goto done;
     }
     const cJSON *aud = cJSON_GetObjectItemCaseSensitive(claims, "aud");
@@ -513,7 +527,8 @@ int oidc_verify_id_token(struct oidc_claims *out, enum oidc_failure *why, struct
         }
     const char *azp = json_str(claims, "azp");
     if (!ours || (azp && strcmp(azp, x->client_id) != 0) || (naud > 1 && !azp)) {
-        rc = fail(why, OIDC_AUDIENCE, err, "the ID token was issued to another client");
+        rc = ls_err_set(err, failed(why, OIDC_AUDIENCE), NULL,
+                        "the ID token was issued to another client");
         goto done;
     }
     int has_exp, has_iat, has_nbf;
@@ -522,25 +537,28 @@ int oidc_verify_id_token(struct oidc_claims *out, enum oidc_failure *why, struct
     out->iat = num_claim(claims, "iat", &has_iat);
     int64_t nbf = num_claim(claims, "nbf", &has_nbf);
     if (!has_exp || !has_iat) {
-        rc = fail(why, OIDC_MALFORMED, err, "the ID token lacks exp or iat");
+        rc = ls_err_set(err, failed(why, OIDC_MALFORMED), NULL, "the ID token lacks exp or iat");
         goto done;
     }
     if (out->exp + skew <= x->now) {
-        rc = fail(why, OIDC_EXPIRED, err, "the ID token has expired");
+        rc = ls_err_set(err, failed(why, OIDC_EXPIRED), NULL, "the ID token has expired");
         goto done;
     }
     if (out->iat - skew > x->now || (has_nbf && nbf - skew > x->now)) {
-        rc = fail(why, OIDC_NOT_YET_VALID, err, "the ID token is not valid yet");
+        rc =
+            ls_err_set(err, failed(why, OIDC_NOT_YET_VALID), NULL, "the ID token is not valid yet");
         goto done;
     }
     const char *nonce = json_str(claims, "nonce");
     if (!x->nonce || !nonce || !same(nonce, x->nonce)) {
-        rc = fail(why, OIDC_NONCE, err, "the ID token's nonce is not the one this sign-in sent");
+        rc = ls_err_set(err, failed(why, OIDC_NONCE), NULL,
+                        "the ID token's nonce is not the one this sign-in sent");
         goto done;
     }
     const char *sub = json_str(claims, "sub");
     if (!sub || !*sub || strlen(sub) > 255) {
-        rc = fail(why, OIDC_MALFORMED, err, "the ID token's subject is missing or too long");
+        rc = ls_err_set(err, failed(why, OIDC_MALFORMED), NULL,
+                        "the ID token's subject is missing or too long");
         goto done;
     }
     out->iss = arena_strdup(a, iss);
@@ -581,12 +599,14 @@ static struct oidc_jwks *keys_for(const struct oidc_config *c, const char *jwks_
     size_t len;
     long status;
     if (fetch(&body, &len, &status, a, &f, err) || status != 200) {
-        fail(why, OIDC_UNREACHABLE, err, "the provider's keys could not be fetched");
+        ls_err_set(err, failed(why, OIDC_UNREACHABLE), NULL,
+                   "the provider's keys could not be fetched");
         return NULL;
     }
     k = oidc_jwks_parse(body, len, err);
     if (!k) {
-        fail(why, OIDC_MALFORMED, err, "the provider's key set is not a JWKS document");
+        ls_err_set(err, failed(why, OIDC_MALFORMED), NULL,
+                   "the provider's key set is not a JWKS document");
         return NULL;
     }
     pthread_mutex_lock(&cache.mu);
@@ -687,11 +707,12 @@ int oidc_exchange_code(const char **id_token, const char **access_token, enum oi
     const char *idt = json_str(doc, "id_token");
     if (status != 200) {
         const char *e = json_str(doc, "error");
-        rc = fail(why, OIDC_PROVIDER_ERROR, err,
-                  e ? arena_printf(a, "the provider refused the code: %.100s", e)
-                    : "the provider refused the code");
+        rc = ls_err_set(err, failed(why, OIDC_PROVIDER_ERROR), NULL,
+                        e ? arena_printf(a, "the provider refused the code: %.100s", e)
+                          : "the provider refused the code");
     } else if (!idt) {
-        rc = fail(why, OIDC_MALFORMED, err, "the provider's answer has no ID token");
+        rc = ls_err_set(err, failed(why, OIDC_MALFORMED), NULL,
+                        "the provider's answer has no ID token");
     } else {
         *id_token = arena_strdup(a, idt);
         const char *at = json_str(doc, "access_token");
@@ -715,12 +736,14 @@ int oidc_userinfo(struct oidc_claims *io, enum oidc_failure *why, struct arena *
     size_t len;
     long status;
     if (fetch(&body, &len, &status, a, &f, err) || status != 200)
-        return fail(why, OIDC_UNREACHABLE, err, "the provider's userinfo endpoint failed");
+        return ls_err_set(err, failed(why, OIDC_UNREACHABLE), NULL,
+                          "the provider's userinfo endpoint failed");
     cJSON *doc = cJSON_ParseWithLength(body, len);
     const char *sub = json_str(doc, "sub");
     int rc = LS_OK;
     if (!sub || strcmp(sub, io->sub) != 0) {
-        rc = fail(why, OIDC_MALFORMED, err, "the userinfo answer is about someone else");
+        rc = ls_err_set(err, failed(why, OIDC_MALFORMED), NULL,
+                        "the userinfo answer is about someone else");
     } else {
         struct oidc_claims more = {0};
         person_claims(&more, a, doc);

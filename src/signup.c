@@ -531,16 +531,16 @@ int signup_invite(int64_t *out_id, int64_t *expires, struct db *db, const struct
                               "owners may invite to their own organisation only");
     }
     if (!v.email || !auth_email_ok(v.email))
-        return ls_err_set(err, LS_EVALIDATION, "email", "'email' must be an email address");
+        return ls_err_set(err, LS_EVALIDATION, "email", "{field} must be an e-mail address");
     if (v.role == ROLE_NONE)
         return ls_err_set(err, LS_EVALIDATION, "role",
-                          "'role' must be one of: researcher, owner, staff");
+                          "{field} must be one of: researcher, owner, staff");
     if (v.role == ROLE_OWNER && v.organisation_id <= 0)
         return ls_err_set(err, LS_EVALIDATION, "organisation_id",
                           "an owner must belong to an organisation");
     const char *lang = v.lang ? v.lang : actor->lang;
     if (!lang_ok(lang))
-        return ls_err_set(err, LS_EVALIDATION, "lang", "'lang' must be pl or en");
+        return ls_err_set(err, LS_EVALIDATION, "lang", "{field} must be pl or en");
     struct invite_job j = {actor, &v, lang, ip, 0, 0};
     int rc = db_write(db, invite_txn, &j, err);
     if (rc)
@@ -689,7 +689,7 @@ int signup_reset_request(struct db *db, const char *email, const char *lang, con
                          struct ls_err *err)
 {
     if (!email || !auth_email_ok(email))
-        return ls_err_set(err, LS_EVALIDATION, "email", "'email' must be an email address");
+        return ls_err_set(err, LS_EVALIDATION, "email", "{field} must be an e-mail address");
     struct reset_request_job j = {email, lang_ok(lang) ? lang : "pl", ip};
     return db_write(db, reset_request_txn, &j, err);
 }

@@ -288,11 +288,12 @@ static int take_txn(struct db *db, void *ctx, struct ls_err *err)
     return db_step_done(db, st, err);
 }
 
-static int failure(enum oidc_failure *why, enum oidc_failure f, enum ls_code code,
-                   struct ls_err *err, const char *msg)
+/* Records why a sign-in failed and passes the error code on, so each
+ * message stays a literal format of ls_err_set (with its Polish pair). */
+static enum ls_code failed(enum oidc_failure *why, enum oidc_failure f, enum ls_code code)
 {
     *why = f;
-    return ls_err_set(err, code, NULL, "%s", msg);
+    return code;
 }
 
 int sso_finish(struct user *user, const char **session, const char **csrf, enum oidc_failure *why,
@@ -300,26 +301,28 @@ int sso_finish(struct user *user, const char **session, const char **csrf, enum 
 {
     *why = OIDC_OK;
     if (!auth_token_ok(cb->state))
-        return failure(why, OIDC_STATE, LS_EBADREQ, err, "this sign-in is unknown or was used");
+        return ls_err_set(err, failed(why, OIDC_STATE, LS_EBADREQ), NULL,
+                          "this sign-in is unknown or was used");
     struct login login = {0};
     struct take_job tj = {cb->state, &login};
     int rc = db_write(db, take_txn, &tj, err);
     if (rc)
         return rc;
     if (!login.found || tu_now() - login.created > SSO_LOGIN_TTL)
-        return failure(why, OIDC_STATE, LS_EBADREQ, err,
-                       "this sign-in is unknown, was used, or took too long");
+        return ls_err_set(err, failed(why, OIDC_STATE, LS_EBADREQ), NULL,
+                          "this sign-in is unknown, was used, or took too long");
     unsigned char mine[32];
     if (auth_token_ok(cb->cookie))
         auth_token_hash(mine, cb->cookie);
     if (!auth_token_ok(cb->cookie) || sodium_memcmp(mine, login.browser_hash, 32) != 0)
-        return failure(why, OIDC_BROWSER, LS_EBADREQ, err,
-                       "this sign-in was started in another browser");
+        return ls_err_set(err, failed(why, OIDC_BROWSER, LS_EBADREQ), NULL,
+                          "this sign-in was started in another browser");
     if (cb->error)
-        return failure(why, OIDC_PROVIDER_ERROR, LS_EBADREQ, err,
-                       arena_printf(a, "the provider answered: %.100s", cb->error));
+        return ls_err_set(err, failed(why, OIDC_PROVIDER_ERROR, LS_EBADREQ), NULL,
+                          "the provider answered: %.100s", cb->error);
     if (!cb->code || !*cb->code || strlen(cb->code) > 2048)
-        return failure(why, OIDC_MALFORMED, LS_EBADREQ, err, "the provider sent no code");
+        return ls_err_set(err, failed(why, OIDC_MALFORMED, LS_EBADREQ), NULL,
+                          "the provider sent no code");
 
     struct sso_settings s;
     sso_settings_get(&s, db);
