@@ -2,9 +2,10 @@
  * the HTTP routes (api_stats.c) and the command line (cli_stats.c) so both
  * answer byte for byte the same.
  *
- * Presentation, not domain: this file may use cJSON. Numbers are rounded
- * once here (hours and kWh to 3 decimals, rates and shares to 4, areas to 2)
- * and the CSV prints the same rounded values, so a CSV cell parses to the
+ * Presentation, not domain: this file may use cJSON. Numbers are written
+ * unrounded (API.md § Figures: hours, kWh, kg, rates, shares and areas as
+ * computed; only the browser rounds, for people) and the CSV prints the same
+ * values in the shortest form that reads back, so a CSV cell parses to the
  * JSON number.
  *
  * CSV follows RFC 4180: UTF-8 with a byte-order mark (Excel then reads

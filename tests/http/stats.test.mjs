@@ -50,6 +50,18 @@ after(async () => { await srv.stop(); });
 
 const WEEK = 'from=2026-06-08T00:00:00%2B02:00&to=2026-06-15T00:00:00%2B02:00';
 
+/**
+ * Figures come unrounded (API.md § Figures). cJSON prints a double with 15
+ * significant digits and the CSV the shortest form that reads back exactly,
+ * and the server may add terms in another order than a test does: a figure
+ * is the expected value to a relative 1e-12 (far below any rounding the
+ * server once did: 4 decimals for rates, 3 for hours and kg).
+ */
+function near(actual, expected, what) {
+  assert.equal(typeof actual, 'number', what);
+  assert.ok(Math.abs(actual - expected) <= 1e-12 * Math.max(1, Math.abs(expected)), `${what}: ${actual}, expected ${expected}`);
+}
+
 /** RFC 4180: quoted fields, doubled quotes, CRLF records. */
 function parseCsv(text) {
   const rows = [];
@@ -109,6 +121,23 @@ test('staff see every shared resource, also unbooked, with the figures', async (
   assert.equal(priv.json.total, 3);
 });
 
+test('figures are not rounded: a year\'s rate is booked over available hours, to the last digit', async () => {
+  // Mon–Fri 08:00–18:00 over 2026 is 2,610 hours; 5 booked is a rate of
+  // 0.0019157088…, which the server once cut to 0.0019.
+  const r = await staff.get('/api/v1/stats/utilisation?from=2026-01-01&to=2027-01-01&group_by=resource');
+  assert.equal(r.status, 200, r.text);
+  const a = r.json.items.find((i) => i.resource_id === 1);
+  assert.equal(a.available_hours, 2610);
+  assert.equal(a.booked_hours, 5);
+  near(a.booked_rate, 5 / 2610, 'booked_rate');
+  assert.notEqual(a.booked_rate, Math.round(a.booked_rate * 1e4) / 1e4);
+  near(a.kg_co2e, 5 * 1.0 * 0.553, 'kg_co2e');
+  const csv = await staff.get('/api/v1/stats/utilisation?from=2026-01-01&to=2027-01-01&group_by=resource&format=csv');
+  const rows = parseCsv(csv.text.replace(/^\uFEFF/, ''));
+  const col = rows[0].indexOf('booked_rate');
+  near(Number(rows.find((row) => row[0] === '1')[col]), 5 / 2610, 'booked_rate in the CSV');
+});
+
 test('owners see only their own organisation', async () => {
   const r = await owner.get(`/api/v1/stats/utilisation?${WEEK}`);
   assert.equal(r.status, 200, r.text);
@@ -161,7 +190,8 @@ test('utilisation CSV parses back to the JSON', async () => {
     const item = j.json.items[i];
     head.forEach((k, c) => {
       const v = item[k];
-      assert.equal(typeof v === 'number' ? Number(row[c]) : row[c], v, `${k} of row ${i}`);
+      if (typeof v === 'number') near(Number(row[c]), v, `${k} of row ${i}`);
+      else assert.equal(row[c], v, `${k} of row ${i}`);
     });
   });
   assert.equal(rows[1][1], 'Instytut "Alfa", PAN');
@@ -181,8 +211,8 @@ test('indicators: JSON shape, previous year, targets, CSV agrees', async () => {
   assert.equal(j.cross_organisation_share, 0.6);
   assert.equal(j.provisional, true); // no 2026 factor: the latest (2024)
   assert.equal(j.grid_factor_kg_per_kwh, 0.553);
-  assert.equal(j.carbon_kg_co2e.infrastructure, Math.round(200 * 160 * 0.553 * 1000) / 1000);
-  assert.equal(j.carbon_kg_co2e.bookings, Math.round((5 * 1.0 + 5 * 2.5) * 0.553 * 1000) / 1000);
+  near(j.carbon_kg_co2e.infrastructure, 200 * 160 * 0.553, 'carbon_kg_co2e.infrastructure');
+  near(j.carbon_kg_co2e.bookings, (5 * 1.0 + 5 * 2.5) * 0.553, 'carbon_kg_co2e.bookings'); // 9.6775, once 9.678
   assert.equal(j.estimated.infrastructure, true);
   assert.equal(j.previous.year, 2025);
   assert.equal(j.previous.utilisation.booked_hours, 0);
@@ -194,8 +224,8 @@ test('indicators: JSON shape, previous year, targets, CSV agrees', async () => {
   const get = (obj, path) => path.split('.').reduce((o, k) => o[k], obj);
   for (const row of rows.slice(1)) {
     const rec = Object.fromEntries(head.map((k, i) => [k, row[i]]));
-    assert.equal(Number(rec.value), get(j, rec.indicator), rec.indicator);
-    assert.equal(Number(rec.previous_value), get(j.previous, rec.indicator), rec.indicator);
+    near(Number(rec.value), get(j, rec.indicator), rec.indicator);
+    near(Number(rec.previous_value), get(j.previous, rec.indicator), rec.indicator);
   }
   assert.ok(rows.some((row) => row[1] === 'Ślad węglowy infrastruktury B&R&I'));
 });
