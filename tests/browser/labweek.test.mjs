@@ -35,6 +35,8 @@ before(async () => {
     WITH RECURSIVE d(n) AS (SELECT 6 UNION ALL SELECT 7)
       INSERT INTO opening_hours(resource_id, weekday, open_min, close_min) SELECT 3, n, 0, 1440 FROM d;`);
   ids.owner = addUser(srv, { email: 'owner@week.test', name: 'Olga Owner', role: 'owner', organisation: 1 });
+  // The shell takes the signed-in user's language: the owner reads English.
+  sqlite(srv.db, "UPDATE users SET lang = 'en' WHERE email = 'owner@week.test'");
   ids.res1 = addUser(srv, { email: 'res1@week.test', name: 'Rafał Researcher', organisation: 1 });
   ids.res2 = addUser(srv, { email: 'res2@week.test', name: 'Rita <b>Other</b>', organisation: 2 });
   const add = (id, res, user, org, s, e, status) => sqlite(srv.db,
