@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "json.h"
 #include "timeutil.h"
 
@@ -14,71 +15,6 @@
 static double fig(double v)
 {
     return v == 0 ? 0 : v; /* no "-0" */
-}
-
-/* --- a growable text buffer for CSV --- */
-
-struct sbuf {
-    char *s;
-    size_t n, cap;
-};
-
-static void sb_put(struct sbuf *b, const char *s, size_t len)
-{
-    if (b->n + len + 1 > b->cap) {
-        while (b->n + len + 1 > b->cap)
-            b->cap = b->cap ? b->cap * 2 : 4096;
-        b->s = realloc(b->s, b->cap);
-        if (!b->s)
-            abort();
-    }
-    memcpy(b->s + b->n, s, len);
-    b->n += len;
-    b->s[b->n] = '\0';
-}
-
-/* One field, quoted when needed, followed by a comma unless last. */
-static void csv_text(struct sbuf *b, const char *s, int last)
-{
-    if (!s)
-        s = "";
-    if (strpbrk(s, ",\"\r\n")) {
-        sb_put(b, "\"", 1);
-        for (const char *p = s; *p; p++) {
-            sb_put(b, p, 1);
-            if (*p == '"')
-                sb_put(b, "\"", 1); /* quotes doubled */
-        }
-        sb_put(b, "\"", 1);
-    } else {
-        sb_put(b, s, strlen(s));
-    }
-    sb_put(b, last ? "\r\n" : ",", last ? 2 : 1);
-}
-
-/* A number exactly as cJSON prints the same double: shortest %g that reads back. */
-static void csv_num(struct sbuf *b, double v, int last)
-{
-    char tmp[32];
-    if (v == (double)(long long)v && fabs(v) < 1e15) {
-        snprintf(tmp, sizeof tmp, "%lld", (long long)v);
-    } else {
-        snprintf(tmp, sizeof tmp, "%1.15g", v);
-        if (strtod(tmp, NULL) != v)
-            snprintf(tmp, sizeof tmp, "%1.17g", v);
-    }
-    csv_text(b, tmp, last);
-}
-
-static void csv_begin(struct sbuf *b)
-{
-    sb_put(b, "\xEF\xBB\xBF", 3);
-}
-
-static char *csv_end(struct sbuf *b, size_t *len)
-{
-    *len = b->n;
-    return b->s;
 }
 
 /* --- utilisation --- */
@@ -214,10 +150,11 @@ cJSON *stats_render_utilisation_json(const struct stats_utilisation *u)
     return o;
 }
 
-char *stats_render_utilisation_csv(const struct stats_utilisation *u, size_t *len)
+char *stats_render_utilisation_csv(const struct stats_utilisation *u, enum csv_locale locale,
+                                   size_t *len)
 {
-    struct sbuf b = {0};
-    csv_begin(&b);
+    struct csv b = {0};
+    csv_begin(&b, locale);
     const char *const *keys = keys_of(u->group_by);
     for (int k = 0; keys[k]; k++)
         csv_text(&b, keys[k], 0);
@@ -391,10 +328,11 @@ static double ind_value(const struct stats_year *y, int i, int *estimated)
     }
 }
 
-char *stats_render_indicators_csv(const struct stats_indicators *in, size_t *len)
+char *stats_render_indicators_csv(const struct stats_indicators *in, enum csv_locale locale,
+                                  size_t *len)
 {
-    struct sbuf b = {0};
-    csv_begin(&b);
+    struct csv b = {0};
+    csv_begin(&b, locale);
     static const char *const head[] = {
         "indicator",     "label_pl",       "label_en",  "unit",        "year", "value",
         "previous_year", "previous_value", "estimated", "provisional", NULL};
@@ -440,11 +378,11 @@ cJSON *stats_render_heatmap_json(const struct stats_query *q, const struct stats
     return o;
 }
 
-char *stats_render_heatmap_csv(const struct stats_heatmap *hm, size_t *len)
+char *stats_render_heatmap_csv(const struct stats_heatmap *hm, enum csv_locale locale, size_t *len)
 {
     static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-    struct sbuf b = {0};
-    csv_begin(&b);
+    struct csv b = {0};
+    csv_begin(&b, locale);
     csv_text(&b, "weekday", 0);
     for (int h = 0; h < 24; h++) {
         char name[8];
@@ -494,10 +432,11 @@ cJSON *stats_render_monthly_json(int year, enum stats_group_by g,
 }
 
 char *stats_render_monthly_csv(int year, enum stats_group_by g,
-                               const struct stats_utilisation months[12], size_t *len)
+                               const struct stats_utilisation months[12], enum csv_locale locale,
+                               size_t *len)
 {
-    struct sbuf b = {0};
-    csv_begin(&b);
+    struct csv b = {0};
+    csv_begin(&b, locale);
     static const char *const head[] = {"year", "month", "series", "booked_hours", "available_hours",
                                        "rate", NULL};
     for (int i = 0; head[i]; i++)

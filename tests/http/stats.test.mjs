@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, Client, assertError, addUser, cli } from './lib.mjs';
+import { startServer, Client, assertError, addUser, cli, parseCsv } from './lib.mjs';
 
 let srv, staff, owner, researcher;
 
@@ -60,27 +60,6 @@ const WEEK = 'from=2026-06-08T00:00:00%2B02:00&to=2026-06-15T00:00:00%2B02:00';
 function near(actual, expected, what) {
   assert.equal(typeof actual, 'number', what);
   assert.ok(Math.abs(actual - expected) <= 1e-12 * Math.max(1, Math.abs(expected)), `${what}: ${actual}, expected ${expected}`);
-}
-
-/** RFC 4180: quoted fields, doubled quotes, CRLF records. */
-function parseCsv(text) {
-  const rows = [];
-  let row = [], f = '', i = 0, quoted = false;
-  while (i < text.length) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { f += '"'; i += 2; continue; }
-      if (c === '"') { quoted = false; i++; continue; }
-      f += c; i++; continue;
-    }
-    if (c === '"') { quoted = true; i++; continue; }
-    if (c === ',') { row.push(f); f = ''; i++; continue; }
-    if (c === '\r' && text[i + 1] === '\n') { row.push(f); rows.push(row); row = []; f = ''; i += 2; continue; }
-    assert.notEqual(c, '\n', 'bare LF in CSV');
-    f += c; i++;
-  }
-  assert.equal(f, '', 'last record must end with CRLF');
-  return rows;
 }
 
 test('researchers may not see statistics; anonymous clients are 401', async () => {
