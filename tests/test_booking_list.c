@@ -1,5 +1,5 @@
 /* test_booking_list.c — GET /api/v1/bookings' domain side (booking_list):
- * every combination of filters, viewers, statuses, spans, orders and pages
+ * every combination of filters (decidable too), viewers, statuses, spans, orders and pages
  * answers exactly what a plain reading of the rules gives, and every plan
  * reads [from, to) as an index range (EXPLAIN QUERY PLAN), with and without
  * ANALYZE's statistics. The bookings are written with SQL: lists do not
@@ -148,9 +148,19 @@ static int visible(const struct user *v, const struct row *r)
     return r->user_id == v->id;
 }
 
+/* Decidable: pending, on resources the viewer manages (staff: all; an
+ * owner: their organisation's). */
+static int decidable(const struct user *v, const struct row *r)
+{
+    return r->status == BOOKING_PENDING &&
+           (v->role == ROLE_STAFF ||
+            (v->role == ROLE_OWNER && v->organisation_id > 0 && r->res_org == v->organisation_id));
+}
+
 static int matches(const struct user *v, const struct booking_filter *q, const struct row *r)
 {
-    return visible(v, r) && (!q->series_id || r->series_id == q->series_id) &&
+    return visible(v, r) && (!q->decidable || decidable(v, r)) &&
+           (!q->series_id || r->series_id == q->series_id) &&
            (!q->resource_id || r->resource_id == q->resource_id) &&
            (!q->lab_id || r->lab_id == q->lab_id) &&
            (!q->organisation_id || r->res_org == q->organisation_id) &&
@@ -187,12 +197,12 @@ static void expect_same(struct fx *f, const struct user *v, const struct booking
     int64_t page = n - first < limit ? n - first : limit;
     if (got.total != n || got.n != page)
         fail_msg("viewer %lld, series %lld resource %lld lab %lld org %lld booker %lld user %lld"
-                 " mine %d status %d from %lld to %lld desc %d limit %lld offset %lld:"
+                 " mine %d decidable %d status %d from %lld to %lld desc %d limit %lld offset %lld:"
                  " total %lld (want %d), page %d (want %lld)",
                  (long long)v->id, (long long)q->series_id, (long long)q->resource_id,
                  (long long)q->lab_id, (long long)q->organisation_id,
-                 (long long)q->booker_organisation_id, (long long)q->user_id, q->mine, q->status,
-                 (long long)q->from, (long long)q->to, q->desc, (long long)q->limit,
+                 (long long)q->booker_organisation_id, (long long)q->user_id, q->mine, q->decidable,
+                 q->status, (long long)q->from, (long long)q->to, q->desc, (long long)q->limit,
                  (long long)q->offset, (long long)got.total, n, got.n, (long long)page);
     for (int i = 0; i < got.n; i++) {
         const struct row *w = want[first + i];
@@ -236,7 +246,7 @@ static void plan_fail(const struct plan *p, const char *sql, const char *why)
 }
 
 /* Texts already explained (FNV-1a hashes): most combinations share one. */
-static uint64_t checked[1 << 14];
+static uint64_t checked[1 << 16];
 
 static int seen_before(const char *sql)
 {
@@ -244,7 +254,7 @@ static int seen_before(const char *sql)
     for (const unsigned char *c = (const unsigned char *)sql; *c; c++)
         h = (h ^ *c) * 1099511628211ull;
     h |= 1;
-    for (size_t i = h % (1 << 14);; i = (i + 1) % (1 << 14)) {
+    for (size_t i = h % (1 << 16);; i = (i + 1) % (1 << 16)) {
         if (checked[i] == h)
             return 1;
         if (!checked[i]) {
@@ -311,7 +321,7 @@ static void check_plan(struct fx *f, const struct user *v, const struct booking_
 static void each_combination(struct fx *f, int check_results)
 {
     const int64_t from = T0 - 9 * DAY, to = T0 + 5 * DAY;
-    for (int mask = 0; mask < 128; mask++)
+    for (int mask = 0; mask < 256; mask++)
         for (int vi = 0; vi < 7; vi++)
             for (int si = 0; si < 3; si++)
                 for (int span = 0; span < 5; span++) {
@@ -333,6 +343,7 @@ static void each_combination(struct fx *f, int check_results)
                     if (mask & 32)
                         q.user_id = f->users[k % 7].id;
                     q.mine = (mask & 64) != 0;
+                    q.decidable = (mask & 128) != 0;
                     if (span == 1 || span == 3)
                         q.from = from;
                     if (span == 2 || span == 3)
