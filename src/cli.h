@@ -14,7 +14,8 @@ struct db;
  * the caller owns the connection and closes it with db_close(). (cli.c) */
 struct db *cli_open_db(const char *path);
 
-int cli_stats(int argc, char **argv, const char *default_db); /* cli_stats.c */
+int cli_stats(int argc, char **argv, const char *default_db);      /* cli_stats.c */
+int cli_statements(int argc, char **argv, const char *default_db); /* cli_statement.c */
 
 /* Demo data (demo.c): loads the demo catalogue, accounts and bookings into an
  * empty database and prints the demo sign-ins. Refuses a database that

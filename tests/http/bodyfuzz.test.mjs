@@ -71,7 +71,8 @@ function routes() {
     ['staff', 'PATCH', `/api/v1/labs/${ids.lab}`, { area_m2: 60.5, kind: 'commercial', building: 'B' }],
     ['staff', 'PUT', `/api/v1/labs/${ids.lab}/mailbox`, { email: 'lab@test.pl' }],
     ['staff', 'POST', '/api/v1/resources', { lab_id: ids.lab, type: 'instrument', name: 'Fuzz instrument', power_kw: 1.5, slot_minutes: 30, min_minutes: 30, max_minutes: 240, requires_approval: true, opening_hours: [{ weekday: 1, open: '08:00', close: '16:00' }] }],
-    ['staff', 'PATCH', `/api/v1/resources/${ids.res}`, { name: 'Renamed', standby_kw: 0.2, opening_hours: [{ weekday: 2, open: '09:00', close: '17:00' }] }],
+    ['staff', 'PATCH', `/api/v1/resources/${ids.res}`, { name: 'Renamed', standby_kw: 0.2, opening_hours: [{ weekday: 2, open: '09:00', close: '17:00' }],
+      prices: { currency: 'EUR', internal: 1, member_academic: 2.5, member_commercial: 3, non_member: null }, funding: { programme: 'FENG', economic_cap: 0.2 } }],
     ['staff', 'POST', `/api/v1/resources/${ids.res}/blackouts`, { start: d(40, '08'), end: d(40, '10'), reason: 'Serwis' }],
     ['staff', 'POST', `/api/v1/resources/${ids.res}/trained`, { user_id: ids.target }],
     ['staff', 'POST', '/api/v1/services', { organisation_id: ids.org, name: 'Fuzz service', description: 'd', resource_ids: [ids.res] }],
@@ -85,6 +86,7 @@ function routes() {
     ['staff', 'POST', '/api/v1/feeds', { scope: 'resource', id: ids.res }],
     ['staff', 'PUT', '/api/v1/stats/grid-factors/2026', { kg_per_kwh: 0.7 }],
     ['staff', 'PUT', '/api/v1/stats/energy-defaults/scientific', { kwh_per_m2_year: 250 }],
+    ['staff', 'PUT', '/api/v1/settings/package-discounts', { standard: 1, silver: 11, gold: 21 }],
     // The account routes anyone may call (staff's invitation and settings
     // bodies are covered by tests/http/accounts.test.mjs).
     ['anon', 'POST', `/api/v1/invitations/${ids.invitation}/accept`, { name: 'Fuzz Invited', password: 'fuzz invited phrase' }],
