@@ -1,4 +1,4 @@
--- 0020_booking_lists.sql — booking lists read [from, to) as an index range.
+-- 0021_booking_lists.sql — booking lists read [from, to) as an index range.
 
 -- A booking overlapping [from, to) starts before `to` and at most the
 -- longest booking's length before `from`; bookings_length (0011) gives that
