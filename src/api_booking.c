@@ -277,10 +277,18 @@ static const struct shape availability_shape = {
  * booking_json_max() bytes. */
 static size_t booking_json_max(const struct booking *b)
 {
-    size_t texts = strlen(b->purpose) + (b->reason ? strlen(b->reason) : 0) +
-                   (b->resource_name ? strlen(b->resource_name) : 0) +
-                   (b->user_name ? strlen(b->user_name) : 0);
-    return 320 + 8 * JW_INT_MAX + 5 * JW_TIME_MAX + JW_STRING_MAX(texts) + 4 * JW_STRING_MAX(0);
+    const char *const opt[] = {b->reason,
+                               b->resource_name,
+                               b->user_name,
+                               b->project,
+                               b->cost_centre,
+                               b->price.currency,
+                               b->price.currency ? b->price.class_name : NULL};
+    size_t texts = strlen(b->purpose);
+    for (size_t i = 0; i < sizeof opt / sizeof *opt; i++)
+        texts += opt[i] ? strlen(opt[i]) : 0;
+    return 480 + 8 * JW_INT_MAX + 5 * JW_TIME_MAX + 3 * JW_NUM_MAX + JW_STRING_MAX(texts) +
+           8 * JW_STRING_MAX(0);
 }
 
 static char *id_or_null(char *p, int64_t id)
@@ -315,7 +323,20 @@ static char *booking_members(struct jw *w, char *p, const struct booking *b)
     p = b->cancelled_at ? jw_put_time(w, p, b->cancelled_at) : JW_PUT(p, "null");
     p = string_or_null(JW_PUT(p, ",\"resource_name\":"), b->resource_name);
     p = string_or_null(JW_PUT(p, ",\"user_name\":"), b->user_name);
-    return id_or_null(JW_PUT(p, ",\"resource_organisation_id\":"), b->resource_organisation_id);
+    p = id_or_null(JW_PUT(p, ",\"resource_organisation_id\":"), b->resource_organisation_id);
+    p = string_or_null(JW_PUT(p, ",\"project\":"), b->project);
+    p = string_or_null(JW_PUT(p, ",\"cost_centre\":"), b->cost_centre);
+    p = b->economic ? JW_PUT(p, ",\"economic\":true") : JW_PUT(p, ",\"economic\":false");
+    /* api_price_shape's members; null as field_object_present() has it (a
+     * price read from a row has its currency, price_read). */
+    if (!b->price.currency)
+        return JW_PUT(p, ",\"price\":null");
+    p = jw_put_string(JW_PUT(p, ",\"price\":{\"currency\":"), b->price.currency);
+    p = jw_put_string(JW_PUT(p, ",\"class\":"), b->price.class_name);
+    p = jw_put_num(JW_PUT(p, ",\"rate\":"), b->price.rate);
+    p = jw_put_num(JW_PUT(p, ",\"hours\":"), b->price.hours);
+    p = jw_put_num(JW_PUT(p, ",\"net\":"), b->price.net);
+    return JW_PUT(p, "}");
 }
 
 struct item_writer {

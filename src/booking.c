@@ -1404,7 +1404,7 @@ static const struct {
  * order and stops at the page), else the span of all bookings
  * (bookings_list holds every column the filters read, so only the page's
  * rows visit the table, and a total is counted from the index alone;
- * migration 0020). A partial index of the pending requests would spare the
+ * migration 0021). A partial index of the pending requests would spare the
  * inbox's list a walk over the other bookings' index entries, but cost every
  * pending request one more random index page (a quarter fewer pending
  * POSTs a second in A/B runs, bench/RESULTS.md), so there is none. */
@@ -1698,6 +1698,8 @@ struct collect {
     int cap;
 };
 
+/* booking_list's each: the row's booking copied into the arena, every
+ * string of struct booking with it (they are borrowed from the row). */
 static void collect(const struct booking *b, void *ctx)
 {
     struct collect *c = ctx;
@@ -1709,6 +1711,9 @@ static void collect(const struct booking *b, void *ctx)
     copy->reason = arena_strdup(c->a, b->reason);
     copy->resource_name = arena_strdup(c->a, b->resource_name);
     copy->user_name = arena_strdup(c->a, b->user_name);
+    copy->project = arena_strdup(c->a, b->project);
+    copy->cost_centre = arena_strdup(c->a, b->cost_centre);
+    copy->price.currency = arena_strdup(c->a, b->price.currency);
 }
 
 int booking_list(struct booking_set *out, struct db *db, struct arena *a, const struct user *viewer,

@@ -1,6 +1,8 @@
 /* jsonw.c — see jsonw.h. */
 #include "jsonw.h"
 
+#include <float.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +180,27 @@ void jw_int(struct jw *w, const char *key, int64_t v)
 {
     char *p = jw_value(w, key, 24);
     jw_done(w, jw_put_int(p, v));
+}
+
+/* cJSON's print_number (Debian 12's 1.7.15): 15 significant digits when
+ * they read back as the same double (within DBL_EPSILON relative), else 17
+ * (so -0.0 is "-0", as cJSON prints it). */
+char *jw_put_num(char *p, double v)
+{
+    if (isnan(v) || isinf(v))
+        return JW_PUT(p, "null");
+    char tmp[JW_NUM_MAX];
+    int n = snprintf(tmp, sizeof tmp, "%1.15g", v);
+    double back = strtod(tmp, NULL);
+    if (fabs(back - v) > fmax(fabs(back), fabs(v)) * DBL_EPSILON)
+        n = snprintf(tmp, sizeof tmp, "%1.17g", v);
+    return jw_put_raw(p, tmp, (size_t)n);
+}
+
+void jw_num(struct jw *w, const char *key, double v)
+{
+    char *p = jw_value(w, key, JW_NUM_MAX);
+    jw_done(w, jw_put_num(p, v));
 }
 
 void jw_bool(struct jw *w, const char *key, int v)

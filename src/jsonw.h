@@ -62,6 +62,7 @@ void jw_bool(struct jw *w, const char *key, int v);
 void jw_null(struct jw *w, const char *key);
 void jw_string(struct jw *w, const char *key, const char *s); /* NULL → null */
 void jw_time(struct jw *w, const char *key, int64_t t);       /* RFC 3339 UTC "…Z" */
+void jw_num(struct jw *w, const char *key, double v);         /* NaN, ±inf → null */
 
 /* Low level, for many objects of one shape (a page of bookings): no
  * per-member bookkeeping. jw_value() writes the separator and "key": (key
@@ -74,7 +75,9 @@ void jw_done(struct jw *w, char *end);
 #define JW_INT_MAX 20                      /* bytes jw_put_int may write */
 #define JW_TIME_MAX 22                     /* bytes jw_put_time may write */
 #define JW_STRING_MAX(len) (6 * (len) + 2) /* bytes jw_put_string may write */
+#define JW_NUM_MAX 32                      /* bytes jw_put_num may write */
 char *jw_put_int(char *p, int64_t v);
+char *jw_put_num(char *p, double v); /* as cJSON prints a number; NaN, ±inf → null */
 char *jw_put_time(struct jw *w, char *p, int64_t t); /* quoted RFC 3339 UTC */
 char *jw_put_string(char *p, const char *s);         /* quoted and escaped */
 /* Copies n bytes of s to p; returns the end. */

@@ -2,6 +2,8 @@
  * values, byte for byte, and its text parses back to them. */
 #include "testutil.h"
 
+#include <math.h>
+
 #include "json.h"
 #include "jsonw.h"
 
@@ -197,6 +199,47 @@ static void jsonw__every_second_of_a_leap_day_formats_as_timeutil(void **state)
     arena_release(&a);
 }
 
+/* Prices carry rates, hours and nets as doubles (a third of an hour, 12.5
+ * PLN, null for a class that may not book): printed as cJSON prints them. */
+static void jsonw__numbers_print_as_cjson_does(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    const double nums[] = {0,
+                           -0.0,
+                           1,
+                           -7,
+                           1.5,
+                           0.1,
+                           1.0 / 3,
+                           12.34,
+                           123.45,
+                           1e300,
+                           -1e-7,
+                           5e-324,
+                           0.1 + 0.2,
+                           2147483647,
+                           2147483648.0,
+                           -2147483648.0,
+                           -2147483649.0,
+                           999999999999999.0,
+                           1e15 + 0.5,
+                           NAN,
+                           INFINITY,
+                           -INFINITY};
+    struct jw w;
+    jw_init(&w, &a, 0);
+    jw_array(&w, NULL);
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
+        jw_num(&w, NULL, nums[i]);
+        cJSON_AddItemToArray(arr, cJSON_CreateNumber(nums[i]));
+    }
+    jw_end(&w);
+    same_as_cjson(&w, arr);
+    arena_release(&a);
+}
+
 int main(void)
 {
     testutil_init();
@@ -206,6 +249,7 @@ int main(void)
         cmocka_unit_test(jsonw__raw_members_match_the_member_calls),
         cmocka_unit_test(jsonw__large_integers_keep_every_digit),
         cmocka_unit_test(jsonw__every_second_of_a_leap_day_formats_as_timeutil),
+        cmocka_unit_test(jsonw__numbers_print_as_cjson_does),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
