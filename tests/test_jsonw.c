@@ -237,6 +237,21 @@ static void jsonw__numbers_print_as_cjson_does(void **state)
     }
     jw_end(&w);
     same_as_cjson(&w, arr);
+    /* Hundredths (money) and hours of whole seconds, both signs, and a
+     * spread of magnitudes around the writer's fast path's edges. */
+    jw_init(&w, &a, 0);
+    jw_array(&w, NULL);
+    arr = cJSON_CreateArray();
+    for (int64_t i = -30000; i <= 30000; i += 7) {
+        const double more[] = {(double)i / 100.0, (double)i / 3600.0, (double)i * 1e9 + 0.01,
+                               (double)i * 3.3e8 / 100.0, 1e13 - (double)i / 100.0};
+        for (size_t k = 0; k < sizeof more / sizeof *more; k++) {
+            jw_num(&w, NULL, more[k]);
+            cJSON_AddItemToArray(arr, cJSON_CreateNumber(more[k]));
+        }
+    }
+    jw_end(&w);
+    same_as_cjson(&w, arr);
     arena_release(&a);
 }
 
