@@ -102,6 +102,13 @@ const char *const msg_pairs[][MSG_NLANGS] = {
     {"you may not do this to this %s", "nie możesz tego zrobić z tym obiektem (%s)"},
     {"no such object", "nie ma takiego obiektu"},
     {"database unavailable", "baza danych jest niedostępna"},
+    /* db.c, db_pg.c: PostgreSQL */
+    {"the database cannot be reached; nothing was saved, try again",
+     "brak połączenia z bazą danych; nic nie zapisano, spróbuj ponownie"},
+    {"cannot connect to the database: %s", "nie można połączyć się z bazą danych: %s"},
+    {"PostgreSQL %d is too old: labshare needs 13 or newer",
+     "PostgreSQL %d jest za stary: labshare wymaga wersji 13 lub nowszej"},
+    {"database error: %s", "błąd bazy danych: %s"},
     {"missing or invalid CSRF token (send the X-CSRF-Token header)",
      "brak lub zły token CSRF (wyślij nagłówek X-CSRF-Token)"},
     {"send the body as application/json", "wyślij treść jako application/json"},
