@@ -26,7 +26,7 @@ static void die(const char *what, const struct ls_err *err)
 static void exec(struct db *db, const char *sql)
 {
     char *msg = NULL;
-    if (sqlite3_exec(db_handle(db), sql, NULL, NULL, &msg) != SQLITE_OK) {
+    if (sqlite3_exec(db_handle(db), sql, NULL, NULL, &msg) != DB_OK) {
         fprintf(stderr, "feed_render: %s\n%s\n", msg ? msg : "?", sql);
         exit(1);
     }

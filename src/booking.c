@@ -105,65 +105,65 @@ int booking_status_parse(const char *s)
 /* ------------------------------------------------------------------ */
 /* Reading                                                              */
 
-static const char *col_text(sqlite3_stmt *st, int i, struct arena *a)
+static const char *col_text(struct db_stmt *st, int i, struct arena *a)
 {
-    const unsigned char *s = sqlite3_column_text(st, i);
+    const unsigned char *s = db_column_text(st, i);
     return s ? arena_strdup(a, (const char *)s) : NULL;
 }
 
-static void read_row(sqlite3_stmt *st, struct arena *a, struct booking *b)
+static void read_row(struct db_stmt *st, struct arena *a, struct booking *b)
 {
     memset(b, 0, sizeof *b);
-    b->id = sqlite3_column_int64(st, 0);
-    b->resource_id = sqlite3_column_int64(st, 1);
-    b->user_id = sqlite3_column_int64(st, 2);
-    b->organisation_id = sqlite3_column_int64(st, 3);
-    b->start = sqlite3_column_int64(st, 4);
-    b->end = sqlite3_column_int64(st, 5);
+    b->id = db_column_int64(st, 0);
+    b->resource_id = db_column_int64(st, 1);
+    b->user_id = db_column_int64(st, 2);
+    b->organisation_id = db_column_int64(st, 3);
+    b->start = db_column_int64(st, 4);
+    b->end = db_column_int64(st, 5);
     b->purpose = col_text(st, 6, a);
     if (!b->purpose)
         b->purpose = "";
-    int s = booking_status_parse((const char *)sqlite3_column_text(st, 7));
+    int s = booking_status_parse((const char *)db_column_text(st, 7));
     b->status = s < 0 ? BOOKING_PENDING : (enum booking_status)s;
-    b->created = sqlite3_column_int64(st, 8);
-    b->updated = sqlite3_column_int64(st, 9);
-    b->decided_by = sqlite3_column_int64(st, 10);
+    b->created = db_column_int64(st, 8);
+    b->updated = db_column_int64(st, 9);
+    b->decided_by = db_column_int64(st, 10);
     b->reason = col_text(st, 11, a);
-    b->series_id = sqlite3_column_int64(st, 12);
-    b->sequence = sqlite3_column_int64(st, 13);
-    b->no_show = sqlite3_column_int(st, 14);
-    b->cancelled_at = sqlite3_column_int64(st, 15);
+    b->series_id = db_column_int64(st, 12);
+    b->sequence = db_column_int64(st, 13);
+    b->no_show = db_column_int(st, 14);
+    b->cancelled_at = db_column_int64(st, 15);
     b->resource_name = col_text(st, 16, a);
     b->user_name = col_text(st, 17, a);
-    b->resource_organisation_id = sqlite3_column_int64(st, 18);
+    b->resource_organisation_id = db_column_int64(st, 18);
 }
 
 /* Loads one booking regardless of who asks; LS_ENOTFOUND if absent. */
 static int load(struct booking *out, struct db *db, struct arena *a, int64_t id, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_GET);
+    struct db_stmt *st = db_stmt(db, SQL_GET);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    db_bind_int64(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
         read_row(st, a, out);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    db_reset(st);
+    if (rc == DB_DONE)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such booking");
-    if (rc != SQLITE_ROW)
+    if (rc != DB_ROW)
         return db_fail(db, rc, err);
     return LS_OK;
 }
 
 /* Reads every row of a prepared statement into a growing arena array. */
-static int read_all(struct booking_set *out, struct db *db, sqlite3_stmt *st, struct arena *a,
+static int read_all(struct booking_set *out, struct db *db, struct db_stmt *st, struct arena *a,
                     struct ls_err *err)
 {
     int cap = 16, rc;
     out->n = 0;
     out->items = arena_alloc(a, (size_t)cap * sizeof *out->items);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         if (out->n == cap) {
             struct booking *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *bigger);
             memcpy(bigger, out->items, (size_t)cap * sizeof *bigger);
@@ -172,8 +172,8 @@ static int read_all(struct booking_set *out, struct db *db, sqlite3_stmt *st, st
         }
         read_row(st, a, &out->items[out->n++]);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_DONE)
         return db_fail(db, rc, err);
     return LS_OK;
 }
@@ -296,34 +296,34 @@ static int find_conflicts(struct db *db, int64_t resource_id, int64_t start, int
                           int64_t self, struct ls_err *err)
 {
     int found = 0, rc;
-    sqlite3_stmt *st = db_stmt(db, SQL_CONFLICTS);
+    struct db_stmt *st = db_stmt(db, SQL_CONFLICTS);
     if (!st) {
         ls_err_set(err, LS_EINTERNAL, NULL, "database error");
         return -1;
     }
-    sqlite3_bind_int64(st, 1, resource_id);
-    sqlite3_bind_int64(st, 2, start);
-    sqlite3_bind_int64(st, 3, end);
-    sqlite3_bind_int64(st, 4, self);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ls_err_add_conflict(err, 0, sqlite3_column_int64(st, 0)); /* ignores repeats */
+    db_bind_int64(st, 1, resource_id);
+    db_bind_int64(st, 2, start);
+    db_bind_int64(st, 3, end);
+    db_bind_int64(st, 4, self);
+    while ((rc = db_step(st)) == DB_ROW) {
+        ls_err_add_conflict(err, 0, db_column_int64(st, 0)); /* ignores repeats */
         found++;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
+    db_reset(st);
+    if (rc != DB_DONE) {
         db_fail(db, rc, err);
         return -1;
     }
     st = db_stmt(db, SQL_BLACKOUT_CONFLICTS);
-    sqlite3_bind_int64(st, 1, resource_id);
-    sqlite3_bind_int64(st, 2, start);
-    sqlite3_bind_int64(st, 3, end);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ls_err_add_conflict(err, 1, sqlite3_column_int64(st, 0));
+    db_bind_int64(st, 1, resource_id);
+    db_bind_int64(st, 2, start);
+    db_bind_int64(st, 3, end);
+    while ((rc = db_step(st)) == DB_ROW) {
+        ls_err_add_conflict(err, 1, db_column_int64(st, 0));
         found++;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
+    db_reset(st);
+    if (rc != DB_DONE) {
         db_fail(db, rc, err);
         return -1;
     }
@@ -625,33 +625,33 @@ static int create_txn(struct db *db, void *p, struct ls_err *err)
     int rc;
     int64_t series_id = 0;
     if (j->req->rrule) {
-        sqlite3_stmt *st = db_stmt(db, SQL_SERIES_INSERT);
-        sqlite3_bind_text(st, 1, j->req->rrule, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, u->id);
-        sqlite3_bind_int64(st, 3, j->who->now);
+        struct db_stmt *st = db_stmt(db, SQL_SERIES_INSERT);
+        db_bind_text(st, 1, j->req->rrule, -1, DB_STATIC);
+        db_bind_int64(st, 2, u->id);
+        db_bind_int64(st, 3, j->who->now);
         if ((rc = db_step_done(db, st, err)))
             return rc;
-        series_id = sqlite3_last_insert_rowid(db_handle(db));
+        series_id = db_last_insert_id(db);
     }
     const char *status = rr->requires_approval ? "pending" : "approved";
     const char *purpose = j->req->purpose ? j->req->purpose : "";
     int64_t first_id = 0;
     for (int i = 0; i < j->n; i++) {
-        sqlite3_stmt *st = db_stmt(db, SQL_INSERT);
-        sqlite3_bind_int64(st, 1, rr->id);
-        sqlite3_bind_int64(st, 2, u->id);
+        struct db_stmt *st = db_stmt(db, SQL_INSERT);
+        db_bind_int64(st, 1, rr->id);
+        db_bind_int64(st, 2, u->id);
         if (u->organisation_id > 0)
-            sqlite3_bind_int64(st, 3, u->organisation_id);
-        sqlite3_bind_int64(st, 4, j->starts[i]);
-        sqlite3_bind_int64(st, 5, j->ends[i]);
-        sqlite3_bind_text(st, 6, purpose, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 7, status, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 8, j->who->now);
+            db_bind_int64(st, 3, u->organisation_id);
+        db_bind_int64(st, 4, j->starts[i]);
+        db_bind_int64(st, 5, j->ends[i]);
+        db_bind_text(st, 6, purpose, -1, DB_STATIC);
+        db_bind_text(st, 7, status, -1, DB_STATIC);
+        db_bind_int64(st, 8, j->who->now);
         if (series_id)
-            sqlite3_bind_int64(st, 9, series_id);
+            db_bind_int64(st, 9, series_id);
         if ((rc = db_step_done(db, st, err)))
             return rc;
-        int64_t id = sqlite3_last_insert_rowid(db_handle(db));
+        int64_t id = db_last_insert_id(db);
         if (i == 0)
             first_id = id;
         char *detail = arena_printf(j->a, "resource %lld, %s%s", (long long)rr->id, status,
@@ -669,8 +669,8 @@ static int create_txn(struct db *db, void *p, struct ls_err *err)
         return rc;
     struct booking_set *out = j->set;
     if (series_id) {
-        sqlite3_stmt *st = db_stmt(db, SQL_BY_SERIES);
-        sqlite3_bind_int64(st, 1, series_id);
+        struct db_stmt *st = db_stmt(db, SQL_BY_SERIES);
+        db_bind_int64(st, 1, series_id);
         rc = read_all(out, db, st, j->a, err);
     } else {
         out->items = arena_alloc(j->a, sizeof *out->items);
@@ -767,11 +767,11 @@ static int approve_txn(struct db *db, void *p, struct ls_err *err)
             rc = conflict_error(err, "the booking");
     }
     if (!rc) {
-        sqlite3_stmt *st = db_stmt(db, SQL_DECIDE);
-        sqlite3_bind_int64(st, 1, j->id);
-        sqlite3_bind_text(st, 2, "approved", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, j->who->user->id);
-        sqlite3_bind_int64(st, 5, j->who->now);
+        struct db_stmt *st = db_stmt(db, SQL_DECIDE);
+        db_bind_int64(st, 1, j->id);
+        db_bind_text(st, 2, "approved", -1, DB_STATIC);
+        db_bind_int64(st, 3, j->who->user->id);
+        db_bind_int64(st, 5, j->who->now);
         rc = db_step_done(db, st, err);
     }
     if (!rc)
@@ -796,13 +796,13 @@ static int decline_txn(struct db *db, void *p, struct ls_err *err)
     if (!rc && b.status != BOOKING_PENDING)
         rc = wrong_state(err, &b, "declined", "pending");
     if (!rc) {
-        sqlite3_stmt *st = db_stmt(db, SQL_DECIDE);
-        sqlite3_bind_int64(st, 1, j->id);
-        sqlite3_bind_text(st, 2, "declined", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, j->who->user->id);
+        struct db_stmt *st = db_stmt(db, SQL_DECIDE);
+        db_bind_int64(st, 1, j->id);
+        db_bind_text(st, 2, "declined", -1, DB_STATIC);
+        db_bind_int64(st, 3, j->who->user->id);
         if (j->reason)
-            sqlite3_bind_text(st, 4, j->reason, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 5, j->who->now);
+            db_bind_text(st, 4, j->reason, -1, DB_STATIC);
+        db_bind_int64(st, 5, j->who->now);
         rc = db_step_done(db, st, err);
     }
     if (!rc)
@@ -824,11 +824,11 @@ int booking_decline(struct booking *out, struct db *db, struct arena *a,
 static int cancel_one(struct db *db, const struct booking_actor *who, int64_t id,
                       const char *reason, const char *detail, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_CANCEL);
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, who->now);
+    struct db_stmt *st = db_stmt(db, SQL_CANCEL);
+    db_bind_int64(st, 1, id);
+    db_bind_int64(st, 2, who->now);
     if (reason)
-        sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+        db_bind_text(st, 3, reason, -1, DB_STATIC);
     int rc = db_step_done(db, st, err);
     if (!rc)
         auth_audit(db, who->user->id, "booking.cancel", "booking", id, detail, who->ip);
@@ -848,9 +848,9 @@ static int cancel_txn(struct db *db, void *p, struct ls_err *err)
     if (!rc)
         rc = cancel_one(db, j->who, j->id, j->reason, j->reason, err);
     if (!rc && j->flag && b.series_id) {
-        sqlite3_stmt *st = db_stmt(db, SQL_SERIES_FOLLOWING);
-        sqlite3_bind_int64(st, 1, b.series_id);
-        sqlite3_bind_int64(st, 2, b.start);
+        struct db_stmt *st = db_stmt(db, SQL_SERIES_FOLLOWING);
+        db_bind_int64(st, 1, b.series_id);
+        db_bind_int64(st, 2, b.start);
         rc = read_all(&later, db, st, j->a, err);
         const char *detail =
             arena_printf(j->a, "with the series from booking %lld", (long long)j->id);
@@ -910,13 +910,13 @@ static int move_txn(struct db *db, void *p, struct ls_err *err)
         if (k > 0)
             return conflict_error(err, "the new time");
     }
-    sqlite3_stmt *st = db_stmt(db, SQL_MOVE);
-    sqlite3_bind_int64(st, 1, j->id);
-    sqlite3_bind_int64(st, 2, start);
-    sqlite3_bind_int64(st, 3, end);
-    sqlite3_bind_text(st, 4, purpose, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, booking_status_name(status), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, j->who->now);
+    struct db_stmt *st = db_stmt(db, SQL_MOVE);
+    db_bind_int64(st, 1, j->id);
+    db_bind_int64(st, 2, start);
+    db_bind_int64(st, 3, end);
+    db_bind_text(st, 4, purpose, -1, DB_STATIC);
+    db_bind_text(st, 5, booking_status_name(status), -1, DB_STATIC);
+    db_bind_int64(st, 6, j->who->now);
     if ((rc = db_step_done(db, st, err)))
         return rc;
     char fs[TU_UTC_LEN], fe[TU_UTC_LEN];
@@ -953,10 +953,10 @@ static int no_show_txn(struct db *db, void *p, struct ls_err *err)
         rc = ls_err_set(err, LS_ECONFLICT, NULL,
                         "a booking can be marked as not used only after it has ended");
     if (!rc && b.no_show != j->flag) {
-        sqlite3_stmt *st = db_stmt(db, SQL_NO_SHOW);
-        sqlite3_bind_int64(st, 1, j->id);
-        sqlite3_bind_int(st, 2, j->flag);
-        sqlite3_bind_int64(st, 3, j->who->now);
+        struct db_stmt *st = db_stmt(db, SQL_NO_SHOW);
+        db_bind_int64(st, 1, j->id);
+        db_bind_int(st, 2, j->flag);
+        db_bind_int64(st, 3, j->who->now);
         rc = db_step_done(db, st, err);
         if (!rc)
             auth_audit(db, j->who->user->id, "booking.no_show", "booking", j->id,
@@ -976,19 +976,19 @@ int booking_set_no_show(struct booking *out, struct db *db, struct arena *a,
 /* ------------------------------------------------------------------ */
 /* Lists                                                                */
 
-static void bind_opt(sqlite3_stmt *st, int i, int64_t v)
+static void bind_opt(struct db_stmt *st, int i, int64_t v)
 {
     if (v)
-        sqlite3_bind_int64(st, i, v);
+        db_bind_int64(st, i, v);
 }
 
-static void bind_filter(sqlite3_stmt *st, const struct user *v, const struct booking_filter *f,
+static void bind_filter(struct db_stmt *st, const struct user *v, const struct booking_filter *f,
                         int64_t user_id)
 {
-    sqlite3_bind_int(st, 1, authz_is_staff(v));
-    sqlite3_bind_int64(st, 2, v->id);
-    sqlite3_bind_int(st, 3, v->role == ROLE_OWNER && v->organisation_id > 0);
-    sqlite3_bind_int64(st, 4, v->organisation_id);
+    db_bind_int(st, 1, authz_is_staff(v));
+    db_bind_int64(st, 2, v->id);
+    db_bind_int(st, 3, v->role == ROLE_OWNER && v->organisation_id > 0);
+    db_bind_int64(st, 4, v->organisation_id);
     bind_opt(st, 5, f->resource_id);
     bind_opt(st, 6, f->lab_id);
     bind_opt(st, 7, user_id);
@@ -997,8 +997,8 @@ static void bind_filter(sqlite3_stmt *st, const struct user *v, const struct boo
     bind_opt(st, 10, f->from);
     bind_opt(st, 11, f->to);
     if (f->status >= 0)
-        sqlite3_bind_text(st, 12, booking_status_name((enum booking_status)f->status), -1,
-                          SQLITE_STATIC);
+        db_bind_text(st, 12, booking_status_name((enum booking_status)f->status), -1,
+                          DB_STATIC);
 }
 
 int booking_list(struct booking_set *out, struct db *db, struct arena *a, const struct user *viewer,
@@ -1013,19 +1013,19 @@ int booking_list(struct booking_set *out, struct db *db, struct arena *a, const 
         }
         user_id = viewer->id;
     }
-    sqlite3_stmt *st = db_stmt(db, SQL_LIST_COUNT);
+    struct db_stmt *st = db_stmt(db, SQL_LIST_COUNT);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_filter(st, viewer, f, user_id);
-    int rc = sqlite3_step(st);
-    out->total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW)
+    int rc = db_step(st);
+    out->total = rc == DB_ROW ? db_column_int64(st, 0) : 0;
+    db_reset(st);
+    if (rc != DB_ROW)
         return db_fail(db, rc, err);
     st = db_stmt(db, SQL_LIST);
     bind_filter(st, viewer, f, user_id);
-    sqlite3_bind_int64(st, 13, f->limit > 0 ? f->limit : 50);
-    sqlite3_bind_int64(st, 14, f->offset);
+    db_bind_int64(st, 13, f->limit > 0 ? f->limit : 50);
+    db_bind_int64(st, 14, f->offset);
     int64_t total = out->total;
     rc = read_all(out, db, st, a, err);
     out->total = total;
@@ -1094,40 +1094,40 @@ int booking_availability(struct booking_availability *out, struct db *db, struct
 
     int manager = authz_manages_org(viewer, rr->organisation_id);
     int cap = 0;
-    sqlite3_stmt *st = db_stmt(db, SQL_AVAIL_BUSY);
-    sqlite3_bind_int64(st, 1, resource_id);
-    sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, to);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    struct db_stmt *st = db_stmt(db, SQL_AVAIL_BUSY);
+    db_bind_int64(st, 1, resource_id);
+    db_bind_int64(st, 2, from);
+    db_bind_int64(st, 3, to);
+    while ((rc = db_step(st)) == DB_ROW) {
         out->busy = grow(a, out->busy, out->nbusy, &cap, sizeof *out->busy);
         struct booking_busy *b = &out->busy[out->nbusy++];
-        b->start = sqlite3_column_int64(st, 1);
-        b->end = sqlite3_column_int64(st, 2);
-        int s = booking_status_parse((const char *)sqlite3_column_text(st, 3));
+        b->start = db_column_int64(st, 1);
+        b->end = db_column_int64(st, 2);
+        int s = booking_status_parse((const char *)db_column_text(st, 3));
         b->status = s < 0 ? BOOKING_PENDING : (enum booking_status)s;
-        b->mine = sqlite3_column_int64(st, 4) == viewer->id;
-        b->booking_id = b->mine || manager ? sqlite3_column_int64(st, 0) : 0;
+        b->mine = db_column_int64(st, 4) == viewer->id;
+        b->booking_id = b->mine || manager ? db_column_int64(st, 0) : 0;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_DONE)
         return db_fail(db, rc, err);
     cap = 0;
     st = db_stmt(db, SQL_AVAIL_BLACKOUTS);
-    sqlite3_bind_int64(st, 1, resource_id);
-    sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, to);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    db_bind_int64(st, 1, resource_id);
+    db_bind_int64(st, 2, from);
+    db_bind_int64(st, 3, to);
+    while ((rc = db_step(st)) == DB_ROW) {
         out->blackouts = grow(a, out->blackouts, out->nblackouts, &cap, sizeof *out->blackouts);
         struct booking_blackout *b = &out->blackouts[out->nblackouts++];
-        b->id = sqlite3_column_int64(st, 0);
-        b->start = sqlite3_column_int64(st, 1);
-        b->end = sqlite3_column_int64(st, 2);
+        b->id = db_column_int64(st, 0);
+        b->start = db_column_int64(st, 1);
+        b->end = db_column_int64(st, 2);
         b->reason = col_text(st, 3, a);
         if (!b->reason)
             b->reason = "";
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_DONE)
         return db_fail(db, rc, err);
     return LS_OK;
 }

@@ -360,13 +360,13 @@ static const char SQL_RES_ORG[] =
 
 static int exec_by_id(struct db *db, const char *sql, int64_t id, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, sql);
+    struct db_stmt *st = db_stmt(db, sql);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
-    int i = sqlite3_bind_parameter_index(st, ":now");
+    db_bind_int64(st, db_bind_parameter_index(st, ":id"), id);
+    int i = db_bind_parameter_index(st, ":now");
     if (i)
-        sqlite3_bind_int64(st, i, tu_now());
+        db_bind_int64(st, i, tu_now());
     return db_step_done(db, st, err);
 }
 
@@ -858,22 +858,22 @@ static const struct ctype_sql *sql_of(const struct ctype *t)
 /* ------------------------------------------------------------------ */
 /* Binding and reading                                                  */
 
-static int param(sqlite3_stmt *st, const char *name)
+static int param(struct db_stmt *st, const char *name)
 {
     char key[80];
     snprintf(key, sizeof key, ":%s", name);
-    return sqlite3_bind_parameter_index(st, key);
+    return db_bind_parameter_index(st, key);
 }
 
-static void bind_i64(sqlite3_stmt *st, const char *name, int64_t v)
+static void bind_i64(struct db_stmt *st, const char *name, int64_t v)
 {
     int i = param(st, name);
     if (i)
-        sqlite3_bind_int64(st, i, v);
+        db_bind_int64(st, i, v);
 }
 
 /* Binds one field's value to :name (NULL for null values). */
-static void bind_value(sqlite3_stmt *st, const struct field *f, const void *obj)
+static void bind_value(struct db_stmt *st, const struct field *f, const void *obj)
 {
     int i = param(st, f->name);
     if (!i)
@@ -883,34 +883,34 @@ static void bind_value(sqlite3_stmt *st, const struct field *f, const void *obj)
     case FT_TIME: {
         int64_t v = *FIELD_CAT(obj, f, int64_t);
         if (v || f->type == FT_TIME)
-            sqlite3_bind_int64(st, i, v);
+            db_bind_int64(st, i, v);
         else
-            sqlite3_bind_null(st, i);
+            db_bind_null(st, i);
         break;
     }
     case FT_INT:
     case FT_BOOL:
     case FT_CODE:
-        sqlite3_bind_int(st, i, *FIELD_CAT(obj, f, int));
+        db_bind_int(st, i, *FIELD_CAT(obj, f, int));
         break;
     case FT_LONG:
-        sqlite3_bind_int64(st, i, *FIELD_CAT(obj, f, int64_t));
+        db_bind_int64(st, i, *FIELD_CAT(obj, f, int64_t));
         break;
     case FT_NUM: {
         double v = *FIELD_CAT(obj, f, double);
         if (isnan(v))
-            sqlite3_bind_null(st, i);
+            db_bind_null(st, i);
         else
-            sqlite3_bind_double(st, i, v);
+            db_bind_double(st, i, v);
         break;
     }
     case FT_TEXT:
     case FT_ENUM: {
         const char *v = *FIELD_CAT(obj, f, char *);
         if (v)
-            sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+            db_bind_text(st, i, v, -1, DB_TRANSIENT);
         else
-            sqlite3_bind_null(st, i);
+            db_bind_null(st, i);
         break;
     }
     case FT_IDS:
@@ -922,38 +922,38 @@ static void bind_value(sqlite3_stmt *st, const struct field *f, const void *obj)
     }
 }
 
-static const char *col_str(sqlite3_stmt *st, int i, struct arena *a)
+static const char *col_str(struct db_stmt *st, int i, struct arena *a)
 {
-    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+    if (db_column_type(st, i) == DB_NULL)
         return NULL;
-    return arena_strndup(a, (const char *)sqlite3_column_text(st, i),
-                         (size_t)sqlite3_column_bytes(st, i));
+    return arena_strndup(a, (const char *)db_column_text(st, i),
+                         (size_t)db_column_bytes(st, i));
 }
 
 /* Reads a row of the type's SELECT list into obj. */
-static void read_row(sqlite3_stmt *st, const struct ctype *t, struct arena *a, void *obj)
+static void read_row(struct db_stmt *st, const struct ctype *t, struct arena *a, void *obj)
 {
     int c = 0;
     FIELD_FOR_EACH(f, &t->shape)
     {
         if (!f->column)
             continue;
-        int null = sqlite3_column_type(st, c) == SQLITE_NULL;
+        int null = db_column_type(st, c) == DB_NULL;
         switch (f->type) {
         case FT_ID:
         case FT_TIME:
-            *FIELD_AT(obj, f, int64_t) = sqlite3_column_int64(st, c);
+            *FIELD_AT(obj, f, int64_t) = db_column_int64(st, c);
             break;
         case FT_INT:
         case FT_BOOL:
         case FT_CODE:
-            *FIELD_AT(obj, f, int) = sqlite3_column_int(st, c);
+            *FIELD_AT(obj, f, int) = db_column_int(st, c);
             break;
         case FT_LONG:
-            *FIELD_AT(obj, f, int64_t) = sqlite3_column_int64(st, c);
+            *FIELD_AT(obj, f, int64_t) = db_column_int64(st, c);
             break;
         case FT_NUM:
-            *FIELD_AT(obj, f, double) = null ? NAN : sqlite3_column_double(st, c);
+            *FIELD_AT(obj, f, double) = null ? NAN : db_column_double(st, c);
             break;
         case FT_TEXT: {
             const char *s = col_str(st, c, a);
@@ -961,7 +961,7 @@ static void read_row(sqlite3_stmt *st, const struct ctype *t, struct arena *a, v
             break;
         }
         case FT_ENUM: {
-            const char *s = (const char *)sqlite3_column_text(st, c);
+            const char *s = (const char *)db_column_text(st, c);
             const char *known = field_choice(f->choices, s);
             *FIELD_AT(obj, f, const char *) = known ? known : col_str(st, c, a);
             break;
@@ -985,14 +985,14 @@ static int load_children(struct db *db, const struct ctype *t, struct arena *a, 
     int64_t id = catalogue_id(t, obj);
     for (int k = 0; k < q->nlinks; k++) {
         struct field_ids *ids = FIELD_AT(obj, q->link[k].f, struct field_ids);
-        sqlite3_stmt *st = db_stmt(db, q->link[k].get);
+        struct db_stmt *st = db_stmt(db, q->link[k].get);
         if (!st)
             return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
         bind_i64(st, "id", id);
         int cap = 0, rc;
         ids->n = 0;
         ids->v = NULL;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        while ((rc = db_step(st)) == DB_ROW) {
             if (ids->n == cap) {
                 cap = cap ? cap * 2 : 8;
                 int64_t *bigger = arena_alloc(a, (size_t)cap * sizeof *bigger);
@@ -1000,10 +1000,10 @@ static int load_children(struct db *db, const struct ctype *t, struct arena *a, 
                     memcpy(bigger, ids->v, (size_t)ids->n * sizeof *bigger);
                 ids->v = bigger;
             }
-            ids->v[ids->n++] = sqlite3_column_int64(st, 0);
+            ids->v[ids->n++] = db_column_int64(st, 0);
         }
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
+        db_reset(st);
+        if (rc != DB_DONE)
             return db_fail(db, rc, err);
     }
     FIELD_FOR_EACH(f, &t->shape)
@@ -1030,7 +1030,7 @@ static int hours_save(struct db *db, int64_t resource_id, const struct hours_wee
 {
     int rc = exec_by_id(db, SQL_HOURS_DELETE, resource_id, err);
     for (int i = 0; rc == LS_OK && i < wk->n; i++) {
-        sqlite3_stmt *st = db_stmt(db, SQL_HOURS_INSERT);
+        struct db_stmt *st = db_stmt(db, SQL_HOURS_INSERT);
         if (!st)
             return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
         bind_i64(st, "id", resource_id);
@@ -1053,7 +1053,7 @@ static int save_children(struct db *db, const struct ctype *t, const void *obj, 
         const struct field_ids *ids = FIELD_CAT(obj, q->link[k].f, struct field_ids);
         rc = exec_by_id(db, q->link[k].clear, id, err);
         for (int i = 0; rc == LS_OK && i < ids->n; i++) {
-            sqlite3_stmt *st = db_stmt(db, q->link[k].add);
+            struct db_stmt *st = db_stmt(db, q->link[k].add);
             if (!st)
                 return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
             bind_i64(st, "id", id);
@@ -1111,18 +1111,18 @@ int catalogue_get(struct db *db, const struct ctype *t, int64_t id, int64_t view
                   void *obj, struct ls_err *err)
 {
     field_defaults(&t->shape, obj);
-    sqlite3_stmt *st = db_stmt(db, sql_of(t)->get);
+    struct db_stmt *st = db_stmt(db, sql_of(t)->get);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", id);
     bind_i64(st, "viewer", viewer);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    int rc = db_step(st);
+    if (rc == DB_ROW)
         read_row(st, t, a, obj);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    db_reset(st);
+    if (rc == DB_DONE)
         return not_found(t, err);
-    if (rc != SQLITE_ROW)
+    if (rc != DB_ROW)
         return db_fail(db, rc, err);
     return load_children(db, t, a, obj, err);
 }
@@ -1131,17 +1131,17 @@ int catalogue_owner(struct db *db, const struct ctype *t, int64_t id, int64_t *o
                     struct ls_err *err)
 {
     *org = 0;
-    sqlite3_stmt *st = db_stmt(db, sql_of(t)->owner);
+    struct db_stmt *st = db_stmt(db, sql_of(t)->owner);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *org = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        *org = db_column_int64(st, 0);
+    db_reset(st);
+    if (rc == DB_DONE)
         return not_found(t, err);
-    return rc == SQLITE_ROW ? LS_OK : db_fail(db, rc, err);
+    return rc == DB_ROW ? LS_OK : db_fail(db, rc, err);
 }
 
 /* "*word*" with GLOB's special characters bracketed, so every character of
@@ -1166,7 +1166,7 @@ static char *glob_pattern(struct arena *a, const char *word)
     return out;
 }
 
-static void bind_filter(sqlite3_stmt *st, const struct ctype *t, const void *filter,
+static void bind_filter(struct db_stmt *st, const struct ctype *t, const void *filter,
                         uint64_t present, int64_t viewer, struct arena *a)
 {
     int i = 0;
@@ -1184,8 +1184,8 @@ static void bind_filter(sqlite3_stmt *st, const struct ctype *t, const void *fil
                  w = strtok_r(NULL, " \t\r\n", &save)) {
                 char key[80];
                 snprintf(key, sizeof key, ":%s%d", f->name, ++k);
-                sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, key), glob_pattern(a, w), -1,
-                                  SQLITE_TRANSIENT);
+                db_bind_text(st, db_bind_parameter_index(st, key), glob_pattern(a, w), -1,
+                                  DB_TRANSIENT);
             }
             continue;
         }
@@ -1206,15 +1206,15 @@ int catalogue_list(struct db *db, const struct ctype *t, const void *filter, uin
     struct arena tmp = {0};
     int rc = LS_OK;
     if (!keep) {
-        sqlite3_stmt *st = db_stmt(db, q->count);
+        struct db_stmt *st = db_stmt(db, q->count);
         if (!st)
             return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
         bind_filter(st, t, filter, present, viewer, &tmp);
-        int s = sqlite3_step(st);
-        if (s == SQLITE_ROW)
-            *total = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-        if (s != SQLITE_ROW)
+        int s = db_step(st);
+        if (s == DB_ROW)
+            *total = db_column_int64(st, 0);
+        db_reset(st);
+        if (s != DB_ROW)
             rc = db_fail(db, s, err);
     }
     /* Room for the page only: the count came first (a row that appears in
@@ -1224,7 +1224,7 @@ int catalogue_list(struct db *db, const struct ctype *t, const void *filter, uin
     size_t size = t->shape.size;
     char *page = arena_alloc(a, (size_t)(cap > 0 ? cap : 1) * size);
     if (rc == LS_OK && (keep || cap > 0)) {
-        sqlite3_stmt *st = db_stmt(db, q->list);
+        struct db_stmt *st = db_stmt(db, q->list);
         if (!st) {
             arena_release(&tmp);
             return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
@@ -1234,7 +1234,7 @@ int catalogue_list(struct db *db, const struct ctype *t, const void *filter, uin
         bind_i64(st, "offset", keep ? 0 : offset);
         void *row = arena_alloc(&tmp, size);
         int s;
-        while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        while ((s = db_step(st)) == DB_ROW) {
             if (!keep) {
                 if (*n >= cap)
                     continue;
@@ -1261,8 +1261,8 @@ int catalogue_list(struct db *db, const struct ctype *t, const void *filter, uin
             }
             (*total)++;
         }
-        sqlite3_reset(st);
-        if (rc == LS_OK && s != SQLITE_DONE)
+        db_reset(st);
+        if (rc == LS_OK && s != DB_DONE)
             rc = db_fail(db, s, err);
     }
     for (int i = 0; rc == LS_OK && i < *n; i++)
@@ -1324,7 +1324,7 @@ static int create_txn(struct db *db, void *ctx, struct ls_err *err)
     if (rc)
         return rc;
     int64_t now = tu_now();
-    sqlite3_stmt *st = db_stmt(db, sql_of(t)->insert);
+    struct db_stmt *st = db_stmt(db, sql_of(t)->insert);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     FIELD_FOR_EACH(f, &t->shape)
@@ -1335,7 +1335,7 @@ static int create_txn(struct db *db, void *ctx, struct ls_err *err)
     bind_i64(st, "now", now);
     if ((rc = db_step_done(db, st, err)))
         return rc;
-    int64_t id = sqlite3_last_insert_rowid(db_handle(db));
+    int64_t id = db_last_insert_id(db);
     set_i64(t, j->obj, "id", id);
     set_i64(t, j->obj, "created", now);
     set_i64(t, j->obj, "updated", now);
@@ -1370,7 +1370,7 @@ static int update_txn(struct db *db, void *ctx, struct ls_err *err)
         rc = check_refs(db, t, j->obj, old, err);
     if (!rc && t->check)
         rc = t->check(db, j->obj, old, err);
-    sqlite3_stmt *st = rc ? NULL : db_stmt(db, sql_of(t)->update);
+    struct db_stmt *st = rc ? NULL : db_stmt(db, sql_of(t)->update);
     if (!rc && !st)
         rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     if (!rc) {
@@ -1380,16 +1380,16 @@ static int update_txn(struct db *db, void *ctx, struct ls_err *err)
                 bind_value(st, f, j->obj);
         }
         bind_i64(st, "now", tu_now());
-        int s = sqlite3_step(st);
-        if (s == SQLITE_ROW) {
+        int s = db_step(st);
+        if (s == DB_ROW) {
             if (t->has_updated)
-                set_i64(t, j->obj, "updated", sqlite3_column_int64(st, 0));
-            s = sqlite3_step(st);
-            sqlite3_reset(st);
-            rc = s == SQLITE_DONE ? LS_OK : db_fail(db, s, err);
+                set_i64(t, j->obj, "updated", db_column_int64(st, 0));
+            s = db_step(st);
+            db_reset(st);
+            rc = s == DB_DONE ? LS_OK : db_fail(db, s, err);
         } else {
-            sqlite3_reset(st);
-            rc = s == SQLITE_DONE ? not_found(t, err) : db_fail(db, s, err);
+            db_reset(st);
+            rc = s == DB_DONE ? not_found(t, err) : db_fail(db, s, err);
         }
     }
     if (!rc)
@@ -1441,7 +1441,7 @@ static int reindex_txn(struct db *db, void *ctx, struct ls_err *err)
         const struct ctype_sql *q = sql_of(TYPES[i]);
         if (!q->search_all)
             continue;
-        sqlite3_stmt *st = db_stmt(db, q->search_all);
+        struct db_stmt *st = db_stmt(db, q->search_all);
         rc = st ? db_step_done(db, st, err) : ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     }
     return rc;
@@ -1474,12 +1474,12 @@ static const char SQL_TRAINED[] =
 /* A single integer from a one-row query with :id bound; -1 on error. */
 static int64_t count_by_id(struct db *db, const char *sql, int64_t id)
 {
-    sqlite3_stmt *st = db_stmt(db, sql);
+    struct db_stmt *st = db_stmt(db, sql);
     if (!st)
         return -1;
     bind_i64(st, "id", id);
-    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_reset(st);
+    int64_t n = db_step(st) == DB_ROW ? db_column_int64(st, 0) : -1;
+    db_reset(st);
     return n;
 }
 
@@ -1487,19 +1487,19 @@ int catalogue_hours_load(struct db *db, int64_t resource_id, struct hours_week *
                          struct ls_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = db_stmt(db, SQL_HOURS_GET);
+    struct db_stmt *st = db_stmt(db, SQL_HOURS_GET);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", resource_id);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && out->n < HOURS_MAX_WINDOWS) {
+    while ((rc = db_step(st)) == DB_ROW && out->n < HOURS_MAX_WINDOWS) {
         struct hours_window *w = &out->w[out->n++];
-        w->weekday = sqlite3_column_int(st, 0);
-        w->open_min = sqlite3_column_int(st, 1);
-        w->close_min = sqlite3_column_int(st, 2);
+        w->weekday = db_column_int(st, 0);
+        w->open_min = db_column_int(st, 1);
+        w->close_min = db_column_int(st, 2);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    db_reset(st);
+    if (rc != DB_DONE && rc != DB_ROW)
         return db_fail(db, rc, err);
     return LS_OK;
 }
@@ -1508,40 +1508,40 @@ int catalogue_resource_rules(struct db *db, int64_t resource_id, struct resource
                              struct ls_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = db_stmt(db, SQL_RULES);
+    struct db_stmt *st = db_stmt(db, SQL_RULES);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", resource_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(st, 0);
-        out->lab_id = sqlite3_column_int64(st, 1);
-        out->organisation_id = sqlite3_column_int64(st, 2);
-        out->shared = sqlite3_column_int(st, 3);
-        out->requires_approval = sqlite3_column_int(st, 4);
-        out->requires_training = sqlite3_column_int(st, 5);
-        out->slot_minutes = sqlite3_column_int(st, 6);
-        out->min_minutes = sqlite3_column_int(st, 7);
-        out->max_minutes = sqlite3_column_int(st, 8);
-        out->power_kw = sqlite3_column_double(st, 9);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        out->id = db_column_int64(st, 0);
+        out->lab_id = db_column_int64(st, 1);
+        out->organisation_id = db_column_int64(st, 2);
+        out->shared = db_column_int(st, 3);
+        out->requires_approval = db_column_int(st, 4);
+        out->requires_training = db_column_int(st, 5);
+        out->slot_minutes = db_column_int(st, 6);
+        out->min_minutes = db_column_int(st, 7);
+        out->max_minutes = db_column_int(st, 8);
+        out->power_kw = db_column_double(st, 9);
     }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    db_reset(st);
+    if (rc == DB_DONE)
         return ls_err_set(err, LS_ENOTFOUND, "resource_id", "no such resource");
-    if (rc != SQLITE_ROW)
+    if (rc != DB_ROW)
         return db_fail(db, rc, err);
     return catalogue_hours_load(db, resource_id, &out->hours, err);
 }
 
 int catalogue_user_trained(struct db *db, int64_t resource_id, int64_t user_id)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_TRAINED);
+    struct db_stmt *st = db_stmt(db, SQL_TRAINED);
     if (!st)
         return 0;
     bind_i64(st, "resource", resource_id);
     bind_i64(st, "user", user_id);
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
+    int found = db_step(st) == DB_ROW;
+    db_reset(st);
     return found;
 }
 
@@ -1578,7 +1578,7 @@ static int grant_txn(struct db *db, void *ctx, struct ls_err *err)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such resource");
     if (count_by_id(db, SQL_USER_EXISTS, j->user_id) <= 0)
         return ls_err_set(err, LS_EVALIDATION, "user_id", "{field}: no such user");
-    sqlite3_stmt *st = db_stmt(db, SQL_TRAIN_INSERT);
+    struct db_stmt *st = db_stmt(db, SQL_TRAIN_INSERT);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "resource", j->resource_id);
@@ -1588,7 +1588,7 @@ static int grant_txn(struct db *db, void *ctx, struct ls_err *err)
     bind_i64(st, "now", tu_now());
     int rc = db_step_done(db, st, err);
     if (!rc)
-        j->created = sqlite3_changes(db_handle(db)) > 0;
+        j->created = db_changes(db) > 0;
     if (!rc && j->created)
         rc = exec_by_id(db, SQL_RES_TOUCH, j->resource_id, err);
     return rc;
@@ -1606,13 +1606,13 @@ int catalogue_training_grant(struct db *db, int64_t resource_id, int64_t user_id
 static int revoke_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct training_job *j = ctx;
-    sqlite3_stmt *st = db_stmt(db, SQL_TRAIN_DELETE);
+    struct db_stmt *st = db_stmt(db, SQL_TRAIN_DELETE);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "resource", j->resource_id);
     bind_i64(st, "user", j->user_id);
     int rc = db_step_done(db, st, err);
-    if (!rc && sqlite3_changes(db_handle(db)) == 0)
+    if (!rc && db_changes(db) == 0)
         rc = ls_err_set(err, LS_ENOTFOUND, NULL, "no such training record");
     if (!rc)
         rc = exec_by_id(db, SQL_RES_TOUCH, j->resource_id, err);
@@ -1635,7 +1635,7 @@ int catalogue_training_list(struct db *db, int64_t resource_id, int64_t limit, i
     *total = count_by_id(db, SQL_TRAIN_COUNT, resource_id);
     if (*total < 0)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_stmt *st = db_stmt(db, SQL_TRAIN_LIST);
+    struct db_stmt *st = db_stmt(db, SQL_TRAIN_LIST);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", resource_id);
@@ -1643,15 +1643,15 @@ int catalogue_training_list(struct db *db, int64_t resource_id, int64_t limit, i
     bind_i64(st, "offset", offset);
     *items = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof **items);
     int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW && *n < limit) {
+    while ((s = db_step(st)) == DB_ROW && *n < limit) {
         struct training *t = &(*items)[(*n)++];
-        t->resource_id = sqlite3_column_int64(st, 0);
-        t->user_id = sqlite3_column_int64(st, 1);
+        t->resource_id = db_column_int64(st, 0);
+        t->user_id = db_column_int64(st, 1);
         t->user_name = col_str(st, 2, a);
         t->user_email = col_str(st, 3, a);
-        t->granted_by = sqlite3_column_int64(st, 4);
-        t->granted_at = sqlite3_column_int64(st, 5);
+        t->granted_by = db_column_int64(st, 4);
+        t->granted_at = db_column_int64(st, 5);
     }
-    sqlite3_reset(st);
-    return s == SQLITE_DONE || s == SQLITE_ROW ? LS_OK : db_fail(db, s, err);
+    db_reset(st);
+    return s == DB_DONE || s == DB_ROW ? LS_OK : db_fail(db, s, err);
 }

@@ -31,13 +31,13 @@ struct schema {
 
 static int pragma_int(sqlite3 *h, const char *sql, int *out)
 {
-    sqlite3_stmt *st = NULL;
+    struct db_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        *out = sqlite3_column_int(st, 0);
-        rc = SQLITE_OK;
+    if (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
+        *out = db_column_int(st, 0);
+        rc = DB_OK;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -54,8 +54,8 @@ static int schema_read(struct db *db, struct schema *out, struct ls_err *err)
 {
     sqlite3 *h = db_handle(db);
     int app = 0, v = 0;
-    if (pragma_int(h, "PRAGMA application_id", &app) != SQLITE_OK ||
-        pragma_int(h, "PRAGMA user_version", &v) != SQLITE_OK)
+    if (pragma_int(h, "PRAGMA application_id", &app) != DB_OK ||
+        pragma_int(h, "PRAGMA user_version", &v) != DB_OK)
         return ls_err_set(err, LS_EINTERNAL, NULL, "cannot read schema version: %s",
                           sqlite3_errmsg(h));
     int last = db_nmigrations > 0 ? db_migrations[db_nmigrations - 1].number : 0;
@@ -132,7 +132,7 @@ static int migrate_step(struct db *db, int *done, struct ls_err *err)
     sqlite3 *h = db_handle(db);
     struct schema s;
     int rc = sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
+    if (rc != DB_OK)
         return ls_err_set(err, LS_EINTERNAL, NULL, "cannot start a migration: %s",
                           sqlite3_errmsg(h));
     if (schema_read(db, &s, err) != LS_OK) {
@@ -154,11 +154,11 @@ static int migrate_step(struct db *db, int *done, struct ls_err *err)
     char marks[96];
     snprintf(marks, sizeof marks, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
              DB_APPLICATION_ID, to);
-    if (rc == SQLITE_OK)
+    if (rc == DB_OK)
         rc = sqlite3_exec(h, marks, NULL, NULL, &msg);
-    if (rc == SQLITE_OK)
+    if (rc == DB_OK)
         rc = sqlite3_exec(h, "COMMIT", NULL, NULL, &msg);
-    if (rc == SQLITE_OK)
+    if (rc == DB_OK)
         return LS_OK;
     if (name)
         ls_err_set(err, LS_EINTERNAL, NULL, "migration %s failed: %s", name,

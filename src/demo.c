@@ -785,9 +785,9 @@ static int load_catalogue(struct db *db, void *ctx, struct ls_err *err)
 
 int demo_load(struct db *db, int quiet)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_HAS_ORGS);
-    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_reset(st);
+    struct db_stmt *st = db_stmt(db, SQL_HAS_ORGS);
+    int64_t n = db_step(st) == DB_ROW ? db_column_int64(st, 0) : -1;
+    db_reset(st);
     if (n != 0) {
         fprintf(stderr, "labshare demo: the database already has data; use an empty one\n");
         return CLI_FAIL;

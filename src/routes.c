@@ -63,12 +63,12 @@ static const struct shape diagnostics_shape = {"Diagnostics",
 static int get_health(struct req *r)
 {
     /* A cheap query proves the database answers, not only the process. */
-    sqlite3_stmt *st = NULL;
+    struct db_stmt *st = NULL;
     static const char SQL_PING[] = "SELECT 1";
     st = db_stmt(r->db, SQL_PING);
-    int ok = st && sqlite3_step(st) == SQLITE_ROW;
+    int ok = st && db_step(st) == DB_ROW;
     if (st)
-        sqlite3_reset(st);
+        db_reset(st);
     if (!ok)
         return ls_err_set(&r->err, LS_EUNAVAILABLE, NULL, "database unavailable");
     cJSON *o = cJSON_CreateObject();

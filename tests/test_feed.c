@@ -88,7 +88,7 @@ static int64_t booking(struct fixture *fx, int64_t resource, const struct user *
          u->organisation_id ? (u->organisation_id == 1 ? "1" : "2") : "NULL", (long long)start,
          (long long)start + 3600, purpose, status, NOW - DAY, NOW - DAY,
          cancelled_at ? "strftime('%s','now')" : "NULL");
-    int64_t id = sqlite3_last_insert_rowid(db_handle(fx->t->db));
+    int64_t id = db_last_insert_id(fx->t->db);
     if (cancelled_at)
         exec(fx, "UPDATE bookings SET cancelled_at = %lld WHERE id = %lld", (long long)cancelled_at,
              (long long)id);
@@ -147,16 +147,15 @@ static void feed__token_is_hashed_looked_up_and_revocable(void **state)
                      LS_OK);
     assert_int_equal(strlen(token), 64);
     /* stored: only the BLAKE2b hash */
-    sqlite3_stmt *st;
-    sqlite3_prepare_v2(db_handle(fx->t->db), "SELECT token_hash FROM feeds WHERE id = ?1", -1, &st,
-                       NULL);
-    sqlite3_bind_int64(st, 1, id);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    struct db_stmt *st;
+    db_prepare(fx->t->db, "SELECT token_hash FROM feeds WHERE id = ?1", &st);
+    db_bind_int64(st, 1, id);
+    assert_int_equal(db_step(st), DB_ROW);
     unsigned char h[32];
     auth_token_hash(h, token);
-    assert_int_equal(sqlite3_column_bytes(st, 0), 32);
-    assert_memory_equal(sqlite3_column_blob(st, 0), h, 32);
-    sqlite3_finalize(st);
+    assert_int_equal(db_column_bytes(st, 0), 32);
+    assert_memory_equal(db_column_blob(st, 0), h, 32);
+    db_finalize(st);
 
     struct feed f;
     assert_int_equal(feed_lookup(fx->t->db, token, &fx->a, &f, &err), LS_OK);

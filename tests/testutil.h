@@ -63,7 +63,7 @@ static inline void testdb_exec(struct testdb *t, const char *sql)
 {
     char *msg = NULL;
     int rc = sqlite3_exec(db_handle(t->db), sql, NULL, NULL, &msg);
-    if (rc != SQLITE_OK)
+    if (rc != DB_OK)
         fail_msg("SQL failed: %s\n%s", msg ? msg : "?", sql);
 }
 
