@@ -61,10 +61,9 @@ static inline void testdb_free(struct testdb *t)
 /* Runs a statement with no parameters; fails the test on error. */
 static inline void testdb_exec(struct testdb *t, const char *sql)
 {
-    char *msg = NULL;
-    int rc = sqlite3_exec(db_handle(t->db), sql, NULL, NULL, &msg);
-    if (rc != DB_OK)
-        fail_msg("SQL failed: %s\n%s", msg ? msg : "?", sql);
+    struct ls_err err = {0};
+    if (db_exec(t->db, sql, &err) != LS_OK)
+        fail_msg("SQL failed: %s\n%s", err.message, sql);
 }
 
 /* Common process set-up: site zone and cheap password hashing. */
