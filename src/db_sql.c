@@ -167,6 +167,13 @@ static int top_commas(const struct tok *t, int n, int i)
     return commas;
 }
 
+/* Leaves out the space after token i. */
+static void drop_space(struct tok *t, int n, int i)
+{
+    if (i + 1 < n && t[i + 1].kind == T_SPACE)
+        t[i + 1].drop = 1;
+}
+
 /* CREATE [UNIQUE] INDEX … ON name ( elements ): marks each element that is
  * an expression (not "column [COLLATE x] [ASC|DESC]") for parentheses. */
 static void mark_index_expressions(struct tok *t, int n, int i)
@@ -225,7 +232,7 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
     struct buf b = {0};
     put(&b, "", 0);
     int ddl = flags & DB_SQL_DDL;
-    int case_depth = 0, paren = 0, ignore_conflicts = 0, statement = 0, failed = 0;
+    int case_depth = 0, paren = 0, ignore_conflicts = 0, statement = 0, failed = 0, prev = -1;
     for (int i = 0; i < n && !failed; i++) {
         struct tok *k = &t[i];
         if (k->drop)
@@ -278,15 +285,29 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
                 statement++;
             } else if (ddl && paren == 0 && is(k, ",")) {
                 int j = next(t, n, i);
-                if (j < n && (is(&t[j], "STRICT") || is(&t[j], "WITHOUT")))
+                if (j < n && (is(&t[j], "STRICT") || is(&t[j], "WITHOUT"))) {
+                    drop_space(t, n, i);
                     continue;
+                }
             }
         } else if (k->kind == T_WORD) {
             int j = next(t, n, i);
             if (is(k, "CASE")) {
                 case_depth++;
             } else if (is(k, "END")) {
-                if (case_depth > 0)
+                /* CASE's END follows an operand; the column "end" follows
+                 * an operator, a keyword or a punctuation mark. */
+                const struct tok *p = prev >= 0 ? &t[prev] : NULL;
+                int after_operand =
+                    p && (p->kind == T_NUM || p->kind == T_STRING || p->kind == T_QNAME ||
+                          p->kind == T_PARAM || is(p, ")") ||
+                          (p->kind == T_WORD && !is(p, "THEN") && !is(p, "ELSE") &&
+                           !is(p, "WHEN") && !is(p, "AND") && !is(p, "OR") && !is(p, "NOT") &&
+                           !is(p, "SELECT") && !is(p, "BY") && !is(p, "WHERE") &&
+                           !is(p, "ON") && !is(p, "IS") && !is(p, "CASE") && !is(p, "SET") &&
+                           !is(p, "AS") && !is(p, "IN") && !is(p, "BETWEEN") &&
+                           !is(p, "DISTINCT") && !is(p, "FROM")));
+                if (case_depth > 0 && after_operand)
                     case_depth--;
                 else
                     text = "\"end\"";
@@ -302,7 +323,8 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
                     if (a < n && is(&t[a], "IGNORE")) {
                         t[j].drop = t[a].drop = 1;
                         for (int s = i + 1; s < a; s++)
-                            t[s].drop = t[s].kind == T_SPACE;
+                            if (t[s].kind == T_SPACE)
+                                t[s].drop = 1;
                         ignore_conflicts = 1;
                         j = next(t, n, a);
                     } else {
@@ -337,7 +359,7 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
                     for (int s = i + 1; s <= j; s++)
                         t[s].drop = 1;
                     puts_(&b, text);
-                    puts_(&b, " ");
+                    prev = i;
                     continue;
                 }
             } else if (is(k, "GLOB") && j < n) {
@@ -357,6 +379,7 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
                 int name = next(t, n, j);
                 for (int s = i + 1; s <= name && s < n; s++)
                     t[s].drop = 1;
+                drop_space(t, n, name);
                 continue;
             } else if (is(k, "NOT") && j < n && is(&t[j], "INDEXED")) {
                 t[j].drop = 1;
@@ -372,9 +395,12 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
             } else if (is(k, "BLOB")) {
                 text = "BYTEA";
             } else if (ddl && paren == 0 && is(k, "STRICT")) {
+                drop_space(t, n, i);
                 continue;
             } else if (ddl && paren == 0 && is(k, "WITHOUT") && j < n && is(&t[j], "ROWID")) {
-                t[j].drop = 1;
+                for (int s = i + 1; s <= j; s++)
+                    t[s].drop = 1;
+                drop_space(t, n, j);
                 continue;
             } else if (ddl && is(k, "CREATE")) {
                 mark_index_expressions(t, n, i);
@@ -384,6 +410,8 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
             puts_(&b, text);
         else
             put(&b, k->s, (size_t)k->n);
+        if (k->kind != T_SPACE && k->kind != T_COMMENT)
+            prev = i;
         for (int p = 0; p < k->close_paren; p++)
             puts_(&b, ")");
     }
