@@ -460,6 +460,33 @@ int db_exec(struct db *db, const char *sql, struct ls_err *err)
     return LS_OK;
 }
 
+static int print_row(void *out, int n, char **values, char **names)
+{
+    (void)names;
+    for (int i = 0; i < n; i++)
+        fprintf(out, "%s%s", i ? "|" : "", values[i] ? values[i] : "");
+    fputc('\n', out);
+    return 0;
+}
+
+int db_script_print(struct db *db, const char *sql, void *out, struct ls_err *err)
+{
+    char msg[512] = "";
+    if (db->engine == DB_POSTGRES) {
+        if (pg_script_print(db, sql, out, msg, sizeof msg) != DB_OK)
+            return ls_err_set(err, LS_EINTERNAL, NULL, "database error: %s", msg);
+        return LS_OK;
+    }
+    char *m = NULL;
+    int rc = sqlite3_exec(db->h, sql, print_row, out, &m);
+    if (rc != SQLITE_OK) {
+        ls_err_set(err, LS_EINTERNAL, NULL, "database error: %s", m ? m : sqlite3_errstr(rc));
+        sqlite3_free(m);
+        return LS_EINTERNAL;
+    }
+    return LS_OK;
+}
+
 int db_ping(struct db *db)
 {
     char v[16];

@@ -234,6 +234,19 @@ int db_fail(struct db *db, int rc, struct ls_err *err);
 /* Convenience: run a statement that returns no rows (or ignore them). */
 int db_step_done(struct db *db, struct db_stmt *st, struct ls_err *err);
 
+/* Runs a script of statements written in SQLite's dialect (translated on
+ * PostgreSQL) and prints every row of every result to out, columns joined
+ * by '|', NULL as nothing (as the sqlite3 shell prints): the tests' and
+ * operators' window into either engine (`labshare sql`). Returns LS_OK or
+ * LS_EINTERNAL with the engine's message in err. */
+int db_script_print(struct db *db, const char *sql, void *out, struct ls_err *err);
+
+/* Copies every row of a SQLite database into a PostgreSQL one migrated to
+ * the same version, in one transaction, parents before children; the
+ * identity columns continue after the largest id. Prints a line per table
+ * to log (a FILE *, may be NULL). (db_copy.c) */
+int db_copy(struct db *from, struct db *to, void *log, struct ls_err *err);
+
 /* Whether the database answers (a round trip; PostgreSQL reconnects a lost
  * connection here). */
 int db_ping(struct db *db);

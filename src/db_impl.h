@@ -2,6 +2,8 @@
 #ifndef LS_DB_IMPL_H
 #define LS_DB_IMPL_H
 
+#include <stdio.h>
+
 #include <sqlite3.h>
 
 #include "db.h"
@@ -66,6 +68,12 @@ int pg_lost(struct db *db);
  * or exclusion constraint that a concurrent transaction won. */
 int pg_retryable(struct db *db);
 void pg_retry_clear(struct db *db);
+/* db_script_print on PostgreSQL. */
+int pg_script_print(struct db *db, const char *sql, FILE *out, char *err, size_t errlen);
+/* COPY … FROM STDIN (text format): begin, rows, end (copy-db). */
+int pg_copy_begin(struct db *db, const char *sql, char *err, size_t errlen);
+int pg_copy_data(struct db *db, const char *buf, size_t len);
+int pg_copy_end(struct db *db, char *err, size_t errlen);
 /* The tables with an id column changed (after migrations). */
 void pg_forget_tables(struct db *db);
 

@@ -64,6 +64,10 @@ static const char PG_SETUP[] =
     "    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT strpos(a, b)::bigint $$;\n"
     "CREATE AGGREGATE total(double precision) (sfunc = float8pl, stype = double precision,"
     " initcond = '0');\n"
+    /* sum(x IS NULL): SQLite counts true comparisons as 1. */
+    "CREATE OR REPLACE FUNCTION labshare_sum_bool(s bigint, b boolean) RETURNS bigint\n"
+    "    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT coalesce(s, 0) + b::int $$;\n"
+    "CREATE AGGREGATE sum(boolean) (sfunc = labshare_sum_bool, stype = bigint);\n"
     "CREATE OR REPLACE FUNCTION glob_like(p text) RETURNS text\n"
     "    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$\n"
     "DECLARE r text := ''; c text; i int := 1; n int := length(p);\n"
@@ -73,7 +77,8 @@ static const char PG_SETUP[] =
     "        IF c = '*' THEN r := r || '%%';\n"
     "        ELSIF c = '?' THEN r := r || '_';\n"
     "        ELSE\n"
-    "            IF c = '[' AND substr(p, i + 2, 1) = ']' THEN c := substr(p, i + 1, 1); i := i + 2;"
+    "            IF c = '[' AND substr(p, i + 2, 1) = ']' THEN c := substr(p, i + 1, 1); i := i + "
+    "2;"
     " END IF;\n"
     "            IF c IN ('%%', '_', '\\') THEN r := r || '\\'; END IF;\n"
     "            r := r || c;\n"
@@ -95,8 +100,14 @@ static const char PG_SETUP[] =
     "    END LOOP;\n"
     "END $$;\n";
 
-static const char PG_FOLD_FROM[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝàáâãäåçèéêëìíîïðñòóôõöøùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĐđĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦħĨĩĪīĬĭĮįİıĴĵĶķĹĺĻļĽľĿŀŁłŃńŅņŇňŉŊŋŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŦŧŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžſ";
-static const char PG_FOLD_TO[] = "abcdefghijklmnopqrstuvwxyzaaaaaaceeeeiiiidnoooooouuuuyaaaaaaceeeeiiiidnoooooouuuuyyaaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjkkllllllllllnnnnnnnnnoooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+static const char PG_FOLD_FROM[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝàáâãäåçèéêëìíîïðñòóôõöøùúûüýÿĀāĂăĄąĆćĈĉĊ"
+    "ċČčĎďĐđĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦħĨĩĪīĬĭĮįİıĴĵĶķĹĺĻļĽľĿŀŁłŃńŅņŇňŉŊŋŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŦŧŨũŪūŬŭ"
+    "ŮůŰűŲųŴŵŶŷŸŹźŻżŽžſ";
+static const char PG_FOLD_TO[] =
+    "abcdefghijklmnopqrstuvwxyzaaaaaaceeeeiiiidnoooooouuuuyaaaaaaceeeeiiiidnoooooouuuuyyaaaaaaccccc"
+    "cccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjkkllllllllllnnnnnnnnnoooooorrrrrrssssssssttttttuuuuuu"
+    "uuuuuuwwyyyzzzzzzs";
 
 /* One integer a query answers (SQLite pragmas, PostgreSQL's version row). */
 static int query_int(struct db *db, const char *sql, int *out)
@@ -128,8 +139,10 @@ static int schema_read(struct db *db, struct schema *out, struct ls_err *err)
     int app = 0, v = 0;
     if (db_engine(db) == DB_POSTGRES) {
         int has = 0, tables = 0;
-        if (query_int(db, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
-                          " AND tablename = 'labshare_schema'", &has) != DB_OK ||
+        if (query_int(db,
+                      "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+                      " AND tablename = 'labshare_schema'",
+                      &has) != DB_OK ||
             query_int(db, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()",
                       &tables) != DB_OK ||
             (has && query_int(db, "SELECT version FROM labshare_schema", &v) != DB_OK))
@@ -142,8 +155,7 @@ static int schema_read(struct db *db, struct schema *out, struct ls_err *err)
         app = DB_APPLICATION_ID;
     } else if (query_int(db, "PRAGMA application_id", &app) != DB_OK ||
                query_int(db, "PRAGMA user_version", &v) != DB_OK)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "cannot read schema version: %s",
-                          db_errmsg(db));
+        return ls_err_set(err, LS_EINTERNAL, NULL, "cannot read schema version: %s", db_errmsg(db));
     int last = db_nmigrations > 0 ? db_migrations[db_nmigrations - 1].number : 0;
     out->legacy = app == 0 && v > 0;
     if (app != 0 && app != DB_APPLICATION_ID)

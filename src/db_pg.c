@@ -51,7 +51,7 @@ struct pg_stmt {
     struct db *db;
     char *sql; /* translated */
     int nparams;
-    char **names;   /* [n] ":name" of $n or NULL */
+    char **names; /* [n] ":name" of $n or NULL */
     unsigned char *used;
     int hidden_returning; /* RETURNING id added for db_last_insert_id: no rows shown */
     int id_column;        /* an id column added to the statement's own RETURNING, else -1 */
@@ -81,8 +81,7 @@ static int fail(struct pg *pg, PGresult *res)
     const char *msg = res ? PQresultErrorMessage(res) : NULL;
     set_error(pg, state, msg && *msg ? msg : PQerrorMessage(pg->c));
     if (PQstatus(pg->c) != CONNECTION_OK || !state || strncmp(state, "08", 2) == 0 ||
-        strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 ||
-        strcmp(state, "57P03") == 0) {
+        strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0) {
         pg->lost = 1;
         return DB_IOERR;
     }
@@ -107,9 +106,8 @@ static int fail(struct pg *pg, PGresult *res)
 static int session_setup(struct pg *pg)
 {
     pg->epoch++;
-    PGresult *r =
-        PQexec(pg->c, pg->query_only ? "SET default_transaction_read_only = on"
-                                     : "SET default_transaction_read_only = off");
+    PGresult *r = PQexec(pg->c, pg->query_only ? "SET default_transaction_read_only = on"
+                                               : "SET default_transaction_read_only = off");
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
     return ok;
@@ -139,9 +137,14 @@ int pg_open(struct db *db, const char *uri, struct ls_err *err)
     db->pg = pg;
     /* Defaults the URI may override (a later dbname expands over them):
      * give up on an unreachable host within seconds, notice a dead peer. */
-    const char *keys[] = {"connect_timeout", "keepalives_idle", "keepalives_interval",
-                          "keepalives_count", "tcp_user_timeout", "application_name",
-                          "dbname", NULL};
+    const char *keys[] = {"connect_timeout",
+                          "keepalives_idle",
+                          "keepalives_interval",
+                          "keepalives_count",
+                          "tcp_user_timeout",
+                          "application_name",
+                          "dbname",
+                          NULL};
     const char *vals[] = {"5", "10", "3", "3", "15000", "labshare", uri, NULL};
     pg->c = PQconnectdbParams(keys, vals, 1);
     if (!pg->c || PQstatus(pg->c) != CONNECTION_OK) {
@@ -193,8 +196,9 @@ static int has_id(struct pg *pg, const char *table)
     if (!pg->id_tables) {
         if (!usable(pg))
             return 0;
-        PGresult *r = PQexec(pg->c, "SELECT table_name FROM information_schema.columns"
-                                    " WHERE column_name = 'id' AND table_schema = current_schema()");
+        PGresult *r =
+            PQexec(pg->c, "SELECT table_name FROM information_schema.columns"
+                          " WHERE column_name = 'id' AND table_schema = current_schema()");
         if (PQresultStatus(r) != PGRES_TUPLES_OK) {
             PQclear(r);
             return 0;
@@ -543,7 +547,8 @@ const void *pg_column_blob(struct pg_stmt *s, int i)
     if (!s->blob)
         return NULL;
     for (size_t k = 0; k < n; k++)
-        s->blob[k] = (char)(hex((unsigned char)v[2 + 2 * k]) << 4 | hex((unsigned char)v[3 + 2 * k]));
+        s->blob[k] =
+            (char)(hex((unsigned char)v[2 + 2 * k]) << 4 | hex((unsigned char)v[3 + 2 * k]));
     return s->blob;
 }
 
@@ -636,4 +641,75 @@ void pg_retry_clear(struct db *db)
     db->pg->retry = 0;
     db->pg->sqlstate[0] = '\0';
     db->pg->errmsg[0] = '\0';
+}
+
+int pg_script_print(struct db *db, const char *sql, FILE *out, char *err, size_t errlen)
+{
+    struct pg *pg = db->pg;
+    struct db_sql t;
+    char why[200];
+    if (db_sql_translate(sql, DB_SQL_DDL, &t, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s", why);
+        return DB_ERROR;
+    }
+    if (!usable(pg) || !PQsendQuery(pg->c, t.text)) {
+        snprintf(err, errlen, "%s", PQerrorMessage(pg->c));
+        free(t.text);
+        return DB_IOERR;
+    }
+    free(t.text);
+    int rc = DB_OK;
+    PGresult *r;
+    while ((r = PQgetResult(pg->c))) {
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_TUPLES_OK) {
+            for (int i = 0; i < PQntuples(r); i++) {
+                for (int c = 0; c < PQnfields(r); c++) {
+                    const char *v = PQgetisnull(r, i, c) ? "" : PQgetvalue(r, i, c);
+                    if (PQftype(r, c) == OID_BOOL)
+                        v = v[0] == 't' ? "1" : v[0] == 'f' ? "0" : v;
+                    fprintf(out, "%s%s", c ? "|" : "", v);
+                }
+                fputc('\n', out);
+            }
+        } else if (st != PGRES_COMMAND_OK && rc == DB_OK) {
+            snprintf(err, errlen, "%s", PQresultErrorMessage(r));
+            rc = DB_ERROR;
+        }
+        PQclear(r);
+    }
+    return rc;
+}
+
+int pg_copy_begin(struct db *db, const char *sql, char *err, size_t errlen)
+{
+    PGresult *r = PQexec(db->pg->c, sql);
+    int ok = PQresultStatus(r) == PGRES_COPY_IN;
+    if (!ok)
+        snprintf(err, errlen, "%s", PQresultErrorMessage(r));
+    PQclear(r);
+    return ok ? DB_OK : DB_ERROR;
+}
+
+int pg_copy_data(struct db *db, const char *buf, size_t len)
+{
+    return PQputCopyData(db->pg->c, buf, (int)len) == 1 ? DB_OK : DB_ERROR;
+}
+
+int pg_copy_end(struct db *db, char *err, size_t errlen)
+{
+    if (PQputCopyEnd(db->pg->c, NULL) != 1) {
+        snprintf(err, errlen, "%s", PQerrorMessage(db->pg->c));
+        return DB_ERROR;
+    }
+    int rc = DB_OK;
+    PGresult *r;
+    while ((r = PQgetResult(db->pg->c))) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == DB_OK) {
+            snprintf(err, errlen, "%s", PQresultErrorMessage(r));
+            rc = DB_ERROR;
+        }
+        PQclear(r);
+    }
+    return rc;
 }

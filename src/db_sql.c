@@ -299,14 +299,14 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
                  * an operator, a keyword or a punctuation mark. */
                 const struct tok *p = prev >= 0 ? &t[prev] : NULL;
                 int after_operand =
-                    p && (p->kind == T_NUM || p->kind == T_STRING || p->kind == T_QNAME ||
-                          p->kind == T_PARAM || is(p, ")") ||
-                          (p->kind == T_WORD && !is(p, "THEN") && !is(p, "ELSE") &&
-                           !is(p, "WHEN") && !is(p, "AND") && !is(p, "OR") && !is(p, "NOT") &&
-                           !is(p, "SELECT") && !is(p, "BY") && !is(p, "WHERE") &&
-                           !is(p, "ON") && !is(p, "IS") && !is(p, "CASE") && !is(p, "SET") &&
-                           !is(p, "AS") && !is(p, "IN") && !is(p, "BETWEEN") &&
-                           !is(p, "DISTINCT") && !is(p, "FROM")));
+                    p &&
+                    (p->kind == T_NUM || p->kind == T_STRING || p->kind == T_QNAME ||
+                     p->kind == T_PARAM || is(p, ")") ||
+                     (p->kind == T_WORD && !is(p, "THEN") && !is(p, "ELSE") && !is(p, "WHEN") &&
+                      !is(p, "AND") && !is(p, "OR") && !is(p, "NOT") && !is(p, "SELECT") &&
+                      !is(p, "BY") && !is(p, "WHERE") && !is(p, "ON") && !is(p, "IS") &&
+                      !is(p, "CASE") && !is(p, "SET") && !is(p, "AS") && !is(p, "IN") &&
+                      !is(p, "BETWEEN") && !is(p, "DISTINCT") && !is(p, "FROM")));
                 if (case_depth > 0 && after_operand)
                     case_depth--;
                 else

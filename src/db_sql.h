@@ -26,10 +26,10 @@ enum { DB_SQL_DDL = 1 };
 enum { DB_SQL_MAX_PARAMS = 99, DB_SQL_NAME_MAX = 48 };
 
 struct db_sql {
-    char *text;      /* the translation, malloc'd (the caller frees) */
-    int nparams;     /* the largest parameter number */
+    char *text;  /* the translation, malloc'd (the caller frees) */
+    int nparams; /* the largest parameter number */
     char names[DB_SQL_MAX_PARAMS + 1][DB_SQL_NAME_MAX]; /* [n] = ":name" of $n, "" for ?N */
-    unsigned char used[DB_SQL_MAX_PARAMS + 1]; /* [n]: $n appears in the text */
+    unsigned char used[DB_SQL_MAX_PARAMS + 1];          /* [n]: $n appears in the text */
     char insert_table[64]; /* an INSERT without RETURNING: its table, else "" */
     int has_returning;
 };

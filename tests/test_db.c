@@ -141,8 +141,8 @@ static void db__full_storage_is_unavailable_and_corrupts_nothing(void **state)
     assert_int_equal(ls_code_status(err.code), 503);
     assert_non_null(strstr(err.message, "full"));
     assert_true(created > 0);
-    assert_true(!db_in_transaction(t->db)); /* rolled back, not left open */
-    assert_int_equal(count_users(t), created);             /* the failed one is not there */
+    assert_true(!db_in_transaction(t->db));    /* rolled back, not left open */
+    assert_int_equal(count_users(t), created); /* the failed one is not there */
 
     /* The generic mapping, on a statement of our own. */
     static const char SQL_FILL[] =

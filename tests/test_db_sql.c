@@ -41,7 +41,8 @@ static void params_number_as_sqlite(void **state)
     assert_int_equal(t.used[7], 1);
     free(t.text);
     /* Inside strings, quoted names and comments nothing changes. */
-    ASSERT_TR("SELECT ':a ?1 end', \"x?\" -- ?3 :b\n FROM t", "SELECT ':a ?1 end', \"x?\" -- ?3 :b\n FROM t");
+    ASSERT_TR("SELECT ':a ?1 end', \"x?\" -- ?3 :b\n FROM t",
+              "SELECT ':a ?1 end', \"x?\" -- ?3 :b\n FROM t");
 }
 
 static void end_quoted_but_not_case_end(void **state)
@@ -49,8 +50,10 @@ static void end_quoted_but_not_case_end(void **state)
     (void)state;
     ASSERT_TR("SELECT b.end, end - start FROM bookings WHERE end > ?1",
               "SELECT b.\"end\", \"end\" - start FROM bookings WHERE \"end\" > $1");
-    ASSERT_TR("SELECT CASE WHEN ?1 = 'p' THEN NULL ELSE end END, CASE x WHEN 1 THEN (CASE y END) END",
-              "SELECT CASE WHEN $1 = 'p' THEN NULL ELSE \"end\" END, CASE x WHEN 1 THEN (CASE y END) END");
+    ASSERT_TR(
+        "SELECT CASE WHEN ?1 = 'p' THEN NULL ELSE end END, CASE x WHEN 1 THEN (CASE y END) END",
+        "SELECT CASE WHEN $1 = 'p' THEN NULL ELSE \"end\" END, CASE x WHEN 1 THEN (CASE y END) "
+        "END");
 }
 
 static void dialect_functions(void **state)
@@ -61,14 +64,16 @@ static void dialect_functions(void **state)
     /* The aggregate keeps its name; nested scalar max inside it changes. */
     ASSERT_TR("SELECT max(x), min(a, f(b, c)), max(max(a, b), c) FROM t",
               "SELECT max(x), least(a, f(b, c)), greatest(greatest(a, b), c) FROM t");
-    ASSERT_TR("DELETE FROM s WHERE u = ?1 AND h IS NOT ?2 AND k IS ?3 AND z IS NOT NULL AND w IS NULL",
-              "DELETE FROM s WHERE u = $1 AND h IS DISTINCT FROM $2 AND k IS NOT DISTINCT FROM $3 AND z "
-              "IS NOT NULL AND w IS NULL");
+    ASSERT_TR(
+        "DELETE FROM s WHERE u = ?1 AND h IS NOT ?2 AND k IS ?3 AND z IS NOT NULL AND w IS NULL",
+        "DELETE FROM s WHERE u = $1 AND h IS DISTINCT FROM $2 AND k IS NOT DISTINCT FROM $3 AND z "
+        "IS NOT NULL AND w IS NULL");
     ASSERT_TR("SELECT id FROM bookings INDEXED BY bookings_x WHERE a == 1",
               "SELECT id FROM bookings WHERE a = 1");
     ASSERT_TR("SELECT 1 FROM r WHERE (:q1 IS NULL OR r.search GLOB :q1)",
               "SELECT 1 FROM r WHERE ($1 IS NULL OR r.search LIKE glob_like($1))");
-    ASSERT_TR("SELECT CAST(x AS INTEGER), CAST(y AS REAL)", "SELECT CAST(x AS BIGINT), CAST(y AS DOUBLE PRECISION)");
+    ASSERT_TR("SELECT CAST(x AS INTEGER), CAST(y AS REAL)",
+              "SELECT CAST(x AS BIGINT), CAST(y AS DOUBLE PRECISION)");
 }
 
 static void insert_or_ignore(void **state)
@@ -94,7 +99,8 @@ static void refused(void **state)
     (void)state;
     struct db_sql t;
     char err[200];
-    assert_int_equal(db_sql_translate("INSERT OR REPLACE INTO t VALUES (1)", 0, &t, err, sizeof err), -1);
+    assert_int_equal(
+        db_sql_translate("INSERT OR REPLACE INTO t VALUES (1)", 0, &t, err, sizeof err), -1);
     assert_non_null(strstr(err, "REPLACE"));
     assert_int_equal(db_sql_translate("PRAGMA user_version", 0, &t, err, sizeof err), -1);
     assert_int_equal(db_sql_translate("SELECT ?100", 0, &t, err, sizeof err), -1);
@@ -123,7 +129,8 @@ static void schema(void **state)
 static void engine_sections(void **state)
 {
     (void)state;
-    const char *script = "A;\n-- engine: postgresql\nB;\n-- engine: all\nC;\n-- engine: sqlite\nD;\n";
+    const char *script =
+        "A;\n-- engine: postgresql\nB;\n-- engine: all\nC;\n-- engine: sqlite\nD;\n";
     char *pg = db_sql_for_engine(script, "postgresql");
     char *lite = db_sql_for_engine(script, "sqlite");
     assert_string_equal(pg, "A;\n\nB;\n\nC;\n\n\n");
@@ -135,9 +142,12 @@ static void engine_sections(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(params_number_as_sqlite), cmocka_unit_test(end_quoted_but_not_case_end),
-        cmocka_unit_test(dialect_functions),       cmocka_unit_test(insert_or_ignore),
-        cmocka_unit_test(refused),                 cmocka_unit_test(schema),
+        cmocka_unit_test(params_number_as_sqlite),
+        cmocka_unit_test(end_quoted_but_not_case_end),
+        cmocka_unit_test(dialect_functions),
+        cmocka_unit_test(insert_or_ignore),
+        cmocka_unit_test(refused),
+        cmocka_unit_test(schema),
         cmocka_unit_test(engine_sections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
