@@ -68,6 +68,12 @@ static const char PG_SETUP[] =
     "CREATE OR REPLACE FUNCTION labshare_sum_bool(s bigint, b boolean) RETURNS bigint\n"
     "    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT coalesce(s, 0) + b::int $$;\n"
     "CREATE AGGREGATE sum(boolean) (sfunc = labshare_sum_bool, stype = bigint);\n"
+    /* SQLite's clock for SQL typed by hand (tests, operators): seconds only. */
+    "CREATE OR REPLACE FUNCTION unixepoch() RETURNS bigint\n"
+    "    LANGUAGE sql STABLE AS $$ SELECT extract(epoch FROM now())::bigint $$;\n"
+    "CREATE OR REPLACE FUNCTION strftime(fmt text, t text) RETURNS bigint LANGUAGE sql STABLE AS $$\n"
+    "    SELECT CASE WHEN fmt = '%%s' THEN extract(epoch FROM CASE WHEN t = 'now' THEN now()\n"
+    "        ELSE t::timestamptz END)::bigint END $$;\n"
     "CREATE OR REPLACE FUNCTION glob_like(p text) RETURNS text\n"
     "    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$\n"
     "DECLARE r text := ''; c text; i int := 1; n int := length(p);\n"

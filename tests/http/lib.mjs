@@ -21,6 +21,31 @@ const baseEnv = {
   LABSHARE_SYNC: 'normal',
 };
 
+// The PostgreSQL pass of ./dev test sets LABSHARE_TEST_PG to the admin URI
+// of a throwaway cluster (tests/pg/cluster): each server then gets a new
+// database of its own there instead of a file, and tests/pg/bin/sqlite3
+// answers the tests' sqlite3 calls on it.
+const PG_ADMIN = process.env.LABSHARE_TEST_PG || '';
+export const ENGINE = PG_ADMIN ? 'postgresql' : 'sqlite';
+let databases = 0;
+
+/** A new empty database: a file in dir (SQLite) or a database of the test cluster. */
+export function newDatabase(dir, engine = ENGINE) {
+  if (engine !== 'postgresql') return join(dir, 'test.db');
+  assert.ok(PG_ADMIN, 'the PostgreSQL pass needs LABSHARE_TEST_PG (tests/pg/cluster start)');
+  const name = `t${process.pid}_${++databases}_${Math.random().toString(36).slice(2, 8)}`;
+  const r = spawnSync('psql', ['-X', '-q', PG_ADMIN, '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return PG_ADMIN.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
+}
+
+/** Drops a database newDatabase() made on the test cluster (a file goes with its folder). */
+export function dropDatabase(db) {
+  const m = /^postgres(?:ql)?:\/\/[^/]*\/([^?]+)/.exec(db);
+  if (!m || !PG_ADMIN) return;
+  spawnSync('psql', ['-X', '-q', PG_ADMIN, '-c', `DROP DATABASE IF EXISTS ${m[1]} WITH (FORCE)`], { encoding: 'utf8' });
+}
+
 /** Runs the CLI synchronously; returns {status, stdout, stderr}. */
 export function cli(args, { input, env = {} } = {}) {
   const r = spawnSync(BIN, args, { input, env: { ...baseEnv, ...env }, encoding: 'utf8' });
@@ -32,9 +57,9 @@ export function cli(args, { input, env = {} } = {}) {
  * Returns {url, db, dir, stop(), stderr()}; stop() sends SIGTERM, waits, and
  * asserts a clean exit with no sanitizer report.
  */
-export async function startServer({ demo = false, env = {}, args = [] } = {}) {
+export async function startServer({ demo = false, env = {}, args = [], engine = ENGINE, db: given } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'labshare-http-'));
-  const db = join(dir, 'test.db');
+  const db = given || newDatabase(dir, engine);
   if (demo) {
     const r = cli(['demo', '--db', db], { env });
     assert.equal(r.status, 0, `demo failed: ${r.stderr}`);
@@ -65,7 +90,10 @@ export async function startServer({ demo = false, env = {}, args = [] } = {}) {
       assert.equal(signal, null, `server died by ${signal}\n${stderr}`);
       assert.equal(code, 0, `server exit code ${code}\n${stderr}`);
       assert.doesNotMatch(stderr, /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/, stderr);
-      if (!keep) rmSync(dir, { recursive: true, force: true });
+      if (!keep) {
+        rmSync(dir, { recursive: true, force: true });
+        if (!given) dropDatabase(db);
+      }
     },
   };
 }
