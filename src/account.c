@@ -429,7 +429,7 @@ int account_password_change(struct db *db, const struct user *u, const char *cur
     db_reset(st);
     if (step != DB_ROW)
         return step == DB_DONE ? ls_err_set(err, LS_ENOTFOUND, NULL, "no such user")
-                                   : db_fail(db, step, err);
+                               : db_fail(db, step, err);
     if (!auth_password_verify(hash, current)) {
         struct password_job pj = {u->id, NULL, NULL, key, ip, 0, now};
         struct ls_err ignore = {0};

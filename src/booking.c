@@ -997,8 +997,7 @@ static void bind_filter(struct db_stmt *st, const struct user *v, const struct b
     bind_opt(st, 10, f->from);
     bind_opt(st, 11, f->to);
     if (f->status >= 0)
-        db_bind_text(st, 12, booking_status_name((enum booking_status)f->status), -1,
-                          DB_STATIC);
+        db_bind_text(st, 12, booking_status_name((enum booking_status)f->status), -1, DB_STATIC);
 }
 
 int booking_list(struct booking_set *out, struct db *db, struct arena *a, const struct user *viewer,

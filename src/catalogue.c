@@ -926,8 +926,7 @@ static const char *col_str(struct db_stmt *st, int i, struct arena *a)
 {
     if (db_column_type(st, i) == DB_NULL)
         return NULL;
-    return arena_strndup(a, (const char *)db_column_text(st, i),
-                         (size_t)db_column_bytes(st, i));
+    return arena_strndup(a, (const char *)db_column_text(st, i), (size_t)db_column_bytes(st, i));
 }
 
 /* Reads a row of the type's SELECT list into obj. */
@@ -1185,7 +1184,7 @@ static void bind_filter(struct db_stmt *st, const struct ctype *t, const void *f
                 char key[80];
                 snprintf(key, sizeof key, ":%s%d", f->name, ++k);
                 db_bind_text(st, db_bind_parameter_index(st, key), glob_pattern(a, w), -1,
-                                  DB_TRANSIENT);
+                             DB_TRANSIENT);
             }
             continue;
         }

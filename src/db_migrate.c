@@ -71,7 +71,8 @@ static const char PG_SETUP[] =
     /* SQLite's clock for SQL typed by hand (tests, operators): seconds only. */
     "CREATE OR REPLACE FUNCTION unixepoch() RETURNS bigint\n"
     "    LANGUAGE sql STABLE AS $$ SELECT extract(epoch FROM now())::bigint $$;\n"
-    "CREATE OR REPLACE FUNCTION strftime(fmt text, t text) RETURNS bigint LANGUAGE sql STABLE AS $$\n"
+    "CREATE OR REPLACE FUNCTION strftime(fmt text, t text) RETURNS bigint LANGUAGE sql STABLE AS "
+    "$$\n"
     "    SELECT CASE WHEN fmt = '%%s' THEN extract(epoch FROM CASE WHEN t = 'now' THEN now()\n"
     "        ELSE t::timestamptz END)::bigint END $$;\n"
     "CREATE OR REPLACE FUNCTION glob_like(p text) RETURNS text\n"

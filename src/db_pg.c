@@ -384,14 +384,53 @@ static int64_t value_i64(const char *v)
     return strtoll(v, NULL, 10);
 }
 
+/* Prepares s on the server. A parameter PostgreSQL cannot type ("?1 IS
+ * NULL OR …" sees it first where any type would do) gets the type of its
+ * value, or bigint while it is NULL, and text if bigint does not fit the
+ * statement. */
+static PGresult *prepare(struct pg_stmt *s)
+{
+    struct pg *pg = s->db->pg;
+    Oid types[DB_SQL_MAX_PARAMS + 1];
+    for (int i = 1; i <= s->nparams; i++)
+        types[i - 1] = s->used[i] ? s->params[i].type : OID_TEXT;
+    int guessed = 0;
+    /* A failed attempt would abort an open transaction: try under a savepoint. */
+    int in_txn = pg_in_transaction(s->db);
+    for (int attempt = 0; attempt <= 2 * s->nparams + 1; attempt++) {
+        if (in_txn && attempt == 1)
+            PQclear(PQexec(pg->c, "SAVEPOINT labshare_prepare"));
+        PGresult *r = PQprepare(pg->c, s->name, s->sql, s->nparams, types);
+        if (in_txn && attempt >= 1)
+            PQclear(PQexec(pg->c, PQresultStatus(r) == PGRES_COMMAND_OK
+                                      ? "RELEASE labshare_prepare"
+                                      : "ROLLBACK TO labshare_prepare"));
+        if (PQresultStatus(r) == PGRES_COMMAND_OK)
+            return r;
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        const char *msg = PQresultErrorMessage(r);
+        const char *dollar = msg ? strstr(msg, "parameter $") : NULL;
+        int k = dollar ? atoi(dollar + 11) : 0;
+        if (state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0) && k >= 1 &&
+            k <= s->nparams && types[k - 1] == 0) {
+            types[k - 1] = OID_INT8;
+            guessed = k;
+        } else if (state && guessed && types[guessed - 1] == OID_INT8 &&
+                   (strcmp(state, "42883") == 0 || strcmp(state, "42804") == 0)) {
+            types[guessed - 1] = OID_TEXT;
+        } else {
+            return r;
+        }
+        PQclear(r);
+    }
+    return PQprepare(pg->c, s->name, s->sql, s->nparams, types);
+}
+
 static PGresult *execute(struct pg_stmt *s)
 {
     struct pg *pg = s->db->pg;
     if (s->prepared_epoch != pg->epoch) {
-        Oid types[DB_SQL_MAX_PARAMS + 1];
-        for (int i = 1; i <= s->nparams; i++)
-            types[i - 1] = s->used[i] ? s->params[i].type : OID_TEXT;
-        PGresult *r = PQprepare(pg->c, s->name, s->sql, s->nparams, types);
+        PGresult *r = prepare(s);
         if (PQresultStatus(r) != PGRES_COMMAND_OK)
             return r;
         PQclear(r);
@@ -678,6 +717,9 @@ int pg_script_print(struct db *db, const char *sql, FILE *out, char *err, size_t
         }
         PQclear(r);
     }
+    /* Rows typed in with their ids: identity columns continue after them. */
+    if (rc == DB_OK)
+        PQclear(PQexec(pg->c, "SELECT labshare_sync_ids()"));
     return rc;
 }
 

@@ -233,6 +233,7 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
     put(&b, "", 0);
     int ddl = flags & DB_SQL_DDL;
     int case_depth = 0, paren = 0, ignore_conflicts = 0, statement = 0, failed = 0, prev = -1;
+    int limit_param = -1; /* the parameter after LIMIT, closed as ", -1), -1)" */
     for (int i = 0; i < n && !failed; i++) {
         struct tok *k = &t[i];
         if (k->drop)
@@ -270,6 +271,17 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
             out->used[idx] = 1;
             snprintf(num, sizeof num, "$%d", idx);
             text = num;
+        } else if (k->kind == T_NUM && k->n == 1 && (k->s[0] == '0' || k->s[0] == '1')) {
+            /* "WHERE 1 AND …": SQLite's integers as truth values. */
+            int j = next(t, n, i);
+            const struct tok *p = prev >= 0 ? &t[prev] : NULL;
+            int before = p && (is(p, "WHERE") || is(p, "AND") || is(p, "OR") || is(p, "NOT") ||
+                               is(p, "(") || is(p, "ON"));
+            int after = j >= n || is(&t[j], "AND") || is(&t[j], "OR") || is(&t[j], ")") ||
+                        is(&t[j], "THEN") || is(&t[j], ";") || is(&t[j], "ORDER") ||
+                        is(&t[j], "GROUP") || is(&t[j], "LIMIT");
+            if (before && after && !(p && is(p, "(") && j < n && is(&t[j], ")")))
+                text = k->s[0] == '1' ? "TRUE" : "FALSE";
         } else if (k->kind == T_PUNCT) {
             if (is(k, "("))
                 paren++;
@@ -314,6 +326,20 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
             } else if ((is(k, "max") || is(k, "min")) && j < n && is(&t[j], "(") &&
                        top_commas(t, n, j) > 0) {
                 text = is(k, "max") ? "greatest" : "least";
+            } else if (is(k, "LIMIT") && j < n && t[j].kind == T_PARAM) {
+                /* SQLite reads a negative limit as none; PostgreSQL as an error. */
+                puts_(&b, "LIMIT nullif(greatest(");
+                drop_space(t, n, i);
+                limit_param = j;
+                prev = i;
+                continue;
+            } else if (is(k, "LIMIT") && j < n && is(&t[j], "-")) {
+                int a = next(t, n, j);
+                if (a < n && t[a].kind == T_NUM) {
+                    for (int s = i + 1; s <= a; s++)
+                        t[s].drop = 1;
+                    text = "LIMIT ALL";
+                }
             } else if (is(k, "PRAGMA")) {
                 snprintf(err, errlen, "PRAGMA has no PostgreSQL form");
                 failed = 1;
@@ -410,6 +436,8 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
             puts_(&b, text);
         else
             put(&b, k->s, (size_t)k->n);
+        if (i == limit_param)
+            puts_(&b, ", -1), -1)");
         if (k->kind != T_SPACE && k->kind != T_COMMENT)
             prev = i;
         for (int p = 0; p < k->close_paren; p++)

@@ -484,6 +484,13 @@ int http_manages(const struct user *u, int64_t org)
     return authz_manages_org(u, org);
 }
 
+static int db_unavailable(struct ls_err *err)
+{
+    ls_err_set(err, LS_EDBUNAVAILABLE, NULL, "database unavailable");
+    err->retry_after = DB_RETRY_AFTER;
+    return LS_EDBUNAVAILABLE;
+}
+
 /* Looks the session up on a connection borrowed for that one read (and a
  * refresh of last_seen through the write path at most once a minute): no
  * connection is held while the body arrives. */
@@ -497,7 +504,7 @@ static int authenticate(struct req *r)
         return LS_OK;
     struct db *db = db_acquire();
     if (!db)
-        return ls_err_set(&r->err, LS_EUNAVAILABLE, NULL, "database unavailable");
+        return db_unavailable(&r->err);
     struct user *u = arena_alloc(&r->arena, sizeof *u);
     const char *csrf = NULL;
     struct ls_err ignore = {0};
@@ -683,7 +690,8 @@ static int run_route(struct req *r)
     if (rc != LS_OK)
         return rc;
     if (!(r->db = db_acquire()))
-        return ls_err_set(&r->err, LS_EUNAVAILABLE, NULL, "database unavailable");
+        return (r->route->flags & ROUTE_DB_OPTIONAL) ? r->route->handler(r)
+                                                     : db_unavailable(&r->err);
     rc = with_db(r);
     /* Rolls back whatever a failed handler left open, and lends the
      * connection to the next request. */

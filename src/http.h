@@ -119,6 +119,9 @@ enum {
     ROUTE_PAGED = 1u << 3,   /* a list: limit/offset, {"items", "total"} */
     ROUTE_CREATES = 1u << 4, /* answers 201 with the new object */
     ROUTE_EMPTY = 1u << 5,   /* answers 204 */
+    /* The handler runs with r->db NULL when no connection can be had (the
+     * health check reports it); others answer 503 database_unavailable. */
+    ROUTE_DB_OPTIONAL = 1u << 6,
 };
 
 struct req {

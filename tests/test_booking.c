@@ -655,8 +655,10 @@ static void booking__demo_bookings_follow_the_rules(void **state)
     assert_true(count(f, "SELECT count(*) FROM bookings WHERE start > strftime('%s','now')") > 0);
     /* every booking fits its resource's hours, grid, length and sharing rules */
     struct db_stmt *st = NULL;
-    assert_int_equal(db_prepare(f->t->db, "SELECT b.resource_id, b.start, b.end, b.user_id"
-                                        " FROM bookings b", &st),
+    assert_int_equal(db_prepare(f->t->db,
+                                "SELECT b.resource_id, b.start, b.end, b.user_id"
+                                " FROM bookings b",
+                                &st),
                      DB_OK);
     struct ls_err err = {0};
     while (db_step(st) == DB_ROW) {

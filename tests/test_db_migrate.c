@@ -33,9 +33,11 @@ static char *schema_text(struct testdb *t)
 {
     struct db_stmt *st = NULL;
     assert_int_equal(
-        db_prepare(t->db, "SELECT group_concat(type || ' ' || name || ' ' || "
-                           "coalesce(sql, ''), char(10)) FROM (SELECT * FROM "
-                           "sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name)", &st),
+        db_prepare(t->db,
+                   "SELECT group_concat(type || ' ' || name || ' ' || "
+                   "coalesce(sql, ''), char(10)) FROM (SELECT * FROM "
+                   "sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name)",
+                   &st),
         DB_OK);
     assert_int_equal(db_step(st), DB_ROW);
     const unsigned char *text = db_column_text(st, 0); /* NULL: no schema */
@@ -397,8 +399,10 @@ static void upgrade_fixture(const struct fixture *fx)
     snprintf(sql, sizeof sql, "ATTACH '%s' AS old", before);
     testdb_exec(t, sql);
     struct db_stmt *st = NULL;
-    assert_int_equal(db_prepare(t->db, "SELECT name FROM old.sqlite_master WHERE type = 'table' "
-                                        "AND name NOT LIKE 'sqlite_%' ORDER BY name", &st),
+    assert_int_equal(db_prepare(t->db,
+                                "SELECT name FROM old.sqlite_master WHERE type = 'table' "
+                                "AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                                &st),
                      DB_OK);
     int tables = 0;
     int64_t rows = 0;

@@ -72,6 +72,12 @@ static void dialect_functions(void **state)
               "SELECT id FROM bookings WHERE a = 1");
     ASSERT_TR("SELECT 1 FROM r WHERE (:q1 IS NULL OR r.search GLOB :q1)",
               "SELECT 1 FROM r WHERE ($1 IS NULL OR r.search LIKE glob_like($1))");
+    /* Integers as truth values where SQL wants a condition, not elsewhere. */
+    ASSERT_TR("SELECT 1 FROM t WHERE 1 AND (a = 1 OR 0) LIMIT 1",
+              "SELECT 1 FROM t WHERE TRUE AND (a = 1 OR FALSE) LIMIT 1");
+    ASSERT_TR("SELECT a FROM t LIMIT ?1 OFFSET ?2",
+              "SELECT a FROM t LIMIT nullif(greatest($1, -1), -1) OFFSET $2");
+    ASSERT_TR("SELECT a FROM t LIMIT -1", "SELECT a FROM t LIMIT ALL");
     ASSERT_TR("SELECT CAST(x AS INTEGER), CAST(y AS REAL)",
               "SELECT CAST(x AS BIGINT), CAST(y AS DOUBLE PRECISION)");
 }
