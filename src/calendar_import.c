@@ -55,6 +55,12 @@ static const char SQL_CONFLICTS[] =
     " JOIN bookings b ON b.resource_id = x.resource_id AND b.start < x.end AND b.end > x.start"
     " WHERE x.source_id = :id AND b.status IN ('pending', 'approved') AND b.end > :now"
     " GROUP BY b.id ORDER BY b.id";
+/* PostgreSQL has no bare columns beside min(): the first blackout by start. */
+static const char SQL_CONFLICTS_PG[] =
+    "SELECT DISTINCT ON (b.id) b.id, x.start, x.end, x.reason FROM blackouts x"
+    " JOIN bookings b ON b.resource_id = x.resource_id AND b.start < x.end AND b.end > x.start"
+    " WHERE x.source_id = :id AND b.status IN ('pending', 'approved') AND b.end > :now"
+    " ORDER BY b.id, x.start, x.id";
 static const char SQL_TOLD[] =
     "INSERT OR IGNORE INTO calendar_conflicts_told(source_id, booking_id, told)"
     " VALUES (:id, :booking_id, :now)";
@@ -860,7 +866,7 @@ static void read_source(struct db_stmt *st, struct arena *a, struct source_row *
 static int load_conflicts(struct db *db, struct import_source *s, int64_t now, struct arena *a,
                           struct ls_err *err)
 {
-    struct db_stmt *st = db_stmt(db, SQL_CONFLICTS);
+    struct db_stmt *st = db_stmt_variant(db, SQL_CONFLICTS, SQL_CONFLICTS_PG);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_int(st, ":id", s->id);
@@ -997,7 +1003,7 @@ static int same(const struct existing *e, const struct import_busy *b)
 static int tell_owners(struct db *db, int64_t source_id, const char *name, int64_t now,
                        struct arena *a, struct ls_err *err)
 {
-    struct db_stmt *st = db_stmt(db, SQL_CONFLICTS);
+    struct db_stmt *st = db_stmt_variant(db, SQL_CONFLICTS, SQL_CONFLICTS_PG);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_int(st, ":id", source_id);

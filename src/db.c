@@ -275,6 +275,11 @@ static struct db_stmt *stmt_new(struct db *db, const char *sql, int persistent)
 
 struct db_stmt *db_stmt(struct db *db, const char *sql)
 {
+    return db_stmt_variant(db, sql, NULL);
+}
+
+struct db_stmt *db_stmt_variant(struct db *db, const char *sql, const char *pg_sql)
+{
     uintptr_t h = (uintptr_t)sql;
     h ^= h >> 17;
     h *= 0x9E3779B97F4A7C15ull;
@@ -290,7 +295,8 @@ struct db_stmt *db_stmt(struct db *db, const char *sql)
             return st;
         }
         if (!db->cache[i].sql) {
-            struct db_stmt *st = stmt_new(db, sql, 1);
+            struct db_stmt *st =
+                stmt_new(db, db->engine == DB_POSTGRES && pg_sql ? pg_sql : sql, 1);
             if (!st)
                 return NULL;
             db->cache[i].sql = sql;

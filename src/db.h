@@ -118,6 +118,11 @@ void db_thread_close(void);
  * db_reset() when done with it so it releases its read snapshot. NULL
  * on a prepare error, logged with the SQL. */
 struct db_stmt *db_stmt(struct db *db, const char *sql);
+/* Like db_stmt(), with a PostgreSQL form of its own where translating
+ * `sql` would be too clever (SQLite's bare columns beside min(), say);
+ * pg_sql is written in the same dialect (still translated: parameters,
+ * "end") and takes the same parameters. Cached by `sql`. */
+struct db_stmt *db_stmt_variant(struct db *db, const char *sql, const char *pg_sql);
 /* Like db_stmt() for a statement used once (tests, tools): *out is owned,
  * released with db_finalize(). Returns DB_OK or an error code. */
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out);

@@ -398,10 +398,10 @@ static PGresult *prepare(struct pg_stmt *s)
     /* A failed attempt would abort an open transaction: try under a savepoint. */
     int in_txn = pg_in_transaction(s->db);
     for (int attempt = 0; attempt <= 2 * s->nparams + 1; attempt++) {
-        if (in_txn && attempt == 1)
+        if (in_txn)
             PQclear(PQexec(pg->c, "SAVEPOINT labshare_prepare"));
         PGresult *r = PQprepare(pg->c, s->name, s->sql, s->nparams, types);
-        if (in_txn && attempt >= 1)
+        if (in_txn)
             PQclear(PQexec(pg->c, PQresultStatus(r) == PGRES_COMMAND_OK
                                       ? "RELEASE labshare_prepare"
                                       : "ROLLBACK TO labshare_prepare"));

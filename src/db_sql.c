@@ -340,6 +340,8 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
                         t[s].drop = 1;
                     text = "LIMIT ALL";
                 }
+            } else if (is(k, "generate_series") && j < n && is(&t[j], "(")) {
+                text = "sqlite_series"; /* SQLite's has a column "value" */
             } else if (is(k, "PRAGMA")) {
                 snprintf(err, errlen, "PRAGMA has no PostgreSQL form");
                 failed = 1;

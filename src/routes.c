@@ -21,7 +21,7 @@ size_t __sanitizer_get_current_allocated_bytes(void);
 static const struct field HEALTH_FIELDS[] = {
     D("status", FT_TEXT, LABEL("Status", "Stan"), .help = "\"ok\", or \"degraded\" with a 503"),
     D("database", FT_TEXT, LABEL("Database", "Baza danych"),
-      .help = "\"ok\", or \"unavailable\" while it cannot be reached (503, Retry-After)"),
+      .help = "\"unavailable\" while it cannot be reached (503, Retry-After)"),
     FIELD_END,
 };
 static const struct shape health_shape = {
@@ -69,8 +69,8 @@ static int get_health(struct req *r)
     int ok = r->db && db_ping(r->db);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "status", ok ? "ok" : "degraded");
-    cJSON_AddStringToObject(o, "database", ok ? "ok" : "unavailable");
     if (!ok) {
+        cJSON_AddStringToObject(o, "database", "unavailable");
         char after[16];
         snprintf(after, sizeof after, "%d", DB_RETRY_AFTER);
         http_add_header(r, "Retry-After", after);

@@ -69,7 +69,7 @@ export async function startServer({ demo = false, env = {}, args = [], engine = 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
+  child.stderr.on('data', (d) => { stderr += d; if (process.env.LABSHARE_TEST_SERVER_LOG) process.stderr.write(d); });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 15000);
