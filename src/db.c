@@ -393,6 +393,11 @@ int db_column_count(struct db_stmt *st)
     return st->s ? sqlite3_column_count(st->s) : pg_column_count(st->pg);
 }
 
+const char *db_column_name(struct db_stmt *st, int i)
+{
+    return st->s ? sqlite3_column_name(st->s, i) : pg_column_name(st->pg, i);
+}
+
 int db_column_type(struct db_stmt *st, int i)
 {
     return st->s ? sqlite3_column_type(st->s, i) : pg_column_type(st->pg, i);

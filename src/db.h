@@ -149,6 +149,10 @@ int db_reset(struct db_stmt *st);
  * reads as 0 or NULL; a boolean as 1 or 0. Text stays valid until the next
  * step or reset. */
 int db_column_count(struct db_stmt *st);
+/* The name of column i (its AS name), readable before the first step as
+ * well; NULL if out of range. Borrowed: valid until the statement is
+ * finalized or prepared again. */
+const char *db_column_name(struct db_stmt *st, int i);
 int db_column_type(struct db_stmt *st, int i); /* DB_NULL, or another DB_* type */
 int64_t db_column_int64(struct db_stmt *st, int i);
 int db_column_int(struct db_stmt *st, int i);

@@ -47,6 +47,7 @@ int pg_param_count(struct pg_stmt *s);
 int pg_step(struct pg_stmt *s);
 int pg_reset(struct pg_stmt *s);
 int pg_column_count(struct pg_stmt *s);
+const char *pg_column_name(struct pg_stmt *s, int i);
 int pg_column_type(struct pg_stmt *s, int i);
 int64_t pg_column_int64(struct pg_stmt *s, int i);
 double pg_column_double(struct pg_stmt *s, int i);

@@ -60,6 +60,8 @@ struct pg_stmt {
     unsigned prepared_epoch; /* 0 = not prepared on this connection */
     struct pg_param *params; /* [1..nparams] */
     PGresult *res;
+    PGresult *desc;      /* the columns before a step (PQdescribePrepared), or NULL */
+    unsigned desc_epoch; /* the connection epoch desc was read at */
     int row, nrows, done;
     char *blob; /* the last column_blob decoded */
 };
@@ -291,6 +293,7 @@ void pg_finalize(struct pg_stmt *s)
     if (!s)
         return;
     pg_reset(s);
+    PQclear(s->desc);
     if (s->prepared_epoch && s->db->pg && s->prepared_epoch == s->db->pg->epoch &&
         PQstatus(s->db->pg->c) == CONNECTION_OK && !pg_in_transaction(s->db)) {
         char sql[48];
@@ -519,11 +522,53 @@ static const char *value(struct pg_stmt *s, int i)
     return PQgetvalue(s->res, s->row, i);
 }
 
+/* The result that names the columns: the rows once stepped, else the
+ * prepared statement's description (prepared now with the values bound so
+ * far, as SQLite names its columns before the first step). NULL when the
+ * statement cannot be prepared. */
+static PGresult *columns(struct pg_stmt *s)
+{
+    if (s->res)
+        return s->res;
+    struct pg *pg = s->db->pg;
+    if (s->desc && s->desc_epoch == pg->epoch)
+        return s->desc;
+    PQclear(s->desc);
+    s->desc = NULL;
+    if (s->prepared_epoch != pg->epoch) {
+        if (!pg_in_transaction(s->db) && !usable(pg))
+            return NULL;
+        PGresult *r = prepare(s);
+        int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (!ok)
+            return NULL;
+        s->prepared_epoch = pg->epoch;
+    }
+    PGresult *d = PQdescribePrepared(pg->c, s->name);
+    if (PQresultStatus(d) != PGRES_COMMAND_OK) {
+        PQclear(d);
+        return NULL;
+    }
+    s->desc = d;
+    s->desc_epoch = pg->epoch;
+    return d;
+}
+
 int pg_column_count(struct pg_stmt *s)
 {
-    if (!s->res)
+    PGresult *r = columns(s);
+    if (!r)
         return 0;
-    return PQnfields(s->res) - (s->id_column >= 0 ? 1 : 0);
+    return PQnfields(r) - (s->hidden_returning || s->id_column >= 0 ? 1 : 0);
+}
+
+const char *pg_column_name(struct pg_stmt *s, int i)
+{
+    PGresult *r = columns(s);
+    if (!r || i < 0 || i >= pg_column_count(s))
+        return NULL;
+    return PQfname(r, i);
 }
 
 int pg_column_type(struct pg_stmt *s, int i)

@@ -48,6 +48,24 @@ static void db__statement_cache_returns_same_prepared(void **state)
     testdb_free(t);
 }
 
+/* Columns are named by their AS names before the first step (privacy's
+ * export reads them so). */
+static void db__columns_named_before_the_first_step(void **state)
+{
+    (void)state;
+    static const char SQL[] = "SELECT ?1 AS one, 2 AS two, key FROM settings";
+    struct testdb *t = testdb_new();
+    struct db_stmt *st = db_stmt(t->db, SQL);
+    assert_non_null(st);
+    assert_int_equal(db_column_count(st), 3);
+    assert_string_equal(db_column_name(st, 0), "one");
+    assert_string_equal(db_column_name(st, 1), "two");
+    assert_string_equal(db_column_name(st, 2), "key");
+    assert_null(db_column_name(st, 3));
+    db_reset(st);
+    testdb_free(t);
+}
+
 static const char INS[] = "INSERT INTO settings(key, value) VALUES (?1, 'v')";
 
 /* Inserts key ctx, then fails on purpose when the key says so. */
@@ -381,6 +399,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(db__wal_and_foreign_keys_on),
         cmocka_unit_test(db__statement_cache_returns_same_prepared),
+        cmocka_unit_test(db__columns_named_before_the_first_step),
         cmocka_unit_test(db__write_commits_or_leaves_nothing),
         cmocka_unit_test(db__full_storage_is_unavailable_and_corrupts_nothing),
         cmocka_unit_test(db__group_commit_shares_a_transaction_and_isolates_failures),

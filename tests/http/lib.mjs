@@ -2,7 +2,7 @@
 // ephemeral loopback port with a temporary database, and a small client that
 // keeps the session cookie and CSRF token like a browser would.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,6 +137,37 @@ export function sqlite(db, q) {
   return r.stdout.trim();
 }
 
+/**
+ * Everything the database holds, as bytes, for checks that a secret is
+ * nowhere in it: SQLite's file and its write-ahead log (old frames too); on
+ * PostgreSQL a full pg_dump of the database (its files are the cluster's,
+ * shared by every test).
+ */
+export function databaseBytes(db) {
+  if (/^postgres(ql)?:/.test(db)) {
+    const r = spawnSync('pg_dump', ['--no-owner', db], { maxBuffer: 1 << 28 });
+    assert.equal(r.status, 0, String(r.stderr));
+    return r.stdout;
+  }
+  return Buffer.concat([db, db + '-wal'].filter((f) => existsSync(f)).map((f) => readFileSync(f)));
+}
+
+/**
+ * The engine's own consistency check of a database: 'ok', or what it found.
+ * SQLite: integrity_check and foreign_key_check. PostgreSQL enforces keys
+ * and constraints at every statement; what could be left broken is a
+ * constraint or index it has not validated.
+ */
+export function integrity(db) {
+  if (!/^postgres(ql)?:/.test(db)) {
+    const found = sqlite(db, 'PRAGMA integrity_check; PRAGMA foreign_key_check;');
+    return found;
+  }
+  const bad = sqlite(db, `SELECT 'constraint ' || conname FROM pg_constraint WHERE NOT convalidated
+    UNION ALL SELECT 'index ' || indexrelid::regclass::text FROM pg_index WHERE NOT indisvalid OR NOT indisready`);
+  return bad || 'ok';
+}
+
 /** A browser-like client: cookie jar of one session cookie plus the CSRF token. */
 export class Client {
   constructor(base) { this.base = base; this.cookie = null; this.csrf = null; this.user = null; }
@@ -159,6 +190,10 @@ export class Client {
       payload = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
       if (!('content-type' in h)) h['content-type'] = 'application/json';
     }
+    // A test's synchronous SQL (spawnSync) blocks the event loop; a kept-alive
+    // socket the server closed meanwhile is noticed only in the loop's next
+    // poll for I/O: let one pass (two turns) before fetch picks a socket.
+    for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
     const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
     const set = res.headers.get('set-cookie');
     if (set) {
