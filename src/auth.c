@@ -459,8 +459,12 @@ int auth_session_lookup(struct db *db, const char *token, int64_t now, struct ar
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     db_bind_blob(st, 1, h, sizeof h, DB_TRANSIENT);
-    if (db_step(st) != DB_ROW) {
+    int rc = db_step(st);
+    if (rc != DB_ROW) {
         db_reset(st);
+        /* A database that cannot answer says nothing about the session. */
+        if (rc != DB_DONE)
+            return db_fail(db, rc, err);
         return ls_err_set(err, LS_EUNAUTH, NULL, "no such session");
     }
     read_user(st, a, user);

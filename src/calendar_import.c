@@ -1264,7 +1264,10 @@ int import_source_add(struct db *db, const struct user *u, int64_t resource_id, 
         return ls_err_set(err, LS_EVALIDATION, "url", "%s", why);
     if ((rc = check_name(name, err)))
         return rc;
-    struct insert_job j = {resource_id, u->id,     now,  now + settings.refresh_s,
+    /* Inserted under a lease, as a refresher claims a source: no refresher
+     * (of any node) fetches it while this first fetch runs; the fetch sets
+     * the real next time. */
+    struct insert_job j = {resource_id, u->id,     now,  now + 4 * IMPORT_TIMEOUT_S,
                            "url",       fetch_url, name, 0};
     if ((rc = db_write(db, insert_txn, &j, err)))
         return rc;

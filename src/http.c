@@ -503,18 +503,23 @@ static int authenticate(struct req *r)
     if (mg_get_cookie(cookies, SESSION_COOKIE, token, sizeof token) != AUTH_TOKEN_HEX)
         return LS_OK;
     struct db *db = db_acquire();
-    if (!db)
-        return db_unavailable(&r->err);
     struct user *u = arena_alloc(&r->arena, sizeof *u);
     const char *csrf = NULL;
-    struct ls_err ignore = {0};
-    if (auth_session_lookup(db, token, tu_now(), &r->arena, u, &csrf, &ignore) == LS_OK) {
+    int rc = db ? auth_session_lookup(db, token, tu_now(), &r->arena, u, &csrf, &r->err)
+                : db_unavailable(&r->err);
+    if (rc == LS_OK) {
         r->user = u;
         r->csrf = csrf;
         r->session_token = arena_strdup(&r->arena, token);
     }
     db_release(db);
-    return LS_OK;
+    /* Signed out: the route decides. A route that runs without the
+     * database (health) runs without the user too. */
+    if (rc == LS_EUNAUTH || (rc != LS_OK && (r->route->flags & ROUTE_DB_OPTIONAL))) {
+        memset(&r->err, 0, sizeof r->err);
+        return LS_OK;
+    }
+    return rc; /* the database could not say (503), never a 401 */
 }
 
 static int check_csrf(struct req *r)
