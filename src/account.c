@@ -299,12 +299,12 @@ int account_update(struct db *db, const struct user *actor, int64_t id,
     }
     if (p->name && !name_ok(p->name))
         return ls_err_set(err, LS_EVALIDATION, "name",
-                          "'name' must be 1 to 200 characters of text");
+                          "{field} must be 1 to 200 characters of text");
     if (p->lang && strcmp(p->lang, "pl") && strcmp(p->lang, "en"))
-        return ls_err_set(err, LS_EVALIDATION, "lang", "'lang' must be pl or en");
+        return ls_err_set(err, LS_EVALIDATION, "lang", "{field} must be pl or en");
     if (p->set_role && p->role == ROLE_NONE)
         return ls_err_set(err, LS_EVALIDATION, "role",
-                          "'role' must be one of: researcher, owner, staff");
+                          "{field} must be one of: researcher, owner, staff");
 
     struct update_job j = {actor, id, p, ip, self};
     return db_write(db, update_txn, &j, err);

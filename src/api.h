@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "field.h"
 #include "http.h"
 
 extern const struct route api_core_routes[];      /* health, openapi (routes.c) */
@@ -17,14 +18,33 @@ extern const struct route api_feed_routes[];      /* feeds and /ical (api_feed.c
 extern const struct route api_stats_routes[];     /* statistics (api_stats.c) */
 extern const struct route api_notify_routes[];    /* notification settings, outbox (api_notify.c) */
 extern const struct route api_import_routes[];    /* calendar sources, .ics upload (api_import.c) */
+extern const struct route api_accounts_routes[];  /* invitations, resets, registrations, personal
+                                                     data, sign-in settings (api_accounts.c) */
+extern const struct route api_oidc_routes[];      /* /auth/oidc/start, /callback (api_oidc.c) */
 
 /* The public JSON shape of a user (no secrets). Caller owns the result. */
 cJSON *api_user_json(const struct user *u);
+/* Users' roles (held as enum role, FT_CODE from 1) and languages, and the
+ * shapes of a user and of a fresh session {user, csrf} (api_auth.c). */
+extern const struct field_choice api_roles[], api_langs[];
+extern const struct shape api_user_shape, api_session_shape;
+
+/* Sets (max_age > 0) or clears (token "", max_age 0) the session cookie:
+ * HttpOnly, SameSite=Lax, Secure over HTTPS (api_auth.c). */
+void api_set_session_cookie(struct req *r, const char *token, int max_age);
+/* Makes `token` this browser's session, ending the one it had: sessions
+ * are replaced, never stacked. */
+void api_start_session(struct req *r, const char *token);
+/* api_start_session, then answers {user, csrf} with `status`. */
+int api_send_session(struct req *r, int status, const struct user *u, const char *token,
+                     const char *csrf);
 
 /* The catalogue objects paths name (api_catalogue.c), for every route
  * table whose path names one. */
 extern const struct route_object api_organisation_object, api_lab_object, api_resource_object,
     api_service_object, api_blackout_object;
+/* A user (api_auth.c): staff see anyone, everyone else only themselves. */
+extern const struct route_object api_user_object;
 /* A booking (api_booking.c): private to its booker, its resource's managers
  * and staff. */
 extern const struct route_object api_booking_object;

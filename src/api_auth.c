@@ -12,13 +12,13 @@
 
 #define SESSION_COOKIE "labshare_session"
 
-static const struct field_choice ROLES[] = {
+const struct field_choice api_roles[] = {
     {"researcher", {"researcher", "badacz(ka)"}},
     {"owner", {"lab owner", "opiekun(ka) laboratorium"}},
     {"staff", {"cluster staff", "biuro klastra"}},
     {NULL, {NULL, NULL}},
 };
-static const struct field_choice LANGS[] = {
+const struct field_choice api_langs[] = {
     {"pl", {"Polish", "polski"}},
     {"en", {"English", "angielski"}},
     {NULL, {NULL, NULL}},
@@ -30,15 +30,15 @@ static const struct field_choice LANGS[] = {
     FIELD(st, prefix id, "id", FT_ID, FF_OUT, LABEL("Id", "Identyfikator")),                       \
         FIELD(st, prefix email, "email", FT_TEXT, FF_OUT, LABEL("E-mail", "E-mail")),              \
         FIELD(st, prefix name, "name", FT_TEXT, FF_OUT, LABEL("Name", "Imię i nazwisko")),         \
-        FIELD(st, prefix role, "role", FT_CODE, FF_OUT, .min = 1, .choices = ROLES,                \
+        FIELD(st, prefix role, "role", FT_CODE, FF_OUT, .min = 1, .choices = api_roles,            \
               LABEL("Role", "Rola")),                                                              \
         FIELD(st, prefix organisation_id, "organisation_id", FT_ID, FF_OUT | FF_NULLABLE,          \
               .ref = &catalogue_organisation.shape, LABEL("Organisation", "Organizacja")),         \
         FIELD(st, prefix active, "active", FT_BOOL, FF_OUT, LABEL("Active", "Aktywne")),           \
-        FIELD(st, prefix lang, "lang", FT_ENUM, FF_OUT, .choices = LANGS,                          \
+        FIELD(st, prefix lang, "lang", FT_ENUM, FF_OUT, .choices = api_langs,                      \
               LABEL("Language", "Język"))
 static const struct field USER_TABLE[] = {USER_FIELDS(struct user, ), FIELD_END};
-static const struct shape user_shape = {
+const struct shape api_user_shape = {
     "User", USER_TABLE, sizeof(struct user), {"user", "użytkownik"}, "A user (no secrets)"};
 static const struct field ACCOUNT_TABLE[] = {
     USER_FIELDS(struct account, user.),
@@ -59,17 +59,17 @@ struct session_answer {
     const char *csrf;
 };
 static const struct field SESSION_TABLE[] = {
-    FIELD(struct session_answer, user, "user", FT_OBJECT, FF_OUT, .ref = &user_shape,
+    FIELD(struct session_answer, user, "user", FT_OBJECT, FF_OUT, .ref = &api_user_shape,
           LABEL("User", "Użytkownik")),
     FIELD(struct session_answer, csrf, "csrf", FT_TEXT, FF_OUT, LABEL("CSRF token", "Token CSRF"),
           .help = "send it as X-CSRF-Token with every state-changing request"),
     FIELD_END,
 };
-static const struct shape session_shape = {"Session",
-                                           SESSION_TABLE,
-                                           sizeof(struct session_answer),
-                                           {"session", "sesja"},
-                                           "The signed-in user and the session's CSRF token"};
+const struct shape api_session_shape = {"Session",
+                                        SESSION_TABLE,
+                                        sizeof(struct session_answer),
+                                        {"session", "sesja"},
+                                        "The signed-in user and the session's CSRF token"};
 
 struct sign_in {
     const char *email, *password;
@@ -94,12 +94,12 @@ static const struct field NEW_USER_TABLE[] = {
           LABEL("Name", "Imię i nazwisko")),
     FIELD(struct user_new, password, "password", FT_TEXT, FF_REQUIRED | FF_IN,
           .min = AUTH_PASSWORD_MIN, .max = AUTH_PASSWORD_MAX, LABEL("Password", "Hasło")),
-    FIELD(struct user_new, role, "role", FT_CODE, FF_REQUIRED, .min = 1, .choices = ROLES,
+    FIELD(struct user_new, role, "role", FT_CODE, FF_REQUIRED, .min = 1, .choices = api_roles,
           LABEL("Role", "Rola")),
     FIELD(struct user_new, organisation_id, "organisation_id", FT_ID, FF_NULLABLE,
           .ref = &catalogue_organisation.shape, LABEL("Organisation", "Organizacja"),
           .help = "null for a guest"),
-    FIELD(struct user_new, lang, "lang", FT_ENUM, 0, .choices = LANGS, .def = "pl",
+    FIELD(struct user_new, lang, "lang", FT_ENUM, 0, .choices = api_langs, .def = "pl",
           LABEL("Language", "Język")),
     FIELD_END,
 };
@@ -112,11 +112,11 @@ static const struct shape new_user_shape = {"NewUser",
 #define CHANGE_FIELDS(staff)                                                                       \
     FIELD(struct account_patch, name, "name", FT_TEXT, FF_REQUIRED, .max = 200,                    \
           LABEL("Name", "Imię i nazwisko")),                                                       \
-        FIELD(struct account_patch, lang, "lang", FT_ENUM, 0, .choices = LANGS,                    \
+        FIELD(struct account_patch, lang, "lang", FT_ENUM, 0, .choices = api_langs,                \
               LABEL("Language", "Język"))
 static const struct field CHANGE_TABLE[] = {
     CHANGE_FIELDS(),
-    FIELD(struct account_patch, role, "role", FT_CODE, FF_STAFF, .min = 1, .choices = ROLES,
+    FIELD(struct account_patch, role, "role", FT_CODE, FF_STAFF, .min = 1, .choices = api_roles,
           LABEL("Role", "Rola")),
     FIELD(struct account_patch, organisation_id, "organisation_id", FT_ID, FF_STAFF | FF_NULLABLE,
           .ref = &catalogue_organisation.shape, LABEL("Organisation", "Organizacja")),
@@ -154,7 +154,7 @@ static const struct shape set_password_shape = {.fields = SET_PASSWORD_TABLE,
 static const struct field USERS_QUERY_TABLE[] = {
     FIELD(struct account_filter, q, "q", FT_TEXT, 0, .max = 200,
           LABEL("Name or e-mail", "Imię, nazwisko lub e-mail")),
-    FIELD(struct account_filter, role, "role", FT_CODE, 0, .min = 1, .choices = ROLES,
+    FIELD(struct account_filter, role, "role", FT_CODE, 0, .min = 1, .choices = api_roles,
           LABEL("Role", "Rola")),
     FIELD(struct account_filter, organisation_id, "organisation_id", FT_ID, 0,
           LABEL("Organisation", "Organizacja")),
@@ -200,7 +200,7 @@ static const struct shape audit_shape = {"AuditEntry",
 
 cJSON *api_user_json(const struct user *u)
 {
-    return api_field_json(&user_shape, u);
+    return api_field_json(&api_user_shape, u);
 }
 
 /* Users: staff see anyone, everyone else only themselves (403 before any
@@ -215,13 +215,28 @@ static int locate_user(const struct route_object *o, struct req *r, int64_t id, 
     *owner = id;
     return LS_OK;
 }
-static const struct route_object user_object = {"user", &account_shape, locate_user, NULL, 0};
+const struct route_object api_user_object = {"user", &account_shape, locate_user, NULL, 0};
 
-static void set_session_cookie(struct req *r, const char *token, int max_age)
+void api_set_session_cookie(struct req *r, const char *token, int max_age)
 {
     char *v = arena_printf(&r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s",
                            SESSION_COOKIE, token, max_age, http_is_https(r) ? "; Secure" : "");
     http_add_header(r, "Set-Cookie", v);
+}
+
+void api_start_session(struct req *r, const char *token)
+{
+    if (r->session_token) /* replace, never stack, sessions in one browser */
+        auth_session_delete(r->db, r->session_token);
+    api_set_session_cookie(r, token, AUTH_SESSION_ABSOLUTE);
+}
+
+int api_send_session(struct req *r, int status, const struct user *u, const char *token,
+                     const char *csrf)
+{
+    api_start_session(r, token);
+    struct session_answer a = {*u, csrf};
+    return http_send_json(r, status, api_field_json(&api_session_shape, &a));
 }
 
 static int post_session(struct req *r)
@@ -233,17 +248,13 @@ static int post_session(struct req *r)
                         &r->err);
     if (rc)
         return rc;
-    if (r->session_token) /* replace, never stack, sessions in one browser */
-        auth_session_delete(r->db, r->session_token);
-    set_session_cookie(r, token, AUTH_SESSION_ABSOLUTE);
-    struct session_answer a = {*u, csrf};
-    return http_send_json(r, 200, api_field_json(&session_shape, &a));
+    return api_send_session(r, 200, u, token, csrf);
 }
 
 static int get_session(struct req *r)
 {
     struct session_answer a = {*r->user, r->csrf};
-    return http_send_json(r, 200, api_field_json(&session_shape, &a));
+    return http_send_json(r, 200, api_field_json(&api_session_shape, &a));
 }
 
 static int delete_session(struct req *r)
@@ -251,7 +262,7 @@ static int delete_session(struct req *r)
     if (r->session_token)
         auth_session_delete(r->db, r->session_token);
     auth_audit(r->db, r->user->id, "session.delete", "user", r->user->id, NULL, r->client_ip);
-    set_session_cookie(r, "", 0);
+    api_set_session_cookie(r, "", 0);
     return http_send_empty(r, 204);
 }
 
@@ -395,32 +406,32 @@ static int get_audit(struct req *r)
 const struct route api_auth_routes[] = {
     AUTH_ROUTE("POST", "/api/v1/session", post_session, ACCESS_PUBLIC, .body_max = 4096,
                .flags = ROUTE_NO_CSRF, .body = &sign_in_shape, .creating = 1,
-               .answer = &session_shape,
+               .answer = &api_session_shape,
                .summary = "Sign in: sets the session cookie, returns the user and the CSRF token"),
-    AUTH_ROUTE("GET", "/api/v1/session", get_session, ACCESS_USER, .answer = &session_shape,
+    AUTH_ROUTE("GET", "/api/v1/session", get_session, ACCESS_USER, .answer = &api_session_shape,
                .summary = "The current session: user and CSRF token"),
     AUTH_ROUTE("DELETE", "/api/v1/session", delete_session, ACCESS_USER, .flags = ROUTE_EMPTY,
                .summary = "Sign out"),
-    AUTH_ROUTE("GET", "/api/v1/me", get_me, ACCESS_USER, .answer = &user_shape,
+    AUTH_ROUTE("GET", "/api/v1/me", get_me, ACCESS_USER, .answer = &api_user_shape,
                .summary = "The signed-in user"),
     AUTH_ROUTE("POST", "/api/v1/users", post_user, ACCESS_STAFF, .body_max = 8192,
                .flags = ROUTE_CREATES, .body = &new_user_shape, .creating = 1,
                .answer = &account_shape, .summary = "Create a user"),
     AUTH_ROUTE("GET", "/api/v1/users", get_users, ACCESS_STAFF, .flags = ROUTE_PAGED,
                .query = &users_query, .answer = &account_shape, .summary = "List users"),
-    AUTH_ROUTE("GET", "/api/v1/users/{id}", get_user, ACCESS_USER, .object = &user_object,
+    AUTH_ROUTE("GET", "/api/v1/users/{id}", get_user, ACCESS_USER, .object = &api_user_object,
                .need = NEED_OWN, .answer = &account_shape,
                .summary = "One user (staff, or the user themself)"),
     AUTH_ROUTE("PATCH", "/api/v1/users/{id}", patch_user, ACCESS_USER, .body_max = 4096,
-               .object = &user_object, .need = NEED_OWN, .body = &change_shape,
+               .object = &api_user_object, .need = NEED_OWN, .body = &change_shape,
                .answer = &account_shape,
                .summary = "Change a user (staff: anything; the user themself: name and language)"),
     AUTH_ROUTE("POST", "/api/v1/users/{id}/password", post_user_password, ACCESS_STAFF,
-               .body_max = 4096, .flags = ROUTE_EMPTY, .object = &user_object, .need = NEED_STAFF,
-               .body = &set_password_shape, .creating = 1,
+               .body_max = 4096, .flags = ROUTE_EMPTY, .object = &api_user_object,
+               .need = NEED_STAFF, .body = &set_password_shape, .creating = 1,
                .summary = "Set a new password for a user and end their sessions"),
     AUTH_ROUTE("PATCH", "/api/v1/me", patch_me, ACCESS_USER, .body_max = 4096, .body = &me_shape,
-               .answer = &user_shape, .summary = "Change your own name or language"),
+               .answer = &api_user_shape, .summary = "Change your own name or language"),
     AUTH_ROUTE("POST", "/api/v1/me/password", post_me_password, ACCESS_USER, .body_max = 4096,
                .flags = ROUTE_EMPTY, .body = &my_password_shape, .creating = 1,
                .summary = "Change your own password; ends your other sessions"),

@@ -40,6 +40,15 @@ static int whole(double v)
     return isfinite(v) && v == floor(v);
 }
 
+/* An int field's value beyond what an int holds: the field's own bounds,
+ * or those of an int when it has none. */
+static int int_range_error(const struct field *f, struct ls_err *err)
+{
+    int bounded = !(f->min == 0 && f->max == 0);
+    return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be between %.10g and %.10g",
+                      bounded ? f->min : -2e9, bounded ? f->max : 2e9);
+}
+
 /* opening_hours: [{"weekday": 1-7, "open": "HH:MM", "close": "HH:MM"}]. */
 static int read_hours(const struct field *f, const cJSON *a, struct hours_week *out,
                       struct ls_err *err)
@@ -104,6 +113,25 @@ static int read_ids(const struct field *f, const cJSON *v, struct arena *a, stru
     return LS_OK;
 }
 
+static int read_words(const struct field *f, const cJSON *v, struct arena *a,
+                      struct field_words *out, struct ls_err *err)
+{
+    if (!cJSON_IsArray(v))
+        return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be a list of texts");
+    int n = cJSON_GetArraySize(v);
+    if (f->max > 0 && n > (int)f->max)
+        return ls_err_set(err, LS_EVALIDATION, f->name, "{field} holds at most %d items",
+                          (int)f->max);
+    out->v = arena_alloc(a, (size_t)(n ? n : 1) * sizeof *out->v);
+    out->n = 0;
+    for (const cJSON *c = v->child; c; c = c->next) {
+        if (!cJSON_IsString(c) || !c->valuestring)
+            return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be a list of texts");
+        out->v[out->n++] = arena_strdup(a, c->valuestring);
+    }
+    return LS_OK;
+}
+
 /* Converts one present member into the struct, then checks it. */
 static int read_one(const struct field *f, const cJSON *v, int creating, struct arena *a, void *obj,
                     struct ls_err *err)
@@ -126,8 +154,7 @@ static int read_one(const struct field *f, const cJSON *v, int creating, struct 
         if (!cJSON_IsNumber(v) || !whole(v->valuedouble))
             return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be a whole number");
         if (v->valuedouble < -2e9 || v->valuedouble > 2e9)
-            return ls_err_set(err, LS_EVALIDATION, f->name,
-                              "{field} must be between %.10g and %.10g", f->min, f->max);
+            return int_range_error(f, err);
         *FIELD_AT(obj, f, int) = (int)v->valuedouble;
         break;
     case FT_NUM:
@@ -178,6 +205,12 @@ static int read_one(const struct field *f, const cJSON *v, int creating, struct 
     }
     case FT_IDS: {
         int rc = read_ids(f, v, a, FIELD_AT(obj, f, struct field_ids), err);
+        if (rc)
+            return rc;
+        break;
+    }
+    case FT_WORDS: {
+        int rc = read_words(f, v, a, FIELD_AT(obj, f, struct field_words), err);
         if (rc)
             return rc;
         break;
@@ -297,8 +330,7 @@ static int query_one(const struct field *f, const char *s, struct arena *a, void
             return LS_OK;
         }
         if (v < -2000000000LL || v > 2000000000LL)
-            return ls_err_set(err, LS_EVALIDATION, f->name,
-                              "{field} must be between %.10g and %.10g", f->min, f->max);
+            return int_range_error(f, err);
         *FIELD_AT(obj, f, int) = (int)v;
         return field_check_one(f, obj, 0, err);
     }
@@ -351,6 +383,7 @@ static int query_one(const struct field *f, const char *s, struct arena *a, void
             return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be a whole number");
         return LS_OK;
     case FT_IDS:
+    case FT_WORDS:
     case FT_HOURS:
     case FT_OBJECT:
     case FT_LIST:
@@ -401,6 +434,15 @@ static cJSON *hours_json(const struct hours_week *wk)
         cJSON_AddItemToArray(a, w);
     }
     return a;
+}
+
+/* A nullable FT_OBJECT answers null when its struct is all zero bytes. */
+static int all_zero(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return 0;
+    return 1;
 }
 
 cJSON *api_field_json(const struct shape *sh, const void *obj)
@@ -460,6 +502,13 @@ cJSON *api_field_json(const struct shape *sh, const void *obj)
                 cJSON_AddItemToArray(a, cJSON_CreateNumber((double)ids->v[i]));
             break;
         }
+        case FT_WORDS: {
+            const struct field_words *w = FIELD_CAT(obj, f, struct field_words);
+            cJSON *a = cJSON_AddArrayToObject(o, f->name);
+            for (int i = 0; i < w->n; i++)
+                cJSON_AddItemToArray(a, cJSON_CreateString(w->v[i]));
+            break;
+        }
         case FT_HOURS:
             cJSON_AddItemToObject(o, f->name, hours_json(FIELD_CAT(obj, f, struct hours_week)));
             break;
@@ -477,7 +526,10 @@ cJSON *api_field_json(const struct shape *sh, const void *obj)
             cJSON_AddNumberToObject(o, f->name, (double)*FIELD_CAT(obj, f, int64_t));
             break;
         case FT_OBJECT:
-            if (f->ref)
+            if (f->ref && (f->flags & FF_NULLABLE) &&
+                all_zero(FIELD_CAT(obj, f, char), f->ref->size))
+                cJSON_AddNullToObject(o, f->name);
+            else if (f->ref)
                 cJSON_AddItemToObject(o, f->name, api_field_json(f->ref, FIELD_CAT(obj, f, char)));
             break;
         case FT_LIST: {
@@ -585,7 +637,8 @@ static cJSON *field_schema(const struct field *f)
         if (f->flags & FF_MULTILINE)
             cJSON_AddBoolToObject(s, "x-multiline", 1);
         break;
-    case FT_ENUM: {
+    case FT_ENUM:
+    case FT_CODE: { /* the same words, held as text or as a number */
         cJSON_AddItemToObject(s, "type", type_of("string", nullable));
         cJSON *e = cJSON_AddArrayToObject(s, "enum");
         cJSON *labels = cJSON_AddObjectToObject(s, "x-enum-labels");
@@ -612,6 +665,16 @@ static cJSON *field_schema(const struct field *f)
             cJSON_AddStringToObject(s, "x-ref", f->ref->name);
         break;
     }
+    case FT_WORDS: {
+        cJSON_AddStringToObject(s, "type", "array");
+        cJSON *items = cJSON_AddObjectToObject(s, "items");
+        cJSON_AddStringToObject(items, "type", "string");
+        cJSON_AddNumberToObject(items, "minLength", 1);
+        cJSON_AddNumberToObject(items, "maxLength", FIELD_WORD_MAX);
+        if (f->max > 0)
+            cJSON_AddNumberToObject(s, "maxItems", f->max);
+        break;
+    }
     case FT_HOURS:
         cJSON_AddStringToObject(s, "type", "array");
         cJSON_AddNumberToObject(s, "maxItems", HOURS_MAX_WINDOWS);
@@ -623,16 +686,6 @@ static cJSON *field_schema(const struct field *f)
             cJSON_AddItemToObject(s, "default", hours_json(&def));
         }
         break;
-    case FT_CODE: {
-        cJSON_AddItemToObject(s, "type", type_of("string", nullable));
-        cJSON *e = cJSON_AddArrayToObject(s, "enum");
-        cJSON *labels = cJSON_AddObjectToObject(s, "x-enum-labels");
-        for (const struct field_choice *c = f->choices; c && c->value; c++) {
-            cJSON_AddItemToArray(e, cJSON_CreateString(c->value));
-            add_labels(labels, c->value, c->label);
-        }
-        break;
-    }
     case FT_LONG:
         cJSON_AddItemToObject(s, "type", type_of("integer", nullable));
         break;
@@ -640,6 +693,15 @@ static cJSON *field_schema(const struct field *f)
         if (f->ref) {
             cJSON_Delete(s);
             s = f->ref->name ? schema_ref(f->ref->name) : api_field_schema(f->ref, SCHEMA_ANSWER);
+            if (nullable) {
+                cJSON *either = cJSON_CreateObject();
+                cJSON *one = cJSON_AddArrayToObject(either, "oneOf");
+                cJSON_AddItemToArray(one, s);
+                cJSON *none = cJSON_CreateObject();
+                cJSON_AddStringToObject(none, "type", "null");
+                cJSON_AddItemToArray(one, none);
+                s = either;
+            }
         } else { /* keys chosen by the data (a group's name): described in .help */
             cJSON_AddStringToObject(s, "type", "object");
             cJSON_AddItemToObject(s, "additionalProperties", cJSON_CreateObject());

@@ -318,7 +318,8 @@ static int read_query(struct req *r, int need_span, struct stats_query *q)
         if (q->to <= q->from)
             return ls_err_set(&r->err, LS_EVALIDATION, "to", "{field} must be after the start");
         if (q->to - q->from > STATS_MAX_SPAN)
-            return ls_err_set(&r->err, LS_EVALIDATION, "to", "the span may cover at most 5 years");
+            return ls_err_set(&r->err, LS_EVALIDATION, "to",
+                              "{field} may be at most 5 years after the start");
     }
     q->include_private = p->include_private;
     q->organisation_id = p->organisation_id;
@@ -329,7 +330,7 @@ static int read_query(struct req *r, int need_span, struct stats_query *q)
                               "owners without an organisation have no statistics");
         if (p->organisation_id && p->organisation_id != r->user->organisation_id)
             return ls_err_set(&r->err, LS_EFORBIDDEN, "organisation_id",
-                              "owners see their own organisation only");
+                              "{field}: owners see their own organisation only");
         q->organisation_id = r->user->organisation_id;
     }
     return LS_OK;

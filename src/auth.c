@@ -117,6 +117,16 @@ void auth_token_hash(unsigned char out[32], const char *token)
     crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
 }
 
+int auth_token_ok(const char *t)
+{
+    if (!t || strlen(t) != AUTH_TOKEN_HEX)
+        return 0;
+    for (; *t; t++)
+        if (!((*t >= '0' && *t <= '9') || (*t >= 'a' && *t <= 'f')))
+            return 0;
+    return 1;
+}
+
 static int contains_ci(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);
@@ -176,7 +186,7 @@ int auth_password_verify(const char *hash, const char *pw)
     return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 }
 
-static int email_ok(const char *e)
+int auth_email_ok(const char *e)
 {
     size_t n = strlen(e);
     const char *at = strchr(e, '@');
@@ -190,16 +200,29 @@ static int email_ok(const char *e)
     return 1;
 }
 
-struct create_job {
-    const struct user_new *u;
-    const char *lang, *hash;
-    int64_t id;
-};
-
-static int create_txn(struct db *db, void *ctx, struct ls_err *err)
+int auth_user_check(const struct user_new *u, struct ls_err *err)
 {
-    struct create_job *j = ctx;
-    const struct user_new *u = j->u;
+    if (!u->email || !auth_email_ok(u->email))
+        return ls_err_set(err, LS_EVALIDATION, "email", "{field} must be an e-mail address");
+    if (!u->name || !*u->name || strlen(u->name) > 200 ||
+        !field_text_ok(u->name, strlen(u->name), 0))
+        return ls_err_set(err, LS_EVALIDATION, "name",
+                          "{field} must be 1 to 200 characters of text");
+    if (u->role == ROLE_NONE)
+        return ls_err_set(err, LS_EVALIDATION, "role",
+                          "{field} must be one of: researcher, owner, staff");
+    if (u->role == ROLE_OWNER && u->organisation_id <= 0)
+        return ls_err_set(err, LS_EVALIDATION, "organisation_id",
+                          "an owner must belong to an organisation");
+    const char *lang = u->lang ? u->lang : "pl";
+    if (strcmp(lang, "pl") && strcmp(lang, "en"))
+        return ls_err_set(err, LS_EVALIDATION, "lang", "{field} must be pl or en");
+    return LS_OK;
+}
+
+int auth_user_insert(struct db *db, const struct user_new *u, const char *password_hash,
+                     int64_t *out_id, struct ls_err *err)
+{
     struct db_stmt *st;
     if (u->organisation_id > 0) {
         st = db_stmt(db, SQL_ORG_EXISTS);
@@ -223,41 +246,39 @@ static int create_txn(struct db *db, void *ctx, struct ls_err *err)
         db_bind_int64(st, 4, u->organisation_id);
     else
         db_bind_null(st, 4);
-    db_bind_text(st, 5, j->hash, -1, DB_STATIC);
-    db_bind_text(st, 6, j->lang, -1, DB_STATIC);
+    db_bind_text(st, 5, password_hash, -1, DB_STATIC);
+    db_bind_text(st, 6, u->lang ? u->lang : "pl", -1, DB_STATIC);
     db_bind_int64(st, 7, tu_now());
     int rc = db_step_done(db, st, err);
-    if (!rc)
-        j->id = db_last_insert_id(db);
+    if (rc == LS_OK && out_id)
+        *out_id = db_last_insert_id(db);
     return rc;
+}
+
+struct user_insert_job {
+    const struct user_new *u;
+    const char *hash;
+    int64_t id;
+};
+
+static int user_insert_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct user_insert_job *j = ctx;
+    return auth_user_insert(db, j->u, j->hash, &j->id, err);
 }
 
 int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, struct ls_err *err)
 {
-    if (!u->email || !email_ok(u->email))
-        return ls_err_set(err, LS_EVALIDATION, "email", "'email' must be an email address");
-    if (!u->name || !*u->name || strlen(u->name) > 200 ||
-        !field_text_ok(u->name, strlen(u->name), 0))
-        return ls_err_set(err, LS_EVALIDATION, "name",
-                          "'name' must be 1 to 200 characters of text");
-    if (u->role == ROLE_NONE)
-        return ls_err_set(err, LS_EVALIDATION, "role",
-                          "'role' must be one of: researcher, owner, staff");
-    if (u->role == ROLE_OWNER && u->organisation_id <= 0)
-        return ls_err_set(err, LS_EVALIDATION, "organisation_id",
-                          "an owner must belong to an organisation");
-    const char *lang = u->lang ? u->lang : "pl";
-    if (strcmp(lang, "pl") && strcmp(lang, "en"))
-        return ls_err_set(err, LS_EVALIDATION, "lang", "'lang' must be pl or en");
-    int rc = auth_password_check(u->password, u->email, u->name, "password", err);
+    int rc = auth_user_check(u, err);
+    if (!rc)
+        rc = auth_password_check(u->password, u->email, u->name, "password", err);
     if (rc)
         return rc;
     char hash[crypto_pwhash_STRBYTES];
     if ((rc = auth_password_hash(hash, u->password, err)))
         return rc;
-
-    struct create_job j = {u, lang, hash, 0};
-    if ((rc = db_write(db, create_txn, &j, err)))
+    struct user_insert_job j = {u, hash, 0};
+    if ((rc = db_write(db, user_insert_txn, &j, err)))
         return rc;
     if (out_id)
         *out_id = j.id;
@@ -332,8 +353,8 @@ struct login_job {
     int64_t now;
     const struct user *user; /* NULL when the e-mail is unknown */
     const char *detail;      /* failure: why, for the audit log */
-    unsigned char hash[32];  /* success: the session's hashed token */
-    const char *csrf;
+    struct arena *a;         /* success: where the session's token and CSRF go */
+    const char **token, **csrf;
 };
 
 static int login_failed_txn(struct db *db, void *ctx, struct ls_err *err)
@@ -350,22 +371,11 @@ static int login_failed_txn(struct db *db, void *ctx, struct ls_err *err)
 static int login_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct login_job *j = ctx;
-    struct db_stmt *st = db_stmt(db, SQL_SESSION_INSERT);
-    db_bind_blob(st, 1, j->hash, sizeof j->hash, DB_TRANSIENT);
-    db_bind_int64(st, 2, j->user->id);
-    db_bind_text(st, 3, j->csrf, -1, DB_STATIC);
-    db_bind_int64(st, 4, j->now);
-    db_bind_int64(st, 5, j->now + AUTH_SESSION_ABSOLUTE);
-    db_bind_text(st, 6, j->ip ? j->ip : "", -1, DB_TRANSIENT);
-    int rc = db_step_done(db, st, err);
+    int rc = auth_session_create(db, j->user, j->ip, j->a, j->token, j->csrf, err);
     if (rc)
         return rc;
-    st = db_stmt(db, SQL_FAIL_CLEAR);
+    struct db_stmt *st = db_stmt(db, SQL_FAIL_CLEAR);
     db_bind_text(st, 1, j->email_key, -1, DB_TRANSIENT);
-    db_step_done(db, st, NULL);
-    st = db_stmt(db, SQL_SESSION_PRUNE);
-    db_bind_int64(st, 1, j->now);
-    db_bind_int64(st, 2, j->now - AUTH_SESSION_IDLE);
     db_step_done(db, st, NULL);
     auth_audit(db, j->user->id, "session.create", "user", j->user->id, NULL, j->ip);
     return LS_OK;
@@ -406,23 +416,42 @@ int auth_login(struct db *db, const char *email, const char *password, const cha
     }
     db_reset(st);
     int ok = auth_password_verify(hash, password) && found && user->active;
-    struct login_job j = {email_key, ip_key, ip, now, found ? user : NULL, NULL, {0}, NULL};
+    struct login_job j = {email_key, ip_key, ip, now, found ? user : NULL, NULL, a, token, csrf};
     if (!ok) {
         j.detail = found && !user->active ? "deactivated account" : "wrong email or password";
         struct ls_err ignore = {0};
         db_write(db, login_failed_txn, &j, &ignore);
-        return ls_err_set(err, LS_EUNAUTH, NULL, "wrong email or password");
+        return ls_err_set(err, LS_EUNAUTH, NULL, "wrong e-mail or password");
     }
+    return db_write(db, login_txn, &j, err);
+}
 
+int auth_session_create(struct db *db, const struct user *u, const char *ip, struct arena *a,
+                        const char **token, const char **csrf, struct ls_err *err)
+{
+    int64_t now = tu_now();
     char *tok = arena_alloc(a, AUTH_TOKEN_HEX + 1);
     char *csrf_tok = arena_alloc(a, AUTH_TOKEN_HEX + 1);
     auth_random_hex(tok, 32);
     auth_random_hex(csrf_tok, 32);
-    auth_token_hash(j.hash, tok);
-    j.csrf = csrf_tok;
-    int rc = db_write(db, login_txn, &j, err);
+    unsigned char h[32];
+    auth_token_hash(h, tok);
+    struct db_stmt *st = db_stmt(db, SQL_SESSION_INSERT);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    db_bind_blob(st, 1, h, sizeof h, DB_TRANSIENT);
+    db_bind_int64(st, 2, u->id);
+    db_bind_text(st, 3, csrf_tok, -1, DB_STATIC);
+    db_bind_int64(st, 4, now);
+    db_bind_int64(st, 5, now + AUTH_SESSION_ABSOLUTE);
+    db_bind_text(st, 6, ip ? ip : "", -1, DB_TRANSIENT);
+    int rc = db_step_done(db, st, err);
     if (rc)
         return rc;
+    st = db_stmt(db, SQL_SESSION_PRUNE);
+    db_bind_int64(st, 1, now);
+    db_bind_int64(st, 2, now - AUTH_SESSION_IDLE);
+    db_step_done(db, st, NULL);
     *token = tok;
     *csrf = csrf_tok;
     return LS_OK;

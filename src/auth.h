@@ -56,6 +56,9 @@ int auth_password_verify(const char *hash, const char *password);
 void auth_random_hex(char *out, size_t nbytes);
 /* BLAKE2b-256 of a token string, for storage and lookup. */
 void auth_token_hash(unsigned char out[32], const char *token);
+/* 1 if t has the form of the tokens auth_random_hex(…, 32) makes: exactly
+ * AUTH_TOKEN_HEX lowercase hex digits (links, states). */
+int auth_token_ok(const char *t);
 
 struct user_new {
     const char *email;
@@ -68,6 +71,18 @@ struct user_new {
 /* Validates and inserts a user. 422 naming the field; 409 if the email is
  * taken (case-insensitively); 422 'organisation_id' if it does not exist. */
 int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, struct ls_err *err);
+/* The field checks of auth_user_create but the password's: email, name,
+ * role, organisation for owners, lang. 422 naming the field. */
+int auth_user_check(const struct user_new *u, struct ls_err *err);
+/* Inserts a checked user whose password is already an argon2id string
+ * (u->password is ignored), inside the caller's write transaction (a
+ * db_write job): 409 'email' if taken, 422 'organisation_id' if it does not
+ * exist. For accounts made from an invitation, a registration or a single
+ * sign-on, where the password was hashed earlier or there is none. */
+int auth_user_insert(struct db *db, const struct user_new *u, const char *password_hash,
+                     int64_t *out_id, struct ls_err *err);
+/* 1 if s looks like an e-mail address labshare accepts as a sign-in name. */
+int auth_email_ok(const char *s);
 
 /* Loads a user by id into the arena. LS_ENOTFOUND if absent. */
 int auth_user_get(struct db *db, int64_t id, struct arena *a, struct user *out, struct ls_err *err);
@@ -79,6 +94,12 @@ int auth_user_get(struct db *db, int64_t id, struct arena *a, struct user *out, 
 int auth_login(struct db *db, const char *email, const char *password, const char *ip,
                struct arena *a, struct user *user, const char **token, const char **csrf,
                struct ls_err *err);
+
+/* Starts a session for user u (already authenticated by the caller: a
+ * password, an e-mailed link, the OpenID provider). token (the cookie
+ * value) and csrf are arena copies. May run inside a db_write job. */
+int auth_session_create(struct db *db, const struct user *u, const char *ip, struct arena *a,
+                        const char **token, const char **csrf, struct ls_err *err);
 
 /* Resolves a session cookie. 0 with *user and *csrf filled, or LS_EUNAUTH for
  * unknown, expired, idle or deactivated (a database that cannot answer:

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -250,14 +251,16 @@ static int check_times(const struct resource_rules *rr, int64_t start, int64_t e
     char when[TU_LOCAL_LEN], prefix[80] = "";
     if (occ > 0) {
         local_text(start, when);
-        snprintf(prefix, sizeof prefix, "occurrence %d (%s): ", occ + 1, when);
+        /* Numbers and a date only: the same in either language. */
+        snprintf(prefix, sizeof prefix, "#%d (%s): ", occ + 1, when);
     }
 #define WHICH(f) (occ > 0 ? "rrule" : (f))
     if (end <= start)
-        return ls_err_set(err, LS_EVALIDATION, WHICH("end"), "%s'end' must be after 'start'",
+        return ls_err_set(err, LS_EVALIDATION, WHICH("end"), "%sthe end must be after the start",
                           prefix);
     if (start < now)
-        return ls_err_set(err, LS_EVALIDATION, WHICH("start"), "%s'start' is in the past", prefix);
+        return ls_err_set(err, LS_EVALIDATION, WHICH("start"), "%sthe start is in the past",
+                          prefix);
     if (start > now + (int64_t)BOOKING_HORIZON_DAYS * 86400)
         return ls_err_set(err, LS_EVALIDATION, WHICH("start"),
                           "%sbookings may be made at most two years ahead", prefix);
@@ -334,11 +337,26 @@ static int find_conflicts(struct db *db, int64_t resource_id, int64_t start, int
  * id lists survive ls_err_set). */
 static int conflict_error(struct ls_err *err, const char *what)
 {
+    /* what is one of the subjects below, in English; the sentence is built
+     * in both languages from the same pieces. */
+    static const char *const subjects[][2] = {
+        {"the series", "seria"}, {"the booking", "rezerwacja"}, {"the new time", "nowy termin"}};
+    const char *what_pl = what;
+    for (size_t i = 0; i < sizeof subjects / sizeof subjects[0]; i++)
+        if (strcmp(what, subjects[i][0]) == 0)
+            what_pl = subjects[i][1];
     int nc = err->nconflicts, nb = err->nblackouts;
-    return ls_err_set(err, LS_ECONFLICT, NULL, "%s overlaps %s", what,
-                      nc && nb ? "approved bookings and blackouts"
-                      : nc     ? "an approved booking"
-                               : "a blackout");
+    const char *en = nc && nb ? "approved bookings and blackouts"
+                     : nc     ? "an approved booking"
+                              : "a blackout";
+    const char *pl = nc && nb ? "zatwierdzone rezerwacje i blokady"
+                     : nc     ? "zatwierdzoną rezerwację"
+                              : "blokadę";
+    char m_en[160], m_pl[160];
+    snprintf(m_en, sizeof m_en, "%s overlaps %s", what, en);
+    snprintf(m_pl, sizeof m_pl, "%s nachodzi na %s", what_pl, pl);
+    m_pl[0] = (char)toupper((unsigned char)m_pl[0]);
+    return ls_err_set_both(err, LS_ECONFLICT, NULL, m_en, m_pl);
 }
 
 /* ------------------------------------------------------------------ */
@@ -413,14 +431,14 @@ static int rrule_sane(const struct icalrecurrencetype *rt, struct icaltimetype s
     for (int i = 0; i < ICAL_BY_MONTH_SIZE && rt->by_month[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
         if (icalrecurrencetype_month_is_leap(rt->by_month[i]))
             return ls_err_set(err, LS_EVALIDATION, "rrule",
-                              "'rrule' may not name leap months (BYMONTH=…L)");
+                              "{field} may not name leap months (BYMONTH=…L)");
     int monthly = rt->freq == ICAL_MONTHLY_RECURRENCE, yearly = rt->freq == ICAL_YEARLY_RECURRENCE;
     /* RFC 5545: numbered weekdays (2MO, -1FR) only in MONTHLY and YEARLY
      * rules (libical repeats occurrences for the others). */
     for (int i = 0; i < ICAL_BY_DAY_SIZE && rt->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
         if (!monthly && !yearly && icalrecurrencetype_day_position(rt->by_day[i]) != 0)
             return ls_err_set(err, LS_EVALIDATION, "rrule",
-                              "'rrule' may number weekdays (BYDAY=2MO) only with FREQ=MONTHLY or "
+                              "{field} may number weekdays (BYDAY=2MO) only with FREQ=MONTHLY or "
                               "YEARLY");
     int dim = icaltime_days_in_month(s.month, s.year);
     int diy = icaltime_days_in_year(s.year);
@@ -452,8 +470,8 @@ static int rrule_sane(const struct icalrecurrencetype *rt, struct icaltimetype s
     }
     if (!ok)
         return ls_err_set(err, LS_EVALIDATION, "rrule",
-                          "'start' (%04d-%02d-%02d %02d:%02d local) is not an occurrence of "
-                          "'rrule': a series starts on its first occurrence",
+                          "the start (%04d-%02d-%02d %02d:%02d local) is not an occurrence of "
+                          "the rule: a series starts on its first occurrence",
                           s.year, s.month, s.day, s.hour, s.minute);
     return LS_OK;
 }
@@ -465,24 +483,24 @@ int booking_expand_rrule(int64_t *starts, int64_t *ends, int *n, const char *rru
     if (strncasecmp(rrule, "RRULE:", 6) == 0)
         rrule += 6;
     if (!*rrule || strlen(rrule) > BOOKING_RRULE_MAX)
-        return ls_err_set(err, LS_EVALIDATION, "rrule", "'rrule' must be an RFC 5545 RRULE value");
+        return ls_err_set(err, LS_EVALIDATION, "rrule", "{field} must be an RFC 5545 RRULE value");
     struct icalrecurrencetype rt = icalrecurrencetype_from_string(rrule);
     icalerror_clear_errno();
     if (rt.rscale) { /* RFC 7529 calendars: libical's copy is ours to free */
         icalmemory_free_buffer(rt.rscale);
         return ls_err_set(err, LS_EVALIDATION, "rrule",
-                          "'rrule' may not name a calendar scale (RSCALE)");
+                          "{field} may not name a calendar scale (RSCALE)");
     }
     if (rt.freq == ICAL_NO_RECURRENCE)
         return ls_err_set(err, LS_EVALIDATION, "rrule",
-                          "'rrule' is not a valid RFC 5545 RRULE (e.g. FREQ=WEEKLY;COUNT=10)");
+                          "{field} is not a valid RFC 5545 RRULE (e.g. FREQ=WEEKLY;COUNT=10)");
     if (rt.freq == ICAL_SECONDLY_RECURRENCE || rt.freq == ICAL_MINUTELY_RECURRENCE)
         return ls_err_set(err, LS_EVALIDATION, "rrule",
-                          "'rrule' may repeat at most hourly (FREQ=HOURLY … YEARLY)");
+                          "{field} may repeat at most hourly (FREQ=HOURLY … YEARLY)");
     int has_until = !icaltime_is_null_time(rt.until);
     if (rt.count == 0 && !has_until)
         return ls_err_set(err, LS_EVALIDATION, "rrule",
-                          "'rrule' needs COUNT or UNTIL: a series has at most %d occurrences "
+                          "{field} needs COUNT or UNTIL: a series has at most %d occurrences "
                           "within two years",
                           BOOKING_MAX_OCCURRENCES);
     if (rt.count > BOOKING_MAX_OCCURRENCES)
@@ -528,7 +546,7 @@ int booking_expand_rrule(int64_t *starts, int64_t *ends, int *n, const char *rru
     icalrecur_iterator *it = icalrecur_iterator_new(rt, floating(&ls));
     if (!it)
         return ls_err_set(err, LS_EVALIDATION, "rrule",
-                          "'rrule' is not a valid RFC 5545 RRULE (e.g. FREQ=WEEKLY;COUNT=10)");
+                          "{field} is not a valid RFC 5545 RRULE (e.g. FREQ=WEEKLY;COUNT=10)");
     for (struct icaltimetype o = icalrecur_iterator_next(it); !icaltime_is_null_time(o);
          o = icalrecur_iterator_next(it)) {
         if (*n == BOOKING_MAX_OCCURRENCES) {
@@ -547,12 +565,20 @@ int booking_expand_rrule(int64_t *starts, int64_t *ends, int *n, const char *rru
         enum tu_status te = ts == TU_OK ? from_wall(wall_seconds(&lo) + duration, &e) : ts;
         if (ts != TU_OK || te != TU_OK) {
             rc = ls_err_set(err, LS_EVALIDATION, "rrule",
-                            "occurrence %d (%04d-%02d-%02d %02d:%02d local) %s a time that %s "
-                            "on the daylight-saving change",
-                            *n + 1, o.year, o.month, o.day, o.hour, o.minute,
-                            ts != TU_OK ? "starts at" : "ends at",
-                            (ts != TU_OK ? ts : te) == TU_ENONEXISTENT ? "does not exist"
-                                                                       : "happens twice");
+                            (ts != TU_OK ? ts : te) == TU_ENONEXISTENT
+                                ? (ts != TU_OK ? "occurrence %d (%04d-%02d-%02d %02d:%02d local) "
+                                                 "starts at a time skipped by the daylight-saving "
+                                                 "change"
+                                               : "occurrence %d (%04d-%02d-%02d %02d:%02d local) "
+                                                 "ends at a time skipped by the daylight-saving "
+                                                 "change")
+                                : (ts != TU_OK ? "occurrence %d (%04d-%02d-%02d %02d:%02d local) "
+                                                 "starts at a time that happens twice on the "
+                                                 "daylight-saving change"
+                                               : "occurrence %d (%04d-%02d-%02d %02d:%02d local) "
+                                                 "ends at a time that happens twice on the "
+                                                 "daylight-saving change"),
+                            *n + 1, o.year, o.month, o.day, o.hour, o.minute);
             break;
         }
         if (s > horizon) {
@@ -562,7 +588,7 @@ int booking_expand_rrule(int64_t *starts, int64_t *ends, int *n, const char *rru
         }
         if (*n == 0 && s != start) {
             rc = ls_err_set(err, LS_EVALIDATION, "rrule",
-                            "'start' must be the first occurrence of the rule (it falls on %04d-"
+                            "the start must be the first occurrence of the rule (it falls on %04d-"
                             "%02d-%02d %02d:%02d local)",
                             o.year, o.month, o.day, o.hour, o.minute);
             break;
@@ -731,8 +757,32 @@ int booking_create(struct booking_set *out, struct db *db, struct arena *a,
 static int wrong_state(struct ls_err *err, const struct booking *b, const char *verb,
                        const char *need)
 {
-    return ls_err_set(err, LS_ECONFLICT, "status", "only %s bookings can be %s; this one is %s",
-                      need, verb, booking_status_name(b->status));
+    /* verb and need are English words of the callers; their Polish forms. */
+    static const char *const words[][2] = {
+        {"approved", "zatwierdzić"},
+        {"declined", "odrzucić"},
+        {"cancelled", "anulować"},
+        {"changed", "zmienić"},
+        {"marked as no-show", "oznaczyć jako niewykorzystaną"},
+        {"pending", "oczekujące"},
+        {"pending or approved", "oczekujące lub zatwierdzone"},
+    };
+    static const char *const states_pl[] = {"oczekująca", "zatwierdzona", "odrzucona", "anulowana"};
+    const char *verb_pl = verb, *need_pl = need;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        if (strcmp(verb, words[i][0]) == 0)
+            verb_pl = words[i][1];
+        if (strcmp(need, words[i][0]) == 0)
+            need_pl = words[i][1];
+    }
+    const char *state = booking_status_name(b->status);
+    const char *state_pl =
+        (unsigned)b->status < sizeof states_pl / sizeof states_pl[0] ? states_pl[b->status] : state;
+    char m_en[200], m_pl[200];
+    snprintf(m_en, sizeof m_en, "only %s bookings can be %s; this one is %s", need, verb, state);
+    snprintf(m_pl, sizeof m_pl, "tylko rezerwacje %s można %s; ta jest %s", need_pl, verb_pl,
+             state_pl);
+    return ls_err_set_both(err, LS_ECONFLICT, "status", m_en, m_pl);
 }
 
 /* Loads the booking for a manager-only action, inside its transaction:
@@ -1073,7 +1123,7 @@ int booking_availability(struct booking_availability *out, struct db *db, struct
 {
     memset(out, 0, sizeof *out);
     if (to <= from)
-        return ls_err_set(err, LS_EVALIDATION, "to", "'to' must be after 'from'");
+        return ls_err_set(err, LS_EVALIDATION, "to", "the end of the span must be after its start");
     if (to - from > (int64_t)BOOKING_AVAIL_MAX_DAYS * 86400)
         return ls_err_set(err, LS_EVALIDATION, "to", "at most %d days at a time",
                           BOOKING_AVAIL_MAX_DAYS);

@@ -233,31 +233,24 @@ void cal_fetch(const char *url, const struct cal_fetch_opts *opts, struct cal_fe
     curl_easy_cleanup(c);
 }
 
-int cal_url_check(const char *url, int allow_private, char *out, size_t out_len, char *why,
-                  size_t why_len)
+enum cal_url_problem cal_url_check(const char *url, int allow_private, char *out, size_t out_len)
 {
     pthread_once(&curl_once, curl_init);
     char buf[2100];
-    if (strlen(url) + 8 >= sizeof buf || strlen(url) + 8 >= out_len) {
-        snprintf(why, why_len, "the URL is too long");
-        return -1;
-    }
+    if (strlen(url) + 8 >= sizeof buf || strlen(url) + 8 >= out_len)
+        return CAL_URL_TOO_LONG;
     if (strncasecmp(url, "webcal://", 9) == 0)
         snprintf(buf, sizeof buf, "https://%s", url + 9);
     else if (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0)
         snprintf(buf, sizeof buf, "%s", url);
-    else {
-        snprintf(why, why_len, "the URL must start with http://, https:// or webcal://");
-        return -1;
-    }
+    else
+        return CAL_URL_SCHEME;
     CURLU *u = curl_url();
     char *host = NULL;
-    int rc = -1;
+    enum cal_url_problem rc = CAL_URL_INVALID;
     if (!u || curl_url_set(u, CURLUPART_URL, buf, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || !host || !*host) {
-        snprintf(why, why_len, "not a valid URL");
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || !host || !*host)
         goto done;
-    }
     if (!allow_private) {
         /* The host as it resolves now; every later connection is checked
          * again (cal_fetch), so a name that changes its answer gains
@@ -270,20 +263,19 @@ int cal_url_check(const char *url, int allow_private, char *out, size_t out_len,
             snprintf(name, sizeof name, "%s", host);
         struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
         if (getaddrinfo(name, NULL, &hints, &res) != 0 || !res) {
-            snprintf(why, why_len, "the host name does not resolve");
+            rc = CAL_URL_UNRESOLVED;
             goto done;
         }
         for (struct addrinfo *ai = res; ai; ai = ai->ai_next)
             if (!cal_addr_public(ai->ai_addr)) {
-                snprintf(why, why_len,
-                         "the address is on a loopback, private or link-local network");
+                rc = CAL_URL_PRIVATE;
                 freeaddrinfo(res);
                 goto done;
             }
         freeaddrinfo(res);
     }
     snprintf(out, out_len, "%s", buf);
-    rc = 0;
+    rc = CAL_URL_OK;
 done:
     curl_free(host);
     curl_url_cleanup(u);

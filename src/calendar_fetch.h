@@ -53,12 +53,22 @@ struct cal_fetch_result {
     char error[256]; /* English detail for operators; "" on success */
 };
 
+/* What is wrong with a URL given for subscription (the caller words it,
+ * in the user's language). */
+enum cal_url_problem {
+    CAL_URL_OK = 0,
+    CAL_URL_TOO_LONG,   /* longer than out_len allows */
+    CAL_URL_SCHEME,     /* not http://, https:// or webcal:// */
+    CAL_URL_INVALID,    /* no host, or not a URL at all */
+    CAL_URL_UNRESOLVED, /* the host name does not resolve */
+    CAL_URL_PRIVATE,    /* it resolves to a loopback, private or link-local address */
+};
+
 /* Checks a URL given for subscription: http, https or webcal (rewritten
- * as https) with a host, at most max_len bytes; without allow_private its
- * host must resolve to public addresses only. 0 and the URL to fetch in
- * out (out_len bytes), or -1 with an English reason in why. */
-int cal_url_check(const char *url, int allow_private, char *out, size_t out_len, char *why,
-                  size_t why_len);
+ * as https) with a host; without allow_private its host must resolve to
+ * public addresses only. CAL_URL_OK and the URL to fetch in out (out_len
+ * bytes), or the problem. */
+enum cal_url_problem cal_url_check(const char *url, int allow_private, char *out, size_t out_len);
 
 /* Fetches an http:// or https:// URL. Always fills *out. */
 void cal_fetch(const char *url, const struct cal_fetch_opts *opts, struct cal_fetch_result *out);

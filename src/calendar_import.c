@@ -177,18 +177,14 @@ static int time_list_ok(const char *v, int periods)
 
 #define MAX_DEPTH 16
 
-static int bad_line(struct ls_err *err, int line, const char *what)
-{
-    return ls_err_set(err, LS_EVALIDATION, "file", "line %d: %s", line, what);
-}
-
 /* Checks one unfolded content line (NUL-terminated, physical line `line`). */
 static int check_line(char *s, int line, char stack[][24], int *stack_line, int *depth,
                       int *has_start, int *event_line, struct ls_err *err)
 {
     size_t nlen = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
     if (nlen == 0 || (s[nlen] != ':' && s[nlen] != ';'))
-        return bad_line(err, line, "a content line needs a name followed by a colon");
+        return ls_err_set(err, LS_EVALIDATION, "file",
+                          "line %d: a content line needs a name followed by a colon", line);
     /* Past the parameters; a quoted parameter value may hold ':' and ';'. */
     char *p = s + nlen;
     int quoted = 0;
@@ -198,7 +194,8 @@ static int check_line(char *s, int line, char stack[][24], int *stack_line, int 
         p++;
     }
     if (*p != ':')
-        return bad_line(err, line, "a content line needs a name followed by a colon");
+        return ls_err_set(err, LS_EVALIDATION, "file",
+                          "line %d: a content line needs a name followed by a colon", line);
     char name[32];
     snprintf(name, sizeof name, "%.*s", (int)(nlen < 31 ? nlen : 31), s);
     for (char *c = name; *c; c++)
@@ -206,12 +203,15 @@ static int check_line(char *s, int line, char stack[][24], int *stack_line, int 
             *c = (char)(*c - 'a' + 'A');
     const char *value = p + 1;
     if (*depth == 0 && strcmp(name, "BEGIN") != 0)
-        return bad_line(err, line, "the calendar must begin with BEGIN:VCALENDAR");
+        return ls_err_set(err, LS_EVALIDATION, "file",
+                          "line %d: the calendar must begin with BEGIN:VCALENDAR", line);
     if (strcmp(name, "BEGIN") == 0) {
         if (*depth == 0 && strcasecmp(value, "VCALENDAR") != 0)
-            return bad_line(err, line, "the calendar must begin with BEGIN:VCALENDAR");
+            return ls_err_set(err, LS_EVALIDATION, "file",
+                              "line %d: the calendar must begin with BEGIN:VCALENDAR", line);
         if (*depth == MAX_DEPTH || !*value)
-            return bad_line(err, line, "components are nested too deeply");
+            return ls_err_set(err, LS_EVALIDATION, "file",
+                              "line %d: components are nested too deeply", line);
         snprintf(stack[*depth], 24, "%.23s", value);
         stack_line[*depth] = line;
         (*depth)++;
@@ -223,7 +223,8 @@ static int check_line(char *s, int line, char stack[][24], int *stack_line, int 
     }
     if (strcmp(name, "END") == 0) {
         if (strcasecmp(value, stack[*depth - 1]) != 0)
-            return bad_line(err, line, "END does not match the BEGIN it closes");
+            return ls_err_set(err, LS_EVALIDATION, "file",
+                              "line %d: END does not match the BEGIN it closes", line);
         if (strcasecmp(value, "VEVENT") == 0 && !*has_start)
             return ls_err_set(err, LS_EVALIDATION, "file", "line %d: the event has no DTSTART",
                               *event_line);
@@ -235,14 +236,16 @@ static int check_line(char *s, int line, char stack[][24], int *stack_line, int 
     if (strcmp(name, "DTSTART") == 0 || strcmp(name, "DTEND") == 0 ||
         strcmp(name, "RECURRENCE-ID") == 0) {
         if (!date_or_time_ok(value, strlen(value)))
-            return bad_line(err, line, "not a date or date-time");
+            return ls_err_set(err, LS_EVALIDATION, "file", "line %d: not a date or date-time",
+                              line);
         *has_start |= strcmp(name, "DTSTART") == 0;
     } else if (strcmp(name, "EXDATE") == 0 || strcmp(name, "RDATE") == 0) {
         if (!time_list_ok(value, name[0] == 'R'))
-            return bad_line(err, line, "not a list of dates or date-times");
+            return ls_err_set(err, LS_EVALIDATION, "file",
+                              "line %d: not a list of dates or date-times", line);
     } else if (strcmp(name, "DURATION") == 0) {
         if (icaldurationtype_is_bad_duration(icaldurationtype_from_string(value)))
-            return bad_line(err, line, "not a duration");
+            return ls_err_set(err, LS_EVALIDATION, "file", "line %d: not a duration", line);
     } else if (strcmp(name, "RRULE") == 0) {
         icalerror_clear_errno();
         struct icalrecurrencetype r = icalrecurrencetype_from_string(value);
@@ -250,11 +253,12 @@ static int check_line(char *s, int line, char stack[][24], int *stack_line, int 
         if (r.rscale)
             icalmemory_free_buffer(r.rscale);
         if (bad)
-            return bad_line(err, line, "not a recurrence rule");
+            return ls_err_set(err, LS_EVALIDATION, "file", "line %d: not a recurrence rule", line);
         /* A walk second by second or minute by minute costs libical too
          * much to let a file ask for it. */
         if (r.freq == ICAL_SECONDLY_RECURRENCE || r.freq == ICAL_MINUTELY_RECURRENCE)
-            return bad_line(err, line, "a rule may repeat at most hourly");
+            return ls_err_set(err, LS_EVALIDATION, "file",
+                              "line %d: a rule may repeat at most hourly", line);
     }
     return LS_OK;
 }
@@ -290,7 +294,8 @@ static int check_structure(const char *text, size_t len, struct ls_err *err)
             if (!cont) {
                 start_line = line;
                 if (depth == 0 && lines > 0)
-                    rc = bad_line(err, line, "text after END:VCALENDAR");
+                    rc = ls_err_set(err, LS_EVALIDATION, "file",
+                                    "line %d: text after END:VCALENDAR", line);
             }
             if (n + add + 1 > cap) {
                 while (n + add + 1 > cap)
@@ -790,8 +795,8 @@ int import_parse(const char *text, size_t len, int64_t from, int64_t to, struct 
     }
     icalcomponent_free(cal);
     if (s.overflow)
-        return ls_err_set(err, LS_EVALIDATION, "file", "more than %d busy events within two years",
-                          IMPORT_MAX_EVENTS);
+        return ls_err_set(err, LS_EVALIDATION, "file",
+                          "more than %d busy events in the next two years", IMPORT_MAX_EVENTS);
     if (s.n)
         qsort(s.v, (size_t)s.n, sizeof *s.v, by_start);
     /* The same span twice (an RDATE repeating a rule's date) is one. */
@@ -1239,13 +1244,37 @@ static int insert_txn(struct db *db, void *ctx, struct ls_err *err)
 static int check_name(const char *name, struct ls_err *err)
 {
     if (!name || !*name)
-        return ls_err_set(err, LS_EVALIDATION, "name", "a name is required");
+        return ls_err_set(err, LS_EVALIDATION, "name", "{field} is required");
     size_t chars = 0;
     for (const unsigned char *p = (const unsigned char *)name; *p; p++)
         chars += (*p & 0xC0) != 0x80;
     if (chars > IMPORT_NAME_MAX)
-        return ls_err_set(err, LS_EVALIDATION, "name", "at most %d characters", IMPORT_NAME_MAX);
+        return ls_err_set(err, LS_EVALIDATION, "name", "{field} is longer than %d characters",
+                          IMPORT_NAME_MAX);
     return LS_OK;
+}
+
+/* The URL check's verdict as a message naming the field. */
+static int url_error(enum cal_url_problem p, struct ls_err *err)
+{
+    switch (p) {
+    case CAL_URL_OK:
+        return LS_OK;
+    case CAL_URL_TOO_LONG:
+        return ls_err_set(err, LS_EVALIDATION, "url", "{field} is longer than %d characters",
+                          IMPORT_URL_MAX);
+    case CAL_URL_SCHEME:
+        return ls_err_set(err, LS_EVALIDATION, "url",
+                          "{field} must start with http://, https:// or webcal://");
+    case CAL_URL_INVALID:
+        break;
+    case CAL_URL_UNRESOLVED:
+        return ls_err_set(err, LS_EVALIDATION, "url", "{field}: the host name does not resolve");
+    case CAL_URL_PRIVATE:
+        return ls_err_set(err, LS_EVALIDATION, "url",
+                          "{field} points to a loopback, private or link-local network");
+    }
+    return ls_err_set(err, LS_EVALIDATION, "url", "{field} is not a valid URL");
 }
 
 int import_source_add(struct db *db, const struct user *u, int64_t resource_id, const char *url,
@@ -1256,12 +1285,14 @@ int import_source_add(struct db *db, const struct user *u, int64_t resource_id, 
     if (rc)
         return rc;
     if (!url || !*url)
-        return ls_err_set(err, LS_EVALIDATION, "url", "a URL is required");
+        return ls_err_set(err, LS_EVALIDATION, "url", "{field} is required");
+    char fetch_url[IMPORT_URL_MAX + 16];
     if (strlen(url) > IMPORT_URL_MAX)
-        return ls_err_set(err, LS_EVALIDATION, "url", "at most %d characters", IMPORT_URL_MAX);
-    char fetch_url[IMPORT_URL_MAX + 16], why[200];
-    if (cal_url_check(url, settings.allow_private, fetch_url, sizeof fetch_url, why, sizeof why))
-        return ls_err_set(err, LS_EVALIDATION, "url", "%s", why);
+        return ls_err_set(err, LS_EVALIDATION, "url", "{field} is longer than %d characters",
+                          IMPORT_URL_MAX);
+    if ((rc = url_error(cal_url_check(url, settings.allow_private, fetch_url, sizeof fetch_url),
+                        err)))
+        return rc;
     if ((rc = check_name(name, err)))
         return rc;
     /* Inserted under a lease, as a refresher claims a source: no refresher

@@ -16,6 +16,7 @@
 
 #include "db.h"
 #include "fold.h"
+#include "signup.h"
 #include "timeutil.h"
 
 /* ------------------------------------------------------------------ */
@@ -57,6 +58,8 @@ const struct field_choice catalogue_types[] = {
 
 static const struct field_link service_links = {"service_resources", "service_id", "resource_id"};
 
+static const struct field_link ORG_DOMAINS = {"organisation_email_domains", "organisation_id",
+                                              "domain"};
 static const struct field ORG_FIELDS[] = {
     FIELD(struct organisation, id, "id", FT_ID, FF_OUT, .column = "id",
           LABEL("Id", "Identyfikator")),
@@ -77,6 +80,10 @@ static const struct field ORG_FIELDS[] = {
           .column = "website", TEXT_LINE, LABEL("Website", "Strona WWW")),
     FIELD(struct organisation, description, "description", FT_TEXT, FF_MULTILINE,
           .column = "description", TEXT_LONG, LABEL("Description", "Opis")),
+    FIELD(struct organisation, email_domains, "email_domains", FT_WORDS, FF_STAFF | FF_SORTED,
+          .max = SIGNUP_DOMAINS_MAX, .link = &ORG_DOMAINS, LABEL("E-mail domains", "Domeny e-mail"),
+          .help = "an address here or in a subdomain registers as a researcher of a member "
+                  "organisation (staff set them)"),
     FIELD(struct organisation, created, "created", FT_TIME, FF_OUT, .column = "created",
           LABEL("Created", "Utworzono")),
     FIELD(struct organisation, updated, "updated", FT_TIME, FF_OUT, .column = "updated",
@@ -401,6 +408,15 @@ static int res_before_delete(struct db *db, int64_t id, struct ls_err *err)
     return LS_OK;
 }
 
+/* E-mail domains are canonical and belong to one organisation at most. */
+static int org_check(struct db *db, void *obj, const void *old, struct ls_err *err)
+{
+    (void)old;
+    struct organisation *o = obj;
+    /* The words are this request's own writable copies (field_words). */
+    return signup_domains_check(db, o->id, (char **)o->email_domains.v, o->email_domains.n, err);
+}
+
 static int res_check(struct db *db, void *obj, const void *old, struct ls_err *err)
 {
     (void)db;
@@ -419,16 +435,19 @@ static int res_check_filter(const void *filter, uint64_t present, struct ls_err 
     uint64_t from = field_bit(sh, "free_from"), to = field_bit(sh, "free_to");
     uint64_t open = field_bit(sh, "open");
     if (!(present & from) != !(present & to))
-        return ls_err_set(err, LS_EVALIDATION, (present & from) ? "free_to" : "free_from",
-                          "free_from and free_to go together");
+        return ls_err_set(
+            err, LS_EVALIDATION, (present & from) ? "free_to" : "free_from",
+            "{field} is required: a search for free resources needs both the start and the end");
     if ((present & from) && f->free_to <= f->free_from)
-        return ls_err_set(err, LS_EVALIDATION, "free_to", "{field} must be after free_from");
+        return ls_err_set(err, LS_EVALIDATION, "free_to", "{field} must be after the start");
     if ((present & from) && f->free_to - f->free_from > CATALOGUE_FREE_MAX_DAYS * 86400LL)
         return ls_err_set(err, LS_EVALIDATION, "free_to",
-                          "{field} may be at most %d days after free_from",
+                          "{field} may be at most %d days after the start",
                           CATALOGUE_FREE_MAX_DAYS);
     if ((present & open) && f->open && !(present & from))
-        return ls_err_set(err, LS_EVALIDATION, "open", "{field} goes with free_from and free_to");
+        return ls_err_set(
+            err, LS_EVALIDATION, "open",
+            "{field} applies only to a search for free resources (give the start and the end)");
     return LS_OK;
 }
 
@@ -474,7 +493,8 @@ static int blackout_check(struct db *db, void *obj, const void *old, struct ls_e
     if (b->end <= b->start)
         return ls_err_set(err, LS_EVALIDATION, "end", "{field} must be after the start");
     if (b->end - b->start > 3 * 366 * 86400LL)
-        return ls_err_set(err, LS_EVALIDATION, "end", "a blackout may last at most three years");
+        return ls_err_set(err, LS_EVALIDATION, "end",
+                          "{field}: a blackout may last at most three years");
     return LS_OK;
 }
 
@@ -532,6 +552,7 @@ const struct ctype catalogue_organisation = {
     .order = "o.search, o.id",
     .filter = &catalogue_org_filter,
     .has_updated = 1,
+    .check = org_check,
     .before_delete = org_before_delete,
 };
 
@@ -821,7 +842,7 @@ static void build_sql(const struct ctype *t, struct ctype_sql *q)
     }
     FIELD_FOR_EACH(f, &t->shape)
     {
-        if (f->type != FT_IDS || !f->link || q->nlinks >= MAX_LINKS)
+        if ((f->type != FT_IDS && f->type != FT_WORDS) || !f->link || q->nlinks >= MAX_LINKS)
             continue;
         const struct field_link *l = f->link;
         char buf[512];
@@ -914,6 +935,7 @@ static void bind_value(struct db_stmt *st, const struct field *f, const void *ob
         break;
     }
     case FT_IDS:
+    case FT_WORDS:
     case FT_HOURS:
     case FT_OBJECT:
     case FT_LIST:
@@ -966,6 +988,7 @@ static void read_row(struct db_stmt *st, const struct ctype *t, struct arena *a,
             break;
         }
         case FT_IDS:
+        case FT_WORDS:
         case FT_HOURS:
         case FT_OBJECT:
         case FT_LIST:
@@ -976,34 +999,56 @@ static void read_row(struct db_stmt *st, const struct ctype *t, struct arena *a,
     }
 }
 
-/* Loads what hangs on a row: sets of ids, opening hours. */
+/* Grows an arena array of n items of `size` bytes by doubling *cap. */
+static void *grow(struct arena *a, void *v, int n, int *cap, size_t size)
+{
+    if (n < *cap)
+        return v;
+    *cap = *cap ? *cap * 2 : 8;
+    void *bigger = arena_alloc(a, (size_t)*cap * size);
+    if (n)
+        memcpy(bigger, v, (size_t)n * size);
+    return bigger;
+}
+
+/* Reads the set (ids or words) that link field f of row `id` holds. */
+static int load_link(struct db *db, const char *sql, const struct field *f, int64_t id,
+                     struct arena *a, void *obj, struct ls_err *err)
+{
+    struct db_stmt *st = db_stmt(db, sql);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    bind_i64(st, "id", id);
+    int cap = 0, rc;
+    struct field_ids *ids = f->type == FT_IDS ? FIELD_AT(obj, f, struct field_ids) : NULL;
+    struct field_words *words = f->type == FT_WORDS ? FIELD_AT(obj, f, struct field_words) : NULL;
+    if (ids)
+        *ids = (struct field_ids){0};
+    if (words)
+        *words = (struct field_words){0};
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (ids) {
+            ids->v = grow(a, ids->v, ids->n, &cap, sizeof *ids->v);
+            ids->v[ids->n++] = db_column_int64(st, 0);
+        } else if (words) {
+            words->v = grow(a, (void *)words->v, words->n, &cap, sizeof *words->v);
+            words->v[words->n++] = col_str(st, 0, a);
+        }
+    }
+    db_reset(st);
+    return rc == DB_DONE ? LS_OK : db_fail(db, rc, err);
+}
+
+/* Loads what hangs on a row: sets of ids or words, opening hours. */
 static int load_children(struct db *db, const struct ctype *t, struct arena *a, void *obj,
                          struct ls_err *err)
 {
     const struct ctype_sql *q = sql_of(t);
     int64_t id = catalogue_id(t, obj);
     for (int k = 0; k < q->nlinks; k++) {
-        struct field_ids *ids = FIELD_AT(obj, q->link[k].f, struct field_ids);
-        struct db_stmt *st = db_stmt(db, q->link[k].get);
-        if (!st)
-            return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-        bind_i64(st, "id", id);
-        int cap = 0, rc;
-        ids->n = 0;
-        ids->v = NULL;
-        while ((rc = db_step(st)) == DB_ROW) {
-            if (ids->n == cap) {
-                cap = cap ? cap * 2 : 8;
-                int64_t *bigger = arena_alloc(a, (size_t)cap * sizeof *bigger);
-                if (ids->n)
-                    memcpy(bigger, ids->v, (size_t)ids->n * sizeof *bigger);
-                ids->v = bigger;
-            }
-            ids->v[ids->n++] = db_column_int64(st, 0);
-        }
-        db_reset(st);
-        if (rc != DB_DONE)
-            return db_fail(db, rc, err);
+        int rc = load_link(db, q->link[k].get, q->link[k].f, id, a, obj, err);
+        if (rc)
+            return rc;
     }
     FIELD_FOR_EACH(f, &t->shape)
     {
@@ -1049,14 +1094,22 @@ static int save_children(struct db *db, const struct ctype *t, const void *obj, 
     int64_t id = catalogue_id(t, obj);
     int rc = LS_OK;
     for (int k = 0; rc == LS_OK && k < q->nlinks; k++) {
-        const struct field_ids *ids = FIELD_CAT(obj, q->link[k].f, struct field_ids);
+        const struct field *f = q->link[k].f;
+        const struct field_ids *ids =
+            f->type == FT_IDS ? FIELD_CAT(obj, f, struct field_ids) : NULL;
+        const struct field_words *words =
+            f->type == FT_WORDS ? FIELD_CAT(obj, f, struct field_words) : NULL;
+        int n = ids ? ids->n : words->n;
         rc = exec_by_id(db, q->link[k].clear, id, err);
-        for (int i = 0; rc == LS_OK && i < ids->n; i++) {
+        for (int i = 0; rc == LS_OK && i < n; i++) {
             struct db_stmt *st = db_stmt(db, q->link[k].add);
             if (!st)
                 return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
             bind_i64(st, "id", id);
-            bind_i64(st, "item", ids->v[i]);
+            if (ids)
+                bind_i64(st, "item", ids->v[i]);
+            else
+                db_bind_text(st, param(st, "item"), words->v[i], -1, DB_TRANSIENT);
             rc = db_step_done(db, st, err);
         }
     }

@@ -42,6 +42,7 @@ struct organisation {
     const char *city;       /* NULL = unknown */
     const char *website;    /* NULL = none; http(s) URL */
     const char *description;
+    struct field_words email_domains; /* who registers with such an address joins it */
     int64_t created, updated;
 };
 

@@ -19,6 +19,7 @@
     X(LS_ENOTFOUND, 404, "not_found")                                                              \
     X(LS_EMETHOD, 405, "method_not_allowed")                                                       \
     X(LS_ECONFLICT, 409, "conflict")                                                               \
+    X(LS_EGONE, 410, "gone")                                                                       \
     X(LS_ETOOLARGE, 413, "payload_too_large")                                                      \
     X(LS_EVALIDATION, 422, "validation")                                                           \
     X(LS_ETOOMANY, 429, "too_many_requests")                                                       \

@@ -154,6 +154,22 @@ struct scope_info {
     int64_t org_id; /* owning organisation; for a user scope, the user's */
 };
 
+/* 404 naming what the scope's id should have named. */
+static int no_scope(enum feed_scope scope, struct ls_err *err)
+{
+    switch (scope) {
+    case FEED_RESOURCE:
+        return ls_err_set(err, LS_ENOTFOUND, "id", "no such resource");
+    case FEED_LAB:
+        return ls_err_set(err, LS_ENOTFOUND, "id", "no such lab");
+    case FEED_ORGANISATION:
+        return ls_err_set(err, LS_ENOTFOUND, "id", "no such organisation");
+    case FEED_USER:
+        break;
+    }
+    return ls_err_set(err, LS_ENOTFOUND, "id", "no such user");
+}
+
 static int scope_load(struct db *db, enum feed_scope scope, int64_t id, struct arena *a,
                       struct scope_info *out, struct ls_err *err)
 {
@@ -169,7 +185,7 @@ static int scope_load(struct db *db, enum feed_scope scope, int64_t id, struct a
     }
     db_reset(st);
     if (rc == DB_DONE)
-        return ls_err_set(err, LS_ENOTFOUND, "id", "no such %s", feed_scope_name(scope));
+        return no_scope(scope, err);
     if (rc != DB_ROW)
         return db_fail(db, rc, err);
     return LS_OK;
@@ -236,8 +252,9 @@ int feed_create(struct db *db, const struct user *u, enum feed_scope scope, int6
                 struct ls_err *err)
 {
     if (past_days < 0 || past_days > FEED_PAST_DAYS_MAX)
-        return ls_err_set(err, LS_EVALIDATION, "past_days", "must be between 0 and %d",
-                          FEED_PAST_DAYS_MAX);
+        return ls_err_set(err, LS_EVALIDATION, "past_days",
+                          "{field} must be between %.10g and %.10g", 0.0,
+                          (double)FEED_PAST_DAYS_MAX);
     struct arena a = {0};
     struct scope_info info;
     int rc = scope_load(db, scope, scope_id, &a, &info, err);

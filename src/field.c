@@ -107,6 +107,7 @@ void field_defaults(const struct shape *sh, void *obj)
                 field_defaults(f->ref, FIELD_AT(obj, f, char));
             break;
         case FT_IDS:
+        case FT_WORDS:
         case FT_LIST:
         case FT_NONE:
             break;
@@ -130,6 +131,8 @@ static size_t value_size(const struct field *f)
         return sizeof(const char *);
     case FT_IDS:
         return sizeof(struct field_ids);
+    case FT_WORDS:
+        return sizeof(struct field_words);
     case FT_HOURS:
         return sizeof(struct hours_week);
     case FT_CODE:
@@ -247,6 +250,34 @@ static int url_ok(const char *s)
 /* ------------------------------------------------------------------ */
 /* Checks                                                               */
 
+static int cmp_word(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int check_words(const struct field *f, struct field_words *w, struct ls_err *err)
+{
+    if (f->max > 0 && w->n > (int)f->max)
+        return ls_err_set(err, LS_EVALIDATION, f->name, "{field} holds at most %d items",
+                          (int)f->max);
+    for (int i = 0; i < w->n; i++) {
+        const char *s = w->v[i];
+        if (!s || is_blank(s) || field_chars(s) > FIELD_WORD_MAX || !field_text_ok(s, strlen(s), 0))
+            return ls_err_set(err, LS_EVALIDATION, f->name,
+                              "{field} must hold texts of 1 to %d characters on one line",
+                              FIELD_WORD_MAX);
+    }
+    if ((f->flags & FF_SORTED) && w->n > 1) {
+        qsort(w->v, (size_t)w->n, sizeof *w->v, cmp_word);
+        int k = 0;
+        for (int i = 0; i < w->n; i++)
+            if (k == 0 || strcmp(w->v[i], w->v[k - 1]))
+                w->v[k++] = w->v[i];
+        w->n = k;
+    }
+    return LS_OK;
+}
+
 static int cmp_id(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -294,8 +325,8 @@ static int check_number(const struct field *f, double v, struct ls_err *err)
             return ls_err_set(err, LS_EVALIDATION, f->name,
                               "{field} must be greater than %.10g and at most %.10g", f->min,
                               f->max);
-        return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be between %g and %g", f->min,
-                          f->max);
+        return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be between %.10g and %.10g",
+                          f->min, f->max);
     }
     return LS_OK;
 }
@@ -371,6 +402,8 @@ int field_check_one(const struct field *f, void *obj, int creating, struct ls_er
         }
         return LS_OK;
     }
+    case FT_WORDS:
+        return check_words(f, FIELD_AT(obj, f, struct field_words), err);
     case FT_HOURS:
         return hours_normalise(FIELD_AT(obj, f, struct hours_week), err);
     case FT_CODE: {

@@ -42,10 +42,13 @@ enum field_type {
     FT_CODE,     /* int: a state held as a number, named by .choices[value - min] */
     FT_LONG,     /* int64_t: a count or a sequence number (0 is 0, not null) */
     FT_OBJECT,   /* a nested struct of shape .ref, at .offset (documented only when
-                    .ref is NULL: an object whose keys the data chooses) */
+                    .ref is NULL: an object whose keys the data chooses); with
+                    FF_NULLABLE, a struct of zero bytes answers null */
     FT_LIST,     /* a pointer at .offset to an array of .ref-shaped structs, with
                     an int count at .count (documented only when .ref is NULL: rows
                     of numbers) */
+    FT_WORDS,    /* struct field_words: short one-line texts (FIELD_WORD_MAX characters
+                    each; .max = most items), stored in .link like FT_IDS */
 };
 
 enum {
@@ -62,7 +65,7 @@ enum {
                                creating needs the right to manage it; a change must
                                keep the same owning organisation */
     FF_TERMS = 1u << 10,    /* filters: folded search words matched against `search` */
-    FF_SORTED = 1u << 11,   /* FT_IDS: kept sorted and unique */
+    FF_SORTED = 1u << 11,   /* FT_IDS, FT_WORDS: kept sorted and unique */
 };
 
 /* One word of an enumeration and how people read it. */
@@ -77,7 +80,14 @@ struct field_ids {
     int64_t *v; /* arena or caller memory */
 };
 
-/* Where an FT_IDS value is stored: link(owner_column, item_column). */
+/* A set of short texts held in the struct (an FT_WORDS value). */
+struct field_words {
+    int n;
+    const char **v; /* arena or caller memory */
+};
+#define FIELD_WORD_MAX 255
+
+/* Where an FT_IDS or FT_WORDS value is stored: link(owner_column, item_column). */
 struct field_link {
     const char *table; /* "service_resources" */
     const char *owner; /* column naming the object: "service_id" */
@@ -105,7 +115,7 @@ struct field {
     const char *help;                   /* one line for the API description; may be NULL */
     const struct shape *ref;            /* FT_ID/FT_IDS: the type the ids name;
                                            FT_OBJECT/FT_LIST: the nested shape */
-    const struct field_link *link;      /* FT_IDS: where the set is stored */
+    const struct field_link *link;      /* FT_IDS, FT_WORDS: where the set is stored */
     size_t count;                       /* FT_LIST: offset of the int count */
 };
 

@@ -456,7 +456,8 @@ static int read_body(struct req *r, size_t max)
 {
     long long cl = r->ri->content_length;
     if (cl > (long long)max)
-        return ls_err_set(&r->err, LS_ETOOLARGE, NULL, "request body larger than %zu bytes", max);
+        return ls_err_set(&r->err, LS_ETOOLARGE, NULL, "the request body is larger than %zu bytes",
+                          max);
     size_t cap = cl >= 0 ? (size_t)cl : max + 1;
     char *buf = arena_alloc(&r->arena, cap + 1);
     size_t got = 0;
@@ -467,7 +468,8 @@ static int read_body(struct req *r, size_t max)
         got += (size_t)n;
     }
     if (got > max)
-        return ls_err_set(&r->err, LS_ETOOLARGE, NULL, "request body larger than %zu bytes", max);
+        return ls_err_set(&r->err, LS_ETOOLARGE, NULL, "the request body is larger than %zu bytes",
+                          max);
     buf[got] = '\0';
     r->body = buf;
     r->body_len = got;
@@ -529,8 +531,7 @@ static int check_csrf(struct req *r)
     const char *sent = http_header(r, "X-CSRF-Token");
     size_t n = r->csrf ? strlen(r->csrf) : 0;
     if (!sent || strlen(sent) != n || n == 0 || sodium_memcmp(sent, r->csrf, n) != 0)
-        return ls_err_set(&r->err, LS_EFORBIDDEN, "X-CSRF-Token",
-                          "missing or invalid CSRF token (send the X-CSRF-Token header)");
+        return ls_err_set(&r->err, LS_EFORBIDDEN, "X-CSRF-Token", "{field} is missing or invalid");
     return LS_OK;
 }
 
@@ -553,6 +554,19 @@ static int check_role(struct req *r)
     if (!r->user || r->user->role < need)
         return ls_err_set(&r->err, LS_EFORBIDDEN, NULL, "your role may not do this");
     return LS_OK;
+}
+
+/* 403 naming the kind of object in the caller's language (the nouns differ
+ * by language, so both texts are written here). */
+static int not_allowed(struct req *r, const struct route_object *o)
+{
+    const char *const *noun = o->shape ? o->shape->noun : NULL;
+    if (!noun || !noun[MSG_EN] || !noun[MSG_PL])
+        return ls_err_set(&r->err, LS_EFORBIDDEN, NULL, "you may not do this");
+    char en[160], pl[160];
+    snprintf(en, sizeof en, "you may not do this to this %s", noun[MSG_EN]);
+    snprintf(pl, sizeof pl, "brak uprawnień do tej operacji (obiekt: %s)", noun[MSG_PL]);
+    return ls_err_set_both(&r->err, LS_EFORBIDDEN, NULL, en, pl);
 }
 
 /* The object the route names, located and checked against the route's
@@ -606,7 +620,7 @@ static int load_object(struct req *r)
         break;
     }
     if (!allowed)
-        return ls_err_set(&r->err, LS_EFORBIDDEN, NULL, "you may not do this to this %s", o->name);
+        return not_allowed(r, o);
     return LS_OK;
 }
 
@@ -656,7 +670,7 @@ static int before_db(struct req *r)
             const char *ct = http_header(r, "Content-Type");
             if (!ct || strncasecmp(ct, "application/json", 16) != 0)
                 rc = ls_err_set(&r->err, LS_EBADREQ, "Content-Type",
-                                "send the body as application/json");
+                                "{field} must be application/json");
             else
                 rc = json_parse_object(&r->json, r->body, r->body_len, &r->err);
         }
@@ -859,7 +873,7 @@ static int dispatch(struct mg_connection *conn, void *unused)
         /* civetweb keeps only the first MG_MAX_HEADERS headers: refuse
          * rather than act on a request missing some (a Cookie, a token). */
         rc = ls_err_set(&r.err, LS_ETOOLARGE, NULL,
-                        "request line and headers must stay under %d bytes and %d headers",
+                        "the request line and headers may take at most %d bytes and %d headers",
                         HTTP_HEAD_MAX, MG_MAX_HEADERS - 1);
     } else if (undecodable) {
         rc = ls_err_set(&r.err, LS_ENOTFOUND, NULL, "no such page");

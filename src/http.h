@@ -116,12 +116,17 @@ enum {
     /* GET answers depend only on the database, the caller and the URL: a 200
      * is kept per (user, URL) until db_generation() moves (http.c). */
     ROUTE_CACHED = 1u << 2,
-    ROUTE_PAGED = 1u << 3,   /* a list: limit/offset, {"items", "total"} */
-    ROUTE_CREATES = 1u << 4, /* answers 201 with the new object */
-    ROUTE_EMPTY = 1u << 5,   /* answers 204 */
+    ROUTE_PAGED = 1u << 3,     /* a list: limit/offset, {"items", "total"} */
+    ROUTE_CREATES = 1u << 4,   /* answers 201 with the new object */
+    ROUTE_EMPTY = 1u << 5,     /* answers 204 */
+    ROUTE_ACCEPTED = 1u << 6,  /* answers 202: the work (an e-mail) happens later */
+    ROUTE_REDIRECTS = 1u << 7, /* a browser route: answers 302 (or an HTML page) */
+    /* The path's {token} is an e-mailed link: 404 when unknown, 410 when
+     * used or expired. */
+    ROUTE_LINK = 1u << 8,
     /* The handler runs with r->db NULL when no connection can be had (the
      * health check reports it); others answer 503 database_unavailable. */
-    ROUTE_DB_OPTIONAL = 1u << 6,
+    ROUTE_DB_OPTIONAL = 1u << 9,
 };
 
 struct req {

@@ -110,7 +110,8 @@ int json_parse_object(cJSON **out, const char *body, size_t len, struct ls_err *
     }
     if (depth_of(j, 1) > JSON_MAX_DEPTH) {
         cJSON_Delete(j);
-        return ls_err_set(err, LS_EBADREQ, NULL, "JSON nested too deeply");
+        return ls_err_set(err, LS_EBADREQ, NULL, "JSON nested deeper than %d levels",
+                          JSON_MAX_DEPTH);
     }
     *out = j;
     return LS_OK;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "auth.h"
@@ -20,6 +21,8 @@
 #include "http.h"
 #include "calendar_import.h"
 #include "notify.h"
+#include "signup.h"
+#include "sso.h"
 #include "timeutil.h"
 
 #ifndef LABSHARE_DATADIR
@@ -54,7 +57,10 @@ static void usage_main(FILE *f)
           "LABSHARE_WWW, LABSHARE_PUBLIC_URL, LABSHARE_TZ (Europe/Warsaw),\n"
           "LABSHARE_SYNC (full|normal), LABSHARE_THREADS, LABSHARE_TRUST_PROXY (1),\n"
           "LABSHARE_SMTP_URL, _USER, _PASSWORD (or _PASSWORD_FILE), _FROM, _STARTTLS (1),\n"
-          "LABSHARE_NOTIFY_INTERVAL_MS (30000), LABSHARE_NOTIFY_BACKOFF_S (60).\n",
+          "LABSHARE_NOTIFY_INTERVAL_MS (30000), LABSHARE_NOTIFY_BACKOFF_S (60),\n"
+          "LABSHARE_GUEST_REGISTRATION (on|off), LABSHARE_OIDC_ISSUER, _CLIENT_ID,\n"
+          "_CLIENT_SECRET (or _CLIENT_SECRET_FILE), _NAME, _ALLOW_HTTP_LOOPBACK (1),\n"
+          "_TRUST_EMAIL (1).\n",
           f);
 }
 
@@ -75,6 +81,71 @@ static const char *default_www(void)
     return LABSHARE_DATADIR "/www";
 }
 
+/* on|off (also 1/0, true/false, yes/no): 1, 0, or -1 when it is neither. */
+static int on_off(const char *v)
+{
+    static const char *const on[] = {"on", "1", "true", "yes", NULL};
+    static const char *const off[] = {"off", "0", "false", "no", NULL};
+    for (int i = 0; v && on[i]; i++) {
+        if (strcmp(v, on[i]) == 0)
+            return 1;
+        if (strcmp(v, off[i]) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+/* Copies a setting, refusing one too long for its field. */
+static int setting(char *dst, size_t size, const char *value)
+{
+    if (!value)
+        return 0;
+    if (strlen(value) >= size)
+        return -1;
+    snprintf(dst, size, "%s", value);
+    return 0;
+}
+
+/* The first line of a file (a secret kept out of the environment). */
+static int read_secret_file(char *dst, size_t size, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    int ok = fgets(dst, (int)size, f) != NULL;
+    fclose(f);
+    if (!ok)
+        return -1;
+    dst[strcspn(dst, "\r\n")] = '\0';
+    return 0;
+}
+
+/* Single sign-on and guest registration from the environment, before the
+ * flags override them. */
+static int sso_from_env(struct sso_settings *s, int *guest)
+{
+    const char *secret_file = getenv("LABSHARE_OIDC_CLIENT_SECRET_FILE");
+    if (setting(s->issuer, sizeof s->issuer, getenv("LABSHARE_OIDC_ISSUER")) ||
+        setting(s->client_id, sizeof s->client_id, getenv("LABSHARE_OIDC_CLIENT_ID")) ||
+        setting(s->client_secret, sizeof s->client_secret, getenv("LABSHARE_OIDC_CLIENT_SECRET")) ||
+        setting(s->name, sizeof s->name, getenv("LABSHARE_OIDC_NAME")) ||
+        (secret_file && *secret_file &&
+         read_secret_file(s->client_secret, sizeof s->client_secret, secret_file))) {
+        fprintf(stderr, "labshare serve: a LABSHARE_OIDC_* setting is too long or its file "
+                        "cannot be read\n");
+        return -1;
+    }
+    s->allow_http_loopback = on_off(getenv("LABSHARE_OIDC_ALLOW_HTTP_LOOPBACK")) == 1;
+    s->trust_email = on_off(getenv("LABSHARE_OIDC_TRUST_EMAIL")) == 1;
+    const char *g = getenv("LABSHARE_GUEST_REGISTRATION");
+    *guest = g && *g ? on_off(g) : -1;
+    if (g && *g && *guest < 0) {
+        fprintf(stderr, "labshare serve: LABSHARE_GUEST_REGISTRATION must be on or off\n");
+        return -1;
+    }
+    return 0;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -84,11 +155,22 @@ static int cmd_serve(int argc, char **argv)
         {"public-url", required_argument, 0, 'u'},
         {"threads", required_argument, 0, 't'},
         {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},
         {"import-allow-private", no_argument, 0, 'P'},
-        {"import-interval", required_argument, 0, 'I'},
+        {"import-interval", required_argument, 0, 'i'},
+        {"guest-registration", required_argument, 0, 'g'},
+        {"oidc-issuer", required_argument, 0, 'I'},
+        {"oidc-client-id", required_argument, 0, 'C'},
+        {"oidc-client-secret", required_argument, 0, 'S'},
+        {"oidc-client-secret-file", required_argument, 0, 'F'},
+        {"oidc-name", required_argument, 0, 'N'},
+        {"oidc-allow-http-loopback", no_argument, 0, 'L'},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
+    struct sso_settings sso = {0};
+    int guest = -1;
+    if (sso_from_env(&sso, &guest))
+        return CLI_FAIL;
     int allow_private = 0;
     const char *interval = env_or("LABSHARE_IMPORT_INTERVAL", "900");
     const char *dbpath = env_or("LABSHARE_DB", "labshare.db");
@@ -125,15 +207,51 @@ static int cmd_serve(int argc, char **argv)
         case 'P':
             allow_private = 1;
             break;
-        case 'I':
+        case 'i':
             interval = optarg;
+            break;
+        case 'g':
+            if ((guest = on_off(optarg)) < 0)
+                return bad_usage("serve", "--guest-registration must be on or off");
+            break;
+        case 'I':
+            if (setting(sso.issuer, sizeof sso.issuer, optarg))
+                return bad_usage("serve", "--oidc-issuer is too long");
+            break;
+        case 'C':
+            if (setting(sso.client_id, sizeof sso.client_id, optarg))
+                return bad_usage("serve", "--oidc-client-id is too long");
+            break;
+        case 'S':
+            if (setting(sso.client_secret, sizeof sso.client_secret, optarg))
+                return bad_usage("serve", "--oidc-client-secret is too long");
+            break;
+        case 'F':
+            if (read_secret_file(sso.client_secret, sizeof sso.client_secret, optarg)) {
+                fprintf(stderr, "labshare serve: cannot read %s\n", optarg);
+                return CLI_FAIL;
+            }
+            break;
+        case 'N':
+            if (setting(sso.name, sizeof sso.name, optarg))
+                return bad_usage("serve", "--oidc-name is too long");
+            break;
+        case 'L':
+            sso.allow_http_loopback = 1;
             break;
         case 'h':
             puts("usage: labshare serve [--db FILE] [--listen HOST:PORT] [--www DIR]\n"
                  "                      [--public-url URL] [--threads N] [--quiet]\n"
                  "                      [--import-allow-private] [--import-interval SECONDS]\n"
+                 "                      [--guest-registration on|off]\n"
+                 "                      [--oidc-issuer URL --oidc-client-id ID\n"
+                 "                       [--oidc-client-secret S | --oidc-client-secret-file F]\n"
+                 "                       [--oidc-name NAME] [--oidc-allow-http-loopback]]\n"
                  "Migrates the database, then serves HTTP until SIGTERM or SIGINT.\n"
                  "--listen takes port 0 for an ephemeral port (printed on start).\n"
+                 "Settings given here (or as LABSHARE_* variables) fix them: staff cannot\n"
+                 "change them in the browser. Prefer LABSHARE_OIDC_CLIENT_SECRET_FILE to a\n"
+                 "secret on the command line, where other users of the machine can read it.\n"
                  "--import-allow-private lets calendar imports fetch loopback, private and\n"
                  "link-local addresses (refused by default); --import-interval sets how\n"
                  "often subscribed calendars are fetched (default 900 s).");
@@ -151,6 +269,12 @@ static int cmd_serve(int argc, char **argv)
     if (!*interval || *iend || import_s < 1 || import_s > 7 * 86400)
         return bad_usage("serve", "--import-interval must be 1 to 604800 seconds");
     import_configure(allow_private, (int)import_s);
+    if (sso.issuer[0] && !oidc_url_allowed(sso.issuer, sso.allow_http_loopback))
+        return bad_usage("serve", "--oidc-issuer must be an https URL (http only on loopback "
+                                  "with --oidc-allow-http-loopback)");
+    sso_configure(&sso);
+    sodium_memzero(&sso, sizeof sso);
+    signup_configure(guest);
     struct db *db = cli_open_db(dbpath);
     if (!db)
         return CLI_FAIL;

@@ -78,12 +78,25 @@ static const char SQL_LOAD[] =
     " JOIN resources r ON r.id = b.resource_id JOIN labs l ON l.id = r.lab_id"
     " JOIN users u ON u.id = b.user_id LEFT JOIN users a ON a.id = o.actor_id"
     " LEFT JOIN users t ON t.id = o.user_id WHERE o.id = ?1";
-static const char SQL_SENT[] = "UPDATE outbox SET status = 'sent', sent_at = ?2,"
-                               " attempts = attempts + 1, last_error = NULL WHERE id = ?1";
+/* An account message's link token is erased once the message is out (or
+ * given up): it is kept in clear only while it waits to be rendered. */
+static const char SQL_SENT[] =
+    "UPDATE outbox SET status = 'sent', sent_at = ?2,"
+    " attempts = attempts + 1, last_error = NULL, link_token = NULL WHERE id = ?1";
 static const char SQL_RETRY[] = "UPDATE outbox SET attempts = attempts + 1, next_attempt = ?2,"
                                 " last_error = ?3 WHERE id = ?1";
 static const char SQL_FAILED[] = "UPDATE outbox SET status = 'failed', attempts = attempts + 1,"
-                                 " last_error = ?2 WHERE id = ?1";
+                                 " last_error = ?2, link_token = NULL WHERE id = ?1";
+static const char SQL_ACCOUNT_INSERT[] =
+    "INSERT INTO outbox(kind, user_id, email, lang, actor_id, link_token, link_expires,"
+    " organisation_id, role, created, next_attempt)"
+    " VALUES (:kind, nullif(:user, 0), :email, :lang, nullif(:actor, 0), :token, :expires,"
+    " nullif(:org, 0), :role, :now, :now)";
+static const char SQL_ACCOUNT_LOAD[] =
+    "SELECT o.kind, o.email, o.lang, o.link_token, o.link_expires, o.role, o.created, o.attempts,"
+    " a.name, g.name FROM outbox o LEFT JOIN users a ON a.id = o.actor_id"
+    " LEFT JOIN organisations g ON g.id = o.organisation_id"
+    " WHERE o.id = :id AND o.booking_id IS NULL";
 static const char SQL_PREFS_GET[] =
     "SELECT request, decision, change, reminder FROM notify_prefs WHERE user_id = ?1";
 static const char SQL_PREFS_SET[] =
@@ -99,21 +112,23 @@ static const char SQL_OUTBOX_LIST[] =
     "SELECT id, booking_id, user_id, attempts, next_attempt, created, sent_at, kind, email, lang,"
     " status, last_error FROM outbox" OUTBOX_WHERE " ORDER BY id DESC LIMIT ?2 OFFSET ?3";
 
-static const char *const kind_names[NOTIFY_KINDS] = {"request", "approved", "declined", "cancelled",
-                                                     "moved",   "reminder", "conflict"};
-/* The opt-out column that governs each kind: a clash with an imported
- * calendar is news for owners, like a request. */
-static const char *const kind_pref[NOTIFY_KINDS] = {"request", "decision", "decision", "change",
-                                                    "change",  "reminder", "request"};
+static const char *const kind_names[NOTIFY_NKINDS] = {
+    "request",  "approved",   "declined",       "cancelled",     "moved",        "reminder",
+    "conflict", "invitation", "password_reset", "reset_unknown", "verify_email", "account_exists"};
+/* The opt-out column that governs each booking kind (account messages are
+ * asked for and have none): a clash with an imported calendar is news for
+ * owners, like a request. */
+static const char *const kind_pref[NOTIFY_CONFLICT + 1] = {
+    "request", "decision", "decision", "change", "change", "reminder", "request"};
 
 const char *notify_kind_name(enum notify_kind k)
 {
-    return (unsigned)k < NOTIFY_KINDS ? kind_names[k] : "request";
+    return (unsigned)k < NOTIFY_NKINDS ? kind_names[k] : "request";
 }
 
 int notify_kind_parse(const char *s)
 {
-    for (int i = 0; s && i < NOTIFY_KINDS; i++)
+    for (int i = 0; s && i < NOTIFY_NKINDS; i++)
         if (strcmp(s, kind_names[i]) == 0)
             return i;
     return -1;
@@ -177,6 +192,31 @@ static void bind_reminders(struct db_stmt *st, const void *ctx)
     db_bind_int64(st, 1, now);
     db_bind_int64(st, 2, now + NOTIFY_REMIND_FROM);
     db_bind_int64(st, 3, now + NOTIFY_REMIND_TO);
+}
+
+int notify_enqueue_account(struct db *db, const struct notify_account_msg *m, int64_t now,
+                           struct ls_err *err)
+{
+    if (!notify_kind_is_account(m->kind))
+        return ls_err_set(err, LS_EINTERNAL, NULL, "not an account message");
+    struct db_stmt *st = db_stmt(db, SQL_ACCOUNT_INSERT);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    db_bind_text(st, db_bind_parameter_index(st, ":kind"), kind_names[m->kind], -1, DB_STATIC);
+    db_bind_int64(st, db_bind_parameter_index(st, ":user"), m->user_id);
+    db_bind_text(st, db_bind_parameter_index(st, ":email"), m->email, -1, DB_STATIC);
+    db_bind_text(st, db_bind_parameter_index(st, ":lang"),
+                 m->lang && strcmp(m->lang, "en") == 0 ? "en" : "pl", -1, DB_STATIC);
+    db_bind_int64(st, db_bind_parameter_index(st, ":actor"), m->actor_id);
+    if (m->link_token) {
+        db_bind_text(st, db_bind_parameter_index(st, ":token"), m->link_token, -1, DB_STATIC);
+        db_bind_int64(st, db_bind_parameter_index(st, ":expires"), m->link_expires);
+    }
+    db_bind_int64(st, db_bind_parameter_index(st, ":org"), m->organisation_id);
+    if (m->role)
+        db_bind_text(st, db_bind_parameter_index(st, ":role"), m->role, -1, DB_STATIC);
+    db_bind_int64(st, db_bind_parameter_index(st, ":now"), now);
+    return db_step_done(db, st, err);
 }
 
 int notify_enqueue_reminders(struct db *db, int64_t now, int *queued, struct ls_err *err)
@@ -433,7 +473,7 @@ static const char *span_text(struct arena *a, int64_t start, int64_t end)
 
 /* The words of one language. */
 struct words {
-    const char *subject[NOTIFY_KINDS], *intro[NOTIFY_KINDS];
+    const char *subject[NOTIFY_BOOKING_KINDS], *intro[NOTIFY_BOOKING_KINDS];
     const char *resource, *when, *zone, *booker, *purpose, *reason, *calendar, *status, *series,
         *by, *open, *pending_again, *footer;
     const char *status_name[4];
@@ -564,7 +604,7 @@ int notify_compose(struct notify_mail *out, struct arena *a, const struct notify
 {
     memset(out, 0, sizeof *out);
     const struct words *w = e->lang && strcmp(e->lang, "en") == 0 ? &EN : &PL;
-    unsigned k = (unsigned)e->kind < NOTIFY_KINDS ? (unsigned)e->kind : 0;
+    unsigned k = (unsigned)e->kind < NOTIFY_BOOKING_KINDS ? (unsigned)e->kind : 0;
     const char *when = span_text(a, e->start, e->end);
     out->subject = arena_printf(a, "%s: %s, %s", w->subject[k], e->resource, when);
     const char *link =
@@ -788,6 +828,39 @@ static void bind_mark(struct db_stmt *st, const void *ctx)
         db_bind_text(st, db_bind_parameter_count(st), m->why, -1, DB_TRANSIENT);
 }
 
+/* Reads account message `id` into *ae, and into e what delivery needs
+ * (recipient, queue time). LS_ENOTFOUND, err untouched, for a booking
+ * message. */
+static int load_account_event(struct notify_account_event *ae, struct notify_event *e,
+                              int64_t *attempts, struct db *db, struct arena *a, int64_t id,
+                              struct ls_err *err)
+{
+    memset(ae, 0, sizeof *ae);
+    memset(e, 0, sizeof *e);
+    struct db_stmt *st = db_stmt(db, SQL_ACCOUNT_LOAD);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    db_bind_int64(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        int k = notify_kind_parse((const char *)db_column_text(st, 0));
+        ae->kind = k < 0 ? NOTIFY_REQUEST : (enum notify_kind)k;
+        ae->to = e->to = col(st, 1, a);
+        ae->lang = col(st, 2, a);
+        ae->link_token = col(st, 3, a);
+        ae->link_expires = db_column_int64(st, 4);
+        ae->role = col(st, 5, a);
+        e->queued = db_column_int64(st, 6);
+        *attempts = db_column_int64(st, 7);
+        ae->actor_name = col(st, 8, a);
+        ae->organisation_name = col(st, 9, a);
+    }
+    db_reset(st);
+    if (rc == DB_DONE)
+        return LS_ENOTFOUND;
+    return rc == DB_ROW ? LS_OK : db_fail(db, rc, err);
+}
+
 static int mark_sent(struct db *db, int64_t id, int64_t at, struct ls_err *err)
 {
     struct mark m = {id, at, NULL};
@@ -833,11 +906,16 @@ static int deliver(struct db *db, const struct notify_smtp *smtp, const struct n
     struct notify_mail m;
     int64_t attempts = 0;
     char why[512];
-    rc = load_event(&e, &attempts, db, &a, id, err);
+    struct notify_account_event ae;
+    rc = load_account_event(&ae, &e, &attempts, db, &a, id, err);
+    int account = rc == LS_OK;
+    if (rc == LS_ENOTFOUND) /* a booking message */
+        rc = load_event(&e, &attempts, db, &a, id, err);
     if (rc && rc != LS_ENOTFOUND)
         goto done; /* a busy database: the lease runs out and a later pass retries */
     if (!rc)
-        rc = notify_compose(&m, &a, &e, site, err);
+        rc = account ? notify_compose_account(&m, &a, &ae, site, err)
+                     : notify_compose(&m, &a, &e, site, err);
     if (rc) {
         /* Cannot happen short of a broken database; keep the reason. */
         snprintf(why, sizeof why, "cannot render: %s", err->message);

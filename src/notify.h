@@ -46,8 +46,16 @@ enum notify_kind {
     NOTIFY_MOVED,       /* → booker */
     NOTIFY_REMINDER,    /* the day before → booker */
     NOTIFY_CONFLICT,    /* an imported calendar blocks a booked time → owners */
+    /* Account messages (signup.c): about a link, not a booking; they are
+     * asked for, so no opt-out applies. */
+    NOTIFY_INVITATION,     /* → the invited address: a link to accept */
+    NOTIFY_PASSWORD_RESET, /* → an account's address: a link to set a password */
+    NOTIFY_RESET_UNKNOWN,  /* → an address without an active account that asked for one */
+    NOTIFY_VERIFY_EMAIL,   /* → a registering address: a link to confirm it */
+    NOTIFY_ACCOUNT_EXISTS, /* → a registering address that already has an account */
 };
-#define NOTIFY_KINDS 7
+#define NOTIFY_BOOKING_KINDS (NOTIFY_CONFLICT + 1) /* the kinds about a booking */
+#define NOTIFY_NKINDS (NOTIFY_ACCOUNT_EXISTS + 1)
 
 const char *notify_kind_name(enum notify_kind k); /* "request", … */
 int notify_kind_parse(const char *s);             /* enum value, or -1 */
@@ -60,6 +68,26 @@ int notify_kind_parse(const char *s);             /* enum value, or -1 */
  * errors; the caller rolls back. */
 int notify_enqueue(struct db *db, enum notify_kind kind, int64_t id, int64_t actor_id,
                    int occurrences, int64_t now, struct ls_err *err);
+
+/* An account message to queue. Strings are borrowed for the call. */
+struct notify_account_msg {
+    enum notify_kind kind;   /* NOTIFY_INVITATION … NOTIFY_ACCOUNT_EXISTS */
+    const char *email;       /* recipient */
+    const char *lang;        /* "pl" or "en" */
+    int64_t user_id;         /* the recipient's account; 0 = none */
+    int64_t actor_id;        /* who sent the invitation; 0 = none */
+    const char *link_token;  /* the link's secret token; NULL = no link */
+    int64_t link_expires;    /* when the link stops working */
+    int64_t organisation_id; /* invitations: the organisation offered; 0 = none */
+    const char *role;        /* invitations: the role offered */
+};
+
+/* Queues an account message inside the caller's open write transaction.
+ * The link's token waits in the outbox row (the one place it is kept in
+ * clear, since the message is rendered at delivery) and is erased once the
+ * message is sent or given up. */
+int notify_enqueue_account(struct db *db, const struct notify_account_msg *m, int64_t now,
+                           struct ls_err *err);
 
 /* Queues a reminder for each approved booking starting in
  * [now + NOTIFY_REMIND_FROM, now + NOTIFY_REMIND_TO) that has none yet.
@@ -111,6 +139,29 @@ struct notify_mail {
  * invited to, none otherwise. LS_EINTERNAL only if libical fails. */
 int notify_compose(struct notify_mail *out, struct arena *a, const struct notify_event *e,
                    const struct notify_site *s, struct ls_err *err);
+
+/* What an account message says (notify_account.c). */
+struct notify_account_event {
+    enum notify_kind kind;
+    const char *lang;              /* "pl" or "en" */
+    const char *to;                /* recipient address */
+    const char *link_token;        /* NULL = none (or already erased) */
+    int64_t link_expires;          /* seconds UTC */
+    const char *actor_name;        /* invitations: who invites */
+    const char *organisation_name; /* invitations: NULL = none */
+    const char *role;              /* invitations: "researcher", "owner", "staff" */
+};
+
+/* 1 for the account kinds (NOTIFY_INVITATION …). */
+int notify_kind_is_account(enum notify_kind k);
+/* The page a link of this kind opens: "<public_url>/#/invitation/<token>",
+ * "/#/reset/…", "/#/verify/…"; NULL for kinds without a link. */
+const char *notify_account_link(struct arena *a, const struct notify_site *s, enum notify_kind k,
+                                const char *token);
+/* Renders an account message in e->lang (text and HTML, no attachment). */
+int notify_compose_account(struct notify_mail *out, struct arena *a,
+                           const struct notify_account_event *e, const struct notify_site *s,
+                           struct ls_err *err);
 
 /* The whole RFC 5322 message: headers (From and To as mailboxes whose
  * display names are RFC 2047 encoded-words when not plain ASCII and quoted

@@ -211,13 +211,17 @@ static cJSON *operation(struct components *c, const struct route *rt)
 
     cJSON *responses = cJSON_AddObjectToObject(op, "responses");
     cJSON *ok = cJSON_CreateObject();
-    const char *status = (rt->flags & ROUTE_CREATES) ? "201"
-                         : (rt->flags & ROUTE_EMPTY) ? "204"
-                                                     : "200";
+    const char *status = (rt->flags & ROUTE_CREATES)     ? "201"
+                         : (rt->flags & ROUTE_EMPTY)     ? "204"
+                         : (rt->flags & ROUTE_ACCEPTED)  ? "202"
+                         : (rt->flags & ROUTE_REDIRECTS) ? "302"
+                                                         : "200";
     cJSON_AddStringToObject(ok, "description",
-                            (rt->flags & ROUTE_CREATES) ? "created"
-                            : (rt->flags & ROUTE_EMPTY) ? "done"
-                                                        : "success");
+                            (rt->flags & ROUTE_CREATES)     ? "created"
+                            : (rt->flags & ROUTE_EMPTY)     ? "done"
+                            : (rt->flags & ROUTE_ACCEPTED)  ? "accepted: an e-mail follows"
+                            : (rt->flags & ROUTE_REDIRECTS) ? "the browser goes on (Location)"
+                                                            : "success");
     if (rt->answer) {
         cJSON_AddItemToObject(ok, "content", json_content(answer_schema(c, rt)));
     } else if (rt->answer_type) {
@@ -238,6 +242,10 @@ static cJSON *operation(struct components *c, const struct route *rt)
         cJSON_AddItemToObject(responses, "404",
                               error_response("no such object, or not yours "
                                              "to see"));
+    if (rt->flags & ROUTE_LINK) {
+        cJSON_AddItemToObject(responses, "404", error_response("no such link"));
+        cJSON_AddItemToObject(responses, "410", error_response("the link was used or has expired"));
+    }
     if (rt->body_max > 0)
         cJSON_AddItemToObject(responses, "413", error_response("body too large"));
     if (rt->body || rt->query || (rt->flags & ROUTE_PAGED) || rt->object_field)

@@ -689,7 +689,7 @@ static void count_users(struct ctx *c, const struct pairs *p, struct stats_utili
 static int check_span(int64_t from, int64_t to, struct ls_err *err)
 {
     if (to <= from)
-        return ls_err_set(err, LS_EVALIDATION, "to", "'to' must be after 'from'");
+        return ls_err_set(err, LS_EVALIDATION, "to", "the end of the span must be after its start");
     if (to - from > STATS_MAX_SPAN)
         return ls_err_set(err, LS_EVALIDATION, "to", "the span may cover at most 5 years");
     return LS_OK;
@@ -857,7 +857,7 @@ done:
 int stats_indicators(struct db *db, int year, struct stats_indicators *out, struct ls_err *err)
 {
     if (year < STATS_YEAR_MIN || year > STATS_YEAR_MAX)
-        return ls_err_set(err, LS_EVALIDATION, "year", "'year' must be between %d and %d",
+        return ls_err_set(err, LS_EVALIDATION, "year", "{field} must be between %d and %d",
                           STATS_YEAR_MIN, STATS_YEAR_MAX);
     int began;
     int rc = begin_snapshot(db, &began, err);
@@ -923,7 +923,7 @@ int stats_monthly(struct db *db, int year, const struct stats_query *q, struct a
                   struct stats_utilisation out[12], struct ls_err *err)
 {
     if (year < STATS_YEAR_MIN || year > STATS_YEAR_MAX)
-        return ls_err_set(err, LS_EVALIDATION, "year", "'year' must be between %d and %d",
+        return ls_err_set(err, LS_EVALIDATION, "year", "{field} must be between %d and %d",
                           STATS_YEAR_MIN, STATS_YEAR_MAX);
     int began;
     int rc = begin_snapshot(db, &began, err);
@@ -993,11 +993,11 @@ int stats_grid_factor_put(struct db *db, const struct stats_grid_factor_row *f, 
                           struct ls_err *err)
 {
     if (f->year < STATS_YEAR_MIN || f->year > STATS_YEAR_MAX)
-        return ls_err_set(err, LS_EVALIDATION, "year", "'year' must be between %d and %d",
+        return ls_err_set(err, LS_EVALIDATION, "year", "{field} must be between %d and %d",
                           STATS_YEAR_MIN, STATS_YEAR_MAX);
     if (!(f->kg_per_kwh >= 0 && f->kg_per_kwh <= 5) || isnan(f->kg_per_kwh))
         return ls_err_set(err, LS_EVALIDATION, "kg_per_kwh",
-                          "'kg_per_kwh' must be between 0 and 5 kg CO2e per kWh");
+                          "{field} must be between 0 and 5 kg CO2e per kWh");
     struct factor_job j = {f, 0};
     int rc = db_write(db, factor_put_txn, &j, err);
     *created = !rc && j.created;
@@ -1053,7 +1053,7 @@ int stats_energy_default_put(struct db *db, const struct stats_energy_default *d
 {
     if (!(d->kwh_per_m2_year >= 0 && d->kwh_per_m2_year <= 100000))
         return ls_err_set(err, LS_EVALIDATION, "kwh_per_m2_year",
-                          "'kwh_per_m2_year' must be between 0 and 100000");
+                          "{field} must be between 0 and 100000");
     int changes = 0;
     int rc = db_write_one(db, SQL_DEFAULT_PUT, bind_default, d, &changes, NULL, err);
     if (!rc && changes == 0)

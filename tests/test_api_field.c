@@ -71,6 +71,39 @@ static void api_field__reads_a_body_in_the_contracts_order(void **state)
     arena_release(&a);
 }
 
+/* A number past what an int holds names the field's own bounds, or an
+ * int's when the field has none (never "between 0 and 0"). */
+struct counter {
+    int n;
+};
+static const struct field COUNTER_FIELDS[] = {
+    FIELD(struct counter, n, "n", FT_INT, 0, LABEL("Count", "Liczba")),
+    FIELD_END,
+};
+static const struct shape counter_shape = {.fields = COUNTER_FIELDS,
+                                           .size = sizeof(struct counter)};
+
+static void api_field__huge_ints_name_the_bounds(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    struct ls_err err = {0};
+    struct lab l;
+    uint64_t present = 0;
+    assert_int_equal(read_lab("{\"biosafety_level\": 5e9}", 0, 0, &l, &present, &err, &a),
+                     LS_EVALIDATION);
+    assert_string_equal(err.message, "{field} must be between 0 and 4");
+    struct counter c = {0};
+    cJSON *j = parse("{\"n\": -5e9}");
+    assert_int_equal(api_field_read(&counter_shape, j, 1, 0, NULL, &a, &c, &present, &err),
+                     LS_EVALIDATION);
+    cJSON_Delete(j);
+    assert_string_equal(err.field, "n");
+    assert_string_equal(err.message, "{field} must be between -2000000000 and 2000000000");
+    assert_string_equal(err.message_pl, "{field}: podaj wartość od -2000000000 do 2000000000");
+    arena_release(&a);
+}
+
 static void api_field__writes_json_from_the_table(void **state)
 {
     (void)state;
@@ -102,6 +135,54 @@ static const char *get(void *ctx, const char *name)
         if (strcmp(p[0], name) == 0)
             return p[1];
     return NULL;
+}
+
+/* An organisation's e-mail domains: a list of texts in, a list out, an
+ * array of strings in the schema; anything but texts is refused. */
+static void api_field__reads_and_writes_lists_of_words(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    struct ls_err err = {0};
+    struct organisation o;
+    uint64_t present = 0;
+    catalogue_defaults(&catalogue_organisation, &o);
+    cJSON *j = parse("{\"email_domains\": [\"uj.edu.pl\", \"agh.edu.pl\"]}");
+    assert_int_equal(
+        api_field_read(&catalogue_organisation.shape, j, 0, 1, NULL, &a, &o, &present, &err),
+        LS_OK);
+    cJSON_Delete(j);
+    assert_int_equal(o.email_domains.n, 2);
+    assert_string_equal(o.email_domains.v[0], "agh.edu.pl"); /* sorted */
+    cJSON *out = api_field_json(&catalogue_organisation.shape, &o);
+    cJSON *list = cJSON_GetObjectItem(out, "email_domains");
+    assert_true(cJSON_IsArray(list));
+    assert_string_equal(cJSON_GetArrayItem(list, 1)->valuestring, "uj.edu.pl");
+    cJSON_Delete(out);
+    const char *bad[] = {"{\"email_domains\": \"uj.edu.pl\"}", "{\"email_domains\": [1]}",
+                         "{\"email_domains\": [null]}", "{\"email_domains\": [\"\"]}"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        j = parse(bad[i]);
+        assert_int_equal(
+            api_field_read(&catalogue_organisation.shape, j, 0, 1, NULL, &a, &o, &present, &err),
+            LS_EVALIDATION);
+        assert_string_equal(err.field, "email_domains");
+        cJSON_Delete(j);
+    }
+    /* Only staff set them. */
+    j = parse("{\"email_domains\": []}");
+    assert_int_equal(
+        api_field_read(&catalogue_organisation.shape, j, 0, 0, NULL, &a, &o, &present, &err),
+        LS_EFORBIDDEN);
+    cJSON_Delete(j);
+    cJSON *schema = api_field_schema(&catalogue_organisation.shape, SCHEMA_CHANGE);
+    cJSON *p = cJSON_GetObjectItem(cJSON_GetObjectItem(schema, "properties"), "email_domains");
+    assert_string_equal(cJSON_GetObjectItem(p, "type")->valuestring, "array");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "items"), "type")->valuestring,
+                        "string");
+    assert_int_equal(cJSON_GetObjectItem(p, "maxItems")->valueint, 50);
+    cJSON_Delete(schema);
+    arena_release(&a);
 }
 
 static void api_field__reads_query_parameters(void **state)
@@ -171,7 +252,9 @@ int main(void)
     testutil_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(api_field__reads_a_body_in_the_contracts_order),
+        cmocka_unit_test(api_field__huge_ints_name_the_bounds),
         cmocka_unit_test(api_field__writes_json_from_the_table),
+        cmocka_unit_test(api_field__reads_and_writes_lists_of_words),
         cmocka_unit_test(api_field__reads_query_parameters),
         cmocka_unit_test(api_field__schemas_carry_limits_labels_and_enumerations),
     };

@@ -169,7 +169,7 @@ static void auth__failed_sign_ins_are_throttled(void **state)
     assert_int_equal(auth_login(t->db, "nobody@example.org", "whatever at all", "10.0.0.3", &a, &u,
                                 &token, &csrf, &err),
                      LS_EUNAUTH);
-    assert_string_equal(err.message, "wrong email or password");
+    assert_string_equal(err.message, "wrong e-mail or password");
     arena_release(&a);
     testdb_free(t);
 }

@@ -404,7 +404,7 @@ static void booking__rrule_is_all_or_nothing(void **state)
     assert_int_equal(book_at(f, &f->res1, R_AUTO, s0, e0, "FREQ=DAILY;COUNT=7", NOW, &s, &err),
                      LS_EVALIDATION);
     assert_string_equal(err.field, "rrule");
-    assert_non_null(strstr(err.message, "occurrence 6"));
+    assert_non_null(strstr(err.message, "#6 ("));
     assert_int_equal(count(f, "SELECT count(*) FROM bookings"), 1);
     assert_int_equal(count(f, "SELECT count(*) FROM series"), 0);
 }
@@ -701,7 +701,7 @@ static void booking__rrule_refuses_local_times_dst_skips_or_repeats(void **state
         booking_expand_rrule(starts, ends, &n, "FREQ=WEEKLY;COUNT=2", s, s + 3600, horizon, &err),
         LS_EVALIDATION);
     assert_string_equal(err.field, "rrule");
-    assert_non_null(strstr(err.message, "does not exist"));
+    assert_non_null(strstr(err.message, "skipped by the daylight-saving change"));
     /* …and on 31 October 2027 it happens twice */
     s = at(2027, 10, 24, 2, 30);
     assert_int_equal(booking_expand_rrule(starts, ends, &n, "RRULE:FREQ=WEEKLY;COUNT=2", s,

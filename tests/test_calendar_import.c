@@ -307,13 +307,16 @@ static void import__addresses_refused(void **state)
         if (!cal_addr_public((struct sockaddr *)&s))
             fail_msg("%s refused", good6[i]);
     }
-    char out[256], why[200];
-    assert_int_equal(cal_url_check("http://127.0.0.1:9/x.ics", 0, out, sizeof out, why, sizeof why),
-                     -1);
-    assert_int_equal(cal_url_check("http://[::1]/x.ics", 0, out, sizeof out, why, sizeof why), -1);
-    assert_int_equal(cal_url_check("ftp://example.org/x", 1, out, sizeof out, why, sizeof why), -1);
-    assert_int_equal(cal_url_check("webcal://127.0.0.1/x.ics", 1, out, sizeof out, why, sizeof why),
-                     0);
+    char out[256];
+    assert_int_equal(cal_url_check("http://127.0.0.1:9/x.ics", 0, out, sizeof out),
+                     CAL_URL_PRIVATE);
+    assert_int_equal(cal_url_check("http://[::1]/x.ics", 0, out, sizeof out), CAL_URL_PRIVATE);
+    assert_int_equal(cal_url_check("ftp://example.org/x", 1, out, sizeof out), CAL_URL_SCHEME);
+    assert_int_equal(cal_url_check("https://", 1, out, sizeof out), CAL_URL_INVALID);
+    char long_url[300];
+    snprintf(long_url, sizeof long_url, "https://example.org/%0250d", 0);
+    assert_int_equal(cal_url_check(long_url, 1, out, sizeof out), CAL_URL_TOO_LONG);
+    assert_int_equal(cal_url_check("webcal://127.0.0.1/x.ics", 1, out, sizeof out), CAL_URL_OK);
     assert_string_equal(out, "https://127.0.0.1/x.ics");
 }
 

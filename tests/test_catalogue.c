@@ -549,6 +549,48 @@ static void catalogue__service_resources_belong_to_its_organisation(void **state
     testdb_free(t);
 }
 
+/* An organisation's e-mail domains: canonical, sorted, stored in their own
+ * table, and each one belongs to one organisation. */
+static void catalogue__email_domains_are_canonical_and_owned_once(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    struct ls_err err = {0};
+    struct arena a = {0};
+    int64_t o2 = org_new(t, "Two", NULL);
+    struct organisation o;
+    catalogue_defaults(&catalogue_organisation, &o);
+    o.name = "One";
+    o.group = "BioF";
+    char d1[] = "UJ.edu.PL", d2[] = "chem.uj.edu.pl";
+    const char *mine[] = {d1, d2};
+    o.email_domains = (struct field_words){2, mine};
+    assert_int_equal(save(t->db, &catalogue_organisation, &o, &err), LS_OK);
+    struct organisation g;
+    assert_int_equal(catalogue_get(t->db, &catalogue_organisation, o.id, 0, &a, &g, &err), LS_OK);
+    assert_int_equal(g.email_domains.n, 2);
+    assert_string_equal(g.email_domains.v[0], "chem.uj.edu.pl");
+    assert_string_equal(g.email_domains.v[1], "uj.edu.pl");
+    /* Another organisation may not take one; what it had stays. */
+    struct organisation two;
+    assert_int_equal(catalogue_get(t->db, &catalogue_organisation, o2, 0, &a, &two, &err), LS_OK);
+    char taken[] = "uj.edu.pl";
+    const char *theirs[] = {taken};
+    two.email_domains = (struct field_words){1, theirs};
+    assert_int_equal(save(t->db, &catalogue_organisation, &two, &err), LS_ECONFLICT);
+    assert_string_equal(err.field, "email_domains");
+    char bad[] = "-uj.edu.pl";
+    theirs[0] = bad;
+    assert_int_equal(save(t->db, &catalogue_organisation, &two, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "email_domains");
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM organisation_email_domains"), 2);
+    /* Deleting the organisation frees its domains. */
+    assert_int_equal(catalogue_delete(t->db, &catalogue_organisation, o.id, &err), LS_OK);
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM organisation_email_domains"), 0);
+    arena_release(&a);
+    testdb_free(t);
+}
+
 static void catalogue__training_grant_and_revoke(void **state)
 {
     (void)state;
@@ -591,6 +633,7 @@ int main(void)
         cmocka_unit_test(catalogue__free_needs_the_opening_hours_and_a_bounded_span),
         cmocka_unit_test(catalogue__search_folds_polish_letters_and_needs_every_word),
         cmocka_unit_test(catalogue__service_resources_belong_to_its_organisation),
+        cmocka_unit_test(catalogue__email_domains_are_canonical_and_owned_once),
         cmocka_unit_test(catalogue__training_grant_and_revoke),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -188,11 +188,19 @@ static void feed__scope_permissions(void **state)
     char token[FEED_TOKEN_HEX + 1];
     struct ls_err err = {0};
     struct db *db = fx->t->db;
-    /* unknown objects */
-    for (int s = FEED_RESOURCE; s <= FEED_USER; s++)
+    /* unknown objects, named in both languages */
+    static const char *const missing[][2] = {{"no such resource", "nie ma takiego zasobu"},
+                                             {"no such lab", "nie ma takiego laboratorium"},
+                                             {"no such organisation", "nie ma takiej organizacji"},
+                                             {"no such user", "nie ma takiego użytkownika"}};
+    for (int s = FEED_RESOURCE; s <= FEED_USER; s++) {
         assert_int_equal(feed_create(db, &fx->staff, (enum feed_scope)s, 999,
                                      FEED_PAST_DAYS_DEFAULT, NOW, token, NULL, &err),
                          LS_ENOTFOUND);
+        assert_string_equal(err.field, "id");
+        assert_string_equal(err.message, missing[s][0]);
+        assert_string_equal(err.message_pl, missing[s][1]);
+    }
     /* resource and lab: anyone signed in */
     assert_int_equal(feed_create(db, &fx->guest, FEED_RESOURCE, 3, FEED_PAST_DAYS_DEFAULT, NOW,
                                  token, NULL, &err),

@@ -18,6 +18,7 @@ struct thing {
     int count, flag;
     double size, weight;
     struct field_ids parts;
+    struct field_words tags;
 };
 
 static const struct field THING_FIELDS[] = {
@@ -37,6 +38,7 @@ static const struct field THING_FIELDS[] = {
     FIELD(struct thing, weight, "weight", FT_NUM, FF_NULLABLE, .min = 0, .max = 5,
           LABEL("Weight", "Waga")),
     FIELD(struct thing, parts, "parts", FT_IDS, FF_SORTED, .max = 4, LABEL("Parts", "Części")),
+    FIELD(struct thing, tags, "tags", FT_WORDS, FF_SORTED, .max = 3, LABEL("Tags", "Etykiety")),
     FIELD_END,
 };
 static const struct shape thing = {
@@ -75,7 +77,8 @@ static void field__defaults_come_from_the_table(void **state)
     assert_true(t.size == 1.0);
     assert_true(isnan(t.weight)); /* nullable numbers: NAN is null */
     assert_int_equal(t.parts.n, 0);
-    assert_int_equal(field_count(&thing), 10);
+    assert_int_equal(t.tags.n, 0);
+    assert_int_equal(field_count(&thing), 11);
     assert_int_equal(field_index(&thing, field_find(&thing, "colour")), 4);
     assert_true(field_bit(&thing, "colour") == (UINT64_C(1) << 4));
     assert_true(field_bit(&thing, "nope") == 0);
@@ -136,6 +139,21 @@ static void field__every_type_is_checked_and_named(void **state)
     ids[0] = -1;
     t.parts = (struct field_ids){1, ids};
     expect_refused(&t, "parts");
+    /* So is a set of words, each one line of text. */
+    const char *words[4] = {"pl", "de", "pl", "cz"};
+    t = valid();
+    t.tags = (struct field_words){3, words};
+    assert_int_equal(field_check(&thing, &t, 1, &err), LS_OK);
+    assert_int_equal(t.tags.n, 2);
+    assert_string_equal(words[0], "de");
+    assert_string_equal(words[1], "pl");
+    t.tags = (struct field_words){4, words};
+    expect_refused(&t, "tags");
+    const char *odd[][1] = {{""}, {"  "}, {"a\nb"}, {"x\xe2\x80\xaey"}};
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+        t.tags = (struct field_words){1, odd[i]};
+        expect_refused(&t, "tags");
+    }
 }
 
 static void field__text_may_not_hide_or_reorder_itself(void **state)

@@ -109,7 +109,7 @@ static void msg__errors_are_written_in_both_languages(void **state)
     struct ls_err e = {0};
     ls_err_set(&e, LS_EVALIDATION, "max_minutes", "{field} holds at most %d items", 7);
     assert_string_equal(e.message, "{field} holds at most 7 items");
-    assert_string_equal(e.message_pl, "{field}: najwyżej 7 pozycji");
+    assert_string_equal(e.message_pl, "{field}: za dużo pozycji (limit: 7)");
     assert_string_equal(ls_err_message(&e, MSG_PL), e.message_pl);
     assert_string_equal(ls_err_message(&e, MSG_EN), e.message);
     ls_err_set_both(&e, LS_ENOTFOUND, NULL, "no such lab", "nie znaleziono: laboratorium");

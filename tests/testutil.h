@@ -66,6 +66,17 @@ static inline void testdb_exec(struct testdb *t, const char *sql)
         fail_msg("SQL failed: %s\n%s", err.message, sql);
 }
 
+/* The first column of the first row of a query with no parameters. */
+static inline int64_t testdb_count(struct testdb *t, const char *sql)
+{
+    struct db_stmt *st = NULL;
+    if (db_prepare(t->db, sql, &st) != DB_OK)
+        fail_msg("SQL failed: %s\n%s", db_errmsg(t->db), sql);
+    int64_t n = db_step(st) == DB_ROW ? db_column_int64(st, 0) : -1;
+    db_finalize(st);
+    return n;
+}
+
 /* Common process set-up: site zone and cheap password hashing. */
 static inline void testutil_init(void)
 {

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, DEMO_PASSWORD } from '../http/lib.mjs';
-import { launch, newPage, signIn, until } from './lib.mjs';
+import { launch, newPage, signIn, until, pickFreeSlot } from './lib.mjs';
 
 let srv, browser, setup;
 before(async () => {
@@ -36,23 +36,6 @@ async function findSetup() {
   const owners = users.json.items.filter((u) => u.role === 'owner' && u.organisation_id === resource.organisation_id);
   const approver = (owners.find((u) => u.email === 'owner@labshare.demo') || owners[0])?.email || 'staff@labshare.demo';
   return { resource, approver, researcher };
-}
-
-/** Clicks free slots in the shown week until one makes a valid selection. */
-async function pickFreeSlot(page) {
-  for (let week = 0; week < 4; week++) {
-    const label = await page.textContent('.week-label');
-    await page.click('.week-next');
-    await until(page, (l) => document.querySelector('.week-label').textContent !== l, label);
-    await page.waitForSelector('.week-grid .wk-day:visible, .week-grid .closed-week');
-    const slots = page.locator('.week-grid button.slot.free:visible');
-    const n = Math.min(await slots.count(), 40);
-    for (let i = 0; i < n; i++) {
-      await slots.nth(i).click();
-      if (await page.isEnabled('.book-submit')) return;
-    }
-  }
-  assert.fail('no bookable free slot found in the next four weeks');
 }
 
 test('researcher requests a slot, owner approves it in the inbox, researcher cancels', async () => {

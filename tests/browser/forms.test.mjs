@@ -121,7 +121,7 @@ test('staff create the first organisation, lab, resource and service on an empty
   assert.equal(await page.getAttribute('html', 'lang'), 'pl');
   await checkForm(page, form, 'Organisation', 'pl');
   const org = { name: 'Centrum <b>Testów</b>', short_name: 'CT', group: 'R&D', package: 'gold', member: false, city: 'Kraków',
-    website: 'nie-adres', description: 'Pierwsza organizacja.\nDruga linia.' };
+    website: 'nie-adres', description: 'Pierwsza organizacja.\nDruga linia.', email_domains: ['ct.example.org', 'lab.ct.example.org'] };
   await form.locator('[name=name]').fill(org.name);
   await form.locator('[name=short_name]').fill(org.short_name);
   await form.locator('[name=group]').selectOption(org.group);
@@ -130,6 +130,7 @@ test('staff create the first organisation, lab, resource and service on an empty
   await form.locator('[name=city]').fill(org.city);
   await form.locator('[name=website]').fill(org.website);
   await form.locator('[name=description]').fill(org.description);
+  await form.locator('[name=email_domains]').fill('Lab.CT.example.org,  ct.example.org');
   await checkError(page, form, await submit(page, form, 'POST', '/api/v1/organisations'), 'website', 'pl', 'OrganisationCreate');
   org.website = 'https://ct.example.org/';
   await form.locator('[name=website]').fill(org.website);

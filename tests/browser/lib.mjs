@@ -1,4 +1,5 @@
 // lib.mjs — headless Debian chromium driven by playwright-core.
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export async function launch() {
@@ -37,4 +38,22 @@ export async function signIn(page, url, email, password) {
   await page.fill('input[name=password]', password);
   await page.click('form button[type=submit]');
   await page.waitForSelector('#signout');
+}
+
+/** Clicks free slots in the shown week until one makes a valid selection. */
+/** Clicks free slots in the shown week until one makes a valid selection. */
+export async function pickFreeSlot(page) {
+  for (let week = 0; week < 4; week++) {
+    const label = await page.textContent('.week-label');
+    await page.click('.week-next');
+    await until(page, (l) => document.querySelector('.week-label').textContent !== l, label);
+    await page.waitForSelector('.week-grid .wk-day:visible, .week-grid .closed-week');
+    const slots = page.locator('.week-grid button.slot.free:visible');
+    const n = Math.min(await slots.count(), 40);
+    for (let i = 0; i < n; i++) {
+      await slots.nth(i).click();
+      if (await page.isEnabled('.book-submit')) return;
+    }
+  }
+  assert.fail('no bookable free slot found in the next four weeks');
 }

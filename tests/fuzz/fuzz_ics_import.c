@@ -10,6 +10,7 @@
  * is a 422 naming `file` whose message names a line (or the count). */
 #include "calendar_import.h"
 #include "err.h"
+#include "field.h"
 #include "fuzz.h"
 #include "json.h"
 #include "timeutil.h"
@@ -54,8 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                        (long long)b[i].end);
             FUZZ_CHECK(b[i].end > from && b[i].start < to, "span %d outside the window", i);
             FUZZ_CHECK(i == 0 || b[i - 1].start <= b[i].start, "span %d out of order", i);
-            FUZZ_CHECK(b[i].uid && json_text_ok(b[i].uid, strlen(b[i].uid), 0), "uid %d", i);
-            FUZZ_CHECK(b[i].reason && json_text_ok(b[i].reason, strlen(b[i].reason), 0) &&
+            FUZZ_CHECK(b[i].uid && field_text_ok(b[i].uid, strlen(b[i].uid), 0), "uid %d", i);
+            FUZZ_CHECK(b[i].reason && field_text_ok(b[i].reason, strlen(b[i].reason), 0) &&
                            chars(b[i].reason) <= IMPORT_REASON_MAX,
                        "reason %d: %s", i, b[i].reason);
         }

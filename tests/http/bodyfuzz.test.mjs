@@ -85,6 +85,12 @@ function routes() {
     ['staff', 'POST', '/api/v1/feeds', { scope: 'resource', id: ids.res }],
     ['staff', 'PUT', '/api/v1/stats/grid-factors/2026', { kg_per_kwh: 0.7 }],
     ['staff', 'PUT', '/api/v1/stats/energy-defaults/scientific', { kwh_per_m2_year: 250 }],
+    // The account routes anyone may call (staff's invitation and settings
+    // bodies are covered by tests/http/accounts.test.mjs).
+    ['anon', 'POST', `/api/v1/invitations/${ids.invitation}/accept`, { name: 'Fuzz Invited', password: 'fuzz invited phrase' }],
+    ['anon', 'POST', '/api/v1/password-reset', { email: 'fuzz.me@test.pl' }],
+    ['anon', 'POST', `/api/v1/password-reset/${ids.reset}`, { password: 'fuzz reset phrase 1' }],
+    ['anon', 'POST', '/api/v1/registrations', { email: 'fuzz.reg@test.pl', name: 'Fuzz Reg', password: 'fuzz register phrase', lang: 'pl' }],
   ];
 }
 
@@ -146,6 +152,12 @@ before(async () => {
   assert.equal(b2.status, 201, b2.text);
   ids.booking = b1.json.id;
   ids.pending = b2.json.id;
+  // Links as the mails would carry them (no SMTP here: they wait in the outbox).
+  assert.equal((await s.post('/api/v1/invitations', { email: 'fuzz.accept@test.pl' })).status, 201);
+  ids.invitation = sql(srv.db, "SELECT link_token FROM outbox WHERE email = 'fuzz.accept@test.pl'");
+  assert.equal((await clients.anon.post('/api/v1/password-reset', { email: 'fuzz.target@test.pl' })).status, 202);
+  ids.reset = sql(srv.db, "SELECT link_token FROM outbox WHERE email = 'fuzz.target@test.pl' AND kind = 'password_reset'");
+  assert.match(ids.invitation + ids.reset, /^[0-9a-f]{128}$/);
 });
 
 after(async () => {

@@ -132,21 +132,21 @@ test('a resource that requires approval gives pending, for managers too', async 
   assert.equal(o.json.status, 'pending'); // pending requests may overlap each other
 });
 
-test('every time rule answers 422 naming the field', async () => {
+test('every time rule answers 422 naming the field (in Polish, the default)', async () => {
   const d = day(1, 3);
   const c = clients.res1;
   const cases = [
-    [{ start: at(d, '10:00'), end: at(d, '10:00') }, 'end', /after/],
-    [{ start: at(d, '11:00'), end: at(d, '10:00') }, 'end', /after/],
-    [{ start: '2020-01-06T10:00:00', end: '2020-01-06T11:00:00' }, 'start', /past/],
-    [{ start: `${Number(d.slice(0, 4)) + 3}-06-07T10:00:00`, end: `${Number(d.slice(0, 4)) + 3}-06-07T11:00:00` }, 'start', /two years/],
-    [{ start: at(day(1, 6), '10:00'), end: at(day(1, 6), '11:00') }, 'start', /open/],
-    [{ start: at(d, '07:30'), end: at(d, '08:30') }, 'start', /open/],
-    [{ start: at(d, '17:30'), end: at(d, '18:30') }, 'start', /open/],
-    [{ start: at(d, '10:10'), end: at(d, '11:10') }, 'start', /grid/],
-    [{ start: at(d, '10:00'), end: at(d, '11:10') }, 'end', /grid/],
-    [{ start: at(d, '10:00'), end: at(d, '10:15') }, 'end', /at least 30/],
-    [{ start: at(d, '08:00'), end: at(d, '17:30') }, 'end', /at most 480/],
+    [{ start: at(d, '10:00'), end: at(d, '10:00') }, 'end', /później niż początek/],
+    [{ start: at(d, '11:00'), end: at(d, '10:00') }, 'end', /później niż początek/],
+    [{ start: '2020-01-06T10:00:00', end: '2020-01-06T11:00:00' }, 'start', /w przeszłości/],
+    [{ start: `${Number(d.slice(0, 4)) + 3}-06-07T10:00:00`, end: `${Number(d.slice(0, 4)) + 3}-06-07T11:00:00` }, 'start', /dwa lata naprzód/],
+    [{ start: at(day(1, 6), '10:00'), end: at(day(1, 6), '11:00') }, 'start', /nie jest otwarty/],
+    [{ start: at(d, '07:30'), end: at(d, '08:30') }, 'start', /nie jest otwarty/],
+    [{ start: at(d, '17:30'), end: at(d, '18:30') }, 'start', /nie jest otwarty/],
+    [{ start: at(d, '10:10'), end: at(d, '11:10') }, 'start', /siatce/],
+    [{ start: at(d, '10:00'), end: at(d, '11:10') }, 'end', /siatce/],
+    [{ start: at(d, '10:00'), end: at(d, '10:15') }, 'end', /co najmniej 30 min/],
+    [{ start: at(d, '08:00'), end: at(d, '17:30') }, 'end', /najwyżej 480 min/],
   ];
   for (const [times, field, msg] of cases) {
     const r = await book(c, { resource_id: 1, ...times });
@@ -193,7 +193,7 @@ test('training, sharing and guests are 403; staff may book anything', async () =
   const slot = { start: at(d, '10:00'), end: at(d, '11:00') };
   let r = await book(clients.res1, { resource_id: 4, ...slot });
   assertError(r, 403, 'forbidden');
-  assert.match(r.json.message, /training/);
+  assert.match(r.json.message, /wymaga szkolenia/);
   assertError(await book(clients.res2, { resource_id: 3, ...slot }), 403, 'forbidden');
   assertError(await book(clients.guest, { resource_id: 3, ...slot }), 403, 'forbidden');
   // 403 before 422: the untrained user with a bad span hears about training
@@ -289,7 +289,7 @@ test('approve, decline and their precedence: 404, then 403, then 422, then 409',
   assert.ok(ok.json.updated >= a.updated);
   const again = await clients.owner1.post(`/api/v1/bookings/${a.id}/approve`);
   assertError(again, 409, 'conflict');
-  assert.match(again.json.message, /pending/);
+  assert.match(again.json.message, /tylko rezerwacje oczekujące można/);
   const clash = await clients.staff.post(`/api/v1/bookings/${b.id}/approve`);
   assertError(clash, 409, 'conflict');
   assert.deepEqual(clash.json.conflicts, [a.id]);
@@ -347,7 +347,7 @@ test('recurring requests are all-or-nothing and capped', async () => {
   assert.deepEqual(c.json.conflicts, [taken.id]);
   const v = await book(clients.res2, { resource_id: 1, start: at(d, '10:00'), end: at(d, '11:00'), rrule: 'FREQ=DAILY;COUNT=6' });
   assertError(v, 422, 'validation', 'rrule');
-  assert.match(v.json.message, /occurrence 5/); // Tuesday + 4 days = Saturday
+  assert.match(v.json.message, /^#5 \(/); // Tuesday + 4 days = Saturday
   assertError(await book(clients.res2, { resource_id: 1, start: at(d, '10:00'), end: at(d, '11:00'), rrule: 'FREQ=DAILY;COUNT=201' }), 422, 'validation', 'rrule');
   assertError(await book(clients.res2, { resource_id: 1, start: at(d, '10:00'), end: at(d, '11:00'), rrule: 'FREQ=WEEKLY' }), 422, 'validation', 'rrule');
   assertError(await book(clients.res2, { resource_id: 1, start: at(d, '10:00'), end: at(d, '11:00'), rrule: 'FREQ=MONTHLY;COUNT=30' }), 422, 'validation', 'rrule');

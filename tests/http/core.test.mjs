@@ -60,10 +60,13 @@ test('wrong method is a JSON 405 with Allow', async () => {
   assert.match(r.headers.get('allow'), /GET/);
 });
 
-test('malformed JSON is a 400 that says where', async () => {
+test('malformed JSON is a 400 that says where, in the caller\'s language', async () => {
   const r = await staff.req('POST', '/api/v1/users', '{"email": "a@b.pl",', {});
   assertError(r, 400, 'bad_request');
-  assert.match(r.json.message, /malformed JSON near byte \d+/);
+  assert.match(r.json.message, /^niepoprawny JSON w pobliżu bajtu \d+$/); // the user's language: pl
+  const en = await anon.req('POST', '/api/v1/session', '{"email": "a@b.pl",', { headers: { 'Accept-Language': 'en-GB,en;q=0.9' } });
+  assertError(en, 400, 'bad_request');
+  assert.match(en.json.message, /^malformed JSON near byte \d+$/);
 });
 
 test('a 10 MB body is refused with 413 and the server does not grow by 10 MB', async () => {

@@ -168,6 +168,31 @@ export function integrity(db) {
   return bad || 'ok';
 }
 
+/**
+ * fetch, sent a second time when the server had already closed the pooled
+ * keep-alive socket it went out on. The server drops idle connections after
+ * 3 s; a test that blocks Node's event loop (spawnSync of the CLI, sqlite3)
+ * keeps undici from noticing, and the next request then meets a socket
+ * closed before a byte of it was read — the request never ran, so sending
+ * it again is safe for every method. Any other failure is thrown as is.
+ */
+const nativeFetch = globalThis.fetch;
+export async function fetchOnce(url, init) {
+  try {
+    return await nativeFetch(url, init);
+  } catch (e) {
+    const code = e?.cause?.code;
+    if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') throw e;
+    return nativeFetch(url, init);
+  }
+}
+
+// On the PostgreSQL pass the tests' SQL goes through `labshare sql`, slower
+// than sqlite3, so it blocks the event loop past the server's keep-alive more
+// often: there every fetch of the tests (the raw ones of feeds and single
+// sign-on too) is fetchOnce.
+if (PG_ADMIN) globalThis.fetch = fetchOnce;
+
 /** A browser-like client: cookie jar of one session cookie plus the CSRF token. */
 export class Client {
   constructor(base) { this.base = base; this.cookie = null; this.csrf = null; this.user = null; }
@@ -190,11 +215,7 @@ export class Client {
       payload = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
       if (!('content-type' in h)) h['content-type'] = 'application/json';
     }
-    // A test's synchronous SQL (spawnSync) blocks the event loop; a kept-alive
-    // socket the server closed meanwhile is noticed only in the loop's next
-    // poll for I/O: let one pass (two turns) before fetch picks a socket.
-    for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
-    const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
+    const res = await fetchOnce(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
     const set = res.headers.get('set-cookie');
     if (set) {
       const m = set.match(/labshare_session=([^;]*)/);

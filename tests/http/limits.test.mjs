@@ -91,7 +91,7 @@ test('JSON nested thousands deep is a 400, not a stack overflow', async () => {
   const deep = `{"a":${'['.repeat(8000)}`;
   const r = await staff.req('POST', '/api/v1/users', deep);
   assertError(r, 400, 'bad_request');
-  assert.match(r.json.message, /nested/);
+  assert.match(r.json.message, /zagnieżdżony zbyt głęboko/);
   const deepObj = `{"a":${'{"a":'.repeat(1200)}1${'}'.repeat(1201)}`;
   assertError(await staff.req('POST', '/api/v1/users', deepObj), 400, 'bad_request');
   await stillServing();

@@ -5,6 +5,12 @@
 export const routes = [
   { pattern: '#/', load: () => import('./views/home.js'), nav: { key: 'nav.home', roles: ['anon', 'any'] } },
   { pattern: '#/login', load: () => import('./views/login.js'), public: true },
+  // accounts people get on their own (pages reached from e-mailed links)
+  { pattern: '#/reset', load: () => import('./views/reset.js'), public: true },
+  { pattern: '#/reset/:token', load: () => import('./views/reset.js'), public: true },
+  { pattern: '#/register', load: () => import('./views/register.js'), public: true },
+  { pattern: '#/verify/:token', load: () => import('./views/register.js'), public: true },
+  { pattern: '#/invitation/:token', load: () => import('./views/invitation.js'), public: true },
   // catalogue (browse)
   { pattern: '#/catalogue', load: () => import('./views/catalogue.js'), nav: { key: 'nav.catalogue', roles: ['any'] } },
   { pattern: '#/organisations/:id', load: () => import('./views/organisation.js') },
@@ -32,4 +38,6 @@ export const routes = [
   { pattern: '#/feeds', load: () => import('./views/feeds.js') },
   { pattern: '#/admin/users', load: () => import('./views/users.js'), nav: { key: 'nav.admin', roles: ['staff'] } },
   { pattern: '#/admin/audit', load: () => import('./views/audit.js') },
+  { pattern: '#/admin/sign-in', load: () => import('./views/signin-settings.js') },
+  { pattern: '#/invite', load: () => import('./views/invitation.js'), nav: { key: 'nav.invite', roles: ['owner'] } },
 ];

@@ -7,7 +7,8 @@
 // format uri; datetime-local, site time, for date-time), number (min/max,
 // integer step), checkbox, select of an enumeration with its labels, select
 // of objects for an x-ref id (loaded from the type's list route), checkboxes
-// for an x-ref id array, the week editor for x-widget "opening-hours".
+// for an x-ref id array, one line of comma-separated words for an array of
+// strings, the week editor for x-widget "opening-hours".
 // Nullable fields send null when empty; the schema's defaults fill a new
 // form. Create = POST of the filled-in fields, change = PATCH of the changed
 // ones, delete after a confirm. A 422 lands under the input its `field`
@@ -24,10 +25,12 @@ addStrings({
   pl: {
     'form.required': 'Pola oznaczone * są wymagane.', 'form.choose': '— wybierz —', 'form.empty': '— brak —',
     'form.number': '{label}: wpisz liczbę', 'form.noref': 'Na razie nie ma z czego wybrać.',
+    'form.words': 'Oddziel przecinkami.',
   },
   en: {
     'form.required': 'Fields marked * are required.', 'form.choose': '— choose —', 'form.empty': '— none —',
     'form.number': '{label}: enter a number', 'form.noref': 'Nothing to choose from yet.',
+    'form.words': 'Separate them with commas.',
   },
 });
 
@@ -345,6 +348,18 @@ function control(key, p, env) {
       return input.value === '' ? (nul ? null : undefined) : Number(input.value);
     };
     c.write = (v) => { input.value = v == null ? '' : String(v); };
+    c.write(start[key]);
+    return c;
+  }
+
+  if (type === 'array' && S.baseType(p.items || {}) === 'string') {
+    // Short texts (e-mail domains): one line, separated by commas or spaces.
+    const input = h('input', { type: 'text', name: key, id, autocomplete: 'off', spellcheck: 'false' });
+    plain(input, true);
+    c.addHint(h('span', {}, t('form.words')));
+    c.read = () => input.value.split(/[\s,;]+/).filter(Boolean);
+    c.write = (v) => { input.value = (v || []).join(', '); };
+    c.normalise = (v) => [...v].sort();
     c.write(start[key]);
     return c;
   }

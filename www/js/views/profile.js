@@ -23,6 +23,8 @@ addStrings({
     'notify.decision': 'Zatwierdzenie lub odrzucenie mojej prośby',
     'notify.change': 'Zmiana terminu lub odwołanie rezerwacji',
     'notify.reminder': 'Przypomnienie dzień przed rezerwacją',
+    'profile.data': 'Moje dane', 'profile.data.download': 'Pobierz moje dane (JSON)',
+    'profile.data.hint': 'Wszystko, co labshare przechowuje o Tobie: konto, rezerwacje, sesje, kanały kalendarza, wiadomości i wpisy dziennika (RODO, art. 15 i 20). Aby usunąć swoje dane, napisz do koordynatora klastra.',
   },
   en: {
     'profile.title': 'My profile', 'profile.account': 'Account', 'profile.email': 'Email', 'profile.role': 'Role',
@@ -40,6 +42,8 @@ addStrings({
     'notify.decision': 'My request approved or declined',
     'notify.change': 'A booking moved or cancelled',
     'notify.reminder': 'A reminder the day before a booking',
+    'profile.data': 'My data', 'profile.data.download': 'Download my data (JSON)',
+    'profile.data.hint': 'Everything labshare keeps about you: account, bookings, sessions, calendar feeds, messages and log entries (GDPR articles 15 and 20). To have your data erased, write to the cluster’s staff.',
   },
 });
 
@@ -151,5 +155,9 @@ export async function render(root, ctx) {
       h('div', { class: 'account-feed' },
         subscribeBox('user', me.id),
         h('p', { class: 'account-feeds-link' }, h('a', { href: '#/feeds' }, t('profile.feeds')))),
-      notifyForm(prefs, me, ctx)));
+      notifyForm(prefs, me, ctx),
+      h('section', { class: 'card', id: 'my-data' },
+        h('h2', {}, t('profile.data')),
+        h('p', { class: 'hint' }, t('profile.data.hint')),
+        h('a', { class: 'btn secondary', href: '/api/v1/me/export', download: 'labshare-my-data.json' }, t('profile.data.download')))));
 }

@@ -4,6 +4,7 @@ import { h, mount, field, showFormError } from '../dom.js';
 import { get, post, patch, qs } from '../api.js';
 import { choices, limits } from '../schema.js';
 import { t, addStrings, fmtDate } from '../i18n.js';
+import { inviteForm } from './invitation.js';
 
 addStrings({
   pl: {
@@ -22,7 +23,10 @@ addStrings({
     'users.reset': 'Ustaw nowe hasło', 'users.reset.new': 'Nowe hasło', 'users.reset.submit': 'Ustaw hasło',
     'users.reset.done': 'Hasło ustawione; sesje tej osoby zostały zakończone.', 'users.updated': 'Zapisano zmiany.',
     'users.range': '{from}–{to} z {total}', 'users.prev': 'Poprzednie', 'users.next': 'Następne',
-    'lang.pl': 'polski', 'lang.en': 'angielski',
+    'lang.pl': 'polski', 'lang.en': 'angielski', 'users.tab.signin': 'Logowanie',
+    'users.anon': 'Dane osobowe', 'users.anon.open': 'Anonimizuj…',
+    'users.anon.hint': 'Usuwa imię, nazwisko i adres e-mail tej osoby, kończy jej sesje i kanały kalendarza i dezaktywuje konto. Rezerwacje zostają (bez opisu celu) na potrzeby statystyk. Tego nie można cofnąć.',
+    'users.anon.yes': 'Anonimizuj na zawsze', 'users.anon.done': 'Konto zostało zanonimizowane.',
   },
   en: {
     'users.title': 'Users', 'users.tab.users': 'Users', 'users.tab.audit': 'Audit log',
@@ -40,7 +44,10 @@ addStrings({
     'users.reset': 'Set a new password', 'users.reset.new': 'New password', 'users.reset.submit': 'Set password',
     'users.reset.done': 'Password set; this person’s sessions have ended.', 'users.updated': 'Changes saved.',
     'users.range': '{from}–{to} of {total}', 'users.prev': 'Previous', 'users.next': 'Next',
-    'lang.pl': 'Polish', 'lang.en': 'English',
+    'lang.pl': 'Polish', 'lang.en': 'English', 'users.tab.signin': 'Sign-in',
+    'users.anon': 'Personal data', 'users.anon.open': 'Anonymise…',
+    'users.anon.hint': 'Removes this person’s name and e-mail address, ends their sessions and calendar feeds and deactivates the account. Bookings stay (without their purpose) for statistics. This cannot be undone.',
+    'users.anon.yes': 'Anonymise for good', 'users.anon.done': 'The account has been anonymised.',
   },
 });
 
@@ -57,7 +64,8 @@ function clearErrors(form) {
 export function adminTabs(current) {
   return h('nav', { class: 'admin-tabs', 'aria-label': t('nav.admin') },
     h('a', { href: '#/admin/users', 'aria-current': current === 'users' ? 'page' : null }, t('users.tab.users')),
-    h('a', { href: '#/admin/audit', 'aria-current': current === 'audit' ? 'page' : null }, t('users.tab.audit')));
+    h('a', { href: '#/admin/audit', 'aria-current': current === 'audit' ? 'page' : null }, t('users.tab.audit')),
+    h('a', { href: '#/admin/sign-in', 'aria-current': current === 'sign-in' ? 'page' : null }, t('users.tab.signin')));
 }
 
 // Organisations for the pickers; the catalogue API may be absent, then an id field is shown.
@@ -158,7 +166,27 @@ function editPanel(user, orgs, { onSaved, onClose, toast, self }) {
   });
   return h('section', { class: 'card account-edit', 'aria-labelledby': 'edit-title' },
     h('h2', { id: 'edit-title' }, t('users.edit.of', { name: user.name }), ' ', h('span', { class: 'muted' }, user.email)),
-    form, reset);
+    form, reset, self ? null : anonymiseBox(user, { onSaved, toast }));
+}
+
+/** Anonymisation, behind a second, explicit click. */
+function anonymiseBox(user, { onSaved, toast }) {
+  const box = h('div', { class: 'account-form', id: 'anonymise' }, h('h3', {}, t('users.anon')));
+  const open = h('button', { type: 'button', class: 'btn secondary', id: 'anonymise-open' }, t('users.anon.open'));
+  open.addEventListener('click', () => {
+    const yes = h('button', { type: 'button', class: 'btn danger', id: 'anonymise-yes' }, t('users.anon.yes'));
+    const confirm = h('div', { role: 'alert' }, h('p', { class: 'hint' }, t('users.anon.hint')), yes);
+    yes.addEventListener('click', async () => {
+      try {
+        const u = await post(`/api/v1/users/${user.id}/anonymise`, {});
+        toast(t('users.anon.done'));
+        onSaved(u);
+      } catch (e) { showFormError(box, e); }
+    });
+    open.replaceWith(confirm);
+  });
+  box.append(open);
+  return box;
 }
 
 export async function render(root, ctx) {
@@ -219,5 +247,6 @@ export async function render(root, ctx) {
     h('h1', {}, t('users.title')),
     adminTabs('users'),
     toolbar, tableBox, pager, editBox,
+    inviteForm({ me: ctx.state.user, orgs, toast: ctx.toast }),
     createForm(orgs, () => { filter.offset = 0; load(); }, ctx.toast));
 }
