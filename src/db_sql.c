@@ -139,6 +139,29 @@ static int next(const struct tok *t, int n, int i)
     return i;
 }
 
+/* Whether the AND at i joins a BETWEEN's bounds ("x BETWEEN 0 AND 1"):
+ * a BETWEEN comes before it, at its depth, before any other operator that
+ * would end the operand. */
+static int between_and(const struct tok *t, int i)
+{
+    int depth = 0;
+    for (int q = i - 1; q >= 0; q--) {
+        if (t[q].kind == T_SPACE || t[q].kind == T_COMMENT)
+            continue;
+        if (is(&t[q], ")"))
+            depth++;
+        else if (is(&t[q], "(") && depth-- == 0)
+            return 0;
+        else if (depth == 0 && is(&t[q], "BETWEEN"))
+            return 1;
+        else if (depth == 0 && (is(&t[q], "AND") || is(&t[q], "OR") || is(&t[q], "WHERE") ||
+                                is(&t[q], "ON") || is(&t[q], ",") || is(&t[q], "WHEN") ||
+                                is(&t[q], "THEN") || is(&t[q], "SELECT") || is(&t[q], "NOT")))
+            return 0;
+    }
+    return 0;
+}
+
 /* The ")" matching the "(" at i, or n. */
 static int closing(const struct tok *t, int n, int i)
 {
@@ -280,7 +303,8 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
             int after = j >= n || is(&t[j], "AND") || is(&t[j], "OR") || is(&t[j], ")") ||
                         is(&t[j], "THEN") || is(&t[j], ";") || is(&t[j], "ORDER") ||
                         is(&t[j], "GROUP") || is(&t[j], "LIMIT");
-            if (before && after && !(p && is(p, "(") && j < n && is(&t[j], ")")))
+            if (before && after && !(p && is(p, "(") && j < n && is(&t[j], ")")) &&
+                !(p && is(p, "AND") && between_and(t, prev)))
                 text = k->s[0] == '1' ? "TRUE" : "FALSE";
         } else if (k->kind == T_PUNCT) {
             if (is(k, "("))

@@ -75,6 +75,11 @@ static void dialect_functions(void **state)
     /* Integers as truth values where SQL wants a condition, not elsewhere. */
     ASSERT_TR("SELECT 1 FROM t WHERE 1 AND (a = 1 OR 0) LIMIT 1",
               "SELECT 1 FROM t WHERE TRUE AND (a = 1 OR FALSE) LIMIT 1");
+    /* …but a BETWEEN's upper bound is a number. */
+    ASSERT_TR("SELECT 1 FROM t WHERE c IS NULL OR c BETWEEN 0 AND 1",
+              "SELECT 1 FROM t WHERE c IS NULL OR c BETWEEN 0 AND 1");
+    ASSERT_TR("SELECT 1 FROM t WHERE c NOT BETWEEN (a + 0) AND 1 AND 1",
+              "SELECT 1 FROM t WHERE c NOT BETWEEN (a + 0) AND 1 AND TRUE");
     ASSERT_TR("SELECT a FROM t LIMIT ?1 OFFSET ?2",
               "SELECT a FROM t LIMIT nullif(greatest($1, -1), -1) OFFSET $2");
     ASSERT_TR("SELECT a FROM t LIMIT -1", "SELECT a FROM t LIMIT ALL");
