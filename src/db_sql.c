@@ -17,6 +17,7 @@ struct tok {
     int n;
     int open_paren, close_paren; /* wrap in ( ) on output (index expressions) */
     int drop;                    /* left out of the output */
+    int alias;                   /* followed by " AS labshare_sN" (a subquery in FROM) */
 };
 
 struct buf {
@@ -139,6 +140,50 @@ static int next(const struct tok *t, int n, int i)
     return i;
 }
 
+/* The ")" matching the "(" at i, or n. */
+static int closing(const struct tok *t, int n, int i)
+{
+    int depth = 0;
+    for (; i < n; i++) {
+        if (is(&t[i], "("))
+            depth++;
+        else if (is(&t[i], ")") && --depth == 0)
+            return i;
+    }
+    return n;
+}
+
+/* PostgreSQL before 16 wants a name for every subquery in FROM; SQLite
+ * does not: "FROM (SELECT …)" and "JOIN (SELECT …)" without one get one. */
+static void mark_subquery_aliases(struct tok *t, int n)
+{
+    static const char *const ends[] = {"WHERE",  "GROUP",  "ORDER",   "LIMIT",     "JOIN",
+                                       "LEFT",   "RIGHT",  "INNER",   "CROSS",     "FULL",
+                                       "ON",     "UNION",  "EXCEPT",  "INTERSECT", "HAVING",
+                                       "WINDOW", "OFFSET", "NATURAL", "USING"};
+    int prev = -1;
+    for (int i = 0; i < n; i++) {
+        if (t[i].kind == T_SPACE || t[i].kind == T_COMMENT)
+            continue;
+        int j = next(t, n, i);
+        if (is(&t[i], "(") && prev >= 0 && (is(&t[prev], "FROM") || is(&t[prev], "JOIN")) &&
+            j < n && (is(&t[j], "SELECT") || is(&t[j], "WITH") || is(&t[j], "VALUES"))) {
+            int c = closing(t, n, i);
+            int a = c < n ? next(t, n, c) : n;
+            int named = a < n && (is(&t[a], "AS") || t[a].kind == T_QNAME);
+            if (a < n && t[a].kind == T_WORD && !named) {
+                named = 1;
+                for (size_t e = 0; e < sizeof ends / sizeof ends[0]; e++)
+                    if (is(&t[a], ends[e]))
+                        named = 0;
+            }
+            if (c < n && !named)
+                t[c].alias = 1;
+        }
+        prev = i;
+    }
+}
+
 /* Whether the AND at i joins a BETWEEN's bounds ("x BETWEEN 0 AND 1"):
  * a BETWEEN comes before it, at its depth, before any other operator that
  * would end the operand. */
@@ -162,17 +207,21 @@ static int between_and(const struct tok *t, int i)
     return 0;
 }
 
-/* The ")" matching the "(" at i, or n. */
-static int closing(const struct tok *t, int n, int i)
+/* Whether the operand at i (a number or a parameter; prev: the token
+ * before it) stands where SQL wants a condition: between WHERE, AND, OR,
+ * NOT, ( or ON and AND, OR, ), THEN or the end, not as a function's one
+ * argument nor as a BETWEEN's upper bound. */
+static int truth_position(const struct tok *t, int n, int i, int prev)
 {
-    int depth = 0;
-    for (; i < n; i++) {
-        if (is(&t[i], "("))
-            depth++;
-        else if (is(&t[i], ")") && --depth == 0)
-            return i;
-    }
-    return n;
+    int j = next(t, n, i);
+    const struct tok *p = prev >= 0 ? &t[prev] : NULL;
+    int before = p && (is(p, "WHERE") || is(p, "AND") || is(p, "OR") || is(p, "NOT") ||
+                       is(p, "(") || is(p, "ON"));
+    int after = j >= n || is(&t[j], "AND") || is(&t[j], "OR") || is(&t[j], ")") ||
+                is(&t[j], "THEN") || is(&t[j], ";") || is(&t[j], "ORDER") || is(&t[j], "GROUP") ||
+                is(&t[j], "LIMIT");
+    return before && after && !(is(p, "(") && j < n && is(&t[j], ")")) &&
+           !(is(p, "AND") && between_and(t, prev));
 }
 
 /* Commas at the top level of the parentheses opening at i. */
@@ -257,6 +306,8 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
     int ddl = flags & DB_SQL_DDL;
     int case_depth = 0, paren = 0, ignore_conflicts = 0, statement = 0, failed = 0, prev = -1;
     int limit_param = -1; /* the parameter after LIMIT, closed as ", -1), -1)" */
+    int aliases = 0;
+    mark_subquery_aliases(t, n);
     for (int i = 0; i < n && !failed; i++) {
         struct tok *k = &t[i];
         if (k->drop)
@@ -293,18 +344,13 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
                 out->nparams = idx;
             out->used[idx] = 1;
             snprintf(num, sizeof num, "$%d", idx);
+            /* "(:staff OR …)": an integer bound where SQL wants a condition. */
+            if (truth_position(t, n, i, prev))
+                snprintf(num, sizeof num, "($%d <> 0)", idx);
             text = num;
         } else if (k->kind == T_NUM && k->n == 1 && (k->s[0] == '0' || k->s[0] == '1')) {
             /* "WHERE 1 AND …": SQLite's integers as truth values. */
-            int j = next(t, n, i);
-            const struct tok *p = prev >= 0 ? &t[prev] : NULL;
-            int before = p && (is(p, "WHERE") || is(p, "AND") || is(p, "OR") || is(p, "NOT") ||
-                               is(p, "(") || is(p, "ON"));
-            int after = j >= n || is(&t[j], "AND") || is(&t[j], "OR") || is(&t[j], ")") ||
-                        is(&t[j], "THEN") || is(&t[j], ";") || is(&t[j], "ORDER") ||
-                        is(&t[j], "GROUP") || is(&t[j], "LIMIT");
-            if (before && after && !(p && is(p, "(") && j < n && is(&t[j], ")")) &&
-                !(p && is(p, "AND") && between_and(t, prev)))
+            if (truth_position(t, n, i, prev))
                 text = k->s[0] == '1' ? "TRUE" : "FALSE";
         } else if (k->kind == T_PUNCT) {
             if (is(k, "("))
@@ -468,6 +514,11 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
             prev = i;
         for (int p = 0; p < k->close_paren; p++)
             puts_(&b, ")");
+        if (k->alias) {
+            char name[32];
+            snprintf(name, sizeof name, " AS labshare_s%d", ++aliases);
+            puts_(&b, name);
+        }
     }
     if (!failed && ignore_conflicts)
         puts_(&b, " ON CONFLICT DO NOTHING");

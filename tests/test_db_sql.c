@@ -75,6 +75,18 @@ static void dialect_functions(void **state)
     /* Integers as truth values where SQL wants a condition, not elsewhere. */
     ASSERT_TR("SELECT 1 FROM t WHERE 1 AND (a = 1 OR 0) LIMIT 1",
               "SELECT 1 FROM t WHERE TRUE AND (a = 1 OR FALSE) LIMIT 1");
+    /* A subquery in FROM gets the name PostgreSQL 15 wants; a named one keeps its own. */
+    ASSERT_TR("SELECT count(*) FROM (SELECT a FROM t) WHERE 1",
+              "SELECT count(*) FROM (SELECT a FROM t) AS labshare_s1 WHERE TRUE");
+    ASSERT_TR("SELECT x.a FROM (SELECT a FROM t) x JOIN (SELECT b FROM u) ON 1",
+              "SELECT x.a FROM (SELECT a FROM t) x JOIN (SELECT b FROM u) AS labshare_s1 ON TRUE");
+    ASSERT_TR("SELECT * FROM (SELECT 1) AS y, t WHERE a IN (SELECT b FROM u)",
+              "SELECT * FROM (SELECT 1) AS y, t WHERE a IN (SELECT b FROM u)");
+    /* So are integers bound where a condition goes. */
+    ASSERT_TR("SELECT 1 FROM u WHERE (:staff OR u.org = :org) AND (?1 IS NULL OR f(?1))",
+              "SELECT 1 FROM u WHERE (($1 <> 0) OR u.org = $2) AND ($1 IS NULL OR f($1))");
+    ASSERT_TR("SELECT 1 FROM u WHERE a BETWEEN ?1 AND ?2 AND ?3",
+              "SELECT 1 FROM u WHERE a BETWEEN $1 AND $2 AND ($3 <> 0)");
     /* …but a BETWEEN's upper bound is a number. */
     ASSERT_TR("SELECT 1 FROM t WHERE c IS NULL OR c BETWEEN 0 AND 1",
               "SELECT 1 FROM t WHERE c IS NULL OR c BETWEEN 0 AND 1");
