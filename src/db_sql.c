@@ -461,7 +461,7 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
                     continue;
                 }
             } else if (is(k, "GLOB") && j < n) {
-                /* x GLOB p → x LIKE glob_like(p): p one token or one ( … ). */
+                /* x GLOB p → x COLLATE "C" LIKE glob_like(p): p one token or one ( … ). */
                 int last = is(&t[j], "(") ? closing(t, n, j) : j;
                 if (last >= n) {
                     snprintf(err, errlen, "GLOB without a pattern");
@@ -470,7 +470,7 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
                 }
                 t[j].open_paren++;
                 t[last].close_paren++;
-                text = "LIKE glob_like";
+                text = "COLLATE \"C\" LIKE glob_like"; /* GLOB ignores NOCASE */
                 for (int s = i + 1; s < j; s++)
                     t[s].drop = 1;
             } else if (is(k, "INDEXED") && j < n && is(&t[j], "BY")) {
