@@ -378,6 +378,11 @@ int db_bind_parameter_count(struct db_stmt *st)
     return st->s ? sqlite3_bind_parameter_count(st->s) : pg_param_count(st->pg);
 }
 
+const char *db_bind_parameter_name(struct db_stmt *st, int i)
+{
+    return st->s ? sqlite3_bind_parameter_name(st->s, i) : pg_param_name(st->pg, i);
+}
+
 int db_step(struct db_stmt *st)
 {
     return st->s ? sqlite3_step(st->s) : pg_step(st->pg);

@@ -138,6 +138,9 @@ int db_bind_blob(struct db_stmt *st, int i, const void *p, int n, db_destructor 
 int db_bind_null(struct db_stmt *st, int i);
 int db_bind_parameter_index(struct db_stmt *st, const char *name); /* 0 = none */
 int db_bind_parameter_count(struct db_stmt *st);
+/* The name of parameter i with its prefix (":name"), NULL for a numbered
+ * one ("?1": SQLite says "?1"). Borrowed from the statement. */
+const char *db_bind_parameter_name(struct db_stmt *st, int i);
 
 /* Runs the statement or moves to its next row: DB_ROW, DB_DONE or an error
  * code (db_fail turns it into an ls_err). */

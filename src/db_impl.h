@@ -44,6 +44,7 @@ int pg_bind(struct pg_stmt *s, int i, int type, int64_t iv, double dv, const voi
             db_destructor d);
 int pg_param_index(struct pg_stmt *s, const char *name);
 int pg_param_count(struct pg_stmt *s);
+const char *pg_param_name(struct pg_stmt *s, int i);
 int pg_step(struct pg_stmt *s);
 int pg_reset(struct pg_stmt *s);
 int pg_column_count(struct pg_stmt *s);

@@ -369,6 +369,11 @@ int pg_param_count(struct pg_stmt *s)
     return s->nparams;
 }
 
+const char *pg_param_name(struct pg_stmt *s, int i)
+{
+    return i >= 1 && i <= s->nparams ? s->names[i] : NULL;
+}
+
 static int command_changes(PGresult *r)
 {
     const char *st = PQcmdStatus(r);

@@ -49,8 +49,8 @@ static void db__statement_cache_returns_same_prepared(void **state)
 }
 
 /* Columns are named by their AS names before the first step (privacy's
- * export reads them so). */
-static void db__columns_named_before_the_first_step(void **state)
+ * export reads them so); parameters by their names. */
+static void db__columns_and_parameters_named(void **state)
 {
     (void)state;
     static const char SQL[] = "SELECT ?1 AS one, 2 AS two, key FROM settings";
@@ -62,6 +62,12 @@ static void db__columns_named_before_the_first_step(void **state)
     assert_string_equal(db_column_name(st, 1), "two");
     assert_string_equal(db_column_name(st, 2), "key");
     assert_null(db_column_name(st, 3));
+    db_reset(st);
+    static const char NAMED[] = "SELECT :a + ?2 + :b";
+    st = db_stmt(t->db, NAMED);
+    assert_int_equal(db_bind_parameter_count(st), 3);
+    assert_string_equal(db_bind_parameter_name(st, 1), ":a");
+    assert_string_equal(db_bind_parameter_name(st, 3), ":b");
     db_reset(st);
     testdb_free(t);
 }
@@ -399,7 +405,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(db__wal_and_foreign_keys_on),
         cmocka_unit_test(db__statement_cache_returns_same_prepared),
-        cmocka_unit_test(db__columns_named_before_the_first_step),
+        cmocka_unit_test(db__columns_and_parameters_named),
         cmocka_unit_test(db__write_commits_or_leaves_nothing),
         cmocka_unit_test(db__full_storage_is_unavailable_and_corrupts_nothing),
         cmocka_unit_test(db__group_commit_shares_a_transaction_and_isolates_failures),
