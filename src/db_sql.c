@@ -246,6 +246,28 @@ static void drop_space(struct tok *t, int n, int i)
         t[i + 1].drop = 1;
 }
 
+/* Whether the JOIN at i has an ON of its own (before the next join or
+ * clause at its depth). */
+static int join_has_on(const struct tok *t, int n, int i)
+{
+    static const char *const ends[] = {"JOIN",  "WHERE", "GROUP",  "ORDER", "LIMIT",
+                                       "UNION", ";",     "HAVING", "USING", "WINDOW"};
+    int depth = 0;
+    for (int q = next(t, n, i); q < n; q = next(t, n, q)) {
+        if (is(&t[q], "("))
+            depth++;
+        else if (is(&t[q], ")") && depth-- == 0)
+            return 0;
+        else if (depth == 0 && is(&t[q], "ON"))
+            return 1;
+        else if (depth == 0)
+            for (size_t e = 0; e < sizeof ends / sizeof ends[0]; e++)
+                if (is(&t[q], ends[e]))
+                    return 0;
+    }
+    return 0;
+}
+
 /* CREATE [UNIQUE] INDEX … ON name ( elements ): marks each element that is
  * an expression (not "column [COLLATE x] [ASC|DESC]") for parentheses. */
 static void mark_index_expressions(struct tok *t, int n, int i)
@@ -478,6 +500,11 @@ int db_sql_translate(const char *sql, int flags, struct db_sql *out, char *err, 
                 for (int s = i + 1; s <= name && s < n; s++)
                     t[s].drop = 1;
                 drop_space(t, n, name);
+                continue;
+            } else if (is(k, "CROSS") && j < n && is(&t[j], "JOIN") && join_has_on(t, n, j)) {
+                /* SQLite's CROSS JOIN … ON: an inner join that keeps the
+                 * order of the loops; PostgreSQL takes no ON after CROSS. */
+                drop_space(t, n, i);
                 continue;
             } else if (is(k, "NOT") && j < n && is(&t[j], "INDEXED")) {
                 t[j].drop = 1;

@@ -70,6 +70,8 @@ static void dialect_functions(void **state)
         "IS NOT NULL AND w IS NULL");
     ASSERT_TR("SELECT id FROM bookings INDEXED BY bookings_x WHERE a == 1",
               "SELECT id FROM bookings WHERE a = 1");
+    ASSERT_TR("SELECT 1 FROM b INDEXED BY x CROSS JOIN r ON r.id = b.r CROSS JOIN l",
+              "SELECT 1 FROM b JOIN r ON r.id = b.r CROSS JOIN l");
     ASSERT_TR("SELECT 1 FROM r WHERE (:q1 IS NULL OR r.search GLOB :q1)",
               "SELECT 1 FROM r WHERE ($1 IS NULL OR r.search COLLATE \"C\" LIKE glob_like($1))");
     /* Integers as truth values where SQL wants a condition, not elsewhere. */
