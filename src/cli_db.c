@@ -72,14 +72,17 @@ static int year_span(struct db *db, int *first, int *last)
     return 1;
 }
 
-static char *indicators_csv(struct db *db, int year)
+/* A year's indicators as the API's JSON text (malloc'd), or NULL. */
+static char *indicators_text(struct db *db, int year)
 {
     struct stats_indicators in;
     struct ls_err err = {0};
-    size_t len = 0;
     if (stats_indicators(db, year, &in, &err) != LS_OK)
         return NULL;
-    return stats_render_indicators_csv(&in, &len);
+    cJSON *o = stats_render_indicators_json(&in);
+    char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    return text;
 }
 
 int cli_copy_db(int argc, char **argv)
@@ -150,7 +153,7 @@ int cli_copy_db(int argc, char **argv)
     int first, last, years = 0;
     if (year_span(src, &first, &last)) {
         for (int y = first; y <= last; y++) {
-            char *a = indicators_csv(src, y), *b = indicators_csv(dst, y);
+            char *a = indicators_text(src, y), *b = indicators_text(dst, y);
             int same = a && b && strcmp(a, b) == 0;
             free(a);
             free(b);
