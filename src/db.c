@@ -541,7 +541,11 @@ int db_fail(struct db *db, int rc, struct ls_err *err)
     return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
 }
 
-static const char PG_BEGIN_WRITE[] = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ WRITE";
+/* Writes are SERIALIZABLE: a unit written for SQLite's one writer at a time
+ * (count, then insert: the sign-in throttle, a booking's overlap check) sees
+ * every concurrent unit as if it had run before or after it, whatever node
+ * runs it; the one that would break that is rolled back and runs again. */
+static const char PG_BEGIN_WRITE[] = "BEGIN ISOLATION LEVEL SERIALIZABLE, READ WRITE";
 static const char PG_BEGIN_READ[] = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 
 /* Transaction control: cached statements on SQLite, plain commands (no
@@ -793,7 +797,7 @@ static void run_group(struct db *db, struct db_job **jobs, int n)
  * constraint a concurrent one got to first) runs again from the start, on
  * a new snapshot that shows the winner: the unit then answers as it would
  * have had it run second (a 409 conflict, a state already changed). */
-enum { PG_RETRIES = 8 };
+enum { PG_RETRIES = 16 };
 
 static void count_write(void)
 {
@@ -822,8 +826,10 @@ static int pg_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err
         if (!rc || !pg_retryable(db) || pg_lost(db) || attempt >= PG_RETRIES)
             return rc;
         ls_err_clear(err);
-        /* Let the winner finish; spread the losers apart. */
-        usleep((useconds_t)(200 * (attempt + 1) + (rand() % 500)));
+        /* Let the winner finish; spread the losers apart, further each time
+         * (at most some 30 ms a wait, under half a second in all). */
+        int shift = attempt < 5 ? attempt : 5;
+        usleep((useconds_t)(1000 * (1 << shift) + rand() % 1000));
     }
 }
 

@@ -68,6 +68,11 @@ static void dialect_functions(void **state)
         "DELETE FROM s WHERE u = ?1 AND h IS NOT ?2 AND k IS ?3 AND z IS NOT NULL AND w IS NULL",
         "DELETE FROM s WHERE u = $1 AND h IS DISTINCT FROM $2 AND k IS NOT DISTINCT FROM $3 AND z "
         "IS NOT NULL AND w IS NULL");
+    ASSERT_TR("SELECT 1 FROM u WHERE email LIKE 'x%' AND name NOT LIKE ?1",
+              "SELECT 1 FROM u WHERE email COLLATE \"C\" ILIKE 'x%' AND name COLLATE \"C\" NOT "
+              "ILIKE $1");
+    ASSERT_TR("DELETE FROM login_failures WHERE rowid = ?1",
+              "DELETE FROM login_failures WHERE id = $1");
     ASSERT_TR("SELECT id FROM bookings INDEXED BY bookings_x WHERE a == 1",
               "SELECT id FROM bookings WHERE a = 1");
     ASSERT_TR("SELECT 1 FROM b INDEXED BY x CROSS JOIN r ON r.id = b.r CROSS JOIN l",
