@@ -44,6 +44,7 @@ static const char SQL_FAIL_STATS[] =
     "SELECT count(*), COALESCE(min(at), 0) FROM login_failures WHERE key = ?1 AND at > ?2";
 static const char SQL_FAIL_INSERT[] = "INSERT INTO login_failures(key, at) VALUES (?1, ?2)";
 static const char SQL_FAIL_CLEAR[] = "DELETE FROM login_failures WHERE key = ?1";
+static const char SQL_FAIL_DELETE_ROW[] = "DELETE FROM login_failures WHERE rowid = ?1";
 static const char SQL_AUDIT_LIST[] =
     "SELECT a.id, a.at, COALESCE(a.user_id, 0), u.name, u.email, a.action, a.object_type,"
     "       COALESCE(a.object_id, 0), a.detail, a.ip"
@@ -324,10 +325,7 @@ static int password_fail_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     (void)err;
     const struct password_job *j = ctx;
-    struct db_stmt *st = db_stmt(db, SQL_FAIL_INSERT);
-    db_bind_text(st, 1, j->key, -1, DB_TRANSIENT);
-    db_bind_int64(st, 2, j->now);
-    db_step_done(db, st, NULL);
+    /* The attempt's claim (pw_claim_txn) is its failure's record. */
     auth_audit(db, j->user_id, "user.password.fail", "user", j->user_id, "wrong current password",
                j->ip);
     return LS_OK;
@@ -390,6 +388,44 @@ static int pw_throttle_wait(struct db *db, const char *key, int64_t now)
     return left > 0 ? (int)left : 1;
 }
 
+/* An attempt's claim on the throttle, as for sign-in (auth.c): the check
+ * "fewer than ACCOUNT_PW_FREE wrong passwords?" and the record of this
+ * attempt are one write, or parallel requests all pass the check before
+ * any records its failure, and check more passwords than the limit. The
+ * attempt counts as wrong at once; a right current password takes it back
+ * (pw_unclaim_txn, or password_change_txn's clear). */
+struct pw_claim {
+    const char *key;
+    int64_t now;
+    int wait;    /* out: seconds to wait; 0 = claimed */
+    int64_t row; /* out: the row recording this attempt */
+};
+
+static int pw_claim_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct pw_claim *c = ctx;
+    if ((c->wait = pw_throttle_wait(db, c->key, c->now)) > 0)
+        return LS_OK;
+    struct db_stmt *st = db_stmt(db, SQL_FAIL_INSERT);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    db_bind_text(st, 1, c->key, -1, DB_TRANSIENT);
+    db_bind_int64(st, 2, c->now);
+    int rc = db_step_done(db, st, err);
+    c->row = db_last_insert_id(db);
+    return rc;
+}
+
+static int pw_unclaim_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    (void)err;
+    const struct pw_claim *c = ctx;
+    struct db_stmt *st = db_stmt(db, SQL_FAIL_DELETE_ROW);
+    db_bind_int64(st, 1, c->row);
+    db_step_done(db, st, NULL);
+    return LS_OK;
+}
+
 static int store_hash(struct db *db, int64_t id, const char *hash, struct ls_err *err)
 {
     struct db_stmt *st = db_stmt(db, SQL_SET_HASH);
@@ -402,40 +438,12 @@ static int store_hash(struct db *db, int64_t id, const char *hash, struct ls_err
     return rc;
 }
 
-int account_password_change(struct db *db, const struct user *u, const char *current,
-                            const char *new_pw, const char *keep_token, const char *ip,
-                            struct ls_err *err)
+/* After the right current password: the new one checked, hashed and
+ * stored (password_change_txn also forgets the wrong ones). */
+static int password_set_new(struct db *db, const struct user *u, const char *current,
+                            const char *new_pw, const char *keep_token, const char *key,
+                            const char *ip, int64_t now, struct ls_err *err)
 {
-    int64_t now = tu_now();
-    char key[40];
-    snprintf(key, sizeof key, "password:%lld", (long long)u->id);
-    int wait = pw_throttle_wait(db, key, now);
-    if (wait > 0) {
-        err->retry_after = wait;
-        return ls_err_set(err, LS_ETOOMANY, "current",
-                          "too many wrong passwords; try again in %d seconds", wait);
-    }
-    if (!current || !*current)
-        return ls_err_set(err, LS_EVALIDATION, "current", "give your current password");
-
-    char hash[crypto_pwhash_STRBYTES] = "";
-    struct db_stmt *st = db_stmt(db, SQL_HASH);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    db_bind_int64(st, 1, u->id);
-    int step = db_step(st);
-    if (step == DB_ROW)
-        snprintf(hash, sizeof hash, "%s", (const char *)db_column_text(st, 0));
-    db_reset(st);
-    if (step != DB_ROW)
-        return step == DB_DONE ? ls_err_set(err, LS_ENOTFOUND, NULL, "no such user")
-                               : db_fail(db, step, err);
-    if (!auth_password_verify(hash, current)) {
-        struct password_job pj = {u->id, NULL, NULL, key, ip, 0, now};
-        struct ls_err ignore = {0};
-        db_write(db, password_fail_txn, &pj, &ignore);
-        return ls_err_set(err, LS_EVALIDATION, "current", "the current password is wrong");
-    }
     int rc = auth_password_check(new_pw, u->email, u->name, "new", err);
     if (rc)
         return rc;
@@ -445,10 +453,58 @@ int account_password_change(struct db *db, const struct user *u, const char *cur
     char new_hash[crypto_pwhash_STRBYTES];
     if ((rc = auth_password_hash(new_hash, new_pw, err)))
         return rc;
-
     struct password_job pj = {u->id, new_hash, keep_token, key, ip, 0, now};
     rc = db_write(db, password_change_txn, &pj, err);
     sodium_memzero(new_hash, sizeof new_hash);
+    return rc;
+}
+
+int account_password_change(struct db *db, const struct user *u, const char *current,
+                            const char *new_pw, const char *keep_token, const char *ip,
+                            struct ls_err *err)
+{
+    int64_t now = tu_now();
+    char key[40];
+    snprintf(key, sizeof key, "password:%lld", (long long)u->id);
+    if (!current || !*current)
+        return ls_err_set(err, LS_EVALIDATION, "current", "give your current password");
+    struct pw_claim claim = {.key = key, .now = now};
+    int rc = db_write(db, pw_claim_txn, &claim, err);
+    if (rc)
+        return rc;
+    if (claim.wait > 0) {
+        err->retry_after = claim.wait;
+        return ls_err_set(err, LS_ETOOMANY, "current",
+                          "too many wrong passwords; try again in %d seconds", claim.wait);
+    }
+
+    char hash[crypto_pwhash_STRBYTES] = "";
+    struct db_stmt *st = db_stmt(db, SQL_HASH);
+    int step = DB_ERROR;
+    if (st) {
+        db_bind_int64(st, 1, u->id);
+        step = db_step(st);
+        if (step == DB_ROW)
+            snprintf(hash, sizeof hash, "%s", (const char *)db_column_text(st, 0));
+        db_reset(st);
+    }
+    if (step == DB_ROW && !auth_password_verify(hash, current)) {
+        struct password_job pj = {u->id, NULL, NULL, key, ip, 0, now};
+        struct ls_err ignore = {0};
+        db_write(db, password_fail_txn, &pj, &ignore);
+        return ls_err_set(err, LS_EVALIDATION, "current", "the current password is wrong");
+    }
+    if (step == DB_ROW)
+        rc = password_set_new(db, u, current, new_pw, keep_token, key, ip, now, err);
+    else if (step == DB_DONE)
+        rc = ls_err_set(err, LS_ENOTFOUND, NULL, "no such user");
+    else
+        rc = st ? db_fail(db, step, err) : ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    if (rc) {
+        /* Not a wrong password: the attempt does not count. */
+        struct ls_err ignore = {0};
+        db_write(db, pw_unclaim_txn, &claim, &ignore);
+    }
     return rc;
 }
 

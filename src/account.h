@@ -77,9 +77,10 @@ int account_update(struct db *db, const struct user *actor, int64_t id,
 
 /* A signed-in user changes their own password. `current` must verify (422
  * naming `current`; after ACCOUNT_PW_FREE wrong ones in the window 429 with
- * err->retry_after), `new_pw` must meet the policy (422 naming `new`) and
- * differ from the current one. Every other session of the user ends; the
- * session whose cookie value is keep_token (may be NULL) stays valid. */
+ * err->retry_after, counted exactly however many arrive at once), `new_pw`
+ * must meet the policy (422 naming `new`) and differ from the current one.
+ * Every other session of the user ends; the session whose cookie value is
+ * keep_token (may be NULL) stays valid. */
 int account_password_change(struct db *db, const struct user *u, const char *current,
                             const char *new_pw, const char *keep_token, const char *ip,
                             struct ls_err *err);

@@ -1,7 +1,6 @@
 /* api_feed.c — HTTP routes of the feed module: creating, listing and
  * revoking calendar links, serving /ical/<token>.ics with conditional GET,
  * and the single-booking .ics download. */
-#include <civetweb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,18 +215,15 @@ static int not_modified(struct req *r, const struct feed_doc *d)
     return 0;
 }
 
-/* 304 carries the validators and no body (and so no Content-Length, which
- * would have to be the full body's). */
+/* 304 carries the validators and, like every answer, the security
+ * headers (http_send_not_modified). */
 static int send_not_modified(struct req *r, const struct feed_doc *d, const char *modified, int gz)
 {
-    mg_printf(r->conn,
-              "HTTP/1.1 304 Not Modified\r\nETag: %s\r\nLast-Modified: %s\r\n"
-              "Cache-Control: private, no-cache\r\nVary: Accept-Encoding\r\n"
-              "Keep-Alive: timeout=3\r\n\r\n",
-              gz ? d->etag_gz : d->etag, modified);
-    r->status = 304;
-    r->bytes = 0;
-    return LS_OK;
+    http_add_header(r, "ETag", gz ? d->etag_gz : d->etag);
+    http_add_header(r, "Last-Modified", modified);
+    http_add_header(r, "Cache-Control", "private, no-cache");
+    http_add_header(r, "Vary", "Accept-Encoding");
+    return http_send_not_modified(r);
 }
 
 /* Whether Accept-Encoding accepts gzip: a "gzip" (or "x-gzip") coding,

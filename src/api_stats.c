@@ -12,6 +12,7 @@
 #include "api.h"
 #include "api_field.h"
 #include "catalogue.h"
+#include "csv.h"
 #include "json.h"
 #include "stats.h"
 #include "stats_render.h"
@@ -19,6 +20,12 @@
 static const struct field_choice FORMATS[] = {
     {"json", {"JSON", "JSON"}},
     {"csv", {"CSV", "CSV"}},
+    {NULL, {NULL, NULL}},
+};
+/* The CSV's dialect (csv.h): RFC 4180, or Polish Excel's. */
+static const struct field_choice LOCALES[] = {
+    {"en", {"comma, decimal point", "przecinek, kropka dziesiętna"}},
+    {"pl", {"semicolon, decimal comma (Polish Excel)", "średnik, przecinek dziesiętny (Excel)"}},
     {NULL, {NULL, NULL}},
 };
 static const struct field_choice GROUP_BY[] = {
@@ -40,7 +47,7 @@ static const struct field_choice MONTHLY_BY[] = {
 struct stats_params {
     int64_t from, to, organisation_id;
     int include_private, year;
-    const char *group_by, *format;
+    const char *group_by, *format, *locale;
 };
 
 #define P(member, json, ft, fl, ...) FIELD(struct stats_params, member, json, ft, fl, __VA_ARGS__)
@@ -56,7 +63,9 @@ struct stats_params {
     P(year, "year", FT_INT, FF_REQUIRED, .min = STATS_YEAR_MIN, .max = STATS_YEAR_MAX,             \
       LABEL("Year", "Rok"))
 #define P_FORMAT                                                                                   \
-    P(format, "format", FT_ENUM, 0, .choices = FORMATS, .def = "json", LABEL("Format", "Format"))
+    P(format, "format", FT_ENUM, 0, .choices = FORMATS, .def = "json", LABEL("Format", "Format")), \
+        P(locale, "locale", FT_ENUM, 0, .choices = LOCALES, .def = "en",                           \
+          LABEL("CSV dialect", "Format pliku CSV"), .help = "with format=csv")
 
 static const struct field UTIL_PARAMS[] = {
     P_SPAN,
@@ -297,6 +306,15 @@ static int want_csv(struct req *r)
     return p->format && strcmp(p->format, "csv") == 0;
 }
 
+/* locale=en|pl (the table has checked it). */
+static enum csv_locale csv_dialect(struct req *r)
+{
+    const struct stats_params *p = r->query;
+    enum csv_locale l = CSV_RFC4180;
+    csv_locale_parse(p->locale ? p->locale : "en", &l);
+    return l;
+}
+
 static int send_csv(struct req *r, char *text, size_t len, const char *filename)
 {
     http_add_header(r, "Content-Disposition",
@@ -350,7 +368,7 @@ static int get_utilisation(struct req *r)
     if (want_csv(r)) {
         char name[128];
         size_t len;
-        char *text = stats_render_utilisation_csv(&u, &len);
+        char *text = stats_render_utilisation_csv(&u, csv_dialect(r), &len);
         stats_render_csv_name(name, sizeof name,
                               arena_printf(&r->arena, "utilisation-by-%s", p->group_by), q.from,
                               q.to);
@@ -368,7 +386,7 @@ static int get_indicators(struct req *r)
         return rc;
     if (want_csv(r)) {
         size_t len;
-        char *text = stats_render_indicators_csv(&in, &len);
+        char *text = stats_render_indicators_csv(&in, csv_dialect(r), &len);
         return send_csv(r, text, len, arena_printf(&r->arena, "labshare-indicators-%d.csv", year));
     }
     return http_send_json(r, 200, stats_render_indicators_json(&in));
@@ -386,7 +404,7 @@ static int get_heatmap(struct req *r)
     if (want_csv(r)) {
         char name[128];
         size_t len;
-        char *text = stats_render_heatmap_csv(&hm, &len);
+        char *text = stats_render_heatmap_csv(&hm, csv_dialect(r), &len);
         stats_render_csv_name(name, sizeof name, "heatmap", q.from, q.to);
         return send_csv(r, text, len, name);
     }
@@ -407,7 +425,7 @@ static int get_monthly(struct req *r)
         return rc;
     if (want_csv(r)) {
         size_t len;
-        char *text = stats_render_monthly_csv(year, q.group_by, months, &len);
+        char *text = stats_render_monthly_csv(year, q.group_by, months, csv_dialect(r), &len);
         return send_csv(r, text, len, arena_printf(&r->arena, "labshare-monthly-%d.csv", year));
     }
     return http_send_json(r, 200, stats_render_monthly_json(year, q.group_by, months));
@@ -511,10 +529,10 @@ static int put_energy_default(struct req *r)
 
 /* clang-format off */
 const struct route api_stats_routes[] = {
-    {.method = "GET", .pattern = "/api/v1/stats/utilisation", .handler = get_utilisation, .access = ACCESS_OWNER, .tag = "stats", .summary = "Utilisation over [from, to) by resource, lab, organisation, group or kind (owners: own organisation); format=csv", .query = &util_params, .answer = &util_shape},
-    {.method = "GET", .pattern = "/api/v1/stats/indicators", .handler = get_indicators, .access = ACCESS_STAFF, .tag = "stats", .summary = "Infrastructure-path indicators of a year, with the previous year and the strategy's targets; format=csv", .query = &indicator_params, .answer = &indicators_shape},
-    {.method = "GET", .pattern = "/api/v1/stats/heatmap", .handler = get_heatmap, .access = ACCESS_OWNER, .tag = "stats", .summary = "Booked hours by local hour of the week (7 × 24) over [from, to); format=csv", .query = &heatmap_params, .answer = &heatmap_shape},
-    {.method = "GET", .pattern = "/api/v1/stats/monthly", .handler = get_monthly, .access = ACCESS_OWNER, .tag = "stats", .summary = "Booked and available hours per month of a year, optionally by group or kind; format=csv", .query = &monthly_params, .answer = &monthly_shape},
+    {.method = "GET", .pattern = "/api/v1/stats/utilisation", .handler = get_utilisation, .access = ACCESS_OWNER, .tag = "stats", .summary = "Utilisation over [from, to) by resource, lab, organisation, group or kind (owners: own organisation); format=csv (locale=pl: semicolons and decimal commas)", .query = &util_params, .answer = &util_shape},
+    {.method = "GET", .pattern = "/api/v1/stats/indicators", .handler = get_indicators, .access = ACCESS_STAFF, .tag = "stats", .summary = "Infrastructure-path indicators of a year, with the previous year and the strategy's targets; format=csv (locale=pl: semicolons and decimal commas)", .query = &indicator_params, .answer = &indicators_shape},
+    {.method = "GET", .pattern = "/api/v1/stats/heatmap", .handler = get_heatmap, .access = ACCESS_OWNER, .tag = "stats", .summary = "Booked hours by local hour of the week (7 × 24) over [from, to); format=csv (locale=pl: semicolons and decimal commas)", .query = &heatmap_params, .answer = &heatmap_shape},
+    {.method = "GET", .pattern = "/api/v1/stats/monthly", .handler = get_monthly, .access = ACCESS_OWNER, .tag = "stats", .summary = "Booked and available hours per month of a year, optionally by group or kind; format=csv (locale=pl: semicolons and decimal commas)", .query = &monthly_params, .answer = &monthly_shape},
     {.method = "GET", .pattern = "/api/v1/stats/grid-factors", .handler = get_grid_factors, .access = ACCESS_STAFF, .flags = ROUTE_PAGED, .tag = "stats", .summary = "Configured grid emission factors per year", .answer = &factor_shape},
     {.method = "PUT", .pattern = "/api/v1/stats/grid-factors/{year}", .handler = put_grid_factor, .access = ACCESS_STAFF, .body_max = 4096, .tag = "stats", .summary = "Set the grid emission factor of a year: 201 new, 200 replaced", .body = &factor_shape, .creating = 1, .answer = &factor_shape},
     {.method = "DELETE", .pattern = "/api/v1/stats/grid-factors/{year}", .handler = delete_grid_factor, .access = ACCESS_STAFF, .flags = ROUTE_EMPTY, .tag = "stats", .summary = "Remove the grid emission factor of a year"},

@@ -31,8 +31,8 @@ struct db;
 #define BOOKING_MAX_OCCURRENCES 200 /* a recurring request's limit */
 #define BOOKING_HORIZON_DAYS 731    /* "up to two years ahead" (a leap day included) */
 #define BOOKING_AVAIL_MAX_DAYS 62   /* longest availability span */
-#define BOOKING_PURPOSE_MAX 2000    /* bytes */
-#define BOOKING_REASON_MAX 2000     /* bytes */
+#define BOOKING_PURPOSE_MAX 2000    /* characters */
+#define BOOKING_REASON_MAX 2000     /* characters */
 #define BOOKING_RRULE_MAX 512       /* bytes */
 
 enum booking_status {

@@ -13,6 +13,7 @@
 #include "calendar_fetch.h"
 #include "db.h"
 #include "notify.h"
+#include "text.h"
 #include "timeutil.h"
 
 /* ------------------------------------------------------------------ */
@@ -412,45 +413,15 @@ struct spans {
     struct arena *a;
 };
 
-/* Text from a calendar as blackout text: valid UTF-8, no control or
- * bidirectional-override characters, at most max characters, trimmed. */
+/* Text from a calendar as blackout text: what text_clean() keeps (valid
+ * UTF-8, no control, direction or invisible characters), at most max
+ * characters, trimmed. */
 static const char *clean(struct arena *a, const char *s, size_t max)
 {
     if (!s)
         return "";
-    size_t n = strlen(s), w = 0, chars = 0;
-    char *out = arena_alloc(a, n + 1);
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < n && chars < max;) {
-        unsigned c = p[i];
-        int k = c < 0x80             ? 1
-                : (c & 0xE0) == 0xC0 ? 2
-                : (c & 0xF0) == 0xE0 ? 3
-                : (c & 0xF8) == 0xF0 ? 4
-                                     : 0;
-        int ok = k > 0 && i + (size_t)k <= n;
-        for (int j = 1; ok && j < k; j++)
-            ok = (p[i + (size_t)j] & 0xC0) == 0x80;
-        if (!ok) {
-            i++;
-            continue;
-        }
-        unsigned cp = k == 1   ? c
-                      : k == 2 ? (c & 0x1Fu) << 6 | (p[i + 1] & 0x3Fu)
-                      : k == 3 ? (c & 0x0Fu) << 12 | (p[i + 1] & 0x3Fu) << 6 | (p[i + 2] & 0x3Fu)
-                               : 0x10000;
-        int drop = (k == 1 && (c < 0x20 || c == 0x7f)) || (cp >= 0x202A && cp <= 0x202E) ||
-                   (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0x80 && cp < 0xA0);
-        if (k == 1 && (c == '\n' || c == '\t' || c == '\r')) {
-            if (w && out[w - 1] != ' ')
-                out[w++] = ' ';
-        } else if (!drop) {
-            memcpy(out + w, s + i, (size_t)k);
-            w += (size_t)k;
-        }
-        chars++;
-        i += (size_t)k;
-    }
+    char *out = text_clean(arena_alloc(a, strlen(s) + 1), s, max);
+    size_t w = strlen(out);
     while (w && out[w - 1] == ' ')
         w--;
     out[w] = '\0';

@@ -6,17 +6,19 @@
 #include <string.h>
 
 #include "cli.h"
+#include "csv.h"
 #include "db.h"
 #include "stats.h"
 #include "stats_render.h"
 #include "timeutil.h"
 
 static const char USAGE[] =
-    "usage: labshare stats indicators --year Y [--csv] [--db FILE]\n"
+    "usage: labshare stats indicators --year Y [--csv [--locale L]] [--db FILE]\n"
     "       labshare stats utilisation --from T --to T [--group-by G] [--include-private]\n"
-    "                                  [--organisation ID] [--csv] [--db FILE]\n"
+    "                                  [--organisation ID] [--csv [--locale L]] [--db FILE]\n"
     "  T is an RFC 3339 time (2026-01-01T00:00:00+01:00) or a date (2026-01-01 = local\n"
-    "  midnight); G is resource (default), lab, organisation, group or kind.\n";
+    "  midnight); G is resource (default), lab, organisation, group or kind; L is en\n"
+    "  (default: comma, decimal point) or pl (semicolon, decimal comma, for Polish Excel).\n";
 
 static int usage(const char *msg)
 {
@@ -81,7 +83,7 @@ int cli_stats(int argc, char **argv, const char *default_db)
         return usage("unknown report (indicators or utilisation)");
 
     const char *db_path = default_db, *year_s = NULL, *from_s = NULL, *to_s = NULL;
-    const char *group_s = "resource", *org_s = NULL;
+    const char *group_s = "resource", *org_s = NULL, *locale_s = "en";
     int csv = 0, priv = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
@@ -93,6 +95,8 @@ int cli_stats(int argc, char **argv, const char *default_db)
             csv = 1;
         } else if (!indicators && strcmp(a, "--include-private") == 0) {
             priv = 1;
+        } else if (strcmp(a, "--locale") == 0) {
+            slot = &locale_s;
         } else if (strcmp(a, "--db") == 0) {
             slot = &db_path;
         } else if (indicators && strcmp(a, "--year") == 0) {
@@ -118,6 +122,9 @@ int cli_stats(int argc, char **argv, const char *default_db)
         }
     }
 
+    enum csv_locale locale;
+    if (csv_locale_parse(locale_s, &locale) != 0)
+        return usage("--locale must be en or pl");
     struct stats_query q = {.include_private = priv};
     long long year = 0, org = 0;
     if (indicators) {
@@ -155,14 +162,14 @@ int cli_stats(int argc, char **argv, const char *default_db)
         struct stats_indicators in;
         if (stats_indicators(db, (int)year, &in, &err) == LS_OK) {
             size_t len = 0;
-            char *text = csv ? stats_render_indicators_csv(&in, &len) : NULL;
+            char *text = csv ? stats_render_indicators_csv(&in, locale, &len) : NULL;
             rc = csv ? print_csv(text, len) : print_json(stats_render_indicators_json(&in));
         }
     } else {
         struct stats_utilisation u;
         if (stats_utilisation(db, &q, &a, &u, &err) == LS_OK) {
             size_t len = 0;
-            char *text = csv ? stats_render_utilisation_csv(&u, &len) : NULL;
+            char *text = csv ? stats_render_utilisation_csv(&u, locale, &len) : NULL;
             rc = csv ? print_csv(text, len) : print_json(stats_render_utilisation_json(&u));
         }
     }

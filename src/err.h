@@ -18,6 +18,7 @@
     X(LS_EFORBIDDEN, 403, "forbidden")                                                             \
     X(LS_ENOTFOUND, 404, "not_found")                                                              \
     X(LS_EMETHOD, 405, "method_not_allowed")                                                       \
+    X(LS_ETIMEOUT, 408, "request_timeout")                                                         \
     X(LS_ECONFLICT, 409, "conflict")                                                               \
     X(LS_EGONE, 410, "gone")                                                                       \
     X(LS_ETOOLARGE, 413, "payload_too_large")                                                      \

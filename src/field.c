@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hours.h"
+#include "text.h"
 
 int field_count(const struct shape *sh)
 {
@@ -163,74 +164,16 @@ void field_copy(const struct shape *sh, void *dst, const void *src, uint64_t pre
 /* ------------------------------------------------------------------ */
 /* Text                                                                 */
 
-/* Decodes one UTF-8 sequence at p (n bytes left): its code point and length,
- * or length 0 when the bytes are not well-formed UTF-8. */
-static int utf8_next(const unsigned char *p, size_t n, unsigned *cp)
-{
-    unsigned c = p[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    int len;
-    unsigned v;
-    if ((c & 0xe0) == 0xc0) {
-        len = 2;
-        v = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-        len = 3;
-        v = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-        len = 4;
-        v = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < (size_t)len)
-        return 0;
-    for (int i = 1; i < len; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        v = (v << 6) | (p[i] & 0x3f);
-    }
-    if ((len == 2 && v < 0x80) || (len == 3 && v < 0x800) || (len == 4 && v < 0x10000) ||
-        v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    *cp = v;
-    return len;
-}
-
-/* Characters that reorder or hide text: a name holding them can show as
- * something it is not (an override turning "gpj.exe" into "exe.jpg", an
- * invisible joiner making two names look alike). */
-static int invisible_control(unsigned cp)
-{
-    return (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
-           (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
-}
-
+/* The rules of text are text.c's (text.h says which characters and why);
+ * these two keep field.h's names for the modules that call them. */
 int field_text_ok(const char *s, size_t len, int multiline)
 {
-    const unsigned char *p = (const unsigned char *)s, *e = p + len;
-    while (p < e) {
-        unsigned cp;
-        int n = utf8_next(p, (size_t)(e - p), &cp);
-        if (n == 0)
-            return 0;
-        if (cp == 0 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || invisible_control(cp) ||
-            (cp < 0x20 && !(multiline && (cp == '\n' || cp == '\t' || cp == '\r'))))
-            return 0;
-        p += n;
-    }
-    return 1;
+    return text_check(s, len, multiline) == TEXT_OK;
 }
 
 size_t field_chars(const char *s)
 {
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
-        n += (*p & 0xc0) != 0x80;
-    return n;
+    return s ? text_chars(s, strlen(s)) : 0;
 }
 
 static int is_blank(const char *s)
@@ -300,7 +243,11 @@ static int check_text(const struct field *f, void *obj, int creating, struct ls_
             *v = "";
     }
     size_t len = strlen(*v);
-    if (!field_text_ok(*v, len, (f->flags & FF_MULTILINE) != 0))
+    enum text_verdict tv = text_check(*v, len, (f->flags & FF_MULTILINE) != 0);
+    if (tv == TEXT_INVISIBLE)
+        return ls_err_set(err, LS_EVALIDATION, f->name,
+                          "{field} must not contain invisible or text-direction characters");
+    if (tv != TEXT_OK)
         return ls_err_set(err, LS_EVALIDATION, f->name,
                           (f->flags & FF_MULTILINE)
                               ? "{field} must be text without control characters"

@@ -166,8 +166,9 @@ int field_default_bool(const struct field *f);
 void field_copy(const struct shape *sh, void *dst, const void *src, uint64_t present);
 
 /* Checks every value of obj against its field: enumeration, bounds, text
- * (valid UTF-8, no control characters but line breaks where FF_MULTILINE,
- * no bidirectional controls, at most .max characters), required fields,
+ * (text_check() of text.h: valid UTF-8, no control characters but line
+ * breaks where FF_MULTILINE, no direction controls or invisible
+ * characters; at most .max characters), required fields,
  * URLs. Blank nullable text becomes NULL. The first failure is a 422 naming
  * the field. `creating` makes FF_REQUIRED apply. */
 int field_check(const struct shape *sh, void *obj, int creating, struct ls_err *err);
@@ -176,10 +177,10 @@ int field_check(const struct shape *sh, void *obj, int creating, struct ls_err *
  * strings, which check as they read). */
 int field_check_one(const struct field *f, void *obj, int creating, struct ls_err *err);
 
-/* Text checks shared with readers that have no field: UTF-8, control
- * characters (line breaks allowed when multiline), bidirectional overrides
- * and isolates (U+202A–U+202E, U+2066–U+2069), zero-width characters. 1 if
- * fine. */
+/* Text checks shared with readers that have no field: text_check()
+ * (text.h) — UTF-8, control characters (line breaks allowed when
+ * multiline), bidirectional overrides, isolates and marks, zero-width and
+ * other invisible characters. 1 if fine. */
 int field_text_ok(const char *s, size_t len, int multiline);
 /* Characters (code points) of valid UTF-8. */
 size_t field_chars(const char *s);

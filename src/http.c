@@ -16,7 +16,9 @@
 #include <sodium.h>
 
 #include "api_field.h"
+#include "conn.h"
 #include "db.h"
+#include "framing.h"
 #include "json.h"
 #include "timeutil.h"
 
@@ -30,10 +32,7 @@ static const char SECURITY_HEADERS[] =
     "form-action 'self'; frame-ancestors 'none'\r\n"
     "X-Content-Type-Options: nosniff\r\n"
     "Referrer-Policy: same-origin\r\n"
-    "X-Frame-Options: DENY\r\n"
-    /* Tells clients (Node's fetch, browsers) to drop an idle connection
-     * before the server's keep_alive_timeout_ms closes it under them. */
-    "Keep-Alive: timeout=3\r\n";
+    "X-Frame-Options: DENY\r\n";
 
 static struct {
     char www[4096];
@@ -41,7 +40,24 @@ static struct {
     char public_host[256];
     int trust_proxy;
     int quiet;
+    int request_s, keep_alive_s;
+    /* SECURITY_HEADERS and Keep-Alive: timeout=N, which tells clients
+     * (Node's fetch, browsers) to drop an idle connection before the
+     * server's keep_alive_timeout_ms closes it under them. */
+    char headers[sizeof SECURITY_HEADERS + 64];
 } cfg;
+
+/* The headers of every answer (SECURITY_HEADERS alone until http_serve()
+ * has set the keep-alive time). */
+static const char *headers(void)
+{
+    return cfg.headers[0] ? cfg.headers : SECURITY_HEADERS;
+}
+
+/* Set while a request is answered on this worker thread when its
+ * connection must close after the answer (a refused body or framing: where
+ * the next request would start is unknown). */
+static _Thread_local int closing;
 
 static volatile sig_atomic_t stop_requested;
 
@@ -259,8 +275,8 @@ int http_send(struct req *r, int status, const char *content_type, const void *b
               "Content-Length: %zu\r\n"
               "%s%s"
               "\r\n",
-              status, mg_get_response_code_text(r->conn, status), content_type, len,
-              SECURITY_HEADERS, r->extra_headers ? r->extra_headers : "");
+              status, mg_get_response_code_text(r->conn, status), content_type, len, headers(),
+              r->extra_headers ? r->extra_headers : "");
     if (!head && len)
         mg_write(r->conn, body, len);
     r->status = status;
@@ -272,9 +288,20 @@ int http_send(struct req *r, int status, const char *content_type, const void *b
 int http_send_empty(struct req *r, int status)
 {
     mg_printf(r->conn, "HTTP/1.1 %d %s\r\nContent-Length: 0\r\n%s%s\r\n", status,
-              mg_get_response_code_text(r->conn, status), SECURITY_HEADERS,
+              mg_get_response_code_text(r->conn, status), headers(),
               r->extra_headers ? r->extra_headers : "");
     r->status = status;
+    r->bytes = 0;
+    r->extra_headers = NULL;
+    return LS_OK;
+}
+
+int http_send_not_modified(struct req *r)
+{
+    /* No Content-Length: a 304's would have to be the full body's. */
+    mg_printf(r->conn, "HTTP/1.1 304 Not Modified\r\n%s%s\r\n", headers(),
+              r->extra_headers ? r->extra_headers : "");
+    r->status = 304;
     r->bytes = 0;
     r->extra_headers = NULL;
     return LS_OK;
@@ -345,14 +372,21 @@ int http_send_error(struct req *r)
         snprintf(v, sizeof v, "%d", e->retry_after);
         http_add_header(r, "Retry-After", v);
     }
-    if (e->code == LS_ETOOLARGE) {
+    if (e->code == LS_ETOOLARGE || e->code == LS_ETIMEOUT)
+        closing = 1;
+    if (closing) {
         /* Close instead of keeping the connection: civetweb would otherwise
          * read and discard the rest of an oversize body to reach the next
-         * request, holding a worker for as long as the client keeps sending. */
+         * request, holding a worker for as long as the client keeps
+         * sending; after a framing error the next request's start is
+         * unknown. conn_finish() lets the client read this answer. */
         http_add_header(r, "Connection", "close");
         mg_disable_connection_keep_alive(r->conn);
     }
-    return http_send_json(r, ls_code_status(e->code), o);
+    int rc = http_send_json(r, ls_code_status(e->code), o);
+    if (closing)
+        conn_finish(r->conn);
+    return rc;
 }
 
 int http_send_list(struct req *r, cJSON *items, int64_t total)
@@ -452,6 +486,11 @@ static const char *client_ip(struct req *r)
     return r->ri->remote_addr;
 }
 
+/* Reads the body, at most max bytes: a larger one (declared, or chunked
+ * and found so) is 413 without reading on. A body that stops short of its
+ * length, or whose chunks are malformed (mg_read() < 0: civetweb's chunk
+ * parser gave up), is 400 rather than a shorter body; one that had not
+ * arrived by the request's deadline (conn.h) is 408. */
 static int read_body(struct req *r, size_t max)
 {
     long long cl = r->ri->content_length;
@@ -461,8 +500,9 @@ static int read_body(struct req *r, size_t max)
     size_t cap = cl >= 0 ? (size_t)cl : max + 1;
     char *buf = arena_alloc(&r->arena, cap + 1);
     size_t got = 0;
+    int n = 0;
     while (got < cap) {
-        int n = mg_read(r->conn, buf + got, cap - got);
+        n = mg_read(r->conn, buf + got, cap - got);
         if (n <= 0)
             break;
         got += (size_t)n;
@@ -470,6 +510,15 @@ static int read_body(struct req *r, size_t max)
     if (got > max)
         return ls_err_set(&r->err, LS_ETOOLARGE, NULL, "the request body is larger than %zu bytes",
                           max);
+    if (conn_expired(r->conn))
+        return ls_err_set(&r->err, LS_ETIMEOUT, NULL,
+                          "the request did not arrive within %d seconds", cfg.request_s);
+    if (n < 0 || (cl >= 0 && got < (size_t)cl)) {
+        closing = 1;
+        return ls_err_set(&r->err, LS_EBADREQ, NULL,
+                          "the request body is cut short or its chunks are malformed");
+    }
+    conn_body_done(r->conn);
     buf[got] = '\0';
     r->body = buf;
     r->body_len = got;
@@ -778,14 +827,8 @@ static int serve_static(struct req *r)
     const char *inm = http_header(r, "If-None-Match");
     const char *ims = http_header(r, "If-Modified-Since");
     if ((inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) ||
-        (!inm && ims && strcmp(ims, modified) == 0)) {
-        mg_printf(r->conn, "HTTP/1.1 304 Not Modified\r\n%s%s\r\n", SECURITY_HEADERS,
-                  r->extra_headers);
-        r->status = 304;
-        r->bytes = 0;
-        r->extra_headers = NULL;
-        return LS_OK;
-    }
+        (!inm && ims && strcmp(ims, modified) == 0))
+        return http_send_not_modified(r);
     FILE *f = fopen(file, "rb");
     if (!f)
         return ls_err_set(&r->err, LS_ENOTFOUND, NULL, "no such page");
@@ -798,14 +841,51 @@ static int serve_static(struct req *r)
     return http_send(r, 200, mime_of(file), buf, len);
 }
 
+/* 1 if the segment s (n bytes) looks like a secret token: 32 or more hex
+ * digits, whatever their case, maybe with a suffix (".ics"). */
+static int token_like(const char *s, size_t n)
+{
+    size_t hex = 0;
+    while (hex < n && strchr("0123456789abcdefABCDEF", s[hex]))
+        hex++;
+    return hex >= 32 && (hex == n || s[hex] == '.');
+}
+
+/* The path as the access log may show it. Tokens in paths are credentials
+ * (feeds, invitations, password resets): everything under /ical/ in any
+ * case (an /ICAL/<token>.ics misses the route but carries the token all
+ * the same) and any segment that looks like a token become "[token]". */
+static const char *log_path(struct req *r)
+{
+    if (strncasecmp(r->path, "/ical/", 6) == 0)
+        return "/ical/[token]";
+    size_t n = strlen(r->path);
+    char *out = arena_alloc(&r->arena, n + 1); /* "[token]" is shorter than a token */
+    size_t o = 0;
+    for (const char *p = r->path; *p;) {
+        size_t seg = strcspn(p, "/");
+        if (token_like(p, seg)) {
+            memcpy(out + o, "[token]", 7);
+            o += 7;
+        } else {
+            memcpy(out + o, p, seg);
+            o += seg;
+        }
+        p += seg;
+        if (*p == '/')
+            out[o++] = *p++;
+    }
+    out[o] = '\0';
+    return out;
+}
+
 static void access_log(struct req *r, double ms)
 {
     if (cfg.quiet)
         return;
     char when[TU_UTC_LEN];
     tu_format_utc(tu_now(), when);
-    /* Feed tokens are credentials: never write them to the log. */
-    const char *path = strncmp(r->path, "/ical/", 6) == 0 ? "/ical/[token]" : r->path;
+    const char *path = log_path(r);
     char line[1024];
     int n = snprintf(line, sizeof line, "%s %s %s %.512s %d %zu %.1fms user=%lld\n", when,
                      r->client_ip ? r->client_ip : "-", r->method, path, r->status, r->bytes, ms,
@@ -846,6 +926,27 @@ static size_t head_size(const struct mg_request_info *ri)
     return n;
 }
 
+/* The one framing decision (framing.h), before anything else looks at
+ * the request. A request without a body has arrived whole: its clock
+ * (conn.h) stops here. */
+static int check_framing(struct req *r)
+{
+    closing = 0;
+    struct framing_header h[MG_MAX_HEADERS];
+    int n = r->ri->num_headers < MG_MAX_HEADERS ? r->ri->num_headers : MG_MAX_HEADERS;
+    for (int i = 0; i < n; i++) {
+        h[i].name = r->ri->http_headers[i].name;
+        h[i].value = r->ri->http_headers[i].value;
+    }
+    struct framing f;
+    int rc = framing_check(r->ri->http_version, h, n, &f, &r->err);
+    if (rc != LS_OK)
+        closing = 1;
+    else if (f.body == FRAMING_NONE || (f.body == FRAMING_LENGTH && f.length == 0))
+        conn_body_done(r->conn);
+    return rc;
+}
+
 static int dispatch(struct mg_connection *conn, void *unused)
 {
     (void)unused;
@@ -869,7 +970,9 @@ static int dispatch(struct mg_connection *conn, void *unused)
         r.route = find_route(r.method, r.path, &r.arena, r.params, &r.nparams, &path_known, allow,
                              sizeof allow);
     int rc;
-    if (head_size(r.ri) > HTTP_HEAD_MAX || r.ri->num_headers >= MG_MAX_HEADERS) {
+    if ((rc = check_framing(&r)) != LS_OK) {
+        /* 400, and the connection closes */
+    } else if (head_size(r.ri) > HTTP_HEAD_MAX || r.ri->num_headers >= MG_MAX_HEADERS) {
         /* civetweb keeps only the first MG_MAX_HEADERS headers: refuse
          * rather than act on a request missing some (a Cookie, a token). */
         rc = ls_err_set(&r.err, LS_ETOOLARGE, NULL,
@@ -900,7 +1003,15 @@ static int dispatch(struct mg_connection *conn, void *unused)
  * answer in the API's JSON shape too. */
 static int on_http_error(struct mg_connection *conn, int status, const char *msg)
 {
+    char late[96];
+    if (conn_expired(conn)) {
+        /* The watchdog cut a request that was still arriving. */
+        snprintf(late, sizeof late, "the request did not arrive within %d seconds", cfg.request_s);
+        status = 408;
+        msg = late;
+    }
     const char *code = status == 413 || status == 431 ? "payload_too_large"
+                       : status == 408                ? "request_timeout"
                        : status == 404                ? "not_found"
                        : status >= 500                ? "internal"
                                                       : "bad_request";
@@ -920,7 +1031,7 @@ static int on_http_error(struct mg_connection *conn, int status, const char *msg
     mg_printf(conn,
               "HTTP/1.1 %d %s\r\nContent-Type: application/json; charset=utf-8\r\n"
               "Content-Length: %d\r\nConnection: close\r\n%s\r\n%s",
-              status, mg_get_response_code_text(conn, status), n, SECURITY_HEADERS, body);
+              status, mg_get_response_code_text(conn, status), n, headers(), body);
     return 0;
 }
 
@@ -936,6 +1047,17 @@ static void on_thread_exit(const struct mg_context *ctx, int type, void *p)
     (void)ctx;
     (void)type;
     (void)p;
+}
+
+static void on_connection_close(const struct mg_connection *conn)
+{
+    conn_closed(conn);
+}
+
+static void on_end_request(const struct mg_connection *conn, int status)
+{
+    (void)status;
+    conn_request_done(conn); /* the next request's clock starts */
 }
 
 static void on_signal(int sig)
@@ -957,11 +1079,39 @@ int http_serve(const struct http_config *c)
     snprintf(cfg.www, sizeof cfg.www, "%s", c->www_dir ? c->www_dir : "www");
     cfg.trust_proxy = c->trust_proxy;
     cfg.quiet = c->quiet;
+    cfg.request_s = c->request_timeout > 0 ? c->request_timeout : HTTP_REQUEST_TIMEOUT_DEFAULT;
+    cfg.keep_alive_s = c->keep_alive > 0 ? c->keep_alive : HTTP_KEEP_ALIVE_DEFAULT;
+    snprintf(cfg.headers, sizeof cfg.headers, "%sKeep-Alive: timeout=%d\r\n", SECURITY_HEADERS,
+             cfg.keep_alive_s);
+    /* Behind a trusted proxy every connection comes from the proxy, which
+     * limits connections per client itself (deploy/nginx.conf): no limit
+     * here unless one is set. */
+    int per_client = c->client_connections >= 0 ? c->client_connections
+                     : c->trust_proxy           ? 0
+                                                : HTTP_CLIENT_CONNECTIONS_DEFAULT;
+    static const char refused_body[] =
+        "{\"error\":\"too_many_requests\",\"message\":\"too many connections from your "
+        "address\"}";
+    char refusal[1024];
+    snprintf(refusal, sizeof refusal,
+             "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json; charset=utf-8\r\n"
+             "Content-Length: %zu\r\nConnection: close\r\nRetry-After: 1\r\n%s\r\n%s",
+             sizeof refused_body - 1, SECURITY_HEADERS, refused_body);
+    struct conn_config ccfg = {
+        .per_client = per_client, .request_ms = cfg.request_s * 1000, .refusal = refusal};
+    if (conn_start(&ccfg) != 0) {
+        fprintf(stderr, "labshare: cannot start the request watchdog\n");
+        return 1;
+    }
+    char request_ms[16], keep_alive_ms[16];
+    snprintf(request_ms, sizeof request_ms, "%d", cfg.request_s * 1000);
+    snprintf(keep_alive_ms, sizeof keep_alive_ms, "%d", cfg.keep_alive_s * 1000);
 
     db_pool_size(c->db_connections > 0 ? c->db_connections : 8);
     struct ls_err werr = {0};
     if (db_writer_open(&werr) != LS_OK) {
         fprintf(stderr, "labshare: %s\n", werr.message);
+        conn_stop();
         return 1;
     }
     char threads[16];
@@ -969,11 +1119,12 @@ int http_serve(const struct http_config *c)
     /* civetweb gives each connection a worker thread for as long as it is
      * open, from the first byte of a request to the end of keep-alive. A
      * client that sends half a request line and stalls (slowloris) holds a
-     * thread until request_timeout_ms; idle keep-alive holds one until
-     * keep_alive_timeout_ms. So: many cheap threads (they only open a
-     * database connection when a request is complete), a request deadline
-     * a real client never approaches (10 s for ≤ 64 KiB), short keep-alive.
-     * Beyond num_threads stalled sockets civetweb cannot help: the nginx
+     * thread until its request's deadline (conn.h: the watchdog; civetweb's
+     * own request_timeout_ms is per read call); idle keep-alive holds one
+     * until keep_alive_timeout_ms; one address holds at most per_client
+     * connections. So: many cheap threads, a request deadline a real
+     * client never approaches (10 s for ≤ 64 KiB), short keep-alive.
+     * Beyond that, many addresses can still hold every thread: the nginx
      * front (deploy/nginx.conf) buffers whole requests and limits
      * connections per address, so only complete requests reach us. */
     const char *options[] = {
@@ -982,9 +1133,9 @@ int http_serve(const struct http_config *c)
         "num_threads",
         threads,
         "request_timeout_ms",
-        "10000",
+        request_ms,
         "keep_alive_timeout_ms",
-        "3000",
+        keep_alive_ms,
         "enable_keep_alive",
         "yes",
         "tcp_nodelay",
@@ -1003,6 +1154,15 @@ int http_serve(const struct http_config *c)
         "no", /* decode_path() */
         "enable_auth_domain_check",
         "no",
+        /* No CORS: civetweb would answer preflights itself (before any
+         * handler) with Access-Control-Allow-Origin: *. The API is for the
+         * same origin; other sites' scripts get no CORS headers at all. */
+        "access_control_allow_origin",
+        "",
+        "access_control_allow_methods",
+        "",
+        "access_control_allow_headers",
+        "",
         NULL,
     };
     struct mg_callbacks cb;
@@ -1011,6 +1171,8 @@ int http_serve(const struct http_config *c)
     cb.exit_thread = on_thread_exit;
     cb.http_error = on_http_error;
     cb.log_message = on_log_message;
+    cb.connection_close = on_connection_close;
+    cb.end_request = on_end_request;
 
     /* Handlers first: whoever reads the "listening" line may signal at once. */
     struct sigaction sa;
@@ -1025,6 +1187,7 @@ int http_serve(const struct http_config *c)
     if (!ctx) {
         fprintf(stderr, "labshare: cannot listen on %s (in use, or not an address:port?)\n",
                 c->listen);
+        conn_stop();
         mg_exit_library();
         return 1;
     }
@@ -1061,6 +1224,7 @@ int http_serve(const struct http_config *c)
         nanosleep(&ts, NULL);
     }
     fprintf(stderr, "labshare: stopping (finishing requests in flight)\n");
+    conn_stop();  /* first: mg_stop closes queued sockets behind its back (conn.c) */
     mg_stop(ctx); /* joins the workers, so every connection is back in the pool */
     mg_exit_library();
     db_pool_close();

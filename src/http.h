@@ -57,9 +57,12 @@ enum object_need {
 };
 
 #define HTTP_MAX_PARAMS 4
-#define HTTP_BODY_DEFAULT (64 * 1024) /* a generous limit for JSON objects */
-#define HTTP_HEAD_MAX (16 * 1024)     /* request line + headers; larger is 413 */
-#define HTTP_THREADS_DEFAULT 128      /* workers: one per open connection (see http_serve) */
+#define HTTP_BODY_DEFAULT (64 * 1024)      /* a generous limit for JSON objects */
+#define HTTP_HEAD_MAX (16 * 1024)          /* request line + headers; larger is 413 */
+#define HTTP_THREADS_DEFAULT 128           /* workers: one per open connection (see http_serve) */
+#define HTTP_REQUEST_TIMEOUT_DEFAULT 10    /* s for a request's head and body to arrive */
+#define HTTP_KEEP_ALIVE_DEFAULT 5          /* s an idle keep-alive connection stays open */
+#define HTTP_CLIENT_CONNECTIONS_DEFAULT 32 /* open connections per client address */
 
 struct req;
 struct shape;
@@ -179,6 +182,10 @@ struct http_config {
     int db_connections;     /* SQLite connections shared by the workers */
     int trust_proxy;        /* honour X-Forwarded-For / X-Forwarded-Proto */
     int quiet;              /* no access log */
+    int request_timeout;    /* s; 0 = HTTP_REQUEST_TIMEOUT_DEFAULT */
+    int keep_alive;         /* s; 0 = HTTP_KEEP_ALIVE_DEFAULT */
+    int client_connections; /* per address; 0 = no limit; -1 = the default (none behind
+                               a trusted proxy, else HTTP_CLIENT_CONNECTIONS_DEFAULT) */
 };
 
 /* Starts civetweb, prints the URL on stdout, serves until SIGTERM/SIGINT,
@@ -199,6 +206,9 @@ int http_send_json(struct req *r, int status, cJSON *body);
 int http_send(struct req *r, int status, const char *content_type, const void *body, size_t len);
 /* Sends 204 No Content. */
 int http_send_empty(struct req *r, int status);
+/* Sends 304 Not Modified with the security headers and the added ones
+ * (validators, Cache-Control), without a body or Content-Length. */
+int http_send_not_modified(struct req *r);
 /* Sends the error in r->err (or a 500 when none is set) in the API's shape. */
 int http_send_error(struct req *r);
 /* Adds a response header for the next http_send*: value copied. */

@@ -56,12 +56,27 @@ static void usage_main(FILE *f)
           "(127.0.0.1:8080),\n"
           "LABSHARE_WWW, LABSHARE_PUBLIC_URL, LABSHARE_TZ (Europe/Warsaw),\n"
           "LABSHARE_SYNC (full|normal), LABSHARE_THREADS, LABSHARE_TRUST_PROXY (1),\n"
+          "LABSHARE_REQUEST_TIMEOUT (10 s), LABSHARE_KEEP_ALIVE_TIMEOUT (5 s),\n"
+          "LABSHARE_CLIENT_CONNECTIONS (32 per address; 0 = no limit),\n"
           "LABSHARE_SMTP_URL, _USER, _PASSWORD (or _PASSWORD_FILE), _FROM, _STARTTLS (1),\n"
           "LABSHARE_NOTIFY_INTERVAL_MS (30000), LABSHARE_NOTIFY_BACKOFF_S (60),\n"
           "LABSHARE_GUEST_REGISTRATION (on|off), LABSHARE_OIDC_ISSUER, _CLIENT_ID,\n"
           "_CLIENT_SECRET (or _CLIENT_SECRET_FILE), _NAME, _ALLOW_HTTP_LOOPBACK (1),\n"
           "_TRUST_EMAIL (1).\n",
           f);
+}
+
+/* A whole decimal number in [min, max] (atoi() reads "5x" as 5 and "x" as
+ * 0); -1 for anything else. */
+static int parse_bounded(const char *s, int min, int max, int *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = s ? strtol(s, &end, 10) : 0;
+    if (!s || !*s || *end || errno || v < min || v > max)
+        return -1;
+    *out = (int)v;
+    return 0;
 }
 
 static int bad_usage(const char *cmd, const char *msg)
@@ -155,6 +170,9 @@ static int cmd_serve(int argc, char **argv)
         {"public-url", required_argument, 0, 'u'},
         {"threads", required_argument, 0, 't'},
         {"quiet", no_argument, 0, 'q'},
+        {"request-timeout", required_argument, 0, 'R'},
+        {"keep-alive-timeout", required_argument, 0, 'K'},
+        {"client-connections", required_argument, 0, 'c'},
         {"import-allow-private", no_argument, 0, 'P'},
         {"import-interval", required_argument, 0, 'i'},
         {"guest-registration", required_argument, 0, 'g'},
@@ -173,6 +191,11 @@ static int cmd_serve(int argc, char **argv)
         return CLI_FAIL;
     int allow_private = 0;
     const char *interval = env_or("LABSHARE_IMPORT_INTERVAL", "900");
+    /* Limits on connections (README "Configuration"): flags, then
+     * LABSHARE_* variables, then the defaults. */
+    const char *request_s = env_or("LABSHARE_REQUEST_TIMEOUT", NULL);
+    const char *keep_alive_s = env_or("LABSHARE_KEEP_ALIVE_TIMEOUT", NULL);
+    const char *client_s = env_or("LABSHARE_CLIENT_CONNECTIONS", NULL);
     const char *dbpath = env_or("LABSHARE_DB", "labshare.db");
     struct http_config cfg = {
         .listen = env_or("LABSHARE_LISTEN", "127.0.0.1:8080"),
@@ -181,6 +204,7 @@ static int cmd_serve(int argc, char **argv)
         .threads = atoi(env_or("LABSHARE_THREADS", "128")),
         .trust_proxy = atoi(env_or("LABSHARE_TRUST_PROXY", "0")),
         .db_connections = atoi(env_or("LABSHARE_DB_CONNECTIONS", "8")),
+        .client_connections = -1,
     };
     int c;
     optind = 1;
@@ -203,6 +227,15 @@ static int cmd_serve(int argc, char **argv)
             break;
         case 'q':
             cfg.quiet = 1;
+            break;
+        case 'R':
+            request_s = optarg;
+            break;
+        case 'K':
+            keep_alive_s = optarg;
+            break;
+        case 'c':
+            client_s = optarg;
             break;
         case 'P':
             allow_private = 1;
@@ -242,6 +275,8 @@ static int cmd_serve(int argc, char **argv)
         case 'h':
             puts("usage: labshare serve [--db FILE] [--listen HOST:PORT] [--www DIR]\n"
                  "                      [--public-url URL] [--threads N] [--quiet]\n"
+                 "                      [--request-timeout S] [--keep-alive-timeout S]\n"
+                 "                      [--client-connections N]\n"
                  "                      [--import-allow-private] [--import-interval SECONDS]\n"
                  "                      [--guest-registration on|off]\n"
                  "                      [--oidc-issuer URL --oidc-client-id ID\n"
@@ -249,6 +284,10 @@ static int cmd_serve(int argc, char **argv)
                  "                       [--oidc-name NAME] [--oidc-allow-http-loopback]]\n"
                  "Migrates the database, then serves HTTP until SIGTERM or SIGINT.\n"
                  "--listen takes port 0 for an ephemeral port (printed on start).\n"
+                 "--request-timeout: seconds for a request's head and body to arrive (10);\n"
+                 "--keep-alive-timeout: seconds an idle connection stays open (5);\n"
+                 "--client-connections: connections one address may hold (32; 0 = no\n"
+                 "limit; no limit by default with LABSHARE_TRUST_PROXY=1).\n"
                  "Settings given here (or as LABSHARE_* variables) fix them: staff cannot\n"
                  "change them in the browser. Prefer LABSHARE_OIDC_CLIENT_SECRET_FILE to a\n"
                  "secret on the command line, where other users of the machine can read it.\n"
@@ -264,6 +303,16 @@ static int cmd_serve(int argc, char **argv)
         return bad_usage("serve", "unexpected argument");
     if (cfg.threads < 1 || cfg.threads > 256)
         return bad_usage("serve", "--threads must be 1 to 256");
+    if (request_s && parse_bounded(request_s, 1, 300, &cfg.request_timeout) != 0)
+        return bad_usage("serve",
+                         "--request-timeout (LABSHARE_REQUEST_TIMEOUT) must be 1 to 300 seconds");
+    if (keep_alive_s && parse_bounded(keep_alive_s, 1, 300, &cfg.keep_alive) != 0)
+        return bad_usage(
+            "serve", "--keep-alive-timeout (LABSHARE_KEEP_ALIVE_TIMEOUT) must be 1 to 300 seconds");
+    if (client_s && parse_bounded(client_s, 0, 100000, &cfg.client_connections) != 0)
+        return bad_usage(
+            "serve",
+            "--client-connections (LABSHARE_CLIENT_CONNECTIONS) must be 0 (no limit) to 100000");
     char *iend = NULL;
     long import_s = strtol(interval, &iend, 10);
     if (!*interval || *iend || import_s < 1 || import_s > 7 * 86400)

@@ -707,9 +707,11 @@ int oidc_exchange_code(const char **id_token, const char **access_token, enum oi
     const char *idt = json_str(doc, "id_token");
     if (status != 200) {
         const char *e = json_str(doc, "error");
-        rc = ls_err_set(err, failed(why, OIDC_PROVIDER_ERROR), NULL,
-                        e ? arena_printf(a, "the provider refused the code: %.100s", e)
-                          : "the provider refused the code");
+        /* The provider's words are an argument, never the format. */
+        rc = e ? ls_err_set(err, failed(why, OIDC_PROVIDER_ERROR), NULL,
+                            "the provider refused the code: %.100s", e)
+               : ls_err_set(err, failed(why, OIDC_PROVIDER_ERROR), NULL,
+                            "the provider refused the code");
     } else if (!idt) {
         rc = ls_err_set(err, failed(why, OIDC_MALFORMED), NULL,
                         "the provider's answer has no ID token");

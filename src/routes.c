@@ -10,6 +10,7 @@
 size_t __sanitizer_get_current_allocated_bytes(void);
 #endif
 
+#include "conn.h"
 #include "db.h"
 #include "feed.h"
 #include "field.h"
@@ -40,6 +41,13 @@ static const struct field GROUP_FIELDS[] = {
     FIELD_END,
 };
 static const struct shape group_shape = {.fields = GROUP_FIELDS};
+static const struct field CONNECTION_FIELDS[] = {
+    D("open", FT_LONG, LABEL("Open now", "Otwarte teraz")),
+    D("refused", FT_LONG, LABEL("Refused (limit per address)", "Odrzucone (limit na adres)")),
+    D("timed_out", FT_LONG, LABEL("Requests cut at their deadline", "Żądania przerwane po czasie")),
+    FIELD_END,
+};
+static const struct shape connection_shape = {.fields = CONNECTION_FIELDS};
 static const struct field_choice HEAP_SOURCES[] = {
     {"glibc", {"glibc", "glibc"}},
     {"asan", {"AddressSanitizer", "AddressSanitizer"}},
@@ -54,6 +62,8 @@ static const struct field DIAGNOSTICS_FIELDS[] = {
       LABEL("Feed cache", "Pamięć podręczna kalendarzy")),
     D("group_commit", FT_OBJECT, .ref = &group_shape,
       LABEL("Group commit", "Grupowe zatwierdzanie")),
+    D("connections", FT_OBJECT, .ref = &connection_shape,
+      LABEL("Client connections", "Połączenia klientów")),
     FIELD_END,
 };
 static const struct shape diagnostics_shape = {"Diagnostics",
@@ -106,7 +116,8 @@ static uint64_t rss_bytes(void)
 }
 
 /* Memory and cache figures for operators (and the soak test): what the
- * process holds and what its bounded caches hold of it. */
+ * process holds and what its bounded caches hold of it; and the
+ * connection limits' counts (conn.h). */
 static int get_diagnostics(struct req *r)
 {
     const char *source;
@@ -115,6 +126,8 @@ static int get_diagnostics(struct req *r)
     feed_cache_stats(&fc);
     struct db_group_stats gs;
     db_group_stats(&gs);
+    struct conn_stats cs;
+    conn_get_stats(&cs);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "rss_bytes", (double)rss_bytes());
     cJSON_AddNumberToObject(o, "heap_in_use_bytes", (double)heap);
@@ -128,6 +141,10 @@ static int get_diagnostics(struct req *r)
     cJSON_AddNumberToObject(g, "writes", (double)gs.writes);
     cJSON_AddNumberToObject(g, "commits", (double)gs.groups);
     cJSON_AddNumberToObject(g, "largest", (double)gs.largest);
+    cJSON *c = cJSON_AddObjectToObject(o, "connections");
+    cJSON_AddNumberToObject(c, "open", cs.open);
+    cJSON_AddNumberToObject(c, "refused", (double)cs.refused);
+    cJSON_AddNumberToObject(c, "timed_out", (double)cs.timed_out);
     return http_send_json(r, 200, o);
 }
 

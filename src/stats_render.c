@@ -6,84 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "json.h"
 #include "timeutil.h"
 
-/* Rounding of each kind of figure (digits after the point). */
-#define D_HOURS 3
-#define D_RATE 4
-#define D_AREA 2
-
-static double rnd(double x, int digits)
+/* A figure as computed: statistics are written unrounded (API.md § Figures;
+ * the browser rounds what a person reads), only a negative zero as 0. */
+static double fig(double v)
 {
-    double p = pow(10, digits);
-    double v = round(x * p) / p;
     return v == 0 ? 0 : v; /* no "-0" */
-}
-
-/* --- a growable text buffer for CSV --- */
-
-struct sbuf {
-    char *s;
-    size_t n, cap;
-};
-
-static void sb_put(struct sbuf *b, const char *s, size_t len)
-{
-    if (b->n + len + 1 > b->cap) {
-        while (b->n + len + 1 > b->cap)
-            b->cap = b->cap ? b->cap * 2 : 4096;
-        b->s = realloc(b->s, b->cap);
-        if (!b->s)
-            abort();
-    }
-    memcpy(b->s + b->n, s, len);
-    b->n += len;
-    b->s[b->n] = '\0';
-}
-
-/* One field, quoted when needed, followed by a comma unless last. */
-static void csv_text(struct sbuf *b, const char *s, int last)
-{
-    if (!s)
-        s = "";
-    if (strpbrk(s, ",\"\r\n")) {
-        sb_put(b, "\"", 1);
-        for (const char *p = s; *p; p++) {
-            sb_put(b, p, 1);
-            if (*p == '"')
-                sb_put(b, "\"", 1); /* quotes doubled */
-        }
-        sb_put(b, "\"", 1);
-    } else {
-        sb_put(b, s, strlen(s));
-    }
-    sb_put(b, last ? "\r\n" : ",", last ? 2 : 1);
-}
-
-/* A number exactly as cJSON prints the same double: shortest %g that reads back. */
-static void csv_num(struct sbuf *b, double v, int last)
-{
-    char tmp[32];
-    if (v == (double)(long long)v && fabs(v) < 1e15) {
-        snprintf(tmp, sizeof tmp, "%lld", (long long)v);
-    } else {
-        snprintf(tmp, sizeof tmp, "%1.15g", v);
-        if (strtod(tmp, NULL) != v)
-            snprintf(tmp, sizeof tmp, "%1.17g", v);
-    }
-    csv_text(b, tmp, last);
-}
-
-static void csv_begin(struct sbuf *b)
-{
-    sb_put(b, "\xEF\xBB\xBF", 3);
-}
-
-static char *csv_end(struct sbuf *b, size_t *len)
-{
-    *len = b->n;
-    return b->s;
 }
 
 /* --- utilisation --- */
@@ -105,19 +36,19 @@ static const char *const figure_names[] = {"available_hours",
 
 static void figures_values(const struct stats_figures *f, double v[13])
 {
-    v[0] = rnd(f->available_hours, D_HOURS);
-    v[1] = rnd(f->booked_hours, D_HOURS);
-    v[2] = rnd(f->used_hours, D_HOURS);
-    v[3] = rnd(f->booked_rate, D_RATE);
-    v[4] = rnd(f->used_rate, D_RATE);
-    v[5] = rnd(f->cross_organisation_share, D_RATE);
+    v[0] = fig(f->available_hours);
+    v[1] = fig(f->booked_hours);
+    v[2] = fig(f->used_hours);
+    v[3] = fig(f->booked_rate);
+    v[4] = fig(f->used_rate);
+    v[5] = fig(f->cross_organisation_share);
     v[6] = (double)f->bookings;
     v[7] = (double)f->users;
-    v[8] = rnd(f->kwh, D_HOURS);
-    v[9] = rnd(f->kg_co2e, D_HOURS);
-    v[10] = rnd(f->cross_hours, D_HOURS);
-    v[11] = rnd(f->commercial_hours, D_HOURS);
-    v[12] = rnd(f->commercial_share, D_RATE);
+    v[8] = fig(f->kwh);
+    v[9] = fig(f->kg_co2e);
+    v[10] = fig(f->cross_hours);
+    v[11] = fig(f->commercial_hours);
+    v[12] = fig(f->commercial_share);
 }
 
 static void add_figures(cJSON *o, const struct stats_figures *f)
@@ -219,10 +150,11 @@ cJSON *stats_render_utilisation_json(const struct stats_utilisation *u)
     return o;
 }
 
-char *stats_render_utilisation_csv(const struct stats_utilisation *u, size_t *len)
+char *stats_render_utilisation_csv(const struct stats_utilisation *u, enum csv_locale locale,
+                                   size_t *len)
 {
-    struct sbuf b = {0};
-    csv_begin(&b);
+    struct csv b = {0};
+    csv_begin(&b, locale);
     const char *const *keys = keys_of(u->group_by);
     for (int k = 0; keys[k]; k++)
         csv_text(&b, keys[k], 0);
@@ -252,28 +184,27 @@ static void year_json(cJSON *o, const struct stats_year *y)
 {
     cJSON_AddNumberToObject(o, "year", y->year);
     cJSON *area = cJSON_AddObjectToObject(o, "lab_area_m2");
-    cJSON_AddNumberToObject(area, "commercial", rnd(y->area_commercial, D_AREA));
-    cJSON_AddNumberToObject(area, "scientific", rnd(y->area_scientific, D_AREA));
-    cJSON_AddNumberToObject(area, "total", rnd(y->area_total, D_AREA));
-    cJSON_AddNumberToObject(area, "teaching", rnd(y->area_teaching, D_AREA));
-    cJSON_AddNumberToObject(area, "office", rnd(y->area_office, D_AREA));
-    cJSON_AddNumberToObject(area, "coworking", rnd(y->area_coworking, D_AREA));
+    cJSON_AddNumberToObject(area, "commercial", fig(y->area_commercial));
+    cJSON_AddNumberToObject(area, "scientific", fig(y->area_scientific));
+    cJSON_AddNumberToObject(area, "total", fig(y->area_total));
+    cJSON_AddNumberToObject(area, "teaching", fig(y->area_teaching));
+    cJSON_AddNumberToObject(area, "office", fig(y->area_office));
+    cJSON_AddNumberToObject(area, "coworking", fig(y->area_coworking));
     cJSON_AddNumberToObject(o, "shared_labs", (double)y->shared_labs);
     cJSON_AddNumberToObject(o, "shared_resources", (double)y->shared_resources);
     cJSON_AddNumberToObject(o, "shared_services", (double)y->shared_services);
     cJSON_AddNumberToObject(o, "users", (double)y->users);
     cJSON *ut = cJSON_AddObjectToObject(o, "utilisation");
-    cJSON_AddNumberToObject(ut, "booked_hours", rnd(y->booked_hours, D_HOURS));
-    cJSON_AddNumberToObject(ut, "available_hours", rnd(y->available_hours, D_HOURS));
-    cJSON_AddNumberToObject(ut, "rate", rnd(y->rate, D_RATE));
-    cJSON_AddNumberToObject(o, "cross_organisation_share",
-                            rnd(y->cross_organisation_share, D_RATE));
+    cJSON_AddNumberToObject(ut, "booked_hours", fig(y->booked_hours));
+    cJSON_AddNumberToObject(ut, "available_hours", fig(y->available_hours));
+    cJSON_AddNumberToObject(ut, "rate", fig(y->rate));
+    cJSON_AddNumberToObject(o, "cross_organisation_share", fig(y->cross_organisation_share));
     cJSON *c = cJSON_AddObjectToObject(o, "carbon_kg_co2e");
-    cJSON_AddNumberToObject(c, "infrastructure", rnd(y->carbon_infrastructure, D_HOURS));
-    cJSON_AddNumberToObject(c, "bookings", rnd(y->carbon_bookings, D_HOURS));
+    cJSON_AddNumberToObject(c, "infrastructure", fig(y->carbon_infrastructure));
+    cJSON_AddNumberToObject(c, "bookings", fig(y->carbon_bookings));
     cJSON *e = cJSON_AddObjectToObject(o, "energy_kwh");
-    cJSON_AddNumberToObject(e, "infrastructure", rnd(y->infrastructure_kwh, D_HOURS));
-    cJSON_AddNumberToObject(e, "bookings", rnd(y->bookings_kwh, D_HOURS));
+    cJSON_AddNumberToObject(e, "infrastructure", fig(y->infrastructure_kwh));
+    cJSON_AddNumberToObject(e, "bookings", fig(y->bookings_kwh));
     cJSON_AddNumberToObject(o, "grid_factor_kg_per_kwh", y->factor.kg_per_kwh);
     if (y->factor.year)
         cJSON_AddNumberToObject(o, "grid_factor_year", y->factor.year);
@@ -364,11 +295,11 @@ static double ind_value(const struct stats_year *y, int i, int *estimated)
     *estimated = 0;
     switch (i) {
     case 0:
-        return rnd(y->area_commercial, D_AREA);
+        return fig(y->area_commercial);
     case 1:
-        return rnd(y->area_scientific, D_AREA);
+        return fig(y->area_scientific);
     case 2:
-        return rnd(y->area_total, D_AREA);
+        return fig(y->area_total);
     case 3:
         return (double)y->shared_labs;
     case 4:
@@ -378,29 +309,30 @@ static double ind_value(const struct stats_year *y, int i, int *estimated)
     case 6:
         return (double)y->users;
     case 7:
-        return rnd(y->booked_hours, D_HOURS);
+        return fig(y->booked_hours);
     case 8:
-        return rnd(y->available_hours, D_HOURS);
+        return fig(y->available_hours);
     case 9:
-        return rnd(y->rate, D_RATE);
+        return fig(y->rate);
     case 10:
-        return rnd(y->cross_organisation_share, D_RATE);
+        return fig(y->cross_organisation_share);
     case 11:
         *estimated = fe || y->intensity_estimated;
-        return rnd(y->carbon_infrastructure, D_HOURS);
+        return fig(y->carbon_infrastructure);
     case 12:
         *estimated = fe;
-        return rnd(y->carbon_bookings, D_HOURS);
+        return fig(y->carbon_bookings);
     default:
         *estimated = fe;
         return y->factor.kg_per_kwh;
     }
 }
 
-char *stats_render_indicators_csv(const struct stats_indicators *in, size_t *len)
+char *stats_render_indicators_csv(const struct stats_indicators *in, enum csv_locale locale,
+                                  size_t *len)
 {
-    struct sbuf b = {0};
-    csv_begin(&b);
+    struct csv b = {0};
+    csv_begin(&b, locale);
     static const char *const head[] = {
         "indicator",     "label_pl",       "label_en",  "unit",        "year", "value",
         "previous_year", "previous_value", "estimated", "provisional", NULL};
@@ -435,7 +367,7 @@ cJSON *stats_render_heatmap_json(const struct stats_query *q, const struct stats
     for (int d = 0; d < 7; d++) {
         cJSON *row = cJSON_CreateArray();
         for (int h = 0; h < 24; h++) {
-            double v = rnd(hm->cell[d][h], D_HOURS);
+            double v = fig(hm->cell[d][h]);
             if (v > max)
                 max = v;
             cJSON_AddItemToArray(row, cJSON_CreateNumber(v));
@@ -446,11 +378,11 @@ cJSON *stats_render_heatmap_json(const struct stats_query *q, const struct stats
     return o;
 }
 
-char *stats_render_heatmap_csv(const struct stats_heatmap *hm, size_t *len)
+char *stats_render_heatmap_csv(const struct stats_heatmap *hm, enum csv_locale locale, size_t *len)
 {
     static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-    struct sbuf b = {0};
-    csv_begin(&b);
+    struct csv b = {0};
+    csv_begin(&b, locale);
     csv_text(&b, "weekday", 0);
     for (int h = 0; h < 24; h++) {
         char name[8];
@@ -460,7 +392,7 @@ char *stats_render_heatmap_csv(const struct stats_heatmap *hm, size_t *len)
     for (int d = 0; d < 7; d++) {
         csv_text(&b, days[d], 0);
         for (int h = 0; h < 24; h++)
-            csv_num(&b, rnd(hm->cell[d][h], D_HOURS), h == 23);
+            csv_num(&b, fig(hm->cell[d][h]), h == 23);
     }
     return csv_end(&b, len);
 }
@@ -481,17 +413,17 @@ cJSON *stats_render_monthly_json(int year, enum stats_group_by g,
         cJSON *it = cJSON_CreateObject();
         cJSON_AddNumberToObject(it, "month", m + 1);
         const struct stats_figures *f = &months[m].summary;
-        cJSON_AddNumberToObject(it, "booked_hours", rnd(f->booked_hours, D_HOURS));
-        cJSON_AddNumberToObject(it, "available_hours", rnd(f->available_hours, D_HOURS));
-        cJSON_AddNumberToObject(it, "rate", rnd(f->booked_rate, D_RATE));
+        cJSON_AddNumberToObject(it, "booked_hours", fig(f->booked_hours));
+        cJSON_AddNumberToObject(it, "available_hours", fig(f->available_hours));
+        cJSON_AddNumberToObject(it, "rate", fig(f->booked_rate));
         if (g != STATS_BY_NONE) {
             cJSON *groups = cJSON_AddObjectToObject(it, "groups");
             for (int i = 0; i < months[m].n; i++) {
                 const struct stats_row *r = &months[m].rows[i];
                 cJSON *x = cJSON_AddObjectToObject(groups, series_key(r, g));
-                cJSON_AddNumberToObject(x, "booked_hours", rnd(r->f.booked_hours, D_HOURS));
-                cJSON_AddNumberToObject(x, "available_hours", rnd(r->f.available_hours, D_HOURS));
-                cJSON_AddNumberToObject(x, "rate", rnd(r->f.booked_rate, D_RATE));
+                cJSON_AddNumberToObject(x, "booked_hours", fig(r->f.booked_hours));
+                cJSON_AddNumberToObject(x, "available_hours", fig(r->f.available_hours));
+                cJSON_AddNumberToObject(x, "rate", fig(r->f.booked_rate));
             }
         }
         cJSON_AddItemToArray(items, it);
@@ -500,10 +432,11 @@ cJSON *stats_render_monthly_json(int year, enum stats_group_by g,
 }
 
 char *stats_render_monthly_csv(int year, enum stats_group_by g,
-                               const struct stats_utilisation months[12], size_t *len)
+                               const struct stats_utilisation months[12], enum csv_locale locale,
+                               size_t *len)
 {
-    struct sbuf b = {0};
-    csv_begin(&b);
+    struct csv b = {0};
+    csv_begin(&b, locale);
     static const char *const head[] = {"year", "month", "series", "booked_hours", "available_hours",
                                        "rate", NULL};
     for (int i = 0; head[i]; i++)
@@ -515,9 +448,9 @@ char *stats_render_monthly_csv(int year, enum stats_group_by g,
             csv_num(&b, year, 0);
             csv_num(&b, m + 1, 0);
             csv_text(&b, i < 0 ? "all" : series_key(&months[m].rows[i], g), 0);
-            csv_num(&b, rnd(f->booked_hours, D_HOURS), 0);
-            csv_num(&b, rnd(f->available_hours, D_HOURS), 0);
-            csv_num(&b, rnd(f->booked_rate, D_RATE), 1);
+            csv_num(&b, fig(f->booked_hours), 0);
+            csv_num(&b, fig(f->available_hours), 0);
+            csv_num(&b, fig(f->booked_rate), 1);
         }
     }
     return csv_end(&b, len);

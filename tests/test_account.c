@@ -2,6 +2,8 @@
  * password changes and resets, listing users and the audit log. */
 #include "testutil.h"
 
+#include <pthread.h>
+
 #include "account.h"
 
 static const char *const PW = "correct horse battery";
@@ -257,6 +259,65 @@ static void account__wrong_current_passwords_are_throttled(void **state)
     testdb_free(t);
 }
 
+/* Twelve wrong current passwords at once check exactly ACCOUNT_PW_FREE:
+ * each attempt claims its place before argon2 runs (struct pw_claim). */
+struct pw_attempt {
+    const char *path;
+    const struct user *me;
+    pthread_barrier_t *go;
+    int rc;
+};
+
+static void *pw_attempt_run(void *p)
+{
+    struct pw_attempt *at = p;
+    struct db *db = NULL;
+    struct ls_err err = {0};
+    at->rc = db_open(&db, at->path, &err);
+    pthread_barrier_wait(at->go);
+    if (at->rc == LS_OK)
+        at->rc = account_password_change(db, at->me, "guess guess guess", "a brand new phrase",
+                                         NULL, "10.0.0.9", &err);
+    db_close(db);
+    return NULL;
+}
+
+static void account__parallel_wrong_passwords_check_at_most_the_limit(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    int64_t id = add_user(t, "ewa@example.org", "Ewa Wrona", ROLE_RESEARCHER, 0);
+    struct arena a = {0};
+    struct user me = load(t, &a, id);
+    struct ls_err err = {0};
+    /* A right current password with a refused new one does not count. */
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(account_password_change(t->db, &me, PW, "short", NULL, NULL, &err),
+                         LS_EVALIDATION);
+    assert_string_equal(err.field, "new");
+    enum { N = 12 };
+    pthread_t th[N];
+    struct pw_attempt at[N];
+    pthread_barrier_t go;
+    pthread_barrier_init(&go, NULL, N);
+    for (int i = 0; i < N; i++) {
+        at[i] = (struct pw_attempt){.path = t->path, .me = &me, .go = &go};
+        pthread_create(&th[i], NULL, pw_attempt_run, &at[i]);
+    }
+    int checked = 0, waited = 0;
+    for (int i = 0; i < N; i++) {
+        pthread_join(th[i], NULL);
+        checked += at[i].rc == LS_EVALIDATION;
+        waited += at[i].rc == LS_ETOOMANY;
+    }
+    pthread_barrier_destroy(&go);
+    assert_int_equal(checked, ACCOUNT_PW_FREE);
+    assert_int_equal(waited, N - ACCOUNT_PW_FREE);
+    assert_int_equal(audit_count(t, "user.password.fail", id), ACCOUNT_PW_FREE);
+    arena_release(&a);
+    testdb_free(t);
+}
+
 static void account__staff_reset_ends_every_session(void **state)
 {
     (void)state;
@@ -395,6 +456,7 @@ int main(void)
         cmocka_unit_test(account__staff_rules_keep_an_active_staff_and_owners_in_an_org),
         cmocka_unit_test(account__password_change_policy_and_sessions),
         cmocka_unit_test(account__wrong_current_passwords_are_throttled),
+        cmocka_unit_test(account__parallel_wrong_passwords_check_at_most_the_limit),
         cmocka_unit_test(account__staff_reset_ends_every_session),
         cmocka_unit_test(account__list_filters_and_pages),
         cmocka_unit_test(account__audit_list_filters),

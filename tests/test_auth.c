@@ -1,7 +1,9 @@
 /* test_auth.c — hashing, tokens, sessions, throttling and the rules. */
 #include "testutil.h"
 
+#include <pthread.h>
 #include <sodium.h>
+#include <sys/wait.h>
 
 static int64_t add_user(struct testdb *t, const char *email, enum role role, int64_t org)
 {
@@ -76,6 +78,20 @@ static void auth__user_create_validates(void **state)
     u.email = "X@Example.ORG";
     assert_int_equal(auth_user_create(t->db, &u, NULL, &err), LS_ECONFLICT);
     testdb_free(t);
+}
+
+/* Addresses are shown like names, and those of a provider's claims reach
+ * auth_email_ok() without the field rules: it holds them to the text rules. */
+static void auth__email_refuses_invisible_and_direction_characters(void **state)
+{
+    (void)state;
+    assert_true(auth_email_ok("anna.nowak@uj.edu.pl"));
+    assert_true(auth_email_ok("zofia.żak@przykład.pl"));
+    assert_false(auth_email_ok("admin\xe2\x80\xae@uj.edu.pl")); /* U+202E */
+    assert_false(auth_email_ok("ad\xe2\x80\x8bmin@uj.edu.pl")); /* U+200B */
+    assert_false(auth_email_ok("admin@uj\xc2\xad.edu.pl"));     /* U+00AD */
+    assert_false(auth_email_ok("admin\xc2\x9b@uj.edu.pl"));     /* C1 control */
+    assert_false(auth_email_ok("admin\xff@uj.edu.pl"));         /* not UTF-8 */
 }
 
 static void auth__login_session_and_logout(void **state)
@@ -174,6 +190,100 @@ static void auth__failed_sign_ins_are_throttled(void **state)
     testdb_free(t);
 }
 
+/* Parallel attempts, from threads and from processes sharing the file,
+ * check exactly as many passwords as the limit allows: each attempt claims
+ * its place before argon2 runs (struct throttle_claim in auth.c). */
+struct attempt {
+    const char *path;
+    pthread_barrier_t *go;
+    int rc;
+};
+
+static void *attempt_run(void *p)
+{
+    struct attempt *at = p;
+    struct db *db = NULL;
+    struct ls_err err = {0};
+    at->rc = db_open(&db, at->path, &err);
+    pthread_barrier_wait(at->go);
+    if (at->rc == LS_OK) {
+        struct arena a = {0};
+        struct user u;
+        const char *token = NULL, *csrf = NULL;
+        at->rc = auth_login(db, "ola@example.org", "wrong password!!", "10.0.0.9", &a, &u, &token,
+                            &csrf, &err);
+        arena_release(&a);
+    }
+    db_close(db);
+    return NULL;
+}
+
+/* Runs n attempts at once; returns how many checked a password (401). */
+static int attempts(const char *path, int n, int *other)
+{
+    pthread_t th[16];
+    struct attempt at[16];
+    pthread_barrier_t go;
+    pthread_barrier_init(&go, NULL, (unsigned)n);
+    for (int i = 0; i < n; i++) {
+        at[i] = (struct attempt){.path = path, .go = &go};
+        pthread_create(&th[i], NULL, attempt_run, &at[i]);
+    }
+    int checked = 0;
+    for (int i = 0; i < n; i++) {
+        pthread_join(th[i], NULL);
+        if (at[i].rc == LS_EUNAUTH)
+            checked++;
+        else if (at[i].rc != LS_ETOOMANY)
+            (*other)++;
+    }
+    pthread_barrier_destroy(&go);
+    return checked;
+}
+
+static void auth__parallel_sign_ins_check_at_most_the_limit(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    add_user(t, "ola@example.org", ROLE_RESEARCHER, 0);
+    /* Successful sign-ins before never count against the account. */
+    struct arena a = {0};
+    struct user u;
+    const char *token = NULL, *csrf = NULL;
+    struct ls_err err = {0};
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(auth_login(t->db, "ola@example.org", "correct horse battery", "10.0.0.9",
+                                    &a, &u, &token, &csrf, &err),
+                         LS_OK);
+    arena_release(&a);
+    /* Three processes of four threads each: twelve attempts at once. */
+    pid_t kids[3];
+    for (int k = 0; k < 3; k++) {
+        kids[k] = fork();
+        assert_true(kids[k] >= 0);
+        if (kids[k] == 0) {
+            int other = 0;
+            int checked = attempts(t->path, 4, &other);
+            _exit(other ? 100 : checked);
+        }
+    }
+    int checked = 0;
+    for (int k = 0; k < 3; k++) {
+        int status = 0;
+        assert_int_equal(waitpid(kids[k], &status, 0), kids[k]);
+        assert_true(WIFEXITED(status));
+        assert_true(WEXITSTATUS(status) <= 4);
+        checked += WEXITSTATUS(status);
+    }
+    assert_int_equal(checked, 5);
+    /* And within one process, after the wait: one more check, not twelve. */
+    testdb_exec(t, "UPDATE login_failures SET at = at - 31");
+    int other = 0;
+    assert_int_equal(attempts(t->path, 12, &other), 1);
+    assert_int_equal(other, 0);
+    testdb_free(t);
+}
+
 static void auth__authorisation_rules(void **state)
 {
     (void)state;
@@ -197,9 +307,11 @@ int main(void)
         cmocka_unit_test(auth__password_policy),
         cmocka_unit_test(auth__tokens_are_random_256_bit_hex),
         cmocka_unit_test(auth__user_create_validates),
+        cmocka_unit_test(auth__email_refuses_invisible_and_direction_characters),
         cmocka_unit_test(auth__login_session_and_logout),
         cmocka_unit_test(auth__deactivation_ends_sessions),
         cmocka_unit_test(auth__failed_sign_ins_are_throttled),
+        cmocka_unit_test(auth__parallel_sign_ins_check_at_most_the_limit),
         cmocka_unit_test(auth__authorisation_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

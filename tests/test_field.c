@@ -178,6 +178,30 @@ static void field__text_may_not_hide_or_reorder_itself(void **state)
     assert_int_equal(field_chars(""), 0);
 }
 
+/* An invisible or direction character is named as such (a control
+ * character keeps its own message); limits count characters; an emoji
+ * sequence joined by U+200D is text. */
+static void field__invisible_text_is_named_and_limits_are_characters(void **state)
+{
+    (void)state;
+    struct thing t = valid();
+    t.name = "Ad\xE2\x80\x8Bm"; /* zero-width space */
+    struct ls_err err = {0};
+    assert_int_equal(field_check(&thing, &t, 1, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "name");
+    assert_non_null(strstr(err.message, "invisible or text-direction"));
+    t.name = "Ad\x01";
+    assert_int_equal(field_check(&thing, &t, 1, &err), LS_EVALIDATION);
+    assert_non_null(strstr(err.message, "control characters"));
+    t.name = "Łódźą"; /* 5 characters, 10 bytes: within .max = 5 */
+    assert_int_equal(field_check(&thing, &t, 1, &err), LS_OK);
+    t.name = "Łódźąę";
+    assert_int_equal(field_check(&thing, &t, 1, &err), LS_EVALIDATION);
+    t = valid();
+    t.note = "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x94\xAC lab"; /* 👩‍🔬 */
+    assert_int_equal(field_check(&thing, &t, 1, &err), LS_OK);
+}
+
 static void field__copy_takes_only_what_is_present(void **state)
 {
     (void)state;
@@ -203,6 +227,7 @@ int main(void)
         cmocka_unit_test(field__defaults_come_from_the_table),
         cmocka_unit_test(field__every_type_is_checked_and_named),
         cmocka_unit_test(field__text_may_not_hide_or_reorder_itself),
+        cmocka_unit_test(field__invisible_text_is_named_and_limits_are_characters),
         cmocka_unit_test(field__copy_takes_only_what_is_present),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -438,7 +438,7 @@ static void stats__csv_is_rfc4180_with_bom(void **state)
     resource(1, 1, 1, 0, "week");
     struct stats_utilisation u = run(WEEK, STATS_BY_ORGANISATION);
     size_t len;
-    char *csv = stats_render_utilisation_csv(&u, &len);
+    char *csv = stats_render_utilisation_csv(&u, CSV_RFC4180, &len);
     assert_int_equal(strlen(csv), len);
     assert_memory_equal(csv, "\xEF\xBB\xBForganisation_id,name,group,", 29);
     /* The organisation's name holds a comma and quotes: quoted, quotes doubled. */

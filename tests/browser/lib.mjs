@@ -40,19 +40,26 @@ export async function signIn(page, url, email, password) {
   await page.waitForSelector('#signout');
 }
 
-/** Clicks free slots in the shown week until one makes a valid selection. */
-/** Clicks free slots in the shown week until one makes a valid selection. */
+/**
+ * Steps to the next week(s) and clicks free slots until one makes a valid
+ * selection (the submit button is enabled). On a phone, where the grid
+ * shows one day at a time, it tries each day of the week.
+ */
 export async function pickFreeSlot(page) {
   for (let week = 0; week < 4; week++) {
     const label = await page.textContent('.week-label');
     await page.click('.week-next');
     await until(page, (l) => document.querySelector('.week-label').textContent !== l, label);
     await page.waitForSelector('.week-grid .wk-day:visible, .week-grid .closed-week');
-    const slots = page.locator('.week-grid button.slot.free:visible');
-    const n = Math.min(await slots.count(), 40);
-    for (let i = 0; i < n; i++) {
-      await slots.nth(i).click();
-      if (await page.isEnabled('.book-submit')) return;
+    const phone = await page.locator('.day-switch:visible').count();
+    for (let d = 0; d < (phone ? 7 : 1); d++) {
+      if (phone) await page.click(`.day-switch button >> nth=${d}`);
+      const slots = page.locator('.week-grid button.slot.free:visible');
+      const n = Math.min(await slots.count(), 40);
+      for (let i = 0; i < n; i++) {
+        await slots.nth(i).click();
+        if (await page.isEnabled('.book-submit')) return;
+      }
     }
   }
   assert.fail('no bookable free slot found in the next four weeks');

@@ -39,7 +39,9 @@ async function signIn(email) {
 }
 
 before(async () => {
-  srv = await startServer();
+  // The concurrency tests send 40 requests at once from one address, over
+  // 40 connections: more than the default limit per address (32).
+  srv = await startServer({ args: ['--client-connections', '64'] });
   sql(`
     INSERT INTO organisations(id, name, grp, created, updated) VALUES
       (1, 'Jagiellonian Centre of Innovation', 'BIZ', 0, 0),

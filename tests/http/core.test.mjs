@@ -45,6 +45,8 @@ test('diagnostics: memory and cache figures for staff only', async () => {
   const schema = (await anon.get('/api/v1/openapi.json')).json.components.schemas.Diagnostics;
   assert.deepEqual(Object.keys(d).sort(), Object.keys(schema.properties).sort());
   assert.deepEqual(Object.keys(d.feed_cache).sort(), Object.keys(schema.properties.feed_cache.properties).sort());
+  assert.deepEqual(Object.keys(d.connections).sort(), Object.keys(schema.properties.connections.properties).sort());
+  assert.ok(d.connections.open >= 1 && d.connections.refused >= 0 && d.connections.timed_out >= 0, r.text);
   // Booking writes share commits: never more commits than writes.
   assert.ok(Number.isInteger(d.group_commit.writes) && d.group_commit.commits <= d.group_commit.writes, r.text);
 });

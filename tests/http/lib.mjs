@@ -206,7 +206,7 @@ export class Client {
   }
 
   /** Raw request. body: object (sent as JSON), string (sent as is) or undefined. */
-  async req(method, path, body, { headers = {}, csrf = true } = {}) {
+  async req(method, path, body, { headers = {}, csrf = true, signal } = {}) {
     const h = { ...headers };
     if (this.cookie) h.cookie = this.cookie;
     if (csrf && this.csrf && !['GET', 'HEAD'].includes(method)) h['x-csrf-token'] = this.csrf;
@@ -215,7 +215,7 @@ export class Client {
       payload = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
       if (!('content-type' in h)) h['content-type'] = 'application/json';
     }
-    const res = await fetchOnce(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
+    const res = await fetchOnce(this.base + path, { method, headers: h, body: payload, redirect: 'manual', signal });
     const set = res.headers.get('set-cookie');
     if (set) {
       const m = set.match(/labshare_session=([^;]*)/);
@@ -243,4 +243,25 @@ export function assertError(r, status, code, field) {
   assert.equal(r.json.error, code, r.text);
   assert.equal(typeof r.json.message, 'string');
   if (field !== undefined) assert.equal(r.json.field, field, r.text);
+}
+
+/** RFC 4180 with a given separator: quoted fields, doubled quotes, CRLF records. */
+export function parseCsv(text, sep = ',') {
+  const rows = [];
+  let row = [], f = '', i = 0, quoted = false;
+  while (i < text.length) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { f += '"'; i += 2; continue; }
+      if (c === '"') { quoted = false; i++; continue; }
+      f += c; i++; continue;
+    }
+    if (c === '"') { quoted = true; i++; continue; }
+    if (c === sep) { row.push(f); f = ''; i++; continue; }
+    if (c === '\r' && text[i + 1] === '\n') { row.push(f); rows.push(row); row = []; f = ''; i += 2; continue; }
+    assert.notEqual(c, '\n', 'bare LF in CSV');
+    f += c; i++;
+  }
+  assert.equal(f, '', 'last record must end with CRLF');
+  return rows;
 }

@@ -7,14 +7,15 @@ import net from 'node:net';
  * the server at base URL and collects the answer until the server closes,
  * a full response has arrived, or `timeout` ms pass.
  * With waitClose, waits for the server to close the connection (closed
- * tells whether it did within the timeout).
+ * tells whether it did within the timeout). localAddress picks the client's
+ * address (any of 127.0.0.0/8 on Linux), to act as another client.
  * Returns {status, headers (lower-case names), body, json, raw, closed,
  * errorCode} (status 0 when no answer arrived).
  */
-export function rawRequest(base, data, { timeout = 5000, keepOpen = false, waitClose = false } = {}) {
+export function rawRequest(base, data, { timeout = 5000, keepOpen = false, waitClose = false, localAddress } = {}) {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
-    const sock = net.connect(Number(port), hostname);
+    const sock = net.connect({ port: Number(port), host: hostname, localAddress });
     const chunks = [];
     let done = false;
     let errorCode = null;
@@ -62,10 +63,10 @@ export function rawRequest(base, data, { timeout = 5000, keepOpen = false, waitC
 }
 
 /** Opens a socket, writes `data` and leaves it open (for stalled clients). */
-export function openStalled(base, data) {
+export function openStalled(base, data, { localAddress } = {}) {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
-    const sock = net.connect(Number(port), hostname, () => { if (data) sock.write(data); resolve(sock); });
+    const sock = net.connect({ port: Number(port), host: hostname, localAddress }, () => { if (data) sock.write(data); resolve(sock); });
     sock.on('error', () => { /* the server may time us out */ });
     sock.once('error', reject);
   });

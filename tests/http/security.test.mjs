@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, Client, assertError, addUser } from './lib.mjs';
+import { startServer, Client, assertError, addUser, within } from './lib.mjs';
 import { rawRequest } from './raw.mjs';
 
 let srv, anon, staff;
@@ -160,6 +160,10 @@ test('SQL injection in every filter of every list route is inert', async () => {
   const tables = sql("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name;").split('\n');
   const counts = () => tables.map((t) => `${t}=${sql(`SELECT count(*) FROM "${t}";`)}`).join(' ');
   const before = counts();
+  // counts() blocks the event loop (sqlite3 runs synchronously), on a busy
+  // machine for longer than the server keeps an idle connection: let the
+  // client see the server's close before it picks a pooled socket again.
+  await new Promise((resolve) => setImmediate(resolve));
 
   const from = '2026-01-01T00:00:00Z';
   const to = '2026-02-01T00:00:00Z';
@@ -220,4 +224,80 @@ test('SQL injection in every filter of every list route is inert', async () => {
   }
   assert.equal(counts(), before, 'a table changed');
   assert.ok(answered > 4000);
+});
+
+/** Resolves once cond() holds for the server's log (stderr), as it grows. */
+function logged(cond) {
+  return within(5000, new Promise((resolve) => {
+    const check = () => { if (cond()) { srv.child.stderr.off('data', check); resolve(); } };
+    srv.child.stderr.on('data', check);
+    check();
+  }));
+}
+
+/** A live feed of a fresh resource: its URL path and token. */
+async function makeFeed() {
+  const org = await staff.post('/api/v1/organisations', { name: `Feeds ${Math.random()}`, group: 'R&D' });
+  const lab = await staff.post('/api/v1/labs', { organisation_id: org.json.id, name: 'Lab', kind: 'scientific', area_m2: 10 });
+  const res = await staff.post('/api/v1/resources', { lab_id: lab.json.id, type: 'instrument', name: 'Feed instrument' });
+  const f = await staff.post('/api/v1/feeds', { scope: 'resource', id: res.json.id });
+  assert.equal(f.status, 201, f.text);
+  const path = new URL(f.json.url).pathname;
+  return { path, token: path.match(/\/ical\/([0-9a-f]{64})\.ics/)[1] };
+}
+
+test('a feed\'s 304 carries the security headers with its validators', async () => {
+  const { path } = await makeFeed();
+  const full = await anon.get(path);
+  assert.equal(full.status, 200);
+  assertSecurityHeaders(full, 'feed 200');
+  const etag = full.headers.get('etag');
+  const modified = full.headers.get('last-modified');
+  for (const [what, headers] of [['If-None-Match', { 'if-none-match': etag }], ['If-Modified-Since', { 'if-modified-since': modified }]]) {
+    const r = await anon.get(path, { headers });
+    assert.equal(r.status, 304, what);
+    assertSecurityHeaders(r, `feed 304 (${what})`);
+    assert.equal(r.headers.get('etag'), etag);
+    assert.equal(r.headers.get('last-modified'), modified);
+    assert.equal(r.headers.get('cache-control'), 'private, no-cache');
+    assert.equal(r.text, '');
+  }
+});
+
+test('a feed token never reaches the access log, whatever the case of the path', async () => {
+  const { path, token } = await makeFeed();
+  const upper = token.toUpperCase();
+  const mark = srv.stderr().length;
+  const since = () => srv.stderr().slice(mark);
+  for (const p of [path, path.replace('/ical/', '/ICAL/'), path.replace('/ical/', '/Ical/'),
+    `/ical/${upper}.ics`, `/ICAL/${upper}.ICS`, `/api/v1/feeds/${token}`, `/x/${token}/y`]) {
+    const r = await anon.get(p);
+    assert.ok([200, 401, 404, 405].includes(r.status), `${p}: ${r.status}`);
+  }
+  // Invitation and reset tokens sit in paths too.
+  await anon.post(`/api/v1/invitations/${token}/accept`, { name: 'X', password: 'long enough password' });
+  await anon.post(`/api/v1/password-reset/${upper}`, { password: 'long enough password' });
+  // An id or a short word is not a token and stays readable.
+  await anon.get('/api/v1/resources/12345');
+  // Each line is written once its answer is out: wait for all nine
+  // redacted ones and the last one.
+  await logged(() => (since().match(/\[token\]/g) || []).length >= 9 &&
+    /GET \/api\/v1\/resources\/12345 401/.test(since()));
+  const log = since();
+  assert.equal((log.match(/ \/ical\/\[token\] /g) || []).length, 5, 'feed requests are logged, redacted');
+  assert.ok(!log.toLowerCase().includes(token), 'a feed token was written to the log');
+});
+
+test('no CORS: preflights and cross-origin requests get no Access-Control headers', async () => {
+  const origin = 'https://evil.example';
+  for (const path of ['/api/v1/bookings', '/api/v1/session', '/api/v1/health', '/', '/no-such-thing']) {
+    const pre = await rawRequest(srv.url, `OPTIONS ${path} HTTP/1.1\r\nHost: x\r\nOrigin: ${origin}\r\n` +
+      'Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type, x-csrf-token\r\nConnection: close\r\n\r\n');
+    assert.ok(pre.status >= 400, `OPTIONS ${path}: ${pre.status}`);
+    for (const h of Object.keys(pre.headers)) assert.doesNotMatch(h, /^access-control-/, `OPTIONS ${path}: ${h}`);
+    assertSecurityHeaders(pre, `OPTIONS ${path}`);
+  }
+  const get = await anon.get('/api/v1/health', { headers: { origin } });
+  assert.equal(get.status, 200);
+  for (const [h] of get.headers) assert.doesNotMatch(h, /^access-control-/);
 });

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, Client, assertError, addUser, cli } from './lib.mjs';
+import { startServer, Client, assertError, addUser, cli, parseCsv } from './lib.mjs';
 
 let srv, staff, owner, researcher;
 
@@ -50,25 +50,16 @@ after(async () => { await srv.stop(); });
 
 const WEEK = 'from=2026-06-08T00:00:00%2B02:00&to=2026-06-15T00:00:00%2B02:00';
 
-/** RFC 4180: quoted fields, doubled quotes, CRLF records. */
-function parseCsv(text) {
-  const rows = [];
-  let row = [], f = '', i = 0, quoted = false;
-  while (i < text.length) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { f += '"'; i += 2; continue; }
-      if (c === '"') { quoted = false; i++; continue; }
-      f += c; i++; continue;
-    }
-    if (c === '"') { quoted = true; i++; continue; }
-    if (c === ',') { row.push(f); f = ''; i++; continue; }
-    if (c === '\r' && text[i + 1] === '\n') { row.push(f); rows.push(row); row = []; f = ''; i += 2; continue; }
-    assert.notEqual(c, '\n', 'bare LF in CSV');
-    f += c; i++;
-  }
-  assert.equal(f, '', 'last record must end with CRLF');
-  return rows;
+/**
+ * Figures come unrounded (API.md § Figures). cJSON prints a double with 15
+ * significant digits and the CSV the shortest form that reads back exactly,
+ * and the server may add terms in another order than a test does: a figure
+ * is the expected value to a relative 1e-12 (far below any rounding the
+ * server once did: 4 decimals for rates, 3 for hours and kg).
+ */
+function near(actual, expected, what) {
+  assert.equal(typeof actual, 'number', what);
+  assert.ok(Math.abs(actual - expected) <= 1e-12 * Math.max(1, Math.abs(expected)), `${what}: ${actual}, expected ${expected}`);
 }
 
 test('researchers may not see statistics; anonymous clients are 401', async () => {
@@ -107,6 +98,23 @@ test('staff see every shared resource, also unbooked, with the figures', async (
   }
   const priv = await staff.get(`/api/v1/stats/utilisation?${WEEK}&include_private=1`);
   assert.equal(priv.json.total, 3);
+});
+
+test('figures are not rounded: a year\'s rate is booked over available hours, to the last digit', async () => {
+  // Mon–Fri 08:00–18:00 over 2026 is 2,610 hours; 5 booked is a rate of
+  // 0.0019157088…, which the server once cut to 0.0019.
+  const r = await staff.get('/api/v1/stats/utilisation?from=2026-01-01&to=2027-01-01&group_by=resource');
+  assert.equal(r.status, 200, r.text);
+  const a = r.json.items.find((i) => i.resource_id === 1);
+  assert.equal(a.available_hours, 2610);
+  assert.equal(a.booked_hours, 5);
+  near(a.booked_rate, 5 / 2610, 'booked_rate');
+  assert.notEqual(a.booked_rate, Math.round(a.booked_rate * 1e4) / 1e4);
+  near(a.kg_co2e, 5 * 1.0 * 0.553, 'kg_co2e');
+  const csv = await staff.get('/api/v1/stats/utilisation?from=2026-01-01&to=2027-01-01&group_by=resource&format=csv');
+  const rows = parseCsv(csv.text.replace(/^\uFEFF/, ''));
+  const col = rows[0].indexOf('booked_rate');
+  near(Number(rows.find((row) => row[0] === '1')[col]), 5 / 2610, 'booked_rate in the CSV');
 });
 
 test('owners see only their own organisation', async () => {
@@ -161,7 +169,8 @@ test('utilisation CSV parses back to the JSON', async () => {
     const item = j.json.items[i];
     head.forEach((k, c) => {
       const v = item[k];
-      assert.equal(typeof v === 'number' ? Number(row[c]) : row[c], v, `${k} of row ${i}`);
+      if (typeof v === 'number') near(Number(row[c]), v, `${k} of row ${i}`);
+      else assert.equal(row[c], v, `${k} of row ${i}`);
     });
   });
   assert.equal(rows[1][1], 'Instytut "Alfa", PAN');
@@ -181,8 +190,8 @@ test('indicators: JSON shape, previous year, targets, CSV agrees', async () => {
   assert.equal(j.cross_organisation_share, 0.6);
   assert.equal(j.provisional, true); // no 2026 factor: the latest (2024)
   assert.equal(j.grid_factor_kg_per_kwh, 0.553);
-  assert.equal(j.carbon_kg_co2e.infrastructure, Math.round(200 * 160 * 0.553 * 1000) / 1000);
-  assert.equal(j.carbon_kg_co2e.bookings, Math.round((5 * 1.0 + 5 * 2.5) * 0.553 * 1000) / 1000);
+  near(j.carbon_kg_co2e.infrastructure, 200 * 160 * 0.553, 'carbon_kg_co2e.infrastructure');
+  near(j.carbon_kg_co2e.bookings, (5 * 1.0 + 5 * 2.5) * 0.553, 'carbon_kg_co2e.bookings'); // 9.6775, once 9.678
   assert.equal(j.estimated.infrastructure, true);
   assert.equal(j.previous.year, 2025);
   assert.equal(j.previous.utilisation.booked_hours, 0);
@@ -194,8 +203,8 @@ test('indicators: JSON shape, previous year, targets, CSV agrees', async () => {
   const get = (obj, path) => path.split('.').reduce((o, k) => o[k], obj);
   for (const row of rows.slice(1)) {
     const rec = Object.fromEntries(head.map((k, i) => [k, row[i]]));
-    assert.equal(Number(rec.value), get(j, rec.indicator), rec.indicator);
-    assert.equal(Number(rec.previous_value), get(j.previous, rec.indicator), rec.indicator);
+    near(Number(rec.value), get(j, rec.indicator), rec.indicator);
+    near(Number(rec.previous_value), get(j.previous, rec.indicator), rec.indicator);
   }
   assert.ok(rows.some((row) => row[1] === 'Ślad węglowy infrastruktury B&R&I'));
 });

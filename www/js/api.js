@@ -1,5 +1,11 @@
 // api.js — the JSON API client: session cookie is HttpOnly, the CSRF token
-// is kept in memory (and sessionStorage so a reload keeps it).
+// is kept in memory (and sessionStorage so a reload keeps it). Every request
+// says the page's language (Accept-Language), which the server answers in
+// when no one is signed in; a signed-in user's language is their account's,
+// which the language switch keeps equal to the page's (app.js). A request
+// refused with 401 because the session ended may ask the shell to sign in
+// again (onUnauthenticated) and is then sent once more.
+import { getLang } from './i18n.js';
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -19,8 +25,19 @@ export function setCsrf(token) {
   else sessionStorage.removeItem('labshare.csrf');
 }
 
-export async function api(method, path, body, bodyType = 'application/json') {
-  const headers = { accept: 'application/json' };
+let reauth = null;
+
+/**
+ * Sets what a 401 on a request other than the sign-in itself calls:
+ * fn(error) → Promise<boolean>, true once the user is signed in again (the
+ * request is then repeated, with the new CSRF token), false to give up (the
+ * caller gets the 401). The server refuses an unauthenticated request before
+ * it does anything, so repeating it does nothing twice.
+ */
+export function onUnauthenticated(fn) { reauth = fn; }
+
+export async function api(method, path, body, bodyType = 'application/json', again = true) {
+  const headers = { accept: 'application/json', 'accept-language': getLang() };
   if (body !== undefined) headers['content-type'] = bodyType;
   if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
   const payload = body === undefined || bodyType !== 'application/json' ? body : JSON.stringify(body);
@@ -28,7 +45,12 @@ export async function api(method, path, body, bodyType = 'application/json') {
   if (res.status === 204) return null;
   const type = res.headers.get('content-type') || '';
   const data = type.startsWith('application/json') ? await res.json() : await res.text();
-  if (!res.ok) throw new ApiError(res.status, typeof data === 'object' ? data : { message: data });
+  if (!res.ok) {
+    const err = new ApiError(res.status, typeof data === 'object' ? data : { message: data });
+    if (res.status === 401 && again && reauth && !path.startsWith('/api/v1/session') && await reauth(err))
+      return api(method, path, body, bodyType, false);
+    throw err;
+  }
   return data;
 }
 

@@ -37,9 +37,9 @@ export function mount(el, ...children) {
 export function field(label, input, hint) {
   const id = input.id || (input.id = 'f-' + Math.random().toString(36).slice(2, 9));
   const err = h('div', { class: 'field-error', id: id + '-err', 'aria-live': 'polite' });
-  input.setAttribute('aria-describedby', id + '-err');
+  input.setAttribute('aria-describedby', hint ? `${id}-err ${id}-hint` : id + '-err');
   return h('div', { class: 'field', dataset: { field: input.name || '' } },
-    h('label', { for: id }, label), input, hint ? h('div', { class: 'hint' }, hint) : null, err);
+    h('label', { for: id }, label), input, hint ? h('div', { class: 'hint', id: id + '-hint' }, hint) : null, err);
 }
 
 /** Shows an API error on a form: the named field gets the message inline. */
@@ -57,4 +57,11 @@ export function showFormError(form, err) {
   let g = form.querySelector('.form-error');
   if (!g) { g = h('div', { class: 'form-error', role: 'alert' }); form.prepend(g); }
   g.textContent = (err && err.message) || String(err);
+}
+
+/** Removes what showFormError left on a form (messages, aria-invalid, the form's own message). */
+export function clearFormErrors(form) {
+  for (const e of form.querySelectorAll('.field-error')) e.textContent = '';
+  for (const e of form.querySelectorAll('[aria-invalid]')) e.removeAttribute('aria-invalid');
+  for (const e of form.querySelectorAll('.form-error')) e.remove();
 }

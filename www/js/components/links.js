@@ -6,26 +6,26 @@ import { t, addStrings } from '../i18n.js';
 addStrings({
   pl: {
     'link.invalid': 'Ten link jest nieprawidłowy. Sprawdź, czy skopiowano go w całości.',
-    'link.used': 'Ten link został już użyty.',
-    'link.expired': 'Ten link wygasł.',
     'link.password': 'Nowe hasło', 'link.confirm': 'Powtórz hasło',
     'link.password.hint': 'Co najmniej 10 znaków; nie może zawierać Twojego imienia ani adresu e-mail.',
     'link.mismatch': 'Hasła się różnią.',
   },
   en: {
     'link.invalid': 'This link is not valid. Check that it was copied whole.',
-    'link.used': 'This link has already been used.',
-    'link.expired': 'This link has expired.',
     'link.password': 'New password', 'link.confirm': 'Repeat the password',
     'link.password.hint': 'At least 10 characters; must not contain your name or e-mail address.',
     'link.mismatch': 'The passwords differ.',
   },
 });
 
-/** The sentence for a link the server refused (404 unknown, 410 used or expired), else null. */
+/**
+ * The sentence for a link the server refused (404 unknown, 410 used or
+ * expired), else null. A 410 says which in the server's own words: they are
+ * in the page's language (the request says it), so no English is matched.
+ */
 export function linkProblem(e) {
   if (e?.status === 404) return t('link.invalid');
-  if (e?.status === 410) return /used/.test(e.message) ? t('link.used') : t('link.expired');
+  if (e?.status === 410) return e.message.charAt(0).toUpperCase() + e.message.slice(1) + '.';
   return null;
 }
 

@@ -2,10 +2,14 @@
 // organisation or the user's own bookings. Creates a feed token on demand
 // (POST /api/v1/feeds), shows the https and webcal links to copy (the server
 // shows a link only once: it keeps just a hash of the token) and how to add
-// it in Google Calendar, Outlook, Apple Calendar and Thunderbird.
-import { h, mount } from '../dom.js';
+// it in Google Calendar, Outlook, Apple Calendar and Thunderbird. How far
+// back the calendar goes (past_days) is a field of the request, labelled,
+// bounded and defaulted by openapi.json; the server's refusal of it is shown
+// under it.
+import { h, mount, field, showFormError, clearFormErrors } from '../dom.js';
 import { post } from '../api.js';
 import { t, addStrings } from '../i18n.js';
+import { prop, label } from '../schema.js';
 
 addStrings({
   pl: {
@@ -14,7 +18,7 @@ addStrings({
     'feed.url': 'Adres kalendarza (iCalendar)',
     'feed.open': 'Otwórz w aplikacji kalendarza (webcal)',
     'feed.private': 'Link działa bez logowania: nie udostępniaj go. Zapisz go teraz — później nie będzie już widoczny. Możesz go unieważnić na stronie „Linki do kalendarzy”.',
-    'feed.manage': 'Linki do kalendarzy',
+    'feed.manage': 'Linki do kalendarzy', 'feed.days.hint': 'Wydarzenia zakończone wcześniej nie trafią do kalendarza.',
     'feed.howto': 'Jak dodać w aplikacji',
     'feed.app.google': 'Google Calendar',
     'feed.app.google.how': 'Na komputerze: obok „Inne kalendarze” kliknij „+” → „Z adresu URL”, wklej adres i wybierz „Dodaj kalendarz”. Google odświeża subskrypcje co kilka godzin.',
@@ -31,7 +35,7 @@ addStrings({
     'feed.url': 'Calendar address (iCalendar)',
     'feed.open': 'Open in calendar app (webcal)',
     'feed.private': 'The link works without signing in: keep it private. Save it now — it will not be shown again. You can revoke it on the “Calendar links” page.',
-    'feed.manage': 'Calendar links',
+    'feed.manage': 'Calendar links', 'feed.days.hint': 'Events that ended earlier are left out.',
     'feed.howto': 'How to add it in your app',
     'feed.app.google': 'Google Calendar',
     'feed.app.google.how': 'On a computer: next to “Other calendars” click “+” → “From URL”, paste the address and choose “Add calendar”. Google refreshes subscriptions every few hours.',
@@ -54,13 +58,24 @@ export function howTo() {
         h('p', {}, t('feed.app.' + app + '.how')))));
 }
 
-export function subscribeBox(scope, id) {
+/**
+ * The box for the calendar of `scope` `id`; onCreated(feed) is called after a
+ * link was made (the feeds page lists it then).
+ */
+export function subscribeBox(scope, id, { onCreated } = {}) {
   const body = h('div', { class: 'subscribe-body' });
-  const button = h('button', { type: 'button', class: 'btn secondary small feed-create' }, t('feed.create'));
-  button.addEventListener('click', async () => {
+  const P = prop('FeedRequestCreate', 'past_days');
+  const days = h('input', { type: 'number', name: 'past_days', min: P.minimum, max: P.maximum, step: 1, value: P.default, inputmode: 'numeric', class: 'feed-days' });
+  const button = h('button', { type: 'submit', class: 'btn secondary small feed-create' }, t('feed.create'));
+  const form = h('form', { class: 'feed-form', novalidate: true }, field(label('FeedRequestCreate', 'past_days'), days, t('feed.days.hint')), button);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearFormErrors(form);
     button.disabled = true;
     try {
-      const feed = await post('/api/v1/feeds', { scope, id: Number(id) });
+      const req = { scope, id: Number(id) };
+      if (days.value.trim() !== '') req.past_days = Number(days.value);
+      const feed = await post('/api/v1/feeds', req);
       const inputId = 'feed-url-' + feed.id;
       const input = h('input', { type: 'text', readonly: true, value: feed.url, class: 'feed-url', id: inputId });
       const copy = h('button', { type: 'button', class: 'btn small' }, t('feed.copy'));
@@ -76,11 +91,12 @@ export function subscribeBox(scope, id) {
         h('p', {}, h('a', { href: feed.webcal_url, class: 'feed-webcal' }, t('feed.open'))),
         h('p', { class: 'hint' }, t('feed.private'), ' ', h('a', { href: '#/feeds' }, t('feed.manage'))),
         howTo());
+      onCreated?.(feed);
     } catch (e) {
       button.disabled = false;
-      mount(body, button, h('p', { class: 'field-error' }, e.message));
+      showFormError(form, e);
     }
   });
-  mount(body, button);
+  mount(body, form);
   return h('section', { class: 'card subscribe' }, h('h2', {}, t('feed.title')), h('p', { class: 'muted' }, t('feed.lead')), body);
 }

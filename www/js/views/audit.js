@@ -2,6 +2,7 @@
 import { h, mount, field, showFormError } from '../dom.js';
 import { get, qs } from '../api.js';
 import { t, addStrings, fmtDateTime } from '../i18n.js';
+import { setQuery } from '../shell.js';
 import { adminTabs } from './users.js';
 
 addStrings({
@@ -49,12 +50,13 @@ function nextDay(d) {
 
 export async function render(root, ctx) {
   const query = ctx.params.query;
-  const filter = { user_id: query.get('user_id') || '', action: query.get('action') || '', from: '', to: '', offset: 0 };
+  // The filter lives in the address: back, reload and a shared link show the same page of the log.
+  const filter = { user_id: query.get('user_id') || '', action: query.get('action') || '', from: query.get('from') || '', to: query.get('to') || '', offset: Math.max(0, Number(query.get('offset')) || 0) };
   const user = h('input', { type: 'number', name: 'user_id', min: 1, value: filter.user_id, inputmode: 'numeric' });
   const action = h('select', { name: 'action' }, h('option', { value: '' }, t('audit.action.any')),
     ACTIONS.map((a) => h('option', { value: a, selected: filter.action === a }, actionLabel(a))));
-  const from = h('input', { type: 'date', name: 'from' });
-  const to = h('input', { type: 'date', name: 'to' });
+  const from = h('input', { type: 'date', name: 'from', value: filter.from });
+  const to = h('input', { type: 'date', name: 'to', value: filter.to });
   const form = h('form', { class: 'card account-filters', novalidate: true },
     h('div', { class: 'account-fields' },
       field(t('audit.user'), user), field(t('audit.action'), action), field(t('audit.from'), from), field(t('audit.to'), to)),
@@ -62,7 +64,10 @@ export async function render(root, ctx) {
   const tableBox = h('div', { class: 'table-wrap', id: 'audit-table' });
   const pager = h('div', { class: 'pager' });
 
+  let shown = false;
   async function load() {
+    setQuery({ ...filter, offset: filter.offset || '' }, { replace: !shown });
+    shown = true;
     // Days are local (site zone): an instant without offset is read as Europe/Warsaw.
     const r = await get('/api/v1/audit' + qs({
       user_id: filter.user_id, action: filter.action,

@@ -1,12 +1,16 @@
 // book.js — #/book/:id: a week of one resource in Kraków time; the
 // researcher clicks a free slot (start), then an end slot or a duration, and
-// sends the request (optionally repeated weekly).
+// sends the request (optionally repeated weekly). The week shown is in the
+// address (?week=), so back, reload and a shared link show it again; the
+// form's draft (chosen time and every field) is kept in sessionStorage until
+// the request succeeds, so a reload or a sign-in in between loses nothing.
 import { h, mount, field, showFormError } from '../dom.js';
 import { get, post, qs } from '../api.js';
 import { t, addStrings, fmtDate, fmtTime, getLang } from '../i18n.js';
 import { weekStart, addDays, parseDateKey, dateKey, layoutWeek, localDate, toOffsetString, weeklyRrule } from '../localtime.js';
 import { statusBadge, fmtSpan, fmtMinutes, tzNote, findClashes, clashList, forbiddenText, weeklySpans, clearErrors } from './booking-common.js';
 import { limits } from '../schema.js';
+import { setQuery } from '../shell.js';
 
 addStrings({
   pl: {
@@ -30,6 +34,7 @@ addStrings({
     'book.noavail': 'Nie udało się wczytać dostępności: {msg}', 'book.closedweek': 'W tym tygodniu zasób jest zamknięty.',
     'book.badcount': 'Podaj liczbę od 2 do 200.', 'book.baduntil': 'Podaj datę późniejszą niż początek.',
     'book.resource': 'Strona zasobu', 'book.continue': 'Dalej: cel i wysłanie',
+    'book.chars': 'Znaki: {n} z {max}.',
   },
   en: {
     'book.title': 'Book: {name}', 'book.prev': '← Previous week', 'book.next': 'Next week →', 'book.today': 'Today',
@@ -52,20 +57,33 @@ addStrings({
     'book.noavail': 'Could not load availability: {msg}', 'book.closedweek': 'The resource is closed this week.',
     'book.badcount': 'Enter a number from 2 to 200.', 'book.baduntil': 'Enter a date after the start.',
     'book.resource': 'Resource page', 'book.continue': 'Next: purpose and send',
+    'book.chars': 'Characters: {n} of {max}.',
   },
 });
 
 const SELECTABLE = new Set(['free', 'pending']);
 const loc = () => (getLang() === 'pl' ? 'pl-PL' : 'en-GB');
 
-export async function render(root, { params, toast }) {
+/** The draft of the booking form of a resource, kept for the user who wrote it. */
+const draftKey = (resourceId) => `labshare.draft.book.${resourceId}`;
+function readDraft(resourceId, userId) {
+  try {
+    const d = JSON.parse(sessionStorage.getItem(draftKey(resourceId)) || 'null');
+    return d && d.user === userId ? d : null;
+  } catch { return null; }
+}
+
+export async function render(root, { params, toast, state }) {
   const id = params.id;
   const res = await get(`/api/v1/resources/${encodeURIComponent(id)}`);
   const slotMin = Math.max(1, res.slot_minutes || 30);
   const minMin = Math.max(slotMin, res.min_minutes || slotMin);
   const maxMin = Math.max(minMin, res.max_minutes || minMin);
+  const userId = state?.user?.id ?? null;
+  const draft = readDraft(res.id, userId);
   const wk = parseDateKey(params.query?.get('week'));
-  let monday = weekStart(wk || new Date());
+  const draftWeek = draft?.sel && draft.sel.s > Date.now() ? localDate(new Date(draft.sel.s)) : null;
+  let monday = weekStart(wk || draftWeek || new Date());
   let dayIdx = 0;
   let layout = null;        // from layoutWeek, each slot extended with state
   let sel = null;           // {day, from, to}: indexes into layout.days[day].slots
@@ -84,7 +102,9 @@ export async function render(root, { params, toast }) {
   const startOut = h('output', { class: 'sel-start', name: 'start' }, '—');
   const endOut = h('output', { class: 'sel-end' }, '—');
   const duration = h('select', { name: 'end', disabled: true });
-  const purpose = h('textarea', { name: 'purpose', maxlength: limits('BookingRequestCreate', 'purpose').maxLength, rows: '3' });
+  // The limit is the schema's (the server counts characters, not bytes).
+  const purposeMax = limits('BookingRequestCreate', 'purpose').maxLength;
+  const purpose = h('textarea', { name: 'purpose', maxlength: purposeMax, rows: '3' });
   const repeat = h('select', { name: 'rrule' },
     h('option', { value: '' }, t('book.repeat.none')),
     h('option', { value: 'count' }, t('book.repeat.count')),
@@ -105,13 +125,36 @@ export async function render(root, { params, toast }) {
     startBox, endBox,
     field(t('book.duration'), duration),
     note,
-    field(t('book.purpose'), purpose),
+    field(t('book.purpose'), purpose, h('span', { class: 'purpose-count' })),
     field(t('book.repeat'), repeat), countField, untilField,
     h('div', { class: 'form-actions' }, submit, clear),
     tzNote());
   const showRepeat = () => { countField.hidden = repeat.value !== 'count'; untilField.hidden = repeat.value !== 'until'; };
   repeat.addEventListener('change', showRepeat);
+  const counter = form.querySelector('.purpose-count');
+  const count_ = () => { counter.textContent = t('book.chars', { n: [...purpose.value].length, max: purposeMax }); };
+  purpose.addEventListener('input', count_);
+  // The draft: every named input, select and textarea of the form (fields
+  // other pages add to it too) and the chosen span; 'end' follows the span.
+  const draftFields = () => [...form.elements].filter((el) => el.name && el.name !== 'end' && ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+  function saveDraft() {
+    const fields = {};
+    for (const el of draftFields()) fields[el.name] = el.type === 'checkbox' ? el.checked : el.value;
+    const slots = sel && layout.days[sel.day].slots;
+    const span = sel ? { s: slots[sel.from].start.getTime(), e: slots[sel.to].end.getTime() } : null;
+    if (!span && !fields.purpose) { sessionStorage.removeItem(draftKey(res.id)); return; }
+    sessionStorage.setItem(draftKey(res.id), JSON.stringify({ user: userId, sel: span, fields }));
+  }
+  if (draft) {
+    for (const el of draftFields()) {
+      if (!(el.name in draft.fields)) continue;
+      if (el.type === 'checkbox') el.checked = !!draft.fields[el.name]; else el.value = draft.fields[el.name];
+    }
+  }
+  form.addEventListener('input', saveDraft);
+  form.addEventListener('change', saveDraft);
   showRepeat();
+  count_();
   duration.addEventListener('change', () => {
     if (!sel) return;
     const slots = layout.days[sel.day].slots;
@@ -128,7 +171,7 @@ export async function render(root, { params, toast }) {
   ].filter(Boolean);
   const nav = h('div', { class: 'toolbar week-nav' },
     h('button', { type: 'button', class: 'btn secondary small', onclick: () => go(-7) }, t('book.prev')),
-    h('button', { type: 'button', class: 'btn secondary small', onclick: () => { monday = weekStart(new Date()); dayIdx = todayIdx(); load(); } }, t('book.today')),
+    h('button', { type: 'button', class: 'btn secondary small', onclick: () => { monday = weekStart(new Date()); dayIdx = todayIdx(); sel = null; showWeek(); load(); } }, t('book.today')),
     h('button', { type: 'button', class: 'btn secondary small week-next', onclick: () => go(7) }, t('book.next')));
   const legend = h('ul', { class: 'slot-legend', 'aria-label': t('book.legend') },
     ['free', 'pending', 'busy', 'mine', 'blackout', 'closed'].map((s) => h('li', {}, h('span', { class: ['swatch', s], 'aria-hidden': 'true' }), t('book.s.' + s))));
@@ -143,12 +186,14 @@ export async function render(root, { params, toast }) {
       h('div', { class: 'book-side' }, form, result)));
 
   function todayIdx() { const d = localDate(new Date()); const i = Math.round((Date.UTC(d.y, d.m - 1, d.d) - Date.UTC(monday.y, monday.m - 1, monday.d)) / 86400000); return i >= 0 && i < 7 ? i : 0; }
-  function go(n) { monday = addDays(monday, n); sel = null; load(); }
+  function go(n) { monday = addDays(monday, n); sel = null; showWeek(); load(); }
+  /** The week shown, in the address (a new history entry: back returns to the week before). */
+  function showWeek() { setQuery({ ...Object.fromEntries(params.query || []), week: dateKey(monday) }); }
   dayIdx = todayIdx();
 
-  async function load({ keep = false } = {}) {
+  async function load({ keep = false, select = null } = {}) {
     const my = ++loadSeq;
-    const kept = keep && sel ? { s: layout.days[sel.day].slots[sel.from].start.getTime(), e: layout.days[sel.day].slots[sel.to].end.getTime() } : null;
+    const kept = keep && sel ? { s: layout.days[sel.day].slots[sel.from].start.getTime(), e: layout.days[sel.day].slots[sel.to].end.getTime() } : select;
     sel = null;
     const next = layoutWeek(monday, res.opening_hours || [], slotMin);
     const first = next.days[0], last = next.days[6];
@@ -280,8 +325,10 @@ export async function render(root, { params, toast }) {
             return h('button', { type: 'button', class: cls, 'aria-label': label, 'aria-pressed': String(on), dataset: { start: sl.start.toISOString() },
               onclick: () => pick(d, i) }, text);
           }
+          // Named by the whole label, read once: an aria-label that does not
+          // hold the short visible word ("yours") confuses speech input.
           if ((sl.state === 'mine' || sl.state === 'minepending') && sl.bookingId)
-            return h('a', { class: cls, href: `#/bookings/${sl.bookingId}`, 'aria-label': label }, text);
+            return h('a', { class: cls, href: `#/bookings/${sl.bookingId}`, title: label }, h('span', { class: 'sr' }, label), h('span', { 'aria-hidden': 'true' }, text));
           return h('div', { class: cls, title: label }, h('span', { class: 'sr' }, label), h('span', { 'aria-hidden': 'true' }, text));
         });
         return h('div', { class: ['wk-col', 'wk-day', d === dayIdx && 'cur'], role: 'group', 'aria-label': fmtDate(day.start, { dateStyle: 'full' }) }, head, cells);
@@ -297,6 +344,7 @@ export async function render(root, { params, toast }) {
     mount(note);
     mount(summary);
     duration.replaceChildren();
+    saveDraft();
     if (!sel) {
       startOut.textContent = '—'; endOut.textContent = '—';
       duration.disabled = true; submit.disabled = true;
@@ -351,8 +399,9 @@ export async function render(root, { params, toast }) {
         h('p', { class: 'done-links' }, h('a', { href: `#/bookings/${b.id}` }, t('book.done.open')), ' · ', h('a', { href: '#/bookings', class: 'to-mine' }, t('book.done.mine')))));
       toast(b.status === 'approved' ? t('book.done.approved') : t('book.done.pending'));
       purpose.value = '';
-      repeat.value = ''; showRepeat();
+      repeat.value = ''; showRepeat(); count_();
       await load();
+      sessionStorage.removeItem(draftKey(res.id)); // after load(), which saves the (empty) form
       result.querySelector('a')?.focus();
     } catch (e) {
       submit.disabled = false;
@@ -373,5 +422,5 @@ export async function render(root, { params, toast }) {
     }
   });
 
-  await load();
+  await load({ select: draft?.sel || null });
 }

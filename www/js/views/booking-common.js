@@ -70,8 +70,9 @@ export function manages(user, resource) {
  * called after the cancel succeeded; onClose() when kept.
  */
 export function cancelConfirm(booking, { onDone, onClose, toast }) {
-  const reason = h('input', { type: 'text', name: 'reason', maxlength: bodySchema('post', '/api/v1/bookings/{id}/cancel').properties.reason.maxLength, class: 'cancel-reason', 'aria-label': t('bk.cancel.reason'), placeholder: t('bk.cancel.reason') });
-  const err = h('div', { class: 'field-error', role: 'alert' });
+  const errId = `cancel-err-${booking.id}`;
+  const reason = h('input', { type: 'text', name: 'reason', maxlength: bodySchema('post', '/api/v1/bookings/{id}/cancel').properties.reason.maxLength, class: 'cancel-reason', 'aria-label': t('bk.cancel.reason'), placeholder: t('bk.cancel.reason'), 'aria-describedby': errId });
+  const err = h('div', { class: 'field-error', role: 'alert', id: errId });
   const go = async (scope, btn) => {
     btn.disabled = true;
     try {
@@ -85,6 +86,7 @@ export function cancelConfirm(booking, { onDone, onClose, toast }) {
     } catch (e) {
       btn.disabled = false;
       err.textContent = e.message;
+      if (e.field === 'reason') { reason.setAttribute('aria-invalid', 'true'); reason.focus(); }
     }
   };
   const yes = booking.series_id

@@ -95,6 +95,9 @@ export async function render(root, { params, state, toast }) {
   async function reload() { b = await get(`/api/v1/bookings/${b.id}`); paint(); }
 
   async function act(path, bodyObj, okMsg, errBox) {
+    for (const x of errBox.parentElement.querySelectorAll('.field-error')) x.textContent = '';
+    for (const x of errBox.parentElement.querySelectorAll('[aria-invalid]')) x.removeAttribute('aria-invalid');
+    mount(errBox);
     try {
       const r = await post(`/api/v1/bookings/${b.id}/${path}`, bodyObj);
       toast(okMsg);
@@ -103,6 +106,8 @@ export async function render(root, { params, state, toast }) {
       if (e.status === 409) {
         const clashes = await findClashes(b.resource_id, [{ start: new Date(b.start), end: new Date(b.end) }], { exclude: b.id });
         mount(errBox, clashList(clashes));
+      } else if (e.field && errBox.parentElement.querySelector(`.field[data-field="${CSS.escape(e.field)}"]`)) {
+        showFormError(errBox.parentElement, e); // under the input it names (the decline's reason)
       } else mount(errBox, e.message);
       toast(e.message, 'bad');
     }

@@ -5,6 +5,7 @@ import { h, mount } from '../dom.js';
 import { get, del } from '../api.js';
 import { t, addStrings, fmtDateTime } from '../i18n.js';
 import { subscribeBox } from '../components/subscribe.js';
+import { prop } from '../schema.js';
 
 addStrings({
   pl: {
@@ -16,7 +17,7 @@ addStrings({
     'feeds.revoke': 'Unieważnij', 'feeds.confirm': 'Unieważnić ten link?', 'feeds.yes': 'Tak, unieważnij', 'feeds.no': 'Nie',
     'feeds.revoked': 'Link unieważniony.',
     'feeds.scope.resource': 'Zasób', 'feeds.scope.lab': 'Laboratorium', 'feeds.scope.organisation': 'Organizacja', 'feeds.scope.user': 'Moje rezerwacje',
-    'feeds.contents': 'Kalendarz zawiera rezerwacje zakończone w ciągu ostatnich 90 dni i wszystkie przyszłe; anulowane zostają jeszcze 30 dni jako „odwołane”, żeby aplikacje je usunęły. Nazwiska osób z innych organizacji widzą tylko opiekunowie zasobu i koordynatorzy.',
+    'feeds.contents': 'Kalendarz zawiera rezerwacje zakończone w ciągu ostatnich {days} dni (lub tylu, ilu podasz przy tworzeniu linku) i wszystkie przyszłe; anulowane zostają jeszcze 30 dni jako „odwołane”, żeby aplikacje je usunęły. Nazwiska osób z innych organizacji widzą tylko opiekunowie zasobu i koordynatorzy.',
   },
   en: {
     'feeds.title': 'Calendar links',
@@ -27,7 +28,7 @@ addStrings({
     'feeds.revoke': 'Revoke', 'feeds.confirm': 'Revoke this link?', 'feeds.yes': 'Yes, revoke', 'feeds.no': 'No',
     'feeds.revoked': 'Link revoked.',
     'feeds.scope.resource': 'Resource', 'feeds.scope.lab': 'Lab', 'feeds.scope.organisation': 'Organisation', 'feeds.scope.user': 'My bookings',
-    'feeds.contents': 'A calendar holds bookings that ended within the last 90 days and all future ones; cancelled ones stay 30 more days marked as cancelled so apps remove them. Names of people from other organisations are shown only to the resource’s owners and cluster staff.',
+    'feeds.contents': 'A calendar holds bookings that ended within the last {days} days (or as many as you choose when you create the link) and all future ones; cancelled ones stay 30 more days marked as cancelled so apps remove them. Names of people from other organisations are shown only to the resource’s owners and cluster staff.',
   },
 });
 
@@ -67,9 +68,10 @@ function revokeCell(f, ctx) {
   return cell;
 }
 
-export async function render(root, ctx) {
+/** The user's links, or the text saying there are none. */
+async function feedList(ctx) {
   const { items } = await get('/api/v1/feeds?limit=500');
-  const list = items.length === 0
+  return items.length === 0
     ? h('p', { class: 'muted feeds-empty' }, t('feeds.none'))
     : h('div', { class: 'table-wrap' }, h('table', { class: 'feeds-table' },
       h('thead', {}, h('tr', {},
@@ -80,13 +82,21 @@ export async function render(root, ctx) {
         h('td', {}, fmtDateTime(f.created)),
         h('td', {}, f.last_used ? fmtDateTime(f.last_used) : t('feeds.never')),
         revokeCell(f, ctx))))));
-  const mine = subscribeBox('user', ctx.state.user.id);
+}
+
+export async function render(root, ctx) {
+  const list = h('div', { class: 'feeds-list', 'aria-live': 'polite' }, await feedList(ctx));
+  // A link made below joins the list at once (the link itself is shown
+  // only once, in the box, so the page is not drawn again).
+  const mine = subscribeBox('user', ctx.state.user.id, {
+    onCreated: async () => { mount(list, await feedList(ctx)); },
+  });
   mine.querySelector('h2').textContent = t('feeds.mine');
   root.append(
     h('section', { class: 'card feeds' },
       h('h1', {}, t('feeds.title')),
       h('p', { class: 'muted' }, t('feeds.lead')),
       list,
-      h('p', { class: 'hint' }, t('feeds.contents'))),
+      h('p', { class: 'hint' }, t('feeds.contents', { days: prop('FeedRequestCreate', 'past_days').default }))),
     mine);
 }

@@ -93,7 +93,7 @@ export async function render(root, { state, toast }) {
           black.length ? [h('strong', {}, t('inbox.c.blackout')), h('ul', {}, black.map((x) => h('li', {}, fmtSpan(x.start, x.end), x.reason ? ` — ${x.reason}` : '')))] : null,
           pend.length ? [h('strong', {}, t('inbox.c.pending')), h('ul', {}, pend.map(item))] : null);
       const actions = h('div', { class: 'ii-actions' });
-      const err = h('div', { class: 'field-error', role: 'alert' });
+      const err = h('div', { class: 'field-error', role: 'alert', id: `inbox-err-${b.id}` });
       const when = fmtSpan(b.start, b.end);
       const approve = async (btn) => {
         btn.disabled = true;
@@ -107,7 +107,7 @@ export async function render(root, { state, toast }) {
         } catch (e) { btn.disabled = false; err.textContent = e.message; toast(e.message, 'bad'); }
       };
       const showDecline = () => {
-        const reason = h('input', { type: 'text', name: 'reason', maxlength: bodySchema('post', '/api/v1/bookings/{id}/decline').properties.reason.maxLength, 'aria-label': t('inbox.reason'), placeholder: t('inbox.reason') });
+        const reason = h('input', { type: 'text', name: 'reason', maxlength: bodySchema('post', '/api/v1/bookings/{id}/decline').properties.reason.maxLength, 'aria-label': t('inbox.reason'), placeholder: t('inbox.reason'), 'aria-describedby': err.id });
         const form = h('form', { class: 'decline-form', novalidate: true }, reason,
           h('button', { type: 'submit', class: 'btn danger small' }, t('inbox.decline.send')),
           h('button', { type: 'button', class: 'btn secondary small', onclick: () => { paintRow(b); rows.get(b.id).querySelector('.decline-open')?.focus(); } }, t('inbox.decline.back')));
@@ -120,7 +120,11 @@ export async function render(root, { state, toast }) {
             toast(t('inbox.declined', { who, when }));
             paintGroup(); paintCount();
             rows.get(b.id).querySelector('a')?.focus();
-          } catch (e) { err.textContent = e.message; toast(e.message, 'bad'); }
+          } catch (e) {
+            err.textContent = e.message;
+            if (e.field === 'reason') { reason.setAttribute('aria-invalid', 'true'); reason.focus(); } // next to it
+            else toast(e.message, 'bad');
+          }
         });
         mount(actions, form, err);
         reason.focus();

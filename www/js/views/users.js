@@ -4,6 +4,7 @@ import { h, mount, field, showFormError } from '../dom.js';
 import { get, post, patch, qs } from '../api.js';
 import { choices, limits } from '../schema.js';
 import { t, addStrings, fmtDate } from '../i18n.js';
+import { setQuery } from '../shell.js';
 import { inviteForm } from './invitation.js';
 
 addStrings({
@@ -191,7 +192,8 @@ function anonymiseBox(user, { onSaved, toast }) {
 
 export async function render(root, ctx) {
   const query = ctx.params.query;
-  const filter = { q: query.get('q') || '', role: query.get('role') || '', active: query.get('active') || '', offset: 0 };
+  // The filter lives in the address: back, reload and a shared link show the same list.
+  const filter = { q: query.get('q') || '', role: query.get('role') || '', active: query.get('active') || '', offset: Math.max(0, Number(query.get('offset')) || 0) };
   const orgs = await loadOrgs();
 
   const q = h('input', { type: 'search', name: 'q', class: 'search', value: filter.q, placeholder: t('users.search'), 'aria-label': t('users.search') });
@@ -216,7 +218,10 @@ export async function render(root, ctx) {
     editBox.querySelector('input[name=name]').focus();
   }
 
+  let shown = false;
   async function load() {
+    setQuery({ ...filter, offset: filter.offset || '' }, { replace: !shown });
+    shown = true;
     const r = await get('/api/v1/users' + qs({ q: filter.q, role: filter.role, active: filter.active, limit: PAGE, offset: filter.offset }));
     if (!r.items.length) { mount(tableBox, h('p', { class: 'muted' }, t('common.none'))); mount(pager); return; }
     mount(tableBox, h('table', { class: 'data users' },
