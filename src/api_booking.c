@@ -93,19 +93,25 @@ static const struct shape change_shape = {.fields = CHANGE_FIELDS,
 
 struct decision_body {
     const char *reason, *scope;
-    int no_show;
+    int no_show, series;
 };
 static const struct field_choice SCOPES[] = {
     {"one", {"this one", "tylko ta"}},
     {"following", {"this and the following ones", "ta i następne"}},
     {NULL, {NULL, NULL}},
 };
-static const struct field APPROVE_FIELDS[] = {FIELD_END};
+#define SERIES_FIELD                                                                               \
+    FIELD(struct decision_body, series, "series", FT_BOOL, 0, .def = "false",                      \
+          LABEL("The rest of the series too", "Także dalsze terminy serii"),                       \
+          .help = "every pending occurrence of the series from this one on, all or none")
+static const struct field APPROVE_FIELDS[] = {SERIES_FIELD, FIELD_END};
 static const struct shape approve_shape = {.fields = APPROVE_FIELDS,
                                            .size = sizeof(struct decision_body)};
 static const struct field DECLINE_FIELDS[] = {
-    FIELD(struct decision_body, reason, "reason", FT_TEXT, FF_NULLABLE | FF_MULTILINE,
-          .max = BOOKING_REASON_MAX, LABEL("Reason", "Powód")),
+    FIELD(struct decision_body, reason, "reason", FT_TEXT, FF_REQUIRED | FF_MULTILINE,
+          .max = BOOKING_REASON_MAX, LABEL("Reason", "Powód"),
+          .help = "required: the booker is told it"),
+    SERIES_FIELD,
     FIELD_END,
 };
 static const struct shape decline_shape = {.fields = DECLINE_FIELDS,
@@ -130,7 +136,7 @@ static const struct shape no_show_shape = {.fields = NO_SHOW_FIELDS,
 /* GET /api/v1/bookings */
 struct list_query {
     int64_t resource_id, lab_id, user_id, organisation_id, series_id, from, to;
-    int status, mine;
+    int status, mine, decidable;
 };
 #define L(member, json, ft, fl, ...) FIELD(struct list_query, member, json, ft, fl, __VA_ARGS__)
 static const struct field LIST_FIELDS[] = {
@@ -144,6 +150,9 @@ static const struct field LIST_FIELDS[] = {
     L(to, "to", FT_TIME, 0, LABEL("To", "Do"), .help = "bookings starting before it"),
     L(status, "status", FT_CODE, 0, .choices = STATUSES, LABEL("Status", "Stan")),
     L(mine, "mine", FT_BOOL, 0, LABEL("Only mine", "Tylko moje")),
+    L(decidable, "decidable", FT_BOOL, 0,
+      LABEL("Awaiting my decision", "Czekające na moją decyzję"),
+      .help = "only pending bookings on resources the caller manages"),
     FIELD_END,
 };
 static const struct shape list_shape = {.fields = LIST_FIELDS, .size = sizeof(struct list_query)};
@@ -209,9 +218,14 @@ static const struct shape availability_shape = {
     {"availability", "dostępność"},
     "A resource's week view: opening hours, bookings, blackouts"};
 
-static cJSON *booking_json(const struct booking *b)
+/* A booking as the caller reads it: a reason the server wrote (a change of
+ * the resource cancelled it, catalogue.h) in the caller's language; an
+ * owner's own words as they wrote them. */
+static cJSON *booking_json(struct req *r, const struct booking *b)
 {
-    return api_field_json(&booking_shape, b);
+    struct booking shown = *b;
+    shown.reason = msg_format(b->reason, r->lang);
+    return api_field_json(&booking_shape, &shown);
 }
 
 /* Bookings are private: the booker, the managers of the resource's
@@ -252,11 +266,11 @@ static int post_booking(struct req *r)
     int rc = booking_create(&set, r->db, &r->arena, &who, q, &r->err);
     if (rc)
         return rc;
-    cJSON *o = booking_json(&set.items[0]);
+    cJSON *o = booking_json(r, &set.items[0]);
     if (q->rrule) {
         cJSON *all = cJSON_AddArrayToObject(o, "bookings");
         for (int i = 0; i < set.n; i++)
-            cJSON_AddItemToArray(all, booking_json(&set.items[i]));
+            cJSON_AddItemToArray(all, booking_json(r, &set.items[i]));
     }
     char *loc = arena_printf(&r->arena, "/api/v1/bookings/%lld", (long long)set.items[0].id);
     http_add_header(r, "Location", loc);
@@ -277,6 +291,7 @@ static int get_bookings(struct req *r)
         .to = q->to,
         .status = (has & field_bit(&list_shape, "status")) ? q->status : -1,
         .mine = q->mine,
+        .decidable = q->decidable,
         .limit = r->limit,
         .offset = r->offset,
     };
@@ -288,30 +303,42 @@ static int get_bookings(struct req *r)
         return rc;
     cJSON *items = cJSON_CreateArray();
     for (int i = 0; i < set.n; i++)
-        cJSON_AddItemToArray(items, booking_json(&set.items[i]));
+        cJSON_AddItemToArray(items, booking_json(r, &set.items[i]));
     return http_send_list(r, items, set.total);
 }
 
 static int get_booking(struct req *r)
 {
-    return http_send_json(r, 200, booking_json(r->obj));
+    return http_send_json(r, 200, booking_json(r, r->obj));
+}
+
+/* The booking decided; for a series also "bookings": every one decided. */
+static int decide(struct req *r, int approve)
+{
+    const struct decision_body *d = r->input;
+    struct booking_actor who = actor(r);
+    struct booking_set set;
+    int rc = booking_decide(&set, r->db, &r->arena, &who, r->obj_id, approve,
+                            approve ? NULL : d->reason, d->series, &r->err);
+    if (rc)
+        return rc;
+    cJSON *o = booking_json(r, &set.items[0]);
+    if (d->series) {
+        cJSON *all = cJSON_AddArrayToObject(o, "bookings");
+        for (int i = 0; i < set.n; i++)
+            cJSON_AddItemToArray(all, booking_json(r, &set.items[i]));
+    }
+    return http_send_json(r, 200, o);
 }
 
 static int post_approve(struct req *r)
 {
-    struct booking b;
-    struct booking_actor who = actor(r);
-    int rc = booking_approve(&b, r->db, &r->arena, &who, r->obj_id, &r->err);
-    return rc ? rc : http_send_json(r, 200, booking_json(&b));
+    return decide(r, 1);
 }
 
 static int post_decline(struct req *r)
 {
-    const struct decision_body *d = r->input;
-    struct booking b;
-    struct booking_actor who = actor(r);
-    int rc = booking_decline(&b, r->db, &r->arena, &who, r->obj_id, d->reason, &r->err);
-    return rc ? rc : http_send_json(r, 200, booking_json(&b));
+    return decide(r, 0);
 }
 
 static int post_cancel(struct req *r)
@@ -323,11 +350,11 @@ static int post_cancel(struct req *r)
     int rc = booking_cancel(&set, r->db, &r->arena, &who, r->obj_id, d->reason, following, &r->err);
     if (rc)
         return rc;
-    cJSON *o = booking_json(&set.items[0]);
+    cJSON *o = booking_json(r, &set.items[0]);
     if (following) {
         cJSON *all = cJSON_AddArrayToObject(o, "cancelled");
         for (int i = 0; i < set.n; i++)
-            cJSON_AddItemToArray(all, booking_json(&set.items[i]));
+            cJSON_AddItemToArray(all, booking_json(r, &set.items[i]));
     }
     return http_send_json(r, 200, o);
 }
@@ -350,7 +377,7 @@ static int patch_booking(struct req *r)
     struct booking_actor who = actor(r);
     struct booking b;
     int rc = booking_move(&b, r->db, &r->arena, &who, r->obj_id, &c, &r->err);
-    return rc ? rc : http_send_json(r, 200, booking_json(&b));
+    return rc ? rc : http_send_json(r, 200, booking_json(r, &b));
 }
 
 static int no_show(struct req *r, int mark)
@@ -358,7 +385,7 @@ static int no_show(struct req *r, int mark)
     struct booking b;
     struct booking_actor who = actor(r);
     int rc = booking_set_no_show(&b, r->db, &r->arena, &who, r->obj_id, mark, &r->err);
-    return rc ? rc : http_send_json(r, 200, booking_json(&b));
+    return rc ? rc : http_send_json(r, 200, booking_json(r, &b));
 }
 
 static int post_no_show(struct req *r)
@@ -415,10 +442,14 @@ const struct route api_booking_routes[] = {
                   .answer = &booking_shape, .summary = "Move a booking or change its purpose"),
     BOOKING_ROUTE("POST", "/api/v1/bookings/{id}/approve", post_approve, .body_max = 1024,
                   .object = &api_booking_object, .need = NEED_MANAGE, .body = &approve_shape,
-                  .answer = &booking_shape, .summary = "Approve a pending booking"),
+                  .answer = &booking_shape,
+                  .summary = "Approve a pending booking (re-checking the rules), or with series "
+                             "the rest of its series, all or none"),
     BOOKING_ROUTE("POST", "/api/v1/bookings/{id}/decline", post_decline, .body_max = 8192,
                   .object = &api_booking_object, .need = NEED_MANAGE, .body = &decline_shape,
-                  .answer = &booking_shape, .summary = "Decline a pending booking"),
+                  .creating = 1, .answer = &booking_shape,
+                  .summary = "Decline a pending booking with a reason, or with series the rest "
+                             "of its series"),
     BOOKING_ROUTE("POST", "/api/v1/bookings/{id}/cancel", post_cancel, .body_max = 8192,
                   .object = &api_booking_object, .need = NEED_OWN, .body = &cancel_shape,
                   .answer = &booking_shape,

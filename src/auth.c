@@ -636,3 +636,12 @@ int authz_manages_org(const struct user *u, int64_t org_id)
         return 1;
     return u->role == ROLE_OWNER && org_id > 0 && u->organisation_id == org_id;
 }
+
+int authz_sees_email(const struct user *viewer, int64_t user_id, int64_t user_org)
+{
+    if (!viewer)
+        return 0;
+    if (viewer->role == ROLE_STAFF || viewer->id == user_id)
+        return 1;
+    return viewer->organisation_id > 0 && viewer->organisation_id == user_org;
+}

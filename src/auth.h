@@ -120,5 +120,10 @@ void auth_audit(struct db *db, int64_t actor, const char *action, const char *ob
 /* Staff, or an owner of organisation org_id. */
 int authz_manages_org(const struct user *u, int64_t org_id);
 int authz_is_staff(const struct user *u);
+/* Whether viewer may see the e-mail address of user user_id of
+ * organisation user_org (0 = a guest): staff, the user, and members of the
+ * same organisation. An owner never sees another organisation's addresses
+ * unless they typed the address themselves (API.md). */
+int authz_sees_email(const struct user *viewer, int64_t user_id, int64_t user_org);
 
 #endif

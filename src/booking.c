@@ -37,7 +37,8 @@
     " AND (?5 IS NULL OR b.resource_id = ?5) AND (?6 IS NULL OR r.lab_id = ?6)"                    \
     " AND (?7 IS NULL OR b.user_id = ?7) AND (?8 IS NULL OR b.organisation_id = ?8)"               \
     " AND (?9 IS NULL OR b.series_id = ?9) AND (?10 IS NULL OR b.end > ?10)"                       \
-    " AND (?11 IS NULL OR b.start < ?11) AND (?12 IS NULL OR b.status = ?12)"
+    " AND (?11 IS NULL OR b.start < ?11) AND (?12 IS NULL OR b.status = ?12)"                      \
+    " AND (?15 IS NULL OR (b.status = 'pending' AND (?1 OR (?3 AND l.organisation_id = ?4))))"
 
 static const char SQL_GET[] = BOOKING_COLS BOOKING_JOINS " WHERE b.id = ?1";
 static const char SQL_BY_SERIES[] =
@@ -45,6 +46,9 @@ static const char SQL_BY_SERIES[] =
 static const char SQL_SERIES_FOLLOWING[] =
     BOOKING_COLS BOOKING_JOINS " WHERE b.series_id = ?1 AND b.start > ?2"
                                " AND b.status IN ('pending','approved') ORDER BY b.start, b.id";
+static const char SQL_SERIES_PENDING_FROM[] =
+    BOOKING_COLS BOOKING_JOINS " WHERE b.series_id = ?1 AND b.start >= ?2 AND b.status = 'pending'"
+                               " ORDER BY b.start, b.id";
 static const char SQL_LIST[] =
     BOOKING_COLS BOOKING_JOINS BOOKING_LIST_WHERE " ORDER BY b.start, b.id LIMIT ?13 OFFSET ?14";
 static const char SQL_LIST_COUNT[] = "SELECT count(*)" BOOKING_JOINS BOOKING_LIST_WHERE;
@@ -75,6 +79,9 @@ static const char SQL_DECIDE[] =
 static const char SQL_CANCEL[] =
     "UPDATE bookings SET status = 'cancelled', cancelled_at = ?2, reason = coalesce(?3, reason),"
     " updated = ?2, sequence = sequence + 1 WHERE id = ?1";
+static const char SQL_CANCEL_FOR_CHANGE[] =
+    "UPDATE bookings SET status = 'cancelled', cancelled_at = ?2, reason = ?3, decided_by = ?4,"
+    " updated = ?2, sequence = sequence + 1 WHERE id = ?1 AND status IN ('pending','approved')";
 static const char SQL_MOVE[] =
     "UPDATE bookings SET start = ?2, end = ?3, purpose = ?4, status = ?5,"
     " decided_by = CASE WHEN ?5 = 'pending' THEN NULL ELSE decided_by END,"
@@ -243,10 +250,51 @@ static int check_permission(struct db *db, const struct user *u, const struct re
     return LS_OK;
 }
 
+/* Which time rules apply. A new request or a move meets them all; approving
+ * a request made earlier re-checks what the resource's owners may have
+ * changed since — opening hours and the slot grid — but not the clock (it
+ * was in the future when asked) nor the lengths, which, like training,
+ * apply to new requests only (API.md § Changes that touch existing
+ * bookings). */
+enum { RULES_NEW = 0, RULES_APPROVE = 1 };
+
+/* The booker's side of the permission rules for an existing booking b
+ * (someone else may be acting: a manager approving or moving it), with the
+ * booker as they are now; staff may book anything. Sharing always counts;
+ * training only for RULES_NEW (a move), not for an approval. A move answers
+ * 403 as creating does; an approval 409, the approver being allowed and the
+ * booking being what no longer fits. */
+static int check_booker(struct db *db, struct arena *a, const struct booking *b,
+                        const struct resource_rules *rr, const struct user *actor, int rules,
+                        struct ls_err *err)
+{
+    struct user booker;
+    int rc = auth_user_get(db, b->user_id, a, &booker, err);
+    if (rc)
+        return rc;
+    if (actor->id == b->user_id && rules == RULES_NEW)
+        return check_permission(db, &booker, rr, err);
+    if (authz_is_staff(&booker))
+        return LS_OK;
+    enum ls_code code = rules == RULES_NEW ? LS_EFORBIDDEN : LS_ECONFLICT;
+    if (!rr->shared &&
+        (booker.organisation_id == 0 || booker.organisation_id != rr->organisation_id))
+        return ls_err_set(err, code, "resource_id",
+                          "the booker's organisation may not book this resource: it is not shared "
+                          "with other organisations");
+    if (rules == RULES_NEW && rr->requires_training &&
+        !catalogue_user_trained(db, rr->id, booker.id))
+        return ls_err_set(
+            err, code, "resource_id",
+            "the booker is not trained on this resource; record their training first");
+    return LS_OK;
+}
+
 /* The time rules (422) for one span. `occ` > 0 names an occurrence of a
- * series other than the first; its errors carry field "rrule". */
+ * series other than the first; its errors carry field `occ_field` ("rrule"
+ * for a request, "series" for a decision). */
 static int check_times(const struct resource_rules *rr, int64_t start, int64_t end, int64_t now,
-                       int occ, struct ls_err *err)
+                       int occ, const char *occ_field, int rules, struct ls_err *err)
 {
     char when[TU_LOCAL_LEN], prefix[80] = "";
     if (occ > 0) {
@@ -254,21 +302,21 @@ static int check_times(const struct resource_rules *rr, int64_t start, int64_t e
         /* Numbers and a date only: the same in either language. */
         snprintf(prefix, sizeof prefix, "#%d (%s): ", occ + 1, when);
     }
-#define WHICH(f) (occ > 0 ? "rrule" : (f))
+#define WHICH(f) (occ > 0 ? occ_field : (f))
     if (end <= start)
         return ls_err_set(err, LS_EVALIDATION, WHICH("end"), "%sthe end must be after the start",
                           prefix);
-    if (start < now)
+    if (rules == RULES_NEW && start < now)
         return ls_err_set(err, LS_EVALIDATION, WHICH("start"), "%sthe start is in the past",
                           prefix);
-    if (start > now + (int64_t)BOOKING_HORIZON_DAYS * 86400)
+    if (rules == RULES_NEW && start > now + (int64_t)BOOKING_HORIZON_DAYS * 86400)
         return ls_err_set(err, LS_EVALIDATION, WHICH("start"),
                           "%sbookings may be made at most two years ahead", prefix);
-    if (end - start < (int64_t)rr->min_minutes * 60)
+    if (rules == RULES_NEW && end - start < (int64_t)rr->min_minutes * 60)
         return ls_err_set(err, LS_EVALIDATION, WHICH("end"),
                           "%sa booking of this resource lasts at least %d minutes", prefix,
                           rr->min_minutes);
-    if (end - start > (int64_t)rr->max_minutes * 60)
+    if (rules == RULES_NEW && end - start > (int64_t)rr->max_minutes * 60)
         return ls_err_set(err, LS_EVALIDATION, WHICH("end"),
                           "%sa booking of this resource lasts at most %d minutes", prefix,
                           rr->max_minutes);
@@ -349,9 +397,9 @@ static int conflict_error(struct ls_err *err, const char *what)
     const char *en = nc && nb ? "approved bookings and blackouts"
                      : nc     ? "an approved booking"
                               : "a blackout";
-    const char *pl = nc && nb ? "zatwierdzone rezerwacje i blokady"
+    const char *pl = nc && nb ? "zatwierdzone rezerwacje i wyłączenia"
                      : nc     ? "zatwierdzoną rezerwację"
-                              : "blokadę";
+                              : "wyłączenie";
     char m_en[160], m_pl[160];
     snprintf(m_en, sizeof m_en, "%s overlaps %s", what, en);
     snprintf(m_pl, sizeof m_pl, "%s nachodzi na %s", what_pl, pl);
@@ -626,6 +674,7 @@ struct job {
     struct booking_set *set; /* create, cancel */
     const char *reason;      /* decline, cancel */
     int flag;                /* cancel: the following ones too; no-show: the mark */
+    int approve, series;     /* decisions: approve (else decline); the rest of the series too */
     const struct booking_change *change;
     /* create */
     const struct booking_request *req;
@@ -727,7 +776,7 @@ int booking_create(struct booking_set *out, struct db *db, struct arena *a,
     ends[0] = req->end;
     /* The first occurrence's own rules first: a bad start is reported as
      * such, not as a rule problem. */
-    if ((rc = check_times(rr, req->start, req->end, who->now, 0, err)))
+    if ((rc = check_times(rr, req->start, req->end, who->now, 0, "rrule", RULES_NEW, err)))
         return rc;
     if (req->rrule) {
         int64_t horizon = who->now + (int64_t)BOOKING_HORIZON_DAYS * 86400;
@@ -735,7 +784,7 @@ int booking_create(struct booking_set *out, struct db *db, struct arena *a,
                                        err)))
             return rc;
         for (int i = 1; i < n; i++)
-            if ((rc = check_times(rr, starts[i], ends[i], who->now, i, err)))
+            if ((rc = check_times(rr, starts[i], ends[i], who->now, i, "rrule", RULES_NEW, err)))
                 return rc;
     }
     struct job j = {.a = a,
@@ -802,73 +851,134 @@ static int reload(struct db *db, const struct job *j, int rc, struct ls_err *err
     return rc ? rc : load(j->out, db, j->a, j->id, err);
 }
 
-static int approve_txn(struct db *db, void *p, struct ls_err *err)
+/* Approves or declines a pending booking, or with `series` every pending
+ * occurrence of its series from it on: all of them or none. Approving
+ * re-checks the rules an owner's changes may have broken since the request
+ * (RULES_APPROVE) and collects every clash before refusing. The booker gets
+ * one message for the lot. */
+static int decide_txn(struct db *db, void *p, struct ls_err *err)
 {
     struct job *j = p;
+    const struct user *u = j->who->user;
     struct booking b;
     int rc = load_managed(&b, db, j, err);
+    if (!rc && !j->approve && (!j->reason || !*j->reason))
+        rc = ls_err_set(err, LS_EVALIDATION, "reason", "{field} is required");
     if (!rc && b.status != BOOKING_PENDING)
-        rc = wrong_state(err, &b, "approved", "pending");
-    if (!rc) {
-        int k = find_conflicts(db, b.resource_id, b.start, b.end, b.id, err);
-        if (k < 0)
-            rc = err->code;
-        else if (k > 0)
-            rc = conflict_error(err, "the booking");
+        rc = wrong_state(err, &b, j->approve ? "approved" : "declined", "pending");
+    if (rc)
+        return rc;
+    struct booking_set set = {1, &b, 1};
+    if (j->series && b.series_id) {
+        struct db_stmt *st = db_stmt(db, SQL_SERIES_PENDING_FROM);
+        db_bind_int64(st, 1, b.series_id);
+        db_bind_int64(st, 2, b.start);
+        if ((rc = read_all(&set, db, st, j->a, err)))
+            return rc;
     }
-    if (!rc) {
+    if (j->approve) {
+        struct resource_rules *rr = arena_alloc(j->a, sizeof *rr);
+        if ((rc = catalogue_resource_rules(db, b.resource_id, rr, err)))
+            return rc;
+        if ((rc = check_booker(db, j->a, &b, rr, u, RULES_APPROVE, err)))
+            return rc;
+        int clashes = 0;
+        for (int i = 0; i < set.n; i++) {
+            const struct booking *x = &set.items[i];
+            if ((rc = check_times(rr, x->start, x->end, j->who->now, i, "series", RULES_APPROVE,
+                                  err)))
+                return rc;
+            int k = find_conflicts(db, rr->id, x->start, x->end, x->id, err);
+            if (k < 0)
+                return err->code;
+            clashes += k;
+        }
+        if (clashes)
+            return conflict_error(err, set.n > 1 ? "the series" : "the booking");
+    }
+    const char *status = j->approve ? "approved" : "declined";
+    const char *group =
+        set.n > 1 ? arena_printf(j->a, "with the series from booking %lld", (long long)b.id) : NULL;
+    for (int i = 0; !rc && i < set.n; i++) {
+        int64_t id = set.items[i].id;
         struct db_stmt *st = db_stmt(db, SQL_DECIDE);
-        db_bind_int64(st, 1, j->id);
-        db_bind_text(st, 2, "approved", -1, DB_STATIC);
-        db_bind_int64(st, 3, j->who->user->id);
+        db_bind_int64(st, 1, id);
+        db_bind_text(st, 2, status, -1, DB_STATIC);
+        db_bind_int64(st, 3, u->id);
+        if (j->reason)
+            db_bind_text(st, 4, j->reason, -1, DB_STATIC);
         db_bind_int64(st, 5, j->who->now);
         rc = db_step_done(db, st, err);
+        const char *detail = j->approve ? group : j->reason;
+        if (!rc)
+            auth_audit(db, u->id, j->approve ? "booking.approve" : "booking.decline", "booking", id,
+                       detail, j->who->ip);
     }
     if (!rc)
-        auth_audit(db, j->who->user->id, "booking.approve", "booking", j->id, NULL, j->who->ip);
-    if (!rc)
-        rc = notify_enqueue(db, NOTIFY_APPROVED, j->id, j->who->user->id, 1, j->who->now, err);
-    return reload(db, j, rc, err);
+        rc = notify_enqueue(db, j->approve ? NOTIFY_APPROVED : NOTIFY_DECLINED, b.id, u->id, set.n,
+                            j->who->now, err);
+    struct booking_set *out = j->set;
+    out->items = arena_alloc(j->a, (size_t)set.n * sizeof *out->items);
+    for (int i = 0; !rc && i < set.n; i++)
+        rc = load(&out->items[i], db, j->a, set.items[i].id, err);
+    out->n = out->total = rc ? 0 : set.n;
+    return rc;
+}
+
+int booking_decide(struct booking_set *out, struct db *db, struct arena *a,
+                   const struct booking_actor *who, int64_t id, int approve, const char *reason,
+                   int series, struct ls_err *err)
+{
+    memset(out, 0, sizeof *out);
+    struct job j = {.a = a,
+                    .who = who,
+                    .id = id,
+                    .set = out,
+                    .reason = reason,
+                    .approve = approve,
+                    .series = series};
+    int rc = db_write(db, decide_txn, &j, err);
+    if (rc)
+        memset(out, 0, sizeof *out);
+    return rc;
 }
 
 int booking_approve(struct booking *out, struct db *db, struct arena *a,
                     const struct booking_actor *who, int64_t id, struct ls_err *err)
 {
-    struct job j = {.a = a, .who = who, .id = id, .out = out};
-    return db_write(db, approve_txn, &j, err);
-}
-
-static int decline_txn(struct db *db, void *p, struct ls_err *err)
-{
-    struct job *j = p;
-    struct booking b;
-    int rc = load_managed(&b, db, j, err);
-    if (!rc && b.status != BOOKING_PENDING)
-        rc = wrong_state(err, &b, "declined", "pending");
-    if (!rc) {
-        struct db_stmt *st = db_stmt(db, SQL_DECIDE);
-        db_bind_int64(st, 1, j->id);
-        db_bind_text(st, 2, "declined", -1, DB_STATIC);
-        db_bind_int64(st, 3, j->who->user->id);
-        if (j->reason)
-            db_bind_text(st, 4, j->reason, -1, DB_STATIC);
-        db_bind_int64(st, 5, j->who->now);
-        rc = db_step_done(db, st, err);
-    }
+    struct booking_set set;
+    int rc = booking_decide(&set, db, a, who, id, 1, NULL, 0, err);
     if (!rc)
-        auth_audit(db, j->who->user->id, "booking.decline", "booking", j->id, j->reason,
-                   j->who->ip);
-    if (!rc)
-        rc = notify_enqueue(db, NOTIFY_DECLINED, j->id, j->who->user->id, 1, j->who->now, err);
-    return reload(db, j, rc, err);
+        *out = set.items[0];
+    return rc;
 }
 
 int booking_decline(struct booking *out, struct db *db, struct arena *a,
                     const struct booking_actor *who, int64_t id, const char *reason,
                     struct ls_err *err)
 {
-    struct job j = {.a = a, .who = who, .id = id, .out = out, .reason = reason};
-    return db_write(db, decline_txn, &j, err);
+    struct booking_set set;
+    int rc = booking_decide(&set, db, a, who, id, 0, reason, 0, err);
+    if (!rc)
+        *out = set.items[0];
+    return rc;
+}
+
+int booking_cancel_for_change(struct db *db, const struct booking_actor *who, int64_t id,
+                              const char *reason, struct ls_err *err)
+{
+    struct db_stmt *st = db_stmt(db, SQL_CANCEL_FOR_CHANGE);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    db_bind_int64(st, 1, id);
+    db_bind_int64(st, 2, who->now);
+    db_bind_text(st, 3, reason, -1, DB_TRANSIENT);
+    db_bind_int64(st, 4, who->user->id);
+    int rc = db_step_done(db, st, err);
+    if (rc || db_changes(db) == 0)
+        return rc; /* not live any more: nothing to cancel */
+    auth_audit(db, who->user->id, "booking.cancel", "booking", id, reason, who->ip);
+    return notify_enqueue(db, NOTIFY_CANCELLED, id, who->user->id, 1, who->now, err);
 }
 
 static int cancel_one(struct db *db, const struct booking_actor *who, int64_t id,
@@ -950,7 +1060,10 @@ static int move_txn(struct db *db, void *p, struct ls_err *err)
         struct resource_rules *rr = arena_alloc(j->a, sizeof *rr);
         if ((rc = catalogue_resource_rules(db, b.resource_id, rr, err)))
             return rc;
-        if ((rc = check_times(rr, start, end, j->who->now, 0, err)))
+        /* A new time is a new request: every rule, the booker's included. */
+        if ((rc = check_booker(db, j->a, &b, rr, u, RULES_NEW, err)))
+            return rc;
+        if ((rc = check_times(rr, start, end, j->who->now, 0, "rrule", RULES_NEW, err)))
             return rc;
         if (status == BOOKING_APPROVED && rr->requires_approval && !manages(u, &b))
             status = BOOKING_PENDING;
@@ -1048,6 +1161,8 @@ static void bind_filter(struct db_stmt *st, const struct user *v, const struct b
     bind_opt(st, 11, f->to);
     if (f->status >= 0)
         db_bind_text(st, 12, booking_status_name((enum booking_status)f->status), -1, DB_STATIC);
+    if (f->decidable)
+        db_bind_int(st, 15, 1);
 }
 
 int booking_list(struct booking_set *out, struct db *db, struct arena *a, const struct user *viewer,

@@ -122,14 +122,33 @@ int booking_get(struct booking *out, struct db *db, struct arena *a, const struc
 int booking_access(struct db *db, struct arena *a, const struct user *u, int64_t id, int manage,
                    struct ls_err *err);
 
-/* pending → approved by a manager of the resource's organisation or staff.
- * 404 not visible, 403 not a manager, 409 not pending or now conflicting. */
+/* pending → approved (approve) or declined, by a manager of the resource's
+ * organisation or staff; with `series`, every pending occurrence of the
+ * booking's series from it on, all or none. 404 not visible, 403 not a
+ * manager, 422 (field "reason") a decline without a reason, 409 not
+ * pending. Approving re-checks what the resource's owners may have changed
+ * since the request — opening hours and slot grid (422), sharing (409),
+ * blackouts and approved bookings (409 with every clash in conflicts and
+ * blackouts) — but not lengths or training, which apply to new requests
+ * only. The booker is told once for all. *out lists the bookings decided,
+ * the named one first. */
+int booking_decide(struct booking_set *out, struct db *db, struct arena *a,
+                   const struct booking_actor *who, int64_t id, int approve, const char *reason,
+                   int series, struct ls_err *err);
+/* booking_decide for one booking. */
 int booking_approve(struct booking *out, struct db *db, struct arena *a,
                     const struct booking_actor *who, int64_t id, struct ls_err *err);
-/* pending → declined, same permissions; reason may be NULL. */
 int booking_decline(struct booking *out, struct db *db, struct arena *a,
                     const struct booking_actor *who, int64_t id, const char *reason,
                     struct ls_err *err);
+
+/* Inside the caller's write (a change of the booking's resource that it no
+ * longer fits: catalogue_effects): a pending or approved booking becomes
+ * cancelled with `reason`, decided_by the actor; the booker is told (with an
+ * iTIP CANCEL where an invitation had gone out). A booking no longer live
+ * is left alone. */
+int booking_cancel_for_change(struct db *db, const struct booking_actor *who, int64_t id,
+                              const char *reason, struct ls_err *err);
 
 /* pending/approved → cancelled by the booker, a manager or staff. With
  * following != 0 and a recurring booking, every later pending/approved
@@ -146,9 +165,11 @@ struct booking_change {
 };
 
 /* Moves (and/or re-describes) a pending or approved booking; the booker, a
- * manager or staff. New times go through every time rule and the conflict
- * check again; an approved booking on an approval-required resource goes
- * back to pending when someone who does not manage the resource moves it. */
+ * manager or staff. New times go through every rule of creation again —
+ * the booker's sharing and training (403), the time rules (422), conflicts
+ * (409) — and an approved booking on an approval-required resource goes
+ * back to pending when someone who does not manage the resource moves it.
+ * Every change raises its sequence. */
 int booking_move(struct booking *out, struct db *db, struct arena *a,
                  const struct booking_actor *who, int64_t id, const struct booking_change *c,
                  struct ls_err *err);
@@ -164,6 +185,8 @@ struct booking_filter {
     int64_t from, to; /* overlap [from, to); 0 = open */
     int status;       /* -1 = any */
     int mine;         /* only the viewer's own */
+    int decidable;    /* only those the viewer may approve or decline now: pending, on
+                         resources the viewer manages */
     int64_t limit, offset;
 };
 

@@ -16,6 +16,7 @@
 
 #include "db.h"
 #include "fold.h"
+#include "notify.h"
 #include "signup.h"
 #include "timeutil.h"
 
@@ -187,6 +188,11 @@ static const struct field RES_FIELDS[] = {
                     " AND t.user_id = :viewer)",
           LABEL("You are trained", "Masz szkolenie"),
           .help = "whether the signed-in user is trained on it"),
+    FIELD(struct resource, training_requested, "training_requested", FT_BOOL, FF_OUT | FF_JOIN,
+          .column = "EXISTS (SELECT 1 FROM training_requests q WHERE q.resource_id = r.id"
+                    " AND q.user_id = :viewer AND q.answered_at IS NULL)",
+          LABEL("You asked for training", "Poproszono o szkolenie"),
+          .help = "whether the signed-in user has asked for training on it (not yet recorded)"),
     FIELD(struct resource, created, "created", FT_TIME, FF_OUT, .column = "created",
           LABEL("Created", "Utworzono")),
     FIELD(struct resource, updated, "updated", FT_TIME, FF_OUT, .column = "updated",
@@ -304,9 +310,10 @@ static const struct field RES_FILTER[] = {
                     " AND b.status = 'approved' AND b.start < :free_to AND b.end > :free_from)"
                     " AND NOT EXISTS (SELECT 1 FROM blackouts x WHERE x.resource_id = r.id"
                     " AND x.start < :free_to AND x.end > :free_from)",
-          LABEL("Free from", "Wolne od"),
+          LABEL("Bookable from", "Do zarezerwowania od"),
           .help = "with free_to: only resources bookable for the whole span"),
-    FIELD(struct resource_filter, free_to, "free_to", FT_TIME, 0, LABEL("Free until", "Wolne do"),
+    FIELD(struct resource_filter, free_to, "free_to", FT_TIME, 0,
+          LABEL("Bookable until", "Do zarezerwowania do"),
           .help = "at most 366 days after free_from"),
     FIELD(struct resource_filter, open, "open", FT_BOOL, 0,
           LABEL("Open throughout", "Otwarte przez cały czas"),
@@ -351,6 +358,7 @@ const struct shape catalogue_blackout_filter =
 /* Hooks                                                                */
 
 static int64_t count_by_id(struct db *db, const char *sql, int64_t id);
+static void bind_i64(struct db_stmt *st, const char *name, int64_t v);
 
 static const char SQL_ORG_LABS[] = "SELECT count(*) FROM labs WHERE organisation_id = :id";
 static const char SQL_ORG_USERS[] = "SELECT count(*) FROM users WHERE organisation_id = :id";
@@ -473,14 +481,154 @@ static void open_span(int64_t start, int64_t end, void *ctx)
  * cannot judge. The span is at most CATALOGUE_FREE_MAX_DAYS (plus a day's
  * margin each side, so touching windows merge), so one resource costs at
  * most a year of windows. */
+static int open_throughout(const struct hours_week *wk, int64_t from, int64_t to)
+{
+    struct open_ctx c = {from, to, 0};
+    hours_layout_span(wk, from - 86400, to + 86400, open_span, &c);
+    return c.inside;
+}
+
 static int res_keep(struct db *db, const void *filter, const void *row)
 {
     (void)db;
     const struct resource_filter *f = filter;
     const struct resource *r = row;
-    struct open_ctx c = {f->free_from, f->free_to, 0};
-    hours_layout_span(&r->hours, f->free_from - 86400, f->free_to + 86400, open_span, &c);
-    return c.inside;
+    return open_throughout(&r->hours, f->free_from, f->free_to);
+}
+
+/* ---- bookings a change breaks (API.md § Changes that touch existing bookings) ---- */
+
+static const char SQL_LIVE_BOOKINGS[] =
+    "SELECT b.id, b.start, b.end, coalesce(b.organisation_id, 0), u.role = 'staff'"
+    " FROM bookings b JOIN users u ON u.id = b.user_id"
+    " WHERE b.resource_id = :id AND b.status IN ('pending','approved') AND b.end > :now"
+    " ORDER BY b.start, b.id";
+static const char SQL_LIVE_IN_SPAN[] =
+    "SELECT id FROM bookings WHERE resource_id = :id AND status IN ('pending','approved')"
+    " AND start < :to AND end > :from AND end > :now ORDER BY start, id";
+
+/* The bookings a change breaks, each with the reason it is cancelled for. */
+struct broken {
+    struct arena a;
+    int64_t *ids;
+    const char **why;
+    int n, cap;
+};
+
+static void broken_add(struct broken *b, int64_t id, const char *why)
+{
+    if (b->n == b->cap) {
+        int cap = b->cap ? b->cap * 2 : 16;
+        int64_t *ids = arena_alloc(&b->a, (size_t)cap * sizeof *ids);
+        const char **whys = arena_alloc(&b->a, (size_t)cap * sizeof *whys);
+        if (b->n) {
+            memcpy(ids, b->ids, (size_t)b->n * sizeof *ids);
+            memcpy(whys, b->why, (size_t)b->n * sizeof *whys);
+        }
+        b->ids = ids;
+        b->why = whys;
+        b->cap = cap;
+    }
+    b->ids[b->n] = id;
+    b->why[b->n++] = why;
+}
+
+/* Refuses the change (409 listing the bookings) or cancels them, as fx
+ * says; releases b. */
+static int broken_settle(struct db *db, struct broken *b, struct catalogue_effects *fx,
+                         struct ls_err *err)
+{
+    int rc = LS_OK;
+    if (b->n && !(fx && fx->cancel && fx->cancel_booking)) {
+        for (int i = 0; i < b->n; i++)
+            ls_err_add_booking(err, b->ids[i]);
+        rc = ls_err_set(err, LS_ECONFLICT, "cancel_bookings",
+                        "the change would break %d pending or approved bookings and was not made; "
+                        "to cancel them, repeat it with {field}",
+                        b->n);
+    }
+    for (int i = 0; rc == LS_OK && i < b->n; i++) {
+        const char *why = fx->message && *fx->message ? fx->message : b->why[i];
+        rc = fx->cancel_booking(db, b->ids[i], why, fx->ctx, err);
+        if (!rc)
+            fx->cancelled++;
+    }
+    arena_release(&b->a);
+    return rc;
+}
+
+static int hours_same(const struct hours_week *a, const struct hours_week *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (int i = 0; i < a->n; i++)
+        if (a->w[i].weekday != b->w[i].weekday || a->w[i].open_min != b->w[i].open_min ||
+            a->w[i].close_min != b->w[i].close_min)
+            return 0;
+    return 1;
+}
+
+/* New opening hours must still hold every live booking; a resource that
+ * stops being shared keeps only its own organisation's (and staff's). */
+static int res_bookings(struct db *db, const void *obj, const void *old,
+                        struct catalogue_effects *fx, struct ls_err *err)
+{
+    const struct resource *r = obj, *was = old;
+    if (!was)
+        return LS_OK;
+    int hours = !hours_same(&was->hours, &r->hours);
+    int unshared = was->shared && !r->shared;
+    if (!hours && !unshared)
+        return LS_OK;
+    int64_t org = catalogue_resource_org(db, r->id);
+    struct db_stmt *st = db_stmt(db, SQL_LIVE_BOOKINGS);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    bind_i64(st, "id", r->id);
+    bind_i64(st, "now", fx ? fx->now : tu_now());
+    struct broken b = {0};
+    int s;
+    while ((s = db_step(st)) == DB_ROW) {
+        int64_t start = db_column_int64(st, 1), end = db_column_int64(st, 2);
+        int64_t booker_org = db_column_int64(st, 3);
+        int staff = db_column_int(st, 4);
+        if (hours && !open_throughout(&r->hours, start, end))
+            broken_add(&b, db_column_int64(st, 0), CATALOGUE_WHY_HOURS);
+        else if (unshared && !staff && booker_org != org)
+            broken_add(&b, db_column_int64(st, 0), CATALOGUE_WHY_UNSHARED);
+    }
+    db_reset(st);
+    if (s != DB_DONE) {
+        arena_release(&b.a);
+        return db_fail(db, s, err);
+    }
+    return broken_settle(db, &b, fx, err);
+}
+
+/* A blackout over live bookings breaks them (spans half-open). */
+static int blackout_bookings(struct db *db, const void *obj, const void *old,
+                             struct catalogue_effects *fx, struct ls_err *err)
+{
+    (void)old;
+    const struct blackout *bo = obj;
+    const char *why = bo->reason && *bo->reason ? bo->reason : CATALOGUE_WHY_BLACKOUT;
+    struct db_stmt *st = db_stmt(db, SQL_LIVE_IN_SPAN);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    bind_i64(st, "id", bo->resource_id);
+    bind_i64(st, "from", bo->start);
+    bind_i64(st, "to", bo->end);
+    bind_i64(st, "now", fx ? fx->now : tu_now());
+    struct broken b = {0};
+    int s;
+    while ((s = db_step(st)) == DB_ROW)
+        broken_add(&b, db_column_int64(st, 0), why);
+    db_reset(st);
+    if (s != DB_DONE) {
+        arena_release(&b.a);
+        return db_fail(db, s, err);
+    }
+    return broken_settle(db, &b, fx, err);
 }
 
 static int blackout_check(struct db *db, void *obj, const void *old, struct ls_err *err)
@@ -600,6 +748,7 @@ const struct ctype catalogue_resource = {
     .keep = res_keep,
     .wants_keep = res_wants_keep,
     .before_delete = res_before_delete,
+    .bookings = res_bookings,
 };
 
 const struct ctype catalogue_service = {
@@ -637,6 +786,7 @@ const struct ctype catalogue_blackout = {
     .filter = &catalogue_blackout_filter,
     .check = blackout_check,
     .after_write = blackout_after_write,
+    .bookings = blackout_bookings,
 };
 
 static const struct ctype *const TYPES[] = {
@@ -1364,6 +1514,7 @@ struct write_job {
     void *obj;
     const void *old;
     int64_t id;
+    struct catalogue_effects *fx;
 };
 
 static int create_txn(struct db *db, void *ctx, struct ls_err *err)
@@ -1373,6 +1524,8 @@ static int create_txn(struct db *db, void *ctx, struct ls_err *err)
     int rc = check_refs(db, t, j->obj, NULL, err);
     if (!rc && t->check)
         rc = t->check(db, j->obj, NULL, err);
+    if (!rc && t->bookings)
+        rc = t->bookings(db, j->obj, NULL, j->fx, err);
     if (rc)
         return rc;
     int64_t now = tu_now();
@@ -1397,13 +1550,19 @@ static int create_txn(struct db *db, void *ctx, struct ls_err *err)
     return rc;
 }
 
-int catalogue_create(struct db *db, const struct ctype *t, void *obj, struct ls_err *err)
+int catalogue_create_fx(struct db *db, const struct ctype *t, void *obj,
+                        struct catalogue_effects *fx, struct ls_err *err)
 {
     int rc = field_check(&t->shape, obj, 1, err);
     if (rc)
         return rc;
-    struct write_job j = {t, obj, NULL, 0};
+    struct write_job j = {t, obj, NULL, 0, fx};
     return db_write(db, create_txn, &j, err);
+}
+
+int catalogue_create(struct db *db, const struct ctype *t, void *obj, struct ls_err *err)
+{
+    return catalogue_create_fx(db, t, obj, NULL, err);
 }
 
 static int update_txn(struct db *db, void *ctx, struct ls_err *err)
@@ -1422,6 +1581,8 @@ static int update_txn(struct db *db, void *ctx, struct ls_err *err)
         rc = check_refs(db, t, j->obj, old, err);
     if (!rc && t->check)
         rc = t->check(db, j->obj, old, err);
+    if (!rc && t->bookings)
+        rc = t->bookings(db, j->obj, old, j->fx, err);
     struct db_stmt *st = rc ? NULL : db_stmt(db, sql_of(t)->update);
     if (!rc && !st)
         rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
@@ -1452,14 +1613,20 @@ static int update_txn(struct db *db, void *ctx, struct ls_err *err)
     return rc;
 }
 
-int catalogue_update(struct db *db, const struct ctype *t, void *obj, const void *old,
-                     struct ls_err *err)
+int catalogue_update_fx(struct db *db, const struct ctype *t, void *obj, const void *old,
+                        struct catalogue_effects *fx, struct ls_err *err)
 {
     int rc = field_check(&t->shape, obj, 0, err);
     if (rc)
         return rc;
-    struct write_job j = {t, obj, old, 0};
+    struct write_job j = {t, obj, old, 0, fx};
     return db_write(db, update_txn, &j, err);
+}
+
+int catalogue_update(struct db *db, const struct ctype *t, void *obj, const void *old,
+                     struct ls_err *err)
+{
+    return catalogue_update_fx(db, t, obj, old, NULL, err);
 }
 
 static int delete_txn(struct db *db, void *ctx, struct ls_err *err)
@@ -1481,7 +1648,7 @@ static int delete_txn(struct db *db, void *ctx, struct ls_err *err)
 
 int catalogue_delete(struct db *db, const struct ctype *t, int64_t id, struct ls_err *err)
 {
-    struct write_job j = {t, NULL, NULL, id};
+    struct write_job j = {t, NULL, NULL, id, NULL};
     return db_write(db, delete_txn, &j, err);
 }
 
@@ -1607,16 +1774,46 @@ int64_t catalogue_resource_org(struct db *db, int64_t resource_id)
 /* Training records                                                     */
 
 static const char SQL_USER_EXISTS[] = "SELECT count(*) FROM users WHERE id = :id";
+static const char SQL_USER_BY_EMAIL[] =
+    "SELECT id FROM users WHERE email = :email COLLATE NOCASE ORDER BY active DESC, id LIMIT 1";
 static const char SQL_TRAIN_INSERT[] =
     "INSERT OR IGNORE INTO training(resource_id, user_id, granted_by, granted_at)"
     " VALUES (:resource, :user, :by, :now)";
+static const char SQL_TRAIN_ANSWER[] =
+    "UPDATE training_requests SET answered_at = :now, answered_by = :by"
+    " WHERE resource_id = :resource AND user_id = :user AND answered_at IS NULL";
 static const char SQL_TRAIN_DELETE[] =
     "DELETE FROM training WHERE resource_id = :resource AND user_id = :user";
+#define TRAIN_COLS                                                                                 \
+    "SELECT t.resource_id, t.user_id, u.name, u.email, coalesce(u.organisation_id, 0), o.name,"    \
+    " t.granted_by, t.granted_at FROM training t JOIN users u ON u.id = t.user_id"                 \
+    " LEFT JOIN organisations o ON o.id = u.organisation_id"
 static const char SQL_TRAIN_LIST[] =
-    "SELECT t.resource_id, t.user_id, u.name, u.email, t.granted_by, t.granted_at"
-    " FROM training t JOIN users u ON u.id = t.user_id WHERE t.resource_id = :id"
-    " ORDER BY u.name COLLATE NOCASE, u.id LIMIT :limit OFFSET :offset";
+    TRAIN_COLS " WHERE t.resource_id = :id"
+               " ORDER BY u.name COLLATE NOCASE, u.id LIMIT :limit OFFSET :offset";
+static const char SQL_TRAIN_ONE[] = TRAIN_COLS " WHERE t.resource_id = :id AND t.user_id = :user";
 static const char SQL_TRAIN_COUNT[] = "SELECT count(*) FROM training WHERE resource_id = :id";
+
+/* The e-mail address as the viewer may see it (NULL when not theirs to see). */
+static const char *email_for(const struct user *viewer, int64_t user, int64_t org,
+                             struct db_stmt *st, int col, struct arena *a)
+{
+    return authz_sees_email(viewer, user, org) ? col_str(st, col, a) : NULL;
+}
+
+static void read_training(struct db_stmt *st, const struct user *viewer, struct arena *a,
+                          void *item)
+{
+    struct training *t = item;
+    t->resource_id = db_column_int64(st, 0);
+    t->user_id = db_column_int64(st, 1);
+    t->user_name = col_str(st, 2, a);
+    t->user_organisation_id = db_column_int64(st, 4);
+    t->user_email = email_for(viewer, t->user_id, t->user_organisation_id, st, 3, a);
+    t->organisation_name = col_str(st, 5, a);
+    t->granted_by = db_column_int64(st, 6);
+    t->granted_at = db_column_int64(st, 7);
+}
 
 struct training_job {
     int64_t resource_id, user_id, granted_by;
@@ -1641,6 +1838,17 @@ static int grant_txn(struct db *db, void *ctx, struct ls_err *err)
     int rc = db_step_done(db, st, err);
     if (!rc)
         j->created = db_changes(db) > 0;
+    /* Whoever asked to be trained has been answered. */
+    if (!rc && !(st = db_stmt(db, SQL_TRAIN_ANSWER)))
+        rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    if (!rc) {
+        bind_i64(st, "resource", j->resource_id);
+        bind_i64(st, "user", j->user_id);
+        if (j->granted_by)
+            bind_i64(st, "by", j->granted_by);
+        bind_i64(st, "now", tu_now());
+        rc = db_step_done(db, st, err);
+    }
     if (!rc && j->created)
         rc = exec_by_id(db, SQL_RES_TOUCH, j->resource_id, err);
     return rc;
@@ -1678,32 +1886,258 @@ int catalogue_training_revoke(struct db *db, int64_t resource_id, int64_t user_i
     return db_write(db, revoke_txn, &j, err);
 }
 
-int catalogue_training_list(struct db *db, int64_t resource_id, int64_t limit, int64_t offset,
-                            struct arena *a, struct training **items, int *n, int64_t *total,
-                            struct ls_err *err)
+/* One page of a resource's rows (training records, requests): count, then
+ * the rows, each read by `read` into an arena array of `size`-byte items. */
+typedef void (*row_reader)(struct db_stmt *st, const struct user *viewer, struct arena *a,
+                           void *item);
+
+static int resource_page(struct db *db, const char *count_sql, const char *list_sql,
+                         int64_t resource_id, const struct user *viewer, int64_t limit,
+                         int64_t offset, struct arena *a, size_t size, row_reader read,
+                         void **items, int *n, int64_t *total, struct ls_err *err)
 {
     *items = NULL;
     *n = 0;
-    *total = count_by_id(db, SQL_TRAIN_COUNT, resource_id);
+    *total = count_by_id(db, count_sql, resource_id);
     if (*total < 0)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    struct db_stmt *st = db_stmt(db, SQL_TRAIN_LIST);
+    struct db_stmt *st = db_stmt(db, list_sql);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", resource_id);
     bind_i64(st, "limit", limit);
     bind_i64(st, "offset", offset);
-    *items = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof **items);
+    char *page = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * size);
     int s;
     while ((s = db_step(st)) == DB_ROW && *n < limit) {
-        struct training *t = &(*items)[(*n)++];
-        t->resource_id = db_column_int64(st, 0);
-        t->user_id = db_column_int64(st, 1);
-        t->user_name = col_str(st, 2, a);
-        t->user_email = col_str(st, 3, a);
-        t->granted_by = db_column_int64(st, 4);
-        t->granted_at = db_column_int64(st, 5);
+        void *item = page + (size_t)(*n)++ * size;
+        memset(item, 0, size);
+        read(st, viewer, a, item);
+    }
+    db_reset(st);
+    *items = page;
+    return s == DB_DONE || s == DB_ROW ? LS_OK : db_fail(db, s, err);
+}
+
+int catalogue_training_list(struct db *db, const struct user *viewer, int64_t resource_id,
+                            int64_t limit, int64_t offset, struct arena *a, struct training **items,
+                            int *n, int64_t *total, struct ls_err *err)
+{
+    void *page = NULL;
+    int rc = resource_page(db, SQL_TRAIN_COUNT, SQL_TRAIN_LIST, resource_id, viewer, limit, offset,
+                           a, sizeof **items, read_training, &page, n, total, err);
+    *items = page;
+    return rc;
+}
+
+int catalogue_training_get(struct db *db, const struct user *viewer, int64_t resource_id,
+                           int64_t user_id, struct arena *a, struct training *out,
+                           struct ls_err *err)
+{
+    memset(out, 0, sizeof *out);
+    struct db_stmt *st = db_stmt(db, SQL_TRAIN_ONE);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    bind_i64(st, "id", resource_id);
+    bind_i64(st, "user", user_id);
+    int s = db_step(st);
+    if (s == DB_ROW)
+        read_training(st, viewer, a, out);
+    db_reset(st);
+    if (s == DB_DONE)
+        return ls_err_set(err, LS_ENOTFOUND, NULL, "no such training record");
+    return s == DB_ROW ? LS_OK : db_fail(db, s, err);
+}
+
+int catalogue_user_by_email(struct db *db, const char *email, const char *field, int64_t *id,
+                            struct ls_err *err)
+{
+    *id = 0;
+    struct db_stmt *st = db_stmt(db, SQL_USER_BY_EMAIL);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    db_bind_text(st, param(st, "email"), email, -1, DB_TRANSIENT);
+    int s = db_step(st);
+    if (s == DB_ROW)
+        *id = db_column_int64(st, 0);
+    db_reset(st);
+    if (s == DB_DONE)
+        return ls_err_set(err, LS_EVALIDATION, field, "{field}: nobody has this address");
+    return s == DB_ROW ? LS_OK : db_fail(db, s, err);
+}
+
+/* ---- whom an owner may find (the type-ahead) ---- */
+
+/* :staff sees everyone; an owner (:org) the users of their organisation and
+ * those trained on, or asking for training on, its resources. A name
+ * matches :pattern; an address only where the viewer may see it. */
+static const char SQL_CANDIDATES[] =
+    "SELECT u.id, u.name, u.email, coalesce(u.organisation_id, 0), o.name,"
+    " EXISTS (SELECT 1 FROM training t WHERE t.resource_id = :resource AND t.user_id = u.id),"
+    " EXISTS (SELECT 1 FROM training_requests q WHERE q.resource_id = :resource"
+    "         AND q.user_id = u.id AND q.answered_at IS NULL)"
+    " FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id"
+    " WHERE u.active = 1 AND (:staff OR u.organisation_id = :org"
+    "   OR EXISTS (SELECT 1 FROM training t JOIN resources r ON r.id = t.resource_id"
+    "              JOIN labs l ON l.id = r.lab_id"
+    "              WHERE t.user_id = u.id AND l.organisation_id = :org)"
+    "   OR EXISTS (SELECT 1 FROM training_requests q JOIN resources r ON r.id = q.resource_id"
+    "              JOIN labs l ON l.id = r.lab_id"
+    "              WHERE q.user_id = u.id AND l.organisation_id = :org))"
+    " AND (:pattern IS NULL OR fold(u.name) GLOB :pattern"
+    "   OR ((:staff OR u.organisation_id = :org OR u.id = :viewer)"
+    "       AND fold(u.email) GLOB :pattern))"
+    " ORDER BY u.name COLLATE NOCASE, u.id LIMIT :limit";
+
+int catalogue_training_candidates(struct db *db, const struct user *viewer, int64_t resource_id,
+                                  const char *q, int limit, struct arena *a,
+                                  struct training_candidate **items, int *n, struct ls_err *err)
+{
+    *items = NULL;
+    *n = 0;
+    if (limit < 1 || limit > CATALOGUE_CANDIDATES_MAX)
+        limit = CATALOGUE_CANDIDATES_MAX;
+    struct db_stmt *st = db_stmt(db, SQL_CANDIDATES);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    bind_i64(st, "resource", resource_id);
+    bind_i64(st, "staff", authz_is_staff(viewer));
+    bind_i64(st, "org", viewer && viewer->organisation_id > 0 ? viewer->organisation_id : -1);
+    bind_i64(st, "viewer", viewer ? viewer->id : 0);
+    bind_i64(st, "limit", limit);
+    char *folded = q ? catalogue_fold(a, q) : NULL;
+    /* Leading and trailing spaces are no part of what was typed. */
+    while (folded && *folded == ' ')
+        folded++;
+    for (size_t k = folded ? strlen(folded) : 0; k > 0 && folded[k - 1] == ' '; k--)
+        folded[k - 1] = '\0';
+    if (folded && *folded)
+        db_bind_text(st, param(st, "pattern"), glob_pattern(a, folded), -1, DB_TRANSIENT);
+    *items = arena_alloc(a, (size_t)limit * sizeof **items);
+    int s;
+    while ((s = db_step(st)) == DB_ROW && *n < limit) {
+        struct training_candidate *c = &(*items)[(*n)++];
+        c->user_id = db_column_int64(st, 0);
+        c->name = col_str(st, 1, a);
+        c->organisation_id = db_column_int64(st, 3);
+        c->email = email_for(viewer, c->user_id, c->organisation_id, st, 2, a);
+        c->organisation_name = col_str(st, 4, a);
+        c->trained = db_column_int(st, 5);
+        c->asked = db_column_int(st, 6);
     }
     db_reset(st);
     return s == DB_DONE || s == DB_ROW ? LS_OK : db_fail(db, s, err);
+}
+
+/* ---- requests for training ---- */
+
+static const char SQL_REQ_OPEN[] =
+    "SELECT id FROM training_requests WHERE resource_id = :resource AND user_id = :user"
+    " AND answered_at IS NULL";
+static const char SQL_REQ_INSERT[] =
+    "INSERT INTO training_requests(resource_id, user_id, message, created, updated)"
+    " VALUES (:resource, :user, :message, :now, :now)";
+static const char SQL_REQ_UPDATE[] =
+    "UPDATE training_requests SET message = :message, updated = :now WHERE id = :id";
+#define REQ_COLS                                                                                   \
+    "SELECT q.id, q.resource_id, q.user_id, q.message, q.created, q.updated, u.name, u.email,"     \
+    " coalesce(u.organisation_id, 0), o.name FROM training_requests q"                             \
+    " JOIN users u ON u.id = q.user_id LEFT JOIN organisations o ON o.id = u.organisation_id"
+static const char SQL_REQ_ONE[] = REQ_COLS " WHERE q.id = :id";
+static const char SQL_REQ_LIST[] = REQ_COLS " WHERE q.resource_id = :id AND q.answered_at IS NULL"
+                                            " ORDER BY q.created, q.id LIMIT :limit OFFSET :offset";
+static const char SQL_REQ_COUNT[] =
+    "SELECT count(*) FROM training_requests WHERE resource_id = :id AND answered_at IS NULL";
+
+static void read_request(struct db_stmt *st, const struct user *viewer, struct arena *a, void *item)
+{
+    struct training_request *q = item;
+    q->id = db_column_int64(st, 0);
+    q->resource_id = db_column_int64(st, 1);
+    q->user_id = db_column_int64(st, 2);
+    q->message = col_str(st, 3, a);
+    if (!q->message)
+        q->message = "";
+    q->created = db_column_int64(st, 4);
+    q->updated = db_column_int64(st, 5);
+    q->user_name = col_str(st, 6, a);
+    q->user_organisation_id = db_column_int64(st, 8);
+    q->user_email = email_for(viewer, q->user_id, q->user_organisation_id, st, 7, a);
+    q->organisation_name = col_str(st, 9, a);
+}
+
+struct request_job {
+    int64_t resource_id, now;
+    const struct user *who;
+    const char *message;
+    struct arena *a;
+    struct training_request *out;
+    int created;
+};
+
+static int request_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct request_job *j = ctx;
+    if (catalogue_resource_org(db, j->resource_id) == 0)
+        return ls_err_set(err, LS_ENOTFOUND, NULL, "no such resource");
+    if (catalogue_user_trained(db, j->resource_id, j->who->id))
+        return ls_err_set(err, LS_ECONFLICT, NULL, "you are already trained on this resource");
+    struct db_stmt *st = db_stmt(db, SQL_REQ_OPEN);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    bind_i64(st, "resource", j->resource_id);
+    bind_i64(st, "user", j->who->id);
+    int s = db_step(st);
+    int64_t id = s == DB_ROW ? db_column_int64(st, 0) : 0;
+    db_reset(st);
+    if (s != DB_ROW && s != DB_DONE)
+        return db_fail(db, s, err);
+    j->created = id == 0;
+    st = db_stmt(db, id ? SQL_REQ_UPDATE : SQL_REQ_INSERT);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    bind_i64(st, "id", id);
+    bind_i64(st, "resource", j->resource_id);
+    bind_i64(st, "user", j->who->id);
+    bind_i64(st, "now", j->now);
+    db_bind_text(st, param(st, "message"), j->message ? j->message : "", -1, DB_TRANSIENT);
+    int rc = db_step_done(db, st, err);
+    if (!rc && !id)
+        id = db_last_insert_id(db);
+    /* The owners hear of a new request once, in this transaction. */
+    if (!rc && j->created)
+        rc = notify_enqueue_training(db, id, j->now, err);
+    if (!rc) {
+        st = db_stmt(db, SQL_REQ_ONE);
+        bind_i64(st, "id", id);
+        s = db_step(st);
+        if (s == DB_ROW)
+            read_request(st, j->who, j->a, j->out);
+        db_reset(st);
+        rc = s == DB_ROW ? LS_OK : db_fail(db, s, err);
+    }
+    return rc;
+}
+
+int catalogue_training_request(struct db *db, int64_t resource_id, const struct user *who,
+                               const char *message, int64_t now, struct arena *a,
+                               struct training_request *out, int *created, struct ls_err *err)
+{
+    memset(out, 0, sizeof *out);
+    struct request_job j = {resource_id, now, who, message, a, out, 0};
+    int rc = db_write(db, request_txn, &j, err);
+    *created = rc == LS_OK && j.created;
+    return rc;
+}
+
+int catalogue_training_requests(struct db *db, const struct user *viewer, int64_t resource_id,
+                                int64_t limit, int64_t offset, struct arena *a,
+                                struct training_request **items, int *n, int64_t *total,
+                                struct ls_err *err)
+{
+    void *page = NULL;
+    int rc = resource_page(db, SQL_REQ_COUNT, SQL_REQ_LIST, resource_id, viewer, limit, offset, a,
+                           sizeof **items, read_request, &page, n, total, err);
+    *items = page;
+    return rc;
 }

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "auth.h"
 #include "err.h"
 #include "field.h"
 #include "hours.h"
@@ -77,9 +78,10 @@ struct resource {
     /* read only, from the joins */
     int64_t organisation_id;
     const char *lab_name, *organisation_name, *organisation_short_name;
-    const char *city;    /* the lab's city, else its organisation's; NULL = unknown */
-    int biosafety_level; /* its lab's */
-    int trained;         /* the viewer is trained on it */
+    const char *city;       /* the lab's city, else its organisation's; NULL = unknown */
+    int biosafety_level;    /* its lab's */
+    int trained;            /* the viewer is trained on it */
+    int training_requested; /* the viewer has asked for training on it (still open) */
 };
 
 struct blackout {
@@ -104,9 +106,35 @@ struct service {
 
 struct training {
     int64_t resource_id, user_id;
-    const char *user_name, *user_email;
-    int64_t granted_by; /* 0 = unknown */
+    const char *user_name;
+    const char *user_email;        /* NULL when the viewer may not see it (authz_sees_email) */
+    int64_t user_organisation_id;  /* 0 = a guest */
+    const char *organisation_name; /* the user's; NULL for guests */
+    int64_t granted_by;            /* 0 = unknown */
     int64_t granted_at;
+};
+
+/* A request for training on a resource (POST …/training-requests). */
+struct training_request {
+    int64_t id, resource_id, user_id;
+    const char *message; /* "" = none */
+    int64_t created, updated;
+    /* read only */
+    const char *user_name;
+    const char *user_email; /* NULL when the viewer may not see it */
+    int64_t user_organisation_id;
+    const char *organisation_name; /* the user's; NULL for guests */
+};
+
+/* Someone an owner may record as trained (the type-ahead). */
+struct training_candidate {
+    int64_t user_id;
+    const char *name;
+    const char *email; /* NULL when the viewer may not see it */
+    int64_t organisation_id;
+    const char *organisation_name; /* NULL for guests */
+    int trained;                   /* already trained on the resource */
+    int asked;                     /* has an open request for training on it */
 };
 
 /* List filters: which members are given is the caller's presence mask
@@ -147,6 +175,34 @@ struct ctype_cascade {
     const char *where; /* "organisation_id = :id" */
 };
 
+/* What a write may do to the bookings it would leave against the rules
+ * (API.md § Changes that touch existing bookings): a blackout over them, new
+ * opening hours that no longer hold them, a resource that stops being
+ * shared with their bookers' organisations. The caller says whether to
+ * refuse (409 `conflict` listing them in err->bookings, nothing written) or
+ * to cancel exactly those in the same unit of work. Cancelling is the
+ * booking module's; the catalogue cannot call up, so the caller hands it
+ * down (the HTTP layer passes booking_cancel_for_change). */
+struct catalogue_effects {
+    int cancel;          /* 1: cancel them; 0: refuse the change */
+    const char *message; /* the caller's words to the bookers; NULL = the change's own
+                            (a blackout's reason, else a sentence naming the change) */
+    int64_t now;         /* bookings that ended by then are history and stay */
+    /* Cancels one booking inside the running write. `reason` is the message,
+     * the blackout's reason or one of the sentences below (English: msg_pl()
+     * has their Polish, so they are shown in each reader's language). */
+    int (*cancel_booking)(struct db *db, int64_t booking_id, const char *reason, void *ctx,
+                          struct ls_err *err);
+    void *ctx;
+    int cancelled; /* out: how many were cancelled */
+};
+
+/* The sentences a cancelled booking's reason holds when the owner wrote
+ * none (each has its Polish form in msg_pl.c). */
+#define CATALOGUE_WHY_BLACKOUT "The resource is unavailable at this time (a blackout)."
+#define CATALOGUE_WHY_HOURS "The resource's opening hours changed and no longer cover this booking."
+#define CATALOGUE_WHY_UNSHARED "The resource is no longer shared with other organisations."
+
 struct ctype {
     struct shape shape; /* first: a ctype is a shape (field.h) */
     const char *table;  /* "labs" */
@@ -172,6 +228,12 @@ struct ctype {
      * describes it. After any write: rows that show this one (touches). */
     int (*before_delete)(struct db *db, int64_t id, struct ls_err *err);
     int (*after_write)(struct db *db, const void *obj, int64_t id, struct ls_err *err);
+    /* Inside a create or change, after the checks and before the row is
+     * written (old is NULL when creating): the bookings the new values would
+     * leave against the rules, refused or cancelled as fx says (NULL:
+     * refused). */
+    int (*bookings)(struct db *db, const void *obj, const void *old, struct catalogue_effects *fx,
+                    struct ls_err *err);
 };
 
 extern const struct ctype catalogue_organisation, catalogue_lab, catalogue_resource,
@@ -235,12 +297,18 @@ int catalogue_check_filter(const struct ctype *t, const void *filter, uint64_t p
  * (422 naming the field), writes it and what hangs on it (opening hours,
  * links, search text), and sets id, created and updated. */
 int catalogue_create(struct db *db, const struct ctype *t, void *obj, struct ls_err *err);
+/* The same, with what to do about the bookings the new object breaks
+ * (struct catalogue_effects; NULL = refuse with 409). */
+int catalogue_create_fx(struct db *db, const struct ctype *t, void *obj,
+                        struct catalogue_effects *fx, struct ls_err *err);
 
 /* Writes a changed object: obj holds the new values, old what was loaded
  * (NULL: loaded again here). Same checks as creating; a FF_PARENT field may
  * only move to a parent of the same organisation. 404 if obj->id is gone. */
 int catalogue_update(struct db *db, const struct ctype *t, void *obj, const void *old,
                      struct ls_err *err);
+int catalogue_update_fx(struct db *db, const struct ctype *t, void *obj, const void *old,
+                        struct catalogue_effects *fx, struct ls_err *err);
 
 /* Deletes an object. History is never lost: an organisation, lab or
  * resource that any booking refers to is refused with 409, as is an
@@ -294,13 +362,52 @@ int64_t catalogue_resource_org(struct db *db, int64_t resource_id);
 /* Training records                                                     */
 
 /* grant: 422 'user_id' if there is no such user; *created is 1 when the
- * record is new, 0 when it existed. revoke: 404 if absent. */
+ * record is new, 0 when it existed. It answers the user's open training
+ * requests for the resource. revoke: 404 if absent. */
 int catalogue_training_grant(struct db *db, int64_t resource_id, int64_t user_id,
                              int64_t granted_by, int *created, struct ls_err *err);
 int catalogue_training_revoke(struct db *db, int64_t resource_id, int64_t user_id,
                               struct ls_err *err);
-int catalogue_training_list(struct db *db, int64_t resource_id, int64_t limit, int64_t offset,
-                            struct arena *a, struct training **items, int *n, int64_t *total,
+/* The users trained on a resource, by name. E-mail addresses only where the
+ * viewer may see them (authz_sees_email): never another organisation's to
+ * an owner (API.md § Changes that touch existing bookings). */
+int catalogue_training_list(struct db *db, const struct user *viewer, int64_t resource_id,
+                            int64_t limit, int64_t offset, struct arena *a, struct training **items,
+                            int *n, int64_t *total, struct ls_err *err);
+/* One record (the answer to a grant), e-mail as for the list; LS_ENOTFOUND
+ * when the user is not trained on it. */
+int catalogue_training_get(struct db *db, const struct user *viewer, int64_t resource_id,
+                           int64_t user_id, struct arena *a, struct training *out,
+                           struct ls_err *err);
+/* The user with this address (any case); 422 naming `field` when there is
+ * none. Says nothing else about the account. */
+int catalogue_user_by_email(struct db *db, const char *email, const char *field, int64_t *id,
                             struct ls_err *err);
+
+#define CATALOGUE_CANDIDATES_MAX 20 /* type-ahead answers */
+
+/* Whom `viewer` may record as trained on resource_id, matching q (folded;
+ * NULL = anyone) in the name, and in the e-mail address where the viewer
+ * may see it: staff everyone; an owner the users of their organisation,
+ * anyone trained on its resources and anyone who asked for training on
+ * them. At most `limit` (≤ CATALOGUE_CANDIDATES_MAX), by name. */
+int catalogue_training_candidates(struct db *db, const struct user *viewer, int64_t resource_id,
+                                  const char *q, int limit, struct arena *a,
+                                  struct training_candidate **items, int *n, struct ls_err *err);
+
+/* A signed-in user asks for training on a resource (any resource: every
+ * resource is visible to every signed-in user). 409 when they are trained
+ * already. A first request is created (*created = 1) and its owners are
+ * e-mailed (notify outbox); asking again while one is open changes its
+ * message (*created = 0) and mails nobody. */
+int catalogue_training_request(struct db *db, int64_t resource_id, const struct user *who,
+                               const char *message, int64_t now, struct arena *a,
+                               struct training_request *out, int *created, struct ls_err *err);
+/* The open requests for training on a resource, oldest first; e-mail
+ * addresses as for the training list. */
+int catalogue_training_requests(struct db *db, const struct user *viewer, int64_t resource_id,
+                                int64_t limit, int64_t offset, struct arena *a,
+                                struct training_request **items, int *n, int64_t *total,
+                                struct ls_err *err);
 
 #endif

@@ -73,6 +73,13 @@ void ls_err_add_conflict(struct ls_err *e, int is_blackout, int64_t id)
     (*n)++;
 }
 
+void ls_err_add_booking(struct ls_err *e, int64_t id)
+{
+    if (e->nbookings < LS_ERR_MAX_BOOKINGS)
+        e->bookings[e->nbookings] = id;
+    e->nbookings++;
+}
+
 int ls_code_status(enum ls_code code)
 {
     if ((unsigned)code >= LS_NCODES)

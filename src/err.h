@@ -37,6 +37,9 @@ enum ls_code {
 
 /* How many conflicting ids an error carries at most (the rest are counted). */
 #define LS_ERR_MAX_IDS 32
+/* How many bookings a refused change lists at most (the rest are counted):
+ * a long blackout over a busy instrument touches many. */
+#define LS_ERR_MAX_BOOKINGS 500
 
 struct ls_err {
     enum ls_code code;
@@ -51,6 +54,10 @@ struct ls_err {
     int64_t conflicts[LS_ERR_MAX_IDS];
     int nblackouts; /* blackout ids that clash (LS_ECONFLICT) */
     int64_t blackouts[LS_ERR_MAX_IDS];
+    /* Bookings a refused catalogue change would break (LS_ECONFLICT, API.md
+     * § Changes that touch existing bookings), in start order. */
+    int nbookings;
+    int64_t bookings[LS_ERR_MAX_BOOKINGS];
 };
 
 /* Records code, field (may be NULL) and a printf-style message in *e and
@@ -69,6 +76,8 @@ void ls_err_clear(struct ls_err *e);
 
 /* Adds an id to the conflict (is_blackout = 0) or blackout list. */
 void ls_err_add_conflict(struct ls_err *e, int is_blackout, int64_t id);
+/* Adds a booking id to the list of bookings a change would break. */
+void ls_err_add_booking(struct ls_err *e, int64_t id);
 
 /* The message in a language (still holding "{field}"). */
 const char *ls_err_message(const struct ls_err *e, enum msg_lang lang);

@@ -324,10 +324,10 @@ int http_send_json(struct req *r, int status, cJSON *body)
     return LS_OK;
 }
 
-static cJSON *ids_array(const int64_t *ids, int n)
+static cJSON *ids_array(const int64_t *ids, int n, int max)
 {
     cJSON *a = cJSON_CreateArray();
-    for (int i = 0; i < n && i < LS_ERR_MAX_IDS; i++)
+    for (int i = 0; i < n && i < max; i++)
         cJSON_AddItemToArray(a, cJSON_CreateNumber((double)ids[i]));
     return a;
 }
@@ -364,9 +364,14 @@ int http_send_error(struct req *r)
     if (e->field[0])
         cJSON_AddStringToObject(o, "field", e->field);
     if (e->code == LS_ECONFLICT && (e->nconflicts || e->nblackouts)) {
-        cJSON_AddItemToObject(o, "conflicts", ids_array(e->conflicts, e->nconflicts));
-        cJSON_AddItemToObject(o, "blackouts", ids_array(e->blackouts, e->nblackouts));
+        cJSON_AddItemToObject(o, "conflicts",
+                              ids_array(e->conflicts, e->nconflicts, LS_ERR_MAX_IDS));
+        cJSON_AddItemToObject(o, "blackouts",
+                              ids_array(e->blackouts, e->nblackouts, LS_ERR_MAX_IDS));
     }
+    if (e->code == LS_ECONFLICT && e->nbookings)
+        cJSON_AddItemToObject(o, "bookings",
+                              ids_array(e->bookings, e->nbookings, LS_ERR_MAX_BOOKINGS));
     if (e->retry_after > 0) {
         char v[24];
         snprintf(v, sizeof v, "%d", e->retry_after);

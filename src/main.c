@@ -419,7 +419,7 @@ static int cmd_notify(int argc, char **argv)
     const char *h = strstr(base, "://");
     h = h ? h + 3 : base;
     snprintf(host, sizeof host, "%.*s", (int)strcspn(h, ":/"), h);
-    struct notify_site site = {base, host, smtp.from};
+    struct notify_site site = {base, host, smtp.from, notify_compose_account};
     int64_t backoff = atoll(env_or("LABSHARE_NOTIFY_BACKOFF_S", "60"));
     int interval = atoi(env_or("LABSHARE_NOTIFY_INTERVAL_MS", "30000"));
     struct sigaction sa;

@@ -96,6 +96,28 @@ const char *const msg_pairs[][MSG_NLANGS] = {
     {"no such resource", "nie ma takiego zasobu"},
     {"{field}: no such user", "{field}: nie ma takiego użytkownika"},
     {"no such training record", "nie ma takiego wpisu o szkoleniu"},
+    {"{field}: nobody has this address", "{field}: nikt nie ma takiego adresu"},
+    {"you are already trained on this resource", "masz już szkolenie z obsługi tego zasobu"},
+    /* changes that touch existing bookings (catalogue.c, booking.c) */
+    {"the change would break %d pending or approved bookings and was not made; to cancel them, "
+     "repeat it with {field}",
+     "zmiana naruszyłaby oczekujące lub zatwierdzone rezerwacje (%d), więc jej nie wprowadzono; "
+     "aby je odwołać, powtórz ją z opcją: {field}"},
+    /* a cancelled booking's reason (catalogue.h, CATALOGUE_WHY_*) */
+    {"The resource is unavailable at this time (a blackout).",
+     "Zasób jest w tym czasie niedostępny (wyłączenie)."},
+    {"The resource's opening hours changed and no longer cover this booking.",
+     "Godziny otwarcia zasobu zmieniły się i nie obejmują już tej rezerwacji."},
+    {"The resource is no longer shared with other organisations.",
+     "Zasób nie jest już udostępniany innym organizacjom."},
+    {"the booker's organisation may not book this resource: it is not shared with other "
+     "organisations",
+     "organizacja rezerwującego nie może rezerwować tego zasobu: nie jest on udostępniany innym "
+     "organizacjom"},
+    {"the booker is not trained on this resource; record their training first",
+     "rezerwujący nie ma szkolenia z obsługi tego zasobu; najpierw wpisz jego szkolenie"},
+    /* api_catalogue.c */
+    {"give either the user or their e-mail address", "podaj użytkownika albo jego adres e-mail"},
     /* calendar_import.c: an iCalendar file, named by its line */
     {"line %d: a content line needs a name followed by a colon",
      "wiersz %d: wiersz treści musi mieć nazwę, a po niej dwukropek"},
@@ -277,6 +299,7 @@ const char *const msg_pairs[][MSG_NLANGS] = {
      "organizacja może mieć najwyżej %d domen e-mail"},
     {"an owner must belong to an organisation", "właściciel musi należeć do organizacji"},
     {"at most %d days at a time", "najwyżej %d dni naraz"},
+    {"cannot render an account message", "nie można utworzyć wiadomości dotyczącej konta"},
     {"cannot render the calendar attachment", "nie udało się utworzyć załącznika kalendarza"},
     {"cannot start an HTTP request", "nie udało się rozpocząć zapytania HTTP"},
     {"could not fetch %s: %s", "nie udało się pobrać %s: %s"},

@@ -10,6 +10,7 @@
 
 #include "db.h"
 #include "ical.h"
+#include "msg.h"
 #include "timeutil.h"
 
 /* ?1 kind, ?2 booking, ?3 actor (0 = none), ?4 occurrences, ?5 now, ?6 the
@@ -52,6 +53,16 @@ static const char SQL_TO_BOOKER[] =
                   " FROM bookings b JOIN users u ON u.id = b.user_id AND u.active = 1"
                   " LEFT JOIN notify_prefs p ON p.user_id = u.id"
                   " WHERE b.id = ?2 AND" PREF_ON;
+static const char SQL_TO_TRAINERS[] =
+    "INSERT INTO outbox(kind, training_request_id, user_id, email, lang, actor_id, reason,"
+    " occurrences, created, next_attempt)"
+    " SELECT 'training_request', q.id, u.id, u.email, u.lang, q.user_id, q.message, 1, ?2, ?2"
+    " FROM training_requests q JOIN resources r ON r.id = q.resource_id"
+    " JOIN labs l ON l.id = r.lab_id"
+    " JOIN users u ON u.organisation_id = l.organisation_id AND u.role = 'owner'"
+    " AND u.active = 1 AND u.id != q.user_id"
+    " LEFT JOIN notify_prefs p ON p.user_id = u.id"
+    " WHERE q.id = ?1 AND coalesce(p.request, 1) = 1";
 static const char SQL_REMINDERS[] =
     OUTBOX_INSERT " SELECT 'reminder', b.id, u.id, u.email, u.lang, NULL, b.start, b.end,"
                   " b.sequence, b.status, b.reason, 1, ?1, ?1"
@@ -66,17 +77,23 @@ static const char SQL_DUE[] = "SELECT id FROM outbox WHERE status = 'queued' AND
  * skips a message this one is sending. */
 static const char SQL_CLAIM[] = "UPDATE outbox SET next_attempt = ?2 WHERE id = ?1"
                                 " AND status = 'queued' AND next_attempt <= ?3";
-/* `invited`: an earlier message about the booking to the same address
- * carried an invitation (approved, moved) and was not given up on. */
+/* A booking's message, or a training request's (no booking: its resource
+ * and requester instead). `invited`: an earlier message about the booking
+ * to the same address carried an invitation (approved, moved) and was not
+ * given up on. */
 static const char SQL_LOAD[] =
     "SELECT o.kind, o.email, o.lang, o.b_start, o.b_end, o.b_sequence, o.b_status, o.reason,"
-    " o.occurrences, o.created, o.attempts, o.booking_id, b.purpose, b.created, r.name, l.name,"
-    " u.name, u.email, a.name, t.name,"
+    " o.occurrences, o.created, o.attempts, coalesce(o.booking_id, 0), b.purpose, b.created,"
+    " r.name, l.name, u.name, u.email, a.name, t.name,"
     " EXISTS (SELECT 1 FROM outbox i WHERE i.booking_id = o.booking_id AND i.email = o.email"
-    "  AND i.id < o.id AND i.kind IN ('approved', 'moved') AND i.status <> 'failed')"
-    " FROM outbox o JOIN bookings b ON b.id = o.booking_id"
-    " JOIN resources r ON r.id = b.resource_id JOIN labs l ON l.id = r.lab_id"
-    " JOIN users u ON u.id = b.user_id LEFT JOIN users a ON a.id = o.actor_id"
+    "  AND i.id < o.id AND i.kind IN ('approved', 'moved') AND i.status <> 'failed'),"
+    " r.id, og.name"
+    " FROM outbox o LEFT JOIN bookings b ON b.id = o.booking_id"
+    " LEFT JOIN training_requests q ON q.id = o.training_request_id"
+    " JOIN resources r ON r.id = coalesce(b.resource_id, q.resource_id)"
+    " JOIN labs l ON l.id = r.lab_id JOIN users u ON u.id = coalesce(b.user_id, q.user_id)"
+    " LEFT JOIN organisations og ON og.id = u.organisation_id"
+    " LEFT JOIN users a ON a.id = o.actor_id"
     " LEFT JOIN users t ON t.id = o.user_id WHERE o.id = ?1";
 /* An account message's link token is erased once the message is out (or
  * given up): it is kept in clear only while it waits to be rendered. */
@@ -96,7 +113,7 @@ static const char SQL_ACCOUNT_LOAD[] =
     "SELECT o.kind, o.email, o.lang, o.link_token, o.link_expires, o.role, o.created, o.attempts,"
     " a.name, g.name FROM outbox o LEFT JOIN users a ON a.id = o.actor_id"
     " LEFT JOIN organisations g ON g.id = o.organisation_id"
-    " WHERE o.id = :id AND o.booking_id IS NULL";
+    " WHERE o.id = :id AND o.booking_id IS NULL AND o.training_request_id IS NULL";
 static const char SQL_PREFS_GET[] =
     "SELECT request, decision, change, reminder FROM notify_prefs WHERE user_id = ?1";
 static const char SQL_PREFS_SET[] =
@@ -113,8 +130,9 @@ static const char SQL_OUTBOX_LIST[] =
     " status, last_error FROM outbox" OUTBOX_WHERE " ORDER BY id DESC LIMIT ?2 OFFSET ?3";
 
 static const char *const kind_names[NOTIFY_NKINDS] = {
-    "request",  "approved",   "declined",       "cancelled",     "moved",        "reminder",
-    "conflict", "invitation", "password_reset", "reset_unknown", "verify_email", "account_exists"};
+    "request",      "approved",       "declined",        "cancelled",      "moved",
+    "reminder",     "conflict",       "invitation",      "password_reset", "reset_unknown",
+    "verify_email", "account_exists", "training_request"};
 /* The opt-out column that governs each booking kind (account messages are
  * asked for and have none): a clash with an imported calendar is news for
  * owners, like a request. */
@@ -124,6 +142,11 @@ static const char *const kind_pref[NOTIFY_CONFLICT + 1] = {
 const char *notify_kind_name(enum notify_kind k)
 {
     return (unsigned)k < NOTIFY_NKINDS ? kind_names[k] : "request";
+}
+
+int notify_kind_is_account(enum notify_kind k)
+{
+    return k >= NOTIFY_INVITATION && k <= NOTIFY_ACCOUNT_EXISTS;
 }
 
 int notify_kind_parse(const char *s)
@@ -184,6 +207,16 @@ int notify_enqueue(struct db *db, enum notify_kind kind, int64_t id, int64_t act
     if (!rc && kind == NOTIFY_CANCELLED)
         rc = insert_for(db, SQL_TO_OWNERS_IF_BOOKER, kind, id, actor_id, occurrences, now, err);
     return rc;
+}
+
+int notify_enqueue_training(struct db *db, int64_t request_id, int64_t now, struct ls_err *err)
+{
+    struct db_stmt *st = db_stmt(db, SQL_TO_TRAINERS);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    db_bind_int64(st, 1, request_id);
+    db_bind_int64(st, 2, now);
+    return db_step_done(db, st, err);
 }
 
 static void bind_reminders(struct db_stmt *st, const void *ctx)
@@ -477,6 +510,8 @@ struct words {
     const char *resource, *when, *zone, *booker, *purpose, *reason, *calendar, *status, *series,
         *by, *open, *pending_again, *footer;
     const char *status_name[4];
+    /* training requests */
+    const char *training_subject, *training_intro, *asker, *organisation, *guest, *message, *record;
 };
 
 static const struct words PL = {
@@ -505,6 +540,14 @@ static const struct words PL = {
     .footer = "Wiadomość wysłana automatycznie przez labshare. Powiadomienia możesz wyłączyć "
               "w swoim profilu.",
     .status_name = {"oczekuje", "zatwierdzona", "odrzucona", "odwołana"},
+    .training_subject = "Prośba o szkolenie",
+    .training_intro =
+        "Ktoś prosi o szkolenie z obsługi zasobu, który wymaga szkolenia przed rezerwacją.",
+    .asker = "Prosi",
+    .organisation = "Organizacja",
+    .guest = "gość (bez organizacji)",
+    .message = "Wiadomość",
+    .record = "Wpisz szkolenie",
 };
 
 static const struct words EN = {
@@ -530,6 +573,14 @@ static const struct words EN = {
     .pending_again = "The booking awaits approval again.",
     .footer = "Sent automatically by labshare. You can turn notifications off in your profile.",
     .status_name = {"pending", "approved", "declined", "cancelled"},
+    .training_subject = "Training request",
+    .training_intro =
+        "Someone asks to be trained on a resource that needs training before booking.",
+    .asker = "Asked by",
+    .organisation = "Organisation",
+    .guest = "guest (no organisation)",
+    .message = "Message",
+    .record = "Record the training",
 };
 
 static const char *status_word(const struct words *w, const char *status)
@@ -599,11 +650,69 @@ static int render_ics(struct notify_mail *out, struct arena *a, const struct not
     return LS_OK;
 }
 
+/* The message's end: the link, the footer, and the HTML closed. */
+static void finish(struct notify_mail *out, struct buf *text, struct buf *html,
+                   const struct words *w, const char *label, const char *link)
+{
+    struct arena *a = text->a;
+    puts_(text, "\n");
+    puts_(text, label);
+    puts_(text, ": ");
+    puts_(text, link);
+    puts_(text, "\n\n-- \n");
+    puts_(text, w->footer);
+    puts_(text, "\n");
+    puts_(html, "</table>\n<p><a href=\"");
+    puts_(html, notify_html_escape(a, link));
+    puts_(html, "\">");
+    puts_(html, notify_html_escape(a, label));
+    puts_(html, "</a></p>\n<p><small>");
+    puts_(html, notify_html_escape(a, w->footer));
+    puts_(html, "</small></p>\n</body></html>\n");
+    out->text = done(text);
+    out->html = done(html);
+}
+
+static void start(struct buf *text, struct buf *html, const char *subject, const char *intro)
+{
+    struct arena *a = text->a;
+    puts_(html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>");
+    puts_(html, notify_html_escape(a, subject));
+    puts_(html, "</title></head><body>\n<p>");
+    puts_(text, intro);
+    puts_(text, "\n");
+    puts_(html, notify_html_escape(a, intro));
+}
+
+/* To the owners: who asks to be trained on what, in their words, and where
+ * to record it. No address of the asker (API.md: an owner is never shown
+ * another organisation's addresses). */
+static int compose_training(struct notify_mail *out, struct arena *a, const struct notify_event *e,
+                            const struct notify_site *s, const struct words *w)
+{
+    out->subject = arena_printf(a, "%s: %s", w->training_subject, e->resource);
+    const char *link =
+        arena_printf(a, "%s/#/manage/resources/%lld", s->public_url, (long long)e->resource_id);
+    struct buf text = {a, NULL, 0, 0}, html = {a, NULL, 0, 0};
+    start(&text, &html, out->subject, w->training_intro);
+    puts_(&text, "\n");
+    puts_(&html, "</p>\n<table>\n");
+    row(&text, &html, w->resource,
+        e->lab && *e->lab ? arena_printf(a, "%s (%s)", e->resource, e->lab) : e->resource);
+    row(&text, &html, w->asker, e->booker_name);
+    row(&text, &html, w->organisation, e->organisation ? e->organisation : w->guest);
+    row(&text, &html, w->message, e->reason);
+    finish(out, &text, &html, w, w->record, link);
+    return LS_OK;
+}
+
 int notify_compose(struct notify_mail *out, struct arena *a, const struct notify_event *e,
                    const struct notify_site *s, struct ls_err *err)
 {
     memset(out, 0, sizeof *out);
     const struct words *w = e->lang && strcmp(e->lang, "en") == 0 ? &EN : &PL;
+    if (e->kind == NOTIFY_TRAINING)
+        return compose_training(out, a, e, s, w);
     unsigned k = (unsigned)e->kind < NOTIFY_BOOKING_KINDS ? (unsigned)e->kind : 0;
     const char *when = span_text(a, e->start, e->end);
     out->subject = arena_printf(a, "%s: %s, %s", w->subject[k], e->resource, when);
@@ -611,12 +720,7 @@ int notify_compose(struct notify_mail *out, struct arena *a, const struct notify
         arena_printf(a, "%s/#/bookings/%lld", s->public_url, (long long)e->booking_id);
 
     struct buf text = {a, NULL, 0, 0}, html = {a, NULL, 0, 0};
-    puts_(&html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>");
-    puts_(&html, notify_html_escape(a, out->subject));
-    puts_(&html, "</title></head><body>\n<p>");
-    puts_(&text, w->intro[k]);
-    puts_(&text, "\n");
-    puts_(&html, notify_html_escape(a, w->intro[k]));
+    start(&text, &html, out->subject, w->intro[k]);
     if (e->kind == NOTIFY_MOVED && e->status && strcmp(e->status, "pending") == 0) {
         puts_(&text, w->pending_again);
         puts_(&text, "\n");
@@ -633,28 +737,15 @@ int notify_compose(struct notify_mail *out, struct arena *a, const struct notify
     row(&text, &html, w->booker, e->booker_name);
     row(&text, &html, w->purpose, e->purpose);
     row(&text, &html, w->status, status_word(w, e->status));
+    /* A reason the server wrote (a change of the resource) is one of the
+     * sentences msg_pl.c translates; an owner's own words pass unchanged. */
     if (e->kind == NOTIFY_DECLINED || e->kind == NOTIFY_CANCELLED)
-        row(&text, &html, w->reason, e->reason);
+        row(&text, &html, w->reason, w == &PL ? msg_pl(e->reason) : e->reason);
     if (e->kind == NOTIFY_CONFLICT)
         row(&text, &html, w->calendar, e->reason);
     if (e->actor_name && e->kind != NOTIFY_REQUEST)
         row(&text, &html, w->by, e->actor_name);
-    puts_(&text, "\n");
-    puts_(&text, w->open);
-    puts_(&text, ": ");
-    puts_(&text, link);
-    puts_(&text, "\n\n-- \n");
-    puts_(&text, w->footer);
-    puts_(&text, "\n");
-    puts_(&html, "</table>\n<p><a href=\"");
-    puts_(&html, notify_html_escape(a, link));
-    puts_(&html, "\">");
-    puts_(&html, notify_html_escape(a, w->open));
-    puts_(&html, "</a></p>\n<p><small>");
-    puts_(&html, notify_html_escape(a, w->footer));
-    puts_(&html, "</small></p>\n</body></html>\n");
-    out->text = done(&text);
-    out->html = done(&html);
+    finish(out, &text, &html, w, w->open, link);
     return render_ics(out, a, e, s, err);
 }
 
@@ -804,6 +895,8 @@ static int load_event(struct notify_event *e, int64_t *attempts, struct db *db, 
         e->actor_name = col(st, 18, a);
         e->to_name = col(st, 19, a);
         e->invited = db_column_int(st, 20);
+        e->resource_id = db_column_int64(st, 21);
+        e->organisation = col(st, 22, a);
     }
     db_reset(st);
     if (rc == DB_DONE)
@@ -914,8 +1007,10 @@ static int deliver(struct db *db, const struct notify_smtp *smtp, const struct n
     if (rc && rc != LS_ENOTFOUND)
         goto done; /* a busy database: the lease runs out and a later pass retries */
     if (!rc)
-        rc = account ? notify_compose_account(&m, &a, &ae, site, err)
-                     : notify_compose(&m, &a, &e, site, err);
+        rc = !account ? notify_compose(&m, &a, &e, site, err)
+             : site->compose_account
+                 ? site->compose_account(&m, &a, &ae, site, err)
+                 : ls_err_set(err, LS_EINTERNAL, NULL, "cannot render an account message");
     if (rc) {
         /* Cannot happen short of a broken database; keep the reason. */
         snprintf(why, sizeof why, "cannot render: %s", err->message);

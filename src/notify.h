@@ -53,9 +53,10 @@ enum notify_kind {
     NOTIFY_RESET_UNKNOWN,  /* → an address without an active account that asked for one */
     NOTIFY_VERIFY_EMAIL,   /* → a registering address: a link to confirm it */
     NOTIFY_ACCOUNT_EXISTS, /* → a registering address that already has an account */
+    NOTIFY_TRAINING,       /* a request for training → the resource's owners (no booking) */
 };
 #define NOTIFY_BOOKING_KINDS (NOTIFY_CONFLICT + 1) /* the kinds about a booking */
-#define NOTIFY_NKINDS (NOTIFY_ACCOUNT_EXISTS + 1)
+#define NOTIFY_NKINDS (NOTIFY_TRAINING + 1)
 
 const char *notify_kind_name(enum notify_kind k); /* "request", … */
 int notify_kind_parse(const char *s);             /* enum value, or -1 */
@@ -68,6 +69,12 @@ int notify_kind_parse(const char *s);             /* enum value, or -1 */
  * errors; the caller rolls back. */
 int notify_enqueue(struct db *db, enum notify_kind kind, int64_t id, int64_t actor_id,
                    int occurrences, int64_t now, struct ls_err *err);
+
+/* Queues the message about training request `request_id` (a row of
+ * training_requests) to the owners of its resource's organisation, inside
+ * the caller's open write transaction. Owners who turned requests off get
+ * nothing. */
+int notify_enqueue_training(struct db *db, int64_t request_id, int64_t now, struct ls_err *err);
 
 /* An account message to queue. Strings are borrowed for the call. */
 struct notify_account_msg {
@@ -103,10 +110,19 @@ int notify_retry_at(int64_t created, int attempts, int64_t now, int64_t base, in
 
 /* --- rendering --- */
 
+struct notify_mail;
+struct notify_account_event;
 struct notify_site {
     const char *public_url; /* "https://labshare.example.org", no trailing slash */
     const char *host;       /* for UIDs and Message-IDs */
     const char *from;       /* sender address, "a@b" or "Name <a@b>" */
+    /* Renders an account message (invitation, reset, …) for a delivery pass:
+     * notify_compose_account of notify_account.c, which builds on this
+     * module, so the caller hands it down rather than this layer reaching
+     * up. NULL: account messages are marked failed as unrenderable. */
+    int (*compose_account)(struct notify_mail *out, struct arena *a,
+                           const struct notify_account_event *e, const struct notify_site *s,
+                           struct ls_err *err);
 };
 
 /* Everything a message says. */
@@ -123,7 +139,10 @@ struct notify_event {
     const char *to;         /* recipient address */
     const char *to_name;    /* recipient's name for the To: header; NULL = none */
     int invited; /* an invitation (iTIP REQUEST) for this booking went to `to` before: only
-                    then does a cancellation or decline carry an iTIP CANCEL */
+                    then does a cancellation or decline carry an iTIP CANCEL */    /* Training requests: the resource and the requester's organisation
+     * (booker_name is the requester, reason their message). */
+    int64_t resource_id;
+    const char *organisation; /* NULL = a guest */
 };
 
 struct notify_mail {

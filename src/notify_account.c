@@ -87,11 +87,6 @@ static const struct account_words EN = {
     .footer = "Sent automatically by labshare.",
 };
 
-int notify_kind_is_account(enum notify_kind k)
-{
-    return k >= NOTIFY_INVITATION && k <= NOTIFY_ACCOUNT_EXISTS;
-}
-
 const char *notify_account_link(struct arena *a, const struct notify_site *s, enum notify_kind k,
                                 const char *token)
 {

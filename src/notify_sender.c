@@ -34,7 +34,7 @@ static void one_pass(struct db *db, const struct notify_sender_config *c)
     if (!url[0])
         return; /* the server is not listening yet: links would be wrong */
     url_host(url, host, sizeof host);
-    struct notify_site site = {url, host, c->smtp.from};
+    struct notify_site site = {url, host, c->smtp.from, notify_compose_account};
     struct notify_pass p;
     struct ls_err err = {0};
     if (notify_run_pass(db, &c->smtp, &site, tu_now(), c->backoff_base, &p, &err))

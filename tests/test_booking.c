@@ -294,7 +294,12 @@ static void booking__pending_may_overlap_pending_and_approve_rechecks(void **sta
                      LS_OK);
     assert_int_equal(out.status, BOOKING_DECLINED);
     assert_string_equal(out.reason, "busy that day");
-    assert_int_equal(booking_decline(&out, f->t->db, &f->a, &owner, b, NULL, &err), LS_ECONFLICT);
+    assert_int_equal(booking_decline(&out, f->t->db, &f->a, &owner, b, "again", &err),
+                     LS_ECONFLICT);
+    /* a decline needs a reason (422 before the state's 409) */
+    assert_int_equal(booking_decline(&out, f->t->db, &f->a, &owner, b, NULL, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "reason");
+    assert_int_equal(booking_decline(&out, f->t->db, &f->a, &owner, b, "", &err), LS_EVALIDATION);
     assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action IN ('booking.approve',"
                               " 'booking.decline') AND ip IN ('10.0.0.1')"),
                      2);
@@ -810,6 +815,151 @@ static void booking__rrule_that_cannot_start_is_refused_before_libical_walks(voi
     assert_int_equal(l.day, 26);
 }
 
+/* Approving or declining a series from one occurrence on: all or none, one
+ * message for the lot. */
+static void booking__series_decisions_are_all_or_nothing(void **state)
+{
+    struct fx *f = *state;
+    struct booking_set s, one, out;
+    struct ls_err err;
+    struct booking_actor owner = {&f->owner1, "10.0.0.1", NOW};
+    int64_t t10 = at(2026, 11, 2, 10, 0), t11 = at(2026, 11, 2, 11, 0);
+    assert_int_equal(
+        book_at(f, &f->res2, R_APPROVAL, t10, t11, "FREQ=WEEKLY;COUNT=3", NOW, &s, &err), LS_OK);
+    assert_int_equal(s.n, 3);
+    int64_t ids[3] = {s.items[0].id, s.items[1].id, s.items[2].id};
+    /* someone else's request for the second week, approved */
+    assert_int_equal(book(f, &f->res1, R_APPROVAL, s.items[1].start, s.items[1].end, &one, &err),
+                     LS_OK);
+    struct booking b;
+    assert_int_equal(booking_approve(&b, f->t->db, &f->a, &owner, one.items[0].id, &err), LS_OK);
+    ls_err_clear(&err);
+    assert_int_equal(booking_decide(&out, f->t->db, &f->a, &owner, ids[0], 1, NULL, 1, &err),
+                     LS_ECONFLICT);
+    assert_int_equal(err.nconflicts, 1);
+    assert_int_equal(err.conflicts[0], one.items[0].id);
+    assert_int_equal(out.n, 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM bookings WHERE series_id IS NOT NULL"
+                              " AND status = 'pending'"),
+                     3);
+    /* the clashing week declined alone; then the rest in one go */
+    assert_int_equal(booking_decline(&b, f->t->db, &f->a, &owner, ids[1], "taken", &err), LS_OK);
+    assert_int_equal(booking_decide(&out, f->t->db, &f->a, &owner, ids[0], 1, NULL, 1, &err),
+                     LS_OK);
+    assert_int_equal(out.n, 2);
+    assert_int_equal(out.items[0].id, ids[0]);
+    assert_int_equal(out.items[1].id, ids[2]);
+    assert_int_equal(out.items[1].status, BOOKING_APPROVED);
+    assert_int_equal(out.items[1].decided_by, f->owner1.id);
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'approved'"
+                              " AND occurrences = 2"),
+                     1);
+    /* not pending any more: a state conflict, series or not */
+    assert_int_equal(booking_decide(&out, f->t->db, &f->a, &owner, ids[0], 0, "x", 1, &err),
+                     LS_ECONFLICT);
+}
+
+static int cancel_txn(struct db *db, void *ctx, struct ls_err *err)
+{
+    const struct booking_actor *who = ((const struct booking_actor **)ctx)[0];
+    int64_t id = *((const int64_t **)ctx)[1];
+    return booking_cancel_for_change(db, who, id, CATALOGUE_WHY_HOURS, err);
+}
+
+static void booking__cancel_for_change_marks_tells_and_leaves_the_rest(void **state)
+{
+    struct fx *f = *state;
+    struct booking_set s;
+    struct ls_err err;
+    struct booking_actor owner = {&f->owner1, "10.0.0.1", NOW};
+    assert_int_equal(
+        book(f, &f->res2, R_AUTO, at(2026, 11, 3, 9, 0), at(2026, 11, 3, 10, 0), &s, &err), LS_OK);
+    int64_t id = s.items[0].id;
+    const void *ctx[2] = {&owner, &id};
+    assert_int_equal(db_write(f->t->db, cancel_txn, ctx, &err), LS_OK);
+    struct booking b;
+    assert_int_equal(booking_get(&b, f->t->db, &f->a, &f->staff, id, &err), LS_OK);
+    assert_int_equal(b.status, BOOKING_CANCELLED);
+    assert_int_equal(b.decided_by, f->owner1.id);
+    assert_string_equal(b.reason, CATALOGUE_WHY_HOURS);
+    assert_int_equal(b.cancelled_at, NOW);
+    assert_int_equal(b.sequence, 1);
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'cancelled'"), 1);
+    /* a booking no longer live is left as it is, and nobody is told twice */
+    assert_int_equal(db_write(f->t->db, cancel_txn, ctx, &err), LS_OK);
+    assert_int_equal(booking_get(&b, f->t->db, &f->a, &f->staff, id, &err), LS_OK);
+    assert_int_equal(b.sequence, 1);
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'cancelled'"), 1);
+}
+
+/* A move applies the booker's training and sharing; an approval re-checks
+ * the hours the owners may have changed, but not training (new requests
+ * only). */
+static void booking__moves_and_approvals_recheck_what_changed(void **state)
+{
+    struct fx *f = *state;
+    struct booking_set s;
+    struct ls_err err;
+    struct booking b;
+    struct booking_actor owner2 = {&f->owner2, NULL, NOW}, res2 = {&f->res2, NULL, NOW};
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO training(resource_id, user_id, granted_at) VALUES (4, %lld, 0)",
+             (long long)f->res2.id);
+    testdb_exec(f->t, sql);
+    assert_int_equal(
+        book(f, &f->res2, R_TRAINING, at(2026, 11, 4, 9, 0), at(2026, 11, 4, 10, 0), &s, &err),
+        LS_OK);
+    testdb_exec(f->t, "DELETE FROM training");
+    struct booking_change c = {1, 1, 0, at(2026, 11, 4, 11, 0), at(2026, 11, 4, 12, 0), NULL};
+    assert_int_equal(booking_move(&b, f->t->db, &f->a, &res2, s.items[0].id, &c, &err),
+                     LS_EFORBIDDEN);
+    assert_non_null(strstr(err.message, "training"));
+    assert_int_equal(booking_move(&b, f->t->db, &f->a, &owner2, s.items[0].id, &c, &err),
+                     LS_EFORBIDDEN);
+    assert_non_null(strstr(err.message, "booker"));
+    struct booking_change purpose = {0, 0, 1, 0, 0, "calibration"};
+    assert_int_equal(booking_move(&b, f->t->db, &f->a, &res2, s.items[0].id, &purpose, &err),
+                     LS_OK);
+
+    /* approvals: the hours changed under a pending request */
+    struct booking_actor owner1 = {&f->owner1, NULL, NOW};
+    assert_int_equal(
+        book(f, &f->res2, R_APPROVAL, at(2026, 11, 5, 9, 0), at(2026, 11, 5, 10, 0), &s, &err),
+        LS_OK);
+    testdb_exec(f->t, "UPDATE opening_hours SET open_min = 600 WHERE resource_id = 2");
+    assert_int_equal(booking_approve(&b, f->t->db, &f->a, &owner1, s.items[0].id, &err),
+                     LS_EVALIDATION);
+    testdb_exec(f->t, "UPDATE opening_hours SET open_min = 480 WHERE resource_id = 2;"
+                      " UPDATE resources SET requires_training = 1, max_minutes = 30"
+                      " WHERE id = 2");
+    /* training and lengths apply to new requests only */
+    assert_int_equal(booking_approve(&b, f->t->db, &f->a, &owner1, s.items[0].id, &err), LS_OK);
+}
+
+static void booking__decidable_lists_what_the_viewer_may_decide(void **state)
+{
+    struct fx *f = *state;
+    struct booking_set s, out;
+    struct ls_err err;
+    assert_int_equal(
+        book(f, &f->res2, R_APPROVAL, at(2026, 11, 2, 9, 0), at(2026, 11, 2, 10, 0), &s, &err),
+        LS_OK);
+    int64_t mine = s.items[0].id;
+    assert_int_equal(
+        book(f, &f->res2, R_AUTO, at(2026, 11, 2, 9, 0), at(2026, 11, 2, 10, 0), &s, &err), LS_OK);
+    struct booking_filter flt = {.status = -1, .decidable = 1, .limit = 50};
+    assert_int_equal(booking_list(&out, f->t->db, &f->a, &f->owner1, &flt, &err), LS_OK);
+    assert_int_equal(out.n, 1);
+    assert_int_equal(out.items[0].id, mine);
+    assert_int_equal(booking_list(&out, f->t->db, &f->a, &f->owner2, &flt, &err), LS_OK);
+    assert_int_equal(out.n, 0);
+    assert_int_equal(booking_list(&out, f->t->db, &f->a, &f->res2, &flt, &err), LS_OK);
+    assert_int_equal(out.n, 0);
+    assert_int_equal(booking_list(&out, f->t->db, &f->a, &f->staff, &flt, &err), LS_OK);
+    assert_int_equal(out.total, 1);
+}
+
 int main(void)
 {
     testutil_init();
@@ -833,6 +983,10 @@ int main(void)
         T(booking__availability_shows_open_busy_and_blackouts),
         T(booking__demo_bookings_follow_the_rules),
         T(booking__demo_bookings_skip_an_empty_catalogue),
+        T(booking__series_decisions_are_all_or_nothing),
+        T(booking__cancel_for_change_marks_tells_and_leaves_the_rest),
+        T(booking__moves_and_approvals_recheck_what_changed),
+        T(booking__decidable_lists_what_the_viewer_may_decide),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

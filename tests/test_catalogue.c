@@ -617,6 +617,249 @@ static void catalogue__training_grant_and_revoke(void **state)
     testdb_free(t);
 }
 
+/* ---- changes that touch existing bookings ---- */
+
+static int64_t local(int d, int h)
+{
+    int64_t t;
+    assert_int_equal(tu_from_local(2030, 1, d, h, 0, 0, 0, &t), TU_OK); /* 2030-01-07: a Monday */
+    return t;
+}
+
+static int64_t live_row(struct testdb *t, int64_t res, int64_t user, int64_t org, int64_t start,
+                        int64_t end, const char *status)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO bookings(resource_id, user_id, organisation_id, start, end, status,"
+             " created, updated) VALUES (%lld, %lld, nullif(%lld, 0), %lld, %lld, '%s', 1, 1)",
+             (long long)res, (long long)user, (long long)org, (long long)start, (long long)end,
+             status);
+    testdb_exec(t, sql);
+    return db_last_insert_id(t->db);
+}
+
+/* What the HTTP layer hands down: here it only records and marks. */
+struct cancels {
+    int n;
+    int64_t ids[8];
+    const char *why[8];
+};
+
+static int record_cancel(struct db *db, int64_t id, const char *reason, void *ctx,
+                         struct ls_err *err)
+{
+    (void)err;
+    struct cancels *c = ctx;
+    c->ids[c->n] = id;
+    c->why[c->n++] = reason;
+    char sql[128];
+    snprintf(sql, sizeof sql, "UPDATE bookings SET status = 'cancelled' WHERE id = %lld",
+             (long long)id);
+    return db_exec(db, sql, NULL) == DB_OK ? LS_OK : LS_EINTERNAL;
+}
+
+static int64_t count_of(struct testdb *t, const char *sql)
+{
+    struct db_stmt *st = NULL;
+    assert_int_equal(db_prepare(t->db, sql, &st), DB_OK);
+    assert_int_equal(db_step(st), DB_ROW);
+    int64_t n = db_column_int64(st, 0);
+    db_finalize(st);
+    return n;
+}
+
+static void catalogue__changes_refuse_or_cancel_the_bookings_they_break(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    struct ls_err err = {0};
+    int64_t org = org_new(t, "Org", NULL), other = org_new(t, "Other", NULL);
+    int64_t res = res_new(t, lab_new(t, org, "L"), "Confocal", ""); /* Mon–Fri 08–18, shared */
+    int64_t own = user_new(t, "own@example.org", org), out = user_new(t, "out@example.org", other);
+    int64_t guest = user_new(t, "guest@example.org", 0);
+    struct user_new su = {"staff@example.org", "Staff", "correct horse battery",
+                          ROLE_STAFF,          0,       "en"};
+    int64_t staff = 0;
+    assert_int_equal(auth_user_create(t->db, &su, &staff, &err), LS_OK);
+    int64_t ended =
+        live_row(t, res, out, other, local(7, 8) - 86400 * 7, local(7, 9) - 86400 * 7, "approved");
+    int64_t a = live_row(t, res, own, org, local(7, 8), local(7, 9), "approved");
+    int64_t b = live_row(t, res, out, other, local(7, 12), local(7, 13), "pending");
+    int64_t c = live_row(t, res, guest, 0, local(8, 12), local(8, 13), "approved");
+    int64_t d = live_row(t, res, staff, 0, local(8, 14), local(8, 15), "approved");
+    live_row(t, res, out, other, local(7, 10), local(7, 11), "declined");
+    struct cancels got = {0};
+    struct catalogue_effects refuse = {.now = local(7, 8) - 86400 * 3};
+    struct catalogue_effects cancel = {1, "see you next week", refuse.now, record_cancel, &got, 0};
+
+    /* a blackout over [09:00, 13:00) Monday: a ends as it starts, the
+     * declined one is history; b is live (pending counts) */
+    struct blackout bo = {0, res, local(7, 9), local(7, 13), "laser service", 0, 0, NULL};
+    assert_int_equal(catalogue_create_fx(t->db, &catalogue_blackout, &bo, &refuse, &err),
+                     LS_ECONFLICT);
+    assert_string_equal(err.field, "cancel_bookings");
+    assert_int_equal(err.nbookings, 1);
+    assert_int_equal(err.bookings[0], b);
+    assert_int_equal(count_of(t, "SELECT count(*) FROM blackouts"), 0);
+    ls_err_clear(&err);
+    /* without effects (the demo loader, tests): refused the same way */
+    assert_int_equal(catalogue_create(t->db, &catalogue_blackout, &bo, &err), LS_ECONFLICT);
+    ls_err_clear(&err);
+    cancel.message = NULL;
+    assert_int_equal(catalogue_create_fx(t->db, &catalogue_blackout, &bo, &cancel, &err), LS_OK);
+    assert_int_equal(cancel.cancelled, 1);
+    assert_int_equal(got.ids[0], b);
+    assert_string_equal(got.why[0], "laser service");
+    assert_int_equal(count_of(t, "SELECT count(*) FROM blackouts"), 1);
+
+    /* opening hours from 10:00: a (Monday 08–09) no longer fits; the ended
+     * one is history */
+    struct arena ar = {0};
+    struct resource old, now;
+    assert_int_equal(catalogue_get(t->db, &catalogue_resource, res, 0, &ar, &old, &err), LS_OK);
+    now = old;
+    for (int i = 0; i < now.hours.n; i++)
+        now.hours.w[i].open_min = 600;
+    ls_err_clear(&err);
+    assert_int_equal(catalogue_update_fx(t->db, &catalogue_resource, &now, &old, &refuse, &err),
+                     LS_ECONFLICT);
+    assert_int_equal(err.nbookings, 1);
+    assert_int_equal(err.bookings[0], a);
+    struct hours_week wk;
+    assert_int_equal(catalogue_hours_load(t->db, res, &wk, &err), LS_OK);
+    assert_int_equal(wk.w[0].open_min, 480);
+    (void)ended;
+
+    /* not shared: the other organisation's and the guest's go; the own
+     * organisation's and staff's stay */
+    now = old;
+    now.shared = 0;
+    ls_err_clear(&err);
+    assert_int_equal(catalogue_update_fx(t->db, &catalogue_resource, &now, &old, &refuse, &err),
+                     LS_ECONFLICT);
+    assert_int_equal(err.nbookings, 1); /* b is cancelled already */
+    assert_int_equal(err.bookings[0], c);
+    got.n = 0;
+    cancel.message = "internal use from now on";
+    assert_int_equal(catalogue_update_fx(t->db, &catalogue_resource, &now, &old, &cancel, &err),
+                     LS_OK);
+    assert_int_equal(got.n, 1);
+    assert_int_equal(got.ids[0], c);
+    assert_string_equal(got.why[0], "internal use from now on");
+    /* without a message the sentence naming the change */
+    assert_int_equal(catalogue_get(t->db, &catalogue_resource, res, 0, &ar, &old, &err), LS_OK);
+    now = old;
+    for (int i = 0; i < now.hours.n; i++)
+        now.hours.w[i].close_min = 840; /* 14:00: d (Tuesday 14–15) */
+    got.n = 0;
+    cancel.message = NULL;
+    assert_int_equal(catalogue_update_fx(t->db, &catalogue_resource, &now, &old, &cancel, &err),
+                     LS_OK);
+    assert_int_equal(got.n, 1);
+    assert_int_equal(got.ids[0], d);
+    assert_string_equal(got.why[0], CATALOGUE_WHY_HOURS);
+    arena_release(&ar);
+    testdb_free(t);
+}
+
+static void catalogue__training_is_found_asked_for_and_never_shows_foreign_addresses(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    struct ls_err err = {0};
+    struct arena a = {0};
+    int64_t org = org_new(t, "Org", NULL), other = org_new(t, "Other", NULL);
+    int64_t res = res_new(t, lab_new(t, org, "L"), "Sorter", "");
+    int64_t in = user_new(t, "anna@example.org", org),
+            out = user_new(t, "bruno@example.org", other);
+    struct user_new on = {"olga@example.org", "Olga", "correct horse battery",
+                          ROLE_OWNER,         org,    "pl"};
+    struct user owner = {.role = ROLE_OWNER, .organisation_id = org, .active = 1};
+    assert_int_equal(auth_user_create(t->db, &on, &owner.id, &err), LS_OK);
+    struct user staff = {.id = 999, .role = ROLE_STAFF, .active = 1};
+    struct user outsider = {
+        .id = out, .role = ROLE_RESEARCHER, .organisation_id = other, .active = 1};
+    struct training_candidate *cs;
+    int n;
+    /* the owner finds their organisation, by name or address */
+    assert_int_equal(
+        catalogue_training_candidates(t->db, &owner, res, "example", 20, &a, &cs, &n, &err), LS_OK);
+    assert_int_equal(n, 2); /* Anna's and Olga's addresses; Bruno is no one to them */
+    for (int i = 0; i < n; i++)
+        assert_non_null(cs[i].email);
+    /* he asks for training: now findable by name, never with his address */
+    struct training_request q;
+    int created = 0;
+    assert_int_equal(
+        catalogue_training_request(t->db, res, &outsider, "please", 100, &a, &q, &created, &err),
+        LS_OK);
+    assert_int_equal(created, 1);
+    assert_int_equal(count_of(t, "SELECT count(*) FROM outbox WHERE kind = 'training_request'"
+                                 " AND email = 'olga@example.org' AND reason = 'please'"),
+                     1);
+    assert_int_equal(
+        catalogue_training_request(t->db, res, &outsider, "again", 200, &a, &q, &created, &err),
+        LS_OK);
+    assert_int_equal(created, 0);
+    assert_string_equal(q.message, "again");
+    assert_int_equal(count_of(t, "SELECT count(*) FROM outbox"), 1);
+    assert_int_equal(
+        catalogue_training_candidates(t->db, &owner, res, "test person", 20, &a, &cs, &n, &err),
+        LS_OK);
+    assert_int_equal(n, 2);
+    for (int i = 0; i < n; i++)
+        if (cs[i].user_id == out) {
+            assert_null(cs[i].email);
+            assert_int_equal(cs[i].asked, 1);
+        }
+    assert_int_equal(
+        catalogue_training_candidates(t->db, &owner, res, "bruno@", 20, &a, &cs, &n, &err), LS_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(
+        catalogue_training_candidates(t->db, &staff, res, "bruno@", 20, &a, &cs, &n, &err), LS_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(cs[0].email, "bruno@example.org");
+    struct training_request *qs;
+    int64_t total;
+    assert_int_equal(
+        catalogue_training_requests(t->db, &owner, res, 50, 0, &a, &qs, &n, &total, &err), LS_OK);
+    assert_int_equal(n, 1);
+    assert_null(qs[0].user_email);
+    assert_string_equal(qs[0].organisation_name, "Other");
+
+    /* recorded (found by his address, any case): the request is answered */
+    int64_t id = 0;
+    assert_int_equal(catalogue_user_by_email(t->db, "BRUNO@example.org", "email", &id, &err),
+                     LS_OK);
+    assert_int_equal(id, out);
+    assert_int_equal(catalogue_user_by_email(t->db, "nobody@example.org", "email", &id, &err),
+                     LS_EVALIDATION);
+    assert_string_equal(err.field, "email");
+    assert_int_equal(catalogue_training_grant(t->db, res, out, owner.id, &created, &err), LS_OK);
+    assert_int_equal(catalogue_training_grant(t->db, res, in, owner.id, &created, &err), LS_OK);
+    assert_int_equal(
+        catalogue_training_requests(t->db, &owner, res, 50, 0, &a, &qs, &n, &total, &err), LS_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(
+        catalogue_training_request(t->db, res, &outsider, "x", 300, &a, &q, &created, &err),
+        LS_ECONFLICT);
+    struct training *tr;
+    assert_int_equal(catalogue_training_list(t->db, &owner, res, 50, 0, &a, &tr, &n, &total, &err),
+                     LS_OK);
+    assert_int_equal(n, 2);
+    for (int i = 0; i < n; i++)
+        assert_true(tr[i].user_id == out ? tr[i].user_email == NULL
+                                         : strcmp(tr[i].user_email, "anna@example.org") == 0);
+    /* the outsider sees his own address, not Anna's */
+    assert_int_equal(
+        catalogue_training_list(t->db, &outsider, res, 50, 0, &a, &tr, &n, &total, &err), LS_OK);
+    for (int i = 0; i < n; i++)
+        assert_true(tr[i].user_id == out ? tr[i].user_email != NULL : tr[i].user_email == NULL);
+    arena_release(&a);
+    testdb_free(t);
+}
+
 int main(void)
 {
     testutil_init();
@@ -635,6 +878,8 @@ int main(void)
         cmocka_unit_test(catalogue__service_resources_belong_to_its_organisation),
         cmocka_unit_test(catalogue__email_domains_are_canonical_and_owned_once),
         cmocka_unit_test(catalogue__training_grant_and_revoke),
+        cmocka_unit_test(catalogue__changes_refuse_or_cancel_the_bookings_they_break),
+        cmocka_unit_test(catalogue__training_is_found_asked_for_and_never_shows_foreign_addresses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

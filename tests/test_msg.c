@@ -2,6 +2,7 @@
  * labels in place of {field}. */
 #include "testutil.h"
 
+#include "catalogue.h"
 #include "msg.h"
 
 /* The conversions of a printf format, e.g. "%d|%s|%lld|%g", "" when none. */
@@ -117,6 +118,18 @@ static void msg__errors_are_written_in_both_languages(void **state)
     assert_string_equal(e.field, "");
 }
 
+/* The reasons the server writes into a cancelled booking are shown in each
+ * reader's language: each has a Polish form. */
+static void msg__cancellation_sentences_are_translated(void **state)
+{
+    (void)state;
+    const char *why[] = {CATALOGUE_WHY_BLACKOUT, CATALOGUE_WHY_HOURS, CATALOGUE_WHY_UNSHARED};
+    for (int i = 0; i < 3; i++) {
+        assert_true(msg_pl(why[i]) != why[i]);
+        assert_null(strchr(why[i], '%'));
+    }
+}
+
 int main(void)
 {
     testutil_init();
@@ -126,6 +139,7 @@ int main(void)
         cmocka_unit_test(msg__language_of_the_answer),
         cmocka_unit_test(msg__field_label_replaces_the_placeholder),
         cmocka_unit_test(msg__errors_are_written_in_both_languages),
+        cmocka_unit_test(msg__cancellation_sentences_are_translated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <libical/ical.h>
 
 #include "booking.h"
+#include "catalogue.h"
 #include "notify.h"
 
 #define NOW 1793534400 /* 2026-11-01T12:00:00Z, a Sunday */
@@ -342,7 +343,7 @@ static void notify__failed_delivery_is_retried_later(void **state)
     struct notify_smtp smtp = {"smtp://127.0.0.1:1", NULL, NULL, "noreply@x.pl",
                                "noreply@x.pl",       0,    5};
     struct notify_site site = {"https://labshare.example.org", "labshare.example.org",
-                               "noreply@x.pl"};
+                               "noreply@x.pl", notify_compose_account};
     struct notify_pass p;
     assert_int_equal(notify_run_pass(f->t->db, &smtp, &site, NOW, 60, &p, &err), LS_OK);
     assert_int_equal(p.sent, 0);
@@ -435,7 +436,8 @@ static struct notify_event event(enum notify_kind kind, const char *lang)
 }
 
 static const struct notify_site SITE = {"https://labshare.example.org", "labshare.example.org",
-                                        "Labshare <noreply@labshare.example.org>"};
+                                        "Labshare <noreply@labshare.example.org>",
+                                        notify_compose_account};
 
 static void notify__mime_structure_and_escaping(void **state)
 {
@@ -596,15 +598,25 @@ static void notify__itip_attachment_parses_back(void **state)
     assert_non_null(strstr(m.text, "Powód: awaria <lasera> & \"serwis\""));
     assert_non_null(strstr(m.html, "awaria &lt;lasera&gt; &amp; &quot;serwis&quot;"));
 
-    /* Requests, declines and reminders carry no invitation. */
-    enum notify_kind none[] = {NOTIFY_REQUEST, NOTIFY_DECLINED, NOTIFY_REMINDER};
-    for (int i = 0; i < 3; i++) {
+    /* Requests and reminders carry no invitation; nor does a cancellation
+     * or decline of what never reached the calendar. */
+    enum notify_kind none[] = {NOTIFY_REQUEST, NOTIFY_DECLINED, NOTIFY_CANCELLED, NOTIFY_REMINDER};
+    for (int i = 0; i < 4; i++) {
         e = event(none[i], "en");
         assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
         assert_null(m.ics);
         mime = notify_mime(&f->a, &SITE, e.to, NULL, &m, NOW, "x@y");
         assert_null(strstr(mime, "text/calendar"));
     }
+
+    /* A reason the server wrote reads in the recipient's language. */
+    e = event(NOTIFY_CANCELLED, "pl");
+    e.reason = CATALOGUE_WHY_HOURS;
+    assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
+    assert_non_null(strstr(m.text, "Powód: Godziny otwarcia zasobu zmieniły się"));
+    e.lang = "en";
+    assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
+    assert_non_null(strstr(m.text, "Reason: " CATALOGUE_WHY_HOURS));
 }
 
 static void notify__email_addresses(void **state)
@@ -618,6 +630,37 @@ static void notify__email_addresses(void **state)
     assert_false(notify_email_ok("a@@x.pl"));
     assert_string_equal(notify_address(&f->a, "Labshare <noreply@x.pl>"), "noreply@x.pl");
     assert_string_equal(notify_address(&f->a, "noreply@x.pl"), "noreply@x.pl");
+}
+
+/* A training request to the owners: who, from where, their words, where to
+ * record it; both languages; no address; no invitation. */
+static void notify__training_request_in_both_languages(void **state)
+{
+    struct fx *f = *state;
+    struct ls_err err = {0};
+    struct notify_mail m;
+    struct notify_event e = event(NOTIFY_TRAINING, "pl");
+    e.booking_id = 0;
+    e.resource_id = 7;
+    e.organisation = "Life Science Garage";
+    e.reason = "sortuję <komórki>";
+    assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
+    assert_string_equal(m.subject, "Prośba o szkolenie: Mikroskop <konfokalny> & Żółć");
+    assert_non_null(strstr(m.text, "Prosi: Zażółć Gęślą\n"));
+    assert_non_null(strstr(m.text, "Organizacja: Life Science Garage\n"));
+    assert_non_null(strstr(m.text, "Wiadomość: sortuję <komórki>\n"));
+    assert_non_null(strstr(m.text, "https://labshare.example.org/#/manage/resources/7"));
+    assert_non_null(strstr(m.html, "sortuję &lt;komórki&gt;"));
+    assert_null(strstr(m.text, "res2@x.pl"));
+    assert_null(m.ics);
+    e.lang = "en";
+    e.organisation = NULL;
+    assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
+    assert_string_equal(m.subject, "Training request: Mikroskop <konfokalny> & Żółć");
+    assert_non_null(strstr(m.text, "Asked by: Zażółć Gęślą\n"));
+    assert_non_null(strstr(m.text, "Organisation: guest (no organisation)\n"));
+    assert_non_null(strstr(m.text, "Record the training: "));
+    assert_int_equal(notify_kind_parse("training_request"), NOTIFY_TRAINING);
 }
 
 /* From and To: a non-ASCII display name is an encoded-word before the
@@ -639,7 +682,7 @@ static void notify__mailboxes_keep_the_address(void **state)
     assert_string_equal(notify_display_name(a, "\"Lab, Inc.\" <n@x.pl>"), "Lab, Inc.");
     assert_null(notify_display_name(a, "n@x.pl"));
     struct notify_site site = {"https://l.example.org", "l.example.org",
-                               "Łabshare, Kraków <noreply@l.example.org>"};
+                               "Łabshare, Kraków <noreply@l.example.org>", notify_compose_account};
     struct notify_mail m = {"Temat", "tekst", "<p>t</p>", NULL, NULL};
     char *mime = notify_mime(a, &site, "to@x.pl", "Zażółć, Gęślą", &m, NOW, "id@x");
     assert_true(strncmp(mime, "From: =?UTF-8?B?", 16) == 0);
@@ -670,6 +713,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(notify__html_escape, setup, teardown),
         cmocka_unit_test_setup_teardown(notify__itip_attachment_parses_back, setup, teardown),
         cmocka_unit_test_setup_teardown(notify__email_addresses, setup, teardown),
+        cmocka_unit_test_setup_teardown(notify__training_request_in_both_languages, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

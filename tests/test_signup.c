@@ -504,7 +504,7 @@ static void signup__account_mails_say_what_they_must(void **state)
     (void)state;
     struct arena a = {0};
     struct notify_site site = {"https://labshare.example.org", "labshare.example.org",
-                               "labshare <noreply@example.org>"};
+                               "labshare <noreply@example.org>", notify_compose_account};
     struct notify_mail m;
     struct ls_err err = {0};
     struct notify_account_event e = {

@@ -300,7 +300,9 @@ test('approve, decline and their precedence: 404, then 403, then 422, then 409',
   assert.equal(dec.status, 200);
   assert.equal(dec.json.status, 'declined');
   assert.equal(dec.json.reason, 'overlaps an approved session');
-  assertError(await clients.owner1.post(`/api/v1/bookings/${b.id}/decline`), 409, 'conflict');
+  assertError(await clients.owner1.post(`/api/v1/bookings/${b.id}/decline`, { reason: 'again' }), 409, 'conflict');
+  // a decline needs a reason: 422 naming it comes before the state's 409
+  assertError(await clients.owner1.post(`/api/v1/bookings/${b.id}/decline`), 422, 'validation', 'reason');
   assertError(await clients.owner1.post(`/api/v1/bookings/${b.id}/cancel`), 409, 'conflict');
   assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action IN ('booking.approve', 'booking.decline') AND object_id IN (${a.id}, ${b.id}) AND ip = '127.0.0.1'`), '2');
 });

@@ -209,10 +209,14 @@ test('training: mark, list, unmark; 201 new, 200 again', async () => {
   const uid = researcher.user.id;
   const c = await owner.post(`/api/v1/resources/${res.id}/trained`, { user_id: uid });
   assert.equal(c.status, 201, c.text);
-  assertFields(c.json, { resource_id: res.id, user_id: uid, email: 'researcher@labshare.demo' });
+  // The researcher is of another organisation (uj, the owner jci): an
+  // owner never sees another organisation's addresses (API.md).
+  assertFields(c.json, { resource_id: res.id, user_id: uid, name: 'Anna Kowalczyk', email: null });
   assert.equal((await owner.post(`/api/v1/resources/${res.id}/trained`, { user_id: uid })).status, 200);
   const l = await owner.get(`/api/v1/resources/${res.id}/trained`);
   assert.deepEqual(l.json.items.map((t) => t.user_id), [uid]);
+  assert.deepEqual(l.json.items.map((t) => t.email), [null]);
+  assert.deepEqual((await staff.get(`/api/v1/resources/${res.id}/trained`)).json.items.map((t) => t.email), ['researcher@labshare.demo']);
   assert.equal((await researcher.get(`/api/v1/resources/${res.id}`)).json.trained, true);
   assertError(await researcher.get(`/api/v1/resources/${res.id}/trained`), 403, 'forbidden');
   assertError(await owner.post(`/api/v1/resources/${res.id}/trained`, { user_id: 999999 }), 422, 'validation', 'user_id');

@@ -130,12 +130,26 @@ export async function eventually(check, { timeout = 15000, what = 'the condition
   }
 }
 
-/** Runs SQL on a database file with the sqlite3 CLI; the trimmed output. */
+/** Runs SQL on a database file with the sqlite3 CLI; the trimmed output.
+ * Waits for a running server's writers rather than failing busy. */
 export function sqlite(db, q) {
-  const r = spawnSync('sqlite3', ['-batch', db, q], { encoding: 'utf8' });
+  const r = spawnSync('sqlite3', ['-batch', '-cmd', '.timeout 10000', db, q], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }
+
+/** The date (YYYY-MM-DD) of ISO weekday `weekday` (1 = Monday) in the week
+ * `weeks` after next week: always ahead and never today, so tests keep
+ * working as the calendar moves on. */
+export function futureDay(weeks, weekday = 1) {
+  const d = new Date();
+  const today = ((d.getUTCDay() + 6) % 7) + 1;
+  d.setUTCDate(d.getUTCDate() + (8 - today) + 7 * weeks + (weekday - 1));
+  return d.toISOString().slice(0, 10);
+}
+
+/** A site-local wall time, as the API reads a time without an offset. */
+export const localAt = (date, hm) => `${date}T${hm}:00`;
 
 /**
  * Everything the database holds, as bytes, for checks that a secret is

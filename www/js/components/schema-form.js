@@ -46,7 +46,9 @@ let seq = 0;
  * Cancel link; none when absent), ctx (toast), createPath (default: the
  * type's list route; an object is changed at /{id} under it), submitLabel,
  * createdText (the toast), compact (no card, no title), done(saved, created),
- * afterDelete().
+ * afterDelete(), send(method, path, body) (how a create or change goes to the
+ * server; default post/patch; an answer of null means the user backed out,
+ * as from a change that would cancel bookings: nothing is saved).
  * The form element carries .controls (key → control) and .fill(values).
  */
 export async function schemaForm(opts) {
@@ -99,7 +101,8 @@ export async function schemaForm(opts) {
     try {
       if (!obj) {
         const body = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
-        const created = await post(base, body);
+        const created = await (opts.send ? opts.send('post', base, body) : post(base, body));
+        if (!created) return;
         invalidate();
         clearErrors(form);
         ctx.toast(opts.createdText || t('edit.created'));
@@ -109,7 +112,9 @@ export async function schemaForm(opts) {
         for (const [k, v] of Object.entries(values))
           if (same(controls.get(k), obj[k], v) === false) diff[k] = v === undefined ? null : v;
         if (!Object.keys(diff).length) { ctx.toast(t('edit.nochange')); return; }
-        obj = await patch(itemPath(obj.id), diff);
+        const saved = await (opts.send ? opts.send('patch', itemPath(obj.id), diff) : patch(itemPath(obj.id), diff));
+        if (!saved) return;
+        obj = saved;
         invalidate();
         clearErrors(form);
         for (const c of controls.values()) if (c.key in obj) c.write(obj[c.key]);

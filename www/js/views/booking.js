@@ -117,11 +117,12 @@ export async function render(root, { params, state, toast }) {
     const err = h('div', { class: 'form-error', role: 'alert' });
     const parts = [];
     if (b.status === 'pending') {
-      const reason = h('input', { type: 'text', name: 'reason', maxlength: bodySchema('post', '/api/v1/bookings/{id}/decline').properties.reason.maxLength });
+      // The reason is required: the booker is told it (a 422 names it).
+      const reason = h('input', { type: 'text', name: 'reason', maxlength: bodySchema('post', '/api/v1/bookings/{id}/decline').properties.reason.maxLength, required: true });
       parts.push(h('div', { class: 'decide' },
         h('button', { type: 'button', class: 'btn approve', onclick: () => act('approve', {}, t('bkd.approved'), err) }, t('bkd.approve')),
         field(t('bkd.decline.reason'), reason),
-        h('button', { type: 'button', class: 'btn danger decline', onclick: () => act('decline', reason.value.trim() ? { reason: reason.value.trim() } : {}, t('bkd.declined'), err) }, t('bkd.decline.send'))));
+        h('button', { type: 'button', class: 'btn danger decline', onclick: () => act('decline', { reason: reason.value.trim() }, t('bkd.declined'), err) }, t('bkd.decline.send'))));
     }
     if (b.status === 'approved' && ended && !b.no_show)
       parts.push(h('button', { type: 'button', class: 'btn secondary no-show', onclick: () => act('no-show', {}, t('bkd.noshown'), err) }, t('bkd.noshow')));

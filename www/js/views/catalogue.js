@@ -77,6 +77,9 @@ export async function render(root, { params }) {
   if (f.view === 'resources') {
     filterFields.push(ctl('free_from', L('free_from'), h('input', { type: 'datetime-local', name: 'free_from', value: f.free_from, step: 60 })));
     filterFields.push(ctl('free_to', L('free_to'), h('input', { type: 'datetime-local', name: 'free_to', value: f.free_to, step: 60 })));
+    // The server's free_from/free_to: bookable for the whole span (opening
+    // hours, blackouts and approved bookings all respected).
+    filterFields.push(h('p', { class: 'hint cat-free-hint' }, t('cat.f.free_hint')));
   }
   const clear = h('button', { type: 'button', class: 'link cat-clear' }, t('cat.f.clear'));
   const activeFilters = () => KEYS[f.view].filter((k) => k !== 'q' && f[k]).length;

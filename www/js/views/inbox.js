@@ -1,43 +1,81 @@
-// inbox.js — #/inbox: pending requests on the resources the owner (or staff)
-// manages, grouped by resource, each with what it would clash with; approve
-// in one click, decline with a reason, rows update in place.
+// inbox.js — #/inbox: the requests the owner (or staff) may decide now
+// (GET /api/v1/bookings?decidable=true: pending, on resources they manage;
+// their own outgoing requests elsewhere are not theirs to decide and do not
+// appear), grouped by resource and, within it, by series. Each request shows
+// what it would clash with; approve in one click, decline with a reason
+// (required: the booker is told), a whole series at once (all or nothing);
+// rows update in place.
 import { h, mount } from '../dom.js';
 import { get, post, qs } from '../api.js';
 import { t, addStrings } from '../i18n.js';
 import { statusBadge, fmtSpan, tzNote } from './booking-common.js';
+import { listAll } from '../catalogue-util.js';
 import { bodySchema } from '../schema.js';
 
 addStrings({
   pl: {
-    'inbox.title': 'Wnioski o rezerwację', 'inbox.count': 'Oczekujące wnioski: {n}.', 'inbox.none': 'Brak oczekujących wniosków.',
+    'inbox.title': 'Wnioski o rezerwację', 'inbox.count': 'Wnioski czekające na Twoją decyzję: {n}.', 'inbox.none': 'Nic nie czeka na Twoją decyzję.',
     'inbox.only': 'Tę stronę widzą opiekunowie laboratoriów i koordynatorzy klastra.',
     'inbox.pending': '{n} oczekuje', 'inbox.book': 'Kalendarz zasobu',
     'inbox.approve': 'Zatwierdź', 'inbox.decline': 'Odrzuć…', 'inbox.decline.send': 'Odrzuć', 'inbox.decline.back': 'Wróć',
-    'inbox.reason': 'Powód odrzucenia', 'inbox.approved': 'Zatwierdzono wniosek: {who}, {when}.', 'inbox.declined': 'Odrzucono wniosek: {who}, {when}.',
+    'inbox.reason': 'Powód odrzucenia (rezerwujący go zobaczy)', 'inbox.reason.needed': 'Podaj powód — rezerwujący dostanie go w wiadomości.',
+    'inbox.approved': 'Zatwierdzono wniosek: {who}, {when}.', 'inbox.declined': 'Odrzucono wniosek: {who}, {when}.',
     'inbox.c.approved': 'Koliduje z zatwierdzoną rezerwacją — zatwierdzenie się nie uda:', 'inbox.c.pending': 'Nakłada się na inne wnioski:',
     'inbox.c.blackout': 'Przypada na wyłączenie:', 'inbox.c.none': 'Brak kolizji.', 'inbox.past': 'termin już minął',
     'inbox.org': 'organizacja', 'inbox.guest': 'gość', 'inbox.details': 'Szczegóły',
+    'inbox.series': 'Seria: {who} — oczekujące terminy: {n}', 'inbox.series.approve': 'Zatwierdź wszystkie',
+    'inbox.series.decline': 'Odrzuć wszystkie…', 'inbox.series.approved': 'Zatwierdzono terminy serii: {n}.',
+    'inbox.series.declined': 'Odrzucono terminy serii: {n}.',
+    'inbox.series.clash': 'Żaden termin nie został zatwierdzony: część koliduje (zobacz poniżej). Odrzuć kolidujące terminy i spróbuj ponownie.',
   },
   en: {
-    'inbox.title': 'Booking requests', 'inbox.count': 'Pending requests: {n}.', 'inbox.none': 'No pending requests.',
+    'inbox.title': 'Booking requests', 'inbox.count': 'Requests awaiting your decision: {n}.', 'inbox.none': 'Nothing awaits your decision.',
     'inbox.only': 'This page is for lab owners and cluster staff.',
     'inbox.pending': '{n} pending', 'inbox.book': 'Resource calendar',
     'inbox.approve': 'Approve', 'inbox.decline': 'Decline…', 'inbox.decline.send': 'Decline', 'inbox.decline.back': 'Back',
-    'inbox.reason': 'Reason for declining', 'inbox.approved': 'Approved: {who}, {when}.', 'inbox.declined': 'Declined: {who}, {when}.',
+    'inbox.reason': 'Reason for declining (the booker sees it)', 'inbox.reason.needed': 'Give a reason — the booker is sent it.',
+    'inbox.approved': 'Approved: {who}, {when}.', 'inbox.declined': 'Declined: {who}, {when}.',
     'inbox.c.approved': 'Clashes with an approved booking — approving will fail:', 'inbox.c.pending': 'Overlaps other requests:',
     'inbox.c.blackout': 'Falls in a blackout:', 'inbox.c.none': 'No clashes.', 'inbox.past': 'already in the past',
     'inbox.org': 'organisation', 'inbox.guest': 'guest', 'inbox.details': 'Details',
+    'inbox.series': 'Series: {who} — {n} pending', 'inbox.series.approve': 'Approve all',
+    'inbox.series.decline': 'Decline all…', 'inbox.series.approved': 'Approved {n} bookings of the series.',
+    'inbox.series.declined': 'Declined {n} bookings of the series.',
+    'inbox.series.clash': 'Nothing was approved: some of them clash (see below). Decline the clashing ones and try again.',
   },
 });
 
 const overlaps = (a, b) => Date.parse(a.start) < Date.parse(b.end) && Date.parse(b.start) < Date.parse(a.end);
 
+/** A decline form: the reason is required (the booker is told it); its
+ * error is said next to it (aria-describedby). */
+let declines = 0;
+function declineForm(onSend, onBack) {
+  const err = h('div', { class: 'field-error', role: 'alert', id: `decline-err-${++declines}` });
+  const reason = h('input', { type: 'text', name: 'reason', maxlength: bodySchema('post', '/api/v1/bookings/{id}/decline').properties.reason.maxLength, required: true, 'aria-label': t('inbox.reason'), placeholder: t('inbox.reason'), 'aria-describedby': err.id });
+  const form = h('form', { class: 'decline-form', novalidate: true }, reason,
+    h('button', { type: 'submit', class: 'btn danger small' }, t('inbox.decline.send')),
+    h('button', { type: 'button', class: 'btn secondary small', onclick: onBack }, t('inbox.decline.back')), err);
+  const invalid = (message) => { err.textContent = message; reason.setAttribute('aria-invalid', 'true'); reason.focus(); };
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const why = reason.value.trim();
+    if (!why) { invalid(t('inbox.reason.needed')); return; }
+    try { await onSend(why); } catch (e) {
+      if (e.field === 'reason') invalid(e.message);
+      else err.textContent = e.message;
+    }
+  });
+  setTimeout(() => reason.focus());
+  return form;
+}
+
 export async function render(root, { state, toast }) {
   root.append(h('h1', {}, t('inbox.title')), tzNote());
   if (!['owner', 'staff'].includes(state.user?.role)) { root.append(h('p', { class: 'muted' }, t('inbox.only'))); return; }
 
-  const data = await get('/api/v1/bookings' + qs({ status: 'pending', limit: 500 }));
-  const pending = (data.items || []).filter((b) => b.status === 'pending').sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  const pending = (await listAll('/api/v1/bookings', { decidable: 'true' }))
+    .filter((b) => b.status === 'pending').sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
   const orgs = new Map();
   try { for (const o of (await get('/api/v1/organisations?limit=500')).items || []) orgs.set(o.id, o.short_name || o.name); } catch { /* names only */ }
 
@@ -57,8 +95,8 @@ export async function render(root, { state, toast }) {
     } catch { g.context = []; }
     for (const b of g.items) if (!g.context.some((x) => x.id === b.id)) g.context.push(b);
     try {
-      const bl = await get(`/api/v1/resources/${g.id}/blackouts` + qs({ limit: 500 }));
-      g.blackouts = (bl.items || bl || []).filter((x) => Date.parse(x.end) > Date.parse(from) && Date.parse(x.start) < Date.parse(to));
+      const bl = await get(`/api/v1/resources/${g.id}/blackouts` + qs({ from, to, limit: 500 }));
+      g.blackouts = bl.items || [];
     } catch { g.blackouts = []; }
   }));
 
@@ -71,11 +109,22 @@ export async function render(root, { state, toast }) {
 
   for (const g of groups.values()) {
     const gcount = h('span', { class: 'badge pending' });
-    const list = h('ul', { class: 'inbox-list' });
     const rows = new Map();
+    const settle = (decided) => {
+      for (const d of decided) {
+        const b = g.items.find((x) => x.id === d.id);
+        if (b) Object.assign(b, d);
+        const c = g.context.find((x) => x.id === d.id);
+        if (c) c.status = d.status;
+      }
+      g.context = g.context.filter((x) => x.status === 'approved' || x.status === 'pending');
+      paintGroup();
+      paintCount();
+    };
     const paintGroup = () => {
       gcount.textContent = t('inbox.pending', { n: g.items.filter((b) => b.status === 'pending').length });
       for (const b of g.items) paintRow(b);
+      for (const s of blocks) s.paint();
     };
     const paintRow = (b) => {
       const li = rows.get(b.id);
@@ -98,37 +147,16 @@ export async function render(root, { state, toast }) {
       const approve = async (btn) => {
         btn.disabled = true;
         try {
-          const r = await post(`/api/v1/bookings/${b.id}/approve`);
-          Object.assign(b, r && r.id ? r : { status: 'approved' });
-          const c = g.context.find((x) => x.id === b.id); if (c) c.status = b.status;
+          settle([await post(`/api/v1/bookings/${b.id}/approve`)]);
           toast(t('inbox.approved', { who, when }));
-          paintGroup(); paintCount();
           rows.get(b.id).querySelector('a')?.focus();
         } catch (e) { btn.disabled = false; err.textContent = e.message; toast(e.message, 'bad'); }
       };
-      const showDecline = () => {
-        const reason = h('input', { type: 'text', name: 'reason', maxlength: bodySchema('post', '/api/v1/bookings/{id}/decline').properties.reason.maxLength, 'aria-label': t('inbox.reason'), placeholder: t('inbox.reason'), 'aria-describedby': err.id });
-        const form = h('form', { class: 'decline-form', novalidate: true }, reason,
-          h('button', { type: 'submit', class: 'btn danger small' }, t('inbox.decline.send')),
-          h('button', { type: 'button', class: 'btn secondary small', onclick: () => { paintRow(b); rows.get(b.id).querySelector('.decline-open')?.focus(); } }, t('inbox.decline.back')));
-        form.addEventListener('submit', async (ev) => {
-          ev.preventDefault();
-          try {
-            const r = await post(`/api/v1/bookings/${b.id}/decline`, reason.value.trim() ? { reason: reason.value.trim() } : {});
-            Object.assign(b, r && r.id ? r : { status: 'declined', reason: reason.value.trim() });
-            g.context = g.context.filter((x) => x.id !== b.id);
-            toast(t('inbox.declined', { who, when }));
-            paintGroup(); paintCount();
-            rows.get(b.id).querySelector('a')?.focus();
-          } catch (e) {
-            err.textContent = e.message;
-            if (e.field === 'reason') { reason.setAttribute('aria-invalid', 'true'); reason.focus(); } // next to it
-            else toast(e.message, 'bad');
-          }
-        });
-        mount(actions, form, err);
-        reason.focus();
-      };
+      const showDecline = () => mount(actions, declineForm(async (reason) => {
+        settle([await post(`/api/v1/bookings/${b.id}/decline`, { reason })]);
+        toast(t('inbox.declined', { who, when }));
+        rows.get(b.id).querySelector('a')?.focus();
+      }, () => { paintRow(b); rows.get(b.id).querySelector('.decline-open')?.focus(); }));
       if (b.status === 'pending') {
         mount(actions,
           h('button', { type: 'button', class: 'btn small approve', onclick: (ev) => approve(ev.currentTarget) }, t('inbox.approve')),
@@ -147,10 +175,60 @@ export async function render(root, { state, toast }) {
       li.classList.toggle('done', b.status !== 'pending');
       li.dataset.status = b.status;
     };
-    for (const b of g.items) {
+    const rowOf = (b) => {
       const li = h('li', { class: 'inbox-item', dataset: { id: String(b.id) } });
       rows.set(b.id, li);
-      list.append(li);
+      return li;
+    };
+    // A series with more than one request here is decided together or one
+    // by one; the rest are single requests.
+    const bySeries = new Map();
+    for (const b of g.items) if (b.series_id) bySeries.set(b.series_id, [...(bySeries.get(b.series_id) || []), b]);
+    const blocks = [];
+    const list = h('ul', { class: 'inbox-list' });
+    const placed = new Set();
+    for (const b of g.items) {
+      if (placed.has(b.id)) continue;
+      const mates = b.series_id ? bySeries.get(b.series_id) : [b];
+      if (mates.length < 2) { list.append(rowOf(b)); placed.add(b.id); continue; }
+      for (const m of mates) placed.add(m.id);
+      blocks.push(seriesBlock(mates));
+    }
+    function seriesBlock(items) {
+      const head = h('div', { class: 'series-head' });
+      const actions = h('div', { class: 'ii-actions' });
+      const err = h('div', { class: 'field-error', role: 'alert' });
+      const first = () => items.find((x) => x.status === 'pending');
+      const block = h('li', { class: 'inbox-series', dataset: { series: String(items[0].series_id) } },
+        head, actions, h('ul', { class: 'inbox-list' }, items.map(rowOf)));
+      // Every pending request of the series from the first on: all or none.
+      const all = async (path, body, done) => {
+        try {
+          const r = await post(`/api/v1/bookings/${first().id}/${path}`, { ...body, series: true });
+          settle(r.bookings || [r]);
+          toast(t(done, { n: (r.bookings || [r]).length }));
+        } catch (e) {
+          toast(e.message, 'bad');
+          throw e.status === 409 && (e.body?.conflicts?.length || e.body?.blackouts?.length)
+            ? new Error(`${t('inbox.series.clash')} (${e.message})`) : e;
+        }
+      };
+      const paint = () => {
+        const n = items.filter((x) => x.status === 'pending').length;
+        mount(head, h('strong', {}, t('inbox.series', { who: items[0].user_name || `#${items[0].user_id}`, n })));
+        if (!n) { mount(actions); return; }
+        err.textContent = '';
+        mount(actions,
+          h('button', { type: 'button', class: 'btn small approve-all', onclick: (ev) => {
+            const btn = ev.currentTarget;
+            btn.disabled = true;
+            all('approve', {}, 'inbox.series.approved').catch((e) => { btn.disabled = false; err.textContent = e.message; });
+          } }, t('inbox.series.approve')),
+          h('button', { type: 'button', class: 'btn secondary small decline-all', onclick: () => mount(actions, declineForm((reason) => all('decline', { reason }, 'inbox.series.declined'), paint)) }, t('inbox.series.decline')),
+          err);
+      };
+      list.append(block);
+      return { paint };
     }
     paintGroup();
     sections.append(h('section', { class: 'card inbox-group', dataset: { resource: String(g.id) } },

@@ -1,17 +1,54 @@
 // resource.js — #/resources/:id: what it is, where, when it is open, the
 // booking rules, the next 7 days at a glance, and the Book button.
-import { h } from '../dom.js';
-import { get, qs } from '../api.js';
-import { t, fmtDate, fmtTime, fmtNumber } from '../i18n.js';
+import { h, field, mount } from '../dom.js';
+import { get, post, qs } from '../api.js';
+import { t, addStrings, fmtDate, fmtTime, fmtNumber } from '../i18n.js';
 import { subscribeBox } from '../components/subscribe.js';
 import { calendarSources } from '../components/calendar-sources.js';
 import {
   lookups, resourceOrgId, canManage, facts, badges, hoursByDay, windowText, minutesText, num, orgLabel,
   localParts, localToDate, addDays, isoZ, backLink,
 } from '../catalogue-util.js';
-import { label } from '../schema.js';
+import { label, bodySchema } from '../schema.js';
 
-export async function render(root, { params, state }) {
+addStrings({
+  pl: {
+    'ask.open': 'Poproś o szkolenie', 'ask.message': 'Wiadomość do opiekunów (nieobowiązkowa)',
+    'ask.hint': 'Np. do czego potrzebujesz zasobu i kiedy możesz przyjść. Opiekunowie dostaną e-mail.',
+    'ask.send': 'Wyślij prośbę', 'ask.sent': 'Poprosiłeś(-aś) o szkolenie; opiekunowie dostali wiadomość.',
+    'ask.done': 'Wysłano prośbę o szkolenie.',
+  },
+  en: {
+    'ask.open': 'Ask for training', 'ask.message': 'Message to the owners (optional)',
+    'ask.hint': 'For example what you need the resource for and when you could come. The owners are e-mailed.',
+    'ask.send': 'Send the request', 'ask.sent': 'You have asked for training; the owners have been told.',
+    'ask.done': 'Your request for training was sent.',
+  },
+});
+
+/** A researcher not yet trained asks the owners for training. */
+function askTraining(r, toast) {
+  const box = h('div', { class: 'training-ask', id: 'training-ask' });
+  const sent = () => mount(box, h('p', { class: 'hint' }, t('ask.sent')));
+  if (r.training_requested) { sent(); return box; }
+  const message = h('textarea', { name: 'message', rows: 3, maxlength: bodySchema('post', '/api/v1/resources/{id}/training-requests').properties.message.maxLength });
+  const err = h('div', { class: 'form-error', role: 'alert' });
+  const form = h('form', { novalidate: true },
+    field(t('ask.message'), message, t('ask.hint')), err,
+    h('button', { type: 'submit', class: 'btn small' }, t('ask.send')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await post(`/api/v1/resources/${r.id}/training-requests`, { message: message.value.trim() });
+      toast?.(t('ask.done'));
+      sent();
+    } catch (e) { err.textContent = e.message; }
+  });
+  mount(box, h('details', {}, h('summary', {}, t('ask.open')), form));
+  return box;
+}
+
+export async function render(root, { params, state, toast }) {
   const r = await get(`/api/v1/resources/${encodeURIComponent(params.id)}`);
   const look = await lookups();
   let lab = look.labs.get(r.lab_id);
@@ -52,7 +89,8 @@ export async function render(root, { params, state }) {
       h('li', {}, r.requires_approval ? t('res.approval.yes') : t('res.approval.no')),
       r.requires_training ? h('li', {}, t('res.training.yes'),
         r.trained === true ? h('strong', { class: 'cat-trained' }, ' ' + t('res.trained.you')) : null,
-        r.trained === false ? h('strong', { class: 'cat-untrained' }, ' ' + t('res.trained.not')) : null) : null,
+        r.trained === false ? h('strong', { class: 'cat-untrained' }, ' ' + t('res.trained.not')) : null,
+        r.trained === false ? askTraining(r, toast) : null) : null,
       r.shared ? null : h('li', {}, t('res.shared.no'))));
 
   const days = hoursByDay(r.opening_hours);
