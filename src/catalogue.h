@@ -199,9 +199,11 @@ struct catalogue_effects {
 
 /* The sentences a cancelled booking's reason holds when the owner wrote
  * none (each has its Polish form in msg_pl.c). */
-#define CATALOGUE_WHY_BLACKOUT "The resource is unavailable at this time (a blackout)."
-#define CATALOGUE_WHY_HOURS "The resource's opening hours changed and no longer cover this booking."
-#define CATALOGUE_WHY_UNSHARED "The resource is no longer shared with other organisations."
+#define CATALOGUE_WHY_BLACKOUT MSG_TEXT("The resource is unavailable at this time (a blackout).")
+#define CATALOGUE_WHY_HOURS                                                                        \
+    MSG_TEXT("The resource's opening hours changed and no longer cover this booking.")
+#define CATALOGUE_WHY_UNSHARED                                                                     \
+    MSG_TEXT("The resource is no longer shared with other organisations.")
 
 struct ctype {
     struct shape shape; /* first: a ctype is a shape (field.h) */

@@ -18,6 +18,11 @@
 
 enum msg_lang { MSG_EN = 0, MSG_PL = 1, MSG_NLANGS = 2 };
 
+/* Marks an English text that is stored or passed on and put into Polish
+ * later by msg_pl() (a cancelled booking's reason, say): tests/lint reads
+ * these as it reads ls_err_set's formats, so each needs its pair too. */
+#define MSG_TEXT(s) s
+
 /* The Polish format for an English one, or fmt itself when there is none. */
 const char *msg_pl(const char *fmt);
 

@@ -5,7 +5,8 @@
 // Every message the server can answer exists in Polish
 // and English (../shared/API.md § Errors in the user's language).
 //
-// Reads src/*.c as text: every format passed to ls_err_set() must have its
+// Reads src/*.c as text: every format passed to ls_err_set(), and every text
+// marked MSG_TEXT("…") in src/*.c and src/*.h, must have its
 // Polish form in src/msg_pl.c, and no format may quote a JSON name (a field
 // is named as {field}, which the HTTP layer replaces with its label in the
 // caller's language). tests/test_msg.c checks that each pair takes the same
@@ -71,8 +72,8 @@ function formats(arg) {
   return out;
 }
 
-export function sources() {
-  return readdirSync(SRC).filter((f) => f.endsWith('.c')).map((f) => ({ file: f, text: readFileSync(join(SRC, f), 'utf8') }));
+export function sources(ext = '.c') {
+  return readdirSync(SRC).filter((f) => f.endsWith(ext)).map((f) => ({ file: f, text: readFileSync(join(SRC, f), 'utf8') }));
 }
 
 export function messages() {
@@ -85,6 +86,15 @@ export function messages() {
       if (args.length < 4) continue;
       const line = text.slice(0, at).split('\n').length;
       for (const f of formats(args[3])) found.push({ file, line, format: f });
+    }
+  }
+  // Texts put into Polish later by msg_pl(): MSG_TEXT("…") in a source or header.
+  for (const { file, text } of [...sources('.c'), ...sources('.h')]) {
+    for (let at = text.indexOf('MSG_TEXT('); at >= 0; at = text.indexOf('MSG_TEXT(', at + 1)) {
+      if (/[\w]/.test(text[at - 1] || '') || text.slice(at - 8, at) === '#define ') continue;
+      const args = callArgs(text, at + 'MSG_TEXT'.length);
+      const line = text.slice(0, at).split('\n').length;
+      for (const f of formats(args[0])) found.push({ file, line, format: f });
     }
   }
   return found;
