@@ -8,6 +8,7 @@
 
 #include "db.h"
 #include "field.h"
+#include "throttle.h"
 #include "timeutil.h"
 
 static const char SQL_LIST[] =
@@ -40,11 +41,6 @@ static const char SQL_SET_HASH[] =
     "UPDATE users SET password_hash = ?2, updated = ?3 WHERE id = ?1";
 static const char SQL_SESSIONS_END_OTHERS[] =
     "DELETE FROM sessions WHERE user_id = ?1 AND id_hash IS NOT ?2";
-static const char SQL_FAIL_STATS[] =
-    "SELECT count(*), COALESCE(min(at), 0) FROM login_failures WHERE key = ?1 AND at > ?2";
-static const char SQL_FAIL_INSERT[] = "INSERT INTO login_failures(key, at) VALUES (?1, ?2)";
-static const char SQL_FAIL_CLEAR[] = "DELETE FROM login_failures WHERE key = ?1";
-static const char SQL_FAIL_DELETE_ROW[] = "DELETE FROM login_failures WHERE rowid = ?1";
 static const char SQL_AUDIT_LIST[] =
     "SELECT a.id, a.at, COALESCE(a.user_id, 0), u.name, u.email, a.action, a.object_type,"
     "       COALESCE(a.object_id, 0), a.detail, a.ip"
@@ -314,18 +310,19 @@ int account_update(struct db *db, const struct user *actor, int64_t id,
 /* What a password change writes, as units of the write path. */
 struct password_job {
     int64_t user_id;
-    const char *hash;       /* the new hash */
-    const char *keep_token; /* the session that stays open, or NULL */
-    const char *key;        /* throttling key */
+    const char *hash;                   /* the new hash */
+    const char *keep_token;             /* the session that stays open, or NULL */
+    const struct throttle_claim *claim; /* the attempt's, when the current password was given */
     const char *ip;
     int64_t actor, now;
 };
 
 static int password_fail_txn(struct db *db, void *ctx, struct ls_err *err)
 {
-    (void)err;
     const struct password_job *j = ctx;
-    /* The attempt's claim (pw_claim_txn) is its failure's record. */
+    int rc = throttle_failed(db, j->claim, err);
+    if (rc)
+        return rc;
     auth_audit(db, j->user_id, "user.password.fail", "user", j->user_id, "wrong current password",
                j->ip);
     return LS_OK;
@@ -348,9 +345,9 @@ static int password_change_txn(struct db *db, void *ctx, struct ls_err *err)
     }
     if ((rc = db_step_done(db, st, err)))
         return rc;
-    st = db_stmt(db, SQL_FAIL_CLEAR);
-    db_bind_text(st, 1, j->key, -1, DB_TRANSIENT);
-    if ((rc = db_step_done(db, st, err)))
+    /* The right current password forgives the wrong ones before it. */
+    if ((rc = throttle_release(db, j->claim, err)) ||
+        (rc = throttle_forget(db, j->claim->keys[0].key, err)))
         return rc;
     auth_audit(db, j->user_id, "user.password.change", "user", j->user_id, NULL, j->ip);
     return LS_OK;
@@ -365,65 +362,6 @@ static int password_reset_txn(struct db *db, void *ctx, struct ls_err *err)
     if (!rc)
         auth_audit(db, j->actor, "user.password.reset", "user", j->user_id, NULL, j->ip);
     return rc;
-}
-
-/* Seconds until a wrong-password key may try again, 0 if it may now. */
-static int pw_throttle_wait(struct db *db, const char *key, int64_t now)
-{
-    struct db_stmt *st = db_stmt(db, SQL_FAIL_STATS);
-    db_bind_text(st, 1, key, -1, DB_TRANSIENT);
-    db_bind_int64(st, 2, now - ACCOUNT_PW_WINDOW);
-    int n = 0;
-    int64_t oldest = 0;
-    if (db_step(st) == DB_ROW) {
-        n = db_column_int(st, 0);
-        oldest = db_column_int64(st, 1);
-    }
-    db_reset(st);
-    if (n < ACCOUNT_PW_FREE)
-        return 0;
-    /* Failures are not recorded while throttled, so n == ACCOUNT_PW_FREE
-     * and the key may try again once the oldest one leaves the window. */
-    int64_t left = oldest + ACCOUNT_PW_WINDOW - now + 1;
-    return left > 0 ? (int)left : 1;
-}
-
-/* An attempt's claim on the throttle, as for sign-in (auth.c): the check
- * "fewer than ACCOUNT_PW_FREE wrong passwords?" and the record of this
- * attempt are one write, or parallel requests all pass the check before
- * any records its failure, and check more passwords than the limit. The
- * attempt counts as wrong at once; a right current password takes it back
- * (pw_unclaim_txn, or password_change_txn's clear). */
-struct pw_claim {
-    const char *key;
-    int64_t now;
-    int wait;    /* out: seconds to wait; 0 = claimed */
-    int64_t row; /* out: the row recording this attempt */
-};
-
-static int pw_claim_txn(struct db *db, void *ctx, struct ls_err *err)
-{
-    struct pw_claim *c = ctx;
-    if ((c->wait = pw_throttle_wait(db, c->key, c->now)) > 0)
-        return LS_OK;
-    struct db_stmt *st = db_stmt(db, SQL_FAIL_INSERT);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    db_bind_text(st, 1, c->key, -1, DB_TRANSIENT);
-    db_bind_int64(st, 2, c->now);
-    int rc = db_step_done(db, st, err);
-    c->row = db_last_insert_id(db);
-    return rc;
-}
-
-static int pw_unclaim_txn(struct db *db, void *ctx, struct ls_err *err)
-{
-    (void)err;
-    const struct pw_claim *c = ctx;
-    struct db_stmt *st = db_stmt(db, SQL_FAIL_DELETE_ROW);
-    db_bind_int64(st, 1, c->row);
-    db_step_done(db, st, NULL);
-    return LS_OK;
 }
 
 static int store_hash(struct db *db, int64_t id, const char *hash, struct ls_err *err)
@@ -441,8 +379,9 @@ static int store_hash(struct db *db, int64_t id, const char *hash, struct ls_err
 /* After the right current password: the new one checked, hashed and
  * stored (password_change_txn also forgets the wrong ones). */
 static int password_set_new(struct db *db, const struct user *u, const char *current,
-                            const char *new_pw, const char *keep_token, const char *key,
-                            const char *ip, int64_t now, struct ls_err *err)
+                            const char *new_pw, const char *keep_token,
+                            const struct throttle_claim *claim, const char *ip, int64_t now,
+                            struct ls_err *err)
 {
     int rc = auth_password_check(new_pw, u->email, u->name, "new", err);
     if (rc)
@@ -453,7 +392,7 @@ static int password_set_new(struct db *db, const struct user *u, const char *cur
     char new_hash[crypto_pwhash_STRBYTES];
     if ((rc = auth_password_hash(new_hash, new_pw, err)))
         return rc;
-    struct password_job pj = {u->id, new_hash, keep_token, key, ip, 0, now};
+    struct password_job pj = {u->id, new_hash, keep_token, claim, ip, 0, now};
     rc = db_write(db, password_change_txn, &pj, err);
     sodium_memzero(new_hash, sizeof new_hash);
     return rc;
@@ -468,8 +407,11 @@ int account_password_change(struct db *db, const struct user *u, const char *cur
     snprintf(key, sizeof key, "password:%lld", (long long)u->id);
     if (!current || !*current)
         return ls_err_set(err, LS_EVALIDATION, "current", "give your current password");
-    struct pw_claim claim = {.key = key, .now = now};
-    int rc = db_write(db, pw_claim_txn, &claim, err);
+    struct throttle_claim claim = {
+        .keys = {{key, ACCOUNT_PW_FREE, ACCOUNT_PW_WINDOW, THROTTLE_SLIDING, 0}},
+        .n = 1,
+        .now = now};
+    int rc = throttle_claim(db, &claim, err);
     if (rc)
         return rc;
     if (claim.wait > 0) {
@@ -489,22 +431,22 @@ int account_password_change(struct db *db, const struct user *u, const char *cur
         db_reset(st);
     }
     if (step == DB_ROW && !auth_password_verify(hash, current)) {
-        struct password_job pj = {u->id, NULL, NULL, key, ip, 0, now};
+        struct password_job pj = {u->id, NULL, NULL, &claim, ip, 0, now};
         struct ls_err ignore = {0};
         db_write(db, password_fail_txn, &pj, &ignore);
+        throttle_settled();
         return ls_err_set(err, LS_EVALIDATION, "current", "the current password is wrong");
     }
     if (step == DB_ROW)
-        rc = password_set_new(db, u, current, new_pw, keep_token, key, ip, now, err);
+        rc = password_set_new(db, u, current, new_pw, keep_token, &claim, ip, now, err);
     else if (step == DB_DONE)
         rc = ls_err_set(err, LS_ENOTFOUND, NULL, "no such user");
     else
         rc = st ? db_fail(db, step, err) : ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    if (rc) {
-        /* Not a wrong password: the attempt does not count. */
-        struct ls_err ignore = {0};
-        db_write(db, pw_unclaim_txn, &claim, &ignore);
-    }
+    if (rc)
+        throttle_give_back(db, &claim); /* not a wrong password: it does not count */
+    else
+        throttle_settled();
     return rc;
 }
 

@@ -21,6 +21,36 @@ extern const struct route api_import_routes[];    /* calendar sources, .ics uplo
 extern const struct route api_accounts_routes[];  /* invitations, resets, registrations, personal
                                                      data, sign-in settings (api_accounts.c) */
 extern const struct route api_oidc_routes[];      /* /auth/oidc/start, /callback (api_oidc.c) */
+extern const struct route api_price_routes[];     /* quotes, package discounts (api_price.c) */
+extern const struct route api_statement_routes[]; /* monthly statements (api_statement.c) */
+extern const struct route api_economic_routes[];  /* State aid: economic use (api_economic.c) */
+
+/* The price a booking keeps (api_price.c). */
+extern const struct shape api_price_shape;
+
+/* A month's statement as the API answers it (api_statement.c), for the
+ * command line too: JSON (caller owns it) and CSV (malloc'd, caller frees;
+ * polish: semicolons, decimal commas). */
+struct statement;
+cJSON *api_statement_json(const struct statement *s);
+char *api_statement_csv(const struct statement *s, int polish, size_t *len);
+
+/* The organisation a report (statements, economic use) covers for the
+ * caller: staff whatever they asked for (0 = every organisation); an owner
+ * always their own, 403 when they ask for another or have none
+ * (api_statement.c). */
+int api_report_organisation(struct req *r, int64_t asked, int64_t *out);
+/* The report parameters format (json, csv) and locale (en, pl: the CSV's
+ * separators) of statements and economic use (api_statement.c). */
+extern const struct field_choice api_report_formats[], api_report_locales[];
+/* Answers a CSV text (malloc'd; freed here) as the attachment `name`. */
+int api_send_csv(struct req *r, char *text, size_t len, const char *name);
+
+/* Economic use of funded resources (api_economic.c), for the command line
+ * too. */
+struct economic_use;
+cJSON *api_economic_json(const struct economic_use *u);
+char *api_economic_csv(const struct economic_use *u, int polish, size_t *len);
 
 /* The public JSON shape of a user (no secrets). Caller owns the result. */
 cJSON *api_user_json(const struct user *u);

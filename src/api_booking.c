@@ -47,6 +47,15 @@ static const struct field BOOKING_FIELDS[] = {
     B(user_name, "user_name", FT_TEXT, FF_OUT | FF_NULLABLE, LABEL("Booked by", "Rezerwujący")),
     B(resource_organisation_id, "resource_organisation_id", FT_ID, FF_OUT | FF_NULLABLE,
       LABEL("Resource's organisation", "Organizacja zasobu")),
+    B(project, "project", FT_TEXT, FF_OUT | FF_NULLABLE, LABEL("Project", "Projekt")),
+    B(cost_centre, "cost_centre", FT_TEXT, FF_OUT | FF_NULLABLE,
+      LABEL("Cost centre", "Miejsce powstawania kosztów (MPK)")),
+    B(economic, "economic", FT_BOOL, FF_OUT,
+      LABEL("Economic use (State aid)", "Wykorzystanie gospodarcze (pomoc publiczna)"),
+      .help = "counts against a funded resource's cap; PATCH by its owners and staff"),
+    B(price, "price", FT_OBJECT, FF_OUT | FF_NULLABLE, .ref = &api_price_shape,
+      LABEL("Price", "Cena"),
+      .help = "as quoted when the booking was made, kept; null for bookings made before prices"),
     FIELD_END,
 };
 static const struct shape booking_shape = {
@@ -69,6 +78,18 @@ static const struct field REQUEST_FIELDS[] = {
     Q(rrule, "rrule", FT_TEXT, FF_NULLABLE | FF_IN, .max = BOOKING_RRULE_MAX,
       LABEL("Repeat", "Powtarzanie"),
       .help = "RFC 5545 RRULE, e.g. FREQ=WEEKLY;COUNT=10 (site-local time)"),
+    Q(project, "project", FT_TEXT, FF_NULLABLE, .max = BOOKING_PROJECT_MAX,
+      LABEL("Project", "Projekt")),
+    Q(cost_centre, "cost_centre", FT_TEXT, FF_NULLABLE, .max = BOOKING_COST_CENTRE_MAX,
+      LABEL("Cost centre", "Miejsce powstawania kosztów (MPK)"),
+      .help = "required when the booker's organisation has requires_cost_centre"),
+    Q(economic, "economic", FT_BOOL, 0,
+      LABEL("Economic use (State aid)", "Wykorzystanie gospodarcze (pomoc publiczna)"),
+      .help = "default true for bookers from BioF/BIZ organisations, non-members and guests; "
+              "only the resource's owners and staff may set it"),
+    Q(override_economic_cap, "override_economic_cap", FT_BOOL, FF_STAFF | FF_IN,
+      LABEL("Go over the State-aid cap", "Przekrocz limit pomocy publicznej"),
+      .help = "staff: book even if a funded resource's economic use goes over its cap (audited)"),
     FIELD_END,
 };
 static const struct shape request_shape = {"BookingRequest",
@@ -80,12 +101,19 @@ static const struct shape request_shape = {"BookingRequest",
 struct change_body {
     int64_t start, end;
     const char *purpose;
+    int economic, override_cap;
 };
 static const struct field CHANGE_FIELDS[] = {
     FIELD(struct change_body, start, "start", FT_TIME, 0, LABEL("Start", "Początek")),
     FIELD(struct change_body, end, "end", FT_TIME, 0, LABEL("End", "Koniec")),
     FIELD(struct change_body, purpose, "purpose", FT_TEXT, FF_MULTILINE, .max = BOOKING_PURPOSE_MAX,
           LABEL("Purpose", "Cel")),
+    FIELD(struct change_body, economic, "economic", FT_BOOL, 0,
+          LABEL("Economic use (State aid)", "Wykorzystanie gospodarcze (pomoc publiczna)"),
+          .help = "the resource's owners and staff; on its own, without other changes"),
+    FIELD(struct change_body, override_cap, "override_economic_cap", FT_BOOL, FF_STAFF | FF_IN,
+          LABEL("Go over the State-aid cap", "Przekrocz limit pomocy publicznej"),
+          .help = "staff, with economic: true (audited)"),
     FIELD_END,
 };
 static const struct shape change_shape = {.fields = CHANGE_FIELDS,
@@ -94,6 +122,7 @@ static const struct shape change_shape = {.fields = CHANGE_FIELDS,
 struct decision_body {
     const char *reason, *scope;
     int no_show, series;
+    int override_cap;
 };
 static const struct field_choice SCOPES[] = {
     {"one", {"this one", "tylko ta"}},
@@ -104,7 +133,14 @@ static const struct field_choice SCOPES[] = {
     FIELD(struct decision_body, series, "series", FT_BOOL, 0, .def = "false",                      \
           LABEL("The rest of the series too", "Także dalsze terminy serii"),                       \
           .help = "every pending occurrence of the series from this one on, all or none")
-static const struct field APPROVE_FIELDS[] = {SERIES_FIELD, FIELD_END};
+static const struct field APPROVE_FIELDS[] = {
+    SERIES_FIELD,
+    FIELD(struct decision_body, override_cap, "override_economic_cap", FT_BOOL, FF_STAFF | FF_IN,
+          LABEL("Go over the State-aid cap", "Przekrocz limit pomocy publicznej"),
+          .help = "staff: approve even if a funded resource's economic use goes over its cap "
+                  "(audited)"),
+    FIELD_END,
+};
 static const struct shape approve_shape = {.fields = APPROVE_FIELDS,
                                            .size = sizeof(struct decision_body)};
 static const struct field DECLINE_FIELDS[] = {
@@ -255,12 +291,16 @@ int api_booking_request_from_json(struct req *r, struct booking_request *q)
 {
     uint64_t present = 0;
     field_defaults(&request_shape, q);
-    return api_field_read(&request_shape, r->json, 1, 0, NULL, &r->arena, q, &present, &r->err);
+    int rc = api_field_read(&request_shape, r->json, 1, 0, NULL, &r->arena, q, &present, &r->err);
+    q->has_economic = (present & field_bit(&request_shape, "economic")) != 0;
+    return rc;
 }
 
 static int post_booking(struct req *r)
 {
-    const struct booking_request *q = r->input;
+    struct booking_request *q = arena_alloc(&r->arena, sizeof *q);
+    *q = *(const struct booking_request *)r->input;
+    q->has_economic = (r->input_present & field_bit(&request_shape, "economic")) != 0;
     struct booking_actor who = actor(r);
     struct booking_set set;
     int rc = booking_create(&set, r->db, &r->arena, &who, q, &r->err);
@@ -318,8 +358,10 @@ static int decide(struct req *r, int approve)
     const struct decision_body *d = r->input;
     struct booking_actor who = actor(r);
     struct booking_set set;
+    unsigned flags =
+        (d->series ? BOOKING_DECIDE_SERIES : 0u) | (d->override_cap ? BOOKING_DECIDE_OVER_CAP : 0u);
     int rc = booking_decide(&set, r->db, &r->arena, &who, r->obj_id, approve,
-                            approve ? NULL : d->reason, d->series, &r->err);
+                            approve ? NULL : d->reason, flags, &r->err);
     if (rc)
         return rc;
     cJSON *o = booking_json(r, &set.items[0]);
@@ -372,10 +414,20 @@ static int patch_booking(struct req *r)
         .end = in->end,
         .purpose = in->purpose,
     };
-    if (!has)
-        return ls_err_set(&r->err, LS_EVALIDATION, "start", "send a new start, end or purpose");
     struct booking_actor who = actor(r);
     struct booking b;
+    /* `economic` is a manager's decision about the booking, not a change
+     * of it: a request of its own (booking_set_economic). */
+    if (has & field_bit(sh, "economic")) {
+        if (c.has_start || c.has_end || c.has_purpose)
+            return ls_err_set(&r->err, LS_EVALIDATION, "economic",
+                              "change {field} on its own, without other changes");
+        int rc = booking_set_economic(&b, r->db, &r->arena, &who, r->obj_id, in->economic,
+                                      in->override_cap, &r->err);
+        return rc ? rc : http_send_json(r, 200, booking_json(r, &b));
+    }
+    if (!c.has_start && !c.has_end && !c.has_purpose)
+        return ls_err_set(&r->err, LS_EVALIDATION, "start", "send a new start, end or purpose");
     int rc = booking_move(&b, r->db, &r->arena, &who, r->obj_id, &c, &r->err);
     return rc ? rc : http_send_json(r, 200, booking_json(r, &b));
 }
@@ -439,7 +491,9 @@ const struct route api_booking_routes[] = {
                   .answer = &booking_shape, .summary = "One booking"),
     BOOKING_ROUTE("PATCH", "/api/v1/bookings/{id}", patch_booking, .body_max = 8192,
                   .object = &api_booking_object, .need = NEED_OWN, .body = &change_shape,
-                  .answer = &booking_shape, .summary = "Move a booking or change its purpose"),
+                  .answer = &booking_shape,
+                  .summary =
+                      "Move a booking or change its purpose; or (owners, staff) its economic flag"),
     BOOKING_ROUTE("POST", "/api/v1/bookings/{id}/approve", post_approve, .body_max = 1024,
                   .object = &api_booking_object, .need = NEED_MANAGE, .body = &approve_shape,
                   .answer = &booking_shape,

@@ -132,9 +132,12 @@ static int read_words(const struct field *f, const cJSON *v, struct arena *a,
     return LS_OK;
 }
 
+static int read_object(const struct field *f, const cJSON *v, int staff, struct arena *a, void *obj,
+                       struct ls_err *err);
+
 /* Converts one present member into the struct, then checks it. */
-static int read_one(const struct field *f, const cJSON *v, int creating, struct arena *a, void *obj,
-                    struct ls_err *err)
+static int read_one(const struct field *f, const cJSON *v, int creating, int staff, struct arena *a,
+                    void *obj, struct ls_err *err)
 {
     int null = cJSON_IsNull(v);
     if (null && !(f->flags & FF_NULLABLE) && !(f->type == FT_TEXT && !(f->flags & FF_REQUIRED)))
@@ -237,14 +240,51 @@ static int read_one(const struct field *f, const cJSON *v, int creating, struct 
             return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be a whole number");
         *FIELD_AT(obj, f, int64_t) = (int64_t)v->valuedouble;
         return LS_OK;
-    case FT_OBJECT:
+    case FT_OBJECT: {
+        if (!f->ref || !f->ref->size) /* documented only: keys the data chooses */
+            return ls_err_set(err, LS_EVALIDATION, f->name, "{field} is read-only");
+        int rc = read_object(f, v, staff, a, obj, err);
+        if (rc)
+            return rc;
+        break;
+    }
     case FT_LIST:
-        /* Nested input is read by its own route, never generically. */
+        /* Nested lists are read by their own route, never generically. */
         return ls_err_set(err, LS_EVALIDATION, f->name, "{field} is read-only");
     case FT_NONE:
         return LS_OK;
     }
     return field_check_one(f, obj, creating, err);
+}
+
+/* A nested object replaces the whole value: its members are read over the
+ * nested shape's defaults (not over the old value) with its required
+ * members required, and an error names "parent.member". null makes a
+ * nullable object null. */
+static int read_object(const struct field *f, const cJSON *v, int staff, struct arena *a, void *obj,
+                       struct ls_err *err)
+{
+    void *nested = FIELD_AT(obj, f, char);
+    if (cJSON_IsNull(v)) { /* read_one refused null for a non-nullable object */
+        field_object_clear(f, obj);
+        return LS_OK;
+    }
+    field_defaults(f->ref, nested);
+    if (!cJSON_IsObject(v))
+        return ls_err_set(err, LS_EVALIDATION, f->name, "{field} must be an object");
+    uint64_t present = 0;
+    int rc = api_field_read(f->ref, v, 1, staff, NULL, a, nested, &present, err);
+    if (rc) {
+        if (err->field[0]) {
+            char child[sizeof err->field];
+            snprintf(child, sizeof child, "%s", err->field);
+            field_path(err->field, sizeof err->field, f, child);
+        } else {
+            snprintf(err->field, sizeof err->field, "%s", f->name);
+        }
+        return rc;
+    }
+    return LS_OK;
 }
 
 int api_field_read(const struct shape *sh, const cJSON *json, int creating, int staff,
@@ -280,7 +320,7 @@ int api_field_read(const struct shape *sh, const cJSON *json, int creating, int 
                 return ls_err_set(err, LS_EVALIDATION, f->name, "{field} is required");
             continue;
         }
-        int rc = read_one(f, v, creating, a, obj, err);
+        int rc = read_one(f, v, creating, staff, a, obj, err);
         if (rc)
             return rc;
         *present |= UINT64_C(1) << bit;
@@ -436,15 +476,6 @@ static cJSON *hours_json(const struct hours_week *wk)
     return a;
 }
 
-/* A nullable FT_OBJECT answers null when its struct is all zero bytes. */
-static int all_zero(const char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (p[i])
-            return 0;
-    return 1;
-}
-
 cJSON *api_field_json(const struct shape *sh, const void *obj)
 {
     cJSON *o = cJSON_CreateObject();
@@ -526,8 +557,7 @@ cJSON *api_field_json(const struct shape *sh, const void *obj)
             cJSON_AddNumberToObject(o, f->name, (double)*FIELD_CAT(obj, f, int64_t));
             break;
         case FT_OBJECT:
-            if (f->ref && (f->flags & FF_NULLABLE) &&
-                all_zero(FIELD_CAT(obj, f, char), f->ref->size))
+            if (f->ref && !field_object_present(f, obj))
                 cJSON_AddNullToObject(o, f->name);
             else if (f->ref)
                 cJSON_AddItemToObject(o, f->name, api_field_json(f->ref, FIELD_CAT(obj, f, char)));
@@ -604,7 +634,7 @@ static cJSON *window_schema(void)
         "}");
 }
 
-static cJSON *field_schema(const struct field *f)
+static cJSON *field_schema(const struct field *f, enum api_schema_mode mode)
 {
     cJSON *s = cJSON_CreateObject();
     int nullable = (f->flags & FF_NULLABLE) != 0;
@@ -691,15 +721,20 @@ static cJSON *field_schema(const struct field *f)
         break;
     case FT_OBJECT:
         if (f->ref) {
+            /* In a body a nested object is given whole: its own required
+             * members are required (SCHEMA_CREATE) in a change too. */
+            enum api_schema_mode m = mode == SCHEMA_ANSWER ? SCHEMA_ANSWER : SCHEMA_CREATE;
+            cJSON *one = f->ref->name && m == SCHEMA_ANSWER ? schema_ref(f->ref->name)
+                                                            : api_field_schema(f->ref, m);
             cJSON_Delete(s);
-            s = f->ref->name ? schema_ref(f->ref->name) : api_field_schema(f->ref, SCHEMA_ANSWER);
+            s = one;
             if (nullable) {
                 cJSON *either = cJSON_CreateObject();
-                cJSON *one = cJSON_AddArrayToObject(either, "oneOf");
-                cJSON_AddItemToArray(one, s);
+                cJSON *alt = cJSON_AddArrayToObject(either, "oneOf");
+                cJSON_AddItemToArray(alt, s);
                 cJSON *none = cJSON_CreateObject();
                 cJSON_AddStringToObject(none, "type", "null");
-                cJSON_AddItemToArray(one, none);
+                cJSON_AddItemToArray(alt, none);
                 s = either;
             }
         } else { /* keys chosen by the data (a group's name): described in .help */
@@ -757,7 +792,7 @@ cJSON *api_field_schema(const struct shape *sh, enum api_schema_mode mode)
             continue;
         if (mode == SCHEMA_ANSWER && (f->flags & FF_IN))
             continue;
-        cJSON_AddItemToObject(props, f->name, field_schema(f));
+        cJSON_AddItemToObject(props, f->name, field_schema(f, mode));
         if ((mode == SCHEMA_CREATE && (f->flags & FF_REQUIRED)) || mode == SCHEMA_ANSWER)
             cJSON_AddItemToArray(req, cJSON_CreateString(f->name));
     }
@@ -784,7 +819,7 @@ void api_field_params(const struct shape *sh, cJSON *parameters)
         cJSON_AddBoolToObject(p, "required", 0);
         if (f->help)
             cJSON_AddStringToObject(p, "description", f->help);
-        cJSON *schema = field_schema(f);
+        cJSON *schema = field_schema(f, SCHEMA_ANSWER);
         cJSON_DeleteItemFromObject(schema, "default");
         if (f->type == FT_TIME)
             cJSON_AddStringToObject(schema, "description",
@@ -796,6 +831,18 @@ void api_field_params(const struct shape *sh, cJSON *parameters)
 
 const char *api_field_label(const struct shape *sh, const char *name, enum msg_lang lang)
 {
+    /* "prices.internal": the member's own label (nested labels say whole
+     * what they are: "Internal rate (per hour)"). */
+    const char *dot = name ? strchr(name, '.') : NULL;
+    if (dot) {
+        char parent[64];
+        snprintf(parent, sizeof parent, "%.*s", (int)(dot - name), name);
+        const struct field *p = field_find(sh, parent);
+        if (!p || p->type != FT_OBJECT || !p->ref)
+            return NULL;
+        const char *l = api_field_label(p->ref, dot + 1, lang);
+        return l ? l : (p->label[lang] ? p->label[lang] : NULL);
+    }
     const struct field *f = field_find(sh, name);
     return f && f->label[lang] ? f->label[lang] : NULL;
 }

@@ -189,6 +189,17 @@ static const struct field ESTIMATED_FIELDS[] = {
     FIELD_END,
 };
 static const struct shape estimated_shape = {.fields = ESTIMATED_FIELDS};
+static const struct field STATE_AID_FIELDS[] = {
+    D("funded_resources", FT_LONG, 0,
+      LABEL("Publicly funded resources", "Zasoby finansowane publicznie")),
+    D("economic_hours", FT_NUM, 0, LABEL("Economic hours", "Godziny gospodarcze")),
+    D("non_economic_hours", FT_NUM, 0, LABEL("Non-economic hours", "Godziny niegospodarcze")),
+    FIELD_END,
+};
+static const struct shape state_aid_shape = {
+    .fields = STATE_AID_FIELDS,
+    .help = "funded resources among the shared resources of members, and their approved hours "
+            "in the year by the bookings' economic flag"};
 #define YEAR_FIGURES                                                                               \
     D("year", FT_INT, 0, LABEL("Year", "Rok")),                                                    \
         D("lab_area_m2", FT_OBJECT, 0, .ref = &area_shape,                                         \
@@ -208,7 +219,9 @@ static const struct shape estimated_shape = {.fields = ESTIMATED_FIELDS};
         D("grid_factor_kg_per_kwh", FT_NUM, 0, LABEL("Grid factor", "Współczynnik sieci")),        \
         D("grid_factor_year", FT_INT, FF_NULLABLE, LABEL("Factor's year", "Rok współczynnika")),   \
         D("provisional", FT_BOOL, 0, LABEL("Provisional", "Wstępne")),                             \
-        D("estimated", FT_OBJECT, 0, .ref = &estimated_shape, LABEL("Estimated", "Szacunek"))
+        D("estimated", FT_OBJECT, 0, .ref = &estimated_shape, LABEL("Estimated", "Szacunek")),     \
+        D("state_aid", FT_OBJECT, 0, .ref = &state_aid_shape,                                      \
+          LABEL("State aid: funded resources", "Pomoc publiczna: zasoby finansowane"))
 static const struct field YEAR_FIELDS[] = {YEAR_FIGURES, FIELD_END};
 static const struct shape year_shape = {.fields = YEAR_FIELDS};
 static const struct field TARGET_FIELDS[] = {

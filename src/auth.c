@@ -10,16 +10,15 @@
 
 #include "db.h"
 #include "field.h"
+#include "throttle.h"
 #include "timeutil.h"
 
-/* Throttling: after FREE_FAILURES failures within WINDOW seconds a key
- * (account or address) waits 30 s, doubling per further failure, at most
- * MAX_WAIT. Addresses get more slack because offices share one. Exact
- * under concurrency: see struct throttle_claim. */
+/* Throttling (throttle.h): after 5 failures within 15 minutes an account
+ * waits 30 s, doubling per further failure, at most the 15 minutes; an
+ * address gets 30 failures, because offices share one. */
 #define THROTTLE_WINDOW (15 * 60)
 #define THROTTLE_ACCOUNT_FREE 5
 #define THROTTLE_ADDRESS_FREE 30
-#define THROTTLE_MAX_WAIT (15 * 60)
 
 static const char SQL_USER_INSERT[] =
     "INSERT INTO users(email, name, role, organisation_id, password_hash, lang, created, updated)"
@@ -42,12 +41,6 @@ static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET last_seen = ?2 WHER
 static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE id_hash = ?1";
 static const char SQL_SESSION_DELETE_USER[] = "DELETE FROM sessions WHERE user_id = ?1";
 static const char SQL_SESSION_PRUNE[] = "DELETE FROM sessions WHERE expires < ?1 OR last_seen < ?2";
-static const char SQL_FAIL_STATS[] =
-    "SELECT count(*), COALESCE(max(at), 0) FROM login_failures WHERE key = ?1 AND at > ?2";
-static const char SQL_FAIL_INSERT[] = "INSERT INTO login_failures(key, at) VALUES (?1, ?2)";
-static const char SQL_FAIL_CLEAR[] = "DELETE FROM login_failures WHERE key = ?1";
-static const char SQL_FAIL_PRUNE[] = "DELETE FROM login_failures WHERE at < ?1";
-static const char SQL_FAIL_DELETE_ROW[] = "DELETE FROM login_failures WHERE rowid = ?1";
 static const char SQL_AUDIT_INSERT[] =
     "INSERT INTO audit_log(at, user_id, action, object_type, object_id, detail, ip)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -317,95 +310,22 @@ int auth_user_get(struct db *db, int64_t id, struct arena *a, struct user *out, 
     return db_fail(db, rc, err);
 }
 
-/* Seconds the key must still wait, 0 if it may try now. Every row counts,
- * finished failures and attempts still checking their password alike. */
-static int throttle_wait(struct db *db, const char *key, int free_failures, int64_t now)
-{
-    struct db_stmt *st = db_stmt(db, SQL_FAIL_STATS);
-    db_bind_text(st, 1, key, -1, DB_TRANSIENT);
-    db_bind_int64(st, 2, now - THROTTLE_WINDOW);
-    int n = 0;
-    int64_t last = 0;
-    if (db_step(st) == DB_ROW) {
-        n = db_column_int(st, 0);
-        last = db_column_int64(st, 1);
-    }
-    db_reset(st);
-    if (n < free_failures)
-        return 0;
-    int shift = n - free_failures;
-    int64_t wait = shift > 10 ? THROTTLE_MAX_WAIT : 30LL << shift;
-    if (wait > THROTTLE_MAX_WAIT)
-        wait = THROTTLE_MAX_WAIT;
-    int64_t left = last + wait - now;
-    return left > 0 ? (int)left : 0;
-}
-
-/* A sign-in attempt's claim on the throttle. The password check (argon2,
- * tens of milliseconds) runs outside any transaction, so the check "fewer
- * than 5 failures?" and the record of this attempt must be one write, or
- * parallel attempts all pass the check before any records its failure
- * (12 of them checked passwords against a limit of 5). The claim records
- * the attempt as a failure at once, through db_write() and so under the
- * database's write lock, across processes too; a successful sign-in takes
- * it back (login_txn), so successes never count. */
-struct throttle_claim {
-    const char *email_key, *ip_key;
-    int64_t now;
-    int wait;                  /* out: seconds to wait; 0 = claimed */
-    int64_t email_row, ip_row; /* out: the rows recording this attempt */
-};
-
-static int insert_failure(struct db *db, const char *key, int64_t now, int64_t *row,
-                          struct ls_err *err)
-{
-    struct db_stmt *st = db_stmt(db, SQL_FAIL_INSERT);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    db_bind_text(st, 1, key, -1, DB_TRANSIENT);
-    db_bind_int64(st, 2, now);
-    int rc = db_step_done(db, st, err);
-    *row = db_last_insert_id(db);
-    return rc;
-}
-
-static int throttle_claim_txn(struct db *db, void *ctx, struct ls_err *err)
-{
-    struct throttle_claim *c = ctx;
-    struct db_stmt *st = db_stmt(db, SQL_FAIL_PRUNE);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    db_bind_int64(st, 1, c->now - 2 * THROTTLE_WINDOW);
-    int rc = db_step_done(db, st, err);
-    if (rc)
-        return rc;
-    int wait = throttle_wait(db, c->email_key, THROTTLE_ACCOUNT_FREE, c->now);
-    int wait_ip = throttle_wait(db, c->ip_key, THROTTLE_ADDRESS_FREE, c->now);
-    c->wait = wait_ip > wait ? wait_ip : wait;
-    if (c->wait > 0)
-        return LS_OK;
-    rc = insert_failure(db, c->email_key, c->now, &c->email_row, err);
-    if (!rc)
-        rc = insert_failure(db, c->ip_key, c->now, &c->ip_row, err);
-    return rc;
-}
-
 /* What a sign-in writes, failed or not, as one unit of the write path. */
 struct login_job {
-    const char *email_key, *ip_key, *ip;
-    int64_t now;
+    const char *email_key, *ip;
     const struct user *user; /* NULL when the e-mail is unknown */
     const char *detail;      /* failure: why, for the audit log */
     struct arena *a;         /* success: where the session's token and CSRF go */
     const char **token, **csrf;
-    int64_t ip_claim; /* success: the address's claim row, taken back */
+    const struct throttle_claim *claim;
 };
 
 static int login_failed_txn(struct db *db, void *ctx, struct ls_err *err)
 {
-    (void)err;
     struct login_job *j = ctx;
-    /* The attempt's claim (throttle_claim_txn) is its failure's record. */
+    int rc = throttle_failed(db, j->claim, err);
+    if (rc)
+        return rc;
     int64_t id = j->user ? j->user->id : 0;
     auth_audit(db, id, "session.fail", "user", id, j->detail, j->ip);
     return LS_OK;
@@ -417,14 +337,10 @@ static int login_txn(struct db *db, void *ctx, struct ls_err *err)
     int rc = auth_session_create(db, j->user, j->ip, j->a, j->token, j->csrf, err);
     if (rc)
         return rc;
-    /* A success never counts: the account's failures are forgotten and
-     * this attempt's claim on the address taken back. */
-    struct db_stmt *st = db_stmt(db, SQL_FAIL_CLEAR);
-    db_bind_text(st, 1, j->email_key, -1, DB_TRANSIENT);
-    db_step_done(db, st, NULL);
-    st = db_stmt(db, SQL_FAIL_DELETE_ROW);
-    db_bind_int64(st, 1, j->ip_claim);
-    db_step_done(db, st, NULL);
+    /* A success never counts, and forgives the account's wrong passwords
+     * (not the address's: one right password must not reset a guesser). */
+    if ((rc = throttle_release(db, j->claim, err)) || (rc = throttle_forget(db, j->email_key, err)))
+        return rc;
     auth_audit(db, j->user->id, "session.create", "user", j->user->id, NULL, j->ip);
     return LS_OK;
 }
@@ -440,8 +356,12 @@ int auth_login(struct db *db, const char *email, const char *password, const cha
         *p = (char)tolower((unsigned char)*p);
     snprintf(ip_key, sizeof ip_key, "ip:%.64s", ip ? ip : "");
 
-    struct throttle_claim claim = {.email_key = email_key, .ip_key = ip_key, .now = now};
-    int rc = db_write(db, throttle_claim_txn, &claim, err);
+    struct throttle_claim claim = {
+        .keys = {{email_key, THROTTLE_ACCOUNT_FREE, THROTTLE_WINDOW, THROTTLE_DOUBLING, 0},
+                 {ip_key, THROTTLE_ADDRESS_FREE, THROTTLE_WINDOW, THROTTLE_DOUBLING, 0}},
+        .n = 2,
+        .now = now};
+    int rc = throttle_claim(db, &claim, err);
     if (rc)
         return rc;
     if (claim.wait > 0) {
@@ -465,21 +385,25 @@ int auth_login(struct db *db, const char *email, const char *password, const cha
     db_reset(st);
     int ok = auth_password_verify(hash, password) && found && user->active;
     struct login_job j = {.email_key = email_key,
-                          .ip_key = ip_key,
                           .ip = ip,
-                          .now = now,
                           .user = found ? user : NULL,
                           .a = a,
                           .token = token,
                           .csrf = csrf,
-                          .ip_claim = claim.ip_row};
+                          .claim = &claim};
     if (!ok) {
         j.detail = found && !user->active ? "deactivated account" : "wrong email or password";
         struct ls_err ignore = {0};
         db_write(db, login_failed_txn, &j, &ignore);
+        throttle_settled();
         return ls_err_set(err, LS_EUNAUTH, NULL, "wrong e-mail or password");
     }
-    return db_write(db, login_txn, &j, err);
+    rc = db_write(db, login_txn, &j, err);
+    if (rc)
+        throttle_give_back(db, &claim); /* no session, but no wrong password either */
+    else
+        throttle_settled();
+    return rc;
 }
 
 int auth_session_create(struct db *db, const struct user *u, const char *ip, struct arena *a,

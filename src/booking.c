@@ -19,6 +19,7 @@
 
 #include "catalogue.h"
 #include "db.h"
+#include "economic.h"
 #include "hours.h"
 #include "notify.h"
 #include "timeutil.h"
@@ -26,7 +27,9 @@
 #define BOOKING_COLS                                                                               \
     "SELECT b.id, b.resource_id, b.user_id, b.organisation_id, b.start, b.end, b.purpose,"         \
     " b.status, b.created, b.updated, b.decided_by, b.reason, b.series_id, b.sequence,"            \
-    " b.no_show, b.cancelled_at, r.name, u.name, l.organisation_id"
+    " b.no_show, b.cancelled_at, r.name, u.name, l.organisation_id, b.project, b.cost_centre,"     \
+    " b.economic, b.price_currency, b.price_class, b.price_rate, b.price_seconds, b.price_net,"    \
+    " b.cancelled_by"
 #define BOOKING_JOINS                                                                              \
     " FROM bookings b JOIN resources r ON r.id = b.resource_id"                                    \
     " JOIN labs l ON l.id = r.lab_id JOIN users u ON u.id = b.user_id"
@@ -72,16 +75,22 @@ static const char SQL_SERIES_INSERT[] =
     "INSERT INTO series(rrule, created_by, created) VALUES (?1, ?2, ?3)";
 static const char SQL_INSERT[] =
     "INSERT INTO bookings(resource_id, user_id, organisation_id, start, end, purpose, status,"
-    " created, updated, sequence, series_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, 0, ?9)";
+    " created, updated, sequence, series_id, project, cost_centre, economic, price_currency,"
+    " price_class, price_rate, price_seconds, price_net) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+    " ?8, 0, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 static const char SQL_DECIDE[] =
     "UPDATE bookings SET status = ?2, decided_by = ?3, reason = coalesce(?4, reason),"
     " updated = ?5, sequence = sequence + 1 WHERE id = ?1";
+/* cancelled_from keeps the state before (the right-hand side reads the old
+ * row): statements charge a booker's late cancellation of an approved one. */
 static const char SQL_CANCEL[] =
     "UPDATE bookings SET status = 'cancelled', cancelled_at = ?2, reason = coalesce(?3, reason),"
-    " updated = ?2, sequence = sequence + 1 WHERE id = ?1";
+    " cancelled_by = ?4, cancelled_from = status, updated = ?2, sequence = sequence + 1"
+    " WHERE id = ?1";
 static const char SQL_CANCEL_FOR_CHANGE[] =
     "UPDATE bookings SET status = 'cancelled', cancelled_at = ?2, reason = ?3, decided_by = ?4,"
-    " updated = ?2, sequence = sequence + 1 WHERE id = ?1 AND status IN ('pending','approved')";
+    " cancelled_by = ?4, cancelled_from = status, updated = ?2, sequence = sequence + 1"
+    " WHERE id = ?1 AND status IN ('pending','approved')";
 static const char SQL_MOVE[] =
     "UPDATE bookings SET start = ?2, end = ?3, purpose = ?4, status = ?5,"
     " decided_by = CASE WHEN ?5 = 'pending' THEN NULL ELSE decided_by END,"
@@ -144,6 +153,11 @@ static void read_row(struct db_stmt *st, struct arena *a, struct booking *b)
     b->resource_name = col_text(st, 16, a);
     b->user_name = col_text(st, 17, a);
     b->resource_organisation_id = db_column_int64(st, 18);
+    b->project = col_text(st, 19, a);
+    b->cost_centre = col_text(st, 20, a);
+    b->economic = db_column_int(st, 21);
+    price_read(&b->price, st, 22, a);
+    b->cancelled_by = db_column_int64(st, 27);
 }
 
 /* Loads one booking regardless of who asks; LS_ENOTFOUND if absent. */
@@ -660,6 +674,117 @@ int booking_expand_rrule(int64_t *starts, int64_t *ends, int *n, const char *rru
 }
 
 /* ------------------------------------------------------------------ */
+/* Accounts and State aid (price.h, economic.h)                         */
+
+/* What a new booking records about money, settled before its times are
+ * checked (its 403s and 422s come first) and priced once its occurrences
+ * are known. */
+struct money {
+    struct price_customer customer;
+    struct price unit; /* class, currency and rate; seconds and net per occurrence */
+    int economic;
+    const char *project, *cost_centre;
+};
+
+static const char SQL_REQUIRES_COST_CENTRE[] =
+    "SELECT requires_cost_centre FROM organisations WHERE id = :id";
+
+static int requires_cost_centre(struct db *db, int64_t org)
+{
+    struct db_stmt *st = org ? db_stmt(db, SQL_REQUIRES_COST_CENTRE) : NULL;
+    if (!st)
+        return 0;
+    db_bind_int64(st, db_bind_parameter_index(st, ":id"), org);
+    int required = db_step(st) == DB_ROW && db_column_int(st, 0);
+    db_reset(st);
+    return required;
+}
+
+/* The class's rate (403 when the price list gives the booker's class none;
+ * staff may book anyway, unpriced), who may set `economic` (403), the cost
+ * centre the booker's organisation may require (422). */
+static int money_check(struct db *db, struct arena *a, const struct booking_actor *who,
+                       const struct resource_rules *rr, const struct booking_request *req,
+                       struct money *m, struct ls_err *err)
+{
+    memset(m, 0, sizeof *m);
+    const struct user *u = who->user;
+    int rc = price_customer_load(db, u->organisation_id, a, &m->customer, err);
+    struct resource *r = arena_alloc(a, sizeof *r);
+    if (!rc)
+        rc = catalogue_get(db, &catalogue_resource, rr->id, 0, a, r, err);
+    if (!rc) {
+        int64_t none = 0;
+        rc = price_compute(db, r, &m->customer, &none, &none, 1, &m->unit, err);
+    }
+    if (rc)
+        return rc;
+    if (m->unit.rate_minor == PRICE_NONE && !authz_is_staff(u))
+        return ls_err_set(err, LS_EFORBIDDEN, "resource_id",
+                          "the price list of this resource has no rate for your customer class "
+                          "(%s), so you may not book it",
+                          m->unit.class_name);
+    if (req->has_economic && !authz_manages_org(u, rr->organisation_id))
+        return ls_err_set(err, LS_EFORBIDDEN, "economic",
+                          "only the resource's owners and staff may set {field}");
+    m->economic = req->has_economic ? req->economic : economic_default(&m->customer);
+    m->project = req->project;
+    m->cost_centre = req->cost_centre;
+    if (!m->cost_centre && requires_cost_centre(db, u->organisation_id))
+        return ls_err_set(err, LS_EVALIDATION, "cost_centre",
+                          "{field} is required for bookings by your organisation");
+    return LS_OK;
+}
+
+/* Why staff went over a funded resource's cap, for the audit log; "" when
+ * they did not have to. */
+struct override {
+    char why[sizeof((struct ls_err *)0)->message];
+};
+
+/* The State-aid cap guard of economic use of a resource (economic.h). Staff
+ * who asked to override go through: o->why keeps the refusal they
+ * overrode, for audit_override() on each booking written. */
+static int money_guard(struct db *db, const struct booking_actor *who, int override_cap,
+                       int64_t resource_id, const int64_t *starts, const int64_t *ends, int n,
+                       int64_t self, struct override *o, struct ls_err *err)
+{
+    o->why[0] = '\0';
+    int rc = economic_guard(db, resource_id, starts, ends, n, self, err);
+    if (rc == LS_EECONOMIC_CAP && override_cap && authz_is_staff(who->user)) {
+        snprintf(o->why, sizeof o->why, "%s", err->message);
+        ls_err_clear(err);
+        return LS_OK;
+    }
+    return rc;
+}
+
+static void audit_override(struct db *db, const struct booking_actor *who, int64_t id,
+                           const struct override *o)
+{
+    if (o->why[0])
+        auth_audit(db, who->user->id, "booking.economic_cap_override", "booking", id, o->why,
+                   who->ip);
+}
+
+/* Binds the money columns of SQL_INSERT for the span [start, end). */
+static void money_bind(struct db_stmt *st, const struct money *m, int64_t start, int64_t end)
+{
+    if (m->project)
+        db_bind_text(st, 10, m->project, -1, DB_STATIC);
+    if (m->cost_centre)
+        db_bind_text(st, 11, m->cost_centre, -1, DB_STATIC);
+    db_bind_int(st, 12, m->economic);
+    db_bind_text(st, 13, m->unit.currency, -1, DB_STATIC);
+    db_bind_text(st, 14, m->unit.class_name, -1, DB_STATIC);
+    db_bind_int64(st, 16, end - start);
+    if (m->unit.rate_minor != PRICE_NONE) {
+        db_bind_int64(st, 15, m->unit.rate_minor);
+        db_bind_int64(st, 17, price_net_minor(m->unit.rate_minor, end - start));
+    }
+}
+
+/* ------------------------------------------------------------------ */
 /* Create                                                               */
 
 /* A state change as db_write() runs it: maybe on another request's
@@ -681,6 +806,8 @@ struct job {
     const struct resource_rules *rr;
     const int64_t *starts, *ends;
     int n;
+    const struct money *money;
+    int override_cap; /* approve, economic: staff go over the State-aid cap */
 };
 
 static int create_txn(struct db *db, void *p, struct ls_err *err)
@@ -698,6 +825,10 @@ static int create_txn(struct db *db, void *p, struct ls_err *err)
     if (clashes)
         return conflict_error(err, j->n > 1 ? "the series" : "the booking");
     int rc;
+    struct override o = {""};
+    if (j->money->economic && (rc = money_guard(db, j->who, j->req->override_economic_cap, rr->id,
+                                                j->starts, j->ends, j->n, 0, &o, err)))
+        return rc;
     int64_t series_id = 0;
     if (j->req->rrule) {
         struct db_stmt *st = db_stmt(db, SQL_SERIES_INSERT);
@@ -724,6 +855,7 @@ static int create_txn(struct db *db, void *p, struct ls_err *err)
         db_bind_int64(st, 8, j->who->now);
         if (series_id)
             db_bind_int64(st, 9, series_id);
+        money_bind(st, j->money, j->starts[i], j->ends[i]);
         if ((rc = db_step_done(db, st, err)))
             return rc;
         int64_t id = db_last_insert_id(db);
@@ -732,11 +864,17 @@ static int create_txn(struct db *db, void *p, struct ls_err *err)
         char *detail = arena_printf(j->a, "resource %lld, %s%s", (long long)rr->id, status,
                                     series_id ? ", recurring" : "");
         auth_audit(db, u->id, "booking.create", "booking", id, detail, j->who->ip);
+        audit_override(db, j->who, id, &o);
         /* Approved at once: the booker's invitation, as an approval sends. */
         if (!rr->requires_approval &&
             (rc = notify_enqueue(db, NOTIFY_APPROVED, id, u->id, 1, j->who->now, err)))
             return rc;
     }
+    /* Approved at once: the owners may have to hear of the cap. */
+    if (!rr->requires_approval && j->money->economic &&
+        (rc = economic_note(db, rr->id, j->starts, j->ends, j->n, first_id, u->id, j->who->now,
+                            err)))
+        return rc;
     /* One message for a whole series; queued in this transaction so it
      * exists exactly when the request does. */
     if (rr->requires_approval &&
@@ -769,6 +907,9 @@ int booking_create(struct booking_set *out, struct db *db, struct arena *a,
         return rc;
     if ((rc = check_permission(db, who->user, rr, err)))
         return rc;
+    struct money *money = arena_alloc(a, sizeof *money);
+    if ((rc = money_check(db, a, who, rr, req, money, err)))
+        return rc;
     int64_t *starts = arena_alloc(a, BOOKING_MAX_OCCURRENCES * sizeof *starts);
     int64_t *ends = arena_alloc(a, BOOKING_MAX_OCCURRENCES * sizeof *ends);
     int n = 1;
@@ -794,7 +935,8 @@ int booking_create(struct booking_set *out, struct db *db, struct arena *a,
                     .rr = rr,
                     .starts = starts,
                     .ends = ends,
-                    .n = n};
+                    .n = n,
+                    .money = money};
     if ((rc = db_write(db, create_txn, &j, err)))
         memset(out, 0, sizeof *out);
     return rc;
@@ -876,6 +1018,9 @@ static int decide_txn(struct db *db, void *p, struct ls_err *err)
         if ((rc = read_all(&set, db, st, j->a, err)))
             return rc;
     }
+    struct override o = {""};
+    int economic = 0; /* approving: how many of set are economic use */
+    int64_t *starts = NULL, *ends = NULL;
     if (j->approve) {
         struct resource_rules *rr = arena_alloc(j->a, sizeof *rr);
         if ((rc = catalogue_resource_rules(db, b.resource_id, rr, err)))
@@ -895,6 +1040,17 @@ static int decide_txn(struct db *db, void *p, struct ls_err *err)
         }
         if (clashes)
             return conflict_error(err, set.n > 1 ? "the series" : "the booking");
+        /* The cap counts every economic occurrence approved together. */
+        starts = arena_alloc(j->a, (size_t)set.n * sizeof *starts);
+        ends = arena_alloc(j->a, (size_t)set.n * sizeof *ends);
+        for (int i = 0; i < set.n; i++)
+            if (set.items[i].economic) {
+                starts[economic] = set.items[i].start;
+                ends[economic++] = set.items[i].end;
+            }
+        if (economic && (rc = money_guard(db, j->who, j->override_cap, b.resource_id, starts, ends,
+                                          economic, b.id, &o, err)))
+            return rc;
     }
     const char *status = j->approve ? "approved" : "declined";
     const char *group =
@@ -917,6 +1073,11 @@ static int decide_txn(struct db *db, void *p, struct ls_err *err)
     if (!rc)
         rc = notify_enqueue(db, j->approve ? NOTIFY_APPROVED : NOTIFY_DECLINED, b.id, u->id, set.n,
                             j->who->now, err);
+    for (int i = 0; !rc && j->approve && i < set.n; i++)
+        audit_override(db, j->who, set.items[i].id, &o);
+    if (!rc && economic)
+        rc =
+            economic_note(db, b.resource_id, starts, ends, economic, b.id, u->id, j->who->now, err);
     struct booking_set *out = j->set;
     out->items = arena_alloc(j->a, (size_t)set.n * sizeof *out->items);
     for (int i = 0; !rc && i < set.n; i++)
@@ -927,7 +1088,7 @@ static int decide_txn(struct db *db, void *p, struct ls_err *err)
 
 int booking_decide(struct booking_set *out, struct db *db, struct arena *a,
                    const struct booking_actor *who, int64_t id, int approve, const char *reason,
-                   int series, struct ls_err *err)
+                   unsigned flags, struct ls_err *err)
 {
     memset(out, 0, sizeof *out);
     struct job j = {.a = a,
@@ -936,7 +1097,8 @@ int booking_decide(struct booking_set *out, struct db *db, struct arena *a,
                     .set = out,
                     .reason = reason,
                     .approve = approve,
-                    .series = series};
+                    .series = !!(flags & BOOKING_DECIDE_SERIES),
+                    .override_cap = approve && (flags & BOOKING_DECIDE_OVER_CAP)};
     int rc = db_write(db, decide_txn, &j, err);
     if (rc)
         memset(out, 0, sizeof *out);
@@ -989,6 +1151,7 @@ static int cancel_one(struct db *db, const struct booking_actor *who, int64_t id
     db_bind_int64(st, 2, who->now);
     if (reason)
         db_bind_text(st, 3, reason, -1, DB_STATIC);
+    db_bind_int64(st, 4, who->user->id);
     int rc = db_step_done(db, st, err);
     if (!rc)
         auth_audit(db, who->user->id, "booking.cancel", "booking", id, detail, who->ip);
@@ -1134,6 +1297,47 @@ int booking_set_no_show(struct booking *out, struct db *db, struct arena *a,
 {
     struct job j = {.a = a, .who = who, .id = id, .out = out, .flag = !!no_show};
     return db_write(db, no_show_txn, &j, err);
+}
+
+static const char SQL_SET_ECONOMIC[] =
+    "UPDATE bookings SET economic = ?2, updated = ?3 WHERE id = ?1";
+
+static int economic_txn(struct db *db, void *p, struct ls_err *err)
+{
+    struct job *j = p;
+    struct booking b;
+    int rc = load_managed(&b, db, j, err);
+    if (!rc && b.status != BOOKING_PENDING && b.status != BOOKING_APPROVED)
+        rc = wrong_state(err, &b, "changed", "pending or approved");
+    if (rc || b.economic == j->flag)
+        return reload(db, j, rc, err);
+    struct override o = {""};
+    if (j->flag && b.status == BOOKING_APPROVED &&
+        (rc = money_guard(db, j->who, j->override_cap, b.resource_id, &b.start, &b.end, 1, b.id, &o,
+                          err)))
+        return rc;
+    struct db_stmt *st = db_stmt(db, SQL_SET_ECONOMIC);
+    db_bind_int64(st, 1, j->id);
+    db_bind_int(st, 2, j->flag);
+    db_bind_int64(st, 3, j->who->now);
+    if ((rc = db_step_done(db, st, err)))
+        return rc;
+    auth_audit(db, j->who->user->id, "booking.economic", "booking", j->id,
+               j->flag ? "economic use" : "not economic use", j->who->ip);
+    audit_override(db, j->who, j->id, &o);
+    if (j->flag && b.status == BOOKING_APPROVED)
+        rc = economic_note(db, b.resource_id, &b.start, &b.end, 1, b.id, j->who->user->id,
+                           j->who->now, err);
+    return reload(db, j, rc, err);
+}
+
+int booking_set_economic(struct booking *out, struct db *db, struct arena *a,
+                         const struct booking_actor *who, int64_t id, int economic,
+                         int override_cap, struct ls_err *err)
+{
+    struct job j = {
+        .a = a, .who = who, .id = id, .out = out, .flag = !!economic, .override_cap = override_cap};
+    return db_write(db, economic_txn, &j, err);
 }
 
 /* ------------------------------------------------------------------ */

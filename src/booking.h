@@ -25,6 +25,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "err.h"
+#include "price.h"
 
 struct db;
 
@@ -34,6 +35,8 @@ struct db;
 #define BOOKING_PURPOSE_MAX 2000    /* characters */
 #define BOOKING_REASON_MAX 2000     /* characters */
 #define BOOKING_RRULE_MAX 512       /* bytes */
+#define BOOKING_PROJECT_MAX 200     /* characters */
+#define BOOKING_COST_CENTRE_MAX 100 /* characters */
 
 enum booking_status {
     BOOKING_PENDING = 0,
@@ -63,6 +66,12 @@ struct booking {
     const char *resource_name;
     const char *user_name;
     int64_t resource_organisation_id; /* the resource's owner organisation */
+    /* Accounts and State aid (price.h, economic.h). */
+    const char *project, *cost_centre; /* NULL = none */
+    int economic;                      /* counts against a funded resource's cap */
+    struct price price;                /* frozen when the booking was created; all zero (currency
+                                          NULL) for bookings made before prices were kept */
+    int64_t cancelled_by;              /* who cancelled it; 0 = nobody (yet) */
 };
 
 /* A list of bookings in the caller's arena. */
@@ -83,16 +92,28 @@ struct booking_actor {
 struct booking_request {
     int64_t resource_id;
     int64_t start, end;
-    const char *purpose; /* NULL = "" */
-    const char *rrule;   /* RFC 5545 RRULE value; NULL = a single booking */
+    const char *purpose;     /* NULL = "" */
+    const char *rrule;       /* RFC 5545 RRULE value; NULL = a single booking */
+    const char *project;     /* NULL = none */
+    const char *cost_centre; /* NULL = none; required when the booker's organisation says so */
+    int economic;            /* with has_economic: set by a manager of the resource */
+    int has_economic;        /* 0 = the default (economic_default) */
+    /* Staff go over a funded resource's State-aid cap (economic.h); audited
+     * when used, ignored for anyone else (the API refuses it with 403). */
+    int override_economic_cap;
 };
 
 /* Creates a booking, or one per occurrence of req->rrule in one new series,
  * all-or-nothing. Checks in this order: unknown resource (422 resource_id);
  * 403 for training, not shared to the booker's organisation, guests on
- * unshared resources (staff skip these); 422 for end ≤ start, in the past,
- * beyond two years, shorter/longer than min/max, outside opening hours, off
- * the slot grid, a bad or too long rrule; 409 with conflicts/blackouts ids.
+ * unshared resources, a customer class the price list gives no rate
+ * (staff skip these), `economic` set by someone who does not manage the
+ * resource; 422 cost_centre missing where the booker's organisation
+ * requires it; 422 for end ≤ start, in the past, beyond two years,
+ * shorter/longer than min/max, outside opening hours, off the slot grid, a
+ * bad or too long rrule; 409 with conflicts/blackouts ids; 409
+ * economic_cap when economic use would take a funded resource over its cap
+ * (unless staff override). Each booking keeps its price (price.h).
  * Status is approved when the resource does not require approval, else
  * pending. On success *out holds the bookings in start order (one unless
  * recurring). */
@@ -122,19 +143,25 @@ int booking_get(struct booking *out, struct db *db, struct arena *a, const struc
 int booking_access(struct db *db, struct arena *a, const struct user *u, int64_t id, int manage,
                    struct ls_err *err);
 
+enum {
+    BOOKING_DECIDE_SERIES = 1,   /* the rest of the booking's series too */
+    BOOKING_DECIDE_OVER_CAP = 2, /* staff approving: go over the State-aid cap */
+};
 /* pending → approved (approve) or declined, by a manager of the resource's
- * organisation or staff; with `series`, every pending occurrence of the
+ * organisation or staff; with BOOKING_DECIDE_SERIES in flags, every pending occurrence of the
  * booking's series from it on, all or none. 404 not visible, 403 not a
  * manager, 422 (field "reason") a decline without a reason, 409 not
- * pending. Approving re-checks what the resource's owners may have changed
- * since the request — opening hours and slot grid (422), sharing (409),
- * blackouts and approved bookings (409 with every clash in conflicts and
- * blackouts) — but not lengths or training, which apply to new requests
- * only. The booker is told once for all. *out lists the bookings decided,
- * the named one first. */
+ * pending, 409 economic_cap when approving economic use would take a
+ * funded resource over its State-aid cap (economic.h; every economic
+ * occurrence decided together counts) unless staff pass
+ * BOOKING_DECIDE_OVER_CAP (audited on each booking). Approving re-checks what the resource's owners
+ * may have changed since the request — opening hours and slot grid (422), sharing (409), blackouts
+ * and approved bookings (409 with every clash in conflicts and blackouts) — but not lengths or
+ * training, which apply to new requests only. The booker is told once for all. *out lists the
+ * bookings decided, the named one first. */
 int booking_decide(struct booking_set *out, struct db *db, struct arena *a,
                    const struct booking_actor *who, int64_t id, int approve, const char *reason,
-                   int series, struct ls_err *err);
+                   unsigned flags, struct ls_err *err);
 /* booking_decide for one booking. */
 int booking_approve(struct booking *out, struct db *db, struct arena *a,
                     const struct booking_actor *who, int64_t id, struct ls_err *err);
@@ -179,6 +206,14 @@ int booking_move(struct booking *out, struct db *db, struct arena *a,
 int booking_set_no_show(struct booking *out, struct db *db, struct arena *a,
                         const struct booking_actor *who, int64_t id, int no_show,
                         struct ls_err *err);
+
+/* Sets a pending or approved booking's `economic` flag; the resource's
+ * managers and staff only (404 not visible, 403 not a manager, 409 in
+ * another state). Turning it on for an approved booking goes through the
+ * State-aid cap guard (409 economic_cap unless staff override). Audited. */
+int booking_set_economic(struct booking *out, struct db *db, struct arena *a,
+                         const struct booking_actor *who, int64_t id, int economic,
+                         int override_cap, struct ls_err *err);
 
 struct booking_filter {
     int64_t resource_id, lab_id, user_id, organisation_id, series_id; /* 0 = any */

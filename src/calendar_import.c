@@ -600,6 +600,25 @@ static void occurrence(struct spans *out, struct vevent *ev, int nev, struct vev
              end, from, to);
 }
 
+/* A component's properties of one kind, listed before any is used: libical
+ * walks a component's properties with one cursor kept in the component, and
+ * any lookup while a loop runs (icalcomponent_get_summary, say) moves it,
+ * so a loop of get_next_property around such calls can run for ever. */
+static icalproperty **props_of(struct arena *a, icalcomponent *c, icalproperty_kind kind, int *n)
+{
+    int count = 0;
+    for (icalproperty *p = icalcomponent_get_first_property(c, kind); p;
+         p = icalcomponent_get_next_property(c, kind))
+        count++;
+    icalproperty **v = arena_alloc(a, sizeof *v * (size_t)(count ? count : 1));
+    int i = 0;
+    for (icalproperty *p = icalcomponent_get_first_property(c, kind); p && i < count;
+         p = icalcomponent_get_next_property(c, kind))
+        v[i++] = p;
+    *n = i;
+    return v;
+}
+
 static void expand_master(struct spans *out, struct vevent *ev, int nev, struct vevent *m,
                           int64_t from, int64_t to)
 {
@@ -620,14 +639,16 @@ static void expand_master(struct spans *out, struct vevent *ev, int nev, struct 
     }
     struct exdates *x = arena_alloc(out->a, sizeof *x);
     read_exdates(m->c, x);
-    icalproperty *rr = icalcomponent_get_first_property(m->c, ICAL_RRULE_PROPERTY);
+    int nrules, nrdates;
+    icalproperty **rules = props_of(out->a, m->c, ICAL_RRULE_PROPERTY, &nrules);
+    icalproperty **rdates = props_of(out->a, m->c, ICAL_RDATE_PROPERTY, &nrdates);
     int64_t seen_starts = 0;
-    if (!rr) {
+    if (nrules == 0) {
         occurrence(out, ev, nev, m, x, dtstart, start, length, all_day_days, from, to);
         seen_starts = 1;
     }
-    for (; rr; rr = icalcomponent_get_next_property(m->c, ICAL_RRULE_PROPERTY)) {
-        struct icalrecurrencetype rule = icalproperty_get_rrule(rr);
+    for (int k = 0; k < nrules; k++) {
+        struct icalrecurrencetype rule = icalproperty_get_rrule(rules[k]);
         if (rule.freq == ICAL_SECONDLY_RECURRENCE || rule.freq == ICAL_MINUTELY_RECURRENCE ||
             !rule_possible(&rule))
             continue;
@@ -651,8 +672,8 @@ static void expand_master(struct spans *out, struct vevent *ev, int nev, struct 
         seen_starts = 1;
     }
     (void)seen_starts;
-    for (icalproperty *p = icalcomponent_get_first_property(m->c, ICAL_RDATE_PROPERTY); p;
-         p = icalcomponent_get_next_property(m->c, ICAL_RDATE_PROPERTY)) {
+    for (int k = 0; k < nrdates; k++) {
+        icalproperty *p = rdates[k];
         struct icaldatetimeperiodtype r = icalproperty_get_rdate(p);
         if (!icaltime_is_null_time(r.period.start)) {
             int64_t s, e;

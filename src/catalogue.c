@@ -59,6 +59,15 @@ const struct field_choice catalogue_types[] = {
 
 static const struct field_link service_links = {"service_resources", "service_id", "resource_id"};
 
+const struct field_choice catalogue_currencies[] = {
+    {"PLN", {"PLN — Polish złoty", "PLN — złoty"}},
+    {"EUR", {"EUR — euro", "EUR — euro"}},
+    {"USD", {"USD — US dollar", "USD — dolar amerykański"}},
+    {"GBP", {"GBP — pound sterling", "GBP — funt szterling"}},
+    {"CHF", {"CHF — Swiss franc", "CHF — frank szwajcarski"}},
+    {NULL, {NULL, NULL}},
+};
+
 static const struct field_link ORG_DOMAINS = {"organisation_email_domains", "organisation_id",
                                               "domain"};
 static const struct field ORG_FIELDS[] = {
@@ -81,6 +90,10 @@ static const struct field ORG_FIELDS[] = {
           .column = "website", TEXT_LINE, LABEL("Website", "Strona WWW")),
     FIELD(struct organisation, description, "description", FT_TEXT, FF_MULTILINE,
           .column = "description", TEXT_LONG, LABEL("Description", "Opis")),
+    FIELD(struct organisation, requires_cost_centre, "requires_cost_centre", FT_BOOL, 0,
+          .column = "requires_cost_centre", .def = "false",
+          LABEL("Bookings need a cost centre", "Rezerwacje wymagają MPK"),
+          .help = "its users must give cost_centre when they book"),
     FIELD(struct organisation, email_domains, "email_domains", FT_WORDS, FF_STAFF | FF_SORTED,
           .max = SIGNUP_DOMAINS_MAX, .link = &ORG_DOMAINS, LABEL("E-mail domains", "Domeny e-mail"),
           .help = "an address here or in a subdomain registers as a researcher of a member "
@@ -130,6 +143,54 @@ static const struct field LAB_FIELDS[] = {
     FIELD_END,
 };
 
+/* A resource's price list and funding, stored as columns of its row. Rates
+ * must be given (null: that class may not book); labels say whole what each
+ * is, since errors name a member on its own ("prices.internal"). */
+#define RATE(member, json, en, pl)                                                                 \
+    FIELD(struct price_list, member, json, FT_NUM, FF_REQUIRED | FF_NULLABLE,                      \
+          .column = "price_" json, .min = 0, .max = CATALOGUE_RATE_MAX, LABEL(en, pl),             \
+          .help = "net per hour; null = this class may not book")
+static const struct field PRICE_FIELDS[] = {
+    FIELD(struct price_list, currency, "currency", FT_ENUM, 0, .column = "price_currency",
+          .choices = catalogue_currencies, .def = "PLN", LABEL("Currency", "Waluta")),
+    RATE(internal, "internal", "Internal rate (net per hour)",
+         "Stawka wewnętrzna (netto za godzinę)"),
+    RATE(member_academic, "member_academic", "Member rate, academic (net per hour)",
+         "Stawka dla członków – nauka (netto za godzinę)"),
+    RATE(member_commercial, "member_commercial", "Member rate, commercial (net per hour)",
+         "Stawka dla członków – biznes (netto za godzinę)"),
+    RATE(non_member, "non_member", "Non-member rate (net per hour)",
+         "Stawka dla niezrzeszonych (netto za godzinę)"),
+    FIELD_END,
+};
+#undef RATE
+static const struct shape price_list_shape = {
+    "PriceList",
+    PRICE_FIELDS,
+    sizeof(struct price_list),
+    {"price list", "cennik"},
+    "Net hourly rates by customer class: internal (the owning organisation), member_academic "
+    "(members in EDU, R&D, MED, GOV), member_commercial (members in BioF, BIZ), non_member "
+    "(everyone else, guests included); member rates are lowered by the package discount"};
+static const struct field FUNDING_FIELDS[] = {
+    FIELD(struct funding, programme, "programme", FT_TEXT, FF_REQUIRED,
+          .column = "funding_programme", TEXT_LINE,
+          LABEL("Funding programme", "Program finansowania")),
+    FIELD(struct funding, economic_cap, "economic_cap", FT_NUM, 0, .column = "funding_cap",
+          .min = 0, .max = 1, .def = "0.2",
+          LABEL("Cap on economic use (share of the year's hours)",
+                "Limit wykorzystania gospodarczego (część godzin w roku)"),
+          .help = "a fraction: 0.2 = 20 % of the year's available hours"),
+    FIELD_END,
+};
+static const struct shape funding_shape = {
+    "Funding",
+    FUNDING_FIELDS,
+    sizeof(struct funding),
+    {"funding", "finansowanie"},
+    "Public funding: economic use must stay within economic_cap of the year's available hours "
+    "(EU framework for State aid for R&D&I, 2022/C 414/01, 2.1.1)"};
+
 static const struct field RES_FIELDS[] = {
     FIELD(struct resource, id, "id", FT_ID, FF_OUT, .column = "id", LABEL("Id", "Identyfikator")),
     FIELD(struct resource, lab_id, "lab_id", FT_ID, FF_REQUIRED | FF_PARENT, .column = "lab_id",
@@ -177,6 +238,17 @@ static const struct field RES_FIELDS[] = {
     FIELD(struct resource, hours, "opening_hours", FT_HOURS, 0, .max = HOURS_MAX_WINDOWS,
           LABEL("Opening hours", "Godziny otwarcia"),
           .help = "empty = closed; default Mon-Fri 08:00-18:00"),
+    FIELD(struct resource, prices, "prices", FT_OBJECT, FF_NULLABLE, .ref = &price_list_shape,
+          LABEL("Price list", "Cennik"), .help = "null = free"),
+    FIELD(struct resource, funding, "funding", FT_OBJECT, FF_NULLABLE, .ref = &funding_shape,
+          LABEL("Public funding", "Finansowanie publiczne"), .help = "null = not publicly funded"),
+    FIELD(struct resource, charge_no_show, "charge_no_show", FT_BOOL, 0, .column = "charge_no_show",
+          .def = "true", LABEL("No-shows are charged", "Nieobecności są płatne")),
+    FIELD(struct resource, late_cancel_hours, "late_cancel_hours", FT_INT, 0,
+          .column = "late_cancel_hours", .min = 0, .max = CATALOGUE_LATE_CANCEL_MAX, .def = "24",
+          LABEL("Late cancellation (hours before the start)",
+                "Późne odwołanie (godzin przed początkiem)"),
+          .help = "a booker's cancellation this close to the start is charged; 0 = never"),
     FIELD(struct resource, city, "city", FT_TEXT, FF_OUT | FF_JOIN | FF_NULLABLE,
           .column = "coalesce(l.city, o.city)", LABEL("City", "Miasto")),
     FIELD(struct resource, biosafety_level, "biosafety_level", FT_INT, FF_OUT | FF_JOIN,
@@ -433,6 +505,20 @@ static int res_check(struct db *db, void *obj, const void *old, struct ls_err *e
     if (r->max_minutes < r->min_minutes)
         return ls_err_set(err, LS_EVALIDATION, "max_minutes",
                           "{field} must be at least the shortest booking (%d min)", r->min_minutes);
+    /* A rate is money: whole minor units (grosze), as invoices show it. */
+    const struct {
+        const char *name;
+        double v;
+    } rates[] = {{"prices.internal", r->prices.internal},
+                 {"prices.member_academic", r->prices.member_academic},
+                 {"prices.member_commercial", r->prices.member_commercial},
+                 {"prices.non_member", r->prices.non_member}};
+    for (size_t i = 0; r->prices.currency && i < sizeof rates / sizeof *rates; i++) {
+        double cents = rates[i].v * 100;
+        if (!isnan(cents) && fabs(cents - round(cents)) > 1e-6)
+            return ls_err_set(err, LS_EVALIDATION, rates[i].name,
+                              "{field} must be an amount with at most two decimals");
+    }
     return LS_OK;
 }
 
@@ -807,7 +893,19 @@ const struct ctype *catalogue_type_of(const struct shape *sh)
 
 enum { MAX_LINKS = 4, MAX_CASCADES = 4 };
 
+/* One column of a type's row: a field's own, or a member of a nested
+ * object (FT_OBJECT) stored under the member's own .column and bound as
+ * :<column> (column names are unique in a table; JSON names of members
+ * need not be). */
+struct col {
+    const struct field *f;      /* the field whose value the column holds */
+    const struct field *parent; /* the FT_OBJECT field holding f, or NULL */
+    const char *param;          /* its named parameter, without the ':' */
+};
+
 struct ctype_sql {
+    struct col *cols; /* every column of the row, in SELECT order */
+    int ncols;
     char *get, *owner, *insert, *update, *remove, *list, *count, *search_one, *search_all;
     char *cascade[MAX_CASCADES];
     struct {
@@ -852,30 +950,58 @@ static char *sb_done(struct sb *b)
     return b->s;
 }
 
-static int own_column(const struct field *f)
+/* A column the row itself holds (not an expression over the joins). */
+static int own_column(const struct col *c)
 {
-    return f->column && !(f->flags & FF_JOIN);
+    return !(c->f->flags & FF_JOIN) && !(c->parent && (c->parent->flags & FF_JOIN));
 }
 
-static int is_stamp(const struct field *f)
+static int is_named(const struct col *c, const char *name)
 {
-    return strcmp(f->name, "created") == 0 || strcmp(f->name, "updated") == 0;
+    return !c->parent && strcmp(c->f->name, name) == 0;
 }
 
-static void add_select_cols(struct sb *b, const struct ctype *t)
+static int is_stamp(const struct col *c)
 {
-    int first = 1;
-    FIELD_FOR_EACH(f, &t->shape)
-    {
-        if (!f->column)
-            continue;
-        if (!first)
+    return is_named(c, "created") || is_named(c, "updated");
+}
+
+static void collect_cols(const struct ctype *t, struct ctype_sql *q)
+{
+    int n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        n = 0;
+        FIELD_FOR_EACH(f, &t->shape)
+        {
+            if (f->type == FT_OBJECT && f->ref && f->ref->size) {
+                FIELD_FOR_EACH(g, f->ref)
+                {
+                    if (g->column && pass)
+                        q->cols[n] = (struct col){g, f, g->column};
+                    n += g->column != NULL;
+                }
+            } else if (f->column) {
+                if (pass)
+                    q->cols[n] = (struct col){f, NULL, f->name};
+                n++;
+            }
+        }
+        if (!pass && !(q->cols = calloc((size_t)n + 1, sizeof *q->cols)))
+            abort();
+    }
+    q->ncols = n;
+}
+
+static void add_select_cols(struct sb *b, const struct ctype *t, const struct ctype_sql *q)
+{
+    for (int i = 0; i < q->ncols; i++) {
+        const struct col *c = &q->cols[i];
+        if (i)
             sb_add(b, ", ");
-        first = 0;
-        if (f->flags & FF_JOIN)
-            sb_add(b, f->column);
+        if (own_column(c))
+            sb_addf(b, "%s.%s", t->alias, c->f->column);
         else
-            sb_addf(b, "%s.%s", t->alias, f->column);
+            sb_add(b, c->f->column);
     }
 }
 
@@ -902,9 +1028,10 @@ static void add_filter_where(struct sb *b, const struct ctype *t)
 
 static void build_sql(const struct ctype *t, struct ctype_sql *q)
 {
+    collect_cols(t, q);
     struct sb b = {0};
     sb_add(&b, "SELECT ");
-    add_select_cols(&b, t);
+    add_select_cols(&b, t, q);
     sb_addf(&b, " FROM %s WHERE %s", t->from, t->alias);
     sb_add(&b, ".id = :id");
     q->get = sb_done(&b);
@@ -916,19 +1043,19 @@ static void build_sql(const struct ctype *t, struct ctype_sql *q)
 
     /* INSERT: every column of the table but id; created/updated at :now. */
     struct sb cols = {0}, vals = {0};
-    FIELD_FOR_EACH(f, &t->shape)
-    {
-        if (!own_column(f) || strcmp(f->name, "id") == 0)
+    for (int i = 0; i < q->ncols; i++) {
+        const struct col *c = &q->cols[i];
+        if (!own_column(c) || is_named(c, "id"))
             continue;
         if (cols.len) {
             sb_add(&cols, ", ");
             sb_add(&vals, ", ");
         }
-        sb_add(&cols, f->column);
-        if (is_stamp(f))
+        sb_add(&cols, c->f->column);
+        if (is_stamp(c))
             sb_add(&vals, ":now");
         else
-            sb_addf(&vals, ":%s", f->name, NULL);
+            sb_addf(&vals, ":%s", c->param, NULL);
     }
     b = (struct sb){0};
     sb_addf(&b, "INSERT INTO %s(%s", t->table, cols.s);
@@ -942,17 +1069,17 @@ static void build_sql(const struct ctype *t, struct ctype_sql *q)
     b = (struct sb){0};
     sb_addf(&b, "UPDATE %s SET ", t->table, NULL);
     int first = 1;
-    FIELD_FOR_EACH(f, &t->shape)
-    {
-        if (!own_column(f) || strcmp(f->name, "id") == 0 || strcmp(f->name, "created") == 0)
+    for (int i = 0; i < q->ncols; i++) {
+        const struct col *c = &q->cols[i];
+        if (!own_column(c) || is_named(c, "id") || is_named(c, "created"))
             continue;
         if (!first)
             sb_add(&b, ", ");
         first = 0;
-        if (strcmp(f->name, "updated") == 0)
+        if (is_named(c, "updated"))
             sb_add(&b, "updated = max(:now, updated + 1)");
         else
-            sb_addf(&b, "%s = :%s", f->column, f->name);
+            sb_addf(&b, "%s = :%s", c->f->column, c->param);
     }
     sb_add(&b,
            t->has_updated ? " WHERE id = :id RETURNING updated" : " WHERE id = :id RETURNING id");
@@ -964,7 +1091,7 @@ static void build_sql(const struct ctype *t, struct ctype_sql *q)
 
     b = (struct sb){0};
     sb_add(&b, "SELECT ");
-    add_select_cols(&b, t);
+    add_select_cols(&b, t, q);
     sb_addf(&b, " FROM %s", t->from, NULL);
     add_filter_where(&b, t);
     sb_addf(&b, " ORDER BY %s LIMIT :limit OFFSET :offset", t->order, NULL);
@@ -1043,12 +1170,18 @@ static void bind_i64(struct db_stmt *st, const char *name, int64_t v)
         db_bind_int64(st, i, v);
 }
 
-/* Binds one field's value to :name (NULL for null values). */
-static void bind_value(struct db_stmt *st, const struct field *f, const void *obj)
+/* Binds one field's value (obj: the struct holding it) to :name, NULL
+ * for null values or when `null`. */
+static void bind_named(struct db_stmt *st, const char *name, const struct field *f, const void *obj,
+                       int null)
 {
-    int i = param(st, f->name);
+    int i = param(st, name);
     if (!i)
         return;
+    if (null) {
+        db_bind_null(st, i);
+        return;
+    }
     switch (f->type) {
     case FT_ID:
     case FT_TIME: {
@@ -1094,6 +1227,27 @@ static void bind_value(struct db_stmt *st, const struct field *f, const void *ob
     }
 }
 
+static void bind_value(struct db_stmt *st, const struct field *f, const void *obj)
+{
+    bind_named(st, f->name, f, obj, 0);
+}
+
+/* Binds every column of the row but id and the stamps; the members of a
+ * null nested object are NULL. */
+static void bind_row(struct db_stmt *st, const struct ctype_sql *q, const void *obj)
+{
+    for (int i = 0; i < q->ncols; i++) {
+        const struct col *c = &q->cols[i];
+        if (!own_column(c) || is_stamp(c))
+            continue;
+        if (c->parent)
+            bind_named(st, c->param, c->f, FIELD_CAT(obj, c->parent, char),
+                       !field_object_present(c->parent, obj));
+        else
+            bind_named(st, c->param, c->f, obj, 0);
+    }
+}
+
 static const char *col_str(struct db_stmt *st, int i, struct arena *a)
 {
     if (db_column_type(st, i) == DB_NULL)
@@ -1101,51 +1255,68 @@ static const char *col_str(struct db_stmt *st, int i, struct arena *a)
     return arena_strndup(a, (const char *)db_column_text(st, i), (size_t)db_column_bytes(st, i));
 }
 
-/* Reads a row of the type's SELECT list into obj. */
+/* Reads column c of a row into field f of obj (the struct holding it). */
+static void read_col(struct db_stmt *st, int c, const struct field *f, struct arena *a, void *obj)
+{
+    int null = db_column_type(st, c) == DB_NULL;
+    switch (f->type) {
+    case FT_ID:
+    case FT_TIME:
+        *FIELD_AT(obj, f, int64_t) = db_column_int64(st, c);
+        break;
+    case FT_INT:
+    case FT_BOOL:
+    case FT_CODE:
+        *FIELD_AT(obj, f, int) = db_column_int(st, c);
+        break;
+    case FT_LONG:
+        *FIELD_AT(obj, f, int64_t) = db_column_int64(st, c);
+        break;
+    case FT_NUM:
+        *FIELD_AT(obj, f, double) = null ? NAN : db_column_double(st, c);
+        break;
+    case FT_TEXT: {
+        const char *s = col_str(st, c, a);
+        *FIELD_AT(obj, f, const char *) = s || (f->flags & FF_NULLABLE) ? s : "";
+        break;
+    }
+    case FT_ENUM: {
+        const char *s = (const char *)db_column_text(st, c);
+        const char *known = field_choice(f->choices, s);
+        *FIELD_AT(obj, f, const char *) = known ? known : col_str(st, c, a);
+        break;
+    }
+    case FT_IDS:
+    case FT_WORDS:
+    case FT_HOURS:
+    case FT_OBJECT:
+    case FT_LIST:
+    case FT_NONE:
+        break;
+    }
+}
+
+/* Reads a row of the type's SELECT list into obj. A nullable nested object
+ * whose columns are all NULL is null (its struct zeroed). */
 static void read_row(struct db_stmt *st, const struct ctype *t, struct arena *a, void *obj)
 {
-    int c = 0;
-    FIELD_FOR_EACH(f, &t->shape)
-    {
-        if (!f->column)
+    const struct ctype_sql *q = sql_of(t);
+    int any = 0; /* a column of the current nested object was not NULL */
+    for (int c = 0; c < q->ncols; c++) {
+        const struct col *k = &q->cols[c];
+        if (!k->parent) {
+            read_col(st, c, k->f, a, obj);
             continue;
-        int null = db_column_type(st, c) == DB_NULL;
-        switch (f->type) {
-        case FT_ID:
-        case FT_TIME:
-            *FIELD_AT(obj, f, int64_t) = db_column_int64(st, c);
-            break;
-        case FT_INT:
-        case FT_BOOL:
-        case FT_CODE:
-            *FIELD_AT(obj, f, int) = db_column_int(st, c);
-            break;
-        case FT_LONG:
-            *FIELD_AT(obj, f, int64_t) = db_column_int64(st, c);
-            break;
-        case FT_NUM:
-            *FIELD_AT(obj, f, double) = null ? NAN : db_column_double(st, c);
-            break;
-        case FT_TEXT: {
-            const char *s = col_str(st, c, a);
-            *FIELD_AT(obj, f, const char *) = s || (f->flags & FF_NULLABLE) ? s : "";
-            break;
         }
-        case FT_ENUM: {
-            const char *s = (const char *)db_column_text(st, c);
-            const char *known = field_choice(f->choices, s);
-            *FIELD_AT(obj, f, const char *) = known ? known : col_str(st, c, a);
-            break;
-        }
-        case FT_IDS:
-        case FT_WORDS:
-        case FT_HOURS:
-        case FT_OBJECT:
-        case FT_LIST:
-        case FT_NONE:
-            break;
-        }
-        c++;
+        /* A nullable nested object is null when all its columns are. */
+        void *nested = FIELD_AT(obj, k->parent, char);
+        if (c == 0 || q->cols[c - 1].parent != k->parent)
+            any = 0;
+        read_col(st, c, k->f, a, nested);
+        if (db_column_type(st, c) != DB_NULL)
+            any = 1;
+        if ((c + 1 == q->ncols || q->cols[c + 1].parent != k->parent) && !any)
+            field_object_clear(k->parent, obj);
     }
 }
 
@@ -1532,11 +1703,7 @@ static int create_txn(struct db *db, void *ctx, struct ls_err *err)
     struct db_stmt *st = db_stmt(db, sql_of(t)->insert);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    FIELD_FOR_EACH(f, &t->shape)
-    {
-        if (own_column(f) && !is_stamp(f))
-            bind_value(st, f, j->obj);
-    }
+    bind_row(st, sql_of(t), j->obj);
     bind_i64(st, "now", now);
     if ((rc = db_step_done(db, st, err)))
         return rc;
@@ -1587,11 +1754,7 @@ static int update_txn(struct db *db, void *ctx, struct ls_err *err)
     if (!rc && !st)
         rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     if (!rc) {
-        FIELD_FOR_EACH(f, &t->shape)
-        {
-            if (own_column(f) && !is_stamp(f))
-                bind_value(st, f, j->obj);
-        }
+        bind_row(st, sql_of(t), j->obj);
         bind_i64(st, "now", tu_now());
         int s = db_step(st);
         if (s == DB_ROW) {

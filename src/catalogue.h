@@ -33,6 +33,20 @@ struct db;
 /* ------------------------------------------------------------------ */
 /* Objects                                                              */
 
+/* A resource's price list: net hourly rates by customer class (price.h). */
+struct price_list {
+    const char *currency; /* one of catalogue_currencies */
+    /* Net per hour in currency units; NAN = that class may not book. */
+    double internal, member_academic, member_commercial, non_member;
+};
+
+/* Public funding of a resource (State aid, economic.h). */
+struct funding {
+    const char *programme; /* the programme or grant, never blank */
+    double economic_cap;   /* economic use may take at most this fraction (0..1) of
+                              the year's available hours */
+};
+
 struct organisation {
     int64_t id; /* 0 = not saved yet */
     const char *name;
@@ -43,6 +57,7 @@ struct organisation {
     const char *city;       /* NULL = unknown */
     const char *website;    /* NULL = none; http(s) URL */
     const char *description;
+    int requires_cost_centre;         /* its users must give a cost centre when booking */
     struct field_words email_domains; /* who registers with such an address joins it */
     int64_t created, updated;
 };
@@ -73,7 +88,12 @@ struct resource {
     int shared, requires_approval, requires_training;
     double power_kw, standby_kw;
     int slot_minutes, min_minutes, max_minutes;
-    struct hours_week hours; /* normalised by save */
+    struct hours_week hours;  /* normalised by save */
+    struct price_list prices; /* all zero (currency NULL) = no price list: free */
+    struct funding funding;   /* all zero (programme NULL) = not publicly funded */
+    int charge_no_show;       /* statements charge no-shows */
+    int late_cancel_hours;    /* a booker's cancellation this close to the start is charged;
+                                 0 = never */
     int64_t created, updated;
     /* read only, from the joins */
     int64_t organisation_id;
@@ -245,11 +265,12 @@ extern const struct shape catalogue_org_filter, catalogue_lab_filter, catalogue_
     catalogue_service_filter, catalogue_blackout_filter;
 
 /* The enumerations (field.h choices, ending with a NULL value). */
-extern const struct field_choice catalogue_groups[];   /* BioF BIZ MED R&D EDU GOV */
-extern const struct field_choice catalogue_packages[]; /* standard silver gold none */
-extern const struct field_choice catalogue_kinds[];    /* commercial scientific teaching office
-                                                          coworking */
-extern const struct field_choice catalogue_types[];    /* room instrument desk */
+extern const struct field_choice catalogue_groups[];     /* BioF BIZ MED R&D EDU GOV */
+extern const struct field_choice catalogue_packages[];   /* standard silver gold none */
+extern const struct field_choice catalogue_kinds[];      /* commercial scientific teaching office
+                                                            coworking */
+extern const struct field_choice catalogue_types[];      /* room instrument desk */
+extern const struct field_choice catalogue_currencies[]; /* PLN EUR USD GBP CHF */
 
 #define CATALOGUE_NAME_MAX 200
 #define CATALOGUE_SHORT_MAX 40
@@ -260,9 +281,12 @@ extern const struct field_choice catalogue_types[];    /* room instrument desk *
 #define CATALOGUE_POWER_MAX 1e3      /* kW */
 #define CATALOGUE_MINUTES_MAX 527040 /* max_minutes: 366 days */
 #define CATALOGUE_SERVICE_RESOURCES_MAX 100
-#define CATALOGUE_Q_MAX 200         /* characters of a search string */
-#define CATALOGUE_Q_TERMS 6         /* words of a search string that count */
-#define CATALOGUE_FREE_MAX_DAYS 366 /* longest free_from..free_to span */
+#define CATALOGUE_Q_MAX 200             /* characters of a search string */
+#define CATALOGUE_Q_TERMS 6             /* words of a search string that count */
+#define CATALOGUE_FREE_MAX_DAYS 366     /* longest free_from..free_to span */
+#define CATALOGUE_RATE_MAX 1e6          /* net per hour, currency units */
+#define CATALOGUE_LATE_CANCEL_MAX 17544 /* hours: the two-year booking horizon */
+#define CATALOGUE_DEFAULT_CAP 0.20      /* State aid: 20 % of the year's capacity */
 
 /* The type a shape describes, when it is a catalogue type (else NULL). */
 const struct ctype *catalogue_type_of(const struct shape *sh);

@@ -192,11 +192,9 @@ void db_end_read(struct db *db);
  *
  * Group commit. The writes waiting when the write lock comes free run one
  * after another in a single transaction, each inside its own savepoint, and
- * share one COMMIT (with synchronous=FULL, one WAL sync instead of one each). The writes waiting
- * when the write lock comes free run one after another in a single transaction, each inside its own
- * savepoint, and share one COMMIT (with synchronous=FULL, one WAL sync instead of one each). `fn`
- * runs on whichever connection and thread leads the group; it sees the changes of the writes before
- * it, exactly as if they had committed first.
+ * share one COMMIT (with synchronous=FULL, one WAL sync instead of one each).
+ * `fn` runs on whichever connection and thread leads the group; it sees the
+ * changes of the writes before it, exactly as if they had committed first.
  *
  * Returns fn's result once the group's COMMIT is durable: a failing fn has
  * its own savepoint rolled back and gets its own error, the others go on; a

@@ -646,6 +646,47 @@ static void preset_hours(enum hours_preset p, struct hours_week *wk)
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof *(a)))
 
+/* Price lists and public funding of a few resources (net PLN per hour:
+ * internal, member academic, member commercial, non-member). */
+static const struct {
+    const char *resource;
+    double internal, academic, commercial, non_member;
+    const char *programme; /* NULL = not publicly funded */
+} MONEY[] = {
+    {"Sekwenator NGS Illumina NextSeq 2000", 150, 300, 450, 600,
+     "RPO WM 2014-2020, działanie 1.1 (infrastruktura B+R)"},
+    {"Mikroskop konfokalny Leica Stellaris 5", 80, 160, 240, 320, "FENG 2021-2027, 2.1"},
+    {"Spektrometr mas LC-MS/MS Sciex QTRAP 6500+", 200, 400, 600, 800, NULL},
+    {"Termocykler PCR Bio-Rad C1000 Touch (1)", 0, 20, 35, 50, NULL},
+    {"Hot desk LSP nr 1", 10, 20, 25, 30, NULL},
+};
+
+static void demo_money(struct resource *r)
+{
+    for (int i = 0; i < COUNT(MONEY); i++) {
+        if (strcmp(MONEY[i].resource, r->name) != 0)
+            continue;
+        r->prices = (struct price_list){"PLN", MONEY[i].internal, MONEY[i].academic,
+                                        MONEY[i].commercial, MONEY[i].non_member};
+        if (MONEY[i].programme) {
+            r->funding = (struct funding){MONEY[i].programme, CATALOGUE_DEFAULT_CAP};
+        }
+    }
+}
+
+/* The demo's bookings are written as history, past the booking rules: their
+ * economic flag takes the default of API.md, as migration 0019 gave it to
+ * the bookings before it. */
+static const char SQL_ECONOMIC_DEFAULT[] =
+    "UPDATE bookings SET economic = 1 WHERE organisation_id IS NULL OR organisation_id IN"
+    " (SELECT id FROM organisations WHERE grp IN ('BioF','BIZ') OR member = 0)";
+
+static void bind_nothing(struct db_stmt *st, const void *ctx)
+{
+    (void)st;
+    (void)ctx;
+}
+
 struct ids {
     int64_t org[COUNT(ORGS)];
     int64_t lab[COUNT(LABS)];
@@ -753,6 +794,7 @@ static int load_catalogue(struct db *db, void *ctx, struct ls_err *err)
         r.min_minutes = d->min;
         r.max_minutes = d->max;
         preset_hours(d->hours, &r.hours);
+        demo_money(&r);
         rc = catalogue_create(db, &catalogue_resource, &r, err);
         ids->res[i] = r.id;
     }
@@ -821,7 +863,8 @@ int demo_load(struct db *db, int quiet)
             return CLI_FAIL;
         }
     }
-    if (demo_bookings(db) != 0) {
+    if (demo_bookings(db) != 0 ||
+        db_write_one(db, SQL_ECONOMIC_DEFAULT, bind_nothing, NULL, NULL, NULL, &err) != LS_OK) {
         fprintf(stderr, "labshare demo: could not create the demo bookings\n");
         return CLI_FAIL;
     }

@@ -167,8 +167,11 @@ static void weekly_series(struct db *db, const struct resource_rules *rr, const 
             if (s + len > ds.s[0].end)
                 s = ds.s[0].start;
             struct booking_actor who = {u, "127.0.0.1", now};
-            struct booking_request q = {rr->id, s, s + len, "Weekly measurement series",
-                                        "FREQ=WEEKLY;COUNT=6"};
+            struct booking_request q = {.resource_id = rr->id,
+                                        .start = s,
+                                        .end = s + len,
+                                        .purpose = "Weekly measurement series",
+                                        .rrule = "FREQ=WEEKLY;COUNT=6"};
             struct booking_set out;
             struct ls_err err = {0};
             if (booking_create(&out, db, &a, &who, &q, &err) == LS_OK) {

@@ -20,6 +20,7 @@
     X(LS_EMETHOD, 405, "method_not_allowed")                                                       \
     X(LS_ETIMEOUT, 408, "request_timeout")                                                         \
     X(LS_ECONFLICT, 409, "conflict")                                                               \
+    X(LS_EECONOMIC_CAP, 409, "economic_cap") /* State aid: economic.h */                           \
     X(LS_EGONE, 410, "gone")                                                                       \
     X(LS_ETOOLARGE, 413, "payload_too_large")                                                      \
     X(LS_EVALIDATION, 422, "validation")                                                           \

@@ -60,6 +60,37 @@ const char *field_choice_list(struct arena *a, const struct field_choice *choice
     return out;
 }
 
+void field_path(char *out, size_t n, const struct field *parent, const char *child)
+{
+    /* A name longer than out is cut: errors name fields, nothing keys on them. */
+    size_t k = 0;
+    for (const char *s = parent->name; *s && k + 1 < n; s++)
+        out[k++] = *s;
+    if (k + 1 < n)
+        out[k++] = '.';
+    for (const char *s = child ? child : ""; *s && k + 1 < n; s++)
+        out[k++] = *s;
+    if (n)
+        out[k] = '\0';
+}
+
+int field_object_present(const struct field *f, const void *obj)
+{
+    if (!(f->flags & FF_NULLABLE) || !f->ref)
+        return 1;
+    const char *p = FIELD_CAT(obj, f, char);
+    for (size_t i = 0; i < f->ref->size; i++)
+        if (p[i])
+            return 1;
+    return 0;
+}
+
+void field_object_clear(const struct field *f, void *obj)
+{
+    if ((f->flags & FF_NULLABLE) && f->ref)
+        memset(FIELD_AT(obj, f, char), 0, f->ref->size);
+}
+
 int field_default_bool(const struct field *f)
 {
     return f->def && strcmp(f->def, "true") == 0;
@@ -104,7 +135,9 @@ void field_defaults(const struct shape *sh, void *obj)
             *FIELD_AT(obj, f, int64_t) = f->def ? strtoll(f->def, NULL, 10) : 0;
             break;
         case FT_OBJECT:
-            if (f->ref && f->ref->size)
+            if (f->flags & FF_NULLABLE) /* a nullable object starts null */
+                field_object_clear(f, obj);
+            else if (f->ref && f->ref->size)
                 field_defaults(f->ref, FIELD_AT(obj, f, char));
             break;
         case FT_IDS:
@@ -278,6 +311,19 @@ static int check_number(const struct field *f, double v, struct ls_err *err)
     return LS_OK;
 }
 
+/* A nested object is a value as a whole: its required members apply as
+ * when creating, and a failure names "parent.member". */
+static int check_object(const struct field *f, void *obj, struct ls_err *err)
+{
+    int rc = field_check(f->ref, FIELD_AT(obj, f, char), 1, err);
+    if (rc && err && err->field[0]) {
+        char child[sizeof err->field];
+        snprintf(child, sizeof child, "%s", err->field);
+        field_path(err->field, sizeof err->field, f, child);
+    }
+    return rc;
+}
+
 int field_check_one(const struct field *f, void *obj, int creating, struct ls_err *err)
 {
     switch (f->type) {
@@ -367,8 +413,11 @@ int field_check_one(const struct field *f, void *obj, int creating, struct ls_er
         }
         return LS_OK;
     }
-    case FT_LONG:
     case FT_OBJECT:
+        if (!f->ref || !f->ref->size || !field_object_present(f, obj))
+            return LS_OK;
+        return check_object(f, obj, err);
+    case FT_LONG:
     case FT_LIST:
     case FT_NONE:
         break;

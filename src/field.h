@@ -42,8 +42,12 @@ enum field_type {
     FT_CODE,     /* int: a state held as a number, named by .choices[value - min] */
     FT_LONG,     /* int64_t: a count or a sequence number (0 is 0, not null) */
     FT_OBJECT,   /* a nested struct of shape .ref, at .offset (documented only when
-                    .ref is NULL: an object whose keys the data chooses); with
-                    FF_NULLABLE, a struct of zero bytes answers null */
+                    .ref is NULL: an object whose keys the data chooses). A value as a
+                    whole: given in a body, it replaces the nested struct (members not
+                    given take their defaults). With FF_NULLABLE, a struct of zero bytes
+                    is null (so a present one must hold a non-zero member: a required
+                    text or enumeration). Stored in the row as the nested fields' own
+                    .column names */
     FT_LIST,     /* a pointer at .offset to an array of .ref-shaped structs, with
                     an int count at .count (documented only when .ref is NULL: rows
                     of numbers) */
@@ -149,6 +153,15 @@ int field_index(const struct shape *sh, const struct field *f); /* for presence 
 /* The presence bit of the field `name` (0 when the shape has none). */
 uint64_t field_bit(const struct shape *sh, const char *name);
 
+/* A nested field's name as errors give it: "prices.internal" (the
+ * parent's name, a dot, the member's). Writes into out (size n). */
+void field_path(char *out, size_t n, const struct field *parent, const char *child);
+
+/* Whether a FT_OBJECT value is there (always, unless FF_NULLABLE and its
+ * struct is all zero bytes); clearing a nullable one zeroes its struct. */
+int field_object_present(const struct field *f, const void *obj);
+void field_object_clear(const struct field *f, void *obj);
+
 /* Typed access to a field's value inside its struct. */
 #define FIELD_AT(obj, f, T) ((T *)(void *)((char *)(obj) + (f)->offset))
 #define FIELD_CAT(obj, f, T) ((const T *)(const void *)((const char *)(obj) + (f)->offset))
@@ -168,9 +181,11 @@ void field_copy(const struct shape *sh, void *dst, const void *src, uint64_t pre
 /* Checks every value of obj against its field: enumeration, bounds, text
  * (text_check() of text.h: valid UTF-8, no control characters but line
  * breaks where FF_MULTILINE, no direction controls or invisible
- * characters; at most .max characters), required fields,
- * URLs. Blank nullable text becomes NULL. The first failure is a 422 naming
- * the field. `creating` makes FF_REQUIRED apply. */
+ * characters; at most .max characters), required fields, URLs, nested
+ * objects (each member checked as a whole value, with FF_REQUIRED; a
+ * failure names "parent.member"). Blank nullable text becomes NULL. The
+ * first failure is a 422 naming the field. `creating` makes FF_REQUIRED
+ * apply. */
 int field_check(const struct shape *sh, void *obj, int creating, struct ls_err *err);
 
 /* One value's checks (used by field_check and by readers of JSON and query

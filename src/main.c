@@ -45,6 +45,7 @@ static void usage_main(FILE *f)
           "  demo     load the demo catalogue, accounts and bookings\n"
           "  user add create a user (password read from standard input)\n"
           "  stats    utilisation and indicator figures (indicators, utilisation)\n"
+          "  statements  a month's statement of charged bookings (--month YYYY-MM)\n"
           "  backup   consistent online copy of the database\n"
           "  reindex  rebuild the catalogue's search text after an SQL import\n"
           "  notify   deliver queued notification e-mails (one pass with --once)\n"
@@ -719,6 +720,8 @@ int main(int argc, char **argv)
         return cmd_user(argc - 1, argv + 1);
     if (strcmp(cmd, "stats") == 0)
         return cli_stats(argc - 1, argv + 1, env_or("LABSHARE_DB", "labshare.db"));
+    if (strcmp(cmd, "statements") == 0)
+        return cli_statements(argc - 1, argv + 1, env_or("LABSHARE_DB", "labshare.db"));
     if (strcmp(cmd, "reindex") == 0)
         return cmd_db(argc - 1, argv + 1, DBCMD_REINDEX);
     if (strcmp(cmd, "backup") == 0)

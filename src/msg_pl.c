@@ -268,6 +268,33 @@ const char *const msg_pairs[][MSG_NLANGS] = {
     {"migration %s failed: %s", "migracja %s nie powiodła się: %s"},
     {"rewriting the old schema version failed: %s",
      "nie udało się przepisać starej wersji schematu: %s"},
+    /* prices, statements and State aid (price.c, statement.c, economic.c) */
+    {"{field} must be an object", "{field}: podaj obiekt JSON"},
+    {"{field} must be an amount with at most two decimals",
+     "{field}: podaj kwotę z najwyżej dwoma miejscami po przecinku"},
+    {"the price list of this resource has no rate for your customer class (%s), so you may not "
+     "book it",
+     "cennik tego zasobu nie ma stawki dla Twojej grupy klientów (%s), więc nie możesz go "
+     "zarezerwować"},
+    {"only the resource's owners and staff may set {field}",
+     "{field}: może ustawić tylko opiekun zasobu lub biuro klastra"},
+    {"{field} is required for bookings by your organisation",
+     "{field}: pole wymagane przy rezerwacjach Twojej organizacji"},
+    {"economic use of this resource in %d would reach %.2f %% of its available hours, above its "
+     "State-aid cap of %.2f %%",
+     "wykorzystanie gospodarcze tego zasobu w roku %d sięgnęłoby %.2f %% godzin dostępnych, "
+     "ponad limit pomocy publicznej %.2f %%"},
+    {"change {field} on its own, without other changes",
+     "{field}: zmień to pole osobno, bez innych zmian"},
+    {"{field} must be a month as YYYY-MM", "{field}: podaj miesiąc w postaci RRRR-MM"},
+    {"owners without an organisation have no reports of their own",
+     "opiekun bez organizacji nie ma własnych zestawień"},
+    {"owners see their own organisation's reports only",
+     "opiekun widzi tylko zestawienia swojej organizacji"},
+    {"owners without an organisation have no funded resources",
+     "opiekun bez organizacji nie ma zasobów finansowanych ze środków publicznych"},
+    {"owners see the economic use of their own organisation only",
+     "opiekun widzi tylko wykorzystanie gospodarcze zasobów swojej organizacji"},
     /* account, sign-in, invitations and single sign-on; bookings and statistics */
     {"%sa booking of this resource lasts at least %d minutes",
      "%srezerwacja tego zasobu trwa co najmniej %d min"},

@@ -33,11 +33,12 @@
                   " WHERE b.id = ?2 AND" PREF_ON
 static const char SQL_TO_OWNERS[] = TO_OWNERS;
 static const char SQL_TO_OWNERS_IF_BOOKER[] = TO_OWNERS " AND b.user_id = ?3";
-/* An imported calendar's clash: every active owner, the calendar and event
- * as the reason (?7). */
-static const char SQL_CONFLICT_TO_OWNERS[] =
-    OUTBOX_INSERT " SELECT ?1, b.id, u.id, u.email, u.lang, NULL, b.start, b.end, b.sequence,"
-                  " b.status, ?7, 1, ?5, ?5"
+/* Every active owner (the actor too: an imported calendar's clash or the
+ * State-aid cap concerns them whoever caused it), a detail as the reason
+ * (?7): the calendar and event, or "year|share|cap". */
+static const char SQL_DETAIL_TO_OWNERS[] =
+    OUTBOX_INSERT " SELECT ?1, b.id, u.id, u.email, u.lang, nullif(?3, 0), b.start, b.end,"
+                  " b.sequence, b.status, ?7, 1, ?5, ?5"
                   " FROM bookings b JOIN resources r ON r.id = b.resource_id"
                   " JOIN labs l ON l.id = r.lab_id"
                   " JOIN users u ON u.organisation_id = l.organisation_id AND u.role = 'owner'"
@@ -130,14 +131,14 @@ static const char SQL_OUTBOX_LIST[] =
     " status, last_error FROM outbox" OUTBOX_WHERE " ORDER BY id DESC LIMIT ?2 OFFSET ?3";
 
 static const char *const kind_names[NOTIFY_NKINDS] = {
-    "request",      "approved",       "declined",        "cancelled",      "moved",
-    "reminder",     "conflict",       "invitation",      "password_reset", "reset_unknown",
-    "verify_email", "account_exists", "training_request"};
+    "request",       "approved",     "declined",       "cancelled",       "moved",
+    "reminder",      "conflict",     "economic",       "invitation",      "password_reset",
+    "reset_unknown", "verify_email", "account_exists", "training_request"};
 /* The opt-out column that governs each booking kind (account messages are
- * asked for and have none): a clash with an imported calendar is news for
- * owners, like a request. */
-static const char *const kind_pref[NOTIFY_CONFLICT + 1] = {
-    "request", "decision", "decision", "change", "change", "reminder", "request"};
+ * asked for and have none): a clash with an imported calendar and the
+ * State-aid cap are news for owners, like a request. */
+static const char *const kind_pref[NOTIFY_BOOKING_KINDS] = {
+    "request", "decision", "decision", "change", "change", "reminder", "request", "request"};
 
 const char *notify_kind_name(enum notify_kind k)
 {
@@ -175,18 +176,31 @@ static int insert_for(struct db *db, const char *sql, enum notify_kind kind, int
     return db_step_done(db, st, err);
 }
 
+static int insert_detail(struct db *db, enum notify_kind kind, int64_t id, int64_t actor_id,
+                         const char *detail, int64_t now, struct ls_err *err)
+{
+    struct db_stmt *st = db_stmt(db, SQL_DETAIL_TO_OWNERS);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    db_bind_text(st, 1, kind_names[kind], -1, DB_STATIC);
+    db_bind_int64(st, 2, id);
+    db_bind_int64(st, 3, actor_id);
+    db_bind_int64(st, 5, now);
+    db_bind_text(st, 6, kind_pref[kind], -1, DB_STATIC);
+    db_bind_text(st, 7, detail, -1, DB_TRANSIENT);
+    return db_step_done(db, st, err);
+}
+
 int notify_enqueue_conflict(struct db *db, int64_t id, const char *what, int64_t now,
                             struct ls_err *err)
 {
-    struct db_stmt *st = db_stmt(db, SQL_CONFLICT_TO_OWNERS);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    db_bind_text(st, 1, kind_names[NOTIFY_CONFLICT], -1, DB_STATIC);
-    db_bind_int64(st, 2, id);
-    db_bind_int64(st, 5, now);
-    db_bind_text(st, 6, kind_pref[NOTIFY_CONFLICT], -1, DB_STATIC);
-    db_bind_text(st, 7, what, -1, DB_TRANSIENT);
-    return db_step_done(db, st, err);
+    return insert_detail(db, NOTIFY_CONFLICT, id, 0, what, now, err);
+}
+
+int notify_enqueue_economic(struct db *db, int64_t id, int64_t actor_id, const char *detail,
+                            int64_t now, struct ls_err *err)
+{
+    return insert_detail(db, NOTIFY_ECONOMIC, id, actor_id, detail, now, err);
 }
 
 int notify_enqueue(struct db *db, enum notify_kind kind, int64_t id, int64_t actor_id,
@@ -510,6 +524,9 @@ struct words {
     const char *resource, *when, *zone, *booker, *purpose, *reason, *calendar, *status, *series,
         *by, *open, *pending_again, *footer;
     const char *status_name[4];
+    /* economic: "year: share of the available hours (cap)" and the rule */
+    const char *economic_use, *economic_fmt, *economic_rule;
+    char decimal; /* the decimal mark of the language */
     /* training requests */
     const char *training_subject, *training_intro, *asker, *organisation, *guest, *message, *record;
 };
@@ -517,14 +534,23 @@ struct words {
 static const struct words PL = {
     .subject = {"Nowa prośba o rezerwację", "Rezerwacja zatwierdzona", "Rezerwacja odrzucona",
                 "Rezerwacja odwołana", "Rezerwacja zmieniona", "Przypomnienie o rezerwacji",
-                "Importowany kalendarz blokuje rezerwację"},
+                "Importowany kalendarz blokuje rezerwację",
+                "Wykorzystanie gospodarcze blisko limitu pomocy publicznej"},
     .intro = {"Nowa prośba o rezerwację zasobu, który wymaga Twojego zatwierdzenia.",
               "Twoja rezerwacja została zatwierdzona.",
               "Twoja prośba o rezerwację została odrzucona.", "Rezerwacja została odwołana.",
               "Rezerwacja została zmieniona; aktualny termin poniżej.",
               "Przypominamy o jutrzejszej rezerwacji.",
               "Zaimportowany kalendarz zasobu wyklucza termin tej rezerwacji. Rezerwacja nie "
-              "została odwołana: zdecyduj, co z nią zrobić."},
+              "została odwołana: zdecyduj, co z nią zrobić.",
+              "Wykorzystanie gospodarcze zasobu finansowanego ze środków publicznych przekroczyło "
+              "80 % limitu. Ta rezerwacja przesunęła je ponad ten próg."},
+    .economic_use = "Wykorzystanie gospodarcze",
+    .economic_fmt = "%d: %.2f %% godzin dostępnych (limit %.2f %%)",
+    .economic_rule = "Zasada: wykorzystanie gospodarcze infrastruktury badawczej finansowanej "
+                     "ze środków publicznych nie może przekroczyć 20 % jej rocznej wydajności "
+                     "(ramy pomocy państwa na B+R+I, 2022/C 414/01, pkt 2.1.1).",
+    .decimal = ',',
     .resource = "Zasób",
     .when = "Termin",
     .zone = "czas warszawski",
@@ -552,13 +578,22 @@ static const struct words PL = {
 
 static const struct words EN = {
     .subject = {"New booking request", "Booking approved", "Booking declined", "Booking cancelled",
-                "Booking changed", "Booking reminder", "An imported calendar blocks a booking"},
+                "Booking changed", "Booking reminder", "An imported calendar blocks a booking",
+                "Economic use near the State-aid cap"},
     .intro = {"A new request to book a resource that needs your approval.",
               "Your booking has been approved.", "Your booking request has been declined.",
               "A booking has been cancelled.", "A booking has been changed; its time is below.",
               "A reminder of your booking tomorrow.",
               "An imported calendar of the resource rules out the time of this booking. The "
-              "booking has not been cancelled: decide what to do with it."},
+              "booking has not been cancelled: decide what to do with it.",
+              "The economic use of a publicly funded resource has passed 80 % of its cap. This "
+              "booking took it past that mark."},
+    .economic_use = "Economic use",
+    .economic_fmt = "%d: %.2f %% of the available hours (cap %.2f %%)",
+    .economic_rule = "The rule: economic use of publicly funded research infrastructure must "
+                     "stay within 20 % of its annual capacity (EU framework for State aid for "
+                     "R&D&I, 2022/C 414/01, section 2.1.1).",
+    .decimal = '.',
     .resource = "Resource",
     .when = "When",
     .zone = "Warsaw time",
@@ -582,6 +617,27 @@ static const struct words EN = {
     .message = "Message",
     .record = "Record the training",
 };
+
+static void row(struct buf *text, struct buf *html, const char *label, const char *value);
+
+/* The economic-use line from the queued "year|share|cap", in w's words and
+ * decimal mark. */
+static void economic_rows(struct buf *text, struct buf *html, const struct words *w,
+                          const char *detail)
+{
+    int year;
+    double share, cap;
+    if (!detail || sscanf(detail, "%d|%lf|%lf", &year, &share, &cap) != 3)
+        return;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    char *line = arena_printf(text->a, w->economic_fmt, year, 100 * share, 100 * cap);
+#pragma GCC diagnostic pop
+    for (char *p = line; *p; p++)
+        if (*p == '.')
+            *p = w->decimal;
+    row(text, html, w->economic_use, line);
+}
 
 static const char *status_word(const struct words *w, const char *status)
 {
@@ -651,10 +707,17 @@ static int render_ics(struct notify_mail *out, struct arena *a, const struct not
 }
 
 /* The message's end: the link, the footer, and the HTML closed. */
+/* note, if any, is a paragraph after the table (the rule an economic alert
+ * is about). */
 static void finish(struct notify_mail *out, struct buf *text, struct buf *html,
-                   const struct words *w, const char *label, const char *link)
+                   const struct words *w, const char *note, const char *label, const char *link)
 {
     struct arena *a = text->a;
+    if (note) {
+        puts_(text, "\n");
+        puts_(text, note);
+        puts_(text, "\n");
+    }
     puts_(text, "\n");
     puts_(text, label);
     puts_(text, ": ");
@@ -662,7 +725,13 @@ static void finish(struct notify_mail *out, struct buf *text, struct buf *html,
     puts_(text, "\n\n-- \n");
     puts_(text, w->footer);
     puts_(text, "\n");
-    puts_(html, "</table>\n<p><a href=\"");
+    puts_(html, "</table>\n");
+    if (note) {
+        puts_(html, "<p>");
+        puts_(html, notify_html_escape(a, note));
+        puts_(html, "</p>\n");
+    }
+    puts_(html, "<p><a href=\"");
     puts_(html, notify_html_escape(a, link));
     puts_(html, "\">");
     puts_(html, notify_html_escape(a, label));
@@ -702,7 +771,7 @@ static int compose_training(struct notify_mail *out, struct arena *a, const stru
     row(&text, &html, w->asker, e->booker_name);
     row(&text, &html, w->organisation, e->organisation ? e->organisation : w->guest);
     row(&text, &html, w->message, e->reason);
-    finish(out, &text, &html, w, w->record, link);
+    finish(out, &text, &html, w, NULL, w->record, link);
     return LS_OK;
 }
 
@@ -743,9 +812,12 @@ int notify_compose(struct notify_mail *out, struct arena *a, const struct notify
         row(&text, &html, w->reason, w == &PL ? msg_pl(e->reason) : e->reason);
     if (e->kind == NOTIFY_CONFLICT)
         row(&text, &html, w->calendar, e->reason);
+    if (e->kind == NOTIFY_ECONOMIC)
+        economic_rows(&text, &html, w, e->reason);
     if (e->actor_name && e->kind != NOTIFY_REQUEST)
         row(&text, &html, w->by, e->actor_name);
-    finish(out, &text, &html, w, w->open, link);
+    finish(out, &text, &html, w, e->kind == NOTIFY_ECONOMIC ? w->economic_rule : NULL, w->open,
+           link);
     return render_ics(out, a, e, s, err);
 }
 

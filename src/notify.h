@@ -46,6 +46,7 @@ enum notify_kind {
     NOTIFY_MOVED,       /* → booker */
     NOTIFY_REMINDER,    /* the day before → booker */
     NOTIFY_CONFLICT,    /* an imported calendar blocks a booked time → owners */
+    NOTIFY_ECONOMIC,    /* a funded resource's economic use passed 80 % of its cap → owners */
     /* Account messages (signup.c): about a link, not a booking; they are
      * asked for, so no opt-out applies. */
     NOTIFY_INVITATION,     /* → the invited address: a link to accept */
@@ -55,7 +56,7 @@ enum notify_kind {
     NOTIFY_ACCOUNT_EXISTS, /* → a registering address that already has an account */
     NOTIFY_TRAINING,       /* a request for training → the resource's owners (no booking) */
 };
-#define NOTIFY_BOOKING_KINDS (NOTIFY_CONFLICT + 1) /* the kinds about a booking */
+#define NOTIFY_BOOKING_KINDS (NOTIFY_ECONOMIC + 1) /* the kinds about a booking */
 #define NOTIFY_NKINDS (NOTIFY_TRAINING + 1)
 
 const char *notify_kind_name(enum notify_kind k); /* "request", … */
@@ -69,6 +70,13 @@ int notify_kind_parse(const char *s);             /* enum value, or -1 */
  * errors; the caller rolls back. */
 int notify_enqueue(struct db *db, enum notify_kind kind, int64_t id, int64_t actor_id,
                    int occurrences, int64_t now, struct ls_err *err);
+
+/* Queues the e-mail telling the owners of booking id's resource that its
+ * economic use passed 80 % of its State-aid cap (economic.h), inside the
+ * caller's write. detail is "year|share|cap" (fractions), rendered in each
+ * recipient's language. Governed by the owners' `request` preference. */
+int notify_enqueue_economic(struct db *db, int64_t id, int64_t actor_id, const char *detail,
+                            int64_t now, struct ls_err *err);
 
 /* Queues the message about training request `request_id` (a row of
  * training_requests) to the owners of its resource's organisation, inside

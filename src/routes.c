@@ -181,15 +181,11 @@ const struct route api_core_routes[] = {
 };
 
 const struct route *const http_route_tables[] = {
-    api_core_routes,
-    api_auth_routes,
-    api_catalogue_routes,
-    api_booking_routes,
-    api_feed_routes,
-    api_stats_routes,
-    api_notify_routes,
-    api_import_routes,
-    api_accounts_routes,
-    api_oidc_routes,
-    NULL,
+    api_core_routes,      api_auth_routes,
+    api_catalogue_routes, api_booking_routes,
+    api_feed_routes,      api_stats_routes,
+    api_notify_routes,    api_import_routes,
+    api_accounts_routes,  api_oidc_routes,
+    api_price_routes,     api_statement_routes,
+    api_economic_routes,  NULL,
 };

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "db.h"
 #include "hours.h"
 #include "timeutil.h"
@@ -50,6 +51,20 @@ static const char SQL_LAB_AREAS[] =
 static const char SQL_SHARED_COUNTS[] =
     "SELECT (SELECT COUNT(DISTINCT lab_id) FROM resources WHERE shared = 1), "
     "(SELECT COUNT(*) FROM resources WHERE shared = 1), (SELECT COUNT(*) FROM services)";
+/* Funded resources among the indicators' (shared, of members), and their
+ * approved hours in [?1, ?2) by the economic flag. */
+#define FUNDED_SCOPE                                                                               \
+    " FROM resources r JOIN labs l ON l.id = r.lab_id JOIN organisations o"                        \
+    " ON o.id = l.organisation_id WHERE r.funding_cap IS NOT NULL AND r.shared = 1 AND o.member "  \
+    "= 1"
+static const char SQL_FUNDED_COUNT[] = "SELECT count(*)" FUNDED_SCOPE;
+static const char SQL_FUNDED_HOURS[] =
+    "SELECT b.economic, SUM(MIN(b.end, ?2) - MAX(b.start, ?1)) FROM bookings b"
+    " WHERE b.status = 'approved' AND b.start < ?2 AND b.end > ?1"
+    " AND b.resource_id IN (SELECT r.id" FUNDED_SCOPE ") GROUP BY b.economic";
+static const char SQL_RES_BLACKOUTS[] = "SELECT start, end FROM blackouts WHERE resource_id = ?1"
+                                        " AND start < ?3 AND end > ?2 ORDER BY start";
+static const char SQL_RES_EXISTS[] = "SELECT 1 FROM resources WHERE id = ?1";
 static const char SQL_FACTORS_LIST[] =
     "SELECT year, kg_per_kwh, source, estimated FROM grid_factors ORDER BY year";
 static const char SQL_FACTOR_EXISTS[] = "SELECT 1 FROM grid_factors WHERE year = ?1";
@@ -338,6 +353,44 @@ done:
     free(open.v);
     free(bo.v);
     hours_calendar_free(cal);
+    return rc;
+}
+
+int stats_available_seconds(struct db *db, int64_t resource_id, int64_t from, int64_t to,
+                            int64_t *out, struct ls_err *err)
+{
+    *out = 0;
+    struct db_stmt *st = db_stmt(db, SQL_RES_EXISTS);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    db_bind_int64(st, 1, resource_id);
+    int step = db_step(st);
+    db_reset(st);
+    if (step == DB_DONE)
+        return ls_err_set(err, LS_ENOTFOUND, NULL, "no such resource");
+    if (step != DB_ROW)
+        return db_fail(db, step, err);
+    struct hours_week wk;
+    int rc = catalogue_hours_load(db, resource_id, &wk, err);
+    if (rc)
+        return rc;
+    struct spans open = {0}, bo = {0};
+    st = db_stmt(db, SQL_RES_BLACKOUTS);
+    db_bind_int64(st, 1, resource_id);
+    db_bind_int64(st, 2, from);
+    db_bind_int64(st, 3, to);
+    while ((step = db_step(st)) == DB_ROW)
+        collect_span(db_column_int64(st, 0), db_column_int64(st, 1), &bo);
+    db_reset(st);
+    if (step != DB_DONE) {
+        rc = db_fail(db, step, err);
+    } else {
+        *out = hours_layout_span(&wk, from, to, collect_span, &open);
+        if (bo.n)
+            *out -= blacked_out(&open, bo.v, bo.n);
+    }
+    free(open.v);
+    free(bo.v);
     return rc;
 }
 
@@ -788,6 +841,28 @@ int stats_utilisation(struct db *db, const struct stats_query *q, struct arena *
 
 /* --- indicators --- */
 
+/* State aid: funded resources and their economic and other hours in [from, to). */
+static int funded_figures(struct db *db, int64_t from, int64_t to, struct stats_year *y,
+                          struct ls_err *err)
+{
+    y->funded_resources = query_int(db, SQL_FUNDED_COUNT);
+    struct db_stmt *st = db_stmt(db, SQL_FUNDED_HOURS);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    db_bind_int64(st, 1, from);
+    db_bind_int64(st, 2, to);
+    int step;
+    while ((step = db_step(st)) == DB_ROW) {
+        double h = (double)db_column_int64(st, 1) / 3600.0;
+        if (db_column_int(st, 0))
+            y->economic_hours = h;
+        else
+            y->non_economic_hours = h;
+    }
+    db_reset(st);
+    return step == DB_DONE ? LS_OK : db_fail(db, step, err);
+}
+
 static int year_figures(struct db *db, int year, struct stats_year *y, struct ls_err *err)
 {
     memset(y, 0, sizeof *y);
@@ -838,6 +913,8 @@ static int year_figures(struct db *db, int year, struct stats_year *y, struct ls
         goto done;
     }
     y->area_total = y->area_commercial + y->area_scientific + y->area_teaching;
+    if ((rc = funded_figures(db, q.from, q.to, y, err)))
+        goto done;
     y->carbon_infrastructure = y->infrastructure_kwh * y->factor.kg_per_kwh;
 
     st = db_stmt(db, SQL_SHARED_COUNTS);

@@ -127,6 +127,10 @@ struct stats_year {
     double infrastructure_kwh, bookings_kwh;
     struct stats_factor factor;
     int intensity_estimated; /* a lab used its kind's default intensity */
+    /* State aid: publicly funded resources among those above, and their
+     * approved hours in the year split by the bookings' `economic` flag. */
+    int64_t funded_resources;
+    double economic_hours, non_economic_hours;
 };
 
 struct stats_indicators {
@@ -152,6 +156,13 @@ int stats_heatmap(struct db *db, const struct stats_query *q, struct stats_heatm
  * _GROUP or _KIND); q->from/to are ignored. out[m] for m = 0..11. */
 int stats_monthly(struct db *db, int year, const struct stats_query *q, struct arena *a,
                   struct stats_utilisation out[12], struct ls_err *err);
+
+/* Available seconds of one resource over [from, to): its opening windows
+ * laid out in local time minus the blackouts, exactly as utilisation counts
+ * them (economic.c measures a funded resource's capacity with it). 404 for
+ * an unknown resource. */
+int stats_available_seconds(struct db *db, int64_t resource_id, int64_t from, int64_t to,
+                            int64_t *out, struct ls_err *err);
 
 /* --- configuration --- */
 

@@ -216,6 +216,11 @@ static void year_json(cJSON *o, const struct stats_year *y)
     cJSON_AddBoolToObject(est, "infrastructure",
                           y->intensity_estimated || y->factor.estimated || !y->factor.year);
     cJSON_AddBoolToObject(est, "bookings", y->factor.estimated || !y->factor.year);
+    /* Unrounded, as API.md § Figures asks of every statistic. */
+    cJSON *sa = cJSON_AddObjectToObject(o, "state_aid");
+    cJSON_AddNumberToObject(sa, "funded_resources", (double)y->funded_resources);
+    cJSON_AddNumberToObject(sa, "economic_hours", y->economic_hours);
+    cJSON_AddNumberToObject(sa, "non_economic_hours", y->non_economic_hours);
 }
 
 /* Strategy Table 9, programme "Monitoring resources in the region". */
@@ -287,6 +292,12 @@ static const struct {
     {"carbon_kg_co2e.bookings", "Ślad węglowy rezerwacji", "Carbon of bookings", "kg CO2e"},
     {"grid_factor_kg_per_kwh", "Wskaźnik emisji dla energii elektrycznej", "Grid factor",
      "kg CO2e/kWh"},
+    {"state_aid.funded_resources", "Zasoby finansowane ze środków publicznych",
+     "Publicly funded resources", "count"},
+    {"state_aid.economic_hours", "Godziny wykorzystania gospodarczego zasobów finansowanych",
+     "Economic hours of funded resources", "h"},
+    {"state_aid.non_economic_hours", "Godziny wykorzystania niegospodarczego zasobów finansowanych",
+     "Non-economic hours of funded resources", "h"},
 };
 
 static double ind_value(const struct stats_year *y, int i, int *estimated)
@@ -322,6 +333,12 @@ static double ind_value(const struct stats_year *y, int i, int *estimated)
     case 12:
         *estimated = fe;
         return fig(y->carbon_bookings);
+    case 14:
+        return (double)y->funded_resources;
+    case 15:
+        return fig(y->economic_hours);
+    case 16:
+        return fig(y->non_economic_hours);
     default:
         *estimated = fe;
         return y->factor.kg_per_kwh;
@@ -350,7 +367,7 @@ char *stats_render_indicators_csv(const struct stats_indicators *in, enum csv_lo
         csv_num(&b, in->prev.year, 0);
         csv_num(&b, pv, 0);
         csv_text(&b, est ? "true" : "false", 0);
-        csv_text(&b, i >= 11 && in->cur.factor.provisional ? "true" : "false", 1);
+        csv_text(&b, i >= 11 && i <= 13 && in->cur.factor.provisional ? "true" : "false", 1);
     }
     return csv_end(&b, len);
 }

@@ -260,7 +260,7 @@ static void account__wrong_current_passwords_are_throttled(void **state)
 }
 
 /* Twelve wrong current passwords at once check exactly ACCOUNT_PW_FREE:
- * each attempt claims its place before argon2 runs (struct pw_claim). */
+ * each attempt claims its place before argon2 runs (throttle.h). */
 struct pw_attempt {
     const char *path;
     const struct user *me;

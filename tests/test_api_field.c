@@ -247,6 +247,103 @@ static void api_field__schemas_carry_limits_labels_and_enumerations(void **state
     assert_null(api_field_label(&catalogue_lab.shape, "nope", MSG_EN));
 }
 
+/* Reads text as a resource change (or create) body. */
+static int read_res(const char *text, int creating, struct resource *out, struct ls_err *err,
+                    struct arena *a)
+{
+    cJSON *j = parse(text);
+    catalogue_defaults(&catalogue_resource, out);
+    uint64_t present = 0;
+    int rc = api_field_read(&catalogue_resource.shape, j, creating, 0, NULL, a, out, &present, err);
+    cJSON_Delete(j);
+    return rc;
+}
+
+static void api_field__reads_nested_objects_whole(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    struct ls_err err = {0};
+    struct resource r;
+    assert_int_equal(read_res("{\"prices\": {\"internal\": 0, \"member_academic\": 12.5,"
+                              " \"member_commercial\": null, \"non_member\": 200}}",
+                              0, &r, &err, &a),
+                     LS_OK);
+    assert_string_equal(r.prices.currency, "PLN"); /* a member not given takes its default */
+    assert_true(r.prices.member_academic == 12.5);
+    assert_true(isnan(r.prices.member_commercial)); /* null: that class may not book */
+    assert_null(r.funding.programme);               /* not given: null, all zero */
+    /* null clears a nullable object. */
+    r.funding = (struct funding){"FENG", 0.2};
+    cJSON *j = parse("{\"funding\": null}");
+    uint64_t present = 0;
+    assert_int_equal(
+        api_field_read(&catalogue_resource.shape, j, 0, 0, NULL, &a, &r, &present, &err), LS_OK);
+    cJSON_Delete(j);
+    assert_null(r.funding.programme);
+    assert_true(r.funding.economic_cap == 0);
+    assert_true(present & field_bit(&catalogue_resource.shape, "funding"));
+    /* Each member is checked as usual and named "parent.member". */
+    const char *bad[][2] = {
+        {"{\"prices\": {\"internal\": -1, \"member_academic\": 1, \"member_commercial\": 1,"
+         " \"non_member\": 1}}",
+         "prices.internal"},
+        {"{\"prices\": {\"currency\": \"XYZ\", \"internal\": 1, \"member_academic\": 1,"
+         " \"member_commercial\": 1, \"non_member\": 1}}",
+         "prices.currency"},
+        {"{\"prices\": {\"internal\": 1}}", "prices.member_academic"}, /* rates are required */
+        {"{\"prices\": {\"internal\": 1, \"member_academic\": 1, \"member_commercial\": 1,"
+         " \"non_member\": \"cheap\"}}",
+         "prices.non_member"},
+        {"{\"prices\": {\"internal\": 1, \"member_academic\": 1, \"member_commercial\": 1,"
+         " \"non_member\": 1, \"vat\": 23}}",
+         "prices.vat"}, /* unknown members refused */
+        {"{\"prices\": [1, 2]}", "prices"},
+        {"{\"funding\": {\"programme\": \"FENG\", \"economic_cap\": 1.5}}", "funding.economic_cap"},
+        {"{\"funding\": {\"programme\": \"FENG\", \"economic_cap\": -0.1}}",
+         "funding.economic_cap"},
+        {"{\"funding\": {\"economic_cap\": 0.1}}", "funding.programme"},
+        {"{\"funding\": {\"programme\": \"  \"}}", "funding.programme"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(read_res(bad[i][0], 0, &r, &err, &a), LS_EVALIDATION);
+        assert_string_equal(err.field, bad[i][1]);
+    }
+    /* The nested member's own label names it in messages. */
+    assert_string_equal(api_field_label(&catalogue_resource.shape, "prices.internal", MSG_EN),
+                        "Internal rate (net per hour)");
+    assert_string_equal(api_field_label(&catalogue_resource.shape, "funding.economic_cap", MSG_PL),
+                        "Limit wykorzystania gospodarczego (część godzin w roku)");
+    assert_null(api_field_label(&catalogue_resource.shape, "name.x", MSG_EN));
+    arena_release(&a);
+}
+
+static void api_field__writes_and_describes_nested_objects(void **state)
+{
+    (void)state;
+    struct resource r;
+    catalogue_defaults(&catalogue_resource, &r);
+    r.prices = (struct price_list){"PLN", 10, NAN, NAN, NAN};
+    cJSON *j = api_field_json(&catalogue_resource.shape, &r);
+    cJSON *p = cJSON_GetObjectItem(j, "prices");
+    assert_string_equal(cJSON_GetObjectItem(p, "currency")->valuestring, "PLN");
+    assert_int_equal(cJSON_GetObjectItem(p, "internal")->valuedouble, 10);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(p, "non_member")));
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "funding")));
+    cJSON_Delete(j);
+    /* A change body documents the nested members inline, required ones
+     * required, and null as allowed. */
+    cJSON *s = api_field_schema(&catalogue_resource.shape, SCHEMA_CHANGE);
+    cJSON *f = cJSON_GetObjectItem(cJSON_GetObjectItem(s, "properties"), "funding");
+    cJSON *any = cJSON_GetObjectItem(f, "oneOf");
+    assert_int_equal(cJSON_GetArraySize(any), 2);
+    cJSON *req = cJSON_GetObjectItem(cJSON_GetArrayItem(any, 0), "required");
+    assert_string_equal(cJSON_GetArrayItem(req, 0)->valuestring, "programme");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(any, 1), "type")->valuestring,
+                        "null");
+    cJSON_Delete(s);
+}
+
 int main(void)
 {
     testutil_init();
@@ -257,6 +354,8 @@ int main(void)
         cmocka_unit_test(api_field__reads_and_writes_lists_of_words),
         cmocka_unit_test(api_field__reads_query_parameters),
         cmocka_unit_test(api_field__schemas_carry_limits_labels_and_enumerations),
+        cmocka_unit_test(api_field__reads_nested_objects_whole),
+        cmocka_unit_test(api_field__writes_and_describes_nested_objects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -192,7 +192,7 @@ static void auth__failed_sign_ins_are_throttled(void **state)
 
 /* Parallel attempts, from threads and from processes sharing the file,
  * check exactly as many passwords as the limit allows: each attempt claims
- * its place before argon2 runs (struct throttle_claim in auth.c). */
+ * its place before argon2 runs (throttle.h). */
 struct attempt {
     const char *path;
     pthread_barrier_t *go;

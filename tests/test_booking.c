@@ -3,6 +3,8 @@
  * "now" is fixed at Sunday 1 November 2026, 12:00 UTC. */
 #include "testutil.h"
 
+#include <math.h>
+
 #include "booking.h"
 #include "catalogue.h"
 #include "cli.h"
@@ -99,7 +101,8 @@ static int book_at(struct fx *f, const struct user *u, int64_t res, int64_t s, i
                    const char *rrule, int64_t now, struct booking_set *out, struct ls_err *err)
 {
     struct booking_actor who = {u, "127.0.0.1", now};
-    struct booking_request q = {res, s, e, "test", rrule};
+    struct booking_request q = {
+        .resource_id = res, .start = s, .end = e, .purpose = "test", .rrule = rrule};
     ls_err_clear(err);
     return booking_create(out, f->t->db, &f->a, &who, &q, err);
 }
@@ -815,6 +818,176 @@ static void booking__rrule_that_cannot_start_is_refused_before_libical_walks(voi
     assert_int_equal(l.day, 26);
 }
 
+/* ------------------------------------------------------------------ */
+/* Accounts and State aid                                               */
+
+/* A booking request with the money members set. */
+static int book_money(struct fx *f, const struct user *u, int64_t res, int64_t s, int64_t e,
+                      const char *cost_centre, int economic, struct booking_set *out,
+                      struct ls_err *err)
+{
+    struct booking_actor who = {u, "127.0.0.1", NOW};
+    struct booking_request q = {.resource_id = res,
+                                .start = s,
+                                .end = e,
+                                .project = "Grant 7",
+                                .cost_centre = cost_centre,
+                                .economic = economic > 0,
+                                .has_economic = economic >= 0};
+    ls_err_clear(err);
+    return booking_create(out, f->t->db, &f->a, &who, &q, err);
+}
+
+static void booking__keeps_the_price_of_the_bookers_class(void **state)
+{
+    struct fx *f = *state;
+    struct booking_set s;
+    struct ls_err err;
+    testdb_exec(f->t, "UPDATE resources SET price_currency = 'PLN', price_internal = 10,"
+                      " price_member_academic = 20, price_member_commercial = 30,"
+                      " price_non_member = NULL WHERE id = 1;"
+                      "UPDATE organisations SET package = 'silver' WHERE id = 2");
+    int64_t s0 = at(2026, 11, 2, 10, 0), e0 = at(2026, 11, 2, 11, 30);
+    /* res2: a member in R&D with the silver package: 20.00 − 10 % = 18.00 × 1.5 h */
+    assert_int_equal(book_money(f, &f->res2, R_AUTO, s0, e0, NULL, -1, &s, &err), LS_OK);
+    const struct price *p = &s.items[0].price;
+    assert_non_null(s.items[0].price.currency);
+    assert_string_equal(p->class_name, "member_academic");
+    assert_true(p->rate_minor == 1800 && p->seconds == 5400 && p->net_minor == 2700);
+    assert_string_equal(s.items[0].project, "Grant 7");
+    /* the owning organisation's own user: internal, no discount */
+    assert_int_equal(book_money(f, &f->res1, R_AUTO, e0, e0 + 3600, NULL, -1, &s, &err), LS_OK);
+    assert_string_equal(s.items[0].price.class_name, "internal");
+    assert_true(s.items[0].price.net_minor == 1000);
+    /* A guest's class has no rate: refused; staff may book, unpriced. */
+    assert_int_equal(book_money(f, &f->guest, R_AUTO, e0 + 3600, e0 + 7200, NULL, -1, &s, &err),
+                     LS_EFORBIDDEN);
+    assert_string_equal(err.field, "resource_id");
+    assert_int_equal(book_money(f, &f->staff, R_AUTO, e0 + 3600, e0 + 7200, NULL, -1, &s, &err),
+                     LS_OK);
+    assert_true(s.items[0].price.rate_minor == PRICE_NONE && isnan(s.items[0].price.net));
+    /* A price list changed later leaves kept prices alone. */
+    testdb_exec(f->t, "UPDATE resources SET price_member_academic = 99 WHERE id = 1");
+    assert_int_equal(count(f, "SELECT price_net FROM bookings WHERE start = 1793610000"), 2700);
+}
+
+static void booking__cost_centre_and_the_economic_flag(void **state)
+{
+    struct fx *f = *state;
+    struct booking_set s;
+    struct ls_err err;
+    testdb_exec(f->t, "UPDATE organisations SET requires_cost_centre = 1 WHERE id = 2");
+    int64_t s0 = at(2026, 11, 3, 10, 0);
+    assert_int_equal(book_money(f, &f->res2, R_AUTO, s0, s0 + 3600, NULL, -1, &s, &err),
+                     LS_EVALIDATION);
+    assert_string_equal(err.field, "cost_centre");
+    assert_int_equal(count(f, "SELECT count(*) FROM bookings"), 0);
+    assert_int_equal(book_money(f, &f->res2, R_AUTO, s0, s0 + 3600, "MPK-1", -1, &s, &err), LS_OK);
+    assert_string_equal(s.items[0].cost_centre, "MPK-1");
+    assert_false(s.items[0].economic); /* R&D member */
+    assert_int_equal(book_money(f, &f->res1, R_AUTO, s0 + 3600, s0 + 7200, NULL, -1, &s, &err),
+                     LS_OK);
+    assert_true(s.items[0].economic); /* BIZ member */
+    assert_int_equal(book_money(f, &f->guest, R_AUTO, s0 + 7200, s0 + 9000, NULL, -1, &s, &err),
+                     LS_OK);
+    assert_true(s.items[0].economic); /* a guest */
+    /* Only the resource's managers set it. */
+    assert_int_equal(book_money(f, &f->res2, R_APPROVAL, s0, s0 + 3600, "MPK-1", 1, &s, &err),
+                     LS_EFORBIDDEN);
+    assert_string_equal(err.field, "economic");
+    assert_int_equal(book_money(f, &f->owner1, R_APPROVAL, s0, s0 + 3600, NULL, 0, &s, &err),
+                     LS_OK);
+    assert_false(s.items[0].economic);
+    struct booking b;
+    struct booking_actor owner = {&f->owner1, NULL, NOW}, booker = {&f->res2, NULL, NOW};
+    int64_t id = s.items[0].id;
+    assert_int_equal(booking_set_economic(&b, f->t->db, &f->a, &booker, id, 1, 0, &err),
+                     LS_ENOTFOUND); /* not theirs to see */
+    assert_int_equal(booking_set_economic(&b, f->t->db, &f->a, &owner, id, 1, 0, &err), LS_OK);
+    assert_true(b.economic);
+    assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action = 'booking.economic'"),
+                     1);
+}
+
+static void booking__state_aid_cap_guards_requests_and_approvals(void **state)
+{
+    struct fx *f = *state;
+    struct booking_set s;
+    struct ls_err err;
+    /* 2026: 261 weekdays of 10 h; a cap of 0.001 is 2.61 h. */
+    testdb_exec(f->t, "UPDATE resources SET funding_programme = 'FENG', funding_cap = 0.001"
+                      " WHERE id = 2");
+    int64_t d1 = at(2026, 11, 2, 10, 0), d2 = at(2026, 11, 3, 10, 0), d3 = at(2026, 11, 4, 10, 0);
+    assert_int_equal(book_money(f, &f->guest, R_APPROVAL, d1, d1 + 7200, NULL, -1, &s, &err),
+                     LS_OK);
+    int64_t a = s.items[0].id;
+    assert_int_equal(book_money(f, &f->guest, R_APPROVAL, d2, d2 + 3600, NULL, -1, &s, &err),
+                     LS_OK);
+    int64_t b = s.items[0].id;
+    /* Requests count only what is approved: 3 h at once is too much. */
+    assert_int_equal(book_money(f, &f->guest, R_APPROVAL, d3, d3 + 3 * 3600, NULL, -1, &s, &err),
+                     LS_EECONOMIC_CAP);
+    struct booking out;
+    struct booking_set set;
+    struct booking_actor owner = {&f->owner1, NULL, NOW}, staff = {&f->staff, "10.0.0.9", NOW};
+    assert_int_equal(booking_approve(&out, f->t->db, &f->a, &owner, a, &err), LS_OK);
+    assert_int_equal(booking_approve(&out, f->t->db, &f->a, &owner, b, &err), LS_EECONOMIC_CAP);
+    assert_int_equal(count(f, "SELECT count(*) FROM bookings WHERE status = 'approved'"), 1);
+    /* An owner cannot override; staff can, and it is audited. */
+    assert_int_equal(
+        booking_decide(&set, f->t->db, &f->a, &owner, b, 1, NULL, BOOKING_DECIDE_OVER_CAP, &err),
+        LS_EECONOMIC_CAP);
+    assert_int_equal(
+        booking_decide(&set, f->t->db, &f->a, &staff, b, 1, NULL, BOOKING_DECIDE_OVER_CAP, &err),
+        LS_OK);
+    assert_int_equal(set.items[0].status, BOOKING_APPROVED);
+    assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE"
+                              " action = 'booking.economic_cap_override' AND ip = '10.0.0.9'"),
+                     1);
+    /* Economic use passed 80 % of the cap: owner1 was told, once. */
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'economic'"), 1);
+}
+
+/* A series approved in one decision counts every economic occurrence
+ * against the cap together: all of them fit, or none is approved. */
+static void booking__series_approval_checks_the_cap_on_all_together(void **state)
+{
+    struct fx *f = *state;
+    struct booking_set s, out;
+    struct ls_err err;
+    /* 2026: 261 weekdays of 10 h; a cap of 0.001 is 2.61 h. */
+    testdb_exec(f->t, "UPDATE resources SET funding_programme = 'FENG', funding_cap = 0.001"
+                      " WHERE id = 2");
+    int64_t t10 = at(2026, 11, 2, 10, 0), t11 = at(2026, 11, 2, 11, 0);
+    assert_int_equal(
+        book_at(f, &f->guest, R_APPROVAL, t10, t11, "FREQ=WEEKLY;COUNT=2", NOW, &s, &err), LS_OK);
+    assert_int_equal(s.n, 2);
+    assert_true(s.items[0].economic && s.items[1].economic);
+    int64_t ids[2] = {s.items[0].id, s.items[1].id};
+    struct booking_actor owner = {&f->owner1, NULL, NOW}, staff = {&f->staff, "10.0.0.9", NOW};
+    int64_t d = at(2026, 11, 3, 10, 0);
+    assert_int_equal(book_at(f, &f->guest, R_APPROVAL, d, d + 3600, NULL, NOW, &s, &err), LS_OK);
+    struct booking b;
+    assert_int_equal(booking_approve(&b, f->t->db, &f->a, &owner, s.items[0].id, &err), LS_OK);
+    /* 1 h approved: either hour of the series would fit, both are 3 h */
+    assert_int_equal(
+        booking_decide(&out, f->t->db, &f->a, &owner, ids[0], 1, NULL, BOOKING_DECIDE_SERIES, &err),
+        LS_EECONOMIC_CAP);
+    assert_int_equal(out.n, 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM bookings WHERE status = 'approved'"), 1);
+    /* staff go over for the lot, each booking audited */
+    assert_int_equal(booking_decide(&out, f->t->db, &f->a, &staff, ids[0], 1, NULL,
+                                    BOOKING_DECIDE_SERIES | BOOKING_DECIDE_OVER_CAP, &err),
+                     LS_OK);
+    assert_int_equal(out.n, 2);
+    assert_int_equal(out.items[1].id, ids[1]);
+    assert_int_equal(out.items[1].status, BOOKING_APPROVED);
+    assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE"
+                              " action = 'booking.economic_cap_override'"),
+                     2);
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'economic'"), 1);
+}
+
 /* Approving or declining a series from one occurrence on: all or none, one
  * message for the lot. */
 static void booking__series_decisions_are_all_or_nothing(void **state)
@@ -983,6 +1156,10 @@ int main(void)
         T(booking__availability_shows_open_busy_and_blackouts),
         T(booking__demo_bookings_follow_the_rules),
         T(booking__demo_bookings_skip_an_empty_catalogue),
+        T(booking__keeps_the_price_of_the_bookers_class),
+        T(booking__cost_centre_and_the_economic_flag),
+        T(booking__state_aid_cap_guards_requests_and_approvals),
+        T(booking__series_approval_checks_the_cap_on_all_together),
         T(booking__series_decisions_are_all_or_nothing),
         T(booking__cancel_for_change_marks_tells_and_leaves_the_rest),
         T(booking__moves_and_approvals_recheck_what_changed),

@@ -237,6 +237,76 @@ static void catalogue__resource_validation_names_the_field(void **state)
     testdb_free(t);
 }
 
+static void catalogue__nested_objects_are_columns_of_the_row(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    int64_t lab = lab_new(t, org_new(t, "Org", NULL), "Lab");
+    int64_t id = res_new(t, lab, "Thing", "");
+    struct arena a = {0};
+    struct ls_err err = {0};
+    struct resource r;
+    /* New resources: free, not funded, no-shows charged, 24 h. */
+    assert_int_equal(catalogue_get(t->db, &catalogue_resource, id, 0, &a, &r, &err), LS_OK);
+    assert_null(r.prices.currency); /* null: a struct of zero bytes */
+    assert_null(r.funding.programme);
+    assert_int_equal(r.charge_no_show, 1);
+    assert_int_equal(r.late_cancel_hours, 24);
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM resources WHERE price_currency IS NULL"
+                                     " AND price_internal IS NULL AND funding_cap IS NULL"),
+                     1);
+    /* Written: each member under its own column, null rates as NULL. */
+    r.prices.currency = "EUR";
+    r.prices.internal = 0;
+    r.prices.member_academic = 12.5;
+    r.prices.member_commercial = NAN;
+    r.prices.non_member = 99.99;
+    r.funding.programme = "FENG";
+    r.funding.economic_cap = 0.2;
+    assert_int_equal(catalogue_update(t->db, &catalogue_resource, &r, NULL, &err), LS_OK);
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM resources WHERE price_currency = 'EUR'"
+                                     " AND price_internal = 0 AND price_member_academic = 12.5"
+                                     " AND price_member_commercial IS NULL"
+                                     " AND price_non_member = 99.99 AND funding_programme = 'FENG'"
+                                     " AND funding_cap = 0.2"),
+                     1);
+    struct resource back;
+    assert_int_equal(catalogue_get(t->db, &catalogue_resource, id, 0, &a, &back, &err), LS_OK);
+    assert_true(back.prices.currency && back.funding.programme);
+    assert_string_equal(back.prices.currency, "EUR");
+    assert_true(back.prices.member_academic == 12.5);
+    assert_true(isnan(back.prices.member_commercial));
+    assert_string_equal(back.funding.programme, "FENG");
+    /* Null again: every column NULL, read back as null. */
+    memset(&back.funding, 0, sizeof back.funding);
+    assert_int_equal(catalogue_update(t->db, &catalogue_resource, &back, NULL, &err), LS_OK);
+    assert_int_equal(testdb_count(t,
+                                  "SELECT count(*) FROM resources WHERE funding_programme IS NULL"
+                                  " AND funding_cap IS NULL"),
+                     1);
+    assert_int_equal(catalogue_get(t->db, &catalogue_resource, id, 0, &a, &r, &err), LS_OK);
+    assert_null(r.funding.programme);
+    assert_non_null(r.prices.currency);
+    /* Members are checked inside the write; a refused write leaves the row alone. */
+    r.prices.non_member = 10.005;
+    assert_int_equal(catalogue_update(t->db, &catalogue_resource, &r, NULL, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "prices.non_member");
+    r.prices.non_member = 10;
+    r.funding.programme = "FENG";
+    r.funding.economic_cap = 1.2;
+    assert_int_equal(catalogue_update(t->db, &catalogue_resource, &r, NULL, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "funding.economic_cap");
+    r.late_cancel_hours = -1;
+    r.funding.economic_cap = 0.2;
+    assert_int_equal(catalogue_update(t->db, &catalogue_resource, &r, NULL, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "late_cancel_hours");
+    assert_int_equal(testdb_count(t, "SELECT count(*) FROM resources WHERE price_non_member = 99.99"
+                                     " AND funding_cap IS NULL AND late_cancel_hours = 24"),
+                     1);
+    arena_release(&a);
+    testdb_free(t);
+}
+
 static void catalogue__hours_round_trip_sorted_with_24_00(void **state)
 {
     (void)state;
@@ -869,6 +939,7 @@ int main(void)
         cmocka_unit_test(catalogue__lab_validation_names_the_field),
         cmocka_unit_test(catalogue__resource_defaults_follow_the_api),
         cmocka_unit_test(catalogue__resource_validation_names_the_field),
+        cmocka_unit_test(catalogue__nested_objects_are_columns_of_the_row),
         cmocka_unit_test(catalogue__hours_round_trip_sorted_with_24_00),
         cmocka_unit_test(catalogue__every_write_bumps_updated),
         cmocka_unit_test(catalogue__deletes_refuse_history_and_cascade_the_rest),

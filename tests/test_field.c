@@ -220,6 +220,80 @@ static void field__copy_takes_only_what_is_present(void **state)
     arena_release(&ar);
 }
 
+/* A parcel holds a nullable label (an object) and a required size (an
+ * object that is always there). */
+struct label {
+    const char *text;
+    double price;
+};
+struct parcel {
+    struct label label; /* all zero bytes = null */
+    struct label size;
+};
+static const struct field LABEL_FIELDS[] = {
+    FIELD(struct label, text, "text", FT_TEXT, FF_REQUIRED, .column = "label_text", .max = 4,
+          LABEL("Label text", "Tekst etykiety")),
+    FIELD(struct label, price, "price", FT_NUM, FF_REQUIRED | FF_NULLABLE, .column = "label_price",
+          .min = 0, .max = 10, LABEL("Label price", "Cena etykiety")),
+    FIELD_END,
+};
+static const struct shape label_shape = {
+    "Label", LABEL_FIELDS, sizeof(struct label), {"label", "etykieta"}, NULL};
+static const struct field PARCEL_FIELDS[] = {
+    FIELD(struct parcel, label, "label", FT_OBJECT, FF_NULLABLE, .ref = &label_shape,
+          LABEL("Label", "Etykieta")),
+    FIELD(struct parcel, size, "size", FT_OBJECT, 0, .ref = &label_shape, LABEL("Size", "Rozmiar")),
+    FIELD_END,
+};
+static const struct shape parcel = {
+    "Parcel", PARCEL_FIELDS, sizeof(struct parcel), {"parcel", "paczka"}, NULL};
+
+static void field__nested_objects_are_checked_whole_and_named_by_path(void **state)
+{
+    (void)state;
+    struct parcel p;
+    memset(&p, 0x5a, sizeof p);
+    field_defaults(&parcel, &p);
+    assert_false(field_object_present(&PARCEL_FIELDS[0], &p)); /* nullable: null at first */
+    assert_true(field_object_present(&PARCEL_FIELDS[1], &p));  /* the other: always there */
+    assert_true(isnan(p.size.price));
+    struct ls_err err = {0};
+    /* A null object is not checked; the one that is always there is, whole:
+     * its required text applies even when changing. */
+    assert_int_equal(field_check(&parcel, &p, 0, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "size.text");
+    assert_non_null(strstr(err.message, "{field}"));
+    p.size.text = "A4";
+    assert_int_equal(field_check(&parcel, &p, 0, &err), LS_OK);
+    /* Once present (a member not zero), the label's members are checked
+     * and named by path. */
+    p.label.text = "long text";
+    p.label.price = 2;
+    assert_int_equal(field_check(&parcel, &p, 1, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "label.text");
+    p.label.text = "ok";
+    p.label.price = -1;
+    assert_int_equal(field_check(&parcel, &p, 1, &err), LS_EVALIDATION);
+    assert_string_equal(err.field, "label.price");
+    p.label.price = NAN; /* a nullable member may be null */
+    assert_int_equal(field_check(&parcel, &p, 1, &err), LS_OK);
+    /* Copies carry the presence with the value; clearing makes it null. */
+    struct parcel q;
+    field_defaults(&parcel, &q);
+    field_copy(&parcel, &q, &p, field_bit(&parcel, "label"));
+    assert_true(field_object_present(&PARCEL_FIELDS[0], &q));
+    assert_string_equal(q.label.text, "ok");
+    field_object_clear(&PARCEL_FIELDS[0], &q);
+    assert_false(field_object_present(&PARCEL_FIELDS[0], &q));
+    q.size.text = "A4";
+    field_object_clear(&PARCEL_FIELDS[1], &q); /* not nullable: left alone */
+    assert_true(field_object_present(&PARCEL_FIELDS[1], &q));
+    assert_string_equal(q.size.text, "A4");
+    char path[32];
+    field_path(path, sizeof path, &PARCEL_FIELDS[0], "price");
+    assert_string_equal(path, "label.price");
+}
+
 int main(void)
 {
     testutil_init();
@@ -229,6 +303,7 @@ int main(void)
         cmocka_unit_test(field__text_may_not_hide_or_reorder_itself),
         cmocka_unit_test(field__invisible_text_is_named_and_limits_are_characters),
         cmocka_unit_test(field__copy_takes_only_what_is_present),
+        cmocka_unit_test(field__nested_objects_are_checked_whole_and_named_by_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -86,7 +86,8 @@ static int64_t book(struct fx *f, const struct user *u, int64_t res, int64_t s, 
                     const char *rrule)
 {
     struct booking_actor who = {u, "127.0.0.1", NOW};
-    struct booking_request q = {res, s, e, "test", rrule};
+    struct booking_request q = {
+        .resource_id = res, .start = s, .end = e, .purpose = "test", .rrule = rrule};
     struct booking_set out;
     struct ls_err err = {0};
     assert_int_equal(booking_create(&out, f->t->db, &f->a, &who, &q, &err), LS_OK);
@@ -619,6 +620,28 @@ static void notify__itip_attachment_parses_back(void **state)
     assert_non_null(strstr(m.text, "Reason: " CATALOGUE_WHY_HOURS));
 }
 
+static void notify__economic_cap_mail_in_both_languages(void **state)
+{
+    struct fx *f = *state;
+    struct ls_err err = {0};
+    struct notify_mail m;
+    struct notify_event e = event(NOTIFY_ECONOMIC, "pl");
+    e.reason = "2027|0.170000|0.200000";
+    assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
+    assert_non_null(strstr(m.subject, "Wykorzystanie gospodarcze blisko limitu pomocy publicznej"));
+    assert_non_null(strstr(m.text, "2027: 17,00 % godzin dostępnych (limit 20,00 %)"));
+    assert_non_null(strstr(m.text, "2022/C 414/01, pkt 2.1.1"));
+    assert_non_null(strstr(m.html, "2027: 17,00 % godzin dostępnych (limit 20,00 %)"));
+    assert_null(m.ics); /* nothing for the owners' calendars */
+    e.lang = "en";
+    assert_int_equal(notify_compose(&m, &f->a, &e, &SITE, &err), LS_OK);
+    assert_non_null(strstr(m.subject, "Economic use near the State-aid cap"));
+    assert_non_null(strstr(m.text, "2027: 17.00 % of the available hours (cap 20.00 %)"));
+    assert_non_null(strstr(m.text, "section 2.1.1"));
+    assert_string_equal(notify_kind_name(NOTIFY_ECONOMIC), "economic");
+    assert_int_equal(notify_kind_parse("economic"), NOTIFY_ECONOMIC);
+}
+
 static void notify__email_addresses(void **state)
 {
     struct fx *f = *state;
@@ -713,6 +736,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(notify__html_escape, setup, teardown),
         cmocka_unit_test_setup_teardown(notify__itip_attachment_parses_back, setup, teardown),
         cmocka_unit_test_setup_teardown(notify__email_addresses, setup, teardown),
+        cmocka_unit_test_setup_teardown(notify__economic_cap_mail_in_both_languages, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(notify__training_request_in_both_languages, setup,
                                         teardown),
     };

@@ -49,7 +49,7 @@ const PAGES = () => ({
   'researcher@labshare.demo': ['#/', '#/catalogue', `#/organisations/${ids.organisation}`, `#/labs/${ids.lab}`,
     `#/resources/${ids.resource}`, `#/book/${ids.bookable}`, '#/bookings', '#/bookings?view=week', '#/bookings?view=month',
     `#/bookings/${ids.booking}`, '#/profile', '#/feeds'],
-  'owner@labshare.demo': ['#/inbox', '#/manage', '#/dashboard', '#/invite'],
+  'owner@labshare.demo': ['#/inbox', '#/manage', '#/dashboard', '#/invite', '#/statements'],
   'staff@labshare.demo': ['#/dashboard', '#/manage/organisations/new', `#/manage/organisations/${ids.organisation}`,
     '#/manage/labs/new', `#/manage/labs/${ids.lab}`, '#/manage/resources/new', `#/manage/resources/${ids.resource}`,
     '#/manage/services/new', `#/manage/services/${ids.service}`, '#/admin/users', '#/admin/audit', '#/admin/sign-in'],

@@ -525,12 +525,17 @@ test('dashboard: every grouping with its table, one rounding, bad spans refused 
     assert.match(await page.textContent('table.dash-ind'), new RegExp(esc(rate(ind.utilisation.rate))));
 
     // Every chart is named and has its table.
-    // Staff see four: the months' line, the grouping's bars, the week's heat map, the areas' bars.
+    // Staff see the months' line, the grouping's bars, the week's heat map, the areas' bars, and
+    // the State-aid bars when a publicly funded resource exists (the demo data has some).
+    const funded = (await staffApi.get(`/api/v1/stats/economic-use?year=${year}`)).json.items.length;
+    assert.ok(funded > 0);
     const kinds = await page.locator('svg.chart').evaluateAll((s) => s.map((x) => [...x.classList].find((c) => c !== 'chart')).sort());
-    assert.deepEqual(kinds, ['bar', 'bar', 'heat', 'line']);
-    const charts = kinds.length;
+    assert.deepEqual(kinds, ['bar', 'bar', 'bar', 'heat', 'line']);
+    assert.equal(await page.locator('.economic-panel svg.chart.bar.economic').count(), 1);
     assert.equal(await page.locator('svg.chart:not([aria-label])').count(), 0);
-    assert.equal(await page.locator('.dash-panel svg.chart + details.chart-data table').count(), charts);
+    // The State-aid chart's table stands open under it; the others' tables fold away.
+    assert.equal(await page.locator('.dash-panel svg.chart + details.chart-data table').count(), kinds.length - 1);
+    assert.equal(await page.locator('.economic-panel svg.chart + .table-wrap table.economic-table tbody tr').count(), funded);
     const monthly = (await staffApi.get(`/api/v1/stats/monthly?year=${year}`)).json;
     const monthPanel = page.locator('.dash-panel:has(svg.chart.line)');
     await monthPanel.locator('details.chart-data summary').click();

@@ -3,9 +3,10 @@
 // lab, a resource and a service through them. For each form the test reads
 // the <Name>Create schema itself and checks that every writable property has
 // an input labelled with its x-label in the page's language, that required
-// ones are marked, that the schema's defaults are shown; a 422 from the
-// server appears next to the field it names, in Polish and in English; what
-// was entered reads back from the API.
+// ones are marked, that the schema's defaults are shown (a nested object's
+// members too, named "parent.member"); a 422 from the server appears next to
+// the field it names, in Polish and in English; what was entered reads back
+// from the API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, addUser, Client, PASSWORD } from '../http/lib.mjs';
@@ -29,6 +30,25 @@ after(async () => { await browser?.close(); await srv?.stop(); });
 
 const schema = (name) => doc.components.schemas[name];
 const writable = (name) => Object.entries(schema(name).properties).filter(([, p]) => !p.readOnly);
+/** A nested object's schema (oneOf with null left out), or null. */
+const objectOf = (p) => {
+  const o = (p.oneOf || [p]).find((x) => x.type !== 'null');
+  return o?.properties ? o : null;
+};
+const nullable = (p) => [].concat(p.type).includes('null') || !!p.oneOf?.some((x) => x.type === 'null');
+/** [key, property, required] of a body schema, a nested object's members after it as "parent.member". */
+function entries(name) {
+  const req = new Set(schema(name).required || []);
+  const out = [];
+  for (const [key, p] of writable(name)) {
+    out.push([key, p, req.has(key)]);
+    const o = objectOf(p);
+    const oreq = new Set(o?.required || []);
+    for (const [k, q] of Object.entries(o?.properties || {}))
+      if (!q.readOnly) out.push([`${key}.${k}`, q, oreq.has(k) && !nullable(q)]);
+  }
+  return out;
+}
 
 /** The form of a type, once its submit button is there. */
 async function formOf(page, type) {
@@ -45,11 +65,13 @@ async function formOf(page, type) {
  */
 async function checkForm(page, form, type, lang) {
   const name = type + 'Create';
-  const req = new Set(schema(name).required || []);
-  for (const [key, p] of writable(name)) {
+  for (const [key, p, required] of entries(name)) {
     const text = p['x-label'][lang];
     const box = form.locator(`.field[data-field="${key}"]`);
     assert.equal(await box.count(), 1, `${name}.${key}: no field box`);
+    // A nested object that may be null shows its members once it is given.
+    const given = form.locator(`[name="${key}.given"]`);
+    if (await given.count()) await given.check();
     // By accessible name, as assistive technology computes it (the * mark is aria-hidden).
     let ctl = null;
     for (const role of ['textbox', 'spinbutton', 'combobox', 'checkbox', 'group']) {
@@ -62,10 +84,12 @@ async function checkForm(page, form, type, lang) {
     const tag = await ctl.evaluate((el) => el.tagName.toLowerCase());
     if (['input', 'select', 'textarea'].includes(tag)) assert.equal(await ctl.getAttribute('name'), key);
     const described = (await ctl.getAttribute('aria-describedby')) || '';
-    const errId = await box.locator('.field-error').getAttribute('id');
+    // The box's own error and mark, not those of a nested member's box inside it.
+    const own = (sel) => box.evaluate((b, q) => [...b.querySelectorAll(q)].filter((e) => e.closest('.field') === b).map((e) => e.id), sel);
+    const [errId] = await own('.field-error');
     assert.ok(described.split(' ').includes(errId), `${name}.${key}: its error is not tied to the input`);
-    const marked = (await box.locator('.req').count()) === 1;
-    if (req.has(key)) {
+    const marked = (await own('.req')).length === 1;
+    if (required) {
       assert.ok(marked, `${name}.${key}: required but not marked`);
       assert.equal(await ctl.getAttribute('aria-required'), 'true', `${name}.${key}: aria-required`);
     } else {
@@ -101,7 +125,7 @@ async function checkError(page, form, res, field, lang, type) {
   assert.equal(res.status(), 422);
   const body = await res.json();
   assert.equal(body.field, field);
-  const label = schema(type).properties[field]['x-label'][lang];
+  const label = entries(type).find(([k]) => k === field)[1]['x-label'][lang];
   assert.ok(body.message.startsWith(label), `message "${body.message}" is not in ${lang}`);
   const err = form.locator(`.field[data-field="${field}"] .field-error`);
   await page.waitForFunction((el) => el.textContent.length > 0, await err.elementHandle());
@@ -199,9 +223,20 @@ test('staff create the first organisation, lab, resource and service on an empty
   await form.locator('.hours-presets button', { hasText: '24/7' }).click();
   await form.locator('.hours-day[data-weekday="7"] .hours-remove').click(); // closed on Sundays
   resource.opening_hours = [1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, open: '00:00', close: '24:00' }));
+  // The price list and funding (given: checkForm ticked them), a member's 422 under its own input.
+  resource.prices = { currency: 'EUR', internal: 0, member_academic: 12.5, member_commercial: null, non_member: 10.005 };
+  resource.funding = { programme: 'FENG 2021–2027, 2.1', economic_cap: 0.15 };
+  await form.locator('[name="prices.currency"]').selectOption(resource.prices.currency);
+  for (const k of ['internal', 'member_academic', 'non_member']) await form.locator(`[name="prices.${k}"]`).fill(String(resource.prices[k]));
+  await form.locator('[name="funding.programme"]').fill(resource.funding.programme);
+  await form.locator('[name="funding.economic_cap"]').fill(String(resource.funding.economic_cap));
   await checkError(page, form, await submit(page, form, 'POST', '/api/v1/resources'), 'max_minutes', 'en', 'ResourceCreate');
   resource.max_minutes = 240;
   await form.locator('[name=max_minutes]').fill(String(resource.max_minutes));
+  // Two decimals at most: checked after the fields themselves.
+  await checkError(page, form, await submit(page, form, 'POST', '/api/v1/resources'), 'prices.non_member', 'en', 'ResourceCreate');
+  resource.prices.non_member = 99.99;
+  await form.locator('[name="prices.non_member"]').fill(String(resource.prices.non_member));
   res = await submit(page, form, 'POST', '/api/v1/resources');
   assert.equal(res.status(), 201, await res.text());
   const resId = (await res.json()).id;

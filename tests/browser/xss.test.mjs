@@ -42,6 +42,8 @@ test('stored markup is shown as text on every page and never runs', async () => 
   const res = ok(await staff.post('/api/v1/resources', {
     lab_id: lab.id, type: 'instrument', name: pay('resname'), category: pay('rescat', B), description: pay('resdesc'),
     requires_approval: false, opening_hours: hours,
+    prices: { currency: 'PLN', internal: 10, member_academic: 20, member_commercial: 30, non_member: 40 },
+    funding: { programme: pay('fundprog', B), economic_cap: 0.2 },
   }));
   const res2 = ok(await staff.post('/api/v1/resources', {
     lab_id: lab.id, type: 'room', name: pay('res2name', B), requires_approval: true, opening_hours: hours,
@@ -58,6 +60,7 @@ test('stored markup is shown as text on every page and never runs', async () => 
   await researcher.login('res@xss.test');
   const booked = ok(await researcher.post('/api/v1/bookings', {
     resource_id: res.id, start: `${day(1)}T10:00:00`, end: `${day(1)}T11:00:00`, purpose: pay('purpose'),
+    project: pay('project'), cost_centre: pay('costcentre', B),
   }));
   const pending = ok(await researcher.post('/api/v1/bookings', {
     resource_id: res2.id, start: `${day(1)}T10:00:00`, end: `${day(1)}T11:00:00`, purpose: pay('pendpurpose', B),
@@ -109,10 +112,10 @@ test('stored markup is shown as text on every page and never runs', async () => 
   await visit(`#/catalogue?q=${encodeURIComponent('resname')}`, [pay('resname')]);
   await visit(`#/organisations/${org.id}`, [pay('orgname'), pay('orgdesc'), pay('svcname')]);
   await visit(`#/labs/${lab.id}`, [pay('labname', B), pay('labdesc')]);
-  await visit(`#/resources/${res.id}`, [pay('resname'), pay('resdesc')]);
+  await visit(`#/resources/${res.id}`, [pay('resname'), pay('resdesc'), pay('fundprog', B)]);
   await visit(`#/book/${res.id}?week=${day(0)}`, [pay('resname'), pay('blackout')]);
   await visit('#/bookings', [pay('resname')]);
-  await visit(`#/bookings/${booked.id}`, [pay('purpose')]);
+  await visit(`#/bookings/${booked.id}`, [pay('purpose'), pay('project'), pay('costcentre', B)]);
   await visit(`#/bookings/${declined.id}`, [pay('declinereason')]);
   await visit('#/feeds', [pay('resname')]);
   await visit('#/profile', [pay('resname-user', B)]);
@@ -122,12 +125,13 @@ test('stored markup is shown as text on every page and never runs', async () => 
   await visit('#/manage', [pay('orgname')]);
   await visit(`#/manage/organisations/${org.id}`, [pay('orgname'), pay('orgcity', B), pay('orgdesc')]);
   await visit(`#/manage/labs/${lab.id}`, [pay('labname', B), pay('labbuilding'), pay('labaddress', B)]);
-  await visit(`#/manage/resources/${res.id}`, [pay('resname'), pay('rescat', B), pay('resdesc')]);
+  await visit(`#/manage/resources/${res.id}`, [pay('resname'), pay('rescat', B), pay('resdesc'), pay('fundprog', B)]);
   await visit(`#/manage/services/${svc.id}`, [pay('svcname'), pay('svcdesc', B)]);
   await visit(`#/bookings/${pending.id}`, [pay('pendpurpose', B), pay('resname-user', B)]);
   await visit('#/admin/users', [pay('resname-user', B), pay('staffname', B)]);
   await visit('#/admin/audit', []);
-  await visit('#/dashboard', []);
+  await visit('#/dashboard', [pay('fundprog', B)]);
+  await visit(`#/statements?month=${day(1).slice(0, 7)}`, [pay('resname'), pay('project'), pay('costcentre', B)]);
   await visit('#/profile', [pay('staffname', B)]);
   assert.equal(pending.status, 'pending');
 });

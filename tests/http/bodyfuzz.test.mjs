@@ -20,16 +20,16 @@
 // server exits cleanly with no sanitizer report.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, addUser, sqlite as sql, integrity, ENGINE, DEMO_PASSWORD, PASSWORD } from './lib.mjs';
+import { startServer, Client, addUser, sqlite as sql, SqliteShell, integrity, ENGINE, DEMO_PASSWORD, PASSWORD } from './lib.mjs';
 
 let srv;
 const staff = () => clients.staff;
 const clients = {};
 const ids = {};
 
-let fingerprintSql;
+let fingerprintSql, shell;
 function fingerprint() {
-  return sql(srv.db, fingerprintSql);
+  return shell.query(fingerprintSql);
 }
 
 // Wrong values for one member: a JSON text each (some are not expressible as
@@ -71,7 +71,8 @@ function routes() {
     ['staff', 'PATCH', `/api/v1/labs/${ids.lab}`, { area_m2: 60.5, kind: 'commercial', building: 'B' }],
     ['staff', 'PUT', `/api/v1/labs/${ids.lab}/mailbox`, { email: 'lab@test.pl' }],
     ['staff', 'POST', '/api/v1/resources', { lab_id: ids.lab, type: 'instrument', name: 'Fuzz instrument', power_kw: 1.5, slot_minutes: 30, min_minutes: 30, max_minutes: 240, requires_approval: true, opening_hours: [{ weekday: 1, open: '08:00', close: '16:00' }] }],
-    ['staff', 'PATCH', `/api/v1/resources/${ids.res}`, { name: 'Renamed', standby_kw: 0.2, opening_hours: [{ weekday: 2, open: '09:00', close: '17:00' }] }],
+    ['staff', 'PATCH', `/api/v1/resources/${ids.res}`, { name: 'Renamed', standby_kw: 0.2, opening_hours: [{ weekday: 2, open: '09:00', close: '17:00' }],
+      prices: { currency: 'EUR', internal: 1, member_academic: 2.5, member_commercial: 3, non_member: null }, funding: { programme: 'FENG', economic_cap: 0.2 } }],
     ['staff', 'POST', `/api/v1/resources/${ids.res}/blackouts`, { start: d(40, '08'), end: d(40, '10'), reason: 'Serwis' }],
     ['staff', 'POST', `/api/v1/resources/${ids.res}/trained`, { user_id: ids.target }],
     ['staff', 'POST', '/api/v1/services', { organisation_id: ids.org, name: 'Fuzz service', description: 'd', resource_ids: [ids.res] }],
@@ -85,6 +86,7 @@ function routes() {
     ['staff', 'POST', '/api/v1/feeds', { scope: 'resource', id: ids.res }],
     ['staff', 'PUT', '/api/v1/stats/grid-factors/2026', { kg_per_kwh: 0.7 }],
     ['staff', 'PUT', '/api/v1/stats/energy-defaults/scientific', { kwh_per_m2_year: 250 }],
+    ['staff', 'PUT', '/api/v1/settings/package-discounts', { standard: 1, silver: 11, gold: 21 }],
     // The account routes anyone may call (staff's invitation and settings
     // bodies are covered by tests/http/accounts.test.mjs).
     ['anon', 'POST', `/api/v1/invitations/${ids.invitation}/accept`, { name: 'Fuzz Invited', password: 'fuzz invited phrase' }],
@@ -131,6 +133,7 @@ before(async () => {
     return `(SELECT count(*) ${sums.length ? "|| ':' || " + sums.join(" || ':' || ") : ''} FROM "${t}"${where})`;
   });
   fingerprintSql = `SELECT ${parts.join(" || ' ' || ")}`;
+  shell = new SqliteShell(srv.db);
 
   for (const k of ['staff', 'me', 'anon']) clients[k] = new Client(srv.url);
   await clients.staff.login('staff@labshare.demo', DEMO_PASSWORD);
@@ -161,29 +164,34 @@ before(async () => {
 });
 
 after(async () => {
+  if (shell) await shell.close();
   if (srv) await srv.stop();
 });
 
 test('every JSON body route refuses broken bodies with a clear 4xx and writes nothing', { timeout: 600000 }, async (t) => {
   // The fingerprint must see a change as small as one member of one row.
-  const f0 = fingerprint();
+  const f0 = await fingerprint();
   assert.equal((await staff().patch(`/api/v1/users/${ids.target}`, { name: 'Cel Zmieniony' })).status, 200);
-  assert.notEqual(fingerprint(), f0, 'the fingerprint misses a renamed user');
+  assert.notEqual(await fingerprint(), f0, 'the fingerprint misses a renamed user');
   const problems = [];
   let sent = 0;
+  // Each request's "after" is the next one's "before": one read per request.
+  let before = await fingerprint();
   for (const [who, method, path, body] of routes()) {
     const c = clients[who];
     for (const [label, text, ct] of variants(body)) {
-      const before = fingerprint();
       const r = await c.req(method, path, text, { headers: { 'content-type': ct } });
       sent++;
       const where = `${method} ${path} (${label})`;
+      const after = await fingerprint();
+      const changed = after !== before;
+      before = after;
       if (r.status === 0 || r.status >= 500) { problems.push(`${where}: ${r.status} ${r.text.slice(0, 200)}`); continue; }
       if (r.status >= 400) {
         if (!r.json || typeof r.json.error !== 'string' || typeof r.json.message !== 'string') problems.push(`${where}: ${r.status} not the error shape: ${r.text.slice(0, 200)}`);
         else if (r.status === 422 && !(typeof r.json.field === 'string' && r.json.field)) problems.push(`${where}: 422 names no field: ${r.text.slice(0, 200)}`);
         if (r.status === 401 && who !== 'anon') problems.push(`${where}: 401 for a signed-in client`);
-        if (fingerprint() !== before) problems.push(`${where}: refused with ${r.status} but the database changed`);
+        if (changed) problems.push(`${where}: refused with ${r.status} but the database changed`);
       }
     }
   }

@@ -138,6 +138,63 @@ export function sqlite(db, q) {
   return r.stdout.trim();
 }
 
+/** One sqlite3 process kept open for many queries: a test that reads the
+ * database after every request pays a process start once, not each time.
+ * Each statement runs on its own (autocommit), so no read snapshot is held
+ * between queries. */
+export class SqliteShell {
+  constructor(db) {
+    // On PostgreSQL `labshare sql` reads its standard input to the end before
+    // it runs anything, so a kept-open shell would never answer: each query
+    // is one call of sqlite() there.
+    this.db = db;
+    if (/^postgres(ql)?:\/\//.test(db)) return;
+    this.proc = spawn('sqlite3', ['-batch', '-bail', '-cmd', '.timeout 10000', db], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.out = '';
+    this.err = '';
+    this.waiting = null;
+    this.n = 0;
+    this.proc.stdout.setEncoding('utf8');
+    this.proc.stderr.setEncoding('utf8');
+    this.proc.stdout.on('data', (d) => { this.out += d; this.check(); });
+    this.proc.stderr.on('data', (d) => { this.err += d; this.check(); });
+    this.proc.on('exit', (code) => { this.err ||= `sqlite3 exited with ${code}`; this.check(); });
+  }
+
+  check() {
+    const w = this.waiting;
+    if (!w) return;
+    if (this.err) {
+      this.waiting = null;
+      w.reject(new Error(this.err));
+      return;
+    }
+    const at = this.out.indexOf(w.mark);
+    if (at < 0) return;
+    const text = this.out.slice(0, at);
+    this.out = this.out.slice(at + w.mark.length);
+    this.waiting = null;
+    w.resolve(text.trim());
+  }
+
+  /** The output of `q` (one statement or several), as sqlite() gives it. */
+  query(q) {
+    if (!this.proc) return Promise.resolve(sqlite(this.db, q));
+    assert.equal(this.waiting, null, 'one query at a time');
+    const mark = `__labshare_end_${++this.n}__\n`;
+    return new Promise((resolve, reject) => {
+      this.waiting = { mark, resolve, reject };
+      this.proc.stdin.write(`${q.trim().replace(/;$/, '')};\nSELECT '${mark.trim()}';\n`);
+    });
+  }
+
+  close() {
+    if (!this.proc) return Promise.resolve();
+    this.proc.stdin.end();
+    return new Promise((resolve) => (this.proc.exitCode !== null ? resolve() : this.proc.on('exit', resolve)));
+  }
+}
+
 /** The date (YYYY-MM-DD) of ISO weekday `weekday` (1 = Monday) in the week
  * `weeks` after next week: always ahead and never today, so tests keep
  * working as the calendar moves on. */

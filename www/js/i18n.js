@@ -49,7 +49,7 @@ export function fmtNumber(n, digits = 0) {
 addStrings({
   pl: {
     'nav.home': 'Start', 'nav.catalogue': 'Katalog', 'nav.bookings': 'Moje rezerwacje', 'nav.inbox': 'Wnioski',
-    'nav.dashboard': 'Statystyki', 'nav.manage': 'Zarządzanie', 'nav.admin': 'Administracja', 'nav.profile': 'Profil', 'nav.invite': 'Zaproś',
+    'nav.dashboard': 'Statystyki', 'nav.statements': 'Rozliczenia', 'nav.manage': 'Zarządzanie', 'nav.admin': 'Administracja', 'nav.profile': 'Profil', 'nav.invite': 'Zaproś',
     'auth.signin': 'Zaloguj się', 'auth.signout': 'Wyloguj', 'auth.email': 'E-mail', 'auth.password': 'Hasło',
     'auth.title': 'Logowanie', 'auth.failed': 'Nieprawidłowy e-mail lub hasło.',
     'role.researcher': 'badacz', 'role.owner': 'opiekun laboratorium', 'role.staff': 'koordynator klastra',
@@ -67,7 +67,7 @@ addStrings({
   },
   en: {
     'nav.home': 'Home', 'nav.catalogue': 'Catalogue', 'nav.bookings': 'My bookings', 'nav.inbox': 'Requests',
-    'nav.dashboard': 'Statistics', 'nav.manage': 'Manage', 'nav.admin': 'Administration', 'nav.profile': 'Profile', 'nav.invite': 'Invite',
+    'nav.dashboard': 'Statistics', 'nav.statements': 'Statements', 'nav.manage': 'Manage', 'nav.admin': 'Administration', 'nav.profile': 'Profile', 'nav.invite': 'Invite',
     'auth.signin': 'Sign in', 'auth.signout': 'Sign out', 'auth.email': 'Email', 'auth.password': 'Password',
     'auth.title': 'Sign in', 'auth.failed': 'Wrong email or password.',
     'role.researcher': 'researcher', 'role.owner': 'lab owner', 'role.staff': 'cluster staff',

@@ -33,6 +33,7 @@ export const routes = [
   { pattern: '#/manage/services/:id', load: () => import('./views/service-edit.js') },
   // statistics
   { pattern: '#/dashboard', load: () => import('./views/dashboard.js'), nav: { key: 'nav.dashboard', roles: ['owner', 'staff'] } },
+  { pattern: '#/statements', load: () => import('./views/statements.js'), nav: { key: 'nav.statements', roles: ['owner', 'staff'] } },
   // accounts
   { pattern: '#/profile', load: () => import('./views/profile.js') },
   { pattern: '#/feeds', load: () => import('./views/feeds.js') },

@@ -52,8 +52,15 @@ export function choiceLabel(name, key, value) {
 
 /** The JSON type without null ("string", "integer", "number", "boolean", "array", "object"). */
 export const baseType = (p) => [].concat(p.type ?? 'object').find((x) => x !== 'null');
-/** Whether null is a value of the property ("type": [..., "null"]). */
-export const nullable = (p) => Array.isArray(p.type) && p.type.includes('null');
+/** Whether null is a value of the property ("type": [..., "null"], or a oneOf with null). */
+export const nullable = (p) => (Array.isArray(p.type) && p.type.includes('null')) ||
+  (Array.isArray(p.oneOf) && p.oneOf.some((x) => x.type === 'null'));
+/** The schema of a nested object with members (a $ref resolved, null left out), or null. */
+export function objectOf(p) {
+  const one = Array.isArray(p.oneOf) ? p.oneOf.find((x) => x.type !== 'null') : p;
+  const o = one?.$ref ? schema(one.$ref.slice(REF.length)) : one;
+  return o && o.properties && baseType(o) === 'object' ? o : null;
+}
 
 /**
  * The limits of a property: min/max (numbers, inclusive unless

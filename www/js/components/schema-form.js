@@ -8,7 +8,9 @@
 // integer step), checkbox, select of an enumeration with its labels, select
 // of objects for an x-ref id (loaded from the type's list route), checkboxes
 // for an x-ref id array, one line of comma-separated words for an array of
-// strings, the week editor for x-widget "opening-hours".
+// strings, the week editor for x-widget "opening-hours", a group of these
+// for a nested object (its members named "parent.member"; when it may be
+// null, a checkbox says whether it is given).
 // Nullable fields send null when empty; the schema's defaults fill a new
 // form. Create = POST of the filled-in fields, change = PATCH of the changed
 // ones, delete after a confirm. A 422 lands under the input its `field`
@@ -25,12 +27,12 @@ addStrings({
   pl: {
     'form.required': 'Pola oznaczone * są wymagane.', 'form.choose': '— wybierz —', 'form.empty': '— brak —',
     'form.number': '{label}: wpisz liczbę', 'form.noref': 'Na razie nie ma z czego wybrać.',
-    'form.words': 'Oddziel przecinkami.',
+    'form.words': 'Oddziel przecinkami.', 'form.given': '{label}: podaj',
   },
   en: {
     'form.required': 'Fields marked * are required.', 'form.choose': '— choose —', 'form.empty': '— none —',
     'form.number': '{label}: enter a number', 'form.noref': 'Nothing to choose from yet.',
-    'form.words': 'Separate them with commas.',
+    'form.words': 'Separate them with commas.', 'form.given': '{label}: give it',
   },
 });
 
@@ -249,6 +251,47 @@ function control(key, p, env) {
     c.box = h('div', { class: ['field', wide && 'cat-wide'], dataset: { field: key } },
       h('label', { for: id }, text, mark), input, hints, err);
   };
+
+  const nested = S.objectOf(p);
+  if (nested) {
+    // A nested object is sent whole: every member, over the member's default.
+    const nreq = new Set(nested.required || []);
+    const memberDefaults = Object.fromEntries(Object.entries(nested.properties || {}).map(([sk, sp]) => [sk, sp.default]));
+    const memberStart = Object.fromEntries(Object.entries(memberDefaults).map(([sk, v]) => [`${key}.${sk}`, v]));
+    const subs = Object.entries(nested.properties || {}).filter(([, sp]) => !sp.readOnly).map(([sk, sp]) =>
+      control(`${key}.${sk}`, sp, { ...env, id: `${id}-${sk}`, required: nreq.has(sk) && !S.nullable(sp), start: memberStart })).filter(Boolean);
+    const nul2 = S.nullable(p);
+    const on = nul2 ? h('input', { type: 'checkbox', name: key + '.given', id: id + '-given' }) : null;
+    const grid = h('div', { class: 'cat-form-grid' }, subs.map((x) => x.box));
+    const group = h('fieldset', { id, class: 'schema-object' }, h('legend', {}, text, mark),
+      on ? h('div', { class: 'field check' }, h('label', { for: on.id }, on, ' ', t('form.given', { label: text }))) : null, grid);
+    describe(group);
+    const show = () => { grid.hidden = !!on && !on.checked; };
+    on?.addEventListener('change', show);
+    c.input = group;
+    c.box = h('div', { class: 'field cat-wide', dataset: { field: key } }, group, hints, err);
+    c.read = () => {
+      if (on && !on.checked) return null;
+      const out = {};
+      for (const x of subs) {
+        const v = x.read();
+        if (v !== undefined) out[x.key.slice(key.length + 1)] = v;
+      }
+      return out;
+    };
+    c.write = (v) => {
+      if (on) on.checked = v != null;
+      for (const x of subs) {
+        const sk = x.key.slice(key.length + 1);
+        x.write(v == null ? memberDefaults[sk] : v[sk]);
+      }
+      show();
+    };
+    c.normalise = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : null);
+    c.onChange = (fn) => group.addEventListener('change', fn);
+    c.write(start[key]);
+    return c;
+  }
 
   if (p['x-widget'] === 'opening-hours') {
     const hours = hoursEditor(start[key] || [], { items: p.items, field: key });

@@ -9,6 +9,7 @@ import { get, post, qs } from '../api.js';
 import { t, addStrings, fmtDate, fmtTime, getLang } from '../i18n.js';
 import { weekStart, addDays, parseDateKey, dateKey, layoutWeek, localDate, toOffsetString, weeklyRrule } from '../localtime.js';
 import { statusBadge, fmtSpan, fmtMinutes, tzNote, findClashes, clashList, forbiddenText, weeklySpans, clearErrors } from './booking-common.js';
+import { priceLines } from '../money.js';
 import { limits } from '../schema.js';
 import { setQuery } from '../shell.js';
 
@@ -62,6 +63,18 @@ addStrings({
 });
 
 const SELECTABLE = new Set(['free', 'pending']);
+
+/** The price of what was booked: a series' occurrences added up, as kept. */
+function sumPrices(b) {
+  const all = Array.isArray(b.bookings) ? b.bookings : [b];
+  if (!all.every((x) => x.price)) return b.price;
+  const p = { ...all[0].price, occurrences: all.length, hours: 0, net: all[0].price.net === null ? null : 0 };
+  for (const x of all) {
+    p.hours += x.price.hours;
+    if (p.net !== null) p.net = Math.round((p.net + x.price.net) * 100) / 100;
+  }
+  return p;
+}
 const loc = () => (getLang() === 'pl' ? 'pl-PL' : 'en-GB');
 
 /** The draft of the booking form of a resource, kept for the user who wrote it. */
@@ -76,6 +89,8 @@ function readDraft(resourceId, userId) {
 export async function render(root, { params, toast, state }) {
   const id = params.id;
   const res = await get(`/api/v1/resources/${encodeURIComponent(id)}`);
+  const myOrg = state?.user?.organisation_id ? await get(`/api/v1/organisations/${state.user.organisation_id}`).catch(() => null) : null;
+  const needsCostCentre = !!myOrg?.requires_cost_centre;
   const slotMin = Math.max(1, res.slot_minutes || 30);
   const minMin = Math.max(slotMin, res.min_minutes || slotMin);
   const maxMin = Math.max(minMin, res.max_minutes || minMin);
@@ -105,6 +120,12 @@ export async function render(root, { params, toast, state }) {
   // The limit is the schema's (the server counts characters, not bytes).
   const purposeMax = limits('BookingRequestCreate', 'purpose').maxLength;
   const purpose = h('textarea', { name: 'purpose', maxlength: purposeMax, rows: '3' });
+  const project = h('input', { type: 'text', name: 'project', maxlength: limits('BookingRequestCreate', 'project').maxLength });
+  const costCentre = h('input', { type: 'text', name: 'cost_centre', maxlength: limits('BookingRequestCreate', 'cost_centre').maxLength, required: needsCostCentre });
+  // The price before the request is sent (a series: its total), from the
+  // server's quote, so the form shows exactly what the booking will keep.
+  const quote = h('div', { class: 'book-quote', 'aria-live': 'polite', dataset: { field: 'quote' } });
+  let quoteSeq = 0, quoteRefused = false;
   const repeat = h('select', { name: 'rrule' },
     h('option', { value: '' }, t('book.repeat.none')),
     h('option', { value: 'count' }, t('book.repeat.count')),
@@ -126,11 +147,16 @@ export async function render(root, { params, toast, state }) {
     field(t('book.duration'), duration),
     note,
     field(t('book.purpose'), purpose, h('span', { class: 'purpose-count' })),
+    field(t('price.project'), project),
+    field(needsCostCentre ? t('price.cost_centre.req') : t('price.cost_centre'), costCentre),
     field(t('book.repeat'), repeat), countField, untilField,
+    quote,
     h('div', { class: 'form-actions' }, submit, clear),
     tzNote());
   const showRepeat = () => { countField.hidden = repeat.value !== 'count'; untilField.hidden = repeat.value !== 'until'; };
-  repeat.addEventListener('change', showRepeat);
+  repeat.addEventListener('change', () => { showRepeat(); updateQuote(); });
+  count.addEventListener('input', () => updateQuote());
+  until.addEventListener('change', () => updateQuote());
   const counter = form.querySelector('.purpose-count');
   const count_ = () => { counter.textContent = t('book.chars', { n: [...purpose.value].length, max: purposeMax }); };
   purpose.addEventListener('input', count_);
@@ -340,6 +366,41 @@ export async function render(root, { params, toast, state }) {
     paintForm();
   }
 
+  /** The repetition the form asks for: null, {count} or {until}; false when it is not valid yet. */
+  function repetition(start) {
+    if (repeat.value === 'count') {
+      const n = Number(count.value);
+      return Number.isInteger(n) && n >= 2 && n <= 200 ? { count: n } : false;
+    }
+    if (repeat.value === 'until') {
+      const u = parseDateKey(until.value);
+      return u && dateKey(u) > dateKey(localDate(start)) ? { until: u } : false;
+    }
+    return null;
+  }
+
+  async function updateQuote() {
+    const my = ++quoteSeq;
+    quoteRefused = false;
+    if (!sel) { mount(quote); return; }
+    const slots = layout.days[sel.day].slots;
+    const start = slots[sel.from].start, end = slots[sel.to].end;
+    const rep = repetition(start);
+    if (rep === false) { mount(quote); return; }
+    mount(quote, h('p', { class: 'muted' }, t('price.loading')));
+    const q = { start: toOffsetString(start), end: toOffsetString(end) };
+    if (rep) q.rrule = weeklyRrule(rep);
+    try {
+      const p = await get(`/api/v1/resources/${res.id}/quote${qs(q)}`);
+      if (my !== quoteSeq) return;
+      quoteRefused = p.rate === null;
+      mount(quote, h('h3', {}, t('price.title')), priceLines(p).map((x, i) => h('p', { class: i ? 'muted' : 'quote-line' }, x)));
+      if (quoteRefused) submit.disabled = true;
+    } catch (e) {
+      if (my === quoteSeq) mount(quote, h('p', { class: 'field-error' }, e.message));
+    }
+  }
+
   function paintForm() {
     mount(note);
     mount(summary);
@@ -348,6 +409,7 @@ export async function render(root, { params, toast, state }) {
     if (!sel) {
       startOut.textContent = '—'; endOut.textContent = '—';
       duration.disabled = true; submit.disabled = true;
+      updateQuote();
       return;
     }
     const slots = layout.days[sel.day].slots;
@@ -363,6 +425,7 @@ export async function render(root, { params, toast, state }) {
     const ok = selMinutes() >= minMin && selMinutes() <= maxMin;
     if (!ok) note.textContent = t('book.short', { min: fmtMinutes(minMin) });
     submit.disabled = !ok;
+    updateQuote();
     mount(summary, h('span', {}, `${t('book.s.selected')}: ${fmtSpan(start, end)}`), ' ',
       h('button', { type: 'button', class: 'btn small to-form', onclick: () => { purpose.focus(); purpose.scrollIntoView({ block: 'center' }); } }, t('book.continue')));
   }
@@ -378,6 +441,8 @@ export async function render(root, { params, toast, state }) {
     const slots = layout.days[sel.day].slots;
     const start = slots[sel.from].start, end = slots[sel.to].end;
     const body = { resource_id: res.id, start: toOffsetString(start), end: toOffsetString(end), purpose: purpose.value.trim() };
+    if (project.value.trim()) body.project = project.value.trim();
+    if (costCentre.value.trim()) body.cost_centre = costCentre.value.trim();
     let rep = null;
     if (repeat.value === 'count') {
       const n = Number(count.value);
@@ -396,6 +461,7 @@ export async function render(root, { params, toast, state }) {
         h('p', {}, statusBadge(b), ' ', h('strong', {}, b.status === 'approved' ? t('book.done.approved') : t('book.done.pending'))),
         h('p', {}, fmtSpan(b.start, b.end)),
         Array.isArray(b.bookings) ? h('p', {}, t('book.done.series', { n: b.bookings.length })) : null,
+        h('p', { class: 'book-done-price' }, priceLines(sumPrices(b))[0]),
         h('p', { class: 'done-links' }, h('a', { href: `#/bookings/${b.id}` }, t('book.done.open')), ' · ', h('a', { href: '#/bookings', class: 'to-mine' }, t('book.done.mine')))));
       toast(b.status === 'approved' ? t('book.done.approved') : t('book.done.pending'));
       purpose.value = '';
@@ -405,7 +471,7 @@ export async function render(root, { params, toast, state }) {
       result.querySelector('a')?.focus();
     } catch (e) {
       submit.disabled = false;
-      if (e.status === 409) {
+      if (e.status === 409 && e.code !== 'economic_cap') {
         const spans = rep ? weeklySpans(start, end, rep) : [{ start, end }];
         const clashes = await findClashes(res.id, spans);
         const box = h('div', { class: 'form-error clash', role: 'alert' }, clashList(clashes));

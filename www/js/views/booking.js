@@ -6,6 +6,7 @@ import { get, post, patch } from '../api.js';
 import { t, addStrings, fmtDateTime } from '../i18n.js';
 import { toLocalInput, fromLocalInput, toOffsetString, LocalTimeError } from '../localtime.js';
 import { statusBadge, fmtSpan, fmtMinutes, tzNote, cancelButton, manages, findClashes, clashList, clearErrors } from './booking-common.js';
+import { priceLines } from '../money.js';
 import { bodySchema, label } from '../schema.js';
 
 addStrings({
@@ -80,7 +81,11 @@ export async function render(root, { params, state, toast }) {
           h('dt', {}, t('bkd.created')), h('dd', {}, fmtDateTime(b.created)),
           h('dt', {}, t('bkd.updated')), h('dd', {}, fmtDateTime(b.updated)),
           h('dt', {}, t('bkd.decided')), h('dd', {}, who(b.decided_by)),
-          b.reason ? [h('dt', {}, t('bkd.reason')), h('dd', {}, b.reason)] : null),
+          b.reason ? [h('dt', {}, t('bkd.reason')), h('dd', {}, b.reason)] : null,
+          h('dt', {}, t('price.title')), h('dd', { class: 'booking-price' }, priceLines(b.price).join(' · ')),
+          b.project ? [h('dt', {}, t('price.project')), h('dd', {}, b.project)] : null,
+          b.cost_centre ? [h('dt', {}, t('price.cost_centre')), h('dd', {}, b.cost_centre)] : null,
+          h('dt', {}, t('price.economic')), h('dd', { class: 'booking-economic' }, b.economic ? t('price.economic.yes') : t('price.economic.no'))),
         h('h2', {}, t('bkd.history')),
         h('ul', { class: 'history' }, history.map((x) => h('li', {}, x))),
         h('div', { class: 'actions' },
@@ -126,6 +131,17 @@ export async function render(root, { params, state, toast }) {
     }
     if (b.status === 'approved' && ended && !b.no_show)
       parts.push(h('button', { type: 'button', class: 'btn secondary no-show', onclick: () => act('no-show', {}, t('bkd.noshown'), err) }, t('bkd.noshow')));
+    if (b.status === 'pending' || b.status === 'approved')
+      parts.push(h('button', {
+        type: 'button', class: 'btn secondary economic-toggle',
+        onclick: async () => {
+          try {
+            b = await patch(`/api/v1/bookings/${b.id}`, { economic: !b.economic });
+            toast(t('price.economic.saved'));
+            paint();
+          } catch (e) { mount(err, e.message); toast(e.message, 'bad'); }
+        },
+      }, b.economic ? t('price.economic.unset') : t('price.economic.set')));
     if (!parts.length) return null;
     return h('section', { class: 'card manage-box' }, h('h2', {}, t('bkd.manage')), parts, err);
   }

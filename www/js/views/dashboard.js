@@ -9,6 +9,7 @@ import { h, mount, field, showFormError } from '../dom.js';
 import { label, choices, choiceLabel, limits, param, enumChoices, paramLabel } from '../schema.js';
 import { get, put, del, qs } from '../api.js';
 import { t, addStrings, fmtNumber } from '../i18n.js';
+import { economicPanel } from '../components/economic-panel.js';
 import { fmtRate, fmtFigure } from '../figures.js';
 import { setQuery } from '../shell.js';
 
@@ -306,6 +307,7 @@ export async function render(root, { state, params, toast }) {
     if (ind) panels.push(indicatorPanel(ind));
     panels.push(panel(t('dash.monthly', { y: year }), csvLink('/api/v1/stats/monthly', { year }),
       lineChart(monthly.items.map((m) => m.rate), t('dash.months').split(' '))));
+    panels.push(await economicPanel(year));
     panels.push(panel(t('dash.cross'), csvLink('/api/v1/stats/utilisation', { ...span, group_by: 'organisation' }),
       h('p', { class: 'dash-big' }, pct(s.cross_organisation_share)),
       h('p', {}, t('dash.cross.lead', { p: pct(s.cross_organisation_share) })),

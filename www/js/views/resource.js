@@ -9,6 +9,7 @@ import {
   lookups, resourceOrgId, canManage, facts, badges, hoursByDay, windowText, minutesText, num, orgLabel,
   localParts, localToDate, addDays, isoZ, backLink,
 } from '../catalogue-util.js';
+import { priceFacts } from '../money.js';
 import { label, bodySchema } from '../schema.js';
 
 addStrings({
@@ -84,6 +85,7 @@ export async function render(root, { params, state, toast }) {
     facts([
       [label('Resource', 'slot_minutes'), num(r.slot_minutes, 0)],
       [t('res.minmax'), t('res.range', { a: minutesText(r.min_minutes), b: minutesText(r.max_minutes) })],
+      ...priceFacts(r),
     ]),
     h('ul', { class: 'cat-rules' },
       h('li', {}, r.requires_approval ? t('res.approval.yes') : t('res.approval.no')),
