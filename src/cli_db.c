@@ -31,28 +31,42 @@ int cli_sql(int argc, char **argv, const char *default_db)
             return usage("sql", "unknown option");
         }
     }
-    char *in = NULL;
-    if (!sql) {
-        size_t cap = 0, len = 0;
-        for (int c; (c = getchar()) != EOF;) {
-            if (len + 2 > cap && !(in = realloc(in, cap = cap * 2 + 4096)))
-                return CLI_FAIL;
-            in[len++] = (char)c;
-        }
-        if (!in)
-            return CLI_OK;
-        in[len] = '\0';
-        sql = in;
-    }
     struct db *db = NULL;
     struct ls_err err = {0};
     int rc = db_open(&db, dbpath, &err);
-    if (!rc)
+    if (!rc && sql) {
         rc = db_script_print(db, sql, stdout, &err);
+    } else if (!rc) {
+        /* Standard input as the sqlite3 shell reads it: each statement runs
+         * (and its rows are flushed) as soon as its line completes it, so a
+         * test can keep one `labshare sql` open and ask one query after
+         * another (tests/http/lib.mjs's SqliteShell). */
+        char *in = NULL;
+        size_t cap = 0, len = 0;
+        for (int c; !rc && (c = getchar()) != EOF;) {
+            if (len + 2 > cap) {
+                char *bigger = realloc(in, cap = cap * 2 + 4096);
+                if (!bigger) {
+                    rc = ls_err_set(&err, LS_EINTERNAL, NULL, "out of memory");
+                    break;
+                }
+                in = bigger;
+            }
+            in[len++] = (char)c;
+            in[len] = '\0';
+            if (c == '\n' && db_sql_complete(in)) {
+                rc = db_script_print(db, in, stdout, &err);
+                fflush(stdout);
+                len = 0;
+            }
+        }
+        if (!rc && len > 0 && strspn(in, " \t\r\n") < len)
+            rc = db_script_print(db, in, stdout, &err);
+        free(in);
+    }
     if (rc)
         fprintf(stderr, "labshare sql: %s\n", err.message);
     db_close(db);
-    free(in);
     return rc ? CLI_FAIL : CLI_OK;
 }
 

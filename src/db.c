@@ -503,6 +503,11 @@ int db_script_print(struct db *db, const char *sql, void *out, struct ls_err *er
     return LS_OK;
 }
 
+int db_sql_complete(const char *sql)
+{
+    return sqlite3_complete(sql);
+}
+
 int db_ping(struct db *db)
 {
     char v[16];

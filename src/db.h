@@ -251,6 +251,11 @@ int db_step_done(struct db *db, struct db_stmt *st, struct ls_err *err);
  * LS_EINTERNAL with the engine's message in err. */
 int db_script_print(struct db *db, const char *sql, void *out, struct ls_err *err);
 
+/* Whether sql ends with a complete statement (its last ';' outside strings,
+ * names, comments and triggers), as the sqlite3 shell decides when to run
+ * what it has read. Either engine's SQL: both read this the same way. */
+int db_sql_complete(const char *sql);
+
 /* Copies every row of a SQLite database into a PostgreSQL one migrated to
  * the same version, in one transaction, parents before children; the
  * identity columns continue after the largest id. Prints a line per table

@@ -144,11 +144,6 @@ export function sqlite(db, q) {
  * between queries. */
 export class SqliteShell {
   constructor(db) {
-    // On PostgreSQL `labshare sql` reads its standard input to the end before
-    // it runs anything, so a kept-open shell would never answer: each query
-    // is one call of sqlite() there.
-    this.db = db;
-    if (/^postgres(ql)?:\/\//.test(db)) return;
     this.proc = spawn('sqlite3', ['-batch', '-bail', '-cmd', '.timeout 10000', db], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.out = '';
     this.err = '';
@@ -179,7 +174,6 @@ export class SqliteShell {
 
   /** The output of `q` (one statement or several), as sqlite() gives it. */
   query(q) {
-    if (!this.proc) return Promise.resolve(sqlite(this.db, q));
     assert.equal(this.waiting, null, 'one query at a time');
     const mark = `__labshare_end_${++this.n}__\n`;
     return new Promise((resolve, reject) => {
@@ -189,7 +183,6 @@ export class SqliteShell {
   }
 
   close() {
-    if (!this.proc) return Promise.resolve();
     this.proc.stdin.end();
     return new Promise((resolve) => (this.proc.exitCode !== null ? resolve() : this.proc.on('exit', resolve)));
   }
