@@ -110,7 +110,7 @@ static int tokenize(const char *sql, struct tok **out)
                 q++;
         } else {
             k.kind = T_PUNCT;
-            static const char *const two[] = {"||", "<=", ">=", "!=", "<>", "==", "<<", ">>"};
+            static const char *const two[] = {"||", "<=", ">=", "!=", "<>", "==", "<<", ">>", "::"};
             q++;
             for (size_t i = 0; i < sizeof two / sizeof *two; i++)
                 if (p[0] == two[i][0] && p[1] == two[i][1]) {

@@ -43,6 +43,9 @@ static void params_number_as_sqlite(void **state)
     /* Inside strings, quoted names and comments nothing changes. */
     ASSERT_TR("SELECT ':a ?1 end', \"x?\" -- ?3 :b\n FROM t",
               "SELECT ':a ?1 end', \"x?\" -- ?3 :b\n FROM t");
+    /* PostgreSQL's casts, chained, in SQL typed by hand: no parameters. */
+    ASSERT_TR("SELECT indexrelid::regclass::text, :a FROM pg_index",
+              "SELECT indexrelid::regclass::text, $1 FROM pg_index");
 }
 
 static void end_quoted_but_not_case_end(void **state)

@@ -7,9 +7,9 @@
 //
 // The primary is stopped (immediate shutdown, as a crash) while clients
 // book: labshare answers 503 with Retry-After meanwhile (never a 500), books
-// again on the new primary within 30 s of the stop, and every booking it
-// answered 201 for is on the new primary (pg_auto_failover replicates
-// synchronously while both nodes are up).
+// again on the new primary within 10 s of its promotion (and 60 s of the
+// stop), and every booking it answered 201 for is on the new primary
+// (pg_auto_failover replicates synchronously while both nodes are up).
 //
 // It takes a minute or two (three clusters, a base backup, the monitor's
 // health checks), so ./dev test runs it only with LABSHARE_TEST_FAILOVER=1:
@@ -136,12 +136,13 @@ function slot(k) {
   return { resource_id: 1 + (k % 2), start: `${day(d)}T${hm(h)}:00`, end: h === 23 ? `${day(d + 1)}T00:00:00` : `${day(d)}T${hm(h + 1)}:00` };
 }
 
-test('the primary stopped under load: 503 with Retry-After meanwhile, the new primary followed within 30 s, no 201 lost', { timeout: 240000 }, async () => {
+test('the primary stopped under load: 503 with Retry-After meanwhile, the new primary followed, no 201 lost', { timeout: 240000 }, async (t) => {
   const answers = [];
-  let k = 0, stoppedAt = 0, stop = false;
+  let k = 0, stop = false;
   const book = async () => {
+    const sent = Date.now();
     const r = await client.post('/api/v1/bookings', slot(k++));
-    answers.push({ at: Date.now(), r });
+    answers.push({ sent, at: Date.now(), r });
     return r;
   };
   // Four clients booking one hour after another until told to stop.
@@ -149,20 +150,34 @@ test('the primary stopped under load: 503 with Retry-After meanwhile, the new pr
   const load = Promise.all([worker(), worker(), worker(), worker()]);
   await eventually(() => answers.filter((a) => a.r.status === 201).length >= 20, { what: 'bookings before the stop' });
 
-  stoppedAt = Date.now();
+  const stoppedAt = Date.now();
   const down = autoctl(['stop', '--pgdata', join(dir, 'db1'), '--immediate']);
   assert.equal(down.status, 0, down.stderr);
-  // The first 201 after the stop, on the new primary.
-  await eventually(() => answers.some((a) => a.at > stoppedAt + 500 && a.r.status === 201),
-    { timeout: 60000, what: `a booking after the stop\n${JSON.stringify(state())}` });
-  const back = answers.find((a) => a.at > stoppedAt + 500 && a.r.status === 201).at;
+  // Stopped: its port refuses (requests sent from now on cannot reach it).
+  await eventually(() => spawnSync(join(PGBIN, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(ports[0])]).status !== 0,
+    { what: 'the primary stopped' });
+  const stopped = Date.now();
+  // pg_auto_failover's part: until the monitor has the secondary promoted.
+  let promoted = 0;
+  await eventually(() => {
+    if (['wait_primary', 'primary'].includes(nodeState('db2')?.current_group_state)) promoted = Date.now();
+    return promoted;
+  }, { timeout: 90000, what: `db2 promoted\n${JSON.stringify(state())}` });
+  // labshare's part: the first 201 for a request sent after the stop.
+  const after = () => answers.filter((a) => a.sent >= stopped && a.r.status === 201);
+  await eventually(() => after().length > 0, { timeout: 60000, what: `a booking after the stop\n${JSON.stringify(state())}` });
+  const back = after()[0].at;
   // A few more on the new primary, then stop the load.
-  const more = answers.length + 12;
-  await eventually(() => answers.length >= more, { what: 'bookings on the new primary' });
+  await eventually(() => after().length >= 12, { what: 'bookings on the new primary' });
   stop = true;
   await load;
 
-  assert.ok(back - stoppedAt <= 30000, `labshare booked again ${back - stoppedAt} ms after the stop`);
+  // labshare follows the new primary at once (its next connection attempt
+  // finds it: the multi-host URI); the promotion itself is
+  // pg_auto_failover's, about 20-40 s on this machine under this load even
+  // with the monitor's checks tuned down (README "More than one node").
+  assert.ok(back - promoted <= 10000, `labshare booked again ${back - promoted} ms after the promotion`);
+  assert.ok(back - stoppedAt <= 60000, `labshare booked again ${back - stoppedAt} ms after the stop`);
   assert.equal(nodeState('db2')?.current_group_state === 'wait_primary' || nodeState('db2')?.current_group_state === 'primary', true,
     `db2 is not the primary: ${JSON.stringify(state())}`);
   const unavailable = answers.filter((a) => a.r.status === 503);
@@ -179,5 +194,5 @@ test('the primary stopped under load: 503 with Retry-After meanwhile, the new pr
     'a booking answered 201 is not on the new primary');
   const h = await fetch(srv.url + '/api/v1/health');
   assert.equal(h.status, 200);
-  console.log(`# ${created.length} bookings 201, ${unavailable.length} answered 503 while the primary was away; booking again after ${back - stoppedAt} ms`);
+  t.diagnostic(`${created.length} bookings 201, ${unavailable.length} answered 503 while the primary was away; db2 promoted ${promoted - stoppedAt} ms after the stop began, labshare booking again after ${back - stoppedAt} ms`);
 });

@@ -131,7 +131,7 @@ function slot(k) {
   return { resource_id: 1 + (k % 2), start: `${day(d)}T${hm(h)}:00`, end: h === 23 ? `${day(d + 1)}T00:00:00` : `${day(d)}T${hm(h + 1)}:00` };
 }
 
-test('both nodes serve through nginx; one killed with SIGKILL under load: every 201 kept, the other node answers every later request', async () => {
+test('both nodes serve through nginx; one killed with SIGKILL under load: every 201 kept, the other node answers every later request', async (t) => {
   // Both nodes take requests before the kill (least_conn spreads them).
   for (let i = 0; i < 10; i++) assert.equal((await fetch(base + '/api/v1/health')).status, 200);
   const served = new Set(readFileSync(join(dir, 'access.log'), 'utf8').trim().split('\n').map((l) => l.split(' ')[0]));
@@ -152,6 +152,7 @@ test('both nodes serve through nginx; one killed with SIGKILL under load: every 
   await load;
 
   const statuses = results.map((r) => r.status);
+  t.diagnostic(`before the kill ${killedAt} answers; in all ${statuses.filter((s) => s === 201).length} × 201, ${statuses.filter((s) => s === 502).length} × 502`);
   // A request nginx had passed to the killed node may end as 502 (it is
   // never sent again: the node may have committed it). Nothing else fails.
   for (const s of statuses) assert.ok(s === 201 || s === 502, `unexpected status ${s}: ${statuses.join(' ')}`);
