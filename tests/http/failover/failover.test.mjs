@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import { startServer, Client, addUser, sqlite as sql, eventually, within } from '../lib.mjs';
+import { seedDesks, deskSlot } from '../pg/desks.mjs';
 
 const PGBIN = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b)).map((v) => `/usr/lib/postgresql/${v}/bin`).pop();
 const root = process.getuid?.() === 0;
@@ -106,14 +107,7 @@ before(async () => {
   const uri = `postgresql://postgres@127.0.0.1:${ports[0]},127.0.0.1:${ports[1]}/labshare?target_session_attrs=read-write&connect_timeout=2`;
   srv = await startServer({ db: uri });
   client.base = srv.url;
-  sql(uri, `
-    INSERT INTO organisations(id, name, grp, created, updated) VALUES (1, 'Failover Org', 'BIZ', 0, 0);
-    INSERT INTO labs(id, organisation_id, name, kind, area_m2, created, updated) VALUES (1, 1, 'Lab', 'scientific', 50, 0, 0);
-    INSERT INTO resources(id, lab_id, type, name, shared, requires_approval, requires_training, created, updated) VALUES
-      (1, 1, 'desk', 'Desk one', 1, 0, 0, 0, 0), (2, 1, 'desk', 'Desk two', 1, 0, 0, 0, 0);
-    WITH RECURSIVE d(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM d WHERE n < 7)
-      INSERT INTO opening_hours(resource_id, weekday, open_min, close_min) SELECT r.id, d.n, 0, 1440 FROM d, resources r;
-  `);
+  seedDesks(uri, 'Failover Org');
   addUser(srv, { email: 'failover@test.pl', organisation: 1 });
   await client.login('failover@test.pl');
 });
@@ -128,20 +122,13 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-// The k-th booking's hour: distinct hours on two desks from 20 days ahead.
-function slot(k) {
-  const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
-  const d = 20 + Math.floor(k / 48), h = Math.floor(k / 2) % 24;
-  const hm = (x) => `${String(x).padStart(2, '0')}:00`;
-  return { resource_id: 1 + (k % 2), start: `${day(d)}T${hm(h)}:00`, end: h === 23 ? `${day(d + 1)}T00:00:00` : `${day(d)}T${hm(h + 1)}:00` };
-}
 
 test('the primary stopped under load: 503 with Retry-After meanwhile, the new primary followed, no 201 lost', { timeout: 240000 }, async (t) => {
   const answers = [];
   let k = 0, stop = false;
   const book = async () => {
     const sent = Date.now();
-    const r = await client.post('/api/v1/bookings', slot(k++));
+    const r = await client.post('/api/v1/bookings', deskSlot(k++));
     answers.push({ sent, at: Date.now(), r });
     return r;
   };

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import { startServer, Client, addUser, newDatabase, dropDatabase, ENGINE, ROOT, sqlite as sql, eventually } from '../lib.mjs';
+import { seedDesks, deskSlot } from './desks.mjs';
 
 assert.equal(ENGINE, 'postgresql', 'run with LABSHARE_TEST_PG set to a test cluster (./dev test does)');
 
@@ -95,14 +96,7 @@ ${block}
     try { return (await fetch(base + '/api/v1/health')).status === 200; } catch { return false; }
   }, { what: `nginx answering (${nginxLog})` });
 
-  sql(db, `
-    INSERT INTO organisations(id, name, grp, created, updated) VALUES (1, 'Nginx Org', 'BIZ', 0, 0);
-    INSERT INTO labs(id, organisation_id, name, kind, area_m2, created, updated) VALUES (1, 1, 'Lab', 'scientific', 50, 0, 0);
-    INSERT INTO resources(id, lab_id, type, name, shared, requires_approval, requires_training, created, updated) VALUES
-      (1, 1, 'desk', 'Desk one', 1, 0, 0, 0, 0), (2, 1, 'desk', 'Desk two', 1, 0, 0, 0, 0);
-    WITH RECURSIVE d(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM d WHERE n < 7)
-      INSERT INTO opening_hours(resource_id, weekday, open_min, close_min) SELECT r.id, d.n, 0, 1440 FROM d, resources r;
-  `);
+  seedDesks(db, 'Nginx Org');
   for (let i = 0; i < 8; i++) {
     addUser(nodeA, { email: `n${i}@nginx.test`, organisation: 1 });
     const c = new Client(base);
@@ -123,13 +117,6 @@ after(async () => {
   for (const d of [dir, nodeA?.dir, nodeB?.dir]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
-// The k-th request's hour: distinct hours on two desks, so every one can be granted.
-function slot(k) {
-  const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
-  const d = 20 + Math.floor(k / 48), h = Math.floor(k / 2) % 24;
-  const hm = (x) => `${String(x).padStart(2, '0')}:00`;
-  return { resource_id: 1 + (k % 2), start: `${day(d)}T${hm(h)}:00`, end: h === 23 ? `${day(d + 1)}T00:00:00` : `${day(d)}T${hm(h + 1)}:00` };
-}
 
 test('both nodes serve through nginx; one killed with SIGKILL under load: every 201 kept, the other node answers every later request', async (t) => {
   // Both nodes take requests before the kill (least_conn spreads them).
@@ -140,7 +127,7 @@ test('both nodes serve through nginx; one killed with SIGKILL under load: every 
   const results = [];
   const book = (c) => {
     const at = k++;
-    return c.post('/api/v1/bookings', slot(at))
+    return c.post('/api/v1/bookings', deskSlot(at))
       .then((r) => { results.push(r); return r; }, (e) => { results.push({ status: 0, error: e }); });
   };
   // 16 clients at once (a busy morning), each booking one hour after another.
