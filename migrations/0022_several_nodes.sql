@@ -1,4 +1,4 @@
--- 0021_several_nodes.sql — rules the database itself enforces, so that they
+-- 0022_several_nodes.sql — rules the database itself enforces, so that they
 -- hold when several labshare processes share one PostgreSQL database.
 
 -- One reminder per booking: two nodes queueing the day's reminders at once
