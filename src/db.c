@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db_impl.h"
@@ -802,7 +803,9 @@ static void run_group(struct db *db, struct db_job **jobs, int n)
  * constraint a concurrent one got to first) runs again from the start, on
  * a new snapshot that shows the winner: the unit then answers as it would
  * have had it run second (a 409 conflict, a state already changed). */
-enum { PG_RETRIES = 16 };
+enum { PG_RETRY_MS = 10000 }; /* as long as SQLite's busy timeout */
+static const char SQL_RETRY_TURN[] = "SELECT pg_advisory_lock(1280526386)";
+static const char SQL_RETRY_DONE[] = "SELECT pg_advisory_unlock(1280526386)";
 
 static void count_write(void)
 {
@@ -814,26 +817,42 @@ static void count_write(void)
     pthread_mutex_unlock(&group.mu);
 }
 
+static int64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 static int pg_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err)
 {
+    int64_t give_up = now_ms() + PG_RETRY_MS;
     for (int attempt = 0;; attempt++) {
         pg_retry_clear(db);
+        /* A unit that lost a race runs again in turn with the other losers
+         * of every node (a session lock taken before its snapshot): many
+         * writers of one row would otherwise keep aborting each other. */
+        int in_turn = attempt > 0 && db_exec(db, SQL_RETRY_TURN, err) == LS_OK;
         int rc = db_begin_write(db, err);
-        if (rc)
-            return rc;
-        rc = fn(db, ctx, err);
-        if (!rc)
-            rc = db_commit(db, err);
-        else
-            db_rollback(db);
+        if (!rc) {
+            rc = fn(db, ctx, err);
+            if (!rc)
+                rc = db_commit(db, err);
+            else
+                db_rollback(db);
+        }
+        if (in_turn)
+            db_exec(db, SQL_RETRY_DONE, NULL);
         db->holds_write = 0;
         count_write();
-        if (!rc || !pg_retryable(db) || pg_lost(db) || attempt >= PG_RETRIES)
+        if (!rc || !pg_retryable(db) || pg_lost(db) || now_ms() >= give_up)
             return rc;
         ls_err_clear(err);
         /* Let the winner finish; spread the losers apart, further each time
-         * (at most some 30 ms a wait, under half a second in all). */
-        int shift = attempt < 5 ? attempt : 5;
+         * (at most some 65 ms a wait; many nodes' writers on one row on a
+         * busy machine may take seconds to get through, as SQLite's writers
+         * may wait up to its busy timeout). */
+        int shift = attempt < 6 ? attempt : 6;
         usleep((useconds_t)(1000 * (1 << shift) + rand() % 1000));
     }
 }

@@ -31,8 +31,11 @@ before(async () => {
     LABSHARE_SMTP_URL: sink.url, LABSHARE_SMTP_FROM: 'labshare <noreply@nodes.test>',
     LABSHARE_NOTIFY_INTERVAL_MS: '100', LABSHARE_NOTIFY_BACKOFF_S: '1',
   };
-  nodeA = await startServer({ db, env });
-  nodeB = await startServer({ db, env });
+  // 16 clients with up to four requests each in flight at a node: above the
+  // default 32 connections per address (all clients are 127.0.0.1).
+  const args = ['--client-connections', '128'];
+  nodeA = await startServer({ db, env, args });
+  nodeB = await startServer({ db, env, args });
   sql(db, `
     INSERT INTO organisations(id, name, grp, created, updated) VALUES (1, 'Node Org', 'BIZ', 0, 0);
     INSERT INTO labs(id, organisation_id, name, kind, area_m2, created, updated) VALUES (1, 1, 'Lab', 'scientific', 50, 0, 0);
