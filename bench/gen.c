@@ -1,8 +1,15 @@
 /* gen.c — writes a realistic benchmark database into a migrated labshare
- * file: 90 organisations, 400 labs, 2,000 resources, 5,000 users and N
- * bookings over two years around now (default 1,000,000), deterministic.
+ * file, deterministic. Two shapes:
+ *   cluster (default): 90 organisations, 400 labs, 2,000 resources, 5,000
+ *     users and N bookings over two years around now (default 1,000,000);
+ *   peer: the data of the PHP peer measured in issue 20 — 5 organisations,
+ *     5 labs of 10 resources (50), 500 users and 20,000 bookings a year (400
+ *     a resource, ~385 a week in all). N beyond 20,000 adds years of history
+ *     at the same density (1,000,000 = 50 years), so a week, a month or a
+ *     lab's week holds as many bookings at any N: what a list of [from, to)
+ *     costs must not grow with the bookings outside it.
  *
- * usage: gen DB [BOOKINGS]
+ * usage: gen DB [BOOKINGS] [cluster|peer]
  * Prints the bench credentials and ids (key=value lines) for bench/run. */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,10 +20,10 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
-#define ORGS 90
-#define LABS 400
-#define RESOURCES 2000
-#define USERS 5000
+#define MAX_RESOURCES 2000
+#define MAX_USERS 5000
+static int ORGS = 90, LABS = 400, RESOURCES = MAX_RESOURCES, USERS = MAX_USERS;
+#define PEER_PER_YEAR 20000 /* bookings a year in the peer shape */
 #define FEED_EVENTS 1000
 #define PASSWORD "bench-password-1"
 /* A fixed feed token (64 hex chars) for the 1,000-event resource feed. */
@@ -36,6 +43,8 @@ static int pick(int n)
 }
 
 static sqlite3 *db;
+static int user_org[MAX_USERS + 1];
+static int always_open[MAX_RESOURCES + 1];
 static void die(const char *what)
 {
     fprintf(stderr, "gen: %s: %s\n", what, sqlite3_errmsg(db));
@@ -54,6 +63,75 @@ static void step(sqlite3_stmt *st)
         die("insert");
     sqlite3_reset(st);
 }
+
+/* Inserts one booking of resource r by a random researcher. */
+static void add_booking(sqlite3_stmt *st, int r, int64_t start, int64_t len, const char *status,
+                        int64_t now)
+{
+    int u = 2 + ORGS + pick(USERS - 1 - ORGS);
+    sqlite3_bind_int(st, 1, r);
+    sqlite3_bind_int(st, 2, u);
+    if (user_org[u])
+        sqlite3_bind_int(st, 3, user_org[u]);
+    else
+        sqlite3_bind_null(st, 3);
+    sqlite3_bind_int64(st, 4, start);
+    sqlite3_bind_int64(st, 5, start + len);
+    sqlite3_bind_text(st, 6, "benchmark work", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, start - 7 * 86400);
+    sqlite3_bind_int(st, 9, pick(3));
+    sqlite3_bind_int(st, 10, start < now && strcmp(status, "approved") == 0 && pick(30) == 0);
+    if (strcmp(status, "cancelled") == 0)
+        sqlite3_bind_int64(st, 11, start - 86400);
+    else
+        sqlite3_bind_null(st, 11);
+    /* The price every booking keeps since #23 (a member's 80.00 an hour),
+     * and a project on some: lists carry them, so the benchmark's answers
+     * are as long as real ones. */
+    sqlite3_bind_int64(st, 12, len);
+    sqlite3_bind_int64(st, 13, 8000 * len / 3600);
+    if (pick(2))
+        sqlite3_bind_text(st, 14, "NCN OPUS 2026/41/B/NZ1/00123", -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 14);
+    step(st);
+}
+
+/* The peer shape's bookings: per resource 400 a year, on weekdays only for
+ * resources open Mon–Fri (1.5 a day) or every day (1.1 a day), so at most
+ * two a day: one in the morning (from 07:00 UTC), one in the afternoon (from
+ * 11:00 UTC), at most two hours each, inside 08:00–18:00 Warsaw all year.
+ * The newest year runs from half a year ago to half a year ahead; more
+ * bookings go back further in time. */
+static long peer_bookings(sqlite3_stmt *st, int64_t now, long nbookings,
+                          const char *const *statuses)
+{
+    long years = nbookings / PEER_PER_YEAR > 0 ? nbookings / PEER_PER_YEAR : 1;
+    long ndays = years * 365;
+    int64_t from_day = now / 86400 + 183 - ndays;
+    long *open = malloc((size_t)ndays * sizeof *open);
+    long made = 0;
+    for (int r = 1; r <= RESOURCES && open; r++) {
+        long want = nbookings / RESOURCES + (r <= nbookings % RESOURCES), nopen = 0;
+        for (long d = 0; d < ndays; d++)
+            if (always_open[r] || (from_day + d + 3) % 7 < 5) /* 1970-01-01: a Thursday */
+                open[nopen++] = d;
+        long prev = -1;
+        for (long b = 0; b < want; b++) {
+            long d = open[b * nopen / want]; /* want < 2 × nopen: two a day at most */
+            int64_t day = (from_day + d) * 86400;
+            int64_t start =
+                d != prev ? day + 7 * 3600 + pick(4) * 1800 : day + 11 * 3600 + pick(6) * 1800;
+            prev = d;
+            add_booking(st, r, start, (1 + pick(4)) * 1800, statuses[pick(20)], now);
+            made++;
+        }
+    }
+    free(open);
+    return made;
+}
+
 static void exec(const char *sql)
 {
     if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -67,6 +145,17 @@ int main(int argc, char **argv)
         return 2;
     }
     long nbookings = argc > 2 ? atol(argv[2]) : 1000000;
+    int peer = argc > 3 && strcmp(argv[3], "peer") == 0;
+    if (argc > 3 && !peer && strcmp(argv[3], "cluster") != 0) {
+        fprintf(stderr, "gen: shape is cluster or peer\n");
+        return 2;
+    }
+    if (peer) {
+        ORGS = 5;
+        LABS = 5;
+        RESOURCES = 50;
+        USERS = 500;
+    }
     if (sodium_init() < 0 || sqlite3_open(argv[1], &db) != SQLITE_OK)
         return 1;
     exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF;");
@@ -130,7 +219,6 @@ int main(int argc, char **argv)
         "max_minutes,created,updated) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,0,?9,0.1,30,30,?10,?11,?11)");
     sqlite3_stmt *oh = prep(
         "INSERT INTO opening_hours(resource_id,weekday,open_min,close_min) VALUES (?1,?2,?3,?4)");
-    static int always_open[RESOURCES + 1];
     for (int i = 1; i <= RESOURCES; i++) {
         int c = pick(12);
         char name[96], desc[160];
@@ -170,7 +258,6 @@ int main(int argc, char **argv)
     st = prep(
         "INSERT INTO users(id,email,name,role,organisation_id,password_hash,lang,created,updated)"
         " VALUES (?1,?2,?3,?4,?5,?6,'en',?7,?7)");
-    static int user_org[USERS + 1];
     for (int i = 1; i <= USERS; i++) {
         char email[64], name[64];
         snprintf(email, sizeof email, "user%d@bench.labshare", i);
@@ -194,8 +281,9 @@ int main(int argc, char **argv)
     /* Bookings: per resource a sequence of non-overlapping spans inside its
      * opening hours, spread over [now - 1 year, now + 1 year). */
     st = prep("INSERT INTO bookings(resource_id,user_id,organisation_id,start,end,purpose,status,"
-              "created,updated,sequence,no_show,cancelled_at) VALUES "
-              "(?1,?2,?3,?4,?5,?6,?7,?8,?8,?9,?10,?11)");
+              "created,updated,sequence,no_show,cancelled_at,price_currency,price_class,price_rate,"
+              "price_seconds,price_net,project) VALUES "
+              "(?1,?2,?3,?4,?5,?6,?7,?8,?8,?9,?10,?11,'PLN','member_academic',8000,?12,?13,?14)");
     static const char *statuses[] = {"approved", "approved", "approved",  "approved",  "approved",
                                      "approved", "approved", "approved",  "approved",  "approved",
                                      "approved", "approved", "approved",  "approved",  "approved",
@@ -207,6 +295,10 @@ int main(int argc, char **argv)
         if ((from_day + d + 3) % 7 < 5) /* 1970-01-01 was a Thursday: 0 = Monday */
             weekdays[nweekdays++] = d;
     long made = 0;
+    if (peer) {
+        made = peer_bookings(st, now, nbookings, statuses);
+        nbookings = 0; /* the cluster loop below adds nothing */
+    }
     for (int r = 1; r <= RESOURCES && made < nbookings; r++) {
         long want = nbookings / RESOURCES + (r <= nbookings % RESOURCES);
         if (r == 1)
@@ -225,27 +317,8 @@ int main(int argc, char **argv)
                 start = day + 9 * 3600 + pick(12) * 1800;
             }
             int64_t len = (1 + pick(4)) * 1800;
-            int u = 2 + ORGS + pick(USERS - 1 - ORGS);
             const char *status = r == 1 ? (b % 10 ? "approved" : "pending") : statuses[pick(20)];
-            sqlite3_bind_int(st, 1, r);
-            sqlite3_bind_int(st, 2, u);
-            if (user_org[u])
-                sqlite3_bind_int(st, 3, user_org[u]);
-            else
-                sqlite3_bind_null(st, 3);
-            sqlite3_bind_int64(st, 4, start);
-            sqlite3_bind_int64(st, 5, start + len);
-            sqlite3_bind_text(st, 6, "benchmark work", -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 7, status, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 8, start - 7 * 86400);
-            sqlite3_bind_int(st, 9, pick(3));
-            sqlite3_bind_int(st, 10,
-                             start < now && strcmp(status, "approved") == 0 && pick(30) == 0);
-            if (strcmp(status, "cancelled") == 0)
-                sqlite3_bind_int64(st, 11, start - 86400);
-            else
-                sqlite3_bind_null(st, 11);
-            step(st);
+            add_booking(st, r, start, len, status, now);
             made++;
         }
     }

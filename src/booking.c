@@ -9,6 +9,7 @@
 #include "booking.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <ctype.h>
@@ -33,16 +34,6 @@
 #define BOOKING_JOINS                                                                              \
     " FROM bookings b JOIN resources r ON r.id = b.resource_id"                                    \
     " JOIN labs l ON l.id = r.lab_id JOIN users u ON u.id = b.user_id"
-/* ?1 staff, ?2 viewer id, ?3 viewer is an owner, ?4 viewer's organisation;
- * then the optional filters, NULL = any. */
-#define BOOKING_LIST_WHERE                                                                         \
-    " WHERE (?1 OR b.user_id = ?2 OR (?3 AND l.organisation_id = ?4))"                             \
-    " AND (?5 IS NULL OR b.resource_id = ?5) AND (?6 IS NULL OR r.lab_id = ?6)"                    \
-    " AND (?7 IS NULL OR b.user_id = ?7) AND (?8 IS NULL OR b.organisation_id = ?8)"               \
-    " AND (?9 IS NULL OR b.series_id = ?9) AND (?10 IS NULL OR b.end > ?10)"                       \
-    " AND (?11 IS NULL OR b.start < ?11) AND (?12 IS NULL OR b.status = ?12)"                      \
-    " AND (?15 IS NULL OR (b.status = 'pending' AND (?1 OR (?3 AND l.organisation_id = ?4))))"
-
 static const char SQL_GET[] = BOOKING_COLS BOOKING_JOINS " WHERE b.id = ?1";
 static const char SQL_BY_SERIES[] =
     BOOKING_COLS BOOKING_JOINS " WHERE b.series_id = ?1 ORDER BY b.start, b.id";
@@ -52,9 +43,6 @@ static const char SQL_SERIES_FOLLOWING[] =
 static const char SQL_SERIES_PENDING_FROM[] =
     BOOKING_COLS BOOKING_JOINS " WHERE b.series_id = ?1 AND b.start >= ?2 AND b.status = 'pending'"
                                " ORDER BY b.start, b.id";
-static const char SQL_LIST[] =
-    BOOKING_COLS BOOKING_JOINS BOOKING_LIST_WHERE " ORDER BY b.start, b.id LIMIT ?13 OFFSET ?14";
-static const char SQL_LIST_COUNT[] = "SELECT count(*)" BOOKING_JOINS BOOKING_LIST_WHERE;
 /* Reads only the index entries that can clash: approved bookings of the
  * resource ending inside (start, end + the longest approved booking), since
  * one that overlaps must end there. The bound comes from bookings_length in
@@ -97,9 +85,11 @@ static const char SQL_MOVE[] =
     " updated = ?6, sequence = sequence + 1 WHERE id = ?1";
 static const char SQL_NO_SHOW[] =
     "UPDATE bookings SET no_show = ?2, updated = ?3, sequence = sequence + 1 WHERE id = ?1";
+/* A week of one resource: a range on start (not the resource's whole past). */
 static const char SQL_AVAIL_BUSY[] =
-    "SELECT id, start, end, status, user_id FROM bookings WHERE resource_id = ?1"
-    " AND status IN ('pending','approved') AND start < ?3 AND end > ?2 ORDER BY start, id";
+    "SELECT id, start, end, status, user_id FROM bookings INDEXED BY bookings_res_start"
+    " WHERE resource_id = ?1 AND status IN ('pending','approved') AND start < ?3 AND end > ?2"
+    " AND start > ?2 - " BOOKING_SQL_LONGEST " ORDER BY start, id";
 static const char SQL_AVAIL_BLACKOUTS[] =
     "SELECT id, start, end, reason FROM blackouts WHERE resource_id = ?1"
     " AND start < ?3 AND end > ?2 ORDER BY start, id";
@@ -122,10 +112,12 @@ int booking_status_parse(const char *s)
 /* ------------------------------------------------------------------ */
 /* Reading                                                              */
 
+/* A text column copied into the arena, or with a = NULL borrowed from the
+ * statement (valid until its next step or reset). */
 static const char *col_text(struct db_stmt *st, int i, struct arena *a)
 {
-    const unsigned char *s = db_column_text(st, i);
-    return s ? arena_strdup(a, (const char *)s) : NULL;
+    const char *s = (const char *)db_column_text(st, i);
+    return s && a ? arena_strdup(a, s) : s;
 }
 
 static void read_row(struct db_stmt *st, struct arena *a, struct booking *b)
@@ -1299,6 +1291,19 @@ int booking_set_no_show(struct booking *out, struct db *db, struct arena *a,
     return db_write(db, no_show_txn, &j, err);
 }
 
+/* Grows an arena array of `size`-byte elements when full. */
+static void *grow(struct arena *a, void *items, int n, int *cap, size_t size)
+{
+    if (n < *cap)
+        return items;
+    int bigger = *cap ? *cap * 2 : 16;
+    void *p = arena_alloc(a, (size_t)bigger * size);
+    if (n)
+        memcpy(p, items, (size_t)n * size);
+    *cap = bigger;
+    return p;
+}
+
 static const char SQL_SET_ECONOMIC[] =
     "UPDATE bookings SET economic = ?2, updated = ?3 WHERE id = ?1";
 
@@ -1343,61 +1348,380 @@ int booking_set_economic(struct booking *out, struct db *db, struct arena *a,
 /* ------------------------------------------------------------------ */
 /* Lists                                                                */
 
-static void bind_opt(struct db_stmt *st, int i, int64_t v)
+/* A list's SQL is put together for each combination of filters from the
+ * parts below, so that every filter is a plain term the planner can use (a
+ * "?N IS NULL OR …" term cannot drive an index), and its driving index is
+ * named (INDEXED BY): the plan is the same with or without ANALYZE's
+ * statistics, and tests/test_booking_list.c checks it per combination.
+ *
+ * [from, to) becomes a range on start: a booking that overlaps it starts
+ * before `to` and at most the longest booking's length before `from`. That
+ * length comes from bookings_length (approved) and bookings_length_other
+ * (the rest) in O(log n) (BOOKING_SQL_LONGEST_*, booking.h), so the range holds the bookings
+ * of the span and hardly more, however many lie outside it. */
+enum {
+    L_SERIES = 1u << 0,
+    L_RESOURCE = 1u << 1,
+    L_LAB = 1u << 2,
+    L_ORG = 1u << 3,
+    L_BOOKER_ORG = 1u << 4,
+    L_USER = 1u << 5,
+    L_OWNER = 1u << 6, /* visibility: the owner's own or their organisation's resources */
+    L_FROM = 1u << 7,
+    L_TO = 1u << 8,
+    L_DESC = 1u << 9,
+    L_COUNT = 1u << 10,  /* the total's query instead of the page's */
+    L_STATUS_SHIFT = 11, /* bits 11-13: status + 1; 0 = any */
+    L_DECIDE = 1u << 14, /* decidable, for an owner: their organisation's resources (the
+                            status bits say pending) */
+    L_KEYS = 1u << 15,
+};
+
+/* Terms in the order they are written; values always bound by name. */
+static const struct {
+    unsigned bit;
+    const char *sql;
+} list_terms[] = {
+    {L_SERIES, "b.series_id = :series_id"},
+    {L_RESOURCE, "b.resource_id = :resource_id"},
+    {L_LAB, "b.resource_id IN (SELECT id FROM resources WHERE lab_id = :lab_id)"},
+    {L_ORG, "b.resource_id IN (SELECT fr.id FROM resources fr JOIN labs fl ON fl.id = fr.lab_id"
+            " WHERE fl.organisation_id = :organisation_id)"},
+    {L_BOOKER_ORG, "b.organisation_id = :booker_organisation_id"},
+    {L_USER, "b.user_id = :user_id"},
+    {L_OWNER,
+     "(b.user_id = :viewer OR b.resource_id IN (SELECT vr.id FROM resources vr"
+     " JOIN labs vl ON vl.id = vr.lab_id WHERE vl.organisation_id = :viewer_organisation))"},
+    {L_DECIDE, "b.resource_id IN (SELECT dr.id FROM resources dr JOIN labs dl ON dl.id = dr.lab_id"
+               " WHERE dl.organisation_id = :viewer_organisation)"},
+    {L_TO, "b.start < :to"},
+};
+
+/* The index that reads the fewest entries for a combination: a series (at
+ * most BOOKING_MAX_OCCURRENCES), a resource's or a user's range, a lab's or
+ * organisation's resources' ranges when the span is bounded (sorted after;
+ * open-ended, a sort would read everything, so a list index gives the
+ * order and stops at the page), else the span of all bookings
+ * (bookings_list holds every column the filters read, so only the page's
+ * rows visit the table, and a total is counted from the index alone;
+ * migration 0021). A partial index of the pending requests would spare the
+ * inbox's list a walk over the other bookings' index entries, but cost every
+ * pending request one more random index page (a quarter fewer pending
+ * POSTs a second in A/B runs, bench/RESULTS.md), so there is none. */
+static const char *list_index(unsigned key)
 {
-    if (v)
-        db_bind_int64(st, i, v);
+    if (key & L_SERIES)
+        return "bookings_series";
+    if (key & L_RESOURCE)
+        return "bookings_res_start";
+    if (key & L_USER)
+        return "bookings_user_start";
+    if ((key & (L_LAB | L_ORG | L_DECIDE)) && (key & L_FROM) && (key & L_TO))
+        return "bookings_res_start";
+    return "bookings_list";
 }
 
-static void bind_filter(struct db_stmt *st, const struct user *v, const struct booking_filter *f,
-                        int64_t user_id)
+struct sql_buf {
+    char *p;
+    size_t len, cap;
+};
+
+static void sql_add(struct sql_buf *b, const char *s)
 {
-    db_bind_int(st, 1, authz_is_staff(v));
-    db_bind_int64(st, 2, v->id);
-    db_bind_int(st, 3, v->role == ROLE_OWNER && v->organisation_id > 0);
-    db_bind_int64(st, 4, v->organisation_id);
-    bind_opt(st, 5, f->resource_id);
-    bind_opt(st, 6, f->lab_id);
-    bind_opt(st, 7, user_id);
-    bind_opt(st, 8, f->organisation_id);
-    bind_opt(st, 9, f->series_id);
-    bind_opt(st, 10, f->from);
-    bind_opt(st, 11, f->to);
-    if (f->status >= 0)
-        db_bind_text(st, 12, booking_status_name((enum booking_status)f->status), -1, DB_STATIC);
-    if (f->decidable)
-        db_bind_int(st, 15, 1);
+    size_t n = strlen(s);
+    if (b->len + n < b->cap) {
+        memcpy(b->p + b->len, s, n + 1);
+        b->len += n;
+    }
+}
+
+#define LIST_SQL_MAX 2048
+
+/* Writes the SQL of combination `key` into out (LIST_SQL_MAX bytes). */
+static void list_build(char *out, unsigned key)
+{
+    struct sql_buf b = {out, 0, LIST_SQL_MAX};
+    out[0] = '\0';
+    if (key & L_COUNT) {
+        sql_add(&b, "SELECT count(*) FROM bookings b INDEXED BY ");
+        sql_add(&b, list_index(key));
+    } else {
+        /* CROSS JOIN keeps b the outer loop, on the index named. */
+        sql_add(&b, BOOKING_COLS " FROM bookings b INDEXED BY ");
+        sql_add(&b, list_index(key));
+        sql_add(&b, " CROSS JOIN resources r ON r.id = b.resource_id"
+                    " CROSS JOIN labs l ON l.id = r.lab_id CROSS JOIN users u ON u.id = b.user_id");
+    }
+    const char *glue = " WHERE ";
+    for (size_t i = 0; i < sizeof list_terms / sizeof list_terms[0]; i++) {
+        if (!(key & list_terms[i].bit))
+            continue;
+        sql_add(&b, glue);
+        sql_add(&b, list_terms[i].sql);
+        glue = " AND ";
+    }
+    int status = (int)(key >> L_STATUS_SHIFT & 7) - 1;
+    if (status >= 0) {
+        /* A word of the fixed status table, written into the SQL so that
+         * the statement is prepared once per status. */
+        sql_add(&b, glue);
+        sql_add(&b, "b.status = '");
+        sql_add(&b, status_names[status]);
+        sql_add(&b, "'");
+        glue = " AND ";
+    }
+    if (key & L_FROM) {
+        sql_add(&b, glue);
+        sql_add(&b, "b.end > :from AND b.start > :from - ");
+        sql_add(&b, status == BOOKING_APPROVED ? BOOKING_SQL_LONGEST_APPROVED
+                    : status >= 0              ? BOOKING_SQL_LONGEST_OTHER
+                                               : BOOKING_SQL_LONGEST);
+    }
+    if (!(key & L_COUNT)) {
+        sql_add(&b, key & L_DESC ? " ORDER BY b.start DESC, b.id DESC" : " ORDER BY b.start, b.id");
+        sql_add(&b, " LIMIT :limit OFFSET :offset");
+    }
+}
+
+/* The texts of the first BOOKING_LIST_CACHED_SQL combinations asked for,
+ * kept for the life of the process so that db_stmt() keeps their statements
+ * prepared (it caches by the text's address). Any further combination is
+ * built in the request's arena and prepared for that request alone: a
+ * client trying every combination must not fill the connections' statement
+ * caches, which every module shares. */
+static struct {
+    pthread_mutex_t mu;
+    const char *text[L_KEYS];
+    int kept;
+} list_sql = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static const char *list_text(unsigned key, struct arena *a, int *kept)
+{
+    pthread_mutex_lock(&list_sql.mu);
+    const char *sql = list_sql.text[key];
+    if (!sql && list_sql.kept < BOOKING_LIST_CACHED_SQL) {
+        char *s = malloc(LIST_SQL_MAX);
+        if (s) {
+            list_build(s, key);
+            list_sql.text[key] = sql = s;
+            list_sql.kept++;
+        }
+    }
+    pthread_mutex_unlock(&list_sql.mu);
+    *kept = sql != NULL;
+    if (!sql) {
+        char *s = arena_alloc(a, LIST_SQL_MAX);
+        list_build(s, key);
+        sql = s;
+    }
+    return sql;
+}
+
+/* A filter reduced to its combination and values: a researcher's view is
+ * their own bookings (a user filter on themselves), an owner's their own or
+ * their organisation's resources' (a user filter on themselves makes that
+ * their own), staff see everything. */
+struct list_query {
+    unsigned key;
+    int empty; /* the filter cannot match anything the viewer may see */
+    int64_t user_id, limit;
+};
+
+static struct list_query list_query(const struct user *v, const struct booking_filter *f)
+{
+    struct list_query q = {0};
+    q.user_id = f->user_id;
+    q.limit = f->limit <= 0 ? 50 : f->limit < BOOKING_LIST_MAX ? f->limit : BOOKING_LIST_MAX;
+    int staff = authz_is_staff(v);
+    int owner = !staff && v->role == ROLE_OWNER && v->organisation_id > 0;
+    if (f->mine || (!staff && !owner)) {
+        if (q.user_id && q.user_id != v->id)
+            q.empty = 1;
+        q.user_id = v->id;
+    }
+    q.key = (f->series_id ? L_SERIES : 0) | (f->resource_id ? L_RESOURCE : 0) |
+            (f->lab_id ? L_LAB : 0) | (f->organisation_id ? L_ORG : 0) |
+            (f->booker_organisation_id ? L_BOOKER_ORG : 0) | (q.user_id ? L_USER : 0) |
+            (owner && q.user_id != v->id ? L_OWNER : 0) | (f->from ? L_FROM : 0) |
+            (f->to ? L_TO : 0) | (f->desc ? L_DESC : 0);
+    int status = f->status >= 0 && f->status < 4 ? f->status : -1;
+    if (f->decidable) {
+        /* Pending, on resources the viewer manages: staff manage all, an
+         * owner their organisation's (which they may all see, so the term
+         * replaces the visibility one), anyone else none. */
+        if ((!staff && !owner) || (status >= 0 && status != BOOKING_PENDING))
+            q.empty = 1;
+        status = BOOKING_PENDING;
+        if (owner)
+            q.key = (q.key & ~(unsigned)L_OWNER) | L_DECIDE;
+    }
+    if (status >= 0)
+        q.key |= (unsigned)(status + 1) << L_STATUS_SHIFT;
+    return q;
+}
+
+/* Binds every parameter of a list statement by name. 0, or -1 when the
+ * SQL names a parameter this function does not know (a bug). */
+static int list_bind(struct db_stmt *st, const struct user *v, const struct booking_filter *f,
+                     const struct list_query *q)
+{
+    const struct {
+        const char *name;
+        int64_t value;
+    } values[] = {
+        {":series_id", f->series_id},
+        {":resource_id", f->resource_id},
+        {":lab_id", f->lab_id},
+        {":organisation_id", f->organisation_id},
+        {":booker_organisation_id", f->booker_organisation_id},
+        {":user_id", q->user_id},
+        {":viewer", v->id},
+        {":viewer_organisation", v->organisation_id},
+        {":from", f->from},
+        {":to", f->to},
+        {":limit", q->limit},
+        {":offset", f->offset > 0 ? f->offset : 0},
+    };
+    int n = db_bind_parameter_count(st);
+    for (int i = 1; i <= n; i++) {
+        const char *name = db_bind_parameter_name(st, i);
+        size_t k = 0;
+        while (k < sizeof values / sizeof values[0] && strcmp(name, values[k].name) != 0)
+            k++;
+        if (k == sizeof values / sizeof values[0])
+            return -1;
+        db_bind_int64(st, i, values[k].value);
+    }
+    return 0;
+}
+
+const char *booking_list_sql(struct arena *a, const struct user *viewer,
+                             const struct booking_filter *f, int count)
+{
+    struct list_query q = list_query(viewer, f);
+    if (q.empty)
+        return NULL;
+    int kept;
+    return list_text(q.key | (count ? L_COUNT : 0), a, &kept);
+}
+
+/* The statement of a combination: the connection's cached one for a kept
+ * text, else one prepared for this request (*owned = 1: finalize it). */
+static struct db_stmt *list_stmt(struct db *db, struct arena *a, unsigned key, int *owned)
+{
+    int kept;
+    const char *sql = list_text(key, a, &kept);
+    *owned = !kept;
+    if (kept)
+        return db_stmt(db, sql);
+    struct db_stmt *st = NULL;
+    if (db_prepare(db, sql, &st) != DB_OK) {
+        fprintf(stderr, "labshare: prepare failed: %s\n  in: %s\n", db_errmsg(db), sql);
+        db_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+static void list_stmt_done(struct db_stmt *st, int owned)
+{
+    if (owned)
+        db_finalize(st);
+    else if (st)
+        db_reset(st);
+}
+
+int booking_list_each(struct db *db, struct arena *a, const struct user *viewer,
+                      const struct booking_filter *f, booking_each_fn each, void *ctx,
+                      int64_t *total, struct ls_err *err)
+{
+    *total = 0;
+    if (f->from && f->to && f->to <= f->from)
+        return ls_err_set(err, LS_EVALIDATION, "to", "{field} must be after the start");
+    if (f->from && f->to && f->to - f->from > (int64_t)BOOKING_LIST_MAX_DAYS * 86400)
+        return ls_err_set(err, LS_EVALIDATION, "to",
+                          "{field} may be at most %d days after the start", BOOKING_LIST_MAX_DAYS);
+    struct list_query q = list_query(viewer, f);
+    if (q.empty)
+        return LS_OK;
+    int64_t offset = f->offset > 0 ? f->offset : 0;
+    /* Page and total from one snapshot: with no offset the total is needed
+     * only after a full page, and then the page's statement, not yet
+     * stepped to its end, still holds the read transaction; with an offset
+     * the total may be needed after an empty page, so a transaction holds
+     * the snapshot. */
+    int txn = offset > 0, rc = LS_OK, owned = 0, cowned = 0;
+    if (txn && (rc = db_begin_read(db, err)))
+        return rc;
+    struct db_stmt *count = NULL, *st = list_stmt(db, a, q.key, &owned);
+    if (!st || list_bind(st, viewer, f, &q)) {
+        rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+        goto done;
+    }
+    int step = DB_DONE;
+    int64_t n = 0;
+    struct booking b;
+    while (n < q.limit && (step = db_step(st)) == DB_ROW) {
+        read_row(st, NULL, &b);
+        each(&b, ctx);
+        n++;
+    }
+    if (step != DB_ROW && step != DB_DONE) {
+        rc = db_fail(db, step, err);
+        goto done;
+    }
+    if (n < q.limit && (n > 0 || offset == 0)) {
+        *total = offset + n;
+        goto done;
+    }
+    count = list_stmt(db, a, q.key | L_COUNT, &cowned);
+    if (!count || list_bind(count, viewer, f, &q)) {
+        rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+        goto done;
+    }
+    if ((step = db_step(count)) == DB_ROW)
+        *total = db_column_int64(count, 0);
+    else
+        rc = db_fail(db, step, err);
+done:
+    list_stmt_done(count, cowned);
+    list_stmt_done(st, owned);
+    if (txn)
+        db_end_read(db);
+    return rc;
+}
+
+struct collect {
+    struct booking_set *out;
+    struct arena *a;
+    int cap;
+};
+
+/* booking_list's each: the row's booking copied into the arena, every
+ * string of struct booking with it (they are borrowed from the row). */
+static void collect(const struct booking *b, void *ctx)
+{
+    struct collect *c = ctx;
+    struct booking_set *out = c->out;
+    out->items = grow(c->a, out->items, out->n, &c->cap, sizeof *out->items);
+    struct booking *copy = &out->items[out->n++];
+    *copy = *b;
+    copy->purpose = arena_strdup(c->a, b->purpose);
+    copy->reason = arena_strdup(c->a, b->reason);
+    copy->resource_name = arena_strdup(c->a, b->resource_name);
+    copy->user_name = arena_strdup(c->a, b->user_name);
+    copy->project = arena_strdup(c->a, b->project);
+    copy->cost_centre = arena_strdup(c->a, b->cost_centre);
+    copy->price.currency = arena_strdup(c->a, b->price.currency);
 }
 
 int booking_list(struct booking_set *out, struct db *db, struct arena *a, const struct user *viewer,
                  const struct booking_filter *f, struct ls_err *err)
 {
     memset(out, 0, sizeof *out);
-    int64_t user_id = f->user_id;
-    if (f->mine) {
-        if (user_id && user_id != viewer->id) {
-            out->items = arena_alloc(a, sizeof *out->items);
-            return LS_OK;
-        }
-        user_id = viewer->id;
-    }
-    struct db_stmt *st = db_stmt(db, SQL_LIST_COUNT);
-    if (!st)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_filter(st, viewer, f, user_id);
-    int rc = db_step(st);
-    out->total = rc == DB_ROW ? db_column_int64(st, 0) : 0;
-    db_reset(st);
-    if (rc != DB_ROW)
-        return db_fail(db, rc, err);
-    st = db_stmt(db, SQL_LIST);
-    bind_filter(st, viewer, f, user_id);
-    db_bind_int64(st, 13, f->limit > 0 ? f->limit : 50);
-    db_bind_int64(st, 14, f->offset);
-    int64_t total = out->total;
-    rc = read_all(out, db, st, a, err);
-    out->total = total;
-    return rc;
+    struct collect c = {out, a, 0};
+    out->items = arena_alloc(a, sizeof *out->items);
+    return booking_list_each(db, a, viewer, f, collect, &c, &out->total, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1421,19 +1745,6 @@ static void add_span(int64_t s, int64_t e, void *p)
         acc->cap = cap;
     }
     acc->items[acc->n++] = (struct booking_span){s, e};
-}
-
-/* Grows an arena array of `size`-byte elements when full. */
-static void *grow(struct arena *a, void *items, int n, int *cap, size_t size)
-{
-    if (n < *cap)
-        return items;
-    int bigger = *cap ? *cap * 2 : 16;
-    void *p = arena_alloc(a, (size_t)bigger * size);
-    if (n)
-        memcpy(p, items, (size_t)n * size);
-    *cap = bigger;
-    return p;
 }
 
 int booking_availability(struct booking_availability *out, struct db *db, struct arena *a,

@@ -207,6 +207,21 @@ int booking_set_no_show(struct booking *out, struct db *db, struct arena *a,
                         const struct booking_actor *who, int64_t id, int no_show,
                         struct ls_err *err);
 
+/* SQL: the longest booking's length, any status, read in O(log n) from
+ * bookings_length (approved) and bookings_length_other (the rest). A
+ * booking that ends after T starts after T minus it, so "end > T" becomes a
+ * range on start for indexes that lead with it (lists, availability, feeds).
+ * Refers to the table as `bookings`, unaliased. */
+#define BOOKING_SQL_LONGEST_APPROVED                                                               \
+    "coalesce((SELECT max(end - start) FROM bookings WHERE status = 'approved'), 0)"
+#define BOOKING_SQL_LONGEST_OTHER                                                                  \
+    "coalesce((SELECT max(end - start) FROM bookings WHERE status != 'approved'), 0)"
+#define BOOKING_SQL_LONGEST "max(" BOOKING_SQL_LONGEST_APPROVED ", " BOOKING_SQL_LONGEST_OTHER ")"
+
+#define BOOKING_LIST_MAX 500       /* items a page */
+#define BOOKING_LIST_MAX_DAYS 366  /* longest [from, to) of a list, both given */
+#define BOOKING_LIST_CACHED_SQL 48 /* filter combinations kept prepared (see booking.c) */
+
 /* Sets a pending or approved booking's `economic` flag; the resource's
  * managers and staff only (404 not visible, 403 not a manager, 409 in
  * another state). Turning it on for an approved booking goes through the
@@ -216,19 +231,47 @@ int booking_set_economic(struct booking *out, struct db *db, struct arena *a,
                          int override_cap, struct ls_err *err);
 
 struct booking_filter {
-    int64_t resource_id, lab_id, user_id, organisation_id, series_id; /* 0 = any */
-    int64_t from, to; /* overlap [from, to); 0 = open */
-    int status;       /* -1 = any */
-    int mine;         /* only the viewer's own */
-    int decidable;    /* only those the viewer may approve or decline now: pending, on
-                         resources the viewer manages */
-    int64_t limit, offset;
+    int64_t resource_id, lab_id, series_id; /* 0 = any */
+    int64_t organisation_id;                /* of the resource (API v1.1); 0 = any */
+    int64_t booker_organisation_id;         /* the booker's at booking time; 0 = any */
+    int64_t user_id;                        /* the booker; 0 = any */
+    int64_t from, to;                       /* overlap [from, to); 0 = open */
+    int status;                             /* -1 = any */
+    int mine;                               /* only the viewer's own */
+    int decidable;         /* only those the viewer may approve or decline now: pending, on
+                              resources the viewer manages */
+    int desc;              /* newest first */
+    int64_t limit, offset; /* limit 1..BOOKING_LIST_MAX (0 = 50) */
 };
 
 /* The bookings the viewer may see (own; owners also those on their
- * organisation's resources; staff all) matching f, ordered by start. */
+ * organisation's resources; staff all) matching f, ordered by start (and
+ * id), reversed with f->desc; out->total counts every match. 422 "to" when
+ * to ≤ from or [from, to) is longer than BOOKING_LIST_MAX_DAYS.
+ *
+ * Cost: [from, to) is a range of an index chosen for the filters (EXPLAIN
+ * QUERY PLAN is tested per combination), so the answer does not grow with
+ * the bookings outside it; the page is one query, and the total a second,
+ * index-only one only when the page does not show it (a full page, or an
+ * offset past the end). booking_list_sql() shows the SQL of a combination. */
 int booking_list(struct booking_set *out, struct db *db, struct arena *a, const struct user *viewer,
                  const struct booking_filter *f, struct ls_err *err);
+
+/* booking_list without the copies: calls each(b, ctx) for every booking of
+ * the page in order, then sets *total. b and its strings are borrowed for
+ * the call only (they point into SQLite's row). For answers written as they
+ * are read. */
+typedef void (*booking_each_fn)(const struct booking *b, void *ctx);
+int booking_list_each(struct db *db, struct arena *a, const struct user *viewer,
+                      const struct booking_filter *f, booking_each_fn each, void *ctx,
+                      int64_t *total, struct ls_err *err);
+
+/* The SQL booking_list would run for viewer and f: the page's (count = 0)
+ * or the total's (count = 1), or NULL when the answer is known to be empty
+ * without a query. Borrowed: lives as long as the process, or in `a`. For
+ * tests (EXPLAIN QUERY PLAN of every combination) and benchmarks. */
+const char *booking_list_sql(struct arena *a, const struct user *viewer,
+                             const struct booking_filter *f, int count);
 
 struct booking_span {
     int64_t start, end;

@@ -10,6 +10,7 @@
 #include <sodium.h>
 #include <zlib.h>
 
+#include "booking.h"
 #include "db.h"
 #include "ical.h"
 
@@ -55,13 +56,16 @@ static const char *const SQL_SCOPE[] = {SQL_SCOPE_RESOURCE, SQL_SCOPE_LAB, SQL_S
                                         SQL_SCOPE_USER};
 
 /* Every query over a scope's bookings uses the same joins and window; the
- * scope filter is chosen so that an index on bookings serves it. ?2 = end
- * cut-off, ?3 = cancellation (or decline) cut-off. */
+ * scope filter is chosen so that an index on bookings serves it, and the
+ * window's end cut-off bounds start too (BOOKING_SQL_LONGEST), so a feed
+ * reads a range of the scope's (resource_id, start) or (user_id, start)
+ * index, not its whole past (50 years of history: 45 → 1 ms a render). ?2 =
+ * end cut-off, ?3 = cancellation (or decline) cut-off. */
 #define EVENTS_FROM                                                                                \
     " FROM bookings b JOIN resources r ON r.id = b.resource_id JOIN labs l ON l.id = r.lab_id"     \
     " JOIN users u ON u.id = b.user_id LEFT JOIN organisations bo ON bo.id = b.organisation_id"
 #define EVENTS_WINDOW                                                                              \
-    " AND b.end > ?2"                                                                              \
+    " AND b.end > ?2 AND b.start > ?2 - " BOOKING_SQL_LONGEST                                      \
     " AND (b.status IN ('pending', 'approved') OR coalesce(b.cancelled_at, b.updated) >= ?3)"
 #define WHERE_RESOURCE " WHERE b.resource_id = ?1"
 #define WHERE_LAB " WHERE b.resource_id IN (SELECT id FROM resources WHERE lab_id = ?1)"
@@ -105,6 +109,11 @@ static const char SQL_VERSION_ORGANISATION[] =
 static const char SQL_VERSION_USER[] = VERSION_SELECT EVENTS_FROM WHERE_USER EVENTS_WINDOW;
 static const char *const SQL_VERSION[] = {SQL_VERSION_RESOURCE, SQL_VERSION_LAB,
                                           SQL_VERSION_ORGANISATION, SQL_VERSION_USER};
+
+const char *feed_events_sql(enum feed_scope scope, int version)
+{
+    return version ? SQL_VERSION[scope] : SQL_EVENTS[scope];
+}
 
 /* Resource and lab feeds show the blackouts in their window, with the
  * newest change of what the event shows (the resource's and lab's names). */

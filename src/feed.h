@@ -150,4 +150,9 @@ struct feed_cache_stats {
 void feed_cache_stats(struct feed_cache_stats *out);
 void feed_cache_clear(void);
 
+/* The SQL that reads a scope's events (version = 0) or versions them
+ * (version = 1); static. For tests (EXPLAIN QUERY PLAN: a range of an
+ * index, never the scope's whole past). */
+const char *feed_events_sql(enum feed_scope scope, int version);
+
 #endif

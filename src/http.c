@@ -315,13 +315,18 @@ int http_send_json(struct req *r, int status, cJSON *body)
         const char oom[] = "{\"error\":\"internal\",\"message\":\"out of memory\"}";
         return http_send(r, 500, "application/json", oom, sizeof oom - 1);
     }
+    http_send_json_text(r, status, text, strlen(text));
+    free(text);
+    return LS_OK;
+}
+
+int http_send_json_text(struct req *r, int status, const char *text, size_t len)
+{
     if (!strstr(r->extra_headers ? r->extra_headers : "", "Cache-Control"))
         http_add_header(r, "Cache-Control", "no-store");
     if (r->cache_key && status == 200)
-        answer_put(r->cache_key, r->cache_generation, text, strlen(text));
-    http_send(r, status, "application/json; charset=utf-8", text, strlen(text));
-    free(text);
-    return LS_OK;
+        answer_put(r->cache_key, r->cache_generation, text, len);
+    return http_send(r, status, "application/json; charset=utf-8", text, len);
 }
 
 static cJSON *ids_array(const int64_t *ids, int n, int max)

@@ -202,6 +202,9 @@ const char *http_public_host(void);
 
 /* Sends `body` as JSON with `status`. Takes ownership of body. */
 int http_send_json(struct req *r, int status, cJSON *body);
+/* Sends JSON text built without cJSON (jsonw.h) as http_send_json sends a
+ * tree: same headers, kept by the answer cache alike. text is borrowed. */
+int http_send_json_text(struct req *r, int status, const char *text, size_t len);
 /* Sends raw bytes. content_type like "text/csv; charset=utf-8". */
 int http_send(struct req *r, int status, const char *content_type, const void *body, size_t len);
 /* Sends 204 No Content. */

@@ -190,7 +190,10 @@ int price_read(struct price *out, struct db_stmt *st, int col, struct arena *a)
     memset(out, 0, sizeof *out);
     if (db_column_type(st, col) == DB_NULL)
         return 0;
-    out->currency = col_text(st, col, a);
+    /* Without an arena the currency is borrowed from the row (a list
+     * written as it is read, booking_list_each). */
+    const char *cur = (const char *)db_column_text(st, col);
+    out->currency = a ? arena_strdup(a, cur) : cur;
     int c = price_class_parse((const char *)db_column_text(st, col + 1));
     out->cls = c < 0 ? PRICE_NON_MEMBER : (enum price_class)c;
     out->rate_minor =

@@ -77,7 +77,7 @@ double price_discount_of(const struct price_discounts *d, const char *package);
 /* A price: integers in minor units for the arithmetic, the same in currency
  * units for answers (NAN = null). */
 struct price {
-    const char *currency;   /* ISO 4217, static storage */
+    const char *currency;   /* ISO 4217: static, the resource's or price_read's */
     const char *class_name; /* price_class_name(cls) */
     enum price_class cls;
     int64_t rate_minor;      /* per hour after the discount; PRICE_NONE = may not book */
@@ -106,7 +106,9 @@ void price_finish(struct price *p);
 
 /* Reads a price kept on a booking from five columns of a row, from `col`
  * on: price_currency, price_class, price_rate, price_seconds, price_net
- * (migration 0019). Returns 0 (and *out zeroed) when the booking has none. */
+ * (migration 0019). Returns 0 (and *out zeroed) when the booking has none.
+ * The currency is copied into `a`, or with a = NULL borrowed from the row
+ * (valid until the statement's next step or reset). */
 struct db_stmt;
 int price_read(struct price *out, struct db_stmt *st, int col, struct arena *a);
 

@@ -869,6 +869,25 @@ static void booking__keeps_the_price_of_the_bookers_class(void **state)
     /* A price list changed later leaves kept prices alone. */
     testdb_exec(f->t, "UPDATE resources SET price_member_academic = 99 WHERE id = 1");
     assert_int_equal(count(f, "SELECT price_net FROM bookings WHERE start = 1793610000"), 2700);
+    /* A list holds what each booking keeps, as booking_get reads it, in its
+     * own copies (a list is read from rows without copying first). */
+    struct booking_set l;
+    struct booking_filter all = {.status = -1, .from = s0, .to = e0 + 7200};
+    assert_int_equal(booking_list(&l, f->t->db, &f->a, &f->staff, &all, &err), LS_OK);
+    assert_int_equal(l.n, 3);
+    for (int i = 0; i < l.n; i++) {
+        const struct booking *x = &l.items[i];
+        struct booking b;
+        assert_int_equal(booking_get(&b, f->t->db, &f->a, &f->staff, x->id, &err), LS_OK);
+        assert_string_equal(x->project, b.project);
+        assert_true(!x->cost_centre && !b.cost_centre);
+        assert_int_equal(x->economic, b.economic);
+        assert_string_equal(x->price.currency, b.price.currency);
+        assert_string_equal(x->price.class_name, b.price.class_name);
+        assert_true(x->price.rate_minor == b.price.rate_minor &&
+                    x->price.seconds == b.price.seconds && x->price.net_minor == b.price.net_minor);
+    }
+    assert_string_equal(l.items[0].price.class_name, "member_academic");
 }
 
 static void booking__cost_centre_and_the_economic_flag(void **state)

@@ -466,6 +466,35 @@ static void feed__lent_body_outlives_eviction(void **state)
     assert_memory_equal(d1.body, "BEGIN:VCALENDAR\r\n", 17); /* still the fixture's loan */
 }
 
+/* Every scope's events and version read a range of a bookings index on
+ * start (bounded by the window's end cut-off and the longest booking), not
+ * the scope's whole past nor the table: a feed renders as fast after 50
+ * years of history as after one. */
+static void feed__events_read_an_index_range(void **state)
+{
+    struct fixture *fx = *state;
+    for (int scope = FEED_RESOURCE; scope <= FEED_USER; scope++)
+        for (int version = 0; version <= 1; version++) {
+            char eqp[4096], plan[4096] = "";
+            snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", feed_events_sql(scope, version));
+            struct db_stmt *st = NULL;
+            assert_int_equal(db_prepare(fx->t->db, eqp, &st), DB_OK);
+            int ranged = 0;
+            while (db_step(st) == DB_ROW) {
+                const char *line = (const char *)db_column_text(st, 3);
+                strncat(plan, line, sizeof plan - strlen(plan) - 2);
+                strcat(plan, "\n");
+                if (strncmp(line, "SCAN b", 6) == 0)
+                    fail_msg("scope %d, version %d scans the bookings:\n%s", scope, version, plan);
+                if (strncmp(line, "SEARCH b USING", 14) == 0 && strstr(line, "start>?"))
+                    ranged = 1;
+            }
+            db_finalize(st);
+            if (!ranged)
+                fail_msg("scope %d, version %d reads no range on start:\n%s", scope, version, plan);
+        }
+}
+
 int main(void)
 {
     testutil_init();
@@ -481,6 +510,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(feed__lent_body_outlives_eviction, setup, teardown),
         cmocka_unit_test_setup_teardown(feed__last_used_written_at_most_hourly, setup, teardown),
         cmocka_unit_test_setup_teardown(feed__single_booking_ics, setup, teardown),
+        cmocka_unit_test_setup_teardown(feed__events_read_an_index_range, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     feed_cache_clear();

@@ -66,6 +66,21 @@ static inline void testdb_exec(struct testdb *t, const char *sql)
         fail_msg("SQL failed: %s\n%s", err.message, sql);
 }
 
+/* testdb_exec with printf formatting (up to 4 KiB of SQL). */
+static inline void testdb_execf(struct testdb *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static inline void testdb_execf(struct testdb *t, const char *fmt, ...)
+{
+    char sql[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof sql)
+        fail_msg("SQL longer than %zu bytes: %s…", sizeof sql, sql);
+    testdb_exec(t, sql);
+}
+
 /* The first column of the first row of a query with no parameters. */
 static inline int64_t testdb_count(struct testdb *t, const char *sql)
 {

@@ -46,7 +46,7 @@ after(async () => { await browser?.close(); await srv?.stop(); });
  */
 const PAGES = () => ({
   anon: ['#/', '#/login', '#/register', '#/reset', '#/reset/not-a-token', '#/verify/not-a-token', '#/invitation/not-a-token'],
-  'researcher@labshare.demo': ['#/', '#/catalogue', `#/organisations/${ids.organisation}`, `#/labs/${ids.lab}`,
+  'researcher@labshare.demo': ['#/', '#/catalogue', `#/organisations/${ids.organisation}`, `#/labs/${ids.lab}`, `#/labs/${ids.lab}/week`,
     `#/resources/${ids.resource}`, `#/book/${ids.bookable}`, '#/bookings', '#/bookings?view=week', '#/bookings?view=month',
     `#/bookings/${ids.booking}`, '#/profile', '#/feeds'],
   'owner@labshare.demo': ['#/inbox', '#/manage', '#/dashboard', '#/invite', '#/statements'],

@@ -267,6 +267,69 @@ test('lists and objects follow visibility: own, owner of the resource, staff', a
   assertError(await clients.staff.get('/api/v1/bookings?limit=501'), 422, 'validation', 'limit');
 });
 
+test('lists: lab_id and organisation_id of the resource, booker_organisation_id, order=desc, span limits', async () => {
+  const d = day(5, 2);
+  // Three bookings on lab 1 (organisation 1) by organisation 2's researcher,
+  // one on lab 2 (organisation 2) by organisation 1's researcher.
+  const a = (await book(clients.res2, { resource_id: 1, start: at(d, '09:00'), end: at(d, '10:00') })).json;
+  const b = (await book(clients.res2, { resource_id: 2, start: at(d, '11:00'), end: at(d, '12:00') })).json;
+  const c = (await book(clients.res2, { resource_id: 1, start: at(d, '13:00'), end: at(d, '14:00') })).json;
+  const e = (await book(clients.res1, { resource_id: 5, start: at(d, '10:00'), end: at(d, '11:00') })).json;
+  for (const x of [a, b, c, e]) assert.ok(x.id, JSON.stringify(x));
+  const span = `from=${d}T00:00:00Z&to=${d}T23:59:00Z`;
+  const ids = (r) => r.json.items.map((x) => x.id);
+
+  const lab1 = await clients.staff.get(`/api/v1/bookings?lab_id=1&${span}`);
+  assert.equal(lab1.status, 200);
+  assert.deepEqual(ids(lab1), [a.id, b.id, c.id]);
+  assert.equal(lab1.json.total, 3);
+  const lab2 = await clients.staff.get(`/api/v1/bookings?lab_id=2&${span}`);
+  assert.deepEqual(ids(lab2), [e.id]);
+  // organisation_id is the resource's organisation (API.md v1.1) ...
+  assert.deepEqual(ids(await clients.staff.get(`/api/v1/bookings?organisation_id=1&${span}`)), [a.id, b.id, c.id]);
+  assert.deepEqual(ids(await clients.staff.get(`/api/v1/bookings?organisation_id=2&${span}`)), [e.id]);
+  // ... and booker_organisation_id the booker's, what organisation_id meant in v1.
+  assert.deepEqual(ids(await clients.staff.get(`/api/v1/bookings?booker_organisation_id=2&${span}`)), [a.id, b.id, c.id]);
+  assert.deepEqual(ids(await clients.staff.get(`/api/v1/bookings?booker_organisation_id=1&${span}`)), [e.id]);
+  // Newest first, paged the same way.
+  const desc = await clients.staff.get(`/api/v1/bookings?lab_id=1&${span}&order=desc`);
+  assert.deepEqual(ids(desc), [c.id, b.id, a.id]);
+  const page = await clients.staff.get(`/api/v1/bookings?lab_id=1&${span}&order=desc&limit=1&offset=1`);
+  assert.deepEqual(ids(page), [b.id]);
+  assert.equal(page.json.total, 3);
+  const beyond = await clients.staff.get(`/api/v1/bookings?lab_id=1&${span}&limit=2&offset=5`);
+  assert.deepEqual(ids(beyond), []);
+  assert.equal(beyond.json.total, 3);
+  // Visibility stays: owner 1 sees all of lab 1 (their organisation's
+  // resources) but of lab 2 only their own; researchers only their own.
+  assert.deepEqual(ids(await clients.owner1.get(`/api/v1/bookings?lab_id=1&${span}`)), [a.id, b.id, c.id]);
+  assert.deepEqual(ids(await clients.owner1.get(`/api/v1/bookings?lab_id=2&${span}`)), []);
+  assert.deepEqual(ids(await clients.owner2.get(`/api/v1/bookings?lab_id=2&${span}`)), [e.id]);
+  assert.deepEqual(ids(await clients.res1.get(`/api/v1/bookings?lab_id=1&${span}`)), []);
+  assert.deepEqual(ids(await clients.res2.get(`/api/v1/bookings?organisation_id=1&${span}`)), [a.id, b.id, c.id]);
+
+  // A list's items are written row by row, not from the Booking shape's
+  // tree: each is the same object GET /api/v1/bookings/{id} answers.
+  for (const item of lab1.json.items)
+    assert.deepEqual(item, (await clients.staff.get(`/api/v1/bookings/${item.id}`)).json);
+  // The filters are documented where the forms and clients read them.
+  const doc = (await clients.staff.get('/api/v1/openapi.json')).json;
+  const params = doc.paths['/api/v1/bookings'].get.parameters.map((p) => p.name);
+  for (const p of ['lab_id', 'organisation_id', 'booker_organisation_id', 'order', 'from', 'to', 'limit', 'offset'])
+    assert.ok(params.includes(p), `GET /api/v1/bookings does not document ${p}`);
+
+  assertError(await clients.staff.get('/api/v1/bookings?order=newest'), 422, 'validation', 'order');
+  assertError(await clients.staff.get('/api/v1/bookings?lab_id=0'), 422, 'validation', 'lab_id');
+  assertError(await clients.staff.get('/api/v1/bookings?booker_organisation_id=x'), 422, 'validation', 'booker_organisation_id');
+  assertError(await clients.staff.get(`/api/v1/bookings?from=${d}T10:00:00Z&to=${d}T10:00:00Z`), 422, 'validation', 'to');
+  // A span of at most 366 days keeps one request's cost bounded.
+  const from = new Date(`${d}T00:00:00Z`);
+  const to366 = new Date(from.getTime() + 366 * 86400000).toISOString();
+  const to367 = new Date(from.getTime() + 367 * 86400000).toISOString();
+  assert.equal((await clients.staff.get(`/api/v1/bookings?from=${d}T00:00:00Z&to=${to366}`)).status, 200);
+  assertError(await clients.staff.get(`/api/v1/bookings?from=${d}T00:00:00Z&to=${to367}`), 422, 'validation', 'to');
+});
+
 test('approve, decline and their precedence: 404, then 403, then 422, then 409', async () => {
   const d = day(2, 3);
   const a = (await book(clients.res2, { resource_id: 2, start: at(d, '10:00'), end: at(d, '11:00'), purpose: 'sorting' })).json;

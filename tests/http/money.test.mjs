@@ -414,3 +414,39 @@ test('bad inputs are 422s naming the field, and nothing is half-written', async 
   // Override is staff-only everywhere.
   assertError(await bookerC.post('/api/v1/bookings', { resource_id: res.R1, start: local(Y, 5, 4, 10), end: local(Y, 5, 4, 11), cost_centre: 'c', override_economic_cap: true }), 403, 'forbidden', 'override_economic_cap');
 });
+
+test('a list carries each booking as GET /api/v1/bookings/{id} does: project, cost centre, economic flag, kept price', async () => {
+  // October: no statement, State-aid figure or R3 booking above falls in it.
+  const at = (d, h) => local(Y, 10, d, h);
+  const mine = await created(await bookerC.post('/api/v1/bookings', { resource_id: res.R2, start: at(2, 10), end: at(2, 11), cost_centre: 'MPK "7"', project: 'Żółw \\ 2' }));
+  assert.deepEqual(mine.price, { currency: 'EUR', class: 'member_commercial', rate: 98.76, hours: 1, net: 98.76 });
+  const two = await created(await bookerA.post('/api/v1/bookings', { resource_id: res.R1, start: at(3, 9), end: at(3, 11), project: 'Grant NCN 7' }));
+  assert.equal(two.price.net, 180.9);
+  // Staff book a class without a rate: the kept price has a null rate and net.
+  const staffs = await created(await staff.post('/api/v1/bookings', { resource_id: res.R1, start: at(4, 9), end: at(4, 10) }));
+  assert.equal(staffs.price.rate, null);
+  // A booking made before prices were kept has none.
+  const old = await created(await bookerA.post('/api/v1/bookings', { resource_id: res.R1, start: at(5, 9), end: at(5, 10) }));
+  sqlite(srv.db, `UPDATE bookings SET price_currency = NULL, price_class = NULL, price_rate = NULL, price_seconds = NULL, price_net = NULL WHERE id = ${old.id}`);
+  const want = [mine.id, two.id, staffs.id, old.id];
+  const span = `from=${encodeURIComponent(at(1, 0))}&to=${encodeURIComponent(at(31, 0))}`;
+  const lists = [
+    [staff, `organisation_id=${org.P}&${span}`, want],
+    [staff, `organisation_id=${org.P}&${span}&order=desc&limit=2&offset=1`, [staffs.id, two.id]],
+    [ownerP, `${span}&limit=500`, want],
+    [bookerC, `mine=true&${span}`, [mine.id]],
+  ];
+  for (const [c, qs, ids] of lists) {
+    const r = await c.get(`/api/v1/bookings?${qs}`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.items.map((b) => b.id), ids, qs);
+    for (const item of r.json.items) assert.deepEqual(item, (await c.get(`/api/v1/bookings/${item.id}`)).json);
+  }
+  const items = (await staff.get(`/api/v1/bookings?organisation_id=${org.P}&${span}`)).json.items;
+  assert.equal(items[0].cost_centre, 'MPK "7"');
+  assert.equal(items[0].project, 'Żółw \\ 2');
+  assert.equal(items[0].economic, true);
+  assert.equal(items[1].price.currency, 'PLN');
+  assert.equal(items[2].price.net, null);
+  assert.equal(items[3].price, null);
+});

@@ -14,6 +14,7 @@ export const routes = [
   // catalogue (browse)
   { pattern: '#/catalogue', load: () => import('./views/catalogue.js'), nav: { key: 'nav.catalogue', roles: ['any'] } },
   { pattern: '#/organisations/:id', load: () => import('./views/organisation.js') },
+  { pattern: '#/labs/:id/week', load: () => import('./views/lab-week.js') },
   { pattern: '#/labs/:id', load: () => import('./views/lab.js') },
   { pattern: '#/resources/:id', load: () => import('./views/resource.js') },
   // bookings

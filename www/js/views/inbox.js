@@ -90,8 +90,15 @@ export async function render(root, { state, toast }) {
     const from = new Date(Math.min(...g.items.map((b) => Date.parse(b.start)))).toISOString();
     const to = new Date(Math.max(...g.items.map((b) => Date.parse(b.end)))).toISOString();
     try {
-      const ctx = await get('/api/v1/bookings' + qs({ resource_id: g.id, from, to, limit: 500 }));
-      g.context = (ctx.items || []).filter((x) => x.status === 'approved' || x.status === 'pending');
+      // The API lists at most 366 days at a time; a long series asks in pieces.
+      const seen = new Map();
+      const end = Date.parse(to);
+      for (let s = Date.parse(from); s < end; s += 366 * 86400000) {
+        const piece = { from: new Date(s).toISOString(), to: new Date(Math.min(end, s + 366 * 86400000)).toISOString() };
+        const ctx = await get('/api/v1/bookings' + qs({ resource_id: g.id, ...piece, limit: 500 }));
+        for (const x of ctx.items || []) seen.set(x.id, x);
+      }
+      g.context = [...seen.values()].filter((x) => x.status === 'approved' || x.status === 'pending');
     } catch { g.context = []; }
     for (const b of g.items) if (!g.context.some((x) => x.id === b.id)) g.context.push(b);
     try {

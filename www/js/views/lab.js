@@ -4,6 +4,7 @@ import { h } from '../dom.js';
 import { get } from '../api.js';
 import { t } from '../i18n.js';
 import { subscribeBox } from '../components/subscribe.js';
+import './lab-week.js'; // its strings: the link to the lab's week
 import { lookups, listAll, canManage, facts, energyText, num, orgLabel, resourceCard, backLink } from '../catalogue-util.js';
 import { label, choiceLabel } from '../schema.js';
 
@@ -35,6 +36,7 @@ export async function render(root, { params, state }) {
           ? h('div', { class: 'cat-actions' }, h('a', { class: 'btn secondary', href: `#/manage/labs/${lab.id}` }, t('lab.edit'))) : null),
       h('section', { class: 'cat-section' },
         h('h2', {}, t('lab.resources')),
+        resources.length ? h('p', {}, h('a', { class: 'btn secondary small lab-week-link', href: `#/labs/${lab.id}/week` }, t('lw.link'))) : null,
         resources.length
           ? h('div', { class: 'grid cat-grid' }, resources.map((r) => resourceCard(r, lab, org)))
           : h('p', { class: 'muted' }, t('lab.noresources')))),
