@@ -16,8 +16,11 @@ import { startServer, Client, addUser, ROOT, sqlite as sql, eventually } from '.
 const CLUSTER = join(ROOT, 'tests', 'pg', 'cluster');
 let dir, db, srv, me;
 
+// Durable settings (fsync, synchronous_commit): the pause is a crash, and a
+// booking answered 201 just before it must survive it, which the tests'
+// fast cluster (synchronous_commit off) does not promise.
 function cluster(cmd) {
-  const r = spawnSync(CLUSTER, [cmd, dir], { encoding: 'utf8' });
+  const r = spawnSync(CLUSTER, [cmd, dir], { encoding: 'utf8', env: { ...process.env, LABSHARE_PG_DURABLE: '1' } });
   assert.equal(r.status, 0, `cluster ${cmd}: ${r.stderr}`);
   return r.stdout.trim();
 }
