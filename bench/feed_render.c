@@ -30,9 +30,9 @@ static void die(const char *what, const struct ls_err *err)
 
 static void exec(struct db *db, const char *sql)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(db_handle(db), sql, NULL, NULL, &msg) != SQLITE_OK) {
-        fprintf(stderr, "feed_render: %s\n%s\n", msg ? msg : "?", sql);
+    struct ls_err err = {0};
+    if (db_exec(db, sql, &err) != LS_OK) {
+        fprintf(stderr, "feed_render: %s\n%s\n", err.message, sql);
         exit(1);
     }
 }

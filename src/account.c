@@ -61,39 +61,39 @@ static const char SQL_AUDIT_COUNT[] =
     "   AND (?5 IS NULL OR a.at >= ?5)"
     "   AND (?6 IS NULL OR a.at < ?6)";
 
-static const char *text_col(sqlite3_stmt *st, int i, struct arena *a)
+static const char *text_col(struct db_stmt *st, int i, struct arena *a)
 {
-    const unsigned char *s = sqlite3_column_text(st, i);
+    const unsigned char *s = db_column_text(st, i);
     return s ? arena_strdup(a, (const char *)s) : NULL;
 }
 
-static void read_account(sqlite3_stmt *st, struct arena *a, void *item)
+static void read_account(struct db_stmt *st, struct arena *a, void *item)
 {
     struct account *out = item;
     struct user *u = &out->user;
-    u->id = sqlite3_column_int64(st, 0);
+    u->id = db_column_int64(st, 0);
     u->email = text_col(st, 1, a);
     u->name = text_col(st, 2, a);
-    u->role = auth_role_parse((const char *)sqlite3_column_text(st, 3));
-    u->organisation_id = sqlite3_column_int64(st, 4);
-    u->active = sqlite3_column_int(st, 5);
+    u->role = auth_role_parse((const char *)db_column_text(st, 3));
+    u->organisation_id = db_column_int64(st, 4);
+    u->active = db_column_int(st, 5);
     u->lang = text_col(st, 6, a);
     out->organisation_name = text_col(st, 7, a);
-    out->created = sqlite3_column_int64(st, 8);
-    out->updated = sqlite3_column_int64(st, 9);
+    out->created = db_column_int64(st, 8);
+    out->updated = db_column_int64(st, 9);
 }
 
-static void bind_user_filter(sqlite3_stmt *st, const void *filter)
+static void bind_user_filter(struct db_stmt *st, const void *filter)
 {
     const struct account_filter *f = filter;
     if (f->q && *f->q)
-        sqlite3_bind_text(st, 1, f->q, -1, SQLITE_STATIC);
+        db_bind_text(st, 1, f->q, -1, DB_STATIC);
     if (f->role != ROLE_NONE)
-        sqlite3_bind_text(st, 2, auth_role_name(f->role), -1, SQLITE_STATIC);
+        db_bind_text(st, 2, auth_role_name(f->role), -1, DB_STATIC);
     if (f->organisation_id > 0)
-        sqlite3_bind_int64(st, 3, f->organisation_id);
+        db_bind_int64(st, 3, f->organisation_id);
     if (f->active == 0 || f->active == 1)
-        sqlite3_bind_int(st, 4, f->active);
+        db_bind_int(st, 4, f->active);
 }
 
 /* One page of a filtered list and the count of all matches, read from one
@@ -102,8 +102,8 @@ static void bind_user_filter(sqlite3_stmt *st, const void *filter)
 struct page_query {
     const char *count_sql, *list_sql;
     int limit_param;
-    void (*bind)(sqlite3_stmt *st, const void *filter);
-    void (*read)(sqlite3_stmt *st, struct arena *a, void *item);
+    void (*bind)(struct db_stmt *st, const void *filter);
+    void (*read)(struct db_stmt *st, struct arena *a, void *item);
     size_t item_size;
 };
 
@@ -117,17 +117,17 @@ static int read_page(struct db *db, const struct page_query *q, const void *filt
     int rc = db_begin_read(db, err);
     if (rc)
         return rc;
-    sqlite3_stmt *st = db_stmt(db, q->count_sql);
+    struct db_stmt *st = db_stmt(db, q->count_sql);
     if (!st) {
         rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
         goto done;
     }
     q->bind(st, filter);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        *total = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW) {
+    int step = db_step(st);
+    if (step == DB_ROW)
+        *total = db_column_int64(st, 0);
+    db_reset(st);
+    if (step != DB_ROW) {
         rc = db_fail(db, step, err);
         goto done;
     }
@@ -140,11 +140,11 @@ static int read_page(struct db *db, const struct page_query *q, const void *filt
     *out = items;
     st = db_stmt(db, q->list_sql);
     q->bind(st, filter);
-    sqlite3_bind_int64(st, q->limit_param, limit);
-    sqlite3_bind_int64(st, q->limit_param + 1, offset);
-    while (*n < cap && sqlite3_step(st) == SQLITE_ROW)
+    db_bind_int64(st, q->limit_param, limit);
+    db_bind_int64(st, q->limit_param + 1, offset);
+    while (*n < cap && db_step(st) == DB_ROW)
         q->read(st, a, items + (size_t)(*n)++ * q->item_size);
-    sqlite3_reset(st);
+    db_reset(st);
 done:
     db_end_read(db);
     return rc;
@@ -163,17 +163,17 @@ int account_list(struct db *db, const struct account_filter *f, struct arena *a,
 
 int account_get(struct db *db, int64_t id, struct arena *a, struct account *out, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_GET);
+    struct db_stmt *st = db_stmt(db, SQL_GET);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    db_bind_int64(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
         read_account(st, a, out);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
+    db_reset(st);
+    if (rc == DB_ROW)
         return LS_OK;
-    if (rc == SQLITE_DONE)
+    if (rc == DB_DONE)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such user");
     return db_fail(db, rc, err);
 }
@@ -227,26 +227,26 @@ static int update_txn(struct db *db, void *ctx, struct ls_err *err)
         goto done;
     }
     if (org > 0 && org != cur.user.organisation_id) {
-        sqlite3_stmt *st = db_stmt(db, SQL_ORG_EXISTS);
-        sqlite3_bind_int64(st, 1, org);
-        int found = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_reset(st);
+        struct db_stmt *st = db_stmt(db, SQL_ORG_EXISTS);
+        db_bind_int64(st, 1, org);
+        int found = db_step(st) == DB_ROW;
+        db_reset(st);
         if (!found) {
             rc = ls_err_set(err, LS_EVALIDATION, "organisation_id", "no such organisation");
             goto done;
         }
     }
-    sqlite3_stmt *st = db_stmt(db, SQL_UPDATE);
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, p->name ? p->name : cur.user.name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, p->lang ? p->lang : cur.user.lang, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, auth_role_name(role), -1, SQLITE_STATIC);
+    struct db_stmt *st = db_stmt(db, SQL_UPDATE);
+    db_bind_int64(st, 1, id);
+    db_bind_text(st, 2, p->name ? p->name : cur.user.name, -1, DB_TRANSIENT);
+    db_bind_text(st, 3, p->lang ? p->lang : cur.user.lang, -1, DB_TRANSIENT);
+    db_bind_text(st, 4, auth_role_name(role), -1, DB_STATIC);
     if (org > 0)
-        sqlite3_bind_int64(st, 5, org);
+        db_bind_int64(st, 5, org);
     else
-        sqlite3_bind_null(st, 5);
-    sqlite3_bind_int(st, 6, active);
-    sqlite3_bind_int64(st, 7, tu_now());
+        db_bind_null(st, 5);
+    db_bind_int(st, 6, active);
+    db_bind_int64(st, 7, tu_now());
     if ((rc = db_step_done(db, st, err)))
         goto done;
 
@@ -337,11 +337,11 @@ static int password_change_txn(struct db *db, void *ctx, struct ls_err *err)
     if (rc)
         return rc;
     unsigned char keep[32];
-    sqlite3_stmt *st = db_stmt(db, SQL_SESSIONS_END_OTHERS);
-    sqlite3_bind_int64(st, 1, j->user_id);
+    struct db_stmt *st = db_stmt(db, SQL_SESSIONS_END_OTHERS);
+    db_bind_int64(st, 1, j->user_id);
     if (j->keep_token) {
         auth_token_hash(keep, j->keep_token);
-        sqlite3_bind_blob(st, 2, keep, sizeof keep, SQLITE_TRANSIENT);
+        db_bind_blob(st, 2, keep, sizeof keep, DB_TRANSIENT);
     }
     if ((rc = db_step_done(db, st, err)))
         return rc;
@@ -366,12 +366,12 @@ static int password_reset_txn(struct db *db, void *ctx, struct ls_err *err)
 
 static int store_hash(struct db *db, int64_t id, const char *hash, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_SET_HASH);
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, hash, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 3, tu_now());
+    struct db_stmt *st = db_stmt(db, SQL_SET_HASH);
+    db_bind_int64(st, 1, id);
+    db_bind_text(st, 2, hash, -1, DB_TRANSIENT);
+    db_bind_int64(st, 3, tu_now());
     int rc = db_step_done(db, st, err);
-    if (rc == LS_OK && sqlite3_changes(db_handle(db)) == 0)
+    if (rc == LS_OK && db_changes(db) == 0)
         rc = ls_err_set(err, LS_ENOTFOUND, NULL, "no such user");
     return rc;
 }
@@ -421,25 +421,25 @@ int account_password_change(struct db *db, const struct user *u, const char *cur
     }
 
     char hash[crypto_pwhash_STRBYTES] = "";
-    sqlite3_stmt *st = db_stmt(db, SQL_HASH);
-    int step = SQLITE_ERROR;
+    struct db_stmt *st = db_stmt(db, SQL_HASH);
+    int step = DB_ERROR;
     if (st) {
-        sqlite3_bind_int64(st, 1, u->id);
-        step = sqlite3_step(st);
-        if (step == SQLITE_ROW)
-            snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(st, 0));
-        sqlite3_reset(st);
+        db_bind_int64(st, 1, u->id);
+        step = db_step(st);
+        if (step == DB_ROW)
+            snprintf(hash, sizeof hash, "%s", (const char *)db_column_text(st, 0));
+        db_reset(st);
     }
-    if (step == SQLITE_ROW && !auth_password_verify(hash, current)) {
+    if (step == DB_ROW && !auth_password_verify(hash, current)) {
         struct password_job pj = {u->id, NULL, NULL, &claim, ip, 0, now};
         struct ls_err ignore = {0};
         db_write(db, password_fail_txn, &pj, &ignore);
         throttle_settled();
         return ls_err_set(err, LS_EVALIDATION, "current", "the current password is wrong");
     }
-    if (step == SQLITE_ROW)
+    if (step == DB_ROW)
         rc = password_set_new(db, u, current, new_pw, keep_token, &claim, ip, now, err);
-    else if (step == SQLITE_DONE)
+    else if (step == DB_DONE)
         rc = ls_err_set(err, LS_ENOTFOUND, NULL, "no such user");
     else
         rc = st ? db_fail(db, step, err) : ls_err_set(err, LS_EINTERNAL, NULL, "database error");
@@ -472,34 +472,34 @@ int account_password_reset(struct db *db, const struct user *actor, int64_t id, 
     return rc;
 }
 
-static void bind_audit_filter(sqlite3_stmt *st, const void *filter)
+static void bind_audit_filter(struct db_stmt *st, const void *filter)
 {
     const struct audit_filter *f = filter;
     if (f->user_id > 0)
-        sqlite3_bind_int64(st, 1, f->user_id);
+        db_bind_int64(st, 1, f->user_id);
     if (f->action && *f->action)
-        sqlite3_bind_text(st, 2, f->action, -1, SQLITE_STATIC);
+        db_bind_text(st, 2, f->action, -1, DB_STATIC);
     if (f->object_type && *f->object_type)
-        sqlite3_bind_text(st, 3, f->object_type, -1, SQLITE_STATIC);
+        db_bind_text(st, 3, f->object_type, -1, DB_STATIC);
     if (f->object_id > 0)
-        sqlite3_bind_int64(st, 4, f->object_id);
+        db_bind_int64(st, 4, f->object_id);
     if (f->has_from)
-        sqlite3_bind_int64(st, 5, f->from);
+        db_bind_int64(st, 5, f->from);
     if (f->has_to)
-        sqlite3_bind_int64(st, 6, f->to);
+        db_bind_int64(st, 6, f->to);
 }
 
-static void read_audit_entry(sqlite3_stmt *st, struct arena *a, void *item)
+static void read_audit_entry(struct db_stmt *st, struct arena *a, void *item)
 {
     struct audit_entry *e = item;
-    e->id = sqlite3_column_int64(st, 0);
-    e->at = sqlite3_column_int64(st, 1);
-    e->user_id = sqlite3_column_int64(st, 2);
+    e->id = db_column_int64(st, 0);
+    e->at = db_column_int64(st, 1);
+    e->user_id = db_column_int64(st, 2);
     e->user_name = text_col(st, 3, a);
     e->user_email = text_col(st, 4, a);
     e->action = text_col(st, 5, a);
     e->object_type = text_col(st, 6, a);
-    e->object_id = sqlite3_column_int64(st, 7);
+    e->object_id = db_column_int64(st, 7);
     e->detail = text_col(st, 8, a);
     e->ip = text_col(st, 9, a);
 }

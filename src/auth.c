@@ -220,35 +220,35 @@ int auth_user_check(const struct user_new *u, struct ls_err *err)
 int auth_user_insert(struct db *db, const struct user_new *u, const char *password_hash,
                      int64_t *out_id, struct ls_err *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     if (u->organisation_id > 0) {
         st = db_stmt(db, SQL_ORG_EXISTS);
-        sqlite3_bind_int64(st, 1, u->organisation_id);
-        int found = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_reset(st);
+        db_bind_int64(st, 1, u->organisation_id);
+        int found = db_step(st) == DB_ROW;
+        db_reset(st);
         if (!found)
             return ls_err_set(err, LS_EVALIDATION, "organisation_id", "{field}: not found");
     }
     st = db_stmt(db, SQL_USER_EMAIL_TAKEN);
-    sqlite3_bind_text(st, 1, u->email, -1, SQLITE_STATIC);
-    int taken = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
+    db_bind_text(st, 1, u->email, -1, DB_STATIC);
+    int taken = db_step(st) == DB_ROW;
+    db_reset(st);
     if (taken)
         return ls_err_set(err, LS_ECONFLICT, "email", "a user with this e-mail already exists");
     st = db_stmt(db, SQL_USER_INSERT);
-    sqlite3_bind_text(st, 1, u->email, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, auth_role_name(u->role), -1, SQLITE_STATIC);
+    db_bind_text(st, 1, u->email, -1, DB_STATIC);
+    db_bind_text(st, 2, u->name, -1, DB_STATIC);
+    db_bind_text(st, 3, auth_role_name(u->role), -1, DB_STATIC);
     if (u->organisation_id > 0)
-        sqlite3_bind_int64(st, 4, u->organisation_id);
+        db_bind_int64(st, 4, u->organisation_id);
     else
-        sqlite3_bind_null(st, 4);
-    sqlite3_bind_text(st, 5, password_hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, u->lang ? u->lang : "pl", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 7, tu_now());
+        db_bind_null(st, 4);
+    db_bind_text(st, 5, password_hash, -1, DB_STATIC);
+    db_bind_text(st, 6, u->lang ? u->lang : "pl", -1, DB_STATIC);
+    db_bind_int64(st, 7, tu_now());
     int rc = db_step_done(db, st, err);
     if (rc == LS_OK && out_id)
-        *out_id = sqlite3_last_insert_rowid(db_handle(db));
+        *out_id = db_last_insert_id(db);
     return rc;
 }
 
@@ -282,30 +282,30 @@ int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, s
     return LS_OK;
 }
 
-static void read_user(sqlite3_stmt *st, struct arena *a, struct user *u)
+static void read_user(struct db_stmt *st, struct arena *a, struct user *u)
 {
-    u->id = sqlite3_column_int64(st, 0);
-    u->email = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
-    u->name = arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
-    u->role = auth_role_parse((const char *)sqlite3_column_text(st, 3));
-    u->organisation_id = sqlite3_column_int64(st, 4);
-    u->active = sqlite3_column_int(st, 5);
-    u->lang = arena_strdup(a, (const char *)sqlite3_column_text(st, 6));
+    u->id = db_column_int64(st, 0);
+    u->email = arena_strdup(a, (const char *)db_column_text(st, 1));
+    u->name = arena_strdup(a, (const char *)db_column_text(st, 2));
+    u->role = auth_role_parse((const char *)db_column_text(st, 3));
+    u->organisation_id = db_column_int64(st, 4);
+    u->active = db_column_int(st, 5);
+    u->lang = arena_strdup(a, (const char *)db_column_text(st, 6));
 }
 
 int auth_user_get(struct db *db, int64_t id, struct arena *a, struct user *out, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_USER_BY_ID);
+    struct db_stmt *st = db_stmt(db, SQL_USER_BY_ID);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    db_bind_int64(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
         read_user(st, a, out);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
+    db_reset(st);
+    if (rc == DB_ROW)
         return LS_OK;
-    if (rc == SQLITE_DONE)
+    if (rc == DB_DONE)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such user");
     return db_fail(db, rc, err);
 }
@@ -370,19 +370,19 @@ int auth_login(struct db *db, const char *email, const char *password, const cha
                           "too many failed sign-ins; try again in %d seconds", claim.wait);
     }
 
-    sqlite3_stmt *st = db_stmt(db, SQL_USER_BY_EMAIL);
+    struct db_stmt *st = db_stmt(db, SQL_USER_BY_EMAIL);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
-    int found = sqlite3_step(st) == SQLITE_ROW;
+    db_bind_text(st, 1, email, -1, DB_TRANSIENT);
+    int found = db_step(st) == DB_ROW;
     char hash[crypto_pwhash_STRBYTES];
     if (found) {
         read_user(st, a, user);
-        snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(st, 7));
+        snprintf(hash, sizeof hash, "%s", (const char *)db_column_text(st, 7));
     } else {
         memcpy(hash, dummy_hash, sizeof hash);
     }
-    sqlite3_reset(st);
+    db_reset(st);
     int ok = auth_password_verify(hash, password) && found && user->active;
     struct login_job j = {.email_key = email_key,
                           .ip = ip,
@@ -416,21 +416,21 @@ int auth_session_create(struct db *db, const struct user *u, const char *ip, str
     auth_random_hex(csrf_tok, 32);
     unsigned char h[32];
     auth_token_hash(h, tok);
-    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_INSERT);
+    struct db_stmt *st = db_stmt(db, SQL_SESSION_INSERT);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, u->id);
-    sqlite3_bind_text(st, 3, csrf_tok, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, now);
-    sqlite3_bind_int64(st, 5, now + AUTH_SESSION_ABSOLUTE);
-    sqlite3_bind_text(st, 6, ip ? ip : "", -1, SQLITE_TRANSIENT);
+    db_bind_blob(st, 1, h, sizeof h, DB_TRANSIENT);
+    db_bind_int64(st, 2, u->id);
+    db_bind_text(st, 3, csrf_tok, -1, DB_STATIC);
+    db_bind_int64(st, 4, now);
+    db_bind_int64(st, 5, now + AUTH_SESSION_ABSOLUTE);
+    db_bind_text(st, 6, ip ? ip : "", -1, DB_TRANSIENT);
     int rc = db_step_done(db, st, err);
     if (rc)
         return rc;
     st = db_stmt(db, SQL_SESSION_PRUNE);
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, now - AUTH_SESSION_IDLE);
+    db_bind_int64(st, 1, now);
+    db_bind_int64(st, 2, now - AUTH_SESSION_IDLE);
     db_step_done(db, st, NULL);
     *token = tok;
     *csrf = csrf_tok;
@@ -445,17 +445,17 @@ struct session_job {
 static int session_delete_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct session_job *j = ctx;
-    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_DELETE);
-    sqlite3_bind_blob(st, 1, j->hash, sizeof j->hash, SQLITE_TRANSIENT);
+    struct db_stmt *st = db_stmt(db, SQL_SESSION_DELETE);
+    db_bind_blob(st, 1, j->hash, sizeof j->hash, DB_TRANSIENT);
     return db_step_done(db, st, err);
 }
 
 static int session_touch_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct session_job *j = ctx;
-    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_TOUCH);
-    sqlite3_bind_blob(st, 1, j->hash, sizeof j->hash, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, j->now);
+    struct db_stmt *st = db_stmt(db, SQL_SESSION_TOUCH);
+    db_bind_blob(st, 1, j->hash, sizeof j->hash, DB_TRANSIENT);
+    db_bind_int64(st, 2, j->now);
     return db_step_done(db, st, err);
 }
 
@@ -464,19 +464,23 @@ int auth_session_lookup(struct db *db, const char *token, int64_t now, struct ar
 {
     unsigned char h[32];
     auth_token_hash(h, token);
-    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_GET);
+    struct db_stmt *st = db_stmt(db, SQL_SESSION_GET);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_reset(st);
+    db_bind_blob(st, 1, h, sizeof h, DB_TRANSIENT);
+    int rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_reset(st);
+        /* A database that cannot answer says nothing about the session. */
+        if (rc != DB_DONE)
+            return db_fail(db, rc, err);
         return ls_err_set(err, LS_EUNAUTH, NULL, "no such session");
     }
     read_user(st, a, user);
-    *csrf = arena_strdup(a, (const char *)sqlite3_column_text(st, 7));
-    int64_t last_seen = sqlite3_column_int64(st, 8);
-    int64_t expires = sqlite3_column_int64(st, 9);
-    sqlite3_reset(st);
+    *csrf = arena_strdup(a, (const char *)db_column_text(st, 7));
+    int64_t last_seen = db_column_int64(st, 8);
+    int64_t expires = db_column_int64(st, 9);
+    db_reset(st);
     struct ls_err ignore = {0};
     struct session_job j = {{0}, now};
     memcpy(j.hash, h, sizeof h);
@@ -500,8 +504,8 @@ void auth_session_delete(struct db *db, const char *token)
 
 static int revoke_txn(struct db *db, void *ctx, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_SESSION_DELETE_USER);
-    sqlite3_bind_int64(st, 1, *(const int64_t *)ctx);
+    struct db_stmt *st = db_stmt(db, SQL_SESSION_DELETE_USER);
+    db_bind_int64(st, 1, *(const int64_t *)ctx);
     return db_step_done(db, st, err);
 }
 
@@ -518,18 +522,18 @@ struct audit_job {
 static int audit_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     const struct audit_job *j = ctx;
-    sqlite3_stmt *st = db_stmt(db, SQL_AUDIT_INSERT);
+    struct db_stmt *st = db_stmt(db, SQL_AUDIT_INSERT);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, tu_now());
+    db_bind_int64(st, 1, tu_now());
     if (j->actor > 0)
-        sqlite3_bind_int64(st, 2, j->actor);
-    sqlite3_bind_text(st, 3, j->action, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, j->object_type ? j->object_type : "", -1, SQLITE_TRANSIENT);
+        db_bind_int64(st, 2, j->actor);
+    db_bind_text(st, 3, j->action, -1, DB_TRANSIENT);
+    db_bind_text(st, 4, j->object_type ? j->object_type : "", -1, DB_TRANSIENT);
     if (j->object_id > 0)
-        sqlite3_bind_int64(st, 5, j->object_id);
-    sqlite3_bind_text(st, 6, j->detail ? j->detail : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 7, j->ip ? j->ip : "", -1, SQLITE_TRANSIENT);
+        db_bind_int64(st, 5, j->object_id);
+    db_bind_text(st, 6, j->detail ? j->detail : "", -1, DB_TRANSIENT);
+    db_bind_text(st, 7, j->ip ? j->ip : "", -1, DB_TRANSIENT);
     return db_step_done(db, st, err);
 }
 

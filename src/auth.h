@@ -102,7 +102,8 @@ int auth_session_create(struct db *db, const struct user *u, const char *ip, str
                         const char **token, const char **csrf, struct ls_err *err);
 
 /* Resolves a session cookie. 0 with *user and *csrf filled, or LS_EUNAUTH for
- * unknown, expired, idle or deactivated. Refreshes last_seen at most once a
+ * unknown, expired, idle or deactivated (a database that cannot answer:
+ * db_fail's 503). Refreshes last_seen at most once a
  * minute so reads do not turn into writes. */
 int auth_session_lookup(struct db *db, const char *token, int64_t now, struct arena *a,
                         struct user *user, const char **csrf, struct ls_err *err);

@@ -114,70 +114,70 @@ int booking_status_parse(const char *s)
 
 /* A text column copied into the arena, or with a = NULL borrowed from the
  * statement (valid until its next step or reset). */
-static const char *col_text(sqlite3_stmt *st, int i, struct arena *a)
+static const char *col_text(struct db_stmt *st, int i, struct arena *a)
 {
-    const char *s = (const char *)sqlite3_column_text(st, i);
+    const char *s = (const char *)db_column_text(st, i);
     return s && a ? arena_strdup(a, s) : s;
 }
 
-static void read_row(sqlite3_stmt *st, struct arena *a, struct booking *b)
+static void read_row(struct db_stmt *st, struct arena *a, struct booking *b)
 {
     memset(b, 0, sizeof *b);
-    b->id = sqlite3_column_int64(st, 0);
-    b->resource_id = sqlite3_column_int64(st, 1);
-    b->user_id = sqlite3_column_int64(st, 2);
-    b->organisation_id = sqlite3_column_int64(st, 3);
-    b->start = sqlite3_column_int64(st, 4);
-    b->end = sqlite3_column_int64(st, 5);
+    b->id = db_column_int64(st, 0);
+    b->resource_id = db_column_int64(st, 1);
+    b->user_id = db_column_int64(st, 2);
+    b->organisation_id = db_column_int64(st, 3);
+    b->start = db_column_int64(st, 4);
+    b->end = db_column_int64(st, 5);
     b->purpose = col_text(st, 6, a);
     if (!b->purpose)
         b->purpose = "";
-    int s = booking_status_parse((const char *)sqlite3_column_text(st, 7));
+    int s = booking_status_parse((const char *)db_column_text(st, 7));
     b->status = s < 0 ? BOOKING_PENDING : (enum booking_status)s;
-    b->created = sqlite3_column_int64(st, 8);
-    b->updated = sqlite3_column_int64(st, 9);
-    b->decided_by = sqlite3_column_int64(st, 10);
+    b->created = db_column_int64(st, 8);
+    b->updated = db_column_int64(st, 9);
+    b->decided_by = db_column_int64(st, 10);
     b->reason = col_text(st, 11, a);
-    b->series_id = sqlite3_column_int64(st, 12);
-    b->sequence = sqlite3_column_int64(st, 13);
-    b->no_show = sqlite3_column_int(st, 14);
-    b->cancelled_at = sqlite3_column_int64(st, 15);
+    b->series_id = db_column_int64(st, 12);
+    b->sequence = db_column_int64(st, 13);
+    b->no_show = db_column_int(st, 14);
+    b->cancelled_at = db_column_int64(st, 15);
     b->resource_name = col_text(st, 16, a);
     b->user_name = col_text(st, 17, a);
-    b->resource_organisation_id = sqlite3_column_int64(st, 18);
+    b->resource_organisation_id = db_column_int64(st, 18);
     b->project = col_text(st, 19, a);
     b->cost_centre = col_text(st, 20, a);
-    b->economic = sqlite3_column_int(st, 21);
+    b->economic = db_column_int(st, 21);
     price_read(&b->price, st, 22, a);
-    b->cancelled_by = sqlite3_column_int64(st, 27);
+    b->cancelled_by = db_column_int64(st, 27);
 }
 
 /* Loads one booking regardless of who asks; LS_ENOTFOUND if absent. */
 static int load(struct booking *out, struct db *db, struct arena *a, int64_t id, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_GET);
+    struct db_stmt *st = db_stmt(db, SQL_GET);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    db_bind_int64(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
         read_row(st, a, out);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    db_reset(st);
+    if (rc == DB_DONE)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such booking");
-    if (rc != SQLITE_ROW)
+    if (rc != DB_ROW)
         return db_fail(db, rc, err);
     return LS_OK;
 }
 
 /* Reads every row of a prepared statement into a growing arena array. */
-static int read_all(struct booking_set *out, struct db *db, sqlite3_stmt *st, struct arena *a,
+static int read_all(struct booking_set *out, struct db *db, struct db_stmt *st, struct arena *a,
                     struct ls_err *err)
 {
     int cap = 16, rc;
     out->n = 0;
     out->items = arena_alloc(a, (size_t)cap * sizeof *out->items);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         if (out->n == cap) {
             struct booking *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *bigger);
             memcpy(bigger, out->items, (size_t)cap * sizeof *bigger);
@@ -186,8 +186,8 @@ static int read_all(struct booking_set *out, struct db *db, sqlite3_stmt *st, st
         }
         read_row(st, a, &out->items[out->n++]);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_DONE)
         return db_fail(db, rc, err);
     return LS_OK;
 }
@@ -353,34 +353,34 @@ static int find_conflicts(struct db *db, int64_t resource_id, int64_t start, int
                           int64_t self, struct ls_err *err)
 {
     int found = 0, rc;
-    sqlite3_stmt *st = db_stmt(db, SQL_CONFLICTS);
+    struct db_stmt *st = db_stmt(db, SQL_CONFLICTS);
     if (!st) {
         ls_err_set(err, LS_EINTERNAL, NULL, "database error");
         return -1;
     }
-    sqlite3_bind_int64(st, 1, resource_id);
-    sqlite3_bind_int64(st, 2, start);
-    sqlite3_bind_int64(st, 3, end);
-    sqlite3_bind_int64(st, 4, self);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ls_err_add_conflict(err, 0, sqlite3_column_int64(st, 0)); /* ignores repeats */
+    db_bind_int64(st, 1, resource_id);
+    db_bind_int64(st, 2, start);
+    db_bind_int64(st, 3, end);
+    db_bind_int64(st, 4, self);
+    while ((rc = db_step(st)) == DB_ROW) {
+        ls_err_add_conflict(err, 0, db_column_int64(st, 0)); /* ignores repeats */
         found++;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
+    db_reset(st);
+    if (rc != DB_DONE) {
         db_fail(db, rc, err);
         return -1;
     }
     st = db_stmt(db, SQL_BLACKOUT_CONFLICTS);
-    sqlite3_bind_int64(st, 1, resource_id);
-    sqlite3_bind_int64(st, 2, start);
-    sqlite3_bind_int64(st, 3, end);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ls_err_add_conflict(err, 1, sqlite3_column_int64(st, 0));
+    db_bind_int64(st, 1, resource_id);
+    db_bind_int64(st, 2, start);
+    db_bind_int64(st, 3, end);
+    while ((rc = db_step(st)) == DB_ROW) {
+        ls_err_add_conflict(err, 1, db_column_int64(st, 0));
         found++;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
+    db_reset(st);
+    if (rc != DB_DONE) {
         db_fail(db, rc, err);
         return -1;
     }
@@ -683,12 +683,12 @@ static const char SQL_REQUIRES_COST_CENTRE[] =
 
 static int requires_cost_centre(struct db *db, int64_t org)
 {
-    sqlite3_stmt *st = org ? db_stmt(db, SQL_REQUIRES_COST_CENTRE) : NULL;
+    struct db_stmt *st = org ? db_stmt(db, SQL_REQUIRES_COST_CENTRE) : NULL;
     if (!st)
         return 0;
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), org);
-    int required = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
+    db_bind_int64(st, db_bind_parameter_index(st, ":id"), org);
+    int required = db_step(st) == DB_ROW && db_column_int(st, 0);
+    db_reset(st);
     return required;
 }
 
@@ -760,19 +760,19 @@ static void audit_override(struct db *db, const struct booking_actor *who, int64
 }
 
 /* Binds the money columns of SQL_INSERT for the span [start, end). */
-static void money_bind(sqlite3_stmt *st, const struct money *m, int64_t start, int64_t end)
+static void money_bind(struct db_stmt *st, const struct money *m, int64_t start, int64_t end)
 {
     if (m->project)
-        sqlite3_bind_text(st, 10, m->project, -1, SQLITE_STATIC);
+        db_bind_text(st, 10, m->project, -1, DB_STATIC);
     if (m->cost_centre)
-        sqlite3_bind_text(st, 11, m->cost_centre, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 12, m->economic);
-    sqlite3_bind_text(st, 13, m->unit.currency, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 14, m->unit.class_name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 16, end - start);
+        db_bind_text(st, 11, m->cost_centre, -1, DB_STATIC);
+    db_bind_int(st, 12, m->economic);
+    db_bind_text(st, 13, m->unit.currency, -1, DB_STATIC);
+    db_bind_text(st, 14, m->unit.class_name, -1, DB_STATIC);
+    db_bind_int64(st, 16, end - start);
     if (m->unit.rate_minor != PRICE_NONE) {
-        sqlite3_bind_int64(st, 15, m->unit.rate_minor);
-        sqlite3_bind_int64(st, 17, price_net_minor(m->unit.rate_minor, end - start));
+        db_bind_int64(st, 15, m->unit.rate_minor);
+        db_bind_int64(st, 17, price_net_minor(m->unit.rate_minor, end - start));
     }
 }
 
@@ -823,34 +823,34 @@ static int create_txn(struct db *db, void *p, struct ls_err *err)
         return rc;
     int64_t series_id = 0;
     if (j->req->rrule) {
-        sqlite3_stmt *st = db_stmt(db, SQL_SERIES_INSERT);
-        sqlite3_bind_text(st, 1, j->req->rrule, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, u->id);
-        sqlite3_bind_int64(st, 3, j->who->now);
+        struct db_stmt *st = db_stmt(db, SQL_SERIES_INSERT);
+        db_bind_text(st, 1, j->req->rrule, -1, DB_STATIC);
+        db_bind_int64(st, 2, u->id);
+        db_bind_int64(st, 3, j->who->now);
         if ((rc = db_step_done(db, st, err)))
             return rc;
-        series_id = sqlite3_last_insert_rowid(db_handle(db));
+        series_id = db_last_insert_id(db);
     }
     const char *status = rr->requires_approval ? "pending" : "approved";
     const char *purpose = j->req->purpose ? j->req->purpose : "";
     int64_t first_id = 0;
     for (int i = 0; i < j->n; i++) {
-        sqlite3_stmt *st = db_stmt(db, SQL_INSERT);
-        sqlite3_bind_int64(st, 1, rr->id);
-        sqlite3_bind_int64(st, 2, u->id);
+        struct db_stmt *st = db_stmt(db, SQL_INSERT);
+        db_bind_int64(st, 1, rr->id);
+        db_bind_int64(st, 2, u->id);
         if (u->organisation_id > 0)
-            sqlite3_bind_int64(st, 3, u->organisation_id);
-        sqlite3_bind_int64(st, 4, j->starts[i]);
-        sqlite3_bind_int64(st, 5, j->ends[i]);
-        sqlite3_bind_text(st, 6, purpose, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 7, status, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 8, j->who->now);
+            db_bind_int64(st, 3, u->organisation_id);
+        db_bind_int64(st, 4, j->starts[i]);
+        db_bind_int64(st, 5, j->ends[i]);
+        db_bind_text(st, 6, purpose, -1, DB_STATIC);
+        db_bind_text(st, 7, status, -1, DB_STATIC);
+        db_bind_int64(st, 8, j->who->now);
         if (series_id)
-            sqlite3_bind_int64(st, 9, series_id);
+            db_bind_int64(st, 9, series_id);
         money_bind(st, j->money, j->starts[i], j->ends[i]);
         if ((rc = db_step_done(db, st, err)))
             return rc;
-        int64_t id = sqlite3_last_insert_rowid(db_handle(db));
+        int64_t id = db_last_insert_id(db);
         if (i == 0)
             first_id = id;
         char *detail = arena_printf(j->a, "resource %lld, %s%s", (long long)rr->id, status,
@@ -874,8 +874,8 @@ static int create_txn(struct db *db, void *p, struct ls_err *err)
         return rc;
     struct booking_set *out = j->set;
     if (series_id) {
-        sqlite3_stmt *st = db_stmt(db, SQL_BY_SERIES);
-        sqlite3_bind_int64(st, 1, series_id);
+        struct db_stmt *st = db_stmt(db, SQL_BY_SERIES);
+        db_bind_int64(st, 1, series_id);
         rc = read_all(out, db, st, j->a, err);
     } else {
         out->items = arena_alloc(j->a, sizeof *out->items);
@@ -1004,9 +1004,9 @@ static int decide_txn(struct db *db, void *p, struct ls_err *err)
         return rc;
     struct booking_set set = {1, &b, 1};
     if (j->series && b.series_id) {
-        sqlite3_stmt *st = db_stmt(db, SQL_SERIES_PENDING_FROM);
-        sqlite3_bind_int64(st, 1, b.series_id);
-        sqlite3_bind_int64(st, 2, b.start);
+        struct db_stmt *st = db_stmt(db, SQL_SERIES_PENDING_FROM);
+        db_bind_int64(st, 1, b.series_id);
+        db_bind_int64(st, 2, b.start);
         if ((rc = read_all(&set, db, st, j->a, err)))
             return rc;
     }
@@ -1049,13 +1049,13 @@ static int decide_txn(struct db *db, void *p, struct ls_err *err)
         set.n > 1 ? arena_printf(j->a, "with the series from booking %lld", (long long)b.id) : NULL;
     for (int i = 0; !rc && i < set.n; i++) {
         int64_t id = set.items[i].id;
-        sqlite3_stmt *st = db_stmt(db, SQL_DECIDE);
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, u->id);
+        struct db_stmt *st = db_stmt(db, SQL_DECIDE);
+        db_bind_int64(st, 1, id);
+        db_bind_text(st, 2, status, -1, DB_STATIC);
+        db_bind_int64(st, 3, u->id);
         if (j->reason)
-            sqlite3_bind_text(st, 4, j->reason, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 5, j->who->now);
+            db_bind_text(st, 4, j->reason, -1, DB_STATIC);
+        db_bind_int64(st, 5, j->who->now);
         rc = db_step_done(db, st, err);
         const char *detail = j->approve ? group : j->reason;
         if (!rc)
@@ -1121,15 +1121,15 @@ int booking_decline(struct booking *out, struct db *db, struct arena *a,
 int booking_cancel_for_change(struct db *db, const struct booking_actor *who, int64_t id,
                               const char *reason, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_CANCEL_FOR_CHANGE);
+    struct db_stmt *st = db_stmt(db, SQL_CANCEL_FOR_CHANGE);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, who->now);
-    sqlite3_bind_text(st, 3, reason, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 4, who->user->id);
+    db_bind_int64(st, 1, id);
+    db_bind_int64(st, 2, who->now);
+    db_bind_text(st, 3, reason, -1, DB_TRANSIENT);
+    db_bind_int64(st, 4, who->user->id);
     int rc = db_step_done(db, st, err);
-    if (rc || sqlite3_changes(db_handle(db)) == 0)
+    if (rc || db_changes(db) == 0)
         return rc; /* not live any more: nothing to cancel */
     auth_audit(db, who->user->id, "booking.cancel", "booking", id, reason, who->ip);
     return notify_enqueue(db, NOTIFY_CANCELLED, id, who->user->id, 1, who->now, err);
@@ -1138,12 +1138,12 @@ int booking_cancel_for_change(struct db *db, const struct booking_actor *who, in
 static int cancel_one(struct db *db, const struct booking_actor *who, int64_t id,
                       const char *reason, const char *detail, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_CANCEL);
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, who->now);
+    struct db_stmt *st = db_stmt(db, SQL_CANCEL);
+    db_bind_int64(st, 1, id);
+    db_bind_int64(st, 2, who->now);
     if (reason)
-        sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, who->user->id);
+        db_bind_text(st, 3, reason, -1, DB_STATIC);
+    db_bind_int64(st, 4, who->user->id);
     int rc = db_step_done(db, st, err);
     if (!rc)
         auth_audit(db, who->user->id, "booking.cancel", "booking", id, detail, who->ip);
@@ -1163,9 +1163,9 @@ static int cancel_txn(struct db *db, void *p, struct ls_err *err)
     if (!rc)
         rc = cancel_one(db, j->who, j->id, j->reason, j->reason, err);
     if (!rc && j->flag && b.series_id) {
-        sqlite3_stmt *st = db_stmt(db, SQL_SERIES_FOLLOWING);
-        sqlite3_bind_int64(st, 1, b.series_id);
-        sqlite3_bind_int64(st, 2, b.start);
+        struct db_stmt *st = db_stmt(db, SQL_SERIES_FOLLOWING);
+        db_bind_int64(st, 1, b.series_id);
+        db_bind_int64(st, 2, b.start);
         rc = read_all(&later, db, st, j->a, err);
         const char *detail =
             arena_printf(j->a, "with the series from booking %lld", (long long)j->id);
@@ -1234,13 +1234,13 @@ static int move_txn(struct db *db, void *p, struct ls_err *err)
                               err)))
             return rc;
     }
-    sqlite3_stmt *st = db_stmt(db, SQL_MOVE);
-    sqlite3_bind_int64(st, 1, j->id);
-    sqlite3_bind_int64(st, 2, start);
-    sqlite3_bind_int64(st, 3, end);
-    sqlite3_bind_text(st, 4, purpose, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, booking_status_name(status), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, j->who->now);
+    struct db_stmt *st = db_stmt(db, SQL_MOVE);
+    db_bind_int64(st, 1, j->id);
+    db_bind_int64(st, 2, start);
+    db_bind_int64(st, 3, end);
+    db_bind_text(st, 4, purpose, -1, DB_STATIC);
+    db_bind_text(st, 5, booking_status_name(status), -1, DB_STATIC);
+    db_bind_int64(st, 6, j->who->now);
     if ((rc = db_step_done(db, st, err)))
         return rc;
     char fs[TU_UTC_LEN], fe[TU_UTC_LEN];
@@ -1278,10 +1278,10 @@ static int no_show_txn(struct db *db, void *p, struct ls_err *err)
         rc = ls_err_set(err, LS_ECONFLICT, NULL,
                         "a booking can be marked as not used only after it has ended");
     if (!rc && b.no_show != j->flag) {
-        sqlite3_stmt *st = db_stmt(db, SQL_NO_SHOW);
-        sqlite3_bind_int64(st, 1, j->id);
-        sqlite3_bind_int(st, 2, j->flag);
-        sqlite3_bind_int64(st, 3, j->who->now);
+        struct db_stmt *st = db_stmt(db, SQL_NO_SHOW);
+        db_bind_int64(st, 1, j->id);
+        db_bind_int(st, 2, j->flag);
+        db_bind_int64(st, 3, j->who->now);
         rc = db_step_done(db, st, err);
         if (!rc)
             auth_audit(db, j->who->user->id, "booking.no_show", "booking", j->id,
@@ -1328,10 +1328,10 @@ static int economic_txn(struct db *db, void *p, struct ls_err *err)
         (rc = money_guard(db, j->who, j->override_cap, b.resource_id, &b.start, &b.end, 1, b.id, &o,
                           err)))
         return rc;
-    sqlite3_stmt *st = db_stmt(db, SQL_SET_ECONOMIC);
-    sqlite3_bind_int64(st, 1, j->id);
-    sqlite3_bind_int(st, 2, j->flag);
-    sqlite3_bind_int64(st, 3, j->who->now);
+    struct db_stmt *st = db_stmt(db, SQL_SET_ECONOMIC);
+    db_bind_int64(st, 1, j->id);
+    db_bind_int(st, 2, j->flag);
+    db_bind_int64(st, 3, j->who->now);
     if ((rc = db_step_done(db, st, err)))
         return rc;
     auth_audit(db, j->who->user->id, "booking.economic", "booking", j->id,
@@ -1569,7 +1569,7 @@ static struct list_query list_query(const struct user *v, const struct booking_f
 
 /* Binds every parameter of a list statement by name. 0, or -1 when the
  * SQL names a parameter this function does not know (a bug). */
-static int list_bind(sqlite3_stmt *st, const struct user *v, const struct booking_filter *f,
+static int list_bind(struct db_stmt *st, const struct user *v, const struct booking_filter *f,
                      const struct list_query *q)
 {
     const struct {
@@ -1589,15 +1589,15 @@ static int list_bind(sqlite3_stmt *st, const struct user *v, const struct bookin
         {":limit", q->limit},
         {":offset", f->offset > 0 ? f->offset : 0},
     };
-    int n = sqlite3_bind_parameter_count(st);
+    int n = db_bind_parameter_count(st);
     for (int i = 1; i <= n; i++) {
-        const char *name = sqlite3_bind_parameter_name(st, i);
+        const char *name = db_bind_parameter_name(st, i);
         size_t k = 0;
         while (k < sizeof values / sizeof values[0] && strcmp(name, values[k].name) != 0)
             k++;
         if (k == sizeof values / sizeof values[0])
             return -1;
-        sqlite3_bind_int64(st, i, values[k].value);
+        db_bind_int64(st, i, values[k].value);
     }
     return 0;
 }
@@ -1614,29 +1614,28 @@ const char *booking_list_sql(struct arena *a, const struct user *viewer,
 
 /* The statement of a combination: the connection's cached one for a kept
  * text, else one prepared for this request (*owned = 1: finalize it). */
-static sqlite3_stmt *list_stmt(struct db *db, struct arena *a, unsigned key, int *owned)
+static struct db_stmt *list_stmt(struct db *db, struct arena *a, unsigned key, int *owned)
 {
     int kept;
     const char *sql = list_text(key, a, &kept);
     *owned = !kept;
     if (kept)
         return db_stmt(db, sql);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v3(db_handle(db), sql, -1, 0, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "labshare: prepare failed: %s\n  in: %s\n", sqlite3_errmsg(db_handle(db)),
-                sql);
-        sqlite3_finalize(st);
+    struct db_stmt *st = NULL;
+    if (db_prepare(db, sql, &st) != DB_OK) {
+        fprintf(stderr, "labshare: prepare failed: %s\n  in: %s\n", db_errmsg(db), sql);
+        db_finalize(st);
         return NULL;
     }
     return st;
 }
 
-static void list_stmt_done(sqlite3_stmt *st, int owned)
+static void list_stmt_done(struct db_stmt *st, int owned)
 {
     if (owned)
-        sqlite3_finalize(st);
+        db_finalize(st);
     else if (st)
-        sqlite3_reset(st);
+        db_reset(st);
 }
 
 int booking_list_each(struct db *db, struct arena *a, const struct user *viewer,
@@ -1661,20 +1660,20 @@ int booking_list_each(struct db *db, struct arena *a, const struct user *viewer,
     int txn = offset > 0, rc = LS_OK, owned = 0, cowned = 0;
     if (txn && (rc = db_begin_read(db, err)))
         return rc;
-    sqlite3_stmt *count = NULL, *st = list_stmt(db, a, q.key, &owned);
+    struct db_stmt *count = NULL, *st = list_stmt(db, a, q.key, &owned);
     if (!st || list_bind(st, viewer, f, &q)) {
         rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
         goto done;
     }
-    int step = SQLITE_DONE;
+    int step = DB_DONE;
     int64_t n = 0;
     struct booking b;
-    while (n < q.limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    while (n < q.limit && (step = db_step(st)) == DB_ROW) {
         read_row(st, NULL, &b);
         each(&b, ctx);
         n++;
     }
-    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+    if (step != DB_ROW && step != DB_DONE) {
         rc = db_fail(db, step, err);
         goto done;
     }
@@ -1687,8 +1686,8 @@ int booking_list_each(struct db *db, struct arena *a, const struct user *viewer,
         rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
         goto done;
     }
-    if ((step = sqlite3_step(count)) == SQLITE_ROW)
-        *total = sqlite3_column_int64(count, 0);
+    if ((step = db_step(count)) == DB_ROW)
+        *total = db_column_int64(count, 0);
     else
         rc = db_fail(db, step, err);
 done:
@@ -1781,40 +1780,40 @@ int booking_availability(struct booking_availability *out, struct db *db, struct
 
     int manager = authz_manages_org(viewer, rr->organisation_id);
     int cap = 0;
-    sqlite3_stmt *st = db_stmt(db, SQL_AVAIL_BUSY);
-    sqlite3_bind_int64(st, 1, resource_id);
-    sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, to);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    struct db_stmt *st = db_stmt(db, SQL_AVAIL_BUSY);
+    db_bind_int64(st, 1, resource_id);
+    db_bind_int64(st, 2, from);
+    db_bind_int64(st, 3, to);
+    while ((rc = db_step(st)) == DB_ROW) {
         out->busy = grow(a, out->busy, out->nbusy, &cap, sizeof *out->busy);
         struct booking_busy *b = &out->busy[out->nbusy++];
-        b->start = sqlite3_column_int64(st, 1);
-        b->end = sqlite3_column_int64(st, 2);
-        int s = booking_status_parse((const char *)sqlite3_column_text(st, 3));
+        b->start = db_column_int64(st, 1);
+        b->end = db_column_int64(st, 2);
+        int s = booking_status_parse((const char *)db_column_text(st, 3));
         b->status = s < 0 ? BOOKING_PENDING : (enum booking_status)s;
-        b->mine = sqlite3_column_int64(st, 4) == viewer->id;
-        b->booking_id = b->mine || manager ? sqlite3_column_int64(st, 0) : 0;
+        b->mine = db_column_int64(st, 4) == viewer->id;
+        b->booking_id = b->mine || manager ? db_column_int64(st, 0) : 0;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_DONE)
         return db_fail(db, rc, err);
     cap = 0;
     st = db_stmt(db, SQL_AVAIL_BLACKOUTS);
-    sqlite3_bind_int64(st, 1, resource_id);
-    sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, to);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    db_bind_int64(st, 1, resource_id);
+    db_bind_int64(st, 2, from);
+    db_bind_int64(st, 3, to);
+    while ((rc = db_step(st)) == DB_ROW) {
         out->blackouts = grow(a, out->blackouts, out->nblackouts, &cap, sizeof *out->blackouts);
         struct booking_blackout *b = &out->blackouts[out->nblackouts++];
-        b->id = sqlite3_column_int64(st, 0);
-        b->start = sqlite3_column_int64(st, 1);
-        b->end = sqlite3_column_int64(st, 2);
+        b->id = db_column_int64(st, 0);
+        b->start = db_column_int64(st, 1);
+        b->end = db_column_int64(st, 2);
         b->reason = col_text(st, 3, a);
         if (!b->reason)
             b->reason = "";
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_DONE)
         return db_fail(db, rc, err);
     return LS_OK;
 }

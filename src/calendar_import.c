@@ -56,6 +56,12 @@ static const char SQL_CONFLICTS[] =
     " JOIN bookings b ON b.resource_id = x.resource_id AND b.start < x.end AND b.end > x.start"
     " WHERE x.source_id = :id AND b.status IN ('pending', 'approved') AND b.end > :now"
     " GROUP BY b.id ORDER BY b.id";
+/* PostgreSQL has no bare columns beside min(): the first blackout by start. */
+static const char SQL_CONFLICTS_PG[] =
+    "SELECT DISTINCT ON (b.id) b.id, x.start, x.end, x.reason FROM blackouts x"
+    " JOIN bookings b ON b.resource_id = x.resource_id AND b.start < x.end AND b.end > x.start"
+    " WHERE x.source_id = :id AND b.status IN ('pending', 'approved') AND b.end > :now"
+    " ORDER BY b.id, x.start, x.id";
 static const char SQL_TOLD[] =
     "INSERT OR IGNORE INTO calendar_conflicts_told(source_id, booking_id, told)"
     " VALUES (:id, :booking_id, :now)";
@@ -80,20 +86,20 @@ void import_configure(int allow_private, int refresh_s)
     settings.refresh_s = refresh_s > 0 ? refresh_s : IMPORT_REFRESH_DEFAULT;
 }
 
-static int bind_int(sqlite3_stmt *st, const char *name, int64_t v)
+static int bind_int(struct db_stmt *st, const char *name, int64_t v)
 {
-    return sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, name), v);
+    return db_bind_int64(st, db_bind_parameter_index(st, name), v);
 }
 
-static int bind_text(sqlite3_stmt *st, const char *name, const char *v)
+static int bind_text(struct db_stmt *st, const char *name, const char *v)
 {
-    int i = sqlite3_bind_parameter_index(st, name);
-    return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+    int i = db_bind_parameter_index(st, name);
+    return v ? db_bind_text(st, i, v, -1, DB_TRANSIENT) : db_bind_null(st, i);
 }
 
-static const char *col(sqlite3_stmt *st, int i, struct arena *a)
+static const char *col(struct db_stmt *st, int i, struct arena *a)
 {
-    const unsigned char *s = sqlite3_column_text(st, i);
+    const unsigned char *s = db_column_text(st, i);
     return s ? arena_strdup(a, (const char *)s) : NULL;
 }
 
@@ -801,17 +807,17 @@ int import_parse(const char *text, size_t len, int64_t from, int64_t to, struct 
 /* The organisation owning a resource; LS_ENOTFOUND if there is none. */
 static int resource_org(struct db *db, int64_t resource_id, int64_t *org, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_RESOURCE_ORG);
+    struct db_stmt *st = db_stmt(db, SQL_RESOURCE_ORG);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_int(st, ":id", resource_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *org = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        *org = db_column_int64(st, 0);
+    db_reset(st);
+    if (rc == DB_DONE)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such resource");
-    return rc == SQLITE_ROW ? LS_OK : db_fail(db, rc, err);
+    return rc == DB_ROW ? LS_OK : db_fail(db, rc, err);
 }
 
 static int may_manage(struct db *db, const struct user *u, int64_t resource_id, struct ls_err *err)
@@ -834,30 +840,30 @@ struct source_row {
     int64_t org;
 };
 
-static void read_source(sqlite3_stmt *st, struct arena *a, struct source_row *r)
+static void read_source(struct db_stmt *st, struct arena *a, struct source_row *r)
 {
     memset(r, 0, sizeof *r);
-    r->s.id = sqlite3_column_int64(st, 0);
-    r->s.resource_id = sqlite3_column_int64(st, 1);
+    r->s.id = db_column_int64(st, 0);
+    r->s.resource_id = db_column_int64(st, 1);
     r->s.kind = col(st, 2, a);
     r->s.url = col(st, 3, a);
     r->s.name = col(st, 4, a);
-    r->s.created = sqlite3_column_int64(st, 5);
-    r->s.last_fetch = sqlite3_column_int64(st, 6);
+    r->s.created = db_column_int64(st, 5);
+    r->s.last_fetch = db_column_int64(st, 6);
     r->s.last_status = col(st, 7, a);
     r->s.error = col(st, 8, a);
     r->s.error_code = col(st, 9, a);
-    r->s.events = sqlite3_column_int64(st, 10);
-    r->s.next_fetch = sqlite3_column_int64(st, 11);
+    r->s.events = db_column_int64(st, 10);
+    r->s.next_fetch = db_column_int64(st, 11);
     r->etag = col(st, 12, a);
     r->modified = col(st, 13, a);
-    r->org = sqlite3_column_int64(st, 14);
+    r->org = db_column_int64(st, 14);
 }
 
 static int load_conflicts(struct db *db, struct import_source *s, int64_t now, struct arena *a,
                           struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_CONFLICTS);
+    struct db_stmt *st = db_stmt_variant(db, SQL_CONFLICTS, SQL_CONFLICTS_PG);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_int(st, ":id", s->id);
@@ -865,33 +871,33 @@ static int load_conflicts(struct db *db, struct import_source *s, int64_t now, s
     int cap = 16, rc;
     s->conflicts.v = arena_alloc(a, (size_t)cap * sizeof *s->conflicts.v);
     s->conflicts.n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         if (s->conflicts.n == cap) {
             int64_t *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *bigger);
             memcpy(bigger, s->conflicts.v, (size_t)cap * sizeof *bigger);
             s->conflicts.v = bigger;
             cap *= 2;
         }
-        s->conflicts.v[s->conflicts.n++] = sqlite3_column_int64(st, 0);
+        s->conflicts.v[s->conflicts.n++] = db_column_int64(st, 0);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? LS_OK : db_fail(db, rc, err);
+    db_reset(st);
+    return rc == DB_DONE ? LS_OK : db_fail(db, rc, err);
 }
 
 static int source_load(struct db *db, int64_t id, struct arena *a, struct source_row *out,
                        struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_SOURCE_GET);
+    struct db_stmt *st = db_stmt(db, SQL_SOURCE_GET);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_int(st, ":id", id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    int rc = db_step(st);
+    if (rc == DB_ROW)
         read_source(st, a, out);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    db_reset(st);
+    if (rc == DB_DONE)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such calendar");
-    return rc == SQLITE_ROW ? LS_OK : db_fail(db, rc, err);
+    return rc == DB_ROW ? LS_OK : db_fail(db, rc, err);
 }
 
 /* Loads a source u may manage, with its conflicts at now. */
@@ -936,13 +942,13 @@ int import_source_list(struct db *db, const struct user *u, int64_t resource_id,
     int rc = may_manage(db, u, resource_id, err);
     if (rc)
         return rc;
-    sqlite3_stmt *st = db_stmt(db, SQL_SOURCE_LIST);
+    struct db_stmt *st = db_stmt(db, SQL_SOURCE_LIST);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_int(st, ":id", resource_id);
     int cap = 8;
     struct import_source *v = arena_alloc(a, (size_t)cap * sizeof *v);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         if (*n == cap) {
             struct import_source *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *bigger);
             memcpy(bigger, v, (size_t)cap * sizeof *bigger);
@@ -953,8 +959,8 @@ int import_source_list(struct db *db, const struct user *u, int64_t resource_id,
         read_source(st, a, &r);
         v[(*n)++] = r.s;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_DONE)
         return db_fail(db, rc, err);
     for (int i = 0; i < *n; i++)
         if ((rc = load_conflicts(db, &v[i], now, a, err)))
@@ -994,7 +1000,7 @@ static int same(const struct existing *e, const struct import_busy *b)
 static int tell_owners(struct db *db, int64_t source_id, const char *name, int64_t now,
                        struct arena *a, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_CONFLICTS);
+    struct db_stmt *st = db_stmt_variant(db, SQL_CONFLICTS, SQL_CONFLICTS_PG);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_int(st, ":id", source_id);
@@ -1004,7 +1010,7 @@ static int tell_owners(struct db *db, int64_t source_id, const char *name, int64
         const char *reason;
     } *c = NULL;
     int n = 0, cap = 0, rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
             struct clash *bigger = arena_alloc(a, (size_t)cap * sizeof *bigger);
@@ -1012,14 +1018,14 @@ static int tell_owners(struct db *db, int64_t source_id, const char *name, int64
                 memcpy(bigger, c, (size_t)n * sizeof *bigger);
             c = bigger;
         }
-        c[n].booking = sqlite3_column_int64(st, 0);
-        c[n].start = sqlite3_column_int64(st, 1);
-        c[n].end = sqlite3_column_int64(st, 2);
+        c[n].booking = db_column_int64(st, 0);
+        c[n].start = db_column_int64(st, 1);
+        c[n].end = db_column_int64(st, 2);
         c[n].reason = col(st, 3, a);
         n++;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_DONE)
         return db_fail(db, rc, err);
     for (int i = 0; i < n; i++) {
         st = db_stmt(db, SQL_TOLD);
@@ -1028,7 +1034,7 @@ static int tell_owners(struct db *db, int64_t source_id, const char *name, int64
         bind_int(st, ":now", now);
         if ((rc = db_step_done(db, st, err)))
             return rc;
-        if (sqlite3_changes(db_handle(db)) == 0)
+        if (db_changes(db) == 0)
             continue; /* told before */
         char from[TU_LOCAL_LEN], to[TU_LOCAL_LEN];
         tu_format_local(c[i].start, from);
@@ -1048,7 +1054,7 @@ static int apply_txn(struct db *db, void *ctx, struct ls_err *err)
     int rc = source_load(db, j->source_id, j->a, &r, err);
     if (rc)
         return rc; /* deleted while we fetched */
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     if (!j->fetched) {
         st = db_stmt(db, SQL_SOURCE_FAILED);
         bind_int(st, ":now", j->now);
@@ -1067,23 +1073,23 @@ static int apply_txn(struct db *db, void *ctx, struct ls_err *err)
         bind_int(st, ":now", j->now);
         int cap = 64, n = 0;
         struct existing *e = arena_alloc(j->a, (size_t)cap * sizeof *e);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        while ((rc = db_step(st)) == DB_ROW) {
             if (n == cap) {
                 struct existing *bigger = arena_alloc(j->a, (size_t)cap * 2 * sizeof *bigger);
                 memcpy(bigger, e, (size_t)cap * sizeof *bigger);
                 e = bigger;
                 cap *= 2;
             }
-            e[n].id = sqlite3_column_int64(st, 0);
+            e[n].id = db_column_int64(st, 0);
             e[n].uid = col(st, 1, j->a);
-            e[n].start = sqlite3_column_int64(st, 2);
-            e[n].end = sqlite3_column_int64(st, 3);
+            e[n].start = db_column_int64(st, 2);
+            e[n].end = db_column_int64(st, 3);
             e[n].reason = col(st, 4, j->a);
             e[n].keep = 0;
             n++;
         }
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
+        db_reset(st);
+        if (rc != DB_DONE)
             return db_fail(db, rc, err);
         /* Both lists are small (at most IMPORT_MAX_EVENTS); the set is
          * ordered by start, so a window of equal starts is searched. */
@@ -1210,7 +1216,7 @@ struct insert_job {
 static int insert_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct insert_job *j = ctx;
-    sqlite3_stmt *st = db_stmt(db, SQL_SOURCE_INSERT);
+    struct db_stmt *st = db_stmt(db, SQL_SOURCE_INSERT);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_int(st, ":resource_id", j->resource_id);
@@ -1223,7 +1229,7 @@ static int insert_txn(struct db *db, void *ctx, struct ls_err *err)
         bind_int(st, ":next", j->next);
     int rc = db_step_done(db, st, err);
     if (!rc)
-        j->id = sqlite3_last_insert_rowid(db_handle(db));
+        j->id = db_last_insert_id(db);
     return rc;
 }
 
@@ -1281,7 +1287,10 @@ int import_source_add(struct db *db, const struct user *u, int64_t resource_id, 
         return rc;
     if ((rc = check_name(name, err)))
         return rc;
-    struct insert_job j = {resource_id, u->id,     now,  now + settings.refresh_s,
+    /* Inserted under a lease, as a refresher claims a source: no refresher
+     * (of any node) fetches it while this first fetch runs; the fetch sets
+     * the real next time. */
+    struct insert_job j = {resource_id, u->id,     now,  now + 4 * IMPORT_TIMEOUT_S,
                            "url",       fetch_url, name, 0};
     if ((rc = db_write(db, insert_txn, &j, err)))
         return rc;
@@ -1325,7 +1334,7 @@ struct delete_job {
 static int delete_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct delete_job *j = ctx;
-    sqlite3_stmt *st = db_stmt(db, SQL_SOURCE_BLACKOUTS_DELETE);
+    struct db_stmt *st = db_stmt(db, SQL_SOURCE_BLACKOUTS_DELETE);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_int(st, ":id", j->id);
@@ -1335,7 +1344,7 @@ static int delete_txn(struct db *db, void *ctx, struct ls_err *err)
     st = db_stmt(db, SQL_SOURCE_DELETE);
     bind_int(st, ":id", j->id);
     rc = db_step_done(db, st, err);
-    if (!rc && sqlite3_changes(db_handle(db)) == 0)
+    if (!rc && db_changes(db) == 0)
         rc = ls_err_set(err, LS_ENOTFOUND, NULL, "no such calendar");
     return rc;
 }
@@ -1381,14 +1390,14 @@ struct claim_job {
 static int claim_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct claim_job *j = ctx;
-    sqlite3_stmt *st = db_stmt(db, SQL_CLAIM);
+    struct db_stmt *st = db_stmt(db, SQL_CLAIM);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_int(st, ":id", j->id);
     bind_int(st, ":now", j->now);
     bind_int(st, ":lease", j->lease);
     int rc = db_step_done(db, st, err);
-    j->got = !rc && sqlite3_changes(db_handle(db)) == 1;
+    j->got = !rc && db_changes(db) == 1;
     return rc;
 }
 
@@ -1398,14 +1407,14 @@ int import_refresh_due(struct db *db, int64_t now, int *done, struct ls_err *err
         *done = 0;
     int64_t ids[20];
     int n = 0, rc;
-    sqlite3_stmt *st = db_stmt(db, SQL_DUE);
+    struct db_stmt *st = db_stmt(db, SQL_DUE);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_int(st, ":now", now);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 20)
-        ids[n++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    while ((rc = db_step(st)) == DB_ROW && n < 20)
+        ids[n++] = db_column_int64(st, 0);
+    db_reset(st);
+    if (rc != DB_DONE && rc != DB_ROW)
         return db_fail(db, rc, err);
     for (int i = 0; i < n; i++) {
         /* The lease outlasts one fetch; the refresh sets the real next time. */

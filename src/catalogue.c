@@ -430,7 +430,7 @@ const struct shape catalogue_blackout_filter =
 /* Hooks                                                                */
 
 static int64_t count_by_id(struct db *db, const char *sql, int64_t id);
-static void bind_i64(sqlite3_stmt *st, const char *name, int64_t v);
+static void bind_i64(struct db_stmt *st, const char *name, int64_t v);
 
 static const char SQL_ORG_LABS[] = "SELECT count(*) FROM labs WHERE organisation_id = :id";
 static const char SQL_ORG_USERS[] = "SELECT count(*) FROM users WHERE organisation_id = :id";
@@ -447,13 +447,13 @@ static const char SQL_RES_ORG[] =
 
 static int exec_by_id(struct db *db, const char *sql, int64_t id, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, sql);
+    struct db_stmt *st = db_stmt(db, sql);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
-    int i = sqlite3_bind_parameter_index(st, ":now");
+    db_bind_int64(st, db_bind_parameter_index(st, ":id"), id);
+    int i = db_bind_parameter_index(st, ":now");
     if (i)
-        sqlite3_bind_int64(st, i, tu_now());
+        db_bind_int64(st, i, tu_now());
     return db_step_done(db, st, err);
 }
 
@@ -667,24 +667,24 @@ static int res_bookings(struct db *db, const void *obj, const void *old,
     if (!hours && !unshared)
         return LS_OK;
     int64_t org = catalogue_resource_org(db, r->id);
-    sqlite3_stmt *st = db_stmt(db, SQL_LIVE_BOOKINGS);
+    struct db_stmt *st = db_stmt(db, SQL_LIVE_BOOKINGS);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", r->id);
     bind_i64(st, "now", fx ? fx->now : tu_now());
     struct broken b = {0};
     int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t start = sqlite3_column_int64(st, 1), end = sqlite3_column_int64(st, 2);
-        int64_t booker_org = sqlite3_column_int64(st, 3);
-        int staff = sqlite3_column_int(st, 4);
+    while ((s = db_step(st)) == DB_ROW) {
+        int64_t start = db_column_int64(st, 1), end = db_column_int64(st, 2);
+        int64_t booker_org = db_column_int64(st, 3);
+        int staff = db_column_int(st, 4);
         if (hours && !open_throughout(&r->hours, start, end))
-            broken_add(&b, sqlite3_column_int64(st, 0), CATALOGUE_WHY_HOURS);
+            broken_add(&b, db_column_int64(st, 0), CATALOGUE_WHY_HOURS);
         else if (unshared && !staff && booker_org != org)
-            broken_add(&b, sqlite3_column_int64(st, 0), CATALOGUE_WHY_UNSHARED);
+            broken_add(&b, db_column_int64(st, 0), CATALOGUE_WHY_UNSHARED);
     }
-    sqlite3_reset(st);
-    if (s != SQLITE_DONE) {
+    db_reset(st);
+    if (s != DB_DONE) {
         arena_release(&b.a);
         return db_fail(db, s, err);
     }
@@ -698,7 +698,7 @@ static int blackout_bookings(struct db *db, const void *obj, const void *old,
     (void)old;
     const struct blackout *bo = obj;
     const char *why = bo->reason && *bo->reason ? bo->reason : CATALOGUE_WHY_BLACKOUT;
-    sqlite3_stmt *st = db_stmt(db, SQL_LIVE_IN_SPAN);
+    struct db_stmt *st = db_stmt(db, SQL_LIVE_IN_SPAN);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", bo->resource_id);
@@ -707,10 +707,10 @@ static int blackout_bookings(struct db *db, const void *obj, const void *old,
     bind_i64(st, "now", fx ? fx->now : tu_now());
     struct broken b = {0};
     int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW)
-        broken_add(&b, sqlite3_column_int64(st, 0), why);
-    sqlite3_reset(st);
-    if (s != SQLITE_DONE) {
+    while ((s = db_step(st)) == DB_ROW)
+        broken_add(&b, db_column_int64(st, 0), why);
+    db_reset(st);
+    if (s != DB_DONE) {
         arena_release(&b.a);
         return db_fail(db, s, err);
     }
@@ -1156,30 +1156,30 @@ static const struct ctype_sql *sql_of(const struct ctype *t)
 /* ------------------------------------------------------------------ */
 /* Binding and reading                                                  */
 
-static int param(sqlite3_stmt *st, const char *name)
+static int param(struct db_stmt *st, const char *name)
 {
     char key[80];
     snprintf(key, sizeof key, ":%s", name);
-    return sqlite3_bind_parameter_index(st, key);
+    return db_bind_parameter_index(st, key);
 }
 
-static void bind_i64(sqlite3_stmt *st, const char *name, int64_t v)
+static void bind_i64(struct db_stmt *st, const char *name, int64_t v)
 {
     int i = param(st, name);
     if (i)
-        sqlite3_bind_int64(st, i, v);
+        db_bind_int64(st, i, v);
 }
 
 /* Binds one field's value (obj: the struct holding it) to :name, NULL
  * for null values or when `null`. */
-static void bind_named(sqlite3_stmt *st, const char *name, const struct field *f, const void *obj,
+static void bind_named(struct db_stmt *st, const char *name, const struct field *f, const void *obj,
                        int null)
 {
     int i = param(st, name);
     if (!i)
         return;
     if (null) {
-        sqlite3_bind_null(st, i);
+        db_bind_null(st, i);
         return;
     }
     switch (f->type) {
@@ -1187,34 +1187,34 @@ static void bind_named(sqlite3_stmt *st, const char *name, const struct field *f
     case FT_TIME: {
         int64_t v = *FIELD_CAT(obj, f, int64_t);
         if (v || f->type == FT_TIME)
-            sqlite3_bind_int64(st, i, v);
+            db_bind_int64(st, i, v);
         else
-            sqlite3_bind_null(st, i);
+            db_bind_null(st, i);
         break;
     }
     case FT_INT:
     case FT_BOOL:
     case FT_CODE:
-        sqlite3_bind_int(st, i, *FIELD_CAT(obj, f, int));
+        db_bind_int(st, i, *FIELD_CAT(obj, f, int));
         break;
     case FT_LONG:
-        sqlite3_bind_int64(st, i, *FIELD_CAT(obj, f, int64_t));
+        db_bind_int64(st, i, *FIELD_CAT(obj, f, int64_t));
         break;
     case FT_NUM: {
         double v = *FIELD_CAT(obj, f, double);
         if (isnan(v))
-            sqlite3_bind_null(st, i);
+            db_bind_null(st, i);
         else
-            sqlite3_bind_double(st, i, v);
+            db_bind_double(st, i, v);
         break;
     }
     case FT_TEXT:
     case FT_ENUM: {
         const char *v = *FIELD_CAT(obj, f, char *);
         if (v)
-            sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+            db_bind_text(st, i, v, -1, DB_TRANSIENT);
         else
-            sqlite3_bind_null(st, i);
+            db_bind_null(st, i);
         break;
     }
     case FT_IDS:
@@ -1227,14 +1227,14 @@ static void bind_named(sqlite3_stmt *st, const char *name, const struct field *f
     }
 }
 
-static void bind_value(sqlite3_stmt *st, const struct field *f, const void *obj)
+static void bind_value(struct db_stmt *st, const struct field *f, const void *obj)
 {
     bind_named(st, f->name, f, obj, 0);
 }
 
 /* Binds every column of the row but id and the stamps; the members of a
  * null nested object are NULL. */
-static void bind_row(sqlite3_stmt *st, const struct ctype_sql *q, const void *obj)
+static void bind_row(struct db_stmt *st, const struct ctype_sql *q, const void *obj)
 {
     for (int i = 0; i < q->ncols; i++) {
         const struct col *c = &q->cols[i];
@@ -1248,33 +1248,32 @@ static void bind_row(sqlite3_stmt *st, const struct ctype_sql *q, const void *ob
     }
 }
 
-static const char *col_str(sqlite3_stmt *st, int i, struct arena *a)
+static const char *col_str(struct db_stmt *st, int i, struct arena *a)
 {
-    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+    if (db_column_type(st, i) == DB_NULL)
         return NULL;
-    return arena_strndup(a, (const char *)sqlite3_column_text(st, i),
-                         (size_t)sqlite3_column_bytes(st, i));
+    return arena_strndup(a, (const char *)db_column_text(st, i), (size_t)db_column_bytes(st, i));
 }
 
 /* Reads column c of a row into field f of obj (the struct holding it). */
-static void read_col(sqlite3_stmt *st, int c, const struct field *f, struct arena *a, void *obj)
+static void read_col(struct db_stmt *st, int c, const struct field *f, struct arena *a, void *obj)
 {
-    int null = sqlite3_column_type(st, c) == SQLITE_NULL;
+    int null = db_column_type(st, c) == DB_NULL;
     switch (f->type) {
     case FT_ID:
     case FT_TIME:
-        *FIELD_AT(obj, f, int64_t) = sqlite3_column_int64(st, c);
+        *FIELD_AT(obj, f, int64_t) = db_column_int64(st, c);
         break;
     case FT_INT:
     case FT_BOOL:
     case FT_CODE:
-        *FIELD_AT(obj, f, int) = sqlite3_column_int(st, c);
+        *FIELD_AT(obj, f, int) = db_column_int(st, c);
         break;
     case FT_LONG:
-        *FIELD_AT(obj, f, int64_t) = sqlite3_column_int64(st, c);
+        *FIELD_AT(obj, f, int64_t) = db_column_int64(st, c);
         break;
     case FT_NUM:
-        *FIELD_AT(obj, f, double) = null ? NAN : sqlite3_column_double(st, c);
+        *FIELD_AT(obj, f, double) = null ? NAN : db_column_double(st, c);
         break;
     case FT_TEXT: {
         const char *s = col_str(st, c, a);
@@ -1282,7 +1281,7 @@ static void read_col(sqlite3_stmt *st, int c, const struct field *f, struct aren
         break;
     }
     case FT_ENUM: {
-        const char *s = (const char *)sqlite3_column_text(st, c);
+        const char *s = (const char *)db_column_text(st, c);
         const char *known = field_choice(f->choices, s);
         *FIELD_AT(obj, f, const char *) = known ? known : col_str(st, c, a);
         break;
@@ -1299,7 +1298,7 @@ static void read_col(sqlite3_stmt *st, int c, const struct field *f, struct aren
 
 /* Reads a row of the type's SELECT list into obj. A nullable nested object
  * whose columns are all NULL is null (its struct zeroed). */
-static void read_row(sqlite3_stmt *st, const struct ctype *t, struct arena *a, void *obj)
+static void read_row(struct db_stmt *st, const struct ctype *t, struct arena *a, void *obj)
 {
     const struct ctype_sql *q = sql_of(t);
     int any = 0; /* a column of the current nested object was not NULL */
@@ -1314,7 +1313,7 @@ static void read_row(sqlite3_stmt *st, const struct ctype *t, struct arena *a, v
         if (c == 0 || q->cols[c - 1].parent != k->parent)
             any = 0;
         read_col(st, c, k->f, a, nested);
-        if (sqlite3_column_type(st, c) != SQLITE_NULL)
+        if (db_column_type(st, c) != DB_NULL)
             any = 1;
         if ((c + 1 == q->ncols || q->cols[c + 1].parent != k->parent) && !any)
             field_object_clear(k->parent, obj);
@@ -1337,7 +1336,7 @@ static void *grow(struct arena *a, void *v, int n, int *cap, size_t size)
 static int load_link(struct db *db, const char *sql, const struct field *f, int64_t id,
                      struct arena *a, void *obj, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, sql);
+    struct db_stmt *st = db_stmt(db, sql);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", id);
@@ -1348,17 +1347,17 @@ static int load_link(struct db *db, const char *sql, const struct field *f, int6
         *ids = (struct field_ids){0};
     if (words)
         *words = (struct field_words){0};
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         if (ids) {
             ids->v = grow(a, ids->v, ids->n, &cap, sizeof *ids->v);
-            ids->v[ids->n++] = sqlite3_column_int64(st, 0);
+            ids->v[ids->n++] = db_column_int64(st, 0);
         } else if (words) {
             words->v = grow(a, (void *)words->v, words->n, &cap, sizeof *words->v);
             words->v[words->n++] = col_str(st, 0, a);
         }
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? LS_OK : db_fail(db, rc, err);
+    db_reset(st);
+    return rc == DB_DONE ? LS_OK : db_fail(db, rc, err);
 }
 
 /* Loads what hangs on a row: sets of ids or words, opening hours. */
@@ -1396,7 +1395,7 @@ static int hours_save(struct db *db, int64_t resource_id, const struct hours_wee
 {
     int rc = exec_by_id(db, SQL_HOURS_DELETE, resource_id, err);
     for (int i = 0; rc == LS_OK && i < wk->n; i++) {
-        sqlite3_stmt *st = db_stmt(db, SQL_HOURS_INSERT);
+        struct db_stmt *st = db_stmt(db, SQL_HOURS_INSERT);
         if (!st)
             return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
         bind_i64(st, "id", resource_id);
@@ -1424,14 +1423,14 @@ static int save_children(struct db *db, const struct ctype *t, const void *obj, 
         int n = ids ? ids->n : words->n;
         rc = exec_by_id(db, q->link[k].clear, id, err);
         for (int i = 0; rc == LS_OK && i < n; i++) {
-            sqlite3_stmt *st = db_stmt(db, q->link[k].add);
+            struct db_stmt *st = db_stmt(db, q->link[k].add);
             if (!st)
                 return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
             bind_i64(st, "id", id);
             if (ids)
                 bind_i64(st, "item", ids->v[i]);
             else
-                sqlite3_bind_text(st, param(st, "item"), words->v[i], -1, SQLITE_TRANSIENT);
+                db_bind_text(st, param(st, "item"), words->v[i], -1, DB_TRANSIENT);
             rc = db_step_done(db, st, err);
         }
     }
@@ -1485,18 +1484,18 @@ int catalogue_get(struct db *db, const struct ctype *t, int64_t id, int64_t view
                   void *obj, struct ls_err *err)
 {
     field_defaults(&t->shape, obj);
-    sqlite3_stmt *st = db_stmt(db, sql_of(t)->get);
+    struct db_stmt *st = db_stmt(db, sql_of(t)->get);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", id);
     bind_i64(st, "viewer", viewer);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    int rc = db_step(st);
+    if (rc == DB_ROW)
         read_row(st, t, a, obj);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    db_reset(st);
+    if (rc == DB_DONE)
         return not_found(t, err);
-    if (rc != SQLITE_ROW)
+    if (rc != DB_ROW)
         return db_fail(db, rc, err);
     return load_children(db, t, a, obj, err);
 }
@@ -1505,17 +1504,17 @@ int catalogue_owner(struct db *db, const struct ctype *t, int64_t id, int64_t *o
                     struct ls_err *err)
 {
     *org = 0;
-    sqlite3_stmt *st = db_stmt(db, sql_of(t)->owner);
+    struct db_stmt *st = db_stmt(db, sql_of(t)->owner);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *org = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        *org = db_column_int64(st, 0);
+    db_reset(st);
+    if (rc == DB_DONE)
         return not_found(t, err);
-    return rc == SQLITE_ROW ? LS_OK : db_fail(db, rc, err);
+    return rc == DB_ROW ? LS_OK : db_fail(db, rc, err);
 }
 
 /* "*word*" with GLOB's special characters bracketed, so every character of
@@ -1540,7 +1539,7 @@ static char *glob_pattern(struct arena *a, const char *word)
     return out;
 }
 
-static void bind_filter(sqlite3_stmt *st, const struct ctype *t, const void *filter,
+static void bind_filter(struct db_stmt *st, const struct ctype *t, const void *filter,
                         uint64_t present, int64_t viewer, struct arena *a)
 {
     int i = 0;
@@ -1558,8 +1557,8 @@ static void bind_filter(sqlite3_stmt *st, const struct ctype *t, const void *fil
                  w = strtok_r(NULL, " \t\r\n", &save)) {
                 char key[80];
                 snprintf(key, sizeof key, ":%s%d", f->name, ++k);
-                sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, key), glob_pattern(a, w), -1,
-                                  SQLITE_TRANSIENT);
+                db_bind_text(st, db_bind_parameter_index(st, key), glob_pattern(a, w), -1,
+                             DB_TRANSIENT);
             }
             continue;
         }
@@ -1580,15 +1579,15 @@ int catalogue_list(struct db *db, const struct ctype *t, const void *filter, uin
     struct arena tmp = {0};
     int rc = LS_OK;
     if (!keep) {
-        sqlite3_stmt *st = db_stmt(db, q->count);
+        struct db_stmt *st = db_stmt(db, q->count);
         if (!st)
             return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
         bind_filter(st, t, filter, present, viewer, &tmp);
-        int s = sqlite3_step(st);
-        if (s == SQLITE_ROW)
-            *total = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-        if (s != SQLITE_ROW)
+        int s = db_step(st);
+        if (s == DB_ROW)
+            *total = db_column_int64(st, 0);
+        db_reset(st);
+        if (s != DB_ROW)
             rc = db_fail(db, s, err);
     }
     /* Room for the page only: the count came first (a row that appears in
@@ -1598,7 +1597,7 @@ int catalogue_list(struct db *db, const struct ctype *t, const void *filter, uin
     size_t size = t->shape.size;
     char *page = arena_alloc(a, (size_t)(cap > 0 ? cap : 1) * size);
     if (rc == LS_OK && (keep || cap > 0)) {
-        sqlite3_stmt *st = db_stmt(db, q->list);
+        struct db_stmt *st = db_stmt(db, q->list);
         if (!st) {
             arena_release(&tmp);
             return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
@@ -1608,7 +1607,7 @@ int catalogue_list(struct db *db, const struct ctype *t, const void *filter, uin
         bind_i64(st, "offset", keep ? 0 : offset);
         void *row = arena_alloc(&tmp, size);
         int s;
-        while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        while ((s = db_step(st)) == DB_ROW) {
             if (!keep) {
                 if (*n >= cap)
                     continue;
@@ -1635,8 +1634,8 @@ int catalogue_list(struct db *db, const struct ctype *t, const void *filter, uin
             }
             (*total)++;
         }
-        sqlite3_reset(st);
-        if (rc == LS_OK && s != SQLITE_DONE)
+        db_reset(st);
+        if (rc == LS_OK && s != DB_DONE)
             rc = db_fail(db, s, err);
     }
     for (int i = 0; rc == LS_OK && i < *n; i++)
@@ -1701,14 +1700,14 @@ static int create_txn(struct db *db, void *ctx, struct ls_err *err)
     if (rc)
         return rc;
     int64_t now = tu_now();
-    sqlite3_stmt *st = db_stmt(db, sql_of(t)->insert);
+    struct db_stmt *st = db_stmt(db, sql_of(t)->insert);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_row(st, sql_of(t), j->obj);
     bind_i64(st, "now", now);
     if ((rc = db_step_done(db, st, err)))
         return rc;
-    int64_t id = sqlite3_last_insert_rowid(db_handle(db));
+    int64_t id = db_last_insert_id(db);
     set_i64(t, j->obj, "id", id);
     set_i64(t, j->obj, "created", now);
     set_i64(t, j->obj, "updated", now);
@@ -1751,22 +1750,22 @@ static int update_txn(struct db *db, void *ctx, struct ls_err *err)
         rc = t->check(db, j->obj, old, err);
     if (!rc && t->bookings)
         rc = t->bookings(db, j->obj, old, j->fx, err);
-    sqlite3_stmt *st = rc ? NULL : db_stmt(db, sql_of(t)->update);
+    struct db_stmt *st = rc ? NULL : db_stmt(db, sql_of(t)->update);
     if (!rc && !st)
         rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     if (!rc) {
         bind_row(st, sql_of(t), j->obj);
         bind_i64(st, "now", tu_now());
-        int s = sqlite3_step(st);
-        if (s == SQLITE_ROW) {
+        int s = db_step(st);
+        if (s == DB_ROW) {
             if (t->has_updated)
-                set_i64(t, j->obj, "updated", sqlite3_column_int64(st, 0));
-            s = sqlite3_step(st);
-            sqlite3_reset(st);
-            rc = s == SQLITE_DONE ? LS_OK : db_fail(db, s, err);
+                set_i64(t, j->obj, "updated", db_column_int64(st, 0));
+            s = db_step(st);
+            db_reset(st);
+            rc = s == DB_DONE ? LS_OK : db_fail(db, s, err);
         } else {
-            sqlite3_reset(st);
-            rc = s == SQLITE_DONE ? not_found(t, err) : db_fail(db, s, err);
+            db_reset(st);
+            rc = s == DB_DONE ? not_found(t, err) : db_fail(db, s, err);
         }
     }
     if (!rc)
@@ -1824,7 +1823,7 @@ static int reindex_txn(struct db *db, void *ctx, struct ls_err *err)
         const struct ctype_sql *q = sql_of(TYPES[i]);
         if (!q->search_all)
             continue;
-        sqlite3_stmt *st = db_stmt(db, q->search_all);
+        struct db_stmt *st = db_stmt(db, q->search_all);
         rc = st ? db_step_done(db, st, err) : ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     }
     return rc;
@@ -1857,12 +1856,12 @@ static const char SQL_TRAINED[] =
 /* A single integer from a one-row query with :id bound; -1 on error. */
 static int64_t count_by_id(struct db *db, const char *sql, int64_t id)
 {
-    sqlite3_stmt *st = db_stmt(db, sql);
+    struct db_stmt *st = db_stmt(db, sql);
     if (!st)
         return -1;
     bind_i64(st, "id", id);
-    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_reset(st);
+    int64_t n = db_step(st) == DB_ROW ? db_column_int64(st, 0) : -1;
+    db_reset(st);
     return n;
 }
 
@@ -1870,19 +1869,19 @@ int catalogue_hours_load(struct db *db, int64_t resource_id, struct hours_week *
                          struct ls_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = db_stmt(db, SQL_HOURS_GET);
+    struct db_stmt *st = db_stmt(db, SQL_HOURS_GET);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", resource_id);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && out->n < HOURS_MAX_WINDOWS) {
+    while ((rc = db_step(st)) == DB_ROW && out->n < HOURS_MAX_WINDOWS) {
         struct hours_window *w = &out->w[out->n++];
-        w->weekday = sqlite3_column_int(st, 0);
-        w->open_min = sqlite3_column_int(st, 1);
-        w->close_min = sqlite3_column_int(st, 2);
+        w->weekday = db_column_int(st, 0);
+        w->open_min = db_column_int(st, 1);
+        w->close_min = db_column_int(st, 2);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    db_reset(st);
+    if (rc != DB_DONE && rc != DB_ROW)
         return db_fail(db, rc, err);
     return LS_OK;
 }
@@ -1891,40 +1890,40 @@ int catalogue_resource_rules(struct db *db, int64_t resource_id, struct resource
                              struct ls_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = db_stmt(db, SQL_RULES);
+    struct db_stmt *st = db_stmt(db, SQL_RULES);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", resource_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(st, 0);
-        out->lab_id = sqlite3_column_int64(st, 1);
-        out->organisation_id = sqlite3_column_int64(st, 2);
-        out->shared = sqlite3_column_int(st, 3);
-        out->requires_approval = sqlite3_column_int(st, 4);
-        out->requires_training = sqlite3_column_int(st, 5);
-        out->slot_minutes = sqlite3_column_int(st, 6);
-        out->min_minutes = sqlite3_column_int(st, 7);
-        out->max_minutes = sqlite3_column_int(st, 8);
-        out->power_kw = sqlite3_column_double(st, 9);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        out->id = db_column_int64(st, 0);
+        out->lab_id = db_column_int64(st, 1);
+        out->organisation_id = db_column_int64(st, 2);
+        out->shared = db_column_int(st, 3);
+        out->requires_approval = db_column_int(st, 4);
+        out->requires_training = db_column_int(st, 5);
+        out->slot_minutes = db_column_int(st, 6);
+        out->min_minutes = db_column_int(st, 7);
+        out->max_minutes = db_column_int(st, 8);
+        out->power_kw = db_column_double(st, 9);
     }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    db_reset(st);
+    if (rc == DB_DONE)
         return ls_err_set(err, LS_ENOTFOUND, "resource_id", "no such resource");
-    if (rc != SQLITE_ROW)
+    if (rc != DB_ROW)
         return db_fail(db, rc, err);
     return catalogue_hours_load(db, resource_id, &out->hours, err);
 }
 
 int catalogue_user_trained(struct db *db, int64_t resource_id, int64_t user_id)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_TRAINED);
+    struct db_stmt *st = db_stmt(db, SQL_TRAINED);
     if (!st)
         return 0;
     bind_i64(st, "resource", resource_id);
     bind_i64(st, "user", user_id);
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
+    int found = db_step(st) == DB_ROW;
+    db_reset(st);
     return found;
 }
 
@@ -1959,23 +1958,24 @@ static const char SQL_TRAIN_ONE[] = TRAIN_COLS " WHERE t.resource_id = :id AND t
 static const char SQL_TRAIN_COUNT[] = "SELECT count(*) FROM training WHERE resource_id = :id";
 
 /* The e-mail address as the viewer may see it (NULL when not theirs to see). */
-static const char *email_for(const struct user *viewer, int64_t user, int64_t org, sqlite3_stmt *st,
-                             int col, struct arena *a)
+static const char *email_for(const struct user *viewer, int64_t user, int64_t org,
+                             struct db_stmt *st, int col, struct arena *a)
 {
     return authz_sees_email(viewer, user, org) ? col_str(st, col, a) : NULL;
 }
 
-static void read_training(sqlite3_stmt *st, const struct user *viewer, struct arena *a, void *item)
+static void read_training(struct db_stmt *st, const struct user *viewer, struct arena *a,
+                          void *item)
 {
     struct training *t = item;
-    t->resource_id = sqlite3_column_int64(st, 0);
-    t->user_id = sqlite3_column_int64(st, 1);
+    t->resource_id = db_column_int64(st, 0);
+    t->user_id = db_column_int64(st, 1);
     t->user_name = col_str(st, 2, a);
-    t->user_organisation_id = sqlite3_column_int64(st, 4);
+    t->user_organisation_id = db_column_int64(st, 4);
     t->user_email = email_for(viewer, t->user_id, t->user_organisation_id, st, 3, a);
     t->organisation_name = col_str(st, 5, a);
-    t->granted_by = sqlite3_column_int64(st, 6);
-    t->granted_at = sqlite3_column_int64(st, 7);
+    t->granted_by = db_column_int64(st, 6);
+    t->granted_at = db_column_int64(st, 7);
 }
 
 struct training_job {
@@ -1990,7 +1990,7 @@ static int grant_txn(struct db *db, void *ctx, struct ls_err *err)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such resource");
     if (count_by_id(db, SQL_USER_EXISTS, j->user_id) <= 0)
         return ls_err_set(err, LS_EVALIDATION, "user_id", "{field}: no such user");
-    sqlite3_stmt *st = db_stmt(db, SQL_TRAIN_INSERT);
+    struct db_stmt *st = db_stmt(db, SQL_TRAIN_INSERT);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "resource", j->resource_id);
@@ -2000,7 +2000,7 @@ static int grant_txn(struct db *db, void *ctx, struct ls_err *err)
     bind_i64(st, "now", tu_now());
     int rc = db_step_done(db, st, err);
     if (!rc)
-        j->created = sqlite3_changes(db_handle(db)) > 0;
+        j->created = db_changes(db) > 0;
     /* Whoever asked to be trained has been answered. */
     if (!rc && !(st = db_stmt(db, SQL_TRAIN_ANSWER)))
         rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
@@ -2029,13 +2029,13 @@ int catalogue_training_grant(struct db *db, int64_t resource_id, int64_t user_id
 static int revoke_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct training_job *j = ctx;
-    sqlite3_stmt *st = db_stmt(db, SQL_TRAIN_DELETE);
+    struct db_stmt *st = db_stmt(db, SQL_TRAIN_DELETE);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "resource", j->resource_id);
     bind_i64(st, "user", j->user_id);
     int rc = db_step_done(db, st, err);
-    if (!rc && sqlite3_changes(db_handle(db)) == 0)
+    if (!rc && db_changes(db) == 0)
         rc = ls_err_set(err, LS_ENOTFOUND, NULL, "no such training record");
     if (!rc)
         rc = exec_by_id(db, SQL_RES_TOUCH, j->resource_id, err);
@@ -2051,7 +2051,7 @@ int catalogue_training_revoke(struct db *db, int64_t resource_id, int64_t user_i
 
 /* One page of a resource's rows (training records, requests): count, then
  * the rows, each read by `read` into an arena array of `size`-byte items. */
-typedef void (*row_reader)(sqlite3_stmt *st, const struct user *viewer, struct arena *a,
+typedef void (*row_reader)(struct db_stmt *st, const struct user *viewer, struct arena *a,
                            void *item);
 
 static int resource_page(struct db *db, const char *count_sql, const char *list_sql,
@@ -2064,7 +2064,7 @@ static int resource_page(struct db *db, const char *count_sql, const char *list_
     *total = count_by_id(db, count_sql, resource_id);
     if (*total < 0)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_stmt *st = db_stmt(db, list_sql);
+    struct db_stmt *st = db_stmt(db, list_sql);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", resource_id);
@@ -2072,14 +2072,14 @@ static int resource_page(struct db *db, const char *count_sql, const char *list_
     bind_i64(st, "offset", offset);
     char *page = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * size);
     int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW && *n < limit) {
+    while ((s = db_step(st)) == DB_ROW && *n < limit) {
         void *item = page + (size_t)(*n)++ * size;
         memset(item, 0, size);
         read(st, viewer, a, item);
     }
-    sqlite3_reset(st);
+    db_reset(st);
     *items = page;
-    return s == SQLITE_DONE || s == SQLITE_ROW ? LS_OK : db_fail(db, s, err);
+    return s == DB_DONE || s == DB_ROW ? LS_OK : db_fail(db, s, err);
 }
 
 int catalogue_training_list(struct db *db, const struct user *viewer, int64_t resource_id,
@@ -2098,35 +2098,35 @@ int catalogue_training_get(struct db *db, const struct user *viewer, int64_t res
                            struct ls_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = db_stmt(db, SQL_TRAIN_ONE);
+    struct db_stmt *st = db_stmt(db, SQL_TRAIN_ONE);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", resource_id);
     bind_i64(st, "user", user_id);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW)
+    int s = db_step(st);
+    if (s == DB_ROW)
         read_training(st, viewer, a, out);
-    sqlite3_reset(st);
-    if (s == SQLITE_DONE)
+    db_reset(st);
+    if (s == DB_DONE)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such training record");
-    return s == SQLITE_ROW ? LS_OK : db_fail(db, s, err);
+    return s == DB_ROW ? LS_OK : db_fail(db, s, err);
 }
 
 int catalogue_user_by_email(struct db *db, const char *email, const char *field, int64_t *id,
                             struct ls_err *err)
 {
     *id = 0;
-    sqlite3_stmt *st = db_stmt(db, SQL_USER_BY_EMAIL);
+    struct db_stmt *st = db_stmt(db, SQL_USER_BY_EMAIL);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_text(st, param(st, "email"), email, -1, SQLITE_TRANSIENT);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (s == SQLITE_DONE)
+    db_bind_text(st, param(st, "email"), email, -1, DB_TRANSIENT);
+    int s = db_step(st);
+    if (s == DB_ROW)
+        *id = db_column_int64(st, 0);
+    db_reset(st);
+    if (s == DB_DONE)
         return ls_err_set(err, LS_EVALIDATION, field, "{field}: nobody has this address");
-    return s == SQLITE_ROW ? LS_OK : db_fail(db, s, err);
+    return s == DB_ROW ? LS_OK : db_fail(db, s, err);
 }
 
 /* ---- whom an owner may find (the type-ahead) ---- */
@@ -2160,7 +2160,7 @@ int catalogue_training_candidates(struct db *db, const struct user *viewer, int6
     *n = 0;
     if (limit < 1 || limit > CATALOGUE_CANDIDATES_MAX)
         limit = CATALOGUE_CANDIDATES_MAX;
-    sqlite3_stmt *st = db_stmt(db, SQL_CANDIDATES);
+    struct db_stmt *st = db_stmt(db, SQL_CANDIDATES);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "resource", resource_id);
@@ -2175,21 +2175,21 @@ int catalogue_training_candidates(struct db *db, const struct user *viewer, int6
     for (size_t k = folded ? strlen(folded) : 0; k > 0 && folded[k - 1] == ' '; k--)
         folded[k - 1] = '\0';
     if (folded && *folded)
-        sqlite3_bind_text(st, param(st, "pattern"), glob_pattern(a, folded), -1, SQLITE_TRANSIENT);
+        db_bind_text(st, param(st, "pattern"), glob_pattern(a, folded), -1, DB_TRANSIENT);
     *items = arena_alloc(a, (size_t)limit * sizeof **items);
     int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW && *n < limit) {
+    while ((s = db_step(st)) == DB_ROW && *n < limit) {
         struct training_candidate *c = &(*items)[(*n)++];
-        c->user_id = sqlite3_column_int64(st, 0);
+        c->user_id = db_column_int64(st, 0);
         c->name = col_str(st, 1, a);
-        c->organisation_id = sqlite3_column_int64(st, 3);
+        c->organisation_id = db_column_int64(st, 3);
         c->email = email_for(viewer, c->user_id, c->organisation_id, st, 2, a);
         c->organisation_name = col_str(st, 4, a);
-        c->trained = sqlite3_column_int(st, 5);
-        c->asked = sqlite3_column_int(st, 6);
+        c->trained = db_column_int(st, 5);
+        c->asked = db_column_int(st, 6);
     }
-    sqlite3_reset(st);
-    return s == SQLITE_DONE || s == SQLITE_ROW ? LS_OK : db_fail(db, s, err);
+    db_reset(st);
+    return s == DB_DONE || s == DB_ROW ? LS_OK : db_fail(db, s, err);
 }
 
 /* ---- requests for training ---- */
@@ -2212,19 +2212,19 @@ static const char SQL_REQ_LIST[] = REQ_COLS " WHERE q.resource_id = :id AND q.an
 static const char SQL_REQ_COUNT[] =
     "SELECT count(*) FROM training_requests WHERE resource_id = :id AND answered_at IS NULL";
 
-static void read_request(sqlite3_stmt *st, const struct user *viewer, struct arena *a, void *item)
+static void read_request(struct db_stmt *st, const struct user *viewer, struct arena *a, void *item)
 {
     struct training_request *q = item;
-    q->id = sqlite3_column_int64(st, 0);
-    q->resource_id = sqlite3_column_int64(st, 1);
-    q->user_id = sqlite3_column_int64(st, 2);
+    q->id = db_column_int64(st, 0);
+    q->resource_id = db_column_int64(st, 1);
+    q->user_id = db_column_int64(st, 2);
     q->message = col_str(st, 3, a);
     if (!q->message)
         q->message = "";
-    q->created = sqlite3_column_int64(st, 4);
-    q->updated = sqlite3_column_int64(st, 5);
+    q->created = db_column_int64(st, 4);
+    q->updated = db_column_int64(st, 5);
     q->user_name = col_str(st, 6, a);
-    q->user_organisation_id = sqlite3_column_int64(st, 8);
+    q->user_organisation_id = db_column_int64(st, 8);
     q->user_email = email_for(viewer, q->user_id, q->user_organisation_id, st, 7, a);
     q->organisation_name = col_str(st, 9, a);
 }
@@ -2245,15 +2245,15 @@ static int request_txn(struct db *db, void *ctx, struct ls_err *err)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such resource");
     if (catalogue_user_trained(db, j->resource_id, j->who->id))
         return ls_err_set(err, LS_ECONFLICT, NULL, "you are already trained on this resource");
-    sqlite3_stmt *st = db_stmt(db, SQL_REQ_OPEN);
+    struct db_stmt *st = db_stmt(db, SQL_REQ_OPEN);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "resource", j->resource_id);
     bind_i64(st, "user", j->who->id);
-    int s = sqlite3_step(st);
-    int64_t id = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    if (s != SQLITE_ROW && s != SQLITE_DONE)
+    int s = db_step(st);
+    int64_t id = s == DB_ROW ? db_column_int64(st, 0) : 0;
+    db_reset(st);
+    if (s != DB_ROW && s != DB_DONE)
         return db_fail(db, s, err);
     j->created = id == 0;
     st = db_stmt(db, id ? SQL_REQ_UPDATE : SQL_REQ_INSERT);
@@ -2263,21 +2263,21 @@ static int request_txn(struct db *db, void *ctx, struct ls_err *err)
     bind_i64(st, "resource", j->resource_id);
     bind_i64(st, "user", j->who->id);
     bind_i64(st, "now", j->now);
-    sqlite3_bind_text(st, param(st, "message"), j->message ? j->message : "", -1, SQLITE_TRANSIENT);
+    db_bind_text(st, param(st, "message"), j->message ? j->message : "", -1, DB_TRANSIENT);
     int rc = db_step_done(db, st, err);
     if (!rc && !id)
-        id = sqlite3_last_insert_rowid(db_handle(db));
+        id = db_last_insert_id(db);
     /* The owners hear of a new request once, in this transaction. */
     if (!rc && j->created)
         rc = notify_enqueue_training(db, id, j->now, err);
     if (!rc) {
         st = db_stmt(db, SQL_REQ_ONE);
         bind_i64(st, "id", id);
-        s = sqlite3_step(st);
-        if (s == SQLITE_ROW)
+        s = db_step(st);
+        if (s == DB_ROW)
             read_request(st, j->who, j->a, j->out);
-        sqlite3_reset(st);
-        rc = s == SQLITE_ROW ? LS_OK : db_fail(db, s, err);
+        db_reset(st);
+        rc = s == DB_ROW ? LS_OK : db_fail(db, s, err);
     }
     return rc;
 }

@@ -16,6 +16,8 @@ struct db *cli_open_db(const char *path);
 
 int cli_stats(int argc, char **argv, const char *default_db);      /* cli_stats.c */
 int cli_statements(int argc, char **argv, const char *default_db); /* cli_statement.c */
+int cli_sql(int argc, char **argv, const char *default_db);        /* cli_db.c */
+int cli_copy_db(int argc, char **argv);                            /* cli_db.c */
 
 /* Demo data (demo.c): loads the demo catalogue, accounts and bookings into an
  * empty database and prints the demo sign-ins. Refuses a database that

@@ -1,27 +1,17 @@
-/* db.c — see db.h. */
-#include "db.h"
-
+/* db.c — see db.h. The engine-neutral parts and SQLite; PostgreSQL's
+ * connection and statements are in db_pg.c. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "db_impl.h"
 #include "fold.h"
-
-enum { STMT_CACHE = 512 }; /* power of two, comfortably above the SQL count */
-
-struct db {
-    sqlite3 *h;
-    int holds_write;           /* this connection holds write_mu */
-    int64_t seen_data_version; /* for db_generation */
-    int64_t seen_changes;
-    struct {
-        const char *sql;
-        sqlite3_stmt *st;
-    } cache[STMT_CACHE];
-};
 
 /* Writers of this process queue here rather than in SQLite's busy handler,
  * which polls with sleeps: under many simultaneous bookings the lock then
@@ -91,12 +81,40 @@ static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_text(ctx, buf, (int)(p - buf), sqlite3_free);
 }
 
+enum db_engine db_engine_of(const char *path)
+{
+    if (!path)
+        return DB_SQLITE;
+    if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0)
+        return DB_POSTGRES;
+    /* A libpq key=value string: "host=… dbname=…". */
+    if (strchr(path, '=') && (strstr(path, "dbname=") || strstr(path, "host=")) &&
+        !strchr(path, '/'))
+        return DB_POSTGRES;
+    return DB_SQLITE;
+}
+
+enum db_engine db_engine(const struct db *db)
+{
+    return db->engine;
+}
+
 int db_open(struct db **out, const char *path, struct ls_err *err)
 {
     *out = NULL;
     struct db *db = calloc(1, sizeof *db);
     if (!db)
         return ls_err_set(err, LS_EINTERNAL, NULL, "out of memory");
+    if (db_engine_of(path) == DB_POSTGRES) {
+        db->engine = DB_POSTGRES;
+        int rc = pg_open(db, path, err);
+        if (rc) {
+            db_close(db);
+            return rc;
+        }
+        *out = db;
+        return LS_OK;
+    }
     int rc = sqlite3_open_v2(
         path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
@@ -135,9 +153,11 @@ void db_close(struct db *db)
 {
     if (!db)
         return;
-    db_rollback(db);
+    if (db->h || db->pg)
+        db_rollback(db);
     for (int i = 0; i < STMT_CACHE; i++)
-        sqlite3_finalize(db->cache[i].st);
+        db_finalize(db->cache[i].st);
+    pg_close(db);
     if (db->h) {
         /* Leave a compact WAL behind for the next start and for backups. */
         sqlite3_exec(db->h, "PRAGMA optimize", NULL, NULL, NULL);
@@ -146,7 +166,7 @@ void db_close(struct db *db)
     free(db);
 }
 
-sqlite3 *db_handle(struct db *db)
+struct sqlite3 *db_handle(struct db *db)
 {
     return db->h;
 }
@@ -198,7 +218,10 @@ struct db *db_acquire(void)
     }
     /* Requests read here and write through db_write() on the writer
      * connection: a write that bypassed the write path fails at once. */
-    sqlite3_exec(db->h, "PRAGMA query_only=1", NULL, NULL, NULL);
+    if (db->engine == DB_POSTGRES)
+        pg_set_query_only(db);
+    else
+        sqlite3_exec(db->h, "PRAGMA query_only=1", NULL, NULL, NULL);
     return db;
 }
 
@@ -224,7 +247,39 @@ void db_pool_close(void)
     db_writer_close();
 }
 
-sqlite3_stmt *db_stmt(struct db *db, const char *sql)
+/* A new statement of the connection's engine, or NULL (logged). */
+static struct db_stmt *stmt_new(struct db *db, const char *sql, int persistent)
+{
+    struct db_stmt *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->db = db;
+    if (db->engine == DB_POSTGRES) {
+        st->pg = pg_prepare(db, sql);
+        if (!st->pg) {
+            fprintf(stderr, "labshare: prepare failed: %s\n  in: %s\n", pg_errmsg(db), sql);
+            free(st);
+            return NULL;
+        }
+        return st;
+    }
+    int rc = sqlite3_prepare_v3(db->h, sql, -1, persistent ? SQLITE_PREPARE_PERSISTENT : 0, &st->s,
+                                NULL);
+    if (rc != SQLITE_OK) {
+        fprintf(stderr, "labshare: prepare failed: %s\n  in: %s\n", sqlite3_errmsg(db->h), sql);
+        sqlite3_finalize(st->s);
+        free(st);
+        return NULL;
+    }
+    return st;
+}
+
+struct db_stmt *db_stmt(struct db *db, const char *sql)
+{
+    return db_stmt_variant(db, sql, NULL);
+}
+
+struct db_stmt *db_stmt_variant(struct db *db, const char *sql, const char *pg_sql)
 {
     uintptr_t h = (uintptr_t)sql;
     h ^= h >> 17;
@@ -232,19 +287,19 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql)
     unsigned i = (unsigned)(h >> 40) & (STMT_CACHE - 1);
     for (unsigned probe = 0; probe < STMT_CACHE; probe++, i = (i + 1) & (STMT_CACHE - 1)) {
         if (db->cache[i].sql == sql) {
-            sqlite3_stmt *st = db->cache[i].st;
-            sqlite3_reset(st);
-            sqlite3_clear_bindings(st);
+            struct db_stmt *st = db->cache[i].st;
+            db_reset(st);
+            if (st->s)
+                sqlite3_clear_bindings(st->s);
+            else
+                pg_clear_bindings(st->pg);
             return st;
         }
         if (!db->cache[i].sql) {
-            sqlite3_stmt *st = NULL;
-            int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-            if (rc != SQLITE_OK) {
-                fprintf(stderr, "labshare: prepare failed: %s\n  in: %s\n", sqlite3_errmsg(db->h),
-                        sql);
+            struct db_stmt *st =
+                stmt_new(db, db->engine == DB_POSTGRES && pg_sql ? pg_sql : sql, 1);
+            if (!st)
                 return NULL;
-            }
             db->cache[i].sql = sql;
             db->cache[i].st = st;
             return st;
@@ -254,11 +309,235 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql)
     return NULL;
 }
 
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out)
+{
+    *out = stmt_new(db, sql, 0);
+    return *out ? DB_OK : DB_ERROR;
+}
+
+void db_finalize(struct db_stmt *st)
+{
+    if (!st)
+        return;
+    if (st->s)
+        sqlite3_finalize(st->s);
+    else
+        pg_finalize(st->pg);
+    free(st);
+}
+
+int db_bind_int(struct db_stmt *st, int i, int v)
+{
+    return st->s ? sqlite3_bind_int(st->s, i, v) : pg_bind(st->pg, i, DB_INTEGER, v, 0, NULL, 0, 0);
+}
+
+int db_bind_int64(struct db_stmt *st, int i, int64_t v)
+{
+    return st->s ? sqlite3_bind_int64(st->s, i, v)
+                 : pg_bind(st->pg, i, DB_INTEGER, v, 0, NULL, 1, 0);
+}
+
+int db_bind_double(struct db_stmt *st, int i, double v)
+{
+    return st->s ? sqlite3_bind_double(st->s, i, v)
+                 : pg_bind(st->pg, i, DB_FLOAT, 0, v, NULL, 0, 0);
+}
+
+static void (*sqlite_destructor(db_destructor d))(void *)
+{
+    return d == DB_TRANSIENT ? SQLITE_TRANSIENT : d == DB_STATIC ? SQLITE_STATIC : d;
+}
+
+int db_bind_text(struct db_stmt *st, int i, const char *s, int n, db_destructor d)
+{
+    if (!s)
+        return db_bind_null(st, i);
+    return st->s ? sqlite3_bind_text(st->s, i, s, n, sqlite_destructor(d))
+                 : pg_bind(st->pg, i, DB_TEXT, 0, 0, s, n, d);
+}
+
+int db_bind_blob(struct db_stmt *st, int i, const void *p, int n, db_destructor d)
+{
+    if (!p)
+        return db_bind_null(st, i);
+    return st->s ? sqlite3_bind_blob(st->s, i, p, n, sqlite_destructor(d))
+                 : pg_bind(st->pg, i, DB_BLOB, 0, 0, p, n, d);
+}
+
+int db_bind_null(struct db_stmt *st, int i)
+{
+    return st->s ? sqlite3_bind_null(st->s, i) : pg_bind(st->pg, i, DB_NULL, 0, 0, NULL, 0, 0);
+}
+
+int db_bind_parameter_index(struct db_stmt *st, const char *name)
+{
+    return st->s ? sqlite3_bind_parameter_index(st->s, name) : pg_param_index(st->pg, name);
+}
+
+int db_bind_parameter_count(struct db_stmt *st)
+{
+    return st->s ? sqlite3_bind_parameter_count(st->s) : pg_param_count(st->pg);
+}
+
+const char *db_bind_parameter_name(struct db_stmt *st, int i)
+{
+    return st->s ? sqlite3_bind_parameter_name(st->s, i) : pg_param_name(st->pg, i);
+}
+
+int db_step(struct db_stmt *st)
+{
+    return st->s ? sqlite3_step(st->s) : pg_step(st->pg);
+}
+
+int db_reset(struct db_stmt *st)
+{
+    return st->s ? sqlite3_reset(st->s) : pg_reset(st->pg);
+}
+
+int db_column_count(struct db_stmt *st)
+{
+    return st->s ? sqlite3_column_count(st->s) : pg_column_count(st->pg);
+}
+
+const char *db_column_name(struct db_stmt *st, int i)
+{
+    return st->s ? sqlite3_column_name(st->s, i) : pg_column_name(st->pg, i);
+}
+
+int db_column_type(struct db_stmt *st, int i)
+{
+    return st->s ? sqlite3_column_type(st->s, i) : pg_column_type(st->pg, i);
+}
+
+int64_t db_column_int64(struct db_stmt *st, int i)
+{
+    return st->s ? sqlite3_column_int64(st->s, i) : pg_column_int64(st->pg, i);
+}
+
+int db_column_int(struct db_stmt *st, int i)
+{
+    return st->s ? sqlite3_column_int(st->s, i) : (int)pg_column_int64(st->pg, i);
+}
+
+double db_column_double(struct db_stmt *st, int i)
+{
+    return st->s ? sqlite3_column_double(st->s, i) : pg_column_double(st->pg, i);
+}
+
+const unsigned char *db_column_text(struct db_stmt *st, int i)
+{
+    return st->s ? sqlite3_column_text(st->s, i) : pg_column_text(st->pg, i);
+}
+
+const void *db_column_blob(struct db_stmt *st, int i)
+{
+    return st->s ? sqlite3_column_blob(st->s, i) : pg_column_blob(st->pg, i);
+}
+
+int db_column_bytes(struct db_stmt *st, int i)
+{
+    return st->s ? sqlite3_column_bytes(st->s, i) : pg_column_bytes(st->pg, i);
+}
+
+int db_changes(struct db *db)
+{
+    return db->h ? sqlite3_changes(db->h) : pg_changes(db);
+}
+
+int64_t db_last_insert_id(struct db *db)
+{
+    return db->h ? sqlite3_last_insert_rowid(db->h) : pg_last_id(db);
+}
+
+int db_in_transaction(struct db *db)
+{
+    return db->h ? !sqlite3_get_autocommit(db->h) : pg_in_transaction(db);
+}
+
+const char *db_errmsg(struct db *db)
+{
+    return db->h ? sqlite3_errmsg(db->h) : pg_errmsg(db);
+}
+
+int db_exec(struct db *db, const char *sql, struct ls_err *err)
+{
+    if (db->engine == DB_POSTGRES) {
+        int rc = pg_exec(db, sql);
+        if (rc != DB_OK)
+            return db_fail(db, rc, err);
+        return LS_OK;
+    }
+    char *msg = NULL;
+    int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        ls_err_set(err, LS_EINTERNAL, NULL, "database error: %s", msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        return LS_EINTERNAL;
+    }
+    return LS_OK;
+}
+
+static int print_row(void *out, int n, char **values, char **names)
+{
+    (void)names;
+    for (int i = 0; i < n; i++)
+        fprintf(out, "%s%s", i ? "|" : "", values[i] ? values[i] : "");
+    fputc('\n', out);
+    return 0;
+}
+
+int db_script_print(struct db *db, const char *sql, void *out, struct ls_err *err)
+{
+    char msg[512] = "";
+    if (db->engine == DB_POSTGRES) {
+        if (pg_script_print(db, sql, out, msg, sizeof msg) != DB_OK)
+            return ls_err_set(err, LS_EINTERNAL, NULL, "database error: %s", msg);
+        return LS_OK;
+    }
+    char *m = NULL;
+    int rc = sqlite3_exec(db->h, sql, print_row, out, &m);
+    if (rc != SQLITE_OK) {
+        ls_err_set(err, LS_EINTERNAL, NULL, "database error: %s", m ? m : sqlite3_errstr(rc));
+        sqlite3_free(m);
+        return LS_EINTERNAL;
+    }
+    return LS_OK;
+}
+
+int db_sql_complete(const char *sql)
+{
+    return sqlite3_complete(sql);
+}
+
+int db_ping(struct db *db)
+{
+    char v[16];
+    if (db->engine == DB_POSTGRES)
+        return pg_query_text(db, "SELECT 1", v, sizeof v) == DB_OK;
+    static const char SQL_PING[] = "SELECT 1";
+    struct db_stmt *st = db_stmt(db, SQL_PING);
+    int ok = st && db_step(st) == DB_ROW;
+    if (st)
+        db_reset(st);
+    return ok;
+}
+
 int db_fail(struct db *db, int rc, struct ls_err *err)
 {
     int primary = rc & 0xff;
-    fprintf(stderr, "labshare: sqlite error %d: %s\n", rc,
-            db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+    if (db && db->engine == DB_POSTGRES) {
+        fprintf(stderr, "labshare: postgresql error %d: %s\n", rc, pg_errmsg(db));
+        if (pg_lost(db) || primary == DB_IOERR) {
+            ls_err_set(err, LS_EDBUNAVAILABLE, NULL,
+                       "the database cannot be reached; nothing was saved, try again");
+            if (err)
+                err->retry_after = DB_RETRY_AFTER;
+            return LS_EDBUNAVAILABLE;
+        }
+    } else {
+        fprintf(stderr, "labshare: sqlite error %d: %s\n", rc,
+                db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+    }
     if (primary == SQLITE_FULL)
         return ls_err_set(err, LS_EUNAVAILABLE, NULL, "storage is full; nothing was saved");
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
@@ -268,20 +547,42 @@ int db_fail(struct db *db, int rc, struct ls_err *err)
     return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
 }
 
+/* Writes are SERIALIZABLE: a unit written for SQLite's one writer at a time
+ * (count, then insert: the sign-in throttle, a booking's overlap check) sees
+ * every concurrent unit as if it had run before or after it, whatever node
+ * runs it; the one that would break that is rolled back and runs again. */
+static const char PG_BEGIN_WRITE[] = "BEGIN ISOLATION LEVEL SERIALIZABLE, READ WRITE";
+static const char PG_BEGIN_READ[] = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
+/* Transaction control: cached statements on SQLite, plain commands (no
+ * translation, no parameters) on PostgreSQL. */
 static int exec_cached(struct db *db, const char *sql, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, sql);
+    if (db->engine == DB_POSTGRES) {
+        const char *pg = sql == SQL_BEGIN_IMMEDIATE ? PG_BEGIN_WRITE
+                         : sql == SQL_BEGIN         ? PG_BEGIN_READ
+                                                    : sql;
+        int rc = pg_exec(db, pg);
+        return rc == DB_OK ? LS_OK : db_fail(db, rc, err);
+    }
+    struct db_stmt *st = db_stmt(db, sql);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    int rc = db_step(st);
+    db_reset(st);
+    if (rc != DB_DONE)
         return db_fail(db, rc, err);
     return LS_OK;
 }
 
 static int db_begin_write(struct db *db, struct ls_err *err)
 {
+    if (db->engine == DB_POSTGRES) {
+        /* Writers of several processes meet in the database: no lock here. */
+        int rc = exec_cached(db, SQL_BEGIN_IMMEDIATE, err);
+        db->holds_write = rc == LS_OK;
+        return rc;
+    }
     /* Nested use fails in SQLite ("cannot start a transaction within a
      * transaction") rather than deadlocking here. */
     int locked = !db->holds_write;
@@ -299,20 +600,44 @@ static int db_begin_write(struct db *db, struct ls_err *err)
 
 static void release_write(struct db *db)
 {
-    if (db->holds_write && sqlite3_get_autocommit(db->h)) {
+    if (db->holds_write && !db_in_transaction(db)) {
         db->holds_write = 0;
-        pthread_mutex_unlock(&write_mu);
+        if (db->engine == DB_SQLITE)
+            pthread_mutex_unlock(&write_mu);
     }
+}
+
+static uint64_t hash_text(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h | 1;
 }
 
 uint64_t db_generation(struct db *db)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_DATA_VERSION);
+    if (db->engine == DB_POSTGRES) {
+        /* The snapshot changes whenever a transaction that wrote commits, on
+         * any node, and is visible at once: unlike a notification, nothing
+         * can be served stale while one is on its way. (It also moves when a
+         * writing transaction starts: caches refill a little more often.) */
+        char snap[1024];
+        uint64_t h = 0;
+        if (pg_query_text(db, "SELECT pg_current_snapshot()::text", snap, sizeof snap) == DB_OK)
+            h = hash_text(snap);
+        if (h == 0 || h != db->seen_snapshot) {
+            db->seen_snapshot = h;
+            return atomic_fetch_add(&generation, 1) + 1;
+        }
+        return atomic_load(&generation);
+    }
+    struct db_stmt *st = db_stmt(db, SQL_DATA_VERSION);
     int64_t dv = -1;
-    if (st && sqlite3_step(st) == SQLITE_ROW)
-        dv = sqlite3_column_int64(st, 0);
+    if (st && db_step(st) == DB_ROW)
+        dv = db_column_int64(st, 0);
     if (st)
-        sqlite3_reset(st);
+        db_reset(st);
     int64_t changes = sqlite3_total_changes64(db->h);
     if (dv < 0 || dv != db->seen_data_version || changes != db->seen_changes) {
         db->seen_data_version = dv;
@@ -343,7 +668,7 @@ static int db_commit(struct db *db, struct ls_err *err)
 
 static void db_rollback(struct db *db)
 {
-    if (!sqlite3_get_autocommit(db->h))
+    if (db_in_transaction(db))
         exec_cached(db, SQL_ROLLBACK, NULL);
     release_write(db);
 }
@@ -385,6 +710,8 @@ static struct {
 
 int db_writer_open(struct ls_err *err)
 {
+    if (db_engine_of(cfg_path) == DB_POSTGRES)
+        return LS_OK; /* every request writes on its own connection */
     struct db *w;
     int rc = db_open(&w, cfg_path, err);
     if (rc)
@@ -422,7 +749,7 @@ static int run_job(struct db *db, struct db_job *j)
         rc = exec_cached(db, SQL_RELEASE, j->err);
     /* Undo just this job, unless SQLite has already rolled back the whole
      * transaction (an I/O error or a full disk does that). */
-    if (rc && !sqlite3_get_autocommit(db->h)) {
+    if (rc && db_in_transaction(db)) {
         exec_cached(db, SQL_ROLLBACK_TO, NULL);
         exec_cached(db, SQL_RELEASE, NULL);
     }
@@ -455,7 +782,7 @@ static void run_group(struct db *db, struct db_job **jobs, int n)
         int aborted = 0;
         for (; i < n && !aborted; i++) {
             jobs[i]->rc = run_job(db, jobs[i]);
-            if (jobs[i]->rc && sqlite3_get_autocommit(db->h)) {
+            if (jobs[i]->rc && !db_in_transaction(db)) {
                 /* The writes before it in this transaction are gone too. */
                 fail_jobs(jobs, first, i, jobs[i]->rc, jobs[i]->err);
                 db_rollback(db); /* releases the write lock */
@@ -470,11 +797,73 @@ static void run_group(struct db *db, struct db_job **jobs, int n)
     }
 }
 
+/* PostgreSQL: each write its own transaction on the caller's connection;
+ * the database orders concurrent writers of every node. A transaction that
+ * lost a race (serialisation failure, deadlock, or a unique or exclusion
+ * constraint a concurrent one got to first) runs again from the start, on
+ * a new snapshot that shows the winner: the unit then answers as it would
+ * have had it run second (a 409 conflict, a state already changed). */
+enum { PG_RETRY_MS = 10000 }; /* as long as SQLite's busy timeout */
+static const char SQL_RETRY_TURN[] = "SELECT pg_advisory_lock(1280526386)";
+static const char SQL_RETRY_DONE[] = "SELECT pg_advisory_unlock(1280526386)";
+
+static void count_write(void)
+{
+    pthread_mutex_lock(&group.mu);
+    group.stats.writes++;
+    group.stats.groups++;
+    if (group.stats.largest == 0)
+        group.stats.largest = 1;
+    pthread_mutex_unlock(&group.mu);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static int pg_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err)
+{
+    int64_t give_up = now_ms() + PG_RETRY_MS;
+    for (int attempt = 0;; attempt++) {
+        pg_retry_clear(db);
+        /* A unit that lost a race runs again in turn with the other losers
+         * of every node (a session lock taken before its snapshot): many
+         * writers of one row would otherwise keep aborting each other. */
+        int in_turn = attempt > 0 && db_exec(db, SQL_RETRY_TURN, err) == LS_OK;
+        int rc = db_begin_write(db, err);
+        if (!rc) {
+            rc = fn(db, ctx, err);
+            if (!rc)
+                rc = db_commit(db, err);
+            else
+                db_rollback(db);
+        }
+        if (in_turn)
+            db_exec(db, SQL_RETRY_DONE, NULL);
+        db->holds_write = 0;
+        count_write();
+        if (!rc || !pg_retryable(db) || pg_lost(db) || now_ms() >= give_up)
+            return rc;
+        ls_err_clear(err);
+        /* Let the winner finish; spread the losers apart, further each time
+         * (at most some 65 ms a wait; many nodes' writers on one row on a
+         * busy machine may take seconds to get through, as SQLite's writers
+         * may wait up to its busy timeout). */
+        int shift = attempt < 6 ? attempt : 6;
+        usleep((useconds_t)(1000 * (1 << shift) + rand() % 1000));
+    }
+}
+
 int db_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err)
 {
     struct db_job me = {.fn = fn, .ctx = ctx, .err = err};
     if (db->holds_write)
         return run_job(db, &me); /* part of the transaction this connection runs */
+    if (db->engine == DB_POSTGRES)
+        return pg_write(db, fn, ctx, err);
     me.file = sqlite3_db_filename(db->h, "main");
     if (!me.file)
         me.file = "";
@@ -541,13 +930,13 @@ struct one_job {
 static int one_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct one_job *j = ctx;
-    sqlite3_stmt *st = db_stmt(db, j->sql);
+    struct db_stmt *st = db_stmt(db, j->sql);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     j->bind(st, j->ctx);
     int rc = db_step_done(db, st, err);
-    j->changes = sqlite3_changes(db->h);
-    j->rowid = sqlite3_last_insert_rowid(db->h);
+    j->changes = db_changes(db);
+    j->rowid = db_last_insert_id(db);
     return rc;
 }
 
@@ -570,13 +959,13 @@ void db_group_stats(struct db_group_stats *out)
     pthread_mutex_unlock(&group.mu);
 }
 
-int db_step_done(struct db *db, sqlite3_stmt *st, struct ls_err *err)
+int db_step_done(struct db *db, struct db_stmt *st, struct ls_err *err)
 {
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    while ((rc = db_step(st)) == DB_ROW)
         ;
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_DONE)
         return db_fail(db, rc, err);
     return LS_OK;
 }

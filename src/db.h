@@ -1,19 +1,60 @@
-/* db.h — the SQLite connection, its statement cache and the migrations.
+/* db.h — the storage engine: connections, statements, the write path and
+ * the migrations, on SQLite (a file path, the default) or PostgreSQL (a
+ * postgresql:// URI; db_pg.c).
  *
  * The server lends each request one connection of a small pool (SQLite
  * connections must not be shared between threads without a mutex, and WAL
- * readers never block each other); grouped writes run on one writer
- * connection of their own. The CLI opens its own with db_open(). */
+ * readers never block each other); on SQLite grouped writes run on one
+ * writer connection of their own, on PostgreSQL each write runs in its own
+ * transaction on the request's connection. The CLI opens its own with
+ * db_open().
+ *
+ * Modules never see the engine: they prepare through db_stmt() and bind,
+ * step and read columns with the db_* functions below, which keep SQLite's
+ * meaning and numbering (parameters ?N and :name number as in SQLite,
+ * columns from 0, db_step answers DB_ROW or DB_DONE). On PostgreSQL the SQL
+ * is translated once, when first prepared (db_sql.h). */
 #ifndef LS_DB_H
 #define LS_DB_H
 
 #include <stdint.h>
 
-#include <sqlite3.h>
-
 #include "err.h"
 
 struct db;
+/* A prepared statement of one connection. Borrowed from db_stmt()'s cache,
+ * or owned (db_prepare, released with db_finalize). */
+struct db_stmt;
+
+enum db_engine { DB_SQLITE = 0, DB_POSTGRES = 1 };
+
+/* Retry-After (seconds) of a 503 database_unavailable. */
+#define DB_RETRY_AFTER 5
+
+/* Result codes of db_step() and friends: SQLite's numbers, so that both
+ * engines answer alike. */
+enum {
+    DB_OK = 0,
+    DB_ERROR = 1,
+    DB_BUSY = 5,
+    DB_LOCKED = 6,
+    DB_NOMEM = 7,
+    DB_IOERR = 10,
+    DB_CORRUPT = 11,
+    DB_FULL = 13,
+    DB_CONSTRAINT = 19,
+    DB_ROW = 100,
+    DB_DONE = 101,
+};
+/* Column types of db_column_type(). */
+enum { DB_INTEGER = 1, DB_FLOAT = 2, DB_TEXT = 3, DB_BLOB = 4, DB_NULL = 5 };
+
+/* How db_bind_text/db_bind_blob hold the value: DB_STATIC = the caller keeps
+ * it unchanged until the statement is stepped and reset; DB_TRANSIENT = a
+ * copy is taken at once. */
+typedef void (*db_destructor)(void *);
+#define DB_STATIC ((db_destructor)0)
+#define DB_TRANSIENT ((db_destructor)-1)
 
 /* migrations/NNNN_name.sql, embedded by tools/embed.c in the order of their
  * numbers (strictly increasing; no list is kept by hand). */
@@ -32,7 +73,14 @@ enum db_sync { DB_SYNC_FULL = 0, DB_SYNC_NORMAL = 1 };
  * owns *out and releases it with db_close(). */
 int db_open(struct db **out, const char *path, struct ls_err *err);
 void db_close(struct db *db); /* NULL is fine */
-sqlite3 *db_handle(struct db *db);
+/* The engine a --db value selects: a postgresql:// or postgres:// URI (or
+ * a libpq "key=value" string naming host= or dbname=) is PostgreSQL,
+ * anything else a SQLite file. */
+enum db_engine db_engine_of(const char *path);
+enum db_engine db_engine(const struct db *db);
+/* The SQLite handle (NULL on PostgreSQL): for SQLite-only tools (backup)
+ * and tests. */
+struct sqlite3 *db_handle(struct db *db);
 
 /* Brings the schema up to date, one transaction per migration file, each
  * recording its number as the schema version (src/db_migrate.c). A database
@@ -67,9 +115,68 @@ void db_thread_close(void);
 /* A prepared statement for `sql`, cached per connection by the pointer
  * identity of `sql` (so pass a string from a module's static SQL table, not a
  * built one). Returned reset and with bindings cleared. Borrowed: call
- * sqlite3_reset() when done with it so it releases its read snapshot. NULL
+ * db_reset() when done with it so it releases its read snapshot. NULL
  * on a prepare error, logged with the SQL. */
-sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+struct db_stmt *db_stmt(struct db *db, const char *sql);
+/* Like db_stmt(), with a PostgreSQL form of its own where translating
+ * `sql` would be too clever (SQLite's bare columns beside min(), say);
+ * pg_sql is written in the same dialect (still translated: parameters,
+ * "end") and takes the same parameters. Cached by `sql`. */
+struct db_stmt *db_stmt_variant(struct db *db, const char *sql, const char *pg_sql);
+/* Like db_stmt() for a statement used once (tests, tools): *out is owned,
+ * released with db_finalize(). Returns DB_OK or an error code. */
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out);
+void db_finalize(struct db_stmt *st); /* NULL is fine */
+
+/* Binding, as sqlite3_bind_*: index from 1 (db_bind_parameter_index for
+ * :name), unbound parameters are NULL; bindings stay over db_reset(). */
+int db_bind_int(struct db_stmt *st, int i, int v);
+int db_bind_int64(struct db_stmt *st, int i, int64_t v);
+int db_bind_double(struct db_stmt *st, int i, double v);
+int db_bind_text(struct db_stmt *st, int i, const char *s, int n, db_destructor d);
+int db_bind_blob(struct db_stmt *st, int i, const void *p, int n, db_destructor d);
+int db_bind_null(struct db_stmt *st, int i);
+int db_bind_parameter_index(struct db_stmt *st, const char *name); /* 0 = none */
+int db_bind_parameter_count(struct db_stmt *st);
+/* The name of parameter i with its prefix (":name"), NULL for a numbered
+ * one ("?1": SQLite says "?1"). Borrowed from the statement. */
+const char *db_bind_parameter_name(struct db_stmt *st, int i);
+
+/* Runs the statement or moves to its next row: DB_ROW, DB_DONE or an error
+ * code (db_fail turns it into an ls_err). */
+int db_step(struct db_stmt *st);
+/* Back to before the first row, bindings kept; releases the snapshot. */
+int db_reset(struct db_stmt *st);
+
+/* The current row's columns, from 0, converted as SQLite converts: a NULL
+ * reads as 0 or NULL; a boolean as 1 or 0. Text stays valid until the next
+ * step or reset. */
+int db_column_count(struct db_stmt *st);
+/* The name of column i (its AS name), readable before the first step as
+ * well; NULL if out of range. Borrowed: valid until the statement is
+ * finalized or prepared again. */
+const char *db_column_name(struct db_stmt *st, int i);
+int db_column_type(struct db_stmt *st, int i); /* DB_NULL, or another DB_* type */
+int64_t db_column_int64(struct db_stmt *st, int i);
+int db_column_int(struct db_stmt *st, int i);
+double db_column_double(struct db_stmt *st, int i);
+const unsigned char *db_column_text(struct db_stmt *st, int i);
+const void *db_column_blob(struct db_stmt *st, int i);
+int db_column_bytes(struct db_stmt *st, int i);
+
+/* Rows changed by the connection's last INSERT, UPDATE or DELETE, and the
+ * id of the row its last INSERT added (on PostgreSQL: the id column of the
+ * table, read back through RETURNING). */
+int db_changes(struct db *db);
+int64_t db_last_insert_id(struct db *db);
+/* Whether a transaction is open on the connection. */
+int db_in_transaction(struct db *db);
+/* The last error's text on the connection (borrowed). */
+const char *db_errmsg(struct db *db);
+
+/* Runs a script of statements with no parameters (migrations, tests). On
+ * failure err gets LS_EINTERNAL with the engine's message. */
+int db_exec(struct db *db, const char *sql, struct ls_err *err);
 
 /* A read transaction: one snapshot for several statements (a report that
  * must add up). db_end_read ends it; harmless when none is open. */
@@ -102,7 +209,7 @@ int db_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err);
  * bind(st, ctx) binds its values (SQL from the caller's static table, as
  * for db_stmt). *changes (rows changed) and *rowid (last insert) may be
  * NULL. */
-typedef void (*db_bind_fn)(sqlite3_stmt *st, const void *ctx);
+typedef void (*db_bind_fn)(struct db_stmt *st, const void *ctx);
 int db_write_one(struct db *db, const char *sql, db_bind_fn bind, const void *ctx, int *changes,
                  int64_t *rowid, struct ls_err *err);
 
@@ -129,11 +236,34 @@ void db_group_stats(struct db_group_stats *out);
  * when it moves. Costs one tiny pragma; may move more often than needed. */
 uint64_t db_generation(struct db *db);
 
-/* Maps a SQLite result code onto an ls_err: SQLITE_FULL and SQLITE_BUSY
- * become 503 unavailable, anything else 500 internal. Logs the detail. */
+/* Maps a result code onto an ls_err: DB_FULL and DB_BUSY become 503
+ * unavailable, a lost PostgreSQL connection 503 database_unavailable,
+ * anything else 500 internal. Logs the detail. */
 int db_fail(struct db *db, int rc, struct ls_err *err);
 
 /* Convenience: run a statement that returns no rows (or ignore them). */
-int db_step_done(struct db *db, sqlite3_stmt *st, struct ls_err *err);
+int db_step_done(struct db *db, struct db_stmt *st, struct ls_err *err);
+
+/* Runs a script of statements written in SQLite's dialect (translated on
+ * PostgreSQL) and prints every row of every result to out, columns joined
+ * by '|', NULL as nothing (as the sqlite3 shell prints): the tests' and
+ * operators' window into either engine (`labshare sql`). Returns LS_OK or
+ * LS_EINTERNAL with the engine's message in err. */
+int db_script_print(struct db *db, const char *sql, void *out, struct ls_err *err);
+
+/* Whether sql ends with a complete statement (its last ';' outside strings,
+ * names, comments and triggers), as the sqlite3 shell decides when to run
+ * what it has read. Either engine's SQL: both read this the same way. */
+int db_sql_complete(const char *sql);
+
+/* Copies every row of a SQLite database into a PostgreSQL one migrated to
+ * the same version, in one transaction, parents before children; the
+ * identity columns continue after the largest id. Prints a line per table
+ * to log (a FILE *, may be NULL). (db_copy.c) */
+int db_copy(struct db *from, struct db *to, void *log, struct ls_err *err);
+
+/* Whether the database answers (a round trip; PostgreSQL reconnects a lost
+ * connection here). */
+int db_ping(struct db *db);
 
 #endif

@@ -681,7 +681,7 @@ static const char SQL_ECONOMIC_DEFAULT[] =
     "UPDATE bookings SET economic = 1 WHERE organisation_id IS NULL OR organisation_id IN"
     " (SELECT id FROM organisations WHERE grp IN ('BioF','BIZ') OR member = 0)";
 
-static void bind_nothing(sqlite3_stmt *st, const void *ctx)
+static void bind_nothing(struct db_stmt *st, const void *ctx)
 {
     (void)st;
     (void)ctx;
@@ -827,9 +827,9 @@ static int load_catalogue(struct db *db, void *ctx, struct ls_err *err)
 
 int demo_load(struct db *db, int quiet)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_HAS_ORGS);
-    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_reset(st);
+    struct db_stmt *st = db_stmt(db, SQL_HAS_ORGS);
+    int64_t n = db_step(st) == DB_ROW ? db_column_int64(st, 0) : -1;
+    db_reset(st);
     if (n != 0) {
         fprintf(stderr, "labshare demo: the database already has data; use an empty one\n");
         return CLI_FAIL;

@@ -133,12 +133,12 @@ static int64_t decider(const struct user *users, int nusers, const struct resour
 
 static int busy(struct db *db, int64_t res, int64_t s, int64_t e)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_BUSY);
-    sqlite3_bind_int64(st, 1, res);
-    sqlite3_bind_int64(st, 2, s);
-    sqlite3_bind_int64(st, 3, e);
-    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 1;
-    sqlite3_reset(st);
+    struct db_stmt *st = db_stmt(db, SQL_BUSY);
+    db_bind_int64(st, 1, res);
+    db_bind_int64(st, 2, s);
+    db_bind_int64(st, 3, e);
+    int n = db_step(st) == DB_ROW ? db_column_int(st, 0) : 1;
+    db_reset(st);
     return n > 0;
 }
 
@@ -219,12 +219,12 @@ static int fill_txn(struct db *db, void *ctx, struct ls_err *errp)
                     (!rr->shared && u->organisation_id != rr->organisation_id) ||
                     (!rr->shared && u->organisation_id == 0))
                     continue;
-                sqlite3_stmt *t = db_stmt(db, SQL_TRAIN);
-                sqlite3_bind_int64(t, 1, rr->id);
-                sqlite3_bind_int64(t, 2, u->id);
+                struct db_stmt *t = db_stmt(db, SQL_TRAIN);
+                db_bind_int64(t, 1, rr->id);
+                db_bind_int64(t, 2, u->id);
                 if (manager)
-                    sqlite3_bind_int64(t, 3, manager);
-                sqlite3_bind_int64(t, 4, now - 200 * 86400);
+                    db_bind_int64(t, 3, manager);
+                db_bind_int64(t, 4, now - 200 * 86400);
                 db_step_done(db, t, NULL);
                 granted++;
             }
@@ -319,25 +319,25 @@ static int fill_txn(struct db *db, void *ctx, struct ls_err *errp)
                 }
                 if (updated > now)
                     updated = now;
-                sqlite3_stmt *ins = db_stmt(db, SQL_INSERT);
-                sqlite3_bind_int64(ins, 1, rr->id);
-                sqlite3_bind_int64(ins, 2, u->id);
+                struct db_stmt *ins = db_stmt(db, SQL_INSERT);
+                db_bind_int64(ins, 1, rr->id);
+                db_bind_int64(ins, 2, u->id);
                 if (u->organisation_id)
-                    sqlite3_bind_int64(ins, 3, u->organisation_id);
-                sqlite3_bind_int64(ins, 4, s);
-                sqlite3_bind_int64(ins, 5, e);
-                sqlite3_bind_text(ins, 6, purpose_for(res_types[i]), -1, SQLITE_STATIC);
-                sqlite3_bind_text(ins, 7, status, -1, SQLITE_STATIC);
-                sqlite3_bind_int64(ins, 8, created);
-                sqlite3_bind_int64(ins, 9, updated);
-                sqlite3_bind_int(ins, 10, sequence);
+                    db_bind_int64(ins, 3, u->organisation_id);
+                db_bind_int64(ins, 4, s);
+                db_bind_int64(ins, 5, e);
+                db_bind_text(ins, 6, purpose_for(res_types[i]), -1, DB_STATIC);
+                db_bind_text(ins, 7, status, -1, DB_STATIC);
+                db_bind_int64(ins, 8, created);
+                db_bind_int64(ins, 9, updated);
+                db_bind_int(ins, 10, sequence);
                 if (decided)
-                    sqlite3_bind_int64(ins, 11, decided);
+                    db_bind_int64(ins, 11, decided);
                 if (reason)
-                    sqlite3_bind_text(ins, 12, reason, -1, SQLITE_STATIC);
-                sqlite3_bind_int(ins, 13, no_show);
+                    db_bind_text(ins, 12, reason, -1, DB_STATIC);
+                db_bind_int(ins, 13, no_show);
                 if (cancelled_at)
-                    sqlite3_bind_int64(ins, 14, cancelled_at);
+                    db_bind_int64(ins, 14, cancelled_at);
                 if (db_step_done(db, ins, &err) != LS_OK)
                     rc = -1;
             }
@@ -361,24 +361,24 @@ int demo_bookings(struct db *db)
         rc = -1;
         goto done;
     }
-    sqlite3_stmt *st = db_stmt(db, SQL_USERS);
-    while (st && nusers < MAX_USERS && sqlite3_step(st) == SQLITE_ROW) {
+    struct db_stmt *st = db_stmt(db, SQL_USERS);
+    while (st && nusers < MAX_USERS && db_step(st) == DB_ROW) {
         struct user *u = &users[nusers++];
-        u->id = sqlite3_column_int64(st, 0);
-        u->role = auth_role_parse((const char *)sqlite3_column_text(st, 1));
-        u->organisation_id = sqlite3_column_int64(st, 2);
+        u->id = db_column_int64(st, 0);
+        u->role = auth_role_parse((const char *)db_column_text(st, 1));
+        u->organisation_id = db_column_int64(st, 2);
         u->active = 1;
     }
     if (st)
-        sqlite3_reset(st);
+        db_reset(st);
     st = db_stmt(db, SQL_RESOURCES);
-    while (st && nres < MAX_RESOURCES && sqlite3_step(st) == SQLITE_ROW) {
-        res_ids[nres] = sqlite3_column_int64(st, 0);
-        snprintf(res_types[nres], sizeof res_types[nres], "%s", sqlite3_column_text(st, 1));
+    while (st && nres < MAX_RESOURCES && db_step(st) == DB_ROW) {
+        res_ids[nres] = db_column_int64(st, 0);
+        snprintf(res_types[nres], sizeof res_types[nres], "%s", db_column_text(st, 1));
         nres++;
     }
     if (st)
-        sqlite3_reset(st);
+        db_reset(st);
     if (nusers == 0 || nres == 0)
         goto done; /* nothing to book, or nobody to book it */
 

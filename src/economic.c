@@ -53,9 +53,9 @@ int economic_default(const struct price_customer *c)
     return c->group && (strcmp(c->group, "BioF") == 0 || strcmp(c->group, "BIZ") == 0);
 }
 
-static int param(sqlite3_stmt *st, const char *name)
+static int param(struct db_stmt *st, const char *name)
 {
-    return sqlite3_bind_parameter_index(st, name);
+    return db_bind_parameter_index(st, name);
 }
 
 /* Approved economic seconds of the resource in [from, to), but booking self. */
@@ -63,20 +63,20 @@ static int economic_seconds(struct db *db, int64_t resource_id, int64_t from, in
                             int64_t self, int64_t *out, struct ls_err *err)
 {
     *out = 0;
-    sqlite3_stmt *st = db_stmt(db, SQL_ECONOMIC);
+    struct db_stmt *st = db_stmt(db, SQL_ECONOMIC);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, param(st, ":res"), resource_id);
-    sqlite3_bind_int64(st, param(st, ":from"), from);
-    sqlite3_bind_int64(st, param(st, ":to"), to);
-    sqlite3_bind_int64(st, param(st, ":self"), self);
+    db_bind_int64(st, param(st, ":res"), resource_id);
+    db_bind_int64(st, param(st, ":from"), from);
+    db_bind_int64(st, param(st, ":to"), to);
+    db_bind_int64(st, param(st, ":self"), self);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t s = sqlite3_column_int64(st, 0), e = sqlite3_column_int64(st, 1);
+    while ((rc = db_step(st)) == DB_ROW) {
+        int64_t s = db_column_int64(st, 0), e = db_column_int64(st, 1);
         *out += (e < to ? e : to) - (s > from ? s : from);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? LS_OK : db_fail(db, rc, err);
+    db_reset(st);
+    return rc == DB_DONE ? LS_OK : db_fail(db, rc, err);
 }
 
 static int local_year(int64_t t)
@@ -173,29 +173,29 @@ int economic_note(struct db *db, int64_t resource_id, const int64_t *starts, con
             break;
         if (economic_judge(have, avail, cap) == ECONOMIC_OK)
             continue;
-        sqlite3_stmt *st = db_stmt(db, SQL_ALERTED);
+        struct db_stmt *st = db_stmt(db, SQL_ALERTED);
         if (!st) {
             rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
             break;
         }
-        sqlite3_bind_int64(st, param(st, ":res"), resource_id);
-        sqlite3_bind_int(st, param(st, ":year"), y);
-        int step = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (step == SQLITE_ROW)
+        db_bind_int64(st, param(st, ":res"), resource_id);
+        db_bind_int(st, param(st, ":year"), y);
+        int step = db_step(st);
+        db_reset(st);
+        if (step == DB_ROW)
             continue; /* told already this year */
-        if (step != SQLITE_DONE) {
+        if (step != DB_DONE) {
             rc = db_fail(db, step, err);
             break;
         }
         double share = share_of(have, avail);
         st = db_stmt(db, SQL_ALERT);
-        sqlite3_bind_int64(st, param(st, ":res"), resource_id);
-        sqlite3_bind_int(st, param(st, ":year"), y);
-        sqlite3_bind_int64(st, param(st, ":booking"), booking_id);
-        sqlite3_bind_double(st, param(st, ":share"), share);
-        sqlite3_bind_double(st, param(st, ":cap"), cap);
-        sqlite3_bind_int64(st, param(st, ":now"), now);
+        db_bind_int64(st, param(st, ":res"), resource_id);
+        db_bind_int(st, param(st, ":year"), y);
+        db_bind_int64(st, param(st, ":booking"), booking_id);
+        db_bind_double(st, param(st, ":share"), share);
+        db_bind_double(st, param(st, ":cap"), cap);
+        db_bind_int64(st, param(st, ":now"), now);
         if ((rc = db_step_done(db, st, err)))
             break;
         char detail[96];
@@ -217,20 +217,20 @@ int economic_use(struct db *db, int year, int64_t organisation_id, int64_t now, 
     out->year = year;
     int64_t from = tu_local_midnight(year, 1, 1), to = tu_local_midnight(year + 1, 1, 1);
     out->provisional = now < to;
-    int began = sqlite3_get_autocommit(db_handle(db));
+    int began = !db_in_transaction(db);
     int rc = began ? db_begin_read(db, err) : LS_OK;
     if (rc)
         return rc;
-    sqlite3_stmt *st = db_stmt(db, SQL_FUNDED);
+    struct db_stmt *st = db_stmt(db, SQL_FUNDED);
     if (!st) {
         rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
         goto done;
     }
     if (organisation_id)
-        sqlite3_bind_int64(st, param(st, ":org"), organisation_id);
+        db_bind_int64(st, param(st, ":org"), organisation_id);
     int cap = 16, step;
     out->rows = arena_alloc(a, (size_t)cap * sizeof *out->rows);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = db_step(st)) == DB_ROW) {
         if (out->n == cap) {
             struct economic_row *bigger = arena_alloc(a, (size_t)cap * 2 * sizeof *bigger);
             memcpy(bigger, out->rows, (size_t)cap * sizeof *bigger);
@@ -239,16 +239,16 @@ int economic_use(struct db *db, int year, int64_t organisation_id, int64_t now, 
         }
         struct economic_row *r = &out->rows[out->n++];
         memset(r, 0, sizeof *r);
-        r->resource_id = sqlite3_column_int64(st, 0);
-        r->resource_name = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
-        r->organisation_id = sqlite3_column_int64(st, 2);
-        r->organisation_name = arena_strdup(a, (const char *)sqlite3_column_text(st, 3));
-        const unsigned char *p = sqlite3_column_text(st, 4);
+        r->resource_id = db_column_int64(st, 0);
+        r->resource_name = arena_strdup(a, (const char *)db_column_text(st, 1));
+        r->organisation_id = db_column_int64(st, 2);
+        r->organisation_name = arena_strdup(a, (const char *)db_column_text(st, 3));
+        const unsigned char *p = db_column_text(st, 4);
         r->programme = arena_strdup(a, p ? (const char *)p : "");
-        r->cap = sqlite3_column_double(st, 5);
+        r->cap = db_column_double(st, 5);
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE) {
+    db_reset(st);
+    if (step != DB_DONE) {
         rc = db_fail(db, step, err);
         goto done;
     }

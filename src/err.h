@@ -26,7 +26,8 @@
     X(LS_EVALIDATION, 422, "validation")                                                           \
     X(LS_ETOOMANY, 429, "too_many_requests")                                                       \
     X(LS_EINTERNAL, 500, "internal")                                                               \
-    X(LS_EUNAVAILABLE, 503, "unavailable")
+    X(LS_EUNAVAILABLE, 503, "unavailable")                                                         \
+    X(LS_EDBUNAVAILABLE, 503, "database_unavailable")
 
 enum ls_code {
 #define LS_X_ENUM(name, status, str) name,

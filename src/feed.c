@@ -182,20 +182,20 @@ static int no_scope(enum feed_scope scope, struct ls_err *err)
 static int scope_load(struct db *db, enum feed_scope scope, int64_t id, struct arena *a,
                       struct scope_info *out, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_SCOPE[scope]);
+    struct db_stmt *st = db_stmt(db, SQL_SCOPE[scope]);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->name = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
-        out->updated = sqlite3_column_int64(st, 1);
-        out->org_id = sqlite3_column_int64(st, 2);
+    db_bind_int64(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        out->name = arena_strdup(a, (const char *)db_column_text(st, 0));
+        out->updated = db_column_int64(st, 1);
+        out->org_id = db_column_int64(st, 2);
     }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    db_reset(st);
+    if (rc == DB_DONE)
         return no_scope(scope, err);
-    if (rc != SQLITE_ROW)
+    if (rc != DB_ROW)
         return db_fail(db, rc, err);
     return LS_OK;
 }
@@ -213,14 +213,14 @@ struct create_job {
     int64_t id;
 };
 
-static int bind_named_int(sqlite3_stmt *st, const char *name, int64_t v)
+static int bind_named_int(struct db_stmt *st, const char *name, int64_t v)
 {
-    return sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, name), v);
+    return db_bind_int64(st, db_bind_parameter_index(st, name), v);
 }
 
-static int bind_named_text(sqlite3_stmt *st, const char *name, const char *v)
+static int bind_named_text(struct db_stmt *st, const char *name, const char *v)
 {
-    return sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), v, -1, SQLITE_TRANSIENT);
+    return db_bind_text(st, db_bind_parameter_index(st, name), v, -1, DB_TRANSIENT);
 }
 
 /* The count and the insert in one transaction, so two requests at once
@@ -228,12 +228,12 @@ static int bind_named_text(sqlite3_stmt *st, const char *name, const char *v)
 static int create_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct create_job *j = ctx;
-    sqlite3_stmt *st = db_stmt(db, SQL_FEED_COUNT_LIVE);
+    struct db_stmt *st = db_stmt(db, SQL_FEED_COUNT_LIVE);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, j->u->id);
-    int64_t live = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
+    db_bind_int64(st, 1, j->u->id);
+    int64_t live = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
+    db_reset(st);
     if (live >= FEED_MAX_PER_USER)
         return ls_err_set(err, LS_ETOOMANY, NULL,
                           "you have %d calendar links; revoke some before creating more",
@@ -244,7 +244,7 @@ static int create_txn(struct db *db, void *ctx, struct ls_err *err)
     st = db_stmt(db, SQL_FEED_INSERT);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_blob(st, sqlite3_bind_parameter_index(st, ":hash"), h, sizeof h, SQLITE_TRANSIENT);
+    db_bind_blob(st, db_bind_parameter_index(st, ":hash"), h, sizeof h, DB_TRANSIENT);
     bind_named_text(st, ":scope", feed_scope_name(j->scope));
     bind_named_int(st, ":scope_id", j->scope_id);
     bind_named_int(st, ":user_id", j->u->id);
@@ -252,7 +252,7 @@ static int create_txn(struct db *db, void *ctx, struct ls_err *err)
     bind_named_int(st, ":past_days", j->past_days);
     int rc = db_step_done(db, st, err);
     if (!rc)
-        j->id = sqlite3_last_insert_rowid(db_handle(db));
+        j->id = db_last_insert_id(db);
     return rc;
 }
 
@@ -283,18 +283,18 @@ int feed_create(struct db *db, const struct user *u, enum feed_scope scope, int6
     return LS_OK;
 }
 
-static void read_feed(sqlite3_stmt *st, struct feed *f)
+static void read_feed(struct db_stmt *st, struct feed *f)
 {
-    f->id = sqlite3_column_int64(st, 0);
-    if (feed_scope_parse((const char *)sqlite3_column_text(st, 1), &f->scope) != 0)
+    f->id = db_column_int64(st, 0);
+    if (feed_scope_parse((const char *)db_column_text(st, 1), &f->scope) != 0)
         f->scope = FEED_RESOURCE; /* the schema's CHECK makes this unreachable */
-    f->scope_id = sqlite3_column_int64(st, 2);
-    f->user_id = sqlite3_column_int64(st, 3);
-    f->created = sqlite3_column_int64(st, 4);
-    f->last_used = sqlite3_column_int64(st, 5);
-    f->past_days = sqlite3_column_int(st, 6);
-    snprintf(f->seen_etag, sizeof f->seen_etag, "%s", (const char *)sqlite3_column_text(st, 7));
-    f->seen_modified = sqlite3_column_int64(st, 8);
+    f->scope_id = db_column_int64(st, 2);
+    f->user_id = db_column_int64(st, 3);
+    f->created = db_column_int64(st, 4);
+    f->last_used = db_column_int64(st, 5);
+    f->past_days = db_column_int(st, 6);
+    snprintf(f->seen_etag, sizeof f->seen_etag, "%s", (const char *)db_column_text(st, 7));
+    f->seen_modified = db_column_int64(st, 8);
 }
 
 int feed_list(struct db *db, int64_t user_id, int64_t limit, int64_t offset, struct arena *a,
@@ -302,24 +302,24 @@ int feed_list(struct db *db, int64_t user_id, int64_t limit, int64_t offset, str
 {
     *n = 0;
     *out = arena_alloc(a, sizeof **out * (size_t)(limit > 0 ? limit : 1));
-    sqlite3_stmt *st = db_stmt(db, SQL_FEED_COUNT_LIVE);
+    struct db_stmt *st = db_stmt(db, SQL_FEED_COUNT_LIVE);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, user_id);
-    *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
+    db_bind_int64(st, 1, user_id);
+    *total = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
+    db_reset(st);
     st = db_stmt(db, SQL_FEED_LIST);
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_int64(st, 2, limit);
-    sqlite3_bind_int64(st, 3, offset);
+    db_bind_int64(st, 1, user_id);
+    db_bind_int64(st, 2, limit);
+    db_bind_int64(st, 3, offset);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit) {
+    while ((rc = db_step(st)) == DB_ROW && *n < limit) {
         struct feed *f = &(*out)[(*n)++];
         read_feed(st, f);
-        f->name = arena_strdup(a, (const char *)sqlite3_column_text(st, 9));
+        f->name = arena_strdup(a, (const char *)db_column_text(st, 9));
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    db_reset(st);
+    if (rc != DB_DONE && rc != DB_ROW)
         return db_fail(db, rc, err);
     return LS_OK;
 }
@@ -331,14 +331,14 @@ struct revoke_job {
 static int revoke_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct revoke_job *j = ctx;
-    sqlite3_stmt *st = db_stmt(db, SQL_FEED_REVOKE);
+    struct db_stmt *st = db_stmt(db, SQL_FEED_REVOKE);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, j->feed_id);
-    sqlite3_bind_int64(st, 2, j->user_id);
-    sqlite3_bind_int64(st, 3, j->now);
+    db_bind_int64(st, 1, j->feed_id);
+    db_bind_int64(st, 2, j->user_id);
+    db_bind_int64(st, 3, j->now);
     int rc = db_step_done(db, st, err);
-    if (!rc && sqlite3_changes(db_handle(db)) == 0)
+    if (!rc && db_changes(db) == 0)
         rc = ls_err_set(err, LS_ENOTFOUND, NULL, "no such feed");
     return rc;
 }
@@ -347,17 +347,17 @@ static const char SQL_FEED_OWNER[] = "SELECT user_id FROM feeds WHERE id = :id A
 
 int feed_owner(struct db *db, int64_t feed_id, int64_t *user_id, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_FEED_OWNER);
+    struct db_stmt *st = db_stmt(db, SQL_FEED_OWNER);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), feed_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *user_id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    db_bind_int64(st, db_bind_parameter_index(st, ":id"), feed_id);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        *user_id = db_column_int64(st, 0);
+    db_reset(st);
+    if (rc == DB_DONE)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such feed");
-    return rc == SQLITE_ROW ? LS_OK : db_fail(db, rc, err);
+    return rc == DB_ROW ? LS_OK : db_fail(db, rc, err);
 }
 
 int feed_revoke(struct db *db, int64_t user_id, int64_t feed_id, int64_t now, struct ls_err *err)
@@ -384,19 +384,19 @@ int feed_lookup(struct db *db, const char *token, struct arena *a, struct feed *
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such feed");
     unsigned char h[32];
     auth_token_hash(h, token);
-    sqlite3_stmt *st = db_stmt(db, SQL_FEED_BY_TOKEN);
+    struct db_stmt *st = db_stmt(db, SQL_FEED_BY_TOKEN);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    db_bind_blob(st, 1, h, sizeof h, DB_TRANSIENT);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
         read_feed(st, out);
         out->name = "";
     }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    db_reset(st);
+    if (rc == DB_DONE)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such feed");
-    if (rc != SQLITE_ROW)
+    if (rc != DB_ROW)
         return db_fail(db, rc, err);
     return LS_OK;
 }
@@ -409,12 +409,12 @@ struct touch_job {
 static int touch_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct touch_job *j = ctx;
-    sqlite3_stmt *st = db_stmt(db, SQL_FEED_TOUCH);
+    struct db_stmt *st = db_stmt(db, SQL_FEED_TOUCH);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, j->f->id);
-    sqlite3_bind_int64(st, 2, j->now);
-    sqlite3_bind_int64(st, 3, j->now - FEED_TOUCH_SECONDS);
+    db_bind_int64(st, 1, j->f->id);
+    db_bind_int64(st, 2, j->now);
+    db_bind_int64(st, 3, j->now - FEED_TOUCH_SECONDS);
     return db_step_done(db, st, err);
 }
 
@@ -485,36 +485,36 @@ struct row {
     int64_t shown_updated; /* the newest change of anything the event shows */
 };
 
-static const char *col(sqlite3_stmt *st, int i, struct arena *a)
+static const char *col(struct db_stmt *st, int i, struct arena *a)
 {
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return arena_strndup(a, s ? (const char *)s : "", (size_t)sqlite3_column_bytes(st, i));
+    const unsigned char *s = db_column_text(st, i);
+    return arena_strndup(a, s ? (const char *)s : "", (size_t)db_column_bytes(st, i));
 }
 
-static void read_row(sqlite3_stmt *st, struct arena *a, struct row *r)
+static void read_row(struct db_stmt *st, struct arena *a, struct row *r)
 {
-    r->id = sqlite3_column_int64(st, 0);
-    r->start = sqlite3_column_int64(st, 1);
-    r->end = sqlite3_column_int64(st, 2);
-    r->created = sqlite3_column_int64(st, 3);
-    r->updated = sqlite3_column_int64(st, 4);
-    r->sequence = sqlite3_column_int(st, 5);
+    r->id = db_column_int64(st, 0);
+    r->start = db_column_int64(st, 1);
+    r->end = db_column_int64(st, 2);
+    r->created = db_column_int64(st, 3);
+    r->updated = db_column_int64(st, 4);
+    r->sequence = db_column_int(st, 5);
     r->status = col(st, 6, a);
     r->purpose = col(st, 7, a);
-    r->user_id = sqlite3_column_int64(st, 8);
-    r->org_id = sqlite3_column_int64(st, 9);
+    r->user_id = db_column_int64(st, 8);
+    r->org_id = db_column_int64(st, 9);
     r->user_name = col(st, 10, a);
     r->org_name = col(st, 11, a);
     r->org_short = col(st, 12, a);
-    r->resource_id = sqlite3_column_int64(st, 13);
+    r->resource_id = db_column_int64(st, 13);
     r->resource = col(st, 14, a);
     r->lab = col(st, 15, a);
     r->building = col(st, 16, a);
     r->address = col(st, 17, a);
     r->city = col(st, 18, a);
-    r->no_show = sqlite3_column_int(st, 19);
-    r->owner_org = sqlite3_column_int64(st, 20);
-    r->shown_updated = sqlite3_column_int64(st, 21);
+    r->no_show = db_column_int(st, 19);
+    r->owner_org = db_column_int64(st, 20);
+    r->shown_updated = db_column_int64(st, 21);
 }
 
 /* The strings up to a NULL, joined, in the arena. A feed composes some
@@ -613,15 +613,15 @@ struct blackout_row {
     const char *reason, *resource, *lab, *building, *address, *city;
 };
 
-static void read_blackout(sqlite3_stmt *st, struct arena *a, struct blackout_row *x)
+static void read_blackout(struct db_stmt *st, struct arena *a, struct blackout_row *x)
 {
-    x->id = sqlite3_column_int64(st, 0);
-    x->start = sqlite3_column_int64(st, 1);
-    x->end = sqlite3_column_int64(st, 2);
-    x->created = sqlite3_column_int64(st, 3);
-    x->shown_updated = sqlite3_column_int64(st, 4);
+    x->id = db_column_int64(st, 0);
+    x->start = db_column_int64(st, 1);
+    x->end = db_column_int64(st, 2);
+    x->created = db_column_int64(st, 3);
+    x->shown_updated = db_column_int64(st, 4);
     x->reason = col(st, 5, a);
-    x->resource_id = sqlite3_column_int64(st, 6);
+    x->resource_id = db_column_int64(st, 6);
     x->resource = col(st, 7, a);
     x->lab = col(st, 8, a);
     x->building = col(st, 9, a);
@@ -884,14 +884,14 @@ static void window(int64_t now, int past_days, int64_t *end_cut, int64_t *cancel
     *cancel_cut = day - (int64_t)FEED_CANCELLED_DAYS * 86400;
 }
 
-static void bind_scope(sqlite3_stmt *st, const struct feed *f, int64_t now)
+static void bind_scope(struct db_stmt *st, const struct feed *f, int64_t now)
 {
     int64_t end_cut, cancel_cut;
     window(now, f->past_days, &end_cut, &cancel_cut);
-    sqlite3_bind_int64(st, 1, f->scope_id);
-    sqlite3_bind_int64(st, 2, end_cut);
-    if (sqlite3_bind_parameter_count(st) >= 3)
-        sqlite3_bind_int64(st, 3, cancel_cut);
+    db_bind_int64(st, 1, f->scope_id);
+    db_bind_int64(st, 2, end_cut);
+    if (db_bind_parameter_count(st) >= 3)
+        db_bind_int64(st, 3, cancel_cut);
 }
 
 /* Quoted hex of a BLAKE2b-128 over NUL-separated parts (NULL-terminated),
@@ -922,15 +922,15 @@ static int with_blackouts(const struct feed *f)
 
 /* Reads every row of st (bound, positioned before its first row) with
  * read into an arena array of `size`-byte elements. */
-static int read_rows(struct db *db, sqlite3_stmt *st, struct arena *a, size_t size,
-                     void (*read)(sqlite3_stmt *, struct arena *, void *), void **out, size_t *n,
+static int read_rows(struct db *db, struct db_stmt *st, struct arena *a, size_t size,
+                     void (*read)(struct db_stmt *, struct arena *, void *), void **out, size_t *n,
                      struct ls_err *err)
 {
     size_t cap = 64;
     char *rows = arena_alloc(a, cap * size);
     int src;
     *n = 0;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((src = db_step(st)) == DB_ROW) {
         if (*n == cap) {
             char *bigger = arena_alloc(a, 2 * cap * size);
             memcpy(bigger, rows, cap * size);
@@ -940,19 +940,19 @@ static int read_rows(struct db *db, sqlite3_stmt *st, struct arena *a, size_t si
         read(st, a, rows + *n * size);
         (*n)++;
     }
-    sqlite3_reset(st);
-    if (src != SQLITE_DONE)
+    db_reset(st);
+    if (src != DB_DONE)
         return db_fail(db, src, err);
     *out = rows;
     return LS_OK;
 }
 
-static void read_row_v(sqlite3_stmt *st, struct arena *a, void *r)
+static void read_row_v(struct db_stmt *st, struct arena *a, void *r)
 {
     read_row(st, a, r);
 }
 
-static void read_blackout_v(sqlite3_stmt *st, struct arena *a, void *x)
+static void read_blackout_v(struct db_stmt *st, struct arena *a, void *x)
 {
     read_blackout(st, a, x);
 }
@@ -986,23 +986,23 @@ static int get_in_snapshot(struct db *db, const struct feed *f, const struct fee
     snprintf(key, sizeof out->key, "%d:%lld:%d:%c%lld:%s", (int)f->scope, (long long)f->scope_id,
              f->past_days, vis, (long long)vis_id, lang);
 
-    sqlite3_stmt *st = db_stmt(db, SQL_VERSION[f->scope]);
+    struct db_stmt *st = db_stmt(db, SQL_VERSION[f->scope]);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_scope(st, f, now);
-    int src = sqlite3_step(st);
+    int src = db_step(st);
     int64_t count = 0, max_b = 0, max_cat = 0;
     double sum_upd = 0, sum_seq = 0, sum_id = 0;
-    if (src == SQLITE_ROW) {
-        count = sqlite3_column_int64(st, 0);
-        sum_upd = sqlite3_column_double(st, 1);
-        sum_seq = sqlite3_column_double(st, 2);
-        sum_id = sqlite3_column_double(st, 3);
-        max_b = sqlite3_column_int64(st, 4);
-        max_cat = sqlite3_column_int64(st, 5);
+    if (src == DB_ROW) {
+        count = db_column_int64(st, 0);
+        sum_upd = db_column_double(st, 1);
+        sum_seq = db_column_double(st, 2);
+        sum_id = db_column_double(st, 3);
+        max_b = db_column_int64(st, 4);
+        max_cat = db_column_int64(st, 5);
     }
-    sqlite3_reset(st);
-    if (src != SQLITE_ROW)
+    db_reset(st);
+    if (src != DB_ROW)
         return db_fail(db, src, err);
     /* Blackouts: a new or removed one changes the count or the sums, a
      * renamed resource the newest change. */
@@ -1013,15 +1013,15 @@ static int get_in_snapshot(struct db *db, const struct feed *f, const struct fee
         if (!st)
             return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
         bind_scope(st, f, now);
-        src = sqlite3_step(st);
-        if (src == SQLITE_ROW) {
-            x_count = sqlite3_column_int64(st, 0);
-            x_ids = sqlite3_column_double(st, 1);
-            x_starts = sqlite3_column_double(st, 2);
-            x_max = sqlite3_column_int64(st, 3);
+        src = db_step(st);
+        if (src == DB_ROW) {
+            x_count = db_column_int64(st, 0);
+            x_ids = db_column_double(st, 1);
+            x_starts = db_column_double(st, 2);
+            x_max = db_column_int64(st, 3);
         }
-        sqlite3_reset(st);
-        if (src != SQLITE_ROW)
+        db_reset(st);
+        if (src != DB_ROW)
             return db_fail(db, src, err);
     }
 
@@ -1151,7 +1151,7 @@ struct seen_job {
 static int seen_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct seen_job *j = ctx;
-    sqlite3_stmt *st = db_stmt(db, SQL_FEED_SEEN);
+    struct db_stmt *st = db_stmt(db, SQL_FEED_SEEN);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_named_text(st, ":etag", j->etag);
@@ -1251,18 +1251,18 @@ int feed_booking_ics(struct db *db, const struct user *u, int64_t booking_id,
                      struct ls_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = db_stmt(db, SQL_EVENT_ONE);
+    struct db_stmt *st = db_stmt(db, SQL_EVENT_ONE);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, booking_id);
+    db_bind_int64(st, 1, booking_id);
     struct row r;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    int rc = db_step(st);
+    if (rc == DB_ROW)
         read_row(st, a, &r);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    db_reset(st);
+    if (rc == DB_DONE)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such booking");
-    if (rc != SQLITE_ROW)
+    if (rc != DB_ROW)
         return db_fail(db, rc, err);
     /* Invisible bookings are 404, as in the booking API. */
     if (r.user_id != u->id && !authz_manages_org(u, r.owner_org))

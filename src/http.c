@@ -545,6 +545,13 @@ int http_manages(const struct user *u, int64_t org)
     return authz_manages_org(u, org);
 }
 
+static int db_unavailable(struct ls_err *err)
+{
+    ls_err_set(err, LS_EDBUNAVAILABLE, NULL, "database unavailable");
+    err->retry_after = DB_RETRY_AFTER;
+    return LS_EDBUNAVAILABLE;
+}
+
 /* Looks the session up on a connection borrowed for that one read (and a
  * refresh of last_seen through the write path at most once a minute): no
  * connection is held while the body arrives. */
@@ -557,18 +564,23 @@ static int authenticate(struct req *r)
     if (mg_get_cookie(cookies, SESSION_COOKIE, token, sizeof token) != AUTH_TOKEN_HEX)
         return LS_OK;
     struct db *db = db_acquire();
-    if (!db)
-        return ls_err_set(&r->err, LS_EUNAVAILABLE, NULL, "database unavailable");
     struct user *u = arena_alloc(&r->arena, sizeof *u);
     const char *csrf = NULL;
-    struct ls_err ignore = {0};
-    if (auth_session_lookup(db, token, tu_now(), &r->arena, u, &csrf, &ignore) == LS_OK) {
+    int rc = db ? auth_session_lookup(db, token, tu_now(), &r->arena, u, &csrf, &r->err)
+                : db_unavailable(&r->err);
+    if (rc == LS_OK) {
         r->user = u;
         r->csrf = csrf;
         r->session_token = arena_strdup(&r->arena, token);
     }
     db_release(db);
-    return LS_OK;
+    /* Signed out: the route decides. A route that runs without the
+     * database (health) runs without the user too. */
+    if (rc == LS_EUNAUTH || (rc != LS_OK && (r->route->flags & ROUTE_DB_OPTIONAL))) {
+        memset(&r->err, 0, sizeof r->err);
+        return LS_OK;
+    }
+    return rc; /* the database could not say (503), never a 401 */
 }
 
 static int check_csrf(struct req *r)
@@ -756,7 +768,8 @@ static int run_route(struct req *r)
     if (rc != LS_OK)
         return rc;
     if (!(r->db = db_acquire()))
-        return ls_err_set(&r->err, LS_EUNAVAILABLE, NULL, "database unavailable");
+        return (r->route->flags & ROUTE_DB_OPTIONAL) ? r->route->handler(r)
+                                                     : db_unavailable(&r->err);
     rc = with_db(r);
     /* Rolls back whatever a failed handler left open, and lends the
      * connection to the next request. */

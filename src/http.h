@@ -127,6 +127,9 @@ enum {
     /* The path's {token} is an e-mailed link: 404 when unknown, 410 when
      * used or expired. */
     ROUTE_LINK = 1u << 8,
+    /* The handler runs with r->db NULL when no connection can be had (the
+     * health check reports it); others answer 503 database_unavailable. */
+    ROUTE_DB_OPTIONAL = 1u << 9,
 };
 
 struct req {

@@ -49,9 +49,12 @@ static void usage_main(FILE *f)
           "  backup   consistent online copy of the database\n"
           "  reindex  rebuild the catalogue's search text after an SQL import\n"
           "  notify   deliver queued notification e-mails (one pass with --once)\n"
+          "  sql      run SQL on either engine, rows printed as a|b|c\n"
+          "  copy-db  copy a SQLite installation into an empty PostgreSQL database\n"
           "\n"
           "Run 'labshare <command> --help' for a command's options.\n"
-          "Environment: LABSHARE_DB (./labshare.db), LABSHARE_LISTEN (127.0.0.1:8080),\n"
+          "Environment: LABSHARE_DB (./labshare.db, or a postgresql:// URI), LABSHARE_LISTEN "
+          "(127.0.0.1:8080),\n"
           "LABSHARE_WWW, LABSHARE_PUBLIC_URL, LABSHARE_TZ (Europe/Warsaw),\n"
           "LABSHARE_SYNC (full|normal), LABSHARE_THREADS, LABSHARE_TRUST_PROXY (1),\n"
           "LABSHARE_REQUEST_TIMEOUT (10 s), LABSHARE_KEEP_ALIVE_TIMEOUT (5 s),\n"
@@ -725,6 +728,10 @@ int main(int argc, char **argv)
         return cmd_backup(argc - 1, argv + 1);
     if (strcmp(cmd, "notify") == 0)
         return cmd_notify(argc - 1, argv + 1);
+    if (strcmp(cmd, "sql") == 0)
+        return cli_sql(argc - 1, argv + 1, env_or("LABSHARE_DB", "labshare.db"));
+    if (strcmp(cmd, "copy-db") == 0)
+        return cli_copy_db(argc - 1, argv + 1);
     fprintf(stderr, "labshare: unknown command '%s'\n", cmd);
     usage_main(stderr);
     return CLI_USAGE;

@@ -164,30 +164,30 @@ int notify_kind_parse(const char *s)
 static int insert_for(struct db *db, const char *sql, enum notify_kind kind, int64_t id,
                       int64_t actor_id, int occurrences, int64_t now, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, sql);
+    struct db_stmt *st = db_stmt(db, sql);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_text(st, 1, kind_names[kind], -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, id);
-    sqlite3_bind_int64(st, 3, actor_id);
-    sqlite3_bind_int(st, 4, occurrences > 1 ? occurrences : 1);
-    sqlite3_bind_int64(st, 5, now);
-    sqlite3_bind_text(st, 6, kind_pref[kind], -1, SQLITE_STATIC);
+    db_bind_text(st, 1, kind_names[kind], -1, DB_STATIC);
+    db_bind_int64(st, 2, id);
+    db_bind_int64(st, 3, actor_id);
+    db_bind_int(st, 4, occurrences > 1 ? occurrences : 1);
+    db_bind_int64(st, 5, now);
+    db_bind_text(st, 6, kind_pref[kind], -1, DB_STATIC);
     return db_step_done(db, st, err);
 }
 
 static int insert_detail(struct db *db, enum notify_kind kind, int64_t id, int64_t actor_id,
                          const char *detail, int64_t now, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_DETAIL_TO_OWNERS);
+    struct db_stmt *st = db_stmt(db, SQL_DETAIL_TO_OWNERS);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_text(st, 1, kind_names[kind], -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, id);
-    sqlite3_bind_int64(st, 3, actor_id);
-    sqlite3_bind_int64(st, 5, now);
-    sqlite3_bind_text(st, 6, kind_pref[kind], -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, detail, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, kind_names[kind], -1, DB_STATIC);
+    db_bind_int64(st, 2, id);
+    db_bind_int64(st, 3, actor_id);
+    db_bind_int64(st, 5, now);
+    db_bind_text(st, 6, kind_pref[kind], -1, DB_STATIC);
+    db_bind_text(st, 7, detail, -1, DB_TRANSIENT);
     return db_step_done(db, st, err);
 }
 
@@ -225,20 +225,20 @@ int notify_enqueue(struct db *db, enum notify_kind kind, int64_t id, int64_t act
 
 int notify_enqueue_training(struct db *db, int64_t request_id, int64_t now, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_TO_TRAINERS);
+    struct db_stmt *st = db_stmt(db, SQL_TO_TRAINERS);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, request_id);
-    sqlite3_bind_int64(st, 2, now);
+    db_bind_int64(st, 1, request_id);
+    db_bind_int64(st, 2, now);
     return db_step_done(db, st, err);
 }
 
-static void bind_reminders(sqlite3_stmt *st, const void *ctx)
+static void bind_reminders(struct db_stmt *st, const void *ctx)
 {
     int64_t now = *(const int64_t *)ctx;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, now + NOTIFY_REMIND_FROM);
-    sqlite3_bind_int64(st, 3, now + NOTIFY_REMIND_TO);
+    db_bind_int64(st, 1, now);
+    db_bind_int64(st, 2, now + NOTIFY_REMIND_FROM);
+    db_bind_int64(st, 3, now + NOTIFY_REMIND_TO);
 }
 
 int notify_enqueue_account(struct db *db, const struct notify_account_msg *m, int64_t now,
@@ -246,26 +246,23 @@ int notify_enqueue_account(struct db *db, const struct notify_account_msg *m, in
 {
     if (!notify_kind_is_account(m->kind))
         return ls_err_set(err, LS_EINTERNAL, NULL, "not an account message");
-    sqlite3_stmt *st = db_stmt(db, SQL_ACCOUNT_INSERT);
+    struct db_stmt *st = db_stmt(db, SQL_ACCOUNT_INSERT);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":kind"), kind_names[m->kind], -1,
-                      SQLITE_STATIC);
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":user"), m->user_id);
-    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":email"), m->email, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":lang"),
-                      m->lang && strcmp(m->lang, "en") == 0 ? "en" : "pl", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":actor"), m->actor_id);
+    db_bind_text(st, db_bind_parameter_index(st, ":kind"), kind_names[m->kind], -1, DB_STATIC);
+    db_bind_int64(st, db_bind_parameter_index(st, ":user"), m->user_id);
+    db_bind_text(st, db_bind_parameter_index(st, ":email"), m->email, -1, DB_STATIC);
+    db_bind_text(st, db_bind_parameter_index(st, ":lang"),
+                 m->lang && strcmp(m->lang, "en") == 0 ? "en" : "pl", -1, DB_STATIC);
+    db_bind_int64(st, db_bind_parameter_index(st, ":actor"), m->actor_id);
     if (m->link_token) {
-        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":token"), m->link_token, -1,
-                          SQLITE_STATIC);
-        sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":expires"), m->link_expires);
+        db_bind_text(st, db_bind_parameter_index(st, ":token"), m->link_token, -1, DB_STATIC);
+        db_bind_int64(st, db_bind_parameter_index(st, ":expires"), m->link_expires);
     }
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":org"), m->organisation_id);
+    db_bind_int64(st, db_bind_parameter_index(st, ":org"), m->organisation_id);
     if (m->role)
-        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":role"), m->role, -1,
-                          SQLITE_STATIC);
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":now"), now);
+        db_bind_text(st, db_bind_parameter_index(st, ":role"), m->role, -1, DB_STATIC);
+    db_bind_int64(st, db_bind_parameter_index(st, ":now"), now);
     return db_step_done(db, st, err);
 }
 
@@ -931,9 +928,9 @@ int notify_smtp_from_env(struct notify_smtp *out)
 /* ------------------------------------------------------------------ */
 /* Delivery                                                             */
 
-static const char *col(sqlite3_stmt *st, int i, struct arena *a)
+static const char *col(struct db_stmt *st, int i, struct arena *a)
 {
-    const unsigned char *s = sqlite3_column_text(st, i);
+    const unsigned char *s = db_column_text(st, i);
     return s ? arena_strdup(a, (const char *)s) : NULL;
 }
 
@@ -942,41 +939,41 @@ static int load_event(struct notify_event *e, int64_t *attempts, struct db *db, 
                       int64_t id, struct ls_err *err)
 {
     memset(e, 0, sizeof *e);
-    sqlite3_stmt *st = db_stmt(db, SQL_LOAD);
+    struct db_stmt *st = db_stmt(db, SQL_LOAD);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        int k = notify_kind_parse((const char *)sqlite3_column_text(st, 0));
+    db_bind_int64(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        int k = notify_kind_parse((const char *)db_column_text(st, 0));
         e->kind = k < 0 ? NOTIFY_REQUEST : (enum notify_kind)k;
         e->to = col(st, 1, a);
         e->lang = col(st, 2, a);
-        e->start = sqlite3_column_int64(st, 3);
-        e->end = sqlite3_column_int64(st, 4);
-        e->sequence = sqlite3_column_int64(st, 5);
+        e->start = db_column_int64(st, 3);
+        e->end = db_column_int64(st, 4);
+        e->sequence = db_column_int64(st, 5);
         e->status = col(st, 6, a);
         e->reason = col(st, 7, a);
-        e->occurrences = sqlite3_column_int(st, 8);
-        e->queued = sqlite3_column_int64(st, 9);
-        *attempts = sqlite3_column_int64(st, 10);
-        e->booking_id = sqlite3_column_int64(st, 11);
+        e->occurrences = db_column_int(st, 8);
+        e->queued = db_column_int64(st, 9);
+        *attempts = db_column_int64(st, 10);
+        e->booking_id = db_column_int64(st, 11);
         e->purpose = col(st, 12, a);
-        e->booking_created = sqlite3_column_int64(st, 13);
+        e->booking_created = db_column_int64(st, 13);
         e->resource = col(st, 14, a);
         e->lab = col(st, 15, a);
         e->booker_name = col(st, 16, a);
         e->booker_email = col(st, 17, a);
         e->actor_name = col(st, 18, a);
         e->to_name = col(st, 19, a);
-        e->invited = sqlite3_column_int(st, 20);
-        e->resource_id = sqlite3_column_int64(st, 21);
+        e->invited = db_column_int(st, 20);
+        e->resource_id = db_column_int64(st, 21);
         e->organisation = col(st, 22, a);
     }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    db_reset(st);
+    if (rc == DB_DONE)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such message");
-    return rc == SQLITE_ROW ? LS_OK : db_fail(db, rc, err);
+    return rc == DB_ROW ? LS_OK : db_fail(db, rc, err);
 }
 
 /* An outbox row's change: ?1 the row, ?2 a time, ?3 a text (as its
@@ -986,14 +983,14 @@ struct mark {
     const char *why;
 };
 
-static void bind_mark(sqlite3_stmt *st, const void *ctx)
+static void bind_mark(struct db_stmt *st, const void *ctx)
 {
     const struct mark *m = ctx;
-    sqlite3_bind_int64(st, 1, m->id);
-    if (sqlite3_bind_parameter_count(st) >= 2 && m->at)
-        sqlite3_bind_int64(st, 2, m->at);
+    db_bind_int64(st, 1, m->id);
+    if (db_bind_parameter_count(st) >= 2 && m->at)
+        db_bind_int64(st, 2, m->at);
     if (m->why)
-        sqlite3_bind_text(st, sqlite3_bind_parameter_count(st), m->why, -1, SQLITE_TRANSIENT);
+        db_bind_text(st, db_bind_parameter_count(st), m->why, -1, DB_TRANSIENT);
 }
 
 /* Reads account message `id` into *ae, and into e what delivery needs
@@ -1005,28 +1002,28 @@ static int load_account_event(struct notify_account_event *ae, struct notify_eve
 {
     memset(ae, 0, sizeof *ae);
     memset(e, 0, sizeof *e);
-    sqlite3_stmt *st = db_stmt(db, SQL_ACCOUNT_LOAD);
+    struct db_stmt *st = db_stmt(db, SQL_ACCOUNT_LOAD);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        int k = notify_kind_parse((const char *)sqlite3_column_text(st, 0));
+    db_bind_int64(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        int k = notify_kind_parse((const char *)db_column_text(st, 0));
         ae->kind = k < 0 ? NOTIFY_REQUEST : (enum notify_kind)k;
         ae->to = e->to = col(st, 1, a);
         ae->lang = col(st, 2, a);
         ae->link_token = col(st, 3, a);
-        ae->link_expires = sqlite3_column_int64(st, 4);
+        ae->link_expires = db_column_int64(st, 4);
         ae->role = col(st, 5, a);
-        e->queued = sqlite3_column_int64(st, 6);
-        *attempts = sqlite3_column_int64(st, 7);
+        e->queued = db_column_int64(st, 6);
+        *attempts = db_column_int64(st, 7);
         ae->actor_name = col(st, 8, a);
         ae->organisation_name = col(st, 9, a);
     }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    db_reset(st);
+    if (rc == DB_DONE)
         return LS_ENOTFOUND;
-    return rc == SQLITE_ROW ? LS_OK : db_fail(db, rc, err);
+    return rc == DB_ROW ? LS_OK : db_fail(db, rc, err);
 }
 
 static int mark_sent(struct db *db, int64_t id, int64_t at, struct ls_err *err)
@@ -1051,12 +1048,12 @@ struct claim {
     int64_t id, until, now;
 };
 
-static void bind_claim(sqlite3_stmt *st, const void *ctx)
+static void bind_claim(struct db_stmt *st, const void *ctx)
 {
     const struct claim *c = ctx;
-    sqlite3_bind_int64(st, 1, c->id);
-    sqlite3_bind_int64(st, 2, c->until);
-    sqlite3_bind_int64(st, 3, c->now);
+    db_bind_int64(st, 1, c->id);
+    db_bind_int64(st, 2, c->until);
+    db_bind_int64(st, 3, c->now);
 }
 
 /* Delivers outbox row `id` if it is still due and nobody else took it. */
@@ -1123,14 +1120,14 @@ int notify_run_pass(struct db *db, const struct notify_smtp *smtp, const struct 
         return rc;
     int64_t ids[50];
     int n = 0;
-    sqlite3_stmt *st = db_stmt(db, SQL_DUE);
+    struct db_stmt *st = db_stmt(db, SQL_DUE);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, now);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 50)
-        ids[n++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    db_bind_int64(st, 1, now);
+    while ((rc = db_step(st)) == DB_ROW && n < 50)
+        ids[n++] = db_column_int64(st, 0);
+    db_reset(st);
+    if (rc != DB_DONE && rc != DB_ROW)
         return db_fail(db, rc, err);
     rc = LS_OK;
     for (int i = 0; i < n && !rc; i++)
@@ -1144,19 +1141,19 @@ int notify_run_pass(struct db *db, const struct notify_smtp *smtp, const struct 
 int notify_prefs_get(struct notify_prefs *out, struct db *db, int64_t user_id, struct ls_err *err)
 {
     *out = (struct notify_prefs){1, 1, 1, 1};
-    sqlite3_stmt *st = db_stmt(db, SQL_PREFS_GET);
+    struct db_stmt *st = db_stmt(db, SQL_PREFS_GET);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, user_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->request = sqlite3_column_int(st, 0);
-        out->decision = sqlite3_column_int(st, 1);
-        out->change = sqlite3_column_int(st, 2);
-        out->reminder = sqlite3_column_int(st, 3);
+    db_bind_int64(st, 1, user_id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        out->request = db_column_int(st, 0);
+        out->decision = db_column_int(st, 1);
+        out->change = db_column_int(st, 2);
+        out->reminder = db_column_int(st, 3);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LS_OK : db_fail(db, rc, err);
+    db_reset(st);
+    return rc == DB_ROW || rc == DB_DONE ? LS_OK : db_fail(db, rc, err);
 }
 
 struct prefs_row {
@@ -1164,14 +1161,14 @@ struct prefs_row {
     const struct notify_prefs *p;
 };
 
-static void bind_prefs(sqlite3_stmt *st, const void *ctx)
+static void bind_prefs(struct db_stmt *st, const void *ctx)
 {
     const struct prefs_row *r = ctx;
-    sqlite3_bind_int64(st, 1, r->user_id);
-    sqlite3_bind_int(st, 2, !!r->p->request);
-    sqlite3_bind_int(st, 3, !!r->p->decision);
-    sqlite3_bind_int(st, 4, !!r->p->change);
-    sqlite3_bind_int(st, 5, !!r->p->reminder);
+    db_bind_int64(st, 1, r->user_id);
+    db_bind_int(st, 2, !!r->p->request);
+    db_bind_int(st, 3, !!r->p->decision);
+    db_bind_int(st, 4, !!r->p->change);
+    db_bind_int(st, 5, !!r->p->reminder);
 }
 
 int notify_prefs_set(struct db *db, int64_t user_id, const struct notify_prefs *p,
@@ -1184,17 +1181,17 @@ int notify_prefs_set(struct db *db, int64_t user_id, const struct notify_prefs *
 int notify_lab_mailbox_get(const char **email, struct db *db, struct arena *a, const struct user *u,
                            int64_t lab_id, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_LAB_ORG);
+    struct db_stmt *st = db_stmt(db, SQL_LAB_ORG);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, lab_id);
-    int step = sqlite3_step(st);
-    int64_t org = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    const char *cur = step == SQLITE_ROW && a ? col(st, 1, a) : NULL;
-    sqlite3_reset(st);
-    if (step == SQLITE_DONE)
+    db_bind_int64(st, 1, lab_id);
+    int step = db_step(st);
+    int64_t org = step == DB_ROW ? db_column_int64(st, 0) : 0;
+    const char *cur = step == DB_ROW && a ? col(st, 1, a) : NULL;
+    db_reset(st);
+    if (step == DB_DONE)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such lab");
-    if (step != SQLITE_ROW)
+    if (step != DB_ROW)
         return db_fail(db, step, err);
     if (!authz_manages_org(u, org))
         return ls_err_set(err, LS_EFORBIDDEN, NULL,
@@ -1216,16 +1213,16 @@ static int mailbox_txn(struct db *db, void *ctx, struct ls_err *err)
     const struct user *u = j->u;
     int64_t lab_id = j->lab_id;
     const char *email = j->email, *ip = j->ip;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = notify_lab_mailbox_get(NULL, db, NULL, u, lab_id, err);
     if (!rc && email && !notify_email_ok(email))
         rc = ls_err_set(err, LS_EVALIDATION, "email", "not an e-mail address");
     if (!rc) {
         st = db_stmt(db, SQL_LAB_MAILBOX);
-        sqlite3_bind_int64(st, 1, lab_id);
+        db_bind_int64(st, 1, lab_id);
         if (email)
-            sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, tu_now());
+            db_bind_text(st, 2, email, -1, DB_STATIC);
+        db_bind_int64(st, 3, tu_now());
         rc = db_step_done(db, st, err);
     }
     if (!rc)
@@ -1244,37 +1241,37 @@ int notify_outbox_list(struct notify_rows *out, struct db *db, struct arena *a, 
                        int64_t limit, int64_t offset, struct ls_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = db_stmt(db, SQL_OUTBOX_COUNT);
+    struct db_stmt *st = db_stmt(db, SQL_OUTBOX_COUNT);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     if (status)
-        sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    out->total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW)
+        db_bind_text(st, 1, status, -1, DB_STATIC);
+    int rc = db_step(st);
+    out->total = rc == DB_ROW ? db_column_int64(st, 0) : 0;
+    db_reset(st);
+    if (rc != DB_ROW)
         return db_fail(db, rc, err);
     out->items = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof *out->items);
     st = db_stmt(db, SQL_OUTBOX_LIST);
     if (status)
-        sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, limit);
-    sqlite3_bind_int64(st, 3, offset);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && out->n < limit) {
+        db_bind_text(st, 1, status, -1, DB_STATIC);
+    db_bind_int64(st, 2, limit);
+    db_bind_int64(st, 3, offset);
+    while ((rc = db_step(st)) == DB_ROW && out->n < limit) {
         struct notify_row *r = &out->items[out->n++];
-        r->id = sqlite3_column_int64(st, 0);
-        r->booking_id = sqlite3_column_int64(st, 1);
-        r->user_id = sqlite3_column_int64(st, 2);
-        r->attempts = sqlite3_column_int64(st, 3);
-        r->next_attempt = sqlite3_column_int64(st, 4);
-        r->created = sqlite3_column_int64(st, 5);
-        r->sent_at = sqlite3_column_int64(st, 6);
+        r->id = db_column_int64(st, 0);
+        r->booking_id = db_column_int64(st, 1);
+        r->user_id = db_column_int64(st, 2);
+        r->attempts = db_column_int64(st, 3);
+        r->next_attempt = db_column_int64(st, 4);
+        r->created = db_column_int64(st, 5);
+        r->sent_at = db_column_int64(st, 6);
         r->kind = col(st, 7, a);
         r->email = col(st, 8, a);
         r->lang = col(st, 9, a);
         r->status = col(st, 10, a);
         r->last_error = col(st, 11, a);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? LS_OK : db_fail(db, rc, err);
+    db_reset(st);
+    return rc == DB_DONE || rc == DB_ROW ? LS_OK : db_fail(db, rc, err);
 }

@@ -43,9 +43,9 @@ enum price_class price_class_of(const struct price_customer *c, int64_t owner_or
     return commercial_group(c->group) ? PRICE_MEMBER_COMMERCIAL : PRICE_MEMBER_ACADEMIC;
 }
 
-static const char *col_text(sqlite3_stmt *st, int i, struct arena *a)
+static const char *col_text(struct db_stmt *st, int i, struct arena *a)
 {
-    const unsigned char *s = sqlite3_column_text(st, i);
+    const unsigned char *s = db_column_text(st, i);
     return s ? arena_strdup(a, (const char *)s) : NULL;
 }
 
@@ -56,21 +56,21 @@ int price_customer_load(struct db *db, int64_t organisation_id, struct arena *a,
     out->package = "none";
     if (!organisation_id)
         return LS_OK;
-    sqlite3_stmt *st = db_stmt(db, SQL_CUSTOMER);
+    struct db_stmt *st = db_stmt(db, SQL_CUSTOMER);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), organisation_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    db_bind_int64(st, db_bind_parameter_index(st, ":id"), organisation_id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
         out->organisation_id = organisation_id;
         out->group = col_text(st, 0, a);
-        out->member = sqlite3_column_int(st, 1);
+        out->member = db_column_int(st, 1);
         out->package = col_text(st, 2, a);
     }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    db_reset(st);
+    if (rc == DB_DONE)
         return ls_err_set(err, LS_EVALIDATION, "organisation_id", "{field}: not found");
-    return rc == SQLITE_ROW ? LS_OK : db_fail(db, rc, err);
+    return rc == DB_ROW ? LS_OK : db_fail(db, rc, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -103,18 +103,18 @@ double price_discount_of(const struct price_discounts *d, const char *package)
 int price_discounts_get(struct db *db, struct price_discounts *out, struct ls_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = db_stmt(db, SQL_DISCOUNTS);
+    struct db_stmt *st = db_stmt(db, SQL_DISCOUNTS);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         double *slot[] = {&out->standard, &out->silver, &out->gold};
-        int i = package_index((const char *)sqlite3_column_text(st, 0));
+        int i = package_index((const char *)db_column_text(st, 0));
         if (i >= 0)
-            *slot[i] = sqlite3_column_double(st, 1);
+            *slot[i] = db_column_double(st, 1);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? LS_OK : db_fail(db, rc, err);
+    db_reset(st);
+    return rc == DB_DONE ? LS_OK : db_fail(db, rc, err);
 }
 
 static int put_txn(struct db *db, void *ctx, struct ls_err *err)
@@ -126,12 +126,11 @@ static int put_txn(struct db *db, void *ctx, struct ls_err *err)
     } rows[] = {{"standard", d->standard}, {"silver", d->silver}, {"gold", d->gold}};
     int rc = LS_OK;
     for (size_t i = 0; rc == LS_OK && i < sizeof rows / sizeof *rows; i++) {
-        sqlite3_stmt *st = db_stmt(db, SQL_DISCOUNT_PUT);
+        struct db_stmt *st = db_stmt(db, SQL_DISCOUNT_PUT);
         if (!st)
             return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":package"), rows[i].package, -1,
-                          SQLITE_STATIC);
-        sqlite3_bind_double(st, sqlite3_bind_parameter_index(st, ":percent"), rows[i].percent);
+        db_bind_text(st, db_bind_parameter_index(st, ":package"), rows[i].package, -1, DB_STATIC);
+        db_bind_double(st, db_bind_parameter_index(st, ":percent"), rows[i].percent);
         rc = db_step_done(db, st, err);
     }
     return rc;
@@ -186,24 +185,22 @@ void price_finish(struct price *p)
     p->hours = (double)p->seconds / 3600.0;
 }
 
-int price_read(struct price *out, sqlite3_stmt *st, int col, struct arena *a)
+int price_read(struct price *out, struct db_stmt *st, int col, struct arena *a)
 {
     memset(out, 0, sizeof *out);
-    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+    if (db_column_type(st, col) == DB_NULL)
         return 0;
     /* Without an arena the currency is borrowed from the row (a list
      * written as it is read, booking_list_each). */
-    const char *cur = (const char *)sqlite3_column_text(st, col);
+    const char *cur = (const char *)db_column_text(st, col);
     out->currency = a ? arena_strdup(a, cur) : cur;
-    int c = price_class_parse((const char *)sqlite3_column_text(st, col + 1));
+    int c = price_class_parse((const char *)db_column_text(st, col + 1));
     out->cls = c < 0 ? PRICE_NON_MEMBER : (enum price_class)c;
-    out->rate_minor = sqlite3_column_type(st, col + 2) == SQLITE_NULL
-                          ? PRICE_NONE
-                          : sqlite3_column_int64(st, col + 2);
-    out->seconds = sqlite3_column_int64(st, col + 3);
-    out->net_minor = sqlite3_column_type(st, col + 4) == SQLITE_NULL
-                         ? PRICE_NONE
-                         : sqlite3_column_int64(st, col + 4);
+    out->rate_minor =
+        db_column_type(st, col + 2) == DB_NULL ? PRICE_NONE : db_column_int64(st, col + 2);
+    out->seconds = db_column_int64(st, col + 3);
+    out->net_minor =
+        db_column_type(st, col + 4) == DB_NULL ? PRICE_NONE : db_column_int64(st, col + 4);
     out->occurrences = 1;
     price_finish(out);
     return 1;

@@ -109,7 +109,7 @@ void price_finish(struct price *p);
  * (migration 0019). Returns 0 (and *out zeroed) when the booking has none.
  * The currency is copied into `a`, or with a = NULL borrowed from the row
  * (valid until the statement's next step or reset). */
-struct sqlite3_stmt;
-int price_read(struct price *out, struct sqlite3_stmt *st, int col, struct arena *a);
+struct db_stmt;
+int price_read(struct price *out, struct db_stmt *st, int col, struct arena *a);
 
 #endif

@@ -88,16 +88,16 @@ static int is_time(const char *name)
 static int read_section(struct privacy_section *s, struct db *db, struct arena *a, const char *sql,
                         int64_t user_id, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, sql);
+    struct db_stmt *st = db_stmt(db, sql);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":user"), user_id);
-    int all = sqlite3_column_count(st);
+    db_bind_int64(st, db_bind_parameter_index(st, ":user"), user_id);
+    int all = db_column_count(st);
     int *pick = arena_alloc(a, sizeof *pick * (size_t)(all + 1));
     s->cols = arena_alloc(a, sizeof *s->cols * (size_t)(all + 1));
     s->ncols = 0;
     for (int c = 0; c < all; c++) {
-        const char *name = sqlite3_column_name(st, c);
+        const char *name = db_column_name(st, c);
         if (listed(name, hidden))
             continue;
         pick[s->ncols] = c;
@@ -107,7 +107,7 @@ static int read_section(struct privacy_section *s, struct db *db, struct arena *
     s->cells = arena_alloc(a, sizeof *s->cells * cap * (size_t)(s->ncols ? s->ncols : 1));
     s->nrows = 0;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         if ((size_t)s->nrows == cap) {
             struct privacy_value *more =
                 arena_alloc(a, sizeof *more * cap * 2 * (size_t)(s->ncols ? s->ncols : 1));
@@ -119,17 +119,17 @@ static int read_section(struct privacy_section *s, struct db *db, struct arena *
         for (int k = 0; k < s->ncols; k++) {
             int c = pick[k];
             struct privacy_value *v = &row[k];
-            switch (sqlite3_column_type(st, c)) {
-            case SQLITE_INTEGER:
-                v->i = sqlite3_column_int64(st, c);
+            switch (db_column_type(st, c)) {
+            case DB_INTEGER:
+                v->i = db_column_int64(st, c);
                 v->type = is_time(s->cols[k]) ? PRIVACY_TIME : PRIVACY_INT;
                 break;
-            case SQLITE_FLOAT:
-                v->r = sqlite3_column_double(st, c);
+            case DB_FLOAT:
+                v->r = db_column_double(st, c);
                 v->type = PRIVACY_REAL;
                 break;
-            case SQLITE_TEXT:
-                v->s = arena_strdup(a, (const char *)sqlite3_column_text(st, c));
+            case DB_TEXT:
+                v->s = arena_strdup(a, (const char *)db_column_text(st, c));
                 v->type = PRIVACY_TEXT;
                 break;
             default: /* NULL; no table of ours keeps a personal BLOB */
@@ -138,8 +138,8 @@ static int read_section(struct privacy_section *s, struct db *db, struct arena *
         }
         s->nrows++;
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? LS_OK : db_fail(db, rc, err);
+    db_reset(st);
+    return rc == DB_DONE ? LS_OK : db_fail(db, rc, err);
 }
 
 int privacy_export(struct privacy_section **out, int *n, struct db *db, struct arena *a,
@@ -151,14 +151,14 @@ int privacy_export(struct privacy_section **out, int *n, struct db *db, struct a
     int rc = db_begin_read(db, err);
     if (rc)
         return rc;
-    sqlite3_stmt *st = db_stmt(db, SQL_USER_EXISTS);
+    struct db_stmt *st = db_stmt(db, SQL_USER_EXISTS);
     if (!st) {
         rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
         goto done;
     }
-    sqlite3_bind_int64(st, 1, user_id);
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
+    db_bind_int64(st, 1, user_id);
+    int found = db_step(st) == DB_ROW;
+    db_reset(st);
     if (!found) {
         rc = ls_err_set(err, LS_ENOTFOUND, NULL, "no such user");
         goto done;
@@ -208,18 +208,18 @@ struct anonymise_job {
     const char *hash, *ip;
 };
 
-static void bind_named(sqlite3_stmt *st, const char *name, const char *v)
+static void bind_named(struct db_stmt *st, const char *name, const char *v)
 {
-    int i = sqlite3_bind_parameter_index(st, name);
+    int i = db_bind_parameter_index(st, name);
     if (i)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+        db_bind_text(st, i, v, -1, DB_TRANSIENT);
 }
 
-static void bind_named_int(sqlite3_stmt *st, const char *name, int64_t v)
+static void bind_named_int(struct db_stmt *st, const char *name, int64_t v)
 {
-    int i = sqlite3_bind_parameter_index(st, name);
+    int i = db_bind_parameter_index(st, name);
     if (i)
-        sqlite3_bind_int64(st, i, v);
+        db_bind_int64(st, i, v);
 }
 
 static int anonymise_txn(struct db *db, void *ctx, struct ls_err *err)
@@ -227,17 +227,17 @@ static int anonymise_txn(struct db *db, void *ctx, struct ls_err *err)
     struct anonymise_job *j = ctx;
     int64_t now = tu_now();
     char old[300] = "", name[64], email[64], key[320];
-    sqlite3_stmt *st = db_stmt(db, SQL_A_OLD_EMAIL);
+    struct db_stmt *st = db_stmt(db, SQL_A_OLD_EMAIL);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, j->id);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        snprintf(old, sizeof old, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_reset(st);
-    if (step == SQLITE_DONE)
+    db_bind_int64(st, 1, j->id);
+    int step = db_step(st);
+    if (step == DB_ROW)
+        snprintf(old, sizeof old, "%s", (const char *)db_column_text(st, 0));
+    db_reset(st);
+    if (step == DB_DONE)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such user");
-    if (step != SQLITE_ROW)
+    if (step != DB_ROW)
         return db_fail(db, step, err);
     snprintf(name, sizeof name, "Anonymised user %lld", (long long)j->id);
     snprintf(email, sizeof email, "anonymised-%lld@invalid", (long long)j->id);

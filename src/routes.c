@@ -20,7 +20,9 @@ size_t __sanitizer_get_current_allocated_bytes(void);
         .name = (json), .type = (ft), .flags = FF_OUT, __VA_ARGS__                                 \
     }
 static const struct field HEALTH_FIELDS[] = {
-    D("status", FT_TEXT, LABEL("Status", "Stan"), .help = "\"ok\""),
+    D("status", FT_TEXT, LABEL("Status", "Stan"), .help = "\"ok\", or \"degraded\" with a 503"),
+    D("database", FT_TEXT, LABEL("Database", "Baza danych"),
+      .help = "\"unavailable\" while it cannot be reached (503, Retry-After)"),
     FIELD_END,
 };
 static const struct shape health_shape = {
@@ -72,18 +74,18 @@ static const struct shape diagnostics_shape = {"Diagnostics",
 
 static int get_health(struct req *r)
 {
-    /* A cheap query proves the database answers, not only the process. */
-    sqlite3_stmt *st = NULL;
-    static const char SQL_PING[] = "SELECT 1";
-    st = db_stmt(r->db, SQL_PING);
-    int ok = st && sqlite3_step(st) == SQLITE_ROW;
-    if (st)
-        sqlite3_reset(st);
-    if (!ok)
-        return ls_err_set(&r->err, LS_EUNAVAILABLE, NULL, "database unavailable");
+    /* A round trip proves the database answers, not only the process (on
+     * PostgreSQL it also brings a lost connection back). */
+    int ok = r->db && db_ping(r->db);
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "status", "ok");
-    return http_send_json(r, 200, o);
+    cJSON_AddStringToObject(o, "status", ok ? "ok" : "degraded");
+    if (!ok) {
+        cJSON_AddStringToObject(o, "database", "unavailable");
+        char after[16];
+        snprintf(after, sizeof after, "%d", DB_RETRY_AFTER);
+        http_add_header(r, "Retry-After", after);
+    }
+    return http_send_json(r, ok ? 200 : 503, o);
 }
 
 /* The heap the server's own code holds: under AddressSanitizer its
@@ -157,6 +159,7 @@ const struct route api_core_routes[] = {
      .pattern = "/api/v1/health",
      .handler = get_health,
      .access = ACCESS_PUBLIC,
+     .flags = ROUTE_DB_OPTIONAL,
      .tag = "core",
      .summary = "Liveness and database check",
      .answer = &health_shape},

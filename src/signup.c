@@ -77,24 +77,24 @@ static const char SQL_REG_VERIFIED[] =
 static int guest_pinned = -1; /* signup_configure: -1 = staff decide */
 
 /* Binds by name: the SQL of this file uses named parameters only. */
-static void bind_int(sqlite3_stmt *st, const char *name, int64_t v)
+static void bind_int(struct db_stmt *st, const char *name, int64_t v)
 {
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, name), v);
+    db_bind_int64(st, db_bind_parameter_index(st, name), v);
 }
 
-static void bind_text(sqlite3_stmt *st, const char *name, const char *v)
+static void bind_text(struct db_stmt *st, const char *name, const char *v)
 {
-    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), v, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, db_bind_parameter_index(st, name), v, -1, DB_TRANSIENT);
 }
 
-static void bind_hash(sqlite3_stmt *st, const unsigned char h[32])
+static void bind_hash(struct db_stmt *st, const unsigned char h[32])
 {
-    sqlite3_bind_blob(st, sqlite3_bind_parameter_index(st, ":hash"), h, 32, SQLITE_TRANSIENT);
+    db_bind_blob(st, db_bind_parameter_index(st, ":hash"), h, 32, DB_TRANSIENT);
 }
 
-static const char *col_text(sqlite3_stmt *st, int i, struct arena *a)
+static const char *col_text(struct db_stmt *st, int i, struct arena *a)
 {
-    const unsigned char *s = sqlite3_column_text(st, i);
+    const unsigned char *s = db_column_text(st, i);
     return s ? arena_strdup(a, (const char *)s) : NULL;
 }
 
@@ -153,12 +153,12 @@ int signup_domains_check(struct db *db, int64_t org_id, char **domains, int n, s
         if (rc)
             return rc;
         memcpy(domains[i], canon, strlen(canon)); /* only lowercased: the same length */
-        sqlite3_stmt *st = db_stmt(db, SQL_DOMAIN_OWNER);
+        struct db_stmt *st = db_stmt(db, SQL_DOMAIN_OWNER);
         if (!st)
             return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
         bind_text(st, ":domain", domains[i]);
-        int64_t owner = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-        sqlite3_reset(st);
+        int64_t owner = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
+        db_reset(st);
         if (owner && owner != org_id)
             return ls_err_set(err, LS_ECONFLICT, "email_domains",
                               "the domain %s belongs to another organisation", domains[i]);
@@ -169,12 +169,12 @@ int signup_domains_check(struct db *db, int64_t org_id, char **domains, int n, s
 static int domains_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct domains_job *j = ctx;
-    sqlite3_stmt *st = db_stmt(db, SQL_ORG_EXISTS);
+    struct db_stmt *st = db_stmt(db, SQL_ORG_EXISTS);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_int(st, ":org", j->org);
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
+    int found = db_step(st) == DB_ROW;
+    db_reset(st);
     if (!found)
         return ls_err_set(err, LS_EVALIDATION, "organisation_id", "{field}: not found");
     int rc = signup_domains_check(db, j->org, j->domains, j->n, err);
@@ -213,15 +213,15 @@ int signup_domains_list(const char ***out, int *n, struct db *db, struct arena *
 {
     *out = arena_alloc(a, sizeof **out * (SIGNUP_DOMAINS_MAX + 1));
     *n = 0;
-    sqlite3_stmt *st = db_stmt(db, SQL_DOMAINS_LIST);
+    struct db_stmt *st = db_stmt(db, SQL_DOMAINS_LIST);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_int(st, ":org", org_id);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < SIGNUP_DOMAINS_MAX)
+    while ((rc = db_step(st)) == DB_ROW && *n < SIGNUP_DOMAINS_MAX)
         (*out)[(*n)++] = col_text(st, 0, a);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LS_OK : db_fail(db, rc, err);
+    db_reset(st);
+    return rc == DB_ROW || rc == DB_DONE ? LS_OK : db_fail(db, rc, err);
 }
 
 int signup_domain_organisation(int64_t *out, struct db *db, const char *email, struct ls_err *err)
@@ -234,20 +234,20 @@ int signup_domain_organisation(int64_t *out, struct db *db, const char *email, s
     struct ls_err ignore = {0};
     if (signup_domain_check(domain, at + 1, "email", &ignore))
         return LS_OK; /* no organisation can own a domain that is not one */
-    sqlite3_stmt *st = db_stmt(db, SQL_DOMAIN_MEMBER);
+    struct db_stmt *st = db_stmt(db, SQL_DOMAIN_MEMBER);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     /* The domain itself, then each parent with at least two labels. */
     for (const char *d = domain; d && strchr(d, '.');
          d = strchr(d, '.') ? strchr(d, '.') + 1 : NULL) {
         bind_text(st, ":domain", d);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            *out = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-        if (rc == SQLITE_ROW)
+        int rc = db_step(st);
+        if (rc == DB_ROW)
+            *out = db_column_int64(st, 0);
+        db_reset(st);
+        if (rc == DB_ROW)
             return LS_OK;
-        if (rc != SQLITE_DONE)
+        if (rc != DB_DONE)
             return db_fail(db, rc, err);
     }
     return LS_OK;
@@ -268,13 +268,13 @@ int signup_guest_registration(struct db *db, int *locked)
     if (guest_pinned >= 0)
         return guest_pinned;
     int on = 1;
-    sqlite3_stmt *st = db_stmt(db, SQL_SETTING_GET);
+    struct db_stmt *st = db_stmt(db, SQL_SETTING_GET);
     if (!st)
         return on;
     bind_text(st, ":key", GUEST_KEY);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        on = strcmp((const char *)sqlite3_column_text(st, 0), "off") != 0;
-    sqlite3_reset(st);
+    if (db_step(st) == DB_ROW)
+        on = strcmp((const char *)db_column_text(st, 0), "off") != 0;
+    db_reset(st);
     return on;
 }
 
@@ -287,7 +287,7 @@ struct setting_job {
 static int guest_setting_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct setting_job *j = ctx;
-    sqlite3_stmt *st = db_stmt(db, SQL_SETTING_PUT);
+    struct db_stmt *st = db_stmt(db, SQL_SETTING_PUT);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_text(st, ":key", GUEST_KEY);
@@ -336,30 +336,30 @@ static void new_token(char token[AUTH_TOKEN_HEX + 1], unsigned char hash[32])
 /* Runs st (a SELECT by :hash whose first columns are id, expires and the
  * used-at time) for the token and leaves it on the row: 404 for a malformed
  * or unknown token, 410 for one used or expired (st reset then). */
-static int link_row(struct db *db, sqlite3_stmt *st, const char *token, int64_t now,
+static int link_row(struct db *db, struct db_stmt *st, const char *token, int64_t now,
                     struct ls_err *err)
 {
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     if (!auth_token_ok(token)) {
-        sqlite3_reset(st);
+        db_reset(st);
         return ls_err_set(err, LS_ENOTFOUND, "token", "this link is not valid");
     }
     unsigned char h[32];
     auth_token_hash(h, token);
     bind_hash(st, h);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return rc == SQLITE_DONE ? ls_err_set(err, LS_ENOTFOUND, "token", "this link is not valid")
-                                 : db_fail(db, rc, err);
+    int rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_reset(st);
+        return rc == DB_DONE ? ls_err_set(err, LS_ENOTFOUND, "token", "this link is not valid")
+                             : db_fail(db, rc, err);
     }
-    if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
-        sqlite3_reset(st);
+    if (db_column_type(st, 2) != DB_NULL) {
+        db_reset(st);
         return ls_err_set(err, LS_EGONE, "token", "this link has already been used");
     }
-    if (sqlite3_column_int64(st, 1) <= now) {
-        sqlite3_reset(st);
+    if (db_column_int64(st, 1) <= now) {
+        db_reset(st);
         return ls_err_set(err, LS_EGONE, "token", "this link has expired; ask for a new one");
     }
     return LS_OK;
@@ -369,18 +369,18 @@ static int link_row(struct db *db, sqlite3_stmt *st, const char *token, int64_t 
  * the window, counted from the oldest. */
 static int throttle_wait(struct db *db, const char *key, int limit, int64_t now)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_THROTTLE_STATS);
+    struct db_stmt *st = db_stmt(db, SQL_THROTTLE_STATS);
     if (!st)
         return 0;
     bind_text(st, ":key", key);
     bind_int(st, ":since", now - SIGNUP_THROTTLE_WINDOW);
     int n = 0;
     int64_t oldest = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        n = sqlite3_column_int(st, 0);
-        oldest = sqlite3_column_int64(st, 1);
+    if (db_step(st) == DB_ROW) {
+        n = db_column_int(st, 0);
+        oldest = db_column_int64(st, 1);
     }
-    sqlite3_reset(st);
+    db_reset(st);
     if (n < limit)
         return 0;
     int64_t left = oldest + SIGNUP_THROTTLE_WINDOW - now + 1;
@@ -407,7 +407,7 @@ static int throttle(struct db *db, const char *what, const char *email, const ch
         return ls_err_set(err, LS_ETOOMANY, NULL, "too many requests; try again in %d minutes",
                           (wait + 59) / 60);
     }
-    sqlite3_stmt *st = db_stmt(db, SQL_THROTTLE_PRUNE);
+    struct db_stmt *st = db_stmt(db, SQL_THROTTLE_PRUNE);
     bind_int(st, ":since", now - SIGNUP_THROTTLE_WINDOW);
     int rc = db_step_done(db, st, err);
     const char *keys[] = {kaddr, kip};
@@ -426,17 +426,17 @@ static int user_by_email(int64_t *id, char lang[3], struct db *db, const char *s
 {
     *id = 0;
     snprintf(lang, 3, "pl");
-    sqlite3_stmt *st = db_stmt(db, sql);
+    struct db_stmt *st = db_stmt(db, sql);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_text(st, ":email", email);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        snprintf(lang, 3, "%s", (const char *)sqlite3_column_text(st, 1));
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        *id = db_column_int64(st, 0);
+        snprintf(lang, 3, "%s", (const char *)db_column_text(st, 1));
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LS_OK : db_fail(db, rc, err);
+    db_reset(st);
+    return rc == DB_ROW || rc == DB_DONE ? LS_OK : db_fail(db, rc, err);
 }
 
 static int lang_ok(const char *l)
@@ -467,14 +467,14 @@ static int invite_txn(struct db *db, void *ctx, struct ls_err *err)
     if (uid)
         return ls_err_set(err, LS_ECONFLICT, "email", "this address already has an account");
     if (j->in->organisation_id > 0) {
-        sqlite3_stmt *st = db_stmt(db, SQL_ORG_EXISTS);
+        struct db_stmt *st = db_stmt(db, SQL_ORG_EXISTS);
         bind_int(st, ":org", j->in->organisation_id);
-        int found = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_reset(st);
+        int found = db_step(st) == DB_ROW;
+        db_reset(st);
         if (!found)
             return ls_err_set(err, LS_EVALIDATION, "organisation_id", "no such organisation");
     }
-    sqlite3_stmt *st = db_stmt(db, SQL_INV_REPLACE);
+    struct db_stmt *st = db_stmt(db, SQL_INV_REPLACE);
     bind_text(st, ":email", j->in->email);
     if ((rc = db_step_done(db, st, err)))
         return rc;
@@ -493,7 +493,7 @@ static int invite_txn(struct db *db, void *ctx, struct ls_err *err)
     bind_int(st, ":expires", j->expires);
     if ((rc = db_step_done(db, st, err)))
         return rc;
-    j->id = sqlite3_last_insert_rowid(db_handle(db));
+    j->id = db_last_insert_id(db);
     struct notify_account_msg m = {
         .kind = NOTIFY_INVITATION,
         .email = j->in->email,
@@ -556,20 +556,20 @@ int signup_invitation_get(struct signup_invitation_info *out, struct db *db, str
                           const char *token, struct ls_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = db_stmt(db, SQL_INV_BY_TOKEN);
+    struct db_stmt *st = db_stmt(db, SQL_INV_BY_TOKEN);
     int rc = link_row(db, st, token, tu_now(), err);
     if (rc)
         return rc;
-    out->id = sqlite3_column_int64(st, 0);
-    out->expires = sqlite3_column_int64(st, 1);
+    out->id = db_column_int64(st, 0);
+    out->expires = db_column_int64(st, 1);
     out->email = col_text(st, 3, a);
-    out->role = auth_role_parse((const char *)sqlite3_column_text(st, 4));
-    out->organisation_id = sqlite3_column_int64(st, 5);
+    out->role = auth_role_parse((const char *)db_column_text(st, 4));
+    out->organisation_id = db_column_int64(st, 5);
     out->lang = col_text(st, 6, a);
     out->organisation_name = col_text(st, 7, a);
     out->invited_by = col_text(st, 8, a);
-    out->created = sqlite3_column_int64(st, 9);
-    sqlite3_reset(st);
+    out->created = db_column_int64(st, 9);
+    db_reset(st);
     return LS_OK;
 }
 
@@ -607,7 +607,7 @@ static int accept_txn(struct db *db, void *ctx, struct ls_err *err)
     int64_t id = 0;
     if ((rc = auth_user_insert(db, &u, j->hash, &id, err)))
         return rc;
-    sqlite3_stmt *st = db_stmt(db, SQL_INV_ACCEPTED);
+    struct db_stmt *st = db_stmt(db, SQL_INV_ACCEPTED);
     bind_int(st, ":now", tu_now());
     bind_int(st, ":user", id);
     bind_int(st, ":id", inv.id);
@@ -661,7 +661,7 @@ static int reset_request_txn(struct db *db, void *ctx, struct ls_err *err)
     char token[AUTH_TOKEN_HEX + 1];
     unsigned char h[32];
     new_token(token, h);
-    sqlite3_stmt *st = db_stmt(db, SQL_RESET_PRUNE);
+    struct db_stmt *st = db_stmt(db, SQL_RESET_PRUNE);
     bind_int(st, ":before", now - 24 * 3600);
     if ((rc = db_step_done(db, st, err)))
         return rc;
@@ -698,14 +698,14 @@ int signup_reset_request(struct db *db, const char *email, const char *lang, con
 static int reset_row(int64_t *id, int64_t *user_id, int64_t *expires, struct db *db,
                      const char *token, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_RESET_BY_TOKEN);
+    struct db_stmt *st = db_stmt(db, SQL_RESET_BY_TOKEN);
     int rc = link_row(db, st, token, tu_now(), err);
     if (rc)
         return rc;
-    *id = sqlite3_column_int64(st, 0);
-    *expires = sqlite3_column_int64(st, 1);
-    *user_id = sqlite3_column_int64(st, 3);
-    sqlite3_reset(st);
+    *id = db_column_int64(st, 0);
+    *expires = db_column_int64(st, 1);
+    *user_id = db_column_int64(st, 3);
+    db_reset(st);
     if (*user_id == 0) /* never sent as a link: an address without an account */
         return ls_err_set(err, LS_ENOTFOUND, "token", "this link is not valid");
     return LS_OK;
@@ -731,7 +731,7 @@ static int reset_txn(struct db *db, void *ctx, struct ls_err *err)
     int rc = reset_row(&id, &uid, &exp, db, j->token, err);
     if (rc)
         return rc;
-    sqlite3_stmt *st = db_stmt(db, SQL_SET_HASH);
+    struct db_stmt *st = db_stmt(db, SQL_SET_HASH);
     bind_text(st, ":hash", j->hash);
     bind_int(st, ":now", now);
     bind_int(st, ":user", uid);
@@ -796,7 +796,7 @@ static int register_txn(struct db *db, void *ctx, struct ls_err *err)
             NOTIFY_ACCOUNT_EXISTS, j->r->email, ulang, uid, 0, NULL, 0, 0, NULL};
         return notify_enqueue_account(db, &m, now, err);
     }
-    sqlite3_stmt *st = db_stmt(db, SQL_REG_PRUNE);
+    struct db_stmt *st = db_stmt(db, SQL_REG_PRUNE);
     bind_int(st, ":before", now - 24 * 3600);
     if ((rc = db_step_done(db, st, err)))
         return rc;
@@ -859,16 +859,16 @@ struct verify_job {
 static int verify_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct verify_job *j = ctx;
-    sqlite3_stmt *st = db_stmt(db, SQL_REG_BY_TOKEN);
+    struct db_stmt *st = db_stmt(db, SQL_REG_BY_TOKEN);
     int rc = link_row(db, st, j->token, tu_now(), err);
     if (rc)
         return rc;
-    int64_t reg = sqlite3_column_int64(st, 0);
+    int64_t reg = db_column_int64(st, 0);
     const char *email = col_text(st, 3, j->out.a);
     const char *name = col_text(st, 4, j->out.a);
     const char *hash = col_text(st, 5, j->out.a);
     const char *lang = col_text(st, 6, j->out.a);
-    sqlite3_reset(st);
+    db_reset(st);
     int64_t org = 0;
     if ((rc = signup_account_for(&org, db, email, "email", err)))
         return rc;

@@ -52,21 +52,21 @@ enum { NFIELDS = sizeof fields / sizeof *fields };
 static struct sso_settings pinned;
 static pthread_mutex_t pinned_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static void bind_text(sqlite3_stmt *st, const char *name, const char *v)
+static void bind_text(struct db_stmt *st, const char *name, const char *v)
 {
-    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), v, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, db_bind_parameter_index(st, name), v, -1, DB_TRANSIENT);
 }
 
-static void bind_int(sqlite3_stmt *st, const char *name, int64_t v)
+static void bind_int(struct db_stmt *st, const char *name, int64_t v)
 {
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, name), v);
+    db_bind_int64(st, db_bind_parameter_index(st, name), v);
 }
 
-static void bind_hash(sqlite3_stmt *st, const char *name, const char *token)
+static void bind_hash(struct db_stmt *st, const char *name, const char *token)
 {
     unsigned char h[32];
     auth_token_hash(h, token);
-    sqlite3_bind_blob(st, sqlite3_bind_parameter_index(st, name), h, sizeof h, SQLITE_TRANSIENT);
+    db_bind_blob(st, db_bind_parameter_index(st, name), h, sizeof h, DB_TRANSIENT);
 }
 
 /* ------------------------------------------------------------------ */
@@ -96,13 +96,13 @@ void sso_settings_get(struct sso_settings *out, struct db *db)
         if (out->locked & fields[i].lock)
             continue;
         char *dst = (char *)out + fields[i].offset;
-        sqlite3_stmt *st = db_stmt(db, SQL_SETTING_GET);
+        struct db_stmt *st = db_stmt(db, SQL_SETTING_GET);
         if (!st)
             continue;
         bind_text(st, ":key", fields[i].key);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            snprintf(dst, fields[i].size, "%s", (const char *)sqlite3_column_text(st, 0));
-        sqlite3_reset(st);
+        if (db_step(st) == DB_ROW)
+            snprintf(dst, fields[i].size, "%s", (const char *)db_column_text(st, 0));
+        db_reset(st);
     }
 }
 
@@ -139,7 +139,7 @@ static int settings_txn(struct db *db, void *ctx, struct ls_err *err)
     for (int i = 0; i < NFIELDS && !rc; i++) {
         if (!values[i])
             continue;
-        sqlite3_stmt *st = db_stmt(db, values[i][0] ? SQL_SETTING_PUT : SQL_SETTING_DELETE);
+        struct db_stmt *st = db_stmt(db, values[i][0] ? SQL_SETTING_PUT : SQL_SETTING_DELETE);
         if (!st)
             return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
         bind_text(st, ":key", fields[i].key);
@@ -207,7 +207,7 @@ static int start_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct start_job *j = ctx;
     int64_t now = tu_now();
-    sqlite3_stmt *st = db_stmt(db, SQL_LOGIN_PRUNE);
+    struct db_stmt *st = db_stmt(db, SQL_LOGIN_PRUNE);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_int(st, ":before", now - SSO_LOGIN_TTL);
@@ -268,20 +268,20 @@ struct take_job {
 static int take_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct take_job *j = ctx;
-    sqlite3_stmt *st = db_stmt(db, SQL_LOGIN_GET);
+    struct db_stmt *st = db_stmt(db, SQL_LOGIN_GET);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_hash(st, ":state", j->state);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+    int rc = db_step(st);
+    if (rc == DB_ROW && db_column_bytes(st, 0) == 32) {
         j->out->found = 1;
-        memcpy(j->out->browser_hash, sqlite3_column_blob(st, 0), 32);
-        snprintf(j->out->nonce, sizeof j->out->nonce, "%s", sqlite3_column_text(st, 1));
-        snprintf(j->out->verifier, sizeof j->out->verifier, "%s", sqlite3_column_text(st, 2));
-        j->out->created = sqlite3_column_int64(st, 3);
+        memcpy(j->out->browser_hash, db_column_blob(st, 0), 32);
+        snprintf(j->out->nonce, sizeof j->out->nonce, "%s", db_column_text(st, 1));
+        snprintf(j->out->verifier, sizeof j->out->verifier, "%s", db_column_text(st, 2));
+        j->out->created = db_column_int64(st, 3);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_ROW && rc != DB_DONE)
         return db_fail(db, rc, err);
     st = db_stmt(db, SQL_LOGIN_DELETE);
     bind_hash(st, ":state", j->state);
@@ -400,7 +400,7 @@ static int sign_in(struct db *db, struct account_job *j, int64_t id, const char 
 static int link_identity(struct db *db, const struct oidc_claims *c, int64_t user,
                          struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_IDENTITY_INSERT);
+    struct db_stmt *st = db_stmt(db, SQL_IDENTITY_INSERT);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_text(st, ":iss", c->iss);
@@ -414,13 +414,13 @@ static int account_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct account_job *j = ctx;
     const struct oidc_claims *c = j->claims;
-    sqlite3_stmt *st = db_stmt(db, SQL_IDENTITY_USER);
+    struct db_stmt *st = db_stmt(db, SQL_IDENTITY_USER);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_text(st, ":iss", c->iss);
     bind_text(st, ":sub", c->sub);
-    int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
+    int64_t id = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
+    db_reset(st);
     if (id) {
         st = db_stmt(db, SQL_IDENTITY_SEEN);
         bind_text(st, ":iss", c->iss);
@@ -440,8 +440,8 @@ static int account_txn(struct db *db, void *ctx, struct ls_err *err)
     }
     st = db_stmt(db, SQL_USER_BY_EMAIL);
     bind_text(st, ":email", c->email);
-    id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
+    id = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
+    db_reset(st);
     int rc;
     if (id) { /* an account made by staff, an invitation or a registration */
         if ((rc = link_identity(db, c, id, err)))

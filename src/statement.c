@@ -39,26 +39,26 @@ int statement_parse_month(const char *s, int *year, int *month)
     return 0;
 }
 
-static const char *text(sqlite3_stmt *st, int i, struct arena *a)
+static const char *text(struct db_stmt *st, int i, struct arena *a)
 {
-    const unsigned char *s = sqlite3_column_text(st, i);
+    const unsigned char *s = db_column_text(st, i);
     return s ? arena_strdup(a, (const char *)s) : NULL;
 }
 
 /* Whether a row is charged, and how: 1 with the line's marks set, else 0. */
-static int charged(sqlite3_stmt *st, struct statement_line *l)
+static int charged(struct db_stmt *st, struct statement_line *l)
 {
-    const char *status = (const char *)sqlite3_column_text(st, 14);
+    const char *status = (const char *)db_column_text(st, 14);
     if (status && strcmp(status, "approved") == 0) {
-        l->no_show = sqlite3_column_int(st, 15);
-        return !l->no_show || sqlite3_column_int(st, 19);
+        l->no_show = db_column_int(st, 15);
+        return !l->no_show || db_column_int(st, 19);
     }
     /* Cancelled: charged only when the booker withdrew an approved booking
      * less than late_cancel_hours before its start (or after it began). */
-    const char *from = (const char *)sqlite3_column_text(st, 18);
-    int64_t late = (int64_t)sqlite3_column_int(st, 20) * 3600;
-    int64_t at = sqlite3_column_int64(st, 16);
-    l->late_cancellation = sqlite3_column_int64(st, 17) == l->user_id && from &&
+    const char *from = (const char *)db_column_text(st, 18);
+    int64_t late = (int64_t)db_column_int(st, 20) * 3600;
+    int64_t at = db_column_int64(st, 16);
+    l->late_cancellation = db_column_int64(st, 17) == l->user_id && from &&
                            strcmp(from, "approved") == 0 && late > 0 && l->start - at < late;
     return l->late_cancellation;
 }
@@ -85,23 +85,23 @@ static int carbon(struct db *db, const struct statement_line *l, double power_kw
     return LS_OK;
 }
 
-static void read_line(sqlite3_stmt *st, struct arena *a, struct statement_line *l)
+static void read_line(struct db_stmt *st, struct arena *a, struct statement_line *l)
 {
     memset(l, 0, sizeof *l);
-    l->booking_id = sqlite3_column_int64(st, 0);
-    l->resource_id = sqlite3_column_int64(st, 1);
+    l->booking_id = db_column_int64(st, 0);
+    l->resource_id = db_column_int64(st, 1);
     l->resource_name = text(st, 2, a);
-    l->provider_id = sqlite3_column_int64(st, 3);
+    l->provider_id = db_column_int64(st, 3);
     l->provider_name = text(st, 4, a);
-    l->customer_id = sqlite3_column_int64(st, 5);
+    l->customer_id = db_column_int64(st, 5);
     l->customer_name = text(st, 6, a);
-    l->user_id = sqlite3_column_int64(st, 7);
+    l->user_id = db_column_int64(st, 7);
     l->user_name = text(st, 8, a);
-    l->start = sqlite3_column_int64(st, 9);
-    l->end = sqlite3_column_int64(st, 10);
+    l->start = db_column_int64(st, 9);
+    l->end = db_column_int64(st, 10);
     l->project = text(st, 11, a);
     l->cost_centre = text(st, 12, a);
-    l->economic = sqlite3_column_int(st, 13);
+    l->economic = db_column_int(st, 13);
     price_read(&l->price, st, 22, a);
 }
 
@@ -156,15 +156,15 @@ static void finish_totals(struct statement_total *list, int n)
 
 static int read_lines(struct db *db, struct arena *a, struct statement *out, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_LINES);
+    struct db_stmt *st = db_stmt(db, SQL_LINES);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":from"), out->from);
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":to"), out->to);
+    db_bind_int64(st, db_bind_parameter_index(st, ":from"), out->from);
+    db_bind_int64(st, db_bind_parameter_index(st, ":to"), out->to);
     if (out->organisation_id)
-        sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":org"), out->organisation_id);
-    int cap = 0, ccap = 0, pcap = 0, step = SQLITE_DONE, rc = LS_OK;
-    while (rc == LS_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        db_bind_int64(st, db_bind_parameter_index(st, ":org"), out->organisation_id);
+    int cap = 0, ccap = 0, pcap = 0, step = DB_DONE, rc = LS_OK;
+    while (rc == LS_OK && (step = db_step(st)) == DB_ROW) {
         if (out->nlines == cap) {
             int bigger = cap ? cap * 2 : 32;
             struct statement_line *g = arena_alloc(a, (size_t)bigger * sizeof *g);
@@ -177,14 +177,14 @@ static int read_lines(struct db *db, struct arena *a, struct statement *out, str
         read_line(st, a, l);
         if (!charged(st, l))
             continue;
-        if ((rc = carbon(db, l, sqlite3_column_double(st, 21), &l->kg_co2e, err)))
+        if ((rc = carbon(db, l, db_column_double(st, 21), &l->kg_co2e, err)))
             break;
         out->nlines++;
         add_to(a, &out->customers, &out->ncustomers, &ccap, l->customer_id, l->customer_name, l);
         add_to(a, &out->providers, &out->nproviders, &pcap, l->provider_id, l->provider_name, l);
     }
-    sqlite3_reset(st);
-    if (rc == LS_OK && step != SQLITE_DONE)
+    db_reset(st);
+    if (rc == LS_OK && step != DB_DONE)
         rc = db_fail(db, step, err);
     finish_totals(out->customers, out->ncustomers);
     finish_totals(out->providers, out->nproviders);
@@ -204,7 +204,7 @@ int statement_month(struct db *db, int year, int month, int64_t organisation_id,
     out->to = tu_local_midnight(year, month + 1, 1);
     out->organisation_id = organisation_id;
     out->provisional = now < out->to;
-    int began = sqlite3_get_autocommit(db_handle(db));
+    int began = !db_in_transaction(db);
     int rc = began ? db_begin_read(db, err) : LS_OK;
     if (!rc)
         rc = read_lines(db, a, out, err);

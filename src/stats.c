@@ -169,15 +169,15 @@ static int org_commercial(struct ctx *c, int64_t id, int is_null)
     return 1;
 }
 
-static const char *col_text(struct arena *a, sqlite3_stmt *st, int i)
+static const char *col_text(struct arena *a, struct db_stmt *st, int i)
 {
-    const unsigned char *s = sqlite3_column_text(st, i);
+    const unsigned char *s = db_column_text(st, i);
     return arena_strdup(a, s ? (const char *)s : "");
 }
 
 static int load_catalogue(struct ctx *c, const struct stats_query *q, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(c->db, SQL_RESOURCES);
+    struct db_stmt *st = db_stmt(c->db, SQL_RESOURCES);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     int cap = 256, rc;
@@ -185,7 +185,7 @@ static int load_catalogue(struct ctx *c, const struct stats_query *q, struct ls_
     if (!c->res)
         abort();
     c->nres = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         if (c->nres == cap) {
             cap *= 2;
             c->res = realloc(c->res, (size_t)cap * sizeof *c->res);
@@ -194,22 +194,22 @@ static int load_catalogue(struct ctx *c, const struct stats_query *q, struct ls_
         }
         struct res *r = &c->res[c->nres++];
         memset(r, 0, sizeof *r);
-        r->id = sqlite3_column_int64(st, 0);
+        r->id = db_column_int64(st, 0);
         r->name = col_text(c->a, st, 1);
-        r->shared = sqlite3_column_int(st, 2);
-        r->power_kw = sqlite3_column_double(st, 3);
-        r->lab_id = sqlite3_column_int64(st, 4);
+        r->shared = db_column_int(st, 2);
+        r->power_kw = db_column_double(st, 3);
+        r->lab_id = db_column_int64(st, 4);
         r->lab_name = col_text(c->a, st, 5);
         r->kind = col_text(c->a, st, 6);
-        r->org_id = sqlite3_column_int64(st, 7);
+        r->org_id = db_column_int64(st, 7);
         r->org_name = col_text(c->a, st, 8);
         r->grp = col_text(c->a, st, 9);
-        r->member = sqlite3_column_int(st, 10);
+        r->member = db_column_int(st, 10);
         r->selected = (r->shared || q->include_private) && (!q->members_only || r->member) &&
                       (!q->organisation_id || r->org_id == q->organisation_id);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_DONE)
         return db_fail(c->db, rc, err);
     /* Rowids: dense unless many resources were deleted. */
     int64_t max_id = c->nres ? c->res[c->nres - 1].id : 0;
@@ -222,19 +222,19 @@ static int load_catalogue(struct ctx *c, const struct stats_query *q, struct ls_
 
     st = db_stmt(c->db, SQL_HOURS_ALL);
     struct res *cur = NULL;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
+    while ((rc = db_step(st)) == DB_ROW) {
+        int64_t id = db_column_int64(st, 0);
         if (!cur || cur->id != id)
             cur = find_res(c, id);
         if (!cur || cur->hours.n >= HOURS_MAX_WINDOWS)
             continue;
         struct hours_window *w = &cur->hours.w[cur->hours.n++];
-        w->weekday = sqlite3_column_int(st, 1);
-        w->open_min = sqlite3_column_int(st, 2);
-        w->close_min = sqlite3_column_int(st, 3);
+        w->weekday = db_column_int(st, 1);
+        w->open_min = db_column_int(st, 2);
+        w->close_min = db_column_int(st, 3);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_DONE)
         return db_fail(c->db, rc, err);
 
     st = db_stmt(c->db, SQL_ORGS);
@@ -243,21 +243,21 @@ static int load_catalogue(struct ctx *c, const struct stats_query *q, struct ls_
     if (!c->orgs)
         abort();
     c->norgs = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         if (c->norgs == cap) {
             cap *= 2;
             c->orgs = realloc(c->orgs, (size_t)cap * sizeof *c->orgs);
             if (!c->orgs)
                 abort();
         }
-        const char *g = (const char *)sqlite3_column_text(st, 1);
-        c->orgs[c->norgs].id = sqlite3_column_int64(st, 0);
+        const char *g = (const char *)db_column_text(st, 1);
+        c->orgs[c->norgs].id = db_column_int64(st, 0);
         c->orgs[c->norgs].commercial =
-            !sqlite3_column_int(st, 2) || (g && (strcmp(g, "BioF") == 0 || strcmp(g, "BIZ") == 0));
+            !db_column_int(st, 2) || (g && (strcmp(g, "BioF") == 0 || strcmp(g, "BIZ") == 0));
         c->norgs++;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_DONE)
         return db_fail(c->db, rc, err);
     return LS_OK;
 }
@@ -319,22 +319,22 @@ static int compute_available(struct ctx *c, int64_t from, int64_t to, struct ls_
     struct spans open = {0};
     struct spans bo = {0};
     int rc = LS_OK;
-    sqlite3_stmt *st = db_stmt(c->db, SQL_BLACKOUTS);
+    struct db_stmt *st = db_stmt(c->db, SQL_BLACKOUTS);
     if (!st) {
         rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
         goto done;
     }
-    sqlite3_bind_int64(st, 1, from);
-    sqlite3_bind_int64(st, 2, to);
-    int step = sqlite3_step(st);
+    db_bind_int64(st, 1, from);
+    db_bind_int64(st, 2, to);
+    int step = db_step(st);
     for (int i = 0; i < c->nres; i++) {
         struct res *r = &c->res[i];
         /* Blackouts are ordered by resource id like c->res: advance in step. */
         bo.n = 0;
-        while (step == SQLITE_ROW && sqlite3_column_int64(st, 0) <= r->id) {
-            if (sqlite3_column_int64(st, 0) == r->id)
-                collect_span(sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), &bo);
-            step = sqlite3_step(st);
+        while (step == DB_ROW && db_column_int64(st, 0) <= r->id) {
+            if (db_column_int64(st, 0) == r->id)
+                collect_span(db_column_int64(st, 1), db_column_int64(st, 2), &bo);
+            step = db_step(st);
         }
         if (!r->selected)
             continue;
@@ -346,8 +346,8 @@ static int compute_available(struct ctx *c, int64_t from, int64_t to, struct ls_
             r->avail -= blacked_out(&open, bo.v, bo.n);
         }
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE && step != SQLITE_ROW)
+    db_reset(st);
+    if (step != DB_DONE && step != DB_ROW)
         rc = db_fail(c->db, step, err);
 done:
     free(open.v);
@@ -360,15 +360,15 @@ int stats_available_seconds(struct db *db, int64_t resource_id, int64_t from, in
                             int64_t *out, struct ls_err *err)
 {
     *out = 0;
-    sqlite3_stmt *st = db_stmt(db, SQL_RES_EXISTS);
+    struct db_stmt *st = db_stmt(db, SQL_RES_EXISTS);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, resource_id);
-    int step = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (step == SQLITE_DONE)
+    db_bind_int64(st, 1, resource_id);
+    int step = db_step(st);
+    db_reset(st);
+    if (step == DB_DONE)
         return ls_err_set(err, LS_ENOTFOUND, NULL, "no such resource");
-    if (step != SQLITE_ROW)
+    if (step != DB_ROW)
         return db_fail(db, step, err);
     struct hours_week wk;
     int rc = catalogue_hours_load(db, resource_id, &wk, err);
@@ -376,13 +376,13 @@ int stats_available_seconds(struct db *db, int64_t resource_id, int64_t from, in
         return rc;
     struct spans open = {0}, bo = {0};
     st = db_stmt(db, SQL_RES_BLACKOUTS);
-    sqlite3_bind_int64(st, 1, resource_id);
-    sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, to);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW)
-        collect_span(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), &bo);
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE) {
+    db_bind_int64(st, 1, resource_id);
+    db_bind_int64(st, 2, from);
+    db_bind_int64(st, 3, to);
+    while ((step = db_step(st)) == DB_ROW)
+        collect_span(db_column_int64(st, 0), db_column_int64(st, 1), &bo);
+    db_reset(st);
+    if (step != DB_DONE) {
         rc = db_fail(db, step, err);
     } else {
         *out = hours_layout_span(&wk, from, to, collect_span, &open);
@@ -400,12 +400,12 @@ int stats_available_seconds(struct db *db, int64_t resource_id, int64_t from, in
  * both callers only bound work with it). */
 static int64_t query_int(struct db *db, const char *sql)
 {
-    sqlite3_stmt *st = db_stmt(db, sql);
+    struct db_stmt *st = db_stmt(db, sql);
     int64_t v = 0;
-    if (st && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
+    if (st && db_step(st) == DB_ROW)
+        v = db_column_int64(st, 0);
     if (st)
-        sqlite3_reset(st);
+        db_reset(st);
     return v;
 }
 
@@ -424,24 +424,24 @@ static int local_year(int64_t t)
 int stats_grid_factor(struct db *db, int year, struct stats_factor *out, struct ls_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = db_stmt(db, SQL_FACTOR_YEAR);
+    struct db_stmt *st = db_stmt(db, SQL_FACTOR_YEAR);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int(st, 1, year);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
+    db_bind_int(st, 1, year);
+    int rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_reset(st);
         out->provisional = 1;
         st = db_stmt(db, SQL_FACTOR_LATEST);
-        rc = sqlite3_step(st);
+        rc = db_step(st);
     }
-    if (rc == SQLITE_ROW) {
-        out->year = sqlite3_column_int(st, 0);
-        out->kg_per_kwh = sqlite3_column_double(st, 1);
-        out->estimated = sqlite3_column_int(st, 2);
+    if (rc == DB_ROW) {
+        out->year = db_column_int(st, 0);
+        out->kg_per_kwh = db_column_double(st, 1);
+        out->estimated = db_column_int(st, 2);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_ROW && rc != DB_DONE)
         return db_fail(db, rc, err);
     return LS_OK;
 }
@@ -553,32 +553,32 @@ static int scan_bookings(struct ctx *c, int64_t from, int64_t to, struct stats_u
     }
     edge[ny] = to;
 
-    sqlite3_stmt *st = db_stmt(c->db, SQL_SCAN);
+    struct db_stmt *st = db_stmt(c->db, SQL_SCAN);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, from);
-    sqlite3_bind_int64(st, 2, to);
-    sqlite3_bind_int64(st, 3, from - max_booking_len(c->db));
+    db_bind_int64(st, 1, from);
+    db_bind_int64(st, 2, to);
+    db_bind_int64(st, 3, from - max_booking_len(c->db));
     int rc;
     struct res *r = NULL;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t rid = sqlite3_column_int64(st, 0);
+    while ((rc = db_step(st)) == DB_ROW) {
+        int64_t rid = db_column_int64(st, 0);
         if (!r || r->id != rid)
             r = find_res(c, rid);
         if (!r || !r->selected)
             continue;
-        int org_null = sqlite3_column_type(st, 1) == SQLITE_NULL;
-        int64_t org = sqlite3_column_int64(st, 1);
+        int org_null = db_column_type(st, 1) == DB_NULL;
+        int64_t org = db_column_int64(st, 1);
         /* Clipped to the span here: MAX()/MIN() in the SELECT cost two
          * SQL function calls a row. */
-        int64_t s = sqlite3_column_int64(st, 2), e = sqlite3_column_int64(st, 3);
+        int64_t s = db_column_int64(st, 2), e = db_column_int64(st, 3);
         if (s < from)
             s = from;
         if (e > to)
             e = to;
         int64_t b = e - s;
         r->booked += b;
-        if (!sqlite3_column_int(st, 4))
+        if (!db_column_int(st, 4))
             r->used += b;
         r->bookings++;
         if (org_null || org != r->org_id)
@@ -595,10 +595,10 @@ static int scan_bookings(struct ctx *c, int64_t from, int64_t to, struct stats_u
                 }
             }
         }
-        pairs_add(pairs, (size_t)(r - c->res), (uint64_t)sqlite3_column_int64(st, 5));
+        pairs_add(pairs, (size_t)(r - c->res), (uint64_t)db_column_int64(st, 5));
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_DONE)
         return db_fail(c->db, rc, err);
     return LS_OK;
 }
@@ -811,7 +811,7 @@ done:
 static int begin_snapshot(struct db *db, int *began, struct ls_err *err)
 {
     *began = 0;
-    if (!sqlite3_get_autocommit(db_handle(db)))
+    if (db_in_transaction(db))
         return LS_OK;
     int rc = db_begin_read(db, err);
     if (!rc)
@@ -846,21 +846,21 @@ static int funded_figures(struct db *db, int64_t from, int64_t to, struct stats_
                           struct ls_err *err)
 {
     y->funded_resources = query_int(db, SQL_FUNDED_COUNT);
-    sqlite3_stmt *st = db_stmt(db, SQL_FUNDED_HOURS);
+    struct db_stmt *st = db_stmt(db, SQL_FUNDED_HOURS);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    sqlite3_bind_int64(st, 1, from);
-    sqlite3_bind_int64(st, 2, to);
+    db_bind_int64(st, 1, from);
+    db_bind_int64(st, 2, to);
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        double h = (double)sqlite3_column_int64(st, 1) / 3600.0;
-        if (sqlite3_column_int(st, 0))
+    while ((step = db_step(st)) == DB_ROW) {
+        double h = (double)db_column_int64(st, 1) / 3600.0;
+        if (db_column_int(st, 0))
             y->economic_hours = h;
         else
             y->non_economic_hours = h;
     }
-    sqlite3_reset(st);
-    return step == SQLITE_DONE ? LS_OK : db_fail(db, step, err);
+    db_reset(st);
+    return step == DB_DONE ? LS_OK : db_fail(db, step, err);
 }
 
 static int year_figures(struct db *db, int year, struct stats_year *y, struct ls_err *err)
@@ -886,13 +886,13 @@ static int year_figures(struct db *db, int year, struct stats_year *y, struct ls
     if ((rc = stats_grid_factor(db, year, &y->factor, err)))
         goto done;
 
-    sqlite3_stmt *st = db_stmt(db, SQL_LAB_AREAS);
+    struct db_stmt *st = db_stmt(db, SQL_LAB_AREAS);
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *kind = (const char *)sqlite3_column_text(st, 0);
-        double area = sqlite3_column_double(st, 1);
-        y->infrastructure_kwh += sqlite3_column_double(st, 2);
-        if (sqlite3_column_int64(st, 3) > 0)
+    while ((step = db_step(st)) == DB_ROW) {
+        const char *kind = (const char *)db_column_text(st, 0);
+        double area = db_column_double(st, 1);
+        y->infrastructure_kwh += db_column_double(st, 2);
+        if (db_column_int64(st, 3) > 0)
             y->intensity_estimated = 1;
         if (!kind)
             continue;
@@ -907,8 +907,8 @@ static int year_figures(struct db *db, int year, struct stats_year *y, struct ls
         else if (strcmp(kind, "coworking") == 0)
             y->area_coworking = area;
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE) {
+    db_reset(st);
+    if (step != DB_DONE) {
         rc = db_fail(db, step, err);
         goto done;
     }
@@ -918,13 +918,13 @@ static int year_figures(struct db *db, int year, struct stats_year *y, struct ls
     y->carbon_infrastructure = y->infrastructure_kwh * y->factor.kg_per_kwh;
 
     st = db_stmt(db, SQL_SHARED_COUNTS);
-    if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        y->shared_labs = sqlite3_column_int64(st, 0);
-        y->shared_resources = sqlite3_column_int64(st, 1);
-        y->shared_services = sqlite3_column_int64(st, 2);
+    if ((step = db_step(st)) == DB_ROW) {
+        y->shared_labs = db_column_int64(st, 0);
+        y->shared_resources = db_column_int64(st, 1);
+        y->shared_services = db_column_int64(st, 2);
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW)
+    db_reset(st);
+    if (step != DB_ROW)
         rc = db_fail(db, step, err);
 done:
     arena_release(&a);
@@ -963,16 +963,16 @@ int stats_heatmap(struct db *db, const struct stats_query *q, struct stats_heatm
     struct ctx c = {.db = db, .a = &a};
     if ((rc = load_catalogue(&c, q, err)))
         goto done;
-    sqlite3_stmt *st = db_stmt(db, SQL_HEAT);
-    sqlite3_bind_int64(st, 1, q->from);
-    sqlite3_bind_int64(st, 2, q->to);
-    sqlite3_bind_int64(st, 3, q->from - max_booking_len(db));
+    struct db_stmt *st = db_stmt(db, SQL_HEAT);
+    db_bind_int64(st, 1, q->from);
+    db_bind_int64(st, 2, q->to);
+    db_bind_int64(st, 3, q->from - max_booking_len(db));
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        struct res *r = find_res(&c, sqlite3_column_int64(st, 0));
+    while ((step = db_step(st)) == DB_ROW) {
+        struct res *r = find_res(&c, db_column_int64(st, 0));
         if (!r || !r->selected)
             continue;
-        int64_t t = sqlite3_column_int64(st, 1), end = sqlite3_column_int64(st, 2);
+        int64_t t = db_column_int64(st, 1), end = db_column_int64(st, 2);
         while (t < end) {
             struct tu_local l;
             tu_to_local(t, &l);
@@ -985,8 +985,8 @@ int stats_heatmap(struct db *db, const struct stats_query *q, struct stats_heatm
             t = next;
         }
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE)
+    db_reset(st);
+    if (step != DB_DONE)
         rc = db_fail(db, step, err);
 done:
     free(c.res);
@@ -1019,28 +1019,28 @@ int stats_monthly(struct db *db, int year, const struct stats_query *q, struct a
 int stats_grid_factors_list(struct db *db, struct arena *a, struct stats_grid_factor_row **out,
                             int *n, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_FACTORS_LIST);
+    struct db_stmt *st = db_stmt(db, SQL_FACTORS_LIST);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     int cap = 16, rc;
     struct stats_grid_factor_row *v = arena_alloc(a, (size_t)cap * sizeof *v);
     *n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         if (*n == cap) {
             struct stats_grid_factor_row *w = arena_alloc(a, (size_t)cap * 2 * sizeof *w);
             memcpy(w, v, (size_t)cap * sizeof *v);
             v = w;
             cap *= 2;
         }
-        v[*n].year = sqlite3_column_int(st, 0);
-        v[*n].kg_per_kwh = sqlite3_column_double(st, 1);
+        v[*n].year = db_column_int(st, 0);
+        v[*n].kg_per_kwh = db_column_double(st, 1);
         v[*n].source = col_text(a, st, 2);
-        v[*n].estimated = sqlite3_column_int(st, 3);
+        v[*n].estimated = db_column_int(st, 3);
         (*n)++;
     }
-    sqlite3_reset(st);
+    db_reset(st);
     *out = v;
-    if (rc != SQLITE_DONE)
+    if (rc != DB_DONE)
         return db_fail(db, rc, err);
     return LS_OK;
 }
@@ -1054,15 +1054,15 @@ static int factor_put_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct factor_job *j = ctx;
     const struct stats_grid_factor_row *f = j->f;
-    sqlite3_stmt *st = db_stmt(db, SQL_FACTOR_EXISTS);
-    sqlite3_bind_int(st, 1, f->year);
-    j->created = sqlite3_step(st) != SQLITE_ROW;
-    sqlite3_reset(st);
+    struct db_stmt *st = db_stmt(db, SQL_FACTOR_EXISTS);
+    db_bind_int(st, 1, f->year);
+    j->created = db_step(st) != DB_ROW;
+    db_reset(st);
     st = db_stmt(db, SQL_FACTOR_PUT);
-    sqlite3_bind_int(st, 1, f->year);
-    sqlite3_bind_double(st, 2, f->kg_per_kwh);
-    sqlite3_bind_text(st, 3, f->source ? f->source : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, f->estimated ? 1 : 0);
+    db_bind_int(st, 1, f->year);
+    db_bind_double(st, 2, f->kg_per_kwh);
+    db_bind_text(st, 3, f->source ? f->source : "", -1, DB_STATIC);
+    db_bind_int(st, 4, f->estimated ? 1 : 0);
     return db_step_done(db, st, err);
 }
 
@@ -1081,9 +1081,9 @@ int stats_grid_factor_put(struct db *db, const struct stats_grid_factor_row *f, 
     return rc;
 }
 
-static void bind_year(sqlite3_stmt *st, const void *ctx)
+static void bind_year(struct db_stmt *st, const void *ctx)
 {
-    sqlite3_bind_int(st, 1, *(const int *)ctx);
+    db_bind_int(st, 1, *(const int *)ctx);
 }
 
 int stats_grid_factor_delete(struct db *db, int year, struct ls_err *err)
@@ -1098,31 +1098,31 @@ int stats_grid_factor_delete(struct db *db, int year, struct ls_err *err)
 int stats_energy_defaults_list(struct db *db, struct arena *a, struct stats_energy_default **out,
                                int *n, struct ls_err *err)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_DEFAULTS_LIST);
+    struct db_stmt *st = db_stmt(db, SQL_DEFAULTS_LIST);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     struct stats_energy_default *v = arena_alloc(a, 8 * sizeof *v);
     int rc;
     *n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < 8) {
+    while ((rc = db_step(st)) == DB_ROW && *n < 8) {
         v[*n].kind = col_text(a, st, 0);
-        v[*n].kwh_per_m2_year = sqlite3_column_double(st, 1);
+        v[*n].kwh_per_m2_year = db_column_double(st, 1);
         v[*n].source = col_text(a, st, 2);
         (*n)++;
     }
-    sqlite3_reset(st);
+    db_reset(st);
     *out = v;
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    if (rc != DB_DONE && rc != DB_ROW)
         return db_fail(db, rc, err);
     return LS_OK;
 }
 
-static void bind_default(sqlite3_stmt *st, const void *ctx)
+static void bind_default(struct db_stmt *st, const void *ctx)
 {
     const struct stats_energy_default *d = ctx;
-    sqlite3_bind_text(st, 1, d->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_double(st, 2, d->kwh_per_m2_year);
-    sqlite3_bind_text(st, 3, d->source ? d->source : "", -1, SQLITE_STATIC);
+    db_bind_text(st, 1, d->kind, -1, DB_STATIC);
+    db_bind_double(st, 2, d->kwh_per_m2_year);
+    db_bind_text(st, 3, d->source ? d->source : "", -1, DB_STATIC);
 }
 
 int stats_energy_default_put(struct db *db, const struct stats_energy_default *d,

@@ -5,8 +5,6 @@
 #include <pthread.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "db.h"
 #include "timeutil.h"
 
@@ -34,17 +32,17 @@ static pthread_mutex_t settle_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t settle_cond = PTHREAD_COND_INITIALIZER;
 static uint64_t settle_gen; /* under settle_lock: claims settled so far */
 
-static void bind_i64(sqlite3_stmt *st, const char *name, int64_t v)
+static void bind_i64(struct db_stmt *st, const char *name, int64_t v)
 {
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, name), v);
+    db_bind_int64(st, db_bind_parameter_index(st, name), v);
 }
 
-static void bind_text(sqlite3_stmt *st, const char *name, const char *v)
+static void bind_text(struct db_stmt *st, const char *name, const char *v)
 {
-    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), v, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, db_bind_parameter_index(st, name), v, -1, DB_TRANSIENT);
 }
 
-static int prepare(struct db *db, const char *sql, sqlite3_stmt **out, struct ls_err *err)
+static int prepare(struct db *db, const char *sql, struct db_stmt **out, struct ls_err *err)
 {
     *out = db_stmt(db, sql);
     return *out ? LS_OK : ls_err_set(err, LS_EINTERNAL, NULL, "database error");
@@ -55,22 +53,22 @@ static int prepare(struct db *db, const char *sql, sqlite3_stmt **out, struct ls
 static int key_wait(struct db *db, const struct throttle_key *k, int64_t now, struct ls_err *err,
                     int *wait)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = prepare(db, SQL_STATS, &st, err);
     if (rc)
         return rc;
     bind_text(st, ":key", k->key);
     bind_i64(st, ":since", now - k->window);
     bind_i64(st, ":stale", now - THROTTLE_STALE);
-    int r = sqlite3_step(st);
-    if (r != SQLITE_ROW) {
-        sqlite3_reset(st);
+    int r = db_step(st);
+    if (r != DB_ROW) {
+        db_reset(st);
         return db_fail(db, r, err);
     }
-    int settled = sqlite3_column_int(st, 0);
-    int pending = sqlite3_column_int(st, 1);
-    int64_t last = sqlite3_column_int64(st, 2), oldest = sqlite3_column_int64(st, 3);
-    sqlite3_reset(st);
+    int settled = db_column_int(st, 0);
+    int pending = db_column_int(st, 1);
+    int64_t last = db_column_int64(st, 2), oldest = db_column_int64(st, 3);
+    db_reset(st);
     *wait = 0;
     if (settled < k->free) {
         if (settled + pending >= k->free)
@@ -98,7 +96,7 @@ static int claim_txn(struct db *db, void *ctx, struct ls_err *err)
     for (int i = 0; i < c->n; i++)
         if (c->keys[i].window > window)
             window = c->keys[i].window;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = prepare(db, SQL_PRUNE, &st, err);
     if (rc)
         return rc;
@@ -126,7 +124,7 @@ static int claim_txn(struct db *db, void *ctx, struct ls_err *err)
         bind_i64(st, ":at", c->now);
         if ((rc = db_step_done(db, st, err)))
             return rc;
-        c->keys[i].row = sqlite3_last_insert_rowid(db_handle(db));
+        c->keys[i].row = db_last_insert_id(db);
     }
     return LS_OK;
 }
@@ -188,7 +186,7 @@ static int each_row(struct db *db, const struct throttle_claim *c, const char *s
     for (int i = 0; i < c->n; i++) {
         if (!c->keys[i].row)
             continue;
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int rc = prepare(db, sql, &st, err);
         if (rc)
             return rc;
@@ -211,7 +209,7 @@ int throttle_release(struct db *db, const struct throttle_claim *c, struct ls_er
 
 int throttle_forget(struct db *db, const char *key, struct ls_err *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc = prepare(db, SQL_FORGET, &st, err);
     if (rc)
         return rc;

@@ -56,15 +56,13 @@ static struct user load(struct testdb *t, struct arena *a, int64_t id)
 
 static int audit_count(struct testdb *t, const char *action, int64_t object_id)
 {
-    sqlite3_stmt *st;
-    sqlite3_prepare_v2(db_handle(t->db),
-                       "SELECT count(*) FROM audit_log WHERE action = ?1 AND object_id = ?2", -1,
-                       &st, NULL);
-    sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, object_id);
-    sqlite3_step(st);
-    int n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    struct db_stmt *st;
+    db_prepare(t->db, "SELECT count(*) FROM audit_log WHERE action = ?1 AND object_id = ?2", &st);
+    db_bind_text(st, 1, action, -1, DB_STATIC);
+    db_bind_int64(st, 2, object_id);
+    db_step(st);
+    int n = db_column_int(st, 0);
+    db_finalize(st);
     return n;
 }
 
@@ -344,14 +342,13 @@ static void account__staff_reset_ends_every_session(void **state)
     assert_int_equal(audit_count(t, "user.password.reset", id), 1);
     sign_in(t, &a, "kasia@example.org", "fresh start phrase");
     /* The hash stored is argon2id, never the password. */
-    sqlite3_stmt *st;
-    sqlite3_prepare_v2(db_handle(t->db), "SELECT password_hash FROM users WHERE id = ?1", -1, &st,
-                       NULL);
-    sqlite3_bind_int64(st, 1, id);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_non_null(strstr((const char *)sqlite3_column_text(st, 0), "$argon2id$"));
-    assert_null(strstr((const char *)sqlite3_column_text(st, 0), "fresh start"));
-    sqlite3_finalize(st);
+    struct db_stmt *st;
+    db_prepare(t->db, "SELECT password_hash FROM users WHERE id = ?1", &st);
+    db_bind_int64(st, 1, id);
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_non_null(strstr((const char *)db_column_text(st, 0), "$argon2id$"));
+    assert_null(strstr((const char *)db_column_text(st, 0), "fresh start"));
+    db_finalize(st);
     arena_release(&a);
     testdb_free(t);
 }

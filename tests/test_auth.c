@@ -109,13 +109,12 @@ static void auth__login_session_and_logout(void **state)
     assert_int_equal(u.id, id);
     assert_int_equal(strlen(token), 64);
     /* The database holds only the hash of the session id. */
-    sqlite3_stmt *st;
-    sqlite3_prepare_v2(db_handle(t->db), "SELECT count(*) FROM sessions WHERE id_hash = ?1", -1,
-                       &st, NULL);
-    sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
-    sqlite3_step(st);
-    assert_int_equal(sqlite3_column_int(st, 0), 0);
-    sqlite3_finalize(st);
+    struct db_stmt *st;
+    db_prepare(t->db, "SELECT count(*) FROM sessions WHERE id_hash = ?1", &st);
+    db_bind_text(st, 1, token, -1, DB_STATIC);
+    db_step(st);
+    assert_int_equal(db_column_int(st, 0), 0);
+    db_finalize(st);
 
     struct user v;
     const char *csrf2 = NULL;

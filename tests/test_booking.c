@@ -115,11 +115,11 @@ static int book(struct fx *f, const struct user *u, int64_t res, int64_t s, int6
 
 static int64_t count(struct fx *f, const char *sql)
 {
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(f->t->db), sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    struct db_stmt *st = NULL;
+    assert_int_equal(db_prepare(f->t->db, sql, &st), DB_OK);
+    assert_int_equal(db_step(st), DB_ROW);
+    int64_t n = db_column_int64(st, 0);
+    db_finalize(st);
     return n;
 }
 
@@ -662,24 +662,24 @@ static void booking__demo_bookings_follow_the_rules(void **state)
     assert_true(count(f, "SELECT count(*) FROM bookings WHERE start < strftime('%s','now')") > 0);
     assert_true(count(f, "SELECT count(*) FROM bookings WHERE start > strftime('%s','now')") > 0);
     /* every booking fits its resource's hours, grid, length and sharing rules */
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(f->t->db),
-                                        "SELECT b.resource_id, b.start, b.end, b.user_id"
-                                        " FROM bookings b",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
+    struct db_stmt *st = NULL;
+    assert_int_equal(db_prepare(f->t->db,
+                                "SELECT b.resource_id, b.start, b.end, b.user_id"
+                                " FROM bookings b",
+                                &st),
+                     DB_OK);
     struct ls_err err = {0};
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (db_step(st) == DB_ROW) {
         struct resource_rules rr;
-        int64_t start = sqlite3_column_int64(st, 1), end = sqlite3_column_int64(st, 2);
-        assert_int_equal(catalogue_resource_rules(f->t->db, sqlite3_column_int64(st, 0), &rr, &err),
+        int64_t start = db_column_int64(st, 1), end = db_column_int64(st, 2);
+        assert_int_equal(catalogue_resource_rules(f->t->db, db_column_int64(st, 0), &rr, &err),
                          LS_OK);
         assert_int_equal(hours_fit(&rr.hours, start, end, rr.slot_minutes), HOURS_FITS);
         assert_true(end - start >= rr.min_minutes * 60 && end - start <= rr.max_minutes * 60);
         if (rr.requires_training)
-            assert_true(catalogue_user_trained(f->t->db, rr.id, sqlite3_column_int64(st, 3)));
+            assert_true(catalogue_user_trained(f->t->db, rr.id, db_column_int64(st, 3)));
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     assert_int_equal(count(f, "SELECT count(*) FROM bookings WHERE status = 'pending'"
                               " AND start < strftime('%s','now')"),
                      0);

@@ -225,14 +225,14 @@ static void explain(struct fx *f, const char *sql, struct plan *p)
 {
     char eqp[4096];
     snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db_handle(f->t->db), eqp, -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        fail_msg("%s\n%s", sqlite3_errmsg(db_handle(f->t->db)), sql);
+    struct db_stmt *st = NULL;
+    int rc = db_prepare(f->t->db, eqp, &st);
+    if (rc != DB_OK)
+        fail_msg("%s\n%s", db_errmsg(f->t->db), sql);
     p->n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW && p->n < 32)
-        snprintf(p->lines[p->n++], sizeof p->lines[0], "%s", sqlite3_column_text(st, 3));
-    sqlite3_finalize(st);
+    while (db_step(st) == DB_ROW && p->n < 32)
+        snprintf(p->lines[p->n++], sizeof p->lines[0], "%s", db_column_text(st, 3));
+    db_finalize(st);
 }
 
 static void plan_fail(const struct plan *p, const char *sql, const char *why)

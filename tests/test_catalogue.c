@@ -706,7 +706,7 @@ static int64_t live_row(struct testdb *t, int64_t res, int64_t user, int64_t org
              (long long)res, (long long)user, (long long)org, (long long)start, (long long)end,
              status);
     testdb_exec(t, sql);
-    return sqlite3_last_insert_rowid(db_handle(t->db));
+    return db_last_insert_id(t->db);
 }
 
 /* What the HTTP layer hands down: here it only records and marks. */
@@ -726,16 +726,16 @@ static int record_cancel(struct db *db, int64_t id, const char *reason, void *ct
     char sql[128];
     snprintf(sql, sizeof sql, "UPDATE bookings SET status = 'cancelled' WHERE id = %lld",
              (long long)id);
-    return sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL) == SQLITE_OK ? LS_OK : LS_EINTERNAL;
+    return db_exec(db, sql, NULL) == DB_OK ? LS_OK : LS_EINTERNAL;
 }
 
 static int64_t count_of(struct testdb *t, const char *sql)
 {
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(t->db), sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    struct db_stmt *st = NULL;
+    assert_int_equal(db_prepare(t->db, sql, &st), DB_OK);
+    assert_int_equal(db_step(st), DB_ROW);
+    int64_t n = db_column_int64(st, 0);
+    db_finalize(st);
     return n;
 }
 

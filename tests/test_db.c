@@ -6,22 +6,24 @@
 #include <sched.h>
 #include <stdatomic.h>
 
+#include <sqlite3.h> /* this file tests the SQLite engine itself */
+
 static void db__wal_and_foreign_keys_on(void **state)
 {
     (void)state;
     struct testdb *t = testdb_new();
-    sqlite3_stmt *st;
-    sqlite3_prepare_v2(db_handle(t->db), "PRAGMA journal_mode", -1, &st, NULL);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
-    sqlite3_finalize(st);
+    struct db_stmt *st;
+    db_prepare(t->db, "PRAGMA journal_mode", &st);
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_string_equal((const char *)db_column_text(st, 0), "wal");
+    db_finalize(st);
     char *msg = NULL;
     /* A lab for an organisation that does not exist violates the foreign key. */
     int rc = sqlite3_exec(db_handle(t->db),
                           "INSERT INTO labs(organisation_id,name,kind,area_m2,created,updated)"
                           " VALUES (999,'x','commercial',10,0,0)",
                           NULL, NULL, &msg);
-    assert_int_equal(rc & 0xff, SQLITE_CONSTRAINT);
+    assert_int_equal(rc & 0xff, DB_CONSTRAINT);
     sqlite3_free(msg);
     testdb_free(t);
 }
@@ -31,18 +33,42 @@ static void db__statement_cache_returns_same_prepared(void **state)
     (void)state;
     static const char SQL[] = "SELECT ?1 + 1";
     struct testdb *t = testdb_new();
-    sqlite3_stmt *a = db_stmt(t->db, SQL);
+    struct db_stmt *a = db_stmt(t->db, SQL);
     assert_non_null(a);
-    sqlite3_bind_int(a, 1, 41);
-    assert_int_equal(sqlite3_step(a), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(a, 0), 42);
-    sqlite3_stmt *b = db_stmt(t->db, SQL); /* reset and cleared on reuse */
+    db_bind_int(a, 1, 41);
+    assert_int_equal(db_step(a), DB_ROW);
+    assert_int_equal(db_column_int(a, 0), 42);
+    struct db_stmt *b = db_stmt(t->db, SQL); /* reset and cleared on reuse */
     assert_ptr_equal(a, b);
-    assert_int_equal(sqlite3_step(b), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_type(b, 0), SQLITE_NULL);
-    sqlite3_reset(b);
+    assert_int_equal(db_step(b), DB_ROW);
+    assert_int_equal(db_column_type(b, 0), DB_NULL);
+    db_reset(b);
     static const char BAD[] = "SELEC nonsense";
     assert_null(db_stmt(t->db, BAD));
+    testdb_free(t);
+}
+
+/* Columns are named by their AS names before the first step (privacy's
+ * export reads them so); parameters by their names. */
+static void db__columns_and_parameters_named(void **state)
+{
+    (void)state;
+    static const char SQL[] = "SELECT ?1 AS one, 2 AS two, key FROM settings";
+    struct testdb *t = testdb_new();
+    struct db_stmt *st = db_stmt(t->db, SQL);
+    assert_non_null(st);
+    assert_int_equal(db_column_count(st), 3);
+    assert_string_equal(db_column_name(st, 0), "one");
+    assert_string_equal(db_column_name(st, 1), "two");
+    assert_string_equal(db_column_name(st, 2), "key");
+    assert_null(db_column_name(st, 3));
+    db_reset(st);
+    static const char NAMED[] = "SELECT :a + ?2 + :b";
+    st = db_stmt(t->db, NAMED);
+    assert_int_equal(db_bind_parameter_count(st), 3);
+    assert_string_equal(db_bind_parameter_name(st, 1), ":a");
+    assert_string_equal(db_bind_parameter_name(st, 3), ":b");
+    db_reset(st);
     testdb_free(t);
 }
 
@@ -52,8 +78,8 @@ static const char INS[] = "INSERT INTO settings(key, value) VALUES (?1, 'v')";
 static int insert_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     const char *key = ctx;
-    sqlite3_stmt *st = db_stmt(db, INS);
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    struct db_stmt *st = db_stmt(db, INS);
+    db_bind_text(st, 1, key, -1, DB_STATIC);
     int rc = db_step_done(db, st, err);
     if (!rc && strcmp(key, "refused") == 0)
         rc = ls_err_set(err, LS_ECONFLICT, NULL, "refused on purpose");
@@ -68,10 +94,10 @@ static void db__write_commits_or_leaves_nothing(void **state)
     struct ls_err err = {0};
     assert_int_equal(db_write(t->db, insert_txn, "refused", &err), LS_ECONFLICT);
     assert_int_equal(db_write(t->db, insert_txn, "b", &err), LS_OK);
-    sqlite3_stmt *st = db_stmt(t->db, CNT);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 1);
-    sqlite3_reset(st);
+    struct db_stmt *st = db_stmt(t->db, CNT);
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_int_equal(db_column_int(st, 0), 1);
+    db_reset(st);
     /* A duplicate key is an error code, not a crash, and writes nothing. */
     assert_int_equal(db_write(t->db, insert_txn, "b", &err), LS_EINTERNAL);
     testdb_free(t);
@@ -80,11 +106,11 @@ static void db__write_commits_or_leaves_nothing(void **state)
 /* The one value a query returns (a count, a pragma). */
 static int64_t scalar(struct testdb *t, const char *sql)
 {
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(t->db), sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    struct db_stmt *st;
+    assert_int_equal(db_prepare(t->db, sql, &st), DB_OK);
+    assert_int_equal(db_step(st), DB_ROW);
+    int64_t n = db_column_int64(st, 0);
+    db_finalize(st);
     return n;
 }
 
@@ -97,7 +123,7 @@ static void assert_integrity_ok(const char *path)
 {
     /* A fresh connection: what a restarted server would find on disk. */
     sqlite3 *h = NULL;
-    assert_int_equal(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), DB_OK);
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -108,12 +134,12 @@ static void assert_integrity_ok(const char *path)
 
 /* Disk full: a write that cannot get space is 503 "unavailable" with nothing
  * half-written, and the file stays sound. PRAGMA max_page_count stands in
- * for a full disk: SQLite answers SQLITE_FULL exactly as for ENOSPC. */
+ * for a full disk: SQLite answers DB_FULL exactly as for ENOSPC. */
 static void db__full_storage_is_unavailable_and_corrupts_nothing(void **state)
 {
     (void)state;
     struct testdb *t = testdb_new();
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int pages = (int)scalar(t, "PRAGMA page_count");
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA max_page_count=%d", pages + 3);
@@ -139,8 +165,8 @@ static void db__full_storage_is_unavailable_and_corrupts_nothing(void **state)
     assert_int_equal(ls_code_status(err.code), 503);
     assert_non_null(strstr(err.message, "full"));
     assert_true(created > 0);
-    assert_true(sqlite3_get_autocommit(db_handle(t->db))); /* rolled back, not left open */
-    assert_int_equal(count_users(t), created);             /* the failed one is not there */
+    assert_true(!db_in_transaction(t->db));    /* rolled back, not left open */
+    assert_int_equal(count_users(t), created); /* the failed one is not there */
 
     /* The generic mapping, on a statement of our own. */
     static const char SQL_FILL[] =
@@ -150,7 +176,7 @@ static void db__full_storage_is_unavailable_and_corrupts_nothing(void **state)
     char big[8192];
     memset(big, 'b', sizeof big - 1);
     big[sizeof big - 1] = '\0';
-    sqlite3_bind_text(st, 1, big, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, big, -1, DB_STATIC);
     ls_err_clear(&err);
     assert_int_equal(db_step_done(t->db, st, &err), LS_EUNAVAILABLE);
 
@@ -192,10 +218,10 @@ static int gjob_fn(struct db *db, void *p, struct ls_err *err)
     if (j->max_pages) { /* a setting of the connection the group runs on */
         char sql[64];
         snprintf(sql, sizeof sql, "PRAGMA max_page_count=%d", j->max_pages);
-        sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL);
+        db_exec(db, sql, NULL);
     }
-    sqlite3_stmt *st = db_stmt(db, j->blob ? SQL_BIG_INSERT : SQL_G_INSERT);
-    sqlite3_bind_int(st, 1, j->k);
+    struct db_stmt *st = db_stmt(db, j->blob ? SQL_BIG_INSERT : SQL_G_INSERT);
+    db_bind_int(st, 1, j->k);
     int rc = db_step_done(db, st, err);
     if (rc)
         return rc;
@@ -330,7 +356,7 @@ static void db__write_inside_a_write_is_a_savepoint(void **state)
     /* Alone, outside a transaction: a group of one, committed. */
     struct gjob solo = {.k = 3, .t = t};
     assert_int_equal(db_write(t->db, gjob_fn, &solo, &solo.err), LS_OK);
-    assert_true(sqlite3_get_autocommit(db_handle(t->db)));
+    assert_true(!db_in_transaction(t->db));
     assert_int_equal(count_where(t, "g", 3), 1);
     testdb_free(t);
 }
@@ -379,6 +405,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(db__wal_and_foreign_keys_on),
         cmocka_unit_test(db__statement_cache_returns_same_prepared),
+        cmocka_unit_test(db__columns_and_parameters_named),
         cmocka_unit_test(db__write_commits_or_leaves_nothing),
         cmocka_unit_test(db__full_storage_is_unavailable_and_corrupts_nothing),
         cmocka_unit_test(db__group_commit_shares_a_transaction_and_isolates_failures),

@@ -18,12 +18,12 @@ static int last_number(void)
 /* The first integer of the first row of `sql`. */
 static int64_t query_int(struct testdb *t, const char *sql)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db_handle(t->db), sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("SQL failed: %s\n%s", sqlite3_errmsg(db_handle(t->db)), sql);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    struct db_stmt *st = NULL;
+    if (db_prepare(t->db, sql, &st) != DB_OK)
+        fail_msg("SQL failed: %s\n%s", db_errmsg(t->db), sql);
+    assert_int_equal(db_step(st), DB_ROW);
+    int64_t v = db_column_int64(st, 0);
+    db_finalize(st);
     return v;
 }
 
@@ -31,18 +31,18 @@ static int64_t query_int(struct testdb *t, const char *sql)
  * statistics of ANALYZE (which `labshare demo` runs) are not schema. */
 static char *schema_text(struct testdb *t)
 {
-    sqlite3_stmt *st = NULL;
+    struct db_stmt *st = NULL;
     assert_int_equal(
-        sqlite3_prepare_v2(db_handle(t->db),
-                           "SELECT group_concat(type || ' ' || name || ' ' || "
-                           "coalesce(sql, ''), char(10)) FROM (SELECT * FROM "
-                           "sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name)",
-                           -1, &st, NULL),
-        SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    const unsigned char *text = sqlite3_column_text(st, 0); /* NULL: no schema */
+        db_prepare(t->db,
+                   "SELECT group_concat(type || ' ' || name || ' ' || "
+                   "coalesce(sql, ''), char(10)) FROM (SELECT * FROM "
+                   "sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name)",
+                   &st),
+        DB_OK);
+    assert_int_equal(db_step(st), DB_ROW);
+    const unsigned char *text = db_column_text(st, 0); /* NULL: no schema */
     char *s = strdup(text ? (const char *)text : "");
-    sqlite3_finalize(st);
+    db_finalize(st);
     assert_non_null(s);
     return s;
 }
@@ -321,22 +321,20 @@ static void gunzip_to(const char *gz, const char *out)
 /* "quote(\"a\"), quote(\"b\")…" over the columns `old.<table>` had. */
 static void old_columns(struct testdb *t, const char *table, char *out, size_t cap)
 {
-    sqlite3_stmt *st = NULL;
+    struct db_stmt *st = NULL;
     assert_int_equal(
-        sqlite3_prepare_v2(db_handle(t->db),
-                           "SELECT name FROM pragma_table_info(?1, 'old') ORDER BY cid", -1, &st,
-                           NULL),
-        SQLITE_OK);
-    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+        db_prepare(t->db, "SELECT name FROM pragma_table_info(?1, 'old') ORDER BY cid", &st),
+        DB_OK);
+    db_bind_text(st, 1, table, -1, DB_STATIC);
     size_t len = 0;
     out[0] = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (db_step(st) == DB_ROW) {
         int n = snprintf(out + len, cap - len, "%squote(\"%s\")", len ? ", " : "",
-                         (const char *)sqlite3_column_text(st, 0));
+                         (const char *)db_column_text(st, 0));
         assert_true(n > 0 && (size_t)n < cap - len);
         len += (size_t)n;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     assert_true(len > 0);
 }
 
@@ -400,18 +398,18 @@ static void upgrade_fixture(const struct fixture *fx)
 
     snprintf(sql, sizeof sql, "ATTACH '%s' AS old", before);
     testdb_exec(t, sql);
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(t->db),
-                                        "SELECT name FROM old.sqlite_master WHERE type = 'table' "
-                                        "AND name NOT LIKE 'sqlite_%' ORDER BY name",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
+    struct db_stmt *st = NULL;
+    assert_int_equal(db_prepare(t->db,
+                                "SELECT name FROM old.sqlite_master WHERE type = 'table' "
+                                "AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                                &st),
+                     DB_OK);
     int tables = 0;
     int64_t rows = 0;
     static char cols[8192];
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (db_step(st) == DB_ROW) {
         char table[128];
-        snprintf(table, sizeof table, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(table, sizeof table, "%s", (const char *)db_column_text(st, 0));
         old_columns(t, table, cols, sizeof cols);
         snprintf(sql, sizeof sql, "SELECT count(*) FROM old.\"%s\"", table);
         int64_t n = query_int(t, sql);
@@ -427,7 +425,7 @@ static void upgrade_fixture(const struct fixture *fx)
         tables++;
         rows += n;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     /* The fixture is the demo data: 20 tables, thousands of bookings. */
     assert_true(tables >= 20);
     assert_true(rows > 8000);

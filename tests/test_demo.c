@@ -7,11 +7,11 @@
 
 static int64_t scalar(struct testdb *t, const char *sql)
 {
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(t->db), sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    struct db_stmt *st = NULL;
+    assert_int_equal(db_prepare(t->db, sql, &st), DB_OK);
+    assert_int_equal(db_step(st), DB_ROW);
+    int64_t v = db_column_int64(st, 0);
+    db_finalize(st);
     return v;
 }
 
@@ -28,11 +28,11 @@ static char *fingerprint(struct testdb *t)
         "   FROM opening_hours h"
         " UNION ALL SELECT s.name || s.organisation_id FROM services s"
         " UNION ALL SELECT u.email || u.role || coalesce(u.organisation_id, '-') FROM users u)";
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(t->db), sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    char *out = strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    struct db_stmt *st = NULL;
+    assert_int_equal(db_prepare(t->db, sql, &st), DB_OK);
+    assert_int_equal(db_step(st), DB_ROW);
+    char *out = strdup((const char *)db_column_text(st, 0));
+    db_finalize(st);
     return out;
 }
 

@@ -88,7 +88,7 @@ static int64_t booking(struct fixture *fx, int64_t resource, const struct user *
          u->organisation_id ? (u->organisation_id == 1 ? "1" : "2") : "NULL", (long long)start,
          (long long)start + 3600, purpose, status, NOW - DAY, NOW - DAY,
          cancelled_at ? "strftime('%s','now')" : "NULL");
-    int64_t id = sqlite3_last_insert_rowid(db_handle(fx->t->db));
+    int64_t id = db_last_insert_id(fx->t->db);
     if (cancelled_at)
         exec(fx, "UPDATE bookings SET cancelled_at = %lld WHERE id = %lld", (long long)cancelled_at,
              (long long)id);
@@ -147,16 +147,15 @@ static void feed__token_is_hashed_looked_up_and_revocable(void **state)
                      LS_OK);
     assert_int_equal(strlen(token), 64);
     /* stored: only the BLAKE2b hash */
-    sqlite3_stmt *st;
-    sqlite3_prepare_v2(db_handle(fx->t->db), "SELECT token_hash FROM feeds WHERE id = ?1", -1, &st,
-                       NULL);
-    sqlite3_bind_int64(st, 1, id);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    struct db_stmt *st;
+    db_prepare(fx->t->db, "SELECT token_hash FROM feeds WHERE id = ?1", &st);
+    db_bind_int64(st, 1, id);
+    assert_int_equal(db_step(st), DB_ROW);
     unsigned char h[32];
     auth_token_hash(h, token);
-    assert_int_equal(sqlite3_column_bytes(st, 0), 32);
-    assert_memory_equal(sqlite3_column_blob(st, 0), h, 32);
-    sqlite3_finalize(st);
+    assert_int_equal(db_column_bytes(st, 0), 32);
+    assert_memory_equal(db_column_blob(st, 0), h, 32);
+    db_finalize(st);
 
     struct feed f;
     assert_int_equal(feed_lookup(fx->t->db, token, &fx->a, &f, &err), LS_OK);
@@ -478,12 +477,11 @@ static void feed__events_read_an_index_range(void **state)
         for (int version = 0; version <= 1; version++) {
             char eqp[4096], plan[4096] = "";
             snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", feed_events_sql(scope, version));
-            sqlite3_stmt *st = NULL;
-            assert_int_equal(sqlite3_prepare_v2(db_handle(fx->t->db), eqp, -1, &st, NULL),
-                             SQLITE_OK);
+            struct db_stmt *st = NULL;
+            assert_int_equal(db_prepare(fx->t->db, eqp, &st), DB_OK);
             int ranged = 0;
-            while (sqlite3_step(st) == SQLITE_ROW) {
-                const char *line = (const char *)sqlite3_column_text(st, 3);
+            while (db_step(st) == DB_ROW) {
+                const char *line = (const char *)db_column_text(st, 3);
                 strncat(plan, line, sizeof plan - strlen(plan) - 2);
                 strcat(plan, "\n");
                 if (strncmp(line, "SCAN b", 6) == 0)
@@ -491,7 +489,7 @@ static void feed__events_read_an_index_range(void **state)
                 if (strncmp(line, "SEARCH b USING", 14) == 0 && strstr(line, "start>?"))
                     ranged = 1;
             }
-            sqlite3_finalize(st);
+            db_finalize(st);
             if (!ranged)
                 fail_msg("scope %d, version %d reads no range on start:\n%s", scope, version, plan);
         }

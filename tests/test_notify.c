@@ -96,11 +96,11 @@ static int64_t book(struct fx *f, const struct user *u, int64_t res, int64_t s, 
 
 static int64_t count(struct fx *f, const char *sql)
 {
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(f->t->db), sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    struct db_stmt *st = NULL;
+    assert_int_equal(db_prepare(f->t->db, sql, &st), DB_OK);
+    assert_int_equal(db_step(st), DB_ROW);
+    int64_t n = db_column_int64(st, 0);
+    db_finalize(st);
     return n;
 }
 

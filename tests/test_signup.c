@@ -39,10 +39,10 @@ static struct user load(struct testdb *t, struct arena *a, int64_t id)
 /* One integer from a query with no parameters. */
 static int64_t scalar(struct testdb *t, const char *sql)
 {
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(t->db), sql, -1, &st, NULL), SQLITE_OK);
-    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
+    struct db_stmt *st;
+    assert_int_equal(db_prepare(t->db, sql, &st), DB_OK);
+    int64_t v = db_step(st) == DB_ROW ? db_column_int64(st, 0) : -1;
+    db_finalize(st);
     return v;
 }
 
@@ -50,15 +50,14 @@ static int64_t scalar(struct testdb *t, const char *sql)
  * carry it (arena copy), or NULL when that message has no link. */
 static const char *outbox_token(struct testdb *t, struct arena *a, const char *kind)
 {
-    sqlite3_stmt *st;
-    sqlite3_prepare_v2(db_handle(t->db),
-                       "SELECT link_token FROM outbox WHERE kind = ?1 ORDER BY id DESC LIMIT 1", -1,
-                       &st, NULL);
-    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    struct db_stmt *st;
+    db_prepare(t->db, "SELECT link_token FROM outbox WHERE kind = ?1 ORDER BY id DESC LIMIT 1",
+               &st);
+    db_bind_text(st, 1, kind, -1, DB_STATIC);
     const char *tok = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        tok = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    if (db_step(st) == DB_ROW && db_column_type(st, 0) != DB_NULL)
+        tok = arena_strdup(a, (const char *)db_column_text(st, 0));
+    db_finalize(st);
     return tok;
 }
 

@@ -23,10 +23,10 @@ static void add_org(struct testdb *t, int64_t id)
 
 static int64_t scalar(struct testdb *t, const char *sql)
 {
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(t->db), sql, -1, &st, NULL), SQLITE_OK);
-    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
+    struct db_stmt *st;
+    assert_int_equal(db_prepare(t->db, sql, &st), DB_OK);
+    int64_t v = db_step(st) == DB_ROW ? db_column_int64(st, 0) : -1;
+    db_finalize(st);
     return v;
 }
 
@@ -191,15 +191,15 @@ static void sso__a_callback_state_works_once_and_in_one_browser(void **state)
     unsigned char hs[32], hb[32];
     auth_token_hash(hs, st);
     auth_token_hash(hb, browser);
-    sqlite3_stmt *ins;
-    sqlite3_prepare_v2(db_handle(t->db),
-                       "INSERT INTO oidc_logins(state_hash, browser_hash, nonce, verifier, created)"
-                       " VALUES (?1, ?2, 'n', 'v', strftime('%s','now'))",
-                       -1, &ins, NULL);
-    sqlite3_bind_blob(ins, 1, hs, 32, SQLITE_STATIC);
-    sqlite3_bind_blob(ins, 2, hb, 32, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
-    sqlite3_finalize(ins);
+    struct db_stmt *ins;
+    db_prepare(t->db,
+               "INSERT INTO oidc_logins(state_hash, browser_hash, nonce, verifier, created)"
+               " VALUES (?1, ?2, 'n', 'v', strftime('%s','now'))",
+               &ins);
+    db_bind_blob(ins, 1, hs, 32, DB_STATIC);
+    db_bind_blob(ins, 2, hb, 32, DB_STATIC);
+    assert_int_equal(db_step(ins), DB_DONE);
+    db_finalize(ins);
 
     struct sso_callback cb = {.state = st, .code = "c", .cookie = other};
     assert_int_not_equal(sso_finish(&u, &session, &csrf, &why, t->db, &a, &cb, &err), LS_OK);

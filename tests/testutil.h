@@ -61,10 +61,9 @@ static inline void testdb_free(struct testdb *t)
 /* Runs a statement with no parameters; fails the test on error. */
 static inline void testdb_exec(struct testdb *t, const char *sql)
 {
-    char *msg = NULL;
-    int rc = sqlite3_exec(db_handle(t->db), sql, NULL, NULL, &msg);
-    if (rc != SQLITE_OK)
-        fail_msg("SQL failed: %s\n%s", msg ? msg : "?", sql);
+    struct ls_err err = {0};
+    if (db_exec(t->db, sql, &err) != LS_OK)
+        fail_msg("SQL failed: %s\n%s", err.message, sql);
 }
 
 /* testdb_exec with printf formatting (up to 4 KiB of SQL). */
@@ -85,11 +84,11 @@ static inline void testdb_execf(struct testdb *t, const char *fmt, ...)
 /* The first column of the first row of a query with no parameters. */
 static inline int64_t testdb_count(struct testdb *t, const char *sql)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db_handle(t->db), sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("SQL failed: %s\n%s", sqlite3_errmsg(db_handle(t->db)), sql);
-    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
+    struct db_stmt *st = NULL;
+    if (db_prepare(t->db, sql, &st) != DB_OK)
+        fail_msg("SQL failed: %s\n%s", db_errmsg(t->db), sql);
+    int64_t n = db_step(st) == DB_ROW ? db_column_int64(st, 0) : -1;
+    db_finalize(st);
     return n;
 }
 

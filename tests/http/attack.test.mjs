@@ -86,8 +86,8 @@ test(`attacks: ${SECONDS} s of every attack at once; a well-behaved client keeps
     INSERT INTO labs(id, organisation_id, name, kind, area_m2, created, updated) VALUES (1, 1, 'Lab', 'scientific', 50, 0, 0);
     INSERT INTO resources(id, lab_id, type, name, shared, requires_approval, requires_training, created, updated) VALUES
       (1, 1, 'instrument', 'Booked', 1, 0, 0, 0, 0), (2, 1, 'instrument', 'Also booked', 1, 0, 0, 0, 0);
-    INSERT INTO resources(lab_id, type, name, created, updated)
-      SELECT 1, 'desk', 'Desk ' || value, 0, 0 FROM generate_series(1, 200);
+    INSERT INTO resources(id, lab_id, type, name, created, updated)
+      SELECT 2 + value, 1, 'desk', 'Desk ' || value, 0, 0 FROM generate_series(1, 200);
     INSERT INTO opening_hours(resource_id, weekday, open_min, close_min)
       SELECT r.id, d.value, 0, 1440 FROM resources r, generate_series(1, 7) d;`);
   addUser(srv, { email: 'good@attack.test', organisation: 1 });

@@ -90,12 +90,12 @@ const statuses = (ids) => sql(`SELECT group_concat(status, ',') FROM (SELECT sta
 
 /** What a refused change must leave exactly as it was. */
 function snapshot(resource) {
-  return sql(`SELECT (SELECT group_concat(id || ':' || status || ':' || sequence || ':' || coalesce(reason, '') || ':' || coalesce(decided_by, ''), ';')
+  return sql(`SELECT (SELECT group_concat(id || ':' || status || ':' || sequence || ':' || coalesce(reason, '') || ':' || coalesce(CAST(decided_by AS TEXT), ''), ';')
                         FROM (SELECT * FROM bookings WHERE resource_id = ${resource} ORDER BY id)),
                      (SELECT count(*) FROM blackouts WHERE resource_id = ${resource}),
                      (SELECT group_concat(weekday || '-' || open_min || '-' || close_min, ',')
                         FROM (SELECT * FROM opening_hours WHERE resource_id = ${resource} ORDER BY weekday, open_min)),
-                     (SELECT shared || updated FROM resources WHERE id = ${resource}),
+                     (SELECT shared || ':' || updated FROM resources WHERE id = ${resource}),
                      (SELECT count(*) FROM outbox), (SELECT count(*) FROM audit_log)`);
 }
 

@@ -2,7 +2,7 @@
 // ephemeral loopback port with a temporary database, and a small client that
 // keeps the session cookie and CSRF token like a browser would.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,31 @@ const baseEnv = {
   LABSHARE_SYNC: 'normal',
 };
 
+// The PostgreSQL pass of ./dev test sets LABSHARE_TEST_PG to the admin URI
+// of a throwaway cluster (tests/pg/cluster): each server then gets a new
+// database of its own there instead of a file, and tests/pg/bin/sqlite3
+// answers the tests' sqlite3 calls on it.
+const PG_ADMIN = process.env.LABSHARE_TEST_PG || '';
+export const ENGINE = PG_ADMIN ? 'postgresql' : 'sqlite';
+let databases = 0;
+
+/** A new empty database: a file in dir (SQLite) or a database of the test cluster. */
+export function newDatabase(dir, engine = ENGINE) {
+  if (engine !== 'postgresql') return join(dir, 'test.db');
+  assert.ok(PG_ADMIN, 'the PostgreSQL pass needs LABSHARE_TEST_PG (tests/pg/cluster start)');
+  const name = `t${process.pid}_${++databases}_${Math.random().toString(36).slice(2, 8)}`;
+  const r = spawnSync('psql', ['-X', '-q', PG_ADMIN, '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return PG_ADMIN.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
+}
+
+/** Drops a database newDatabase() made on the test cluster (a file goes with its folder). */
+export function dropDatabase(db) {
+  const m = /^postgres(?:ql)?:\/\/[^/]*\/([^?]+)/.exec(db);
+  if (!m || !PG_ADMIN) return;
+  spawnSync('psql', ['-X', '-q', PG_ADMIN, '-c', `DROP DATABASE IF EXISTS ${m[1]} WITH (FORCE)`], { encoding: 'utf8' });
+}
+
 /** Runs the CLI synchronously; returns {status, stdout, stderr}. */
 export function cli(args, { input, env = {} } = {}) {
   const r = spawnSync(BIN, args, { input, env: { ...baseEnv, ...env }, encoding: 'utf8' });
@@ -32,9 +57,9 @@ export function cli(args, { input, env = {} } = {}) {
  * Returns {url, db, dir, stop(), stderr()}; stop() sends SIGTERM, waits, and
  * asserts a clean exit with no sanitizer report.
  */
-export async function startServer({ demo = false, env = {}, args = [] } = {}) {
+export async function startServer({ demo = false, env = {}, args = [], engine = ENGINE, db: given } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'labshare-http-'));
-  const db = join(dir, 'test.db');
+  const db = given || newDatabase(dir, engine);
   if (demo) {
     const r = cli(['demo', '--db', db], { env });
     assert.equal(r.status, 0, `demo failed: ${r.stderr}`);
@@ -44,7 +69,7 @@ export async function startServer({ demo = false, env = {}, args = [] } = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
+  child.stderr.on('data', (d) => { stderr += d; if (process.env.LABSHARE_TEST_SERVER_LOG) process.stderr.write(d); });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 15000);
@@ -65,7 +90,10 @@ export async function startServer({ demo = false, env = {}, args = [] } = {}) {
       assert.equal(signal, null, `server died by ${signal}\n${stderr}`);
       assert.equal(code, 0, `server exit code ${code}\n${stderr}`);
       assert.doesNotMatch(stderr, /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/, stderr);
-      if (!keep) rmSync(dir, { recursive: true, force: true });
+      if (!keep) {
+        rmSync(dir, { recursive: true, force: true });
+        if (!given) dropDatabase(db);
+      }
     },
   };
 }
@@ -174,6 +202,37 @@ export function futureDay(weeks, weekday = 1) {
 export const localAt = (date, hm) => `${date}T${hm}:00`;
 
 /**
+ * Everything the database holds, as bytes, for checks that a secret is
+ * nowhere in it: SQLite's file and its write-ahead log (old frames too); on
+ * PostgreSQL a full pg_dump of the database (its files are the cluster's,
+ * shared by every test).
+ */
+export function databaseBytes(db) {
+  if (/^postgres(ql)?:/.test(db)) {
+    const r = spawnSync('pg_dump', ['--no-owner', db], { maxBuffer: 1 << 28 });
+    assert.equal(r.status, 0, String(r.stderr));
+    return r.stdout;
+  }
+  return Buffer.concat([db, db + '-wal'].filter((f) => existsSync(f)).map((f) => readFileSync(f)));
+}
+
+/**
+ * The engine's own consistency check of a database: 'ok', or what it found.
+ * SQLite: integrity_check and foreign_key_check. PostgreSQL enforces keys
+ * and constraints at every statement; what could be left broken is a
+ * constraint or index it has not validated.
+ */
+export function integrity(db) {
+  if (!/^postgres(ql)?:/.test(db)) {
+    const found = sqlite(db, 'PRAGMA integrity_check; PRAGMA foreign_key_check;');
+    return found;
+  }
+  const bad = sqlite(db, `SELECT 'constraint ' || conname FROM pg_constraint WHERE NOT convalidated
+    UNION ALL SELECT 'index ' || indexrelid::regclass::text FROM pg_index WHERE NOT indisvalid OR NOT indisready`);
+  return bad || 'ok';
+}
+
+/**
  * fetch, sent a second time when the server had already closed the pooled
  * keep-alive socket it went out on. The server drops idle connections after
  * 3 s; a test that blocks Node's event loop (spawnSync of the CLI, sqlite3)
@@ -181,15 +240,22 @@ export const localAt = (date, hm) => `${date}T${hm}:00`;
  * closed before a byte of it was read — the request never ran, so sending
  * it again is safe for every method. Any other failure is thrown as is.
  */
+const nativeFetch = globalThis.fetch;
 export async function fetchOnce(url, init) {
   try {
-    return await fetch(url, init);
+    return await nativeFetch(url, init);
   } catch (e) {
     const code = e?.cause?.code;
     if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') throw e;
-    return fetch(url, init);
+    return nativeFetch(url, init);
   }
 }
+
+// On the PostgreSQL pass the tests' SQL goes through `labshare sql`, slower
+// than sqlite3, so it blocks the event loop past the server's keep-alive more
+// often: there every fetch of the tests (the raw ones of feeds and single
+// sign-on too) is fetchOnce.
+if (PG_ADMIN) globalThis.fetch = fetchOnce;
 
 /** A browser-like client: cookie jar of one session cookie plus the CSRF token. */
 export class Client {

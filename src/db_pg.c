@@ -1,0 +1,807 @@
+/* db_pg.c — the PostgreSQL engine behind db.h (through libpq).
+ *
+ * A statement is translated when first prepared (db_sql.h) and prepared on
+ * the server when first run, with the types of its first bindings (int64 as
+ * bigint, doubles, text, blobs; an int or NULL left for the server to
+ * infer, so that "?1 OR …" takes an integer flag as a boolean). Values go
+ * as text, results come back as text and are converted on reading, as
+ * SQLite converts. A whole result is fetched at once: rows are read while
+ * other statements run on the same connection, as on SQLite.
+ *
+ * A lost connection is reconnected on the next statement outside a
+ * transaction (libpq tries every host of the URI, and with
+ * target_session_attrs=read-write finds the new primary after a
+ * failover); statements prepared before are prepared again. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "db_impl.h"
+#include "db_sql.h"
+
+enum { OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23, OID_TEXT = 25 };
+enum { OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_NUMERIC = 1700 };
+
+struct pg {
+    PGconn *c;
+    unsigned epoch; /* moves at every (re)connection: statements prepare again */
+    unsigned next_name;
+    int query_only;
+    int changes;
+    int64_t last_id;
+    int lost, retry;
+    char sqlstate[6];
+    char errmsg[512];
+    char **id_tables; /* tables with an id column; NULL = not read yet */
+    int n_id_tables;
+};
+
+struct pg_param {
+    const char *value; /* NULL = SQL NULL */
+    int len, binary;
+    Oid type;
+    char *owned;
+    char num[32];
+};
+
+struct pg_stmt {
+    struct db *db;
+    char *sql; /* translated */
+    int nparams;
+    char **names; /* [n] ":name" of $n or NULL */
+    unsigned char *used;
+    int hidden_returning; /* RETURNING id added for db_last_insert_id: no rows shown */
+    int id_column;        /* an id column added to the statement's own RETURNING, else -1 */
+    int is_insert;
+    char name[24];
+    unsigned prepared_epoch; /* 0 = not prepared on this connection */
+    struct pg_param *params; /* [1..nparams] */
+    PGresult *res;
+    PGresult *desc;      /* the columns before a step (PQdescribePrepared), or NULL */
+    unsigned desc_epoch; /* the connection epoch desc was read at */
+    int row, nrows, done;
+    char *blob; /* the last column_blob decoded */
+};
+
+static void set_error(struct pg *pg, const char *state, const char *msg)
+{
+    snprintf(pg->sqlstate, sizeof pg->sqlstate, "%s", state ? state : "");
+    snprintf(pg->errmsg, sizeof pg->errmsg, "%s", msg ? msg : "");
+    size_t n = strlen(pg->errmsg);
+    while (n > 0 && (pg->errmsg[n - 1] == '\n' || pg->errmsg[n - 1] == ' '))
+        pg->errmsg[--n] = '\0';
+}
+
+/* The DB_* code of a failed result (res may be NULL), noting what the
+ * caller may do about it. */
+static int fail(struct pg *pg, PGresult *res)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res ? PQresultErrorMessage(res) : NULL;
+    set_error(pg, state, msg && *msg ? msg : PQerrorMessage(pg->c));
+    if (PQstatus(pg->c) != CONNECTION_OK || !state || strncmp(state, "08", 2) == 0 ||
+        strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0) {
+        pg->lost = 1;
+        return DB_IOERR;
+    }
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
+        pg->retry = 1;
+        return DB_BUSY;
+    }
+    if (strcmp(state, "23505") == 0 || strcmp(state, "23P01") == 0) {
+        pg->retry = 1;
+        return DB_CONSTRAINT;
+    }
+    if (strncmp(state, "23", 2) == 0)
+        return DB_CONSTRAINT;
+    if (strcmp(state, "53100") == 0)
+        return DB_FULL;
+    if (strncmp(state, "53", 2) == 0 || strcmp(state, "55P03") == 0)
+        return DB_BUSY;
+    return DB_ERROR;
+}
+
+/* Settings every (re)connection gets. */
+static int session_setup(struct pg *pg)
+{
+    pg->epoch++;
+    PGresult *r = PQexec(pg->c, pg->query_only ? "SET default_transaction_read_only = on"
+                                               : "SET default_transaction_read_only = off");
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    return ok;
+}
+
+/* The connection, reconnected if it was lost and no transaction was open
+ * on it (whose work is gone with it anyway). */
+static int usable(struct pg *pg)
+{
+    if (PQstatus(pg->c) == CONNECTION_OK)
+        return 1;
+    PQreset(pg->c);
+    if (PQstatus(pg->c) != CONNECTION_OK || !session_setup(pg)) {
+        set_error(pg, "08006", PQerrorMessage(pg->c));
+        pg->lost = 1;
+        return 0;
+    }
+    pg->lost = 0;
+    return 1;
+}
+
+int pg_open(struct db *db, const char *uri, struct ls_err *err)
+{
+    struct pg *pg = calloc(1, sizeof *pg);
+    if (!pg)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "out of memory");
+    db->pg = pg;
+    /* Defaults the URI may override (a later dbname expands over them):
+     * give up on an unreachable host within seconds, notice a dead peer. */
+    const char *keys[] = {"connect_timeout",
+                          "keepalives_idle",
+                          "keepalives_interval",
+                          "keepalives_count",
+                          "tcp_user_timeout",
+                          "application_name",
+                          "dbname",
+                          NULL};
+    const char *vals[] = {"5", "10", "3", "3", "15000", "labshare", uri, NULL};
+    pg->c = PQconnectdbParams(keys, vals, 1);
+    if (!pg->c || PQstatus(pg->c) != CONNECTION_OK) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "%s", pg->c ? PQerrorMessage(pg->c) : "out of memory");
+        msg[strcspn(msg, "\n")] = '\0';
+        ls_err_set(err, LS_EDBUNAVAILABLE, NULL, "cannot connect to the database: %s", msg);
+        return LS_EDBUNAVAILABLE;
+    }
+    if (PQserverVersion(pg->c) < 130000) {
+        ls_err_set(err, LS_EINTERNAL, NULL, "PostgreSQL %d is too old: labshare needs 13 or newer",
+                   PQserverVersion(pg->c) / 10000);
+        return LS_EINTERNAL;
+    }
+    PQsetClientEncoding(pg->c, "UTF8");
+    session_setup(pg);
+    return LS_OK;
+}
+
+void pg_forget_tables(struct db *db)
+{
+    struct pg *pg = db->pg;
+    for (int i = 0; i < pg->n_id_tables; i++)
+        free(pg->id_tables[i]);
+    free(pg->id_tables);
+    pg->id_tables = NULL;
+    pg->n_id_tables = 0;
+}
+
+void pg_close(struct db *db)
+{
+    if (!db->pg)
+        return;
+    pg_forget_tables(db);
+    PQfinish(db->pg->c);
+    free(db->pg);
+    db->pg = NULL;
+}
+
+void pg_set_query_only(struct db *db)
+{
+    db->pg->query_only = 1;
+    session_setup(db->pg);
+}
+
+/* Whether `table` has an id column (read once per connection). */
+static int has_id(struct pg *pg, const char *table)
+{
+    if (!pg->id_tables) {
+        if (!usable(pg))
+            return 0;
+        PGresult *r =
+            PQexec(pg->c, "SELECT table_name FROM information_schema.columns"
+                          " WHERE column_name = 'id' AND table_schema = current_schema()");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            PQclear(r);
+            return 0;
+        }
+        int n = PQntuples(r);
+        pg->id_tables = calloc((size_t)n + 1, sizeof *pg->id_tables);
+        for (int i = 0; pg->id_tables && i < n; i++)
+            pg->id_tables[pg->n_id_tables++] = strdup(PQgetvalue(r, i, 0));
+        PQclear(r);
+        if (!pg->id_tables)
+            return 0;
+    }
+    for (int i = 0; i < pg->n_id_tables; i++)
+        if (pg->id_tables[i] && strcasecmp(pg->id_tables[i], table) == 0)
+            return 1;
+    return 0;
+}
+
+struct pg_stmt *pg_prepare(struct db *db, const char *sql)
+{
+    struct pg *pg = db->pg;
+    struct db_sql *t = calloc(1, sizeof *t);
+    char why[200];
+    if (!t || db_sql_translate(sql, 0, t, why, sizeof why) != 0) {
+        if (t)
+            set_error(pg, "42000", why);
+        free(t);
+        return NULL;
+    }
+    struct pg_stmt *s = calloc(1, sizeof *s);
+    if (!s) {
+        free(t->text);
+        free(t);
+        return NULL;
+    }
+    s->db = db;
+    s->sql = t->text;
+    s->nparams = t->nparams;
+    s->id_column = -1;
+    s->is_insert = t->insert_table[0] != '\0';
+    if (s->is_insert && has_id(pg, t->insert_table)) {
+        char *more = db_sql_add_returning(s->sql, t->has_returning ? "" : "id");
+        if (t->has_returning) {
+            /* The statement's own RETURNING gains the id as its last column. */
+            free(more);
+            size_t n = strlen(s->sql);
+            more = malloc(n + 8);
+            if (more)
+                snprintf(more, n + 8, "%s, id", s->sql);
+            s->id_column = 1; /* set to the real index after the first result */
+        } else {
+            s->hidden_returning = 1;
+        }
+        if (more) {
+            free(s->sql);
+            s->sql = more;
+        }
+    }
+    s->names = calloc((size_t)s->nparams + 1, sizeof *s->names);
+    s->used = calloc((size_t)s->nparams + 1, 1);
+    s->params = calloc((size_t)s->nparams + 1, sizeof *s->params);
+    for (int i = 1; i <= s->nparams && s->names; i++) {
+        s->names[i] = t->names[i][0] ? strdup(t->names[i]) : NULL;
+        if (s->used)
+            s->used[i] = t->used[i];
+    }
+    snprintf(s->name, sizeof s->name, "ls%u", ++pg->next_name);
+    free(t);
+    if (!s->names || !s->used || !s->params) {
+        pg_finalize(s);
+        return NULL;
+    }
+    return s;
+}
+
+static void clear_param(struct pg_param *p)
+{
+    free(p->owned);
+    memset(p, 0, sizeof *p);
+}
+
+void pg_clear_bindings(struct pg_stmt *s)
+{
+    for (int i = 1; i <= s->nparams; i++)
+        clear_param(&s->params[i]);
+}
+
+void pg_finalize(struct pg_stmt *s)
+{
+    if (!s)
+        return;
+    pg_reset(s);
+    PQclear(s->desc);
+    if (s->prepared_epoch && s->db->pg && s->prepared_epoch == s->db->pg->epoch &&
+        PQstatus(s->db->pg->c) == CONNECTION_OK && !pg_in_transaction(s->db)) {
+        char sql[48];
+        snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
+        PQclear(PQexec(s->db->pg->c, sql));
+    }
+    if (s->params)
+        pg_clear_bindings(s);
+    for (int i = 0; s->names && i <= s->nparams; i++)
+        free(s->names[i]);
+    free(s->names);
+    free(s->used);
+    free(s->params);
+    free(s->sql);
+    free(s->blob);
+    free(s);
+}
+
+int pg_bind(struct pg_stmt *s, int i, int type, int64_t iv, double dv, const void *p, int n,
+            db_destructor d)
+{
+    if (i < 1 || i > s->nparams)
+        return 25; /* SQLITE_RANGE */
+    struct pg_param *x = &s->params[i];
+    clear_param(x);
+    switch (type) {
+    case DB_INTEGER:
+        snprintf(x->num, sizeof x->num, "%lld", (long long)iv);
+        x->value = x->num;
+        x->type = n ? OID_INT8 : 0; /* n: a 64-bit value; an int may be a flag */
+        break;
+    case DB_FLOAT:
+        snprintf(x->num, sizeof x->num, "%.17g", dv);
+        x->value = x->num;
+        x->type = OID_FLOAT8;
+        break;
+    case DB_TEXT:
+    case DB_BLOB: {
+        int len = n < 0 ? (int)strlen(p) : n;
+        if (d == DB_STATIC && type == DB_TEXT && n < 0) {
+            x->value = p;
+        } else {
+            x->owned = malloc((size_t)len + 1);
+            if (!x->owned)
+                return DB_NOMEM;
+            memcpy(x->owned, p, (size_t)len);
+            x->owned[len] = '\0';
+            x->value = x->owned;
+            if (d != DB_STATIC && d != DB_TRANSIENT)
+                d((void *)p);
+        }
+        x->len = len;
+        x->binary = type == DB_BLOB;
+        x->type = type == DB_BLOB ? OID_BYTEA : OID_TEXT;
+        break;
+    }
+    default:
+        break; /* NULL */
+    }
+    return DB_OK;
+}
+
+int pg_param_index(struct pg_stmt *s, const char *name)
+{
+    for (int i = 1; i <= s->nparams; i++)
+        if (s->names[i] && strcmp(s->names[i], name) == 0)
+            return i;
+    return 0;
+}
+
+int pg_param_count(struct pg_stmt *s)
+{
+    return s->nparams;
+}
+
+const char *pg_param_name(struct pg_stmt *s, int i)
+{
+    return i >= 1 && i <= s->nparams ? s->names[i] : NULL;
+}
+
+static int command_changes(PGresult *r)
+{
+    const char *st = PQcmdStatus(r);
+    if (strncmp(st, "INSERT", 6) && strncmp(st, "UPDATE", 6) && strncmp(st, "DELETE", 6) &&
+        strncmp(st, "MERGE", 5))
+        return -1;
+    return atoi(PQcmdTuples(r));
+}
+
+static int64_t value_i64(const char *v)
+{
+    if (!v)
+        return 0;
+    if (v[0] == 't' && !v[1])
+        return 1;
+    return strtoll(v, NULL, 10);
+}
+
+/* Prepares s on the server. A parameter PostgreSQL cannot type ("?1 IS
+ * NULL OR …" sees it first where any type would do) gets the type of its
+ * value, or bigint while it is NULL, and text if bigint does not fit the
+ * statement. */
+static PGresult *prepare(struct pg_stmt *s)
+{
+    struct pg *pg = s->db->pg;
+    Oid types[DB_SQL_MAX_PARAMS + 1];
+    for (int i = 1; i <= s->nparams; i++)
+        types[i - 1] = s->used[i] ? s->params[i].type : OID_TEXT;
+    int guessed = 0;
+    /* A failed attempt would abort an open transaction: try under a savepoint. */
+    int in_txn = pg_in_transaction(s->db);
+    for (int attempt = 0; attempt <= 2 * s->nparams + 1; attempt++) {
+        if (in_txn)
+            PQclear(PQexec(pg->c, "SAVEPOINT labshare_prepare"));
+        PGresult *r = PQprepare(pg->c, s->name, s->sql, s->nparams, types);
+        if (in_txn)
+            PQclear(PQexec(pg->c, PQresultStatus(r) == PGRES_COMMAND_OK
+                                      ? "RELEASE labshare_prepare"
+                                      : "ROLLBACK TO labshare_prepare"));
+        if (PQresultStatus(r) == PGRES_COMMAND_OK)
+            return r;
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        const char *msg = PQresultErrorMessage(r);
+        const char *dollar = msg ? strstr(msg, "parameter $") : NULL;
+        int k = dollar ? atoi(dollar + 11) : 0;
+        if (state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0) && k >= 1 &&
+            k <= s->nparams && types[k - 1] == 0) {
+            types[k - 1] = OID_INT8;
+            guessed = k;
+        } else if (state && guessed && types[guessed - 1] == OID_INT8 &&
+                   (strcmp(state, "42883") == 0 || strcmp(state, "42804") == 0)) {
+            types[guessed - 1] = OID_TEXT;
+        } else {
+            return r;
+        }
+        PQclear(r);
+    }
+    return PQprepare(pg->c, s->name, s->sql, s->nparams, types);
+}
+
+static PGresult *execute(struct pg_stmt *s)
+{
+    struct pg *pg = s->db->pg;
+    if (s->prepared_epoch != pg->epoch) {
+        PGresult *r = prepare(s);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            return r;
+        PQclear(r);
+        s->prepared_epoch = pg->epoch;
+    }
+    const char *vals[DB_SQL_MAX_PARAMS];
+    int lens[DB_SQL_MAX_PARAMS], fmts[DB_SQL_MAX_PARAMS];
+    for (int i = 1; i <= s->nparams; i++) {
+        vals[i - 1] = s->params[i].value;
+        lens[i - 1] = s->params[i].len;
+        fmts[i - 1] = s->params[i].binary;
+    }
+    return PQexecPrepared(pg->c, s->name, s->nparams, vals, lens, fmts, 0);
+}
+
+int pg_step(struct pg_stmt *s)
+{
+    if (s->res)
+        return ++s->row < s->nrows ? DB_ROW : DB_DONE;
+    if (s->done)
+        return DB_DONE;
+    struct pg *pg = s->db->pg;
+    int in_txn = pg_in_transaction(s->db);
+    if (!in_txn && !usable(pg))
+        return DB_IOERR;
+    PGresult *r = execute(s);
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && !in_txn &&
+        PQstatus(pg->c) != CONNECTION_OK) {
+        /* The server went away since the last statement: outside a
+         * transaction nothing was done, so once more on a new connection. */
+        PQclear(r);
+        if (!usable(pg))
+            return DB_IOERR;
+        r = execute(s);
+        st = PQresultStatus(r);
+    }
+    if (st == PGRES_COMMAND_OK) {
+        int c = command_changes(r);
+        if (c >= 0)
+            pg->changes = c;
+        PQclear(r);
+        s->done = 1;
+        return DB_DONE;
+    }
+    if (st != PGRES_TUPLES_OK) {
+        int rc = fail(pg, r);
+        PQclear(r);
+        return rc;
+    }
+    int c = command_changes(r);
+    if (c >= 0)
+        pg->changes = c;
+    int n = PQntuples(r);
+    if (s->hidden_returning || s->id_column >= 0) {
+        int col = s->hidden_returning ? 0 : PQnfields(r) - 1;
+        s->id_column = s->hidden_returning ? -1 : col;
+        if (n > 0)
+            pg->last_id = value_i64(PQgetvalue(r, n - 1, col));
+    }
+    if (s->hidden_returning) {
+        PQclear(r);
+        s->done = 1;
+        return DB_DONE;
+    }
+    s->res = r;
+    s->nrows = n;
+    s->row = 0;
+    return n > 0 ? DB_ROW : DB_DONE;
+}
+
+int pg_reset(struct pg_stmt *s)
+{
+    PQclear(s->res);
+    s->res = NULL;
+    s->row = s->nrows = 0;
+    s->done = 0;
+    return DB_OK;
+}
+
+static const char *value(struct pg_stmt *s, int i)
+{
+    if (!s->res || s->row >= s->nrows || i < 0 || i >= PQnfields(s->res) ||
+        PQgetisnull(s->res, s->row, i))
+        return NULL;
+    return PQgetvalue(s->res, s->row, i);
+}
+
+/* The result that names the columns: the rows once stepped, else the
+ * prepared statement's description (prepared now with the values bound so
+ * far, as SQLite names its columns before the first step). NULL when the
+ * statement cannot be prepared. */
+static PGresult *columns(struct pg_stmt *s)
+{
+    if (s->res)
+        return s->res;
+    struct pg *pg = s->db->pg;
+    if (s->desc && s->desc_epoch == pg->epoch)
+        return s->desc;
+    PQclear(s->desc);
+    s->desc = NULL;
+    if (s->prepared_epoch != pg->epoch) {
+        if (!pg_in_transaction(s->db) && !usable(pg))
+            return NULL;
+        PGresult *r = prepare(s);
+        int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (!ok)
+            return NULL;
+        s->prepared_epoch = pg->epoch;
+    }
+    PGresult *d = PQdescribePrepared(pg->c, s->name);
+    if (PQresultStatus(d) != PGRES_COMMAND_OK) {
+        PQclear(d);
+        return NULL;
+    }
+    s->desc = d;
+    s->desc_epoch = pg->epoch;
+    return d;
+}
+
+int pg_column_count(struct pg_stmt *s)
+{
+    PGresult *r = columns(s);
+    if (!r)
+        return 0;
+    return PQnfields(r) - (s->hidden_returning || s->id_column >= 0 ? 1 : 0);
+}
+
+const char *pg_column_name(struct pg_stmt *s, int i)
+{
+    PGresult *r = columns(s);
+    if (!r || i < 0 || i >= pg_column_count(s))
+        return NULL;
+    return PQfname(r, i);
+}
+
+int pg_column_type(struct pg_stmt *s, int i)
+{
+    if (!value(s, i))
+        return DB_NULL;
+    switch (PQftype(s->res, i)) {
+    case OID_BOOL:
+    case OID_INT2:
+    case OID_INT4:
+    case OID_INT8:
+        return DB_INTEGER;
+    case OID_FLOAT4:
+    case OID_FLOAT8:
+    case OID_NUMERIC:
+        return DB_FLOAT;
+    case OID_BYTEA:
+        return DB_BLOB;
+    default:
+        return DB_TEXT;
+    }
+}
+
+int64_t pg_column_int64(struct pg_stmt *s, int i)
+{
+    const char *v = value(s, i);
+    if (v && (strchr(v, '.') || strchr(v, 'e')) && PQftype(s->res, i) != OID_TEXT)
+        return (int64_t)strtod(v, NULL); /* a numeric: truncated, as SQLite does */
+    return value_i64(v);
+}
+
+double pg_column_double(struct pg_stmt *s, int i)
+{
+    const char *v = value(s, i);
+    if (v && v[0] == 't' && !v[1])
+        return 1;
+    return v ? strtod(v, NULL) : 0;
+}
+
+const unsigned char *pg_column_text(struct pg_stmt *s, int i)
+{
+    return (const unsigned char *)value(s, i);
+}
+
+static int hex(int c)
+{
+    return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
+}
+
+const void *pg_column_blob(struct pg_stmt *s, int i)
+{
+    const char *v = value(s, i);
+    if (!v)
+        return NULL;
+    if (PQftype(s->res, i) != OID_BYTEA || strncmp(v, "\\x", 2) != 0)
+        return v;
+    size_t n = (strlen(v) - 2) / 2;
+    free(s->blob);
+    s->blob = malloc(n + 1);
+    if (!s->blob)
+        return NULL;
+    for (size_t k = 0; k < n; k++)
+        s->blob[k] =
+            (char)(hex((unsigned char)v[2 + 2 * k]) << 4 | hex((unsigned char)v[3 + 2 * k]));
+    return s->blob;
+}
+
+int pg_column_bytes(struct pg_stmt *s, int i)
+{
+    const char *v = value(s, i);
+    if (!v)
+        return 0;
+    if (PQftype(s->res, i) == OID_BYTEA && strncmp(v, "\\x", 2) == 0)
+        return (int)(strlen(v) - 2) / 2;
+    return PQgetlength(s->res, s->row, i);
+}
+
+int pg_changes(struct db *db)
+{
+    return db->pg->changes;
+}
+
+int64_t pg_last_id(struct db *db)
+{
+    return db->pg->last_id;
+}
+
+int pg_in_transaction(struct db *db)
+{
+    PGTransactionStatusType t = PQtransactionStatus(db->pg->c);
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+const char *pg_errmsg(struct db *db)
+{
+    return db->pg->errmsg;
+}
+
+int pg_exec(struct db *db, const char *sql)
+{
+    struct pg *pg = db->pg;
+    if (!pg_in_transaction(db) && !usable(pg))
+        return DB_IOERR;
+    PGresult *r = PQexec(pg->c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    int rc = DB_OK;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        rc = fail(pg, r);
+    else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0 && strncmp(sql, "ROLLBACK", 8) != 0) {
+        /* COMMIT of a transaction a failed statement had aborted. */
+        set_error(pg, pg->sqlstate[0] ? pg->sqlstate : "25P02",
+                  pg->errmsg[0] ? pg->errmsg : "the transaction was rolled back");
+        rc = DB_ERROR;
+    }
+    PQclear(r);
+    return rc;
+}
+
+int pg_query_text(struct db *db, const char *sql, char *out, size_t len)
+{
+    struct pg *pg = db->pg;
+    if (!pg_in_transaction(db) && !usable(pg))
+        return DB_IOERR;
+    PGresult *r = PQexec(pg->c, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK && !pg_in_transaction(db) &&
+        PQstatus(pg->c) != CONNECTION_OK) {
+        PQclear(r);
+        if (!usable(pg))
+            return DB_IOERR;
+        r = PQexec(pg->c, sql);
+    }
+    int rc = DB_OK;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        rc = fail(pg, r);
+    else
+        snprintf(out, len, "%s",
+                 PQntuples(r) > 0 && !PQgetisnull(r, 0, 0) ? PQgetvalue(r, 0, 0) : "");
+    PQclear(r);
+    return rc;
+}
+
+int pg_lost(struct db *db)
+{
+    return db->pg->lost && PQstatus(db->pg->c) != CONNECTION_OK;
+}
+
+int pg_retryable(struct db *db)
+{
+    return db->pg->retry;
+}
+
+void pg_retry_clear(struct db *db)
+{
+    db->pg->retry = 0;
+    db->pg->sqlstate[0] = '\0';
+    db->pg->errmsg[0] = '\0';
+}
+
+int pg_script_print(struct db *db, const char *sql, FILE *out, char *err, size_t errlen)
+{
+    struct pg *pg = db->pg;
+    struct db_sql t;
+    char why[200];
+    if (db_sql_translate(sql, DB_SQL_DDL, &t, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s", why);
+        return DB_ERROR;
+    }
+    if (!usable(pg) || !PQsendQuery(pg->c, t.text)) {
+        snprintf(err, errlen, "%s", PQerrorMessage(pg->c));
+        free(t.text);
+        return DB_IOERR;
+    }
+    free(t.text);
+    int rc = DB_OK;
+    PGresult *r;
+    while ((r = PQgetResult(pg->c))) {
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_TUPLES_OK) {
+            for (int i = 0; i < PQntuples(r); i++) {
+                for (int c = 0; c < PQnfields(r); c++) {
+                    const char *v = PQgetisnull(r, i, c) ? "" : PQgetvalue(r, i, c);
+                    if (PQftype(r, c) == OID_BOOL)
+                        v = v[0] == 't' ? "1" : v[0] == 'f' ? "0" : v;
+                    fprintf(out, "%s%s", c ? "|" : "", v);
+                }
+                fputc('\n', out);
+            }
+        } else if (st != PGRES_COMMAND_OK && rc == DB_OK) {
+            snprintf(err, errlen, "%s", PQresultErrorMessage(r));
+            rc = DB_ERROR;
+        }
+        PQclear(r);
+    }
+    /* Rows typed in with their ids: identity columns continue after them. */
+    if (rc == DB_OK)
+        PQclear(PQexec(pg->c, "SELECT labshare_sync_ids()"));
+    return rc;
+}
+
+int pg_copy_begin(struct db *db, const char *sql, char *err, size_t errlen)
+{
+    PGresult *r = PQexec(db->pg->c, sql);
+    int ok = PQresultStatus(r) == PGRES_COPY_IN;
+    if (!ok)
+        snprintf(err, errlen, "%s", PQresultErrorMessage(r));
+    PQclear(r);
+    return ok ? DB_OK : DB_ERROR;
+}
+
+int pg_copy_data(struct db *db, const char *buf, size_t len)
+{
+    return PQputCopyData(db->pg->c, buf, (int)len) == 1 ? DB_OK : DB_ERROR;
+}
+
+int pg_copy_end(struct db *db, char *err, size_t errlen)
+{
+    if (PQputCopyEnd(db->pg->c, NULL) != 1) {
+        snprintf(err, errlen, "%s", PQerrorMessage(db->pg->c));
+        return DB_ERROR;
+    }
+    int rc = DB_OK;
+    PGresult *r;
+    while ((r = PQgetResult(db->pg->c))) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == DB_OK) {
+            snprintf(err, errlen, "%s", PQresultErrorMessage(r));
+            rc = DB_ERROR;
+        }
+        PQclear(r);
+    }
+    return rc;
+}

@@ -1,0 +1,77 @@
+// copydb.test.mjs — `labshare copy-db` moves a SQLite installation (the demo
+// data) into an empty PostgreSQL database: it checks counts and every year's
+// indicators itself, refuses a database that holds data, and the server on
+// the copy answers as the one on the file did.
+//
+// PostgreSQL pass only (./dev test runs tests/http/pg/ with LABSHARE_TEST_PG).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, Client, cli, newDatabase, dropDatabase, ENGINE, DEMO_PASSWORD, sqlite as sql } from '../lib.mjs';
+
+assert.equal(ENGINE, 'postgresql', 'run with LABSHARE_TEST_PG set to a test cluster (./dev test does)');
+
+const dir = mkdtempSync(join(tmpdir(), 'labshare-copydb-'));
+const file = join(dir, 'demo.db');
+const uri = newDatabase(dir);
+
+after(() => {
+  dropDatabase(uri);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('copy-db: the demo installation moves whole, checked; a second copy is refused', async () => {
+  assert.equal(cli(['demo', '--db', file]).status, 0);
+  const r = cli(['copy-db', '--from', file, '--to', uri]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /row counts and the indicators of \d+ years agree/);
+  for (const table of ['users', 'resources', 'bookings', 'audit_log'])
+    assert.equal(sql(uri, `SELECT count(*) FROM ${table}`), sql(file, `SELECT count(*) FROM ${table}`), table);
+  // A database that holds data is never written into.
+  const again = cli(['copy-db', '--from', file, '--to', uri]);
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /not empty/);
+  assert.equal(sql(uri, 'SELECT count(*) FROM bookings'), sql(file, 'SELECT count(*) FROM bookings'));
+
+  // The server on each answers the same, and the copy takes new bookings.
+  const onFile = await startServer({ db: file });
+  const onCopy = await startServer({ db: uri });
+  try {
+    const year = new Date().getUTCFullYear();
+    const answers = [];
+    for (const s of [onFile, onCopy]) {
+      const staff = new Client(s.url);
+      await staff.login('staff@labshare.demo', DEMO_PASSWORD);
+      const ind = await staff.get(`/api/v1/stats/indicators?year=${year}`);
+      assert.equal(ind.status, 200, ind.text);
+      const list = await staff.get('/api/v1/bookings?limit=500');
+      assert.equal(list.status, 200, list.text);
+      answers.push({ ind: ind.json, ids: list.json.items.map((b) => b.id), total: list.json.total });
+    }
+    // Figures are unrounded (API.md § Figures): a sum in another order may
+    // differ in the last digit; equal to a relative 1e-12, as the stats tests.
+    const near = (a, b) => (typeof a === 'number' && typeof b === 'number'
+      ? Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b))
+      : a && b && typeof a === 'object'
+        ? Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((k) => near(a[k], b[k]))
+        : a === b);
+    assert.ok(near(answers[1], answers[0]), `the copy answers differently:\n${JSON.stringify(answers[1])}\n${JSON.stringify(answers[0])}`);
+    const researcher = new Client(onCopy.url);
+    await researcher.login('researcher@labshare.demo', DEMO_PASSWORD);
+    const before = Number(sql(uri, 'SELECT max(id) FROM bookings'));
+    const made = await researcher.post('/api/v1/bookings', {
+      resource_id: Number(sql(uri, "SELECT min(id) FROM resources WHERE requires_approval = 0 AND requires_training = 0 AND type = 'desk'")),
+      start: `${new Date(Date.now() + 40 * 86400000).toISOString().slice(0, 10)}T10:00:00`,
+      end: `${new Date(Date.now() + 40 * 86400000).toISOString().slice(0, 10)}T11:00:00`,
+    });
+    assert.equal(made.status, 201, made.text);
+    assert.ok(made.json.id > before, 'new ids continue after the copied ones');
+  } finally {
+    await onFile.stop({ keep: true });
+    await onCopy.stop({ keep: true });
+    rmSync(onFile.dir, { recursive: true, force: true });
+    rmSync(onCopy.dir, { recursive: true, force: true });
+  }
+});
