@@ -86,17 +86,6 @@ void import_configure(int allow_private, int refresh_s)
     settings.refresh_s = refresh_s > 0 ? refresh_s : IMPORT_REFRESH_DEFAULT;
 }
 
-static int bind_int(struct db_stmt *st, const char *name, int64_t v)
-{
-    return db_bind_int64(st, db_bind_parameter_index(st, name), v);
-}
-
-static int bind_text(struct db_stmt *st, const char *name, const char *v)
-{
-    int i = db_bind_parameter_index(st, name);
-    return v ? db_bind_text(st, i, v, -1, DB_TRANSIENT) : db_bind_null(st, i);
-}
-
 static const char *col(struct db_stmt *st, int i, struct arena *a)
 {
     const unsigned char *s = db_column_text(st, i);
@@ -810,7 +799,7 @@ static int resource_org(struct db *db, int64_t resource_id, int64_t *org, struct
     struct db_stmt *st = db_stmt(db, SQL_RESOURCE_ORG);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_int(st, ":id", resource_id);
+    db_bind_named_int64(st, ":id", resource_id);
     int rc = db_step(st);
     if (rc == DB_ROW)
         *org = db_column_int64(st, 0);
@@ -866,8 +855,8 @@ static int load_conflicts(struct db *db, struct import_source *s, int64_t now, s
     struct db_stmt *st = db_stmt_variant(db, SQL_CONFLICTS, SQL_CONFLICTS_PG);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_int(st, ":id", s->id);
-    bind_int(st, ":now", now);
+    db_bind_named_int64(st, ":id", s->id);
+    db_bind_named_int64(st, ":now", now);
     int cap = 16, rc;
     s->conflicts.v = arena_alloc(a, (size_t)cap * sizeof *s->conflicts.v);
     s->conflicts.n = 0;
@@ -890,7 +879,7 @@ static int source_load(struct db *db, int64_t id, struct arena *a, struct source
     struct db_stmt *st = db_stmt(db, SQL_SOURCE_GET);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_int(st, ":id", id);
+    db_bind_named_int64(st, ":id", id);
     int rc = db_step(st);
     if (rc == DB_ROW)
         read_source(st, a, out);
@@ -945,7 +934,7 @@ int import_source_list(struct db *db, const struct user *u, int64_t resource_id,
     struct db_stmt *st = db_stmt(db, SQL_SOURCE_LIST);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_int(st, ":id", resource_id);
+    db_bind_named_int64(st, ":id", resource_id);
     int cap = 8;
     struct import_source *v = arena_alloc(a, (size_t)cap * sizeof *v);
     while ((rc = db_step(st)) == DB_ROW) {
@@ -1003,8 +992,8 @@ static int tell_owners(struct db *db, int64_t source_id, const char *name, int64
     struct db_stmt *st = db_stmt_variant(db, SQL_CONFLICTS, SQL_CONFLICTS_PG);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_int(st, ":id", source_id);
-    bind_int(st, ":now", now);
+    db_bind_named_int64(st, ":id", source_id);
+    db_bind_named_int64(st, ":now", now);
     struct clash {
         int64_t booking, start, end;
         const char *reason;
@@ -1029,9 +1018,9 @@ static int tell_owners(struct db *db, int64_t source_id, const char *name, int64
         return db_fail(db, rc, err);
     for (int i = 0; i < n; i++) {
         st = db_stmt(db, SQL_TOLD);
-        bind_int(st, ":id", source_id);
-        bind_int(st, ":booking_id", c[i].booking);
-        bind_int(st, ":now", now);
+        db_bind_named_int64(st, ":id", source_id);
+        db_bind_named_int64(st, ":booking_id", c[i].booking);
+        db_bind_named_int64(st, ":now", now);
         if ((rc = db_step_done(db, st, err)))
             return rc;
         if (db_changes(db) == 0)
@@ -1057,20 +1046,20 @@ static int apply_txn(struct db *db, void *ctx, struct ls_err *err)
     struct db_stmt *st;
     if (!j->fetched) {
         st = db_stmt(db, SQL_SOURCE_FAILED);
-        bind_int(st, ":now", j->now);
-        bind_text(st, ":error", j->error);
-        bind_text(st, ":code", j->code);
+        db_bind_named_int64(st, ":now", j->now);
+        db_bind_named_text(st, ":error", j->error);
+        db_bind_named_text(st, ":code", j->code);
         if (j->next)
-            bind_int(st, ":next", j->next);
-        bind_int(st, ":id", j->source_id);
+            db_bind_named_int64(st, ":next", j->next);
+        db_bind_named_int64(st, ":id", j->source_id);
         return db_step_done(db, st, err);
     }
     if (!j->not_modified) {
         /* The future blackouts of the source against the new set: equal
          * ones stay (their ids too), the rest go, new ones come. */
         st = db_stmt(db, SQL_SOURCE_BLACKOUTS);
-        bind_int(st, ":id", j->source_id);
-        bind_int(st, ":now", j->now);
+        db_bind_named_int64(st, ":id", j->source_id);
+        db_bind_named_int64(st, ":now", j->now);
         int cap = 64, n = 0;
         struct existing *e = arena_alloc(j->a, (size_t)cap * sizeof *e);
         while ((rc = db_step(st)) == DB_ROW) {
@@ -1107,7 +1096,7 @@ static int apply_txn(struct db *db, void *ctx, struct ls_err *err)
             if (e[k].keep)
                 continue;
             st = db_stmt(db, SQL_BLACKOUT_DELETE);
-            bind_int(st, ":id", e[k].id);
+            db_bind_named_int64(st, ":id", e[k].id);
             if ((rc = db_step_done(db, st, err)))
                 return rc;
         }
@@ -1115,25 +1104,25 @@ static int apply_txn(struct db *db, void *ctx, struct ls_err *err)
             if (!add[i])
                 continue;
             st = db_stmt(db, SQL_BLACKOUT_INSERT);
-            bind_int(st, ":resource_id", r.s.resource_id);
-            bind_int(st, ":start", j->set[i].start);
-            bind_int(st, ":end", j->set[i].end);
-            bind_text(st, ":reason", j->set[i].reason);
-            bind_int(st, ":now", j->now);
-            bind_int(st, ":source_id", j->source_id);
-            bind_text(st, ":uid", j->set[i].uid);
+            db_bind_named_int64(st, ":resource_id", r.s.resource_id);
+            db_bind_named_int64(st, ":start", j->set[i].start);
+            db_bind_named_int64(st, ":end", j->set[i].end);
+            db_bind_named_text(st, ":reason", j->set[i].reason);
+            db_bind_named_int64(st, ":now", j->now);
+            db_bind_named_int64(st, ":source_id", j->source_id);
+            db_bind_named_text(st, ":uid", j->set[i].uid);
             if ((rc = db_step_done(db, st, err)))
                 return rc;
         }
     }
     st = db_stmt(db, SQL_SOURCE_DONE);
-    bind_int(st, ":now", j->now);
-    bind_text(st, ":status", j->not_modified ? "not_modified" : "ok");
-    bind_text(st, ":etag", j->etag && *j->etag ? j->etag : NULL);
-    bind_text(st, ":modified", j->modified && *j->modified ? j->modified : NULL);
+    db_bind_named_int64(st, ":now", j->now);
+    db_bind_named_text(st, ":status", j->not_modified ? "not_modified" : "ok");
+    db_bind_named_text(st, ":etag", j->etag && *j->etag ? j->etag : NULL);
+    db_bind_named_text(st, ":modified", j->modified && *j->modified ? j->modified : NULL);
     if (j->next)
-        bind_int(st, ":next", j->next);
-    bind_int(st, ":id", j->source_id);
+        db_bind_named_int64(st, ":next", j->next);
+    db_bind_named_int64(st, ":id", j->source_id);
     if ((rc = db_step_done(db, st, err)))
         return rc;
     return tell_owners(db, j->source_id, r.s.name, j->now, j->a, err);
@@ -1219,14 +1208,14 @@ static int insert_txn(struct db *db, void *ctx, struct ls_err *err)
     struct db_stmt *st = db_stmt(db, SQL_SOURCE_INSERT);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_int(st, ":resource_id", j->resource_id);
-    bind_text(st, ":kind", j->kind);
-    bind_text(st, ":url", j->url);
-    bind_text(st, ":name", j->name);
-    bind_int(st, ":user_id", j->user_id);
-    bind_int(st, ":now", j->now);
+    db_bind_named_int64(st, ":resource_id", j->resource_id);
+    db_bind_named_text(st, ":kind", j->kind);
+    db_bind_named_text(st, ":url", j->url);
+    db_bind_named_text(st, ":name", j->name);
+    db_bind_named_int64(st, ":user_id", j->user_id);
+    db_bind_named_int64(st, ":now", j->now);
     if (j->next)
-        bind_int(st, ":next", j->next);
+        db_bind_named_int64(st, ":next", j->next);
     int rc = db_step_done(db, st, err);
     if (!rc)
         j->id = db_last_insert_id(db);
@@ -1337,12 +1326,12 @@ static int delete_txn(struct db *db, void *ctx, struct ls_err *err)
     struct db_stmt *st = db_stmt(db, SQL_SOURCE_BLACKOUTS_DELETE);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_int(st, ":id", j->id);
+    db_bind_named_int64(st, ":id", j->id);
     int rc = db_step_done(db, st, err);
     if (rc)
         return rc;
     st = db_stmt(db, SQL_SOURCE_DELETE);
-    bind_int(st, ":id", j->id);
+    db_bind_named_int64(st, ":id", j->id);
     rc = db_step_done(db, st, err);
     if (!rc && db_changes(db) == 0)
         rc = ls_err_set(err, LS_ENOTFOUND, NULL, "no such calendar");
@@ -1393,9 +1382,9 @@ static int claim_txn(struct db *db, void *ctx, struct ls_err *err)
     struct db_stmt *st = db_stmt(db, SQL_CLAIM);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_int(st, ":id", j->id);
-    bind_int(st, ":now", j->now);
-    bind_int(st, ":lease", j->lease);
+    db_bind_named_int64(st, ":id", j->id);
+    db_bind_named_int64(st, ":now", j->now);
+    db_bind_named_int64(st, ":lease", j->lease);
     int rc = db_step_done(db, st, err);
     j->got = !rc && db_changes(db) == 1;
     return rc;
@@ -1410,7 +1399,7 @@ int import_refresh_due(struct db *db, int64_t now, int *done, struct ls_err *err
     struct db_stmt *st = db_stmt(db, SQL_DUE);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_int(st, ":now", now);
+    db_bind_named_int64(st, ":now", now);
     while ((rc = db_step(st)) == DB_ROW && n < 20)
         ids[n++] = db_column_int64(st, 0);
     db_reset(st);

@@ -374,6 +374,20 @@ int db_bind_parameter_index(struct db_stmt *st, const char *name)
     return st->s ? sqlite3_bind_parameter_index(st->s, name) : pg_param_index(st->pg, name);
 }
 
+int db_bind_named_int64(struct db_stmt *st, const char *name, int64_t v)
+{
+    int i = db_bind_parameter_index(st, name);
+    return i ? db_bind_int64(st, i, v) : DB_OK;
+}
+
+int db_bind_named_text(struct db_stmt *st, const char *name, const char *v)
+{
+    int i = db_bind_parameter_index(st, name);
+    if (!i)
+        return DB_OK;
+    return v ? db_bind_text(st, i, v, -1, DB_TRANSIENT) : db_bind_null(st, i);
+}
+
 int db_bind_parameter_count(struct db_stmt *st)
 {
     return st->s ? sqlite3_bind_parameter_count(st->s) : pg_param_count(st->pg);

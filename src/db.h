@@ -137,6 +137,11 @@ int db_bind_text(struct db_stmt *st, int i, const char *s, int n, db_destructor 
 int db_bind_blob(struct db_stmt *st, int i, const void *p, int n, db_destructor d);
 int db_bind_null(struct db_stmt *st, int i);
 int db_bind_parameter_index(struct db_stmt *st, const char *name); /* 0 = none */
+/* Binding by name (":name", as the SQL writes it) for SQL with named
+ * parameters: NULL text binds NULL, and a name the statement does not use
+ * is ignored (DB_OK), so one binder serves statements of several shapes. */
+int db_bind_named_int64(struct db_stmt *st, const char *name, int64_t v);
+int db_bind_named_text(struct db_stmt *st, const char *name, const char *v);
 int db_bind_parameter_count(struct db_stmt *st);
 /* The name of parameter i with its prefix (":name"), NULL for a numbered
  * one ("?1": SQLite says "?1"). Borrowed from the statement. */

@@ -213,16 +213,6 @@ struct create_job {
     int64_t id;
 };
 
-static int bind_named_int(struct db_stmt *st, const char *name, int64_t v)
-{
-    return db_bind_int64(st, db_bind_parameter_index(st, name), v);
-}
-
-static int bind_named_text(struct db_stmt *st, const char *name, const char *v)
-{
-    return db_bind_text(st, db_bind_parameter_index(st, name), v, -1, DB_TRANSIENT);
-}
-
 /* The count and the insert in one transaction, so two requests at once
  * cannot both pass the limit with one slot left. */
 static int create_txn(struct db *db, void *ctx, struct ls_err *err)
@@ -245,11 +235,11 @@ static int create_txn(struct db *db, void *ctx, struct ls_err *err)
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     db_bind_blob(st, db_bind_parameter_index(st, ":hash"), h, sizeof h, DB_TRANSIENT);
-    bind_named_text(st, ":scope", feed_scope_name(j->scope));
-    bind_named_int(st, ":scope_id", j->scope_id);
-    bind_named_int(st, ":user_id", j->u->id);
-    bind_named_int(st, ":now", j->now);
-    bind_named_int(st, ":past_days", j->past_days);
+    db_bind_named_text(st, ":scope", feed_scope_name(j->scope));
+    db_bind_named_int64(st, ":scope_id", j->scope_id);
+    db_bind_named_int64(st, ":user_id", j->u->id);
+    db_bind_named_int64(st, ":now", j->now);
+    db_bind_named_int64(st, ":past_days", j->past_days);
     int rc = db_step_done(db, st, err);
     if (!rc)
         j->id = db_last_insert_id(db);
@@ -1154,9 +1144,9 @@ static int seen_txn(struct db *db, void *ctx, struct ls_err *err)
     struct db_stmt *st = db_stmt(db, SQL_FEED_SEEN);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_named_text(st, ":etag", j->etag);
-    bind_named_int(st, ":lm", j->lm);
-    bind_named_int(st, ":id", j->id);
+    db_bind_named_text(st, ":etag", j->etag);
+    db_bind_named_int64(st, ":lm", j->lm);
+    db_bind_named_int64(st, ":id", j->id);
     return db_step_done(db, st, err);
 }
 

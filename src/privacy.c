@@ -208,20 +208,6 @@ struct anonymise_job {
     const char *hash, *ip;
 };
 
-static void bind_named(struct db_stmt *st, const char *name, const char *v)
-{
-    int i = db_bind_parameter_index(st, name);
-    if (i)
-        db_bind_text(st, i, v, -1, DB_TRANSIENT);
-}
-
-static void bind_named_int(struct db_stmt *st, const char *name, int64_t v)
-{
-    int i = db_bind_parameter_index(st, name);
-    if (i)
-        db_bind_int64(st, i, v);
-}
-
 static int anonymise_txn(struct db *db, void *ctx, struct ls_err *err)
 {
     struct anonymise_job *j = ctx;
@@ -255,13 +241,13 @@ static int anonymise_txn(struct db *db, void *ctx, struct ls_err *err)
         st = db_stmt(db, *sql);
         if (!st)
             return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-        bind_named_int(st, ":user", j->id);
-        bind_named_int(st, ":now", now);
-        bind_named(st, ":name", name);
-        bind_named(st, ":email", email);
-        bind_named(st, ":old", old);
-        bind_named(st, ":hash", j->hash);
-        bind_named(st, ":key", key);
+        db_bind_named_int64(st, ":user", j->id);
+        db_bind_named_int64(st, ":now", now);
+        db_bind_named_text(st, ":name", name);
+        db_bind_named_text(st, ":email", email);
+        db_bind_named_text(st, ":old", old);
+        db_bind_named_text(st, ":hash", j->hash);
+        db_bind_named_text(st, ":key", key);
         rc = db_step_done(db, st, err);
     }
     if (!rc)

@@ -76,17 +76,6 @@ static const char SQL_REG_VERIFIED[] =
 
 static int guest_pinned = -1; /* signup_configure: -1 = staff decide */
 
-/* Binds by name: the SQL of this file uses named parameters only. */
-static void bind_int(struct db_stmt *st, const char *name, int64_t v)
-{
-    db_bind_int64(st, db_bind_parameter_index(st, name), v);
-}
-
-static void bind_text(struct db_stmt *st, const char *name, const char *v)
-{
-    db_bind_text(st, db_bind_parameter_index(st, name), v, -1, DB_TRANSIENT);
-}
-
 static void bind_hash(struct db_stmt *st, const unsigned char h[32])
 {
     db_bind_blob(st, db_bind_parameter_index(st, ":hash"), h, 32, DB_TRANSIENT);
@@ -156,7 +145,7 @@ int signup_domains_check(struct db *db, int64_t org_id, char **domains, int n, s
         struct db_stmt *st = db_stmt(db, SQL_DOMAIN_OWNER);
         if (!st)
             return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-        bind_text(st, ":domain", domains[i]);
+        db_bind_named_text(st, ":domain", domains[i]);
         int64_t owner = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
         db_reset(st);
         if (owner && owner != org_id)
@@ -172,7 +161,7 @@ static int domains_txn(struct db *db, void *ctx, struct ls_err *err)
     struct db_stmt *st = db_stmt(db, SQL_ORG_EXISTS);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_int(st, ":org", j->org);
+    db_bind_named_int64(st, ":org", j->org);
     int found = db_step(st) == DB_ROW;
     db_reset(st);
     if (!found)
@@ -181,12 +170,12 @@ static int domains_txn(struct db *db, void *ctx, struct ls_err *err)
     if (rc)
         return rc;
     st = db_stmt(db, SQL_DOMAINS_DELETE);
-    bind_int(st, ":org", j->org);
+    db_bind_named_int64(st, ":org", j->org);
     rc = db_step_done(db, st, err);
     for (int i = 0; i < j->n && !rc; i++) {
         st = db_stmt(db, SQL_DOMAIN_INSERT);
-        bind_text(st, ":domain", j->domains[i]);
-        bind_int(st, ":org", j->org);
+        db_bind_named_text(st, ":domain", j->domains[i]);
+        db_bind_named_int64(st, ":org", j->org);
         rc = db_step_done(db, st, err);
     }
     return rc;
@@ -216,7 +205,7 @@ int signup_domains_list(const char ***out, int *n, struct db *db, struct arena *
     struct db_stmt *st = db_stmt(db, SQL_DOMAINS_LIST);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_int(st, ":org", org_id);
+    db_bind_named_int64(st, ":org", org_id);
     int rc;
     while ((rc = db_step(st)) == DB_ROW && *n < SIGNUP_DOMAINS_MAX)
         (*out)[(*n)++] = col_text(st, 0, a);
@@ -240,7 +229,7 @@ int signup_domain_organisation(int64_t *out, struct db *db, const char *email, s
     /* The domain itself, then each parent with at least two labels. */
     for (const char *d = domain; d && strchr(d, '.');
          d = strchr(d, '.') ? strchr(d, '.') + 1 : NULL) {
-        bind_text(st, ":domain", d);
+        db_bind_named_text(st, ":domain", d);
         int rc = db_step(st);
         if (rc == DB_ROW)
             *out = db_column_int64(st, 0);
@@ -271,7 +260,7 @@ int signup_guest_registration(struct db *db, int *locked)
     struct db_stmt *st = db_stmt(db, SQL_SETTING_GET);
     if (!st)
         return on;
-    bind_text(st, ":key", GUEST_KEY);
+    db_bind_named_text(st, ":key", GUEST_KEY);
     if (db_step(st) == DB_ROW)
         on = strcmp((const char *)db_column_text(st, 0), "off") != 0;
     db_reset(st);
@@ -290,8 +279,8 @@ static int guest_setting_txn(struct db *db, void *ctx, struct ls_err *err)
     struct db_stmt *st = db_stmt(db, SQL_SETTING_PUT);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_text(st, ":key", GUEST_KEY);
-    bind_text(st, ":value", j->on ? "on" : "off");
+    db_bind_named_text(st, ":key", GUEST_KEY);
+    db_bind_named_text(st, ":value", j->on ? "on" : "off");
     int rc = db_step_done(db, st, err);
     if (!rc)
         auth_audit(db, j->actor->id, "settings.guest_registration", "settings", 0,
@@ -372,8 +361,8 @@ static int throttle_wait(struct db *db, const char *key, int limit, int64_t now)
     struct db_stmt *st = db_stmt(db, SQL_THROTTLE_STATS);
     if (!st)
         return 0;
-    bind_text(st, ":key", key);
-    bind_int(st, ":since", now - SIGNUP_THROTTLE_WINDOW);
+    db_bind_named_text(st, ":key", key);
+    db_bind_named_int64(st, ":since", now - SIGNUP_THROTTLE_WINDOW);
     int n = 0;
     int64_t oldest = 0;
     if (db_step(st) == DB_ROW) {
@@ -408,13 +397,13 @@ static int throttle(struct db *db, const char *what, const char *email, const ch
                           (wait + 59) / 60);
     }
     struct db_stmt *st = db_stmt(db, SQL_THROTTLE_PRUNE);
-    bind_int(st, ":since", now - SIGNUP_THROTTLE_WINDOW);
+    db_bind_named_int64(st, ":since", now - SIGNUP_THROTTLE_WINDOW);
     int rc = db_step_done(db, st, err);
     const char *keys[] = {kaddr, kip};
     for (int i = 0; i < 2 && !rc; i++) {
         st = db_stmt(db, SQL_THROTTLE_ADD);
-        bind_text(st, ":key", keys[i]);
-        bind_int(st, ":at", now);
+        db_bind_named_text(st, ":key", keys[i]);
+        db_bind_named_int64(st, ":at", now);
         rc = db_step_done(db, st, err);
     }
     return rc;
@@ -429,7 +418,7 @@ static int user_by_email(int64_t *id, char lang[3], struct db *db, const char *s
     struct db_stmt *st = db_stmt(db, sql);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_text(st, ":email", email);
+    db_bind_named_text(st, ":email", email);
     int rc = db_step(st);
     if (rc == DB_ROW) {
         *id = db_column_int64(st, 0);
@@ -468,14 +457,14 @@ static int invite_txn(struct db *db, void *ctx, struct ls_err *err)
         return ls_err_set(err, LS_ECONFLICT, "email", "this address already has an account");
     if (j->in->organisation_id > 0) {
         struct db_stmt *st = db_stmt(db, SQL_ORG_EXISTS);
-        bind_int(st, ":org", j->in->organisation_id);
+        db_bind_named_int64(st, ":org", j->in->organisation_id);
         int found = db_step(st) == DB_ROW;
         db_reset(st);
         if (!found)
             return ls_err_set(err, LS_EVALIDATION, "organisation_id", "no such organisation");
     }
     struct db_stmt *st = db_stmt(db, SQL_INV_REPLACE);
-    bind_text(st, ":email", j->in->email);
+    db_bind_named_text(st, ":email", j->in->email);
     if ((rc = db_step_done(db, st, err)))
         return rc;
     char token[AUTH_TOKEN_HEX + 1];
@@ -484,13 +473,13 @@ static int invite_txn(struct db *db, void *ctx, struct ls_err *err)
     j->expires = now + SIGNUP_INVITATION_TTL;
     st = db_stmt(db, SQL_INV_INSERT);
     bind_hash(st, h);
-    bind_text(st, ":email", j->in->email);
-    bind_text(st, ":role", auth_role_name(j->in->role));
-    bind_int(st, ":org", j->in->organisation_id);
-    bind_text(st, ":lang", j->lang);
-    bind_int(st, ":actor", j->actor->id);
-    bind_int(st, ":now", now);
-    bind_int(st, ":expires", j->expires);
+    db_bind_named_text(st, ":email", j->in->email);
+    db_bind_named_text(st, ":role", auth_role_name(j->in->role));
+    db_bind_named_int64(st, ":org", j->in->organisation_id);
+    db_bind_named_text(st, ":lang", j->lang);
+    db_bind_named_int64(st, ":actor", j->actor->id);
+    db_bind_named_int64(st, ":now", now);
+    db_bind_named_int64(st, ":expires", j->expires);
     if ((rc = db_step_done(db, st, err)))
         return rc;
     j->id = db_last_insert_id(db);
@@ -608,9 +597,9 @@ static int accept_txn(struct db *db, void *ctx, struct ls_err *err)
     if ((rc = auth_user_insert(db, &u, j->hash, &id, err)))
         return rc;
     struct db_stmt *st = db_stmt(db, SQL_INV_ACCEPTED);
-    bind_int(st, ":now", tu_now());
-    bind_int(st, ":user", id);
-    bind_int(st, ":id", inv.id);
+    db_bind_named_int64(st, ":now", tu_now());
+    db_bind_named_int64(st, ":user", id);
+    db_bind_named_int64(st, ":id", inv.id);
     if ((rc = db_step_done(db, st, err)))
         return rc;
     auth_audit(db, id, "user.create", "user", id, "invitation", j->out.ip);
@@ -662,14 +651,14 @@ static int reset_request_txn(struct db *db, void *ctx, struct ls_err *err)
     unsigned char h[32];
     new_token(token, h);
     struct db_stmt *st = db_stmt(db, SQL_RESET_PRUNE);
-    bind_int(st, ":before", now - 24 * 3600);
+    db_bind_named_int64(st, ":before", now - 24 * 3600);
     if ((rc = db_step_done(db, st, err)))
         return rc;
     st = db_stmt(db, SQL_RESET_INSERT);
     bind_hash(st, h);
-    bind_int(st, ":user", uid);
-    bind_int(st, ":now", now);
-    bind_int(st, ":expires", now + SIGNUP_RESET_TTL);
+    db_bind_named_int64(st, ":user", uid);
+    db_bind_named_int64(st, ":now", now);
+    db_bind_named_int64(st, ":expires", now + SIGNUP_RESET_TTL);
     if ((rc = db_step_done(db, st, err)))
         return rc;
     struct notify_account_msg m = {
@@ -732,14 +721,14 @@ static int reset_txn(struct db *db, void *ctx, struct ls_err *err)
     if (rc)
         return rc;
     struct db_stmt *st = db_stmt(db, SQL_SET_HASH);
-    bind_text(st, ":hash", j->hash);
-    bind_int(st, ":now", now);
-    bind_int(st, ":user", uid);
+    db_bind_named_text(st, ":hash", j->hash);
+    db_bind_named_int64(st, ":now", now);
+    db_bind_named_int64(st, ":user", uid);
     if ((rc = db_step_done(db, st, err)))
         return rc;
     st = db_stmt(db, SQL_RESET_USE_ALL);
-    bind_int(st, ":now", now);
-    bind_int(st, ":user", uid);
+    db_bind_named_int64(st, ":now", now);
+    db_bind_named_int64(st, ":user", uid);
     if ((rc = db_step_done(db, st, err)))
         return rc;
     if ((rc = auth_sessions_revoke_user(db, uid, err)))
@@ -797,11 +786,11 @@ static int register_txn(struct db *db, void *ctx, struct ls_err *err)
         return notify_enqueue_account(db, &m, now, err);
     }
     struct db_stmt *st = db_stmt(db, SQL_REG_PRUNE);
-    bind_int(st, ":before", now - 24 * 3600);
+    db_bind_named_int64(st, ":before", now - 24 * 3600);
     if ((rc = db_step_done(db, st, err)))
         return rc;
     st = db_stmt(db, SQL_REG_REPLACE);
-    bind_text(st, ":email", j->r->email);
+    db_bind_named_text(st, ":email", j->r->email);
     if ((rc = db_step_done(db, st, err)))
         return rc;
     char token[AUTH_TOKEN_HEX + 1];
@@ -809,12 +798,12 @@ static int register_txn(struct db *db, void *ctx, struct ls_err *err)
     new_token(token, h);
     st = db_stmt(db, SQL_REG_INSERT);
     bind_hash(st, h);
-    bind_text(st, ":email", j->r->email);
-    bind_text(st, ":name", j->r->name);
-    bind_text(st, ":pw", j->hash);
-    bind_text(st, ":lang", j->r->lang);
-    bind_int(st, ":now", now);
-    bind_int(st, ":expires", now + SIGNUP_REGISTRATION_TTL);
+    db_bind_named_text(st, ":email", j->r->email);
+    db_bind_named_text(st, ":name", j->r->name);
+    db_bind_named_text(st, ":pw", j->hash);
+    db_bind_named_text(st, ":lang", j->r->lang);
+    db_bind_named_int64(st, ":now", now);
+    db_bind_named_int64(st, ":expires", now + SIGNUP_REGISTRATION_TTL);
     rc = db_step_done(db, st, err);
     if (!rc) {
         struct notify_account_msg m = {
@@ -877,9 +866,9 @@ static int verify_txn(struct db *db, void *ctx, struct ls_err *err)
     if ((rc = auth_user_insert(db, &u, hash, &id, err)))
         return rc;
     st = db_stmt(db, SQL_REG_VERIFIED);
-    bind_int(st, ":now", tu_now());
-    bind_int(st, ":user", id);
-    bind_int(st, ":id", reg);
+    db_bind_named_int64(st, ":now", tu_now());
+    db_bind_named_int64(st, ":user", id);
+    db_bind_named_int64(st, ":id", reg);
     if ((rc = db_step_done(db, st, err)))
         return rc;
     auth_audit(db, id, "user.create", "user", id,

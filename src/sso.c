@@ -52,16 +52,6 @@ enum { NFIELDS = sizeof fields / sizeof *fields };
 static struct sso_settings pinned;
 static pthread_mutex_t pinned_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static void bind_text(struct db_stmt *st, const char *name, const char *v)
-{
-    db_bind_text(st, db_bind_parameter_index(st, name), v, -1, DB_TRANSIENT);
-}
-
-static void bind_int(struct db_stmt *st, const char *name, int64_t v)
-{
-    db_bind_int64(st, db_bind_parameter_index(st, name), v);
-}
-
 static void bind_hash(struct db_stmt *st, const char *name, const char *token)
 {
     unsigned char h[32];
@@ -99,7 +89,7 @@ void sso_settings_get(struct sso_settings *out, struct db *db)
         struct db_stmt *st = db_stmt(db, SQL_SETTING_GET);
         if (!st)
             continue;
-        bind_text(st, ":key", fields[i].key);
+        db_bind_named_text(st, ":key", fields[i].key);
         if (db_step(st) == DB_ROW)
             snprintf(dst, fields[i].size, "%s", (const char *)db_column_text(st, 0));
         db_reset(st);
@@ -142,9 +132,9 @@ static int settings_txn(struct db *db, void *ctx, struct ls_err *err)
         struct db_stmt *st = db_stmt(db, values[i][0] ? SQL_SETTING_PUT : SQL_SETTING_DELETE);
         if (!st)
             return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-        bind_text(st, ":key", fields[i].key);
+        db_bind_named_text(st, ":key", fields[i].key);
         if (values[i][0])
-            bind_text(st, ":value", values[i]);
+            db_bind_named_text(st, ":value", values[i]);
         rc = db_step_done(db, st, err);
         size_t used = strlen(detail);
         snprintf(detail + used, sizeof detail - used, "%s%s", used ? ", " : "", fields[i].key);
@@ -210,16 +200,16 @@ static int start_txn(struct db *db, void *ctx, struct ls_err *err)
     struct db_stmt *st = db_stmt(db, SQL_LOGIN_PRUNE);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_int(st, ":before", now - SSO_LOGIN_TTL);
+    db_bind_named_int64(st, ":before", now - SSO_LOGIN_TTL);
     int rc = db_step_done(db, st, err);
     if (rc)
         return rc;
     st = db_stmt(db, SQL_LOGIN_INSERT);
     bind_hash(st, ":state", j->state);
     bind_hash(st, ":browser", j->browser);
-    bind_text(st, ":nonce", j->nonce);
-    bind_text(st, ":verifier", j->verifier);
-    bind_int(st, ":now", now);
+    db_bind_named_text(st, ":nonce", j->nonce);
+    db_bind_named_text(st, ":verifier", j->verifier);
+    db_bind_named_int64(st, ":now", now);
     return db_step_done(db, st, err);
 }
 
@@ -403,10 +393,10 @@ static int link_identity(struct db *db, const struct oidc_claims *c, int64_t use
     struct db_stmt *st = db_stmt(db, SQL_IDENTITY_INSERT);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_text(st, ":iss", c->iss);
-    bind_text(st, ":sub", c->sub);
-    bind_int(st, ":user", user);
-    bind_int(st, ":now", tu_now());
+    db_bind_named_text(st, ":iss", c->iss);
+    db_bind_named_text(st, ":sub", c->sub);
+    db_bind_named_int64(st, ":user", user);
+    db_bind_named_int64(st, ":now", tu_now());
     return db_step_done(db, st, err);
 }
 
@@ -417,15 +407,15 @@ static int account_txn(struct db *db, void *ctx, struct ls_err *err)
     struct db_stmt *st = db_stmt(db, SQL_IDENTITY_USER);
     if (!st)
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
-    bind_text(st, ":iss", c->iss);
-    bind_text(st, ":sub", c->sub);
+    db_bind_named_text(st, ":iss", c->iss);
+    db_bind_named_text(st, ":sub", c->sub);
     int64_t id = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
     db_reset(st);
     if (id) {
         st = db_stmt(db, SQL_IDENTITY_SEEN);
-        bind_text(st, ":iss", c->iss);
-        bind_text(st, ":sub", c->sub);
-        bind_int(st, ":now", tu_now());
+        db_bind_named_text(st, ":iss", c->iss);
+        db_bind_named_text(st, ":sub", c->sub);
+        db_bind_named_int64(st, ":now", tu_now());
         int rc = db_step_done(db, st, err);
         return rc ? rc : sign_in(db, j, id, "single sign-on", err);
     }
@@ -439,7 +429,7 @@ static int account_txn(struct db *db, void *ctx, struct ls_err *err)
                           "the provider has not verified the e-mail address");
     }
     st = db_stmt(db, SQL_USER_BY_EMAIL);
-    bind_text(st, ":email", c->email);
+    db_bind_named_text(st, ":email", c->email);
     id = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
     db_reset(st);
     int rc;

@@ -32,16 +32,6 @@ static pthread_mutex_t settle_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t settle_cond = PTHREAD_COND_INITIALIZER;
 static uint64_t settle_gen; /* under settle_lock: claims settled so far */
 
-static void bind_i64(struct db_stmt *st, const char *name, int64_t v)
-{
-    db_bind_int64(st, db_bind_parameter_index(st, name), v);
-}
-
-static void bind_text(struct db_stmt *st, const char *name, const char *v)
-{
-    db_bind_text(st, db_bind_parameter_index(st, name), v, -1, DB_TRANSIENT);
-}
-
 static int prepare(struct db *db, const char *sql, struct db_stmt **out, struct ls_err *err)
 {
     *out = db_stmt(db, sql);
@@ -57,9 +47,9 @@ static int key_wait(struct db *db, const struct throttle_key *k, int64_t now, st
     int rc = prepare(db, SQL_STATS, &st, err);
     if (rc)
         return rc;
-    bind_text(st, ":key", k->key);
-    bind_i64(st, ":since", now - k->window);
-    bind_i64(st, ":stale", now - THROTTLE_STALE);
+    db_bind_named_text(st, ":key", k->key);
+    db_bind_named_int64(st, ":since", now - k->window);
+    db_bind_named_int64(st, ":stale", now - THROTTLE_STALE);
     int r = db_step(st);
     if (r != DB_ROW) {
         db_reset(st);
@@ -100,7 +90,7 @@ static int claim_txn(struct db *db, void *ctx, struct ls_err *err)
     int rc = prepare(db, SQL_PRUNE, &st, err);
     if (rc)
         return rc;
-    bind_i64(st, ":before", c->now - 2 * (int64_t)window);
+    db_bind_named_int64(st, ":before", c->now - 2 * (int64_t)window);
     if ((rc = db_step_done(db, st, err)))
         return rc;
 
@@ -120,8 +110,8 @@ static int claim_txn(struct db *db, void *ctx, struct ls_err *err)
     for (int i = 0; i < c->n; i++) {
         if ((rc = prepare(db, SQL_CLAIM, &st, err)))
             return rc;
-        bind_text(st, ":key", c->keys[i].key);
-        bind_i64(st, ":at", c->now);
+        db_bind_named_text(st, ":key", c->keys[i].key);
+        db_bind_named_int64(st, ":at", c->now);
         if ((rc = db_step_done(db, st, err)))
             return rc;
         c->keys[i].row = db_last_insert_id(db);
@@ -190,7 +180,7 @@ static int each_row(struct db *db, const struct throttle_claim *c, const char *s
         int rc = prepare(db, sql, &st, err);
         if (rc)
             return rc;
-        bind_i64(st, ":row", c->keys[i].row);
+        db_bind_named_int64(st, ":row", c->keys[i].row);
         if ((rc = db_step_done(db, st, err)))
             return rc;
     }
@@ -213,7 +203,7 @@ int throttle_forget(struct db *db, const char *key, struct ls_err *err)
     int rc = prepare(db, SQL_FORGET, &st, err);
     if (rc)
         return rc;
-    bind_text(st, ":key", key);
+    db_bind_named_text(st, ":key", key);
     return db_step_done(db, st, err);
 }
 
