@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "csv.h"
 #include "field.h"
 #include "http.h"
 
@@ -30,10 +31,10 @@ extern const struct shape api_price_shape;
 
 /* A month's statement as the API answers it (api_statement.c), for the
  * command line too: JSON (caller owns it) and CSV (malloc'd, caller frees;
- * polish: semicolons, decimal commas). */
+ * in the dialect of `locale`). */
 struct statement;
 cJSON *api_statement_json(const struct statement *s);
-char *api_statement_csv(const struct statement *s, int polish, size_t *len);
+char *api_statement_csv(const struct statement *s, enum csv_locale locale, size_t *len);
 
 /* The organisation a report (statements, economic use) covers for the
  * caller: staff whatever they asked for (0 = every organisation); an owner
@@ -50,7 +51,7 @@ int api_send_csv(struct req *r, char *text, size_t len, const char *name);
  * too. */
 struct economic_use;
 cJSON *api_economic_json(const struct economic_use *u);
-char *api_economic_csv(const struct economic_use *u, int polish, size_t *len);
+char *api_economic_csv(const struct economic_use *u, enum csv_locale locale, size_t *len);
 
 /* The public JSON shape of a user (no secrets). Caller owns the result. */
 cJSON *api_user_json(const struct user *u);

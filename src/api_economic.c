@@ -84,7 +84,7 @@ cJSON *api_economic_json(const struct economic_use *u)
     return api_field_json(&use_shape, u);
 }
 
-char *api_economic_csv(const struct economic_use *u, int polish, size_t *len)
+char *api_economic_csv(const struct economic_use *u, enum csv_locale locale, size_t *len)
 {
     static const char *const head[] = {"year",
                                        "resource_id",
@@ -100,7 +100,7 @@ char *api_economic_csv(const struct economic_use *u, int polish, size_t *len)
                                        "provisional",
                                        NULL};
     struct csv c = {0};
-    csv_begin(&c, polish ? CSV_PL : CSV_RFC4180);
+    csv_begin(&c, locale);
     for (int i = 0; head[i]; i++)
         csv_text(&c, head[i], head[i + 1] == NULL);
     for (int i = 0; i < u->n; i++) {
@@ -141,7 +141,9 @@ static int get_economic_use(struct req *r)
     if (strcmp(p->format, "csv") != 0)
         return http_send_json(r, 200, api_economic_json(&u));
     size_t len;
-    char *text = api_economic_csv(&u, strcmp(p->locale, "pl") == 0, &len);
+    enum csv_locale locale = CSV_RFC4180;
+    csv_locale_parse(p->locale, &locale); /* the field table allows pl and en only */
+    char *text = api_economic_csv(&u, locale, &len);
     http_add_header(
         r, "Content-Disposition",
         arena_printf(&r->arena, "attachment; filename=\"labshare-economic-use-%d.csv\"", p->year));

@@ -199,10 +199,10 @@ static void total_row(struct csv *c, const char *kind, const struct statement_to
     csv_num(c, (double)t->lines, 1);
 }
 
-char *api_statement_csv(const struct statement *s, int polish, size_t *len)
+char *api_statement_csv(const struct statement *s, enum csv_locale locale, size_t *len)
 {
     struct csv c = {0};
-    csv_begin(&c, polish ? CSV_PL : CSV_RFC4180);
+    csv_begin(&c, locale);
     for (int i = 0; HEAD[i]; i++)
         csv_text(&c, HEAD[i], HEAD[i + 1] == NULL);
     for (int i = 0; i < s->nlines; i++) {
@@ -285,7 +285,9 @@ static int get_statements(struct req *r)
     if (strcmp(p->format, "csv") != 0)
         return http_send_json(r, 200, api_statement_json(&s));
     size_t len;
-    char *text = api_statement_csv(&s, strcmp(p->locale, "pl") == 0, &len);
+    enum csv_locale locale = CSV_RFC4180;
+    csv_locale_parse(p->locale, &locale); /* the field table allows pl and en only */
+    char *text = api_statement_csv(&s, locale, &len);
     return api_send_csv(r, text, len,
                         org ? arena_printf(&r->arena, "labshare-statement-%s-organisation-%lld.csv",
                                            s.month_name, (long long)org)

@@ -65,9 +65,10 @@ int cli_statements(int argc, char **argv, const char *default_db)
     char *end = NULL;
     if (org_s && ((org = strtoll(org_s, &end, 10)) < 1 || *end || !*org_s))
         return usage("--organisation must be an organisation id");
-    if (strcmp(locale, "pl") != 0 && strcmp(locale, "en") != 0)
+    enum csv_locale dialect;
+    if (csv_locale_parse(locale, &dialect) != 0)
         return usage("--locale must be pl or en");
-    if (!csv && strcmp(locale, "en") != 0)
+    if (!csv && dialect != CSV_RFC4180)
         return usage("--locale goes with --csv");
 
     struct db *db = cli_open_db(db_path);
@@ -80,7 +81,7 @@ int cli_statements(int argc, char **argv, const char *default_db)
     if (statement_month(db, year, month, org, tu_now(), &a, &s, &err) == LS_OK) {
         if (csv) {
             size_t len = 0;
-            char *text = api_statement_csv(&s, strcmp(locale, "pl") == 0, &len);
+            char *text = api_statement_csv(&s, dialect, &len);
             rc = fwrite(text, 1, len, stdout) == len ? CLI_OK : CLI_FAIL;
             free(text);
         } else {

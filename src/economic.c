@@ -48,9 +48,9 @@ enum economic_status economic_judge(int64_t economic, int64_t available, double 
 
 int economic_default(const struct price_customer *c)
 {
-    if (!c->organisation_id || !c->member)
-        return 1;
-    return c->group && (strcmp(c->group, "BioF") == 0 || strcmp(c->group, "BIZ") == 0);
+    /* Owner 0: no organisation is "internal" here; only academic members'
+     * use is not economic. */
+    return price_class_of(c, 0) != PRICE_MEMBER_ACADEMIC;
 }
 
 static int param(struct db_stmt *st, const char *name)

@@ -63,9 +63,36 @@ static int charged(struct db_stmt *st, struct statement_line *l)
     return l->late_cancellation;
 }
 
+/* The grid factors a statement has looked up: a month's lines touch one
+ * or two local years, so each is asked of the database once, not per line. */
+struct factors {
+    int n;
+    int year[4];
+    double kg_per_kwh[4];
+};
+
+static int factor_of(struct db *db, struct factors *fs, int year, double *out, struct ls_err *err)
+{
+    for (int i = 0; i < fs->n; i++)
+        if (fs->year[i] == year) {
+            *out = fs->kg_per_kwh[i];
+            return LS_OK;
+        }
+    struct stats_factor f;
+    int rc = stats_grid_factor(db, year, &f, err);
+    if (rc)
+        return rc;
+    if (fs->n < 4) {
+        fs->year[fs->n] = year;
+        fs->kg_per_kwh[fs->n++] = f.kg_per_kwh;
+    }
+    *out = f.kg_per_kwh;
+    return LS_OK;
+}
+
 /* kg CO2e of the line's hours: each local year's part at that year's factor. */
-static int carbon(struct db *db, const struct statement_line *l, double power_kw, double *out,
-                  struct ls_err *err)
+static int carbon(struct db *db, struct factors *fs, const struct statement_line *l,
+                  double power_kw, double *out, struct ls_err *err)
 {
     *out = 0;
     if (l->late_cancellation || power_kw <= 0)
@@ -75,11 +102,11 @@ static int carbon(struct db *db, const struct statement_line *l, double power_kw
         tu_to_local(s, &lt);
         int64_t next = tu_local_midnight(lt.year + 1, 1, 1);
         int64_t e = next < l->end ? next : l->end;
-        struct stats_factor f;
-        int rc = stats_grid_factor(db, lt.year, &f, err);
+        double kg_per_kwh;
+        int rc = factor_of(db, fs, lt.year, &kg_per_kwh, err);
         if (rc)
             return rc;
-        *out += (double)(e - s) / 3600.0 * power_kw * f.kg_per_kwh;
+        *out += (double)(e - s) / 3600.0 * power_kw * kg_per_kwh;
         s = e;
     }
     return LS_OK;
@@ -164,6 +191,7 @@ static int read_lines(struct db *db, struct arena *a, struct statement *out, str
     if (out->organisation_id)
         db_bind_int64(st, db_bind_parameter_index(st, ":org"), out->organisation_id);
     int cap = 0, ccap = 0, pcap = 0, step = DB_DONE, rc = LS_OK;
+    struct factors fs = {0};
     while (rc == LS_OK && (step = db_step(st)) == DB_ROW) {
         if (out->nlines == cap) {
             int bigger = cap ? cap * 2 : 32;
@@ -177,7 +205,7 @@ static int read_lines(struct db *db, struct arena *a, struct statement *out, str
         read_line(st, a, l);
         if (!charged(st, l))
             continue;
-        if ((rc = carbon(db, l, db_column_double(st, 21), &l->kg_co2e, err)))
+        if ((rc = carbon(db, &fs, l, db_column_double(st, 21), &l->kg_co2e, err)))
             break;
         out->nlines++;
         add_to(a, &out->customers, &out->ncustomers, &ccap, l->customer_id, l->customer_name, l);
