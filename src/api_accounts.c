@@ -540,8 +540,8 @@ const struct route api_accounts_routes[] = {
                    .body = &accept_shape, .creating = 1, .answer = &api_session_shape,
                    .summary = "Accept an invitation: creates the account and signs in"),
     ACCOUNTS_ROUTE("POST", "/api/v1/password-reset", post_reset_request, ACCESS_PUBLIC,
-                   .body_max = 1024, .flags = ROUTE_ACCEPTED, .body = &reset_request_shape,
-                   .creating = 1, .answer = &accepted_shape,
+                   .body_max = 1024, .flags = ROUTE_ACCEPTED | ROUTE_THROTTLED,
+                   .body = &reset_request_shape, .creating = 1, .answer = &accepted_shape,
                    .summary = "Ask for a password-reset link; always 202 (throttled per address "
                               "and client)"),
     ACCOUNTS_ROUTE("GET", "/api/v1/password-reset/{token}", get_reset, ACCESS_PUBLIC,
@@ -553,8 +553,8 @@ const struct route api_accounts_routes[] = {
                    .summary = "Set a new password with a reset link; ends every session of the "
                               "account"),
     ACCOUNTS_ROUTE("POST", "/api/v1/registrations", post_registration, ACCESS_PUBLIC,
-                   .body_max = 4096, .flags = ROUTE_ACCEPTED, .body = &register_shape,
-                   .creating = 1, .answer = &accepted_shape,
+                   .body_max = 4096, .flags = ROUTE_ACCEPTED | ROUTE_THROTTLED,
+                   .body = &register_shape, .creating = 1, .answer = &accepted_shape,
                    .summary = "Register: e-mails a confirmation link; 202"),
     ACCOUNTS_ROUTE("POST", "/api/v1/registrations/{token}/verify", post_registration_verify,
                    ACCESS_PUBLIC, .body_max = 64, .flags = ROUTE_CREATES | ROUTE_LINK,

@@ -215,7 +215,7 @@ static int locate_user(const struct route_object *o, struct req *r, int64_t id, 
     *owner = id;
     return LS_OK;
 }
-const struct route_object api_user_object = {"user", &account_shape, locate_user, NULL, 0};
+const struct route_object api_user_object = {"user", &account_shape, locate_user, NULL, 0, NULL};
 
 void api_set_session_cookie(struct req *r, const char *token, int max_age)
 {
@@ -405,7 +405,7 @@ static int get_audit(struct req *r)
 
 const struct route api_auth_routes[] = {
     AUTH_ROUTE("POST", "/api/v1/session", post_session, ACCESS_PUBLIC, .body_max = 4096,
-               .flags = ROUTE_NO_CSRF, .body = &sign_in_shape, .creating = 1,
+               .flags = ROUTE_NO_CSRF | ROUTE_THROTTLED, .body = &sign_in_shape, .creating = 1,
                .answer = &api_session_shape,
                .summary = "Sign in: sets the session cookie, returns the user and the CSRF token"),
     AUTH_ROUTE("GET", "/api/v1/session", get_session, ACCESS_USER, .answer = &api_session_shape,
@@ -433,7 +433,7 @@ const struct route api_auth_routes[] = {
     AUTH_ROUTE("PATCH", "/api/v1/me", patch_me, ACCESS_USER, .body_max = 4096, .body = &me_shape,
                .answer = &api_user_shape, .summary = "Change your own name or language"),
     AUTH_ROUTE("POST", "/api/v1/me/password", post_me_password, ACCESS_USER, .body_max = 4096,
-               .flags = ROUTE_EMPTY, .body = &my_password_shape, .creating = 1,
+               .flags = ROUTE_EMPTY | ROUTE_THROTTLED, .body = &my_password_shape, .creating = 1,
                .summary = "Change your own password; ends your other sessions"),
     AUTH_ROUTE("GET", "/api/v1/audit", get_audit, ACCESS_STAFF, .flags = ROUTE_PAGED,
                .query = &audit_query, .answer = &audit_shape, .summary = "The audit log"),

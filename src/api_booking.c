@@ -195,8 +195,7 @@ static const struct field LIST_FIELDS[] = {
     L(user_id, "user_id", FT_ID, 0, LABEL("Booked by", "Rezerwujący")),
     L(series_id, "series_id", FT_ID, 0, LABEL("Series", "Seria")),
     L(from, "from", FT_TIME, 0, LABEL("From", "Od"), .help = "bookings ending after it"),
-    L(to, "to", FT_TIME, 0, LABEL("To", "Do"),
-      .help = "bookings starting before it; at most 366 days after from"),
+    L(to, "to", FT_TIME, 0, LABEL("To", "Do"), .help = "bookings starting before it; after from"),
     L(status, "status", FT_CODE, 0, .choices = STATUSES, LABEL("Status", "Stan")),
     L(mine, "mine", FT_BOOL, 0, LABEL("Only mine", "Tylko moje")),
     L(decidable, "decidable", FT_BOOL, 0,
@@ -384,7 +383,8 @@ static int locate_booking(const struct route_object *o, struct req *r, int64_t i
     return LS_OK;
 }
 
-const struct route_object api_booking_object = {"booking", &booking_shape, locate_booking, NULL, 1};
+const struct route_object api_booking_object = {
+    "booking", &booking_shape, locate_booking, NULL, 1, "the resource's organisation"};
 
 static struct booking_actor actor(struct req *r)
 {

@@ -38,16 +38,18 @@ static int locate_catalogue(const struct route_object *o, struct req *r, int64_t
     return rc;
 }
 
-#define CATALOGUE_OBJECT(noun, type)                                                               \
+#define CATALOGUE_OBJECT(noun, type, managed_by)                                                   \
     {                                                                                              \
-        noun, &(type).shape, locate_catalogue, &(type), 0                                          \
+        noun, &(type).shape, locate_catalogue, &(type), 0, managed_by                              \
     }
 const struct route_object api_organisation_object =
-    CATALOGUE_OBJECT("organisation", catalogue_organisation);
-const struct route_object api_lab_object = CATALOGUE_OBJECT("lab", catalogue_lab);
-const struct route_object api_resource_object = CATALOGUE_OBJECT("resource", catalogue_resource);
-const struct route_object api_service_object = CATALOGUE_OBJECT("service", catalogue_service);
-const struct route_object api_blackout_object = CATALOGUE_OBJECT("blackout", catalogue_blackout);
+    CATALOGUE_OBJECT("organisation", catalogue_organisation, "the organisation");
+const struct route_object api_lab_object = CATALOGUE_OBJECT("lab", catalogue_lab, NULL);
+const struct route_object api_resource_object =
+    CATALOGUE_OBJECT("resource", catalogue_resource, NULL);
+const struct route_object api_service_object = CATALOGUE_OBJECT("service", catalogue_service, NULL);
+const struct route_object api_blackout_object =
+    CATALOGUE_OBJECT("blackout", catalogue_blackout, "the resource's organisation");
 
 /* ------------------------------------------------------------------ */
 /* Generic handlers                                                     */

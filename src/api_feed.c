@@ -100,7 +100,7 @@ static int locate_feed(const struct route_object *o, struct req *r, int64_t id, 
     return feed_owner(r->db, id, owner, &r->err);
 }
 
-static const struct route_object feed_object = {"feed", &feed_shape, locate_feed, NULL, 1};
+static const struct route_object feed_object = {"feed", &feed_shape, locate_feed, NULL, 1, NULL};
 
 static cJSON *feed_json(const struct feed *f)
 {
@@ -303,7 +303,7 @@ static int get_booking_ics(struct req *r)
 
 /* clang-format off */
 const struct route api_feed_routes[] = {
-    {.method = "POST", .pattern = "/api/v1/feeds", .handler = post_feed, .access = ACCESS_USER, .body_max = 1024, .flags = ROUTE_CREATES, .tag = "feeds", .summary = "Create a calendar feed link for a resource, lab, organisation or yourself (who may see that scope)", .body = &request_shape, .creating = 1, .answer = &link_shape},
+    {.method = "POST", .pattern = "/api/v1/feeds", .handler = post_feed, .access = ACCESS_USER, .body_max = 1024, .flags = ROUTE_CREATES | ROUTE_THROTTLED, .tag = "feeds", .summary = "Create a calendar feed link for a resource, lab, organisation or yourself (who may see that scope)", .body = &request_shape, .creating = 1, .answer = &link_shape},
     {.method = "GET", .pattern = "/api/v1/feeds", .handler = get_feeds, .access = ACCESS_USER, .flags = ROUTE_PAGED, .tag = "feeds", .summary = "Your live calendar feeds (never the token)", .answer = &feed_shape},
     {.method = "DELETE", .pattern = "/api/v1/feeds/{id}", .handler = delete_feed, .access = ACCESS_USER, .flags = ROUTE_EMPTY, .tag = "feeds", .summary = "Revoke one of your calendar feeds", .object = &feed_object, .need = NEED_SELF},
     {.method = "GET", .pattern = "/ical/{token}.ics", .handler = get_ical, .access = ACCESS_PUBLIC, .tag = "feeds", .summary = "An iCalendar feed (RFC 5545); conditional GET with ETag / Last-Modified", .answer_type = "text/calendar"},

@@ -816,7 +816,7 @@ void api_field_params(const struct shape *sh, cJSON *parameters)
         cJSON *p = cJSON_CreateObject();
         cJSON_AddStringToObject(p, "name", f->name);
         cJSON_AddStringToObject(p, "in", "query");
-        cJSON_AddBoolToObject(p, "required", 0);
+        cJSON_AddBoolToObject(p, "required", (f->flags & FF_REQUIRED) != 0);
         if (f->help)
             cJSON_AddStringToObject(p, "description", f->help);
         cJSON *schema = field_schema(f, SCHEMA_ANSWER);

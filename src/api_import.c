@@ -81,8 +81,8 @@ static int locate_source(const struct route_object *o, struct req *r, int64_t id
     return import_source_org(r->db, id, org, &r->err);
 }
 
-static const struct route_object source_object = {"calendar source", &source_shape, locate_source,
-                                                  NULL, 0};
+static const struct route_object source_object = {
+    "calendar source", &source_shape, locate_source, NULL, 0, "the resource's organisation"};
 
 static cJSON *source_json(const struct import_source *s)
 {

@@ -222,7 +222,6 @@ int booking_set_no_show(struct booking *out, struct db *db, struct arena *a,
 #define BOOKING_SQL_LONGEST "max(" BOOKING_SQL_LONGEST_APPROVED ", " BOOKING_SQL_LONGEST_OTHER ")"
 
 #define BOOKING_LIST_MAX 500       /* items a page */
-#define BOOKING_LIST_MAX_DAYS 366  /* longest [from, to) of a list, both given */
 #define BOOKING_LIST_CACHED_SQL 48 /* filter combinations kept prepared (see booking.c) */
 
 /* Sets a pending or approved booking's `economic` flag; the resource's
@@ -250,7 +249,8 @@ struct booking_filter {
 /* The bookings the viewer may see (own; owners also those on their
  * organisation's resources; staff all) matching f, ordered by start (and
  * id), reversed with f->desc; out->total counts every match. 422 "to" when
- * to ≤ from or [from, to) is longer than BOOKING_LIST_MAX_DAYS.
+ * to ≤ from. No longest span (API.md sets none): a list with `from`
+ * alone covers as much, so a cap on [from, to) would bound nothing.
  *
  * Cost: [from, to) is a range of an index chosen for the filters (EXPLAIN
  * QUERY PLAN is tested per combination), so the answer does not grow with

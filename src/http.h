@@ -80,6 +80,9 @@ struct route_object {
                   int64_t *owner);
     const void *arg; /* the locator's data (a catalogue type) */
     int private;     /* only its owner, its organisation's managers and staff see it */
+    /* The organisation whose owners manage it, in words for the access
+     * descriptions ("the resource's organisation"); NULL = its own. */
+    const char *managed_by;
 };
 
 struct route {
@@ -130,6 +133,9 @@ enum {
     /* The handler runs with r->db NULL when no connection can be had (the
      * health check reports it); others answer 503 database_unavailable. */
     ROUTE_DB_OPTIONAL = 1u << 9,
+    /* May answer 429 too_many_requests with Retry-After (throttled guesses,
+     * links or e-mails). */
+    ROUTE_THROTTLED = 1u << 10,
 };
 
 struct req {

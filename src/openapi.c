@@ -89,23 +89,25 @@ static cJSON *access_of(const struct route *rt)
         if (rt->object_field)
             cJSON_AddStringToObject(a, "object_from", rt->object_field);
         const char *o = rt->object->name;
+        char org[80];
+        if (rt->object->managed_by)
+            snprintf(org, sizeof org, "%s", rt->object->managed_by);
+        else
+            snprintf(org, sizeof org, "the %s's organisation", o);
         switch (rt->need) {
         case NEED_SEE:
             if (rt->object->private)
                 snprintf(text, sizeof text,
-                         "who may see the %s: its owner, staff, or an owner of "
-                         "its organisation",
-                         o);
+                         "who may see the %s: its owner, staff, or an owner of %s", o, org);
             break;
         case NEED_MANAGE:
-            snprintf(text, sizeof text, "staff, or an owner of the %s's organisation", o);
+            snprintf(text, sizeof text, "staff, or an owner of %s", org);
             break;
         case NEED_STAFF:
             snprintf(text, sizeof text, "staff");
             break;
         case NEED_OWN:
-            snprintf(text, sizeof text, "the %s's owner, staff, or an owner of its organisation",
-                     o);
+            snprintf(text, sizeof text, "the %s's owner, staff, or an owner of %s", o, org);
             break;
         case NEED_SELF:
             snprintf(text, sizeof text, "the %s's owner", o);
@@ -235,6 +237,8 @@ static cJSON *operation(struct components *c, const struct route *rt)
         cJSON_AddItemToObject(responses, "400", error_response("malformed JSON"));
     if (rt->access != ACCESS_PUBLIC)
         cJSON_AddItemToObject(responses, "401", error_response("not signed in"));
+    else if (rt->flags & ROUTE_NO_CSRF)
+        cJSON_AddItemToObject(responses, "401", error_response("wrong e-mail or password"));
     if (rt->access != ACCESS_PUBLIC)
         cJSON_AddItemToObject(responses, "403",
                               error_response("not allowed (role, object or CSRF token)"));
@@ -252,6 +256,10 @@ static cJSON *operation(struct components *c, const struct route *rt)
         cJSON_AddItemToObject(responses, "422", error_response("a field or parameter is wrong"));
     if (strcmp(rt->method, "GET") != 0)
         cJSON_AddItemToObject(responses, "409", error_response("conflicts with what exists"));
+    if (rt->flags & ROUTE_THROTTLED)
+        cJSON_AddItemToObject(responses, "429",
+                              error_response("too many attempts; the Retry-After header says "
+                                             "how many seconds to wait"));
     cJSON_AddItemToObject(responses, "503", error_response("database unavailable"));
     return op;
 }
