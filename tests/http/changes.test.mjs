@@ -477,6 +477,9 @@ test('training: found by name or e-mail within what the owner may see, recorded 
   assertError(await clients.owner2.get('/api/v1/resources/3/training-requests'), 403, 'forbidden');
   assertError(await clients.owner2.get('/api/v1/resources/3/training-candidates?q=r'), 403, 'forbidden');
   assertError(await clients.owner1.get('/api/v1/resources/999/training-candidates?q=r'), 404, 'not_found');
+  // The search text is checked as text: too long, control and direction characters are 422.
+  for (const q of ['r'.repeat(201), 'a\u0001b', 'a\u202Eb'])
+    assertError(await search(clients.owner1, q), 422, 'validation', 'q');
   // staff find everyone, addresses included
   assert.deepEqual((await search(clients.staff, 'radek')).json.items.map((u) => u.email), ['res2@changes.test']);
 

@@ -30,6 +30,12 @@ function springSunday(y) {
   const d = new Date(Date.UTC(y, 2, 31));
   return 31 - d.getUTCDay();
 }
+/** Local h:00 on the first Monday of month m of year y (R3 opens Mondays). */
+function mondayOf(y, m, h) {
+  const d = new Date(Date.UTC(y, m - 1, 1));
+  while (d.getUTCDay() !== 1) d.setUTCDate(d.getUTCDate() + 1);
+  return local(y, m, d.getUTCDate(), h);
+}
 const seconds = (a, b) => (Date.parse(b) - Date.parse(a)) / 1000;
 /** Minor units, half away from zero (every amount here is positive). */
 const rateMinor = (list, discount = 0) => Math.round((Math.round(list * 100) * (100 - discount)) / 100);
@@ -274,8 +280,16 @@ test('monthly statement: charged lines, no-shows, late cancellations, totals by 
   assert.deepEqual(JSON.parse(out.stdout), st);
   const outCsv = await cli(['statements', '--month', MARCH, '--csv', '--db', srv.db]);
   assert.equal(outCsv.stdout, '\uFEFF' + csv.text); // fetch's text() drops the BOM
-  assert.equal((await cli(['statements', '--month', `${Y}-13`, '--db', srv.db])).status, 2);
-  assert.equal((await cli(['statements', '--db', srv.db])).status, 2);
+  // Bad arguments: exit 2 and a line that names what is wrong.
+  for (const [args, says] of [
+    [['--month', `${Y}-13`], /month/], [[], /month/], [['--month', MARCH, '--organisation', 'abc'], /organisation/],
+    [['--month', MARCH, '--csv', '--locale', 'de'], /locale/], [['--month', MARCH, '--locale', 'pl'], /--csv/],
+    [['--month', MARCH, '--sideways'], /sideways/], [['--month'], /month/],
+  ]) {
+    const r = await cli(['statements', ...args, '--db', srv.db]);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, says, args.join(' '));
+  }
 });
 
 test('statements: owners see their organisation as provider and as customer; others are refused', async () => {
@@ -452,6 +466,25 @@ test('bad inputs are 422s naming the field, and nothing is half-written', async 
   assertError(await staff.get('/api/v1/stats/economic-use'), 422, 'validation', 'year');
   // Override is staff-only everywhere.
   assertError(await bookerC.post('/api/v1/bookings', { resource_id: res.R1, start: local(Y, 5, 4, 10), end: local(Y, 5, 4, 11), cost_centre: 'c', override_economic_cap: true }), 403, 'forbidden', 'override_economic_cap');
+  // Economic use: every parameter checked.
+  for (const [q, field] of [['year=abc', 'year'], [`year=${Y}&format=xml`, 'format'], [`year=${Y}&locale=de`, 'locale'], [`year=${Y}&organisation_id=abc`, 'organisation_id']])
+    assertError(await staff.get(`/api/v1/stats/economic-use?${q}`), 422, 'validation', field);
+  // Garbage in the money fields of a booking and of its decisions, sent by
+  // those allowed to send them: 422 naming the field, and no booking changes.
+  const span = { resource_id: res.R1, start: local(Y, 5, 11, 10), end: local(Y, 5, 11, 11), cost_centre: 'c' };
+  const pending = await created(await bookerA.post('/api/v1/bookings', { resource_id: res.R3, start: mondayOf(Y, 7, 8), end: mondayOf(Y, 7, 9) }));
+  const rows = () => sqlite(srv.db, "SELECT count(*) || ':' || total(sequence) || ':' || total(\"end\") || ':' || group_concat(status || coalesce(economic, '')) FROM bookings");
+  const snap = rows();
+  assertError(await staff.post('/api/v1/bookings', { ...span, override_economic_cap: 'yes' }), 422, 'validation', 'override_economic_cap');
+  assertError(await staff.post('/api/v1/bookings', { ...span, economic: 'yes' }), 422, 'validation', 'economic');
+  assertError(await bookerC.post('/api/v1/bookings', { ...span, cost_centre: 7 }), 422, 'validation', 'cost_centre');
+  assertError(await bookerC.post('/api/v1/bookings', { ...span, project: ['p'] }), 422, 'validation', 'project');
+  assertError(await ownerP.patch(`/api/v1/bookings/${pending.id}`, { economic: 'yes' }), 422, 'validation', 'economic');
+  assertError(await staff.patch(`/api/v1/bookings/${pending.id}`, { end: mondayOf(Y, 7, 10), override_economic_cap: 1 }), 422, 'validation', 'override_economic_cap');
+  assertError(await ownerP.post(`/api/v1/bookings/${pending.id}/approve`, { series: 'all' }), 422, 'validation', 'series');
+  assertError(await staff.post(`/api/v1/bookings/${pending.id}/approve`, { override_economic_cap: 'please' }), 422, 'validation', 'override_economic_cap');
+  assert.equal(rows(), snap, 'nothing written');
+  assert.equal((await ownerP.get(`/api/v1/bookings/${pending.id}`)).json.status, 'pending');
 });
 
 test('a list carries each booking as GET /api/v1/bookings/{id} does: project, cost centre, economic flag, kept price', async () => {
