@@ -2,7 +2,8 @@
 // organisation as provider and as customer) and staff (any organisation, or
 // all): the charged bookings with their kept prices, totals per customer and
 // per provider, CSV in both dialects. Staff also set the package discounts.
-import { h, mount, field, showFormError } from '../dom.js';
+import { h, mount, field, showFormError, clearFormErrors } from '../dom.js';
+import { dateKey, localDate } from '../localtime.js';
 import { get, put, qs } from '../api.js';
 import { t, addStrings, fmtDateTime, fmtNumber } from '../i18n.js';
 import { fmtMoney, fmtHours, className } from '../money.js';
@@ -35,8 +36,6 @@ addStrings({
     'st.norate': 'no rate',
   },
 });
-
-const pad = (n) => String(n).padStart(2, '0');
 
 /** A table's box: it scrolls sideways on a phone, so it takes the focus (keyboard users scroll it too) and is named. */
 const scrollBox = (label, table) => h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label }, table);
@@ -117,8 +116,8 @@ export async function render(root, { state, params, toast }) {
   const user = state.user;
   const staff = user?.role === 'staff';
   const q = params.query || new URLSearchParams();
-  const now = new Date();
-  const month = h('input', { type: 'month', name: 'month', value: q.get('month') || `${now.getFullYear()}-${pad(now.getMonth() + 1)}` });
+  // This month in Kraków, whatever the browser's zone.
+  const month = h('input', { type: 'month', name: 'month', value: q.get('month') || dateKey(localDate(new Date())).slice(0, 7) });
   const orgs = staff ? (await get('/api/v1/organisations?limit=500')).items : [];
   const org = staff ? h('select', { name: 'organisation_id' }, h('option', { value: '' }, t('st.all')),
     orgs.map((o) => h('option', { value: o.id, selected: String(o.id) === q.get('organisation_id') }, o.name))) : null;
@@ -131,8 +130,7 @@ export async function render(root, { state, params, toast }) {
   if (staff) root.append(await discountsCard(toast));
 
   async function load() {
-    for (const e of form.querySelectorAll('.field-error')) e.textContent = '';
-    form.querySelector('.form-error')?.remove();
+    clearFormErrors(form);
     const params = { month: month.value, organisation_id: org?.value || undefined };
     mount(out, h('p', { class: 'muted' }, t('common.loading')));
     let s;
