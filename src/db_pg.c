@@ -66,10 +66,14 @@ struct pg_stmt {
     char *blob; /* the last column_blob decoded */
 };
 
+/* state and msg may be pg's own sqlstate and errmsg (kept as they are):
+ * snprintf must not copy a buffer onto itself. */
 static void set_error(struct pg *pg, const char *state, const char *msg)
 {
-    snprintf(pg->sqlstate, sizeof pg->sqlstate, "%s", state ? state : "");
-    snprintf(pg->errmsg, sizeof pg->errmsg, "%s", msg ? msg : "");
+    if (state != pg->sqlstate)
+        snprintf(pg->sqlstate, sizeof pg->sqlstate, "%s", state ? state : "");
+    if (msg != pg->errmsg)
+        snprintf(pg->errmsg, sizeof pg->errmsg, "%s", msg ? msg : "");
     size_t n = strlen(pg->errmsg);
     while (n > 0 && (pg->errmsg[n - 1] == '\n' || pg->errmsg[n - 1] == ' '))
         pg->errmsg[--n] = '\0';
