@@ -22,15 +22,20 @@
 #include "db.h"
 #include "economic.h"
 #include "hours.h"
+#include "names.h"
 #include "notify.h"
 #include "timeutil.h"
 
-#define BOOKING_COLS                                                                               \
+/* The booking's own columns (read_own), then the names of its resource,
+ * the resource's organisation and its booker (read_row). Lists take the
+ * names from names.h instead and read NAMES_VERSION_SQL in their place. */
+#define BOOKING_OWN_COLS                                                                           \
     "SELECT b.id, b.resource_id, b.user_id, b.organisation_id, b.start, b.end, b.purpose,"         \
     " b.status, b.created, b.updated, b.decided_by, b.reason, b.series_id, b.sequence,"            \
-    " b.no_show, b.cancelled_at, r.name, u.name, l.organisation_id, b.project, b.cost_centre,"     \
-    " b.economic, b.price_currency, b.price_class, b.price_rate, b.price_seconds, b.price_net,"    \
-    " b.cancelled_by"
+    " b.no_show, b.cancelled_at, b.project, b.cost_centre, b.economic, b.price_currency,"          \
+    " b.price_class, b.price_rate, b.price_seconds, b.price_net, b.cancelled_by"
+enum { BOOKING_OWN_NCOLS = 25 };
+#define BOOKING_COLS BOOKING_OWN_COLS ", r.name, u.name, l.organisation_id"
 #define BOOKING_JOINS                                                                              \
     " FROM bookings b JOIN resources r ON r.id = b.resource_id"                                    \
     " JOIN labs l ON l.id = r.lab_id JOIN users u ON u.id = b.user_id"
@@ -120,7 +125,7 @@ static const char *col_text(struct db_stmt *st, int i, struct arena *a)
     return s && a ? arena_strdup(a, s) : s;
 }
 
-static void read_row(struct db_stmt *st, struct arena *a, struct booking *b)
+static void read_own(struct db_stmt *st, struct arena *a, struct booking *b)
 {
     memset(b, 0, sizeof *b);
     b->id = db_column_int64(st, 0);
@@ -142,14 +147,19 @@ static void read_row(struct db_stmt *st, struct arena *a, struct booking *b)
     b->sequence = db_column_int64(st, 13);
     b->no_show = db_column_int(st, 14);
     b->cancelled_at = db_column_int64(st, 15);
-    b->resource_name = col_text(st, 16, a);
-    b->user_name = col_text(st, 17, a);
-    b->resource_organisation_id = db_column_int64(st, 18);
-    b->project = col_text(st, 19, a);
-    b->cost_centre = col_text(st, 20, a);
-    b->economic = db_column_int(st, 21);
-    price_read(&b->price, st, 22, a);
-    b->cancelled_by = db_column_int64(st, 27);
+    b->project = col_text(st, 16, a);
+    b->cost_centre = col_text(st, 17, a);
+    b->economic = db_column_int(st, 18);
+    price_read(&b->price, st, 19, a);
+    b->cancelled_by = db_column_int64(st, 24);
+}
+
+static void read_row(struct db_stmt *st, struct arena *a, struct booking *b)
+{
+    read_own(st, a, b);
+    b->resource_name = col_text(st, BOOKING_OWN_NCOLS, a);
+    b->user_name = col_text(st, BOOKING_OWN_NCOLS + 1, a);
+    b->resource_organisation_id = db_column_int64(st, BOOKING_OWN_NCOLS + 2);
 }
 
 /* Loads one booking regardless of who asks; LS_ENOTFOUND if absent. */
@@ -1453,11 +1463,10 @@ static void list_build(char *out, unsigned key)
         sql_add(&b, "SELECT count(*) FROM bookings b INDEXED BY ");
         sql_add(&b, list_index(key));
     } else {
-        /* CROSS JOIN keeps b the outer loop, on the index named. */
-        sql_add(&b, BOOKING_COLS " FROM bookings b INDEXED BY ");
+        /* The names come from names.h at the count read here with the
+         * rows: no join a row. */
+        sql_add(&b, BOOKING_OWN_COLS ", " NAMES_VERSION_SQL " FROM bookings b INDEXED BY ");
         sql_add(&b, list_index(key));
-        sql_add(&b, " CROSS JOIN resources r ON r.id = b.resource_id"
-                    " CROSS JOIN labs l ON l.id = r.lab_id CROSS JOIN users u ON u.id = b.user_id");
     }
     const char *glue = " WHERE ";
     for (size_t i = 0; i < sizeof list_terms / sizeof list_terms[0]; i++) {
@@ -1657,6 +1666,7 @@ int booking_list_each(struct db *db, struct arena *a, const struct user *viewer,
     int txn = offset > 0, rc = LS_OK, owned = 0, cowned = 0;
     if (txn && (rc = db_begin_read(db, err)))
         return rc;
+    const struct names *names = NULL;
     struct db_stmt *count = NULL, *st = list_stmt(db, a, q.key, &owned);
     if (!st || list_bind(st, viewer, f, &q)) {
         rc = ls_err_set(err, LS_EINTERNAL, NULL, "database error");
@@ -1666,7 +1676,14 @@ int booking_list_each(struct db *db, struct arena *a, const struct user *viewer,
     int64_t n = 0;
     struct booking b;
     while (n < q.limit && (step = db_step(st)) == DB_ROW) {
-        read_row(st, NULL, &b);
+        if (!names && !(names = names_get(db, db_column_int64(st, BOOKING_OWN_NCOLS),
+                                          db_column_type(st, BOOKING_OWN_NCOLS) != DB_NULL, err))) {
+            rc = err->code;
+            goto done;
+        }
+        read_own(st, NULL, &b);
+        b.resource_name = names_resource(names, db, a, b.resource_id, &b.resource_organisation_id);
+        b.user_name = names_user(names, db, a, b.user_id);
         each(&b, ctx);
         n++;
     }
@@ -1688,6 +1705,7 @@ int booking_list_each(struct db *db, struct arena *a, const struct user *viewer,
     else
         rc = db_fail(db, step, err);
 done:
+    names_put(names);
     list_stmt_done(count, cowned);
     list_stmt_done(st, owned);
     if (txn)

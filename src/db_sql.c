@@ -93,6 +93,14 @@ static int tokenize(const char *sql, struct tok **out)
                     break;
             }
             q += *q ? 1 : 0;
+        } else if (q[0] == '$' && q[1] == '$') {
+            /* A PostgreSQL dollar-quoted body (a migration's function) is
+             * the engine's own text: never translated. */
+            k.kind = T_STRING;
+            q += 2;
+            while (*q && !(q[0] == '$' && q[1] == '$'))
+                q++;
+            q += *q ? 2 : 0;
         } else if (isdigit((unsigned char)*q) || (*q == '.' && isdigit((unsigned char)q[1]))) {
             k.kind = T_NUM;
             while (isalnum((unsigned char)*q) || *q == '.' ||

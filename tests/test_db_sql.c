@@ -159,6 +159,24 @@ static void schema(void **state)
     free(t.text);
 }
 
+/* A function's body in dollar quotes is PostgreSQL's own: its END, its
+ * parameters' look-alikes and its INTEGER stay as written. */
+static void dollar_quoted_bodies_untouched(void **state)
+{
+    (void)state;
+    struct db_sql t;
+    assert_string_equal(
+        tr("CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+           "    UPDATE v SET n = n + 1 WHERE k = :k; -- INTEGER ?1\n    RETURN NULL;\nEND\n$$;\n"
+           "CREATE TABLE z (end INTEGER);\n",
+           DB_SQL_DDL, &t),
+        "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+        "    UPDATE v SET n = n + 1 WHERE k = :k; -- INTEGER ?1\n    RETURN NULL;\nEND\n$$;\n"
+        "CREATE TABLE z (\"end\" BIGINT);\n");
+    assert_int_equal(t.nparams, 0);
+    free(t.text);
+}
+
 static void engine_sections(void **state)
 {
     (void)state;
@@ -181,6 +199,7 @@ int main(void)
         cmocka_unit_test(insert_or_ignore),
         cmocka_unit_test(refused),
         cmocka_unit_test(schema),
+        cmocka_unit_test(dollar_quoted_bodies_untouched),
         cmocka_unit_test(engine_sections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -272,6 +272,44 @@ test('lists and objects follow visibility: own, owner of the resource, staff', a
   assertError(await clients.staff.get('/api/v1/bookings?limit=501'), 422, 'validation', 'limit');
 });
 
+// Lists take names from a copy kept in memory at the database's count of
+// name changes (src/names.h): every change shows in the next list.
+test('lists show names as they are now: a renamed resource and booker, a lab given to another organisation', async () => {
+  const d = day(3, 4);
+  const b = await book(clients.res3, { resource_id: 6, start: at(d, '09:00'), end: at(d, '10:00') });
+  assert.equal(b.status, 201, b.text);
+  const listed = async () => {
+    const r = await clients.staff.get(`/api/v1/bookings?resource_id=6&from=${d}T00:00:00Z&to=${d}T23:59:00Z`);
+    assert.equal(r.status, 200, r.text);
+    const item = r.json.items.find((x) => x.id === b.json.id);
+    assert.ok(item, r.text);
+    return item;
+  };
+  const before = await listed();
+  assert.equal(before.resource_name, 'Plate reader');
+  assert.equal(before.resource_organisation_id, 2);
+  assert.equal(before.user_name, b.json.user_name);
+
+  assert.equal((await clients.owner2.patch('/api/v1/resources/6', { name: 'Plate reader (new)' })).status, 200);
+  assert.equal((await listed()).resource_name, 'Plate reader (new)');
+  assert.equal((await clients.res3.patch('/api/v1/me', { name: 'Renamed Researcher' })).status, 200);
+  const renamed = await listed();
+  assert.equal(renamed.user_name, 'Renamed Researcher');
+  // The single booking reads the same names (a join there, the copy here).
+  const one = await clients.staff.get(`/api/v1/bookings/${b.json.id}`);
+  assert.equal(one.json.user_name, renamed.user_name);
+  assert.equal(one.json.resource_name, renamed.resource_name);
+
+  sql('UPDATE labs SET organisation_id = 3 WHERE id = 2');
+  try {
+    assert.equal((await listed()).resource_organisation_id, 3);
+  } finally {
+    sql('UPDATE labs SET organisation_id = 2 WHERE id = 2');
+  }
+  assert.equal((await listed()).resource_organisation_id, 2);
+  assert.equal((await clients.owner2.patch('/api/v1/resources/6', { name: 'Plate reader' })).status, 200);
+});
+
 test('lists: lab_id and organisation_id of the resource, booker_organisation_id, order=desc, span limits', async () => {
   const d = day(5, 2);
   // Three bookings on lab 1 (organisation 1) by organisation 2's researcher,
