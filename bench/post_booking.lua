@@ -18,10 +18,13 @@ function init(args)
   cookie = os.getenv("BENCH_COOKIE")
   csrf = os.getenv("BENCH_CSRF")
   base_day = tonumber(os.getenv("BENCH_BASE_DAY"))
+  -- wrk's -t (2 in bench/run and bench/run-pg): the slots stay dense, 256
+  -- a night, so a 10 s run reaches no more than a few months ahead.
+  threads_n = tonumber(os.getenv("BENCH_THREADS") or "2")
 end
 
 function request()
-  local n = counter * 8 + tid  -- distinct across up to 8 threads
+  local n = counter * threads_n + tid  -- distinct across the threads
   counter = counter + 1
   local resource = 2 + (n % 16)
   local k = math.floor(n / 16)
@@ -35,15 +38,25 @@ end
 
 created = 0
 refused = 0
+codes = ""  -- the refusals' statuses, "409 503 …" (one word each, summed in done())
 function response(status, headers, body)
-  if status == 201 then created = created + 1 else refused = refused + 1 end
+  if status == 201 then
+    created = created + 1
+  else
+    refused = refused + 1
+    if refused <= 200 then codes = codes .. status .. " " end
+  end
 end
 
 function done(summary, latency, requests)
-  local c, r = 0, 0
+  local c, r, by = 0, 0, {}
   for _, t in ipairs(threads) do
     c = c + (t:get("created") or 0)
     r = r + (t:get("refused") or 0)
+    for code in string.gmatch(t:get("codes") or "", "%d+") do by[code] = (by[code] or 0) + 1 end
   end
+  local seen = ""
+  for code, k in pairs(by) do seen = seen .. string.format(" %s×%d", code, k) end
   io.stdout:write(string.format("created=%d refused=%d\n", c, r))
+  if r > 0 then io.stdout:write("statuses of the first refusals:" .. seen .. "\n") end
 end
