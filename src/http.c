@@ -1237,6 +1237,8 @@ int http_serve(const struct http_config *c)
     conn_stop();  /* first: mg_stop closes queued sockets behind its back (conn.c) */
     mg_stop(ctx); /* joins the workers, so every connection is back in the pool */
     mg_exit_library();
+    if (c->on_stop)
+        c->on_stop();
     db_pool_close();
     struct db_group_stats gs;
     db_group_stats(&gs);

@@ -192,6 +192,10 @@ struct http_config {
     int keep_alive;         /* s; 0 = HTTP_KEEP_ALIVE_DEFAULT */
     int client_connections; /* per address; 0 = no limit; -1 = the default (none behind
                                a trusted proxy, else HTTP_CLIENT_CONNECTIONS_DEFAULT) */
+    /* Called on a stop once the last request has ended and before the
+     * databases close: threads that write (the calendar refresher, the
+     * mail sender) end there, never on a closed writer. NULL = none. */
+    void (*on_stop)(void);
 };
 
 /* Starts civetweb, prints the URL on stdout, serves until SIGTERM/SIGINT,

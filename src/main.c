@@ -162,6 +162,13 @@ static int sso_from_env(struct sso_settings *s, int *guest)
     return 0;
 }
 
+/* The server's background threads, stopped before its databases close. */
+static void stop_workers(void)
+{
+    import_refresher_stop();
+    notify_sender_stop();
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -351,9 +358,9 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "labshare: cannot start the calendar refresher\n");
         return CLI_FAIL;
     }
+    cfg.on_stop = stop_workers;
     int rc = http_serve(&cfg) == 0 ? CLI_OK : CLI_FAIL;
-    import_refresher_stop();
-    notify_sender_stop();
+    stop_workers(); /* when the server could not start (else stopped already) */
     return rc;
 }
 
