@@ -1419,9 +1419,9 @@ static const struct {
  * organisation's resources' ranges when the span is bounded (sorted after;
  * open-ended, a sort would read everything, so a list index gives the
  * order and stops at the page), else the span of all bookings
- * (bookings_list holds every column the filters read, so only the page's
- * rows visit the table, and a total is counted from the index alone;
- * migration 0021). A partial index of the pending requests would spare the
+ * (on SQLite bookings_list holds every column a list reads, so a page and
+ * its total are one range of it and never visit the table; migrations 0021
+ * and 0024). A partial index of the pending requests would spare the
  * inbox's list a walk over the other bookings' index entries, but cost every
  * pending request one more random index page (a quarter fewer pending
  * POSTs a second in A/B runs, bench/RESULTS.md), so there is none. */
