@@ -684,7 +684,9 @@ int pg_exec(struct db *db, const char *sql)
     PGresult *r = PQexec(pg->c, sql);
     ExecStatusType st = PQresultStatus(r);
     int rc = DB_OK;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+    /* An empty script (a migration whose SQL is all for the other engine)
+     * is done, as sqlite3_exec() has it. */
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)
         rc = fail(pg, r);
     else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0 && strncmp(sql, "ROLLBACK", 8) != 0) {
         /* COMMIT of a transaction a failed statement had aborted. */
