@@ -706,15 +706,12 @@ static int requires_cost_centre(struct db *db, int64_t org)
  * staff may book anyway, unpriced), who may set `economic` (403), the cost
  * centre the booker's organisation may require (422). */
 static int money_check(struct db *db, struct arena *a, const struct booking_actor *who,
-                       const struct resource_rules *rr, const struct booking_request *req,
-                       struct money *m, struct ls_err *err)
+                       const struct resource *r, const struct resource_rules *rr,
+                       const struct booking_request *req, struct money *m, struct ls_err *err)
 {
     memset(m, 0, sizeof *m);
     const struct user *u = who->user;
     int rc = price_customer_load(db, u->organisation_id, a, &m->customer, err);
-    struct resource *r = arena_alloc(a, sizeof *r);
-    if (!rc)
-        rc = catalogue_get(db, &catalogue_resource, rr->id, 0, a, r, err);
     if (!rc) {
         int64_t none = 0;
         rc = price_compute(db, r, &m->customer, &none, &none, 1, &m->unit, err);
@@ -744,15 +741,17 @@ struct override {
     char why[sizeof((struct ls_err *)0)->message];
 };
 
-/* The State-aid cap guard of economic use of a resource (economic.h). Staff
- * who asked to override go through: o->why keeps the refusal they
- * overrode, for audit_override() on each booking written. */
+/* The State-aid cap guard of economic use of a resource (economic.h;
+ * funding NULL: read in this transaction). Staff who asked to override go
+ * through: o->why keeps the refusal they overrode, for audit_override() on
+ * each booking written. */
 static int money_guard(struct db *db, const struct booking_actor *who, int override_cap,
-                       int64_t resource_id, const int64_t *starts, const int64_t *ends, int n,
-                       int64_t self, struct override *o, struct ls_err *err)
+                       int64_t resource_id, const struct funding *funding, const int64_t *starts,
+                       const int64_t *ends, int n, int64_t self, struct override *o,
+                       struct ls_err *err)
 {
     o->why[0] = '\0';
-    int rc = economic_guard(db, resource_id, starts, ends, n, self, err);
+    int rc = economic_guard(db, resource_id, funding, starts, ends, n, self, err);
     if (rc == LS_EECONOMIC_CAP && override_cap && authz_is_staff(who->user)) {
         snprintf(o->why, sizeof o->why, "%s", err->message);
         ls_err_clear(err);
@@ -805,6 +804,7 @@ struct job {
     const struct booking_change *change;
     /* create */
     const struct booking_request *req;
+    const struct resource *res; /* as read before the transaction, with its rules: */
     const struct resource_rules *rr;
     const int64_t *starts, *ends;
     int n;
@@ -828,8 +828,9 @@ static int create_txn(struct db *db, void *p, struct ls_err *err)
         return conflict_error(err, j->n > 1 ? "the series" : "the booking");
     int rc;
     struct override o = {""};
-    if (j->money->economic && (rc = money_guard(db, j->who, j->req->override_economic_cap, rr->id,
-                                                j->starts, j->ends, j->n, 0, &o, err)))
+    if (j->money->economic &&
+        (rc = money_guard(db, j->who, j->req->override_economic_cap, rr->id, &j->res->funding,
+                          j->starts, j->ends, j->n, 0, &o, err)))
         return rc;
     int64_t series_id = 0;
     if (j->req->rrule) {
@@ -874,8 +875,8 @@ static int create_txn(struct db *db, void *p, struct ls_err *err)
     }
     /* Approved at once: the owners may have to hear of the cap. */
     if (!rr->requires_approval && j->money->economic &&
-        (rc = economic_note(db, rr->id, j->starts, j->ends, j->n, first_id, u->id, j->who->now,
-                            err)))
+        (rc = economic_note(db, rr->id, &j->res->funding, j->starts, j->ends, j->n, first_id, u->id,
+                            j->who->now, err)))
         return rc;
     /* One message for a whole series; queued in this transaction so it
      * exists exactly when the request does. */
@@ -901,16 +902,22 @@ int booking_create(struct booking_set *out, struct db *db, struct arena *a,
                    struct ls_err *err)
 {
     memset(out, 0, sizeof *out);
-    struct resource_rules *rr = arena_alloc(a, sizeof *rr);
-    int rc = catalogue_resource_rules(db, req->resource_id, rr, err);
+    /* The resource is read once, here: its rules, prices and funding (on
+     * PostgreSQL each read is a round trip, and a booking is the busiest
+     * write). A change of the resource racing this booking counts as made
+     * after it. */
+    struct resource *res = arena_alloc(a, sizeof *res);
+    int rc = catalogue_get(db, &catalogue_resource, req->resource_id, 0, a, res, err);
     if (rc == LS_ENOTFOUND)
         return ls_err_set(err, LS_EVALIDATION, "resource_id", "no such resource");
     if (rc)
         return rc;
+    struct resource_rules *rr = arena_alloc(a, sizeof *rr);
+    catalogue_rules_of(res, rr);
     if ((rc = check_permission(db, who->user, rr, err)))
         return rc;
     struct money *money = arena_alloc(a, sizeof *money);
-    if ((rc = money_check(db, a, who, rr, req, money, err)))
+    if ((rc = money_check(db, a, who, res, rr, req, money, err)))
         return rc;
     int64_t *starts = arena_alloc(a, BOOKING_MAX_OCCURRENCES * sizeof *starts);
     int64_t *ends = arena_alloc(a, BOOKING_MAX_OCCURRENCES * sizeof *ends);
@@ -934,6 +941,7 @@ int booking_create(struct booking_set *out, struct db *db, struct arena *a,
                     .who = who,
                     .set = out,
                     .req = req,
+                    .res = res,
                     .rr = rr,
                     .starts = starts,
                     .ends = ends,
@@ -1050,8 +1058,8 @@ static int decide_txn(struct db *db, void *p, struct ls_err *err)
                 starts[economic] = set.items[i].start;
                 ends[economic++] = set.items[i].end;
             }
-        if (economic && (rc = money_guard(db, j->who, j->override_cap, b.resource_id, starts, ends,
-                                          economic, b.id, &o, err)))
+        if (economic && (rc = money_guard(db, j->who, j->override_cap, b.resource_id, NULL, starts,
+                                          ends, economic, b.id, &o, err)))
             return rc;
     }
     const char *status = j->approve ? "approved" : "declined";
@@ -1078,8 +1086,8 @@ static int decide_txn(struct db *db, void *p, struct ls_err *err)
     for (int i = 0; !rc && j->approve && i < set.n; i++)
         audit_override(db, j->who, set.items[i].id, &o);
     if (!rc && economic)
-        rc =
-            economic_note(db, b.resource_id, starts, ends, economic, b.id, u->id, j->who->now, err);
+        rc = economic_note(db, b.resource_id, NULL, starts, ends, economic, b.id, u->id,
+                           j->who->now, err);
     struct booking_set *out = j->set;
     out->items = arena_alloc(j->a, (size_t)set.n * sizeof *out->items);
     for (int i = 0; !rc && i < set.n; i++)
@@ -1240,8 +1248,8 @@ static int move_txn(struct db *db, void *p, struct ls_err *err)
             return conflict_error(err, "the new time");
         /* Economic use that stays approved counts at its new length. */
         if (status == BOOKING_APPROVED && b.economic &&
-            (rc = money_guard(db, j->who, c->override_cap, b.resource_id, &start, &end, 1, b.id, &o,
-                              err)))
+            (rc = money_guard(db, j->who, c->override_cap, b.resource_id, NULL, &start, &end, 1,
+                              b.id, &o, err)))
             return rc;
     }
     struct db_stmt *st = db_stmt(db, SQL_MOVE);
@@ -1335,8 +1343,8 @@ static int economic_txn(struct db *db, void *p, struct ls_err *err)
         return reload(db, j, rc, err);
     struct override o = {""};
     if (j->flag && b.status == BOOKING_APPROVED &&
-        (rc = money_guard(db, j->who, j->override_cap, b.resource_id, &b.start, &b.end, 1, b.id, &o,
-                          err)))
+        (rc = money_guard(db, j->who, j->override_cap, b.resource_id, NULL, &b.start, &b.end, 1,
+                          b.id, &o, err)))
         return rc;
     struct db_stmt *st = db_stmt(db, SQL_SET_ECONOMIC);
     db_bind_int64(st, 1, j->id);
@@ -1348,7 +1356,7 @@ static int economic_txn(struct db *db, void *p, struct ls_err *err)
                j->flag ? "economic use" : "not economic use", j->who->ip);
     audit_override(db, j->who, j->id, &o);
     if (j->flag && b.status == BOOKING_APPROVED)
-        rc = economic_note(db, b.resource_id, &b.start, &b.end, 1, b.id, j->who->user->id,
+        rc = economic_note(db, b.resource_id, NULL, &b.start, &b.end, 1, b.id, j->who->user->id,
                            j->who->now, err);
     return reload(db, j, rc, err);
 }

@@ -1915,6 +1915,23 @@ int catalogue_resource_rules(struct db *db, int64_t resource_id, struct resource
     return catalogue_hours_load(db, resource_id, &out->hours, err);
 }
 
+void catalogue_rules_of(const struct resource *r, struct resource_rules *out)
+{
+    *out = (struct resource_rules){
+        .id = r->id,
+        .lab_id = r->lab_id,
+        .organisation_id = r->organisation_id,
+        .shared = r->shared,
+        .requires_approval = r->requires_approval,
+        .requires_training = r->requires_training,
+        .slot_minutes = r->slot_minutes,
+        .min_minutes = r->min_minutes,
+        .max_minutes = r->max_minutes,
+        .power_kw = r->power_kw,
+        .hours = r->hours,
+    };
+}
+
 int catalogue_user_trained(struct db *db, int64_t resource_id, int64_t user_id)
 {
     struct db_stmt *st = db_stmt(db, SQL_TRAINED);

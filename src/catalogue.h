@@ -374,6 +374,10 @@ struct resource_rules {
 int catalogue_resource_rules(struct db *db, int64_t resource_id, struct resource_rules *out,
                              struct ls_err *err);
 
+/* The rules of a resource already loaded (catalogue_get), as
+ * catalogue_resource_rules() reads them; out's hours are a copy. */
+void catalogue_rules_of(const struct resource *r, struct resource_rules *out);
+
 /* Opening hours of a resource (empty = closed). */
 int catalogue_hours_load(struct db *db, int64_t resource_id, struct hours_week *out,
                          struct ls_err *err);

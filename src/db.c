@@ -871,6 +871,13 @@ static int pg_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err
     }
 }
 
+int db_write_part(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err)
+{
+    if (db->holds_write)
+        return fn(db, ctx, err);
+    return db_write(db, fn, ctx, err);
+}
+
 int db_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err)
 {
     struct db_job me = {.fn = fn, .ctx = ctx, .err = err};

@@ -210,6 +210,13 @@ void db_end_read(struct db *db);
 typedef int (*db_write_fn)(struct db *db, void *ctx, struct ls_err *err);
 int db_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err);
 
+/* As db_write(), except that inside another unit fn joins it with no
+ * savepoint of its own — on PostgreSQL a savepoint is two more round trips.
+ * For parts that are one insert (an audit row): such a statement fails only
+ * when its transaction does (a full disk, a lost connection), and then the
+ * unit fails with it rather than committing without it. Alone, db_write(). */
+int db_write_part(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err);
+
 /* One statement through the write path, for writes that are one statement:
  * bind(st, ctx) binds its values (SQL from the caller's static table, as
  * for db_stmt). *changes (rows changed) and *rowid (last insert) may be

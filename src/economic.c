@@ -111,14 +111,19 @@ static void years_of(const int64_t *starts, const int64_t *ends, int n, int *fir
     }
 }
 
-/* The funding of a resource: 0 with *funded = 0 when it has none. */
-static int funding_of(struct db *db, int64_t resource_id, struct arena *a, int *funded, double *cap,
-                      struct ls_err *err)
+/* The funding of a resource, `known` when the caller has read it, else
+ * read here: *funded = 0 when it has none. */
+static int funding_of(struct db *db, int64_t resource_id, const struct funding *known,
+                      struct arena *a, int *funded, double *cap, struct ls_err *err)
 {
-    struct resource *r = arena_alloc(a, sizeof *r);
-    int rc = catalogue_get(db, &catalogue_resource, resource_id, 0, a, r, err);
-    *funded = rc == LS_OK && r->funding.programme != NULL;
-    *cap = r->funding.economic_cap;
+    int rc = LS_OK;
+    if (!known) {
+        struct resource *r = arena_alloc(a, sizeof *r);
+        rc = catalogue_get(db, &catalogue_resource, resource_id, 0, a, r, err);
+        known = &r->funding;
+    }
+    *funded = rc == LS_OK && known->programme != NULL;
+    *cap = known->economic_cap;
     return rc;
 }
 
@@ -127,13 +132,14 @@ static double share_of(int64_t economic, int64_t available)
     return available > 0 ? (double)economic / (double)available : 0;
 }
 
-int economic_guard(struct db *db, int64_t resource_id, const int64_t *starts, const int64_t *ends,
-                   int n, int64_t self, struct ls_err *err)
+int economic_guard(struct db *db, int64_t resource_id, const struct funding *funding,
+                   const int64_t *starts, const int64_t *ends, int n, int64_t self,
+                   struct ls_err *err)
 {
     struct arena a = {0};
     int funded = 0, first, last;
     double cap = 0;
-    int rc = funding_of(db, resource_id, &a, &funded, &cap, err);
+    int rc = funding_of(db, resource_id, funding, &a, &funded, &cap, err);
     arena_release(&a);
     if (rc || !funded || n <= 0)
         return rc;
@@ -155,13 +161,14 @@ int economic_guard(struct db *db, int64_t resource_id, const int64_t *starts, co
     return LS_OK;
 }
 
-int economic_note(struct db *db, int64_t resource_id, const int64_t *starts, const int64_t *ends,
-                  int n, int64_t booking_id, int64_t actor, int64_t now, struct ls_err *err)
+int economic_note(struct db *db, int64_t resource_id, const struct funding *funding,
+                  const int64_t *starts, const int64_t *ends, int n, int64_t booking_id,
+                  int64_t actor, int64_t now, struct ls_err *err)
 {
     struct arena a = {0};
     int funded = 0, first, last;
     double cap = 0;
-    int rc = funding_of(db, resource_id, &a, &funded, &cap, err);
+    int rc = funding_of(db, resource_id, funding, &a, &funded, &cap, err);
     if (rc || !funded || n <= 0)
         goto done;
     years_of(starts, ends, n, &first, &last);

@@ -33,6 +33,7 @@
 
 struct db;
 struct price_customer;
+struct funding; /* catalogue.h */
 
 #define ECONOMIC_WARNING_OF_CAP 0.8 /* warning from 80 % of the cap */
 
@@ -75,16 +76,20 @@ int economic_use(struct db *db, int year, int64_t organisation_id, int64_t now, 
 /* The cap guard, inside the caller's write: would adding the n spans as
  * approved economic use of the resource take it `over` in any local year
  * they touch? Booking `self` (0 = none) is left out of what is already
- * counted. LS_OK when not funded or when it fits (exactly at the cap
- * fits); else LS_EECONOMIC_CAP naming the year and the share. */
-int economic_guard(struct db *db, int64_t resource_id, const int64_t *starts, const int64_t *ends,
-                   int n, int64_t self, struct ls_err *err);
+ * counted. `funding` is the resource's as the caller has already read it,
+ * or NULL to read it here. LS_OK when not funded or when it fits (exactly
+ * at the cap fits); else LS_EECONOMIC_CAP naming the year and the share. */
+int economic_guard(struct db *db, int64_t resource_id, const struct funding *funding,
+                   const int64_t *starts, const int64_t *ends, int n, int64_t self,
+                   struct ls_err *err);
 
 /* After approved economic use of the resource was written (booking_id
  * approved, or flagged economic): for each year the n spans touch where the
  * status is now warning or over and the owners have not been told, records
- * it and queues their e-mail, inside the caller's write. */
-int economic_note(struct db *db, int64_t resource_id, const int64_t *starts, const int64_t *ends,
-                  int n, int64_t booking_id, int64_t actor, int64_t now, struct ls_err *err);
+ * it and queues their e-mail, inside the caller's write. `funding` as for
+ * economic_guard(). */
+int economic_note(struct db *db, int64_t resource_id, const struct funding *funding,
+                  const int64_t *starts, const int64_t *ends, int n, int64_t booking_id,
+                  int64_t actor, int64_t now, struct ls_err *err);
 
 #endif

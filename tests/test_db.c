@@ -361,6 +361,51 @@ static void db__write_inside_a_write_is_a_savepoint(void **state)
     testdb_free(t);
 }
 
+/* A part (db_write_part) inside a unit: no savepoint, so what a failing
+ * part wrote stays in the unit, whose own answer decides. */
+struct parts {
+    struct testdb *t;
+    int ok_rc, bad_rc, g4_inside, g5_inside;
+    int keep; /* the outer unit's answer: keep (LS_OK) or refuse */
+};
+
+static int parts_fn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct parts *o = ctx;
+    struct gjob ok = {.k = 4, .t = o->t}, bad = {.k = 5, .fail = 1, .t = o->t};
+    o->ok_rc = db_write_part(db, gjob_fn, &ok, &ok.err);
+    o->bad_rc = db_write_part(db, gjob_fn, &bad, &bad.err);
+    o->g4_inside = count_where(o->t, "g", 4);
+    o->g5_inside = count_where(o->t, "g", 5);
+    return o->keep ? LS_OK : ls_err_set(err, LS_ECONFLICT, NULL, "the outer unit refuses");
+}
+
+static void db__a_part_joins_its_unit_without_a_savepoint(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    testdb_exec(t, "CREATE TABLE g(k INTEGER PRIMARY KEY)");
+    struct ls_err err = {0};
+    struct parts o = {.t = t};
+    assert_int_equal(db_write(t->db, parts_fn, &o, &err), LS_ECONFLICT);
+    assert_int_equal(o.ok_rc, LS_OK);
+    assert_int_equal(o.bad_rc, LS_ECONFLICT);
+    assert_int_equal(o.g4_inside, 1);
+    assert_int_equal(o.g5_inside, 1); /* no savepoint of its own undid it */
+    assert_int_equal(count_where(t, "g", 4) + count_where(t, "g", 5), 0); /* the unit refused */
+
+    o = (struct parts){.t = t, .keep = 1};
+    assert_int_equal(db_write(t->db, parts_fn, &o, &err), LS_OK);
+    assert_int_equal(count_where(t, "g", 4) + count_where(t, "g", 5), 2);
+
+    /* Alone: a write of its own, committed. */
+    struct gjob solo = {.k = 6, .t = t};
+    assert_int_equal(db_write_part(t->db, gjob_fn, &solo, &solo.err), LS_OK);
+    assert_true(!db_in_transaction(t->db));
+    assert_int_equal(count_where(t, "g", 6), 1);
+    testdb_free(t);
+}
+
 /* Storage runs out in the middle of a group: whatever SQLite does with the
  * transaction (a statement or the whole of it rolled back), a write is kept
  * exactly when it was answered OK, the refused ones answer 503, and the
@@ -410,6 +455,7 @@ int main(void)
         cmocka_unit_test(db__full_storage_is_unavailable_and_corrupts_nothing),
         cmocka_unit_test(db__group_commit_shares_a_transaction_and_isolates_failures),
         cmocka_unit_test(db__write_inside_a_write_is_a_savepoint),
+        cmocka_unit_test(db__a_part_joins_its_unit_without_a_savepoint),
         cmocka_unit_test(db__group_commit_on_full_storage_keeps_exactly_what_it_acknowledges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
  * another module's); 2027 is fixed: the rule is about whole years. */
 #include "testutil.h"
 
+#include "catalogue.h"
 #include "economic.h"
 #include "price.h"
 #include "stats.h"
@@ -97,28 +98,35 @@ static void economic__guard_refuses_crossing_and_accepts_filling_exactly(void **
     approved(t, 1, at(2026, 6, 1, 8, 0), at(2026, 6, 1, 18, 0), 1);
     int64_t s = at(2027, 9, 1, 8, 0);
     int64_t fits = s + 2 * 3600, crosses = s + 2 * 3600 + 1;
-    assert_int_equal(economic_guard(t->db, 1, &s, &fits, 1, 0, &err), LS_OK);
-    assert_int_equal(economic_guard(t->db, 1, &s, &crosses, 1, 0, &err), LS_EECONOMIC_CAP);
+    assert_int_equal(economic_guard(t->db, 1, NULL, &s, &fits, 1, 0, &err), LS_OK);
+    assert_int_equal(economic_guard(t->db, 1, NULL, &s, &crosses, 1, 0, &err), LS_EECONOMIC_CAP);
     assert_int_equal(ls_code_status(err.code), 409);
     assert_string_equal(ls_code_name(err.code), "economic_cap");
     assert_non_null(strstr(err.message, "2027"));
+    /* The funding a caller has read already is the one judged by (a new
+     * booking reads its resource once): none, never refused; a cap of a
+     * tenth, refused where a fifth fits. */
+    const struct funding unfunded = {0}, tenth = {"Programme", 0.1};
+    assert_int_equal(economic_guard(t->db, 1, &unfunded, &s, &crosses, 1, 0, &err), LS_OK);
+    assert_int_equal(economic_guard(t->db, 1, &tenth, &s, &fits, 1, 0, &err), LS_EECONOMIC_CAP);
+    assert_non_null(strstr(err.message, "10.00 %"));
     /* A series across the year end counts in each year what falls in it:
      * 2 h in 2027 fit, 3 h do not, whatever 2028 holds. */
     int64_t ny[2] = {at(2027, 12, 31, 8, 0), at(2028, 1, 3, 8, 0)};
     int64_t ne[2] = {at(2027, 12, 31, 10, 0), at(2028, 1, 3, 18, 0)};
-    assert_int_equal(economic_guard(t->db, 1, ny, ne, 2, 0, &err), LS_OK);
+    assert_int_equal(economic_guard(t->db, 1, NULL, ny, ne, 2, 0, &err), LS_OK);
     ne[0] += 3600;
-    assert_int_equal(economic_guard(t->db, 1, ny, ne, 2, 0, &err), LS_EECONOMIC_CAP);
-    assert_int_equal(economic_guard(t->db, 1, &ny[1], &ne[1], 1, 0, &err), LS_OK);
+    assert_int_equal(economic_guard(t->db, 1, NULL, ny, ne, 2, 0, &err), LS_EECONOMIC_CAP);
+    assert_int_equal(economic_guard(t->db, 1, NULL, &ny[1], &ne[1], 1, 0, &err), LS_OK);
     /* A blackout lowers the capacity: the 2 h no longer fit. */
     testdb_exec(t, "INSERT INTO blackouts(resource_id, start, end, created)"
                    " SELECT 1, 1815343200, 1815343200 + 86400 * 7, 0"); /* 2027-07-12, a week */
     assert_int_equal(stats_available_seconds(t->db, 1, y0, y1, &avail, &err), LS_OK);
     assert_true(avail == 256 * 10 * 3600LL);
-    assert_int_equal(economic_guard(t->db, 1, &s, &fits, 1, 0, &err), LS_EECONOMIC_CAP);
+    assert_int_equal(economic_guard(t->db, 1, NULL, &s, &fits, 1, 0, &err), LS_EECONOMIC_CAP);
     /* Resources without funding are never refused. */
     int64_t long_end = s + 300 * 3600;
-    assert_int_equal(economic_guard(t->db, 2, &s, &long_end, 1, 0, &err), LS_OK);
+    assert_int_equal(economic_guard(t->db, 2, NULL, &s, &long_end, 1, 0, &err), LS_OK);
     testdb_free(t);
 }
 
@@ -131,11 +139,11 @@ static void economic__owners_are_told_once_a_year_past_80_percent(void **state)
     assert_int_equal(stats_available_seconds(t->db, 1, y0, y1, &avail, &err), LS_OK);
     int64_t s = at(2027, 3, 1, 8, 0), e = s + avail / 5 * 8 / 10 - 1; /* just under 80 % */
     approved(t, 1, s, e, 1);
-    assert_int_equal(economic_note(t->db, 1, &s, &e, 1, 1, 2, 1800000000, &err), LS_OK);
+    assert_int_equal(economic_note(t->db, 1, NULL, &s, &e, 1, 1, 2, 1800000000, &err), LS_OK);
     assert_int_equal(testdb_count(t, "SELECT count(*) FROM outbox"), 0);
     int64_t s2 = at(2027, 10, 4, 8, 0), e2 = s2 + 3600;
     approved(t, 1, s2, e2, 1);
-    assert_int_equal(economic_note(t->db, 1, &s2, &e2, 1, 2, 2, 1800000000, &err), LS_OK);
+    assert_int_equal(economic_note(t->db, 1, NULL, &s2, &e2, 1, 2, 2, 1800000000, &err), LS_OK);
     assert_int_equal(testdb_count(t, "SELECT count(*) FROM outbox WHERE kind = 'economic'"
                                      " AND email = 'owner@x.pl' AND booking_id = 2"
                                      " AND reason LIKE '2027|0.16%|0.200000'"),
@@ -144,7 +152,7 @@ static void economic__owners_are_told_once_a_year_past_80_percent(void **state)
                                      " AND year = 2027 AND booking_id = 2"),
                      1);
     approved(t, 1, s2 + 86400, e2 + 86400, 1);
-    assert_int_equal(economic_note(t->db, 1, &s2, &e2, 1, 3, 2, 1800000000, &err), LS_OK);
+    assert_int_equal(economic_note(t->db, 1, NULL, &s2, &e2, 1, 3, 2, 1800000000, &err), LS_OK);
     assert_int_equal(testdb_count(t, "SELECT count(*) FROM outbox"), 1); /* once */
     testdb_free(t);
 }
