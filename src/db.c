@@ -973,6 +973,11 @@ int db_write_one(struct db *db, const char *sql, db_bind_fn bind, const void *ct
     return rc;
 }
 
+int64_t db_memory_used(void)
+{
+    return sqlite3_memory_used();
+}
+
 void db_group_stats(struct db_group_stats *out)
 {
     pthread_mutex_lock(&group.mu);

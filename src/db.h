@@ -241,6 +241,12 @@ struct db_group_stats {
 };
 void db_group_stats(struct db_group_stats *out);
 
+/* Bytes SQLite holds in this process: its page caches (bounded by
+ * cache_size: 1 MB a pooled connection, 16 MB the writer's), schemas and
+ * prepared statements. Part of the heap, grown by the database, not by
+ * requests: GET /api/v1/diagnostics shows it apart. */
+int64_t db_memory_used(void);
+
 /* A process-wide number that changes whenever the database may have changed
  * since it was last asked: on this connection's own writes, on commits by
  * other connections of this process, and by other processes (PRAGMA

@@ -57,6 +57,8 @@ static const struct field DIAGNOSTICS_FIELDS[] = {
     D("rss_bytes", FT_LONG, LABEL("Resident memory", "Pamięć rezydentna")),
     D("heap_in_use_bytes", FT_LONG, LABEL("Heap in use", "Sterta w użyciu")),
     D("heap_source", FT_ENUM, .choices = HEAP_SOURCES, LABEL("Heap count from", "Źródło")),
+    D("database_heap_bytes", FT_LONG, LABEL("Of it, SQLite's", "W tym SQLite"),
+      .help = "page caches (bounded by cache_size), schemas and statements"),
     D("answer_cache_bytes", FT_LONG, LABEL("Answer cache", "Pamięć podręczna odpowiedzi")),
     D("feed_cache", FT_OBJECT, .ref = &feed_cache_shape,
       LABEL("Feed cache", "Pamięć podręczna kalendarzy")),
@@ -132,6 +134,7 @@ static int get_diagnostics(struct req *r)
     cJSON_AddNumberToObject(o, "rss_bytes", (double)rss_bytes());
     cJSON_AddNumberToObject(o, "heap_in_use_bytes", (double)heap);
     cJSON_AddStringToObject(o, "heap_source", source);
+    cJSON_AddNumberToObject(o, "database_heap_bytes", (double)db_memory_used());
     cJSON_AddNumberToObject(o, "answer_cache_bytes", (double)http_answer_cache_bytes());
     cJSON *feeds = cJSON_AddObjectToObject(o, "feed_cache");
     cJSON_AddNumberToObject(feeds, "bytes", (double)fc.bytes);

@@ -38,6 +38,8 @@ test('diagnostics: memory and cache figures for staff only', async () => {
   const d = r.json;
   assert.ok(['glibc', 'asan'].includes(d.heap_source), r.text);
   assert.ok(d.heap_in_use_bytes > 0 && d.rss_bytes > d.heap_in_use_bytes / 4, r.text);
+  // SQLite's share of that heap (its caches, schemas, statements).
+  assert.ok(d.database_heap_bytes > 0 && d.database_heap_bytes < d.heap_in_use_bytes, r.text);
   // The feed just rendered is held by the feed cache, within its budget.
   assert.ok(d.feed_cache.renders >= 1 && d.feed_cache.bytes >= body.length, r.text);
   assert.ok(d.feed_cache.bytes <= 16 * 1048576 && d.answer_cache_bytes <= 8 * 1048576, r.text);
