@@ -84,10 +84,13 @@ static const char SQL_CANCEL_FOR_CHANGE[] =
     "UPDATE bookings SET status = 'cancelled', cancelled_at = ?2, reason = ?3, decided_by = ?4,"
     " cancelled_by = ?4, cancelled_from = status, updated = ?2, sequence = sequence + 1"
     " WHERE id = ?1 AND status IN ('pending','approved')";
+/* A move keeps the booking's class and rate (the price agreed when it was
+ * made, API.md) and prices its new length: ?7 seconds, ?8 net (NULL when
+ * it has no rate). */
 static const char SQL_MOVE[] =
     "UPDATE bookings SET start = ?2, end = ?3, purpose = ?4, status = ?5,"
     " decided_by = CASE WHEN ?5 = 'pending' THEN NULL ELSE decided_by END,"
-    " updated = ?6, sequence = sequence + 1 WHERE id = ?1";
+    " updated = ?6, sequence = sequence + 1, price_seconds = ?7, price_net = ?8 WHERE id = ?1";
 static const char SQL_NO_SHOW[] =
     "UPDATE bookings SET no_show = ?2, updated = ?3, sequence = sequence + 1 WHERE id = ?1";
 /* A week of one resource: a range on start (not the resource's whole past). */
@@ -1259,6 +1262,9 @@ static int move_txn(struct db *db, void *p, struct ls_err *err)
     db_bind_text(st, 4, purpose, -1, DB_STATIC);
     db_bind_text(st, 5, booking_status_name(status), -1, DB_STATIC);
     db_bind_int64(st, 6, j->who->now);
+    db_bind_int64(st, 7, end - start);
+    if (b.price.currency && b.price.rate_minor != PRICE_NONE)
+        db_bind_int64(st, 8, price_net_minor(b.price.rate_minor, end - start));
     if ((rc = db_step_done(db, st, err)))
         return rc;
     char fs[TU_UTC_LEN], fe[TU_UTC_LEN];

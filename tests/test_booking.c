@@ -888,6 +888,23 @@ static void booking__keeps_the_price_of_the_bookers_class(void **state)
                     x->price.seconds == b.price.seconds && x->price.net_minor == b.price.net_minor);
     }
     assert_string_equal(l.items[0].price.class_name, "member_academic");
+    /* A move keeps the class and the rate agreed (not the new list's 99.00)
+     * and prices the new length: 18.00 × 2 h; the unpriced one stays so. */
+    struct booking_actor booker = {&f->res2, "127.0.0.1", NOW},
+                         staff = {&f->staff, "127.0.0.1", NOW};
+    struct booking moved;
+    struct booking_change longer = {.has_start = 1, .start = s0 - 1800};
+    assert_int_equal(booking_move(&moved, f->t->db, &f->a, &booker, l.items[0].id, &longer, &err),
+                     LS_OK);
+    assert_string_equal(moved.price.class_name, "member_academic");
+    assert_true(moved.price.rate_minor == 1800 && moved.price.seconds == 7200 &&
+                moved.price.net_minor == 3600);
+    struct booking_change later = {
+        .has_start = 1, .has_end = 1, .start = e0 + 7200, .end = e0 + 14400};
+    assert_int_equal(booking_move(&moved, f->t->db, &f->a, &staff, l.items[2].id, &later, &err),
+                     LS_OK);
+    assert_true(moved.price.rate_minor == PRICE_NONE && moved.price.seconds == 7200 &&
+                moved.price.net_minor == PRICE_NONE);
 }
 
 static void booking__cost_centre_and_the_economic_flag(void **state)
