@@ -771,6 +771,20 @@ static void audit_override(struct db *db, const struct booking_actor *who, int64
                    who->ip);
 }
 
+/* A resource as one read (its row and opening hours): its rules for the
+ * checks, its funding for the State-aid guard and note, which would
+ * otherwise read it again (each read a round trip on PostgreSQL). */
+static int load_resource(struct db *db, struct arena *a, int64_t id, struct resource **res,
+                         struct resource_rules **rr, struct ls_err *err)
+{
+    *res = arena_alloc(a, sizeof **res);
+    *rr = arena_alloc(a, sizeof **rr);
+    int rc = catalogue_get(db, &catalogue_resource, id, 0, a, *res, err);
+    if (!rc)
+        catalogue_rules_of(*res, *rr);
+    return rc;
+}
+
 /* Binds the money columns of SQL_INSERT for the span [start, end). */
 static void money_bind(struct db_stmt *st, const struct money *m, int64_t start, int64_t end)
 {
@@ -909,14 +923,13 @@ int booking_create(struct booking_set *out, struct db *db, struct arena *a,
      * PostgreSQL each read is a round trip, and a booking is the busiest
      * write). A change of the resource racing this booking counts as made
      * after it. */
-    struct resource *res = arena_alloc(a, sizeof *res);
-    int rc = catalogue_get(db, &catalogue_resource, req->resource_id, 0, a, res, err);
+    struct resource *res;
+    struct resource_rules *rr;
+    int rc = load_resource(db, a, req->resource_id, &res, &rr, err);
     if (rc == LS_ENOTFOUND)
         return ls_err_set(err, LS_EVALIDATION, "resource_id", "no such resource");
     if (rc)
         return rc;
-    struct resource_rules *rr = arena_alloc(a, sizeof *rr);
-    catalogue_rules_of(res, rr);
     if ((rc = check_permission(db, who->user, rr, err)))
         return rc;
     struct money *money = arena_alloc(a, sizeof *money);
@@ -1034,10 +1047,13 @@ static int decide_txn(struct db *db, void *p, struct ls_err *err)
     struct override o = {""};
     int economic = 0; /* approving: how many of set are economic use */
     int64_t *starts = NULL, *ends = NULL;
+    const struct funding *funding = NULL;
     if (j->approve) {
-        struct resource_rules *rr = arena_alloc(j->a, sizeof *rr);
-        if ((rc = catalogue_resource_rules(db, b.resource_id, rr, err)))
+        struct resource *res;
+        struct resource_rules *rr;
+        if ((rc = load_resource(db, j->a, b.resource_id, &res, &rr, err)))
             return rc;
+        funding = &res->funding;
         if ((rc = check_booker(db, j->a, &b, rr, u, RULES_APPROVE, err)))
             return rc;
         int clashes = 0;
@@ -1061,8 +1077,8 @@ static int decide_txn(struct db *db, void *p, struct ls_err *err)
                 starts[economic] = set.items[i].start;
                 ends[economic++] = set.items[i].end;
             }
-        if (economic && (rc = money_guard(db, j->who, j->override_cap, b.resource_id, NULL, starts,
-                                          ends, economic, b.id, &o, err)))
+        if (economic && (rc = money_guard(db, j->who, j->override_cap, b.resource_id, funding,
+                                          starts, ends, economic, b.id, &o, err)))
             return rc;
     }
     const char *status = j->approve ? "approved" : "declined";
@@ -1089,7 +1105,7 @@ static int decide_txn(struct db *db, void *p, struct ls_err *err)
     for (int i = 0; !rc && j->approve && i < set.n; i++)
         audit_override(db, j->who, set.items[i].id, &o);
     if (!rc && economic)
-        rc = economic_note(db, b.resource_id, NULL, starts, ends, economic, b.id, u->id,
+        rc = economic_note(db, b.resource_id, funding, starts, ends, economic, b.id, u->id,
                            j->who->now, err);
     struct booking_set *out = j->set;
     out->items = arena_alloc(j->a, (size_t)set.n * sizeof *out->items);
@@ -1233,10 +1249,13 @@ static int move_txn(struct db *db, void *p, struct ls_err *err)
     enum booking_status status = b.status;
     int moved = start != b.start || end != b.end;
     struct override o = {{0}};
+    const struct funding *funding = NULL;
     if (moved) {
-        struct resource_rules *rr = arena_alloc(j->a, sizeof *rr);
-        if ((rc = catalogue_resource_rules(db, b.resource_id, rr, err)))
+        struct resource *res;
+        struct resource_rules *rr;
+        if ((rc = load_resource(db, j->a, b.resource_id, &res, &rr, err)))
             return rc;
+        funding = &res->funding;
         /* A new time is a new request: every rule, the booker's included. */
         if ((rc = check_booker(db, j->a, &b, rr, u, RULES_NEW, err)))
             return rc;
@@ -1251,7 +1270,7 @@ static int move_txn(struct db *db, void *p, struct ls_err *err)
             return conflict_error(err, "the new time");
         /* Economic use that stays approved counts at its new length. */
         if (status == BOOKING_APPROVED && b.economic &&
-            (rc = money_guard(db, j->who, c->override_cap, b.resource_id, NULL, &start, &end, 1,
+            (rc = money_guard(db, j->who, c->override_cap, b.resource_id, funding, &start, &end, 1,
                               b.id, &o, err)))
             return rc;
     }
@@ -1280,6 +1299,11 @@ static int move_txn(struct db *db, void *p, struct ls_err *err)
     /* Back to pending: the owners must decide again. */
     if (!rc && status != b.status)
         rc = notify_enqueue(db, NOTIFY_REQUEST, j->id, u->id, 1, j->who->now, err);
+    /* Economic use that stays approved at its new length may take the
+     * resource past a threshold its owners hear of, as an approval does. */
+    if (!rc && moved && status == BOOKING_APPROVED && b.economic)
+        rc = economic_note(db, b.resource_id, funding, &start, &end, 1, j->id, u->id, j->who->now,
+                           err);
     return reload(db, j, rc, err);
 }
 
@@ -1348,10 +1372,19 @@ static int economic_txn(struct db *db, void *p, struct ls_err *err)
     if (rc || b.economic == j->flag)
         return reload(db, j, rc, err);
     struct override o = {""};
-    if (j->flag && b.status == BOOKING_APPROVED &&
-        (rc = money_guard(db, j->who, j->override_cap, b.resource_id, NULL, &b.start, &b.end, 1,
-                          b.id, &o, err)))
-        return rc;
+    /* Economic use that counts (approved): the funding, read once for the
+     * guard and the note. */
+    const struct funding *funding = NULL;
+    if (j->flag && b.status == BOOKING_APPROVED) {
+        struct resource *res;
+        struct resource_rules *rr;
+        if ((rc = load_resource(db, j->a, b.resource_id, &res, &rr, err)))
+            return rc;
+        funding = &res->funding;
+        if ((rc = money_guard(db, j->who, j->override_cap, b.resource_id, funding, &b.start, &b.end,
+                              1, b.id, &o, err)))
+            return rc;
+    }
     struct db_stmt *st = db_stmt(db, SQL_SET_ECONOMIC);
     db_bind_int64(st, 1, j->id);
     db_bind_int(st, 2, j->flag);
@@ -1361,8 +1394,8 @@ static int economic_txn(struct db *db, void *p, struct ls_err *err)
     auth_audit(db, j->who->user->id, "booking.economic", "booking", j->id,
                j->flag ? "economic use" : "not economic use", j->who->ip);
     audit_override(db, j->who, j->id, &o);
-    if (j->flag && b.status == BOOKING_APPROVED)
-        rc = economic_note(db, b.resource_id, NULL, &b.start, &b.end, 1, b.id, j->who->user->id,
+    if (funding)
+        rc = economic_note(db, b.resource_id, funding, &b.start, &b.end, 1, b.id, j->who->user->id,
                            j->who->now, err);
     return reload(db, j, rc, err);
 }

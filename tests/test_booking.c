@@ -984,6 +984,34 @@ static void booking__state_aid_cap_guards_requests_and_approvals(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'economic'"), 1);
 }
 
+/* A move of approved economic use is judged at its new length, and its
+ * owners hear when it takes the resource past 80 % of the cap. */
+static void booking__a_move_counts_economic_use_at_its_new_length(void **state)
+{
+    struct fx *f = *state;
+    struct booking_set s;
+    struct ls_err err;
+    /* 2026: 261 weekdays of 10 h; a cap of 0.001 is 2.61 h. */
+    testdb_exec(f->t, "UPDATE resources SET funding_programme = 'FENG', funding_cap = 0.001"
+                      " WHERE id = 2");
+    int64_t d1 = at(2026, 11, 2, 10, 0);
+    assert_int_equal(book_money(f, &f->guest, R_APPROVAL, d1, d1 + 7200, NULL, -1, &s, &err),
+                     LS_OK);
+    int64_t id = s.items[0].id;
+    struct booking out;
+    struct booking_actor owner = {&f->owner1, NULL, NOW};
+    assert_int_equal(booking_approve(&out, f->t->db, &f->a, &owner, id, &err), LS_OK);
+    /* 2 h: 77 % of the cap, nobody told. */
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'economic'"), 0);
+    struct booking_change too_long = {.has_end = 1, .end = d1 + 3 * 3600};
+    assert_int_equal(booking_move(&out, f->t->db, &f->a, &owner, id, &too_long, &err),
+                     LS_EECONOMIC_CAP);
+    struct booking_change longer = {.has_end = 1, .end = d1 + 9000};
+    assert_int_equal(booking_move(&out, f->t->db, &f->a, &owner, id, &longer, &err), LS_OK);
+    /* 2.5 h: 96 % of the cap, the owners told once. */
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'economic'"), 1);
+}
+
 /* A series approved in one decision counts every economic occurrence
  * against the cap together: all of them fit, or none is approved. */
 static void booking__series_approval_checks_the_cap_on_all_together(void **state)
@@ -1195,6 +1223,7 @@ int main(void)
         T(booking__keeps_the_price_of_the_bookers_class),
         T(booking__cost_centre_and_the_economic_flag),
         T(booking__state_aid_cap_guards_requests_and_approvals),
+        T(booking__a_move_counts_economic_use_at_its_new_length),
         T(booking__series_approval_checks_the_cap_on_all_together),
         T(booking__series_decisions_are_all_or_nothing),
         T(booking__cancel_for_change_marks_tells_and_leaves_the_rest),
