@@ -171,6 +171,22 @@ static cJSON *answer_schema(struct components *c, const struct route *rt)
     return page;
 }
 
+/* Whether the route answers CSV too: a `format` parameter offering "csv". */
+static int offers_csv(const struct route *rt)
+{
+    if (!rt->query)
+        return 0;
+    FIELD_FOR_EACH(f, rt->query)
+    {
+        if (strcmp(f->name, "format") != 0 || !f->choices)
+            continue;
+        for (const struct field_choice *ch = f->choices; ch->value; ch++)
+            if (strcmp(ch->value, "csv") == 0)
+                return 1;
+    }
+    return 0;
+}
+
 static cJSON *operation(struct components *c, const struct route *rt)
 {
     cJSON *op = cJSON_CreateObject();
@@ -225,7 +241,13 @@ static cJSON *operation(struct components *c, const struct route *rt)
                             : (rt->flags & ROUTE_REDIRECTS) ? "the browser goes on (Location)"
                                                             : "success");
     if (rt->answer) {
-        cJSON_AddItemToObject(ok, "content", json_content(answer_schema(c, rt)));
+        cJSON *content = json_content(answer_schema(c, rt));
+        if (offers_csv(rt)) { /* format=csv: the same figures as text/csv */
+            cJSON *mt = cJSON_AddObjectToObject(content, "text/csv");
+            cJSON *schema = cJSON_AddObjectToObject(mt, "schema");
+            cJSON_AddStringToObject(schema, "type", "string");
+        }
+        cJSON_AddItemToObject(ok, "content", content);
     } else if (rt->answer_type) {
         cJSON *content = cJSON_AddObjectToObject(ok, "content");
         cJSON *mt = cJSON_AddObjectToObject(content, rt->answer_type);
@@ -260,7 +282,17 @@ static cJSON *operation(struct components *c, const struct route *rt)
         cJSON_AddItemToObject(responses, "429",
                               error_response("too many attempts; the Retry-After header says "
                                              "how many seconds to wait"));
-    cJSON_AddItemToObject(responses, "503", error_response("database unavailable"));
+    if ((rt->flags & ROUTE_DB_OPTIONAL) && rt->answer) {
+        /* The health check reports the database in its own answer. */
+        cJSON *down = cJSON_CreateObject();
+        cJSON_AddStringToObject(
+            down, "description",
+            "the database does not answer (Retry-After says when to ask again)");
+        cJSON_AddItemToObject(down, "content", json_content(answer_schema(c, rt)));
+        cJSON_AddItemToObject(responses, "503", down);
+    } else {
+        cJSON_AddItemToObject(responses, "503", error_response("database unavailable"));
+    }
     return op;
 }
 

@@ -171,3 +171,25 @@ test('the objects themselves answer the people allowed to see them', async () =>
   assertError(await other.get(`/api/v1/users/${ids.user}`), 403, 'forbidden');
   assertError(await other.get('/api/v1/users/999999'), 403, 'forbidden'); // says nothing about existence
 });
+
+test('openapi: routes with format=csv offer text/csv and answer it; the health check\'s 503 is its own answer', async () => {
+  let csvRoutes = 0;
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      const format = (op.parameters || []).find((p) => p.name === 'format');
+      if (!format || !(format.schema?.enum || []).includes('csv')) continue;
+      csvRoutes++;
+      assert.ok(op.responses['200'].content['text/csv'], `${method} ${path} answers CSV but does not say so`);
+      assert.ok(op.responses['200'].content['application/json'], `${method} ${path}`);
+    }
+  }
+  assert.ok(csvRoutes >= 6, `only ${csvRoutes} routes take format=csv`);
+  const year = new Date().getUTCFullYear();
+  const r = await staff.get(`/api/v1/stats/indicators?year=${year}&format=csv`);
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.headers.get('content-type'), /^text\/csv/);
+  const down = doc.paths['/api/v1/health'].get.responses['503'];
+  assert.equal(down.content['application/json'].schema.$ref, '#/components/schemas/Health');
+  assert.equal(doc.paths['/api/v1/health'].get.responses['200'].content['application/json'].schema.$ref,
+    '#/components/schemas/Health');
+});
