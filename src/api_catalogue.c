@@ -658,6 +658,7 @@ const struct route api_catalogue_routes[] = {
      .handler = post_trained,
      .access = ACCESS_USER,
      .body_max = 4096,
+     .flags = ROUTE_CREATES_OR_FINDS,
      .tag = "catalogue",
      .summary = "Mark a user trained (by user_id or email): 201 new, 200 already",
      .object = &api_resource_object,
@@ -680,7 +681,7 @@ const struct route api_catalogue_routes[] = {
      .handler = post_training_request,
      .access = ACCESS_USER,
      .body_max = 8192,
-     .flags = ROUTE_CREATES,
+     .flags = ROUTE_CREATES_OR_FINDS,
      .tag = "catalogue",
      .summary = "Ask to be trained on a resource: 201 new (the owners are e-mailed), 200 the "
                 "open request updated; 409 when trained already",

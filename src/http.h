@@ -136,6 +136,9 @@ enum {
     /* May answer 429 too_many_requests with Retry-After (throttled guesses,
      * links or e-mails). */
     ROUTE_THROTTLED = 1u << 10,
+    /* Answers 201 with the new object, or 200 with the one that was already
+     * there (marking someone trained twice, asking for training again). */
+    ROUTE_CREATES_OR_FINDS = 1u << 11,
 };
 
 struct req {

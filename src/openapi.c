@@ -255,6 +255,13 @@ static cJSON *operation(struct components *c, const struct route *rt)
         cJSON_AddStringToObject(schema, "type", "string");
     }
     cJSON_AddItemToObject(responses, status, ok);
+    if (rt->flags & ROUTE_CREATES_OR_FINDS) { /* 200 above; 201 when it is new */
+        cJSON *made = cJSON_Duplicate(ok, 1);
+        cJSON_ReplaceItemInObject(made, "description", cJSON_CreateString("created"));
+        cJSON_ReplaceItemInObject(ok, "description",
+                                  cJSON_CreateString("it was there already: as it is now"));
+        cJSON_AddItemToObject(responses, "201", made);
+    }
     if (rt->body_max > 0 && !(rt->flags & ROUTE_RAW_BODY))
         cJSON_AddItemToObject(responses, "400", error_response("malformed JSON"));
     if (rt->access != ACCESS_PUBLIC)

@@ -192,4 +192,9 @@ test('openapi: routes with format=csv offer text/csv and answer it; the health c
   assert.equal(down.content['application/json'].schema.$ref, '#/components/schemas/Health');
   assert.equal(doc.paths['/api/v1/health'].get.responses['200'].content['application/json'].schema.$ref,
     '#/components/schemas/Health');
+  // Routes that create or find: 201 for the new object, 200 for the one there.
+  for (const path of ['/api/v1/resources/{id}/trained', '/api/v1/resources/{id}/training-requests']) {
+    const res = doc.paths[path].post.responses;
+    assert.ok(res['201'] && res['200'], `${path}: ${Object.keys(res)}`);
+  }
 });
