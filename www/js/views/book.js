@@ -266,12 +266,16 @@ export async function render(root, { params, toast, state }) {
     }
   }
 
-  /** Re-selects a span after a reload when its slots are still selectable. */
+  /** Re-selects a span after a reload when its slots are still selectable;
+   * a phone then shows that span's day (not today's, nor the week's first). */
   function restore({ s, e }) {
     layout.days.forEach((day, d) => {
       const from = day.slots.findIndex((x) => x.start.getTime() === s);
       const to = day.slots.findIndex((x) => x.end.getTime() === e);
-      if (from >= 0 && to >= from && runEnd(day.slots, from) >= to && SELECTABLE.has(day.slots[from].state)) sel = { day: d, from, to };
+      if (from >= 0 && to >= from && runEnd(day.slots, from) >= to && SELECTABLE.has(day.slots[from].state)) {
+        sel = { day: d, from, to };
+        dayIdx = d;
+      }
     });
   }
 
