@@ -56,14 +56,15 @@ static const char SQL_SERIES_PENDING_FROM[] =
  * resource. INDEXED BY locks the plan: with ORDER BY start the planner
  * otherwise prefers bookings_res_start, walking the resource's whole past
  * and the table besides (67 µs against 11 µs on the 1M-booking bench). */
+/* The blackouts in the span come in the same statement (kind 1 after the
+ * bookings' 0): one round trip fewer on PostgreSQL for every new time. */
 static const char SQL_CONFLICTS[] =
-    "SELECT id FROM bookings INDEXED BY bookings_approved_res_end"
+    "SELECT 0, id, start FROM bookings INDEXED BY bookings_approved_res_end"
     " WHERE resource_id = ?1 AND status = 'approved' AND end > ?2"
     " AND end < ?3 + (SELECT max(end - start) FROM bookings WHERE status = 'approved')"
-    " AND start < ?3 AND id != ?4 ORDER BY start, id";
-static const char SQL_BLACKOUT_CONFLICTS[] =
-    "SELECT id FROM blackouts WHERE resource_id = ?1 AND start < ?3 AND end > ?2"
-    " ORDER BY start, id";
+    " AND start < ?3 AND id != ?4"
+    " UNION ALL SELECT 1, id, start FROM blackouts WHERE resource_id = ?1 AND start < ?3"
+    " AND end > ?2 ORDER BY 1, 3, 2";
 static const char SQL_SERIES_INSERT[] =
     "INSERT INTO series(rrule, created_by, created) VALUES (?1, ?2, ?3)";
 static const char SQL_INSERT[] =
@@ -376,20 +377,8 @@ static int find_conflicts(struct db *db, int64_t resource_id, int64_t start, int
     db_bind_int64(st, 3, end);
     db_bind_int64(st, 4, self);
     while ((rc = db_step(st)) == DB_ROW) {
-        ls_err_add_conflict(err, 0, db_column_int64(st, 0)); /* ignores repeats */
-        found++;
-    }
-    db_reset(st);
-    if (rc != DB_DONE) {
-        db_fail(db, rc, err);
-        return -1;
-    }
-    st = db_stmt(db, SQL_BLACKOUT_CONFLICTS);
-    db_bind_int64(st, 1, resource_id);
-    db_bind_int64(st, 2, start);
-    db_bind_int64(st, 3, end);
-    while ((rc = db_step(st)) == DB_ROW) {
-        ls_err_add_conflict(err, 1, db_column_int64(st, 0));
+        /* ignores repeats */
+        ls_err_add_conflict(err, db_column_int(st, 0), db_column_int64(st, 1));
         found++;
     }
     db_reset(st);
