@@ -540,8 +540,9 @@ static int audit_txn(struct db *db, void *ctx, struct ls_err *err)
 void auth_audit(struct db *db, int64_t actor, const char *action, const char *object_type,
                 int64_t object_id, const char *detail, const char *ip)
 {
-    /* Inside a unit of work this is part of it (the log is complete: a unit
-     * whose row cannot be written is not kept); alone, a write of its own. */
+    /* Inside a unit of work this is part of it, with no savepoint (on
+     * PostgreSQL a unit whose row cannot be written fails with it: the log
+     * stays complete); alone, a write of its own. */
     struct audit_job j = {actor, object_id, action, object_type, detail, ip};
     struct ls_err e = {0};
     if (db_write_part(db, audit_txn, &j, &e) != LS_OK)

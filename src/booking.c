@@ -55,8 +55,8 @@ static const char SQL_SERIES_PENDING_FROM[] =
  * can clash); without it the range would be every future booking of the
  * resource. INDEXED BY locks the plan: with ORDER BY start the planner
  * otherwise prefers bookings_res_start, walking the resource's whole past
- * and the table besides (67 µs against 11 µs on the 1M-booking bench). */
-/* The blackouts in the span come in the same statement (kind 1 after the
+ * and the table besides (67 µs against 11 µs on the 1M-booking bench).
+ * The blackouts in the span come in the same statement (kind 1 after the
  * bookings' 0): one round trip fewer on PostgreSQL for every new time. */
 static const char SQL_CONFLICTS[] =
     "SELECT 0, id, start FROM bookings INDEXED BY bookings_approved_res_end"
@@ -810,7 +810,7 @@ struct job {
     const struct booking_change *change;
     /* create */
     const struct booking_request *req;
-    const struct resource *res; /* as read before the transaction, with its rules: */
+    const struct resource *res; /* read before the transaction; rr its rules */
     const struct resource_rules *rr;
     const int64_t *starts, *ends;
     int n;

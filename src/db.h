@@ -212,9 +212,11 @@ int db_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err);
 
 /* As db_write(), except that inside another unit fn joins it with no
  * savepoint of its own — on PostgreSQL a savepoint is two more round trips.
- * For parts that are one insert (an audit row): such a statement fails only
- * when its transaction does (a full disk, a lost connection), and then the
- * unit fails with it rather than committing without it. Alone, db_write(). */
+ * For parts that are one insert (an audit row), which fail only with their
+ * transaction (a full disk, a lost connection): on PostgreSQL the unit then
+ * fails too; on SQLite a statement rolled back alone leaves the unit to go
+ * on, as its savepoint did. What fn wrote before failing stays in the unit
+ * (tests/test_db.c). Alone, db_write(). */
 int db_write_part(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err);
 
 /* One statement through the write path, for writes that are one statement:
