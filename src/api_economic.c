@@ -124,19 +124,12 @@ char *api_economic_csv(const struct economic_use *u, enum csv_locale locale, siz
 static int get_economic_use(struct req *r)
 {
     const struct economic_params *p = r->query;
-    int64_t org = p->organisation_id;
-    if (!authz_is_staff(r->user)) {
-        if (!r->user->organisation_id)
-            return ls_err_set(&r->err, LS_EFORBIDDEN, NULL,
-                              "owners without an organisation have no funded resources");
-        if (org && org != r->user->organisation_id)
-            return ls_err_set(&r->err, LS_EFORBIDDEN, "organisation_id",
-                              "owners see the economic use of their own organisation only");
-        org = r->user->organisation_id;
-    }
-    struct economic_use u;
-    int rc = economic_use(r->db, p->year, org, tu_now(), &r->arena, &u, &r->err);
+    int64_t org;
+    int rc = api_report_organisation(r, p->organisation_id, &org);
     if (rc)
+        return rc;
+    struct economic_use u;
+    if ((rc = economic_use(r->db, p->year, org, tu_now(), &r->arena, &u, &r->err)))
         return rc;
     if (strcmp(p->format, "csv") != 0)
         return http_send_json(r, 200, api_economic_json(&u));
@@ -144,12 +137,8 @@ static int get_economic_use(struct req *r)
     enum csv_locale locale = CSV_RFC4180;
     csv_locale_parse(p->locale, &locale); /* the field table allows pl and en only */
     char *text = api_economic_csv(&u, locale, &len);
-    http_add_header(
-        r, "Content-Disposition",
-        arena_printf(&r->arena, "attachment; filename=\"labshare-economic-use-%d.csv\"", p->year));
-    rc = http_send(r, 200, "text/csv; charset=utf-8", text, len);
-    free(text);
-    return rc;
+    return api_send_csv(r, text, len,
+                        arena_printf(&r->arena, "labshare-economic-use-%d.csv", p->year));
 }
 
 /* clang-format off */

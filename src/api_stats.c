@@ -328,15 +328,6 @@ static enum csv_locale csv_dialect(struct req *r)
     return l;
 }
 
-static int send_csv(struct req *r, char *text, size_t len, const char *filename)
-{
-    http_add_header(r, "Content-Disposition",
-                    arena_printf(&r->arena, "attachment; filename=\"%s\"", filename));
-    int rc = http_send(r, 200, "text/csv; charset=utf-8", text, len);
-    free(text);
-    return rc;
-}
-
 /* The selection every utilisation-like route shares: from/to (when
  * need_span), organisation scope, private resources. */
 static int read_query(struct req *r, int need_span, struct stats_query *q)
@@ -385,7 +376,7 @@ static int get_utilisation(struct req *r)
         stats_render_csv_name(name, sizeof name,
                               arena_printf(&r->arena, "utilisation-by-%s", p->group_by), q.from,
                               q.to);
-        return send_csv(r, text, len, name);
+        return api_send_csv(r, text, len, name);
     }
     return http_send_json(r, 200, stats_render_utilisation_json(&u));
 }
@@ -400,7 +391,8 @@ static int get_indicators(struct req *r)
     if (want_csv(r)) {
         size_t len;
         char *text = stats_render_indicators_csv(&in, csv_dialect(r), &len);
-        return send_csv(r, text, len, arena_printf(&r->arena, "labshare-indicators-%d.csv", year));
+        return api_send_csv(r, text, len,
+                            arena_printf(&r->arena, "labshare-indicators-%d.csv", year));
     }
     return http_send_json(r, 200, stats_render_indicators_json(&in));
 }
@@ -419,7 +411,7 @@ static int get_heatmap(struct req *r)
         size_t len;
         char *text = stats_render_heatmap_csv(&hm, csv_dialect(r), &len);
         stats_render_csv_name(name, sizeof name, "heatmap", q.from, q.to);
-        return send_csv(r, text, len, name);
+        return api_send_csv(r, text, len, name);
     }
     return http_send_json(r, 200, stats_render_heatmap_json(&q, &hm));
 }
@@ -439,7 +431,7 @@ static int get_monthly(struct req *r)
     if (want_csv(r)) {
         size_t len;
         char *text = stats_render_monthly_csv(year, q.group_by, months, csv_dialect(r), &len);
-        return send_csv(r, text, len, arena_printf(&r->arena, "labshare-monthly-%d.csv", year));
+        return api_send_csv(r, text, len, arena_printf(&r->arena, "labshare-monthly-%d.csv", year));
     }
     return http_send_json(r, 200, stats_render_monthly_json(year, q.group_by, months));
 }

@@ -291,10 +291,6 @@ const char *const msg_pairs[][MSG_NLANGS] = {
      "opiekun bez organizacji nie ma własnych zestawień"},
     {"owners see their own organisation's reports only",
      "opiekun widzi tylko zestawienia swojej organizacji"},
-    {"owners without an organisation have no funded resources",
-     "opiekun bez organizacji nie ma zasobów finansowanych ze środków publicznych"},
-    {"owners see the economic use of their own organisation only",
-     "opiekun widzi tylko wykorzystanie gospodarcze zasobów swojej organizacji"},
     /* account, sign-in, invitations and single sign-on; bookings and statistics */
     {"%sa booking of this resource lasts at least %d minutes",
      "%srezerwacja tego zasobu trwa co najmniej %d min"},
