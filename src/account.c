@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "db.h"
+#include "session_cache.h"
 #include "field.h"
 #include "throttle.h"
 #include "timeutil.h"
@@ -304,7 +305,9 @@ int account_update(struct db *db, const struct user *actor, int64_t id,
                           "{field} must be one of: researcher, owner, staff");
 
     struct update_job j = {actor, id, p, ip, self};
-    return db_write(db, update_txn, &j, err);
+    int rc = db_write(db, update_txn, &j, err);
+    session_cache_clear(); /* the account's sessions now show its new state */
+    return rc;
 }
 
 /* What a password change writes, as units of the write path. */
@@ -394,6 +397,7 @@ static int password_set_new(struct db *db, const struct user *u, const char *cur
         return rc;
     struct password_job pj = {u->id, new_hash, keep_token, claim, ip, 0, now};
     rc = db_write(db, password_change_txn, &pj, err);
+    session_cache_clear(); /* its other sessions are gone */
     sodium_memzero(new_hash, sizeof new_hash);
     return rc;
 }
@@ -468,6 +472,7 @@ int account_password_reset(struct db *db, const struct user *actor, int64_t id, 
         return rc;
     struct password_job pj = {id, hash, NULL, NULL, ip, actor->id, 0};
     rc = db_write(db, password_reset_txn, &pj, err);
+    session_cache_clear();
     sodium_memzero(hash, sizeof hash);
     return rc;
 }

@@ -573,10 +573,9 @@ static const char PG_BEGIN_READ[] = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ
 static int exec_cached(struct db *db, const char *sql, struct ls_err *err)
 {
     if (db->engine == DB_POSTGRES) {
-        const char *pg = sql == SQL_BEGIN_IMMEDIATE ? PG_BEGIN_WRITE
-                         : sql == SQL_BEGIN         ? PG_BEGIN_READ
-                                                    : sql;
-        int rc = pg_exec(db, pg);
+        int rc = sql == SQL_BEGIN_IMMEDIATE ? pg_begin(db, PG_BEGIN_WRITE)
+                 : sql == SQL_BEGIN         ? pg_begin(db, PG_BEGIN_READ)
+                                            : pg_exec(db, sql);
         return rc == DB_OK ? LS_OK : db_fail(db, rc, err);
     }
     struct db_stmt *st = db_stmt(db, sql);
@@ -983,6 +982,36 @@ void db_group_stats(struct db_group_stats *out)
     pthread_mutex_lock(&group.mu);
     *out = group.stats;
     pthread_mutex_unlock(&group.mu);
+}
+
+int db_watch_start(const char *channel, void (*fn)(void), struct ls_err *err)
+{
+    if (db_engine_of(cfg_path) != DB_POSTGRES)
+        return LS_OK;
+    if (pg_watch_start(cfg_path, channel, fn) != DB_OK)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "cannot start listening to the database");
+    return LS_OK;
+}
+
+void db_watch_stop(void)
+{
+    pg_watch_stop();
+}
+
+int db_watch_hearing(void)
+{
+    return pg_watch_hearing();
+}
+
+int db_step_deferred(struct db *db, struct db_stmt *st, struct ls_err *err)
+{
+    if (!st->pg)
+        return db_step_done(db, st, err);
+    int rc = pg_step_deferred(st->pg);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return db_fail(db, rc, err);
+    return LS_OK;
 }
 
 int db_step_done(struct db *db, struct db_stmt *st, struct ls_err *err)

@@ -263,6 +263,13 @@ int db_fail(struct db *db, int rc, struct ls_err *err);
 
 /* Convenience: run a statement that returns no rows (or ignore them). */
 int db_step_done(struct db *db, struct db_stmt *st, struct ls_err *err);
+/* As db_step_done, for a write inside a unit whose outcome the caller
+ * does not read (no rows, db_changes or db_last_insert_id after it): on
+ * PostgreSQL it is sent without waiting and travels with the unit's next
+ * statement or its COMMIT, a round trip saved; if it fails, that statement
+ * or the COMMIT fails with its error (and the unit with it). Outside a
+ * unit, and on SQLite, db_step_done. */
+int db_step_deferred(struct db *db, struct db_stmt *st, struct ls_err *err);
 
 /* Runs a script of statements written in SQLite's dialect (translated on
  * PostgreSQL) and prints every row of every result to out, columns joined
@@ -281,6 +288,18 @@ int db_sql_complete(const char *sql);
  * identity columns continue after the largest id. Prints a line per table
  * to log (a FILE *, may be NULL). (db_copy.c) */
 int db_copy(struct db *from, struct db *to, void *log, struct ls_err *err);
+
+/* Announcements. On PostgreSQL, triggers announce some changes with
+ * pg_notify(channel) when they commit (a migration says which); the server
+ * listens on a connection of its own and calls fn, on that thread, at each
+ * announcement heard, and also when it stops or starts hearing them again
+ * (anything learnt meanwhile may be stale). db_watch_hearing() says whether
+ * announcements are heard now: a cache of rows other processes may change
+ * is trusted only then. On SQLite there is nothing to listen to (one
+ * server a file): db_watch_start does nothing and nothing is heard. */
+int db_watch_start(const char *channel, void (*fn)(void), struct ls_err *err);
+void db_watch_stop(void);
+int db_watch_hearing(void);
 
 /* Whether the database answers (a round trip; PostgreSQL reconnects a lost
  * connection here). */

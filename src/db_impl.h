@@ -46,6 +46,14 @@ int pg_param_index(struct pg_stmt *s, const char *name);
 int pg_param_count(struct pg_stmt *s);
 const char *pg_param_name(struct pg_stmt *s, int i);
 int pg_step(struct pg_stmt *s);
+/* Inside a transaction, sends s without waiting for its result (which goes
+ * unread: no rows, changes or id); it travels with the next statement or
+ * the COMMIT, and its failure becomes theirs. Elsewhere as pg_step to the
+ * end. DB_DONE or an error code. */
+int pg_step_deferred(struct pg_stmt *s);
+/* Opens a transaction with `sql` (a static string): sent with its first
+ * statement, and never if none comes. */
+int pg_begin(struct db *db, const char *sql);
 int pg_reset(struct pg_stmt *s);
 int pg_column_count(struct pg_stmt *s);
 const char *pg_column_name(struct pg_stmt *s, int i);
@@ -76,6 +84,10 @@ int pg_script_print(struct db *db, const char *sql, FILE *out, char *err, size_t
 int pg_copy_begin(struct db *db, const char *sql, char *err, size_t errlen);
 int pg_copy_data(struct db *db, const char *buf, size_t len);
 int pg_copy_end(struct db *db, char *err, size_t errlen);
+/* db_watch_* on PostgreSQL: a thread with a connection of its own. */
+int pg_watch_start(const char *uri, const char *channel, void (*fn)(void));
+void pg_watch_stop(void);
+int pg_watch_hearing(void);
 /* The tables with an id column changed (after migrations). */
 void pg_forget_tables(struct db *db);
 

@@ -13,9 +13,13 @@
  * target_session_attrs=read-write finds the new primary after a
  * failover); statements prepared before are prepared again. */
 #include <ctype.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -37,6 +41,12 @@ struct pg {
     char errmsg[512];
     char **id_tables; /* tables with an id column; NULL = not read yet */
     int n_id_tables;
+    /* Round trips saved (pipeline mode): a BEGIN waits to go with the
+     * transaction's first statement, and writes whose outcome nobody reads
+     * (db_step_deferred) go with the next statement or the COMMIT. */
+    const char *begin;   /* a BEGIN not sent yet, or NULL */
+    int owed;            /* results of statements sent ahead, not read yet */
+    PGresult *owed_fail; /* the first of them that failed, until reported */
 };
 
 struct pg_param {
@@ -62,7 +72,7 @@ struct pg_stmt {
     PGresult *res;
     PGresult *desc;      /* the columns before a step (PQdescribePrepared), or NULL */
     unsigned desc_epoch; /* the connection epoch desc was read at */
-    int row, nrows, done;
+    int row, nrows, nfields, done;
     char *blob; /* the last column_blob decoded */
 };
 
@@ -119,6 +129,14 @@ static int session_setup(struct pg *pg)
     return ok;
 }
 
+/* Whether the server holds a transaction open (a BEGIN still waiting to
+ * be sent does not count). */
+static int server_in_txn(struct pg *pg)
+{
+    PGTransactionStatusType t = PQtransactionStatus(pg->c);
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
 /* The connection, reconnected if it was lost and no transaction was open
  * on it (whose work is gone with it anyway). */
 static int usable(struct pg *pg)
@@ -135,12 +153,8 @@ static int usable(struct pg *pg)
     return 1;
 }
 
-int pg_open(struct db *db, const char *uri, struct ls_err *err)
+static PGconn *connect_to(const char *uri)
 {
-    struct pg *pg = calloc(1, sizeof *pg);
-    if (!pg)
-        return ls_err_set(err, LS_EINTERNAL, NULL, "out of memory");
-    db->pg = pg;
     /* Defaults the URI may override (a later dbname expands over them):
      * give up on an unreachable host within seconds, notice a dead peer. */
     const char *keys[] = {"connect_timeout",
@@ -152,7 +166,16 @@ int pg_open(struct db *db, const char *uri, struct ls_err *err)
                           "dbname",
                           NULL};
     const char *vals[] = {"5", "10", "3", "3", "15000", "labshare", uri, NULL};
-    pg->c = PQconnectdbParams(keys, vals, 1);
+    return PQconnectdbParams(keys, vals, 1);
+}
+
+int pg_open(struct db *db, const char *uri, struct ls_err *err)
+{
+    struct pg *pg = calloc(1, sizeof *pg);
+    if (!pg)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "out of memory");
+    db->pg = pg;
+    pg->c = connect_to(uri);
     if (!pg->c || PQstatus(pg->c) != CONNECTION_OK) {
         char msg[200];
         snprintf(msg, sizeof msg, "%s", pg->c ? PQerrorMessage(pg->c) : "out of memory");
@@ -196,11 +219,13 @@ void pg_set_query_only(struct db *db)
     session_setup(db->pg);
 }
 
+static int flush(struct pg *pg);
+
 /* Whether `table` has an id column (read once per connection). */
 static int has_id(struct pg *pg, const char *table)
 {
     if (!pg->id_tables) {
-        if (!usable(pg))
+        if (flush(pg) != DB_OK || (!server_in_txn(pg) && !usable(pg)))
             return 0;
         PGresult *r =
             PQexec(pg->c, "SELECT table_name FROM information_schema.columns"
@@ -438,15 +463,127 @@ static PGresult *prepare(struct pg_stmt *s)
     return PQprepare(pg->c, s->name, s->sql, s->nparams, types);
 }
 
+static int send_prepared(struct pg_stmt *s)
+{
+    const char *vals[DB_SQL_MAX_PARAMS];
+    int lens[DB_SQL_MAX_PARAMS], fmts[DB_SQL_MAX_PARAMS];
+    for (int i = 1; i <= s->nparams; i++) {
+        vals[i - 1] = s->params[i].value;
+        lens[i - 1] = s->params[i].len;
+        fmts[i - 1] = s->params[i].binary;
+    }
+    return PQsendQueryPrepared(s->db->pg->c, s->name, s->nparams, vals, lens, fmts, 0);
+}
+
+/* Puts the connection in pipeline mode, with the waiting BEGIN sent first.
+ * 0 if the connection refuses. */
+static int ahead(struct pg *pg)
+{
+    if (PQpipelineStatus(pg->c) == PQ_PIPELINE_OFF && !PQenterPipelineMode(pg->c))
+        return 0;
+    if (pg->begin) {
+        const char *b = pg->begin;
+        pg->begin = NULL;
+        if (!PQsendQueryParams(pg->c, b, 0, NULL, NULL, NULL, NULL, 0))
+            return 0;
+        pg->owed++;
+    }
+    return 1;
+}
+
+/* Ends the pipeline: a sync, the results owed (the first failure kept in
+ * owed_fail: statements after it were skipped and the transaction is
+ * aborted), and with `last` the result of the statement sent last, which
+ * the caller owns (NULL if the connection broke). The connection leaves
+ * pipeline mode, unless it broke (PQreset ends that). */
+static PGresult *settle(struct pg *pg, int last)
+{
+    int n = pg->owed + (last ? 1 : 0);
+    pg->owed = 0;
+    if (PQpipelineStatus(pg->c) == PQ_PIPELINE_OFF)
+        return NULL;
+    PGresult *mine = NULL;
+    int ok = PQpipelineSync(pg->c);
+    for (int i = 0; ok && i < n; i++) {
+        PGresult *r = PQgetResult(pg->c);
+        if (!r) {
+            ok = 0;
+            break;
+        }
+        PGresult *more;
+        while ((more = PQgetResult(pg->c)))
+            PQclear(more);
+        ExecStatusType st = PQresultStatus(r);
+        if (last && i == n - 1)
+            mine = r;
+        else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_PIPELINE_ABORTED &&
+                 !pg->owed_fail)
+            pg->owed_fail = r;
+        else
+            PQclear(r);
+    }
+    PGresult *r;
+    while (ok && (r = PQgetResult(pg->c))) {
+        int sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        PQclear(r);
+        if (sync)
+            break;
+    }
+    PQexitPipelineMode(pg->c);
+    return mine;
+}
+
+/* Sends a waiting BEGIN and reads what is owed: afterwards the connection
+ * takes any libpq call. DB_OK, or the code of a statement sent ahead that
+ * failed (kept in owed_fail for the statement or COMMIT that reports it). */
+static int flush(struct pg *pg)
+{
+    if (pg->begin && !server_in_txn(pg) && !usable(pg))
+        return DB_IOERR;
+    if (pg->begin || PQpipelineStatus(pg->c) != PQ_PIPELINE_OFF) {
+        ahead(pg);
+        settle(pg, 0);
+    }
+    return pg->owed_fail ? fail(pg, pg->owed_fail) : DB_OK;
+}
+
+/* flush(), the failure reported now by the caller. */
+static int flush_report(struct pg *pg)
+{
+    int rc = flush(pg);
+    PQclear(pg->owed_fail);
+    pg->owed_fail = NULL;
+    return rc;
+}
+
+/* Runs s: alone, or after what waits to be sent (a BEGIN, deferred
+ * writes) in one round trip. A failure of one of those is s's result. */
 static PGresult *execute(struct pg_stmt *s)
 {
     struct pg *pg = s->db->pg;
     if (s->prepared_epoch != pg->epoch) {
+        /* Preparing takes the connection out of any pipeline. */
+        flush(pg);
+        if (pg->owed_fail) {
+            PGresult *f = pg->owed_fail;
+            pg->owed_fail = NULL;
+            return f;
+        }
         PGresult *r = prepare(s);
         if (PQresultStatus(r) != PGRES_COMMAND_OK)
             return r;
         PQclear(r);
         s->prepared_epoch = pg->epoch;
+    }
+    if (pg->begin || PQpipelineStatus(pg->c) != PQ_PIPELINE_OFF) {
+        int sent = ahead(pg) && send_prepared(s);
+        PGresult *r = settle(pg, sent);
+        if (pg->owed_fail) {
+            PQclear(r);
+            r = pg->owed_fail;
+            pg->owed_fail = NULL;
+        }
+        return r;
     }
     const char *vals[DB_SQL_MAX_PARAMS];
     int lens[DB_SQL_MAX_PARAMS], fmts[DB_SQL_MAX_PARAMS];
@@ -465,18 +602,22 @@ int pg_step(struct pg_stmt *s)
     if (s->done)
         return DB_DONE;
     struct pg *pg = s->db->pg;
-    int in_txn = pg_in_transaction(s->db);
-    if (!in_txn && !usable(pg))
+    /* Nothing done on the server yet (no statement, or a transaction whose
+     * BEGIN still waits): a lost connection can be replaced. */
+    int fresh = !server_in_txn(pg) && PQpipelineStatus(pg->c) == PQ_PIPELINE_OFF;
+    const char *begin = pg->begin;
+    if (fresh && !usable(pg))
         return DB_IOERR;
     PGresult *r = execute(s);
     ExecStatusType st = PQresultStatus(r);
-    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && !in_txn &&
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && fresh &&
         PQstatus(pg->c) != CONNECTION_OK) {
-        /* The server went away since the last statement: outside a
-         * transaction nothing was done, so once more on a new connection. */
+        /* The server went away since the last statement: nothing was done,
+         * so once more on a new connection. */
         PQclear(r);
         if (!usable(pg))
             return DB_IOERR;
+        pg->begin = begin;
         r = execute(s);
         st = PQresultStatus(r);
     }
@@ -510,8 +651,40 @@ int pg_step(struct pg_stmt *s)
     }
     s->res = r;
     s->nrows = n;
+    s->nfields = PQnfields(r);
     s->row = 0;
     return n > 0 ? DB_ROW : DB_DONE;
+}
+
+int pg_step_deferred(struct pg_stmt *s)
+{
+    struct pg *pg = s->db->pg;
+    if (!pg_in_transaction(s->db) || s->prepared_epoch != pg->epoch || s->res || s->done) {
+        int rc;
+        while ((rc = pg_step(s)) == DB_ROW)
+            ;
+        return rc;
+    }
+    if (pg->begin && !server_in_txn(pg) && !usable(pg))
+        return DB_IOERR;
+    if (!ahead(pg) || !send_prepared(s)) {
+        settle(pg, 0);
+        return fail(pg, NULL);
+    }
+    pg->owed++;
+    s->done = 1;
+    return DB_DONE;
+}
+
+int pg_begin(struct db *db, const char *sql)
+{
+    struct pg *pg = db->pg;
+    if (pg_in_transaction(db)) {
+        set_error(pg, "25001", "a transaction is already open");
+        return DB_ERROR;
+    }
+    pg->begin = sql;
+    return DB_OK;
 }
 
 int pg_reset(struct pg_stmt *s)
@@ -525,8 +698,7 @@ int pg_reset(struct pg_stmt *s)
 
 static const char *value(struct pg_stmt *s, int i)
 {
-    if (!s->res || s->row >= s->nrows || i < 0 || i >= PQnfields(s->res) ||
-        PQgetisnull(s->res, s->row, i))
+    if (!s->res || s->row >= s->nrows || i < 0 || i >= s->nfields || PQgetisnull(s->res, s->row, i))
         return NULL;
     return PQgetvalue(s->res, s->row, i);
 }
@@ -544,6 +716,8 @@ static PGresult *columns(struct pg_stmt *s)
         return s->desc;
     PQclear(s->desc);
     s->desc = NULL;
+    if (flush(pg) != DB_OK)
+        return NULL;
     if (s->prepared_epoch != pg->epoch) {
         if (!pg_in_transaction(s->db) && !usable(pg))
             return NULL;
@@ -604,7 +778,17 @@ int pg_column_type(struct pg_stmt *s, int i)
 int64_t pg_column_int64(struct pg_stmt *s, int i)
 {
     const char *v = value(s, i);
-    if (v && (strchr(v, '.') || strchr(v, 'e')) && PQftype(s->res, i) != OID_TEXT)
+    if (!v)
+        return 0;
+    /* Most values are plain integers (ids, times): read them directly. */
+    const char *p = v + (v[0] == '-');
+    uint64_t n = 0;
+    int k = 0;
+    while (p[k] >= '0' && p[k] <= '9' && k < 18)
+        n = n * 10 + (uint64_t)(p[k++] - '0');
+    if (k > 0 && p[k] == '\0')
+        return v[0] == '-' ? -(int64_t)n : (int64_t)n;
+    if ((strchr(v, '.') || strchr(v, 'e')) && PQftype(s->res, i) != OID_TEXT)
         return (int64_t)strtod(v, NULL); /* a numeric: truncated, as SQLite does */
     return value_i64(v);
 }
@@ -667,8 +851,7 @@ int64_t pg_last_id(struct db *db)
 
 int pg_in_transaction(struct db *db)
 {
-    PGTransactionStatusType t = PQtransactionStatus(db->pg->c);
-    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+    return db->pg->begin || server_in_txn(db->pg);
 }
 
 const char *pg_errmsg(struct db *db)
@@ -679,9 +862,28 @@ const char *pg_errmsg(struct db *db)
 int pg_exec(struct db *db, const char *sql)
 {
     struct pg *pg = db->pg;
-    if (!pg_in_transaction(db) && !usable(pg))
-        return DB_IOERR;
-    PGresult *r = PQexec(pg->c, sql);
+    int end = strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0;
+    if (end && pg->begin) {
+        pg->begin = NULL; /* nothing was sent: nothing to end */
+        return DB_OK;
+    }
+    PGresult *r = NULL;
+    if (strcmp(sql, "COMMIT") == 0 && PQpipelineStatus(pg->c) != PQ_PIPELINE_OFF) {
+        /* The writes sent ahead and the COMMIT: one round trip. */
+        r = settle(pg, PQsendQueryParams(pg->c, sql, 0, NULL, NULL, NULL, NULL, 0));
+        if (pg->owed_fail) {
+            PQclear(r);
+            r = pg->owed_fail;
+            pg->owed_fail = NULL;
+        }
+    } else {
+        int owed = flush_report(pg);
+        if (owed != DB_OK && !end)
+            return owed;
+        if (!pg_in_transaction(db) && !usable(pg))
+            return DB_IOERR;
+        r = PQexec(pg->c, sql);
+    }
     ExecStatusType st = PQresultStatus(r);
     int rc = DB_OK;
     /* An empty script (a migration whose SQL is all for the other engine)
@@ -701,6 +903,9 @@ int pg_exec(struct db *db, const char *sql)
 int pg_query_text(struct db *db, const char *sql, char *out, size_t len)
 {
     struct pg *pg = db->pg;
+    int owed = flush_report(pg);
+    if (owed != DB_OK)
+        return owed;
     if (!pg_in_transaction(db) && !usable(pg))
         return DB_IOERR;
     PGresult *r = PQexec(pg->c, sql);
@@ -733,6 +938,8 @@ int pg_retryable(struct db *db)
 
 void pg_retry_clear(struct db *db)
 {
+    PQclear(db->pg->owed_fail);
+    db->pg->owed_fail = NULL;
     db->pg->retry = 0;
     db->pg->sqlstate[0] = '\0';
     db->pg->errmsg[0] = '\0';
@@ -747,7 +954,7 @@ int pg_script_print(struct db *db, const char *sql, FILE *out, char *err, size_t
         snprintf(err, errlen, "%s", why);
         return DB_ERROR;
     }
-    if (!usable(pg) || !PQsendQuery(pg->c, t.text)) {
+    if (flush(pg) != DB_OK || !usable(pg) || !PQsendQuery(pg->c, t.text)) {
         snprintf(err, errlen, "%s", PQerrorMessage(pg->c));
         free(t.text);
         return DB_IOERR;
@@ -781,6 +988,10 @@ int pg_script_print(struct db *db, const char *sql, FILE *out, char *err, size_t
 
 int pg_copy_begin(struct db *db, const char *sql, char *err, size_t errlen)
 {
+    if (flush_report(db->pg) != DB_OK) {
+        snprintf(err, errlen, "%s", db->pg->errmsg);
+        return DB_ERROR;
+    }
     PGresult *r = PQexec(db->pg->c, sql);
     int ok = PQresultStatus(r) == PGRES_COPY_IN;
     if (!ok)
@@ -810,4 +1021,109 @@ int pg_copy_end(struct db *db, char *err, size_t errlen)
         PQclear(r);
     }
     return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Announcements (LISTEN)                                               */
+
+static struct {
+    pthread_t thread;
+    int running;
+    char *uri;
+    char channel[64];
+    void (*fn)(void);
+    atomic_int hearing;
+    int wake[2]; /* a byte written to wake[1] ends the thread */
+} watch = {.wake = {-1, -1}};
+
+/* Waits up to ms for the connection's socket (fd, or none when -1) or the
+ * stop pipe; 1 once asked to stop. */
+static int watch_wait(int fd, int ms)
+{
+    struct pollfd p[2] = {{.fd = watch.wake[0], .events = POLLIN}, {.fd = fd, .events = POLLIN}};
+    poll(p, fd >= 0 ? 2 : 1, ms);
+    return (p[0].revents & POLLIN) != 0;
+}
+
+static void *watch_main(void *arg)
+{
+    (void)arg;
+    PGconn *c = NULL;
+    char listen[96];
+    snprintf(listen, sizeof listen, "LISTEN %s", watch.channel);
+    for (;;) {
+        if (!c || PQstatus(c) != CONNECTION_OK) {
+            if (atomic_exchange(&watch.hearing, 0))
+                watch.fn(); /* deaf from now: what was heard so far may be stale */
+            PQfinish(c);
+            c = connect_to(watch.uri);
+            PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, listen) : NULL;
+            int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+            PQclear(r);
+            if (!ok) {
+                if (watch_wait(-1, 1000))
+                    break;
+                continue;
+            }
+            atomic_store(&watch.hearing, 1);
+            watch.fn(); /* anything kept while deaf is dropped */
+        }
+        if (watch_wait(PQsocket(c), 5000))
+            break;
+        if (!PQconsumeInput(c))
+            continue; /* the connection broke: reconnect above */
+        int heard = 0;
+        PGnotify *n;
+        while ((n = PQnotifies(c))) {
+            heard = 1;
+            PQfreemem(n);
+        }
+        if (heard)
+            watch.fn();
+    }
+    atomic_store(&watch.hearing, 0);
+    PQfinish(c);
+    return NULL;
+}
+
+int pg_watch_start(const char *uri, const char *channel, void (*fn)(void))
+{
+    if (watch.running || strlen(channel) >= sizeof watch.channel)
+        return DB_ERROR;
+    snprintf(watch.channel, sizeof watch.channel, "%s", channel);
+    watch.fn = fn;
+    watch.uri = strdup(uri);
+    if (!watch.uri || pipe(watch.wake) != 0) {
+        free(watch.uri);
+        watch.uri = NULL;
+        return DB_ERROR;
+    }
+    if (pthread_create(&watch.thread, NULL, watch_main, NULL) != 0) {
+        close(watch.wake[0]);
+        close(watch.wake[1]);
+        free(watch.uri);
+        watch.uri = NULL;
+        return DB_ERROR;
+    }
+    watch.running = 1;
+    return DB_OK;
+}
+
+void pg_watch_stop(void)
+{
+    if (!watch.running)
+        return;
+    ssize_t w = write(watch.wake[1], "x", 1);
+    (void)w;
+    pthread_join(watch.thread, NULL);
+    close(watch.wake[0]);
+    close(watch.wake[1]);
+    free(watch.uri);
+    watch.uri = NULL;
+    watch.running = 0;
+}
+
+int pg_watch_hearing(void)
+{
+    return atomic_load(&watch.hearing);
 }

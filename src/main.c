@@ -167,6 +167,7 @@ static void stop_workers(void)
 {
     import_refresher_stop();
     notify_sender_stop();
+    db_watch_stop();
 }
 
 static int cmd_serve(int argc, char **argv)
@@ -338,6 +339,11 @@ static int cmd_serve(int argc, char **argv)
     db_close(db);
     db_configure(dbpath, strcmp(env_or("LABSHARE_SYNC", "full"), "normal") == 0 ? DB_SYNC_NORMAL
                                                                                 : DB_SYNC_FULL);
+    struct ls_err lerr = {0};
+    if (auth_listen(&lerr) != LS_OK) {
+        fprintf(stderr, "labshare: %s\n", lerr.message);
+        return CLI_FAIL;
+    }
     /* With SMTP configured a sender thread delivers the outbox; without,
      * messages stay queued for `labshare notify` or staff to see. */
     struct notify_sender_config ncfg = {0};

@@ -173,7 +173,7 @@ static int insert_for(struct db *db, const char *sql, enum notify_kind kind, int
     db_bind_int(st, 4, occurrences > 1 ? occurrences : 1);
     db_bind_int64(st, 5, now);
     db_bind_text(st, 6, kind_pref[kind], -1, DB_STATIC);
-    return db_step_done(db, st, err);
+    return db_step_deferred(db, st, err);
 }
 
 static int insert_detail(struct db *db, enum notify_kind kind, int64_t id, int64_t actor_id,
@@ -188,7 +188,7 @@ static int insert_detail(struct db *db, enum notify_kind kind, int64_t id, int64
     db_bind_int64(st, 5, now);
     db_bind_text(st, 6, kind_pref[kind], -1, DB_STATIC);
     db_bind_text(st, 7, detail, -1, DB_TRANSIENT);
-    return db_step_done(db, st, err);
+    return db_step_deferred(db, st, err);
 }
 
 int notify_enqueue_conflict(struct db *db, int64_t id, const char *what, int64_t now,

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "db.h"
+#include "session_cache.h"
 #include "timeutil.h"
 
 /* The sections of an export, each a query taking :user. */
@@ -273,5 +274,7 @@ int privacy_anonymise(struct db *db, const struct user *actor, int64_t id, const
     if (rc)
         return rc;
     struct anonymise_job j = {actor, id, hash, ip};
-    return db_write(db, anonymise_txn, &j, err);
+    rc = db_write(db, anonymise_txn, &j, err);
+    session_cache_clear();
+    return rc;
 }

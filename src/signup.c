@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "db.h"
+#include "session_cache.h"
 #include "notify.h"
 #include "timeutil.h"
 
@@ -757,6 +758,7 @@ int signup_reset_complete(struct db *db, const char *token, const char *password
         return rc;
     struct reset_job j = {token, hash, ip};
     rc = db_write(db, reset_txn, &j, err);
+    session_cache_clear();
     sodium_memzero(hash, sizeof hash);
     return rc;
 }

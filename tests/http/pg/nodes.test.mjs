@@ -122,6 +122,27 @@ test('each e-mail is sent once although both nodes run a sender', async () => {
   assert.equal(sql(db, 'SELECT count(*) FROM outbox WHERE status = \'sent\''), String(sink.messages.length));
 });
 
+test('a session ended or an account changed anywhere holds on every node within moments', async () => {
+  // Nodes keep the sessions they read (a round trip each on PostgreSQL)
+  // and drop them when the database announces a change: from the other
+  // node, and from any tool (here psql).
+  const id = addUser(nodeA, { email: 'moving@nodes.test', organisation: 1 });
+  const atA = new Client(nodeA.url);
+  await atA.login('moving@nodes.test');
+  const atB = new Client(nodeB.url);
+  atB.cookie = atA.cookie;
+  for (let i = 0; i < 3; i++) assert.equal((await atB.get('/api/v1/session')).json.user.role, 'researcher');
+  sql(db, `UPDATE users SET role = 'owner' WHERE id = ${id}`);
+  await eventually(async () => (await atB.get('/api/v1/session')).json.user.role === 'owner',
+    { timeout: 3000, what: 'node B seeing the new role' });
+  assert.equal((await atA.get('/api/v1/session')).json.user.role, 'owner');
+  assert.equal((await atA.del('/api/v1/session')).status, 204);
+  assert.equal((await atA.get('/api/v1/session', { headers: { cookie: atB.cookie } })).status, 401,
+    'the node that ended the session refuses it at once');
+  await eventually(async () => (await atB.get('/api/v1/session')).status === 401,
+    { timeout: 3000, what: 'node B refusing the ended session' });
+});
+
 test('one node killed with SIGKILL under load: every 201 is in the database, the other node answers on', async () => {
   const d = day(13);
   const results = [];
