@@ -815,7 +815,8 @@ struct job {
     const int64_t *starts, *ends;
     int n;
     const struct money *money;
-    int override_cap; /* approve, economic: staff go over the State-aid cap */
+    int64_t made, made_series; /* create: the first booking made, its series (0 = none) */
+    int override_cap;          /* approve, economic: staff go over the State-aid cap */
 };
 
 static int create_txn(struct db *db, void *p, struct ls_err *err)
@@ -875,8 +876,9 @@ static int create_txn(struct db *db, void *p, struct ls_err *err)
         auth_audit(db, u->id, "booking.create", "booking", id, detail, j->who->ip);
         audit_override(db, j->who, id, &o);
         /* Approved at once: the booker's invitation, as an approval sends. */
+        struct notify_booking nb = {id, u->id, rr->id, j->starts[i], j->ends[i], status};
         if (!rr->requires_approval &&
-            (rc = notify_enqueue(db, NOTIFY_APPROVED, id, u->id, 1, j->who->now, err)))
+            (rc = notify_enqueue_new(db, NOTIFY_APPROVED, &nb, u->id, 1, j->who->now, err)))
             return rc;
     }
     /* Approved at once: the owners may have to hear of the cap. */
@@ -886,18 +888,31 @@ static int create_txn(struct db *db, void *p, struct ls_err *err)
         return rc;
     /* One message for a whole series; queued in this transaction so it
      * exists exactly when the request does. */
+    struct notify_booking first = {first_id, u->id, rr->id, j->starts[0], j->ends[0], status};
     if (rr->requires_approval &&
-        (rc = notify_enqueue(db, NOTIFY_REQUEST, first_id, u->id, j->n, j->who->now, err)))
+        (rc = notify_enqueue_new(db, NOTIFY_REQUEST, &first, u->id, j->n, j->who->now, err)))
         return rc;
+    j->made = first_id;
+    j->made_series = series_id;
+    return LS_OK;
+}
+
+/* The answer to a create, read once it is committed: a read inside its
+ * serialisable transaction would be one more on the pages every other
+ * create writes (on PostgreSQL, a serialisation failure waiting to
+ * happen). */
+static int load_made(struct db *db, const struct job *j, struct ls_err *err)
+{
     struct booking_set *out = j->set;
-    if (series_id) {
+    int rc;
+    if (j->made_series) {
         struct db_stmt *st = db_stmt(db, SQL_BY_SERIES);
-        db_bind_int64(st, 1, series_id);
+        db_bind_int64(st, 1, j->made_series);
         rc = read_all(out, db, st, j->a, err);
     } else {
         out->items = arena_alloc(j->a, sizeof *out->items);
         out->n = 1;
-        rc = load(&out->items[0], db, j->a, first_id, err);
+        rc = load(&out->items[0], db, j->a, j->made, err);
     }
     out->total = out->n;
     return rc;
@@ -952,7 +967,7 @@ int booking_create(struct booking_set *out, struct db *db, struct arena *a,
                     .ends = ends,
                     .n = n,
                     .money = money};
-    if ((rc = db_write(db, create_txn, &j, err)))
+    if ((rc = db_write(db, create_txn, &j, err)) || (rc = load_made(db, &j, err)))
         memset(out, 0, sizeof *out);
     return rc;
 }

@@ -49,6 +49,24 @@ static const char SQL_TO_MAILBOX[] =
                   " FROM bookings b JOIN resources r ON r.id = b.resource_id"
                   " JOIN labs l ON l.id = r.lab_id"
                   " WHERE b.id = ?2 AND l.notify_email IS NOT NULL AND ?6 IS NOT NULL";
+/* The same for a booking being made, from its values (notify_enqueue_new):
+ * ?7 booker, ?8 resource, ?9 start, ?10 end, ?11 status; sequence 0. */
+#define SNAPSHOT_NEW "?9, ?10, 0, ?11, NULL, ?4, ?5, ?5"
+static const char SQL_NEW_TO_OWNERS[] =
+    OUTBOX_INSERT " SELECT ?1, ?2, u.id, u.email, u.lang, nullif(?3, 0), " SNAPSHOT_NEW
+                  " FROM resources r JOIN labs l ON l.id = r.lab_id"
+                  " JOIN users u ON u.organisation_id = l.organisation_id AND u.role = 'owner'"
+                  " AND u.active = 1 AND u.id != ?3"
+                  " LEFT JOIN notify_prefs p ON p.user_id = u.id"
+                  " WHERE r.id = ?8 AND" PREF_ON;
+static const char SQL_NEW_TO_MAILBOX[] =
+    OUTBOX_INSERT " SELECT ?1, ?2, NULL, l.notify_email, 'pl', nullif(?3, 0), " SNAPSHOT_NEW
+                  " FROM resources r JOIN labs l ON l.id = r.lab_id"
+                  " WHERE r.id = ?8 AND l.notify_email IS NOT NULL AND ?6 IS NOT NULL";
+static const char SQL_NEW_TO_BOOKER[] =
+    OUTBOX_INSERT " SELECT ?1, ?2, u.id, u.email, u.lang, nullif(?3, 0), " SNAPSHOT_NEW
+                  " FROM users u LEFT JOIN notify_prefs p ON p.user_id = u.id"
+                  " WHERE u.id = ?7 AND u.active = 1 AND" PREF_ON;
 static const char SQL_TO_BOOKER[] =
     OUTBOX_INSERT " SELECT ?1, b.id, u.id, u.email, u.lang, nullif(?3, 0), " SNAPSHOT
                   " FROM bookings b JOIN users u ON u.id = b.user_id AND u.active = 1"
@@ -201,6 +219,40 @@ int notify_enqueue_economic(struct db *db, int64_t id, int64_t actor_id, const c
                             int64_t now, struct ls_err *err)
 {
     return insert_detail(db, NOTIFY_ECONOMIC, id, actor_id, detail, now, err);
+}
+
+static int insert_new(struct db *db, const char *sql, enum notify_kind kind,
+                      const struct notify_booking *b, int64_t actor_id, int occurrences,
+                      int64_t now, struct ls_err *err)
+{
+    struct db_stmt *st = db_stmt(db, sql);
+    if (!st)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
+    db_bind_text(st, 1, kind_names[kind], -1, DB_STATIC);
+    db_bind_int64(st, 2, b->id);
+    db_bind_int64(st, 3, actor_id);
+    db_bind_int(st, 4, occurrences > 1 ? occurrences : 1);
+    db_bind_int64(st, 5, now);
+    db_bind_text(st, 6, kind_pref[kind], -1, DB_STATIC);
+    db_bind_int64(st, 7, b->user_id);
+    db_bind_int64(st, 8, b->resource_id);
+    db_bind_int64(st, 9, b->start);
+    db_bind_int64(st, 10, b->end);
+    db_bind_text(st, 11, b->status, -1, DB_STATIC);
+    return db_step_deferred(db, st, err);
+}
+
+int notify_enqueue_new(struct db *db, enum notify_kind kind, const struct notify_booking *b,
+                       int64_t actor_id, int occurrences, int64_t now, struct ls_err *err)
+{
+    if (kind == NOTIFY_APPROVED)
+        return insert_new(db, SQL_NEW_TO_BOOKER, kind, b, actor_id, occurrences, now, err);
+    if (kind != NOTIFY_REQUEST)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "not a message about a new booking");
+    int rc = insert_new(db, SQL_NEW_TO_OWNERS, kind, b, actor_id, occurrences, now, err);
+    if (!rc)
+        rc = insert_new(db, SQL_NEW_TO_MAILBOX, kind, b, actor_id, occurrences, now, err);
+    return rc;
 }
 
 int notify_enqueue(struct db *db, enum notify_kind kind, int64_t id, int64_t actor_id,

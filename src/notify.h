@@ -71,6 +71,21 @@ int notify_kind_parse(const char *s);             /* enum value, or -1 */
 int notify_enqueue(struct db *db, enum notify_kind kind, int64_t id, int64_t actor_id,
                    int occurrences, int64_t now, struct ls_err *err);
 
+/* A booking being made, as its messages copy it. */
+struct notify_booking {
+    int64_t id, user_id, resource_id, start, end;
+    const char *status; /* "pending" or "approved" */
+};
+
+/* notify_enqueue for a booking made in the caller's transaction (kinds
+ * NOTIFY_REQUEST and NOTIFY_APPROVED), from what the caller knows of it:
+ * nothing of the booking is read back. On PostgreSQL that read would be
+ * of the newest page of the bookings' key, which every other booking
+ * being made writes: a serialisation failure, and the unit run again, for
+ * one booking in five under load. */
+int notify_enqueue_new(struct db *db, enum notify_kind kind, const struct notify_booking *b,
+                       int64_t actor_id, int occurrences, int64_t now, struct ls_err *err);
+
 /* Queues the e-mail telling the owners of booking id's resource that its
  * economic use passed 80 % of its State-aid cap (economic.h), inside the
  * caller's write. detail is "year|share|cap" (fractions), rendered in each
