@@ -470,9 +470,19 @@ int auth_session_lookup(struct db *db, const char *token, int64_t now, struct ar
      * until the minute's touch is due (session_cache.h says when they are
      * trusted). */
     int cached = db_engine(db) == DB_POSTGRES && db_watch_hearing();
-    if (cached && session_cache_get(h, a, user, csrf, &last_seen, &expires) && user->active &&
-        now < expires && now >= last_seen && now - last_seen < 60)
+    struct session_kept k;
+    if (cached && session_cache_get(h, a, &k) && k.active && now < k.expires &&
+        now >= k.last_seen && now - k.last_seen < 60) {
+        *user = (struct user){.id = k.user_id,
+                              .email = k.email,
+                              .name = k.name,
+                              .role = (enum role)k.role,
+                              .organisation_id = k.organisation_id,
+                              .active = k.active,
+                              .lang = k.lang};
+        *csrf = k.csrf;
         return LS_OK;
+    }
     uint64_t epoch = session_cache_epoch();
     struct db_stmt *st = db_stmt(db, SQL_SESSION_GET);
     if (!st)
@@ -501,8 +511,19 @@ int auth_session_lookup(struct db *db, const char *token, int64_t now, struct ar
     /* Reads stay reads: last_seen moves at most once a minute. */
     if (now - last_seen >= 60 && db_write(db, session_touch_txn, &j, &ignore) == LS_OK)
         last_seen = now;
-    if (cached)
-        session_cache_put(epoch, h, user, *csrf, last_seen, expires);
+    if (cached) {
+        k = (struct session_kept){.user_id = user->id,
+                                  .organisation_id = user->organisation_id,
+                                  .last_seen = last_seen,
+                                  .expires = expires,
+                                  .role = (int)user->role,
+                                  .active = user->active,
+                                  .email = user->email,
+                                  .name = user->name,
+                                  .lang = user->lang,
+                                  .csrf = *csrf};
+        session_cache_put(epoch, h, &k);
+    }
     return LS_OK;
 }
 

@@ -463,16 +463,26 @@ static PGresult *prepare(struct pg_stmt *s)
     return PQprepare(pg->c, s->name, s->sql, s->nparams, types);
 }
 
-static int send_prepared(struct pg_stmt *s)
-{
+/* A statement's bound values as libpq takes them. */
+struct values {
     const char *vals[DB_SQL_MAX_PARAMS];
     int lens[DB_SQL_MAX_PARAMS], fmts[DB_SQL_MAX_PARAMS];
+};
+
+static void values_of(const struct pg_stmt *s, struct values *v)
+{
     for (int i = 1; i <= s->nparams; i++) {
-        vals[i - 1] = s->params[i].value;
-        lens[i - 1] = s->params[i].len;
-        fmts[i - 1] = s->params[i].binary;
+        v->vals[i - 1] = s->params[i].value;
+        v->lens[i - 1] = s->params[i].len;
+        v->fmts[i - 1] = s->params[i].binary;
     }
-    return PQsendQueryPrepared(s->db->pg->c, s->name, s->nparams, vals, lens, fmts, 0);
+}
+
+static int send_prepared(struct pg_stmt *s)
+{
+    struct values v;
+    values_of(s, &v);
+    return PQsendQueryPrepared(s->db->pg->c, s->name, s->nparams, v.vals, v.lens, v.fmts, 0);
 }
 
 /* Puts the connection in pipeline mode, with the waiting BEGIN sent first.
@@ -585,14 +595,9 @@ static PGresult *execute(struct pg_stmt *s)
         }
         return r;
     }
-    const char *vals[DB_SQL_MAX_PARAMS];
-    int lens[DB_SQL_MAX_PARAMS], fmts[DB_SQL_MAX_PARAMS];
-    for (int i = 1; i <= s->nparams; i++) {
-        vals[i - 1] = s->params[i].value;
-        lens[i - 1] = s->params[i].len;
-        fmts[i - 1] = s->params[i].binary;
-    }
-    return PQexecPrepared(pg->c, s->name, s->nparams, vals, lens, fmts, 0);
+    struct values v;
+    values_of(s, &v);
+    return PQexecPrepared(pg->c, s->name, s->nparams, v.vals, v.lens, v.fmts, 0);
 }
 
 int pg_step(struct pg_stmt *s)

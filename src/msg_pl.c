@@ -325,6 +325,7 @@ const char *const msg_pairs[][MSG_NLANGS] = {
     {"cannot render an account message", "nie można utworzyć wiadomości dotyczącej konta"},
     {"cannot render the calendar attachment", "nie udało się utworzyć załącznika kalendarza"},
     {"cannot start an HTTP request", "nie udało się rozpocząć zapytania HTTP"},
+    {"cannot start listening to the database", "nie można zacząć nasłuchiwać bazy danych"},
     {"could not fetch %s: %s", "nie udało się pobrać %s: %s"},
     {"give your current password", "podaj obecne hasło"},
     {"guests may book only resources shared with other organisations",
@@ -332,6 +333,7 @@ const char *const msg_pairs[][MSG_NLANGS] = {
     {"no grid factor for %d", "brak wskaźnika emisji sieci dla roku %d"},
     {"no such message", "nie ma takiej wiadomości"},
     {"no such session", "nie ma takiej sesji"},
+    {"not a message about a new booking", "to nie jest wiadomość o nowej rezerwacji"},
     {"not an account message", "to nie jest wiadomość dotycząca konta"},
     {"not an e-mail address", "to nie jest adres e-mail"},
     {"occurrence %d (%04d-%02d-%02d %02d:%02d local) ends at a time skipped by the daylight-saving "

@@ -7,15 +7,16 @@
 #include "arena.h"
 #include "session_cache.h"
 
-enum { SLOTS = 1024, TEXT_MAX = 256 };
+/* TEXT_MAX holds an e-mail address (254) and most names; CSRF tokens are
+ * 64 hex digits. */
+enum { SLOTS = 1024, TEXT_MAX = 256, CSRF_MAX = 65 };
 
 struct entry {
     unsigned char hash[32];
     uint64_t epoch; /* 0 = empty */
-    int64_t id, organisation_id, last_seen, expires;
-    enum role role;
-    int active;
-    char email[TEXT_MAX], name[TEXT_MAX], lang[8], csrf[AUTH_TOKEN_HEX + 1];
+    int64_t user_id, organisation_id, last_seen, expires;
+    int role, active;
+    char email[TEXT_MAX], name[TEXT_MAX], lang[8], csrf[CSRF_MAX];
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -35,8 +36,7 @@ uint64_t session_cache_epoch(void)
     return e;
 }
 
-int session_cache_get(const unsigned char hash[32], struct arena *a, struct user *user,
-                      const char **csrf, int64_t *last_seen, int64_t *expires)
+int session_cache_get(const unsigned char hash[32], struct arena *a, struct session_kept *out)
 {
     struct entry copy;
     pthread_mutex_lock(&mu);
@@ -47,17 +47,17 @@ int session_cache_get(const unsigned char hash[32], struct arena *a, struct user
     pthread_mutex_unlock(&mu);
     if (!found)
         return 0;
-    user->id = copy.id;
-    user->email = arena_strdup(a, copy.email);
-    user->name = arena_strdup(a, copy.name);
-    user->role = copy.role;
-    user->organisation_id = copy.organisation_id;
-    user->active = copy.active;
-    user->lang = arena_strdup(a, copy.lang);
-    *csrf = arena_strdup(a, copy.csrf);
-    *last_seen = copy.last_seen;
-    *expires = copy.expires;
-    return user->email && user->name && user->lang && *csrf;
+    *out = (struct session_kept){.user_id = copy.user_id,
+                                 .organisation_id = copy.organisation_id,
+                                 .last_seen = copy.last_seen,
+                                 .expires = copy.expires,
+                                 .role = copy.role,
+                                 .active = copy.active,
+                                 .email = arena_strdup(a, copy.email),
+                                 .name = arena_strdup(a, copy.name),
+                                 .lang = arena_strdup(a, copy.lang),
+                                 .csrf = arena_strdup(a, copy.csrf)};
+    return out->email && out->name && out->lang && out->csrf;
 }
 
 static int fits(char *dst, size_t size, const char *s)
@@ -68,19 +68,18 @@ static int fits(char *dst, size_t size, const char *s)
     return 1;
 }
 
-void session_cache_put(uint64_t at, const unsigned char hash[32], const struct user *user,
-                       const char *csrf, int64_t last_seen, int64_t expires)
+void session_cache_put(uint64_t at, const unsigned char hash[32], const struct session_kept *s)
 {
     struct entry e = {.epoch = at,
-                      .id = user->id,
-                      .organisation_id = user->organisation_id,
-                      .last_seen = last_seen,
-                      .expires = expires,
-                      .role = user->role,
-                      .active = user->active};
+                      .user_id = s->user_id,
+                      .organisation_id = s->organisation_id,
+                      .last_seen = s->last_seen,
+                      .expires = s->expires,
+                      .role = s->role,
+                      .active = s->active};
     memcpy(e.hash, hash, sizeof e.hash);
-    if (!fits(e.email, sizeof e.email, user->email) || !fits(e.name, sizeof e.name, user->name) ||
-        !fits(e.lang, sizeof e.lang, user->lang) || !fits(e.csrf, sizeof e.csrf, csrf))
+    if (!fits(e.email, sizeof e.email, s->email) || !fits(e.name, sizeof e.name, s->name) ||
+        !fits(e.lang, sizeof e.lang, s->lang) || !fits(e.csrf, sizeof e.csrf, s->csrf))
         return;
     pthread_mutex_lock(&mu);
     if (at == epoch)

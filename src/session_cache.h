@@ -17,24 +17,28 @@
 
 #include <stdint.h>
 
-#include "auth.h"
-
 struct arena;
+
+/* A session as kept: its account's columns and its own. Strings are
+ * NUL-terminated; role is auth.h's enum role, kept as a number. */
+struct session_kept {
+    int64_t user_id, organisation_id, last_seen, expires;
+    int role, active;
+    const char *email, *name, *lang, *csrf;
+};
 
 /* The count of emptyings: read before reading a session from the
  * database, handed to session_cache_put, which keeps nothing if the cache
  * was emptied meanwhile (an announcement raced the read). */
 uint64_t session_cache_epoch(void);
 
-/* The session whose token hashes to `hash`: 1 and the account (strings
- * copied into a), its CSRF token (in a) and times if kept, else 0. */
-int session_cache_get(const unsigned char hash[32], struct arena *a, struct user *user,
-                      const char **csrf, int64_t *last_seen, int64_t *expires);
+/* The session whose token hashes to `hash`: 1 and *out (strings copied
+ * into a) if kept, else 0. */
+int session_cache_get(const unsigned char hash[32], struct arena *a, struct session_kept *out);
 
 /* Keeps a session read at `epoch` (as the database had it). Not kept when
  * the cache was emptied since `epoch` or a text is too long for an entry. */
-void session_cache_put(uint64_t epoch, const unsigned char hash[32], const struct user *user,
-                       const char *csrf, int64_t last_seen, int64_t expires);
+void session_cache_put(uint64_t epoch, const unsigned char hash[32], const struct session_kept *s);
 
 /* Empties the cache (the announcement handler; this server's own changes). */
 void session_cache_clear(void);
