@@ -260,6 +260,8 @@ static const struct route *find_route(const char *method, const char *path, stru
 /* ------------------------------------------------------------------ */
 /* Responses                                                            */
 
+enum { HTTP_ONE_WRITE_MAX = 64 * 1024 };
+
 void http_add_header(struct req *r, const char *name, const char *value)
 {
     r->extra_headers = arena_printf(&r->arena, "%s%s: %s\r\n",
@@ -269,16 +271,33 @@ void http_add_header(struct req *r, const char *name, const char *value)
 int http_send(struct req *r, int status, const char *content_type, const void *body, size_t len)
 {
     int head = strcmp(r->method, "HEAD") == 0;
-    mg_printf(r->conn,
-              "HTTP/1.1 %d %s\r\n"
-              "Content-Type: %s\r\n"
-              "Content-Length: %zu\r\n"
-              "%s%s"
-              "\r\n",
-              status, mg_get_response_code_text(r->conn, status), content_type, len, headers(),
-              r->extra_headers ? r->extra_headers : "");
-    if (!head && len)
-        mg_write(r->conn, body, len);
+    char *h = arena_printf(&r->arena,
+                           "HTTP/1.1 %d %s\r\n"
+                           "Content-Type: %s\r\n"
+                           "Content-Length: %zu\r\n"
+                           "%s%s"
+                           "\r\n",
+                           status, mg_get_response_code_text(r->conn, status), content_type, len,
+                           headers(), r->extra_headers ? r->extra_headers : "");
+    size_t hlen = h ? strlen(h) : 0;
+    /* Head and body in one write when the body is small (most answers): one
+     * system call, and a proxy never receives a head whose body a dying
+     * process did not send. A large body is not copied. */
+    char *whole =
+        h && !head && len && len <= HTTP_ONE_WRITE_MAX ? arena_alloc(&r->arena, hlen + len) : NULL;
+    if (!h) {
+        mg_printf(r->conn, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
+        status = 500;
+        len = 0;
+    } else if (whole) {
+        memcpy(whole, h, hlen);
+        memcpy(whole + hlen, body, len);
+        mg_write(r->conn, whole, hlen + len);
+    } else {
+        mg_write(r->conn, h, hlen);
+        if (!head && len)
+            mg_write(r->conn, body, len);
+    }
     r->status = status;
     r->bytes = len;
     r->extra_headers = NULL;

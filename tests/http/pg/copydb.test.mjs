@@ -61,11 +61,19 @@ test('copy-db: the demo installation moves whole, checked; a second copy is refu
     const researcher = new Client(onCopy.url);
     await researcher.login('researcher@labshare.demo', DEMO_PASSWORD);
     const before = Number(sql(uri, 'SELECT max(id) FROM bookings'));
-    const made = await researcher.post('/api/v1/bookings', {
-      resource_id: Number(sql(uri, "SELECT min(id) FROM resources WHERE requires_approval = 0 AND requires_training = 0 AND type = 'desk'")),
-      start: `${new Date(Date.now() + 40 * 86400000).toISOString().slice(0, 10)}T10:00:00`,
-      end: `${new Date(Date.now() + 40 * 86400000).toISOString().slice(0, 10)}T11:00:00`,
-    });
+    // The demo's bookings depend on today's date: the first free working-day
+    // hour from 40 days ahead (a taken one answers 409, naming the booking).
+    const desk = Number(sql(uri, "SELECT min(id) FROM resources WHERE requires_approval = 0 AND requires_training = 0 AND type = 'desk'"));
+    let made;
+    for (let d = 40; d < 60 && made?.status !== 201; d++) {
+      const day = new Date(Date.now() + d * 86400000);
+      if (day.getUTCDay() === 0 || day.getUTCDay() === 6) continue;
+      const date = day.toISOString().slice(0, 10);
+      for (let h = 10; h < 15 && made?.status !== 201; h++) {
+        made = await researcher.post('/api/v1/bookings', { resource_id: desk, start: `${date}T${h}:00:00`, end: `${date}T${h + 1}:00:00` });
+        if (made.status !== 201) assert.equal(made.json?.error, 'conflict', made.text);
+      }
+    }
     assert.equal(made.status, 201, made.text);
     assert.ok(made.json.id > before, 'new ids continue after the copied ones');
   } finally {

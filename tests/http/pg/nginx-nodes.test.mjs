@@ -141,8 +141,15 @@ test('both nodes serve through nginx; one killed with SIGKILL under load: every 
   const statuses = results.map((r) => r.status);
   t.diagnostic(`before the kill ${killedAt} answers; in all ${statuses.filter((s) => s === 201).length} × 201, ${statuses.filter((s) => s === 502).length} × 502`);
   // A request nginx had passed to the killed node may end as 502 (it is
-  // never sent again: the node may have committed it). Nothing else fails.
-  for (const s of statuses) assert.ok(s === 201 || s === 502, `unexpected status ${s}: ${statuses.join(' ')}`);
+  // never sent again: the node may have committed it), or, if the node died
+  // between its answer's headers and its body, cut short (nginx has passed
+  // the headers on and can only close: fetch fails). Only a request in
+  // flight at the kill, one a client at most; nothing else fails.
+  for (const r of results) {
+    assert.ok(r.status === 201 || r.status === 502 || (r.status === 0 && /terminated|other side closed/.test(`${r.error} ${r.error?.cause}`)),
+      `unexpected status ${r.status} (${r.error?.cause || r.error || ''}): ${statuses.join(' ')}`);
+  }
+  assert.ok(statuses.filter((s) => s !== 201).length <= 16, `more failed than were in flight: ${statuses.join(' ')}`);
   const created = results.filter((r) => r.status === 201).map((r) => r.json.id);
   assert.ok(created.length >= killedAt, `only ${created.length} bookings were created`);
   assert.equal(sql(db, `SELECT count(*) FROM bookings WHERE id IN (${created.join(',')})`), String(created.length),
