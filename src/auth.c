@@ -548,7 +548,7 @@ static const char AUTH_CHANNEL[] = "labshare_auth";
 
 int auth_listen(struct ls_err *err)
 {
-    return db_watch_start(AUTH_CHANNEL, session_cache_clear, err);
+    return db_watch_add(AUTH_CHANNEL, session_cache_clear, err);
 }
 
 int auth_sessions_revoke_user(struct db *db, int64_t user_id, struct ls_err *err)

@@ -110,8 +110,9 @@ int auth_session_lookup(struct db *db, const char *token, int64_t now, struct ar
 void auth_session_delete(struct db *db, const char *token);
 /* Ends every session of a user (deactivation, password change). */
 int auth_sessions_revoke_user(struct db *db, int64_t user_id, struct ls_err *err);
-/* Starts hearing the database's announcements of changes to sessions and
- * accounts (PostgreSQL; session_cache.h), for the server. */
+/* Asks to hear the database's announcements of changes to sessions and
+ * accounts (PostgreSQL; session_cache.h), for the server: before
+ * db_watch_start. */
 int auth_listen(struct ls_err *err);
 
 /* Audit log. detail may be NULL. Failures are logged, never fatal. */

@@ -29,19 +29,19 @@
 /* The booking's own columns (read_own), then the names of its resource,
  * the resource's organisation and its booker (read_row). Lists take the
  * names from names.h instead and read NAMES_VERSION_SQL in their place. */
-#define BOOKING_OWN_COLS                                                                           \
-    "SELECT b.id, b.resource_id, b.user_id, b.organisation_id, b.start, b.end, b.purpose,"         \
-    " b.status, b.created, b.updated, b.decided_by, b.reason, b.series_id, b.sequence,"            \
-    " b.no_show, b.cancelled_at, b.project, b.cost_centre, b.economic, b.price_currency,"          \
-    " b.price_class, b.price_rate, b.price_seconds, b.price_net, b.cancelled_by"
+#define BOOKING_OWN(p)                                                                             \
+    p "id, " p "resource_id, " p "user_id, " p "organisation_id, " p "start, " p "end, " p         \
+      "purpose, " p "status, " p "created, " p "updated, " p "decided_by, " p "reason, " p         \
+      "series_id, " p "sequence, " p "no_show, " p "cancelled_at, " p "project, " p                \
+      "cost_centre, " p "economic, " p "price_currency, " p "price_class, " p "price_rate, " p     \
+      "price_seconds, " p "price_net, " p "cancelled_by"
+#define BOOKING_OWN_COLS "SELECT " BOOKING_OWN("b.")
 enum { BOOKING_OWN_NCOLS = 25 };
 #define BOOKING_COLS BOOKING_OWN_COLS ", r.name, u.name, l.organisation_id"
 #define BOOKING_JOINS                                                                              \
     " FROM bookings b JOIN resources r ON r.id = b.resource_id"                                    \
     " JOIN labs l ON l.id = r.lab_id JOIN users u ON u.id = b.user_id"
 static const char SQL_GET[] = BOOKING_COLS BOOKING_JOINS " WHERE b.id = ?1";
-static const char SQL_BY_SERIES[] =
-    BOOKING_COLS BOOKING_JOINS " WHERE b.series_id = ?1 ORDER BY b.start, b.id";
 static const char SQL_SERIES_FOLLOWING[] =
     BOOKING_COLS BOOKING_JOINS " WHERE b.series_id = ?1 AND b.start > ?2"
                                " AND b.status IN ('pending','approved') ORDER BY b.start, b.id";
@@ -71,7 +71,7 @@ static const char SQL_INSERT[] =
     "INSERT INTO bookings(resource_id, user_id, organisation_id, start, end, purpose, status,"
     " created, updated, sequence, series_id, project, cost_centre, economic, price_currency,"
     " price_class, price_rate, price_seconds, price_net) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-    " ?8, 0, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+    " ?8, 0, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) RETURNING " BOOKING_OWN("");
 static const char SQL_DECIDE[] =
     "UPDATE bookings SET status = ?2, decided_by = ?3, reason = coalesce(?4, reason),"
     " updated = ?5, sequence = sequence + 1 WHERE id = ?1";
@@ -815,8 +815,7 @@ struct job {
     const int64_t *starts, *ends;
     int n;
     const struct money *money;
-    int64_t made, made_series; /* create: the first booking made, its series (0 = none) */
-    int override_cap;          /* approve, economic: staff go over the State-aid cap */
+    int override_cap; /* approve, economic: staff go over the State-aid cap */
 };
 
 static int create_txn(struct db *db, void *p, struct ls_err *err)
@@ -851,7 +850,12 @@ static int create_txn(struct db *db, void *p, struct ls_err *err)
     }
     const char *status = rr->requires_approval ? "pending" : "approved";
     const char *purpose = j->req->purpose ? j->req->purpose : "";
-    int64_t first_id = 0;
+    /* The answer is what the inserts return (their rows as stored), the
+     * names from the resource and the booker at hand: reading the new rows
+     * back, inside the transaction or after it, would be one more round
+     * trip on PostgreSQL, and inside it a read of the pages every other
+     * create writes (a serialisation failure waiting to happen). */
+    struct booking *made = arena_alloc(j->a, (size_t)j->n * sizeof *made);
     for (int i = 0; i < j->n; i++) {
         struct db_stmt *st = db_stmt(db, SQL_INSERT);
         db_bind_int64(st, 1, rr->id);
@@ -866,11 +870,18 @@ static int create_txn(struct db *db, void *p, struct ls_err *err)
         if (series_id)
             db_bind_int64(st, 9, series_id);
         money_bind(st, j->money, j->starts[i], j->ends[i]);
-        if ((rc = db_step_done(db, st, err)))
-            return rc;
-        int64_t id = db_last_insert_id(db);
-        if (i == 0)
-            first_id = id;
+        int step = db_step(st);
+        if (step == DB_ROW) {
+            read_own(st, j->a, &made[i]);
+            made[i].resource_name = j->res->name;
+            made[i].user_name = u->name;
+            made[i].resource_organisation_id = rr->organisation_id;
+            step = db_step(st);
+        }
+        db_reset(st);
+        if (step != DB_DONE)
+            return db_fail(db, step, err);
+        int64_t id = made[i].id;
         char *detail = arena_printf(j->a, "resource %lld, %s%s", (long long)rr->id, status,
                                     series_id ? ", recurring" : "");
         auth_audit(db, u->id, "booking.create", "booking", id, detail, j->who->ip);
@@ -883,39 +894,17 @@ static int create_txn(struct db *db, void *p, struct ls_err *err)
     }
     /* Approved at once: the owners may have to hear of the cap. */
     if (!rr->requires_approval && j->money->economic &&
-        (rc = economic_note(db, rr->id, &j->res->funding, j->starts, j->ends, j->n, first_id, u->id,
-                            j->who->now, err)))
+        (rc = economic_note(db, rr->id, &j->res->funding, j->starts, j->ends, j->n, made[0].id,
+                            u->id, j->who->now, err)))
         return rc;
     /* One message for a whole series; queued in this transaction so it
      * exists exactly when the request does. */
-    struct notify_booking first = {first_id, u->id, rr->id, j->starts[0], j->ends[0], status};
+    struct notify_booking first = {made[0].id, u->id, rr->id, j->starts[0], j->ends[0], status};
     if (rr->requires_approval &&
         (rc = notify_enqueue_new(db, NOTIFY_REQUEST, &first, u->id, j->n, j->who->now, err)))
         return rc;
-    j->made = first_id;
-    j->made_series = series_id;
+    *j->set = (struct booking_set){.items = made, .n = j->n, .total = j->n};
     return LS_OK;
-}
-
-/* The answer to a create, read once it is committed: a read inside its
- * serialisable transaction would be one more on the pages every other
- * create writes (on PostgreSQL, a serialisation failure waiting to
- * happen). */
-static int load_made(struct db *db, const struct job *j, struct ls_err *err)
-{
-    struct booking_set *out = j->set;
-    int rc;
-    if (j->made_series) {
-        struct db_stmt *st = db_stmt(db, SQL_BY_SERIES);
-        db_bind_int64(st, 1, j->made_series);
-        rc = read_all(out, db, st, j->a, err);
-    } else {
-        out->items = arena_alloc(j->a, sizeof *out->items);
-        out->n = 1;
-        rc = load(&out->items[0], db, j->a, j->made, err);
-    }
-    out->total = out->n;
-    return rc;
 }
 
 int booking_create(struct booking_set *out, struct db *db, struct arena *a,
@@ -967,7 +956,7 @@ int booking_create(struct booking_set *out, struct db *db, struct arena *a,
                     .ends = ends,
                     .n = n,
                     .money = money};
-    if ((rc = db_write(db, create_txn, &j, err)) || (rc = load_made(db, &j, err)))
+    if ((rc = db_write(db, create_txn, &j, err)))
         memset(out, 0, sizeof *out);
     return rc;
 }

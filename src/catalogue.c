@@ -1347,7 +1347,7 @@ static int load_link(struct db *db, const char *sql, const struct field *f, int6
         *ids = (struct field_ids){0};
     if (words)
         *words = (struct field_words){0};
-    while ((rc = db_step(st)) == DB_ROW) {
+    while ((rc = db_step_kept(st)) == DB_ROW) {
         if (ids) {
             ids->v = grow(a, ids->v, ids->n, &cap, sizeof *ids->v);
             ids->v[ids->n++] = db_column_int64(st, 0);
@@ -1480,6 +1480,21 @@ static int not_found(const struct ctype *t, struct ls_err *err)
     return ls_err_set_both(err, LS_ENOTFOUND, NULL, en, pl);
 }
 
+/* Every table catalogue_get reads (the types' own, their joins, links,
+ * hours and a resource's training columns): on PostgreSQL a server keeps
+ * what it read of them until one changes (db_step_kept), and migration
+ * 0027's triggers announce their changes on CATALOGUE_CHANNEL. */
+static const char *const KEPT_TABLES[] = {
+    "organisations", "organisation_email_domains", "labs",      "resources",
+    "services",      "service_resources",          "blackouts", "opening_hours",
+    "training",      "training_requests",          NULL};
+static const char CATALOGUE_CHANNEL[] = "labshare_catalogue";
+
+int catalogue_listen(struct ls_err *err)
+{
+    return db_keep(KEPT_TABLES, CATALOGUE_CHANNEL, err);
+}
+
 int catalogue_get(struct db *db, const struct ctype *t, int64_t id, int64_t viewer, struct arena *a,
                   void *obj, struct ls_err *err)
 {
@@ -1489,7 +1504,7 @@ int catalogue_get(struct db *db, const struct ctype *t, int64_t id, int64_t view
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", id);
     bind_i64(st, "viewer", viewer);
-    int rc = db_step(st);
+    int rc = db_step_kept(st);
     if (rc == DB_ROW)
         read_row(st, t, a, obj);
     db_reset(st);
@@ -1874,7 +1889,7 @@ int catalogue_hours_load(struct db *db, int64_t resource_id, struct hours_week *
         return ls_err_set(err, LS_EINTERNAL, NULL, "database error");
     bind_i64(st, "id", resource_id);
     int rc;
-    while ((rc = db_step(st)) == DB_ROW && out->n < HOURS_MAX_WINDOWS) {
+    while ((rc = db_step_kept(st)) == DB_ROW && out->n < HOURS_MAX_WINDOWS) {
         struct hours_window *w = &out->w[out->n++];
         w->weekday = db_column_int(st, 0);
         w->open_min = db_column_int(st, 1);

@@ -297,8 +297,15 @@ const struct ctype *catalogue_type_of(const struct shape *sh);
 /* A new object with the API's defaults (strings static). */
 void catalogue_defaults(const struct ctype *t, void *obj);
 
+/* Asks to hear the database's announcements of catalogue changes, so
+ * that the server may keep what catalogue_get read (PostgreSQL;
+ * db_step_kept): before db_watch_start. */
+int catalogue_listen(struct ls_err *err);
+
 /* Loads one object. viewer (0 = nobody) fills per-viewer columns (a
- * resource's `trained`). LS_ENOTFOUND (field NULL) if absent. */
+ * resource's `trained`). LS_ENOTFOUND (field NULL) if absent. On
+ * PostgreSQL, outside a transaction, the server may answer from what it
+ * read before (db_step_kept; catalogue_listen). */
 int catalogue_get(struct db *db, const struct ctype *t, int64_t id, int64_t viewer, struct arena *a,
                   void *obj, struct ls_err *err);
 

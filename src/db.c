@@ -403,6 +403,20 @@ int db_step(struct db_stmt *st)
     return st->s ? sqlite3_step(st->s) : pg_step(st->pg);
 }
 
+int db_step_kept(struct db_stmt *st)
+{
+    return st->s ? sqlite3_step(st->s) : pg_step_kept(st->pg);
+}
+
+int db_keep(const char *const *tables, const char *channel, struct ls_err *err)
+{
+    if (db_engine_of(cfg_path) != DB_POSTGRES)
+        return LS_OK;
+    if (pg_keep(tables, channel) != DB_OK)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "cannot start listening to the database");
+    return LS_OK;
+}
+
 int db_reset(struct db_stmt *st)
 {
     return st->s ? sqlite3_reset(st->s) : pg_reset(st->pg);
@@ -984,11 +998,20 @@ void db_group_stats(struct db_group_stats *out)
     pthread_mutex_unlock(&group.mu);
 }
 
-int db_watch_start(const char *channel, void (*fn)(void), struct ls_err *err)
+int db_watch_add(const char *channel, void (*fn)(void), struct ls_err *err)
 {
     if (db_engine_of(cfg_path) != DB_POSTGRES)
         return LS_OK;
-    if (pg_watch_start(cfg_path, channel, fn) != DB_OK)
+    if (pg_watch_add(channel, fn) != DB_OK)
+        return ls_err_set(err, LS_EINTERNAL, NULL, "cannot start listening to the database");
+    return LS_OK;
+}
+
+int db_watch_start(struct ls_err *err)
+{
+    if (db_engine_of(cfg_path) != DB_POSTGRES)
+        return LS_OK;
+    if (pg_watch_start(cfg_path) != DB_OK)
         return ls_err_set(err, LS_EINTERNAL, NULL, "cannot start listening to the database");
     return LS_OK;
 }

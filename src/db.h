@@ -150,6 +150,17 @@ const char *db_bind_parameter_name(struct db_stmt *st, int i);
 /* Runs the statement or moves to its next row: DB_ROW, DB_DONE or an error
  * code (db_fail turns it into an ls_err). */
 int db_step(struct db_stmt *st);
+/* db_step for a read of tables named to db_keep_tables, which changes
+ * seldom and is read often (the catalogue a booking checks). On
+ * PostgreSQL, outside a transaction and while announcements are heard,
+ * this server may answer it from a result it read before (db_kept.h);
+ * inside a transaction, and on SQLite, it is db_step. */
+int db_step_kept(struct db_stmt *st);
+/* The tables db_step_kept reads (NULL-terminated, static) and the channel
+ * on which triggers announce every change to them (migration 0027): this
+ * server's own writes to them forget every kept result when they commit,
+ * announcements heard forget them too. Once, before db_watch_start. */
+int db_keep(const char *const *tables, const char *channel, struct ls_err *err);
 /* Back to before the first row, bindings kept; releases the snapshot. */
 int db_reset(struct db_stmt *st);
 
@@ -296,8 +307,9 @@ int db_copy(struct db *from, struct db *to, void *log, struct ls_err *err);
  * (anything learnt meanwhile may be stale). db_watch_hearing() says whether
  * announcements are heard now: a cache of rows other processes may change
  * is trusted only then. On SQLite there is nothing to listen to (one
- * server a file): db_watch_start does nothing and nothing is heard. */
-int db_watch_start(const char *channel, void (*fn)(void), struct ls_err *err);
+ * server a file): db_watch_* do nothing and nothing is heard. */
+int db_watch_add(const char *channel, void (*fn)(void), struct ls_err *err); /* before start */
+int db_watch_start(struct ls_err *err);
 void db_watch_stop(void);
 int db_watch_hearing(void);
 

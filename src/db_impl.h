@@ -84,8 +84,12 @@ int pg_script_print(struct db *db, const char *sql, FILE *out, char *err, size_t
 int pg_copy_begin(struct db *db, const char *sql, char *err, size_t errlen);
 int pg_copy_data(struct db *db, const char *buf, size_t len);
 int pg_copy_end(struct db *db, char *err, size_t errlen);
+/* db_step_kept and db_keep on PostgreSQL (db_kept.h). */
+int pg_step_kept(struct pg_stmt *s);
+int pg_keep(const char *const *tables, const char *channel);
 /* db_watch_* on PostgreSQL: a thread with a connection of its own. */
-int pg_watch_start(const char *uri, const char *channel, void (*fn)(void));
+int pg_watch_add(const char *channel, void (*fn)(void));
+int pg_watch_start(const char *uri);
 void pg_watch_stop(void);
 int pg_watch_hearing(void);
 /* The tables with an id column changed (after migrations). */

@@ -19,11 +19,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
 
 #include "db_impl.h"
+#include "db_kept.h"
 #include "db_sql.h"
 
 enum { OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23, OID_TEXT = 25 };
@@ -47,6 +50,7 @@ struct pg {
     const char *begin;   /* a BEGIN not sent yet, or NULL */
     int owed;            /* results of statements sent ahead, not read yet */
     PGresult *owed_fail; /* the first of them that failed, until reported */
+    int wrote_kept;      /* the open transaction wrote a kept table (db_kept.h) */
 };
 
 struct pg_param {
@@ -66,6 +70,7 @@ struct pg_stmt {
     int hidden_returning; /* RETURNING id added for db_last_insert_id: no rows shown */
     int id_column;        /* an id column added to the statement's own RETURNING, else -1 */
     int is_insert;
+    int writes_kept; /* writes a table whose reads are kept: -1 = not known yet */
     char name[24];
     unsigned prepared_epoch; /* 0 = not prepared on this connection */
     struct pg_param *params; /* [1..nparams] */
@@ -269,6 +274,7 @@ struct pg_stmt *pg_prepare(struct db *db, const char *sql)
     s->sql = t->text;
     s->nparams = t->nparams;
     s->id_column = -1;
+    s->writes_kept = -1;
     s->is_insert = t->insert_table[0] != '\0';
     if (s->is_insert && has_id(pg, t->insert_table)) {
         char *more = db_sql_add_returning(s->sql, t->has_returning ? "" : "id");
@@ -600,6 +606,103 @@ static PGresult *execute(struct pg_stmt *s)
     return PQexecPrepared(pg->c, s->name, s->nparams, v.vals, v.lens, v.fmts, 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* Kept reads (db_kept.h)                                               */
+
+static const char *const *kept_tables; /* NULL-terminated; NULL = none */
+
+int pg_keep(const char *const *tables, const char *channel)
+{
+    kept_tables = tables;
+    return pg_watch_add(channel, db_kept_forget);
+}
+
+static int ident_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Whether sql has `verb table` (INSERT INTO t, UPDATE t, DELETE FROM t). */
+static int writes_table(const char *sql, const char *verb, const char *table)
+{
+    size_t nv = strlen(verb), nt = strlen(table);
+    for (const char *p = sql; *p; p++) {
+        if ((p > sql && ident_char(p[-1])) || strncasecmp(p, verb, nv) != 0)
+            continue;
+        const char *q = p + nv;
+        while (*q == ' ')
+            q++;
+        if (strncmp(q, table, nt) == 0 && !ident_char(q[nt]))
+            return 1;
+    }
+    return 0;
+}
+
+/* Notes that s is about to write a kept table: inside a transaction its
+ * COMMIT forgets what is kept (pg_exec); 1 when the caller must forget
+ * once s has run by itself. */
+static int note_write(struct pg_stmt *s)
+{
+    if (s->writes_kept < 0) {
+        s->writes_kept = 0;
+        for (const char *const *t = kept_tables; t && *t && !s->writes_kept; t++)
+            s->writes_kept = writes_table(s->sql, "INSERT INTO ", *t) ||
+                             writes_table(s->sql, "UPDATE ", *t) ||
+                             writes_table(s->sql, "DELETE FROM ", *t);
+    }
+    if (!s->writes_kept)
+        return 0;
+    if (pg_in_transaction(s->db)) {
+        s->db->pg->wrote_kept = 1;
+        return 0;
+    }
+    return 1;
+}
+
+static int64_t monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The key of s's read as bound now (valid while its bindings are). */
+static void key_of(const struct pg_stmt *s, struct values *v, struct kept_key *k)
+{
+    values_of(s, v);
+    for (int i = 0; i < s->nparams; i++)
+        if (v->vals[i] && !v->fmts[i])
+            v->lens[i] = (int)strlen(v->vals[i]);
+    *k = (struct kept_key){s->sql, s->nparams, v->vals, v->lens};
+}
+
+int pg_step_kept(struct pg_stmt *s)
+{
+    struct pg *pg = s->db->pg;
+    /* Inside a transaction a read must be the database's own: a kept one
+     * would escape serialisable checking. */
+    if (s->res || s->done || !pg_watch_hearing() || pg_in_transaction(s->db) ||
+        PQpipelineStatus(pg->c) != PQ_PIPELINE_OFF)
+        return pg_step(s);
+    struct values v;
+    struct kept_key k;
+    key_of(s, &v, &k);
+    int64_t now = monotonic_ms();
+    PGresult *r = db_kept_find(&k, now);
+    if (r) {
+        s->res = r;
+        s->nrows = PQntuples(r);
+        s->nfields = PQnfields(r);
+        s->row = 0;
+        return s->nrows > 0 ? DB_ROW : DB_DONE;
+    }
+    uint64_t epoch = db_kept_epoch();
+    int rc = pg_step(s);
+    if ((rc == DB_ROW || rc == DB_DONE) && s->res)
+        db_kept_put(epoch, &k, s->res, now);
+    return rc;
+}
+
 int pg_step(struct pg_stmt *s)
 {
     if (s->res)
@@ -613,7 +716,10 @@ int pg_step(struct pg_stmt *s)
     const char *begin = pg->begin;
     if (fresh && !usable(pg))
         return DB_IOERR;
+    int forget = note_write(s);
     PGresult *r = execute(s);
+    if (forget)
+        db_kept_forget(); /* written outside a transaction: done now, whatever the outcome */
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && fresh &&
         PQstatus(pg->c) != CONNECTION_OK) {
@@ -672,6 +778,7 @@ int pg_step_deferred(struct pg_stmt *s)
     }
     if (pg->begin && !server_in_txn(pg) && !usable(pg))
         return DB_IOERR;
+    note_write(s);
     if (!ahead(pg) || !send_prepared(s)) {
         settle(pg, 0);
         return fail(pg, NULL);
@@ -902,6 +1009,12 @@ int pg_exec(struct db *db, const char *sql)
         rc = DB_ERROR;
     }
     PQclear(r);
+    if (end && pg->wrote_kept) {
+        /* After the COMMIT (or ROLLBACK): a read racing it either saw the
+         * change or is not kept (db_kept_put's epoch). */
+        pg->wrote_kept = 0;
+        db_kept_forget();
+    }
     return rc;
 }
 
@@ -1031,12 +1144,17 @@ int pg_copy_end(struct db *db, char *err, size_t errlen)
 /* ------------------------------------------------------------------ */
 /* Announcements (LISTEN)                                               */
 
+enum { WATCH_MAX = 4 };
+
 static struct {
     pthread_t thread;
     int running;
     char *uri;
-    char channel[64];
-    void (*fn)(void);
+    int n;
+    struct {
+        char channel[64];
+        void (*fn)(void);
+    } heard[WATCH_MAX];
     atomic_int hearing;
     int wake[2]; /* a byte written to wake[1] ends the thread */
 } watch = {.wake = {-1, -1}};
@@ -1050,16 +1168,27 @@ static int watch_wait(int fd, int ms)
     return (p[0].revents & POLLIN) != 0;
 }
 
+/* Calls every handler, or those of `channel` only. */
+static void tell(const char *channel)
+{
+    for (int i = 0; i < watch.n; i++)
+        if (!channel || strcmp(channel, watch.heard[i].channel) == 0)
+            watch.heard[i].fn();
+}
+
 static void *watch_main(void *arg)
 {
     (void)arg;
     PGconn *c = NULL;
-    char listen[96];
-    snprintf(listen, sizeof listen, "LISTEN %s", watch.channel);
+    char listen[WATCH_MAX * 80] = "";
+    for (int i = 0; i < watch.n; i++) {
+        size_t at = strlen(listen);
+        snprintf(listen + at, sizeof listen - at, "LISTEN %s;", watch.heard[i].channel);
+    }
     for (;;) {
         if (!c || PQstatus(c) != CONNECTION_OK) {
             if (atomic_exchange(&watch.hearing, 0))
-                watch.fn(); /* deaf from now: what was heard so far may be stale */
+                tell(NULL); /* deaf from now: what was heard so far may be stale */
             PQfinish(c);
             c = connect_to(watch.uri);
             PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, listen) : NULL;
@@ -1071,32 +1200,43 @@ static void *watch_main(void *arg)
                 continue;
             }
             atomic_store(&watch.hearing, 1);
-            watch.fn(); /* anything kept while deaf is dropped */
+            tell(NULL); /* anything kept while deaf is dropped */
         }
         if (watch_wait(PQsocket(c), 5000))
             break;
         if (!PQconsumeInput(c))
             continue; /* the connection broke: reconnect above */
-        int heard = 0;
+        /* A burst of announcements (one a statement) is handled once a
+         * channel. */
+        int heard[WATCH_MAX] = {0};
         PGnotify *n;
         while ((n = PQnotifies(c))) {
-            heard = 1;
+            for (int i = 0; i < watch.n; i++)
+                heard[i] |= strcmp(n->relname, watch.heard[i].channel) == 0;
             PQfreemem(n);
         }
-        if (heard)
-            watch.fn();
+        for (int i = 0; i < watch.n; i++)
+            if (heard[i])
+                watch.heard[i].fn();
     }
     atomic_store(&watch.hearing, 0);
     PQfinish(c);
     return NULL;
 }
 
-int pg_watch_start(const char *uri, const char *channel, void (*fn)(void))
+int pg_watch_add(const char *channel, void (*fn)(void))
 {
-    if (watch.running || strlen(channel) >= sizeof watch.channel)
+    if (watch.running || watch.n == WATCH_MAX || strlen(channel) >= sizeof watch.heard[0].channel)
         return DB_ERROR;
-    snprintf(watch.channel, sizeof watch.channel, "%s", channel);
-    watch.fn = fn;
+    snprintf(watch.heard[watch.n].channel, sizeof watch.heard[0].channel, "%s", channel);
+    watch.heard[watch.n++].fn = fn;
+    return DB_OK;
+}
+
+int pg_watch_start(const char *uri)
+{
+    if (watch.running || watch.n == 0)
+        return DB_ERROR;
     watch.uri = strdup(uri);
     if (!watch.uri || pipe(watch.wake) != 0) {
         free(watch.uri);
@@ -1126,6 +1266,7 @@ void pg_watch_stop(void)
     free(watch.uri);
     watch.uri = NULL;
     watch.running = 0;
+    watch.n = 0;
 }
 
 int pg_watch_hearing(void)

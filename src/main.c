@@ -340,7 +340,8 @@ static int cmd_serve(int argc, char **argv)
     db_configure(dbpath, strcmp(env_or("LABSHARE_SYNC", "full"), "normal") == 0 ? DB_SYNC_NORMAL
                                                                                 : DB_SYNC_FULL);
     struct ls_err lerr = {0};
-    if (auth_listen(&lerr) != LS_OK) {
+    if (auth_listen(&lerr) != LS_OK || catalogue_listen(&lerr) != LS_OK ||
+        db_watch_start(&lerr) != LS_OK) {
         fprintf(stderr, "labshare: %s\n", lerr.message);
         return CLI_FAIL;
     }

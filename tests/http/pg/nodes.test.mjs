@@ -143,6 +143,45 @@ test('a session ended or an account changed anywhere holds on every node within 
     { timeout: 3000, what: 'node B refusing the ended session' });
 });
 
+test('a resource changed anywhere holds for bookings on every node within moments, on its own node at once', async () => {
+  // Nodes keep the catalogue a booking checks (db_kept.h); PostgreSQL
+  // announces every change to it, from a node or from any tool (here psql).
+  let k = 0;
+  const book = (c) => {
+    const n = k++;
+    const d = day(40 + Math.floor(n / 20));
+    const hm = (h) => `${String(h).padStart(2, '0')}:00`;
+    return c.post('/api/v1/bookings', { resource_id: 2, start: at(d, hm(n % 20)), end: at(d, hm(n % 20 + 1)) });
+  };
+  const viaA = clients[0], viaB = clients[1]; // clients alternate nodes: 0 on A, 1 on B
+  for (const c of [viaA, viaB]) {
+    const r = await book(c);
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.status, 'approved', 'the desk approves at once: what each node now keeps');
+  }
+  // Through the API on node A: node A books by it at once, node B within moments.
+  const owner = new Client(nodeA.url);
+  await owner.login('owner@nodes.test');
+  const changed = await owner.patch('/api/v1/resources/2', { requires_approval: true });
+  assert.equal(changed.status, 200, changed.text);
+  const next = await book(viaA);
+  assert.equal(next.status, 201, next.text);
+  assert.equal(next.json.status, 'pending', 'the node that made the change books by it at once');
+  const statusVia = async (c) => {
+    const r = await book(c);
+    assert.equal(r.status, 201, r.text);
+    return r.json.status;
+  };
+  await eventually(async () => await statusVia(viaB) === 'pending',
+    { timeout: 3000, what: 'node B asking approval for the desk' });
+
+  // With a tool: both nodes within moments.
+  sql(db, 'UPDATE resources SET requires_approval = 0 WHERE id = 2');
+  for (const [c, name] of [[viaA, 'A'], [viaB, 'B']])
+    await eventually(async () => await statusVia(c) === 'approved',
+      { timeout: 3000, what: `node ${name} approving the desk at once again` });
+});
+
 test('one node killed with SIGKILL under load: every 201 is in the database, the other node answers on', async () => {
   const d = day(13);
   const results = [];
