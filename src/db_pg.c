@@ -718,8 +718,6 @@ int pg_step(struct pg_stmt *s)
         return DB_IOERR;
     int forget = note_write(s);
     PGresult *r = execute(s);
-    if (forget)
-        db_kept_forget(); /* written outside a transaction: done now, whatever the outcome */
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && fresh &&
         PQstatus(pg->c) != CONNECTION_OK) {
@@ -732,6 +730,8 @@ int pg_step(struct pg_stmt *s)
         r = execute(s);
         st = PQresultStatus(r);
     }
+    if (forget)
+        db_kept_forget(); /* written outside a transaction: done now, whatever the outcome */
     if (st == PGRES_COMMAND_OK) {
         int c = command_changes(r);
         if (c >= 0)
@@ -1168,12 +1168,10 @@ static int watch_wait(int fd, int ms)
     return (p[0].revents & POLLIN) != 0;
 }
 
-/* Calls every handler, or those of `channel` only. */
-static void tell(const char *channel)
+static void tell_all(void)
 {
     for (int i = 0; i < watch.n; i++)
-        if (!channel || strcmp(channel, watch.heard[i].channel) == 0)
-            watch.heard[i].fn();
+        watch.heard[i].fn();
 }
 
 static void *watch_main(void *arg)
@@ -1188,7 +1186,7 @@ static void *watch_main(void *arg)
     for (;;) {
         if (!c || PQstatus(c) != CONNECTION_OK) {
             if (atomic_exchange(&watch.hearing, 0))
-                tell(NULL); /* deaf from now: what was heard so far may be stale */
+                tell_all(); /* deaf from now: what was heard so far may be stale */
             PQfinish(c);
             c = connect_to(watch.uri);
             PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, listen) : NULL;
@@ -1200,7 +1198,7 @@ static void *watch_main(void *arg)
                 continue;
             }
             atomic_store(&watch.hearing, 1);
-            tell(NULL); /* anything kept while deaf is dropped */
+            tell_all(); /* anything kept while deaf is dropped */
         }
         if (watch_wait(PQsocket(c), 5000))
             break;
