@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "timeutil.h"
+
 #define TICK_MS 50 /* the watchdog's resolution */
 
 struct slot {
@@ -49,13 +51,6 @@ static struct {
     struct conn_stats stats;
     int warned;
 } tab = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The bytes that identify a client: IPv4 (also when mapped into IPv6), or
  * the /64 of an IPv6 address. */
@@ -98,7 +93,7 @@ static void *watchdog(void *unused)
     (void)unused;
     pthread_mutex_lock(&tab.mu);
     while (!tab.stopping) {
-        int64_t now = now_ms();
+        int64_t now = tu_monotonic_ms();
         for (int fd = 0; fd < tab.hi; fd++) {
             struct slot *s = &tab.slot[fd];
             if (!s->used || !s->deadline || s->expired || now < s->deadline)
@@ -195,7 +190,7 @@ int conn_accepted(int fd, const struct sockaddr *sa, socklen_t len)
         return 0;
     }
     me.used = 1;
-    me.deadline = now_ms() + tab.request_ms;
+    me.deadline = tu_monotonic_ms() + tab.request_ms;
     tab.slot[fd] = me;
     if (fd + 1 > tab.hi)
         tab.hi = fd + 1;
@@ -265,7 +260,7 @@ void conn_request_done(const struct mg_connection *conn)
     pthread_mutex_lock(&tab.mu);
     struct slot *s = slot_of(conn);
     if (s && !s->expired)
-        s->deadline = now_ms() + tab.request_ms;
+        s->deadline = tu_monotonic_ms() + tab.request_ms;
     pthread_mutex_unlock(&tab.mu);
 }
 
@@ -284,7 +279,7 @@ int conn_expired(const struct mg_connection *conn)
     struct slot *s = slot_of(conn);
     /* Also when the watchdog has not come round yet: civetweb's own read
      * timeout (the same length) may have ended the read a tick earlier. */
-    int expired = s && (s->expired || (s->deadline && now_ms() >= s->deadline));
+    int expired = s && (s->expired || (s->deadline && tu_monotonic_ms() >= s->deadline));
     pthread_mutex_unlock(&tab.mu);
     return expired;
 }
@@ -297,7 +292,7 @@ void conn_finish(struct mg_connection *conn)
     /* The drain waits for the client at most until the request's
      * deadline; a request whose clock had stopped gets a fresh one. */
     if (s && !s->deadline && !s->expired)
-        s->deadline = now_ms() + tab.request_ms;
+        s->deadline = tu_monotonic_ms() + tab.request_ms;
     if (fd >= 0)
         shutdown(fd, SHUT_WR); /* the answer is out: FIN after it */
     pthread_mutex_unlock(&tab.mu);

@@ -12,6 +12,7 @@
 
 #include "db_impl.h"
 #include "fold.h"
+#include "timeutil.h"
 
 /* Writers of this process queue here rather than in SQLite's busy handler,
  * which polls with sleeps: under many simultaneous bookings the lock then
@@ -844,16 +845,9 @@ static void count_write(void)
     pthread_mutex_unlock(&group.mu);
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 static int pg_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err)
 {
-    int64_t give_up = now_ms() + PG_RETRY_MS;
+    int64_t give_up = tu_monotonic_ms() + PG_RETRY_MS;
     for (int attempt = 0;; attempt++) {
         pg_retry_clear(db);
         /* A unit that lost a race runs again in turn with the other losers
@@ -872,7 +866,7 @@ static int pg_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err
             db_exec(db, SQL_RETRY_DONE, NULL);
         db->holds_write = 0;
         count_write();
-        if (!rc || !pg_retryable(db) || pg_lost(db) || now_ms() >= give_up)
+        if (!rc || !pg_retryable(db) || pg_lost(db) || tu_monotonic_ms() >= give_up)
             return rc;
         ls_err_clear(err);
         /* Let the winner finish; spread the losers apart, further each time

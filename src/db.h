@@ -150,7 +150,7 @@ const char *db_bind_parameter_name(struct db_stmt *st, int i);
 /* Runs the statement or moves to its next row: DB_ROW, DB_DONE or an error
  * code (db_fail turns it into an ls_err). */
 int db_step(struct db_stmt *st);
-/* db_step for a read of tables named to db_keep_tables, which changes
+/* db_step for a read of tables named to db_keep, which changes
  * seldom and is read often (the catalogue a booking checks). On
  * PostgreSQL, outside a transaction and while announcements are heard,
  * this server may answer it from a result it read before (db_kept.h);

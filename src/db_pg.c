@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
@@ -28,6 +27,7 @@
 #include "db_impl.h"
 #include "db_kept.h"
 #include "db_sql.h"
+#include "timeutil.h"
 
 enum { OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23, OID_TEXT = 25 };
 enum { OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_NUMERIC = 1700 };
@@ -659,13 +659,6 @@ static int note_write(struct pg_stmt *s)
     return 1;
 }
 
-static int64_t monotonic_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* The key of s's read as bound now (valid while its bindings are). */
 static void key_of(const struct pg_stmt *s, struct values *v, struct kept_key *k)
 {
@@ -687,7 +680,7 @@ int pg_step_kept(struct pg_stmt *s)
     struct values v;
     struct kept_key k;
     key_of(s, &v, &k);
-    int64_t now = monotonic_ms();
+    int64_t now = tu_monotonic_ms();
     PGresult *r = db_kept_find(&k, now);
     if (r) {
         s->res = r;

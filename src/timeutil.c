@@ -249,3 +249,10 @@ int64_t tu_now(void)
 {
     return (int64_t)time(NULL);
 }
+
+int64_t tu_monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}

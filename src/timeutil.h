@@ -64,5 +64,7 @@ int64_t tu_days_from_civil(int year, int month, int day);
 void tu_civil_from_days(int64_t days, int *year, int *month, int *day);
 
 int64_t tu_now(void); /* seconds, UTC */
+/* Milliseconds of a clock no one sets (deadlines, ages of kept things). */
+int64_t tu_monotonic_ms(void);
 
 #endif

@@ -112,6 +112,18 @@ static void timeutil__civil_day_arithmetic(void **state)
     assert_string_equal(buf, "2026-07-15T10:00:00+02:00");
 }
 
+/* A clock no one sets: it never goes back, whatever the wall clock does. */
+static void timeutil__the_monotonic_clock_never_goes_back(void **state)
+{
+    (void)state;
+    int64_t before = tu_monotonic_ms();
+    for (int i = 0; i < 1000; i++) {
+        int64_t now = tu_monotonic_ms();
+        assert_true(now >= before);
+        before = now;
+    }
+}
+
 int main(void)
 {
     testutil_init();
@@ -122,6 +134,7 @@ int main(void)
         cmocka_unit_test(timeutil__local_time_across_dst),
         cmocka_unit_test(timeutil__midnights_and_day_lengths),
         cmocka_unit_test(timeutil__civil_day_arithmetic),
+        cmocka_unit_test(timeutil__the_monotonic_clock_never_goes_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
