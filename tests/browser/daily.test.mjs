@@ -435,8 +435,9 @@ test('my bookings: a list paged with limit/offset (upcoming, past newest first, 
     const past = (await researcherApi.get(`/api/v1/bookings?mine=1&to=${encodeURIComponent(now)}&limit=500`)).json;
     assert.ok(past.total > 0 && past.total <= 500);
     const newest = [...past.items].sort((a, b) => Date.parse(b.start) - Date.parse(a.start) || b.id - a.id);
+    // The upcoming list stays until the past one replaces it: wait for the newest past booking.
     await page.click('.subtabs a[data-tab=past]');
-    await page.waitForSelector('.booking-list .booking-item');
+    await until(page, (id) => document.querySelector('.booking-item')?.dataset.id === String(id), newest[0].id);
     const shownPast = await ids();
     assert.equal(shownPast.length, Math.min(20, past.total));
     const starts = shownPast.map((id) => Date.parse(past.items.find((b) => b.id === id).start));
@@ -445,7 +446,7 @@ test('my bookings: a list paged with limit/offset (upcoming, past newest first, 
 
     // By status.
     await page.click('.subtabs a[data-tab=upcoming]');
-    await page.waitForSelector('.booking-list .booking-item');
+    await until(page, (id) => document.querySelector('.booking-item')?.dataset.id === String(id), up.items[0].id);
     const filtered = nextAnswer(page, 'GET', '/api/v1/bookings');
     await page.selectOption('select[name=status]', 'approved');
     await filtered;
