@@ -408,6 +408,15 @@ static void booking__rrule_is_all_or_nothing(void **state)
                      LS_ECONFLICT);
     assert_int_equal(err.nconflicts, 1);
     assert_int_equal(err.conflicts[0], taken);
+    /* Not an economic booking (an R&D member): the clash is found by the
+     * insert of the third occurrence, after two went in; the answer names
+     * only the booking it clashes with, and the two are rolled back. */
+    int64_t before = count(f, "SELECT count(*) FROM bookings");
+    assert_int_equal(book_at(f, &f->res2, R_AUTO, s0, e0, "FREQ=WEEKLY;COUNT=5", NOW, &s, &err),
+                     LS_ECONFLICT);
+    assert_int_equal(err.nconflicts, 1);
+    assert_int_equal(err.conflicts[0], taken);
+    assert_int_equal(count(f, "SELECT count(*) FROM bookings"), before);
     /* a rule breaking occurrence: daily reaches Saturday (occurrence 6) */
     assert_int_equal(book_at(f, &f->res1, R_AUTO, s0, e0, "FREQ=DAILY;COUNT=7", NOW, &s, &err),
                      LS_EVALIDATION);
