@@ -574,13 +574,19 @@ static int db_unavailable(struct ls_err *err)
 /* Looks the session up on a connection borrowed for that one read (and a
  * refresh of last_seen through the write path at most once a minute): no
  * connection is held while the body arrives. */
-static int authenticate(struct req *r)
+/* The session cookie's token into token (AUTH_TOKEN_HEX + 2 bytes): 1 if
+ * the request carries one of the right shape. */
+static int session_cookie(struct req *r, char *token)
 {
     const char *cookies = http_header(r, "Cookie");
-    if (!cookies)
-        return LS_OK;
+    return cookies &&
+           mg_get_cookie(cookies, SESSION_COOKIE, token, AUTH_TOKEN_HEX + 2) == AUTH_TOKEN_HEX;
+}
+
+static int authenticate(struct req *r)
+{
     char token[AUTH_TOKEN_HEX + 2];
-    if (mg_get_cookie(cookies, SESSION_COOKIE, token, sizeof token) != AUTH_TOKEN_HEX)
+    if (!session_cookie(r, token))
         return LS_OK;
     struct db *db = db_acquire();
     struct user *u = arena_alloc(&r->arena, sizeof *u);
@@ -732,15 +738,24 @@ static int read_input(struct req *r)
 /* Everything before the handler that needs no database connection. */
 static int before_db(struct req *r)
 {
-    int rc = authenticate(r);
+    char token[AUTH_TOKEN_HEX + 2];
+    int rc = LS_OK;
+    /* The body before the session: the request's arrival clock (conn.h)
+     * stops once it is in, and the session lookup may wait for a database
+     * connection, which is the server's time, not the client's (a busy
+     * pool turned whole requests into 408s). Without any session a route
+     * for users is refused before its body is read. */
+    if (r->route->access != ACCESS_PUBLIC && !session_cookie(r, token))
+        rc = ls_err_set(&r->err, LS_EUNAUTH, NULL, "sign in first");
+    if (rc == LS_OK && r->route->body_max > 0)
+        rc = read_body(r, r->route->body_max);
     if (rc == LS_OK)
-        r->lang = msg_lang_pick(r->user ? r->user->lang : NULL, http_header(r, "Accept-Language"));
+        rc = authenticate(r);
+    r->lang = msg_lang_pick(r->user ? r->user->lang : NULL, http_header(r, "Accept-Language"));
     if (rc == LS_OK && r->route->access != ACCESS_PUBLIC && !r->user)
         rc = ls_err_set(&r->err, LS_EUNAUTH, NULL, "sign in first");
     if (rc == LS_OK)
         rc = check_csrf(r);
-    if (rc == LS_OK && r->route->body_max > 0)
-        rc = read_body(r, r->route->body_max);
     if (rc == LS_OK && r->route->body_max > 0 && !(r->route->flags & ROUTE_RAW_BODY)) {
         if (r->body_len == 0) {
             r->json = cJSON_CreateObject();

@@ -1,0 +1,90 @@
+// arrival.test.mjs — a request's arrival deadline (--request-timeout) is the
+// client's time to send it, not the server's time to get round to it: a
+// request that arrived whole while every database connection was busy is
+// answered when one is free, never 408 "did not arrive".
+//
+// PostgreSQL pass only: a psql session holding a lock is what keeps the
+// node's one connection busy for as long as the test needs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, Client, addUser, newDatabase, dropDatabase, ENGINE, sqlite as sql, eventually } from '../lib.mjs';
+import { rawRequest } from '../raw.mjs';
+
+assert.equal(ENGINE, 'postgresql', 'run with LABSHARE_TEST_PG set to a test cluster (./dev test does)');
+
+let dir, db, srv, me;
+
+// The date (YYYY-MM-DD) `days` days from now: always in the future.
+const day = (days) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'labshare-arrival-'));
+  db = newDatabase(dir);
+  // One database connection and a 2 s arrival deadline: a request waiting
+  // for the connection outlives its deadline within the test's time.
+  srv = await startServer({ db, env: { LABSHARE_DB_CONNECTIONS: '1' }, args: ['--request-timeout', '2'] });
+  sql(db, `
+    INSERT INTO organisations(id, name, grp, created, updated) VALUES (1, 'Arrival Org', 'BIZ', 0, 0);
+    INSERT INTO labs(id, organisation_id, name, kind, area_m2, created, updated) VALUES (1, 1, 'Lab', 'scientific', 50, 0, 0);
+    INSERT INTO resources(id, lab_id, type, name, shared, requires_approval, requires_training, created, updated)
+      VALUES (1, 1, 'desk', 'Desk', 1, 0, 0, 0, 0);
+    WITH RECURSIVE d(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM d WHERE n < 7)
+      INSERT INTO opening_hours(resource_id, weekday, open_min, close_min) SELECT 1, n, 0, 1440 FROM d;
+  `);
+  addUser(srv, { email: 'me@arrival.test', organisation: 1 });
+  me = new Client(srv.url);
+  await me.login('me@arrival.test');
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+  if (db) dropDatabase(db);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A psql session holding `LOCK TABLE bookings` in an open transaction until release(). */
+async function lockBookings() {
+  const psql = spawn('psql', ['-X', '-v', 'ON_ERROR_STOP=1', db], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  psql.stdout.setEncoding('utf8');
+  const locked = new Promise((resolve, reject) => {
+    psql.stdout.on('data', (d) => { out += d; if (out.includes('LOCK TABLE')) resolve(); });
+    psql.on('exit', (code) => reject(new Error(`psql exited with ${code} before the lock: ${out}`)));
+  });
+  psql.stdin.write('BEGIN;\nLOCK TABLE bookings IN ACCESS EXCLUSIVE MODE;\n');
+  await locked;
+  return {
+    release: () => new Promise((resolve) => { psql.on('exit', resolve); psql.stdin.end('COMMIT;\n'); }),
+  };
+}
+
+/** How many of the node's statements wait for a lock now (no event says so: polled). */
+function waitingOnLocks() {
+  const r = spawnSync('psql', ['-X', '-At', db, '-c',
+    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'labshare' AND wait_event_type = 'Lock'"], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return Number(r.stdout.trim());
+}
+
+test('a request that arrived whole while the database connection was busy is served, not cut with 408', async () => {
+  const lock = await lockBookings();
+  // The node's only connection: taken by a list that waits for the lock.
+  const list = me.get('/api/v1/bookings');
+  await eventually(() => waitingOnLocks() >= 1, { what: 'the list waiting for the lock' });
+  // A whole booking request, which waits for that connection.
+  const booking = me.post('/api/v1/bookings', { resource_id: 1, start: `${day(7)}T09:00:00`, end: `${day(7)}T10:00:00` });
+  // A request from elsewhere that really is late (its body never comes):
+  // its 408 says the booking's deadline, set before it, has passed too.
+  const late = await rawRequest(srv.url, 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+    { timeout: 8000, localAddress: '127.0.0.2' });
+  assert.equal(late.status, 408, late.raw.slice(0, 200));
+  await lock.release();
+  const [l, b] = await Promise.all([list, booking]);
+  assert.equal(l.status, 200, l.text);
+  assert.equal(b.status, 201, b.text);
+  assert.equal(sql(db, `SELECT count(*) FROM bookings WHERE id = ${b.json.id}`), '1');
+});
