@@ -460,29 +460,44 @@ static int session_touch_txn(struct db *db, void *ctx, struct ls_err *err)
     return db_step_done(db, st, err);
 }
 
+/* On PostgreSQL a session read is a round trip: kept ones are used until
+ * the minute's touch is due (session_cache.h says when they are trusted;
+ * SQLite hears nothing, so keeps nothing). */
+static int session_kept(const unsigned char h[32], int64_t now, struct arena *a, struct user *user,
+                        const char **csrf)
+{
+    struct session_kept k;
+    if (!db_watch_hearing() || !session_cache_get(h, a, &k) || !k.active || now >= k.expires ||
+        now < k.last_seen || now - k.last_seen >= 60)
+        return 0;
+    *user = (struct user){.id = k.user_id,
+                          .email = k.email,
+                          .name = k.name,
+                          .role = (enum role)k.role,
+                          .organisation_id = k.organisation_id,
+                          .active = k.active,
+                          .lang = k.lang};
+    *csrf = k.csrf;
+    return 1;
+}
+
+int auth_session_kept(const char *token, int64_t now, struct arena *a, struct user *user,
+                      const char **csrf)
+{
+    unsigned char h[32];
+    auth_token_hash(h, token);
+    return session_kept(h, now, a, user, csrf);
+}
+
 int auth_session_lookup(struct db *db, const char *token, int64_t now, struct arena *a,
                         struct user *user, const char **csrf, struct ls_err *err)
 {
     unsigned char h[32];
     auth_token_hash(h, token);
     int64_t last_seen, expires;
-    /* On PostgreSQL a session read is a round trip: kept ones are used
-     * until the minute's touch is due (session_cache.h says when they are
-     * trusted). */
-    int cached = db_engine(db) == DB_POSTGRES && db_watch_hearing();
-    struct session_kept k;
-    if (cached && session_cache_get(h, a, &k) && k.active && now < k.expires &&
-        now >= k.last_seen && now - k.last_seen < 60) {
-        *user = (struct user){.id = k.user_id,
-                              .email = k.email,
-                              .name = k.name,
-                              .role = (enum role)k.role,
-                              .organisation_id = k.organisation_id,
-                              .active = k.active,
-                              .lang = k.lang};
-        *csrf = k.csrf;
+    if (session_kept(h, now, a, user, csrf))
         return LS_OK;
-    }
+    int cached = db_engine(db) == DB_POSTGRES && db_watch_hearing();
     uint64_t epoch = session_cache_epoch();
     struct db_stmt *st = db_stmt(db, SQL_SESSION_GET);
     if (!st)
@@ -512,16 +527,16 @@ int auth_session_lookup(struct db *db, const char *token, int64_t now, struct ar
     if (now - last_seen >= 60 && db_write(db, session_touch_txn, &j, &ignore) == LS_OK)
         last_seen = now;
     if (cached) {
-        k = (struct session_kept){.user_id = user->id,
-                                  .organisation_id = user->organisation_id,
-                                  .last_seen = last_seen,
-                                  .expires = expires,
-                                  .role = (int)user->role,
-                                  .active = user->active,
-                                  .email = user->email,
-                                  .name = user->name,
-                                  .lang = user->lang,
-                                  .csrf = *csrf};
+        struct session_kept k = {.user_id = user->id,
+                                 .organisation_id = user->organisation_id,
+                                 .last_seen = last_seen,
+                                 .expires = expires,
+                                 .role = (int)user->role,
+                                 .active = user->active,
+                                 .email = user->email,
+                                 .name = user->name,
+                                 .lang = user->lang,
+                                 .csrf = *csrf};
         session_cache_put(epoch, h, &k);
     }
     return LS_OK;

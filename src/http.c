@@ -588,17 +588,21 @@ static int authenticate(struct req *r)
     char token[AUTH_TOKEN_HEX + 2];
     if (!session_cookie(r, token))
         return LS_OK;
-    struct db *db = db_acquire();
     struct user *u = arena_alloc(&r->arena, sizeof *u);
     const char *csrf = NULL;
-    int rc = db ? auth_session_lookup(db, token, tu_now(), &r->arena, u, &csrf, &r->err)
+    int rc = LS_OK;
+    /* A kept session needs no connection: none is waited for. */
+    if (!auth_session_kept(token, tu_now(), &r->arena, u, &csrf)) {
+        struct db *db = db_acquire();
+        rc = db ? auth_session_lookup(db, token, tu_now(), &r->arena, u, &csrf, &r->err)
                 : db_unavailable(&r->err);
+        db_release(db);
+    }
     if (rc == LS_OK) {
         r->user = u;
         r->csrf = csrf;
         r->session_token = arena_strdup(&r->arena, token);
     }
-    db_release(db);
     /* Signed out: the route decides. A route that runs without the
      * database (health) runs without the user too. */
     if (rc == LS_EUNAUTH || (rc != LS_OK && (r->route->flags & ROUTE_DB_OPTIONAL))) {

@@ -120,6 +120,9 @@ static void auth__login_session_and_logout(void **state)
     const char *csrf2 = NULL;
     assert_int_equal(auth_session_lookup(t->db, token, tu_now(), &a, &v, &csrf2, &err), LS_OK);
     assert_string_equal(csrf, csrf2);
+    /* SQLite hears no announcements, so no session is kept: every request
+     * asks the database. */
+    assert_false(auth_session_kept(token, tu_now(), &a, &v, &csrf2));
     /* Idle and absolute expiry. */
     assert_int_equal(
         auth_session_lookup(t->db, token, tu_now() + AUTH_SESSION_IDLE + 5, &a, &v, &csrf2, &err),
