@@ -105,13 +105,13 @@ int auth_session_create(struct db *db, const struct user *u, const char *ip, str
  * unknown, expired, idle or deactivated (a database that cannot answer:
  * db_fail's 503). Refreshes last_seen at most once a
  * minute so reads do not turn into writes. */
+int auth_session_lookup(struct db *db, const char *token, int64_t now, struct arena *a,
+                        struct user *user, const char **csrf, struct ls_err *err);
 /* auth_session_lookup's answer from the sessions this server keeps
  * (session_cache.h), without a database connection: 1 with *user and *csrf
  * filled, 0 when it must ask the database. */
 int auth_session_kept(const char *token, int64_t now, struct arena *a, struct user *user,
                       const char **csrf);
-int auth_session_lookup(struct db *db, const char *token, int64_t now, struct arena *a,
-                        struct user *user, const char **csrf, struct ls_err *err);
 void auth_session_delete(struct db *db, const char *token);
 /* Ends every session of a user (deactivation, password change). */
 int auth_sessions_revoke_user(struct db *db, int64_t user_id, struct ls_err *err);

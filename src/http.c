@@ -571,9 +571,6 @@ static int db_unavailable(struct ls_err *err)
     return LS_EDBUNAVAILABLE;
 }
 
-/* Looks the session up on a connection borrowed for that one read (and a
- * refresh of last_seen through the write path at most once a minute): no
- * connection is held while the body arrives. */
 /* The session cookie's token into token (AUTH_TOKEN_HEX + 2 bytes): 1 if
  * the request carries one of the right shape. */
 static int session_cookie(struct req *r, char *token)
@@ -583,6 +580,9 @@ static int session_cookie(struct req *r, char *token)
            mg_get_cookie(cookies, SESSION_COOKIE, token, AUTH_TOKEN_HEX + 2) == AUTH_TOKEN_HEX;
 }
 
+/* Looks the session up: a kept one (PostgreSQL) with no connection, else
+ * on a connection borrowed for that one read (and a refresh of last_seen
+ * through the write path at most once a minute). */
 static int authenticate(struct req *r)
 {
     char token[AUTH_TOKEN_HEX + 2];
@@ -591,7 +591,6 @@ static int authenticate(struct req *r)
     struct user *u = arena_alloc(&r->arena, sizeof *u);
     const char *csrf = NULL;
     int rc = LS_OK;
-    /* A kept session needs no connection: none is waited for. */
     if (!auth_session_kept(token, tu_now(), &r->arena, u, &csrf)) {
         struct db *db = db_acquire();
         rc = db ? auth_session_lookup(db, token, tu_now(), &r->arena, u, &csrf, &r->err)
