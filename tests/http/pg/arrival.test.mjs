@@ -16,7 +16,7 @@ import { rawRequest } from '../raw.mjs';
 
 assert.equal(ENGINE, 'postgresql', 'run with LABSHARE_TEST_PG set to a test cluster (./dev test does)');
 
-let dir, db, srv, me;
+let dir, db, srv, me, booker;
 
 // The date (YYYY-MM-DD) `days` days from now: always in the future.
 const day = (days) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
@@ -38,6 +38,11 @@ before(async () => {
   addUser(srv, { email: 'me@arrival.test', organisation: 1 });
   me = new Client(srv.url);
   await me.login('me@arrival.test');
+  // Signed in but never yet looked up: the node keeps no copy of this
+  // session, so its first request must read it on a database connection.
+  addUser(srv, { email: 'booker@arrival.test', organisation: 1 });
+  booker = new Client(srv.url);
+  await booker.login('booker@arrival.test');
 });
 
 after(async () => {
@@ -75,8 +80,8 @@ test('a request that arrived whole while the database connection was busy is ser
   // The node's only connection: taken by a list that waits for the lock.
   const list = me.get('/api/v1/bookings');
   await eventually(() => waitingOnLocks() >= 1, { what: 'the list waiting for the lock' });
-  // A whole booking request, which waits for that connection.
-  const booking = me.post('/api/v1/bookings', { resource_id: 1, start: `${day(7)}T09:00:00`, end: `${day(7)}T10:00:00` });
+  // A whole booking request whose session must be read on that connection.
+  const booking = booker.post('/api/v1/bookings', { resource_id: 1, start: `${day(7)}T09:00:00`, end: `${day(7)}T10:00:00` });
   // A request from elsewhere that really is late (its body never comes):
   // its 408 says the booking's deadline, set before it, has passed too.
   const late = await rawRequest(srv.url, 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
