@@ -8,6 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, addUser, sqlite } from '../http/lib.mjs';
 import { launch, newPage, signIn } from './lib.mjs';
+import { axeFindings } from './pages.mjs';
 import { weekStart, addDays, localToInstant, dateKey } from '../../www/js/localtime.js';
 
 let srv, browser;
@@ -105,12 +106,14 @@ test('an owner sees every booking of the lab in one request, in the right cells'
   const rows = await page.$$eval('.lw-grid tbody th[scope=row] a', (as) => as.map((a) => a.textContent));
   assert.deepEqual(rows, ['Cell culture room', 'Confocal microscope', 'Flow cytometer']);
   assert.equal(await page.$$eval('.lw-grid thead th[scope=col]', (t) => t.length), 8);
-  assert.deepEqual(await cell(page, 'Confocal microscope', 0), ['09:00–10:30Rafał Researcher', '11:00–12:00Rita <b>Other</b>']);
-  assert.deepEqual(await cell(page, 'Flow cytometer', 2), ['14:00–15:00Rita <b>Other</b>']);
+  assert.deepEqual(await cell(page, 'Confocal microscope', 0), ['09:00–10:30 Rafał Researcher', '11:00–12:00 Rita <b>Other</b>']);
+  assert.deepEqual(await cell(page, 'Flow cytometer', 2), ['14:00–15:00 Rita <b>Other</b>']);
   assert.equal(await page.$$eval('.lw-grid b', (b) => b.length), 0, 'names are text, never markup');
   assert.deepEqual(await cell(page, 'Flow cytometer', 3), [], 'a cancelled booking is not shown');
-  assert.deepEqual(await cell(page, 'Cell culture room', 5), ['22:00–→Rafał Researcher']);
-  assert.deepEqual(await cell(page, 'Cell culture room', 6), ['→–08:00Rafał Researcher']);
+  assert.deepEqual(await cell(page, 'Cell culture room', 5), ['22:00–→ Rafał Researcher']);
+  assert.deepEqual(await cell(page, 'Cell culture room', 6), ['→–08:00 Rafał Researcher']);
+  // Each booking's spoken name holds its text as shown, across midnight too (label in name).
+  assert.deepEqual(await axeFindings(page), []);
   assert.equal(await page.$eval('.lw-booking[data-id="102"]', (a) => a.classList.contains('pending')), true);
   assert.match(await page.textContent('.lw-status'), /Bookings this week: 4\./);
   // Closed days are marked: the confocal is closed at weekends, the room is not.
@@ -178,7 +181,8 @@ test('a researcher, in Polish, sees only their own bookings and is told so', asy
   assert.match(await page.textContent('h1'), /^Tydzień: Imaging lab$/);
   assert.match(await page.textContent('.lw-own'), /Widzisz tylko swoje rezerwacje/);
   assert.match(await page.textContent('.lw-status'), /Rezerwacje w tym tygodniu: 2\./);
-  assert.deepEqual(await cell(page, 'Confocal microscope', 0), ['09:00–10:30Ty']);
+  assert.deepEqual(await cell(page, 'Confocal microscope', 0), ['09:00–10:30 Ty']);
+  assert.deepEqual(await axeFindings(page), [], 'one\'s own booking: "Ty" in its name as shown');
   assert.deepEqual(await cell(page, 'Flow cytometer', 2), []);
   assert.match(await page.textContent('.lw-grid caption'), /Rezerwacje zasobów laboratorium Imaging lab/);
   assert.equal(await page.textContent('.lw-prev'), '← Poprzedni tydzień');

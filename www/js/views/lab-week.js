@@ -172,15 +172,19 @@ export async function render(root, { params, state }) {
     const before = s < day.start, after = e > day.end;
     const own = me && b.user_id === me.id;
     const who = own ? t('lw.you') : (b.user_name || '');
-    const time = `${before ? '→' : fmtTime(s)}–${after ? '→' : fmtTime(e)}`;
+    // An arrow marks a time on another day. The name spoken holds the text
+    // shown, time then booker, as shown (WCAG 2.5.3, label in name), and
+    // the whole span after; a space between the two, or a checker reads
+    // "15:00you" as one word.
+    const shown = `${before ? '→' : fmtTime(s)}–${after ? '→' : fmtTime(e)}`;
     const spoken = [
       res.name,
       fmtDate(day.start, { dateStyle: undefined, weekday: 'long', day: 'numeric', month: 'long' }),
-      `${fmtTime(s)}–${fmtTime(e)}`,
+      shown, who, choiceLabel('Booking', 'status', b.status),
       before ? t('lw.from_before') : null, after ? t('lw.into_next') : null,
-      who, choiceLabel('Booking', 'status', b.status)].filter(Boolean).join(', ');
+      before || after ? `${fmtTime(s)}–${fmtTime(e)}` : null].filter(Boolean).join(', ');
     return h('a', { href: `#/bookings/${b.id}`, class: ['lw-booking', b.status, own && 'mine'], tabindex: '-1', 'aria-label': spoken, dataset: { id: String(b.id) } },
-      h('span', { class: 'lw-time' }, time), who ? h('span', { class: 'lw-who' }, who) : null);
+      h('span', { class: 'lw-time' }, shown), who ? [' ', h('span', { class: 'lw-who' }, who)] : null);
   }
 
   /* ---- keyboard: one Tab stop, arrows inside ---- */
