@@ -435,10 +435,13 @@ test('my bookings: a list paged with limit/offset (upcoming, past newest first, 
     const past = (await researcherApi.get(`/api/v1/bookings?mine=1&to=${encodeURIComponent(now)}&limit=500`)).json;
     assert.ok(past.total > 0 && past.total <= 500);
     const newest = [...past.items].sort((a, b) => Date.parse(b.start) - Date.parse(a.start) || b.id - a.id);
-    // The upcoming list stays until the past one replaces it: wait for the newest past booking.
+    // The upcoming list stays until the past one replaces it, which may be drawn more than once:
+    // the ids are read in the same look that sees the whole past page, newest first.
     await page.click('.subtabs a[data-tab=past]');
-    await until(page, (id) => document.querySelector('.booking-item')?.dataset.id === String(id), newest[0].id);
-    const shownPast = await ids();
+    const shownPast = await (await until(page, ([id, n]) => {
+      const items = [...document.querySelectorAll('.booking-item')];
+      return items.length === n && items[0].dataset.id === String(id) && items.map((li) => Number(li.dataset.id));
+    }, [newest[0].id, Math.min(20, past.total)])).jsonValue();
     assert.equal(shownPast.length, Math.min(20, past.total));
     const starts = shownPast.map((id) => Date.parse(past.items.find((b) => b.id === id).start));
     for (let i = 1; i < starts.length; i++) assert.ok(starts[i - 1] >= starts[i], 'past bookings newest first');
