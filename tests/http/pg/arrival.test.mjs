@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, Client, addUser, newDatabase, dropDatabase, ENGINE, sqlite as sql, eventually } from '../lib.mjs';
 import { rawRequest } from '../raw.mjs';
+import { seedDesks } from './desks.mjs';
 
 assert.equal(ENGINE, 'postgresql', 'run with LABSHARE_TEST_PG set to a test cluster (./dev test does)');
 
@@ -27,14 +28,7 @@ before(async () => {
   // One database connection and a 2 s arrival deadline: a request waiting
   // for the connection outlives its deadline within the test's time.
   srv = await startServer({ db, env: { LABSHARE_DB_CONNECTIONS: '1' }, args: ['--request-timeout', '2'] });
-  sql(db, `
-    INSERT INTO organisations(id, name, grp, created, updated) VALUES (1, 'Arrival Org', 'BIZ', 0, 0);
-    INSERT INTO labs(id, organisation_id, name, kind, area_m2, created, updated) VALUES (1, 1, 'Lab', 'scientific', 50, 0, 0);
-    INSERT INTO resources(id, lab_id, type, name, shared, requires_approval, requires_training, created, updated)
-      VALUES (1, 1, 'desk', 'Desk', 1, 0, 0, 0, 0);
-    WITH RECURSIVE d(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM d WHERE n < 7)
-      INSERT INTO opening_hours(resource_id, weekday, open_min, close_min) SELECT 1, n, 0, 1440 FROM d;
-  `);
+  seedDesks(db, 'Arrival Org');
   addUser(srv, { email: 'me@arrival.test', organisation: 1 });
   me = new Client(srv.url);
   await me.login('me@arrival.test');
