@@ -956,7 +956,7 @@ int booking_create(struct booking_set *out, struct db *db, struct arena *a,
                     .ends = ends,
                     .n = n,
                     .money = money};
-    if ((rc = db_write(db, create_txn, &j, err)))
+    if ((rc = db_write_turn(db, rr->id, create_txn, &j, err)))
         memset(out, 0, sizeof *out);
     return rc;
 }

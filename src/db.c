@@ -579,17 +579,30 @@ int db_fail(struct db *db, int rc, struct ls_err *err)
 /* Writes are SERIALIZABLE: a unit written for SQLite's one writer at a time
  * (count, then insert: the sign-in throttle, a booking's overlap check) sees
  * every concurrent unit as if it had run before or after it, whatever node
- * runs it; the one that would break that is rolled back and runs again. */
+ * runs it; the one that would break that is rolled back and runs again.
+ * Every write first shares its turn (db_write_turn: a lock of every node,
+ * held to the transaction's end), which a unit running again takes for
+ * itself (pg_write). */
 static const char PG_BEGIN_WRITE[] = "BEGIN ISOLATION LEVEL SERIALIZABLE, READ WRITE";
+static const char PG_SHARE_TURN[] = "SELECT pg_advisory_xact_lock_shared(1280526386, %d)";
 static const char PG_BEGIN_READ[] = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
+/* A turn as PostgreSQL's advisory locks name it (two int4 keys, the first
+ * labshare's): ids that fold onto one key merely share a turn. */
+static int turn_key(int64_t turn)
+{
+    return (int)(turn % 2147483647);
+}
 
 /* Transaction control: cached statements on SQLite, plain commands (no
  * translation, no parameters) on PostgreSQL. */
 static int exec_cached(struct db *db, const char *sql, struct ls_err *err)
 {
     if (db->engine == DB_POSTGRES) {
-        int rc = sql == SQL_BEGIN_IMMEDIATE ? pg_begin(db, PG_BEGIN_WRITE)
-                 : sql == SQL_BEGIN         ? pg_begin(db, PG_BEGIN_READ)
+        char turn[80];
+        snprintf(turn, sizeof turn, PG_SHARE_TURN, turn_key(db->turn));
+        int rc = sql == SQL_BEGIN_IMMEDIATE ? pg_begin(db, PG_BEGIN_WRITE, turn)
+                 : sql == SQL_BEGIN         ? pg_begin(db, PG_BEGIN_READ, NULL)
                                             : pg_exec(db, sql);
         return rc == DB_OK ? LS_OK : db_fail(db, rc, err);
     }
@@ -832,8 +845,8 @@ static void run_group(struct db *db, struct db_job **jobs, int n)
  * a new snapshot that shows the winner: the unit then answers as it would
  * have had it run second (a 409 conflict, a state already changed). */
 enum { PG_RETRY_MS = 10000 }; /* as long as SQLite's busy timeout */
-static const char SQL_RETRY_TURN[] = "SELECT pg_advisory_lock(1280526386)";
-static const char SQL_RETRY_DONE[] = "SELECT pg_advisory_unlock(1280526386)";
+static const char SQL_RETRY_TURN[] = "SELECT pg_advisory_lock(1280526386, %d)";
+static const char SQL_RETRY_DONE[] = "SELECT pg_advisory_unlock(1280526386, %d)";
 
 static void count_write(void)
 {
@@ -845,15 +858,27 @@ static void count_write(void)
     pthread_mutex_unlock(&group.mu);
 }
 
-static int pg_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err)
+static int pg_write(struct db *db, int64_t turn, db_write_fn fn, void *ctx, struct ls_err *err)
 {
-    int64_t give_up = tu_monotonic_ms() + PG_RETRY_MS;
+    char take[80], give[80];
+    snprintf(take, sizeof take, SQL_RETRY_TURN, turn_key(turn));
+    snprintf(give, sizeof give, SQL_RETRY_DONE, turn_key(turn));
+    /* Only attempts made alone, and the pauses between them, count against
+     * the clock: a unit waits for the others as SQLite's writers wait for
+     * each other, and gives up only when it keeps losing while alone. */
+    int64_t alone_ms = 0;
     for (int attempt = 0;; attempt++) {
         pg_retry_clear(db);
-        /* A unit that lost a race runs again in turn with the other losers
-         * of every node (a session lock taken before its snapshot): many
-         * writers of one row would otherwise keep aborting each other. */
-        int in_turn = attempt > 0 && db_exec(db, SQL_RETRY_TURN, err) == LS_OK;
+        /* A unit that lost a race runs again alone in its turn: it takes
+         * the turn for itself before its snapshot, once the turn's writers
+         * under way have ended (each shares it to its end: PG_SHARE_TURN),
+         * and the turn's writers arriving meanwhile wait for it. So it sees
+         * every winner and cannot lose to them again. (Those that waited
+         * for it took their snapshot before it wrote: they may lose once,
+         * and then run alone in turn.) */
+        int in_turn = attempt > 0 && db_exec(db, take, NULL) == LS_OK;
+        int64_t from = tu_monotonic_ms();
+        db->turn = turn;
         int rc = db_begin_write(db, err);
         if (!rc) {
             rc = fn(db, ctx, err);
@@ -863,18 +888,24 @@ static int pg_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err
                 db_rollback(db);
         }
         if (in_turn)
-            db_exec(db, SQL_RETRY_DONE, NULL);
+            db_exec(db, give, NULL);
         db->holds_write = 0;
         count_write();
-        if (!rc || !pg_retryable(db) || pg_lost(db) || tu_monotonic_ms() >= give_up)
+        if (attempt > 0)
+            alone_ms += tu_monotonic_ms() - from;
+        if (!rc || !pg_retryable(db) || pg_lost(db) || alone_ms >= PG_RETRY_MS)
             return rc;
         ls_err_clear(err);
-        /* Let the winner finish; spread the losers apart, further each time
-         * (at most some 65 ms a wait; many nodes' writers on one row on a
-         * busy machine may take seconds to get through, as SQLite's writers
-         * may wait up to its busy timeout). */
-        int shift = attempt < 6 ? attempt : 6;
-        usleep((useconds_t)(1000 * (1 << shift) + rand() % 1000));
+        if (attempt > 0) {
+            /* Lost while alone: not to another unit but to a statement
+             * outside the write path, or to a constraint it breaks whoever
+             * runs first. Others write meanwhile, and a little later each
+             * time (at most some 65 ms a wait). */
+            int shift = attempt < 7 ? attempt - 1 : 6;
+            int64_t pause_from = tu_monotonic_ms();
+            usleep((useconds_t)(1000 * (1 << shift) + rand() % 1000));
+            alone_ms += tu_monotonic_ms() - pause_from;
+        }
     }
 }
 
@@ -887,11 +918,16 @@ int db_write_part(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err)
 
 int db_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err)
 {
+    return db_write_turn(db, 0, fn, ctx, err);
+}
+
+int db_write_turn(struct db *db, int64_t turn, db_write_fn fn, void *ctx, struct ls_err *err)
+{
     struct db_job me = {.fn = fn, .ctx = ctx, .err = err};
     if (db->holds_write)
         return run_job(db, &me); /* part of the transaction this connection runs */
     if (db->engine == DB_POSTGRES)
-        return pg_write(db, fn, ctx, err);
+        return pg_write(db, turn, fn, ctx, err);
     me.file = sqlite3_db_filename(db->h, "main");
     if (!me.file)
         me.file = "";

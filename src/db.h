@@ -221,6 +221,14 @@ void db_end_read(struct db *db);
 typedef int (*db_write_fn)(struct db *db, void *ctx, struct ls_err *err);
 int db_write(struct db *db, db_write_fn fn, void *ctx, struct ls_err *err);
 
+/* As db_write(), for a unit that races others over one thing (`turn`, a
+ * resource's id: the requests for its slots). On PostgreSQL such writers
+ * run side by side, and one that lost a race runs again alone among them
+ * (db.c, pg_write): a crowd asking for one resource at once is through in
+ * two attempts each at most, not in rounds of losers. db_write() is turn 0.
+ * Only how soon a loser gets through: never what a unit may see or do. */
+int db_write_turn(struct db *db, int64_t turn, db_write_fn fn, void *ctx, struct ls_err *err);
+
 /* As db_write(), except that inside another unit fn joins it with no
  * savepoint of its own — on PostgreSQL a savepoint is two more round trips.
  * For parts that are one insert (an audit row), which fail only with their

@@ -24,6 +24,7 @@ struct db {
     sqlite3 *h;                /* SQLite */
     struct pg *pg;             /* PostgreSQL */
     int holds_write;           /* SQLite: holds write_mu; PostgreSQL: in db_write's transaction */
+    int64_t turn;              /* PostgreSQL: the turn of the write under way (db_write_turn) */
     int64_t seen_data_version; /* for db_generation */
     int64_t seen_changes;
     uint64_t seen_snapshot;
@@ -51,9 +52,10 @@ int pg_step(struct pg_stmt *s);
  * the COMMIT, and its failure becomes theirs. Elsewhere as pg_step to the
  * end. DB_DONE or an error code. */
 int pg_step_deferred(struct pg_stmt *s);
-/* Opens a transaction with `sql` (a static string): sent with its first
- * statement, and never if none comes. */
-int pg_begin(struct db *db, const char *sql);
+/* Opens a transaction with `sql` (a static string), then `then` inside it
+ * (NULL = nothing; copied): sent with its first statement, and never if
+ * none comes. */
+int pg_begin(struct db *db, const char *sql, const char *then);
 int pg_reset(struct pg_stmt *s);
 int pg_column_count(struct pg_stmt *s);
 const char *pg_column_name(struct pg_stmt *s, int i);

@@ -47,7 +47,9 @@ struct pg {
     /* Round trips saved (pipeline mode): a BEGIN waits to go with the
      * transaction's first statement, and writes whose outcome nobody reads
      * (db_step_deferred) go with the next statement or the COMMIT. */
-    const char *begin;   /* a BEGIN not sent yet, or NULL */
+    const char *begin; /* a BEGIN not sent yet, or NULL */
+    const char *then;  /* what follows that BEGIN (then_text), or NULL */
+    char then_text[96];
     int owed;            /* results of statements sent ahead, not read yet */
     PGresult *owed_fail; /* the first of them that failed, until reported */
     int wrote_kept;      /* the open transaction wrote a kept table (db_kept.h) */
@@ -491,18 +493,21 @@ static int send_prepared(struct pg_stmt *s)
     return PQsendQueryPrepared(s->db->pg->c, s->name, s->nparams, v.vals, v.lens, v.fmts, 0);
 }
 
-/* Puts the connection in pipeline mode, with the waiting BEGIN sent first.
+/* Puts the connection in pipeline mode, with the waiting BEGIN (and what
+ * follows it) sent first.
  * 0 if the connection refuses. */
 static int ahead(struct pg *pg)
 {
     if (PQpipelineStatus(pg->c) == PQ_PIPELINE_OFF && !PQenterPipelineMode(pg->c))
         return 0;
     if (pg->begin) {
-        const char *b = pg->begin;
-        pg->begin = NULL;
-        if (!PQsendQueryParams(pg->c, b, 0, NULL, NULL, NULL, NULL, 0))
-            return 0;
-        pg->owed++;
+        const char *sent[] = {pg->begin, pg->then};
+        pg->begin = pg->then = NULL;
+        for (int i = 0; i < 2 && sent[i]; i++) {
+            if (!PQsendQueryParams(pg->c, sent[i], 0, NULL, NULL, NULL, NULL, 0))
+                return 0;
+            pg->owed++;
+        }
     }
     return 1;
 }
@@ -706,7 +711,7 @@ int pg_step(struct pg_stmt *s)
     /* Nothing done on the server yet (no statement, or a transaction whose
      * BEGIN still waits): a lost connection can be replaced. */
     int fresh = !server_in_txn(pg) && PQpipelineStatus(pg->c) == PQ_PIPELINE_OFF;
-    const char *begin = pg->begin;
+    const char *begin = pg->begin, *then = pg->then;
     if (fresh && !usable(pg))
         return DB_IOERR;
     int forget = note_write(s);
@@ -720,6 +725,7 @@ int pg_step(struct pg_stmt *s)
         if (!usable(pg))
             return DB_IOERR;
         pg->begin = begin;
+        pg->then = then;
         r = execute(s);
         st = PQresultStatus(r);
     }
@@ -781,7 +787,7 @@ int pg_step_deferred(struct pg_stmt *s)
     return DB_DONE;
 }
 
-int pg_begin(struct db *db, const char *sql)
+int pg_begin(struct db *db, const char *sql, const char *then)
 {
     struct pg *pg = db->pg;
     if (pg_in_transaction(db)) {
@@ -789,6 +795,16 @@ int pg_begin(struct db *db, const char *sql)
         return DB_ERROR;
     }
     pg->begin = sql;
+    pg->then = NULL;
+    if (then) {
+        if (strlen(then) >= sizeof pg->then_text) {
+            set_error(pg, "54000", "a statement after BEGIN is too long");
+            pg->begin = NULL;
+            return DB_ERROR;
+        }
+        strcpy(pg->then_text, then);
+        pg->then = pg->then_text;
+    }
     return DB_OK;
 }
 
@@ -969,7 +985,7 @@ int pg_exec(struct db *db, const char *sql)
     struct pg *pg = db->pg;
     int end = strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0;
     if (end && pg->begin) {
-        pg->begin = NULL; /* nothing was sent: nothing to end */
+        pg->begin = pg->then = NULL; /* nothing was sent: nothing to end */
         return DB_OK;
     }
     PGresult *r = NULL;

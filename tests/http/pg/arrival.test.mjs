@@ -7,13 +7,13 @@
 // node's one connection busy for as long as the test needs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, Client, addUser, newDatabase, dropDatabase, ENGINE, sqlite as sql, eventually } from '../lib.mjs';
 import { rawRequest } from '../raw.mjs';
 import { seedDesks } from './desks.mjs';
+import { openTransaction, waitingOnLocks } from './psql.mjs';
 
 assert.equal(ENGINE, 'postgresql', 'run with LABSHARE_TEST_PG set to a test cluster (./dev test does)');
 
@@ -45,35 +45,11 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A psql session holding `LOCK TABLE bookings` in an open transaction until release(). */
-async function lockBookings() {
-  const psql = spawn('psql', ['-X', '-v', 'ON_ERROR_STOP=1', db], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  psql.stdout.setEncoding('utf8');
-  const locked = new Promise((resolve, reject) => {
-    psql.stdout.on('data', (d) => { out += d; if (out.includes('LOCK TABLE')) resolve(); });
-    psql.on('exit', (code) => reject(new Error(`psql exited with ${code} before the lock: ${out}`)));
-  });
-  psql.stdin.write('BEGIN;\nLOCK TABLE bookings IN ACCESS EXCLUSIVE MODE;\n');
-  await locked;
-  return {
-    release: () => new Promise((resolve) => { psql.on('exit', resolve); psql.stdin.end('COMMIT;\n'); }),
-  };
-}
-
-/** How many of the node's statements wait for a lock now (no event says so: polled). */
-function waitingOnLocks() {
-  const r = spawnSync('psql', ['-X', '-At', db, '-c',
-    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'labshare' AND wait_event_type = 'Lock'"], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return Number(r.stdout.trim());
-}
-
 test('a request that arrived whole while the database connection was busy is served, not cut with 408', async () => {
-  const lock = await lockBookings();
+  const lock = await openTransaction(db, 'LOCK TABLE bookings IN ACCESS EXCLUSIVE MODE;', 'LOCK TABLE');
   // The node's only connection: taken by a list that waits for the lock.
   const list = me.get('/api/v1/bookings');
-  await eventually(() => waitingOnLocks() >= 1, { what: 'the list waiting for the lock' });
+  await eventually(() => waitingOnLocks(db) >= 1, { what: 'the list waiting for the lock' });
   // A whole booking request whose session must be read on that connection.
   const booking = booker.post('/api/v1/bookings', { resource_id: 1, start: `${day(7)}T09:00:00`, end: `${day(7)}T10:00:00` });
   // A request from elsewhere that really is late (its body never comes):
@@ -81,7 +57,7 @@ test('a request that arrived whole while the database connection was busy is ser
   const late = await rawRequest(srv.url, 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
     { timeout: 8000, localAddress: '127.0.0.2' });
   assert.equal(late.status, 408, late.raw.slice(0, 200));
-  await lock.release();
+  await lock.commit();
   const [l, b] = await Promise.all([list, booking]);
   assert.equal(l.status, 200, l.text);
   assert.equal(b.status, 201, b.text);
