@@ -99,15 +99,35 @@ static char *indicators_text(struct db *db, int year)
     return text;
 }
 
+/* Whether copy-db must refuse db: it holds an installation (organisations,
+ * users or bookings). labshare's schema alone is welcome: `labshare
+ * migrate` run first, as the README has it, or a first `serve` (the
+ * migrations' own seeds are replaced by the copy). */
+static int holds_installation(struct db *db)
+{
+    static const char SQL_ROWS[] =
+        "SELECT (SELECT count(*) FROM organisations) +"
+        " (SELECT count(*) FROM users) + (SELECT count(*) FROM bookings)";
+    if (db_schema_version(db) == 0)
+        return 0;
+    struct db_stmt *st = NULL;
+    int64_t rows = 1; /* unreadable: refused, as it is not known to be empty */
+    if (db_prepare(db, SQL_ROWS, &st) == DB_OK && db_step(st) == DB_ROW)
+        rows = db_column_int64(st, 0);
+    db_finalize(st);
+    return rows != 0;
+}
+
 int cli_copy_db(int argc, char **argv)
 {
     const char *from = NULL, *to = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             puts("usage: labshare copy-db --from FILE --to postgresql://…\n"
-                 "Copies a SQLite installation into an empty PostgreSQL database (refuses one\n"
-                 "that holds tables), then checks that every table has as many rows and every\n"
-                 "year with bookings the same indicators on both.");
+                 "Copies a SQLite installation into an empty PostgreSQL database (new, or with\n"
+                 "labshare's schema and no organisation, user or booking in it; refuses any\n"
+                 "other), then checks that every table has as many rows and every year with\n"
+                 "bookings the same indicators on both.");
             return CLI_OK;
         } else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc) {
             from = argv[++i];
@@ -133,7 +153,7 @@ int cli_copy_db(int argc, char **argv)
         return CLI_FAIL;
     }
     int rc = CLI_FAIL;
-    if (db_schema_version(dst) != 0) {
+    if (holds_installation(dst)) {
         fprintf(stderr, "labshare copy-db: %s is not empty: copy-db fills a new database only\n",
                 to);
         goto done;

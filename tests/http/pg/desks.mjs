@@ -1,7 +1,8 @@
-// desks.mjs — what the several-node tests (nginx-nodes, failover) book on:
-// two desks open day and night that approve at once, and one distinct hour
-// for each request, so that every booking can be granted and a missing one
-// means a lost write, not a conflict.
+// desks.mjs — what the PostgreSQL tests book on (nodes behind nginx,
+// failover, an outage, arrival, turns): two desks open day and night that
+// approve at once, and one distinct hour for each request, so that every
+// booking can be granted and a missing one means a lost write, not a
+// conflict.
 import { sqlite as sql } from '../lib.mjs';
 
 /** Organisation 1 with lab 1 holding desks 1 and 2, open 24/7, no approval. */

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, Client, addUser, ROOT, sqlite as sql, eventually } from '../lib.mjs';
+import { seedDesks } from './desks.mjs';
 
 const CLUSTER = join(ROOT, 'tests', 'pg', 'cluster');
 let dir, db, srv, me;
@@ -36,14 +37,7 @@ before(async () => {
   assert.equal(r.status, 0, r.stderr);
   db = admin.replace(/\/postgres$/, '/outage');
   srv = await startServer({ db });
-  sql(db, `
-    INSERT INTO organisations(id, name, grp, created, updated) VALUES (1, 'Outage Org', 'BIZ', 0, 0);
-    INSERT INTO labs(id, organisation_id, name, kind, area_m2, created, updated) VALUES (1, 1, 'Lab', 'scientific', 50, 0, 0);
-    INSERT INTO resources(id, lab_id, type, name, shared, requires_approval, requires_training, created, updated)
-      VALUES (1, 1, 'desk', 'Desk', 1, 0, 0, 0, 0);
-    WITH RECURSIVE d(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM d WHERE n < 7)
-      INSERT INTO opening_hours(resource_id, weekday, open_min, close_min) SELECT 1, n, 0, 1440 FROM d;
-  `);
+  seedDesks(db, 'Outage Org');
   addUser(srv, { email: 'me@outage.test', organisation: 1 });
   me = new Client(srv.url);
   await me.login('me@outage.test');
