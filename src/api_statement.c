@@ -264,9 +264,8 @@ int api_send_csv(struct req *r, char *text, size_t len, const char *name)
 {
     http_add_header(r, "Content-Disposition",
                     arena_printf(&r->arena, "attachment; filename=\"%s\"", name));
-    int rc = http_send(r, 200, "text/csv; charset=utf-8", text, len);
-    free(text);
-    return rc;
+    arena_on_release(&r->arena, free, text); /* an answer outlives its handler */
+    return http_send(r, 200, "text/csv; charset=utf-8", text, len);
 }
 
 static int get_statements(struct req *r)

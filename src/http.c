@@ -268,6 +268,39 @@ void http_add_header(struct req *r, const char *name, const char *value)
                                     r->extra_headers ? r->extra_headers : "", name, value);
 }
 
+/* Writes an answer (a head, and a body or NULL) now, or, while the
+ * handler holds a connection of the database pool, once run_route has
+ * given it back: a client that reads slowly or not at all then holds its
+ * own worker until the send timeout, never one of the few connections
+ * every request needs. Both live until the request's arena is released. */
+static void put(struct req *r, const char *head, size_t hlen, const char *body, size_t blen)
+{
+    mg_write(r->conn, head, hlen);
+    if (body && blen)
+        mg_write(r->conn, body, blen);
+}
+
+static void write_unsent(struct req *r)
+{
+    if (r->unsent)
+        put(r, r->unsent, r->unsent_len, r->unsent_body, r->unsent_body_len);
+    r->unsent = r->unsent_body = NULL;
+}
+
+static void write_answer(struct req *r, const char *head, size_t hlen, const char *body,
+                         size_t blen)
+{
+    write_unsent(r); /* a handler answers once; were it twice, in order */
+    if (!r->db) {
+        put(r, head, hlen, body, blen);
+        return;
+    }
+    r->unsent = head;
+    r->unsent_len = hlen;
+    r->unsent_body = body;
+    r->unsent_body_len = blen;
+}
+
 int http_send(struct req *r, int status, const char *content_type, const void *body, size_t len)
 {
     int head = strcmp(r->method, "HEAD") == 0;
@@ -279,24 +312,22 @@ int http_send(struct req *r, int status, const char *content_type, const void *b
                            "\r\n",
                            status, mg_get_response_code_text(r->conn, status), content_type, len,
                            headers(), r->extra_headers ? r->extra_headers : "");
-    size_t hlen = h ? strlen(h) : 0;
+    size_t hlen = h ? strlen(h) : 0, blen = head ? 0 : len;
     /* Head and body in one write when the body is small (most answers): one
      * system call, and a proxy never receives a head whose body a dying
      * process did not send. A large body is not copied. */
-    char *whole =
-        h && !head && len && len <= HTTP_ONE_WRITE_MAX ? arena_alloc(&r->arena, hlen + len) : NULL;
     if (!h) {
         mg_printf(r->conn, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
         status = 500;
         len = 0;
-    } else if (whole) {
+    } else if (blen <= HTTP_ONE_WRITE_MAX) {
+        char *whole = arena_alloc(&r->arena, hlen + blen);
         memcpy(whole, h, hlen);
-        memcpy(whole + hlen, body, len);
-        mg_write(r->conn, whole, hlen + len);
+        if (blen)
+            memcpy(whole + hlen, body, blen);
+        write_answer(r, whole, hlen + blen, NULL, 0);
     } else {
-        mg_write(r->conn, h, hlen);
-        if (!head && len)
-            mg_write(r->conn, body, len);
+        write_answer(r, h, hlen, body, blen);
     }
     r->status = status;
     r->bytes = len;
@@ -306,9 +337,10 @@ int http_send(struct req *r, int status, const char *content_type, const void *b
 
 int http_send_empty(struct req *r, int status)
 {
-    mg_printf(r->conn, "HTTP/1.1 %d %s\r\nContent-Length: 0\r\n%s%s\r\n", status,
-              mg_get_response_code_text(r->conn, status), headers(),
-              r->extra_headers ? r->extra_headers : "");
+    const char *a = arena_printf(&r->arena, "HTTP/1.1 %d %s\r\nContent-Length: 0\r\n%s%s\r\n",
+                                 status, mg_get_response_code_text(r->conn, status), headers(),
+                                 r->extra_headers ? r->extra_headers : "");
+    write_answer(r, a, strlen(a), NULL, 0);
     r->status = status;
     r->bytes = 0;
     r->extra_headers = NULL;
@@ -318,8 +350,9 @@ int http_send_empty(struct req *r, int status)
 int http_send_not_modified(struct req *r)
 {
     /* No Content-Length: a 304's would have to be the full body's. */
-    mg_printf(r->conn, "HTTP/1.1 304 Not Modified\r\n%s%s\r\n", headers(),
-              r->extra_headers ? r->extra_headers : "");
+    const char *a = arena_printf(&r->arena, "HTTP/1.1 304 Not Modified\r\n%s%s\r\n", headers(),
+                                 r->extra_headers ? r->extra_headers : "");
+    write_answer(r, a, strlen(a), NULL, 0);
     r->status = 304;
     r->bytes = 0;
     r->extra_headers = NULL;
@@ -334,9 +367,8 @@ int http_send_json(struct req *r, int status, cJSON *body)
         const char oom[] = "{\"error\":\"internal\",\"message\":\"out of memory\"}";
         return http_send(r, 500, "application/json", oom, sizeof oom - 1);
     }
-    http_send_json_text(r, status, text, strlen(text));
-    free(text);
-    return LS_OK;
+    arena_on_release(&r->arena, free, text); /* an answer outlives its handler */
+    return http_send_json_text(r, status, text, strlen(text));
 }
 
 int http_send_json_text(struct req *r, int status, const char *text, size_t len)
@@ -812,6 +844,7 @@ static int run_route(struct req *r)
      * connection to the next request. */
     db_release(r->db);
     r->db = NULL;
+    write_unsent(r);
     return rc;
 }
 

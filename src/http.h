@@ -178,6 +178,10 @@ struct req {
     char *extra_headers;   /* "Name: value\r\n…" added to the next answer */
     const char *cache_key; /* ROUTE_CACHED: where to keep a 200 JSON answer, or NULL */
     uint64_t cache_generation;
+    /* The answer, until db is given back: its head (or head and body) in
+     * the arena, and a large body as given to http_send. */
+    const char *unsent, *unsent_body;
+    size_t unsent_len, unsent_body_len;
 };
 
 /* Whether u may manage (staff, or owner of) organisation org. */
@@ -211,12 +215,19 @@ const char *http_public_url(void);
 /* Its host name (for iCalendar UIDs). */
 const char *http_public_host(void);
 
-/* --- responses (all return LS_OK so handlers can `return http_send_json(…)`) --- */
+/* --- responses (all return LS_OK so handlers can `return http_send_json(…)`) ---
+ *
+ * An answer is written once the handler has given its database connection
+ * back (a client that does not read holds no connection), so a body handed
+ * to these must live until the request's arena is released: arena memory,
+ * a body lent till then, or malloc'd memory handed over with
+ * arena_on_release(). */
 
 /* Sends `body` as JSON with `status`. Takes ownership of body. */
 int http_send_json(struct req *r, int status, cJSON *body);
 /* Sends JSON text built without cJSON (jsonw.h) as http_send_json sends a
- * tree: same headers, kept by the answer cache alike. text is borrowed. */
+ * tree: same headers, kept by the answer cache alike. text is borrowed
+ * (see above: till the arena's release). */
 int http_send_json_text(struct req *r, int status, const char *text, size_t len);
 /* Sends raw bytes. content_type like "text/csv; charset=utf-8". */
 int http_send(struct req *r, int status, const char *content_type, const void *body, size_t len);

@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startServer, Client, assertError, addUser, within } from './lib.mjs';
+import { startServer, Client, assertError, addUser, within, sqlite } from './lib.mjs';
 import { rawRequest, openStalled } from './raw.mjs';
 
 let srv, anon, staff, quick;
@@ -370,4 +370,49 @@ test('a free/open search over more than 366 days is a 422 naming free_to, answer
   assertError(await staff.get(`/api/v1/resources?free_from=${year}-01-01T00:00:00Z&free_to=${year + 1}-01-03T00:00:00Z`), 422, 'validation', 'free_to');
   const ok = await staff.get(`/api/v1/resources?free_from=${year}-01-01T00:00:00Z&free_to=${year}-12-31T00:00:00Z&open=true`);
   assert.equal(ok.status, 200, ok.text);
+});
+
+test('a client that does not read a large answer holds no database connection: the next request is served meanwhile', async () => {
+  // One pooled connection, and an answer far larger than the kernel's
+  // socket buffers (a lab's feed of 20,000 bookings, some 10 MB): while
+  // the answer was written from inside the handler, the client that never
+  // read it kept the one connection until civetweb's send timeout, and
+  // every other request waited as long.
+  const one = await startServer({ env: { LABSHARE_DB_CONNECTIONS: '1' } });
+  try {
+    sqlite(one.db, `
+      INSERT INTO organisations(id, name, grp, created, updated) VALUES (1, 'Slow Org', 'BIZ', 0, 0);
+      INSERT INTO labs(id, organisation_id, name, kind, area_m2, created, updated) VALUES (1, 1, 'Lab', 'scientific', 50, 0, 0);
+      INSERT INTO resources(id, lab_id, type, name, shared, requires_approval, requires_training, created, updated)
+        VALUES (1, 1, 'desk', 'Desk', 1, 0, 0, 0, 0);`);
+    const uid = addUser(one, { email: 'reader@limits.test', organisation: 1 });
+    const from = Math.floor(Date.now() / 86400000 + 1) * 86400;
+    sqlite(one.db, `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 19999)
+      INSERT INTO bookings(resource_id, user_id, organisation_id, start, "end", purpose, status, created, updated)
+      SELECT 1, ${uid}, 1, ${from} + i * 3600, ${from} + i * 3600 + 1800, 'a purpose long enough to make the feed large', 'approved', 0, 0 FROM n;`);
+    const reader = new Client(one.url);
+    await reader.login('reader@limits.test');
+    const feed = await reader.post('/api/v1/feeds', { scope: 'lab', id: 1 });
+    assert.equal(feed.status, 201, feed.text);
+    const whole = await fetch(feed.json.url.replace(/^https?:\/\/[^/]+/, one.url));
+    assert.ok((await whole.arrayBuffer()).byteLength > 8e6, 'the feed is larger than the socket buffers');
+    // Asks for the feed and never reads a byte of it.
+    const { hostname, port } = new URL(one.url);
+    const stalled = net.connect({ port: Number(port), host: hostname, localAddress: '127.0.0.20' });
+    stalled.on('error', () => {});
+    // Its answer has begun to arrive (nothing is read: the first bytes
+    // wait in Node's buffer, the rest in the kernel's and the server's).
+    const begun = new Promise((resolve) => stalled.once('readable', resolve));
+    stalled.write(`GET ${new URL(feed.json.url).pathname} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    await begun;
+    try {
+      // Well before civetweb's send timeout (10 s) gives the feed up.
+      const r = await within(5000, reader.get('/api/v1/bookings?limit=1'));
+      assert.equal(r.status, 200, r.text);
+    } finally {
+      stalled.destroy();
+    }
+  } finally {
+    await one.stop();
+  }
 });
