@@ -600,7 +600,8 @@ static int exec_cached(struct db *db, const char *sql, struct ls_err *err)
 {
     if (db->engine == DB_POSTGRES) {
         char turn[80];
-        snprintf(turn, sizeof turn, PG_SHARE_TURN, turn_key(db->turn));
+        if (sql == SQL_BEGIN_IMMEDIATE)
+            snprintf(turn, sizeof turn, PG_SHARE_TURN, turn_key(db->turn));
         int rc = sql == SQL_BEGIN_IMMEDIATE ? pg_begin(db, PG_BEGIN_WRITE, turn)
                  : sql == SQL_BEGIN         ? pg_begin(db, PG_BEGIN_READ, NULL)
                                             : pg_exec(db, sql);

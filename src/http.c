@@ -268,11 +268,6 @@ void http_add_header(struct req *r, const char *name, const char *value)
                                     r->extra_headers ? r->extra_headers : "", name, value);
 }
 
-/* Writes an answer (a head, and a body or NULL) now, or, while the
- * handler holds a connection of the database pool, once run_route has
- * given it back: a client that reads slowly or not at all then holds its
- * own worker until the send timeout, never one of the few connections
- * every request needs. Both live until the request's arena is released. */
 static void put(struct req *r, const char *head, size_t hlen, const char *body, size_t blen)
 {
     mg_write(r->conn, head, hlen);
@@ -287,6 +282,11 @@ static void write_unsent(struct req *r)
     r->unsent = r->unsent_body = NULL;
 }
 
+/* Writes an answer (a head, and a body or NULL) now, or, while the
+ * handler holds a connection of the database pool, once run_route has
+ * given it back: a client that reads slowly or not at all then holds its
+ * own worker until the send timeout, never one of the few connections
+ * every request needs. Both live until the request's arena is released. */
 static void write_answer(struct req *r, const char *head, size_t hlen, const char *body,
                          size_t blen)
 {
