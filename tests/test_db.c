@@ -361,6 +361,39 @@ static void db__write_inside_a_write_is_a_savepoint(void **state)
     testdb_free(t);
 }
 
+/* A turn (db_write_turn) says only how soon a unit that lost a race runs
+ * again on PostgreSQL: on SQLite a unit with one commits, is refused and
+ * composes exactly as db_write's do. */
+static int turned_fn(struct db *db, void *ctx, struct ls_err *err)
+{
+    struct outer *o = ctx;
+    struct gjob bad = {.k = 8, .fail = 1, .t = o->t};
+    o->inner_bad_rc = db_write_turn(db, 42, gjob_fn, &bad, &bad.err);
+    o->g2_inside = count_where(o->t, "g", 8);
+    return gjob_fn(db, &(struct gjob){.k = 9, .t = o->t}, err);
+}
+
+static void db__a_turn_changes_nothing_a_unit_does(void **state)
+{
+    (void)state;
+    struct testdb *t = testdb_new();
+    testdb_exec(t, "CREATE TABLE g(k INTEGER PRIMARY KEY)");
+    struct gjob ok = {.k = 6, .t = t}, bad = {.k = 7, .fail = 1, .t = t};
+    assert_int_equal(db_write_turn(t->db, 42, gjob_fn, &ok, &ok.err), LS_OK);
+    assert_int_equal(db_write_turn(t->db, 42, gjob_fn, &bad, &bad.err), LS_ECONFLICT);
+    assert_int_equal(count_where(t, "g", 6), 1);
+    assert_int_equal(count_where(t, "g", 7), 0);
+    /* Inside another unit: a savepoint of it, undone alone when refused. */
+    struct outer o = {.t = t};
+    struct ls_err err = {0};
+    assert_int_equal(db_write_turn(t->db, 7, turned_fn, &o, &err), LS_OK);
+    assert_int_equal(o.inner_bad_rc, LS_ECONFLICT);
+    assert_int_equal(o.g2_inside, 0);
+    assert_int_equal(count_where(t, "g", 9), 1);
+    assert_true(!db_in_transaction(t->db));
+    testdb_free(t);
+}
+
 /* A part (db_write_part) inside a unit: no savepoint, so what a failing
  * part wrote stays in the unit, whose own answer decides. */
 struct parts {
@@ -456,6 +489,7 @@ int main(void)
         cmocka_unit_test(db__group_commit_shares_a_transaction_and_isolates_failures),
         cmocka_unit_test(db__write_inside_a_write_is_a_savepoint),
         cmocka_unit_test(db__a_part_joins_its_unit_without_a_savepoint),
+        cmocka_unit_test(db__a_turn_changes_nothing_a_unit_does),
         cmocka_unit_test(db__group_commit_on_full_storage_keeps_exactly_what_it_acknowledges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
