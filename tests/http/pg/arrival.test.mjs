@@ -7,27 +7,23 @@
 // node's one connection busy for as long as the test needs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startServer, Client, addUser, newDatabase, dropDatabase, ENGINE, sqlite as sql, eventually } from '../lib.mjs';
+import { startServer, Client, addUser, ENGINE, sqlite as sql, eventually } from '../lib.mjs';
 import { rawRequest } from '../raw.mjs';
 import { seedDesks } from './desks.mjs';
 import { openTransaction, waitingOnLocks } from './psql.mjs';
 
 assert.equal(ENGINE, 'postgresql', 'run with LABSHARE_TEST_PG set to a test cluster (./dev test does)');
 
-let dir, db, srv, me, booker;
+let db, srv, me, booker;
 
 // The date (YYYY-MM-DD) `days` days from now: always in the future.
 const day = (days) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'labshare-arrival-'));
-  db = newDatabase(dir);
   // One database connection and a 2 s arrival deadline: a request waiting
   // for the connection outlives its deadline within the test's time.
-  srv = await startServer({ db, env: { LABSHARE_DB_CONNECTIONS: '1' }, args: ['--request-timeout', '2'] });
+  srv = await startServer({ env: { LABSHARE_DB_CONNECTIONS: '1' }, args: ['--request-timeout', '2'] });
+  db = srv.db;
   seedDesks(db, 'Arrival Org');
   addUser(srv, { email: 'me@arrival.test', organisation: 1 });
   me = new Client(srv.url);
@@ -41,8 +37,6 @@ before(async () => {
 
 after(async () => {
   if (srv) await srv.stop();
-  if (db) dropDatabase(db);
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test('a request that arrived whole while the database connection was busy is served, not cut with 408', async () => {

@@ -7,16 +7,13 @@
 // PostgreSQL pass only: psql sessions play the other node's writers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startServer, Client, addUser, newDatabase, dropDatabase, ENGINE, sqlite as sql, eventually } from '../lib.mjs';
+import { startServer, Client, addUser, ENGINE, sqlite as sql, eventually } from '../lib.mjs';
 import { seedDesks } from './desks.mjs';
 import { openTransaction, waitingOnLocks } from './psql.mjs';
 
 assert.equal(ENGINE, 'postgresql', 'run with LABSHARE_TEST_PG set to a test cluster (./dev test does)');
 
-let dir, db, srv;
+let db, srv;
 const clients = [];
 
 // The date (YYYY-MM-DD) `days` days from now: always in the future.
@@ -24,9 +21,8 @@ const day = (days) => new Date(Date.now() + days * 86400000).toISOString().slice
 const epoch = (date) => Date.parse(`${date}T00:00:00Z`) / 1000;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'labshare-turns-'));
-  db = newDatabase(dir);
-  srv = await startServer({ db });
+  srv = await startServer();
+  db = srv.db;
   seedDesks(db, 'Turns Org');
   for (let i = 0; i < 5; i++) {
     addUser(srv, { email: `r${i}@turns.test`, organisation: 1 });
@@ -38,8 +34,6 @@ before(async () => {
 
 after(async () => {
   if (srv) await srv.stop();
-  if (db) dropDatabase(db);
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test('requests that lost a race for a resource run again only once its writers under way have ended, then answer 409', async () => {

@@ -8,14 +8,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startServer, Client, addUser, newDatabase, dropDatabase, ENGINE, sqlite as sql } from '../lib.mjs';
+import { startServer, Client, addUser, ENGINE, sqlite as sql } from '../lib.mjs';
 
 assert.equal(ENGINE, 'postgresql', 'run with LABSHARE_TEST_PG set to a test cluster (./dev test does)');
 
-let dir, db, srv, staff;
+let db, srv, staff;
 const ORG = 4294967311; // past 2^32: all eight bytes of a bigint matter
 const LAB = 4294967377;
 const RES = 1099511627791; // 2^40 + 15
@@ -23,9 +20,8 @@ const RES = 1099511627791; // 2^40 + 15
 const day = (days) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'labshare-values-'));
-  db = newDatabase(dir);
-  srv = await startServer({ db });
+  srv = await startServer();
+  db = srv.db;
   sql(db, `
     INSERT INTO organisations(id, name, grp, created, updated) VALUES (${ORG}, 'Żółta Łąka sp. z o.o.', 'BIZ', 0, 0);
     INSERT INTO labs(id, organisation_id, name, kind, area_m2, energy_kwh_per_m2_year, created, updated)
@@ -45,8 +41,6 @@ before(async () => {
 
 after(async () => {
   if (srv) await srv.stop();
-  if (db) dropDatabase(db);
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test('ids past 2^32, doubles and Polish text read back as written', async () => {
