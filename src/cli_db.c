@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "db.h"
@@ -118,6 +119,26 @@ static int holds_installation(struct db *db)
     return rows != 0;
 }
 
+/* The installation to copy, brought up to date; NULL (said why) if `from`
+ * holds none: a mistyped path must not become a new, empty database copied
+ * "successfully", nor another program's SQLite file gain labshare's
+ * tables. */
+static struct db *open_source(const char *from)
+{
+    struct ls_err err = {0};
+    struct db *src = NULL;
+    int rc = db_open(&src, from, &err);
+    if (rc == LS_OK && db_schema_version(src) == 0)
+        rc = ls_err_set(&err, LS_EVALIDATION, "from", "%s is not a labshare database", from);
+    if (rc == LS_OK)
+        rc = db_migrate(src, &err);
+    if (rc == LS_OK)
+        return src;
+    fprintf(stderr, "labshare copy-db: %s\n", err.message);
+    db_close(src);
+    return NULL;
+}
+
 int cli_copy_db(int argc, char **argv)
 {
     const char *from = NULL, *to = NULL;
@@ -127,12 +148,15 @@ int cli_copy_db(int argc, char **argv)
                  "Copies a SQLite installation into an empty PostgreSQL database (new, or with\n"
                  "labshare's schema and no organisation, user or booking in it; refuses any\n"
                  "other), then checks that every table has as many rows and every year with\n"
-                 "bookings the same indicators on both.");
+                 "bookings the same indicators on both. FILE must be a labshare database.");
             return CLI_OK;
         } else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc) {
             from = argv[++i];
         } else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc) {
             to = argv[++i];
+        } else if (strcmp(argv[i], "--from") == 0 || strcmp(argv[i], "--to") == 0) {
+            return usage("copy-db", strcmp(argv[i], "--from") == 0 ? "--from needs a file"
+                                                                   : "--to needs a URI");
         } else {
             return usage("copy-db", "unknown option");
         }
@@ -143,8 +167,11 @@ int cli_copy_db(int argc, char **argv)
         return usage("copy-db", "--from must be a SQLite file");
     if (db_engine_of(to) != DB_POSTGRES)
         return usage("copy-db", "--to must be a postgresql:// URI");
+    struct stat st;
+    if (stat(from, &st) != 0 || !S_ISREG(st.st_mode))
+        return usage("copy-db", "--from names no file");
     struct ls_err err = {0};
-    struct db *src = cli_open_db(from), *dst = NULL;
+    struct db *src = open_source(from), *dst = NULL;
     if (!src)
         return CLI_FAIL;
     if (db_open(&dst, to, &err) != LS_OK) {

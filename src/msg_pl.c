@@ -266,6 +266,8 @@ const char *const msg_pairs[][MSG_NLANGS] = {
      "w tej kompilacji brakuje migracji %04d, która była już wydana"},
     {"cannot start a migration: %s", "nie można rozpocząć migracji: %s"},
     {"migration %s failed: %s", "migracja %s nie powiodła się: %s"},
+    /* cli_db.c: copy-db's source */
+    {"%s is not a labshare database", "%s nie jest bazą danych labshare"},
     {"rewriting the old schema version failed: %s",
      "nie udało się przepisać starej wersji schematu: %s"},
     /* prices, statements and State aid (price.c, statement.c, economic.c) */

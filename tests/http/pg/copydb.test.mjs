@@ -1,12 +1,14 @@
 // copydb.test.mjs — `labshare copy-db` moves a SQLite installation (the demo
 // data) into an empty PostgreSQL database: it checks counts and every year's
 // indicators itself, refuses a database that holds data, and the server on
-// the copy answers as the one on the file did.
+// the copy answers as the one on the file did. Bad arguments, a mistyped
+// source and a SQLite file of another program are refused with nothing
+// written anywhere.
 //
 // PostgreSQL pass only (./dev test runs tests/http/pg/ with LABSHARE_TEST_PG).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, Client, cli, newDatabase, dropDatabase, ENGINE, DEMO_PASSWORD, sqlite as sql } from '../lib.mjs';
@@ -20,6 +22,32 @@ const uri = newDatabase(dir);
 after(() => {
   dropDatabase(uri);
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('copy-db refuses bad arguments and a source that holds no installation, naming what is wrong, and writes nothing', () => {
+  const other = join(dir, 'other.db');
+  sql(other, 'CREATE TABLE notes(t TEXT)'); // another program's SQLite file
+  const text = join(dir, 'text.db');
+  writeFileSync(text, 'not a database at all\n');
+  const cases = [
+    [[], 2, /--from and --to are required/],
+    [['--from'], 2, /--from needs a file/],
+    [['--from', file, '--to'], 2, /--to needs a URI/],
+    [['--from', file, '--to', uri, '--bogus'], 2, /unknown option/],
+    [['--from', uri, '--to', uri], 2, /--from must be a SQLite file/],
+    [['--from', other, '--to', join(dir, 'to.db')], 2, /--to must be a postgresql:\/\/ URI/],
+    [['--from', join(dir, 'mistyped.db'), '--to', uri], 2, /--from names no file/],
+    [['--from', other, '--to', uri], 1, /other\.db is not a labshare database/],
+    [['--from', text, '--to', uri], 1, /text\.db.*not a database/],
+  ];
+  for (const [args, status, message] of cases) {
+    const r = cli(['copy-db', ...args]);
+    assert.equal(r.status, status, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(' '));
+  }
+  assert.ok(!existsSync(join(dir, 'mistyped.db')), 'a mistyped source is not created');
+  assert.equal(sql(other, "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'"), 'notes');
+  assert.equal(sql(uri, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"), '0');
 });
 
 test('copy-db: the demo installation moves whole into a migrated database, checked; a second copy is refused', async () => {
