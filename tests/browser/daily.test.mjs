@@ -314,6 +314,19 @@ function warsawMidnight(key) {
 }
 const nextKey = (key) => new Date(Date.parse(key + 'T12:00:00Z') + 86400000).toISOString().slice(0, 10);
 
+/**
+ * The "now" the next list of my bookings the page asks for is cut at: its `from` (upcoming) or
+ * `to` (past) parameter, once the answer has come. `want` names further parameters it must carry.
+ */
+async function listBound(page, bound, want = {}) {
+  const r = await page.waitForResponse((r) => {
+    const u = new URL(r.url());
+    return r.request().method() === 'GET' && u.pathname === '/api/v1/bookings' && u.searchParams.get('mine') === '1' &&
+      u.searchParams.has(bound) && Object.entries(want).every(([k, v]) => u.searchParams.get(k) === v);
+  });
+  return new URL(r.url()).searchParams.get(bound);
+}
+
 test('each view keeps its state in the address: back, reload and a shared link show it again; the skip link works', async () => {
   const res = await bookable();
   for (const combo of COMBOS) {
@@ -412,32 +425,39 @@ test('each view keeps its state in the address: back, reload and a shared link s
 test('my bookings: a list paged with limit/offset (upcoming, past newest first, by status) and week and month calendars', async () => {
   for (const combo of COMBOS) {
     const page = await open(combo, 'researcher@labshare.demo');
-    const now = new Date().toISOString();
-    // Upcoming, first and second page, against the API's own paging.
-    const up = (await researcherApi.get(`/api/v1/bookings?mine=1&from=${encodeURIComponent(now)}&limit=40`)).json;
-    assert.ok(up.total > 20, `the demo researcher has ${up.total} upcoming bookings`);
+    // Upcoming, first and second page, against the API's own paging. Each page is compared with
+    // the API asked at the page's own "now" (the bound its request sent): demo bookings end on the
+    // hour, and one ending between a "now" taken here and the page's would shift every row.
+    const firstPage = listBound(page, 'from');
     await page.goto(srv.url + '/#/bookings');
+    const up = (await researcherApi.get(`/api/v1/bookings?mine=1&from=${encodeURIComponent(await firstPage)}&limit=20`)).json;
+    assert.ok(up.total > 20, `the demo researcher has ${up.total} upcoming bookings`);
     await page.waitForSelector('.booking-list .booking-item');
     const ids = () => page.locator('.booking-item').evaluateAll((li) => li.map((x) => Number(x.dataset.id)));
+    const firstFrom = async (from) => (await researcherApi.get(`/api/v1/bookings?mine=1&from=${encodeURIComponent(from)}&limit=1`)).json.items[0].id;
     assert.deepEqual(await ids(), up.items.slice(0, 20).map((b) => b.id));
     assert.match(await page.textContent('.pager-range'), new RegExp(`1\\D+20\\D+${up.total}`));
     const first = await page.$('.booking-item');
+    const secondPage = listBound(page, 'from');
     await page.click('.pager-next');
     await until(page, (el) => !el.isConnected, first);
-    assert.deepEqual(await ids(), up.items.slice(20, 40).map((b) => b.id));
+    const up2 = (await researcherApi.get(`/api/v1/bookings?mine=1&from=${encodeURIComponent(await secondPage)}&limit=20&offset=20`)).json;
+    assert.deepEqual(await ids(), up2.items.map((b) => b.id));
     assert.match(new URL(page.url()).hash, /page=2/);
     assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('pager-next')), true);
+    const back = listBound(page, 'from');
     await page.goBack();
-    await until(page, (id) => document.querySelector('.booking-item')?.dataset.id === String(id), up.items[0].id);
+    await until(page, (id) => document.querySelector('.booking-item')?.dataset.id === String(id), await firstFrom(await back));
     await shot(page, `daily-bookings-list-${combo.name}`);
 
     // Past, newest first.
-    const past = (await researcherApi.get(`/api/v1/bookings?mine=1&to=${encodeURIComponent(now)}&limit=500`)).json;
-    assert.ok(past.total > 0 && past.total <= 500);
-    const newest = [...past.items].sort((a, b) => Date.parse(b.start) - Date.parse(a.start) || b.id - a.id);
     // The upcoming list stays until the past one replaces it, which may be drawn more than once:
     // the ids are read in the same look that sees the whole past page, newest first.
+    const pastPage = listBound(page, 'to');
     await page.click('.subtabs a[data-tab=past]');
+    const past = (await researcherApi.get(`/api/v1/bookings?mine=1&to=${encodeURIComponent(await pastPage)}&limit=500`)).json;
+    assert.ok(past.total > 0 && past.total <= 500);
+    const newest = [...past.items].sort((a, b) => Date.parse(b.start) - Date.parse(a.start) || b.id - a.id);
     const shownPast = await (await until(page, ([id, n]) => {
       const items = [...document.querySelectorAll('.booking-item')];
       return items.length === n && items[0].dataset.id === String(id) && items.map((li) => Number(li.dataset.id));
@@ -448,14 +468,15 @@ test('my bookings: a list paged with limit/offset (upcoming, past newest first, 
     assert.equal(starts[0], Date.parse(newest[0].start));
 
     // By status.
+    const upAgain = listBound(page, 'from');
     await page.click('.subtabs a[data-tab=upcoming]');
-    await until(page, (id) => document.querySelector('.booking-item')?.dataset.id === String(id), up.items[0].id);
-    const filtered = nextAnswer(page, 'GET', '/api/v1/bookings');
+    await until(page, (id) => document.querySelector('.booking-item')?.dataset.id === String(id), await firstFrom(await upAgain));
+    const filtered = listBound(page, 'from', { status: 'approved' });
     await page.selectOption('select[name=status]', 'approved');
-    await filtered;
+    const approvedFrom = await filtered;
     await until(page, () => [...document.querySelectorAll('.booking-item')].every((li) => li.dataset.status === 'approved'));
     assert.match(new URL(page.url()).hash, /status=approved/);
-    const appr = (await researcherApi.get(`/api/v1/bookings?mine=1&status=approved&from=${encodeURIComponent(now)}&limit=20`)).json;
+    const appr = (await researcherApi.get(`/api/v1/bookings?mine=1&status=approved&from=${encodeURIComponent(approvedFrom)}&limit=20`)).json;
     assert.deepEqual(await ids(), appr.items.map((b) => b.id));
 
     // Week: every booking of mine overlapping the week is on the days it covers.
