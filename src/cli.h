@@ -13,6 +13,15 @@ struct db;
 /* Opens and migrates the database at path, printing errors. NULL on failure;
  * the caller owns the connection and closes it with db_close(). (cli.c) */
 struct db *cli_open_db(const char *path);
+/* As cli_open_db, for a sub-command that works on an installation already
+ * there: a SQLite path that names no file is refused (not created empty),
+ * and so is a database without labshare's schema. NULL on failure, with the
+ * exit status in *status; `option` ("--db") names the argument in messages. */
+struct db *cli_open_installation(const char *cmd, const char *option, const char *path,
+                                 int *status);
+/* CLI_OK when path is a PostgreSQL URI or names an existing file, else
+ * CLI_USAGE with a message on stderr. */
+int cli_names_file(const char *cmd, const char *option, const char *path);
 
 int cli_stats(int argc, char **argv, const char *default_db);      /* cli_stats.c */
 int cli_statements(int argc, char **argv, const char *default_db); /* cli_statement.c */

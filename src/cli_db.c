@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "db.h"
@@ -32,6 +31,9 @@ int cli_sql(int argc, char **argv, const char *default_db)
             return usage("sql", "unknown option");
         }
     }
+    int status = cli_names_file("sql", "--db", dbpath);
+    if (status != CLI_OK)
+        return status;
     struct db *db = NULL;
     struct ls_err err = {0};
     int rc = db_open(&db, dbpath, &err);
@@ -119,24 +121,45 @@ static int holds_installation(struct db *db)
     return rows != 0;
 }
 
-/* The installation to copy, brought up to date; NULL (said why) if `from`
- * holds none: a mistyped path must not become a new, empty database copied
- * "successfully", nor another program's SQLite file gain labshare's
- * tables. */
-static struct db *open_source(const char *from)
+/* db_copy's check, inside the copy's transaction: the rows of every table
+ * (the copy printed its counts; counted again on the far side), then the
+ * indicators of every year with bookings, to the last digit. *years counts
+ * the years compared. */
+static int check_copy(struct db *src, struct db *dst, void *ctx, struct ls_err *err)
 {
-    struct ls_err err = {0};
-    struct db *src = NULL;
-    int rc = db_open(&src, from, &err);
-    if (rc == LS_OK && db_schema_version(src) == 0)
-        rc = ls_err_set(&err, LS_EVALIDATION, "from", "%s is not a labshare database", from);
-    if (rc == LS_OK)
-        rc = db_migrate(src, &err);
-    if (rc == LS_OK)
-        return src;
-    fprintf(stderr, "labshare copy-db: %s\n", err.message);
-    db_close(src);
-    return NULL;
+    static const char *const TABLES[] = {"organisations", "labs",     "resources",
+                                         "users",         "bookings", "audit_log",
+                                         "outbox",        "feeds",    NULL};
+    for (int i = 0; TABLES[i]; i++) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", TABLES[i]);
+        int64_t n[2] = {-1, -2};
+        struct db *both[2] = {src, dst};
+        for (int k = 0; k < 2; k++) {
+            struct db_stmt *st;
+            if (db_prepare(both[k], sql, &st) == DB_OK && db_step(st) == DB_ROW)
+                n[k] = db_column_int64(st, 0);
+            db_finalize(st);
+        }
+        if (n[0] != n[1])
+            return ls_err_set(err, LS_EINTERNAL, NULL,
+                              "%s: %lld rows in the file, %lld copied; nothing was written",
+                              TABLES[i], (long long)n[0], (long long)n[1]);
+    }
+    int *years = ctx, first, last;
+    if (!year_span(src, &first, &last))
+        return LS_OK;
+    for (int y = first; y <= last; y++) {
+        char *a = indicators_text(src, y), *b = indicators_text(dst, y);
+        int same = a && b && strcmp(a, b) == 0;
+        free(a);
+        free(b);
+        if (!same)
+            return ls_err_set(err, LS_EINTERNAL, NULL,
+                              "the indicators of %d differ after the copy; nothing was written", y);
+        (*years)++;
+    }
+    return LS_OK;
 }
 
 int cli_copy_db(int argc, char **argv)
@@ -147,8 +170,9 @@ int cli_copy_db(int argc, char **argv)
             puts("usage: labshare copy-db --from FILE --to postgresql://…\n"
                  "Copies a SQLite installation into an empty PostgreSQL database (new, or with\n"
                  "labshare's schema and no organisation, user or booking in it; refuses any\n"
-                 "other), then checks that every table has as many rows and every year with\n"
-                 "bookings the same indicators on both. FILE must be a labshare database.");
+                 "other) in one transaction, which commits only once every table has as many\n"
+                 "rows and every year with bookings the same indicators on both (else nothing\n"
+                 "is written). FILE must be a labshare database.");
             return CLI_OK;
         } else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc) {
             from = argv[++i];
@@ -167,64 +191,26 @@ int cli_copy_db(int argc, char **argv)
         return usage("copy-db", "--from must be a SQLite file");
     if (db_engine_of(to) != DB_POSTGRES)
         return usage("copy-db", "--to must be a postgresql:// URI");
-    struct stat st;
-    if (stat(from, &st) != 0 || !S_ISREG(st.st_mode))
-        return usage("copy-db", "--from names no file");
     struct ls_err err = {0};
-    struct db *src = open_source(from), *dst = NULL;
+    int status = CLI_OK;
+    struct db *src = cli_open_installation("copy-db", "--from", from, &status), *dst = NULL;
     if (!src)
-        return CLI_FAIL;
+        return status;
     if (db_open(&dst, to, &err) != LS_OK) {
         fprintf(stderr, "labshare copy-db: %s\n", err.message);
         db_close(src);
         return CLI_FAIL;
     }
-    int rc = CLI_FAIL;
+    int rc = CLI_FAIL, years = 0;
     if (holds_installation(dst)) {
         fprintf(stderr, "labshare copy-db: %s is not empty: copy-db fills a new database only\n",
                 to);
         goto done;
     }
-    if (db_migrate(dst, &err) != LS_OK || db_copy(src, dst, stdout, &err) != LS_OK) {
+    if (db_migrate(dst, &err) != LS_OK ||
+        db_copy(src, dst, stdout, check_copy, &years, &err) != LS_OK) {
         fprintf(stderr, "labshare copy-db: %s\n", err.message);
         goto done;
-    }
-    /* Checked: rows of every table (the copy printed its counts; count again
-     * on the far side), then the indicators of every year with bookings. */
-    static const char *const TABLES[] = {"organisations", "labs",     "resources",
-                                         "users",         "bookings", "audit_log",
-                                         "outbox",        "feeds",    NULL};
-    for (int i = 0; TABLES[i]; i++) {
-        char sql[96];
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", TABLES[i]);
-        int64_t n[2] = {-1, -2};
-        struct db *both[2] = {src, dst};
-        for (int k = 0; k < 2; k++) {
-            struct db_stmt *st;
-            if (db_prepare(both[k], sql, &st) == DB_OK && db_step(st) == DB_ROW)
-                n[k] = db_column_int64(st, 0);
-            db_finalize(st);
-        }
-        if (n[0] != n[1]) {
-            fprintf(stderr, "labshare copy-db: %s: %lld rows in the file, %lld copied\n", TABLES[i],
-                    (long long)n[0], (long long)n[1]);
-            goto done;
-        }
-    }
-    int first, last, years = 0;
-    if (year_span(src, &first, &last)) {
-        for (int y = first; y <= last; y++) {
-            char *a = indicators_text(src, y), *b = indicators_text(dst, y);
-            int same = a && b && strcmp(a, b) == 0;
-            free(a);
-            free(b);
-            if (!same) {
-                fprintf(stderr, "labshare copy-db: the indicators of %d differ after the copy\n",
-                        y);
-                goto done;
-            }
-            years++;
-        }
     }
     printf("copied %s to %s: row counts and the indicators of %d years agree\n", from, to, years);
     rc = CLI_OK;

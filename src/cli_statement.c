@@ -71,9 +71,10 @@ int cli_statements(int argc, char **argv, const char *default_db)
     if (!csv && dialect != CSV_RFC4180)
         return usage("--locale goes with --csv");
 
-    struct db *db = cli_open_db(db_path);
+    int status = CLI_OK;
+    struct db *db = cli_open_installation("statements", "--db", db_path, &status);
     if (!db)
-        return CLI_FAIL;
+        return status;
     struct ls_err err = {0};
     struct arena a = {0};
     struct statement s;

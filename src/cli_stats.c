@@ -152,9 +152,10 @@ int cli_stats(int argc, char **argv, const char *default_db)
         q.organisation_id = org;
     }
 
-    struct db *db = cli_open_db(db_path);
+    int status = CLI_OK;
+    struct db *db = cli_open_installation("stats", "--db", db_path, &status);
     if (!db)
-        return CLI_FAIL;
+        return status;
     struct ls_err err = {0};
     struct arena a = {0};
     int rc = CLI_FAIL;

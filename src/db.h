@@ -305,8 +305,12 @@ int db_sql_complete(const char *sql);
 /* Copies every row of a SQLite database into a PostgreSQL one migrated to
  * the same version, in one transaction, parents before children; the
  * identity columns continue after the largest id. Prints a line per table
- * to log (a FILE *, may be NULL). (db_copy.c) */
-int db_copy(struct db *from, struct db *to, void *log, struct ls_err *err);
+ * to log (a FILE *, may be NULL). check (may be NULL) runs inside the
+ * transaction, on the copy analysed, before it commits: a copy it refuses
+ * (err set) is rolled back and leaves the database as it was. (db_copy.c) */
+typedef int (*db_copy_check)(struct db *from, struct db *to, void *ctx, struct ls_err *err);
+int db_copy(struct db *from, struct db *to, void *log, db_copy_check check, void *ctx,
+            struct ls_err *err);
 
 /* Announcements. On PostgreSQL, triggers announce some changes with
  * pg_notify(channel) when they commit (a migration says which); the server

@@ -159,7 +159,8 @@ static int copy_table(struct db *from, struct db *to, struct table *t, struct ls
     return LS_OK;
 }
 
-int db_copy(struct db *from, struct db *to, void *log, struct ls_err *err)
+int db_copy(struct db *from, struct db *to, void *log, db_copy_check check, void *ctx,
+            struct ls_err *err)
 {
     struct table t[MAX_TABLES];
     int n;
@@ -193,16 +194,19 @@ int db_copy(struct db *from, struct db *to, void *log, struct ls_err *err)
     }
     if (!rc)
         rc = db_exec(to, "SELECT labshare_sync_ids()", err);
-    if (!rc)
-        rc = db_exec(to, "COMMIT", err);
-    else
-        db_exec(to, "ROLLBACK", NULL);
     /* Statistics for the planner now, not when autovacuum comes round: on a
      * copy it knows nothing of, it scans whole tables, PostgreSQL's
      * serialisable checking then locks whole tables, and most bookings fail
      * it and run again (bench/RESULTS.md: 788 bookings a second and three
-     * in five run again, against 1,689 and three in a hundred). */
+     * in five run again, against 1,689 and three in a hundred). ANALYZE,
+     * unlike VACUUM, runs inside the transaction. */
     if (!rc)
         rc = db_exec(to, "ANALYZE", err);
+    if (!rc && check)
+        rc = check(from, to, ctx, err);
+    if (!rc)
+        rc = db_exec(to, "COMMIT", err);
+    else
+        db_exec(to, "ROLLBACK", NULL);
     return rc;
 }

@@ -423,9 +423,10 @@ static int cmd_notify(int argc, char **argv)
                             "messages stay queued\n");
         return CLI_FAIL;
     }
-    struct db *db = cli_open_db(dbpath);
+    int status = CLI_OK;
+    struct db *db = cli_open_installation("notify", "--db", dbpath, &status);
     if (!db)
-        return CLI_FAIL;
+        return status;
     char base[512], host[256];
     snprintf(base, sizeof base, "%s", url);
     size_t n = strlen(base);
@@ -494,9 +495,12 @@ static int cmd_db(int argc, char **argv, enum db_command which)
     }
     if (optind < argc)
         return bad_usage(cmd, "unexpected argument");
-    struct db *db = cli_open_db(dbpath);
+    /* migrate and demo set up a new database; reindex works on one there. */
+    int status = CLI_OK;
+    struct db *db = which == DBCMD_REINDEX ? cli_open_installation(cmd, "--db", dbpath, &status)
+                                           : cli_open_db(dbpath);
     if (!db)
-        return CLI_FAIL;
+        return status == CLI_OK ? CLI_FAIL : status;
     int rc = CLI_OK;
     struct ls_err err = {0};
     switch (which) {
@@ -636,9 +640,10 @@ static int cmd_backup(int argc, char **argv)
     if (optind != argc - 1)
         return bad_usage("backup", "give exactly one output file");
     const char *out = argv[optind];
-    struct db *src = cli_open_db(dbpath);
+    int status = CLI_OK;
+    struct db *src = cli_open_installation("backup", "--db", dbpath, &status);
     if (!src)
-        return CLI_FAIL;
+        return status;
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", out);
     unlink(tmp);

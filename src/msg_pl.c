@@ -268,6 +268,11 @@ const char *const msg_pairs[][MSG_NLANGS] = {
     {"migration %s failed: %s", "migracja %s nie powiodła się: %s"},
     /* cli_db.c: copy-db's source */
     {"%s is not a labshare database", "%s nie jest bazą danych labshare"},
+    /* cli_db.c: copy-db's check, before the copy commits */
+    {"%s: %lld rows in the file, %lld copied; nothing was written",
+     "%s: w pliku %lld wierszy, skopiowano %lld; nic nie zostało zapisane"},
+    {"the indicators of %d differ after the copy; nothing was written",
+     "wskaźniki roku %d różnią się po skopiowaniu; nic nie zostało zapisane"},
     {"rewriting the old schema version failed: %s",
      "nie udało się przepisać starej wersji schematu: %s"},
     /* prices, statements and State aid (price.c, statement.c, economic.c) */

@@ -42,12 +42,16 @@ static const char SQL_FACTOR_YEAR[] =
     "SELECT year, kg_per_kwh, estimated FROM grid_factors WHERE year = ?1";
 static const char SQL_FACTOR_LATEST[] =
     "SELECT year, kg_per_kwh, estimated FROM grid_factors ORDER BY year DESC LIMIT 1";
+/* A row a lab, added up in C in the labs' order: SUM() over REAL columns
+ * adds in whatever order the engine's plan reads the rows, and the last
+ * digits of the total would differ between engines and plans (copy-db
+ * compares the indicators digit for digit). */
 static const char SQL_LAB_AREAS[] =
-    "SELECT l.kind, SUM(l.area_m2), "
-    "SUM(l.area_m2 * COALESCE(l.energy_kwh_per_m2_year, d.kwh_per_m2_year, 0)), "
-    "SUM(l.energy_kwh_per_m2_year IS NULL) "
+    "SELECT l.kind, l.area_m2, "
+    "l.area_m2 * COALESCE(l.energy_kwh_per_m2_year, d.kwh_per_m2_year, 0), "
+    "CASE WHEN l.energy_kwh_per_m2_year IS NULL THEN 1 ELSE 0 END "
     "FROM labs l JOIN organisations o ON o.id = l.organisation_id "
-    "LEFT JOIN energy_defaults d ON d.kind = l.kind WHERE o.member = 1 GROUP BY l.kind";
+    "LEFT JOIN energy_defaults d ON d.kind = l.kind WHERE o.member = 1 ORDER BY l.id";
 static const char SQL_SHARED_COUNTS[] =
     "SELECT (SELECT COUNT(DISTINCT lab_id) FROM resources WHERE shared = 1), "
     "(SELECT COUNT(*) FROM resources WHERE shared = 1), (SELECT COUNT(*) FROM services)";
@@ -97,6 +101,8 @@ const char *stats_group_by_name(enum stats_group_by g)
 }
 
 /* Everything known about one resource while a report is computed. */
+#define MAX_YEARS 8 /* local years a span may touch */
+
 struct res {
     int64_t id;
     const char *name;
@@ -114,6 +120,11 @@ struct res {
     struct hours_week hours;
     int64_t avail, booked, used, cross, commercial; /* seconds */
     int64_t bookings;
+    /* Seconds booked in each year of the span (a year has its own grid
+     * factor), turned into kWh and kg once the scan is done: added up as
+     * whole seconds, the figures do not depend on the order the rows come
+     * in, which differs between engines and plans. */
+    int64_t powered[MAX_YEARS];
     double kwh, kg;
 };
 
@@ -531,8 +542,6 @@ static const char SQL_SCAN[] =
     "FROM bookings INDEXED BY bookings_stats "
     "WHERE status = 'approved' AND start >= ?3 AND start < ?2 AND end > ?1";
 
-#define MAX_YEARS 8
-
 static int scan_bookings(struct ctx *c, int64_t from, int64_t to, struct stats_utilisation *u,
                          struct pairs *pairs, struct ls_err *err)
 {
@@ -588,16 +597,22 @@ static int scan_bookings(struct ctx *c, int64_t from, int64_t to, struct stats_u
         if (r->power_kw > 0) {
             for (int i = 0; i < ny; i++) {
                 int64_t ps = s > edge[i] ? s : edge[i], pe = e < edge[i + 1] ? e : edge[i + 1];
-                if (pe > ps) {
-                    double kwh = (double)(pe - ps) / 3600.0 * r->power_kw;
-                    r->kwh += kwh;
-                    r->kg += kwh * factor[i];
-                }
+                if (pe > ps)
+                    r->powered[i] += pe - ps;
             }
         }
         pairs_add(pairs, (size_t)(r - c->res), (uint64_t)db_column_int64(st, 5));
     }
     db_reset(st);
+    for (int k = 0; k < c->nres; k++) {
+        struct res *p = &c->res[k];
+        for (int i = 0; i < ny; i++) {
+            double kwh = (double)p->powered[i] / 3600.0 * p->power_kw;
+            p->kwh += kwh;
+            p->kg += kwh * factor[i];
+            p->powered[i] = 0;
+        }
+    }
     if (rc != DB_DONE)
         return db_fail(c->db, rc, err);
     return LS_OK;
@@ -897,15 +912,15 @@ static int year_figures(struct db *db, int year, struct stats_year *y, struct ls
         if (!kind)
             continue;
         if (strcmp(kind, "commercial") == 0)
-            y->area_commercial = area;
+            y->area_commercial += area;
         else if (strcmp(kind, "scientific") == 0)
-            y->area_scientific = area;
+            y->area_scientific += area;
         else if (strcmp(kind, "teaching") == 0)
-            y->area_teaching = area;
+            y->area_teaching += area;
         else if (strcmp(kind, "office") == 0)
-            y->area_office = area;
+            y->area_office += area;
         else if (strcmp(kind, "coworking") == 0)
-            y->area_coworking = area;
+            y->area_coworking += area;
     }
     db_reset(st);
     if (step != DB_DONE) {

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, Client, assertError, cli, BIN, DEMO_PASSWORD, ENGINE } from './lib.mjs';
@@ -181,6 +181,41 @@ test('CLI: user add validates and backup writes a consistent copy', () => {
     assert.equal(r.status, 0, r.stderr);
     const q = spawnSync('sqlite3', [out, 'PRAGMA integrity_check; SELECT email FROM users;'], { encoding: 'utf8' });
     assert.equal(q.stdout, 'ok\na@b.pl\n');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('CLI: the commands that work on an installation refuse a --db that names no file or another program\'s database, and create nothing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'labshare-cli-'));
+  const missing = join(dir, 'mistyped.db'), foreign = join(dir, 'foreign.db');
+  const year = new Date().getUTCFullYear();
+  const month = `${year}-${String(new Date().getUTCMonth() + 1).padStart(2, '0')}`;
+  const smtp = { LABSHARE_SMTP_URL: 'smtp://127.0.0.1:1', LABSHARE_SMTP_FROM: 'labshare@example.org' };
+  const commands = [
+    [(db) => ['stats', 'indicators', '--year', String(year), '--db', db]],
+    [(db) => ['stats', 'utilisation', '--from', `${year}-01-01`, '--to', `${year}-02-01`, '--db', db]],
+    [(db) => ['statements', '--month', month, '--db', db]],
+    [(db) => ['notify', '--once', '--db', db], smtp],
+    [(db) => ['backup', '--db', db, join(dir, 'copy.db')]],
+    [(db) => ['reindex', '--db', db]],
+  ];
+  try {
+    spawnSync('sqlite3', [foreign, 'CREATE TABLE notes(x); INSERT INTO notes VALUES (1);']);
+    for (const [command, env] of [...commands, [(db) => ['sql', '--db', db, 'SELECT 1']]]) {
+      const args = command(missing);
+      const r = cli(args, { env });
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`labshare ${args[0]}: --db names no file: ${missing}`));
+      assert.equal(existsSync(missing), false, `${args.join(' ')} created ${missing}`);
+    }
+    for (const [command, env] of commands) {
+      const args = command(foreign);
+      const r = cli(args, { env });
+      assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /is not a labshare database/);
+      const tables = spawnSync('sqlite3', [foreign, '.tables'], { encoding: 'utf8' }).stdout.trim();
+      assert.equal(tables, 'notes', `${args.join(' ')} changed another program's database`);
+    }
+    assert.equal(existsSync(join(dir, 'copy.db')), false);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 

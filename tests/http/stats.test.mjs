@@ -279,5 +279,6 @@ test('the CLI prints what the API answers; bad usage exits 2', async () => {
     assert.match(r.stderr, /labshare stats: /);
   }
   const broken = cli(['stats', 'indicators', '--year', '2026', '--db', '/nonexistent/dir/x.db']);
-  assert.equal(broken.status, 1);
+  assert.equal(broken.status, 2);
+  assert.match(broken.stderr, /labshare stats: --db names no file: \/nonexistent\/dir\/x\.db/);
 });
