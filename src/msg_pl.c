@@ -266,7 +266,7 @@ const char *const msg_pairs[][MSG_NLANGS] = {
      "w tej kompilacji brakuje migracji %04d, która była już wydana"},
     {"cannot start a migration: %s", "nie można rozpocząć migracji: %s"},
     {"migration %s failed: %s", "migracja %s nie powiodła się: %s"},
-    /* cli_db.c: copy-db's source */
+    /* cli.c: a sub-command's --db, copy-db's --from */
     {"%s is not a labshare database", "%s nie jest bazą danych labshare"},
     /* cli_db.c: copy-db's check, before the copy commits */
     {"%s: %lld rows in the file, %lld copied; nothing was written",
