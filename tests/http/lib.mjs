@@ -39,6 +39,18 @@ export function newDatabase(dir, engine = ENGINE) {
   return PG_ADMIN.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
 }
 
+/**
+ * The same PostgreSQL database reached through the cluster's Unix socket, as
+ * a node on the database's own machine is set up (README, "More than one node").
+ */
+export function overSocket(uri) {
+  const r = spawnSync('psql', ['-X', '-Atq', uri, '-c', 'SHOW unix_socket_directories'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const u = new URL(uri);
+  const folder = r.stdout.trim().split(',')[0];
+  return `postgresql://${u.username}@/${u.pathname.slice(1)}?host=${encodeURIComponent(folder)}&port=${u.port}`;
+}
+
 /** Drops a database newDatabase() made on the test cluster (a file goes with its folder). */
 export function dropDatabase(db) {
   const m = /^postgres(?:ql)?:\/\/[^/]*\/([^?]+)/.exec(db);

@@ -1,7 +1,9 @@
 // nodes.test.mjs — two labshare processes serving one PostgreSQL database:
 // the rules hold across them because the database holds them (overlaps,
 // feeds' versions, the outbox), and one node killed outright loses nothing
-// it answered 201 for while the other keeps answering.
+// it answered 201 for while the other keeps answering. Node A reaches the
+// database over TCP, node B through its Unix socket (and hears its
+// announcements there).
 //
 // PostgreSQL pass only (./dev test runs tests/http/pg/ with LABSHARE_TEST_PG).
 import { test, before, after } from 'node:test';
@@ -9,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, addUser, newDatabase, dropDatabase, ENGINE, sqlite as sql, eventually } from '../lib.mjs';
+import { startServer, Client, addUser, newDatabase, dropDatabase, overSocket, ENGINE, sqlite as sql, eventually } from '../lib.mjs';
 import { startSmtpSink } from '../smtp-sink.mjs';
 
 assert.equal(ENGINE, 'postgresql', 'run with LABSHARE_TEST_PG set to a test cluster (./dev test does)');
@@ -35,7 +37,7 @@ before(async () => {
   // default 32 connections per address (all clients are 127.0.0.1).
   const args = ['--client-connections', '128'];
   nodeA = await startServer({ db, env, args });
-  nodeB = await startServer({ db, env, args });
+  nodeB = await startServer({ db: overSocket(db), env, args });
   sql(db, `
     INSERT INTO organisations(id, name, grp, created, updated) VALUES (1, 'Node Org', 'BIZ', 0, 0);
     INSERT INTO labs(id, organisation_id, name, kind, area_m2, created, updated) VALUES (1, 1, 'Lab', 'scientific', 50, 0, 0);
