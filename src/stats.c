@@ -100,9 +100,9 @@ const char *stats_group_by_name(enum stats_group_by g)
     return g <= STATS_BY_NONE ? group_by_names[g] : "";
 }
 
-/* Everything known about one resource while a report is computed. */
 #define MAX_YEARS 8 /* local years a span may touch */
 
+/* Everything known about one resource while a report is computed. */
 struct res {
     int64_t id;
     const char *name;
