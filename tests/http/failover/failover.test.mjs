@@ -66,6 +66,16 @@ function state() {
 const nodeState = (name) => state().find((n) => n.nodename === name);
 const logText = () => Object.entries(logs).map(([k, v]) => `--- ${k}\n${v.slice(-3000)}`).join('\n');
 
+/** eventually(), a failure showing the monitor's state and the services'
+ * output as they are when it gives up, not as they were when it began. */
+async function until(check, timeout, what) {
+  try {
+    return await eventually(check, { timeout, what });
+  } catch (e) {
+    throw new Error(`${e.message}\nstate: ${JSON.stringify(state())}\n${logText()}`);
+  }
+}
+
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'labshare-failover-'));
   for (const d of ['config', 'share', 'run']) mkdirSync(join(dir, d));
@@ -80,8 +90,7 @@ before(async () => {
   service('monitor', ['create', 'monitor', '--pgdata', join(dir, 'monitor'), '--pgport', String(monitorPort),
     '--hostname', '127.0.0.1', '--auth', 'trust', '--no-ssl']);
   const monitorUri = `postgres://autoctl_node@127.0.0.1:${monitorPort}/pg_auto_failover?sslmode=disable`;
-  await eventually(() => autoctl(['show', 'state', '--pgdata', join(dir, 'monitor')]).status === 0,
-    { timeout: 60000, what: `the monitor up\n${logText()}` });
+  await until(() => autoctl(['show', 'state', '--pgdata', join(dir, 'monitor')]).status === 0, 60000, 'the monitor up');
   // A failover in seconds rather than the default 20 s of silence: the
   // test checks that labshare follows, not pg_auto_failover's patience.
   const tune = spawnSync('psql', ['-X', '-q', `postgres://postgres@127.0.0.1:${monitorPort}/pg_auto_failover`, '-c',
@@ -104,8 +113,8 @@ before(async () => {
       '--dbname', 'labshare']);
     // The first to register becomes the primary; the second then clones it.
     const want = i === 0 ? ['single', 'primary', 'wait_primary'] : ['secondary'];
-    await eventually(() => want.includes(nodeState(name)?.reported_state ?? nodeState(name)?.current_group_state),
-      { timeout: 120000, what: `${name} ${want.join('/')}\n${JSON.stringify(state())}\n${logText()}` });
+    await until(() => want.includes(nodeState(name)?.reported_state ?? nodeState(name)?.current_group_state),
+      120000, `${name} ${want.join('/')}`);
     // A primary that loses the monitor and its standby for 5 s (default
     // 20 s) demotes itself: below the monitor's primary_demote_timeout.
     for (const step of [['config', 'set', '--pgdata', join(dir, name), 'timeout.network_partition_timeout', '5'],
@@ -114,8 +123,8 @@ before(async () => {
       assert.equal(r.status, 0, `pg_autoctl ${step[0]}: ${r.stderr}`);
     }
   }
-  await eventually(() => nodeState('db1')?.current_group_state === 'primary' && nodeState('db2')?.current_group_state === 'secondary',
-    { timeout: 120000, what: `primary and secondary\n${JSON.stringify(state())}\n${logText()}` });
+  await until(() => nodeState('db1')?.current_group_state === 'primary' && nodeState('db2')?.current_group_state === 'secondary',
+    120000, 'primary and secondary');
 
   const uri = `postgresql://postgres@127.0.0.1:${ports[0]},127.0.0.1:${ports[1]}/labshare?target_session_attrs=read-write&connect_timeout=2`;
   srv = await startServer({ db: uri });
@@ -165,7 +174,7 @@ test('the primary stopped under load: 503 with Retry-After meanwhile, the new pr
   }, { timeout: 90000, what: `db2 promoted\n${JSON.stringify(state())}` });
   // labshare's part: the first 201 for a request sent after the stop.
   const after = () => answers.filter((a) => a.sent >= stopped && a.r.status === 201);
-  await eventually(() => after().length > 0, { timeout: 60000, what: `a booking after the stop\n${JSON.stringify(state())}` });
+  await until(() => after().length > 0, 60000, 'a booking after the stop');
   const back = after()[0].at;
   // A few more on the new primary, then stop the load.
   await eventually(() => after().length >= 12, { what: 'bookings on the new primary' });
