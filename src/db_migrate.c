@@ -99,13 +99,16 @@ static const char PG_SETUP[] =
     " ORDER BY ordinal_position $$;\n"
     "CREATE OR REPLACE FUNCTION last_insert_rowid() RETURNS bigint\n"
     "    LANGUAGE sql VOLATILE AS $$ SELECT lastval() $$;\n"
-    /* SQLite's clock: seconds only. */
+    /* SQLite's clock: whole seconds, cut down (a numeric cast to bigint
+     * rounds: from the half second on it would read the next second, a
+     * moment the server's own clock has not reached). Migration 0028
+     * redefines both for databases made before. */
     "CREATE OR REPLACE FUNCTION unixepoch() RETURNS bigint\n"
-    "    LANGUAGE sql STABLE AS $$ SELECT extract(epoch FROM now())::bigint $$;\n"
+    "    LANGUAGE sql STABLE AS $$ SELECT floor(extract(epoch FROM now()))::bigint $$;\n"
     "CREATE OR REPLACE FUNCTION strftime(fmt text, t text) RETURNS bigint LANGUAGE sql STABLE AS "
     "$$\n"
-    "    SELECT CASE WHEN fmt = '%%s' THEN extract(epoch FROM CASE WHEN t = 'now' THEN now()\n"
-    "        ELSE t::timestamptz END)::bigint END $$;\n"
+    "    SELECT CASE WHEN fmt = '%%s' THEN floor(extract(epoch FROM\n"
+    "        CASE WHEN t = 'now' THEN now() ELSE t::timestamptz END))::bigint END $$;\n"
     "CREATE OR REPLACE FUNCTION glob_like(p text) RETURNS text\n"
     "    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$\n"
     "DECLARE r text := ''; c text; i int := 1; n int := length(p);\n"

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, Client, addUser, ENGINE, sqlite as sql } from '../lib.mjs';
+import { startServer, Client, addUser, dropDatabase, ENGINE, sqlite as sql } from '../lib.mjs';
 
 assert.equal(ENGINE, 'postgresql', 'run with LABSHARE_TEST_PG set to a test cluster (./dev test does)');
 
@@ -41,6 +41,7 @@ before(async () => {
 
 after(async () => {
   if (srv) await srv.stop();
+  if (db) dropDatabase(db); // the last server was given it: its stop() keeps it
 });
 
 test('ids past 2^32, doubles and Polish text read back as written', async () => {
@@ -74,4 +75,36 @@ test('ids past 2^32, doubles and Polish text read back as written', async () => 
   assert.deepEqual(list.json.items.map((x) => [x.id, x.resource_id, x.start, x.end, x.status]),
     [[b.json.id, RES, b.json.start, b.json.end, 'approved']]);
   assert.equal(list.json.items[0].resource_name, 'Spektrometr №7 — „ciecz”');
+});
+
+// SQLite's unixepoch() and strftime('%s', …) give the second a moment is
+// in; PostgreSQL's translation once rounded, reading the next second from
+// the half on — a message queued "now" by the database was not yet due for
+// the server's own clock. A database made before migration 0028 carries
+// the rounding versions: the migration replaces them.
+test('the database clock reads the second a moment is in, as SQLite does, also in a database made before 0028', async () => {
+  const psql = (q) => {
+    const r = spawnSync('psql', ['-X', '-Atq', '-v', 'ON_ERROR_STOP=1', db, '-c', q], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  const check = () => {
+    assert.equal(psql("SELECT strftime('%s', '2027-03-01 10:00:00.75+00')"), '1803895200');
+    assert.equal(psql("SELECT strftime('%s', '2027-03-01 10:00:00.25+00')"), '1803895200');
+    // now() holds still within a statement: the second it is in, whatever its fraction.
+    assert.equal(psql('SELECT unixepoch() <= extract(epoch FROM now()) AND extract(epoch FROM now()) < unixepoch() + 1'), 't');
+  };
+  check();
+  await srv.stop({ keep: true });
+  srv = null;
+  psql(`CREATE OR REPLACE FUNCTION unixepoch() RETURNS bigint LANGUAGE sql STABLE AS
+          $$ SELECT extract(epoch FROM now())::bigint $$;
+        CREATE OR REPLACE FUNCTION strftime(fmt text, t text) RETURNS bigint LANGUAGE sql STABLE AS
+          $$ SELECT CASE WHEN fmt = '%s' THEN extract(epoch FROM CASE WHEN t = 'now' THEN now()
+             ELSE t::timestamptz END)::bigint END $$;
+        UPDATE labshare_schema SET version = 27;`);
+  assert.equal(psql("SELECT strftime('%s', '2027-03-01 10:00:00.75+00')"), '1803895201');
+  srv = await startServer({ db });
+  assert.equal(psql('SELECT version >= 28 FROM labshare_schema'), 't');
+  check();
 });
