@@ -4,11 +4,41 @@
 #ifndef LS_CLI_H
 #define LS_CLI_H
 
+#include <stdio.h>
+
+#include "msg.h"
+
 #define CLI_OK 0
 #define CLI_FAIL 1
 #define CLI_USAGE 2
 
 struct db;
+struct ls_err;
+
+/* What the command line writes for people (messages, help, the demo's
+ * sign-ins) is in the locale's language: Polish when LC_ALL, LC_MESSAGES or
+ * LANG says pl (msg_lang_locale), else English. What it writes for
+ * programs stays as it is in every language: data (JSON, CSV, SQL rows)
+ * and the server's log. The English texts given to cli_say and cli_usage
+ * have their Polish forms in msg_pl.c (tests/lint reads the calls); the
+ * help pages are in both languages in cli_help.c. (cli.c) */
+enum msg_lang cli_lang(void);
+/* fprintf of fmt in the command line's language. */
+void cli_say(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The help page of a sub-command ("" for labshare's own) in that
+ * language; cli_help_text gives it in a language, NULL for no such
+ * command. (cli_help.c) */
+void cli_help(FILE *f, const char *command);
+const char *cli_help_text(const char *command, enum msg_lang lang);
+/* "labshare CMD: <message> (see 'labshare CMD --help')" on stderr; returns
+ * CLI_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "labshare CMD: <err's message>" ("labshare: …" for cmd NULL) on stderr
+ * in that language, a {field} in it named as the command line's option;
+ * returns CLI_FAIL. */
+int cli_fail(const char *cmd, const struct ls_err *err);
+/* cli_fail's message (without "labshare CMD: ") into out, size n. */
+void cli_error_text(char *out, size_t n, const struct ls_err *err, enum msg_lang lang);
 
 /* Opens and migrates the database at path, printing errors. NULL on failure;
  * the caller owns the connection and closes it with db_close(). (cli.c) */

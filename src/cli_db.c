@@ -8,27 +8,19 @@
 #include "stats.h"
 #include "stats_render.h"
 
-static int usage(const char *cmd, const char *msg)
-{
-    fprintf(stderr, "labshare %s: %s (see 'labshare %s --help')\n", cmd, msg, cmd);
-    return CLI_USAGE;
-}
-
 int cli_sql(int argc, char **argv, const char *default_db)
 {
     const char *dbpath = default_db, *sql = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            puts("usage: labshare sql [--db FILE|URI] [SQL]\n"
-                 "Runs SQL written as for SQLite (translated for PostgreSQL) from the argument or\n"
-                 "standard input, and prints the rows as the sqlite3 shell does (a|b|c).");
+            cli_help(stdout, "sql");
             return CLI_OK;
         } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             dbpath = argv[++i];
         } else if (argv[i][0] != '-' && !sql) {
             sql = argv[i];
         } else {
-            return usage("sql", "unknown option");
+            return cli_usage("sql", "unknown option '%s'", argv[i]);
         }
     }
     int status = cli_names_file("sql", "--db", dbpath);
@@ -67,10 +59,8 @@ int cli_sql(int argc, char **argv, const char *default_db)
             rc = db_script_print(db, in, stdout, &err);
         free(in);
     }
-    if (rc)
-        fprintf(stderr, "labshare sql: %s\n", err.message);
     db_close(db);
-    return rc ? CLI_FAIL : CLI_OK;
+    return rc ? cli_fail("sql", &err) : CLI_OK;
 }
 
 /* The years that have bookings, from the earliest to the latest. */
@@ -167,52 +157,47 @@ int cli_copy_db(int argc, char **argv)
     const char *from = NULL, *to = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            puts("usage: labshare copy-db --from FILE --to postgresql://…\n"
-                 "Copies a SQLite installation into an empty PostgreSQL database (new, or with\n"
-                 "labshare's schema and no organisation, user or booking in it; refuses any\n"
-                 "other) in one transaction, which commits only once every table has as many\n"
-                 "rows and every year with bookings the same indicators on both (else nothing\n"
-                 "is written). FILE must be a labshare database.");
+            cli_help(stdout, "copy-db");
             return CLI_OK;
         } else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc) {
             from = argv[++i];
         } else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc) {
             to = argv[++i];
         } else if (strcmp(argv[i], "--from") == 0 || strcmp(argv[i], "--to") == 0) {
-            return usage("copy-db", strcmp(argv[i], "--from") == 0 ? "--from needs a file"
-                                                                   : "--to needs a URI");
+            return strcmp(argv[i], "--from") == 0 ? cli_usage("copy-db", "--from needs a file")
+                                                  : cli_usage("copy-db", "--to needs a URI");
         } else {
-            return usage("copy-db", "unknown option");
+            return cli_usage("copy-db", "unknown option '%s'", argv[i]);
         }
     }
     if (!from || !to)
-        return usage("copy-db", "--from and --to are required");
+        return cli_usage("copy-db", "--from and --to are required");
     if (db_engine_of(from) != DB_SQLITE)
-        return usage("copy-db", "--from must be a SQLite file");
+        return cli_usage("copy-db", "--from must be a SQLite file");
     if (db_engine_of(to) != DB_POSTGRES)
-        return usage("copy-db", "--to must be a postgresql:// URI");
+        return cli_usage("copy-db", "--to must be a postgresql:// URI");
     struct ls_err err = {0};
     int status = CLI_OK;
     struct db *src = cli_open_installation("copy-db", "--from", from, &status), *dst = NULL;
     if (!src)
         return status;
     if (db_open(&dst, to, &err) != LS_OK) {
-        fprintf(stderr, "labshare copy-db: %s\n", err.message);
         db_close(src);
-        return CLI_FAIL;
+        return cli_fail("copy-db", &err);
     }
     int rc = CLI_FAIL, years = 0;
     if (holds_installation(dst)) {
-        fprintf(stderr, "labshare copy-db: %s is not empty: copy-db fills a new database only\n",
+        cli_say(stderr, "labshare copy-db: %s is not empty: copy-db fills a new database only\n",
                 to);
         goto done;
     }
     if (db_migrate(dst, &err) != LS_OK ||
         db_copy(src, dst, stdout, check_copy, &years, &err) != LS_OK) {
-        fprintf(stderr, "labshare copy-db: %s\n", err.message);
+        cli_fail("copy-db", &err);
         goto done;
     }
-    printf("copied %s to %s: row counts and the indicators of %d years agree\n", from, to, years);
+    cli_say(stdout, "copied %s to %s: row counts and the indicators of %d years agree\n", from, to,
+            years);
     rc = CLI_OK;
 done:
     db_close(dst);

@@ -11,16 +11,11 @@
 #include "statement.h"
 #include "timeutil.h"
 
-static const char USAGE[] =
-    "usage: labshare statements --month YYYY-MM [--organisation ID] [--csv [--locale pl]]\n"
-    "                           [--db FILE]\n"
-    "  One line per charged booking starting in the month (local time), with totals per\n"
-    "  customer and per provider organisation; --organisation: its lines as provider and as\n"
-    "  customer. --locale pl writes semicolons and decimal commas (Polish Excel).\n";
-
+/* msg: an English text marked MSG_TEXT (its Polish form in msg_pl.c). */
 static int usage(const char *msg)
 {
-    fprintf(stderr, "labshare statements: %s\n%s", msg, USAGE);
+    fprintf(stderr, "labshare statements: %s\n", msg_format(msg, cli_lang()));
+    cli_help(stderr, "statements");
     return CLI_USAGE;
 }
 
@@ -32,7 +27,7 @@ int cli_statements(int argc, char **argv, const char *default_db)
         const char *a = argv[i];
         const char **slot = NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(USAGE, stdout);
+            cli_help(stdout, "statements");
             return CLI_OK;
         } else if (strcmp(a, "--csv") == 0) {
             csv = 1;
@@ -45,12 +40,14 @@ int cli_statements(int argc, char **argv, const char *default_db)
         } else if (strcmp(a, "--db") == 0) {
             slot = &db_path;
         } else {
-            fprintf(stderr, "labshare statements: unknown option '%s'\n%s", a, USAGE);
+            cli_say(stderr, "labshare statements: unknown option '%s'\n", a);
+            cli_help(stderr, "statements");
             return CLI_USAGE;
         }
         if (slot) {
             if (i + 1 >= argc) {
-                fprintf(stderr, "labshare statements: '%s' needs a value\n%s", a, USAGE);
+                cli_say(stderr, "labshare statements: '%s' needs a value\n", a);
+                cli_help(stderr, "statements");
                 return CLI_USAGE;
             }
             *slot = argv[++i];
@@ -58,18 +55,18 @@ int cli_statements(int argc, char **argv, const char *default_db)
     }
     int year, month;
     if (!month_s)
-        return usage("--month is required");
+        return usage(MSG_TEXT("--month is required"));
     if (statement_parse_month(month_s, &year, &month) != 0)
-        return usage("--month must be a month as YYYY-MM (2000-01 to 2100-12)");
+        return usage(MSG_TEXT("--month must be a month as YYYY-MM (2000-01 to 2100-12)"));
     long long org = 0;
     char *end = NULL;
     if (org_s && ((org = strtoll(org_s, &end, 10)) < 1 || *end || !*org_s))
-        return usage("--organisation must be an organisation id");
+        return usage(MSG_TEXT("--organisation must be an organisation id"));
     enum csv_locale dialect;
     if (csv_locale_parse(locale, &dialect) != 0)
-        return usage("--locale must be pl or en");
+        return usage(MSG_TEXT("--locale must be pl or en"));
     if (!csv && dialect != CSV_RFC4180)
-        return usage("--locale goes with --csv");
+        return usage(MSG_TEXT("--locale goes with --csv"));
 
     int status = CLI_OK;
     struct db *db = cli_open_installation("statements", "--db", db_path, &status);
@@ -95,7 +92,7 @@ int cli_statements(int argc, char **argv, const char *default_db)
         }
     }
     if (rc != CLI_OK)
-        fprintf(stderr, "labshare statements: %s\n", err.message[0] ? err.message : "failed");
+        cli_fail("statements", &err);
     arena_release(&a);
     db_close(db);
     return rc;

@@ -12,17 +12,11 @@
 #include "stats_render.h"
 #include "timeutil.h"
 
-static const char USAGE[] =
-    "usage: labshare stats indicators --year Y [--csv [--locale L]] [--db FILE]\n"
-    "       labshare stats utilisation --from T --to T [--group-by G] [--include-private]\n"
-    "                                  [--organisation ID] [--csv [--locale L]] [--db FILE]\n"
-    "  T is an RFC 3339 time (2026-01-01T00:00:00+01:00) or a date (2026-01-01 = local\n"
-    "  midnight); G is resource (default), lab, organisation, group or kind; L is en\n"
-    "  (default: comma, decimal point) or pl (semicolon, decimal comma, for Polish Excel).\n";
-
+/* msg: an English text marked MSG_TEXT (its Polish form in msg_pl.c). */
 static int usage(const char *msg)
 {
-    fprintf(stderr, "labshare stats: %s\n%s", msg, USAGE);
+    fprintf(stderr, "labshare stats: %s\n", msg_format(msg, cli_lang()));
+    cli_help(stderr, "stats");
     return CLI_USAGE;
 }
 
@@ -72,15 +66,15 @@ static int print_csv(char *text, size_t len)
 int cli_stats(int argc, char **argv, const char *default_db)
 {
     if (argc < 2)
-        return usage("a report is required (indicators or utilisation)");
+        return usage(MSG_TEXT("a report is required (indicators or utilisation)"));
     const char *what = argv[1];
     if (strcmp(what, "--help") == 0 || strcmp(what, "-h") == 0) {
-        fputs(USAGE, stdout);
+        cli_help(stdout, "stats");
         return CLI_OK;
     }
     int indicators = strcmp(what, "indicators") == 0;
     if (!indicators && strcmp(what, "utilisation") != 0)
-        return usage("unknown report (indicators or utilisation)");
+        return usage(MSG_TEXT("unknown report (indicators or utilisation)"));
 
     const char *db_path = default_db, *year_s = NULL, *from_s = NULL, *to_s = NULL;
     const char *group_s = "resource", *org_s = NULL, *locale_s = "en";
@@ -89,7 +83,7 @@ int cli_stats(int argc, char **argv, const char *default_db)
         const char *a = argv[i];
         const char **slot = NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(USAGE, stdout);
+            cli_help(stdout, "stats");
             return CLI_OK;
         } else if (strcmp(a, "--csv") == 0) {
             csv = 1;
@@ -110,12 +104,14 @@ int cli_stats(int argc, char **argv, const char *default_db)
         } else if (!indicators && strcmp(a, "--organisation") == 0) {
             slot = &org_s;
         } else {
-            fprintf(stderr, "labshare stats: unknown option '%s'\n%s", a, USAGE);
+            cli_say(stderr, "labshare stats: unknown option '%s'\n", a);
+            cli_help(stderr, "stats");
             return CLI_USAGE;
         }
         if (slot) {
             if (i + 1 >= argc) {
-                fprintf(stderr, "labshare stats: '%s' needs a value\n%s", a, USAGE);
+                cli_say(stderr, "labshare stats: '%s' needs a value\n", a);
+                cli_help(stderr, "stats");
                 return CLI_USAGE;
             }
             *slot = argv[++i];
@@ -124,31 +120,31 @@ int cli_stats(int argc, char **argv, const char *default_db)
 
     enum csv_locale locale;
     if (csv_locale_parse(locale_s, &locale) != 0)
-        return usage("--locale must be en or pl");
+        return usage(MSG_TEXT("--locale must be en or pl"));
     struct stats_query q = {.include_private = priv};
     long long year = 0, org = 0;
     if (indicators) {
         if (!year_s)
-            return usage("--year is required");
+            return usage(MSG_TEXT("--year is required"));
         if (parse_int(year_s, STATS_YEAR_MIN, STATS_YEAR_MAX, &year))
-            return usage("--year must be a year from 2000 to 2100");
+            return usage(MSG_TEXT("--year must be a year from 2000 to 2100"));
     } else {
         if (!from_s || !to_s)
-            return usage("--from and --to are required");
+            return usage(MSG_TEXT("--from and --to are required"));
         if (parse_time(from_s, &q.from))
-            return usage("--from must be an RFC 3339 time or a date (YYYY-MM-DD)");
+            return usage(MSG_TEXT("--from must be an RFC 3339 time or a date (YYYY-MM-DD)"));
         if (parse_time(to_s, &q.to))
-            return usage("--to must be an RFC 3339 time or a date (YYYY-MM-DD)");
+            return usage(MSG_TEXT("--to must be an RFC 3339 time or a date (YYYY-MM-DD)"));
         if (q.to <= q.from)
-            return usage("--to must be after --from");
+            return usage(MSG_TEXT("--to must be after --from"));
         if (q.to - q.from > STATS_MAX_SPAN)
-            return usage("the span may cover at most 5 years");
+            return usage(MSG_TEXT("the span may cover at most 5 years"));
         int g = stats_group_by_parse(group_s);
         if (g < 0 || g == STATS_BY_NONE)
-            return usage("--group-by must be resource, lab, organisation, group or kind");
+            return usage(MSG_TEXT("--group-by must be resource, lab, organisation, group or kind"));
         q.group_by = (enum stats_group_by)g;
         if (org_s && parse_int(org_s, 1, INT64_MAX / 2, &org))
-            return usage("--organisation must be an organisation id");
+            return usage(MSG_TEXT("--organisation must be an organisation id"));
         q.organisation_id = org;
     }
 
@@ -175,7 +171,7 @@ int cli_stats(int argc, char **argv, const char *default_db)
         }
     }
     if (rc != CLI_OK)
-        fprintf(stderr, "labshare stats: %s\n", err.message[0] ? err.message : "failed");
+        cli_fail("stats", &err);
     arena_release(&a);
     db_close(db);
     return rc;

@@ -831,7 +831,7 @@ int demo_load(struct db *db, int quiet)
     int64_t n = db_step(st) == DB_ROW ? db_column_int64(st, 0) : -1;
     db_reset(st);
     if (n != 0) {
-        fprintf(stderr, "labshare demo: the database already has data; use an empty one\n");
+        cli_say(stderr, "labshare demo: the database already has data; use an empty one\n");
         return CLI_FAIL;
     }
     struct ls_err err = {0};
@@ -840,16 +840,14 @@ int demo_load(struct db *db, int quiet)
     /* The catalogue goes in as one transaction: all of it or nothing. */
     int rc = db_write(db, load_catalogue, &ids, &err);
     if (rc) {
-        fprintf(stderr, "labshare demo: catalogue: %s%s%s\n", err.message,
-                err.field[0] ? " — " : "", err.field);
-        return CLI_FAIL;
+        return cli_fail("demo", &err);
     }
     for (int i = 0; i < COUNT(USERS); i++) {
         const struct demo_user *d = &USERS[i];
         struct user_new u = {d->email, d->name, DEMO_PASSWORD, d->role, org_id(&ids, d->org),
                              d->lang};
         if (auth_user_create(db, &u, &ids.user[i], &err) != LS_OK) {
-            fprintf(stderr, "labshare demo: %s: %s\n", d->email, err.message);
+            fprintf(stderr, "labshare demo: %s: %s\n", d->email, ls_err_message(&err, cli_lang()));
             return CLI_FAIL;
         }
     }
@@ -859,17 +857,18 @@ int demo_load(struct db *db, int quiet)
         if (catalogue_training_grant(db, res_id(&ids, TRAINING[i][1]),
                                      user_id(&ids, TRAINING[i][0]), staff, &created,
                                      &err) != LS_OK) {
-            fprintf(stderr, "labshare demo: training %s: %s\n", TRAINING[i][0], err.message);
+            fprintf(stderr, "labshare demo: %s: %s\n", TRAINING[i][0],
+                    ls_err_message(&err, cli_lang()));
             return CLI_FAIL;
         }
     }
     if (demo_bookings(db) != 0 ||
         db_write_one(db, SQL_ECONOMIC_DEFAULT, bind_nothing, NULL, NULL, NULL, &err) != LS_OK) {
-        fprintf(stderr, "labshare demo: could not create the demo bookings\n");
+        cli_say(stderr, "labshare demo: could not create the demo bookings\n");
         return CLI_FAIL;
     }
     if (!quiet) {
-        printf("demo data loaded. Sign in with (password: %s):\n", DEMO_PASSWORD);
+        cli_say(stdout, "demo data loaded. Sign in with (password: %s):\n", DEMO_PASSWORD);
         for (int i = 0; i < COUNT(USERS); i++)
             printf("  %-28s %s\n", USERS[i].email, auth_role_name(USERS[i].role));
     }

@@ -35,38 +35,6 @@ static const char *env_or(const char *name, const char *fallback)
     return v && *v ? v : fallback;
 }
 
-static void usage_main(FILE *f)
-{
-    fputs("usage: labshare <command> [options]\n"
-          "\n"
-          "commands:\n"
-          "  serve    run the HTTP server\n"
-          "  migrate  bring the database schema up to date\n"
-          "  demo     load the demo catalogue, accounts and bookings\n"
-          "  user add create a user (password read from standard input)\n"
-          "  stats    utilisation and indicator figures (indicators, utilisation)\n"
-          "  statements  a month's statement of charged bookings (--month YYYY-MM)\n"
-          "  backup   consistent online copy of the database\n"
-          "  reindex  rebuild the catalogue's search text after an SQL import\n"
-          "  notify   deliver queued notification e-mails (one pass with --once)\n"
-          "  sql      run SQL on either engine, rows printed as a|b|c\n"
-          "  copy-db  copy a SQLite installation into an empty PostgreSQL database\n"
-          "\n"
-          "Run 'labshare <command> --help' for a command's options.\n"
-          "Environment: LABSHARE_DB (./labshare.db, or a postgresql:// URI), LABSHARE_LISTEN "
-          "(127.0.0.1:8080),\n"
-          "LABSHARE_WWW, LABSHARE_PUBLIC_URL, LABSHARE_TZ (Europe/Warsaw),\n"
-          "LABSHARE_SYNC (full|normal), LABSHARE_THREADS, LABSHARE_TRUST_PROXY (1),\n"
-          "LABSHARE_REQUEST_TIMEOUT (10 s), LABSHARE_KEEP_ALIVE_TIMEOUT (5 s),\n"
-          "LABSHARE_CLIENT_CONNECTIONS (32 per address; 0 = no limit),\n"
-          "LABSHARE_SMTP_URL, _USER, _PASSWORD (or _PASSWORD_FILE), _FROM, _STARTTLS (1),\n"
-          "LABSHARE_NOTIFY_INTERVAL_MS (30000), LABSHARE_NOTIFY_BACKOFF_S (60),\n"
-          "LABSHARE_GUEST_REGISTRATION (on|off), LABSHARE_OIDC_ISSUER, _CLIENT_ID,\n"
-          "_CLIENT_SECRET (or _CLIENT_SECRET_FILE), _NAME, _ALLOW_HTTP_LOOPBACK (1),\n"
-          "_TRUST_EMAIL (1).\n",
-          f);
-}
-
 /* A whole decimal number in [min, max] (atoi() reads "5x" as 5 and "x" as
  * 0); -1 for anything else. */
 static int parse_bounded(const char *s, int min, int max, int *out)
@@ -80,10 +48,18 @@ static int parse_bounded(const char *s, int min, int max, int *out)
     return 0;
 }
 
-static int bad_usage(const char *cmd, const char *msg)
+/* What getopt_long returned for an argument it could not take (":" in the
+ * option string: ':' for an option without its value, '?' else), named as
+ * typed; getopt's own message is off (opterr), being English only. */
+static int bad_option(const char *cmd, int c, char **argv)
 {
-    fprintf(stderr, "labshare %s: %s (see 'labshare %s --help')\n", cmd, msg, cmd);
-    return CLI_USAGE;
+    const char *arg = argv[optind - 1];
+    if (c == ':')
+        return cli_usage(cmd, "%s needs a value", arg);
+    /* An unknown short option inside a cluster ("-xy"): getopt has not
+     * moved past its argument yet, but names the letter. */
+    char letter[3] = {'-', (char)optopt, '\0'};
+    return cli_usage(cmd, "unknown option '%s'", optopt ? letter : arg);
 }
 
 static const char *default_www(void)
@@ -147,7 +123,7 @@ static int sso_from_env(struct sso_settings *s, int *guest)
         setting(s->name, sizeof s->name, getenv("LABSHARE_OIDC_NAME")) ||
         (secret_file && *secret_file &&
          read_secret_file(s->client_secret, sizeof s->client_secret, secret_file))) {
-        fprintf(stderr, "labshare serve: a LABSHARE_OIDC_* setting is too long or its file "
+        cli_say(stderr, "labshare serve: a LABSHARE_OIDC_* setting is too long or its file "
                         "cannot be read\n");
         return -1;
     }
@@ -156,7 +132,7 @@ static int sso_from_env(struct sso_settings *s, int *guest)
     const char *g = getenv("LABSHARE_GUEST_REGISTRATION");
     *guest = g && *g ? on_off(g) : -1;
     if (g && *g && *guest < 0) {
-        fprintf(stderr, "labshare serve: LABSHARE_GUEST_REGISTRATION must be on or off\n");
+        cli_say(stderr, "labshare serve: LABSHARE_GUEST_REGISTRATION must be on or off\n");
         return -1;
     }
     return 0;
@@ -217,7 +193,7 @@ static int cmd_serve(int argc, char **argv)
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
         switch (c) {
         case 'd':
             dbpath = optarg;
@@ -254,81 +230,61 @@ static int cmd_serve(int argc, char **argv)
             break;
         case 'g':
             if ((guest = on_off(optarg)) < 0)
-                return bad_usage("serve", "--guest-registration must be on or off");
+                return cli_usage("serve", "--guest-registration must be on or off");
             break;
         case 'I':
             if (setting(sso.issuer, sizeof sso.issuer, optarg))
-                return bad_usage("serve", "--oidc-issuer is too long");
+                return cli_usage("serve", "--oidc-issuer is too long");
             break;
         case 'C':
             if (setting(sso.client_id, sizeof sso.client_id, optarg))
-                return bad_usage("serve", "--oidc-client-id is too long");
+                return cli_usage("serve", "--oidc-client-id is too long");
             break;
         case 'S':
             if (setting(sso.client_secret, sizeof sso.client_secret, optarg))
-                return bad_usage("serve", "--oidc-client-secret is too long");
+                return cli_usage("serve", "--oidc-client-secret is too long");
             break;
         case 'F':
             if (read_secret_file(sso.client_secret, sizeof sso.client_secret, optarg)) {
-                fprintf(stderr, "labshare serve: cannot read %s\n", optarg);
+                cli_say(stderr, "labshare serve: cannot read %s\n", optarg);
                 return CLI_FAIL;
             }
             break;
         case 'N':
             if (setting(sso.name, sizeof sso.name, optarg))
-                return bad_usage("serve", "--oidc-name is too long");
+                return cli_usage("serve", "--oidc-name is too long");
             break;
         case 'L':
             sso.allow_http_loopback = 1;
             break;
         case 'h':
-            puts("usage: labshare serve [--db FILE] [--listen HOST:PORT] [--www DIR]\n"
-                 "                      [--public-url URL] [--threads N] [--quiet]\n"
-                 "                      [--request-timeout S] [--keep-alive-timeout S]\n"
-                 "                      [--client-connections N]\n"
-                 "                      [--import-allow-private] [--import-interval SECONDS]\n"
-                 "                      [--guest-registration on|off]\n"
-                 "                      [--oidc-issuer URL --oidc-client-id ID\n"
-                 "                       [--oidc-client-secret S | --oidc-client-secret-file F]\n"
-                 "                       [--oidc-name NAME] [--oidc-allow-http-loopback]]\n"
-                 "Migrates the database, then serves HTTP until SIGTERM or SIGINT.\n"
-                 "--listen takes port 0 for an ephemeral port (printed on start).\n"
-                 "--request-timeout: seconds for a request's head and body to arrive (10);\n"
-                 "--keep-alive-timeout: seconds an idle connection stays open (5);\n"
-                 "--client-connections: connections one address may hold (32; 0 = no\n"
-                 "limit; no limit by default with LABSHARE_TRUST_PROXY=1).\n"
-                 "Settings given here (or as LABSHARE_* variables) fix them: staff cannot\n"
-                 "change them in the browser. Prefer LABSHARE_OIDC_CLIENT_SECRET_FILE to a\n"
-                 "secret on the command line, where other users of the machine can read it.\n"
-                 "--import-allow-private lets calendar imports fetch loopback, private and\n"
-                 "link-local addresses (refused by default); --import-interval sets how\n"
-                 "often subscribed calendars are fetched (default 900 s).");
+            cli_help(stdout, "serve");
             return CLI_OK;
         default:
-            return bad_usage("serve", "unknown option");
+            return bad_option("serve", c, argv);
         }
     }
     if (optind < argc)
-        return bad_usage("serve", "unexpected argument");
+        return cli_usage("serve", "unexpected argument");
     if (cfg.threads < 1 || cfg.threads > 256)
-        return bad_usage("serve", "--threads must be 1 to 256");
+        return cli_usage("serve", "--threads must be 1 to 256");
     if (request_s && parse_bounded(request_s, 1, 300, &cfg.request_timeout) != 0)
-        return bad_usage("serve",
+        return cli_usage("serve",
                          "--request-timeout (LABSHARE_REQUEST_TIMEOUT) must be 1 to 300 seconds");
     if (keep_alive_s && parse_bounded(keep_alive_s, 1, 300, &cfg.keep_alive) != 0)
-        return bad_usage(
+        return cli_usage(
             "serve", "--keep-alive-timeout (LABSHARE_KEEP_ALIVE_TIMEOUT) must be 1 to 300 seconds");
     if (client_s && parse_bounded(client_s, 0, 100000, &cfg.client_connections) != 0)
-        return bad_usage(
+        return cli_usage(
             "serve",
             "--client-connections (LABSHARE_CLIENT_CONNECTIONS) must be 0 (no limit) to 100000");
     char *iend = NULL;
     long import_s = strtol(interval, &iend, 10);
     if (!*interval || *iend || import_s < 1 || import_s > 7 * 86400)
-        return bad_usage("serve", "--import-interval must be 1 to 604800 seconds");
+        return cli_usage("serve", "--import-interval must be 1 to 604800 seconds");
     import_configure(allow_private, (int)import_s);
     if (sso.issuer[0] && !oidc_url_allowed(sso.issuer, sso.allow_http_loopback))
-        return bad_usage("serve", "--oidc-issuer must be an https URL (http only on loopback "
+        return cli_usage("serve", "--oidc-issuer must be an https URL (http only on loopback "
                                   "with --oidc-allow-http-loopback)");
     sso_configure(&sso);
     sodium_memzero(&sso, sizeof sso);
@@ -342,8 +298,7 @@ static int cmd_serve(int argc, char **argv)
     struct ls_err lerr = {0};
     if (auth_listen(&lerr) != LS_OK || catalogue_listen(&lerr) != LS_OK ||
         db_watch_start(&lerr) != LS_OK) {
-        fprintf(stderr, "labshare: %s\n", lerr.message);
-        return CLI_FAIL;
+        return cli_fail(NULL, &lerr);
     }
     /* With SMTP configured a sender thread delivers the outbox; without,
      * messages stay queued for `labshare notify` or staff to see. */
@@ -356,13 +311,13 @@ static int cmd_serve(int argc, char **argv)
         ncfg.interval_ms = atoi(env_or("LABSHARE_NOTIFY_INTERVAL_MS", "30000"));
         ncfg.backoff_base = atoll(env_or("LABSHARE_NOTIFY_BACKOFF_S", "60"));
         if (notify_sender_start(&ncfg) != 0) {
-            fprintf(stderr, "labshare: cannot start the notification sender\n");
+            cli_say(stderr, "labshare: cannot start the notification sender\n");
             return CLI_FAIL;
         }
     }
     if (import_refresher_start() != 0) {
         notify_sender_stop();
-        fprintf(stderr, "labshare: cannot start the calendar refresher\n");
+        cli_say(stderr, "labshare: cannot start the calendar refresher\n");
         return CLI_FAIL;
     }
     cfg.on_stop = stop_workers;
@@ -392,7 +347,7 @@ static int cmd_notify(int argc, char **argv)
     const char *url = env_or("LABSHARE_PUBLIC_URL", "http://127.0.0.1:8080");
     int once = 0, c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
         switch (c) {
         case 'd':
             dbpath = optarg;
@@ -404,22 +359,19 @@ static int cmd_notify(int argc, char **argv)
             once = 1;
             break;
         case 'h':
-            puts("usage: labshare notify [--once] [--db FILE] [--public-url URL]\n"
-                 "Queues due reminders and delivers queued notification e-mails over SMTP\n"
-                 "(LABSHARE_SMTP_*): one pass with --once (for a timer), else a pass every\n"
-                 "LABSHARE_NOTIFY_INTERVAL_MS until SIGTERM.");
+            cli_help(stdout, "notify");
             return CLI_OK;
         default:
-            return bad_usage("notify", "unknown option");
+            return bad_option("notify", c, argv);
         }
     }
     if (optind < argc)
-        return bad_usage("notify", "unexpected argument");
+        return cli_usage("notify", "unexpected argument");
     struct notify_smtp smtp;
     int have = notify_smtp_from_env(&smtp);
     if (have != 0) {
         if (have > 0)
-            fprintf(stderr, "labshare notify: SMTP is not configured (LABSHARE_SMTP_URL); "
+            cli_say(stderr, "labshare notify: SMTP is not configured (LABSHARE_SMTP_URL); "
                             "messages stay queued\n");
         return CLI_FAIL;
     }
@@ -448,11 +400,11 @@ static int cmd_notify(int argc, char **argv)
         struct notify_pass p;
         struct ls_err err = {0};
         if (notify_run_pass(db, &smtp, &site, tu_now(), backoff, &p, &err) != LS_OK) {
-            fprintf(stderr, "labshare notify: %s\n", err.message);
-            rc = CLI_FAIL;
+            rc = cli_fail("notify", &err);
         } else {
-            printf("labshare notify: %d reminders queued, %d sent, %d to retry, %d failed\n",
-                   p.reminders, p.sent, p.retried, p.failed);
+            cli_say(stdout,
+                    "labshare notify: %d reminders queued, %d sent, %d to retry, %d failed\n",
+                    p.reminders, p.sent, p.retried, p.failed);
             fflush(stdout);
         }
         for (int waited = 0; !once && !notify_stop && waited < interval; waited += 100)
@@ -466,35 +418,31 @@ static int cmd_notify(int argc, char **argv)
  * is open and migrated. */
 enum db_command { DBCMD_MIGRATE, DBCMD_DEMO, DBCMD_REINDEX };
 
-static const struct {
-    const char *name, *help;
-} db_commands[] = {
-    [DBCMD_MIGRATE] = {"migrate", "Applies the numbered migrations the database has not seen yet."},
-    [DBCMD_DEMO] = {"demo",
-                    "Loads the demo catalogue, accounts and bookings into an empty database."},
-    [DBCMD_REINDEX] = {"reindex", "Rebuilds the catalogue's search text, after rows were imported "
-                                  "with SQL."},
+static const char *const db_commands[] = {
+    [DBCMD_MIGRATE] = "migrate",
+    [DBCMD_DEMO] = "demo",
+    [DBCMD_REINDEX] = "reindex",
 };
 
 static int cmd_db(int argc, char **argv, enum db_command which)
 {
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *cmd = db_commands[which].name;
+    const char *cmd = db_commands[which];
     const char *dbpath = env_or("LABSHARE_DB", "labshare.db");
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
         if (c == 'd')
             dbpath = optarg;
         else if (c == 'h') {
-            printf("usage: labshare %s [--db FILE]\n%s\n", cmd, db_commands[which].help);
+            cli_help(stdout, cmd);
             return CLI_OK;
         } else
-            return bad_usage(cmd, "unknown option");
+            return bad_option(cmd, c, argv);
     }
     if (optind < argc)
-        return bad_usage(cmd, "unexpected argument");
+        return cli_usage(cmd, "unexpected argument");
     /* migrate and demo set up a new database; reindex works on one there. */
     int status = CLI_OK;
     struct db *db = which == DBCMD_REINDEX ? cli_open_installation(cmd, "--db", dbpath, &status)
@@ -505,17 +453,16 @@ static int cmd_db(int argc, char **argv, enum db_command which)
     struct ls_err err = {0};
     switch (which) {
     case DBCMD_MIGRATE:
-        printf("labshare: %s at schema version %d\n", dbpath, db_schema_version(db));
+        cli_say(stdout, "labshare: %s at schema version %d\n", dbpath, db_schema_version(db));
         break;
     case DBCMD_DEMO:
         rc = demo_load(db, 0);
         break;
     case DBCMD_REINDEX:
         if (catalogue_reindex(db, &err) != LS_OK) {
-            fprintf(stderr, "labshare reindex: %s\n", err.message);
-            rc = CLI_FAIL;
+            rc = cli_fail("reindex", &err);
         } else {
-            printf("search text rebuilt in %s\n", dbpath);
+            cli_say(stdout, "search text rebuilt in %s\n", dbpath);
         }
         break;
     }
@@ -526,13 +473,11 @@ static int cmd_db(int argc, char **argv, enum db_command which)
 static int cmd_user(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        puts("usage: labshare user add --email E --name N --role staff|owner|researcher\n"
-             "                         [--organisation ID] [--lang pl|en] --password-stdin\n"
-             "                         [--db FILE]");
+        cli_help(stdout, "user");
         return argc < 2 ? CLI_USAGE : CLI_OK;
     }
     if (strcmp(argv[1], "add") != 0)
-        return bad_usage("user", "unknown sub-command (only 'add')");
+        return cli_usage("user", "unknown sub-command (only 'add')");
     static const struct option opts[] = {
         {"email", required_argument, 0, 'e'},
         {"name", required_argument, 0, 'n'},
@@ -550,7 +495,7 @@ static int cmd_user(int argc, char **argv)
     int pw_stdin = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc - 1, argv + 1, "+", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc - 1, argv + 1, "+:", opts, NULL)) != -1) {
         switch (c) {
         case 'e':
             u.email = optarg;
@@ -575,27 +520,27 @@ static int cmd_user(int argc, char **argv)
             errno = 0;
             long long v = strtoll(optarg, &end, 10);
             if (*end || errno || v <= 0)
-                return bad_usage("user", "--organisation must be a positive id");
+                return cli_usage("user", "--organisation must be a positive id");
             u.organisation_id = v;
             break;
         }
         case 'h':
             return cmd_user(1, argv);
         default:
-            return bad_usage("user", "unknown option");
+            return bad_option("user", c, argv + 1);
         }
     }
     if (!u.email || !u.name || !role)
-        return bad_usage("user", "--email, --name and --role are required");
+        return cli_usage("user", "--email, --name and --role are required");
     if (!pw_stdin)
-        return bad_usage("user",
+        return cli_usage("user",
                          "--password-stdin is required (passwords never go on the command line)");
     u.role = auth_role_parse(role);
     if (u.role == ROLE_NONE)
-        return bad_usage("user", "--role must be staff, owner or researcher");
+        return cli_usage("user", "--role must be staff, owner or researcher");
     char pw[AUTH_PASSWORD_MAX + 4];
     if (!fgets(pw, sizeof pw, stdin)) {
-        fprintf(stderr, "labshare user: no password on standard input\n");
+        cli_say(stderr, "labshare user: no password on standard input\n");
         return CLI_FAIL;
     }
     pw[strcspn(pw, "\r\n")] = '\0';
@@ -609,12 +554,9 @@ static int cmd_user(int argc, char **argv)
     if (rc == LS_OK)
         auth_audit(db, 0, "user.create", "user", id, "command line", "");
     db_close(db);
-    if (rc != LS_OK) {
-        fprintf(stderr, "labshare user: %s%s%s\n", err.field[0] ? err.field : "",
-                err.field[0] ? ": " : "", err.message);
-        return CLI_FAIL;
-    }
-    printf("created user %lld <%s> (%s)\n", (long long)id, u.email, role);
+    if (rc != LS_OK)
+        return cli_fail("user", &err);
+    cli_say(stdout, "created user %lld <%s> (%s)\n", (long long)id, u.email, role);
     return CLI_OK;
 }
 
@@ -625,20 +567,17 @@ static int cmd_backup(int argc, char **argv)
     const char *dbpath = env_or("LABSHARE_DB", "labshare.db");
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
         if (c == 'd')
             dbpath = optarg;
         else if (c == 'h') {
-            puts("usage: labshare backup [--db FILE] OUT\n"
-                 "Writes a consistent copy of the live database to OUT (via OUT.tmp, then\n"
-                 "renamed), using SQLite's online backup: the server keeps running. The\n"
-                 "copy is checked (PRAGMA integrity_check) before it takes the name OUT.");
+            cli_help(stdout, "backup");
             return CLI_OK;
         } else
-            return bad_usage("backup", "unknown option");
+            return bad_option("backup", c, argv);
     }
     if (optind != argc - 1)
-        return bad_usage("backup", "give exactly one output file");
+        return cli_usage("backup", "give exactly one output file");
     const char *out = argv[optind];
     int status = CLI_OK;
     struct db *src = cli_open_installation("backup", "--db", dbpath, &status);
@@ -678,7 +617,7 @@ static int cmd_backup(int argc, char **argv)
         rc = sqlite3_prepare_v2(dst, "PRAGMA integrity_check", -1, &st, NULL);
         if (rc == SQLITE_OK && (sqlite3_step(st) != SQLITE_ROW ||
                                 strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0)) {
-            fprintf(stderr, "labshare backup: the copy fails its integrity check\n");
+            cli_say(stderr, "labshare backup: the copy fails its integrity check\n");
             rc = SQLITE_CORRUPT;
         }
         sqlite3_finalize(st);
@@ -690,18 +629,18 @@ static int cmd_backup(int argc, char **argv)
     db_close(src);
     if (rc != SQLITE_OK || rename(tmp, out) != 0) {
         if (rc == SQLITE_OK)
-            fprintf(stderr, "labshare backup: cannot rename to %s: %s\n", out, strerror(errno));
+            cli_say(stderr, "labshare backup: cannot rename to %s: %s\n", out, strerror(errno));
         unlink(tmp);
         return CLI_FAIL;
     }
-    printf("backup of %s written to %s\n", dbpath, out);
+    cli_say(stdout, "backup of %s written to %s\n", dbpath, out);
     return CLI_OK;
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        usage_main(stderr);
+        cli_help(stderr, "");
         return CLI_USAGE;
     }
     /* glibc gives busy threads arenas of their own (up to 8 per core) and
@@ -712,13 +651,14 @@ int main(int argc, char **argv)
      * JSON) are mapped and unmapped, instead of glibc raising the threshold
      * after the first free and keeping them in a fragmenting heap. */
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+    opterr = 0; /* bad_option() says it, in the command line's language */
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        usage_main(stdout);
+        cli_help(stdout, "");
         return CLI_OK;
     }
     if (tu_init(env_or("LABSHARE_TZ", "Europe/Warsaw")) != 0) {
-        fprintf(stderr, "labshare: unknown time zone '%s' (install tzdata?)\n",
+        cli_say(stderr, "labshare: unknown time zone '%s' (install tzdata?)\n",
                 env_or("LABSHARE_TZ", "Europe/Warsaw"));
         return CLI_FAIL;
     }
@@ -726,7 +666,7 @@ int main(int argc, char **argv)
     if (mem)
         auth_set_cost(0, (size_t)strtoull(mem, NULL, 10));
     if (auth_init() != 0) {
-        fprintf(stderr, "labshare: libsodium failed to initialise\n");
+        cli_say(stderr, "labshare: libsodium failed to initialise\n");
         return CLI_FAIL;
     }
     if (strcmp(cmd, "serve") == 0)
@@ -751,7 +691,7 @@ int main(int argc, char **argv)
         return cli_sql(argc - 1, argv + 1, env_or("LABSHARE_DB", "labshare.db"));
     if (strcmp(cmd, "copy-db") == 0)
         return cli_copy_db(argc - 1, argv + 1);
-    fprintf(stderr, "labshare: unknown command '%s'\n", cmd);
-    usage_main(stderr);
+    cli_say(stderr, "labshare: unknown command '%s'\n", cmd);
+    cli_help(stderr, "");
     return CLI_USAGE;
 }

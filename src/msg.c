@@ -97,6 +97,14 @@ enum msg_lang msg_lang_pick(const char *user_lang, const char *accept)
     return best;
 }
 
+enum msg_lang msg_lang_locale(const char *lc_all, const char *lc_messages, const char *lang)
+{
+    const char *l = lc_all && *lc_all ? lc_all : lc_messages && *lc_messages ? lc_messages : lang;
+    if (l && strncmp(l, "pl", 2) == 0 && (l[2] == '\0' || strchr("_.@", l[2])))
+        return MSG_PL;
+    return MSG_EN;
+}
+
 void msg_put_field(char *out, size_t n, const char *text, const char *label)
 {
     static const char key[] = "{field}";

@@ -10,7 +10,8 @@
  *
  * The language of an answer: the signed-in user's `lang`, else the first of
  * pl/en in Accept-Language, else Polish (../shared/API.md § Errors in the
- * user's language). */
+ * user's language). The command line speaks its locale's language
+ * (msg_lang_locale). */
 #ifndef LS_MSG_H
 #define LS_MSG_H
 
@@ -37,6 +38,12 @@ const char *msg_lang_code(enum msg_lang lang);
  * non-NULL), else the first of "pl"/"en" in an Accept-Language header by
  * its q-values, else Polish. */
 enum msg_lang msg_lang_pick(const char *user_lang, const char *accept_language);
+
+/* The language of a locale as the environment names it: the first of
+ * LC_ALL, LC_MESSAGES and LANG that is set and not empty (the order
+ * setlocale reads them in) decides; Polish for "pl" ("pl_PL.UTF-8",
+ * "pl"), English for anything else, none set included (a script's "C"). */
+enum msg_lang msg_lang_locale(const char *lc_all, const char *lc_messages, const char *lang);
 
 /* Labels of names that no shape describes (headers, paging parameters),
  * or NULL. */

@@ -86,6 +86,23 @@ static void msg__language_of_the_answer(void **state)
     assert_int_equal(msg_lang_parse("xx"), MSG_PL);
 }
 
+static void msg__language_of_the_command_line(void **state)
+{
+    (void)state;
+    assert_int_equal(msg_lang_locale(NULL, NULL, "pl_PL.UTF-8"), MSG_PL);
+    assert_int_equal(msg_lang_locale(NULL, NULL, "pl"), MSG_PL);
+    assert_int_equal(msg_lang_locale(NULL, NULL, "pl_PL@euro"), MSG_PL);
+    assert_int_equal(msg_lang_locale(NULL, NULL, NULL), MSG_EN); /* nothing set: C */
+    assert_int_equal(msg_lang_locale(NULL, NULL, "C.UTF-8"), MSG_EN);
+    assert_int_equal(msg_lang_locale(NULL, NULL, "de_DE.UTF-8"), MSG_EN);
+    assert_int_equal(msg_lang_locale(NULL, NULL, "plx"), MSG_EN); /* not the language pl */
+    /* LC_ALL over LC_MESSAGES over LANG; an empty one counts as not set. */
+    assert_int_equal(msg_lang_locale("C", "pl_PL.UTF-8", "pl_PL.UTF-8"), MSG_EN);
+    assert_int_equal(msg_lang_locale("", "pl_PL.UTF-8", "en_GB.UTF-8"), MSG_PL);
+    assert_int_equal(msg_lang_locale(NULL, "en_US.UTF-8", "pl_PL.UTF-8"), MSG_EN);
+    assert_int_equal(msg_lang_locale("", "", "pl_PL.UTF-8"), MSG_PL);
+}
+
 static void msg__field_label_replaces_the_placeholder(void **state)
 {
     (void)state;
@@ -157,6 +174,7 @@ int main(void)
         cmocka_unit_test(msg__every_pair_takes_the_same_arguments),
         cmocka_unit_test(msg__lookup_finds_the_polish_form),
         cmocka_unit_test(msg__language_of_the_answer),
+        cmocka_unit_test(msg__language_of_the_command_line),
         cmocka_unit_test(msg__polish_numbers_take_a_decimal_comma),
         cmocka_unit_test(msg__field_label_replaces_the_placeholder),
         cmocka_unit_test(msg__errors_are_written_in_both_languages),

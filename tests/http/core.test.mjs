@@ -219,6 +219,60 @@ test('CLI: the commands that work on an installation refuse a --db that names no
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
+test('CLI: people read it in the locale\'s language (LC_ALL, LC_MESSAGES, LANG), programs read the same data in any', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'labshare-cli-'));
+  const db = join(dir, 'demo.db');
+  const PL = { LC_ALL: '', LC_MESSAGES: '', LANG: 'pl_PL.UTF-8' };
+  const EN = { LC_ALL: 'C', LC_MESSAGES: '', LANG: 'pl_PL.UTF-8' }; // LC_ALL wins over LANG
+  try {
+    let r = cli(['serve', '--bogus'], { env: PL });
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, "labshare serve: nieznana opcja '--bogus' (zob. 'labshare serve --help')\n");
+    r = cli(['serve', '--bogus'], { env: EN });
+    assert.equal(r.stderr, "labshare serve: unknown option '--bogus' (see 'labshare serve --help')\n");
+    r = cli(['serve', '--listen'], { env: { ...PL, LC_MESSAGES: 'en_GB.UTF-8' } }); // LC_MESSAGES over LANG
+    assert.equal(r.stderr, "labshare serve: --listen needs a value (see 'labshare serve --help')\n");
+
+    // Every help page, in both languages.
+    assert.match(cli(['--help'], { env: PL }).stdout, /^użycie: labshare <polecenie> \[opcje\]\n/);
+    assert.match(cli(['--help'], { env: EN }).stdout, /^usage: labshare <command> \[options\]\n/);
+    for (const cmd of ['serve', 'migrate', 'demo', 'user', 'stats', 'statements', 'backup', 'reindex', 'notify', 'sql', 'copy-db']) {
+      const pl = cli([cmd, '--help'], { env: PL }), en = cli([cmd, '--help'], { env: EN });
+      assert.equal(pl.status, 0, `${cmd}: ${pl.stderr}`);
+      assert.ok(pl.stdout.startsWith(`użycie: labshare ${cmd}`), `${cmd}: ${pl.stdout}`);
+      assert.ok(en.stdout.startsWith(`usage: labshare ${cmd}`), `${cmd}: ${en.stdout}`);
+    }
+
+    // What the demo prints for people; the sign-ins themselves are the same.
+    r = cli(['demo', '--db', db], { env: PL });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^dane demonstracyjne wczytane\. Zaloguj się jako \(hasło: .+\):\n/);
+    assert.match(r.stdout, /staff@labshare\.demo +staff\n/);
+    assert.match(cli(['migrate', '--db', db], { env: PL }).stdout, /^labshare: .*demo\.db w wersji schematu \d+\n$/);
+
+    // An error about a field names its option, never a placeholder.
+    const add = (env) => cli(['user', 'add', '--db', db, '--email', 'no-at-sign', '--name', 'X', '--role', 'staff',
+      '--password-stdin'], { env, input: 'a-long-enough-password\n' });
+    r = add(EN);
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, 'labshare user: --email must be an e-mail address\n');
+    r = add(PL);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^labshare user: --email: \S/);
+    assert.doesNotMatch(r.stderr, /\{field\}/);
+
+    // Data is data: the same JSON and CSV whatever the locale.
+    const year = String(new Date().getUTCFullYear());
+    for (const extra of [[], ['--csv']]) {
+      const args = ['stats', 'indicators', '--year', year, '--db', db, ...extra];
+      const pl = cli(args, { env: PL }), en = cli(args, { env: EN });
+      assert.equal(pl.status, 0, pl.stderr);
+      assert.ok(pl.stdout.length > 50);
+      assert.equal(pl.stdout, en.stdout);
+    }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
 test('SIGTERM stops the server cleanly (exit 0)', async () => {
   const s = await startServer();
   await s.stop(); // asserts exit code 0 and no sanitizer report

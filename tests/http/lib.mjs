@@ -19,6 +19,10 @@ const baseEnv = {
   LABSHARE_ARGON2_MEMLIMIT: '65536',
   LABSHARE_TZ: 'Europe/Warsaw',
   LABSHARE_SYNC: 'normal',
+  // The command line writes for people in the locale's language; the tests
+  // read its English (core.test.mjs checks the Polish), whatever this
+  // machine's locale.
+  LC_ALL: 'C.UTF-8',
 };
 
 // The PostgreSQL pass of ./dev test sets LABSHARE_TEST_PG to the admin URI

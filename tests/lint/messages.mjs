@@ -76,16 +76,27 @@ export function sources(ext = '.c') {
   return readdirSync(SRC).filter((f) => f.endsWith(ext)).map((f) => ({ file: f, text: readFileSync(join(SRC, f), 'utf8') }));
 }
 
+// The calls whose format (or text) is a message, and which argument it is:
+// the API's errors, and what the command line writes for people (cli.h).
+const CALLS = [
+  { name: 'ls_err_set', arg: 3, kind: 'api' },
+  { name: 'cli_say', arg: 1, kind: 'cli' },
+  { name: 'cli_usage', arg: 1, kind: 'cli' },
+];
+
 export function messages() {
   const found = [];
   for (const { file, text } of sources()) {
-    for (let at = text.indexOf('ls_err_set('); at >= 0; at = text.indexOf('ls_err_set(', at + 1)) {
-      if (/[\w]/.test(text[at - 1] || '')) continue; // another name ending so
-      if (text.slice(at - 4, at) === 'int ' || text.slice(at - 6, at).includes('*')) continue; // its definition
-      const args = callArgs(text, at + 'ls_err_set'.length);
-      if (args.length < 4) continue;
-      const line = text.slice(0, at).split('\n').length;
-      for (const f of formats(args[3])) found.push({ file, line, format: f });
+    for (const { name, arg, kind } of CALLS) {
+      for (let at = text.indexOf(`${name}(`); at >= 0; at = text.indexOf(`${name}(`, at + 1)) {
+        if (/[\w]/.test(text[at - 1] || '')) continue; // another name ending so
+        const before = text.slice(text.lastIndexOf('\n', at) + 1, at);
+        if (/^(int|void|enum \w+|const char \*) $/.test(before) || text.slice(at - 6, at).includes('*')) continue; // its definition
+        const args = callArgs(text, at + name.length);
+        if (args.length <= arg) continue;
+        const line = text.slice(0, at).split('\n').length;
+        for (const f of formats(args[arg])) found.push({ file, line, format: f, kind });
+      }
     }
   }
   // Texts put into Polish later by msg_pl(): MSG_TEXT("…") in a source or header.
@@ -94,7 +105,7 @@ export function messages() {
       if (/[\w]/.test(text[at - 1] || '') || text.slice(at - 8, at) === '#define ') continue;
       const args = callArgs(text, at + 'MSG_TEXT'.length);
       const line = text.slice(0, at).split('\n').length;
-      for (const f of formats(args[0])) found.push({ file, line, format: f });
+      for (const f of formats(args[0])) found.push({ file, line, format: f, kind: 'api' });
     }
   }
   return found;

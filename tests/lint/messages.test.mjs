@@ -14,8 +14,9 @@ test('every message of the API has its Polish form', () => {
   assert.deepEqual(missing.map((m) => `${m.file}:${m.line}: ${m.format}`), []);
 });
 
-test('no message quotes a JSON name: fields are named by their label', () => {
-  const quoted = messages().filter((m) => /'[a-z_%][a-z_0-9]*'/.test(m.format));
+test('no message of the API quotes a JSON name: fields are named by their label', () => {
+  // The command line's messages name its options and commands as typed.
+  const quoted = messages().filter((m) => m.kind === 'api' && /'[a-z_%][a-z_0-9]*'/.test(m.format));
   assert.deepEqual(quoted.map((m) => `${m.file}:${m.line}: ${m.format}`), []);
 });
 
