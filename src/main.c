@@ -303,9 +303,9 @@ static int cmd_serve(int argc, char **argv)
     /* With SMTP configured a sender thread delivers the outbox; without,
      * messages stay queued for `labshare notify` or staff to see. */
     struct notify_sender_config ncfg = {0};
-    int smtp = notify_smtp_from_env(&ncfg.smtp);
+    int smtp = notify_smtp_from_env(&ncfg.smtp, &lerr);
     if (smtp < 0)
-        return CLI_FAIL;
+        return cli_fail("serve", &lerr);
     if (smtp == 0) {
         ncfg.public_url = http_public_url(); /* filled in once listening */
         ncfg.interval_ms = atoi(env_or("LABSHARE_NOTIFY_INTERVAL_MS", "30000"));
@@ -368,11 +368,13 @@ static int cmd_notify(int argc, char **argv)
     if (optind < argc)
         return cli_usage("notify", "unexpected argument");
     struct notify_smtp smtp;
-    int have = notify_smtp_from_env(&smtp);
-    if (have != 0) {
-        if (have > 0)
-            cli_say(stderr, "labshare notify: SMTP is not configured (LABSHARE_SMTP_URL); "
-                            "messages stay queued\n");
+    struct ls_err serr = {0};
+    int have = notify_smtp_from_env(&smtp, &serr);
+    if (have < 0)
+        return cli_fail("notify", &serr);
+    if (have > 0) {
+        cli_say(stderr, "labshare notify: SMTP is not configured (LABSHARE_SMTP_URL); "
+                        "messages stay queued\n");
         return CLI_FAIL;
     }
     int status = CLI_OK;

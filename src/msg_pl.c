@@ -506,6 +506,14 @@ const char *const msg_pairs[][MSG_NLANGS] = {
      "{field}: każda pozycja musi mieć od 1 do %d znaków w jednym wierszu"},
     {"{field} needs COUNT or UNTIL: a series has at most %d occurrences within two years",
      "{field}: reguła wymaga COUNT albo UNTIL; seria ma najwyżej %d terminów w ciągu dwóch lat"},
+    /* notify.c, notify_smtp.c: the SMTP settings, read at start-up */
+    {"LABSHARE_SMTP_URL must start with smtp:// or smtps://",
+     "LABSHARE_SMTP_URL musi zaczynać się od smtp:// albo smtps://"},
+    {"LABSHARE_SMTP_PASSWORD_FILE %s is empty", "plik LABSHARE_SMTP_PASSWORD_FILE %s jest pusty"},
+    {"cannot read LABSHARE_SMTP_PASSWORD_FILE %s: %s",
+     "nie można odczytać pliku LABSHARE_SMTP_PASSWORD_FILE %s: %s"},
+    {"LABSHARE_SMTP_FROM must be the sender address (a@b or Name <a@b>)",
+     "LABSHARE_SMTP_FROM musi być adresem nadawcy (a@b albo Nazwa <a@b>)"},
     /* The command line (cli.h): its messages (help pages: cli_help.c) */
     {"labshare %s: %s (see 'labshare %s --help')\n",
      "labshare %s: %s (zob. 'labshare %s --help')\n"},

@@ -958,9 +958,9 @@ char *notify_mime(struct arena *a, const struct notify_site *s, const char *to, 
     return (char *)done(&b);
 }
 
-int notify_smtp_from_env(struct notify_smtp *out)
+int notify_smtp_from_env(struct notify_smtp *out, struct ls_err *err)
 {
-    int rc = notify_smtp_read_env(out);
+    int rc = notify_smtp_read_env(out, err);
     if (rc)
         return rc;
     struct arena a = {0};
@@ -970,8 +970,8 @@ int notify_smtp_from_env(struct notify_smtp *out)
         snprintf(out->envelope, sizeof out->envelope, "%s", addr);
     arena_release(&a);
     if (!ok) {
-        fprintf(stderr, "labshare: LABSHARE_SMTP_FROM must be the sender address "
-                        "(a@b or Name <a@b>)\n");
+        ls_err_set(err, LS_EVALIDATION, NULL,
+                   "LABSHARE_SMTP_FROM must be the sender address (a@b or Name <a@b>)");
         return -1;
     }
     return 0;

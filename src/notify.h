@@ -239,8 +239,8 @@ int notify_email_ok(const char *s);
 /* The SMTP settings from the environment (notify_smtp_read_env) with the
  * sender checked: LABSHARE_SMTP_FROM must be "a@b" or "Name <a@b>"; its
  * address becomes the envelope sender. 0 configured, 1 not (no URL), -1 a
- * bad setting (message on stderr). */
-int notify_smtp_from_env(struct notify_smtp *out);
+ * bad setting (the reason in err). */
+int notify_smtp_from_env(struct notify_smtp *out, struct ls_err *err);
 
 struct notify_pass {
     int reminders, sent, retried, failed;

@@ -9,6 +9,8 @@
 
 #include <curl/curl.h>
 
+#include "err.h"
+
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 
 static void curl_init(void)
@@ -110,7 +112,7 @@ static const char *env(const char *name)
     return v && *v ? v : NULL;
 }
 
-int notify_smtp_read_env(struct notify_smtp *out)
+int notify_smtp_read_env(struct notify_smtp *out, struct ls_err *err)
 {
     static char password[512];
     memset(out, 0, sizeof *out);
@@ -118,7 +120,8 @@ int notify_smtp_read_env(struct notify_smtp *out)
     if (!out->url)
         return 1;
     if (strncmp(out->url, "smtp://", 7) != 0 && strncmp(out->url, "smtps://", 8) != 0) {
-        fprintf(stderr, "labshare: LABSHARE_SMTP_URL must start with smtp:// or smtps://\n");
+        ls_err_set(err, LS_EVALIDATION, NULL,
+                   "LABSHARE_SMTP_URL must start with smtp:// or smtps://");
         return -1;
     }
     out->user = env("LABSHARE_SMTP_USER");
@@ -127,8 +130,12 @@ int notify_smtp_read_env(struct notify_smtp *out)
     if (!out->password && file) {
         FILE *f = fopen(file, "r");
         if (!f || !fgets(password, sizeof password, f)) {
-            fprintf(stderr, "labshare: cannot read LABSHARE_SMTP_PASSWORD_FILE %s: %s\n", file,
-                    f ? "empty" : strerror(errno));
+            if (f)
+                ls_err_set(err, LS_EVALIDATION, NULL, "LABSHARE_SMTP_PASSWORD_FILE %s is empty",
+                           file);
+            else
+                ls_err_set(err, LS_EVALIDATION, NULL,
+                           "cannot read LABSHARE_SMTP_PASSWORD_FILE %s: %s", file, strerror(errno));
             if (f)
                 fclose(f);
             return -1;

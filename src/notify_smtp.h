@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+struct ls_err;
+
 struct notify_smtp {
     const char *url;  /* smtp://host:port or smtps://host:port; NULL = not configured */
     const char *user; /* NULL = no authentication */
@@ -27,8 +29,8 @@ int notify_smtp_send(const struct notify_smtp *smtp, const char *to, const char 
 /* Reads LABSHARE_SMTP_URL, _USER, _PASSWORD (or _PASSWORD_FILE), _FROM and
  * _STARTTLS as they are (the caller checks the sender and fills envelope).
  * 0 when a URL is set, 1 when not, -1 on a bad URL or an unreadable password
- * file (message on stderr). Strings are static or from getenv. */
-int notify_smtp_read_env(struct notify_smtp *out);
+ * file (the reason in err). Strings are static or from getenv. */
+int notify_smtp_read_env(struct notify_smtp *out, struct ls_err *err);
 
 /* While set, a transfer in progress gives up at once (the message is
  * retried later) instead of holding a shutdown for up to the timeout. */

@@ -8,6 +8,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ICAL from 'ical.js';
 import { startServer, Client, addUser, assertError, cli, eventually, BIN } from './lib.mjs';
 import { startSmtpSink } from './smtp-sink.mjs';
@@ -402,4 +405,29 @@ test('without SMTP messages stay queued and `labshare notify --once` delivers th
   } finally {
     await other.stop();
   }
+});
+
+test('a bad SMTP setting stops `serve` and `notify` at start, naming the setting, in the locale\'s language', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'labshare-smtp-'));
+  const db = join(dir, 'x.db');
+  const PL = { LC_ALL: '', LC_MESSAGES: '', LANG: 'pl_PL.UTF-8' };
+  try {
+    assert.equal(cli(['migrate', '--db', db]).status, 0);
+    const cases = [
+      [{ LABSHARE_SMTP_URL: 'http://mail.example.org' }, /LABSHARE_SMTP_URL must start with smtp:\/\/ or smtps:\/\//,
+        /LABSHARE_SMTP_URL musi zaczynać się od smtp:\/\/ albo smtps:\/\//],
+      [{ LABSHARE_SMTP_URL: 'smtp://127.0.0.1:1', LABSHARE_SMTP_FROM: 'not an address' },
+        /LABSHARE_SMTP_FROM must be the sender address/, /LABSHARE_SMTP_FROM musi być adresem nadawcy/],
+      [{ LABSHARE_SMTP_URL: 'smtp://127.0.0.1:1', LABSHARE_SMTP_PASSWORD_FILE: join(dir, 'missing') },
+        /cannot read LABSHARE_SMTP_PASSWORD_FILE .*missing: No such file/, /nie można odczytać pliku LABSHARE_SMTP_PASSWORD_FILE/],
+    ];
+    for (const [env, en, pl] of cases) {
+      for (const args of [['notify', '--once', '--db', db], ['serve', '--db', db, '--listen', '127.0.0.1:0']]) {
+        const r = cli(args, { env });
+        assert.equal(r.status, 1, `${args[0]} ${JSON.stringify(env)}: ${r.stderr}`);
+        assert.match(r.stderr, new RegExp(`^labshare ${args[0]}: ${en.source}`));
+        assert.match(cli(args, { env: { ...env, ...PL } }).stderr, new RegExp(`^labshare ${args[0]}: ${pl.source}`));
+      }
+    }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });
