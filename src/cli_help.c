@@ -47,11 +47,11 @@ static const struct {
       "  demo     wczytuje demonstracyjny katalog, konta i rezerwacje\n"
       "  user add tworzy użytkownika (hasło ze standardowego wejścia)\n"
       "  stats    wykorzystanie i wskaźniki (indicators, utilisation)\n"
-      "  statements  zestawienie miesiąca: rezerwacje z opłatą (--month RRRR-MM)\n"
-      "  backup   spójna kopia bazy danych w trakcie pracy\n"
-      "  reindex  odbudowuje tekst wyszukiwania katalogu po imporcie przez SQL\n"
+      "  statements  miesięczne zestawienie płatnych rezerwacji (--month RRRR-MM)\n"
+      "  backup   spójna kopia bazy danych bez zatrzymywania serwera\n"
+      "  reindex  odbudowuje indeks wyszukiwania katalogu po imporcie przez SQL\n"
       "  notify   wysyła powiadomienia e-mail z kolejki (jeden przebieg z --once)\n"
-      "  sql      wykonuje SQL na każdym silniku, wiersze jako a|b|c\n"
+      "  sql      wykonuje SQL w SQLite albo PostgreSQL, wiersze jako a|b|c\n"
       "  copy-db  kopiuje instalację SQLite do pustej bazy PostgreSQL\n"
       "\n"
       "Opcje polecenia: 'labshare <polecenie> --help'.\n"
@@ -99,23 +99,25 @@ static const struct {
       "                      [--oidc-issuer URL --oidc-client-id ID\n"
       "                       [--oidc-client-secret S | --oidc-client-secret-file F]\n"
       "                       [--oidc-name NAZWA] [--oidc-allow-http-loopback]]\n"
-      "Aktualizuje schemat bazy danych, potem obsługuje HTTP do SIGTERM albo SIGINT.\n"
+      "Aktualizuje schemat bazy danych, potem obsługuje żądania HTTP aż do sygnału SIGTERM albo "
+      "SIGINT.\n"
       "--listen przyjmuje port 0: wolny port wybrany przez system (wypisany przy starcie).\n"
       "--request-timeout: sekundy na nadejście nagłówka i treści żądania (10);\n"
       "--keep-alive-timeout: sekundy, przez które bezczynne połączenie pozostaje otwarte (5);\n"
       "--client-connections: połączenia, które może utrzymywać jeden adres (32; 0 = bez\n"
       "limitu; domyślnie bez limitu przy LABSHARE_TRUST_PROXY=1).\n"
-      "Ustawienia podane tutaj (albo jako zmienne LABSHARE_*) są stałe: personel nie\n"
-      "może ich zmienić w przeglądarce. Zamiast sekretu w wierszu poleceń, który widzą\n"
-      "inni użytkownicy maszyny, lepiej użyć LABSHARE_OIDC_CLIENT_SECRET_FILE.\n"
-      "--import-allow-private pozwala importom kalendarzy pobierać adresy pętli zwrotnej,\n"
-      "prywatne i link-local (domyślnie odrzucane); --import-interval ustala, jak często\n"
-      "pobierane są subskrybowane kalendarze (domyślnie 900 s).\n"}},
+      "Ustawienia podane tutaj (albo jako zmienne LABSHARE_*) są stałe: biuro klastra\n"
+      "nie może ich zmienić w przeglądarce. Zamiast podawać sekret w wierszu poleceń,\n"
+      "gdzie mogą go odczytać inni użytkownicy systemu, lepiej użyć\n"
+      "LABSHARE_OIDC_CLIENT_SECRET_FILE.\n"
+      "--import-allow-private pozwala pobierać importowane kalendarze z adresów pętli\n"
+      "zwrotnej, prywatnych i link-local (domyślnie odrzucanych); --import-interval\n"
+      "ustala, jak często pobierane są subskrybowane kalendarze (domyślnie 900 s).\n"}},
     {"migrate",
      {"usage: labshare migrate [--db FILE]\n"
       "Applies the numbered migrations the database has not seen yet.\n",
       "użycie: labshare migrate [--db PLIK]\n"
-      "Stosuje numerowane migracje, których baza danych jeszcze nie widziała.\n"}},
+      "Stosuje numerowane migracje, których jeszcze nie zastosowano w bazie danych.\n"}},
     {"demo",
      {"usage: labshare demo [--db FILE]\n"
       "Loads the demo catalogue, accounts and bookings into an empty database.\n",
@@ -138,8 +140,8 @@ static const struct {
       "użycie: labshare stats indicators --year R [--csv [--locale L]] [--db PLIK]\n"
       "       labshare stats utilisation --from T --to T [--group-by G] [--include-private]\n"
       "                                  [--organisation ID] [--csv [--locale L]] [--db PLIK]\n"
-      "  T to czas RFC 3339 (2026-01-01T00:00:00+01:00) albo data (2026-01-01 = lokalna\n"
-      "  północ); G to resource (domyślnie), lab, organisation, group albo kind; L to en\n"
+      "  T to czas RFC 3339 (2026-01-01T00:00:00+01:00) albo data (2026-01-01 = północ\n"
+      "  czasu lokalnego); G to resource (domyślnie), lab, organisation, group albo kind; L to en\n"
       "  (domyślnie: przecinek, kropka dziesiętna) albo pl (średnik, przecinek dziesiętny,\n"
       "  dla polskiego Excela).\n"}},
     {"statements",
@@ -150,9 +152,9 @@ static const struct {
       "  customer. --locale pl writes semicolons and decimal commas (Polish Excel).\n",
       "użycie: labshare statements --month RRRR-MM [--organisation ID] [--csv [--locale pl]]\n"
       "                           [--db PLIK]\n"
-      "  Jeden wiersz na każdą rezerwację z opłatą zaczynającą się w miesiącu (czas lokalny),\n"
-      "  z sumami na klienta i na organizację usługodawcy; --organisation: jej wiersze jako\n"
-      "  usługodawcy i jako klienta. --locale pl zapisuje średniki i przecinki dziesiętne\n"
+      "  Jeden wiersz na każdą płatną rezerwację rozpoczętą w podanym miesiącu (czas lokalny),\n"
+      "  z sumami według klientów i według dostawców; --organisation: jej wiersze jako\n"
+      "  dostawcy i jako klienta. --locale pl zapisuje średniki i przecinki dziesiętne\n"
       "  (polski Excel).\n"}},
     {"backup",
      {"usage: labshare backup [--db FILE] OUT\n"
@@ -160,30 +162,31 @@ static const struct {
       "renamed), using SQLite's online backup: the server keeps running. The\n"
       "copy is checked (PRAGMA integrity_check) before it takes the name OUT.\n",
       "użycie: labshare backup [--db PLIK] WYNIK\n"
-      "Zapisuje spójną kopię działającej bazy danych do pliku WYNIK (przez WYNIK.tmp,\n"
-      "potem zmiana nazwy), kopią online SQLite: serwer działa dalej. Kopia jest\n"
-      "sprawdzana (PRAGMA integrity_check), zanim przyjmie nazwę WYNIK.\n"}},
+      "Zapisuje spójną kopię działającej bazy danych do pliku WYNIK (najpierw do\n"
+      "WYNIK.tmp, potem zmienia nazwę) za pomocą kopii online SQLite (online backup):\n"
+      "serwer działa dalej. Kopia jest sprawdzana (PRAGMA integrity_check), zanim\n"
+      "przyjmie nazwę WYNIK.\n"}},
     {"reindex",
      {"usage: labshare reindex [--db FILE]\n"
       "Rebuilds the catalogue's search text, after rows were imported with SQL.\n",
       "użycie: labshare reindex [--db PLIK]\n"
-      "Odbudowuje tekst wyszukiwania katalogu po imporcie wierszy przez SQL.\n"}},
+      "Odbudowuje indeks wyszukiwania katalogu po imporcie wierszy przez SQL.\n"}},
     {"notify",
      {"usage: labshare notify [--once] [--db FILE] [--public-url URL]\n"
       "Queues due reminders and delivers queued notification e-mails over SMTP\n"
       "(LABSHARE_SMTP_*): one pass with --once (for a timer), else a pass every\n"
       "LABSHARE_NOTIFY_INTERVAL_MS until SIGTERM.\n",
       "użycie: labshare notify [--once] [--db PLIK] [--public-url URL]\n"
-      "Dodaje do kolejki należne przypomnienia i wysyła powiadomienia e-mail z kolejki\n"
-      "przez SMTP (LABSHARE_SMTP_*): jeden przebieg z --once (dla timera), inaczej\n"
-      "przebieg co LABSHARE_NOTIFY_INTERVAL_MS aż do SIGTERM.\n"}},
+      "Dodaje do kolejki przypomnienia, na które nadszedł czas, i wysyła powiadomienia\n"
+      "e-mail z kolejki przez SMTP (LABSHARE_SMTP_*): jeden przebieg z --once (dla\n"
+      "timera), inaczej przebieg co LABSHARE_NOTIFY_INTERVAL_MS aż do sygnału SIGTERM.\n"}},
     {"sql",
      {"usage: labshare sql [--db FILE|URI] [SQL]\n"
       "Runs SQL written as for SQLite (translated for PostgreSQL) from the argument or\n"
       "standard input, and prints the rows as the sqlite3 shell does (a|b|c).\n",
       "użycie: labshare sql [--db PLIK|URI] [SQL]\n"
-      "Wykonuje SQL napisany jak dla SQLite (tłumaczony na PostgreSQL) z argumentu lub\n"
-      "standardowego wejścia i wypisuje wiersze tak jak powłoka sqlite3 (a|b|c).\n"}},
+      "Wykonuje SQL napisany jak dla SQLite (tłumaczony na PostgreSQL) z argumentu albo\n"
+      "ze standardowego wejścia i wypisuje wiersze tak jak powłoka sqlite3 (a|b|c).\n"}},
     {"copy-db",
      {"usage: labshare copy-db --from FILE --to postgresql://…\n"
       "Copies a SQLite installation into an empty PostgreSQL database (new, or with\n"

@@ -246,7 +246,7 @@ test('CLI: people read it in the locale\'s language (LC_ALL, LC_MESSAGES, LANG),
     // What the demo prints for people; the sign-ins themselves are the same.
     r = cli(['demo', '--db', db], { env: PL });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^dane demonstracyjne wczytane\. Zaloguj się jako \(hasło: .+\):\n/);
+    assert.match(r.stdout, /^dane demonstracyjne wczytane\. Konta do logowania \(hasło: .+\):\n/);
     assert.match(r.stdout, /staff@labshare\.demo +staff\n/);
     assert.match(cli(['migrate', '--db', db], { env: PL }).stdout, /^labshare: .*demo\.db w wersji schematu \d+\n$/);
 
