@@ -847,7 +847,9 @@ int demo_load(struct db *db, int quiet)
         struct user_new u = {d->email, d->name, DEMO_PASSWORD, d->role, org_id(&ids, d->org),
                              d->lang};
         if (auth_user_create(db, &u, &ids.user[i], &err) != LS_OK) {
-            fprintf(stderr, "labshare demo: %s: %s\n", d->email, ls_err_message(&err, cli_lang()));
+            char text[320];
+            cli_error_text(text, sizeof text, &err, cli_lang());
+            fprintf(stderr, "labshare demo: %s: %s\n", d->email, text);
             return CLI_FAIL;
         }
     }
@@ -857,8 +859,9 @@ int demo_load(struct db *db, int quiet)
         if (catalogue_training_grant(db, res_id(&ids, TRAINING[i][1]),
                                      user_id(&ids, TRAINING[i][0]), staff, &created,
                                      &err) != LS_OK) {
-            fprintf(stderr, "labshare demo: %s: %s\n", TRAINING[i][0],
-                    ls_err_message(&err, cli_lang()));
+            char text[320];
+            cli_error_text(text, sizeof text, &err, cli_lang());
+            fprintf(stderr, "labshare demo: %s: %s\n", TRAINING[i][0], text);
             return CLI_FAIL;
         }
     }
