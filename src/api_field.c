@@ -344,8 +344,8 @@ int api_field_parse_time(const char *s, struct arena *a, int64_t *out)
     /* A bare date means its local midnight. */
     int y, m, d;
     char tail;
-    if (strlen(fixed) == 10 && sscanf(fixed, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && m >= 1 &&
-        m <= 12 && d >= 1 && d <= 31 && y >= 1970 && y <= 9999) {
+    if (strlen(fixed) == 10 && sscanf(fixed, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && d >= 1 &&
+        d <= tu_days_in_month(y, m) && y >= 1970 && y <= 9999) {
         *out = tu_local_midnight(y, m, d);
         return TU_OK;
     }

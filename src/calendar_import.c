@@ -122,8 +122,8 @@ static int date_or_time_ok(const char *s, size_t n)
         return 0;
     if (!is_digits(s, 8))
         return 0;
-    int m = num(s + 4, 2), d = num(s + 6, 2);
-    if (num(s, 4) < 1900 || m < 1 || m > 12 || d < 1 || d > 31)
+    int y = num(s, 4), m = num(s + 4, 2), d = num(s + 6, 2);
+    if (y < 1900 || d < 1 || d > tu_days_in_month(y, m))
         return 0;
     if (n == 8)
         return 1;
@@ -348,11 +348,44 @@ static struct icaltimetype zoned(icalcomponent *event, icalproperty *p, struct i
     return zone ? icaltime_set_timezone(&t, zone) : t;
 }
 
+/* The UTC offset in force in zone at a UTC instant. */
+static int zone_offset(icaltimezone *zone, int64_t at)
+{
+    struct icaltimetype u =
+        icaltime_from_timet_with_zone((time_t)at, 0, icaltimezone_get_utc_timezone());
+    int dst = 0;
+    return icaltimezone_get_utc_offset_of_utc_time(zone, &u, &dst);
+}
+
+/* A wall time in a zone as RFC 5545 3.3.5 reads it: a time the autumn
+ * change repeats is its first occurrence, a time the spring change skips
+ * takes the offset in force before the gap (02:30 in Warsaw on the spring
+ * change is 01:30 UTC). libical's own conversion takes the second
+ * occurrence and the offset after the gap. */
+static int64_t zoned_instant(struct icaltimetype t, icaltimezone *zone)
+{
+    int64_t wall = tu_days_from_civil(t.year, t.month, t.day) * 86400 + t.hour * 3600 +
+                   t.minute * 60 + t.second;
+    /* The offsets in force a day either side cover any one change. */
+    int before = zone_offset(zone, wall - 86400), after = zone_offset(zone, wall + 86400);
+    int64_t first = wall - before, second = wall - after;
+    int first_holds = zone_offset(zone, first) == before;
+    int second_holds = zone_offset(zone, second) == after;
+    if (first_holds && second_holds)
+        return first < second ? first : second;
+    if (second_holds)
+        return second;
+    return first; /* it holds, or the time lies in a gap: the offset before it */
+}
+
 /* The instant a time names: UTC, in its zone, floating or a date (the
- * site's local time: midnight for a date). -1 when it names none. */
+ * site's local time: midnight for a date). -1 when it names none, or a day
+ * its month does not have (libical would move 29 February 2027 on to the
+ * 1st of March). */
 static int instant(struct icaltimetype t, int64_t *out)
 {
-    if (icaltime_is_null_time(t) || t.year < 1970 || t.year > 9998)
+    if (icaltime_is_null_time(t) || t.year < 1970 || t.year > 9998 || t.day < 1 ||
+        t.day > tu_days_in_month(t.year, t.month))
         return -1;
     if (t.is_date) {
         *out = tu_local_midnight(t.year, t.month, t.day);
@@ -364,7 +397,7 @@ static int instant(struct icaltimetype t, int64_t *out)
         return 0;
     }
     if (t.zone) {
-        *out = (int64_t)icaltime_as_timet_with_zone(t, t.zone);
+        *out = zoned_instant(t, (icaltimezone *)t.zone);
         return 0;
     }
     /* Floating: the site's wall time; a time the spring change skips moves

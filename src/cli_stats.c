@@ -27,8 +27,8 @@ static int parse_time(const char *s, int64_t *out)
         return 0;
     int y, m, d;
     char tail;
-    if (strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && m >= 1 &&
-        m <= 12 && d >= 1 && d <= 31 && y >= 1970 && y <= 9999) {
+    if (strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && d >= 1 &&
+        d <= tu_days_in_month(y, m) && y >= 1970 && y <= 9999) {
         *out = tu_local_midnight(y, m, d);
         return 0;
     }

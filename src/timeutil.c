@@ -170,6 +170,15 @@ static enum tu_status in_range(int64_t t, int64_t *out)
     return TU_OK;
 }
 
+int tu_days_in_month(int year, int month)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12)
+        return 0;
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return mdays[month - 1] + (month == 2 && leap);
+}
+
 enum tu_status tu_parse(const char *s, int64_t *out)
 {
     int y, mo, d, h, mi, sec = 0;
@@ -194,9 +203,7 @@ enum tu_status tu_parse(const char *s, int64_t *out)
     }
     if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59)
         return TU_EFORMAT;
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[mo - 1] + (mo == 2 && leap))
+    if (d > tu_days_in_month(y, mo))
         return TU_EFORMAT;
     int64_t t;
     if (*p == '\0') {

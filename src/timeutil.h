@@ -56,6 +56,10 @@ void tu_format_local(int64_t t, char out[TU_LOCAL_LEN]);
  * zones labshare targets; if not, the first instant of that date is used. */
 int64_t tu_local_midnight(int year, int month, int day);
 
+/* Days in a month of the proleptic Gregorian calendar (0 for a month
+ * outside 1-12): a date is real when its day is 1 to this. */
+int tu_days_in_month(int year, int month);
+
 /* ISO weekday (Mon = 1) of a civil date, zone-independent. */
 int tu_weekday(int year, int month, int day);
 

@@ -344,11 +344,28 @@ static void api_field__writes_and_describes_nested_objects(void **state)
     cJSON_Delete(s);
 }
 
+/* A bare date in a query is its local midnight, and only a real date is
+ * one: 30 February was read as 2 March. */
+static void api_field__query_dates_are_real_dates(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    int64_t t = 0;
+    assert_int_equal(api_field_parse_time("2028-02-29", &a, &t), TU_OK);
+    assert_int_equal(t, tu_local_midnight(2028, 2, 29));
+    const char *bad[] = {"2027-02-29", "2026-02-30", "2026-04-31",
+                         "2026-00-10", "2026-13-01", "2026-12-00"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_not_equal(api_field_parse_time(bad[i], &a, &t), TU_OK);
+    arena_release(&a);
+}
+
 int main(void)
 {
     testutil_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(api_field__reads_a_body_in_the_contracts_order),
+        cmocka_unit_test(api_field__query_dates_are_real_dates),
         cmocka_unit_test(api_field__huge_ints_name_the_bounds),
         cmocka_unit_test(api_field__writes_json_from_the_table),
         cmocka_unit_test(api_field__reads_and_writes_lists_of_words),

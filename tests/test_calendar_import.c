@@ -202,6 +202,15 @@ static void import__malformed_files_name_the_line(void **state)
                 "DTSTART:20270101T080000Z\r\nEND:VEVENT\r\n",
                 1);
     expect_line("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", 3);
+    /* days their months do not have (libical would roll them on) */
+    expect_line(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\n"
+        "DTSTART:20270229T100000Z\r\nDTEND:20270301T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        5);
+    expect_line("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\n"
+                "DTSTART:20270430T100000Z\r\nDTEND;VALUE=DATE:20270431\r\nEND:VEVENT\r\n"
+                "END:VCALENDAR\r\n",
+                6);
     /* folded, LF-only and with a quoted colon in a parameter: fine */
     const char *ok = "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:fold\n"
                      "DTSTART;X-NOTE=\"a:b;c\":20270101T080000Z\nDTEND:20270101T09\n 0000Z\n"
@@ -215,6 +224,50 @@ static void import__malformed_files_name_the_line(void **state)
     assert_string_equal(b[0].reason, "Folded summary");
     assert_int_equal(b[0].end - b[0].start, 3600);
     arena_release(&a);
+}
+
+/* RFC 5545 3.3.5: a wall time the autumn change repeats is its first
+ * occurrence; one the spring change skips takes the offset before the gap.
+ * The same with the file's own VTIMEZONE and with libical's zone of the
+ * name, and as the floating form reads the site's zone. */
+static void import__clock_changes_read_as_rfc_5545_says(void **state)
+{
+    (void)state;
+#define UTC(y, mo, d, h, mi) (tu_days_from_civil(y, mo, d) * DAY + (h)*3600 + (mi)*60)
+    for (int own = 0; own <= 1; own++) {
+        char text[4096];
+        snprintf(text, sizeof text,
+                 "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n%s"
+                 "BEGIN:VEVENT\r\nUID:autumn\r\nDTSTAMP:20261201T000000Z\r\n"
+                 "DTSTART;TZID=Europe/Warsaw:20271031T020000\r\n"
+                 "DTEND;TZID=Europe/Warsaw:20271031T030000\r\nEND:VEVENT\r\n"
+                 "BEGIN:VEVENT\r\nUID:spring\r\nDTSTAMP:20261201T000000Z\r\n"
+                 "DTSTART;TZID=Europe/Warsaw:20270328T023000\r\n"
+                 "DTEND;TZID=Europe/Warsaw:20270328T040000\r\nEND:VEVENT\r\n"
+                 "BEGIN:VEVENT\r\nUID:floating\r\nDTSTAMP:20261201T000000Z\r\n"
+                 "DTSTART:20271031T023000\r\nDTEND:20271031T033000\r\nEND:VEVENT\r\n"
+                 "END:VCALENDAR\r\n",
+                 own ? WARSAW : "");
+        struct arena a = {0};
+        struct ls_err err = {0};
+        struct import_busy *b = NULL;
+        int n = 0;
+        assert_int_equal(import_parse(text, strlen(text), UTC(2027, 1, 1, 0, 0),
+                                      UTC(2028, 1, 1, 0, 0), &a, &b, &n, &err),
+                         LS_OK);
+        assert_int_equal(n, 3);
+        /* sorted by start: spring, then the two autumn ones */
+        assert_string_equal(b[0].uid, "spring");
+        assert_int_equal(b[0].start, UTC(2027, 3, 28, 1, 30)); /* 02:30 before the gap: +01:00 */
+        assert_int_equal(b[0].end, UTC(2027, 3, 28, 2, 0));    /* 04:00 CEST */
+        assert_string_equal(b[1].uid, "autumn");
+        assert_int_equal(b[1].start, UTC(2027, 10, 31, 0, 0)); /* the first 02:00, CEST */
+        assert_int_equal(b[1].end, UTC(2027, 10, 31, 2, 0));   /* 03:00 CET */
+        assert_string_equal(b[2].uid, "floating");
+        assert_int_equal(b[2].start, UTC(2027, 10, 31, 0, 30));
+        arena_release(&a);
+    }
+#undef UTC
 }
 
 static void import__text_is_cleaned_and_floods_refused(void **state)
@@ -526,6 +579,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(import__recurrence_zones_and_exceptions),
         cmocka_unit_test(import__malformed_files_name_the_line),
+        cmocka_unit_test(import__clock_changes_read_as_rfc_5545_says),
         cmocka_unit_test(import__text_is_cleaned_and_floods_refused),
         cmocka_unit_test(import__addresses_refused),
         cmocka_unit_test(import__redirect_to_a_refused_address_never_connects),

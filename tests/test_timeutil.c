@@ -42,6 +42,19 @@ static void timeutil__rejects_malformed(void **state)
     }
 }
 
+static void timeutil__days_in_month(void **state)
+{
+    (void)state;
+    assert_int_equal(tu_days_in_month(2027, 2), 28);
+    assert_int_equal(tu_days_in_month(2028, 2), 29);
+    assert_int_equal(tu_days_in_month(2100, 2), 28); /* not every fourth year */
+    assert_int_equal(tu_days_in_month(2000, 2), 29);
+    assert_int_equal(tu_days_in_month(2027, 4), 30);
+    assert_int_equal(tu_days_in_month(2027, 12), 31);
+    assert_int_equal(tu_days_in_month(2027, 0), 0);
+    assert_int_equal(tu_days_in_month(2027, 13), 0);
+}
+
 /* Regression (fuzz_rfc3339, tests/fuzz/corpus/rfc3339/crash-*): an offset
  * moved an accepted time outside what tu_format_utc can print, so the API
  * would have echoed 1969-… or 0000-… for what it stored. */
@@ -130,6 +143,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(timeutil__parses_offsets_and_z),
         cmocka_unit_test(timeutil__rejects_malformed),
+        cmocka_unit_test(timeutil__days_in_month),
         cmocka_unit_test(timeutil__offsets_cannot_leave_printable_range),
         cmocka_unit_test(timeutil__local_time_across_dst),
         cmocka_unit_test(timeutil__midnights_and_day_lengths),
