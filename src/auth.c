@@ -10,6 +10,7 @@
 
 #include "db.h"
 #include "field.h"
+#include "fold.h"
 #include "session_cache.h"
 #include "throttle.h"
 #include "timeutil.h"
@@ -123,15 +124,18 @@ int auth_token_ok(const char *t)
     return 1;
 }
 
-static int contains_ci(const char *hay, const char *needle)
+/* Whether hay holds needle in any case, letters with or without their
+ * diacritics alike (fold.h: "Łukasz" is in "łukasz…" and in "lukasz…");
+ * needles shorter than three letters folded say too little to count. */
+static int contains_folded(const char *hay, const char *needle)
 {
-    size_t n = strlen(needle);
-    if (n == 0)
+    char h[AUTH_PASSWORD_MAX + 1], n[128];
+    if (strlen(hay) >= sizeof h || strlen(needle) >= sizeof n)
         return 0;
-    for (const char *p = hay; *p; p++)
-        if (strncasecmp(p, needle, n) == 0)
-            return 1;
-    return 0;
+    fold_into(h, hay);
+    if (fold_into(n, needle) < 3)
+        return 0;
+    return strstr(h, n) != NULL;
 }
 
 int auth_password_check(const char *pw, const char *email, const char *name, const char *field,
@@ -150,7 +154,7 @@ int auth_password_check(const char *pw, const char *email, const char *name, con
     if (email) {
         char local[128];
         snprintf(local, sizeof local, "%.*s", (int)strcspn(email, "@"), email);
-        if (strlen(local) >= 3 && contains_ci(pw, local))
+        if (contains_folded(pw, local))
             return ls_err_set(err, LS_EVALIDATION, field, "password must not contain your email");
     }
     if (name) {
@@ -159,7 +163,7 @@ int auth_password_check(const char *pw, const char *email, const char *name, con
         while (*p) {
             size_t w = strcspn(p, " -.");
             snprintf(word, sizeof word, "%.*s", (int)(w < sizeof word ? w : sizeof word - 1), p);
-            if (strlen(word) >= 3 && contains_ci(pw, word))
+            if (contains_folded(pw, word))
                 return ls_err_set(err, LS_EVALIDATION, field,
                                   "password must not contain your name");
             p += w;

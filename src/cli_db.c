@@ -20,7 +20,8 @@ int cli_sql(int argc, char **argv, const char *default_db)
         } else if (argv[i][0] != '-' && !sql) {
             sql = argv[i];
         } else {
-            return cli_usage("sql", "unknown option '%s'", argv[i]);
+            return argv[i][0] == '-' ? cli_usage("sql", "unknown option '%s'", argv[i])
+                                     : cli_usage("sql", "unexpected argument");
         }
     }
     int status = cli_names_file("sql", "--db", dbpath);
@@ -167,7 +168,8 @@ int cli_copy_db(int argc, char **argv)
             return strcmp(argv[i], "--from") == 0 ? cli_usage("copy-db", "--from needs a file")
                                                   : cli_usage("copy-db", "--to needs a URI");
         } else {
-            return cli_usage("copy-db", "unknown option '%s'", argv[i]);
+            return argv[i][0] == '-' ? cli_usage("copy-db", "unknown option '%s'", argv[i])
+                                     : cli_usage("copy-db", "unexpected argument");
         }
     }
     if (!from || !to)

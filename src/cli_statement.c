@@ -60,7 +60,8 @@ int cli_statements(int argc, char **argv, const char *default_db)
         return usage(MSG_TEXT("--month must be a month as YYYY-MM (2000-01 to 2100-12)"));
     long long org = 0;
     char *end = NULL;
-    if (org_s && ((org = strtoll(org_s, &end, 10)) < 1 || *end || !*org_s))
+    /* An id JSON carries exactly (cJSON holds numbers as doubles). */
+    if (org_s && ((org = strtoll(org_s, &end, 10)) < 1 || *end || !*org_s || org > (1LL << 53)))
         return usage(MSG_TEXT("--organisation must be an organisation id"));
     enum csv_locale dialect;
     if (csv_locale_parse(locale, &dialect) != 0)

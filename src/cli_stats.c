@@ -143,7 +143,7 @@ int cli_stats(int argc, char **argv, const char *default_db)
         if (g < 0 || g == STATS_BY_NONE)
             return usage(MSG_TEXT("--group-by must be resource, lab, organisation, group or kind"));
         q.group_by = (enum stats_group_by)g;
-        if (org_s && parse_int(org_s, 1, INT64_MAX / 2, &org))
+        if (org_s && parse_int(org_s, 1, 1LL << 53, &org)) /* exact in JSON */
             return usage(MSG_TEXT("--organisation must be an organisation id"));
         q.organisation_id = org;
     }

@@ -87,6 +87,18 @@ static int on_off(const char *v)
     return -1;
 }
 
+/* The sender's pace (LABSHARE_NOTIFY_INTERVAL_MS, LABSHARE_NOTIFY_BACKOFF_S),
+ * shared by serve and notify: a value that is not a number in range would
+ * make a pass run back to back. 0, or CLI_USAGE with the message printed. */
+static int notify_pace(const char *cmd, int *interval_ms, int *backoff_s)
+{
+    if (parse_bounded(env_or("LABSHARE_NOTIFY_INTERVAL_MS", "30000"), 100, 86400000, interval_ms))
+        return cli_usage(cmd, "LABSHARE_NOTIFY_INTERVAL_MS must be 100 to 86400000 milliseconds");
+    if (parse_bounded(env_or("LABSHARE_NOTIFY_BACKOFF_S", "60"), 1, 86400, backoff_s))
+        return cli_usage(cmd, "LABSHARE_NOTIFY_BACKOFF_S must be 1 to 86400 seconds");
+    return 0;
+}
+
 /* Copies a setting, refusing one too long for its field. */
 static int setting(char *dst, size_t size, const char *value)
 {
@@ -286,6 +298,22 @@ static int cmd_serve(int argc, char **argv)
     if (sso.issuer[0] && !oidc_url_allowed(sso.issuer, sso.allow_http_loopback))
         return cli_usage("serve", "--oidc-issuer must be an https URL (http only on loopback "
                                   "with --oidc-allow-http-loopback)");
+    const char *sync = env_or("LABSHARE_SYNC", "full");
+    if (strcmp(sync, "full") != 0 && strcmp(sync, "normal") != 0)
+        return cli_usage("serve", "LABSHARE_SYNC must be full or normal");
+    /* With SMTP configured a sender thread delivers the outbox; without,
+     * messages stay queued for `labshare notify` or staff to see. Every
+     * setting is checked before the database is opened: a refused start
+     * leaves no new database behind. */
+    struct notify_sender_config ncfg = {0};
+    struct ls_err lerr = {0};
+    int smtp = notify_smtp_from_env(&ncfg.smtp, &lerr);
+    if (smtp < 0)
+        return cli_fail("serve", &lerr);
+    int backoff_s = 0;
+    if (notify_pace("serve", &ncfg.interval_ms, &backoff_s))
+        return CLI_USAGE;
+    ncfg.backoff_base = backoff_s;
     sso_configure(&sso);
     sodium_memzero(&sso, sizeof sso);
     signup_configure(guest);
@@ -293,23 +321,13 @@ static int cmd_serve(int argc, char **argv)
     if (!db)
         return CLI_FAIL;
     db_close(db);
-    db_configure(dbpath, strcmp(env_or("LABSHARE_SYNC", "full"), "normal") == 0 ? DB_SYNC_NORMAL
-                                                                                : DB_SYNC_FULL);
-    struct ls_err lerr = {0};
+    db_configure(dbpath, strcmp(sync, "normal") == 0 ? DB_SYNC_NORMAL : DB_SYNC_FULL);
     if (auth_listen(&lerr) != LS_OK || catalogue_listen(&lerr) != LS_OK ||
         db_watch_start(&lerr) != LS_OK) {
         return cli_fail(NULL, &lerr);
     }
-    /* With SMTP configured a sender thread delivers the outbox; without,
-     * messages stay queued for `labshare notify` or staff to see. */
-    struct notify_sender_config ncfg = {0};
-    int smtp = notify_smtp_from_env(&ncfg.smtp, &lerr);
-    if (smtp < 0)
-        return cli_fail("serve", &lerr);
     if (smtp == 0) {
         ncfg.public_url = http_public_url(); /* filled in once listening */
-        ncfg.interval_ms = atoi(env_or("LABSHARE_NOTIFY_INTERVAL_MS", "30000"));
-        ncfg.backoff_base = atoll(env_or("LABSHARE_NOTIFY_BACKOFF_S", "60"));
         if (notify_sender_start(&ncfg) != 0) {
             cli_say(stderr, "labshare: cannot start the notification sender\n");
             return CLI_FAIL;
@@ -367,6 +385,9 @@ static int cmd_notify(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage("notify", "unexpected argument");
+    int interval = 0, backoff_s = 0;
+    if (notify_pace("notify", &interval, &backoff_s))
+        return CLI_USAGE;
     struct notify_smtp smtp;
     struct ls_err serr = {0};
     int have = notify_smtp_from_env(&smtp, &serr);
@@ -390,8 +411,7 @@ static int cmd_notify(int argc, char **argv)
     h = h ? h + 3 : base;
     snprintf(host, sizeof host, "%.*s", (int)strcspn(h, ":/"), h);
     struct notify_site site = {base, host, smtp.from, notify_compose_account};
-    int64_t backoff = atoll(env_or("LABSHARE_NOTIFY_BACKOFF_S", "60"));
-    int interval = atoi(env_or("LABSHARE_NOTIFY_INTERVAL_MS", "30000"));
+    int64_t backoff = backoff_s;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_notify_signal;
@@ -475,7 +495,7 @@ static int cmd_db(int argc, char **argv, enum db_command which)
 static int cmd_user(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        cli_help(stdout, "user");
+        cli_help(argc < 2 ? stderr : stdout, "user");
         return argc < 2 ? CLI_USAGE : CLI_OK;
     }
     if (strcmp(argv[1], "add") != 0)
@@ -527,7 +547,8 @@ static int cmd_user(int argc, char **argv)
             break;
         }
         case 'h':
-            return cmd_user(1, argv);
+            cli_help(stdout, "user");
+            return CLI_OK;
         default:
             return bad_option("user", c, argv + 1);
         }
@@ -581,6 +602,12 @@ static int cmd_backup(int argc, char **argv)
     if (optind != argc - 1)
         return cli_usage("backup", "give exactly one output file");
     const char *out = argv[optind];
+    /* The rename at the end would put the copy in place of the live file
+     * a server has open. */
+    struct stat so, sd;
+    if (stat(out, &so) == 0 && stat(dbpath, &sd) == 0 && so.st_dev == sd.st_dev &&
+        so.st_ino == sd.st_ino)
+        return cli_usage("backup", "the output file %s is the database itself", out);
     int status = CLI_OK;
     struct db *src = cli_open_installation("backup", "--db", dbpath, &status);
     if (!src)

@@ -41,6 +41,20 @@ static void auth__password_policy(void **state)
     assert_int_equal(auth_password_check("a long good passphrase", "jan@uj.edu.pl", "Jan Nowak",
                                          "password", &err),
                      LS_OK);
+    /* Any case of any letter, with or without its diacritics. */
+    assert_int_equal(
+        auth_password_check("łukasz long password", "a@b.pl", "Łukasz Żółć", "password", &err),
+        LS_EVALIDATION);
+    assert_int_equal(
+        auth_password_check("ŻÓŁĆ and more words", "a@b.pl", "Łukasz Żółć", "password", &err),
+        LS_EVALIDATION);
+    assert_int_equal(
+        auth_password_check("zolc and more words", "a@b.pl", "Łukasz Żółć", "password", &err),
+        LS_EVALIDATION);
+    /* Two letters are no name word, however many bytes they take. */
+    assert_int_equal(
+        auth_password_check("a long good passphrase żó", "a@b.pl", "Żó Nowak", "password", &err),
+        LS_OK);
 }
 
 static void auth__tokens_are_random_256_bit_hex(void **state)

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, Client, assertError, cli, BIN, DEMO_PASSWORD, ENGINE } from './lib.mjs';
@@ -270,6 +270,49 @@ test('CLI: people read it in the locale\'s language (LC_ALL, LC_MESSAGES, LANG),
       assert.ok(pl.stdout.length > 50);
       assert.equal(pl.stdout, en.stdout);
     }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('CLI: a refused setting or argument stops the command before it touches a database', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'labshare-cli-'));
+  const db = join(dir, 'live.db');
+  try {
+    assert.equal(cli(['migrate', '--db', db]).status, 0);
+    const before = statSync(db);
+    // A backup onto the live file itself would rename the copy over it.
+    for (const out of [db, join(dir, '.', 'live.db')]) {
+      const r = cli(['backup', '--db', db, out]);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /is the database itself/);
+    }
+    assert.equal(statSync(db).ino, before.ino);
+    // A sender pace that is not a number in range would loop without pause.
+    const smtp = { LABSHARE_SMTP_URL: 'smtp://127.0.0.1:1', LABSHARE_SMTP_FROM: 'labshare@example.org' };
+    for (const [name, value] of [['LABSHARE_NOTIFY_INTERVAL_MS', 'abc'], ['LABSHARE_NOTIFY_INTERVAL_MS', '0'],
+      ['LABSHARE_NOTIFY_BACKOFF_S', '-5']]) {
+      const r = cli(['notify', '--db', db], { env: { ...smtp, [name]: value } });
+      assert.equal(r.status, 2, `${name}=${value}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`labshare notify: ${name} must be`));
+    }
+    // serve checks every setting before it creates or migrates its database.
+    for (const env of [{ LABSHARE_SMTP_URL: 'bogus' }, { LABSHARE_SYNC: 'sometimes' },
+      { LABSHARE_NOTIFY_INTERVAL_MS: '5' }]) {
+      const fresh = join(dir, 'new.db');
+      const r = cli(['serve', '--db', fresh, '--listen', '127.0.0.1:0'], { env });
+      assert.notEqual(r.status, 0, JSON.stringify(env));
+      assert.equal(existsSync(fresh), false, `${JSON.stringify(env)} left ${fresh}`);
+    }
+    assert.deepEqual(readdirSync(dir).sort(), ['live.db']);
+    // Help asked for is no error; a positional argument too many is named as such.
+    assert.equal(cli(['user', 'add', '--help']).status, 0);
+    const extra = cli(['sql', '--db', db, 'SELECT 1', 'SELECT 2']);
+    assert.equal(extra.status, 2);
+    assert.match(extra.stderr, /labshare sql: unexpected argument/);
+    // An id past what JSON carries exactly is no organisation id.
+    const month = new Date().toISOString().slice(0, 7);
+    const big = cli(['statements', '--month', month, '--organisation', '99999999999999999999', '--db', db]);
+    assert.equal(big.status, 2, big.stdout);
+    assert.match(big.stderr, /--organisation must be an organisation id/);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
