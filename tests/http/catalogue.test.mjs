@@ -182,6 +182,23 @@ test('blackout: create, read, list, delete', async () => {
   assertError(await owner.del(`/api/v1/blackouts/${c.json.id}`), 404, 'not_found');
 });
 
+// A feed names a blackout's event by its id: an id once given is never
+// given again, or a calendar that saw the deleted one takes the new one for
+// it moved (SQLite handed out the newest id again once it was deleted).
+test('blackout: the id of a deleted blackout is never given to another', async () => {
+  const lab = await newLab();
+  const res = await newResource(lab.id);
+  const make = async (day) => {
+    const r = await owner.post(`/api/v1/resources/${res.id}/blackouts`, { start: `${Y}-06-${day}T08:00:00Z`, end: `${Y}-06-${day}T09:00:00Z` });
+    assert.equal(r.status, 201, r.text);
+    return r.json.id;
+  };
+  const first = await make('10');
+  assert.equal((await owner.del(`/api/v1/blackouts/${first}`)).status, 204);
+  const second = await make('11');
+  assert.ok(second > first, `the id ${first} was given again`);
+});
+
 test('service: every field round-trips; resource_ids must belong to the organisation', async () => {
   const lab = await newLab();
   const a = await newResource(lab.id, { name: 'A' });
