@@ -106,7 +106,7 @@ struct db *cli_open_installation(const char *cmd, const char *option, const char
     struct ls_err err = {0};
     int rc = db_open(&db, path, &err);
     /* Another program's database would gain labshare's tables. */
-    if (rc == LS_OK && db_schema_version(db) == 0)
+    if (rc == LS_OK && (db_schema_version(db) == 0 || db_foreign(db)))
         rc = ls_err_set(&err, LS_EVALIDATION, option + 2, "%s is not a labshare database", path);
     if (rc == LS_OK)
         rc = db_migrate(db, &err);

@@ -92,6 +92,9 @@ int db_migrate(struct db *db, struct ls_err *err);
 /* The number of the last migration file applied (0 for an empty database),
  * or -1 if it cannot be read or db_migrate() would refuse the database. */
 int db_schema_version(struct db *db);
+/* 1 when the database is another program's (tables, but not labshare's
+ * schema, or another application's mark): no command may add to it. */
+int db_foreign(struct db *db);
 
 /* Process-wide settings used by later db_open()/db_thread() calls. */
 void db_configure(const char *path, enum db_sync sync);

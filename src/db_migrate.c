@@ -195,8 +195,21 @@ static int schema_read(struct db *db, struct schema *out, struct ls_err *err)
                               "--db");
         app = DB_APPLICATION_ID;
     } else if (query_int(db, "PRAGMA application_id", &app) != DB_OK ||
-               query_int(db, "PRAGMA user_version", &v) != DB_OK)
+               query_int(db, "PRAGMA user_version", &v) != DB_OK) {
         return ls_err_set(err, LS_EINTERNAL, NULL, "cannot read schema version: %s", db_errmsg(db));
+    } else if (app == 0 && v == 0) {
+        /* No mark and no version: new, or another program's file, which
+         * must not gain labshare's tables. */
+        int tables = 0;
+        if (query_int(db, "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
+                      &tables) != DB_OK)
+            return ls_err_set(err, LS_EINTERNAL, NULL, "cannot read schema version: %s",
+                              db_errmsg(db));
+        if (tables > 0)
+            return ls_err_set(err, LS_EINTERNAL, NULL,
+                              "not a labshare database (its schema holds other tables); check "
+                              "--db");
+    }
     int last = db_nmigrations > 0 ? db_migrations[db_nmigrations - 1].number : 0;
     out->legacy = app == 0 && v > 0;
     if (app != 0 && app != DB_APPLICATION_ID)
@@ -229,6 +242,16 @@ int db_schema_version(struct db *db)
     struct schema s;
     struct ls_err err = {0};
     return schema_read(db, &s, &err) == LS_OK ? s.version : -1;
+}
+
+int db_foreign(struct db *db)
+{
+    /* schema_read's refusals of another program's database (its tables, its
+     * application_id) are the ones that begin so. */
+    struct schema s;
+    struct ls_err err = {0};
+    return schema_read(db, &s, &err) != LS_OK &&
+           strncmp(err.message, "not a labshare database", 23) == 0;
 }
 
 /* The embedded files must be numbered strictly upwards (tools/embed.c sees

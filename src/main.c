@@ -2,6 +2,7 @@
  * backup. Settings come from flags, then LABSHARE_* environment variables,
  * then built-in defaults. */
 #include <errno.h>
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <malloc.h>
 #include <signal.h>
@@ -85,6 +86,32 @@ static int on_off(const char *v)
             return 0;
     }
     return -1;
+}
+
+/* A listening address, checked before anything is opened: "[IPV4:]PORT",
+ * several joined by commas, as Debian's civetweb (built without IPv6 or
+ * TLS here) takes them; civetweb itself reads 999.1.1.1 as 231.1.1.1 and a
+ * port past 65535 modulo 2^16. 1 when it holds. */
+static int listen_ok(const char *spec)
+{
+    char one[64];
+    for (const char *p = spec; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n == 0 || n >= sizeof one)
+            return 0;
+        memcpy(one, p, n);
+        one[n] = '\0';
+        p += n + (p[n] == ',');
+        char *colon = strchr(one, ':');
+        const char *port = colon ? colon + 1 : one;
+        struct in_addr addr;
+        if (colon && (*colon = '\0', inet_pton(AF_INET, one, &addr) != 1))
+            return 0;
+        size_t digits = strspn(port, "0123456789");
+        if (digits == 0 || digits > 5 || port[digits] || atoi(port) > 65535)
+            return 0;
+    }
+    return *spec != '\0';
 }
 
 /* The sender's pace (LABSHARE_NOTIFY_INTERVAL_MS, LABSHARE_NOTIFY_BACKOFF_S),
@@ -279,7 +306,12 @@ static int cmd_serve(int argc, char **argv)
     if (optind < argc)
         return cli_usage("serve", "unexpected argument");
     if (cfg.threads < 1 || cfg.threads > 256)
-        return cli_usage("serve", "--threads must be 1 to 256");
+        return cli_usage("serve", "--threads (LABSHARE_THREADS) must be 1 to 256");
+    if (!listen_ok(cfg.listen))
+        return cli_usage("serve",
+                         "--listen (LABSHARE_LISTEN) must be PORT or IPV4:PORT, a port 0 to "
+                         "65535: %s",
+                         cfg.listen);
     if (request_s && parse_bounded(request_s, 1, 300, &cfg.request_timeout) != 0)
         return cli_usage("serve",
                          "--request-timeout (LABSHARE_REQUEST_TIMEOUT) must be 1 to 300 seconds");
@@ -492,6 +524,18 @@ static int cmd_db(int argc, char **argv, enum db_command which)
     return rc;
 }
 
+/* A SQLite database and the files that go with it, made by this command
+ * a moment ago. */
+static void remove_sqlite_files(const char *path)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    char name[4200];
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        snprintf(name, sizeof name, "%s%s", path, suffix[i]);
+        unlink(name);
+    }
+}
+
 static int cmd_user(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -568,6 +612,10 @@ static int cmd_user(int argc, char **argv)
     }
     pw[strcspn(pw, "\r\n")] = '\0';
     u.password = pw;
+    /* The account is checked as it is written; a refused one must not
+     * leave behind the installation its --db created for it. */
+    struct stat before;
+    int created = db_engine_of(dbpath) == DB_SQLITE && stat(dbpath, &before) != 0;
     struct db *db = cli_open_db(dbpath);
     if (!db)
         return CLI_FAIL;
@@ -577,8 +625,11 @@ static int cmd_user(int argc, char **argv)
     if (rc == LS_OK)
         auth_audit(db, 0, "user.create", "user", id, "command line", "");
     db_close(db);
-    if (rc != LS_OK)
+    if (rc != LS_OK) {
+        if (created)
+            remove_sqlite_files(dbpath);
         return cli_fail("user", &err);
+    }
     cli_say(stdout, "created user %lld <%s> (%s)\n", (long long)id, u.email, role);
     return CLI_OK;
 }

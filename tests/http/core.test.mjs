@@ -302,6 +302,27 @@ test('CLI: a refused setting or argument stops the command before it touches a d
       assert.notEqual(r.status, 0, JSON.stringify(env));
       assert.equal(existsSync(fresh), false, `${JSON.stringify(env)} left ${fresh}`);
     }
+    // An address civetweb would read as another (999 as 231, a port modulo 2^16).
+    for (const listen of ['999.1.1.1:18080', '127.0.0.1:99999', 'nonsense', 'localhost:8080']) {
+      const r = cli(['serve', '--db', join(dir, 'new.db'), '--listen', listen]);
+      assert.equal(r.status, 2, `${listen}: ${r.stderr}`);
+      assert.match(r.stderr, /--listen \(LABSHARE_LISTEN\) must be PORT or IPV4:PORT/);
+    }
+    // A refused account leaves no installation made for it behind.
+    const user = (file, email) => cli(['user', 'add', '--db', file, '--email', email, '--name', 'X', '--role', 'staff',
+      '--password-stdin'], { input: 'a-long-enough-password\n' });
+    assert.equal(user(join(dir, 'new.db'), 'no-at-sign').status, 1);
+    assert.deepEqual(readdirSync(dir).sort(), ['live.db']);
+    // Another program's file gains no tables from the commands that set one up.
+    const foreign = join(dir, 'foreign.db');
+    spawnSync('sqlite3', [foreign, 'CREATE TABLE notes(x);']);
+    for (const r of [cli(['migrate', '--db', foreign]), cli(['demo', '--db', foreign]), user(foreign, 'a@b.pl'),
+      cli(['serve', '--db', foreign, '--listen', '127.0.0.1:0'])]) {
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /not a labshare database/);
+    }
+    assert.equal(spawnSync('sqlite3', [foreign, '.tables'], { encoding: 'utf8' }).stdout.trim(), 'notes');
+    rmSync(foreign);
     assert.deepEqual(readdirSync(dir).sort(), ['live.db']);
     // Help asked for is no error; a positional argument too many is named as such.
     assert.equal(cli(['user', 'add', '--help']).status, 0);
