@@ -643,6 +643,28 @@ static int authenticate(struct req *r)
     return rc; /* the database could not say (503), never a 401 */
 }
 
+/* The answer's language for an error found before the request's session
+ * was looked up (no such route, a body too large): the signed-in user's
+ * own, as every other answer has it. Nothing else of the session is used,
+ * and a session that cannot be read leaves Accept-Language to decide. */
+static void lang_of_session(struct req *r)
+{
+    char token[AUTH_TOKEN_HEX + 2];
+    if (r->user || !session_cookie(r, token))
+        return;
+    struct user u;
+    const char *csrf = NULL;
+    struct ls_err err = {0};
+    int found = auth_session_kept(token, tu_now(), &r->arena, &u, &csrf);
+    if (!found) {
+        struct db *db = db_acquire();
+        found = db && auth_session_lookup(db, token, tu_now(), &r->arena, &u, &csrf, &err) == LS_OK;
+        db_release(db);
+    }
+    if (found)
+        r->lang = msg_lang_pick(u.lang, http_header(r, "Accept-Language"));
+}
+
 static int check_csrf(struct req *r)
 {
     if (!is_state_change(r->method) || !r->session_token || (r->route->flags & ROUTE_NO_CSRF))
@@ -787,6 +809,8 @@ static int before_db(struct req *r)
     if (rc == LS_OK)
         rc = authenticate(r);
     r->lang = msg_lang_pick(r->user ? r->user->lang : NULL, http_header(r, "Accept-Language"));
+    if (rc == LS_ETOOLARGE || rc == LS_EBADREQ)
+        lang_of_session(r); /* the body failed before the session was read */
     if (rc == LS_OK && r->route->access != ACCESS_PUBLIC && !r->user)
         rc = ls_err_set(&r->err, LS_EUNAUTH, NULL, "sign in first");
     if (rc == LS_OK)
@@ -1064,8 +1088,10 @@ static int dispatch(struct mg_connection *conn, void *unused)
         rc = run_route(&r);
     } else if (path_known) {
         http_add_header(&r, "Allow", allow);
+        lang_of_session(&r);
         rc = ls_err_set(&r.err, LS_EMETHOD, NULL, "method not allowed; use %s", allow);
     } else if (strncmp(r.path, "/api/", 5) == 0 || strncmp(r.path, "/ical/", 6) == 0) {
+        lang_of_session(&r);
         rc = ls_err_set(&r.err, LS_ENOTFOUND, NULL, "no such route: %s %.200s", r.method, r.path);
     } else {
         rc = serve_static(&r);

@@ -75,6 +75,26 @@ test('malformed JSON is a 400 that says where, in the caller\'s language', async
   assert.match(en.json.message, /^malformed JSON near byte \d+$/);
 });
 
+test('errors found before the session is read still answer in the signed-in user\'s language', async () => {
+  const en = new Client(srv.url); // the demo researcher's language is English
+  await en.login('researcher@labshare.demo', DEMO_PASSWORD);
+  const pl = { headers: { 'Accept-Language': 'pl' } };
+  let r = await en.req('GET', '/api/v1/no-such-thing', undefined, pl);
+  assertError(r, 404, 'not_found');
+  assert.match(r.json.message, /^no such route: GET/);
+  r = await en.req('PUT', '/api/v1/health', {}, pl);
+  assertError(r, 405, 'method_not_allowed');
+  assert.match(r.json.message, /^method not allowed; use GET/);
+  const tooBig = '['.repeat(20000); // past a booking's body limit
+  r = await en.req('POST', '/api/v1/bookings', tooBig, pl);
+  assertError(r, 413, 'payload_too_large');
+  assert.doesNotMatch(r.json.message, /[ąćęłńóśźż]/);
+  // Staff's own language is Polish, whatever the header asks.
+  r = await staff.req('POST', '/api/v1/bookings', tooBig, { headers: { 'Accept-Language': 'en' } });
+  assertError(r, 413, 'payload_too_large');
+  assert.match(r.json.message, /[ąćęłńóśźż]/);
+});
+
 test('a 10 MB body is refused with 413 and the server does not grow by 10 MB', async () => {
   const rss = () => Number(spawnSync('ps', ['-o', 'rss=', '-p', String(srv.child.pid)], { encoding: 'utf8' }).stdout.trim());
   const before = rss();
