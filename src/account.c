@@ -179,14 +179,6 @@ int account_get(struct db *db, int64_t id, struct arena *a, struct account *out,
     return db_fail(db, rc, err);
 }
 
-static int name_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 200 || !field_text_ok(s, n, 0))
-        return 0;
-    return strspn(s, " \t") < n; /* not all blank */
-}
-
 struct update_job {
     const struct user *actor;
     int64_t id;
@@ -295,7 +287,7 @@ int account_update(struct db *db, const struct user *actor, int64_t id,
             return ls_err_set(err, LS_EFORBIDDEN, "active",
                               "only staff may activate or deactivate accounts");
     }
-    if (p->name && !name_ok(p->name))
+    if (p->name && !auth_name_ok(p->name))
         return ls_err_set(err, LS_EVALIDATION, "name",
                           "{field} must be 1 to 200 characters of text");
     if (p->lang && strcmp(p->lang, "pl") && strcmp(p->lang, "en"))

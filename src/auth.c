@@ -12,6 +12,7 @@
 #include "field.h"
 #include "fold.h"
 #include "session_cache.h"
+#include "text.h"
 #include "throttle.h"
 #include "timeutil.h"
 
@@ -202,12 +203,22 @@ int auth_email_ok(const char *e)
     return field_text_ok(e, n, 0);
 }
 
+int auth_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    /* Characters, as the forms count them (200 Polish letters fit); four
+     * bytes a character at most. */
+    if (n == 0 || n > 4 * AUTH_NAME_MAX || !field_text_ok(s, n, 0) ||
+        text_chars(s, n) > AUTH_NAME_MAX)
+        return 0;
+    return strspn(s, " \t") < n; /* not all blank */
+}
+
 int auth_user_check(const struct user_new *u, struct ls_err *err)
 {
     if (!u->email || !auth_email_ok(u->email))
         return ls_err_set(err, LS_EVALIDATION, "email", "{field} must be an e-mail address");
-    if (!u->name || !*u->name || strlen(u->name) > 200 ||
-        !field_text_ok(u->name, strlen(u->name), 0))
+    if (!u->name || !auth_name_ok(u->name))
         return ls_err_set(err, LS_EVALIDATION, "name",
                           "{field} must be 1 to 200 characters of text");
     if (u->role == ROLE_NONE)

@@ -32,6 +32,7 @@ struct user {
 #define AUTH_SESSION_ABSOLUTE (7 * 24 * 3600)
 #define AUTH_PASSWORD_MIN 10
 #define AUTH_PASSWORD_MAX 256
+#define AUTH_NAME_MAX 200 /* characters of a user's name */
 #define AUTH_TOKEN_HEX 64 /* 256-bit tokens as lowercase hex */
 
 const char *auth_role_name(enum role r);  /* "researcher", …; "" for ROLE_NONE */
@@ -71,6 +72,9 @@ struct user_new {
 /* Validates and inserts a user. 422 naming the field; 409 if the email is
  * taken (case-insensitively); 422 'organisation_id' if it does not exist. */
 int auth_user_create(struct db *db, const struct user_new *u, int64_t *out_id, struct ls_err *err);
+/* A user's name: 1 to AUTH_NAME_MAX characters of one-line text, not all
+ * blank (field_text_ok's rules). */
+int auth_name_ok(const char *s);
 /* The field checks of auth_user_create but the password's: email, name,
  * role, organisation for owners, lang. 422 naming the field. */
 int auth_user_check(const struct user_new *u, struct ls_err *err);

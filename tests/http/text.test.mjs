@@ -111,6 +111,19 @@ test('limits count characters: 2000 Polish letters are a valid purpose, 2001 are
   assert.match(long.json.message, /limit znaków: 2000/);
 });
 
+test('a user\'s name counts characters too: 200 Polish letters fit, 201 do not', async () => {
+  const anon = new Client(srv.url);
+  const name = 'ż'.repeat(200);
+  const ok = await anon.post('/api/v1/registrations', { email: 'long-name@text.test', name, password: 'my own pass phrase' });
+  assert.equal(ok.status, 202, ok.text);
+  const long = await anon.post('/api/v1/registrations', { email: 'longer-name@text.test', name: `${name}ż`, password: 'my own pass phrase' });
+  assertError(long, 422, 'validation', 'name');
+  const me = await researcher.patch('/api/v1/me', { name });
+  assert.equal(me.status, 200, me.text);
+  assert.equal(me.json.name, name);
+  assertError(await researcher.patch('/api/v1/me', { name: `${name}ż` }), 422, 'validation', 'name');
+});
+
 test('the command line refuses the same names', () => {
   const r = cli(['user', 'add', '--db', srv.db, '--email', 'cli@text.test', '--name', 'Ad\u202Emin', '--role', 'researcher', '--password-stdin'],
     { input: 'long enough password\n' });
