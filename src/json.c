@@ -7,6 +7,46 @@
 
 #include "timeutil.h"
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The first name an object of item (or of anything inside it) holds twice,
+ * else NULL; "" when there is no memory to look. cJSON keeps both members
+ * and a lookup finds the first, so a body that says a field twice would
+ * mean whichever the reader happens to take. */
+static const char *twice(const cJSON *item)
+{
+    if (cJSON_IsObject(item)) {
+        size_t n = 0;
+        for (const cJSON *c = item->child; c; c = c->next)
+            n++;
+        if (n > 1) {
+            const char **names = malloc(n * sizeof *names);
+            if (!names)
+                return "";
+            size_t i = 0;
+            for (const cJSON *c = item->child; c; c = c->next)
+                names[i++] = c->string ? c->string : "";
+            qsort(names, n, sizeof *names, by_name);
+            const char *dup = NULL;
+            for (i = 1; i < n && !dup; i++)
+                if (strcmp(names[i - 1], names[i]) == 0)
+                    dup = names[i];
+            free(names);
+            if (dup)
+                return dup;
+        }
+    }
+    for (const cJSON *c = item->child; c; c = c->next) {
+        const char *dup = twice(c);
+        if (dup)
+            return dup;
+    }
+    return NULL;
+}
+
 static int depth_of(const cJSON *item, int depth)
 {
     if (depth > JSON_MAX_DEPTH)
@@ -112,6 +152,13 @@ int json_parse_object(cJSON **out, const char *body, size_t len, struct ls_err *
         cJSON_Delete(j);
         return ls_err_set(err, LS_EBADREQ, NULL, "JSON nested deeper than %d levels",
                           JSON_MAX_DEPTH);
+    }
+    const char *dup = twice(j);
+    if (dup) {
+        int rc = *dup ? ls_err_set(err, LS_EBADREQ, dup, "{field} is given more than once")
+                      : ls_err_set(err, LS_EINTERNAL, NULL, "out of memory");
+        cJSON_Delete(j);
+        return rc;
     }
     *out = j;
     return LS_OK;

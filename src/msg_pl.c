@@ -236,6 +236,7 @@ const char *const msg_pairs[][MSG_NLANGS] = {
     {"JSON nested deeper than %d levels",
      "JSON jest zagnieżdżony zbyt głęboko (limit poziomów: %d)"},
     {"malformed JSON near byte %zu", "niepoprawny JSON w pobliżu bajtu %zu"},
+    {"{field} is given more than once", "{field}: pole podano więcej niż raz"},
     {"trailing data after JSON near byte %zu", "zbędne dane po końcu JSON w pobliżu bajtu %zu"},
     /* db.c, db_migrate.c: mostly logged, at start-up or by the command line */
     {"out of memory", "brak pamięci"},

@@ -154,12 +154,38 @@ static void json__int_names_the_field(void **state)
     cJSON_Delete(j);
 }
 
+/* A name given twice in one object, at any depth, is refused naming it;
+ * the same name in different objects is not a repeat. */
+static void json__a_name_given_twice_is_refused(void **state)
+{
+    (void)state;
+    const char *bad[][2] = {
+        {"{\"resource_id\":22,\"resource_id\":23}", "resource_id"},
+        {"{\"a\":1,\"b\":{\"c\":1,\"d\":2,\"c\":3}}", "c"},
+        {"{\"opening_hours\":[{\"weekday\":1,\"open\":\"08:00\",\"weekday\":2}]}", "weekday"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cJSON *j = NULL;
+        struct ls_err err = {0};
+        assert_int_equal(json_parse_object(&j, bad[i][0], strlen(bad[i][0]), &err), LS_EBADREQ);
+        assert_null(j);
+        assert_string_equal(err.field, bad[i][1]);
+        assert_string_equal(err.message, "{field} is given more than once");
+    }
+    const char *ok = "{\"a\":{\"x\":1},\"b\":{\"x\":2},\"c\":[{\"x\":1},{\"x\":2}]}";
+    cJSON *j = NULL;
+    struct ls_err err = {0};
+    assert_int_equal(json_parse_object(&j, ok, strlen(ok), &err), LS_OK);
+    cJSON_Delete(j);
+}
+
 int main(void)
 {
     testutil_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json__int_names_the_field),
         cmocka_unit_test(json__malformed_is_bad_request),
+        cmocka_unit_test(json__a_name_given_twice_is_refused),
         cmocka_unit_test(json__deep_nesting_is_refused),
         cmocka_unit_test(json__pathological_nesting_is_refused_early),
         cmocka_unit_test(json__raw_control_characters_in_strings_are_malformed),
