@@ -167,9 +167,28 @@ static int time_list_ok(const char *v, int periods)
 
 #define MAX_DEPTH 16
 
+/* What check_line keeps of the VEVENT it is in: whether it has a DTSTART,
+ * and its DTSTART and DTEND as written (parameters and value), to tell an
+ * event that ends before it starts where the two are written alike. */
+struct event_seen {
+    int line, has_start, end_line;
+    char start[64], end[64];
+};
+
+/* 1 when the two times are written alike (the same parameters, a date with
+ * a date, UTC with UTC) and `end` comes before `start`. */
+static int ends_before_start(const char *start, const char *end)
+{
+    const char *vs = strrchr(start, ':'), *ve = strrchr(end, ':');
+    if (!vs || !ve || vs - start != ve - end || strncmp(start, end, (size_t)(vs - start)) != 0 ||
+        strlen(vs) != strlen(ve))
+        return 0;
+    return strcmp(ve, vs) < 0;
+}
+
 /* Checks one unfolded content line (NUL-terminated, physical line `line`). */
 static int check_line(char *s, int line, char stack[][24], int *stack_line, int *depth,
-                      int *has_start, int *event_line, struct ls_err *err)
+                      struct event_seen *ev, struct ls_err *err)
 {
     size_t nlen = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
     if (nlen == 0 || (s[nlen] != ':' && s[nlen] != ';'))
@@ -205,19 +224,21 @@ static int check_line(char *s, int line, char stack[][24], int *stack_line, int 
         snprintf(stack[*depth], 24, "%.23s", value);
         stack_line[*depth] = line;
         (*depth)++;
-        if (strcasecmp(value, "VEVENT") == 0) {
-            *has_start = 0;
-            *event_line = line;
-        }
+        if (strcasecmp(value, "VEVENT") == 0)
+            *ev = (struct event_seen){.line = line};
         return LS_OK;
     }
     if (strcmp(name, "END") == 0) {
         if (strcasecmp(value, stack[*depth - 1]) != 0)
             return ls_err_set(err, LS_EVALIDATION, "file",
                               "line %d: END does not match the BEGIN it closes", line);
-        if (strcasecmp(value, "VEVENT") == 0 && !*has_start)
+        if (strcasecmp(value, "VEVENT") == 0 && !ev->has_start)
             return ls_err_set(err, LS_EVALIDATION, "file", "line %d: the event has no DTSTART",
-                              *event_line);
+                              ev->line);
+        if (strcasecmp(value, "VEVENT") == 0 && ev->start[0] && ev->end[0] &&
+            ends_before_start(ev->start, ev->end))
+            return ls_err_set(err, LS_EVALIDATION, "file",
+                              "line %d: the event ends before it starts", ev->end_line);
         (*depth)--;
         return LS_OK;
     }
@@ -228,7 +249,15 @@ static int check_line(char *s, int line, char stack[][24], int *stack_line, int 
         if (!date_or_time_ok(value, strlen(value)))
             return ls_err_set(err, LS_EVALIDATION, "file", "line %d: not a date or date-time",
                               line);
-        *has_start |= strcmp(name, "DTSTART") == 0;
+        /* Kept whole or not at all (compared only when both are). */
+        int fits = strlen(s + nlen) < sizeof ev->start;
+        if (strcmp(name, "DTSTART") == 0) {
+            ev->has_start = 1;
+            snprintf(ev->start, sizeof ev->start, "%s", fits ? s + nlen : "");
+        } else if (strcmp(name, "DTEND") == 0) {
+            snprintf(ev->end, sizeof ev->end, "%s", fits ? s + nlen : "");
+            ev->end_line = line;
+        }
     } else if (strcmp(name, "EXDATE") == 0 || strcmp(name, "RDATE") == 0) {
         if (!time_list_ok(value, name[0] == 'R'))
             return ls_err_set(err, LS_EVALIDATION, "file",
@@ -259,7 +288,8 @@ static int check_structure(const char *text, size_t len, struct ls_err *err)
         return ls_err_set(err, LS_EVALIDATION, "file", "the file holds a NUL byte");
     char stack[MAX_DEPTH][24];
     int stack_line[MAX_DEPTH];
-    int depth = 0, has_start = 0, event_line = 0, lines = 0;
+    struct event_seen ev = {0};
+    int depth = 0, lines = 0;
     size_t cap = 4096, n = 0;
     char *logical = malloc(cap);
     int start_line = 0, rc = LS_OK;
@@ -273,8 +303,7 @@ static int check_structure(const char *text, size_t len, struct ls_err *err)
         int cont = k > 0 && (p[0] == ' ' || p[0] == '\t');
         if (!cont && n > 0) {
             logical[n] = '\0';
-            rc = check_line(logical, start_line, stack, stack_line, &depth, &has_start, &event_line,
-                            err);
+            rc = check_line(logical, start_line, stack, stack_line, &depth, &ev, err);
             lines++;
             n = 0;
         }
@@ -304,8 +333,7 @@ static int check_structure(const char *text, size_t len, struct ls_err *err)
     }
     if (rc == LS_OK && n > 0) {
         logical[n] = '\0';
-        rc = check_line(logical, start_line, stack, stack_line, &depth, &has_start, &event_line,
-                        err);
+        rc = check_line(logical, start_line, stack, stack_line, &depth, &ev, err);
         lines++;
     }
     free(logical);

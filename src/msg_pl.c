@@ -128,6 +128,8 @@ const char *const msg_pairs[][MSG_NLANGS] = {
     {"line %d: END does not match the BEGIN it closes",
      "wiersz %d: END nie pasuje do zamykanego BEGIN"},
     {"line %d: the event has no DTSTART", "wiersz %d: wydarzenie nie ma DTSTART"},
+    {"line %d: the event ends before it starts",
+     "wiersz %d: wydarzenie kończy się, zanim się zaczyna"},
     {"line %d: not a date or date-time", "wiersz %d: to nie jest data ani data z godziną"},
     {"line %d: not a list of dates or date-times",
      "wiersz %d: to nie jest lista dat ani dat z godziną"},

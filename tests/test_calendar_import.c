@@ -202,6 +202,15 @@ static void import__malformed_files_name_the_line(void **state)
                 "DTSTART:20270101T080000Z\r\nEND:VEVENT\r\n",
                 1);
     expect_line("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", 3);
+    /* an end before the start, written alike */
+    expect_line(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\n"
+        "DTSTART:20270301T100000Z\r\nDTEND:20270301T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        6);
+    expect_line("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\n"
+                "DTEND;TZID=Europe/Warsaw:20270301T080000\r\n"
+                "DTSTART;TZID=Europe/Warsaw:20270301T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+                5);
     /* days their months do not have (libical would roll them on) */
     expect_line(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\n"
