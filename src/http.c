@@ -770,12 +770,38 @@ static const char *query_getter(void *ctx, const char *name)
     return http_query(ctx, name);
 }
 
+/* A parameter the query string gives twice would mean whichever one the
+ * reader takes (civetweb's, the first): refused instead, naming it. */
+static int query_repeats(struct req *r)
+{
+    const char *qs = r->ri->query_string;
+    if (!qs || !*qs)
+        return LS_OK;
+    enum { MAX_PARAMS = 64 };
+    char *names[MAX_PARAMS];
+    int n = 0;
+    for (const char *p = qs; *p && n < MAX_PARAMS;) {
+        size_t len = strcspn(p, "&");
+        size_t nlen = strcspn(p, "=&");
+        char *name = arena_alloc(&r->arena, nlen + 1);
+        if (mg_url_decode(p, (int)nlen, name, (int)nlen + 1, 1) < 0)
+            name[0] = '\0';
+        for (int i = 0; i < n && name[0]; i++)
+            if (strcmp(names[i], name) == 0)
+                return ls_err_set(&r->err, LS_EBADREQ, name, "{field} is given more than once");
+        names[n++] = name;
+        p += len + (p[len] == '&');
+    }
+    return LS_OK;
+}
+
 /* The body and query parameters against the route's shapes. */
 static int read_input(struct req *r)
 {
     const struct route *rt = r->route;
-    int rc = LS_OK;
-    if (rt->body && rt->body->size) {
+    /* Feeds keep whatever a calendar app appends to their address. */
+    int rc = strncmp(r->path, "/api/", 5) == 0 ? query_repeats(r) : LS_OK;
+    if (!rc && rt->body && rt->body->size) {
         r->input = arena_alloc(&r->arena, rt->body->size);
         field_defaults(rt->body, r->input);
         rc = api_field_read(rt->body, r->json, rt->creating, authz_is_staff(r->user), NULL,

@@ -95,6 +95,14 @@ test('errors found before the session is read still answer in the signed-in user
   assert.match(r.json.message, /[ąćęłńóśźż]/);
 });
 
+test('a query parameter given twice is a 400 naming it: neither value is guessed', async () => {
+  for (const q of ['limit=1&limit=2', 'status=pending&x=1&status=approved', 'from=2027-01-01&from=2027-02-01']) {
+    const r = await staff.get(`/api/v1/bookings?${q}`);
+    assertError(r, 400, 'bad_request', q.split('=')[0]);
+  }
+  assert.equal((await staff.get('/api/v1/bookings?limit=1&offset=0')).status, 200);
+});
+
 test('a 10 MB body is refused with 413 and the server does not grow by 10 MB', async () => {
   const rss = () => Number(spawnSync('ps', ['-o', 'rss=', '-p', String(srv.child.pid)], { encoding: 'utf8' }).stdout.trim());
   const before = rss();
