@@ -102,6 +102,15 @@ struct db *cli_open_installation(const char *cmd, const char *option, const char
 {
     if ((*status = cli_names_file(cmd, option, path)) != CLI_OK)
         return NULL;
+    /* An empty file holds no installation; opening it would write SQLite's
+     * header into it. */
+    struct stat st;
+    if (db_engine_of(path) == DB_SQLITE && stat(path, &st) == 0 && st.st_size == 0) {
+        cli_say(stderr, "labshare %s: %s is not a labshare database (the file is empty)\n", cmd,
+                path);
+        *status = CLI_FAIL;
+        return NULL;
+    }
     struct db *db = NULL;
     struct ls_err err = {0};
     int rc = db_open(&db, path, &err);

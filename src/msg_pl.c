@@ -345,7 +345,6 @@ const char *const msg_pairs[][MSG_NLANGS] = {
     {"no such session", "nie ma takiej sesji"},
     {"not a message about a new booking", "to nie jest wiadomość o nowej rezerwacji"},
     {"not an account message", "to nie jest wiadomość dotycząca konta"},
-    {"not an e-mail address", "to nie jest adres e-mail"},
     {"occurrence %d (%04d-%02d-%02d %02d:%02d local) ends at a time skipped by the daylight-saving "
      "change",
      "termin %d (%04d-%02d-%02d %02d:%02d czasu lokalnego) kończy się o godzinie, której nie ma z "
@@ -528,6 +527,8 @@ const char *const msg_pairs[][MSG_NLANGS] = {
      "skopiowano %s do %s: liczby wierszy i wskaźniki zgadzają się (sprawdzone lata: %d)\n"},
     {"unknown option '%s'", "nieznana opcja '%s'"},
     {"%s needs a value", "%s wymaga wartości"},
+    {"labshare %s: %s is not a labshare database (the file is empty)\n",
+     "labshare %s: %s nie jest bazą danych labshare (plik jest pusty)\n"},
     {"LABSHARE_NOTIFY_INTERVAL_MS must be 100 to 86400000 milliseconds",
      "LABSHARE_NOTIFY_INTERVAL_MS musi wynosić od 100 do 86400000 milisekund"},
     {"LABSHARE_NOTIFY_BACKOFF_S must be 1 to 86400 seconds",

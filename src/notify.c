@@ -1268,7 +1268,7 @@ static int mailbox_txn(struct db *db, void *ctx, struct ls_err *err)
     struct db_stmt *st;
     int rc = notify_lab_mailbox_get(NULL, db, NULL, u, lab_id, err);
     if (!rc && email && !notify_email_ok(email))
-        rc = ls_err_set(err, LS_EVALIDATION, "email", "not an e-mail address");
+        rc = ls_err_set(err, LS_EVALIDATION, "email", "{field} must be an e-mail address");
     if (!rc) {
         st = db_stmt(db, SQL_LAB_MAILBOX);
         db_bind_int64(st, 1, lab_id);

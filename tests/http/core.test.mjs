@@ -244,6 +244,16 @@ test('CLI: the commands that work on an installation refuse a --db that names no
       assert.equal(tables, 'notes', `${args.join(' ')} changed another program's database`);
     }
     assert.equal(existsSync(join(dir, 'copy.db')), false);
+    // An empty file holds no installation and stays empty.
+    const empty = join(dir, 'empty.db');
+    spawnSync('touch', [empty]);
+    for (const [command, env] of commands) {
+      const args = command(empty);
+      const r = cli(args, { env });
+      assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /is not a labshare database \(the file is empty\)/);
+      assert.equal(statSync(empty).size, 0, `${args.join(' ')} wrote into an empty file`);
+    }
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
