@@ -511,6 +511,8 @@ const char *const msg_pairs[][MSG_NLANGS] = {
     /* notify.c, notify_smtp.c: the SMTP settings, read at start-up */
     {"LABSHARE_SMTP_URL must start with smtp:// or smtps://",
      "LABSHARE_SMTP_URL musi zaczynać się od smtp:// albo smtps://"},
+    {"LABSHARE_SMTP_URL must name a host and, if any, a port 1 to 65535",
+     "LABSHARE_SMTP_URL musi wskazywać host i ewentualnie port od 1 do 65535"},
     {"LABSHARE_SMTP_PASSWORD_FILE %s is empty", "plik LABSHARE_SMTP_PASSWORD_FILE %s jest pusty"},
     {"cannot read LABSHARE_SMTP_PASSWORD_FILE %s: %s",
      "nie można odczytać pliku LABSHARE_SMTP_PASSWORD_FILE %s: %s"},

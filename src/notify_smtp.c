@@ -124,6 +124,25 @@ int notify_smtp_read_env(struct notify_smtp *out, struct ls_err *err)
                    "LABSHARE_SMTP_URL must start with smtp:// or smtps://");
         return -1;
     }
+    /* A host, and a port that is one: else every message would wait out
+     * its retries against an address that cannot answer. */
+    const char *host = strstr(out->url, "://") + 3;
+    const char *at = strchr(host, '@');
+    if (at && at < host + strcspn(host, "/"))
+        host = at + 1;
+    size_t hlen = host[0] == '[' ? strcspn(host, "]/") + 1 : strcspn(host, ":/");
+    if (host[0] == '[' && host[hlen - 1] != ']')
+        hlen = 0;
+    const char *port = host[hlen] == ':' ? host + hlen + 1 : NULL;
+    char *pend = NULL;
+    long pnum = port ? strtol(port, &pend, 10) : 25;
+    if (hlen == 0 ||
+        (port && (pend == port || (*pend && *pend != '/') || pnum < 1 || pnum > 65535))) {
+        /* Not quoted back: the URL may carry a password. */
+        ls_err_set(err, LS_EVALIDATION, NULL,
+                   "LABSHARE_SMTP_URL must name a host and, if any, a port 1 to 65535");
+        return -1;
+    }
     out->user = env("LABSHARE_SMTP_USER");
     out->password = env("LABSHARE_SMTP_PASSWORD");
     const char *file = env("LABSHARE_SMTP_PASSWORD_FILE");

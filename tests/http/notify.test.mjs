@@ -416,6 +416,10 @@ test('a bad SMTP setting stops `serve` and `notify` at start, naming the setting
     const cases = [
       [{ LABSHARE_SMTP_URL: 'http://mail.example.org' }, /LABSHARE_SMTP_URL must start with smtp:\/\/ or smtps:\/\//,
         /LABSHARE_SMTP_URL musi zaczynać się od smtp:\/\/ albo smtps:\/\//],
+      [{ LABSHARE_SMTP_URL: 'smtp://mailer:secret@:99999' }, /LABSHARE_SMTP_URL must name a host and, if any, a port/,
+        /LABSHARE_SMTP_URL musi wskazywać host/],
+      [{ LABSHARE_SMTP_URL: 'smtp://mailer:secret@mail.example.org:0' }, /LABSHARE_SMTP_URL must name a host/,
+        /LABSHARE_SMTP_URL musi wskazywać host/],
       [{ LABSHARE_SMTP_URL: 'smtp://127.0.0.1:1', LABSHARE_SMTP_FROM: 'not an address' },
         /LABSHARE_SMTP_FROM must be the sender address/, /LABSHARE_SMTP_FROM musi być adresem nadawcy/],
       [{ LABSHARE_SMTP_URL: 'smtp://127.0.0.1:1', LABSHARE_SMTP_PASSWORD_FILE: join(dir, 'missing') },
@@ -426,6 +430,7 @@ test('a bad SMTP setting stops `serve` and `notify` at start, naming the setting
         const r = cli(args, { env });
         assert.equal(r.status, 1, `${args[0]} ${JSON.stringify(env)}: ${r.stderr}`);
         assert.match(r.stderr, new RegExp(`^labshare ${args[0]}: ${en.source}`));
+        assert.doesNotMatch(r.stderr, /secret/); // a URL's password is never quoted back
         assert.match(cli(args, { env: { ...env, ...PL } }).stderr, new RegExp(`^labshare ${args[0]}: ${pl.source}`));
       }
     }
