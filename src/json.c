@@ -12,11 +12,11 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The first name an object of item (or of anything inside it) holds twice,
- * else NULL; "" when there is no memory to look. cJSON keeps both members
- * and a lookup finds the first, so a body that says a field twice would
- * mean whichever the reader happens to take. */
-static const char *twice(const cJSON *item)
+/* Looks for a name that an object of item (or of anything inside it)
+ * holds twice: 1 with it in *dup, 0 when there is none, -1 out of memory.
+ * cJSON keeps both members and a lookup finds the first, so a body that
+ * says a field twice would mean whichever the reader happens to take. */
+static int twice(const cJSON *item, const char **dup)
 {
     if (cJSON_IsObject(item)) {
         size_t n = 0;
@@ -25,26 +25,28 @@ static const char *twice(const cJSON *item)
         if (n > 1) {
             const char **names = malloc(n * sizeof *names);
             if (!names)
-                return "";
+                return -1;
             size_t i = 0;
             for (const cJSON *c = item->child; c; c = c->next)
                 names[i++] = c->string ? c->string : "";
             qsort(names, n, sizeof *names, by_name);
-            const char *dup = NULL;
-            for (i = 1; i < n && !dup; i++)
-                if (strcmp(names[i - 1], names[i]) == 0)
-                    dup = names[i];
+            int found = 0;
+            for (i = 1; i < n && !found; i++)
+                if (strcmp(names[i - 1], names[i]) == 0) {
+                    *dup = names[i];
+                    found = 1;
+                }
             free(names);
-            if (dup)
-                return dup;
+            if (found)
+                return 1;
         }
     }
     for (const cJSON *c = item->child; c; c = c->next) {
-        const char *dup = twice(c);
-        if (dup)
-            return dup;
+        int rc = twice(c, dup);
+        if (rc)
+            return rc;
     }
-    return NULL;
+    return 0;
 }
 
 static int depth_of(const cJSON *item, int depth)
@@ -153,10 +155,13 @@ int json_parse_object(cJSON **out, const char *body, size_t len, struct ls_err *
         return ls_err_set(err, LS_EBADREQ, NULL, "JSON nested deeper than %d levels",
                           JSON_MAX_DEPTH);
     }
-    const char *dup = twice(j);
-    if (dup) {
-        int rc = *dup ? ls_err_set(err, LS_EBADREQ, dup, "{field} is given more than once")
-                      : ls_err_set(err, LS_EINTERNAL, NULL, "out of memory");
+    const char *dup = NULL;
+    int repeated = twice(j, &dup);
+    if (repeated) {
+        int rc = repeated < 0 ? ls_err_set(err, LS_EINTERNAL, NULL, "out of memory")
+                 : *dup       ? ls_err_set(err, LS_EBADREQ, dup, "{field} is given more than once")
+                              : ls_err_set(err, LS_EBADREQ, NULL,
+                                           "an object gives the empty name more than once");
         cJSON_Delete(j);
         return rc;
     }

@@ -239,6 +239,7 @@ const char *const msg_pairs[][MSG_NLANGS] = {
      "JSON jest zagnieżdżony zbyt głęboko (limit poziomów: %d)"},
     {"malformed JSON near byte %zu", "niepoprawny JSON w pobliżu bajtu %zu"},
     {"{field} is given more than once", "{field}: pole podano więcej niż raz"},
+    {"an object gives the empty name more than once", "obiekt podaje pustą nazwę więcej niż raz"},
     {"trailing data after JSON near byte %zu", "zbędne dane po końcu JSON w pobliżu bajtu %zu"},
     /* db.c, db_migrate.c: mostly logged, at start-up or by the command line */
     {"out of memory", "brak pamięci"},

@@ -172,6 +172,13 @@ static void json__a_name_given_twice_is_refused(void **state)
         assert_string_equal(err.field, bad[i][1]);
         assert_string_equal(err.message, "{field} is given more than once");
     }
+    /* The empty name twice is a repeat too (found by fuzz_json). */
+    const char *empty = "{\"\":1,\"\":0}";
+    cJSON *e = NULL;
+    struct ls_err eerr = {0};
+    assert_int_equal(json_parse_object(&e, empty, strlen(empty), &eerr), LS_EBADREQ);
+    assert_null(e);
+    assert_string_equal(eerr.message, "an object gives the empty name more than once");
     const char *ok = "{\"a\":{\"x\":1},\"b\":{\"x\":2},\"c\":[{\"x\":1},{\"x\":2}]}";
     cJSON *j = NULL;
     struct ls_err err = {0};
