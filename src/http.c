@@ -615,6 +615,21 @@ static int session_cookie(struct req *r, char *token)
 /* Looks the session up: a kept one (PostgreSQL) with no connection, else
  * on a connection borrowed for that one read (and a refresh of last_seen
  * through the write path at most once a minute). */
+/* The session a token names: this node's kept copy, else the database's.
+ * LS_OK with its user, LS_EUNAUTH signed out, else the database could not
+ * say (the reason in err). */
+static int session_of(struct req *r, const char *token, struct user *u, const char **csrf,
+                      struct ls_err *err)
+{
+    if (auth_session_kept(token, tu_now(), &r->arena, u, csrf))
+        return LS_OK;
+    struct db *db = db_acquire();
+    int rc = db ? auth_session_lookup(db, token, tu_now(), &r->arena, u, csrf, err)
+                : db_unavailable(err);
+    db_release(db);
+    return rc;
+}
+
 static int authenticate(struct req *r)
 {
     char token[AUTH_TOKEN_HEX + 2];
@@ -622,13 +637,7 @@ static int authenticate(struct req *r)
         return LS_OK;
     struct user *u = arena_alloc(&r->arena, sizeof *u);
     const char *csrf = NULL;
-    int rc = LS_OK;
-    if (!auth_session_kept(token, tu_now(), &r->arena, u, &csrf)) {
-        struct db *db = db_acquire();
-        rc = db ? auth_session_lookup(db, token, tu_now(), &r->arena, u, &csrf, &r->err)
-                : db_unavailable(&r->err);
-        db_release(db);
-    }
+    int rc = session_of(r, token, u, &csrf, &r->err);
     if (rc == LS_OK) {
         r->user = u;
         r->csrf = csrf;
@@ -655,13 +664,7 @@ static void lang_of_session(struct req *r)
     struct user u;
     const char *csrf = NULL;
     struct ls_err err = {0};
-    int found = auth_session_kept(token, tu_now(), &r->arena, &u, &csrf);
-    if (!found) {
-        struct db *db = db_acquire();
-        found = db && auth_session_lookup(db, token, tu_now(), &r->arena, &u, &csrf, &err) == LS_OK;
-        db_release(db);
-    }
-    if (found)
+    if (session_of(r, token, &u, &csrf, &err) == LS_OK)
         r->lang = msg_lang_pick(u.lang, http_header(r, "Accept-Language"));
 }
 
